@@ -1,0 +1,130 @@
+# seawall — one Makefile for everything. See README.md.
+#
+#   make run     install missing packages, build, start seawall on the default scenario
+#   make check   install test packages, build, run every test (ends with "N passed, N failed")
+#   make bench   build and run the benchmarks (figures, not assertions)
+#   make fuzz    run each libFuzzer target longer (FUZZ_SECONDS, default 300)
+#   make san     build with ASan+UBSan into build-san/ and run unit + integration tests
+#
+# Layout: every src/<layer>/*.c goes into libseawall.a (src/cli/main.c is the
+# program); every tests/unit/test_*.c is a cmocka test program; every
+# bench/bench_*.c a benchmark; every fuzz/fuzz_*.c a libFuzzer target. Adding one
+# of those is adding the file: nothing to register here.
+
+CC      ?= cc
+BUILD   ?= build
+SAN     ?=
+OPT     ?= -O2
+PKGS    := yaml-0.1 sqlite3 jansson libsodium libpcre2-8 libmicrohttpd
+
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g \
+              $(WARN) -Isrc -MMD -MP $(CFLAGS)
+ifneq ($(SAN),)
+CFLAGS_ALL += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+LDFLAGS_ALL += -fsanitize=address,undefined
+endif
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+LIBS_ALL   = $(PKG_LIBS) -lm -lpthread $(LDLIBS)
+
+LIB_SRC   := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
+LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
+EMBED     := $(sort $(shell find scenarios -type f \( -name '*.yaml' -o -name '*.md' \) 2>/dev/null)) \
+             data/attack/techniques.tsv data/attack/tactics.tsv
+TEST_SRC  := $(wildcard tests/unit/test_*.c)
+TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+BENCH_SRC := $(wildcard bench/bench_*.c)
+BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
+FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
+
+.PHONY: all run check bench fuzz fuzz-smoke san clean bootstrap-run bootstrap-check tests format-check
+all: $(BUILD)/seawall
+
+bootstrap-run:
+	@scripts/bootstrap.sh run
+bootstrap-check:
+	@scripts/bootstrap.sh check
+
+run: bootstrap-run
+	@$(MAKE) --no-print-directory all
+	./$(BUILD)/seawall run
+
+check: bootstrap-check
+	@$(MAKE) --no-print-directory all tests
+	@$(MAKE) --no-print-directory fuzz-build
+	@tests/run.sh $(BUILD)
+
+tests: $(TEST_BIN) $(BUILD)/seawall
+
+san:
+	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 CC=clang OPT=-O1 all tests
+	@SW_SKIP_FUZZ=1 tests/run.sh build-san
+
+bench: bootstrap-check
+	@$(MAKE) --no-print-directory all $(BENCH_BIN)
+	@bench/run.sh $(BUILD)
+
+# ---- the library, the program --------------------------------------------
+$(BUILD)/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -c $< -o $@
+
+$(BUILD)/tools/embed: tools/embed.c
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
+
+$(BUILD)/gen/embedded_data.c: $(BUILD)/tools/embed $(EMBED)
+	@mkdir -p $(dir $@)
+	$(BUILD)/tools/embed $@ ./ $(EMBED)
+
+$(BUILD)/gen/embedded_data.o: $(BUILD)/gen/embedded_data.c
+	$(CC) -std=c11 -O0 -Isrc -c $< -o $@
+
+$(BUILD)/libseawall.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/seawall: $(BUILD)/src/cli/main.o $(BUILD)/libseawall.a
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(LIBS_ALL)
+
+# ---- tests, benchmarks ------------------------------------------------------
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libseawall.a $(LDFLAGS_ALL) $(LIBS_ALL) -lcmocka
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libseawall.a
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(PKG_CFLAGS) -o $@ $< $(BUILD)/libseawall.a $(LDFLAGS_ALL) $(LIBS_ALL)
+
+# ---- fuzzing (clang libFuzzer; its own build of the library) --------------
+FUZZ_CFLAGS := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -O1 -g -Isrc \
+               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+FUZZ_OBJ := $(LIB_SRC:%.c=build-fuzz/%.o) build-fuzz/gen/embedded_data.o
+FUZZ_BIN := $(FUZZ_SRC:fuzz/%.c=build-fuzz/%)
+
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	clang $(FUZZ_CFLAGS) $(PKG_CFLAGS) -MMD -MP -c $< -o $@
+
+build-fuzz/gen/embedded_data.o: $(BUILD)/gen/embedded_data.c
+	@mkdir -p $(dir $@)
+	clang -std=c11 -O0 -Isrc -c $< -o $@
+
+build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
+	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
+
+.PHONY: fuzz-build
+fuzz-build: $(FUZZ_BIN)
+
+fuzz: bootstrap-check
+	@$(MAKE) --no-print-directory fuzz-build
+	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} fuzz/run.sh build-fuzz
+
+format-check:
+	clang-format --dry-run --Werror $(wildcard src/*/*.c src/*/*.h)
+
+clean:
+	rm -rf build build-san build-fuzz
+
+-include $(shell find $(BUILD) build-fuzz -name '*.d' 2>/dev/null)

@@ -1,0 +1,37 @@
+#!/bin/sh
+# bootstrap.sh — install the Debian packages seawall needs, skipping those present.
+#
+#   scripts/bootstrap.sh run     what `make run` needs (compiler, libraries)
+#   scripts/bootstrap.sh check   plus what the tests need (cmocka, clang and its
+#                                sanitizer/fuzzer runtime, rsyslog, ripgrep, ...)
+#
+# Idempotent: a package already installed is not touched, and apt-get is not run
+# at all when nothing is missing. Uses sudo when not root.
+set -eu
+
+RUN_PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev libjansson-dev \
+libsodium-dev libpcre2-dev libmicrohttpd-dev"
+CHECK_PKGS="$RUN_PKGS libcmocka-dev clang llvm libclang-rt-14-dev \
+sqlite3 ripgrep rsyslog python3 python3-jsonschema curl"
+
+case "${1:-run}" in
+  run)   want=$RUN_PKGS ;;
+  check) want=$CHECK_PKGS ;;
+  *) echo "usage: $0 run|check" >&2; exit 2 ;;
+esac
+
+missing=""
+for p in $want; do
+  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+    missing="$missing $p"
+  fi
+done
+[ -z "$missing" ] && exit 0
+
+echo "bootstrap: installing$missing"
+SUDO=""
+if [ "$(id -u)" != 0 ]; then SUDO=sudo; fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -qq
+# shellcheck disable=SC2086
+$SUDO apt-get install -y -qq --no-install-recommends $missing

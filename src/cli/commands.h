@@ -1,0 +1,17 @@
+/* commands.h — the subcommands of the `seawall` program. Each takes the
+ * arguments after its name (argv[0] is the command name) and returns the
+ * process exit status: 0 success, 1 the input had problems, 2 usage error. */
+#ifndef SW_COMMANDS_H
+#define SW_COMMANDS_H
+
+typedef int (*sw_cmd_fn)(int argc, char **argv);
+
+typedef struct sw_command {
+    const char *name;
+    sw_cmd_fn fn;
+    const char *summary;
+} sw_command_t;
+
+int cmd_run(int argc, char **argv);
+
+#endif

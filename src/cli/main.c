@@ -1,0 +1,43 @@
+/* main.c — the seawall program: one binary, one subcommand per job.
+ * The subcommands live in src/cli/cmd_*.c; this file only dispatches. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/commands.h"
+
+#define SW_VERSION "0.1.0"
+
+static const sw_command_t commands[] = {
+    {"run", cmd_run, "start seawall on the built-in default exercise"},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: seawall COMMAND [ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "  %-10s %s\n  %-10s %s\n", "help", "this text", "version", "print the version");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    const char *name = argv[1];
+    if (!strcmp(name, "help") || !strcmp(name, "--help") || !strcmp(name, "-h")) {
+        usage(stdout);
+        return 0;
+    }
+    if (!strcmp(name, "version") || !strcmp(name, "--version")) {
+        printf("seawall %s\n", SW_VERSION);
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        if (!strcmp(name, commands[i].name))
+            return commands[i].fn(argc - 1, argv + 1);
+    fprintf(stderr, "seawall: unknown command '%s'\n", name);
+    usage(stderr);
+    return 2;
+}
