@@ -1,0 +1,268 @@
+/* event.c — JSON record to flat field list. See event.h for the shapes. */
+#include "detect/event.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+
+uint64_t sw_field_hash(const char *name, size_t len)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < len; i++) {
+        h ^= (unsigned char)tolower((unsigned char)name[i]);
+        h *= 0x100000001b3ULL;
+    }
+    return h;
+}
+
+void sw_event_init(sw_event_t *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    sw_arena_init(&ev->arena, SW_EVENT_MAX_BYTES * 4);
+}
+
+void sw_event_free(sw_event_t *ev)
+{
+    free(ev->fields);
+    sw_arena_free(&ev->arena);
+    memset(ev, 0, sizeof *ev);
+}
+
+void sw_event_clear(sw_event_t *ev)
+{
+    ev->n_fields = 0;
+    sw_arena_reset(&ev->arena);
+}
+
+int sw_event_add(sw_event_t *ev, const char *name, size_t name_len, const char *value,
+                 size_t value_len, int type)
+{
+    if (ev->n_fields >= SW_EVENT_MAX_FIELDS)
+        return SW_ETOOBIG;
+    if (ev->n_fields == ev->cap_fields) {
+        size_t cap = ev->cap_fields ? ev->cap_fields * 2 : 32;
+        sw_field_t *f = realloc(ev->fields, cap * sizeof *f);
+        if (!f)
+            return SW_ENOMEM;
+        ev->fields = f;
+        ev->cap_fields = cap;
+    }
+    sw_field_t *f = &ev->fields[ev->n_fields];
+    f->name = sw_arena_strndup(&ev->arena, name, name_len);
+    f->value = sw_arena_strndup(&ev->arena, value, value_len);
+    if (!f->name || !f->value)
+        return SW_ETOOBIG;
+    f->name_len = (uint32_t)name_len;
+    f->value_len = (uint32_t)value_len;
+    f->name_hash = sw_field_hash(name, name_len);
+    f->type = type;
+    ev->n_fields++;
+    return SW_OK;
+}
+
+const sw_field_t *sw_event_get_h(const sw_event_t *ev, const char *name, uint64_t hash)
+{
+    for (size_t i = 0; i < ev->n_fields; i++) {
+        const sw_field_t *f = &ev->fields[i];
+        if (f->name_hash == hash && strcasecmp(f->name, name) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+const sw_field_t *sw_event_get(const sw_event_t *ev, const char *name)
+{
+    return sw_event_get_h(ev, name, sw_field_hash(name, strlen(name)));
+}
+
+const sw_field_t *sw_event_next(const sw_event_t *ev, const sw_field_t *prev)
+{
+    size_t i = (size_t)(prev - ev->fields) + 1;
+    for (; i < ev->n_fields; i++) {
+        const sw_field_t *f = &ev->fields[i];
+        if (f->name_hash == prev->name_hash && strcasecmp(f->name, prev->name) == 0)
+            return f;
+    }
+    return NULL;
+}
+
+/* ---- flattening ---------------------------------------------------------- */
+
+static int add_scalar(sw_event_t *ev, const char *name, size_t name_len, json_t *v)
+{
+    char num[64];
+    switch (json_typeof(v)) {
+    case JSON_STRING:
+        return sw_event_add(ev, name, name_len, json_string_value(v), json_string_length(v),
+                            SW_FV_STRING);
+    case JSON_INTEGER: {
+        int n = snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        return sw_event_add(ev, name, name_len, num, (size_t)n, SW_FV_NUMBER);
+    }
+    case JSON_REAL: {
+        int n = snprintf(num, sizeof num, "%.17g", json_real_value(v));
+        return sw_event_add(ev, name, name_len, num, (size_t)n, SW_FV_NUMBER);
+    }
+    case JSON_TRUE:
+        return sw_event_add(ev, name, name_len, "true", 4, SW_FV_BOOL);
+    case JSON_FALSE:
+        return sw_event_add(ev, name, name_len, "false", 5, SW_FV_BOOL);
+    case JSON_NULL:
+        return sw_event_add(ev, name, name_len, "", 0, SW_FV_NULL);
+    default:
+        return SW_EINVAL;
+    }
+}
+
+/* Flatten v under prefix (dotted). prefix is a buffer we append to and trim. */
+static int flatten(sw_event_t *ev, sw_buf_t *prefix, json_t *v, int depth)
+{
+    if (depth > SW_EVENT_MAX_DEPTH)
+        return SW_ETOOBIG;
+    if (json_is_object(v)) {
+        const char *k;
+        json_t *c;
+        size_t keep = prefix->len;
+        json_object_foreach(v, k, c) {
+            /* XML attributes of EVTX-converted JSON ("#attributes") add no
+             * name segment: Provider.#attributes.Name reads as Provider.Name. */
+            if (keep && strcmp(k, "#attributes") != 0)
+                sw_buf_putc(prefix, '.');
+            if (strcmp(k, "#attributes") != 0)
+                sw_buf_puts(prefix, k);
+            if (prefix->failed)
+                return SW_ETOOBIG;
+            int rc = flatten(ev, prefix, c, depth + 1);
+            prefix->len = keep;
+            if (prefix->data)
+                prefix->data[keep] = '\0';
+            if (rc)
+                return rc;
+        }
+        return SW_OK;
+    }
+    if (json_is_array(v)) {
+        size_t i;
+        json_t *c;
+        json_array_foreach(v, i, c) {
+            int rc = flatten(ev, prefix, c, depth + 1);
+            if (rc)
+                return rc;
+        }
+        return SW_OK;
+    }
+    return add_scalar(ev, sw_buf_str(prefix), prefix->len, v);
+}
+
+/* Windows System block: the names Sigma's Windows rules use. */
+static int add_system(sw_event_t *ev, json_t *sys)
+{
+    static const struct {
+        const char *path; /* within System, '/'-separated */
+        const char *name;
+    } map[] = {
+        {"EventID", "EventID"},
+        {"Channel", "Channel"},
+        {"Computer", "Computer"},
+        {"Level", "Level"},
+        {"Task", "Task"},
+        {"Opcode", "Opcode"},
+        {"Keywords", "Keywords"},
+        {"Version", "Version"},
+        {"EventRecordID", "EventRecordID"},
+        {"Provider/#attributes/Name", "Provider_Name"},
+        {"Provider/#attributes/Guid", "Provider_Guid"},
+        {"TimeCreated/#attributes/SystemTime", "TimeCreated"},
+        {"Execution/#attributes/ProcessID", "ProcessID"},
+        {"Execution/#attributes/ThreadID", "ThreadID"},
+        {"Security/#attributes/UserID", "UserID"},
+    };
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        char path[64];
+        snprintf(path, sizeof path, "%s", map[i].path);
+        json_t *cur = sys;
+        for (char *save = NULL, *tok = strtok_r(path, "/", &save); tok && cur;
+             tok = strtok_r(NULL, "/", &save))
+            cur = json_is_object(cur) ? json_object_get(cur, tok) : NULL;
+        if (!cur)
+            continue;
+        /* EventID may be {"#text": 4688, "#attributes": {"Qualifiers": ..}} */
+        if (json_is_object(cur) && json_object_get(cur, "#text"))
+            cur = json_object_get(cur, "#text");
+        if (json_is_object(cur) || json_is_array(cur))
+            continue;
+        int rc = add_scalar(ev, map[i].name, strlen(map[i].name), cur);
+        if (rc)
+            return rc;
+    }
+    return SW_OK;
+}
+
+/* EventData / UserData: each entry under its own name. UserData wraps its
+ * fields in one element named after the event type; go one level in. */
+static int add_data(sw_event_t *ev, sw_buf_t *prefix, json_t *data, int unwrap)
+{
+    if (!json_is_object(data))
+        return SW_OK;
+    const char *k;
+    json_t *c;
+    json_object_foreach(data, k, c) {
+        if (!strcmp(k, "#attributes"))
+            continue;
+        if (unwrap && json_is_object(c)) {
+            int rc = add_data(ev, prefix, c, 0);
+            if (rc)
+                return rc;
+            continue;
+        }
+        sw_buf_reset(prefix);
+        sw_buf_puts(prefix, k);
+        int rc = flatten(ev, prefix, c, 2);
+        if (rc)
+            return rc;
+    }
+    return SW_OK;
+}
+
+int sw_event_parse_json(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err)
+{
+    sw_event_clear(ev);
+    if (len > SW_EVENT_MAX_BYTES)
+        return sw_seterr(err, SW_ETOOBIG, "record of %zu bytes is over the %u-byte limit", len,
+                         SW_EVENT_MAX_BYTES);
+    json_error_t jerr;
+    json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &jerr);
+    if (!root)
+        return sw_seterr(err, SW_EINVAL, "column %d: %s", jerr.column, jerr.text);
+    int rc = SW_OK;
+    sw_buf_t prefix;
+    sw_buf_init(&prefix, 4096);
+    if (!json_is_object(root)) {
+        rc = sw_seterr(err, SW_EINVAL, "column 1: a record must be a JSON object");
+        goto done;
+    }
+    json_t *evt = json_object_get(root, "Event");
+    json_t *sys = evt ? json_object_get(evt, "System") : NULL;
+    if (json_is_object(sys)) {
+        rc = add_system(ev, sys);
+        if (!rc)
+            rc = add_data(ev, &prefix, json_object_get(evt, "EventData"), 0);
+        if (!rc)
+            rc = add_data(ev, &prefix, json_object_get(evt, "UserData"), 1);
+    } else {
+        rc = flatten(ev, &prefix, root, 0);
+    }
+    if (rc)
+        sw_seterr(err, rc, "record is too large or too deeply nested (limits: %d levels, %d fields)",
+                  SW_EVENT_MAX_DEPTH, SW_EVENT_MAX_FIELDS);
+done:
+    if (rc)
+        sw_event_clear(ev);
+    sw_buf_free(&prefix);
+    json_decref(root);
+    return rc;
+}

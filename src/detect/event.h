@@ -1,0 +1,80 @@
+/* event.h — one log record as the detection layer sees it: a flat list of
+ * (field name, value) pairs, whatever JSON shape it came in.
+ *
+ * Shapes read (sw_event_parse_json):
+ *  - Windows events converted from EVTX: {"Event": {"System": {...},
+ *    "EventData": {...}}}. EventData and UserData entries become top-level
+ *    fields under their own names (CommandLine, TargetUserName, ...); System
+ *    gives EventID, Channel, Computer, Level, Task, Keywords, EventRecordID,
+ *    Provider_Name (from Provider's Name attribute), TimeCreated (SystemTime)
+ *    and ProcessID/ThreadID (from Execution). These are the names Sigma rules
+ *    for Windows use.
+ *  - Flat records as SIEM agents and seawall's telemetry write them
+ *    ({"EventID": 1, "Image": "..."}) and nested ECS records
+ *    ({"source": {"ip": "..."}}), flattened with dots: "source.ip".
+ *  - Arrays of scalars give one field per element, all with the same name
+ *    (a multi-valued field); arrays of objects flatten each element.
+ * Values are kept as text (numbers in their JSON spelling, true/false, null
+ * as an empty value with type SW_FV_NULL).
+ *
+ * Field names compare case-insensitively (Windows field names are); lookups
+ * use a precomputed case-folded hash so a matcher that asks for the same field
+ * in many rules hashes the name once (sw_field_key).
+ *
+ * Memory: an event owns an arena; sw_event_clear keeps it warm for the next
+ * parse, so parsing a stream of events allocates nothing in steady state. */
+#ifndef SW_EVENT_H
+#define SW_EVENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+
+enum { SW_FV_STRING = 0, SW_FV_NUMBER = 1, SW_FV_BOOL = 2, SW_FV_NULL = 3 };
+
+typedef struct sw_field {
+    const char *name;  /* NUL-terminated */
+    const char *value; /* NUL-terminated; "" for null */
+    uint32_t name_len;
+    uint32_t value_len;
+    uint64_t name_hash; /* sw_field_hash(name) */
+    int type;           /* SW_FV_* */
+} sw_field_t;
+
+typedef struct sw_event {
+    sw_field_t *fields;
+    size_t n_fields;
+    size_t cap_fields;
+    sw_arena_t arena; /* names and values */
+} sw_event_t;
+
+/* Limits on outside input: deeper nesting or more fields is an error. */
+#define SW_EVENT_MAX_DEPTH 32
+#define SW_EVENT_MAX_FIELDS 4096
+#define SW_EVENT_MAX_BYTES (4u << 20)
+
+void sw_event_init(sw_event_t *ev);
+void sw_event_free(sw_event_t *ev);
+void sw_event_clear(sw_event_t *ev);
+
+/* Replace ev's contents with the record in json[0..len). On error ev is empty
+ * and err says what and where (the JSON column). */
+int sw_event_parse_json(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err);
+
+/* Add one field (copied). Used by the parser and by code that builds events. */
+int sw_event_add(sw_event_t *ev, const char *name, size_t name_len, const char *value,
+                 size_t value_len, int type);
+
+/* Case-folded 64-bit hash of a field name. */
+uint64_t sw_field_hash(const char *name, size_t len);
+
+/* The first field with this name (case-insensitive), or NULL. O(fields). */
+const sw_field_t *sw_event_get(const sw_event_t *ev, const char *name);
+/* Same with a precomputed hash: callers looking up the same name often. */
+const sw_field_t *sw_event_get_h(const sw_event_t *ev, const char *name, uint64_t hash);
+/* The next field after prev with the same name (multi-valued fields), or NULL. */
+const sw_field_t *sw_event_next(const sw_event_t *ev, const sw_field_t *prev);
+
+#endif
