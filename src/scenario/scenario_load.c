@@ -91,6 +91,13 @@ static node_t *mget(node_t *map, const char *key)
     return NULL;
 }
 
+/* Where key's value is, or the map itself when the key is absent. */
+static sw_loc_t kloc(node_t *map, const char *key)
+{
+    node_t *v = mget(map, key);
+    return v ? v->loc : map->loc;
+}
+
 static const char *list_names(const char *const *names, int n, char *buf, size_t len)
 {
     size_t used = 0;
@@ -110,7 +117,9 @@ static const char *list_names(const char *const *names, int n, char *buf, size_t
 static int check_keys(ld_t *L, node_t *node, const char *what, const char *const *allowed,
                       const char *const *required)
 {
-    if (!node || node->kind != YT_MAP) {
+    if (!node)
+        return -1;
+    if (node->kind != YT_MAP) {
         ERR(L, node->loc, "%s must be a mapping, got %s", what, yt_kind_name(node));
         return -1;
     }
@@ -278,6 +287,28 @@ static int64_t opt_dur(ld_t *L, node_t *m, const char *key, int64_t def)
     return v ? val_dur(L, v, key, def) : def;
 }
 
+/* ms as the shortest duration text: "4h", "1h30m", "45s", "0". */
+static const char *dur_text(int64_t ms, char *buf, size_t len)
+{
+    static const struct { int64_t ms; const char *u; } units[] = {
+        {86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}, {1, "ms"},
+    };
+    size_t used = 0;
+    buf[0] = '\0';
+    if (ms <= 0)
+        return snprintf(buf, len, "0"), buf;
+    for (size_t i = 0; i < 5 && ms > 0; i++) {
+        if (ms < units[i].ms)
+            continue;
+        int r = snprintf(buf + used, len - used, "%lld%s", (long long)(ms / units[i].ms), units[i].u);
+        if (r < 0 || (size_t)r >= len - used)
+            break;
+        used += (size_t)r;
+        ms %= units[i].ms;
+    }
+    return buf;
+}
+
 /* An exercise time: a duration from the start ("1h30m") or a clock time
  * ("10:00", on the exercise day, not before the start). Must fall within the
  * exercise. */
@@ -305,8 +336,9 @@ static int64_t val_time(ld_t *L, node_t *v, const char *key, int64_t def)
         return def;
     }
     if (ex->duration_ms > 0 && ms > ex->duration_ms) {
-        ERR(L, v->loc, "'%s' %s is after the end of the exercise (it lasts %lldm)", key, s,
-            (long long)(ex->duration_ms / 60000));
+        char db[48];
+        ERR(L, v->loc, "'%s' %s is after the end of the exercise (it lasts %s)", key, s,
+            dur_text(ex->duration_ms, db, sizeof db));
         return def;
     }
     return ms;
@@ -669,11 +701,28 @@ static int ld_file(ld_t *L, const char *name, const char *text, size_t len)
                           "got %s", yt_kind_name(root));
         return SW_EINVAL;
     }
-    L->roots[L->n_files] = root;
-    L->names[L->n_files] = fname;
-    L->n_files++;
     check_keys(L, root, "the scenario", top_keys, NULL);
-    /* singletons may be defined once across all files */
+    for (int i = 3; top_keys[i]; i++) { /* the lists */
+        if (!strcmp(top_keys[i], "scoring") || !strcmp(top_keys[i], "rules"))
+            continue;
+        node_t *v = mget(root, top_keys[i]);
+        if (v && v->kind != YT_SEQ && !yt_is_null(v))
+            ERR(L, v->loc, "'%s' must be a list, got %s", top_keys[i], yt_kind_name(v));
+    }
+    node_t *inc = mget(root, "include");
+    L->stack[L->depth++] = fname;
+    if (!inc) {
+    } else if (inc->kind == YT_SCALAR) {
+        ld_include(L, fname, inc);
+    } else if (inc->kind == YT_SEQ) {
+        for (node_t *it = inc->first; it; it = it->next)
+            ld_include(L, fname, it);
+    } else {
+        ERR(L, inc->loc, "'include' must be a file name or a list of them, got %s",
+            yt_kind_name(inc));
+    }
+    L->depth--;
+    /* singletons may be defined once across all files (post-order too) */
     static const char *const single[] = {"exercise", "scoring", "rules", "seed"};
     node_t **slot[] = {&L->exercise, &L->scoring, &L->rules, &L->seed};
     for (int i = 0; i < 4; i++) {
@@ -686,27 +735,15 @@ static int ld_file(ld_t *L, const char *name, const char *text, size_t len)
         else
             *slot[i] = v;
     }
-    for (int i = 4; top_keys[i]; i++) { /* the lists */
-        if (!strcmp(top_keys[i], "scoring") || !strcmp(top_keys[i], "rules"))
-            continue;
-        node_t *v = mget(root, top_keys[i]);
-        if (v && v->kind != YT_SEQ && !yt_is_null(v))
-            ERR(L, v->loc, "'%s' must be a list, got %s", top_keys[i], yt_kind_name(v));
+    /* post-order: a file's includes come before it, as with #include, so a
+     * clash is reported in the file that adds the second definition */
+    if (L->n_files >= SW_SCN_MAX_FILES) {
+        ERR(L, root->loc, "too many included files (limit %d)", SW_SCN_MAX_FILES);
+        return SW_ETOOBIG;
     }
-    node_t *inc = mget(root, "include");
-    if (!inc)
-        return SW_OK;
-    L->stack[L->depth++] = fname;
-    if (inc->kind == YT_SCALAR) {
-        ld_include(L, fname, inc);
-    } else if (inc->kind == YT_SEQ) {
-        for (node_t *it = inc->first; it; it = it->next)
-            ld_include(L, fname, it);
-    } else {
-        ERR(L, inc->loc, "'include' must be a file name or a list of them, got %s",
-            yt_kind_name(inc));
-    }
-    L->depth--;
+    L->roots[L->n_files] = root;
+    L->names[L->n_files] = fname;
+    L->n_files++;
     return SW_OK;
 }
 
@@ -847,7 +884,7 @@ static int too_many(ld_t *L, uint32_t n, const char *what_kind)
 {
     if (n <= SW_SCN_MAX_OBJECTS)
         return 0;
-    sw_loc_t loc = {L->names[0], 1, 1};
+    sw_loc_t loc = {L->names[L->n_files - 1], 1, 1};
     ERR(L, loc, "too many %s (%u, limit %d)", what_kind, n, SW_SCN_MAX_OBJECTS);
     return 1;
 }
@@ -1059,7 +1096,7 @@ static void ld_fill_exercise(ld_t *L)
     if (L->seed)
         ex->seed = val_seed(L, L->seed);
     if (!e) {
-        sw_loc_t loc = {L->names[0], 1, 1};
+        sw_loc_t loc = {L->names[L->n_files - 1], 1, 1};
         ERR(L, loc, "the scenario is missing required section 'exercise'");
         return;
     }
@@ -1137,7 +1174,7 @@ static void ld_fill_exercise(ld_t *L)
         lo->weight = opt_num(L, o, "weight", 1, 0, 1, "a weight from 0 to 1");
         for (uint32_t i = 0; i + 1 < ex->n_objectives; i++)
             if (lo->id && ex->objectives[i].id && !strcmp(lo->id, ex->objectives[i].id))
-                ERR(L, mget(o, "id")->loc, "duplicate learning objective id '%s' (first defined at %s:%d:%d)",
+                ERR(L, kloc(o, "id"), "duplicate learning objective id '%s' (first defined at %s:%d:%d)",
                     lo->id, ex->objectives[i].loc.file, ex->objectives[i].loc.line,
                     ex->objectives[i].loc.col);
     }
@@ -1343,7 +1380,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
                 if (!sv->name)
                     continue;
                 if (!id_ok(sv->name)) {
-                    ERR(L, mget(s, "name")->loc,
+                    ERR(L, kloc(s, "name"),
                         "invalid service name '%s': use letters, digits, '-', '_' or '.'",
                         sv->name);
                     continue;
@@ -1353,7 +1390,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
                     if (!strcmp(h->services[j].name, sv->name))
                         dup = 1;
                 if (dup) {
-                    ERR(L, mget(s, "name")->loc, "duplicate service '%s' on host '%s'", sv->name,
+                    ERR(L, kloc(s, "name"), "duplicate service '%s' on host '%s'", sv->name,
                         h->id ? h->id : "?");
                     continue;
                 }
@@ -1389,8 +1426,8 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
                 sw_vuln_t *vu = &h->vulns[h->n_vulns++];
                 vu->loc = x->loc;
                 vu->cve = opt_str(L, x, "cve", "?");
-                if (!cve_ok(vu->cve))
-                    ERR(L, mget(x, "cve")->loc, "'cve' must be a CVE id like CVE-2023-46805, got '%s'",
+                if (mget(x, "cve") && !cve_ok(vu->cve))
+                    ERR(L, kloc(x, "cve"), "'cve' must be a CVE id like CVE-2023-46805, got '%s'",
                         vu->cve);
                 vu->service = opt_str(L, x, "service", NULL);
                 if (vu->service) {
@@ -1398,7 +1435,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
                     for (uint32_t j = 0; j < h->n_services; j++)
                         found |= !strcmp(h->services[j].name, vu->service);
                     if (!found)
-                        ERR(L, mget(x, "service")->loc, "unknown service '%s' on host '%s'",
+                        ERR(L, kloc(x, "service"), "unknown service '%s' on host '%s'",
                             vu->service, h->id ? h->id : "?");
                 }
                 vu->exploitability = opt_prob(L, x, "exploitability", 0.5);
@@ -1428,7 +1465,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
         h->backup.present = 1;
         h->backup.interval_ms = opt_dur(L, v, "every", 86400000);
         if (h->backup.interval_ms == 0)
-            ERR(L, mget(v, "every")->loc, "'every' must be a duration above 0");
+            ERR(L, kloc(v, "every"), "'every' must be a duration above 0");
         h->backup.last_good_age_ms = opt_dur(L, v, "last_good_age", h->backup.interval_ms);
         h->backup.offline = opt_bool(L, v, "offline", 0);
         h->backup.restore_ms = opt_dur(L, v, "restore_time", 2 * 3600000);
@@ -1452,7 +1489,7 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
     node_t *v;
     h0->network = opt_ref(L, n, "network", &L->m_net, "network");
     if (h0->network != SW_NONE && L->w->networks[h0->network].org != h0->org)
-        ERR(L, mget(n, "network")->loc,
+        ERR(L, kloc(n, "network"),
             "network '%s' belongs to organisation '%s', not to this host's '%s'",
             L->w->networks[h0->network].id, L->w->orgs[L->w->networks[h0->network].org].id,
             L->w->orgs[h0->org].id ? L->w->orgs[h0->org].id : "?");
@@ -1482,7 +1519,7 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
     ld_fill_host_body(L, h0, n);
     const char *hostname = opt_str(L, n, "hostname", NULL);
     if (hostname && (!*hostname || strlen(hostname) > 63 || strchr(hostname, ' ')))
-        ERR(L, mget(n, "hostname")->loc, "'hostname' must be 1 to 63 characters without spaces, got '%s'",
+        ERR(L, kloc(n, "hostname"), "'hostname' must be 1 to 63 characters without spaces, got '%s'",
             hostname);
     /* the address */
     uint8_t ip[16];
@@ -1506,7 +1543,7 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
             carry = (carry >> 8) + (x >> 8);
         }
         if (carry) {
-            ERR(L, mget(n, "count")->loc, "'count' %u runs past the end of the address space from %s",
+            ERR(L, kloc(n, "count"), "'count' %u runs past the end of the address space from %s",
                 cnt, mget(n, "ip")->str);
             ip_ok = 0;
         }
@@ -1552,7 +1589,7 @@ static void ld_fill_user(ld_t *L, uint32_t i)
     u->account = opt_str(L, n, "account", u->id);
     u->workstation = opt_ref(L, n, "workstation", &L->m_host, "host");
     if (u->workstation != SW_NONE && L->w->hosts[u->workstation].org != u->org)
-        WARN(L, mget(n, "workstation")->loc, "workstation '%s' belongs to another organisation",
+        WARN(L, kloc(n, "workstation"), "workstation '%s' belongs to another organisation",
              L->w->hosts[u->workstation].id);
     u->groups = opt_strlist(L, n, "groups");
     int vpn = 0;
@@ -1588,7 +1625,7 @@ static void ld_fill_orgs(ld_t *L)
         org->name = opt_str(L, n, "name", org->id);
         org->team = opt_ref(L, n, "team", &L->m_team, "team");
         if (org->team != SW_NONE && w->teams[org->team].kind == SW_TEAM_OBSERVER)
-            ERR(L, mget(n, "team")->loc, "organisation '%s' belongs to observer '%s': observers defend nothing",
+            ERR(L, kloc(n, "team"), "organisation '%s' belongs to observer '%s': observers defend nothing",
                 org->id ? org->id : "?", w->teams[org->team].id);
         org->kind = (sw_org_kind_t)opt_enum(L, n, "kind", sw_org_kind_names, SW_ORG__COUNT,
                                             SW_ORG_OTHER);
@@ -1606,7 +1643,7 @@ static void ld_fill_orgs(ld_t *L)
         org->trusts = opt_reflist(L, n, "trusts", &L->m_org, "organisation");
         for (uint32_t t = 0; t < org->trusts.n; t++)
             if (org->trusts.ids[t] == i)
-                ERR(L, mget(n, "trusts")->loc, "organisation '%s' cannot trust itself", org->id);
+                ERR(L, kloc(n, "trusts"), "organisation '%s' cannot trust itself", org->id);
     }
     for (uint32_t i = 0; i < w->n_networks; i++)
         ld_fill_network(L, i);
@@ -2027,13 +2064,13 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
         const char *g = a->group;
         int ok = g[0] == 'G' && strlen(g) == 5 && strspn(g + 1, "0123456789") == 4;
         if (!ok)
-            ERR(L, mget(n, "modelled_on")->loc,
+            ERR(L, kloc(n, "modelled_on"),
                 "'modelled_on' must be an ATT&CK group id like G1017, got '%s'", g);
     }
     a->targets = opt_reflist(L, n, "targets", &L->m_team, "team");
     for (uint32_t t = 0; t < a->targets.n; t++)
         if (w->teams[a->targets.ids[t]].kind == SW_TEAM_OBSERVER)
-            ERR(L, mget(n, "targets")->loc, "adversary targets observer '%s': observers have no networks",
+            ERR(L, kloc(n, "targets"), "adversary targets observer '%s': observers have no networks",
                 w->teams[a->targets.ids[t]].id);
     a->start_ms = opt_time(L, n, "start", 0);
     a->patience = opt_prob(L, n, "patience", 0.5);
@@ -2065,7 +2102,7 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
                 ob->id = oid ? wstr(L, oid) : NULL;
                 for (uint32_t j = 0; ob->id && j < a->n_objectives; j++)
                     if (a->objectives[j].id && !strcmp(a->objectives[j].id, ob->id))
-                        ERR(L, mget(o, "id")->loc,
+                        ERR(L, kloc(o, "id"),
                             "duplicate objective id '%s' in adversary '%s' (first defined at %s:%d:%d)",
                             ob->id, a->id ? a->id : "?", a->objectives[j].loc.file,
                             a->objectives[j].loc.line, a->objectives[j].loc.col);
@@ -2094,7 +2131,7 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
                 st->id = sid ? wstr(L, sid) : NULL;
                 for (uint32_t j = 0; st->id && j < a->n_steps; j++)
                     if (a->steps[j].id && !strcmp(a->steps[j].id, st->id))
-                        ERR(L, mget(s, "id")->loc,
+                        ERR(L, kloc(s, "id"),
                             "duplicate step id '%s' in adversary '%s' (first defined at %s:%d:%d)",
                             st->id, a->id ? a->id : "?", a->steps[j].loc.file,
                             a->steps[j].loc.line, a->steps[j].loc.col);
@@ -2211,8 +2248,8 @@ static void ld_fill_inject(ld_t *L, uint32_t i)
                 ind->value = opt_str(L, x, "value", "");
                 uint8_t ip[16];
                 int v6;
-                if ((t == 0 || t == 1) && (sw_ip_parse(ind->value, ip, &v6) || v6 != (t == 1)))
-                    ERR(L, mget(x, "value")->loc, "indicator value '%s' is not an %s address",
+                if ((t == 0 || t == 1) && mget(x, "value") && (sw_ip_parse(ind->value, ip, &v6) || v6 != (t == 1)))
+                    ERR(L, kloc(x, "value"), "indicator value '%s' is not an %s address",
                         ind->value, t ? "IPv6" : "IPv4");
             }
         }
@@ -2337,8 +2374,11 @@ static void ld_derive(ld_t *L)
     }
     for (uint32_t i = 0; i < w->n_users; i++)
         PUSH(w->orgs[w->users[i].org].users, i);
-    if (w->n_teams == 0) {
-        sw_loc_t loc = {L->names[0], 1, 1};
+    int has_teams = 0;
+    for (int i = 0; i < L->n_files; i++)
+        has_teams |= mget(L->roots[i], "teams") != NULL;
+    if (w->n_teams == 0 && !has_teams) {
+        sw_loc_t loc = {L->names[L->n_files - 1], 1, 1};
         ERR(L, loc, "the scenario has no teams: add a 'teams' list");
     }
 #undef PUSH
@@ -2400,7 +2440,8 @@ int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_worl
     w->files.s = wz(&L, (size_t)L.n_files * sizeof *w->files.s);
     if (L.oom)
         goto fail;
-    for (int i = 0; i < L.n_files; i++)
+    w->files.s[w->files.n++] = L.names[L.n_files - 1]; /* the main file was read last */
+    for (int i = 0; i + 1 < L.n_files; i++)
         w->files.s[w->files.n++] = L.names[i];
     /* reachability needs a fully resolved world: only when all else is clean */
     sw_scenario_check(w, d, d->n_errors == errors_before);
