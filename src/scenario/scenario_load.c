@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include "core/embedded.h"
 #include "core/err.h"
@@ -56,6 +57,7 @@ typedef struct ld {
     uint32_t *host_first; /* first host of the count group the host belongs to */
     scn_idmap_t m_team, m_org, m_net, m_host, m_user, m_link, m_biz, m_adv, m_inj;
     int oom;
+    uint64_t suggest_budget; /* "did you mean" work left (scn_suggest) */
 } ld_t;
 
 /* ---- diagnostics --------------------------------------------------------- */
@@ -123,29 +125,29 @@ static int check_keys(ld_t *L, node_t *node, const char *what, const char *const
         ERR(L, node->loc, "%s must be a mapping, got %s", what, yt_kind_name(node));
         return -1;
     }
+    node_t *seen[32] = {0}; /* first occurrence of each allowed key */
     for (node_t *k = node->first; k && k->next; k = k->next->next) {
         if (k->kind != YT_SCALAR) {
             ERR(L, k->loc, "keys in %s must be plain names, got %s", what, yt_kind_name(k));
             continue;
         }
-        int known = 0;
-        for (size_t i = 0; allowed[i]; i++)
+        int known = -1;
+        for (int i = 0; allowed[i] && i < 32; i++)
             if (!strcmp(allowed[i], k->str))
-                known = 1;
-        if (!known) {
-            const char *s = scn_suggest(k->str, allowed, NULL);
+                known = i;
+        if (known < 0) {
+            const char *s = scn_suggest(k->str, allowed, NULL, &L->suggest_budget);
             if (s)
                 ERR(L, k->loc, "unknown key '%s' in %s (did you mean '%s'?)", k->str, what, s);
             else
                 ERR(L, k->loc, "unknown key '%s' in %s", k->str, what);
             continue;
         }
-        for (node_t *j = node->first; j && j != k; j = j->next->next)
-            if (j->kind == YT_SCALAR && !strcmp(j->str, k->str)) {
-                ERR(L, k->loc, "duplicate key '%s' in %s (first at line %d)", k->str, what,
-                    j->loc.line);
-                break;
-            }
+        if (seen[known])
+            ERR(L, k->loc, "duplicate key '%s' in %s (first at line %d)", k->str, what,
+                seen[known]->loc.line);
+        else
+            seen[known] = k;
     }
     for (size_t i = 0; required && required[i]; i++)
         if (!mget(node, required[i]))
@@ -365,7 +367,7 @@ static int val_enum(ld_t *L, node_t *v, const char *key, const char *const *name
     for (int j = 0; j < k; j++)
         cands[j] = names[j];
     cands[k] = NULL;
-    const char *sug = scn_suggest(s, cands, NULL);
+    const char *sug = scn_suggest(s, cands, NULL, &L->suggest_budget);
     if (sug)
         ERR(L, v->loc, "unknown %s '%s' (did you mean '%s'?)", key, s, sug);
     else
@@ -422,7 +424,7 @@ static uint32_t val_ref(ld_t *L, node_t *v, const char *key, const scn_idmap_t *
     uint32_t i = scn_idmap_get(m, s);
     if (i != SW_NONE)
         return i;
-    const char *sug = scn_suggest(s, NULL, m);
+    const char *sug = scn_suggest(s, NULL, m, &L->suggest_budget);
     if (sug)
         ERR(L, v->loc, "unknown %s '%s' (did you mean '%s'?)", what, s, sug);
     else
@@ -457,19 +459,42 @@ static sw_idlist_t opt_reflist(ld_t *L, node_t *m, const char *key, const scn_id
     }
     if (!(out.ids = wz(L, v->n * sizeof *out.ids)))
         return out;
+    uint8_t *listed = calloc(SW_SCN_MAX_OBJECTS / 8 + 1, 1); /* ids are < the object limit */
+    if (!listed) {
+        L->oom = 1;
+        return out;
+    }
     for (node_t *it = v->first; it; it = it->next) {
         uint32_t i = val_ref(L, it, key, map, what);
-        if (i == SW_NONE)
+        if (i == SW_NONE || i > SW_SCN_MAX_OBJECTS)
             continue;
-        int dup = 0;
-        for (uint32_t j = 0; j < out.n; j++)
-            dup |= out.ids[j] == i;
+        int dup = (listed[i / 8] >> (i % 8)) & 1;
+        listed[i / 8] |= (uint8_t)(1u << (i % 8));
         if (dup)
             WARN(L, it->loc, "%s '%s' is listed twice in '%s'", what, it->str, key);
         else
             out.ids[out.n++] = i;
     }
+    free(listed);
     return out;
+}
+
+/* Nested lists (services of a host, steps of an adversary, ...) are checked
+ * for duplicates by scanning; this bound keeps that scan cheap. */
+#define LIST_MAX 1000
+
+/* Is v a list of at most LIST_MAX items? Reports otherwise. */
+static int list_ok(ld_t *L, node_t *v, const char *key, const char *expect)
+{
+    if (v->kind != YT_SEQ) {
+        ERR(L, v->loc, "'%s' must be %s, got %s", key, expect, yt_kind_name(v));
+        return 0;
+    }
+    if (v->n > LIST_MAX) {
+        ERR(L, v->loc, "'%s' has %u items (limit %d)", key, v->n, LIST_MAX);
+        return 0;
+    }
+    return 1;
 }
 
 /* ---- ids ------------------------------------------------------------------ */
@@ -603,6 +628,16 @@ static int path_join(const char *base, const char *rel, char *out, size_t len)
 static int read_file(ld_t *L, const char *path, char **text, size_t *len, char *why,
                      size_t why_len)
 {
+    /* only regular files: opening a FIFO would block, a device never ends */
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, why_len, "%s", strerror(errno));
+        return SW_ENOENT;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, why_len, "not a regular file");
+        return SW_EIO;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(why, why_len, "%s", strerror(errno));
@@ -1153,10 +1188,8 @@ static void ld_fill_exercise(ld_t *L)
             ex->seed = val_seed(L, v);
     }
     node_t *objs = mget(e, "objectives");
-    if (objs && objs->kind != YT_SEQ) {
-        ERR(L, objs->loc, "'objectives' must be a list, got %s", yt_kind_name(objs));
+    if (objs && !list_ok(L, objs, "objectives", "a list"))
         return;
-    }
     if (!objs)
         return;
     ex->objectives = wz(L, objs->n * sizeof *ex->objectives);
@@ -1308,10 +1341,8 @@ static void ld_fill_firewall(ld_t *L, sw_org_t *org, node_t *fw)
     node_t *rules = mget(fw, "rules");
     if (!rules)
         return;
-    if (rules->kind != YT_SEQ) {
-        ERR(L, rules->loc, "'rules' must be a list, got %s", yt_kind_name(rules));
+    if (!list_ok(L, rules, "rules", "a list"))
         return;
-    }
     if (!(org->fw = wz(L, rules->n * sizeof *org->fw)))
         return;
     for (node_t *r = rules->first; r; r = r->next) {
@@ -1368,8 +1399,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
 {
     node_t *v;
     if ((v = mget(n, "services"))) {
-        if (v->kind != YT_SEQ) {
-            ERR(L, v->loc, "'services' must be a list, got %s", yt_kind_name(v));
+        if (!list_ok(L, v, "services", "a list")) {
         } else if ((h->services = wz(L, v->n * sizeof *h->services))) {
             for (node_t *s = v->first; s; s = s->next) {
                 if (check_keys(L, s, "service", k_svc, r_svc))
@@ -1402,8 +1432,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
         }
     }
     if ((v = mget(n, "accounts"))) {
-        if (v->kind != YT_SEQ) {
-            ERR(L, v->loc, "'accounts' must be a list, got %s", yt_kind_name(v));
+        if (!list_ok(L, v, "accounts", "a list")) {
         } else if ((h->accounts = wz(L, v->n * sizeof *h->accounts))) {
             for (node_t *a = v->first; a; a = a->next) {
                 if (check_keys(L, a, "account", k_acct, r_acct))
@@ -1417,8 +1446,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
     }
     h->software = opt_strlist(L, n, "software");
     if ((v = mget(n, "vulns"))) {
-        if (v->kind != YT_SEQ) {
-            ERR(L, v->loc, "'vulns' must be a list, got %s", yt_kind_name(v));
+        if (!list_ok(L, v, "vulns", "a list")) {
         } else if ((h->vulns = wz(L, v->n * sizeof *h->vulns))) {
             for (node_t *x = v->first; x; x = x->next) {
                 if (check_keys(L, x, "vulnerability", k_vuln, r_vuln))
@@ -1507,7 +1535,7 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
             for (const sw_os_info_t *o = sw_os_table; o->name && k < 63; o++)
                 cands[k++] = o->name;
             cands[k] = NULL;
-            const char *sug = scn_suggest(s, cands, NULL);
+            const char *sug = scn_suggest(s, cands, NULL, &L->suggest_budget);
             if (sug)
                 ERR(L, v->loc, "unknown os '%s' (did you mean '%s'?)", s, sug);
             else
@@ -1677,7 +1705,7 @@ static int resolve_svc(ld_t *L, node_t *v, const char *text, uint32_t *host, uin
     hid[slash - text] = '\0';
     *host = scn_idmap_get(&L->m_host, hid);
     if (*host == SW_NONE) {
-        const char *sug = scn_suggest(hid, NULL, &L->m_host);
+        const char *sug = scn_suggest(hid, NULL, &L->m_host, &L->suggest_budget);
         if (sug)
             ERR(L, v->loc, "unknown host '%s' (did you mean '%s'?)", hid, sug);
         else
@@ -1775,7 +1803,7 @@ static int val_dep(ld_t *L, node_t *v, sw_dep_t *dep)
         return resolve_svc(L, v, ref, &dep->ref, &dep->svc);
     dep->ref = scn_idmap_get(maps[k], ref);
     if (dep->ref == SW_NONE) {
-        const char *sug = scn_suggest(ref, NULL, maps[k]);
+        const char *sug = scn_suggest(ref, NULL, maps[k], &L->suggest_budget);
         if (sug)
             ERR(L, v->loc, "unknown %s '%s' (did you mean '%s'?)", what_k[k], ref, sug);
         else
@@ -1868,7 +1896,7 @@ static int kind_of(ld_t *L, node_t *k, const char *const *names, int n, const ch
     for (int j = 0; j < n; j++)
         cands[j] = names[j];
     cands[n] = NULL;
-    const char *sug = scn_suggest(k->str, cands, NULL);
+    const char *sug = scn_suggest(k->str, cands, NULL, &L->suggest_budget);
     if (sug)
         ERR(L, k->loc, "unknown %s '%s' (did you mean '%s'?)", what_item, k->str, sug);
     else {
@@ -2021,17 +2049,17 @@ static void ld_fill_step(ld_t *L, sw_step_t *st, node_t *n)
     }
     st->target = (v = mget(n, "target")) ? val_sel(L, v, "target") : sel_default(n->loc);
     if ((v = mget(n, "requires"))) {
-        if (v->kind != YT_SEQ)
-            ERR(L, v->loc, "'requires' must be a list of preconditions, got %s", yt_kind_name(v));
-        else if ((st->pre = wz(L, v->n * sizeof *st->pre)))
+        if (!list_ok(L, v, "requires", "a list of preconditions")) {
+        } else if ((st->pre = wz(L, v->n * sizeof *st->pre)))
             for (node_t *it = v->first; it; it = it->next)
                 if (!ld_fill_pre(L, it, &st->pre[st->n_pre]))
                     st->n_pre++;
     }
     if ((v = mget(n, "effects"))) {
-        if (v->kind != YT_SEQ || v->n == 0)
-            ERR(L, v->loc, "'effects' must be a non-empty list of effects, got %s", yt_kind_name(v));
-        else if ((st->eff = wz(L, v->n * sizeof *st->eff)))
+        if (v->kind == YT_SEQ && v->n == 0)
+            ERR(L, v->loc, "'effects' must be a non-empty list of effects, got an empty list");
+        else if (!list_ok(L, v, "effects", "a non-empty list of effects")) {
+        } else if ((st->eff = wz(L, v->n * sizeof *st->eff)))
             for (node_t *it = v->first; it; it = it->next)
                 if (!ld_fill_eff(L, it, &st->eff[st->n_eff]))
                     st->n_eff++;
@@ -2090,8 +2118,9 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
     }
     /* objectives */
     if ((v = mget(n, "objectives"))) {
-        if (v->kind != YT_SEQ || v->n == 0) {
-            ERR(L, v->loc, "'objectives' must be a non-empty list, got %s", yt_kind_name(v));
+        if (v->kind == YT_SEQ && v->n == 0) {
+            ERR(L, v->loc, "'objectives' must be a non-empty list, got an empty list");
+        } else if (!list_ok(L, v, "objectives", "a non-empty list")) {
         } else if ((a->objectives = wz(L, v->n * sizeof *a->objectives))) {
             for (node_t *o = v->first; o; o = o->next) {
                 const char *oid = entry_id(L, o, "id", "objective");
@@ -2119,8 +2148,9 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
         }
     }
     if ((v = mget(n, "playbook"))) {
-        if (v->kind != YT_SEQ || v->n == 0) {
-            ERR(L, v->loc, "'playbook' must be a non-empty list of steps, got %s", yt_kind_name(v));
+        if (v->kind == YT_SEQ && v->n == 0) {
+            ERR(L, v->loc, "'playbook' must be a non-empty list of steps, got an empty list");
+        } else if (!list_ok(L, v, "playbook", "a non-empty list of steps")) {
         } else if ((a->steps = wz(L, v->n * sizeof *a->steps))) {
             for (node_t *s = v->first; s; s = s->next) {
                 const char *sid = entry_id(L, s, "id", "step");
@@ -2159,7 +2189,7 @@ static int resolve_adv_item(ld_t *L, node_t *v, const char *key, int objective,
     aid[slash - s] = '\0';
     *adv = scn_idmap_get(&L->m_adv, aid);
     if (*adv == SW_NONE) {
-        const char *sug = scn_suggest(aid, NULL, &L->m_adv);
+        const char *sug = scn_suggest(aid, NULL, &L->m_adv, &L->suggest_budget);
         if (sug)
             ERR(L, v->loc, "unknown adversary '%s' (did you mean '%s'?)", aid, sug);
         else
@@ -2235,8 +2265,7 @@ static void ld_fill_inject(ld_t *L, uint32_t i)
     j->subject = opt_str(L, n, "subject", NULL);
     j->body = opt_str(L, n, "body", NULL);
     if ((v = mget(n, "indicators"))) {
-        if (v->kind != YT_SEQ) {
-            ERR(L, v->loc, "'indicators' must be a list, got %s", yt_kind_name(v));
+        if (!list_ok(L, v, "indicators", "a list")) {
         } else if ((j->indicators = wz(L, v->n * sizeof *j->indicators))) {
             for (node_t *x = v->first; x; x = x->next) {
                 if (check_keys(L, x, "indicator", k_ind, r_ind))
@@ -2412,6 +2441,7 @@ int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_worl
     sw_world_init(w);
     L.w = w;
     L.d = d;
+    L.suggest_budget = (uint64_t)200 << 20; /* ~0.2 s of edit distances at most */
     /* trees are bounded per file; this bounds the sum over includes too */
     sw_arena_init(&L.tmp, (size_t)512 << 20);
     size_t errors_before = d->n_errors;
@@ -2465,9 +2495,8 @@ fail:
 int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
 {
     char path[PATH_MAX_LEN];
-    FILE *f = fopen(path_or_name, "rb");
-    if (f) {
-        fclose(f);
+    struct stat st;
+    if (stat(path_or_name, &st) == 0) {
         ld_t tmp;
         memset(&tmp, 0, sizeof tmp);
         sw_arena_init(&tmp.tmp, 0);

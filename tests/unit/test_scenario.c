@@ -173,9 +173,12 @@ static void attack_table_and_suggestions(void **state)
     assert_true(sw_attack_id_valid("T1190"));
 
     static const char *const keys[] = {"hostname", "network", "role", NULL};
-    assert_string_equal(scn_suggest("hostnmae", keys, NULL), "hostname");
-    assert_string_equal(scn_suggest("rol", keys, NULL), "role");
-    assert_null(scn_suggest("zzzzzz", keys, NULL));
+    assert_string_equal(scn_suggest("hostnmae", keys, NULL, NULL), "hostname");
+    assert_string_equal(scn_suggest("rol", keys, NULL, NULL), "role");
+    assert_null(scn_suggest("zzzzzz", keys, NULL, NULL));
+    uint64_t budget = 50; /* enough for one comparison, not three */
+    assert_null(scn_suggest("rol", keys, NULL, &budget));
+    assert_int_equal(budget, 0);
 }
 
 /* ---- the world it builds --------------------------------------------------------- */
