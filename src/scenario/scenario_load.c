@@ -352,16 +352,63 @@ static int64_t opt_time(ld_t *L, node_t *m, const char *key, int64_t def)
     return v ? val_time(L, v, key, def) : def;
 }
 
+
+/* Value vocabularies local to the loader (the model's are in world.c/vocab.c). */
+static const char *const n_lobj_cat[] = {"detection", "containment", "recovery", "reporting",
+                                         "cooperation"};
+static const char *const n_sensors[] = {"sysmon", "edr", "av", "security-log", "log-forwarding",
+                                        "pcap", "netflow", "syslog"};
+static const char *const n_indicator[] = {"ipv4-addr", "ipv6-addr", "domain-name", "url",
+                                          "email-addr", "file:name", "file:hashes.MD5",
+                                          "file:hashes.SHA-1", "file:hashes.SHA-256",
+                                          "process:command_line", "user-account"};
+static const char *const n_fw_action[] = {"deny", "allow"};
+
+/* What the values of a names table are called, for messages. */
+static const char *enum_noun(const char *const *names)
+{
+    static const struct { const char *const *names; const char *noun; } nouns[] = {
+        {sw_zone_names, "zone"},
+        {sw_role_names, "role"},
+        {sw_priv_names, "privilege"},
+        {sw_crit_names, "criticality"},
+        {sw_link_kind_names, "link kind"},
+        {sw_org_kind_names, "organisation kind"},
+        {sw_proto_names, "protocol"},
+        {sw_cred_kind_names, "credential kind"},
+        {sw_cred_form_names, "credential form"},
+        {sw_persist_names, "persistence kind"},
+        {sw_obj_kind_names, "objective kind"},
+        {sw_inject_kind_names, "inject kind"},
+        {sw_action_names, "action"},
+        {n_lobj_cat, "category"},
+        {n_sensors, "sensor"},
+        {n_indicator, "indicator type"},
+        {n_fw_action, "firewall action"},
+    };
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+        if (nouns[i].names == names)
+            return nouns[i].noun;
+    return "value";
+}
+
+/* One of names[0..n); "unknown role 'x'" (or "unknown zone 'x' for 'from'"
+ * when the key is not the noun), with a suggestion or the list of values. */
 static int val_enum(ld_t *L, node_t *v, const char *key, const char *const *names, int n,
                     int def)
 {
-    char buf[512];
+    char buf[512], noun[96];
     const char *s = scalar(L, v, key, "a name");
     if (!s)
         return def;
     int i = sw_enum_lookup(names, n, s);
     if (i >= 0)
         return i;
+    const char *nn = enum_noun(names);
+    if (strstr(nn, key)) /* "kind" in "link kind": the key says nothing more */
+        snprintf(noun, sizeof noun, "unknown %s '%.40s'", nn, s);
+    else
+        snprintf(noun, sizeof noun, "unknown %s '%.40s' for '%s'", nn, s, key);
     const char *cands[64];
     int k = n < 63 ? n : 63;
     for (int j = 0; j < k; j++)
@@ -369,10 +416,9 @@ static int val_enum(ld_t *L, node_t *v, const char *key, const char *const *name
     cands[k] = NULL;
     const char *sug = scn_suggest(s, cands, NULL, &L->suggest_budget);
     if (sug)
-        ERR(L, v->loc, "unknown %s '%s' (did you mean '%s'?)", key, s, sug);
+        ERR(L, v->loc, "%s (did you mean '%s'?)", noun, sug);
     else
-        ERR(L, v->loc, "unknown %s '%s' (expected one of: %s)", key, s,
-            list_names(names, n, buf, sizeof buf));
+        ERR(L, v->loc, "%s (expected one of: %s)", noun, list_names(names, n, buf, sizeof buf));
     return def;
 }
 
@@ -879,15 +925,6 @@ static const char *const k_scoring[] = {"weights", NULL};
 static const char *const k_weights[] = {"availability", "detection", "containment",
                                         "recovery",     "reporting", "sharing", NULL};
 static const char *const k_rules[] = {"allowed_actions", "hints", "hint_cost", NULL};
-static const char *const n_lobj_cat[] = {"detection", "containment", "recovery", "reporting",
-                                         "cooperation"};
-static const char *const n_sensors[] = {"sysmon", "edr", "av", "security-log", "log-forwarding",
-                                        "pcap", "netflow", "syslog"};
-static const char *const n_indicator[] = {"ipv4-addr", "ipv6-addr", "domain-name", "url",
-                                          "email-addr", "file:name", "file:hashes.MD5",
-                                          "file:hashes.SHA-1", "file:hashes.SHA-256",
-                                          "process:command_line", "user-account"};
-static const char *const n_fw_action[] = {"deny", "allow"};
 
 /* The object name for messages: "host 'dc01'" or "host" when id is NULL. */
 static const char *what(char *buf, size_t len, const char *kind, const char *id)
@@ -2439,6 +2476,12 @@ int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_worl
     ld_t L;
     memset(&L, 0, sizeof L);
     sw_world_init(w);
+    if (!name)
+        name = "<input>";
+    if (!text) { /* libyaml asserts on a NULL input */
+        text = "";
+        len = 0;
+    }
     L.w = w;
     L.d = d;
     L.suggest_budget = (uint64_t)200 << 20; /* ~0.2 s of edit distances at most */
@@ -2496,6 +2539,14 @@ int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
 {
     char path[PATH_MAX_LEN];
     struct stat st;
+    if (!path_or_name)
+        path_or_name = "";
+    /* "builtin:scenarios/x.yaml", as locations print built-in files */
+    if (!strncmp(path_or_name, BUILTIN, strlen(BUILTIN))) {
+        const sw_embedded_t *e = sw_embedded_find(path_or_name + strlen(BUILTIN));
+        if (e)
+            return sw_scenario_load_mem(path_or_name, e->data, e->len, w, d);
+    }
     if (stat(path_or_name, &st) == 0) {
         ld_t tmp;
         memset(&tmp, 0, sizeof tmp);
@@ -2527,8 +2578,8 @@ int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
         }
     }
     sw_loc_t loc = {path_or_name, 1, 1};
-    sw_diags_add(d, loc, SW_DIAG_ERROR, "cannot read '%s': %s (and no built-in scenario has that name)",
-                 path_or_name, strerror(err));
+    sw_diags_add(d, loc, SW_DIAG_ERROR, "cannot read '%s': %s%s", path_or_name, strerror(err),
+                 strchr(path_or_name, '/') ? "" : " (and no built-in scenario has that name)");
     sw_world_init(w);
     sw_world_free(w);
     return SW_ENOENT;

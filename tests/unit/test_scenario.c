@@ -453,7 +453,7 @@ static void checks_report_at_the_right_place(void **state)
                  "dependency 'disk:c' must be host:ID", L0 + 2, 34);
     EXPECT_ERROR("observers: [{id: blue, name: Again}]\n", "duplicate team id 'blue'", L0 + 1, 13);
     EXPECT_ERROR("seed: -1\n", "'seed' must be a whole number", L0 + 1, 7);
-    EXPECT_ERROR("injects:\n  - {id: i, title: t, kind: memo, at: 1h}\n", "unknown kind 'memo'",
+    EXPECT_ERROR("injects:\n  - {id: i, title: t, kind: memo, at: 1h}\n", "unknown inject kind 'memo'",
                  L0 + 2, 29);
     EXPECT_ERROR("injects:\n  - {id: i, title: t, kind: news, when: {objective: x/y}}\n",
                  "unknown adversary 'x'", L0 + 2, 53);
