@@ -307,9 +307,12 @@ static void example_world_is_complete(void **state)
     assert_int_equal(w.orgs[mof].kind, SW_ORG_GOVERNMENT);
     assert_int_equal(w.orgs[mof].intl_primary.n, 2);
     assert_int_equal(w.orgs[mof].intl_backup.ids[1], sw_world_link(&w, "pw-sat"));
-    assert_int_equal(w.orgs[mof].n_fw, 8);
+    assert_int_equal(w.orgs[mof].n_fw, 9);
     assert_int_equal(w.orgs[mof].fw[0].port_lo, 443);
-    assert_int_equal(w.orgs[mof].fw[5].port_hi, 65535);
+    assert_int_equal(w.orgs[mof].fw[5].port_lo, 3389);
+    assert_int_equal(w.orgs[mof].fw[6].port_lo, 0); /* any */
+    assert_int_equal(w.orgs[mof].fw[6].port_hi, 65535);
+    assert_int_equal(w.orgs[mof].fw[6].from, SW_ZONE_INTERNAL);
     assert_true(w.orgs[mof].fw[0].allow);
     assert_int_equal(w.orgs[mof].users.n, 4);
     const sw_user_t *kesol = &w.users[w.orgs[mof].users.ids[1]];
