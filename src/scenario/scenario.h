@@ -17,10 +17,10 @@
 #include "scenario/diag.h"
 
 /* Hard limits on what a scenario may grow (outside input). */
-#define SW_SCN_MAX_FILES 32        /* files read, the main one included */
+#define SW_SCN_MAX_FILES 32 /* files read, the main one included */
 #define SW_SCN_MAX_INCLUDE_DEPTH 8
-#define SW_SCN_MAX_COUNT 99        /* `count:` expansion per host entry (2-digit suffix) */
-#define SW_SCN_MAX_OBJECTS 20000   /* per kind: hosts, users, steps, ... */
+#define SW_SCN_MAX_COUNT 99      /* `count:` expansion per host entry (2-digit suffix) */
+#define SW_SCN_MAX_OBJECTS 20000 /* per kind: hosts, users, steps, ... */
 #define SW_SCN_MAX_DURATION_MS ((int64_t)366 * 24 * 3600 * 1000)
 
 /* Load a scenario file, or a built-in scenario by name ("example" -> the

@@ -292,7 +292,10 @@ static int64_t opt_dur(ld_t *L, node_t *m, const char *key, int64_t def)
 /* ms as the shortest duration text: "4h", "1h30m", "45s", "0". */
 static const char *dur_text(int64_t ms, char *buf, size_t len)
 {
-    static const struct { int64_t ms; const char *u; } units[] = {
+    static const struct {
+        int64_t ms;
+        const char *u;
+    } units[] = {
         {86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}, {1, "ms"},
     };
     size_t used = 0;
@@ -302,7 +305,8 @@ static const char *dur_text(int64_t ms, char *buf, size_t len)
     for (size_t i = 0; i < 5 && ms > 0; i++) {
         if (ms < units[i].ms)
             continue;
-        int r = snprintf(buf + used, len - used, "%lld%s", (long long)(ms / units[i].ms), units[i].u);
+        int r =
+            snprintf(buf + used, len - used, "%lld%s", (long long)(ms / units[i].ms), units[i].u);
         if (r < 0 || (size_t)r >= len - used)
             break;
         used += (size_t)r;
@@ -352,22 +356,26 @@ static int64_t opt_time(ld_t *L, node_t *m, const char *key, int64_t def)
     return v ? val_time(L, v, key, def) : def;
 }
 
-
 /* Value vocabularies local to the loader (the model's are in world.c/vocab.c). */
 static const char *const n_lobj_cat[] = {"detection", "containment", "recovery", "reporting",
                                          "cooperation"};
-static const char *const n_sensors[] = {"sysmon", "edr", "av", "security-log", "log-forwarding",
-                                        "pcap", "netflow", "syslog"};
-static const char *const n_indicator[] = {"ipv4-addr", "ipv6-addr", "domain-name", "url",
-                                          "email-addr", "file:name", "file:hashes.MD5",
-                                          "file:hashes.SHA-1", "file:hashes.SHA-256",
-                                          "process:command_line", "user-account"};
+static const char *const n_sensors[] = {"sysmon",         "edr",  "av",      "security-log",
+                                        "log-forwarding", "pcap", "netflow", "syslog"};
+static const char *const n_indicator[] = {"ipv4-addr",           "ipv6-addr",
+                                          "domain-name",         "url",
+                                          "email-addr",          "file:name",
+                                          "file:hashes.MD5",     "file:hashes.SHA-1",
+                                          "file:hashes.SHA-256", "process:command_line",
+                                          "user-account"};
 static const char *const n_fw_action[] = {"deny", "allow"};
 
 /* What the values of a names table are called, for messages. */
 static const char *enum_noun(const char *const *names)
 {
-    static const struct { const char *const *names; const char *noun; } nouns[] = {
+    static const struct {
+        const char *const *names;
+        const char *noun;
+    } nouns[] = {
         {sw_zone_names, "zone"},
         {sw_role_names, "role"},
         {sw_priv_names, "privilege"},
@@ -394,8 +402,7 @@ static const char *enum_noun(const char *const *names)
 
 /* One of names[0..n); "unknown role 'x'" (or "unknown zone 'x' for 'from'"
  * when the key is not the noun), with a suggestion or the list of values. */
-static int val_enum(ld_t *L, node_t *v, const char *key, const char *const *names, int n,
-                    int def)
+static int val_enum(ld_t *L, node_t *v, const char *key, const char *const *names, int n, int def)
 {
     char buf[512], noun[96];
     const char *s = scalar(L, v, key, "a name");
@@ -422,8 +429,7 @@ static int val_enum(ld_t *L, node_t *v, const char *key, const char *const *name
     return def;
 }
 
-static int opt_enum(ld_t *L, node_t *m, const char *key, const char *const *names, int n,
-                    int def)
+static int opt_enum(ld_t *L, node_t *m, const char *key, const char *const *names, int n, int def)
 {
     node_t *v = mget(m, key);
     return v ? val_enum(L, v, key, names, n, def) : def;
@@ -461,8 +467,7 @@ static sw_strlist_t opt_strlist(ld_t *L, node_t *m, const char *key)
 }
 
 /* Resolve a reference (scalar id) through map m; what names the kind. */
-static uint32_t val_ref(ld_t *L, node_t *v, const char *key, const scn_idmap_t *m,
-                        const char *what)
+static uint32_t val_ref(ld_t *L, node_t *v, const char *key, const scn_idmap_t *m, const char *what)
 {
     const char *s = scalar(L, v, key, "an id");
     if (!s)
@@ -570,8 +575,7 @@ static const char *entry_id(ld_t *L, node_t *entry, const char *key, const char 
     if (!s)
         return NULL;
     if (!id_ok(s)) {
-        ERR(L, v->loc, "invalid %s id '%s': use 1 to 64 letters, digits, '-', '_' or '.'",
-            what, s);
+        ERR(L, v->loc, "invalid %s id '%s': use 1 to 64 letters, digits, '-', '_' or '.'", what, s);
         return NULL;
     }
     return s;
@@ -585,21 +589,21 @@ static void declare_id(ld_t *L, scn_idmap_t *m, const char *id, uint32_t i, sw_l
     int r = scn_idmap_put(m, id, i, &old);
     if (r == SW_EEXIST) {
         const sw_loc_t *o = (const sw_loc_t *)((const char *)locs_base + stride * old);
-        ERR(L, loc, "duplicate %s id '%s' (first defined at %s:%d:%d)", what, id, o->file,
-            o->line, o->col);
+        ERR(L, loc, "duplicate %s id '%s' (first defined at %s:%d:%d)", what, id, o->file, o->line,
+            o->col);
     } else if (r) {
         L->oom = 1;
     }
 }
 
-#define DECLARE(L, m, id, i, arr, what)                                                        \
-    declare_id((L), (m), (id), (i), (arr)[i].loc, &(arr)[0].loc, sizeof (arr)[0], (what))
+#define DECLARE(L, m, id, i, arr, what)                                                            \
+    declare_id((L), (m), (id), (i), (arr)[i].loc, &(arr)[0].loc, sizeof(arr)[0], (what))
 
 /* ---- reading files -------------------------------------------------------- */
 
 static const char *const top_keys[] = {
-    "include", "seed", "exercise", "teams", "observers", "orgs", "links",
-    "business", "adversaries", "injects", "scoring", "rules", NULL,
+    "include",  "seed",        "exercise", "teams",   "observers", "orgs", "links",
+    "business", "adversaries", "injects",  "scoring", "rules",     NULL,
 };
 
 /* Normalise a relative/absolute path in place: drop "." segments and fold
@@ -671,8 +675,7 @@ static int path_join(const char *base, const char *rel, char *out, size_t len)
 }
 
 /* Read a whole file (at most YT_MAX_TEXT bytes) into the tmp arena. */
-static int read_file(ld_t *L, const char *path, char **text, size_t *len, char *why,
-                     size_t why_len)
+static int read_file(ld_t *L, const char *path, char **text, size_t *len, char *why, size_t why_len)
 {
     /* only regular files: opening a FIFO would block, a device never ends */
     struct stat st;
@@ -778,8 +781,10 @@ static int ld_file(ld_t *L, const char *name, const char *text, size_t len)
     if (!root)
         return SW_EINVAL;
     if (root->kind != YT_MAP) {
-        ERR(L, root->loc, "a scenario file must be a mapping of sections (exercise, teams, ...), "
-                          "got %s", yt_kind_name(root));
+        ERR(L, root->loc,
+            "a scenario file must be a mapping of sections (exercise, teams, ...), "
+            "got %s",
+            yt_kind_name(root));
         return SW_EINVAL;
     }
     check_keys(L, root, "the scenario", top_keys, NULL);
@@ -829,23 +834,23 @@ static int ld_file(ld_t *L, const char *name, const char *text, size_t len)
 }
 
 /* Iterate the items of top-level list `key` across every file read. */
-#define FOR_ITEMS(L, key, it)                                                                  \
-    for (int fi_ = 0; fi_ < (L)->n_files; fi_++)                                               \
-        for (node_t *lst_ = mget((L)->roots[fi_], (key)),                                      \
-                    *it = lst_ && lst_->kind == YT_SEQ ? lst_->first : NULL;                    \
+#define FOR_ITEMS(L, key, it)                                                                      \
+    for (int fi_ = 0; fi_ < (L)->n_files; fi_++)                                                   \
+        for (node_t *lst_ = mget((L)->roots[fi_], (key)),                                          \
+                    *it = lst_ && lst_->kind == YT_SEQ ? lst_->first : NULL;                       \
              it; it = it->next)
 
 /* Items of a nested list (NULL-safe). */
-#define FOR_SUB(map, key, it)                                                                  \
-    for (node_t *lst_##it = mget((map), (key)),                                                \
-                *it = lst_##it && lst_##it->kind == YT_SEQ ? lst_##it->first : NULL;            \
+#define FOR_SUB(map, key, it)                                                                      \
+    for (node_t *lst_##it = mget((map), (key)),                                                    \
+                *it = lst_##it && lst_##it->kind == YT_SEQ ? lst_##it->first : NULL;               \
          it; it = it->next)
 
 static uint32_t count_items(ld_t *L, const char *key)
 {
     uint32_t n = 0;
     FOR_ITEMS(L, key, it)
-        n++;
+    n++;
     return n;
 }
 
@@ -857,17 +862,17 @@ static uint32_t count_sub(node_t *map, const char *key)
 
 /* ---- key tables ------------------------------------------------------------ */
 
-static const char *const k_exercise[] = {"name", "description", "duration", "start", "timezone",
-                                         "utc_offset", "date", "speed", "seed", "objectives",
-                                         NULL};
+static const char *const k_exercise[] = {"name",     "description", "duration", "start",
+                                         "timezone", "utc_offset",  "date",     "speed",
+                                         "seed",     "objectives",  NULL};
 static const char *const r_exercise[] = {"name", "duration", NULL};
 static const char *const k_lobj[] = {"id", "text", "category", "weight", NULL};
 static const char *const r_lobj[] = {"id", "text", NULL};
 static const char *const k_team[] = {"id", "name", "country", NULL};
 static const char *const r_team[] = {"id", "name", NULL};
-static const char *const k_org[] = {"id",    "name",     "team",          "kind",   "networks",
-                                    "hosts", "users",    "firewall",      "international",
-                                    "trusts", NULL};
+static const char *const k_org[] = {"id",    "name",  "team",     "kind",          "networks",
+                                    "hosts", "users", "firewall", "international", "trusts",
+                                    NULL};
 static const char *const r_org[] = {"id", "team", "kind", NULL};
 static const char *const k_fw[] = {"default", "rules", NULL};
 static const char *const k_fwrule[] = {"from", "to", "port", "proto", "action", NULL};
@@ -876,11 +881,15 @@ static const char *const k_intl[] = {"primary", "backup", NULL};
 static const char *const r_intl[] = {"primary", NULL};
 static const char *const k_net[] = {"id", "name", "cidr", "zone", NULL};
 static const char *const r_net[] = {"id", "cidr", "zone", NULL};
-static const char *const k_host[] = {"id",       "hostname", "ip",       "network",
-                                     "os",       "role",     "criticality", "count",
-                                     "services", "accounts", "software", "vulns",
-                                     "sensors",  "av_signature_age_days", "backup",
-                                     "domain_joined", "reimage_time", NULL};
+static const char *const k_host[] = {"id",           "hostname",
+                                     "ip",           "network",
+                                     "os",           "role",
+                                     "criticality",  "count",
+                                     "services",     "accounts",
+                                     "software",     "vulns",
+                                     "sensors",      "av_signature_age_days",
+                                     "backup",       "domain_joined",
+                                     "reimage_time", NULL};
 static const char *const r_host[] = {"id", "ip", "network", "os", "role", NULL};
 static const char *const k_svc[] = {"name", "port", "proto", "exposed", "depends_on", NULL};
 static const char *const r_svc[] = {"name", "port", NULL};
@@ -890,22 +899,21 @@ static const char *const k_vuln[] = {"cve", "service", "exploitability", "remote
 static const char *const r_vuln[] = {"cve", NULL};
 static const char *const k_backup[] = {"every", "last_good_age", "offline", "restore_time", NULL};
 static const char *const r_backup[] = {"every", NULL};
-static const char *const k_user[] = {"id",  "name",  "account", "workstation", "groups",
+static const char *const k_user[] = {"id",  "name",  "account",  "workstation", "groups",
                                      "vpn", "hours", "phishing", NULL};
 static const char *const r_user[] = {"id", "account", NULL};
-static const char *const k_link[] = {"id",            "name",       "kind",       "ends",
-                                     "length_km",     "capacity_mbps", "latency_ms",
-                                     "repair_time",   NULL};
+static const char *const k_link[] = {
+    "id", "name", "kind", "ends", "length_km", "capacity_mbps", "latency_ms", "repair_time", NULL};
 static const char *const r_link[] = {"id", "kind", NULL};
-static const char *const k_biz[] = {"id", "name", "org", "weight", "requires", "any_of",
-                                    "min_capacity_mbps", NULL};
+static const char *const k_biz[] = {
+    "id", "name", "org", "weight", "requires", "any_of", "min_capacity_mbps", NULL};
 static const char *const r_biz[] = {"id", "org", NULL};
-static const char *const k_adv[] = {"id", "name", "modelled_on", "targets", "start", "patience",
-                                    "c2", "objectives", "playbook", NULL};
+static const char *const k_adv[] = {"id",       "name", "modelled_on", "targets",  "start",
+                                    "patience", "c2",   "objectives",  "playbook", NULL};
 static const char *const r_adv[] = {"id", "objectives", "playbook", NULL};
 static const char *const k_c2[] = {"domains", "ips", NULL};
-static const char *const k_obj[] = {"id", "kind", "description", "target", "at", "megabytes",
-                                    "min_hosts", NULL};
+static const char *const k_obj[] = {"id", "kind",      "description", "target",
+                                    "at", "megabytes", "min_hosts",   NULL};
 static const char *const r_obj[] = {"id", "kind", "target", NULL};
 static const char *const k_step[] = {"id",       "name",    "technique", "procedure",
                                      "tool",     "target",  "requires",  "effects",
@@ -914,16 +922,16 @@ static const char *const r_step[] = {"id", "technique", "effects", NULL};
 static const char *const k_sel[] = {"role", "host", "org", "org_kind", "zone", NULL};
 static const char *const k_selpriv[] = {"priv", "role", "host", "org", "org_kind", "zone", NULL};
 static const char *const k_cred[] = {"kind", "form", NULL};
-static const char *const k_inj[] = {"id",   "title",   "kind", "at",         "when",  "from",
-                                    "to",   "subject", "body", "indicators", "effect", NULL};
+static const char *const k_inj[] = {"id", "title",   "kind", "at",         "when",   "from",
+                                    "to", "subject", "body", "indicators", "effect", NULL};
 static const char *const r_inj[] = {"id", "title", "kind", NULL};
 static const char *const k_ind[] = {"type", "value", NULL};
 static const char *const r_ind[] = {"type", "value", NULL};
 static const char *const k_power[] = {"org", "host", "duration", NULL};
 static const char *const r_power[] = {"duration", NULL};
 static const char *const k_scoring[] = {"weights", NULL};
-static const char *const k_weights[] = {"availability", "detection", "containment",
-                                        "recovery",     "reporting", "sharing", NULL};
+static const char *const k_weights[] = {"availability", "detection", "containment", "recovery",
+                                        "reporting",    "sharing",   NULL};
 static const char *const k_rules[] = {"allowed_actions", "hints", "hint_cost", NULL};
 
 /* The object name for messages: "host 'dc01'" or "host" when id is NULL. */
@@ -968,11 +976,12 @@ static void ld_declare(ld_t *L)
     /* teams and observers */
     uint32_t nt = count_items(L, "teams") + count_items(L, "observers");
     uint32_t no = count_items(L, "orgs"), nn = 0, nh = 0, nu = 0;
-    FOR_ITEMS(L, "orgs", o) {
+    FOR_ITEMS(L, "orgs", o)
+    {
         nn += count_sub(o, "networks");
         nu += count_sub(o, "users");
         FOR_SUB(o, "hosts", h)
-            nh += host_count(L, h, 0);
+        nh += host_count(L, h, 0);
     }
     uint32_t nl = count_items(L, "links"), nb = count_items(L, "business");
     uint32_t na = count_items(L, "adversaries"), ni = count_items(L, "injects");
@@ -1010,7 +1019,8 @@ static void ld_declare(ld_t *L)
 
     static const char *const tkeys[2] = {"teams", "observers"};
     for (int k = 0; k < 2; k++)
-        FOR_ITEMS(L, tkeys[k], t) {
+        FOR_ITEMS(L, tkeys[k], t)
+        {
             uint32_t i = w->n_teams++;
             sw_team_t *tm = &w->teams[i];
             L->team_n[i] = t;
@@ -1020,7 +1030,8 @@ static void ld_declare(ld_t *L)
             if (id && (tm->id = wstr(L, id)))
                 DECLARE(L, &L->m_team, tm->id, i, w->teams, "team");
         }
-    FOR_ITEMS(L, "orgs", o) {
+    FOR_ITEMS(L, "orgs", o)
+    {
         uint32_t i = w->n_orgs++;
         sw_org_t *org = &w->orgs[i];
         L->org_n[i] = o;
@@ -1029,7 +1040,8 @@ static void ld_declare(ld_t *L)
         const char *id = entry_id(L, o, "id", "organisation");
         if (id && (org->id = wstr(L, id)))
             DECLARE(L, &L->m_org, org->id, i, w->orgs, "organisation");
-        FOR_SUB(o, "networks", n) {
+        FOR_SUB(o, "networks", n)
+        {
             uint32_t j = w->n_networks++;
             sw_network_t *net = &w->networks[j];
             L->net_n[j] = n;
@@ -1039,7 +1051,8 @@ static void ld_declare(ld_t *L)
             if (nid && (net->id = wstr(L, nid)))
                 DECLARE(L, &L->m_net, net->id, j, w->networks, "network");
         }
-        FOR_SUB(o, "hosts", h) {
+        FOR_SUB(o, "hosts", h)
+        {
             uint32_t cnt = host_count(L, h, 1);
             const char *hid = entry_id(L, h, "id", "host");
             uint32_t first = w->n_hosts;
@@ -1062,7 +1075,8 @@ static void ld_declare(ld_t *L)
                     DECLARE(L, &L->m_host, host->id, j, w->hosts, "host");
             }
         }
-        FOR_SUB(o, "users", u) {
+        FOR_SUB(o, "users", u)
+        {
             uint32_t j = w->n_users++;
             sw_user_t *user = &w->users[j];
             L->user_n[j] = u;
@@ -1073,7 +1087,8 @@ static void ld_declare(ld_t *L)
                 DECLARE(L, &L->m_user, user->id, j, w->users, "user");
         }
     }
-    FOR_ITEMS(L, "links", l) {
+    FOR_ITEMS(L, "links", l)
+    {
         uint32_t i = w->n_links++;
         L->link_n[i] = l;
         w->links[i].loc = l->loc;
@@ -1081,7 +1096,8 @@ static void ld_declare(ld_t *L)
         if (id && (w->links[i].id = wstr(L, id)))
             DECLARE(L, &L->m_link, w->links[i].id, i, w->links, "link");
     }
-    FOR_ITEMS(L, "business", b) {
+    FOR_ITEMS(L, "business", b)
+    {
         uint32_t i = w->n_business++;
         L->biz_n[i] = b;
         w->business[i].loc = b->loc;
@@ -1089,7 +1105,8 @@ static void ld_declare(ld_t *L)
         if (id && (w->business[i].id = wstr(L, id)))
             DECLARE(L, &L->m_biz, w->business[i].id, i, w->business, "business service");
     }
-    FOR_ITEMS(L, "adversaries", a) {
+    FOR_ITEMS(L, "adversaries", a)
+    {
         uint32_t i = w->n_adversaries++;
         L->adv_n[i] = a;
         w->adversaries[i].loc = a->loc;
@@ -1097,7 +1114,8 @@ static void ld_declare(ld_t *L)
         if (id && (w->adversaries[i].id = wstr(L, id)))
             DECLARE(L, &L->m_adv, w->adversaries[i].id, i, w->adversaries, "adversary");
     }
-    FOR_ITEMS(L, "injects", j) {
+    FOR_ITEMS(L, "injects", j)
+    {
         uint32_t i = w->n_injects++;
         L->inj_n[i] = j;
         w->injects[i].loc = j->loc;
@@ -1110,19 +1128,42 @@ static void ld_declare(ld_t *L)
 
 /* ---- phase 3: fill ----------------------------------------------------------- */
 
-struct tz { const char *name; int offset_min; };
+struct tz {
+    const char *name;
+    int offset_min;
+};
 static const struct tz tz_table[] = {
-    {"UTC", 0},               {"Etc/UTC", 0},           {"Pacific/Palau", 540},
-    {"Pacific/Guam", 600},    {"Pacific/Saipan", 600},  {"Pacific/Chuuk", 600},
-    {"Pacific/Port_Moresby", 600}, {"Australia/Brisbane", 600},
-    {"Pacific/Pohnpei", 660}, {"Pacific/Kosrae", 660},  {"Pacific/Noumea", 660},
-    {"Pacific/Guadalcanal", 660}, {"Pacific/Efate", 660},
-    {"Pacific/Majuro", 720},  {"Pacific/Kwajalein", 720}, {"Pacific/Nauru", 720},
-    {"Pacific/Tarawa", 720},  {"Pacific/Fiji", 720},    {"Pacific/Funafuti", 720},
-    {"Pacific/Wallis", 720},  {"Pacific/Tongatapu", 780}, {"Pacific/Apia", 780},
-    {"Pacific/Kanton", 780},  {"Pacific/Fakaofo", 780}, {"Pacific/Kiritimati", 840},
-    {"Pacific/Honolulu", -600}, {"Pacific/Pago_Pago", -660}, {"Pacific/Rarotonga", -600},
-    {"Pacific/Niue", -660},   {"Asia/Tokyo", 540},      {"Asia/Singapore", 480},
+    {"UTC", 0},
+    {"Etc/UTC", 0},
+    {"Pacific/Palau", 540},
+    {"Pacific/Guam", 600},
+    {"Pacific/Saipan", 600},
+    {"Pacific/Chuuk", 600},
+    {"Pacific/Port_Moresby", 600},
+    {"Australia/Brisbane", 600},
+    {"Pacific/Pohnpei", 660},
+    {"Pacific/Kosrae", 660},
+    {"Pacific/Noumea", 660},
+    {"Pacific/Guadalcanal", 660},
+    {"Pacific/Efate", 660},
+    {"Pacific/Majuro", 720},
+    {"Pacific/Kwajalein", 720},
+    {"Pacific/Nauru", 720},
+    {"Pacific/Tarawa", 720},
+    {"Pacific/Fiji", 720},
+    {"Pacific/Funafuti", 720},
+    {"Pacific/Wallis", 720},
+    {"Pacific/Tongatapu", 780},
+    {"Pacific/Apia", 780},
+    {"Pacific/Kanton", 780},
+    {"Pacific/Fakaofo", 780},
+    {"Pacific/Kiritimati", 840},
+    {"Pacific/Honolulu", -600},
+    {"Pacific/Pago_Pago", -660},
+    {"Pacific/Rarotonga", -600},
+    {"Pacific/Niue", -660},
+    {"Asia/Tokyo", 540},
+    {"Asia/Singapore", 480},
     {NULL, 0},
 };
 
@@ -1203,8 +1244,8 @@ static void ld_fill_exercise(ld_t *L)
     if ((v = mget(e, "utc_offset"))) {
         const char *s = scalar(L, v, "utc_offset", "an offset like +09:00");
         if (s && sw_parse_utc_offset(s, &ex->utc_offset_min))
-            ERR(L, v->loc, "'utc_offset' must be an offset like +09:00 (-12:00 to +14:00), got '%s'",
-                s);
+            ERR(L, v->loc,
+                "'utc_offset' must be an offset like +09:00 (-12:00 to +14:00), got '%s'", s);
     } else if (!known && (v = mget(e, "timezone"))) {
         ERR(L, v->loc, "unknown time zone '%s': add 'utc_offset' (e.g. +10:00)", ex->timezone);
     }
@@ -1244,8 +1285,9 @@ static void ld_fill_exercise(ld_t *L)
         lo->weight = opt_num(L, o, "weight", 1, 0, 1, "a weight from 0 to 1");
         for (uint32_t i = 0; i + 1 < ex->n_objectives; i++)
             if (lo->id && ex->objectives[i].id && !strcmp(lo->id, ex->objectives[i].id))
-                ERR(L, kloc(o, "id"), "duplicate learning objective id '%s' (first defined at %s:%d:%d)",
-                    lo->id, ex->objectives[i].loc.file, ex->objectives[i].loc.line,
+                ERR(L, kloc(o, "id"),
+                    "duplicate learning objective id '%s' (first defined at %s:%d:%d)", lo->id,
+                    ex->objectives[i].loc.file, ex->objectives[i].loc.line,
                     ex->objectives[i].loc.col);
     }
 }
@@ -1290,13 +1332,13 @@ static void ld_fill_links(ld_t *L)
             }
         }
         l->length_km = opt_num(L, n, "length_km", 0, 0, 40000, "a length from 0 to 40000 km");
-        l->capacity_mbps = opt_num(L, n, "capacity_mbps", 1000, 0.001, 1e9,
-                                   "a capacity above 0 Mbps");
-        double def_lat = l->kind == SW_LINK_SATELLITE ? 300 : l->kind == SW_LINK_CABLE
-                                                                  ? l->length_km / 200.0 + 1
-                                                                  : 1;
-        l->latency_ms = opt_num(L, n, "latency_ms", def_lat, 0, 10000,
-                                "a one-way latency from 0 to 10000 ms");
+        l->capacity_mbps =
+            opt_num(L, n, "capacity_mbps", 1000, 0.001, 1e9, "a capacity above 0 Mbps");
+        double def_lat = l->kind == SW_LINK_SATELLITE ? 300
+                         : l->kind == SW_LINK_CABLE   ? l->length_km / 200.0 + 1
+                                                      : 1;
+        l->latency_ms =
+            opt_num(L, n, "latency_ms", def_lat, 0, 10000, "a one-way latency from 0 to 10000 ms");
         l->repair_ms = opt_dur(L, n, "repair_time",
                                l->kind == SW_LINK_CABLE ? (int64_t)14 * 86400000 : 4 * 3600000);
     }
@@ -1410,8 +1452,8 @@ static void ld_fill_network(ld_t *L, uint32_t i)
     if (s) {
         if (sw_cidr_parse(s, &net->cidr)) {
             net->cidr.prefix = 255;
-            ERR(L, v->loc, "'cidr' must be a network like 10.1.0.0/24 with the host bits zero, got '%s'",
-                s);
+            ERR(L, v->loc,
+                "'cidr' must be a network like 10.1.0.0/24 with the host bits zero, got '%s'", s);
         }
     }
 }
@@ -1500,8 +1542,8 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
                     for (uint32_t j = 0; j < h->n_services; j++)
                         found |= !strcmp(h->services[j].name, vu->service);
                     if (!found)
-                        ERR(L, kloc(x, "service"), "unknown service '%s' on host '%s'",
-                            vu->service, h->id ? h->id : "?");
+                        ERR(L, kloc(x, "service"), "unknown service '%s' on host '%s'", vu->service,
+                            h->id ? h->id : "?");
                 }
                 vu->exploitability = opt_prob(L, x, "exploitability", 0.5);
                 vu->remote = opt_bool(L, x, "remote", vu->service != NULL);
@@ -1512,9 +1554,14 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
     /* Windows and Linux keep a local security log unless told otherwise. */
     h->sensors.security_log = h->os_family == SW_OSF_WINDOWS || h->os_family == SW_OSF_LINUX;
     if ((v = mget(n, "sensors"))) {
-        int *flags[] = {&h->sensors.sysmon, &h->sensors.edr, &h->sensors.av,
-                        &h->sensors.security_log, &h->sensors.log_forwarding, &h->sensors.pcap,
-                        &h->sensors.netflow, &h->sensors.syslog};
+        int *flags[] = {&h->sensors.sysmon,
+                        &h->sensors.edr,
+                        &h->sensors.av,
+                        &h->sensors.security_log,
+                        &h->sensors.log_forwarding,
+                        &h->sensors.pcap,
+                        &h->sensors.netflow,
+                        &h->sensors.syslog};
         if (v->kind != YT_SEQ) {
             ERR(L, v->loc, "'sensors' must be a list of sensor names, got %s", yt_kind_name(v));
         } else {
@@ -1539,7 +1586,8 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
     h->domain_joined = opt_bool(L, n, "domain_joined", h->os_family == SW_OSF_WINDOWS);
     h->reimage_ms = opt_dur(L, n, "reimage_time",
                             h->role == SW_ROLE_WORKSTATION ? 3600000
-                                                           : netdev ? 2 * 3600000 : 4 * 3600000);
+                            : netdev                       ? 2 * 3600000
+                                                           : 4 * 3600000);
 }
 
 /* Fill the hosts of count group [first, first+cnt) from entry n. The body
@@ -1548,8 +1596,8 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
 {
     char wb[160];
     sw_host_t *h0 = &L->w->hosts[first];
-    if (check_keys(L, n, what(wb, sizeof wb, "host", h0->id && cnt == 1 ? h0->id : NULL),
-                   k_host, r_host))
+    if (check_keys(L, n, what(wb, sizeof wb, "host", h0->id && cnt == 1 ? h0->id : NULL), k_host,
+                   r_host))
         return;
     node_t *v;
     h0->network = opt_ref(L, n, "network", &L->m_net, "network");
@@ -1584,8 +1632,8 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
     ld_fill_host_body(L, h0, n);
     const char *hostname = opt_str(L, n, "hostname", NULL);
     if (hostname && (!*hostname || strlen(hostname) > 63 || strchr(hostname, ' ')))
-        ERR(L, kloc(n, "hostname"), "'hostname' must be 1 to 63 characters without spaces, got '%s'",
-            hostname);
+        ERR(L, kloc(n, "hostname"),
+            "'hostname' must be 1 to 63 characters without spaces, got '%s'", hostname);
     /* the address */
     uint8_t ip[16];
     int v6 = 0, ip_ok = 0;
@@ -1690,10 +1738,11 @@ static void ld_fill_orgs(ld_t *L)
         org->name = opt_str(L, n, "name", org->id);
         org->team = opt_ref(L, n, "team", &L->m_team, "team");
         if (org->team != SW_NONE && w->teams[org->team].kind == SW_TEAM_OBSERVER)
-            ERR(L, kloc(n, "team"), "organisation '%s' belongs to observer '%s': observers defend nothing",
+            ERR(L, kloc(n, "team"),
+                "organisation '%s' belongs to observer '%s': observers defend nothing",
                 org->id ? org->id : "?", w->teams[org->team].id);
-        org->kind = (sw_org_kind_t)opt_enum(L, n, "kind", sw_org_kind_names, SW_ORG__COUNT,
-                                            SW_ORG_OTHER);
+        org->kind =
+            (sw_org_kind_t)opt_enum(L, n, "kind", sw_org_kind_names, SW_ORG__COUNT, SW_ORG_OTHER);
         node_t *v;
         static const char *const subs[] = {"networks", "hosts", "users"};
         for (int k = 0; k < 3; k++)
@@ -1769,7 +1818,8 @@ static void ld_fill_service_deps(ld_t *L)
         sw_host_t *h = &w->hosts[i];
         node_t *svcs = mget(L->host_n[i], "services");
         uint32_t si = 0;
-        FOR_SUB(L->host_n[i], "services", s) {
+        FOR_SUB(L->host_n[i], "services", s)
+        {
             (void)svcs;
             if (si >= h->n_services)
                 break;
@@ -1782,7 +1832,8 @@ static void ld_fill_service_deps(ld_t *L)
                 continue;
             if (d->kind == YT_SCALAR) {
                 uint32_t hh, ss;
-                if (!resolve_svc(L, d, d->str, &hh, &ss) && (sv->dep_host = wz(L, sizeof(uint32_t))) &&
+                if (!resolve_svc(L, d, d->str, &hh, &ss) &&
+                    (sv->dep_host = wz(L, sizeof(uint32_t))) &&
                     (sv->dep_svc = wz(L, sizeof(uint32_t)))) {
                     sv->dep_host[0] = hh;
                     sv->dep_svc[0] = ss;
@@ -1791,7 +1842,8 @@ static void ld_fill_service_deps(ld_t *L)
                 continue;
             }
             if (d->kind != YT_SEQ) {
-                ERR(L, d->loc, "'depends_on' must be a list of HOST/SERVICE, got %s", yt_kind_name(d));
+                ERR(L, d->loc, "'depends_on' must be a list of HOST/SERVICE, got %s",
+                    yt_kind_name(d));
                 continue;
             }
             sv->dep_host = wz(L, d->n * sizeof(uint32_t));
@@ -1824,11 +1876,14 @@ static int val_dep(ld_t *L, node_t *v, sw_dep_t *dep)
     int k = -1;
     if (colon)
         for (int i = 0; i < 5; i++)
-            if (strlen(kinds[i]) == (size_t)(colon - s) && !strncmp(s, kinds[i], (size_t)(colon - s)))
+            if (strlen(kinds[i]) == (size_t)(colon - s) &&
+                !strncmp(s, kinds[i], (size_t)(colon - s)))
                 k = i;
     if (k < 0) {
-        ERR(L, v->loc, "dependency '%s' must be host:ID, service:HOST/NAME, link:ID, business:ID "
-                       "or international:ORG", s);
+        ERR(L, v->loc,
+            "dependency '%s' must be host:ID, service:HOST/NAME, link:ID, business:ID "
+            "or international:ORG",
+            s);
         return -1;
     }
     const char *ref = colon + 1;
@@ -1887,17 +1942,18 @@ static void ld_fill_business(ld_t *L)
         b->all = val_deps(L, n, "requires", &b->n_all);
         b->any = val_deps(L, n, "any_of", &b->n_any);
         if (!mget(n, "requires") && !mget(n, "any_of"))
-            ERR(L, n->loc, "business service '%s' needs 'requires' or 'any_of'", b->id ? b->id : "?");
-        b->min_capacity_mbps = opt_num(L, n, "min_capacity_mbps", 0, 0, 1e9,
-                                       "a capacity of 0 Mbps or more");
+            ERR(L, n->loc, "business service '%s' needs 'requires' or 'any_of'",
+                b->id ? b->id : "?");
+        b->min_capacity_mbps =
+            opt_num(L, n, "min_capacity_mbps", 0, 0, 1e9, "a capacity of 0 Mbps or more");
     }
 }
 
 /* ---- adversaries ------------------------------------------------------------ */
 
 /* {priv: P, <selector keys>} or a bare privilege name */
-static void val_priv_sel(ld_t *L, node_t *v, const char *key, sw_priv_t *priv,
-                         sw_selector_t *sel, sw_priv_t def)
+static void val_priv_sel(ld_t *L, node_t *v, const char *key, sw_priv_t *priv, sw_selector_t *sel,
+                         sw_priv_t def)
 {
     *sel = sel_default(v->loc);
     *priv = def;
@@ -1996,7 +2052,8 @@ static int ld_fill_pre(ld_t *L, node_t *it, sw_pre_t *p)
         break;
     }
     case SW_PRE_CREDENTIAL:
-        p->cred = (sw_cred_kind_t)val_enum(L, v, "credential", sw_cred_kind_names, SW_CRED__COUNT, 0);
+        p->cred =
+            (sw_cred_kind_t)val_enum(L, v, "credential", sw_cred_kind_names, SW_CRED__COUNT, 0);
         break;
     case SW_PRE_PHISHABLE:
     case SW_PRE_C2:
@@ -2034,7 +2091,8 @@ static int ld_fill_eff(ld_t *L, node_t *it, sw_eff_t *e)
     case SW_EFF_CREDENTIAL:
         if (v->kind == YT_MAP) {
             if (!check_keys(L, v, "'credential'", k_cred, (const char *const[]){"kind", NULL})) {
-                e->cred = (sw_cred_kind_t)opt_enum(L, v, "kind", sw_cred_kind_names, SW_CRED__COUNT, 0);
+                e->cred =
+                    (sw_cred_kind_t)opt_enum(L, v, "kind", sw_cred_kind_names, SW_CRED__COUNT, 0);
                 e->form = (sw_cred_form_t)opt_enum(L, v, "form", sw_cred_form_names, 3, 0);
             }
         } else {
@@ -2076,7 +2134,8 @@ static void ld_fill_step(ld_t *L, sw_step_t *st, node_t *n)
         char tactic[64];
         v = mget(n, "technique");
         if (!sw_attack_id_valid(st->technique))
-            ERR(L, v->loc, "'technique' must be an ATT&CK technique id like T1059 or T1003.003, got '%s'",
+            ERR(L, v->loc,
+                "'technique' must be an ATT&CK technique id like T1059 or T1003.003, got '%s'",
                 st->technique);
         else if (!sw_attack_lookup(st->technique, NULL, 0, tactic, sizeof tactic))
             ERR(L, v->loc, "unknown ATT&CK technique '%s' (not in the enterprise table)",
@@ -2105,8 +2164,8 @@ static void ld_fill_step(ld_t *L, sw_step_t *st, node_t *n)
     if ((v = mget(n, "duration"))) {
         const char *s = scalar(L, v, "duration", "a duration or range like 10m..40m");
         if (s && sw_parse_duration_range(s, &st->dur_min_ms, &st->dur_max_ms)) {
-            ERR(L, v->loc, "'duration' must be a duration or range like 10m..40m (min <= max), got '%s'",
-                s);
+            ERR(L, v->loc,
+                "'duration' must be a duration or range like 10m..40m (min <= max), got '%s'", s);
             st->dur_min_ms = st->dur_max_ms = 5 * 60000;
         }
     }
@@ -2135,7 +2194,8 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
     a->targets = opt_reflist(L, n, "targets", &L->m_team, "team");
     for (uint32_t t = 0; t < a->targets.n; t++)
         if (w->teams[a->targets.ids[t]].kind == SW_TEAM_OBSERVER)
-            ERR(L, kloc(n, "targets"), "adversary targets observer '%s': observers have no networks",
+            ERR(L, kloc(n, "targets"),
+                "adversary targets observer '%s': observers have no networks",
                 w->teams[a->targets.ids[t]].id);
     a->start_ms = opt_time(L, n, "start", 0);
     a->patience = opt_prob(L, n, "patience", 0.5);
@@ -2144,7 +2204,8 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
         a->c2_ips = opt_strlist(L, v, "ips");
         node_t *ips = mget(v, "ips");
         uint32_t k = 0;
-        FOR_SUB(v, "ips", x) {
+        FOR_SUB(v, "ips", x)
+        {
             uint8_t ip[16];
             int v6;
             if (x->kind == YT_SCALAR && sw_ip_parse(x->str, ip, &v6))
@@ -2169,11 +2230,13 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
                 for (uint32_t j = 0; ob->id && j < a->n_objectives; j++)
                     if (a->objectives[j].id && !strcmp(a->objectives[j].id, ob->id))
                         ERR(L, kloc(o, "id"),
-                            "duplicate objective id '%s' in adversary '%s' (first defined at %s:%d:%d)",
+                            "duplicate objective id '%s' in adversary '%s' (first defined at "
+                            "%s:%d:%d)",
                             ob->id, a->id ? a->id : "?", a->objectives[j].loc.file,
                             a->objectives[j].loc.line, a->objectives[j].loc.col);
                 ob->description = opt_str(L, o, "description", NULL);
-                ob->kind = (sw_obj_kind_t)opt_enum(L, o, "kind", sw_obj_kind_names, SW_OBJ__COUNT, 0);
+                ob->kind =
+                    (sw_obj_kind_t)opt_enum(L, o, "kind", sw_obj_kind_names, SW_OBJ__COUNT, 0);
                 node_t *t = mget(o, "target");
                 ob->target = t ? val_sel(L, t, "target") : sel_default(o->loc);
                 ob->at_ms = opt_time(L, o, "at", 0);
@@ -2200,8 +2263,8 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
                     if (a->steps[j].id && !strcmp(a->steps[j].id, st->id))
                         ERR(L, kloc(s, "id"),
                             "duplicate step id '%s' in adversary '%s' (first defined at %s:%d:%d)",
-                            st->id, a->id ? a->id : "?", a->steps[j].loc.file,
-                            a->steps[j].loc.line, a->steps[j].loc.col);
+                            st->id, a->id ? a->id : "?", a->steps[j].loc.file, a->steps[j].loc.line,
+                            a->steps[j].loc.col);
                 ld_fill_step(L, st, s);
                 a->n_steps++;
             }
@@ -2210,8 +2273,8 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
 }
 
 /* "ADVERSARY/ID" to adversary and step/objective index. */
-static int resolve_adv_item(ld_t *L, node_t *v, const char *key, int objective,
-                            uint32_t *adv, uint32_t *index)
+static int resolve_adv_item(ld_t *L, node_t *v, const char *key, int objective, uint32_t *adv,
+                            uint32_t *index)
 {
     const char *s = scalar(L, v, key, "ADVERSARY/ID");
     if (!s)
@@ -2219,7 +2282,8 @@ static int resolve_adv_item(ld_t *L, node_t *v, const char *key, int objective,
     const char *slash = strchr(s, '/');
     char aid[128];
     if (!slash || slash == s || (size_t)(slash - s) >= sizeof aid || !slash[1]) {
-        ERR(L, v->loc, "'%s' must be ADVERSARY/%s, got '%s'", key, objective ? "OBJECTIVE" : "STEP", s);
+        ERR(L, v->loc, "'%s' must be ADVERSARY/%s, got '%s'", key, objective ? "OBJECTIVE" : "STEP",
+            s);
         return -1;
     }
     memcpy(aid, s, (size_t)(slash - s));
@@ -2242,7 +2306,8 @@ static int resolve_adv_item(ld_t *L, node_t *v, const char *key, int objective,
             return 0;
         }
     }
-    ERR(L, v->loc, "adversary '%s' has no %s '%s'", aid, objective ? "objective" : "step", slash + 1);
+    ERR(L, v->loc, "adversary '%s' has no %s '%s'", aid, objective ? "objective" : "step",
+        slash + 1);
     return -1;
 }
 
@@ -2264,7 +2329,8 @@ static void ld_fill_inject(ld_t *L, uint32_t i)
     j->at_ms = opt_time(L, n, "at", 0);
     if ((v = mget(n, "when"))) {
         node_t *k = single_key(L, v, "'when' condition");
-        int kind = k ? kind_of(L, k, sw_trigger_kind_names + 1, SW_TRIG__COUNT - 1, "condition") : -1;
+        int kind =
+            k ? kind_of(L, k, sw_trigger_kind_names + 1, SW_TRIG__COUNT - 1, "condition") : -1;
         if (kind >= 0) {
             j->trigger = (sw_trigger_kind_t)(kind + 1);
             if (j->trigger == SW_TRIG_ATTACKER_ON)
@@ -2314,7 +2380,8 @@ static void ld_fill_inject(ld_t *L, uint32_t i)
                 ind->value = opt_str(L, x, "value", "");
                 uint8_t ip[16];
                 int v6;
-                if ((t == 0 || t == 1) && mget(x, "value") && (sw_ip_parse(ind->value, ip, &v6) || v6 != (t == 1)))
+                if ((t == 0 || t == 1) && mget(x, "value") &&
+                    (sw_ip_parse(ind->value, ip, &v6) || v6 != (t == 1)))
                     ERR(L, kloc(x, "value"), "indicator value '%s' is not an %s address",
                         ind->value, t ? "IPv6" : "IPv4");
             }
@@ -2322,7 +2389,8 @@ static void ld_fill_inject(ld_t *L, uint32_t i)
     }
     if ((v = mget(n, "effect"))) {
         node_t *k = single_key(L, v, "'effect'");
-        int kind = k ? kind_of(L, k, sw_tech_kind_names + 1, SW_TECH__COUNT - 1, "technical effect") : -1;
+        int kind =
+            k ? kind_of(L, k, sw_tech_kind_names + 1, SW_TECH__COUNT - 1, "technical effect") : -1;
         if (kind >= 0) {
             j->tech = (sw_tech_kind_t)(kind + 1);
             node_t *x = k->next;
@@ -2358,7 +2426,7 @@ static void ld_fill_scoring(ld_t *L)
         s->loc = L->scoring->loc;
         if ((v = mget(L->scoring, "weights")) && !check_keys(L, v, "weights", k_weights, NULL)) {
             double *f[] = {&s->w_availability, &s->w_detection, &s->w_containment,
-                           &s->w_recovery, &s->w_reporting, &s->w_sharing};
+                           &s->w_recovery,     &s->w_reporting, &s->w_sharing};
             double sum = 0;
             for (int i = 0; i < 6; i++) {
                 if (mget(v, k_weights[i]))
@@ -2411,10 +2479,10 @@ static void ld_derive(ld_t *L)
     }
     for (uint32_t i = 0; i < w->n_users; i++)
         w->orgs[w->users[i].org].users.n++;
-#define ALLOC_LIST(l)                                                                          \
-    do {                                                                                       \
-        (l).ids = wz(L, (l).n * sizeof *(l).ids);                                              \
-        (l).n = 0;                                                                             \
+#define ALLOC_LIST(l)                                                                              \
+    do {                                                                                           \
+        (l).ids = wz(L, (l).n * sizeof *(l).ids);                                                  \
+        (l).n = 0;                                                                                 \
     } while (0)
     for (uint32_t i = 0; i < w->n_teams; i++)
         ALLOC_LIST(w->teams[i].orgs);
