@@ -17,7 +17,7 @@
 
 #define YT_MAX_TEXT ((size_t)4 << 20) /* bytes per file */
 #define YT_MAX_DEPTH 64
-#define YT_MAX_NODES 200000 /* per file */
+#define YT_MAX_NODES 1000000 /* per file (a 4 MiB file cannot hold many more) */
 
 typedef enum { YT_SCALAR, YT_SEQ, YT_MAP } yt_kind_t;
 
