@@ -713,6 +713,24 @@ static void check_reach(const sw_world_t *w, sw_diags_t *d)
     }
 }
 
+/* An inject waiting for an attacker on a host no selector can match would
+ * never fire: worth a warning, not an error (the controllers may fire it by
+ * hand). */
+static void check_inject_selectors(const sw_world_t *w, sw_diags_t *d)
+{
+    for (uint32_t i = 0; i < w->n_injects; i++) {
+        const sw_inject_t *j = &w->injects[i];
+        if (j->trigger != SW_TRIG_ATTACKER_ON)
+            continue;
+        int any = 0;
+        for (uint32_t h = 0; h < w->n_hosts && !any; h++)
+            any = sw_selector_match(w, &j->sel, h);
+        if (!any)
+            WARN(d, j->sel.loc, "inject '%s' can never fire: no host matches its 'attacker_on' selector",
+                 j->id ? j->id : "?");
+    }
+}
+
 size_t sw_scenario_check(const sw_world_t *w, sw_diags_t *d, int reach)
 {
     size_t before = d->n_errors;
@@ -720,6 +738,7 @@ size_t sw_scenario_check(const sw_world_t *w, sw_diags_t *d, int reach)
     check_duplicate_ips(w, d);
     check_overlaps(w, d);
     check_cycles(w, d);
+    check_inject_selectors(w, d);
     if (reach && d->n_errors == before)
         check_reach(w, d);
     return d->n_errors - before;
