@@ -41,67 +41,70 @@ static char *big_scenario(int teams, int hosts_per_team, size_t *len)
         sw_buf_printf(&b, "  - {id: t%d, name: Team %d}\n", t, t);
     sw_buf_puts(&b, "orgs:\n");
     for (int t = 0; t < teams; t++) {
-        sw_buf_printf(&b,
-                      "  - id: o%d\n    team: t%d\n    kind: government\n"
-                      "    networks:\n"
-                      "      - {id: o%d-dmz, cidr: 10.%d.0.0/24, zone: dmz}\n"
-                      "      - {id: o%d-lan, cidr: 10.%d.128.0/17, zone: internal}\n"
-                      "    hosts:\n"
-                      "      - {id: o%d-vpn, ip: 10.%d.0.10, network: o%d-dmz, os: fortios,\n"
-                      "         role: vpn-gateway, services: [{name: https, port: 443, exposed: true}],\n"
-                      "         vulns: [{cve: CVE-2024-21762, service: https, grants: system}]}\n"
-                      "      - {id: o%d-dc, ip: 10.%d.128.10, network: o%d-lan,\n"
-                      "         os: windows-server-2019, role: domain-controller,\n"
-                      "         services: [{name: ldap, port: 389}, {name: smb, port: 445}]}\n",
-                      t, t, t, t, t, t, t, t, t, t, t, t);
+        sw_buf_printf(
+            &b,
+            "  - id: o%d\n    team: t%d\n    kind: government\n"
+            "    networks:\n"
+            "      - {id: o%d-dmz, cidr: 10.%d.0.0/24, zone: dmz}\n"
+            "      - {id: o%d-lan, cidr: 10.%d.128.0/17, zone: internal}\n"
+            "    hosts:\n"
+            "      - {id: o%d-vpn, ip: 10.%d.0.10, network: o%d-dmz, os: fortios,\n"
+            "         role: vpn-gateway, services: [{name: https, port: 443, exposed: true}],\n"
+            "         vulns: [{cve: CVE-2024-21762, service: https, grants: system}]}\n"
+            "      - {id: o%d-dc, ip: 10.%d.128.10, network: o%d-lan,\n"
+            "         os: windows-server-2019, role: domain-controller,\n"
+            "         services: [{name: ldap, port: 389}, {name: smb, port: 445}]}\n",
+            t, t, t, t, t, t, t, t, t, t, t, t);
         for (int h = 2; h < hosts_per_team; h++)
-            sw_buf_printf(&b,
-                          "      - {id: o%d-ws%d, ip: 10.%d.%d.%d, network: o%d-lan, os: windows-11,\n"
-                          "         role: workstation, services: [{name: smb, port: 445,\n"
-                          "         depends_on: [o%d-dc/ldap]}], sensors: [av, sysmon]}\n",
-                          t, h, t, 129 + h / 250, h % 250 + 1, t, t);
-        sw_buf_printf(&b, "    users:\n      - {id: o%d-u, account: u%d, workstation: o%d-ws2, "
-                          "phishing: 0.3}\n",
+            sw_buf_printf(
+                &b,
+                "      - {id: o%d-ws%d, ip: 10.%d.%d.%d, network: o%d-lan, os: windows-11,\n"
+                "         role: workstation, services: [{name: smb, port: 445,\n"
+                "         depends_on: [o%d-dc/ldap]}], sensors: [av, sysmon]}\n",
+                t, h, t, 129 + h / 250, h % 250 + 1, t, t);
+        sw_buf_printf(&b,
+                      "    users:\n      - {id: o%d-u, account: u%d, workstation: o%d-ws2, "
+                      "phishing: 0.3}\n",
                       t, t, t);
     }
     sw_buf_puts(&b, "business:\n");
     for (int t = 0; t < teams; t++)
         for (int k = 0; k < 50; k++)
-            sw_buf_printf(&b, "  - {id: b%d-%d, org: o%d, requires: [service:o%d-dc/ldap%s]}\n", t, k,
-                          t, t, k ? "" : "");
-    sw_buf_puts(&b,
-                "adversaries:\n  - id: red\n"
-                "    objectives:\n"
-                "      - {id: dcs, kind: exfiltrate, target: {role: domain-controller}}\n"
-                "      - {id: desks, kind: encrypt, target: {role: workstation}, min_hosts: 100}\n"
-                "    playbook:\n"
-                "      - {id: s1, technique: T1190, target: {role: vpn-gateway},\n"
-                "         requires: [reach: 443, vuln: CVE-2024-21762], effects: [foothold: system]}\n"
-                "      - {id: s2, technique: T1505.003, target: {role: vpn-gateway},\n"
-                "         requires: [on_target: system], effects: [persist: webshell, c2: https]}\n"
-                "      - {id: s3, technique: T1003.001, target: {role: vpn-gateway},\n"
-                "         requires: [on_target: system], effects: [credential: domain-admin]}\n"
-                "      - {id: s4, technique: T1047, target: {role: domain-controller},\n"
-                "         requires: [credential: domain-admin, reach: 445], effects: [foothold: "
-                "system]}\n"
-                "      - {id: s5, technique: T1087.002, target: {role: domain-controller},\n"
-                "         requires: [on_target: system], effects: [fact: mapped]}\n"
-                "      - {id: s6, technique: T1003.003, target: {role: domain-controller},\n"
-                "         requires: [on_target: system, fact: mapped], effects: [fact: ntds]}\n"
-                "      - {id: s7, technique: T1041, target: {role: domain-controller},\n"
-                "         requires: [fact: ntds, c2: true], effects: [exfil: 50]}\n"
-                "      - {id: s8, technique: T1070.001, target: {role: domain-controller},\n"
-                "         requires: [on_target: system], effects: [tamper_logs: true]}\n"
-                "      - {id: s9, technique: T1570, target: {role: domain-controller},\n"
-                "         requires: [on_target: system], effects: [{spread: {priv: system, role: "
-                "workstation}}]}\n"
-                "      - {id: s10, technique: T1490, target: {role: workstation},\n"
-                "         requires: [on_target: system], effects: [destroy_backups: true, fact: "
-                "gone]}\n"
-                "      - {id: s11, technique: T1486, target: {role: workstation},\n"
-                "         requires: [on_target: system, fact: gone], effects: [encrypt: true]}\n"
-                "      - {id: s12, technique: T1566.001, target: {role: workstation},\n"
-                "         requires: [phishable: true], effects: [foothold: user]}\n");
+            sw_buf_printf(&b, "  - {id: b%d-%d, org: o%d, requires: [service:o%d-dc/ldap%s]}\n", t,
+                          k, t, t, k ? "" : "");
+    sw_buf_puts(
+        &b, "adversaries:\n  - id: red\n"
+            "    objectives:\n"
+            "      - {id: dcs, kind: exfiltrate, target: {role: domain-controller}}\n"
+            "      - {id: desks, kind: encrypt, target: {role: workstation}, min_hosts: 100}\n"
+            "    playbook:\n"
+            "      - {id: s1, technique: T1190, target: {role: vpn-gateway},\n"
+            "         requires: [reach: 443, vuln: CVE-2024-21762], effects: [foothold: system]}\n"
+            "      - {id: s2, technique: T1505.003, target: {role: vpn-gateway},\n"
+            "         requires: [on_target: system], effects: [persist: webshell, c2: https]}\n"
+            "      - {id: s3, technique: T1003.001, target: {role: vpn-gateway},\n"
+            "         requires: [on_target: system], effects: [credential: domain-admin]}\n"
+            "      - {id: s4, technique: T1047, target: {role: domain-controller},\n"
+            "         requires: [credential: domain-admin, reach: 445], effects: [foothold: "
+            "system]}\n"
+            "      - {id: s5, technique: T1087.002, target: {role: domain-controller},\n"
+            "         requires: [on_target: system], effects: [fact: mapped]}\n"
+            "      - {id: s6, technique: T1003.003, target: {role: domain-controller},\n"
+            "         requires: [on_target: system, fact: mapped], effects: [fact: ntds]}\n"
+            "      - {id: s7, technique: T1041, target: {role: domain-controller},\n"
+            "         requires: [fact: ntds, c2: true], effects: [exfil: 50]}\n"
+            "      - {id: s8, technique: T1070.001, target: {role: domain-controller},\n"
+            "         requires: [on_target: system], effects: [tamper_logs: true]}\n"
+            "      - {id: s9, technique: T1570, target: {role: domain-controller},\n"
+            "         requires: [on_target: system], effects: [{spread: {priv: system, role: "
+            "workstation}}]}\n"
+            "      - {id: s10, technique: T1490, target: {role: workstation},\n"
+            "         requires: [on_target: system], effects: [destroy_backups: true, fact: "
+            "gone]}\n"
+            "      - {id: s11, technique: T1486, target: {role: workstation},\n"
+            "         requires: [on_target: system, fact: gone], effects: [encrypt: true]}\n"
+            "      - {id: s12, technique: T1566.001, target: {role: workstation},\n"
+            "         requires: [phishable: true], effects: [foothold: user]}\n");
     *len = b.len;
     return sw_buf_take(&b);
 }
@@ -147,11 +150,12 @@ int main(void)
     }
     /* the example's bytes with its includes, for MB/s */
     size_t ex_bytes = ex->len;
-    static const char *const parts[] = {
-        "scenarios/lib/orgs/palau-mof.yaml", "scenarios/lib/orgs/palau-telecom.yaml",
-        "scenarios/lib/orgs/nauru-mof.yaml", "scenarios/lib/orgs/nauru-telecom.yaml",
-        "scenarios/lib/adversaries/volt-typhoon-like.yaml",
-        "scenarios/lib/adversaries/ransomware-crew.yaml"};
+    static const char *const parts[] = {"scenarios/lib/orgs/palau-mof.yaml",
+                                        "scenarios/lib/orgs/palau-telecom.yaml",
+                                        "scenarios/lib/orgs/nauru-mof.yaml",
+                                        "scenarios/lib/orgs/nauru-telecom.yaml",
+                                        "scenarios/lib/adversaries/volt-typhoon-like.yaml",
+                                        "scenarios/lib/adversaries/ransomware-crew.yaml"};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         const sw_embedded_t *p = sw_embedded_find(parts[i]);
         ex_bytes += p ? p->len : 0;

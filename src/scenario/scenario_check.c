@@ -726,7 +726,8 @@ static void check_inject_selectors(const sw_world_t *w, sw_diags_t *d)
         for (uint32_t h = 0; h < w->n_hosts && !any; h++)
             any = sw_selector_match(w, &j->sel, h);
         if (!any)
-            WARN(d, j->sel.loc, "inject '%s' can never fire: no host matches its 'attacker_on' selector",
+            WARN(d, j->sel.loc,
+                 "inject '%s' can never fire: no host matches its 'attacker_on' selector",
                  j->id ? j->id : "?");
     }
 }

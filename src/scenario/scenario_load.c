@@ -331,12 +331,17 @@ static int64_t val_time(ld_t *L, node_t *v, const char *key, int64_t def)
             ERR(L, v->loc, "'%s' must be a time of day HH:MM, got '%s'", key, s);
             return def;
         }
-        if (minute < ex->start_minute) {
-            ERR(L, v->loc, "'%s' %s is before the exercise starts (%02d:%02d)", key, s,
-                ex->start_minute / 60, ex->start_minute % 60);
-            return def;
+        if (minute >= ex->start_minute) {
+            ms = (int64_t)(minute - ex->start_minute) * 60000;
+        } else {
+            /* earlier than the start: the next day, if the exercise runs past midnight */
+            ms = (int64_t)(minute + 1440 - ex->start_minute) * 60000;
+            if (ex->duration_ms <= 0 || ms > ex->duration_ms) {
+                ERR(L, v->loc, "'%s' %s is before the exercise starts (%02d:%02d)", key, s,
+                    ex->start_minute / 60, ex->start_minute % 60);
+                return def;
+            }
         }
-        ms = (int64_t)(minute - ex->start_minute) * 60000;
     } else if (sw_parse_duration(s, &ms)) {
         ERR(L, v->loc, "'%s' must be an exercise time like 1h30m or 10:00, got '%s'", key, s);
         return def;

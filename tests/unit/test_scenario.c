@@ -158,6 +158,38 @@ static void times_and_ranges_parse(void **state)
     assert_int_equal(sw_parse_utc_offset("09:00", &m), SW_EINVAL);
 }
 
+/* Clock times in `at:`: from the start, and past midnight for a night exercise. */
+static void clock_times_become_exercise_times(void **state)
+{
+    (void)state;
+    const char *text = "exercise: {name: Night, duration: 6h, start: \"22:00\"}\n"
+                       "teams: [{id: blue, name: Blue}]\n"
+                       "injects:\n"
+                       "  - {id: a, title: A, kind: news, at: \"23:15\"}\n"
+                       "  - {id: b, title: B, kind: news, at: \"02:00\"}\n"
+                       "  - {id: c, title: C, kind: news, at: 5h59m}\n";
+    sw_world_t w;
+    sw_diags_t d;
+    sw_diags_init(&d);
+    int rc = sw_scenario_load_mem("n.yaml", text, strlen(text), &w, &d);
+    if (rc)
+        print_diags(&d);
+    assert_int_equal(rc, SW_OK);
+    assert_int_equal(w.injects[0].at_ms, 75 * 60000);
+    assert_int_equal(w.injects[1].at_ms, 4 * 3600000);
+    assert_int_equal(w.injects[2].at_ms, 5 * 3600000 + 59 * 60000);
+    sw_world_free(&w);
+    sw_diags_free(&d);
+    /* 05:00 is 7h in: past the end, so it reads as "before the start" */
+    const char *late = "exercise: {name: Night, duration: 6h, start: \"22:00\"}\n"
+                       "teams: [{id: blue, name: Blue}]\n"
+                       "injects: [{id: a, title: A, kind: news, at: \"05:00\"}]\n";
+    sw_diags_init(&d);
+    assert_int_equal(sw_scenario_load_mem("n.yaml", late, strlen(late), &w, &d), SW_EINVAL);
+    assert_true(diag_find(&d, "'at' 05:00 is before the exercise starts (22:00)") >= 0);
+    sw_diags_free(&d);
+}
+
 static void attack_table_and_suggestions(void **state)
 {
     (void)state;
@@ -639,6 +671,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(durations_parse),
         cmocka_unit_test(times_and_ranges_parse),
+        cmocka_unit_test(clock_times_become_exercise_times),
         cmocka_unit_test(attack_table_and_suggestions),
         cmocka_unit_test(count_expands_ids_hostnames_and_ips),
         cmocka_unit_test(count_out_of_range_and_past_the_network),
