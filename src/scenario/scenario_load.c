@@ -1128,7 +1128,6 @@ static void ld_declare(ld_t *L)
         if (id && (w->injects[i].id = wstr(L, id)))
             DECLARE(L, &L->m_inj, w->injects[i].id, i, w->injects, "inject");
     }
-    (void)wb;
 }
 
 /* ---- phase 3: fill ----------------------------------------------------------- */
@@ -1821,11 +1820,9 @@ static void ld_fill_service_deps(ld_t *L)
         if (L->host_first[i] != i || !L->host_n[i] || L->host_n[i]->kind != YT_MAP)
             continue;
         sw_host_t *h = &w->hosts[i];
-        node_t *svcs = mget(L->host_n[i], "services");
-        uint32_t si = 0;
+        uint32_t si = 0; /* services[] holds the accepted entries, in order */
         FOR_SUB(L->host_n[i], "services", s)
         {
-            (void)svcs;
             if (si >= h->n_services)
                 break;
             sw_service_t *sv = &h->services[si];
@@ -2207,17 +2204,13 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
     if ((v = mget(n, "c2")) && !check_keys(L, v, "c2", k_c2, NULL)) {
         a->c2_domains = opt_strlist(L, v, "domains");
         a->c2_ips = opt_strlist(L, v, "ips");
-        node_t *ips = mget(v, "ips");
-        uint32_t k = 0;
         FOR_SUB(v, "ips", x)
         {
             uint8_t ip[16];
             int v6;
             if (x->kind == YT_SCALAR && sw_ip_parse(x->str, ip, &v6))
                 ERR(L, x->loc, "C2 address '%s' is not an IP address", x->str);
-            k++;
         }
-        (void)ips;
     }
     /* objectives */
     if ((v = mget(n, "objectives"))) {
