@@ -24,13 +24,18 @@
 #define SW_SCN_MAX_DURATION_MS ((int64_t)366 * 24 * 3600 * 1000)
 
 /* Load a scenario file, or a built-in scenario by name ("example" -> the
- * embedded scenarios/example.yaml or scenarios/example/scenario.yaml); a path
- * that exists on disk wins over a built-in name. Includes resolve relative to
- * the including file (built-in includes from the embedded table). The loader
- * initialises *w itself. Returns SW_OK (warnings may be in d; the caller
- * frees w with sw_world_free), or SW_EINVAL/SW_ENOENT with every problem in d
- * (w is then already freed). Cost: linear in the input, plus the checks'
- * O(objects^2) worst cases (CIDR overlap, reachability), all bounded. */
+ * embedded scenarios/example.yaml or scenarios/example/scenario.yaml; also
+ * "builtin:scenarios/..."); a path that exists on disk wins over a built-in
+ * name. Includes resolve relative to the including file (built-in includes
+ * from the embedded table). The loader initialises *w itself.
+ *
+ * Returns SW_OK (warnings may be in d; the caller frees w with
+ * sw_world_free), or SW_EINVAL / SW_ENOENT / SW_ENOMEM with every problem in
+ * d, all of them from one run (w is then already freed).
+ *
+ * Cost: linear in the input for reading and resolving (hash maps), plus
+ * O(n log n) address checks and the reachability fixpoint, which is bounded
+ * (a playbook too large to analyse gets a warning instead). */
 int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d);
 
 /* The same for text in memory named name (used in messages and as the base

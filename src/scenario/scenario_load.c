@@ -56,7 +56,8 @@ typedef struct ld {
     node_t **team_n, **org_n, **net_n, **host_n, **user_n, **link_n, **biz_n, **adv_n, **inj_n;
     uint32_t *host_first; /* first host of the count group the host belongs to */
     scn_idmap_t m_team, m_org, m_net, m_host, m_user, m_link, m_biz, m_adv, m_inj;
-    int oom;
+    int oom;                 /* an allocation failed: the load ends with SW_ENOMEM */
+    int stop;                /* a hard limit was hit: nothing more is worth reporting */
     uint64_t suggest_budget; /* "did you mean" work left (scn_suggest) */
 } ld_t;
 
@@ -994,7 +995,7 @@ static void ld_declare(ld_t *L)
         too_many(L, nn, "networks") || too_many(L, nh, "hosts") || too_many(L, nu, "users") ||
         too_many(L, nl, "links") || too_many(L, nb, "business services") ||
         too_many(L, na, "adversaries") || too_many(L, ni, "injects")) {
-        L->oom = 1; /* stop: nothing more is useful */
+        L->stop = 1;
         return;
     }
     w->teams = wz(L, nt * sizeof *w->teams);
@@ -2559,7 +2560,7 @@ int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_worl
     if (ld_file(&L, name, text, len) || L.n_files == 0 || L.oom)
         goto fail;
     ld_declare(&L);
-    if (L.oom)
+    if (L.oom || L.stop)
         goto fail;
     ld_fill_exercise(&L);
     ld_fill_teams(&L);
@@ -2595,7 +2596,7 @@ fail:
         if (d->n_errors == errors_before)
             sw_diags_add(d, loc, SW_DIAG_ERROR, "out of memory loading the scenario");
     }
-    rc = SW_EINVAL;
+    rc = L.oom ? SW_ENOMEM : SW_EINVAL;
     ld_free(&L);
     sw_world_free(w);
     return rc;
