@@ -1,12 +1,14 @@
 /* scenario.h — load a scenario (YAML) into a world model, with validation.
  *
  * The loader reads the file and its includes into located YAML trees
- * (yaml_tree.h), builds the sw_world_t the simulation engine runs
- * (scenario_load.c), then checks what the structure alone cannot show
- * (scenario_check.c): addresses, overlaps, dependency cycles, technique ids,
- * objectives the playbooks cannot reach. Every problem goes to the diagnostic
- * list with its FILE:LINE:COL; loading goes on after an error so one run
- * reports all of them. The format is documented in docs/scenario-format.md. */
+ * (scenario_read.c, yaml_tree.c), builds the sw_world_t the simulation engine
+ * runs (scenario_load.c, through the typed accessors of scenario_fields.c,
+ * technique look-ups in attack_table.c), then checks what the structure
+ * alone cannot show (scenario_check.c): addresses, overlaps, dependency
+ * cycles, objectives the playbooks cannot reach. Every problem goes to the
+ * diagnostic list (diag.h) with its FILE:LINE:COL; loading goes on after an
+ * error so one run reports all of them. The format is documented in
+ * docs/scenario-format.md. */
 #ifndef SW_SCENARIO_H
 #define SW_SCENARIO_H
 
