@@ -9,6 +9,7 @@
 
 static const sw_command_t commands[] = {
     {"run", cmd_run, "start seawall on the built-in default exercise"},
+    {"validate", cmd_validate, "check scenario files: FILE:LINE:COL for every problem"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,130 @@
+/* scenario_util.c — the loader's id maps and typo suggestions. See scenario_int.h. */
+#include "scenario/scenario_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/err.h"
+#include "core/rng.h"
+#include "model/world.h"
+
+void scn_idmap_free(scn_idmap_t *m)
+{
+    free(m->keys);
+    free(m->vals);
+    memset(m, 0, sizeof *m);
+}
+
+static uint32_t slot_of(const scn_idmap_t *m, const char *key)
+{
+    uint32_t i = (uint32_t)sw_hash64(key, strlen(key), SW_HASH64_INIT) & (m->cap - 1);
+    while (m->keys[i] && strcmp(m->keys[i], key) != 0)
+        i = (i + 1) & (m->cap - 1);
+    return i;
+}
+
+static int grow(scn_idmap_t *m)
+{
+    uint32_t cap = m->cap ? m->cap * 2 : 64;
+    scn_idmap_t nm = {calloc(cap, sizeof *nm.keys), calloc(cap, sizeof *nm.vals), cap, 0};
+    if (!nm.keys || !nm.vals) {
+        scn_idmap_free(&nm);
+        return SW_ENOMEM;
+    }
+    for (uint32_t i = 0; i < m->cap; i++)
+        if (m->keys[i]) {
+            uint32_t s = slot_of(&nm, m->keys[i]);
+            nm.keys[s] = m->keys[i];
+            nm.vals[s] = m->vals[i];
+            nm.n++;
+        }
+    scn_idmap_free(m);
+    *m = nm;
+    return SW_OK;
+}
+
+int scn_idmap_put(scn_idmap_t *m, const char *key, uint32_t val, uint32_t *old)
+{
+    if ((m->n + 1) * 2 > m->cap && grow(m))
+        return SW_ENOMEM;
+    uint32_t s = slot_of(m, key);
+    if (m->keys[s]) {
+        if (old)
+            *old = m->vals[s];
+        return SW_EEXIST;
+    }
+    m->keys[s] = key;
+    m->vals[s] = val;
+    m->n++;
+    return SW_OK;
+}
+
+uint32_t scn_idmap_get(const scn_idmap_t *m, const char *key)
+{
+    if (!m->cap)
+        return SW_NONE;
+    uint32_t s = slot_of(m, key);
+    return m->keys[s] ? m->vals[s] : SW_NONE;
+}
+
+/* Levenshtein distance, capped: words longer than 63 bytes are never close. */
+static size_t edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 63 || lb > 63)
+        return 99;
+    size_t row[64];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t diag = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t up = row[j];
+            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+            size_t best = diag + cost;
+            if (up + 1 < best)
+                best = up + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static void consider(const char *word, const char *cand, const char **best, size_t *best_d)
+{
+    size_t d = edit_distance(word, cand);
+    if (d < *best_d) {
+        *best_d = d;
+        *best = cand;
+    }
+}
+
+const char *scn_suggest(const char *word, const char *const *cands, const scn_idmap_t *m)
+{
+    size_t len = strlen(word);
+    size_t limit = len / 3;
+    if (limit < 1)
+        limit = 1;
+    if (limit > 3)
+        limit = 3;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; cands && cands[i]; i++)
+        consider(word, cands[i], &best, &best_d);
+    /* map keys in slot order would make the pick depend on the hash on ties;
+     * take the lexically smallest among equally close keys instead */
+    for (uint32_t i = 0; m && i < m->cap; i++) {
+        if (!m->keys[i])
+            continue;
+        size_t d = edit_distance(word, m->keys[i]);
+        if (d < best_d || (d == best_d && best && d <= limit && strcmp(m->keys[i], best) < 0)) {
+            best_d = d;
+            best = m->keys[i];
+        }
+    }
+    return best_d <= limit ? best : NULL;
+}
