@@ -109,7 +109,11 @@ int net_reach(const sw_sim_t *sim, uint32_t src, uint32_t dst, uint16_t port)
             return fw_allows(dorg, net_zone(w, src), dz, port);
         if (orgs_trusted(w, s->org, d->org))
             return fw_allows(dorg, SW_ZONE_WAN, dz, port);
-        /* another organisation: over the internet, without leaving the country */
+        /* another organisation: over the internet; another country's needs
+         * both sides' international transit */
+        if (s->team != d->team &&
+            (sim->org_transit[s->org] == 0 || sim->org_transit[d->org] == 0))
+            return 0;
         return has_exposed(d, port) && !net_blocked(sim, d->org, SW_ACT_BLOCK_PORT, NULL, port) &&
                fw_allows(dorg, SW_ZONE_INTERNET, dz, port);
     }

@@ -8,7 +8,7 @@
  *     and takes the one closest to an unmet objective; ties are broken by a
  *     draw from the adversary's own stream.
  *  2. Closeness is a backward-chaining distance over the step graph computed
- *     once per objective at init (planner_dists): 0 for a step whose effect
+ *     once per objective and per effect at init (planner_dists): 0 for an effect
  *     is the objective (exfil from the place, persistence there, ...), else
  *     1 + the least distance of a step one of its effects enables (foothold
  *     of a role/priv -> on-target/foothold precondition, credential kind,
@@ -458,37 +458,45 @@ static int eff_enables(const sw_eff_t *e, const sw_step_t *s, const sw_step_t *t
     return 0;
 }
 
-static void planner_dists(const sw_adversary_t *ad, uint16_t *dist)
+static void planner_dists(const sw_adversary_t *ad, uint16_t *dist, uint16_t *edist)
 {
     uint32_t ns = ad->n_steps;
     for (uint32_t o = 0; o < ad->n_objectives; o++) {
         uint16_t *d = dist + (size_t)o * ns;
+        uint16_t *ed = edist + (size_t)o * ns * SIM_MAX_EFF;
         for (uint32_t s = 0; s < ns; s++) {
-            d[s] = SIM_DIST_INF;
             const sw_step_t *st = &ad->steps[s];
-            for (uint32_t e = 0; e < st->n_eff; e++)
-                if (eff_serves(&st->eff[e], st, &ad->objectives[o]))
-                    d[s] = 0;
-            /* clearing backups serves ransom: it makes encryption stick */
-            if (ad->objectives[o].kind == SW_OBJ_ENCRYPT)
-                for (uint32_t e = 0; e < st->n_eff; e++)
-                    if (st->eff[e].kind == SW_EFF_DESTROY_BACKUPS && d[s] > 1)
-                        d[s] = 1;
+            d[s] = SIM_DIST_INF;
+            for (uint32_t e = 0; e < SIM_MAX_EFF; e++) {
+                uint16_t v = SIM_DIST_INF;
+                if (e < st->n_eff && eff_serves(&st->eff[e], st, &ad->objectives[o]))
+                    v = 0;
+                /* clearing backups serves ransom: it makes encryption stick */
+                else if (e < st->n_eff && ad->objectives[o].kind == SW_OBJ_ENCRYPT &&
+                         st->eff[e].kind == SW_EFF_DESTROY_BACKUPS)
+                    v = 1;
+                ed[(size_t)s * SIM_MAX_EFF + e] = v;
+                if (v < d[s])
+                    d[s] = v;
+            }
         }
         for (int changed = 1; changed;) { /* Bellman-Ford: at most n_steps rounds */
             changed = 0;
-            for (uint32_t s = 0; s < ns; s++)
-                for (uint32_t t = 0; t < ns; t++) {
-                    if (d[t] == SIM_DIST_INF || d[t] + 1 >= d[s])
-                        continue;
-                    const sw_step_t *st = &ad->steps[s];
-                    for (uint32_t e = 0; e < st->n_eff; e++)
-                        if (eff_enables(&st->eff[e], st, &ad->steps[t])) {
-                            d[s] = (uint16_t)(d[t] + 1);
-                            changed = 1;
-                            break;
-                        }
+            for (uint32_t s = 0; s < ns; s++) {
+                const sw_step_t *st = &ad->steps[s];
+                for (uint32_t e = 0; e < st->n_eff && e < SIM_MAX_EFF; e++) {
+                    uint16_t *v = &ed[(size_t)s * SIM_MAX_EFF + e];
+                    for (uint32_t t = 0; t < ns; t++) {
+                        if (d[t] == SIM_DIST_INF || d[t] + 1 >= *v ||
+                            !eff_enables(&st->eff[e], st, &ad->steps[t]))
+                            continue;
+                        *v = (uint16_t)(d[t] + 1);
+                        changed = 1;
+                    }
+                    if (*v < d[s])
+                        d[s] = *v;
                 }
+            }
         }
     }
 }
@@ -511,14 +519,15 @@ int planner_init(sw_sim_t *sim, uint32_t a)
     av->obj_hosts = calloc(no, sizeof *av->obj_hosts);
     av->n_obj_hosts = calloc(no, sizeof *av->n_obj_hosts);
     av->dist = calloc(no * ns, sizeof *av->dist);
+    av->edist = calloc(no * ns * SIM_MAX_EFF, sizeof *av->edist);
     av->cand = calloc(ns, sizeof *av->cand);
     av->n_cand = calloc(ns, sizeof *av->n_cand);
     av->fails = calloc(ns * nh, 1);
     if (!av->hosts || !av->footholds || !av->obj_reached || !av->obj_mb || !av->obj_hosts ||
-        !av->n_obj_hosts || !av->dist || !av->cand || !av->n_cand || !av->fails)
+        !av->n_obj_hosts || !av->dist || !av->edist || !av->cand || !av->n_cand || !av->fails)
         return -1;
     sim->state_bytes += nh * (sizeof *av->hosts + sizeof *av->footholds) + ns * nh +
-                        no * ns * sizeof *av->dist;
+                        no * ns * (1 + SIM_MAX_EFF) * sizeof *av->dist;
     for (uint32_t h = 0; h < w->n_hosts; h++) {
         av->hosts[h].fh_pos = -1;
         av->hosts[h].cause = av->hosts[h].persist_cause = SW_NONE;
@@ -547,7 +556,7 @@ int planner_init(sw_sim_t *sim, uint32_t a)
                 av->cand[s][av->n_cand[s]++] = h;
         sim->state_bytes += n * sizeof(uint32_t);
     }
-    planner_dists(ad, av->dist);
+    planner_dists(ad, av->dist, av->edist);
     return 0;
 }
 
@@ -570,6 +579,7 @@ void planner_free(sw_sim_t *sim, uint32_t a)
     free(av->obj_hosts);
     free(av->n_obj_hosts);
     free(av->dist);
+    free(av->edist);
     free(av->cand);
     free(av->n_cand);
     free(av->fails);
@@ -577,66 +587,109 @@ void planner_free(sw_sim_t *sim, uint32_t a)
 
 /* ---- deciding -------------------------------------------------------------------- */
 
-/* Would this step on t change anything? (design note 1) */
-static int step_progress(const sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32_t t)
+/* The channel an implant on h would open now: the first domain and IP of the
+ * adversary's infrastructure not blocked for h's organisation. */
+static sim_chan_t chan_make(const sw_sim_t *sim, uint32_t a, uint32_t h, const char *name,
+                            uint32_t gt)
+{
+    const sw_adversary_t *ad = &sim->w->adversaries[a];
+    uint32_t org = sim->w->hosts[h].org;
+    sim_chan_t c = {name ? name : "https", h, -1, -1, gt, 1, 0};
+    for (uint32_t i = 0; i < ad->c2_domains.n && c.domain < 0; i++)
+        if (!net_blocked(sim, org, SW_ACT_BLOCK_DOMAIN, ad->c2_domains.s[i], 0))
+            c.domain = (int32_t)i;
+    for (uint32_t i = 0; i < ad->c2_ips.n && c.ip < 0; i++)
+        if (!net_blocked(sim, org, SW_ACT_BLOCK_IP, ad->c2_ips.s[i], 0))
+            c.ip = (int32_t)i;
+    if (ad->c2_domains.n && c.domain < 0)
+        c.domain = 0; /* everything burnt: it will not work */
+    if (ad->c2_ips.n && c.ip < 0)
+        c.ip = 0;
+    return c;
+}
+
+static void chan_open(sw_sim_t *sim, uint32_t a, uint32_t h, const char *name, uint32_t gt)
+{
+    adv_t *av = &sim->advs[a];
+    sim_chan_t c = chan_make(sim, a, h, name, gt);
+    int slot = -1;
+    for (int i = 0; i < SIM_MAX_CHAN && slot < 0; i++) /* replace a dead one, else the oldest */
+        if (!av->chans[i].used || !net_chan_working(sim, a, &av->chans[i]))
+            slot = i;
+    if (slot < 0)
+        slot = (int)(gt % SIM_MAX_CHAN);
+    av->chans[slot] = c;
+    net_refresh(sim, 0);
+}
+
+/* Which of this step's effects on t would change anything (bit i: effect i;
+ * design note 1)? 0: none, the step is pointless now. */
+static uint32_t step_progress(const sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32_t t)
 {
     const adv_t *av = &sim->advs[a];
     const adv_host_t *ah = &av->hosts[t];
     const sim_host_t *sh = &sim->hosts[t];
     const sw_adversary_t *ad = &sim->w->adversaries[a];
-    for (uint32_t i = 0; i < st->n_eff; i++) {
+    uint32_t mask = 0;
+    for (uint32_t i = 0; i < st->n_eff && i < SIM_MAX_EFF; i++) {
         const sw_eff_t *e = &st->eff[i];
+        uint32_t bit = 1u << i;
         switch (e->kind) {
         case SW_EFF_FOOTHOLD:
             if (ah->priv < (e->priv ? e->priv : SW_PRIV_USER))
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_CREDENTIAL:
             if (!cred_find(sim, a, e->cred, sim->w->hosts[t].org))
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_PERSIST:
             if (!((ah->persist >> e->persist) & 1))
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_FACT:
             if (e->fact && !has_fact(av, e->fact))
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_C2:
-            if (!sw_sim_c2_working(sim, a))
-                return 1;
+            if (!sw_sim_c2_working(sim, a)) {
+                sim_chan_t c = chan_make(sim, a, t, e->channel, SW_NONE);
+                if (net_chan_working(sim, a, &c)) /* only if it would work from there */
+                    mask |= bit;
+            }
             break;
         case SW_EFF_PROXY:
             if (!ah->relay)
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_ENCRYPT:
             if (!sh->encrypted)
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_WIPE:
             if (!sh->wiped)
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_DISRUPT:
             if (!sh->disrupted)
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_TAMPER_LOGS:
             if (!sh->logs_tampered)
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_DESTROY_BACKUPS:
             if (!sh->backups_destroyed && sim->w->hosts[t].backup.present &&
                 !sim->w->hosts[t].backup.offline)
-                return 1;
+                mask |= bit;
             break;
         case SW_EFF_EXFIL:
             for (uint32_t o = 0; o < ad->n_objectives; o++)
                 if (ad->objectives[o].kind == SW_OBJ_EXFILTRATE && av->obj_reached[o] < 0 &&
-                    sw_selector_match(sim->w, &ad->objectives[o].target, t))
-                    return 1;
+                    sw_selector_match(sim->w, &ad->objectives[o].target, t)) {
+                    mask |= bit;
+                    break;
+                }
             break;
         case SW_EFF_SPREAD:
         {
@@ -644,38 +697,43 @@ static int step_progress(const sw_sim_t *sim, uint32_t a, const sw_step_t *st, u
             for (uint32_t k = 0; k < oh->n; k++) {
                 uint32_t h = oh->ids[k];
                 if (h < sim->w->n_hosts && !av->hosts[h].priv && sim_host_live(sim, h) &&
-                    in_scope(sim->w, ad, &e->sel, h))
-                    return 1;
+                    in_scope(sim->w, ad, &e->sel, h)) {
+                    mask |= bit;
+                    break;
+                }
             }
             break;
         }
         }
     }
-    return 0;
+    return mask;
 }
 
-/* The step's distance to the nearest unmet objective it can serve from t. */
-static uint32_t step_dist(const sw_sim_t *sim, uint32_t a, uint32_t s, uint32_t t)
+/* The step's distance to the nearest unmet objective, counting only the
+ * effects in mask (those that would change something on t). */
+static uint32_t step_dist(const sw_sim_t *sim, uint32_t a, uint32_t s, uint32_t t, uint32_t mask)
 {
     const adv_t *av = &sim->advs[a];
     const sw_adversary_t *ad = &sim->w->adversaries[a];
+    const sw_step_t *st = &ad->steps[s];
     uint32_t best = SIM_DIST_INF;
     for (uint32_t o = 0; o < ad->n_objectives; o++) {
         if (av->obj_reached[o] >= 0 && planner_objective_holds(sim, a, o))
             continue;
-        uint32_t d = av->dist[(size_t)o * ad->n_steps + s];
         const sw_adv_objective_t *ob = &ad->objectives[o];
-        if (d == 0) {
-            int spreads = 0;
-            for (uint32_t e = 0; e < ad->steps[s].n_eff; e++)
-                spreads |= ad->steps[s].eff[e].kind == SW_EFF_SPREAD;
-            if (!spreads && !sw_selector_match(sim->w, &ob->target, t))
+        const uint16_t *ed = av->edist + ((size_t)o * ad->n_steps + s) * SIM_MAX_EFF;
+        for (uint32_t e = 0; e < st->n_eff && e < SIM_MAX_EFF; e++) {
+            uint32_t d = ed[e];
+            if (!((mask >> e) & 1) || d >= best)
                 continue;
-            if (ob->kind == SW_OBJ_DISRUPT && sw_sched_now(&sim->q) < ob->at_ms)
-                continue; /* hold fire until the trigger time */
-        }
-        if (d < best)
+            if (d == 0) {
+                if (st->eff[e].kind != SW_EFF_SPREAD && !sw_selector_match(sim->w, &ob->target, t))
+                    continue;
+                if (ob->kind == SW_OBJ_DISRUPT && sw_sched_now(&sim->q) < ob->at_ms)
+                    continue; /* hold fire until the trigger time */
+            }
             best = d;
+        }
     }
     return best;
 }
@@ -755,10 +813,11 @@ void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen)
             uint32_t t = av->cand[s][(start + k) % n];
             if (av->fails[(size_t)s * w->n_hosts + t] >= SIM_FAILS_GIVE_UP)
                 continue;
-            uint32_t d = step_dist(sim, a, s, t);
-            if (d > best_d)
+            uint32_t mask = step_progress(sim, a, st, t);
+            if (!mask)
                 continue;
-            if (!step_progress(sim, a, st, t) || !pre_holds(sim, a, st, t, &cx))
+            uint32_t d = step_dist(sim, a, s, t, mask);
+            if (d > best_d || !pre_holds(sim, a, st, t, &cx))
                 continue;
             if (d < best_d) {
                 best_d = d;
@@ -880,32 +939,6 @@ static void data_hit(sw_sim_t *sim, uint32_t a, uint32_t h, int encrypt, uint32_
     }
 }
 
-static void chan_open(sw_sim_t *sim, uint32_t a, uint32_t h, const char *name, uint32_t gt)
-{
-    const sw_adversary_t *ad = &sim->w->adversaries[a];
-    adv_t *av = &sim->advs[a];
-    uint32_t org = sim->w->hosts[h].org;
-    sim_chan_t c = {name ? name : "https", h, -1, -1, gt, 1, 0};
-    for (uint32_t i = 0; i < ad->c2_domains.n && c.domain < 0; i++)
-        if (!net_blocked(sim, org, SW_ACT_BLOCK_DOMAIN, ad->c2_domains.s[i], 0))
-            c.domain = (int32_t)i;
-    for (uint32_t i = 0; i < ad->c2_ips.n && c.ip < 0; i++)
-        if (!net_blocked(sim, org, SW_ACT_BLOCK_IP, ad->c2_ips.s[i], 0))
-            c.ip = (int32_t)i;
-    if (ad->c2_domains.n && c.domain < 0)
-        c.domain = 0; /* everything burnt: it will not work */
-    if (ad->c2_ips.n && c.ip < 0)
-        c.ip = 0;
-    int slot = -1;
-    for (int i = 0; i < SIM_MAX_CHAN && slot < 0; i++) /* replace a dead one, else the oldest */
-        if (!av->chans[i].used || !net_chan_working(sim, a, &av->chans[i]))
-            slot = i;
-    if (slot < 0)
-        slot = (int)(gt % SIM_MAX_CHAN);
-    av->chans[slot] = c;
-    net_refresh(sim, 0);
-}
-
 /* Apply every effect of step s on t (and, for spread, on hosts reached). */
 static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32_t t, uint32_t gt)
 {
@@ -1018,6 +1051,14 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
     }
 }
 
+static int step_is_lure(const sw_step_t *st)
+{
+    for (uint32_t i = 0; i < st->n_pre; i++)
+        if (st->pre[i].kind == SW_PRE_PHISHABLE)
+            return 1;
+    return 0;
+}
+
 void planner_step_done(sw_sim_t *sim, uint32_t a)
 {
     adv_t *av = &sim->advs[a];
@@ -1068,7 +1109,7 @@ void planner_step_done(sw_sim_t *sim, uint32_t a)
         apply_effects(sim, a, st, t, gt);
         sim_injects_on_step(sim, a, s);
         planner_check_objectives(sim, a);
-    } else {
+    } else if (!step_is_lure(st)) { /* a lure can always be sent again */
         uint8_t *f = &av->fails[(size_t)s * w->n_hosts + t];
         if (*f < 255)
             (*f)++;

@@ -19,9 +19,10 @@
 #define HOUR_MS (60 * MIN_MS)
 #define SIM_NEVER INT64_MAX
 #define SIM_MAX_CHAN 8
-#define SIM_FAILS_GIVE_UP 3  /* attempts of one step on one host before trying elsewhere */
+#define SIM_FAILS_GIVE_UP 4  /* attempts of one step on one host before trying elsewhere */
 #define SIM_SCAN_MAX 256     /* candidates examined per step per decision */
 #define SIM_DIST_INF 0xffffu
+#define SIM_MAX_EFF 16        /* effects per step the planner weighs separately */
 
 /* Scheduled item kinds. */
 enum {
@@ -101,6 +102,7 @@ typedef struct adv {
     uint32_t **obj_hosts; /* hosts matching each objective's target */
     uint32_t *n_obj_hosts;
     uint16_t *dist;       /* [objective * n_steps + step]: steps to an objective */
+    uint16_t *edist;      /* [(objective * n_steps + step) * SIM_MAX_EFF + effect] */
     uint32_t **cand;      /* per step: hosts it may target */
     uint32_t *n_cand;
     uint8_t *fails;       /* [step * n_hosts + host] failed attempts */
