@@ -11,7 +11,8 @@
  *     organisation's firewall lets in from zone "internet", and only while the
  *     organisation has international transit (the adversary is abroad).
  *     Inside an organisation, same zone is open; across zones the firewall
- *     decides. Trusted links between organisations count as zone "wan".
+ *     decides. A trusted link between organisations is one more path, seen
+ *     by the destination's firewall as coming from zone "wan".
  *  3. International transit of an organisation: all its primary links up ->
  *     PRIMARY; else, once failed over (act_failover) and every backup link
  *     up -> BACKUP; else DOWN. A business needing it degrades on BACKUP when
@@ -107,8 +108,9 @@ int net_reach(const sw_sim_t *sim, uint32_t src, uint32_t dst, uint16_t port)
         const sw_host_t *s = &w->hosts[src];
         if (s->org == d->org)
             return fw_allows(dorg, net_zone(w, src), dz, port);
-        if (orgs_trusted(w, s->org, d->org))
-            return fw_allows(dorg, SW_ZONE_WAN, dz, port);
+        /* a trusted link is an extra path (zone "wan"), the internet still another */
+        if (orgs_trusted(w, s->org, d->org) && fw_allows(dorg, SW_ZONE_WAN, dz, port))
+            return 1;
         /* another organisation: over the internet; another country's needs
          * both sides' international transit */
         if (s->team != d->team &&

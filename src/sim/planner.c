@@ -24,7 +24,9 @@
  *     (chance = patience).
  *  4. One step at a time per adversary. A step's preconditions are checked
  *     at start and again at its end; if they stopped holding, the outcome is
- *     "interrupted" and no effect applies.
+ *     "interrupted" and no effect applies. At a disrupt objective's trigger
+ *     time the step in progress is dropped (interrupted) for the disruption
+ *     (planner_trigger); before it, disruptive steps are held back.
  *  5. Every step attempt gets a ground-truth record; its cause is the record
  *     behind the position it acted from (see sim.c note 4).
  */
@@ -447,8 +449,7 @@ static int eff_enables(const sw_eff_t *e, const sw_step_t *s, const sw_step_t *t
             if (p->kind == SW_PRE_FACT && p->fact && e->fact && !strcmp(p->fact, e->fact))
                 return 1;
             break;
-        case SW_EFF_C2:
-        case SW_EFF_PROXY:
+        case SW_EFF_C2: /* (a relay alone is no channel: only a "proxy" C2 uses it) */
             if (p->kind == SW_PRE_C2)
                 return 1;
             break;
@@ -622,6 +623,24 @@ static void chan_open(sw_sim_t *sim, uint32_t a, uint32_t h, const char *name, u
     net_refresh(sim, 0);
 }
 
+/* Does the adversary already hold, in t's organisation, a live foothold of
+ * at least pv on a host the same selector picks? Then another one there adds
+ * nothing the relaxed plan can use (it ignores which host), and the planner
+ * should not mistake it for progress. */
+static int has_equivalent(const sw_sim_t *sim, uint32_t a, const sw_selector_t *sel, uint32_t t,
+                          sw_priv_t pv)
+{
+    const adv_t *av = &sim->advs[a];
+    uint32_t org = sim->w->hosts[t].org;
+    for (uint32_t k = 0; k < av->n_footholds; k++) {
+        uint32_t f = av->footholds[k];
+        if (f != t && av->hosts[f].priv >= pv && sim->w->hosts[f].org == org &&
+            sim_host_live(sim, f) && sw_selector_match(sim->w, sel, f))
+            return 1;
+    }
+    return 0;
+}
+
 /* Which of this step's effects on t would change anything (bit i: effect i;
  * design note 1)? 0: none, the step is pointless now. */
 static uint32_t step_progress(const sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32_t t)
@@ -635,10 +654,12 @@ static uint32_t step_progress(const sw_sim_t *sim, uint32_t a, const sw_step_t *
         const sw_eff_t *e = &st->eff[i];
         uint32_t bit = 1u << i;
         switch (e->kind) {
-        case SW_EFF_FOOTHOLD:
-            if (ah->priv < (e->priv ? e->priv : SW_PRIV_USER))
+        case SW_EFF_FOOTHOLD: {
+            sw_priv_t pv = e->priv ? e->priv : SW_PRIV_USER;
+            if (ah->priv < pv && !has_equivalent(sim, a, &st->target, t, pv))
                 mask |= bit;
             break;
+        }
         case SW_EFF_CREDENTIAL:
             if (!cred_find(sim, a, e->cred, sim->w->hosts[t].org))
                 mask |= bit;
@@ -755,6 +776,16 @@ static int holds_fire(const sw_sim_t *sim, uint32_t a, const sw_step_t *st)
     return 0;
 }
 
+static int serves_trigger(const sw_sim_t *sim, uint32_t a, const sw_step_t *st)
+{
+    const sw_adversary_t *ad = &sim->w->adversaries[a];
+    for (uint32_t o = 0; o < ad->n_objectives; o++)
+        for (uint32_t e = 0; e < st->n_eff; e++)
+            if (ad->objectives[o].kind == SW_OBJ_DISRUPT && eff_serves(&st->eff[e], st, &ad->objectives[o]))
+                return 1;
+    return 0;
+}
+
 static int64_t next_after_time(const sw_sim_t *sim, uint32_t a)
 {
     const sw_adversary_t *ad = &sim->w->adversaries[a];
@@ -868,7 +899,21 @@ void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen)
     ev.visibility = visibility(sim, best_t, st->noise);
     ev.value = (double)dur;
     sim_emit(sim, &ev);
-    sim_push(sim, now + dur, K_ADV_STEP_DONE, PRIO_WORLD, a, 0, 0);
+    av->step_gen++;
+    sim_push(sim, now + dur, K_ADV_STEP_DONE, PRIO_WORLD, a, 0, av->step_gen);
+}
+
+/* A disrupt objective's trigger time has come: whatever the adversary is in
+ * the middle of is dropped (unless it is the disruption itself) so that it
+ * strikes on time, as a pre-positioned actor would. */
+void planner_trigger(sw_sim_t *sim, uint32_t a)
+{
+    adv_t *av = &sim->advs[a];
+    const sw_adversary_t *ad = &sim->w->adversaries[a];
+    if (av->busy && !serves_trigger(sim, a, &ad->steps[av->cur_step]))
+        planner_step_done(sim, a, av->step_gen, 1);
+    else if (!av->busy)
+        schedule_decide(sim, a, sw_sched_now(&sim->q));
 }
 
 /* ---- effects ----------------------------------------------------------------------- */
@@ -1059,19 +1104,19 @@ static int step_is_lure(const sw_step_t *st)
     return 0;
 }
 
-void planner_step_done(sw_sim_t *sim, uint32_t a)
+void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t gen, int abandon)
 {
     adv_t *av = &sim->advs[a];
     const sw_world_t *w = sim->w;
     const sw_adversary_t *ad = &w->adversaries[a];
-    if (!av->busy)
+    if (!av->busy || gen != av->step_gen)
         return;
     av->busy = 0;
     uint32_t s = av->cur_step, t = av->cur_target, gt = av->cur_gt;
     const sw_step_t *st = &ad->steps[s];
     ctx_t cx;
     sw_outcome_t out;
-    if (!pre_holds(sim, a, st, t, &cx)) {
+    if (abandon || !pre_holds(sim, a, st, t, &cx)) {
         out = SW_OUT_INTERRUPTED;
     } else {
         double p = (st->success > 0 ? st->success : 1.0) * cx.success_mul;
@@ -1105,6 +1150,10 @@ void planner_step_done(sw_sim_t *sim, uint32_t a)
     ev.noise = st->noise;
     ev.visibility = visibility(sim, t, st->noise);
     sim_emit(sim, &ev);
+    if (abandon) {
+        schedule_decide(sim, a, sw_sched_now(&sim->q));
+        return;
+    }
     if (out == SW_OUT_SUCCESS) {
         apply_effects(sim, a, st, t, gt);
         sim_injects_on_step(sim, a, s);

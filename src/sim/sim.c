@@ -41,7 +41,7 @@
  *                              reflash (everything)]
  *
  * The main loop (sw_sim_run_until) pops one item at a time and dispatches:
- * command issue, command apply, adversary decide, step done, host boot,
+ * command issue, command apply, adversary decide, step done, trigger, host boot,
  * implant respawn, link repair, inject, sample.
  */
 #include "sim/sim.h"
@@ -386,6 +386,12 @@ sw_sim_t *sw_sim_new(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, voi
         int64_t st = w->adversaries[a].start_ms > 0 ? w->adversaries[a].start_ms : 0;
         if (sim_push(sim, st, K_ADV_DECIDE, PRIO_WORLD, a, 0, sim->advs[a].decide_gen))
             goto fail;
+        for (uint32_t o = 0; o < w->adversaries[a].n_objectives; o++) {
+            const sw_adv_objective_t *ob = &w->adversaries[a].objectives[o];
+            if (ob->kind == SW_OBJ_DISRUPT && ob->at_ms > 0 &&
+                sim_push(sim, ob->at_ms, K_ADV_TRIGGER, PRIO_WORLD, a, 0, 0))
+                goto fail;
+        }
     }
     if (sim_push(sim, MIN_MS, K_SAMPLE, PRIO_SAMPLE, 0, 0, 0))
         goto fail;
@@ -437,7 +443,8 @@ int sw_sim_run_until(sw_sim_t *sim, int64_t t_ms)
         case K_CMD_ISSUE: cmd_issue(sim, it.a); break;
         case K_CMD_APPLY: act_apply(sim, it.a); break;
         case K_ADV_DECIDE: planner_decide(sim, it.a, it.gen); break;
-        case K_ADV_STEP_DONE: planner_step_done(sim, it.a); break;
+        case K_ADV_STEP_DONE: planner_step_done(sim, it.a, it.gen, 0); break;
+        case K_ADV_TRIGGER: planner_trigger(sim, it.a); break;
         case K_HOST_BOOT: sim_host_boot(sim, it.a, it.gen); break;
         case K_REVIVE: planner_revive(sim, it.a, it.b, it.gen); break;
         case K_LINK_REPAIR: net_link_repair(sim, it.a, it.gen); break;

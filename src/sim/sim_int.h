@@ -29,7 +29,8 @@ enum {
     K_CMD_ISSUE,     /* a: command index */
     K_CMD_APPLY,     /* a: command index */
     K_ADV_DECIDE,    /* a: adversary; gen: decide generation */
-    K_ADV_STEP_DONE, /* a: adversary */
+    K_ADV_STEP_DONE, /* a: adversary; gen: step generation */
+    K_ADV_TRIGGER,   /* a: adversary: a disrupt objective's time has come */
     K_HOST_BOOT,     /* a: host; gen: host generation */
     K_REVIVE,        /* a: adversary, b: host; gen: host generation */
     K_LINK_REPAIR,   /* a: link; gen: link generation */
@@ -91,7 +92,7 @@ typedef struct adv {
     uint32_t n_facts, cap_facts;
     sim_chan_t chans[SIM_MAX_CHAN];
     int64_t quiet_until;
-    uint32_t decide_gen;
+    uint32_t decide_gen, step_gen;
     int busy;
     uint32_t cur_step, cur_target, cur_gt, cur_src, cur_cred_cause;
     uint16_t cur_port;
@@ -200,7 +201,8 @@ double net_business_eval(sw_sim_t *sim, uint32_t b, const char **why, uint32_t *
 int planner_init(sw_sim_t *sim, uint32_t a);
 void planner_free(sw_sim_t *sim, uint32_t a);
 void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen);
-void planner_step_done(sw_sim_t *sim, uint32_t a);
+void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t gen, int abandon);
+void planner_trigger(sw_sim_t *sim, uint32_t a);
 void planner_opposed(sw_sim_t *sim, uint32_t a, const char *why);
 void planner_session_lost(sw_sim_t *sim, uint32_t a, uint32_t h, const char *why,
                           int by_defender);
