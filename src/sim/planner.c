@@ -22,11 +22,11 @@
  *     A (step, host) pair failing SIM_FAILS_GIVE_UP times is dropped. When a
  *     defender's action hurts it the adversary may go quiet for a while
  *     (chance = patience).
- *  4. One step at a time per adversary. A step's preconditions are checked
- *     at start and again at its end; if they stopped holding, the outcome is
- *     "interrupted" and no effect applies. At a disrupt objective's trigger
- *     time the step in progress is dropped (interrupted) for the disruption
- *     (planner_trigger); before it, disruptive steps are held back.
+ *  4. One step at a time per adversary (op 0), plus a strike (op 1) that
+ *     runs disruptive steps from a disrupt objective's trigger time on
+ *     (planner_trigger); before it, disruptive steps are held back. A step's
+ *     preconditions are checked at start and again at its end; if they
+ *     stopped holding, the outcome is "interrupted" and no effect applies.
  *  5. Every step attempt gets a ground-truth record; its cause is the record
  *     behind the position it acted from (see sim.c note 4).
  */
@@ -818,25 +818,22 @@ static int all_reached(const sw_sim_t *sim, uint32_t a)
     return ad->n_objectives > 0;
 }
 
-void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen)
+/* Pick the best (step, target) now and start it on op. strike: only steps
+ * that serve a disrupt objective (its time has come). Returns 0 when nothing
+ * is applicable. */
+static int choose_and_start(sw_sim_t *sim, uint32_t a, uint32_t op, int strike)
 {
     adv_t *av = &sim->advs[a];
     const sw_world_t *w = sim->w;
     const sw_adversary_t *ad = &w->adversaries[a];
     int64_t now = sw_sched_now(&sim->q);
-    if (gen != av->decide_gen || av->busy)
-        return;
-    if (av->quiet_until > now) {
-        schedule_decide(sim, a, av->quiet_until);
-        return;
-    }
     uint32_t best_s = SW_NONE, best_t = SW_NONE, best_d = SIM_DIST_INF + 1, n_best = 0;
     ctx_t best_cx, cx;
     memset(&best_cx, 0, sizeof best_cx);
     for (uint32_t s = 0; s < ad->n_steps; s++) {
         const sw_step_t *st = &ad->steps[s];
         uint32_t n = av->n_cand[s];
-        if (n == 0 || holds_fire(sim, a, st))
+        if (n == 0 || (strike ? !serves_trigger(sim, a, st) : holds_fire(sim, a, st)))
             continue;
         uint32_t start = n > SIM_SCAN_MAX ? (uint32_t)sw_rng_below(&av->rng, n) : 0;
         uint32_t scan = n > SIM_SCAN_MAX ? SIM_SCAN_MAX : n;
@@ -844,6 +841,8 @@ void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen)
             uint32_t t = av->cand[s][(start + k) % n];
             if (av->fails[(size_t)s * w->n_hosts + t] >= SIM_FAILS_GIVE_UP)
                 continue;
+            if (av->ops[!op].busy && av->ops[!op].step == s && av->ops[!op].target == t)
+                continue; /* the other op is on it */
             uint32_t mask = step_progress(sim, a, st, t);
             if (!mask)
                 continue;
@@ -861,30 +860,28 @@ void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen)
             }
         }
     }
-    if (best_s == SW_NONE) { /* nothing to do now: wait for the world to change */
-        int64_t next = now + (all_reached(sim, a) ? 30 : 15) * MIN_MS;
-        int64_t after = next_after_time(sim, a);
-        schedule_decide(sim, a, after < next ? after : next);
-        return;
-    }
+    if (best_s == SW_NONE)
+        return 0;
     const sw_step_t *st = &ad->steps[best_s];
     int64_t lo = st->dur_min_ms > 0 ? st->dur_min_ms : MIN_MS;
     int64_t hi = st->dur_max_ms >= lo ? st->dur_max_ms : lo;
     int64_t dur = sw_rng_range(&av->rng, lo, hi);
     sw_gt_t g = {a, best_s, best_t, best_cx.src, best_cx.cause, best_cx.cred_cause, now, -1,
                  SW_OUT_NONE, 0};
-    av->busy = 1;
-    av->cur_step = best_s;
-    av->cur_target = best_t;
-    av->cur_gt = sim_gt_new(sim, &g);
-    av->cur_src = best_cx.src;
-    av->cur_port = best_cx.port;
-    av->cur_account = best_cx.account;
+    sim_op_t *o = &av->ops[op];
+    o->busy = 1;
+    o->step = best_s;
+    o->target = best_t;
+    o->gt = sim_gt_new(sim, &g);
+    o->src = best_cx.src;
+    o->port = best_cx.port;
+    o->account = best_cx.account;
+    o->gen++;
     sw_sim_event_t ev = sim_ev(sim, SW_SEV_STEP_START);
     sim_ev_host(sim, &ev, best_t);
     ev.adversary = a;
     ev.step = best_s;
-    ev.gt = av->cur_gt;
+    ev.gt = o->gt;
     ev.cause = best_cx.cause;
     ev.src_host = best_cx.src;
     ev.src_ip = best_cx.src != SW_NONE ? w->hosts[best_cx.src].ip_text
@@ -899,21 +896,48 @@ void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen)
     ev.visibility = visibility(sim, best_t, st->noise);
     ev.value = (double)dur;
     sim_emit(sim, &ev);
-    av->step_gen++;
-    sim_push(sim, now + dur, K_ADV_STEP_DONE, PRIO_WORLD, a, 0, av->step_gen);
+    sim_push(sim, now + dur, K_ADV_STEP_DONE, PRIO_WORLD, a, op, o->gen);
+    return 1;
 }
 
-/* A disrupt objective's trigger time has come: whatever the adversary is in
- * the middle of is dropped (unless it is the disruption itself) so that it
- * strikes on time, as a pre-positioned actor would. */
+void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen)
+{
+    adv_t *av = &sim->advs[a];
+    int64_t now = sw_sched_now(&sim->q);
+    if (gen != av->decide_gen || av->ops[0].busy)
+        return;
+    if (av->quiet_until > now) {
+        schedule_decide(sim, a, av->quiet_until);
+        return;
+    }
+    if (!choose_and_start(sim, a, 0, 0)) { /* nothing to do now: wait for the world to change */
+        int64_t next = now + (all_reached(sim, a) ? 30 : 15) * MIN_MS;
+        int64_t after = next_after_time(sim, a);
+        schedule_decide(sim, a, after < next ? after : next);
+    }
+}
+
+static int trigger_pending(const sw_sim_t *sim, uint32_t a)
+{
+    const sw_adversary_t *ad = &sim->w->adversaries[a];
+    for (uint32_t o = 0; o < ad->n_objectives; o++)
+        if (ad->objectives[o].kind == SW_OBJ_DISRUPT && sim->advs[a].obj_reached[o] < 0 &&
+            sw_sched_now(&sim->q) >= ad->objectives[o].at_ms)
+            return 1;
+    return 0;
+}
+
+/* A disrupt objective's trigger time has come: a second operator strikes
+ * (op 1) while the campaign (op 0) goes on, as a pre-positioned actor with
+ * more than one pair of hands would; not reached yet, it tries again in a
+ * few minutes, quiet or not. */
 void planner_trigger(sw_sim_t *sim, uint32_t a)
 {
     adv_t *av = &sim->advs[a];
-    const sw_adversary_t *ad = &sim->w->adversaries[a];
-    if (av->busy && !serves_trigger(sim, a, &ad->steps[av->cur_step]))
-        planner_step_done(sim, a, av->step_gen, 1);
-    else if (!av->busy)
-        schedule_decide(sim, a, sw_sched_now(&sim->q));
+    if (av->ops[1].busy || !trigger_pending(sim, a))
+        return;
+    if (!choose_and_start(sim, a, 1, 1))
+        sim_push(sim, sw_sched_now(&sim->q) + 5 * MIN_MS, K_ADV_TRIGGER, PRIO_WORLD, a, 0, 0);
 }
 
 /* ---- effects ----------------------------------------------------------------------- */
@@ -1071,13 +1095,13 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
             break;
         case SW_EFF_SPREAD: {
             /* a worm: every live host of the same organisation matching sel that
-             * t can reach gets the malware, and with it the step's other
-             * damage (encrypt, wipe, persistence) */
+             * t can reach runs the malware: a foothold where it had none, and
+             * the step's other damage (encrypt, wipe, persistence) everywhere */
             const sw_idlist_t *oh = &w->orgs[w->hosts[t].org].hosts;
             for (uint32_t k = 0; k < oh->n; k++) {
                 uint32_t h = oh->ids[k];
-                if (h >= w->n_hosts || h == t || av->hosts[h].priv ||
-                    !in_scope(w, ad, &e->sel, h) || !net_reach(sim, t, h, 0))
+                if (h >= w->n_hosts || h == t || !in_scope(w, ad, &e->sel, h) ||
+                    !net_reach(sim, t, h, 0))
                     continue;
                 gain_foothold(sim, a, h, e->priv ? e->priv : SW_PRIV_ADMIN, gt, "spread");
                 for (uint32_t j = 0; j < st->n_eff; j++) {
@@ -1104,19 +1128,20 @@ static int step_is_lure(const sw_step_t *st)
     return 0;
 }
 
-void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t gen, int abandon)
+void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t op, uint32_t gen)
 {
     adv_t *av = &sim->advs[a];
     const sw_world_t *w = sim->w;
     const sw_adversary_t *ad = &w->adversaries[a];
-    if (!av->busy || gen != av->step_gen)
+    sim_op_t *o = &av->ops[op & 1];
+    if (!o->busy || gen != o->gen)
         return;
-    av->busy = 0;
-    uint32_t s = av->cur_step, t = av->cur_target, gt = av->cur_gt;
+    o->busy = 0;
+    uint32_t s = o->step, t = o->target, gt = o->gt;
     const sw_step_t *st = &ad->steps[s];
     ctx_t cx;
     sw_outcome_t out;
-    if (abandon || !pre_holds(sim, a, st, t, &cx)) {
+    if (!pre_holds(sim, a, st, t, &cx)) {
         out = SW_OUT_INTERRUPTED;
     } else {
         double p = (st->success > 0 ? st->success : 1.0) * cx.success_mul;
@@ -1126,7 +1151,7 @@ void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t gen, int abandon)
         sim->gt[gt].end_ms = sw_sched_now(&sim->q);
         sim->gt[gt].outcome = out;
         /* acting from the internet and gaining a foothold: initial access */
-        if (out == SW_OUT_SUCCESS && av->cur_src == SW_NONE)
+        if (out == SW_OUT_SUCCESS && o->src == SW_NONE)
             for (uint32_t i = 0; i < st->n_eff; i++)
                 if (st->eff[i].kind == SW_EFF_FOOTHOLD)
                     sim->gt[gt].initial_access = 1;
@@ -1137,23 +1162,19 @@ void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t gen, int abandon)
     ev.step = s;
     ev.gt = gt;
     ev.cause = gt != SW_NONE ? sim->gt[gt].cause : SW_NONE;
-    ev.src_host = av->cur_src;
-    ev.src_ip = av->cur_src != SW_NONE ? w->hosts[av->cur_src].ip_text
+    ev.src_host = o->src;
+    ev.src_ip = o->src != SW_NONE ? w->hosts[o->src].ip_text
                                        : ad->c2_ips.n ? ad->c2_ips.s[0] : NULL;
     ev.outcome = out;
     ev.technique = st->technique;
     ev.tactic = st->tactic;
     ev.procedure = st->procedure;
     ev.tool = st->tool;
-    ev.account = av->cur_account;
-    ev.dst_port = av->cur_port;
+    ev.account = o->account;
+    ev.dst_port = o->port;
     ev.noise = st->noise;
     ev.visibility = visibility(sim, t, st->noise);
     sim_emit(sim, &ev);
-    if (abandon) {
-        schedule_decide(sim, a, sw_sched_now(&sim->q));
-        return;
-    }
     if (out == SW_OUT_SUCCESS) {
         apply_effects(sim, a, st, t, gt);
         sim_injects_on_step(sim, a, s);
@@ -1163,7 +1184,11 @@ void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t gen, int abandon)
         if (*f < 255)
             (*f)++;
     }
-    schedule_decide(sim, a, sw_sched_now(&sim->q) + sw_rng_range(&av->rng, MIN_MS, 5 * MIN_MS));
+    int64_t next = sw_sched_now(&sim->q) + sw_rng_range(&av->rng, MIN_MS, 5 * MIN_MS);
+    if (op == 0)
+        schedule_decide(sim, a, next);
+    else if (trigger_pending(sim, a))
+        sim_push(sim, next, K_ADV_TRIGGER, PRIO_WORLD, a, 0, 0);
 }
 
 /* ---- losing ground ------------------------------------------------------------------- */

@@ -443,7 +443,7 @@ int sw_sim_run_until(sw_sim_t *sim, int64_t t_ms)
         case K_CMD_ISSUE: cmd_issue(sim, it.a); break;
         case K_CMD_APPLY: act_apply(sim, it.a); break;
         case K_ADV_DECIDE: planner_decide(sim, it.a, it.gen); break;
-        case K_ADV_STEP_DONE: planner_step_done(sim, it.a, it.gen, 0); break;
+        case K_ADV_STEP_DONE: planner_step_done(sim, it.a, it.b, it.gen); break;
         case K_ADV_TRIGGER: planner_trigger(sim, it.a); break;
         case K_HOST_BOOT: sim_host_boot(sim, it.a, it.gen); break;
         case K_REVIVE: planner_revive(sim, it.a, it.b, it.gen); break;

@@ -29,7 +29,7 @@ enum {
     K_CMD_ISSUE,     /* a: command index */
     K_CMD_APPLY,     /* a: command index */
     K_ADV_DECIDE,    /* a: adversary; gen: decide generation */
-    K_ADV_STEP_DONE, /* a: adversary; gen: step generation */
+    K_ADV_STEP_DONE, /* a: adversary, b: op (0 campaign, 1 strike); gen: op generation */
     K_ADV_TRIGGER,   /* a: adversary: a disrupt objective's time has come */
     K_HOST_BOOT,     /* a: host; gen: host generation */
     K_REVIVE,        /* a: adversary, b: host; gen: host generation */
@@ -81,6 +81,15 @@ typedef struct sim_chan {
     uint8_t used, up;
 } sim_chan_t;
 
+/* One step in progress. */
+typedef struct sim_op {
+    int busy;
+    uint32_t step, target, gt, src;
+    uint16_t port;
+    const char *account;
+    uint32_t gen; /* bumped per step; a stale done event is ignored */
+} sim_op_t;
+
 typedef struct adv {
     sw_rng_t rng;
     adv_host_t *hosts; /* n_hosts */
@@ -92,12 +101,8 @@ typedef struct adv {
     uint32_t n_facts, cap_facts;
     sim_chan_t chans[SIM_MAX_CHAN];
     int64_t quiet_until;
-    uint32_t decide_gen, step_gen;
-    int busy;
-    uint32_t cur_step, cur_target, cur_gt, cur_src, cur_cred_cause;
-    uint16_t cur_port;
-    const char *cur_account;
-    double cur_success;
+    uint32_t decide_gen;
+    sim_op_t ops[2];       /* 0: the campaign; 1: a strike at a trigger time */
     int64_t *obj_reached; /* n_objectives; -1 until reached */
     double *obj_mb;       /* exfiltrated so far per objective */
     uint32_t **obj_hosts; /* hosts matching each objective's target */
@@ -201,7 +206,7 @@ double net_business_eval(sw_sim_t *sim, uint32_t b, const char **why, uint32_t *
 int planner_init(sw_sim_t *sim, uint32_t a);
 void planner_free(sw_sim_t *sim, uint32_t a);
 void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen);
-void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t gen, int abandon);
+void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t op, uint32_t gen);
 void planner_trigger(sw_sim_t *sim, uint32_t a);
 void planner_opposed(sw_sim_t *sim, uint32_t a, const char *why);
 void planner_session_lost(sw_sim_t *sim, uint32_t a, uint32_t h, const char *why,
