@@ -21,7 +21,7 @@
 
 enum { FX_VPN, FX_WEB, FX_DC, FX_FS, FX_WS1, FX_WS2, FX_MAIL, FX_RTR, FX_NHOSTS };
 
-static void *fx_alloc(sw_world_t *w, size_t n, size_t size)
+static inline void *fx_alloc(sw_world_t *w, size_t n, size_t size)
 {
     void *p = sw_arena_zalloc(&w->arena, n * size + 1);
     if (!p)
@@ -30,7 +30,7 @@ static void *fx_alloc(sw_world_t *w, size_t n, size_t size)
 }
 #define FX_NEW(w, n, T) ((T *)fx_alloc((w), (n), sizeof(T)))
 
-static sw_selector_t fx_sel_any(void)
+static inline sw_selector_t fx_sel_any(void)
 {
     sw_selector_t s;
     memset(&s, 0, sizeof s);
@@ -41,7 +41,7 @@ static sw_selector_t fx_sel_any(void)
     return s;
 }
 
-static sw_selector_t fx_sel_role(sw_role_t r)
+static inline sw_selector_t fx_sel_role(sw_role_t r)
 {
     sw_selector_t s = fx_sel_any();
     s.has_role = 1;
@@ -49,21 +49,21 @@ static sw_selector_t fx_sel_role(sw_role_t r)
     return s;
 }
 
-static sw_service_t *fx_services(sw_world_t *w, sw_host_t *h, uint32_t n)
+static inline sw_service_t *fx_services(sw_world_t *w, sw_host_t *h, uint32_t n)
 {
     h->services = FX_NEW(w, n, sw_service_t);
     h->n_services = n;
     return h->services;
 }
 
-static void fx_svc(sw_service_t *s, const char *name, uint16_t port, int exposed)
+static inline void fx_svc(sw_service_t *s, const char *name, uint16_t port, int exposed)
 {
     s->name = name;
     s->port = port;
     s->exposed = exposed;
 }
 
-static void fx_host(sw_world_t *w, uint32_t i, const char *id, const char *ip, uint32_t net,
+static inline void fx_host(sw_world_t *w, uint32_t i, const char *id, const char *ip, uint32_t net,
                     sw_role_t role, sw_os_family_t osf)
 {
     sw_host_t *h = &w->hosts[i];
@@ -81,7 +81,7 @@ static void fx_host(sw_world_t *w, uint32_t i, const char *id, const char *ip, u
     h->sensors.security_log = 1;
 }
 
-static sw_world_t *fx_world(void)
+static inline sw_world_t *fx_world(void)
 {
     sw_world_t *w = calloc(1, sizeof *w);
     sw_world_init(w);
@@ -199,7 +199,7 @@ static sw_world_t *fx_world(void)
     return w;
 }
 
-static void fx_free(sw_world_t *w)
+static inline void fx_free(sw_world_t *w)
 {
     sw_world_free(w);
     free(w);
@@ -207,7 +207,7 @@ static void fx_free(sw_world_t *w)
 
 /* ---- adversaries ------------------------------------------------------------ */
 
-static sw_adversary_t *fx_adversary(sw_world_t *w, const char *id, uint32_t n_steps,
+static inline sw_adversary_t *fx_adversary(sw_world_t *w, const char *id, uint32_t n_steps,
                                     uint32_t n_obj)
 {
     sw_adversary_t *old = w->adversaries;
@@ -234,7 +234,7 @@ static sw_adversary_t *fx_adversary(sw_world_t *w, const char *id, uint32_t n_st
     return a;
 }
 
-static sw_step_t *fx_step(sw_world_t *w, sw_adversary_t *a, const char *id, const char *tech,
+static inline sw_step_t *fx_step(sw_world_t *w, sw_adversary_t *a, const char *id, const char *tech,
                           sw_selector_t target, uint32_t n_pre, uint32_t n_eff)
 {
     sw_step_t *s = &a->steps[a->n_steps++];
@@ -254,7 +254,7 @@ static sw_step_t *fx_step(sw_world_t *w, sw_adversary_t *a, const char *id, cons
     return s;
 }
 
-static sw_pre_t *fx_pre(sw_step_t *s, sw_pre_kind_t k)
+static inline sw_pre_t *fx_pre(sw_step_t *s, sw_pre_kind_t k)
 {
     sw_pre_t *p = &s->pre[s->n_pre++];
     p->kind = k;
@@ -262,7 +262,7 @@ static sw_pre_t *fx_pre(sw_step_t *s, sw_pre_kind_t k)
     return p;
 }
 
-static sw_eff_t *fx_eff(sw_step_t *s, sw_eff_kind_t k)
+static inline sw_eff_t *fx_eff(sw_step_t *s, sw_eff_kind_t k)
 {
     sw_eff_t *e = &s->eff[s->n_eff++];
     e->kind = k;
@@ -273,7 +273,7 @@ static sw_eff_t *fx_eff(sw_step_t *s, sw_eff_kind_t k)
 /* An espionage actor: in through the VPN bug or phishing, C2 (https, dns
  * fallback), admin, domain admin hash, lateral to the DC and file server,
  * exfiltrate from the file server, persist on the DC. */
-static sw_adversary_t *fx_add_apt(sw_world_t *w)
+static inline sw_adversary_t *fx_add_apt(sw_world_t *w)
 {
     sw_adversary_t *a = fx_adversary(w, "apt", 12, 2);
     sw_step_t *s;
@@ -336,7 +336,7 @@ static sw_adversary_t *fx_add_apt(sw_world_t *w)
 
 /* Ransomware: phish, admin, then encrypt the file server and spread over
  * shares to workstations; clears online backups first when it can. */
-static sw_adversary_t *fx_add_ransomware(sw_world_t *w)
+static inline sw_adversary_t *fx_add_ransomware(sw_world_t *w)
 {
     sw_adversary_t *a = fx_adversary(w, "ransom", 5, 1);
     sw_step_t *s;
@@ -363,7 +363,7 @@ static sw_adversary_t *fx_add_ransomware(sw_world_t *w)
 }
 
 /* Router implant: exploit the edge router's ssh bug, implant its firmware. */
-static sw_adversary_t *fx_add_implant(sw_world_t *w)
+static inline sw_adversary_t *fx_add_implant(sw_world_t *w)
 {
     sw_adversary_t *a = fx_adversary(w, "implant", 2, 1);
     sw_step_t *s;
@@ -381,7 +381,7 @@ static sw_adversary_t *fx_add_implant(sw_world_t *w)
 
 /* Pre-positioned disruption: in through the router, stop the mail server at
  * a trigger time (at_ms). */
-static sw_adversary_t *fx_add_disrupt(sw_world_t *w, int64_t at_ms)
+static inline sw_adversary_t *fx_add_disrupt(sw_world_t *w, int64_t at_ms)
 {
     sw_adversary_t *a = fx_adversary(w, "disrupt", 3, 1);
     sw_step_t *s;
