@@ -83,14 +83,21 @@ static void on_event(const sw_sim_event_t *ev, void *ud)
     r->hash = sw_sim_event_hash(r->hash, ev);
     r->n_events++;
     switch (ev->type) {
-    case SW_SEV_STEP: tally_step(r, ev); break;
-    case SW_SEV_ACTION: r->act_applied[ev->action]++; break;
+    case SW_SEV_STEP:
+        tally_step(r, ev);
+        break;
+    case SW_SEV_ACTION:
+        r->act_applied[ev->action]++;
+        break;
     case SW_SEV_ACTION_FAILED:
         if (ev->action >= 0)
             r->act_failed[ev->action]++;
         break;
-    case SW_SEV_CMD_REFUSED: r->refused++; break;
-    default: break;
+    case SW_SEV_CMD_REFUSED:
+        r->refused++;
+        break;
+    default:
+        break;
     }
     if (r->events) {
         sw_buf_reset(&r->line);
@@ -278,7 +285,8 @@ int cmd_simulate(int argc, char **argv)
         } else if (!strcmp(a, "--json")) {
             as_json = 1;
         } else if ((!strcmp(a, "--seed") || !strcmp(a, "--until") || !strcmp(a, "--defender") ||
-                    !strcmp(a, "--out")) && i + 1 < argc) {
+                    !strcmp(a, "--out")) &&
+                   i + 1 < argc) {
             const char *v = argv[++i];
             if (!strcmp(a, "--seed")) {
                 char *end;

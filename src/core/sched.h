@@ -31,7 +31,7 @@ typedef struct sw_sched_item {
     uint8_t prio;  /* lower comes first among items due at the same at_ms */
     uint16_t kind; /* what the caller does with it */
     uint32_t a, b, c;
-    uint32_t gen;  /* caller's generation for lazy cancellation */
+    uint32_t gen; /* caller's generation for lazy cancellation */
 } sw_sched_item_t;
 
 typedef struct sw_sched {
@@ -57,7 +57,13 @@ int sw_sched_pop(sw_sched_t *s, sw_sched_item_t *out);
 /* Move the clock forward to t (no-op if t <= now). */
 void sw_sched_advance(sw_sched_t *s, int64_t t_ms);
 
-static inline int64_t sw_sched_now(const sw_sched_t *s) { return s->now_ms; }
-static inline size_t sw_sched_len(const sw_sched_t *s) { return s->n; }
+static inline int64_t sw_sched_now(const sw_sched_t *s)
+{
+    return s->now_ms;
+}
+static inline size_t sw_sched_len(const sw_sched_t *s)
+{
+    return s->n;
+}
 
 #endif

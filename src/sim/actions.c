@@ -25,39 +25,63 @@
 
 #include "sim/sim_int.h"
 
-#define FILE_PERSIST                                                                          \
-    ((1u << SW_PERSIST_WEBSHELL) | (1u << SW_PERSIST_SCHEDTASK) | (1u << SW_PERSIST_SERVICE) | \
+#define FILE_PERSIST                                                                               \
+    ((1u << SW_PERSIST_WEBSHELL) | (1u << SW_PERSIST_SCHEDTASK) | (1u << SW_PERSIST_SERVICE) |     \
      (1u << SW_PERSIST_REGISTRY))
 
 int64_t sw_sim_action_delay(sw_action_t a)
 {
     switch (a) {
-    case SW_ACT_ISOLATE: return 2 * MIN_MS;
-    case SW_ACT_RELEASE: return 2 * MIN_MS;
+    case SW_ACT_ISOLATE:
+        return 2 * MIN_MS;
+    case SW_ACT_RELEASE:
+        return 2 * MIN_MS;
     case SW_ACT_BLOCK_IP:
     case SW_ACT_BLOCK_DOMAIN:
-    case SW_ACT_BLOCK_PORT: return 5 * MIN_MS;
-    case SW_ACT_DISABLE_ACCOUNT: return 2 * MIN_MS;
-    case SW_ACT_RESET_PASSWORD: return 5 * MIN_MS;
-    case SW_ACT_RESET_KRBTGT: return 15 * MIN_MS;
-    case SW_ACT_KILL_PROCESS: return 1 * MIN_MS;
-    case SW_ACT_QUARANTINE_FILE: return 2 * MIN_MS;
-    case SW_ACT_PATCH: return 10 * MIN_MS;
-    case SW_ACT_REIMAGE: return 5 * MIN_MS;
-    case SW_ACT_RESTORE: return 5 * MIN_MS;
-    case SW_ACT_REFLASH: return 10 * MIN_MS;
-    case SW_ACT_ENHANCED_LOGGING: return 5 * MIN_MS;
-    case SW_ACT_FAILOVER: return 15 * MIN_MS;
-    case SW_ACT_NULL_ROUTE: return 30 * MIN_MS;
-    case SW_ACT_SHARE_INDICATOR: return 1 * MIN_MS;
-    case SW_ACT_REPORT: return 0;
-    default: return 0;
+    case SW_ACT_BLOCK_PORT:
+        return 5 * MIN_MS;
+    case SW_ACT_DISABLE_ACCOUNT:
+        return 2 * MIN_MS;
+    case SW_ACT_RESET_PASSWORD:
+        return 5 * MIN_MS;
+    case SW_ACT_RESET_KRBTGT:
+        return 15 * MIN_MS;
+    case SW_ACT_KILL_PROCESS:
+        return 1 * MIN_MS;
+    case SW_ACT_QUARANTINE_FILE:
+        return 2 * MIN_MS;
+    case SW_ACT_PATCH:
+        return 10 * MIN_MS;
+    case SW_ACT_REIMAGE:
+        return 5 * MIN_MS;
+    case SW_ACT_RESTORE:
+        return 5 * MIN_MS;
+    case SW_ACT_REFLASH:
+        return 10 * MIN_MS;
+    case SW_ACT_ENHANCED_LOGGING:
+        return 5 * MIN_MS;
+    case SW_ACT_FAILOVER:
+        return 15 * MIN_MS;
+    case SW_ACT_NULL_ROUTE:
+        return 30 * MIN_MS;
+    case SW_ACT_SHARE_INDICATOR:
+        return 1 * MIN_MS;
+    case SW_ACT_REPORT:
+        return 0;
+    default:
+        return 0;
     }
 }
 
 /* Downtime of the actions that take a host down. */
-static int64_t patch_reboot_ms(void) { return 10 * MIN_MS; }
-static int64_t reflash_ms(void) { return 30 * MIN_MS; }
+static int64_t patch_reboot_ms(void)
+{
+    return 10 * MIN_MS;
+}
+static int64_t reflash_ms(void)
+{
+    return 30 * MIN_MS;
+}
 static int64_t reimage_ms(const sw_host_t *h)
 {
     if (h->reimage_ms > 0)
@@ -72,9 +96,15 @@ static int64_t restore_ms(const sw_host_t *h)
 static int needs_host(sw_action_t a)
 {
     switch (a) {
-    case SW_ACT_ISOLATE: case SW_ACT_RELEASE: case SW_ACT_KILL_PROCESS:
-    case SW_ACT_QUARANTINE_FILE: case SW_ACT_PATCH: case SW_ACT_REIMAGE: case SW_ACT_RESTORE:
-    case SW_ACT_REFLASH: case SW_ACT_ENHANCED_LOGGING:
+    case SW_ACT_ISOLATE:
+    case SW_ACT_RELEASE:
+    case SW_ACT_KILL_PROCESS:
+    case SW_ACT_QUARANTINE_FILE:
+    case SW_ACT_PATCH:
+    case SW_ACT_REIMAGE:
+    case SW_ACT_RESTORE:
+    case SW_ACT_REFLASH:
+    case SW_ACT_ENHANCED_LOGGING:
         return 1;
     default:
         return 0;
@@ -84,8 +114,12 @@ static int needs_host(sw_action_t a)
 static int needs_arg(sw_action_t a)
 {
     switch (a) {
-    case SW_ACT_BLOCK_IP: case SW_ACT_BLOCK_DOMAIN: case SW_ACT_DISABLE_ACCOUNT:
-    case SW_ACT_RESET_PASSWORD: case SW_ACT_PATCH: case SW_ACT_NULL_ROUTE:
+    case SW_ACT_BLOCK_IP:
+    case SW_ACT_BLOCK_DOMAIN:
+    case SW_ACT_DISABLE_ACCOUNT:
+    case SW_ACT_RESET_PASSWORD:
+    case SW_ACT_PATCH:
+    case SW_ACT_NULL_ROUTE:
     case SW_ACT_SHARE_INDICATOR:
         return 1;
     default:
@@ -226,8 +260,8 @@ static void applied(sw_sim_t *sim, const sw_cmd_t *c, const char *detail)
     ev.team = c->team;
     ev.org = c->org != SW_NONE ? c->org : ev.org;
     ev.action = (int)c->action;
-    ev.account = c->action == SW_ACT_DISABLE_ACCOUNT || c->action == SW_ACT_RESET_PASSWORD
-                     ? c->arg : NULL;
+    ev.account =
+        c->action == SW_ACT_DISABLE_ACCOUNT || c->action == SW_ACT_RESET_PASSWORD ? c->arg : NULL;
     ev.detail = detail ? detail : c->arg;
     ev.dst_port = c->port;
     ev.value = (double)c->at_ms; /* when it was issued */
@@ -411,8 +445,12 @@ void act_apply(sw_sim_t *sim, uint32_t i)
 {
     const sw_cmd_t *c = &sim->cmds[i].c;
     switch (c->action) {
-    case SW_ACT_ISOLATE: act_isolate(sim, c, 1); break;
-    case SW_ACT_RELEASE: act_isolate(sim, c, 0); break;
+    case SW_ACT_ISOLATE:
+        act_isolate(sim, c, 1);
+        break;
+    case SW_ACT_RELEASE:
+        act_isolate(sim, c, 0);
+        break;
     case SW_ACT_BLOCK_IP:
     case SW_ACT_BLOCK_DOMAIN:
     case SW_ACT_BLOCK_PORT:
@@ -426,13 +464,27 @@ void act_apply(sw_sim_t *sim, uint32_t i)
         break;
     case SW_ACT_DISABLE_ACCOUNT:
     case SW_ACT_RESET_PASSWORD:
-    case SW_ACT_RESET_KRBTGT: act_accounts(sim, c); break;
-    case SW_ACT_KILL_PROCESS: act_kill(sim, c, 0); break;
-    case SW_ACT_QUARANTINE_FILE: act_kill(sim, c, 1); break;
-    case SW_ACT_PATCH: act_patch(sim, c); break;
-    case SW_ACT_REIMAGE: act_reimage(sim, c); break;
-    case SW_ACT_RESTORE: act_restore(sim, c); break;
-    case SW_ACT_REFLASH: act_reflash(sim, c); break;
+    case SW_ACT_RESET_KRBTGT:
+        act_accounts(sim, c);
+        break;
+    case SW_ACT_KILL_PROCESS:
+        act_kill(sim, c, 0);
+        break;
+    case SW_ACT_QUARANTINE_FILE:
+        act_kill(sim, c, 1);
+        break;
+    case SW_ACT_PATCH:
+        act_patch(sim, c);
+        break;
+    case SW_ACT_REIMAGE:
+        act_reimage(sim, c);
+        break;
+    case SW_ACT_RESTORE:
+        act_restore(sim, c);
+        break;
+    case SW_ACT_REFLASH:
+        act_reflash(sim, c);
+        break;
     case SW_ACT_ENHANCED_LOGGING:
         sim->hosts[c->host].enhanced_logging = 1;
         applied(sim, c, NULL);
@@ -445,7 +497,9 @@ void act_apply(sw_sim_t *sim, uint32_t i)
         net_transit_update(sim, 0);
         net_refresh(sim, 0);
         break;
-    case SW_ACT_SHARE_INDICATOR: act_share(sim, c); break;
+    case SW_ACT_SHARE_INDICATOR:
+        act_share(sim, c);
+        break;
     case SW_ACT_REPORT: {
         applied(sim, c, NULL);
         sw_sim_event_t ev = sim_ev(sim, SW_SEV_REPORT);
@@ -455,7 +509,9 @@ void act_apply(sw_sim_t *sim, uint32_t i)
         sim_emit(sim, &ev);
         break;
     }
-    default: failed(sim, c, "unknown action"); break;
+    default:
+        failed(sim, c, "unknown action");
+        break;
     }
     for (uint32_t a = 0; a < sim->w->n_adversaries; a++)
         planner_check_objectives(sim, a);

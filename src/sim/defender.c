@@ -118,12 +118,19 @@ static int parse_cmd(pctx_t *p, const yt_node_t *m, sw_cmd_t *c, int need_host)
             c->team = p->w->hosts[c->host].team;
     } else if (need_host) {
         switch (c->action) {
-        case SW_ACT_ISOLATE: case SW_ACT_RELEASE: case SW_ACT_KILL_PROCESS:
-        case SW_ACT_QUARANTINE_FILE: case SW_ACT_PATCH: case SW_ACT_REIMAGE:
-        case SW_ACT_RESTORE: case SW_ACT_REFLASH: case SW_ACT_ENHANCED_LOGGING:
+        case SW_ACT_ISOLATE:
+        case SW_ACT_RELEASE:
+        case SW_ACT_KILL_PROCESS:
+        case SW_ACT_QUARANTINE_FILE:
+        case SW_ACT_PATCH:
+        case SW_ACT_REIMAGE:
+        case SW_ACT_RESTORE:
+        case SW_ACT_REFLASH:
+        case SW_ACT_ENHANCED_LOGGING:
             rc = bad(p, m, "action needs a 'host'%s", NULL);
             break;
-        default: break;
+        default:
+            break;
         }
     }
     if ((n = map_get(m, "org"))) {
@@ -159,8 +166,8 @@ static int parse_cmd(pctx_t *p, const yt_node_t *m, sw_cmd_t *c, int need_host)
 
 static int parse_action(pctx_t *p, const yt_node_t *m, sw_cmd_t *c)
 {
-    static const char *const keys[] = {"at", "team", "action", "host", "org", "to", "value",
-                                       "port", NULL};
+    static const char *const keys[] = {"at", "team",  "action", "host", "org",
+                                       "to", "value", "port",   NULL};
     if (m->kind != YT_MAP)
         return bad(p, m, "an action must be a mapping, not %s", yt_kind_name(m));
     int rc = check_keys(p, m, keys);
@@ -177,8 +184,8 @@ static int parse_action(pctx_t *p, const yt_node_t *m, sw_cmd_t *c)
 
 static int parse_rule(pctx_t *p, const yt_node_t *m, sw_def_rule_t *r)
 {
-    static const char *const keys[] = {"when", "team", "action", "org", "to", "value", "port",
-                                       "after", "target", "once", NULL};
+    static const char *const keys[] = {"when", "team",  "action", "org",  "to", "value",
+                                       "port", "after", "target", "once", NULL};
     static const char *const wkeys[] = {"technique", "min_visibility", "team", "outcome", NULL};
     if (m->kind != YT_MAP)
         return bad(p, m, "a rule must be a mapping, not %s", yt_kind_name(m));
@@ -190,7 +197,8 @@ static int parse_rule(pctx_t *p, const yt_node_t *m, sw_def_rule_t *r)
     const yt_node_t *when = map_get(m, "when");
     if (!when || when->kind != YT_MAP)
         return bad(p, when ? when : m, when ? "'when' must be a mapping%s" : "missing 'when'%s",
-                   NULL) | rc;
+                   NULL) |
+               rc;
     rc |= check_keys(p, when, wkeys);
     const yt_node_t *n;
     const char *s;

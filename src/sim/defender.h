@@ -34,10 +34,10 @@
 typedef struct sw_def_rule {
     const char *technique; /* prefix: "T1003" matches "T1003.003"; "*" any */
     double min_visibility;
-    uint32_t team;         /* only steps on this team's hosts; SW_NONE any */
+    uint32_t team; /* only steps on this team's hosts; SW_NONE any */
     int success_only;
-    sw_cmd_t cmd;          /* template: at_ms is the delay, host/team filled in */
-    int on_src;            /* act on the step's source host instead of its target */
+    sw_cmd_t cmd; /* template: at_ms is the delay, host/team filled in */
+    int on_src;   /* act on the step's source host instead of its target */
     int once;
     sw_loc_t loc;
 } sw_def_rule_t;

@@ -113,8 +113,7 @@ int net_reach(const sw_sim_t *sim, uint32_t src, uint32_t dst, uint16_t port)
             return 1;
         /* another organisation: over the internet; another country's needs
          * both sides' international transit */
-        if (s->team != d->team &&
-            (sim->org_transit[s->org] == 0 || sim->org_transit[d->org] == 0))
+        if (s->team != d->team && (sim->org_transit[s->org] == 0 || sim->org_transit[d->org] == 0))
             return 0;
         return has_exposed(d, port) && !net_blocked(sim, d->org, SW_ACT_BLOCK_PORT, NULL, port) &&
                fw_allows(dorg, SW_ZONE_INTERNET, dz, port);
@@ -199,7 +198,8 @@ int net_chan_working(const sw_sim_t *sim, uint32_t a, const sim_chan_t *c)
     uint16_t port = is_dns ? 53 : 443;
     if (net_blocked(sim, org, SW_ACT_BLOCK_PORT, NULL, port))
         return 0;
-    if (c->domain >= 0 && net_blocked(sim, org, SW_ACT_BLOCK_DOMAIN, ad->c2_domains.s[c->domain], 0))
+    if (c->domain >= 0 &&
+        net_blocked(sim, org, SW_ACT_BLOCK_DOMAIN, ad->c2_domains.s[c->domain], 0))
         return 0;
     if (c->name && !strcmp(c->name, "proxy")) {
         const adv_t *av = &sim->advs[a];

@@ -119,7 +119,6 @@ static double visibility(const sw_sim_t *sim, uint32_t h, double noise)
 
 /* ---- credentials --------------------------------------------------------------- */
 
-
 int planner_cred_valid(const sw_sim_t *sim, const sim_cred_t *c)
 {
     uint32_t kr = sim->org_krbtgt[c->org];
@@ -165,16 +164,19 @@ static const char *cred_account(sw_sim_t *sim, uint32_t a, uint32_t h, sw_cred_k
     const sw_host_t *host = &w->hosts[h];
     const sw_org_t *org = &w->orgs[host->org];
     switch (kind) {
-    case SW_CRED_KRBTGT: return "krbtgt";
+    case SW_CRED_KRBTGT:
+        return "krbtgt";
     case SW_CRED_LOCAL_ADMIN:
     case SW_CRED_ROUTER_ADMIN:
     case SW_CRED_SERVICE:
         for (uint32_t i = 0; i < host->n_accounts; i++)
             if ((host->accounts[i].admin != 0) == (kind != SW_CRED_SERVICE))
                 return host->accounts[i].name;
-        return kind == SW_CRED_SERVICE ? "svc_app" : kind == SW_CRED_ROUTER_ADMIN ? "admin"
-                                                                                  : "Administrator";
-    default: break;
+        return kind == SW_CRED_SERVICE        ? "svc_app"
+               : kind == SW_CRED_ROUTER_ADMIN ? "admin"
+                                              : "Administrator";
+    default:
+        break;
     }
     if (kind == SW_CRED_DOMAIN_USER || kind == SW_CRED_VPN)
         for (uint32_t i = 0; i < org->users.n; i++) {
@@ -200,8 +202,8 @@ static uint32_t cred_add(sw_sim_t *sim, uint32_t a, uint32_t h, sw_cred_kind_t k
     uint32_t org = sim->w->hosts[h].org;
     const char *acct = cred_account(sim, a, h, kind);
     const sim_acct_t *st = acct ? act_acct(sim, org, acct) : NULL;
-    sim_cred_t c = {(uint8_t)kind, (uint8_t)form, org, acct, st ? st->resets : 0,
-                    sim->org_krbtgt[org], gt};
+    sim_cred_t c = {(uint8_t)kind,       (uint8_t)form,        org, acct,
+                    st ? st->resets : 0, sim->org_krbtgt[org], gt};
     *account = acct;
     for (uint32_t i = 0; i < av->n_creds; i++) /* refresh an old copy in place */
         if (av->creds[i].kind == kind && av->creds[i].org == org && av->creds[i].form == form &&
@@ -287,7 +289,9 @@ static int pre_holds(const sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint3
                 return 0;
             break;
         }
-        case SW_PRE_REACH: reach = p; break;
+        case SW_PRE_REACH:
+            reach = p;
+            break;
         case SW_PRE_VULN: {
             double e;
             if (!vuln_open(sim, t, p->cve, &e))
@@ -377,11 +381,20 @@ int planner_objective_holds(const sw_sim_t *sim, uint32_t a, uint32_t oi)
         const sim_host_t *sh = &sim->hosts[h];
         const adv_host_t *ah = &av->hosts[h];
         switch (o->kind) {
-        case SW_OBJ_PREPOSITION: n += ah->persist != 0; break;
-        case SW_OBJ_IMPLANT: n += (ah->persist >> SW_PERSIST_FIRMWARE) & 1; break;
-        case SW_OBJ_ENCRYPT: n += sh->encrypted; break;
-        case SW_OBJ_DISRUPT: n += sh->disrupted || sh->wiped; break;
-        default: break;
+        case SW_OBJ_PREPOSITION:
+            n += ah->persist != 0;
+            break;
+        case SW_OBJ_IMPLANT:
+            n += (ah->persist >> SW_PERSIST_FIRMWARE) & 1;
+            break;
+        case SW_OBJ_ENCRYPT:
+            n += sh->encrypted;
+            break;
+        case SW_OBJ_DISRUPT:
+            n += sh->disrupted || sh->wiped;
+            break;
+        default:
+            break;
         }
     }
     return n >= obj_need(o);
@@ -410,8 +423,10 @@ void planner_check_objectives(sw_sim_t *sim, uint32_t a)
 static int eff_serves(const sw_eff_t *e, const sw_step_t *s, const sw_adv_objective_t *o)
 {
     switch (o->kind) {
-    case SW_OBJ_EXFILTRATE: return e->kind == SW_EFF_EXFIL && sel_compat(&s->target, &o->target);
-    case SW_OBJ_PREPOSITION: return e->kind == SW_EFF_PERSIST && sel_compat(&s->target, &o->target);
+    case SW_OBJ_EXFILTRATE:
+        return e->kind == SW_EFF_EXFIL && sel_compat(&s->target, &o->target);
+    case SW_OBJ_PREPOSITION:
+        return e->kind == SW_EFF_PERSIST && sel_compat(&s->target, &o->target);
     case SW_OBJ_IMPLANT:
         return e->kind == SW_EFF_PERSIST && e->persist == SW_PERSIST_FIRMWARE &&
                sel_compat(&s->target, &o->target);
@@ -421,7 +436,8 @@ static int eff_serves(const sw_eff_t *e, const sw_step_t *s, const sw_adv_object
     case SW_OBJ_DISRUPT:
         return (e->kind == SW_EFF_DISRUPT || e->kind == SW_EFF_WIPE) &&
                sel_compat(&s->target, &o->target);
-    default: return 0;
+    default:
+        return 0;
     }
 }
 
@@ -453,7 +469,8 @@ static int eff_enables(const sw_eff_t *e, const sw_step_t *s, const sw_step_t *t
             if (p->kind == SW_PRE_C2)
                 return 1;
             break;
-        default: break;
+        default:
+            break;
         }
     }
     return 0;
@@ -712,8 +729,7 @@ static uint32_t step_progress(const sw_sim_t *sim, uint32_t a, const sw_step_t *
                     break;
                 }
             break;
-        case SW_EFF_SPREAD:
-        {
+        case SW_EFF_SPREAD: {
             const sw_idlist_t *oh = &sim->w->orgs[sim->w->hosts[t].org].hosts;
             for (uint32_t k = 0; k < oh->n; k++) {
                 uint32_t h = oh->ids[k];
@@ -781,7 +797,8 @@ static int serves_trigger(const sw_sim_t *sim, uint32_t a, const sw_step_t *st)
     const sw_adversary_t *ad = &sim->w->adversaries[a];
     for (uint32_t o = 0; o < ad->n_objectives; o++)
         for (uint32_t e = 0; e < st->n_eff; e++)
-            if (ad->objectives[o].kind == SW_OBJ_DISRUPT && eff_serves(&st->eff[e], st, &ad->objectives[o]))
+            if (ad->objectives[o].kind == SW_OBJ_DISRUPT &&
+                eff_serves(&st->eff[e], st, &ad->objectives[o]))
                 return 1;
     return 0;
 }
@@ -866,8 +883,8 @@ static int choose_and_start(sw_sim_t *sim, uint32_t a, uint32_t op, int strike)
     int64_t lo = st->dur_min_ms > 0 ? st->dur_min_ms : MIN_MS;
     int64_t hi = st->dur_max_ms >= lo ? st->dur_max_ms : lo;
     int64_t dur = sw_rng_range(&av->rng, lo, hi);
-    sw_gt_t g = {a, best_s, best_t, best_cx.src, best_cx.cause, best_cx.cred_cause, now, -1,
-                 SW_OUT_NONE, 0};
+    sw_gt_t g = {a,  best_s,      best_t, best_cx.src, best_cx.cause, best_cx.cred_cause, now,
+                 -1, SW_OUT_NONE, 0};
     sim_op_t *o = &av->ops[op];
     o->busy = 1;
     o->step = best_s;
@@ -885,7 +902,8 @@ static int choose_and_start(sw_sim_t *sim, uint32_t a, uint32_t op, int strike)
     ev.cause = best_cx.cause;
     ev.src_host = best_cx.src;
     ev.src_ip = best_cx.src != SW_NONE ? w->hosts[best_cx.src].ip_text
-                                       : ad->c2_ips.n ? ad->c2_ips.s[0] : NULL;
+                : ad->c2_ips.n         ? ad->c2_ips.s[0]
+                                       : NULL;
     ev.technique = st->technique;
     ev.tactic = st->tactic;
     ev.procedure = st->procedure;
@@ -1034,7 +1052,9 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
             sim_emit(sim, &ev);
             break;
         }
-        case SW_EFF_PERSIST: install_persist(sim, a, t, e->persist, gt); break;
+        case SW_EFF_PERSIST:
+            install_persist(sim, a, t, e->persist, gt);
+            break;
         case SW_EFF_FACT:
             if (e->fact && !has_fact(av, e->fact)) {
                 if (av->n_facts == av->cap_facts) {
@@ -1048,7 +1068,9 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
                 av->facts[av->n_facts++] = e->fact;
             }
             break;
-        case SW_EFF_C2: chan_open(sim, a, t, e->channel, gt); break;
+        case SW_EFF_C2:
+            chan_open(sim, a, t, e->channel, gt);
+            break;
         case SW_EFF_PROXY:
             if (!av->hosts[t].relay) {
                 av->hosts[t].relay = 1;
@@ -1056,8 +1078,12 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
                 net_refresh(sim, 0);
             }
             break;
-        case SW_EFF_ENCRYPT: data_hit(sim, a, t, 1, gt); break;
-        case SW_EFF_WIPE: data_hit(sim, a, t, 0, gt); break;
+        case SW_EFF_ENCRYPT:
+            data_hit(sim, a, t, 1, gt);
+            break;
+        case SW_EFF_WIPE:
+            data_hit(sim, a, t, 0, gt);
+            break;
         case SW_EFF_DISRUPT:
             if (!sh->disrupted) {
                 sh->disrupted = 1;
@@ -1088,7 +1114,8 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
             }
             break;
         case SW_EFF_DESTROY_BACKUPS:
-            if (!sh->backups_destroyed && w->hosts[t].backup.present && !w->hosts[t].backup.offline) {
+            if (!sh->backups_destroyed && w->hosts[t].backup.present &&
+                !w->hosts[t].backup.offline) {
                 sh->backups_destroyed = 1;
                 emit_adv(sim, SW_SEV_BACKUPS_DESTROYED, a, t, gt, "deleted");
             }
@@ -1164,7 +1191,8 @@ void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t op, uint32_t gen)
     ev.cause = gt != SW_NONE ? sim->gt[gt].cause : SW_NONE;
     ev.src_host = o->src;
     ev.src_ip = o->src != SW_NONE ? w->hosts[o->src].ip_text
-                                       : ad->c2_ips.n ? ad->c2_ips.s[0] : NULL;
+                : ad->c2_ips.n    ? ad->c2_ips.s[0]
+                                  : NULL;
     ev.outcome = out;
     ev.technique = st->technique;
     ev.tactic = st->tactic;
@@ -1211,8 +1239,7 @@ void planner_opposed(sw_sim_t *sim, uint32_t a, const char *why)
 
 /* The live session on h ends (reboot, kill, reimage...). With persistence
  * the presence goes dormant and comes back (planner_revive); without, gone. */
-void planner_session_lost(sw_sim_t *sim, uint32_t a, uint32_t h, const char *why,
-                          int by_defender)
+void planner_session_lost(sw_sim_t *sim, uint32_t a, uint32_t h, const char *why, int by_defender)
 {
     adv_t *av = &sim->advs[a];
     adv_host_t *ah = &av->hosts[h];

@@ -53,15 +53,46 @@
 #include "sim/sim_int.h"
 
 const char *const sw_sim_ev_names[SW_SEV__COUNT] = {
-    "start", "command", "command-refused", "action", "action-failed", "host-down", "host-up",
-    "host-isolated", "host-released", "data-lost", "link-down", "link-up", "transit",
-    "business-down", "business-degraded", "business-up", "inject", "indicator", "report",
-    "step-start", "step", "foothold", "foothold-lost", "credential", "persist",
-    "persist-removed", "c2-up", "c2-down", "relay", "exfil", "encrypted", "wiped", "disrupted",
-    "logs-tampered", "backups-destroyed", "quiet", "objective", "end",
+    "start",
+    "command",
+    "command-refused",
+    "action",
+    "action-failed",
+    "host-down",
+    "host-up",
+    "host-isolated",
+    "host-released",
+    "data-lost",
+    "link-down",
+    "link-up",
+    "transit",
+    "business-down",
+    "business-degraded",
+    "business-up",
+    "inject",
+    "indicator",
+    "report",
+    "step-start",
+    "step",
+    "foothold",
+    "foothold-lost",
+    "credential",
+    "persist",
+    "persist-removed",
+    "c2-up",
+    "c2-down",
+    "relay",
+    "exfil",
+    "encrypted",
+    "wiped",
+    "disrupted",
+    "logs-tampered",
+    "backups-destroyed",
+    "quiet",
+    "objective",
+    "end",
 };
-const char *const sw_outcome_names[SW_OUT__COUNT] = {"none", "success", "failure",
-                                                     "interrupted"};
+const char *const sw_outcome_names[SW_OUT__COUNT] = {"none", "success", "failure", "interrupted"};
 const char *const sw_host_state_names[SW_HOST__COUNT] = {
     "up", "down", "rebooting", "reimaging", "restoring", "reflashing",
 };
@@ -138,8 +169,8 @@ int sim_host_live(const sw_sim_t *sim, uint32_t h)
 
 /* Take host h down into state st for dur_ms (then sim_host_boot). Every
  * adversary loses its live session there; persistence makes it dormant. */
-void sim_host_down(sw_sim_t *sim, uint32_t h, sw_host_state_t st, int64_t dur_ms,
-                   const char *why, int by_defender)
+void sim_host_down(sw_sim_t *sim, uint32_t h, sw_host_state_t st, int64_t dur_ms, const char *why,
+                   int by_defender)
 {
     sim_host_t *sh = &sim->hosts[h];
     sh->state = (uint8_t)st;
@@ -151,8 +182,8 @@ void sim_host_down(sw_sim_t *sim, uint32_t h, sw_host_state_t st, int64_t dur_ms
     sim_emit(sim, &ev);
     for (uint32_t a = 0; a < sim->w->n_adversaries; a++)
         planner_session_lost(sim, a, h, why, by_defender);
-    sim_push(sim, sw_sched_now(&sim->q) + (dur_ms > 0 ? dur_ms : MIN_MS), K_HOST_BOOT,
-             PRIO_WORLD, h, 0, sh->gen);
+    sim_push(sim, sw_sched_now(&sim->q) + (dur_ms > 0 ? dur_ms : MIN_MS), K_HOST_BOOT, PRIO_WORLD,
+             h, 0, sh->gen);
     net_refresh(sim, by_defender);
 }
 
@@ -230,8 +261,8 @@ static void inject_fire(sw_sim_t *sim, uint32_t i)
             net_link_set(sim, in->tech_link, 0, "cable fault");
             int64_t rep = w->links[in->tech_link].repair_ms;
             if (rep > 0)
-                sim_push(sim, sw_sched_now(&sim->q) + rep, K_LINK_REPAIR, PRIO_WORLD,
-                         in->tech_link, 0, sim->link_gen[in->tech_link]);
+                sim_push(sim, sw_sched_now(&sim->q) + rep, K_LINK_REPAIR, PRIO_WORLD, in->tech_link,
+                         0, sim->link_gen[in->tech_link]);
         }
         break;
     case SW_TECH_LINK_REPAIR:
@@ -241,8 +272,9 @@ static void inject_fire(sw_sim_t *sim, uint32_t i)
     case SW_TECH_POWER_LOSS: {
         int64_t dur = in->tech_duration_ms > 0 ? in->tech_duration_ms : HOUR_MS;
         for (uint32_t h = 0; h < w->n_hosts; h++) {
-            int hit = in->tech_host != SW_NONE ? h == in->tech_host
-                                               : in->tech_org != SW_NONE && w->hosts[h].org == in->tech_org;
+            int hit = in->tech_host != SW_NONE
+                          ? h == in->tech_host
+                          : in->tech_org != SW_NONE && w->hosts[h].org == in->tech_org;
             if (hit && sim->hosts[h].state == SW_HOST_UP)
                 sim_host_down(sim, h, SW_HOST_DOWN, dur, "power loss", 0);
         }
@@ -316,18 +348,18 @@ static void cmd_issue(sw_sim_t *sim, uint32_t i)
     ev.detail = c->arg;
     ev.dst_port = c->port;
     sim_emit(sim, &ev);
-    sim_push(sim, sw_sched_now(&sim->q) + sw_sim_action_delay(c->action), K_CMD_APPLY,
-             PRIO_WORLD, i, 0, 0);
+    sim_push(sim, sw_sched_now(&sim->q) + sw_sim_action_delay(c->action), K_CMD_APPLY, PRIO_WORLD,
+             i, 0, 0);
 }
 
 /* ---- lifecycle ------------------------------------------------------------------- */
 
-#define ALLOC_N(p, n)                                                                       \
-    do {                                                                                    \
-        size_t bytes_ = (size_t)(n) * sizeof *(p) + 1;                                      \
-        if (!((p) = calloc(1, bytes_)))                                                     \
-            goto fail;                                                                      \
-        sim->state_bytes += bytes_;                                                         \
+#define ALLOC_N(p, n)                                                                              \
+    do {                                                                                           \
+        size_t bytes_ = (size_t)(n) * sizeof *(p) + 1;                                             \
+        if (!((p) = calloc(1, bytes_)))                                                            \
+            goto fail;                                                                             \
+        sim->state_bytes += bytes_;                                                                \
     } while (0)
 
 sw_sim_t *sw_sim_new(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, void *ud)
@@ -440,24 +472,48 @@ int sw_sim_run_until(sw_sim_t *sim, int64_t t_ms)
         sw_sched_pop(&sim->q, &it);
         sim->stats.sched_items++;
         switch (it.kind) {
-        case K_CMD_ISSUE: cmd_issue(sim, it.a); break;
-        case K_CMD_APPLY: act_apply(sim, it.a); break;
-        case K_ADV_DECIDE: planner_decide(sim, it.a, it.gen); break;
-        case K_ADV_STEP_DONE: planner_step_done(sim, it.a, it.b, it.gen); break;
-        case K_ADV_TRIGGER: planner_trigger(sim, it.a); break;
-        case K_HOST_BOOT: sim_host_boot(sim, it.a, it.gen); break;
-        case K_REVIVE: planner_revive(sim, it.a, it.b, it.gen); break;
-        case K_LINK_REPAIR: net_link_repair(sim, it.a, it.gen); break;
-        case K_INJECT: inject_fire(sim, it.a); break;
-        case K_SAMPLE: net_sample(sim); break;
-        default: break;
+        case K_CMD_ISSUE:
+            cmd_issue(sim, it.a);
+            break;
+        case K_CMD_APPLY:
+            act_apply(sim, it.a);
+            break;
+        case K_ADV_DECIDE:
+            planner_decide(sim, it.a, it.gen);
+            break;
+        case K_ADV_STEP_DONE:
+            planner_step_done(sim, it.a, it.b, it.gen);
+            break;
+        case K_ADV_TRIGGER:
+            planner_trigger(sim, it.a);
+            break;
+        case K_HOST_BOOT:
+            sim_host_boot(sim, it.a, it.gen);
+            break;
+        case K_REVIVE:
+            planner_revive(sim, it.a, it.b, it.gen);
+            break;
+        case K_LINK_REPAIR:
+            net_link_repair(sim, it.a, it.gen);
+            break;
+        case K_INJECT:
+            inject_fire(sim, it.a);
+            break;
+        case K_SAMPLE:
+            net_sample(sim);
+            break;
+        default:
+            break;
         }
     }
     sw_sched_advance(&sim->q, t_ms);
     return SW_OK;
 }
 
-int64_t sw_sim_now(const sw_sim_t *sim) { return sw_sched_now(&sim->q); }
+int64_t sw_sim_now(const sw_sim_t *sim)
+{
+    return sw_sched_now(&sim->q);
+}
 
 void sw_sim_finish(sw_sim_t *sim)
 {
@@ -480,8 +536,14 @@ sw_host_state_t sw_sim_host_state(const sw_sim_t *sim, uint32_t h)
 {
     return (sw_host_state_t)sim->hosts[h].state;
 }
-int sw_sim_host_isolated(const sw_sim_t *sim, uint32_t h) { return sim->hosts[h].isolated; }
-int sw_sim_host_encrypted(const sw_sim_t *sim, uint32_t h) { return sim->hosts[h].encrypted; }
+int sw_sim_host_isolated(const sw_sim_t *sim, uint32_t h)
+{
+    return sim->hosts[h].isolated;
+}
+int sw_sim_host_encrypted(const sw_sim_t *sim, uint32_t h)
+{
+    return sim->hosts[h].encrypted;
+}
 int sw_sim_host_disrupted(const sw_sim_t *sim, uint32_t h)
 {
     return sim->hosts[h].disrupted || sim->hosts[h].wiped;
@@ -518,8 +580,14 @@ int sw_sim_c2_working(const sw_sim_t *sim, uint32_t a)
             return 1;
     return 0;
 }
-int sw_sim_link_up(const sw_sim_t *sim, uint32_t l) { return sim->link_up[l]; }
-int sw_sim_transit(const sw_sim_t *sim, uint32_t o) { return sim->org_transit[o]; }
+int sw_sim_link_up(const sw_sim_t *sim, uint32_t l)
+{
+    return sim->link_up[l];
+}
+int sw_sim_transit(const sw_sim_t *sim, uint32_t o)
+{
+    return sim->org_transit[o];
+}
 double sw_sim_business_now(const sw_sim_t *sim, uint32_t b)
 {
     return net_business_eval((sw_sim_t *)sim, b, NULL, NULL, NULL);
@@ -550,8 +618,14 @@ int sw_sim_objective_holds(const sw_sim_t *sim, uint32_t a, uint32_t o)
 {
     return planner_objective_holds(sim, a, o);
 }
-double sw_sim_exfil_mb(const sw_sim_t *sim, uint32_t a) { return sim->advs[a].exfil_mb; }
-uint32_t sw_sim_gt_count(const sw_sim_t *sim) { return sim->n_gt; }
+double sw_sim_exfil_mb(const sw_sim_t *sim, uint32_t a)
+{
+    return sim->advs[a].exfil_mb;
+}
+uint32_t sw_sim_gt_count(const sw_sim_t *sim)
+{
+    return sim->n_gt;
+}
 const sw_gt_t *sw_sim_gt(const sw_sim_t *sim, uint32_t id)
 {
     return id < sim->n_gt ? &sim->gt[id] : NULL;
@@ -648,10 +722,11 @@ static uint64_t hash_str(uint64_t h, const char *s)
 
 uint64_t sw_sim_event_hash(uint64_t h, const sw_sim_event_t *ev)
 {
-    int64_t ints[] = {ev->type, ev->at_ms, (int64_t)ev->seq, ev->team, ev->org, ev->host,
-                      ev->src_host, ev->link, ev->business, ev->inject, ev->adversary, ev->step,
-                      ev->objective, ev->gt, ev->cause, ev->action, ev->outcome, ev->priv,
-                      ev->dst_port, (int64_t)(ev->value * 1000.0)};
+    int64_t ints[] = {ev->type,      ev->at_ms,  (int64_t)ev->seq, ev->team,
+                      ev->org,       ev->host,   ev->src_host,     ev->link,
+                      ev->business,  ev->inject, ev->adversary,    ev->step,
+                      ev->objective, ev->gt,     ev->cause,        ev->action,
+                      ev->outcome,   ev->priv,   ev->dst_port,     (int64_t)(ev->value * 1000.0)};
     h = sw_hash64(ints, sizeof ints, h);
     h = hash_str(h, ev->technique);
     h = hash_str(h, ev->procedure);

@@ -30,44 +30,44 @@
 typedef struct sw_sim sw_sim_t;
 
 typedef enum {
-    SW_SEV_START,          /* the simulation begins */
-    SW_SEV_CMD_ACCEPTED,   /* a command was issued (at its at_ms) */
-    SW_SEV_CMD_REFUSED,    /* a command was refused: detail says why */
-    SW_SEV_ACTION,         /* a defender action took effect (action, host...) */
-    SW_SEV_ACTION_FAILED,  /* it could not: detail says why */
-    SW_SEV_HOST_DOWN,      /* host went down (detail: power, reboot, reimage, restore, reflash) */
-    SW_SEV_HOST_UP,        /* host is back */
+    SW_SEV_START,         /* the simulation begins */
+    SW_SEV_CMD_ACCEPTED,  /* a command was issued (at its at_ms) */
+    SW_SEV_CMD_REFUSED,   /* a command was refused: detail says why */
+    SW_SEV_ACTION,        /* a defender action took effect (action, host...) */
+    SW_SEV_ACTION_FAILED, /* it could not: detail says why */
+    SW_SEV_HOST_DOWN,     /* host went down (detail: power, reboot, reimage, restore, reflash) */
+    SW_SEV_HOST_UP,       /* host is back */
     SW_SEV_HOST_ISOLATED,
     SW_SEV_HOST_RELEASED,
-    SW_SEV_DATA_LOST,      /* value: milliseconds of data lost (-1: all) */
+    SW_SEV_DATA_LOST, /* value: milliseconds of data lost (-1: all) */
     SW_SEV_LINK_DOWN,
     SW_SEV_LINK_UP,
-    SW_SEV_TRANSIT,        /* an org's international transit changed; detail: primary/backup/down */
-    SW_SEV_BUSINESS_DOWN,  /* detail: cause; host/link: the failing dependency */
+    SW_SEV_TRANSIT,       /* an org's international transit changed; detail: primary/backup/down */
+    SW_SEV_BUSINESS_DOWN, /* detail: cause; host/link: the failing dependency */
     SW_SEV_BUSINESS_DEGRADED,
     SW_SEV_BUSINESS_UP,
-    SW_SEV_INJECT,         /* an inject fired (inject index in `inject`) */
-    SW_SEV_INDICATOR,      /* an indicator shared with `team` (detail: value) */
-    SW_SEV_REPORT,         /* an incident report filed */
-    SW_SEV_STEP_START,     /* adversary starts a step on a host */
-    SW_SEV_STEP,           /* ... and finishes it: outcome, ground truth */
-    SW_SEV_FOOTHOLD,       /* adversary gained priv on host (cause: gt id) */
-    SW_SEV_FOOTHOLD_LOST,  /* ... lost it (detail: why) */
-    SW_SEV_CREDENTIAL,     /* harvested account (account, detail: kind/form) */
-    SW_SEV_PERSIST,        /* persistence installed (detail: kind) */
+    SW_SEV_INJECT,        /* an inject fired (inject index in `inject`) */
+    SW_SEV_INDICATOR,     /* an indicator shared with `team` (detail: value) */
+    SW_SEV_REPORT,        /* an incident report filed */
+    SW_SEV_STEP_START,    /* adversary starts a step on a host */
+    SW_SEV_STEP,          /* ... and finishes it: outcome, ground truth */
+    SW_SEV_FOOTHOLD,      /* adversary gained priv on host (cause: gt id) */
+    SW_SEV_FOOTHOLD_LOST, /* ... lost it (detail: why) */
+    SW_SEV_CREDENTIAL,    /* harvested account (account, detail: kind/form) */
+    SW_SEV_PERSIST,       /* persistence installed (detail: kind) */
     SW_SEV_PERSIST_REMOVED,
-    SW_SEV_C2_UP,          /* a channel established (channel, domain, dst_ip) */
-    SW_SEV_C2_DOWN,        /* a channel stopped working */
-    SW_SEV_RELAY,          /* host became a relay of the adversary's proxy network */
-    SW_SEV_EXFIL,          /* value: megabytes */
+    SW_SEV_C2_UP,   /* a channel established (channel, domain, dst_ip) */
+    SW_SEV_C2_DOWN, /* a channel stopped working */
+    SW_SEV_RELAY,   /* host became a relay of the adversary's proxy network */
+    SW_SEV_EXFIL,   /* value: megabytes */
     SW_SEV_ENCRYPTED,
     SW_SEV_WIPED,
     SW_SEV_DISRUPTED,
     SW_SEV_LOGS_TAMPERED,
     SW_SEV_BACKUPS_DESTROYED,
-    SW_SEV_QUIET,          /* adversary goes quiet until value ms */
-    SW_SEV_OBJECTIVE,      /* an objective reached (objective index) */
-    SW_SEV_END,            /* summary sampled at the end of a run */
+    SW_SEV_QUIET,     /* adversary goes quiet until value ms */
+    SW_SEV_OBJECTIVE, /* an objective reached (objective index) */
+    SW_SEV_END,       /* summary sampled at the end of a run */
     SW_SEV__COUNT
 } sw_sim_ev_type_t;
 
@@ -89,7 +89,7 @@ extern const char *const sw_outcome_names[SW_OUT__COUNT];
 typedef struct sw_sim_event {
     sw_sim_ev_type_t type;
     int64_t at_ms;
-    uint64_t seq; /* 0, 1, 2... in emission order */
+    uint64_t seq;  /* 0, 1, 2... in emission order */
     uint32_t team; /* the team that owns the host/org/business, or the command's team */
     uint32_t org;
     uint32_t host;
@@ -98,13 +98,13 @@ typedef struct sw_sim_event {
     uint32_t business;
     uint32_t inject;
     uint32_t adversary;
-    uint32_t step;      /* index in the adversary's steps */
+    uint32_t step; /* index in the adversary's steps */
     uint32_t objective;
-    uint32_t gt;        /* ground-truth record of this step */
-    uint32_t cause;     /* ground-truth record that made it possible (SW_NONE: initial access) */
-    int action;         /* sw_action_t for command/action events, -1 otherwise */
+    uint32_t gt;    /* ground-truth record of this step */
+    uint32_t cause; /* ground-truth record that made it possible (SW_NONE: initial access) */
+    int action;     /* sw_action_t for command/action events, -1 otherwise */
     sw_outcome_t outcome;
-    int priv;           /* sw_priv_t gained / held */
+    int priv; /* sw_priv_t gained / held */
     const char *technique;
     const char *tactic;
     const char *procedure; /* the command line or protocol action */
@@ -125,14 +125,15 @@ typedef void (*sw_sim_event_cb)(const sw_sim_event_t *ev, void *ud);
 
 /* A defender's (or instructor's) command. The sim copies what it keeps. */
 typedef struct sw_cmd {
-    int64_t at_ms;      /* when it is issued; must not be before sw_sim_now */
+    int64_t at_ms; /* when it is issued; must not be before sw_sim_now */
     sw_action_t action;
-    uint32_t team;      /* who acts; the target must be theirs */
-    uint32_t host;      /* isolate, release, kill, quarantine, patch, reimage, restore, reflash, logging */
-    uint32_t org;       /* failover, reset-krbtgt, blocks (SW_NONE: all the team's orgs) */
-    uint32_t to_team;   /* share-indicator recipient (SW_NONE: every other player team) */
-    const char *arg;    /* ip, domain, account, CVE, process, file, indicator, report text */
-    uint16_t port;      /* block-port */
+    uint32_t team; /* who acts; the target must be theirs */
+    uint32_t
+        host; /* isolate, release, kill, quarantine, patch, reimage, restore, reflash, logging */
+    uint32_t org;     /* failover, reset-krbtgt, blocks (SW_NONE: all the team's orgs) */
+    uint32_t to_team; /* share-indicator recipient (SW_NONE: every other player team) */
+    const char *arg;  /* ip, domain, account, CVE, process, file, indicator, report text */
+    uint16_t port;    /* block-port */
 } sw_cmd_t;
 
 void sw_cmd_init(sw_cmd_t *c); /* zero, with every index SW_NONE */
@@ -156,8 +157,13 @@ int64_t sw_sim_action_delay(sw_action_t a);
 
 /* ---- accessors (state now) ---------------------------------------------- */
 typedef enum {
-    SW_HOST_UP, SW_HOST_DOWN, SW_HOST_REBOOTING, SW_HOST_REIMAGING, SW_HOST_RESTORING,
-    SW_HOST_REFLASHING, SW_HOST__COUNT
+    SW_HOST_UP,
+    SW_HOST_DOWN,
+    SW_HOST_REBOOTING,
+    SW_HOST_REIMAGING,
+    SW_HOST_RESTORING,
+    SW_HOST_REFLASHING,
+    SW_HOST__COUNT
 } sw_host_state_t;
 extern const char *const sw_host_state_names[SW_HOST__COUNT];
 
@@ -167,7 +173,8 @@ int sw_sim_host_encrypted(const sw_sim_t *sim, uint32_t h);
 int sw_sim_host_disrupted(const sw_sim_t *sim, uint32_t h);
 int sw_sim_vuln_patched(const sw_sim_t *sim, uint32_t h, uint32_t v);
 sw_priv_t sw_sim_priv(const sw_sim_t *sim, uint32_t adv, uint32_t h);
-uint32_t sw_sim_persist_mask(const sw_sim_t *sim, uint32_t adv, uint32_t h); /* bits of sw_persist_t */
+uint32_t sw_sim_persist_mask(const sw_sim_t *sim, uint32_t adv,
+                             uint32_t h); /* bits of sw_persist_t */
 uint32_t sw_sim_foothold_cause(const sw_sim_t *sim, uint32_t adv, uint32_t h);
 int sw_sim_has_valid_cred(const sw_sim_t *sim, uint32_t adv, sw_cred_kind_t kind, uint32_t org);
 int sw_sim_c2_working(const sw_sim_t *sim, uint32_t adv);
@@ -188,7 +195,7 @@ double sw_sim_exfil_mb(const sw_sim_t *sim, uint32_t adv);
 /* Ground truth: one record per adversary step attempted. */
 typedef struct sw_gt {
     uint32_t adversary, step, host, src_host;
-    uint32_t cause; /* record that gave the position acted from; SW_NONE: from the internet */
+    uint32_t cause;      /* record that gave the position acted from; SW_NONE: from the internet */
     uint32_t cred_cause; /* record that harvested the credential used, or SW_NONE */
     int64_t start_ms, end_ms;
     sw_outcome_t outcome;
@@ -199,9 +206,9 @@ const sw_gt_t *sw_sim_gt(const sw_sim_t *sim, uint32_t id);
 
 typedef struct sw_sim_stats {
     uint64_t events;
-    uint64_t sched_items;   /* processed */
-    size_t sched_peak;      /* largest queue */
-    size_t state_bytes;     /* bytes of mutable state (grows with hosts) */
+    uint64_t sched_items; /* processed */
+    size_t sched_peak;    /* largest queue */
+    size_t state_bytes;   /* bytes of mutable state (grows with hosts) */
     uint32_t commands, refused;
 } sw_sim_stats_t;
 void sw_sim_stats(const sw_sim_t *sim, sw_sim_stats_t *out);

@@ -19,10 +19,10 @@
 #define HOUR_MS (60 * MIN_MS)
 #define SIM_NEVER INT64_MAX
 #define SIM_MAX_CHAN 8
-#define SIM_FAILS_GIVE_UP 4  /* attempts of one step on one host before trying elsewhere */
-#define SIM_SCAN_MAX 256     /* candidates examined per step per decision */
+#define SIM_FAILS_GIVE_UP 4 /* attempts of one step on one host before trying elsewhere */
+#define SIM_SCAN_MAX 256    /* candidates examined per step per decision */
 #define SIM_DIST_INF 0xffffu
-#define SIM_MAX_EFF 16        /* effects per step the planner weighs separately */
+#define SIM_MAX_EFF 16 /* effects per step the planner weighs separately */
 
 /* Scheduled item kinds. */
 enum {
@@ -67,9 +67,9 @@ typedef struct sim_cred {
     uint8_t form; /* sw_cred_form_t */
     uint32_t org;
     const char *account;
-    uint32_t resets_at;  /* account's password resets when harvested */
-    uint32_t krbtgt_at;  /* org's krbtgt resets when harvested */
-    uint32_t cause;      /* gt that harvested it */
+    uint32_t resets_at; /* account's password resets when harvested */
+    uint32_t krbtgt_at; /* org's krbtgt resets when harvested */
+    uint32_t cause;     /* gt that harvested it */
 } sim_cred_t;
 
 typedef struct sim_chan {
@@ -102,16 +102,16 @@ typedef struct adv {
     sim_chan_t chans[SIM_MAX_CHAN];
     int64_t quiet_until;
     uint32_t decide_gen;
-    sim_op_t ops[2];       /* 0: the campaign; 1: a strike at a trigger time */
+    sim_op_t ops[2];      /* 0: the campaign; 1: a strike at a trigger time */
     int64_t *obj_reached; /* n_objectives; -1 until reached */
     double *obj_mb;       /* exfiltrated so far per objective */
     uint32_t **obj_hosts; /* hosts matching each objective's target */
     uint32_t *n_obj_hosts;
-    uint16_t *dist;       /* [objective * n_steps + step]: steps to an objective */
-    uint16_t *edist;      /* [(objective * n_steps + step) * SIM_MAX_EFF + effect] */
-    uint32_t **cand;      /* per step: hosts it may target */
+    uint16_t *dist;  /* [objective * n_steps + step]: steps to an objective */
+    uint16_t *edist; /* [(objective * n_steps + step) * SIM_MAX_EFF + effect] */
+    uint32_t **cand; /* per step: hosts it may target */
     uint32_t *n_cand;
-    uint8_t *fails;       /* [step * n_hosts + host] failed attempts */
+    uint8_t *fails; /* [step * n_hosts + host] failed attempts */
     double exfil_mb;
 } adv_t;
 
@@ -154,18 +154,24 @@ struct sw_sim {
     uint8_t *org_transit; /* cached: 0 down, 1 primary, 2 backup */
     uint8_t *inj_state;   /* 0 waiting, 1 scheduled, 2 fired */
 
-    sim_acct_t *accts;   uint32_t n_accts, cap_accts;
-    sim_block_t *blocks; uint32_t n_blocks, cap_blocks;
-    sim_cmd_t *cmds;     uint32_t n_cmds, cap_cmds;
-    sw_gt_t *gt;         uint32_t n_gt, cap_gt;
+    sim_acct_t *accts;
+    uint32_t n_accts, cap_accts;
+    sim_block_t *blocks;
+    uint32_t n_blocks, cap_blocks;
+    sim_cmd_t *cmds;
+    uint32_t n_cmds, cap_cmds;
+    sw_gt_t *gt;
+    uint32_t n_gt, cap_gt;
 
     /* business services */
     double *biz_sum;
     uint8_t *biz_state; /* 2 up, 1 degraded, 0 down */
     uint32_t n_samples;
-    uint32_t stamp;     /* memo generation for one evaluation pass */
-    uint32_t *biz_stamp; double *biz_val;
-    uint32_t *svc_stamp; double *svc_val;
+    uint32_t stamp; /* memo generation for one evaluation pass */
+    uint32_t *biz_stamp;
+    double *biz_val;
+    uint32_t *svc_stamp;
+    double *svc_val;
     uint32_t n_svc;
 
     sw_sim_stats_t stats;
@@ -180,8 +186,8 @@ void sim_emit(sw_sim_t *sim, sw_sim_event_t *ev);
 int sim_push(sw_sim_t *sim, int64_t at_ms, int kind, uint8_t prio, uint32_t a, uint32_t b,
              uint32_t gen);
 int sim_host_live(const sw_sim_t *sim, uint32_t h);
-void sim_host_down(sw_sim_t *sim, uint32_t h, sw_host_state_t st, int64_t dur_ms,
-                   const char *why, int by_defender);
+void sim_host_down(sw_sim_t *sim, uint32_t h, sw_host_state_t st, int64_t dur_ms, const char *why,
+                   int by_defender);
 void sim_host_boot(sw_sim_t *sim, uint32_t h, uint32_t gen);
 void sim_injects_on_foothold(sw_sim_t *sim, uint32_t h);
 void sim_injects_on_step(sw_sim_t *sim, uint32_t a, uint32_t step);
@@ -209,11 +215,9 @@ void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen);
 void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t op, uint32_t gen);
 void planner_trigger(sw_sim_t *sim, uint32_t a);
 void planner_opposed(sw_sim_t *sim, uint32_t a, const char *why);
-void planner_session_lost(sw_sim_t *sim, uint32_t a, uint32_t h, const char *why,
-                          int by_defender);
+void planner_session_lost(sw_sim_t *sim, uint32_t a, uint32_t h, const char *why, int by_defender);
 void planner_revive(sw_sim_t *sim, uint32_t a, uint32_t h, uint32_t gen);
-void planner_remove_persist(sw_sim_t *sim, uint32_t a, uint32_t h, uint32_t mask,
-                            const char *why);
+void planner_remove_persist(sw_sim_t *sim, uint32_t a, uint32_t h, uint32_t mask, const char *why);
 int planner_cred_valid(const sw_sim_t *sim, const sim_cred_t *c);
 int planner_objective_holds(const sw_sim_t *sim, uint32_t a, uint32_t o);
 void planner_check_objectives(sw_sim_t *sim, uint32_t a);
