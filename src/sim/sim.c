@@ -362,8 +362,49 @@ static void cmd_issue(sw_sim_t *sim, uint32_t i)
         sim->state_bytes += bytes_;                                                                \
     } while (0)
 
+static int ids_ok(const sw_idlist_t *l, uint32_t n)
+{
+    for (uint32_t i = 0; i < l->n; i++)
+        if (l->ids[i] >= n)
+            return 0;
+    return 1;
+}
+
+/* The references the engine follows without checking. The loader already
+ * guarantees them; a world built by hand might not. O(world). */
+static int world_ok(const sw_world_t *w)
+{
+    for (uint32_t h = 0; h < w->n_hosts; h++) {
+        const sw_host_t *x = &w->hosts[h];
+        if (x->org >= w->n_orgs || (x->network != SW_NONE && x->network >= w->n_networks) ||
+            (x->n_services && !x->services) || (x->n_vulns && !x->vulns))
+            return 0;
+    }
+    for (uint32_t o = 0; o < w->n_orgs; o++) {
+        const sw_org_t *g = &w->orgs[o];
+        if (!ids_ok(&g->users, w->n_users) || !ids_ok(&g->trusts, w->n_orgs) || (g->n_fw && !g->fw))
+            return 0;
+    }
+    for (uint32_t a = 0; a < w->n_adversaries; a++) {
+        const sw_adversary_t *ad = &w->adversaries[a];
+        for (uint32_t s = 0; s < ad->n_steps; s++)
+            for (uint32_t e = 0; e < ad->steps[s].n_eff; e++) {
+                const sw_eff_t *f = &ad->steps[s].eff[e];
+                if ((unsigned)f->cred >= SW_CRED__COUNT ||
+                    (unsigned)f->persist >= SW_PERSIST__COUNT)
+                    return 0;
+            }
+        for (uint32_t o = 0; o < ad->n_objectives; o++)
+            if ((unsigned)ad->objectives[o].kind >= SW_OBJ__COUNT)
+                return 0;
+    }
+    return 1;
+}
+
 sw_sim_t *sw_sim_new(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, void *ud)
 {
+    if (!world_ok(w))
+        return NULL;
     sw_sim_t *sim = calloc(1, sizeof *sim);
     if (!sim)
         return NULL;

@@ -138,7 +138,8 @@ typedef struct sw_cmd {
 
 void sw_cmd_init(sw_cmd_t *c); /* zero, with every index SW_NONE */
 
-/* Create a sim over w (read-only; must outlive the sim). NULL on out of memory. */
+/* Create a sim over w (read-only; must outlive the sim). NULL on out of memory
+ * or when w has dangling references (the loader never produces those). */
 sw_sim_t *sw_sim_new(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, void *ud);
 void sw_sim_free(sw_sim_t *sim);
 

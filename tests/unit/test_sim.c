@@ -830,6 +830,19 @@ static void event_json_is_one_object(void **state)
     fx_free(w);
 }
 
+static void dangling_world_is_refused(void **state)
+{
+    (void)state;
+    sw_world_t *w = fx_world();
+    w->hosts[FX_WS1].org = 7; /* no such organisation */
+    assert_null(sw_sim_new(w, 1, NULL, NULL));
+    w->hosts[FX_WS1].org = 0;
+    sw_sim_t *sim = sw_sim_new(w, 1, NULL, NULL);
+    assert_non_null(sim);
+    sw_sim_free(sim);
+    fx_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -857,6 +870,7 @@ int main(void)
         cmocka_unit_test(firewall_and_isolation_decide_reach),
         cmocka_unit_test(invariants_hold_over_many_seeds),
         cmocka_unit_test(event_json_is_one_object),
+        cmocka_unit_test(dangling_world_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
