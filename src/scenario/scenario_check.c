@@ -334,6 +334,8 @@ typedef struct rstate {
     int8_t *priv;     /* max privilege held, -1 none */
     uint32_t *persist;
     uint32_t *flags;
+    uint8_t *phish;   /* host may be phished (static, computed once) */
+    uint32_t n_footholds; /* hosts with any privilege: "a foothold somewhere" in O(1) */
     uint32_t creds;
     int c2;
     const char **facts;
@@ -365,16 +367,26 @@ static int any_foothold(const rstate_t *s, const sw_selector_t *sel, int priv)
     return 0;
 }
 
-static int phishable(const rstate_t *s, uint32_t h)
+/* A host is phishable when a user who may open a lure sits at it, or when
+ * such a user of its organisation has no assigned machine and it is a
+ * workstation. O(users + hosts). */
+static void mark_phishable(rstate_t *s)
 {
-    for (uint32_t u = 0; u < s->w->n_users; u++) {
-        const sw_user_t *us = &s->w->users[u];
-        if (us->phishing > 0 && us->org == s->w->hosts[h].org &&
-            (us->workstation == h || (us->workstation == SW_NONE &&
-                                      s->w->hosts[h].role == SW_ROLE_WORKSTATION)))
-            return 1;
+    const sw_world_t *w = s->w;
+    uint8_t *org_floating = calloc(w->n_orgs + 1, 1);
+    for (uint32_t u = 0; u < w->n_users; u++) {
+        const sw_user_t *us = &w->users[u];
+        if (us->phishing <= 0)
+            continue;
+        if (us->workstation != SW_NONE && us->workstation < w->n_hosts)
+            s->phish[us->workstation] = 1;
+        else if (org_floating && us->org < w->n_orgs)
+            org_floating[us->org] = 1;
     }
-    return 0;
+    for (uint32_t h = 0; org_floating && h < w->n_hosts; h++)
+        if (w->hosts[h].role == SW_ROLE_WORKSTATION && org_floating[w->hosts[h].org])
+            s->phish[h] = 1;
+    free(org_floating);
 }
 
 static int pre_holds(const rstate_t *s, const sw_pre_t *p, uint32_t h, const int *foot_ok)
@@ -390,7 +402,7 @@ static int pre_holds(const rstate_t *s, const sw_pre_t *p, uint32_t h, const int
             return 1;
         for (uint32_t k = 0; k < host->n_services; k++)
             if (host->services[k].port == p->port)
-                return host->services[k].exposed || any_foothold(s, NULL, SW_PRIV_USER);
+                return host->services[k].exposed || s->n_footholds > 0;
         return 0;
     case SW_PRE_VULN:
         for (uint32_t k = 0; k < host->n_vulns; k++)
@@ -400,7 +412,7 @@ static int pre_holds(const rstate_t *s, const sw_pre_t *p, uint32_t h, const int
     case SW_PRE_CREDENTIAL:
         return (s->creds >> p->cred) & 1;
     case SW_PRE_PHISHABLE:
-        return phishable(s, h);
+        return s->phish[h];
     case SW_PRE_FACT:
         return has_fact(s, p->fact);
     case SW_PRE_NOT_FACT:
@@ -418,6 +430,8 @@ static void raise_priv(rstate_t *s, uint32_t h, int priv)
     if (priv < SW_PRIV_USER)
         priv = SW_PRIV_USER;
     if (s->priv[h] < priv) {
+        if (s->priv[h] < 0)
+            s->n_footholds++;
         s->priv[h] = (int8_t)priv;
         s->changed = 1;
     }
@@ -431,7 +445,9 @@ static void set_flag(uint32_t *word, uint32_t bit, int *changed)
     }
 }
 
-static void apply_eff(rstate_t *s, const sw_eff_t *e, uint32_t h)
+/* Apply one effect on host h. spread_done: a spread reaches the same hosts
+ * from any source, so it is applied once per step per pass. */
+static void apply_eff(rstate_t *s, const sw_eff_t *e, uint32_t h, int *spread_done)
 {
     switch (e->kind) {
     case SW_EFF_FOOTHOLD: raise_priv(s, h, (int)e->priv); break;
@@ -450,6 +466,9 @@ static void apply_eff(rstate_t *s, const sw_eff_t *e, uint32_t h)
     case SW_EFF_TAMPER_LOGS: set_flag(&s->flags[h], RF_TAMPER, &s->changed); break;
     case SW_EFF_DESTROY_BACKUPS: set_flag(&s->flags[h], RF_NOBACKUP, &s->changed); break;
     case SW_EFF_SPREAD:
+        if (*spread_done)
+            break;
+        *spread_done = 1;
         for (uint32_t x = 0; x < s->w->n_hosts; x++)
             if (s->scope[x] && sw_selector_match(s->w, &e->sel, x))
                 raise_priv(s, x, (int)e->priv);
@@ -472,6 +491,7 @@ static void reach_pass(rstate_t *s, uint8_t *ran)
                 foot_ok = 0;
         if (!foot_ok)
             continue;
+        int spread_done = 0;
         for (uint32_t h = 0; h < s->w->n_hosts; h++) {
             if (!s->scope[h] || !sw_selector_match(s->w, &st->target, h))
                 continue;
@@ -482,7 +502,7 @@ static void reach_pass(rstate_t *s, uint8_t *ran)
                 continue;
             ran[i] = 1;
             for (uint32_t k = 0; k < st->n_eff; k++)
-                apply_eff(s, &st->eff[k], h);
+                apply_eff(s, &st->eff[k], h, &spread_done);
         }
     }
 }
@@ -526,6 +546,7 @@ static int reach_run(const sw_world_t *w, uint32_t ai, int *ok, uint8_t *ran_out
     s.scope = calloc(nh + 1, 1);
     s.priv = malloc(nh + 1);
     s.persist = calloc(nh + 1, sizeof *s.persist);
+    s.phish = calloc(nh + 1, 1);
     s.flags = calloc(nh + 1, sizeof *s.flags);
     s.cap_facts = 0;
     for (uint32_t i = 0; i < a->n_steps; i++)
@@ -533,8 +554,9 @@ static int reach_run(const sw_world_t *w, uint32_t ai, int *ok, uint8_t *ran_out
     s.facts = calloc(s.cap_facts + 1, sizeof *s.facts);
     uint8_t *ran = calloc(a->n_steps + 1, 1);
     int rc = SW_ENOMEM;
-    if (!s.scope || !s.priv || !s.persist || !s.flags || !s.facts || !ran)
+    if (!s.scope || !s.priv || !s.persist || !s.flags || !s.facts || !ran || !s.phish)
         goto out;
+    mark_phishable(&s);
     memset(s.priv, -1, nh + 1);
     for (uint32_t h = 0; h < nh; h++) {
         uint32_t t = w->hosts[h].team;
@@ -572,6 +594,7 @@ out:
     free(s.priv);
     free(s.persist);
     free(s.flags);
+    free(s.phish);
     free(s.facts);
     free(ran);
     return rc;
@@ -601,7 +624,7 @@ static void check_reach(const sw_world_t *w, sw_diags_t *d)
     for (uint32_t ai = 0; ai < w->n_adversaries; ai++) {
         const sw_adversary_t *a = &w->adversaries[ai];
         /* a bound on the work: pathological playbooks are refused, not analysed */
-        if ((uint64_t)a->n_steps * (a->n_steps + 2) * (w->n_hosts + 1) > 400000000ull) {
+        if ((uint64_t)a->n_steps * (a->n_steps + 2) * (w->n_hosts + 1) > 50000000ull) {
             WARN(d, a->loc, "adversary '%s' is too large to check its objectives' reachability",
                  a->id ? a->id : "?");
             continue;

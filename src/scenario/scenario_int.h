@@ -24,7 +24,11 @@ uint32_t scn_idmap_get(const scn_idmap_t *m, const char *key);
 
 /* The candidate closest to word by edit distance, if close enough to be a
  * likely typo (distance <= max(1, min(3, len/3))), else NULL. Candidates come
- * from a NULL-terminated list (cands) or a map (m); either may be NULL. */
-const char *scn_suggest(const char *word, const char *const *cands, const scn_idmap_t *m);
+ * from a NULL-terminated list (cands) or a map (m); either may be NULL.
+ * Each comparison costs up to 64*64 steps; budget (may be NULL: unlimited)
+ * is decreased by the work done and no suggestion is made once it is spent,
+ * so a hostile file full of unknown names cannot make validation quadratic. */
+const char *scn_suggest(const char *word, const char *const *cands, const scn_idmap_t *m,
+                        uint64_t *budget);
 
 #endif

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include <arpa/inet.h>
+#include <sys/stat.h>
 
 #include "core/embedded.h"
 #include "core/err.h"
@@ -56,6 +57,7 @@ typedef struct ld {
     uint32_t *host_first; /* first host of the count group the host belongs to */
     scn_idmap_t m_team, m_org, m_net, m_host, m_user, m_link, m_biz, m_adv, m_inj;
     int oom;
+    uint64_t suggest_budget; /* "did you mean" work left (scn_suggest) */
 } ld_t;
 
 /* ---- diagnostics --------------------------------------------------------- */
@@ -91,6 +93,13 @@ static node_t *mget(node_t *map, const char *key)
     return NULL;
 }
 
+/* Where key's value is, or the map itself when the key is absent. */
+static sw_loc_t kloc(node_t *map, const char *key)
+{
+    node_t *v = mget(map, key);
+    return v ? v->loc : map->loc;
+}
+
 static const char *list_names(const char *const *names, int n, char *buf, size_t len)
 {
     size_t used = 0;
@@ -110,33 +119,35 @@ static const char *list_names(const char *const *names, int n, char *buf, size_t
 static int check_keys(ld_t *L, node_t *node, const char *what, const char *const *allowed,
                       const char *const *required)
 {
-    if (!node || node->kind != YT_MAP) {
+    if (!node)
+        return -1;
+    if (node->kind != YT_MAP) {
         ERR(L, node->loc, "%s must be a mapping, got %s", what, yt_kind_name(node));
         return -1;
     }
+    node_t *seen[32] = {0}; /* first occurrence of each allowed key */
     for (node_t *k = node->first; k && k->next; k = k->next->next) {
         if (k->kind != YT_SCALAR) {
             ERR(L, k->loc, "keys in %s must be plain names, got %s", what, yt_kind_name(k));
             continue;
         }
-        int known = 0;
-        for (size_t i = 0; allowed[i]; i++)
+        int known = -1;
+        for (int i = 0; allowed[i] && i < 32; i++)
             if (!strcmp(allowed[i], k->str))
-                known = 1;
-        if (!known) {
-            const char *s = scn_suggest(k->str, allowed, NULL);
+                known = i;
+        if (known < 0) {
+            const char *s = scn_suggest(k->str, allowed, NULL, &L->suggest_budget);
             if (s)
                 ERR(L, k->loc, "unknown key '%s' in %s (did you mean '%s'?)", k->str, what, s);
             else
                 ERR(L, k->loc, "unknown key '%s' in %s", k->str, what);
             continue;
         }
-        for (node_t *j = node->first; j && j != k; j = j->next->next)
-            if (j->kind == YT_SCALAR && !strcmp(j->str, k->str)) {
-                ERR(L, k->loc, "duplicate key '%s' in %s (first at line %d)", k->str, what,
-                    j->loc.line);
-                break;
-            }
+        if (seen[known])
+            ERR(L, k->loc, "duplicate key '%s' in %s (first at line %d)", k->str, what,
+                seen[known]->loc.line);
+        else
+            seen[known] = k;
     }
     for (size_t i = 0; required && required[i]; i++)
         if (!mget(node, required[i]))
@@ -278,6 +289,28 @@ static int64_t opt_dur(ld_t *L, node_t *m, const char *key, int64_t def)
     return v ? val_dur(L, v, key, def) : def;
 }
 
+/* ms as the shortest duration text: "4h", "1h30m", "45s", "0". */
+static const char *dur_text(int64_t ms, char *buf, size_t len)
+{
+    static const struct { int64_t ms; const char *u; } units[] = {
+        {86400000, "d"}, {3600000, "h"}, {60000, "m"}, {1000, "s"}, {1, "ms"},
+    };
+    size_t used = 0;
+    buf[0] = '\0';
+    if (ms <= 0)
+        return snprintf(buf, len, "0"), buf;
+    for (size_t i = 0; i < 5 && ms > 0; i++) {
+        if (ms < units[i].ms)
+            continue;
+        int r = snprintf(buf + used, len - used, "%lld%s", (long long)(ms / units[i].ms), units[i].u);
+        if (r < 0 || (size_t)r >= len - used)
+            break;
+        used += (size_t)r;
+        ms %= units[i].ms;
+    }
+    return buf;
+}
+
 /* An exercise time: a duration from the start ("1h30m") or a clock time
  * ("10:00", on the exercise day, not before the start). Must fall within the
  * exercise. */
@@ -305,8 +338,9 @@ static int64_t val_time(ld_t *L, node_t *v, const char *key, int64_t def)
         return def;
     }
     if (ex->duration_ms > 0 && ms > ex->duration_ms) {
-        ERR(L, v->loc, "'%s' %s is after the end of the exercise (it lasts %lldm)", key, s,
-            (long long)(ex->duration_ms / 60000));
+        char db[48];
+        ERR(L, v->loc, "'%s' %s is after the end of the exercise (it lasts %s)", key, s,
+            dur_text(ex->duration_ms, db, sizeof db));
         return def;
     }
     return ms;
@@ -318,27 +352,73 @@ static int64_t opt_time(ld_t *L, node_t *m, const char *key, int64_t def)
     return v ? val_time(L, v, key, def) : def;
 }
 
+
+/* Value vocabularies local to the loader (the model's are in world.c/vocab.c). */
+static const char *const n_lobj_cat[] = {"detection", "containment", "recovery", "reporting",
+                                         "cooperation"};
+static const char *const n_sensors[] = {"sysmon", "edr", "av", "security-log", "log-forwarding",
+                                        "pcap", "netflow", "syslog"};
+static const char *const n_indicator[] = {"ipv4-addr", "ipv6-addr", "domain-name", "url",
+                                          "email-addr", "file:name", "file:hashes.MD5",
+                                          "file:hashes.SHA-1", "file:hashes.SHA-256",
+                                          "process:command_line", "user-account"};
+static const char *const n_fw_action[] = {"deny", "allow"};
+
+/* What the values of a names table are called, for messages. */
+static const char *enum_noun(const char *const *names)
+{
+    static const struct { const char *const *names; const char *noun; } nouns[] = {
+        {sw_zone_names, "zone"},
+        {sw_role_names, "role"},
+        {sw_priv_names, "privilege"},
+        {sw_crit_names, "criticality"},
+        {sw_link_kind_names, "link kind"},
+        {sw_org_kind_names, "organisation kind"},
+        {sw_proto_names, "protocol"},
+        {sw_cred_kind_names, "credential kind"},
+        {sw_cred_form_names, "credential form"},
+        {sw_persist_names, "persistence kind"},
+        {sw_obj_kind_names, "objective kind"},
+        {sw_inject_kind_names, "inject kind"},
+        {sw_action_names, "action"},
+        {n_lobj_cat, "category"},
+        {n_sensors, "sensor"},
+        {n_indicator, "indicator type"},
+        {n_fw_action, "firewall action"},
+    };
+    for (size_t i = 0; i < sizeof nouns / sizeof nouns[0]; i++)
+        if (nouns[i].names == names)
+            return nouns[i].noun;
+    return "value";
+}
+
+/* One of names[0..n); "unknown role 'x'" (or "unknown zone 'x' for 'from'"
+ * when the key is not the noun), with a suggestion or the list of values. */
 static int val_enum(ld_t *L, node_t *v, const char *key, const char *const *names, int n,
                     int def)
 {
-    char buf[512];
+    char buf[512], noun[96];
     const char *s = scalar(L, v, key, "a name");
     if (!s)
         return def;
     int i = sw_enum_lookup(names, n, s);
     if (i >= 0)
         return i;
+    const char *nn = enum_noun(names);
+    if (strstr(nn, key)) /* "kind" in "link kind": the key says nothing more */
+        snprintf(noun, sizeof noun, "unknown %s '%.40s'", nn, s);
+    else
+        snprintf(noun, sizeof noun, "unknown %s '%.40s' for '%s'", nn, s, key);
     const char *cands[64];
     int k = n < 63 ? n : 63;
     for (int j = 0; j < k; j++)
         cands[j] = names[j];
     cands[k] = NULL;
-    const char *sug = scn_suggest(s, cands, NULL);
+    const char *sug = scn_suggest(s, cands, NULL, &L->suggest_budget);
     if (sug)
-        ERR(L, v->loc, "unknown %s '%s' (did you mean '%s'?)", key, s, sug);
+        ERR(L, v->loc, "%s (did you mean '%s'?)", noun, sug);
     else
-        ERR(L, v->loc, "unknown %s '%s' (expected one of: %s)", key, s,
-            list_names(names, n, buf, sizeof buf));
+        ERR(L, v->loc, "%s (expected one of: %s)", noun, list_names(names, n, buf, sizeof buf));
     return def;
 }
 
@@ -390,7 +470,7 @@ static uint32_t val_ref(ld_t *L, node_t *v, const char *key, const scn_idmap_t *
     uint32_t i = scn_idmap_get(m, s);
     if (i != SW_NONE)
         return i;
-    const char *sug = scn_suggest(s, NULL, m);
+    const char *sug = scn_suggest(s, NULL, m, &L->suggest_budget);
     if (sug)
         ERR(L, v->loc, "unknown %s '%s' (did you mean '%s'?)", what, s, sug);
     else
@@ -425,19 +505,42 @@ static sw_idlist_t opt_reflist(ld_t *L, node_t *m, const char *key, const scn_id
     }
     if (!(out.ids = wz(L, v->n * sizeof *out.ids)))
         return out;
+    uint8_t *listed = calloc(SW_SCN_MAX_OBJECTS / 8 + 1, 1); /* ids are < the object limit */
+    if (!listed) {
+        L->oom = 1;
+        return out;
+    }
     for (node_t *it = v->first; it; it = it->next) {
         uint32_t i = val_ref(L, it, key, map, what);
-        if (i == SW_NONE)
+        if (i == SW_NONE || i > SW_SCN_MAX_OBJECTS)
             continue;
-        int dup = 0;
-        for (uint32_t j = 0; j < out.n; j++)
-            dup |= out.ids[j] == i;
+        int dup = (listed[i / 8] >> (i % 8)) & 1;
+        listed[i / 8] |= (uint8_t)(1u << (i % 8));
         if (dup)
             WARN(L, it->loc, "%s '%s' is listed twice in '%s'", what, it->str, key);
         else
             out.ids[out.n++] = i;
     }
+    free(listed);
     return out;
+}
+
+/* Nested lists (services of a host, steps of an adversary, ...) are checked
+ * for duplicates by scanning; this bound keeps that scan cheap. */
+#define LIST_MAX 1000
+
+/* Is v a list of at most LIST_MAX items? Reports otherwise. */
+static int list_ok(ld_t *L, node_t *v, const char *key, const char *expect)
+{
+    if (v->kind != YT_SEQ) {
+        ERR(L, v->loc, "'%s' must be %s, got %s", key, expect, yt_kind_name(v));
+        return 0;
+    }
+    if (v->n > LIST_MAX) {
+        ERR(L, v->loc, "'%s' has %u items (limit %d)", key, v->n, LIST_MAX);
+        return 0;
+    }
+    return 1;
 }
 
 /* ---- ids ------------------------------------------------------------------ */
@@ -571,6 +674,16 @@ static int path_join(const char *base, const char *rel, char *out, size_t len)
 static int read_file(ld_t *L, const char *path, char **text, size_t *len, char *why,
                      size_t why_len)
 {
+    /* only regular files: opening a FIFO would block, a device never ends */
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, why_len, "%s", strerror(errno));
+        return SW_ENOENT;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, why_len, "not a regular file");
+        return SW_EIO;
+    }
     FILE *f = fopen(path, "rb");
     if (!f) {
         snprintf(why, why_len, "%s", strerror(errno));
@@ -669,11 +782,28 @@ static int ld_file(ld_t *L, const char *name, const char *text, size_t len)
                           "got %s", yt_kind_name(root));
         return SW_EINVAL;
     }
-    L->roots[L->n_files] = root;
-    L->names[L->n_files] = fname;
-    L->n_files++;
     check_keys(L, root, "the scenario", top_keys, NULL);
-    /* singletons may be defined once across all files */
+    for (int i = 3; top_keys[i]; i++) { /* the lists */
+        if (!strcmp(top_keys[i], "scoring") || !strcmp(top_keys[i], "rules"))
+            continue;
+        node_t *v = mget(root, top_keys[i]);
+        if (v && v->kind != YT_SEQ && !yt_is_null(v))
+            ERR(L, v->loc, "'%s' must be a list, got %s", top_keys[i], yt_kind_name(v));
+    }
+    node_t *inc = mget(root, "include");
+    L->stack[L->depth++] = fname;
+    if (!inc) {
+    } else if (inc->kind == YT_SCALAR) {
+        ld_include(L, fname, inc);
+    } else if (inc->kind == YT_SEQ) {
+        for (node_t *it = inc->first; it; it = it->next)
+            ld_include(L, fname, it);
+    } else {
+        ERR(L, inc->loc, "'include' must be a file name or a list of them, got %s",
+            yt_kind_name(inc));
+    }
+    L->depth--;
+    /* singletons may be defined once across all files (post-order too) */
     static const char *const single[] = {"exercise", "scoring", "rules", "seed"};
     node_t **slot[] = {&L->exercise, &L->scoring, &L->rules, &L->seed};
     for (int i = 0; i < 4; i++) {
@@ -686,27 +816,15 @@ static int ld_file(ld_t *L, const char *name, const char *text, size_t len)
         else
             *slot[i] = v;
     }
-    for (int i = 4; top_keys[i]; i++) { /* the lists */
-        if (!strcmp(top_keys[i], "scoring") || !strcmp(top_keys[i], "rules"))
-            continue;
-        node_t *v = mget(root, top_keys[i]);
-        if (v && v->kind != YT_SEQ && !yt_is_null(v))
-            ERR(L, v->loc, "'%s' must be a list, got %s", top_keys[i], yt_kind_name(v));
+    /* post-order: a file's includes come before it, as with #include, so a
+     * clash is reported in the file that adds the second definition */
+    if (L->n_files >= SW_SCN_MAX_FILES) {
+        ERR(L, root->loc, "too many included files (limit %d)", SW_SCN_MAX_FILES);
+        return SW_ETOOBIG;
     }
-    node_t *inc = mget(root, "include");
-    if (!inc)
-        return SW_OK;
-    L->stack[L->depth++] = fname;
-    if (inc->kind == YT_SCALAR) {
-        ld_include(L, fname, inc);
-    } else if (inc->kind == YT_SEQ) {
-        for (node_t *it = inc->first; it; it = it->next)
-            ld_include(L, fname, it);
-    } else {
-        ERR(L, inc->loc, "'include' must be a file name or a list of them, got %s",
-            yt_kind_name(inc));
-    }
-    L->depth--;
+    L->roots[L->n_files] = root;
+    L->names[L->n_files] = fname;
+    L->n_files++;
     return SW_OK;
 }
 
@@ -807,15 +925,6 @@ static const char *const k_scoring[] = {"weights", NULL};
 static const char *const k_weights[] = {"availability", "detection", "containment",
                                         "recovery",     "reporting", "sharing", NULL};
 static const char *const k_rules[] = {"allowed_actions", "hints", "hint_cost", NULL};
-static const char *const n_lobj_cat[] = {"detection", "containment", "recovery", "reporting",
-                                         "cooperation"};
-static const char *const n_sensors[] = {"sysmon", "edr", "av", "security-log", "log-forwarding",
-                                        "pcap", "netflow", "syslog"};
-static const char *const n_indicator[] = {"ipv4-addr", "ipv6-addr", "domain-name", "url",
-                                          "email-addr", "file:name", "file:hashes.MD5",
-                                          "file:hashes.SHA-1", "file:hashes.SHA-256",
-                                          "process:command_line", "user-account"};
-static const char *const n_fw_action[] = {"deny", "allow"};
 
 /* The object name for messages: "host 'dc01'" or "host" when id is NULL. */
 static const char *what(char *buf, size_t len, const char *kind, const char *id)
@@ -847,7 +956,7 @@ static int too_many(ld_t *L, uint32_t n, const char *what_kind)
 {
     if (n <= SW_SCN_MAX_OBJECTS)
         return 0;
-    sw_loc_t loc = {L->names[0], 1, 1};
+    sw_loc_t loc = {L->names[L->n_files - 1], 1, 1};
     ERR(L, loc, "too many %s (%u, limit %d)", what_kind, n, SW_SCN_MAX_OBJECTS);
     return 1;
 }
@@ -1059,7 +1168,7 @@ static void ld_fill_exercise(ld_t *L)
     if (L->seed)
         ex->seed = val_seed(L, L->seed);
     if (!e) {
-        sw_loc_t loc = {L->names[0], 1, 1};
+        sw_loc_t loc = {L->names[L->n_files - 1], 1, 1};
         ERR(L, loc, "the scenario is missing required section 'exercise'");
         return;
     }
@@ -1116,10 +1225,8 @@ static void ld_fill_exercise(ld_t *L)
             ex->seed = val_seed(L, v);
     }
     node_t *objs = mget(e, "objectives");
-    if (objs && objs->kind != YT_SEQ) {
-        ERR(L, objs->loc, "'objectives' must be a list, got %s", yt_kind_name(objs));
+    if (objs && !list_ok(L, objs, "objectives", "a list"))
         return;
-    }
     if (!objs)
         return;
     ex->objectives = wz(L, objs->n * sizeof *ex->objectives);
@@ -1137,7 +1244,7 @@ static void ld_fill_exercise(ld_t *L)
         lo->weight = opt_num(L, o, "weight", 1, 0, 1, "a weight from 0 to 1");
         for (uint32_t i = 0; i + 1 < ex->n_objectives; i++)
             if (lo->id && ex->objectives[i].id && !strcmp(lo->id, ex->objectives[i].id))
-                ERR(L, mget(o, "id")->loc, "duplicate learning objective id '%s' (first defined at %s:%d:%d)",
+                ERR(L, kloc(o, "id"), "duplicate learning objective id '%s' (first defined at %s:%d:%d)",
                     lo->id, ex->objectives[i].loc.file, ex->objectives[i].loc.line,
                     ex->objectives[i].loc.col);
     }
@@ -1271,10 +1378,8 @@ static void ld_fill_firewall(ld_t *L, sw_org_t *org, node_t *fw)
     node_t *rules = mget(fw, "rules");
     if (!rules)
         return;
-    if (rules->kind != YT_SEQ) {
-        ERR(L, rules->loc, "'rules' must be a list, got %s", yt_kind_name(rules));
+    if (!list_ok(L, rules, "rules", "a list"))
         return;
-    }
     if (!(org->fw = wz(L, rules->n * sizeof *org->fw)))
         return;
     for (node_t *r = rules->first; r; r = r->next) {
@@ -1331,8 +1436,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
 {
     node_t *v;
     if ((v = mget(n, "services"))) {
-        if (v->kind != YT_SEQ) {
-            ERR(L, v->loc, "'services' must be a list, got %s", yt_kind_name(v));
+        if (!list_ok(L, v, "services", "a list")) {
         } else if ((h->services = wz(L, v->n * sizeof *h->services))) {
             for (node_t *s = v->first; s; s = s->next) {
                 if (check_keys(L, s, "service", k_svc, r_svc))
@@ -1343,7 +1447,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
                 if (!sv->name)
                     continue;
                 if (!id_ok(sv->name)) {
-                    ERR(L, mget(s, "name")->loc,
+                    ERR(L, kloc(s, "name"),
                         "invalid service name '%s': use letters, digits, '-', '_' or '.'",
                         sv->name);
                     continue;
@@ -1353,7 +1457,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
                     if (!strcmp(h->services[j].name, sv->name))
                         dup = 1;
                 if (dup) {
-                    ERR(L, mget(s, "name")->loc, "duplicate service '%s' on host '%s'", sv->name,
+                    ERR(L, kloc(s, "name"), "duplicate service '%s' on host '%s'", sv->name,
                         h->id ? h->id : "?");
                     continue;
                 }
@@ -1365,8 +1469,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
         }
     }
     if ((v = mget(n, "accounts"))) {
-        if (v->kind != YT_SEQ) {
-            ERR(L, v->loc, "'accounts' must be a list, got %s", yt_kind_name(v));
+        if (!list_ok(L, v, "accounts", "a list")) {
         } else if ((h->accounts = wz(L, v->n * sizeof *h->accounts))) {
             for (node_t *a = v->first; a; a = a->next) {
                 if (check_keys(L, a, "account", k_acct, r_acct))
@@ -1380,8 +1483,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
     }
     h->software = opt_strlist(L, n, "software");
     if ((v = mget(n, "vulns"))) {
-        if (v->kind != YT_SEQ) {
-            ERR(L, v->loc, "'vulns' must be a list, got %s", yt_kind_name(v));
+        if (!list_ok(L, v, "vulns", "a list")) {
         } else if ((h->vulns = wz(L, v->n * sizeof *h->vulns))) {
             for (node_t *x = v->first; x; x = x->next) {
                 if (check_keys(L, x, "vulnerability", k_vuln, r_vuln))
@@ -1389,8 +1491,8 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
                 sw_vuln_t *vu = &h->vulns[h->n_vulns++];
                 vu->loc = x->loc;
                 vu->cve = opt_str(L, x, "cve", "?");
-                if (!cve_ok(vu->cve))
-                    ERR(L, mget(x, "cve")->loc, "'cve' must be a CVE id like CVE-2023-46805, got '%s'",
+                if (mget(x, "cve") && !cve_ok(vu->cve))
+                    ERR(L, kloc(x, "cve"), "'cve' must be a CVE id like CVE-2023-46805, got '%s'",
                         vu->cve);
                 vu->service = opt_str(L, x, "service", NULL);
                 if (vu->service) {
@@ -1398,7 +1500,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
                     for (uint32_t j = 0; j < h->n_services; j++)
                         found |= !strcmp(h->services[j].name, vu->service);
                     if (!found)
-                        ERR(L, mget(x, "service")->loc, "unknown service '%s' on host '%s'",
+                        ERR(L, kloc(x, "service"), "unknown service '%s' on host '%s'",
                             vu->service, h->id ? h->id : "?");
                 }
                 vu->exploitability = opt_prob(L, x, "exploitability", 0.5);
@@ -1428,7 +1530,7 @@ static void ld_fill_host_body(ld_t *L, sw_host_t *h, node_t *n)
         h->backup.present = 1;
         h->backup.interval_ms = opt_dur(L, v, "every", 86400000);
         if (h->backup.interval_ms == 0)
-            ERR(L, mget(v, "every")->loc, "'every' must be a duration above 0");
+            ERR(L, kloc(v, "every"), "'every' must be a duration above 0");
         h->backup.last_good_age_ms = opt_dur(L, v, "last_good_age", h->backup.interval_ms);
         h->backup.offline = opt_bool(L, v, "offline", 0);
         h->backup.restore_ms = opt_dur(L, v, "restore_time", 2 * 3600000);
@@ -1452,7 +1554,7 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
     node_t *v;
     h0->network = opt_ref(L, n, "network", &L->m_net, "network");
     if (h0->network != SW_NONE && L->w->networks[h0->network].org != h0->org)
-        ERR(L, mget(n, "network")->loc,
+        ERR(L, kloc(n, "network"),
             "network '%s' belongs to organisation '%s', not to this host's '%s'",
             L->w->networks[h0->network].id, L->w->orgs[L->w->networks[h0->network].org].id,
             L->w->orgs[h0->org].id ? L->w->orgs[h0->org].id : "?");
@@ -1470,7 +1572,7 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
             for (const sw_os_info_t *o = sw_os_table; o->name && k < 63; o++)
                 cands[k++] = o->name;
             cands[k] = NULL;
-            const char *sug = scn_suggest(s, cands, NULL);
+            const char *sug = scn_suggest(s, cands, NULL, &L->suggest_budget);
             if (sug)
                 ERR(L, v->loc, "unknown os '%s' (did you mean '%s'?)", s, sug);
             else
@@ -1482,7 +1584,7 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
     ld_fill_host_body(L, h0, n);
     const char *hostname = opt_str(L, n, "hostname", NULL);
     if (hostname && (!*hostname || strlen(hostname) > 63 || strchr(hostname, ' ')))
-        ERR(L, mget(n, "hostname")->loc, "'hostname' must be 1 to 63 characters without spaces, got '%s'",
+        ERR(L, kloc(n, "hostname"), "'hostname' must be 1 to 63 characters without spaces, got '%s'",
             hostname);
     /* the address */
     uint8_t ip[16];
@@ -1506,7 +1608,7 @@ static void ld_fill_host_group(ld_t *L, uint32_t first, uint32_t cnt, node_t *n)
             carry = (carry >> 8) + (x >> 8);
         }
         if (carry) {
-            ERR(L, mget(n, "count")->loc, "'count' %u runs past the end of the address space from %s",
+            ERR(L, kloc(n, "count"), "'count' %u runs past the end of the address space from %s",
                 cnt, mget(n, "ip")->str);
             ip_ok = 0;
         }
@@ -1552,7 +1654,7 @@ static void ld_fill_user(ld_t *L, uint32_t i)
     u->account = opt_str(L, n, "account", u->id);
     u->workstation = opt_ref(L, n, "workstation", &L->m_host, "host");
     if (u->workstation != SW_NONE && L->w->hosts[u->workstation].org != u->org)
-        WARN(L, mget(n, "workstation")->loc, "workstation '%s' belongs to another organisation",
+        WARN(L, kloc(n, "workstation"), "workstation '%s' belongs to another organisation",
              L->w->hosts[u->workstation].id);
     u->groups = opt_strlist(L, n, "groups");
     int vpn = 0;
@@ -1588,7 +1690,7 @@ static void ld_fill_orgs(ld_t *L)
         org->name = opt_str(L, n, "name", org->id);
         org->team = opt_ref(L, n, "team", &L->m_team, "team");
         if (org->team != SW_NONE && w->teams[org->team].kind == SW_TEAM_OBSERVER)
-            ERR(L, mget(n, "team")->loc, "organisation '%s' belongs to observer '%s': observers defend nothing",
+            ERR(L, kloc(n, "team"), "organisation '%s' belongs to observer '%s': observers defend nothing",
                 org->id ? org->id : "?", w->teams[org->team].id);
         org->kind = (sw_org_kind_t)opt_enum(L, n, "kind", sw_org_kind_names, SW_ORG__COUNT,
                                             SW_ORG_OTHER);
@@ -1606,7 +1708,7 @@ static void ld_fill_orgs(ld_t *L)
         org->trusts = opt_reflist(L, n, "trusts", &L->m_org, "organisation");
         for (uint32_t t = 0; t < org->trusts.n; t++)
             if (org->trusts.ids[t] == i)
-                ERR(L, mget(n, "trusts")->loc, "organisation '%s' cannot trust itself", org->id);
+                ERR(L, kloc(n, "trusts"), "organisation '%s' cannot trust itself", org->id);
     }
     for (uint32_t i = 0; i < w->n_networks; i++)
         ld_fill_network(L, i);
@@ -1640,7 +1742,7 @@ static int resolve_svc(ld_t *L, node_t *v, const char *text, uint32_t *host, uin
     hid[slash - text] = '\0';
     *host = scn_idmap_get(&L->m_host, hid);
     if (*host == SW_NONE) {
-        const char *sug = scn_suggest(hid, NULL, &L->m_host);
+        const char *sug = scn_suggest(hid, NULL, &L->m_host, &L->suggest_budget);
         if (sug)
             ERR(L, v->loc, "unknown host '%s' (did you mean '%s'?)", hid, sug);
         else
@@ -1738,7 +1840,7 @@ static int val_dep(ld_t *L, node_t *v, sw_dep_t *dep)
         return resolve_svc(L, v, ref, &dep->ref, &dep->svc);
     dep->ref = scn_idmap_get(maps[k], ref);
     if (dep->ref == SW_NONE) {
-        const char *sug = scn_suggest(ref, NULL, maps[k]);
+        const char *sug = scn_suggest(ref, NULL, maps[k], &L->suggest_budget);
         if (sug)
             ERR(L, v->loc, "unknown %s '%s' (did you mean '%s'?)", what_k[k], ref, sug);
         else
@@ -1831,7 +1933,7 @@ static int kind_of(ld_t *L, node_t *k, const char *const *names, int n, const ch
     for (int j = 0; j < n; j++)
         cands[j] = names[j];
     cands[n] = NULL;
-    const char *sug = scn_suggest(k->str, cands, NULL);
+    const char *sug = scn_suggest(k->str, cands, NULL, &L->suggest_budget);
     if (sug)
         ERR(L, k->loc, "unknown %s '%s' (did you mean '%s'?)", what_item, k->str, sug);
     else {
@@ -1984,17 +2086,17 @@ static void ld_fill_step(ld_t *L, sw_step_t *st, node_t *n)
     }
     st->target = (v = mget(n, "target")) ? val_sel(L, v, "target") : sel_default(n->loc);
     if ((v = mget(n, "requires"))) {
-        if (v->kind != YT_SEQ)
-            ERR(L, v->loc, "'requires' must be a list of preconditions, got %s", yt_kind_name(v));
-        else if ((st->pre = wz(L, v->n * sizeof *st->pre)))
+        if (!list_ok(L, v, "requires", "a list of preconditions")) {
+        } else if ((st->pre = wz(L, v->n * sizeof *st->pre)))
             for (node_t *it = v->first; it; it = it->next)
                 if (!ld_fill_pre(L, it, &st->pre[st->n_pre]))
                     st->n_pre++;
     }
     if ((v = mget(n, "effects"))) {
-        if (v->kind != YT_SEQ || v->n == 0)
-            ERR(L, v->loc, "'effects' must be a non-empty list of effects, got %s", yt_kind_name(v));
-        else if ((st->eff = wz(L, v->n * sizeof *st->eff)))
+        if (v->kind == YT_SEQ && v->n == 0)
+            ERR(L, v->loc, "'effects' must be a non-empty list of effects, got an empty list");
+        else if (!list_ok(L, v, "effects", "a non-empty list of effects")) {
+        } else if ((st->eff = wz(L, v->n * sizeof *st->eff)))
             for (node_t *it = v->first; it; it = it->next)
                 if (!ld_fill_eff(L, it, &st->eff[st->n_eff]))
                     st->n_eff++;
@@ -2027,13 +2129,13 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
         const char *g = a->group;
         int ok = g[0] == 'G' && strlen(g) == 5 && strspn(g + 1, "0123456789") == 4;
         if (!ok)
-            ERR(L, mget(n, "modelled_on")->loc,
+            ERR(L, kloc(n, "modelled_on"),
                 "'modelled_on' must be an ATT&CK group id like G1017, got '%s'", g);
     }
     a->targets = opt_reflist(L, n, "targets", &L->m_team, "team");
     for (uint32_t t = 0; t < a->targets.n; t++)
         if (w->teams[a->targets.ids[t]].kind == SW_TEAM_OBSERVER)
-            ERR(L, mget(n, "targets")->loc, "adversary targets observer '%s': observers have no networks",
+            ERR(L, kloc(n, "targets"), "adversary targets observer '%s': observers have no networks",
                 w->teams[a->targets.ids[t]].id);
     a->start_ms = opt_time(L, n, "start", 0);
     a->patience = opt_prob(L, n, "patience", 0.5);
@@ -2053,8 +2155,9 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
     }
     /* objectives */
     if ((v = mget(n, "objectives"))) {
-        if (v->kind != YT_SEQ || v->n == 0) {
-            ERR(L, v->loc, "'objectives' must be a non-empty list, got %s", yt_kind_name(v));
+        if (v->kind == YT_SEQ && v->n == 0) {
+            ERR(L, v->loc, "'objectives' must be a non-empty list, got an empty list");
+        } else if (!list_ok(L, v, "objectives", "a non-empty list")) {
         } else if ((a->objectives = wz(L, v->n * sizeof *a->objectives))) {
             for (node_t *o = v->first; o; o = o->next) {
                 const char *oid = entry_id(L, o, "id", "objective");
@@ -2065,7 +2168,7 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
                 ob->id = oid ? wstr(L, oid) : NULL;
                 for (uint32_t j = 0; ob->id && j < a->n_objectives; j++)
                     if (a->objectives[j].id && !strcmp(a->objectives[j].id, ob->id))
-                        ERR(L, mget(o, "id")->loc,
+                        ERR(L, kloc(o, "id"),
                             "duplicate objective id '%s' in adversary '%s' (first defined at %s:%d:%d)",
                             ob->id, a->id ? a->id : "?", a->objectives[j].loc.file,
                             a->objectives[j].loc.line, a->objectives[j].loc.col);
@@ -2082,8 +2185,9 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
         }
     }
     if ((v = mget(n, "playbook"))) {
-        if (v->kind != YT_SEQ || v->n == 0) {
-            ERR(L, v->loc, "'playbook' must be a non-empty list of steps, got %s", yt_kind_name(v));
+        if (v->kind == YT_SEQ && v->n == 0) {
+            ERR(L, v->loc, "'playbook' must be a non-empty list of steps, got an empty list");
+        } else if (!list_ok(L, v, "playbook", "a non-empty list of steps")) {
         } else if ((a->steps = wz(L, v->n * sizeof *a->steps))) {
             for (node_t *s = v->first; s; s = s->next) {
                 const char *sid = entry_id(L, s, "id", "step");
@@ -2094,7 +2198,7 @@ static void ld_fill_adversary(ld_t *L, uint32_t i)
                 st->id = sid ? wstr(L, sid) : NULL;
                 for (uint32_t j = 0; st->id && j < a->n_steps; j++)
                     if (a->steps[j].id && !strcmp(a->steps[j].id, st->id))
-                        ERR(L, mget(s, "id")->loc,
+                        ERR(L, kloc(s, "id"),
                             "duplicate step id '%s' in adversary '%s' (first defined at %s:%d:%d)",
                             st->id, a->id ? a->id : "?", a->steps[j].loc.file,
                             a->steps[j].loc.line, a->steps[j].loc.col);
@@ -2122,7 +2226,7 @@ static int resolve_adv_item(ld_t *L, node_t *v, const char *key, int objective,
     aid[slash - s] = '\0';
     *adv = scn_idmap_get(&L->m_adv, aid);
     if (*adv == SW_NONE) {
-        const char *sug = scn_suggest(aid, NULL, &L->m_adv);
+        const char *sug = scn_suggest(aid, NULL, &L->m_adv, &L->suggest_budget);
         if (sug)
             ERR(L, v->loc, "unknown adversary '%s' (did you mean '%s'?)", aid, sug);
         else
@@ -2198,8 +2302,7 @@ static void ld_fill_inject(ld_t *L, uint32_t i)
     j->subject = opt_str(L, n, "subject", NULL);
     j->body = opt_str(L, n, "body", NULL);
     if ((v = mget(n, "indicators"))) {
-        if (v->kind != YT_SEQ) {
-            ERR(L, v->loc, "'indicators' must be a list, got %s", yt_kind_name(v));
+        if (!list_ok(L, v, "indicators", "a list")) {
         } else if ((j->indicators = wz(L, v->n * sizeof *j->indicators))) {
             for (node_t *x = v->first; x; x = x->next) {
                 if (check_keys(L, x, "indicator", k_ind, r_ind))
@@ -2211,8 +2314,8 @@ static void ld_fill_inject(ld_t *L, uint32_t i)
                 ind->value = opt_str(L, x, "value", "");
                 uint8_t ip[16];
                 int v6;
-                if ((t == 0 || t == 1) && (sw_ip_parse(ind->value, ip, &v6) || v6 != (t == 1)))
-                    ERR(L, mget(x, "value")->loc, "indicator value '%s' is not an %s address",
+                if ((t == 0 || t == 1) && mget(x, "value") && (sw_ip_parse(ind->value, ip, &v6) || v6 != (t == 1)))
+                    ERR(L, kloc(x, "value"), "indicator value '%s' is not an %s address",
                         ind->value, t ? "IPv6" : "IPv4");
             }
         }
@@ -2337,8 +2440,11 @@ static void ld_derive(ld_t *L)
     }
     for (uint32_t i = 0; i < w->n_users; i++)
         PUSH(w->orgs[w->users[i].org].users, i);
-    if (w->n_teams == 0) {
-        sw_loc_t loc = {L->names[0], 1, 1};
+    int has_teams = 0;
+    for (int i = 0; i < L->n_files; i++)
+        has_teams |= mget(L->roots[i], "teams") != NULL;
+    if (w->n_teams == 0 && !has_teams) {
+        sw_loc_t loc = {L->names[L->n_files - 1], 1, 1};
         ERR(L, loc, "the scenario has no teams: add a 'teams' list");
     }
 #undef PUSH
@@ -2370,8 +2476,15 @@ int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_worl
     ld_t L;
     memset(&L, 0, sizeof L);
     sw_world_init(w);
+    if (!name)
+        name = "<input>";
+    if (!text) { /* libyaml asserts on a NULL input */
+        text = "";
+        len = 0;
+    }
     L.w = w;
     L.d = d;
+    L.suggest_budget = (uint64_t)200 << 20; /* ~0.2 s of edit distances at most */
     /* trees are bounded per file; this bounds the sum over includes too */
     sw_arena_init(&L.tmp, (size_t)512 << 20);
     size_t errors_before = d->n_errors;
@@ -2400,7 +2513,8 @@ int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_worl
     w->files.s = wz(&L, (size_t)L.n_files * sizeof *w->files.s);
     if (L.oom)
         goto fail;
-    for (int i = 0; i < L.n_files; i++)
+    w->files.s[w->files.n++] = L.names[L.n_files - 1]; /* the main file was read last */
+    for (int i = 0; i + 1 < L.n_files; i++)
         w->files.s[w->files.n++] = L.names[i];
     /* reachability needs a fully resolved world: only when all else is clean */
     sw_scenario_check(w, d, d->n_errors == errors_before);
@@ -2424,9 +2538,16 @@ fail:
 int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
 {
     char path[PATH_MAX_LEN];
-    FILE *f = fopen(path_or_name, "rb");
-    if (f) {
-        fclose(f);
+    struct stat st;
+    if (!path_or_name)
+        path_or_name = "";
+    /* "builtin:scenarios/x.yaml", as locations print built-in files */
+    if (!strncmp(path_or_name, BUILTIN, strlen(BUILTIN))) {
+        const sw_embedded_t *e = sw_embedded_find(path_or_name + strlen(BUILTIN));
+        if (e)
+            return sw_scenario_load_mem(path_or_name, e->data, e->len, w, d);
+    }
+    if (stat(path_or_name, &st) == 0) {
         ld_t tmp;
         memset(&tmp, 0, sizeof tmp);
         sw_arena_init(&tmp.tmp, 0);
@@ -2457,8 +2578,8 @@ int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
         }
     }
     sw_loc_t loc = {path_or_name, 1, 1};
-    sw_diags_add(d, loc, SW_DIAG_ERROR, "cannot read '%s': %s (and no built-in scenario has that name)",
-                 path_or_name, strerror(err));
+    sw_diags_add(d, loc, SW_DIAG_ERROR, "cannot read '%s': %s%s", path_or_name, strerror(err),
+                 strchr(path_or_name, '/') ? "" : " (and no built-in scenario has that name)");
     sw_world_init(w);
     sw_world_free(w);
     return SW_ENOENT;

@@ -94,6 +94,20 @@ static size_t edit_distance(const char *a, const char *b)
     return row[lb];
 }
 
+/* Charge the budget for comparing a with b; 0 when it is spent. */
+static int charge(uint64_t *budget, const char *a, const char *b)
+{
+    if (!budget)
+        return 1;
+    uint64_t cost = (uint64_t)(strlen(a) + 1) * (strlen(b) + 1);
+    if (*budget < cost) {
+        *budget = 0;
+        return 0;
+    }
+    *budget -= cost;
+    return 1;
+}
+
 static void consider(const char *word, const char *cand, const char **best, size_t *best_d)
 {
     size_t d = edit_distance(word, cand);
@@ -103,7 +117,8 @@ static void consider(const char *word, const char *cand, const char **best, size
     }
 }
 
-const char *scn_suggest(const char *word, const char *const *cands, const scn_idmap_t *m)
+const char *scn_suggest(const char *word, const char *const *cands, const scn_idmap_t *m,
+                        uint64_t *budget)
 {
     size_t len = strlen(word);
     size_t limit = len / 3;
@@ -113,13 +128,21 @@ const char *scn_suggest(const char *word, const char *const *cands, const scn_id
         limit = 3;
     const char *best = NULL;
     size_t best_d = limit + 1;
-    for (size_t i = 0; cands && cands[i]; i++)
+    for (size_t i = 0; cands && cands[i]; i++) {
+        if (!charge(budget, word, cands[i]))
+            return NULL;
         consider(word, cands[i], &best, &best_d);
+    }
     /* map keys in slot order would make the pick depend on the hash on ties;
      * take the lexically smallest among equally close keys instead */
     for (uint32_t i = 0; m && i < m->cap; i++) {
         if (!m->keys[i])
             continue;
+        size_t lk = strlen(m->keys[i]);
+        if (lk + limit < len || len + limit < lk)
+            continue; /* lengths alone rule it out */
+        if (!charge(budget, word, m->keys[i]))
+            return NULL;
         size_t d = edit_distance(word, m->keys[i]);
         if (d < best_d || (d == best_d && best && d <= limit && strcmp(m->keys[i], best) < 0)) {
             best_d = d;
