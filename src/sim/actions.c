@@ -489,14 +489,22 @@ void act_apply(sw_sim_t *sim, uint32_t i)
         sim->hosts[c->host].enhanced_logging = 1;
         applied(sim, c, NULL);
         break;
-    case SW_ACT_FAILOVER:
+    case SW_ACT_FAILOVER: {
+        int any = 0;
         for (uint32_t o = 0; o < sim->w->n_orgs; o++)
-            if (covers(sim, c, o))
+            if (covers(sim, c, o) && sim->w->orgs[o].intl_backup.n > 0) {
                 sim->org_failover[o] = 1;
+                any = 1;
+            }
+        if (!any) {
+            failed(sim, c, "no backup international path");
+            break;
+        }
         applied(sim, c, NULL);
         net_transit_update(sim, 0);
         net_refresh(sim, 0);
         break;
+    }
     case SW_ACT_SHARE_INDICATOR:
         act_share(sim, c);
         break;

@@ -239,8 +239,10 @@ void net_refresh(sw_sim_t *sim, int by_defender)
             ev.cause = c->cause;
             if (c->domain >= 0)
                 ev.domain = w->adversaries[a].c2_domains.s[c->domain];
-            if (c->ip >= 0)
-                ev.src_ip = w->adversaries[a].c2_ips.s[c->ip];
+            /* the implant beacons out: host -> C2 */
+            ev.src_ip = ev.dst_ip;
+            ev.dst_ip = c->ip >= 0 ? w->adversaries[a].c2_ips.s[c->ip] : NULL;
+            ev.dst_port = c->name && !strcmp(c->name, "dns") ? 53 : 443;
             sim_emit(sim, &ev);
         }
         if (lost && !any_up && by_defender)

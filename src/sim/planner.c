@@ -224,6 +224,17 @@ static uint32_t cred_add(sw_sim_t *sim, uint32_t a, uint32_t h, sw_cred_kind_t k
     return av->n_creds++;
 }
 
+/* The adversary's address as org sees it: its first IP not blocked there
+ * (it moves on when one is burnt), or NULL when it has none. */
+static const char *origin_ip(const sw_sim_t *sim, uint32_t a, uint32_t org)
+{
+    const sw_adversary_t *ad = &sim->w->adversaries[a];
+    for (uint32_t i = 0; i < ad->c2_ips.n; i++)
+        if (!net_blocked(sim, org, SW_ACT_BLOCK_IP, ad->c2_ips.s[i], 0))
+            return ad->c2_ips.s[i];
+    return ad->c2_ips.n ? ad->c2_ips.s[ad->c2_ips.n - 1] : NULL;
+}
+
 /* ---- preconditions ------------------------------------------------------------- */
 
 typedef struct ctx {
@@ -902,8 +913,7 @@ static int choose_and_start(sw_sim_t *sim, uint32_t a, uint32_t op, int strike)
     ev.cause = best_cx.cause;
     ev.src_host = best_cx.src;
     ev.src_ip = best_cx.src != SW_NONE ? w->hosts[best_cx.src].ip_text
-                : ad->c2_ips.n         ? ad->c2_ips.s[0]
-                                       : NULL;
+                                       : origin_ip(sim, a, w->hosts[best_t].org);
     ev.technique = st->technique;
     ev.tactic = st->tactic;
     ev.procedure = st->procedure;
@@ -1102,7 +1112,7 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
             ev.adversary = a;
             ev.gt = gt;
             ev.value = mb;
-            ev.dst_ip = ad->c2_ips.n ? ad->c2_ips.s[0] : NULL;
+            ev.dst_ip = origin_ip(sim, a, w->hosts[t].org);
             ev.src_ip = w->hosts[t].ip_text;
             sim_emit(sim, &ev);
             break;
@@ -1190,9 +1200,7 @@ void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t op, uint32_t gen)
     ev.gt = gt;
     ev.cause = gt != SW_NONE ? sim->gt[gt].cause : SW_NONE;
     ev.src_host = o->src;
-    ev.src_ip = o->src != SW_NONE ? w->hosts[o->src].ip_text
-                : ad->c2_ips.n    ? ad->c2_ips.s[0]
-                                  : NULL;
+    ev.src_ip = o->src != SW_NONE ? w->hosts[o->src].ip_text : origin_ip(sim, a, w->hosts[t].org);
     ev.outcome = out;
     ev.technique = st->technique;
     ev.tactic = st->tactic;

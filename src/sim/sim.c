@@ -449,7 +449,6 @@ sw_sim_t *sw_sim_new(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, voi
     net_transit_update(sim, 1); /* the starting transit is not news */
 
     sw_sim_event_t ev = sim_ev(sim, SW_SEV_START);
-    ev.value = (double)seed;
     sim_emit(sim, &ev);
 
     for (uint32_t i = 0; i < w->n_injects; i++)

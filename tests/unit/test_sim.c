@@ -830,6 +830,69 @@ static void event_json_is_one_object(void **state)
     fx_free(w);
 }
 
+static void condition_injects_fire_once_not_before_their_time(void **state)
+{
+    (void)state;
+    sw_world_t *w = fx_world();
+    fx_add_apt(w);
+    w->n_injects = 2;
+    w->injects = FX_NEW(w, 2, sw_inject_t);
+    sw_inject_t *in = &w->injects[0];
+    in->id = "on-dc";
+    in->trigger = SW_TRIG_ATTACKER_ON;
+    in->sel = fx_sel_role(SW_ROLE_DOMAIN_CONTROLLER);
+    in->tech_org = in->tech_host = SW_NONE;
+    in = &w->injects[1];
+    in->id = "after-lsass";
+    in->trigger = SW_TRIG_STEP;
+    in->adversary = 0;
+    in->index = 5; /* "lsass" */
+    in->at_ms = 6 * HOUR; /* not before T+6h even if the step succeeds earlier */
+    in->sel = fx_sel_any();
+    in->tech_org = in->tech_host = SW_NONE;
+    rec_t r;
+    rec_init(&r);
+    sw_sim_t *sim = sw_sim_new(w, 5, rec_cb, &r);
+    sw_sim_run_until(sim, 8 * HOUR);
+    long fh = rec_find(&r, w, SW_SEV_FOOTHOLD, FX_DC, NULL, 0);
+    long i0 = -1, i1 = -1;
+    size_t n_inj = 0;
+    for (size_t i = 0; i < r.n; i++)
+        if (r.ev[i].type == SW_SEV_INJECT) {
+            n_inj++;
+            if (r.ev[i].inject == 0)
+                i0 = (long)i;
+            else
+                i1 = (long)i;
+        }
+    assert_int_equal(n_inj, 2); /* each once */
+    assert_true(fh >= 0 && i0 > fh && r.ev[i0].at_ms == r.ev[fh].at_ms);
+    long ls = rec_find(&r, w, SW_SEV_STEP, SW_NONE, "lsass", 0);
+    assert_true(ls >= 0 && r.ev[ls].at_ms < 6 * HOUR);
+    assert_true(i1 >= 0 && r.ev[i1].at_ms == 6 * HOUR);
+    sw_sim_free(sim);
+    rec_free(&r);
+    fx_free(w);
+}
+
+static void failover_without_a_backup_path_fails(void **state)
+{
+    (void)state;
+    sw_world_t *w = fx_world();
+    w->orgs[0].intl_backup.n = 0;
+    rec_t r;
+    rec_init(&r);
+    sw_sim_t *sim = sw_sim_new(w, 1, rec_cb, &r);
+    sw_cmd_t c = cmd(0, SW_ACT_FAILOVER, SW_NONE, NULL);
+    sw_sim_command(sim, &c);
+    sw_sim_run_until(sim, HOUR);
+    assert_true(rec_find(&r, w, SW_SEV_ACTION_FAILED, SW_NONE, NULL, 0) >= 0);
+    assert_true(rec_find(&r, w, SW_SEV_ACTION, SW_NONE, NULL, 0) < 0);
+    sw_sim_free(sim);
+    rec_free(&r);
+    fx_free(w);
+}
+
 static void dangling_world_is_refused(void **state)
 {
     (void)state;
@@ -870,6 +933,8 @@ int main(void)
         cmocka_unit_test(firewall_and_isolation_decide_reach),
         cmocka_unit_test(invariants_hold_over_many_seeds),
         cmocka_unit_test(event_json_is_one_object),
+        cmocka_unit_test(condition_injects_fire_once_not_before_their_time),
+        cmocka_unit_test(failover_without_a_backup_path_fails),
         cmocka_unit_test(dangling_world_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
