@@ -261,6 +261,30 @@ static int vuln_open(const sw_sim_t *sim, uint32_t h, const char *cve, double *e
     return 0;
 }
 
+/* Stolen VPN credentials are a way in of their own: log on to a live VPN
+ * gateway of t's organisation that the internet reaches, then act from the
+ * gateway's side of the firewall. The credential's harvest is the cause. */
+static int vpn_reach(const sw_sim_t *sim, uint32_t a, uint32_t t, uint16_t port, ctx_t *cx)
+{
+    const sw_world_t *w = sim->w;
+    const sim_cred_t *vc = cred_find(sim, a, SW_CRED_VPN, w->hosts[t].org);
+    if (!vc)
+        return 0;
+    const sw_idlist_t *oh = &w->orgs[w->hosts[t].org].hosts;
+    for (uint32_t k = 0; k < oh->n; k++) {
+        uint32_t g = oh->ids[k];
+        if (g >= w->n_hosts || g == t || w->hosts[g].role != SW_ROLE_VPN_GATEWAY ||
+            !net_reach(sim, SW_NONE, g, 0) || !net_reach(sim, g, t, port))
+            continue;
+        cx->src = g;
+        cx->cause = vc->cause;
+        if (!cx->account)
+            cx->account = vc->account;
+        return 1;
+    }
+    return 0;
+}
+
 static int pre_holds(const sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32_t t, ctx_t *cx)
 {
     const sw_world_t *w = sim->w;
@@ -366,7 +390,7 @@ static int pre_holds(const sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint3
                 return 1;
             }
         }
-        return 0;
+        return vpn_reach(sim, a, t, reach->port, cx);
     }
     return 1;
 }

@@ -893,6 +893,69 @@ static void failover_without_a_backup_path_fails(void **state)
     fx_free(w);
 }
 
+/* Phish, capture the user's VPN password, then come back over the VPN once
+ * the phished machine is cleaned up; disabling the account closes that door. */
+static sw_adversary_t *add_vpn_actor(sw_world_t *w)
+{
+    sw_adversary_t *a = fx_adversary(w, "vpn", 3, 1);
+    sw_step_t *s = fx_step(w, a, "phish", "T1566.001", fx_sel_role(SW_ROLE_WORKSTATION), 1, 1);
+    fx_pre(s, SW_PRE_PHISHABLE);
+    fx_eff(s, SW_EFF_FOOTHOLD)->priv = SW_PRIV_USER;
+    s = fx_step(w, a, "keylog", "T1056.001", fx_sel_role(SW_ROLE_WORKSTATION), 1, 1);
+    fx_pre(s, SW_PRE_ON_TARGET)->priv = SW_PRIV_USER;
+    fx_eff(s, SW_EFF_CREDENTIAL)->cred = SW_CRED_VPN;
+    s = fx_step(w, a, "rdp-fs", "T1021.001", fx_sel_role(SW_ROLE_FILE_SERVER), 2, 1);
+    fx_pre(s, SW_PRE_CREDENTIAL)->cred = SW_CRED_VPN;
+    fx_pre(s, SW_PRE_REACH)->port = 3389;
+    fx_eff(s, SW_EFF_FOOTHOLD)->priv = SW_PRIV_USER;
+    a->objectives[0] = (sw_adv_objective_t){"fs", "", SW_OBJ_PREPOSITION,
+                                            fx_sel_role(SW_ROLE_FILE_SERVER), 0, 0, 1, {0}};
+    return a;
+}
+
+static void stolen_vpn_credentials_are_a_way_back_in(void **state)
+{
+    (void)state;
+    sw_world_t *w = fx_world();
+    w->users[1].phishing = 0; /* only alice (a VPN user) clicks */
+    add_vpn_actor(w);
+    rec_t r;
+    rec_init(&r);
+    sw_sim_t *sim = sw_sim_new(w, 3, rec_cb, &r);
+    int64_t t = run_to_step(sim, &r, w, "keylog", 8 * HOUR);
+    assert_true(t >= 0);
+    /* the phished machine is cut off at once: the password is all it has */
+    sw_cmd_t c = cmd(t, SW_ACT_ISOLATE, FX_WS1, NULL);
+    sw_sim_command(sim, &c);
+    size_t mark = r.n;
+    t = run_to_step(sim, &r, w, "rdp-fs", t + 8 * HOUR);
+    assert_true(t >= 0);
+    long s = rec_find(&r, w, SW_SEV_STEP, FX_FS, "rdp-fs", mark);
+    assert_true(s >= 0);
+    assert_int_equal(r.ev[s].src_host, FX_VPN); /* came in through the gateway */
+    check_causal_chains(sim, w);
+    /* clean the file server; the credential still works, so it comes back */
+    c = cmd(t, SW_ACT_REIMAGE, FX_FS, NULL);
+    sw_sim_command(sim, &c);
+    mark = r.n;
+    sw_sim_run_until(sim, t + 8 * HOUR);
+    long back = rec_find(&r, w, SW_SEV_FOOTHOLD, FX_FS, NULL, mark);
+    assert_true(back >= 0);
+    check_causal_chains(sim, w);
+    /* disable the account and clean again: no way back */
+    c = cmd(sw_sim_now(sim), SW_ACT_DISABLE_ACCOUNT, SW_NONE, "alice");
+    sw_sim_command(sim, &c);
+    c = cmd(sw_sim_now(sim) + 5 * MIN, SW_ACT_REIMAGE, FX_FS, NULL);
+    sw_sim_command(sim, &c);
+    mark = r.n;
+    sw_sim_run_until(sim, sw_sim_now(sim) + 12 * HOUR);
+    assert_true(rec_find(&r, w, SW_SEV_FOOTHOLD, FX_FS, NULL, mark) < 0);
+    assert_int_equal(sw_sim_priv(sim, 0, FX_FS), SW_PRIV_NONE);
+    sw_sim_free(sim);
+    rec_free(&r);
+    fx_free(w);
+}
+
 static void dangling_world_is_refused(void **state)
 {
     (void)state;
@@ -935,6 +998,7 @@ int main(void)
         cmocka_unit_test(event_json_is_one_object),
         cmocka_unit_test(condition_injects_fire_once_not_before_their_time),
         cmocka_unit_test(failover_without_a_backup_path_fails),
+        cmocka_unit_test(stolen_vpn_credentials_are_a_way_back_in),
         cmocka_unit_test(dangling_world_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
