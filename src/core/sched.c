@@ -1,8 +1,6 @@
 /* sched.c — binary min-heap over (at_ms, prio, seq). See sched.h. */
 #include "core/sched.h"
 
-#include <stdlib.h>
-
 #include "core/err.h"
 
 static int sched_less(const sw_sched_item_t *x, const sw_sched_item_t *y)
@@ -14,17 +12,24 @@ static int sched_less(const sw_sched_item_t *x, const sw_sched_item_t *y)
     return x->seq < y->seq;
 }
 
-void sw_sched_init(sw_sched_t *s, int64_t start_ms)
+void sw_sched_init_alloc(sw_sched_t *s, int64_t start_ms, const sw_alloc_t *a)
 {
     s->heap = NULL;
     s->n = s->cap = s->peak = 0;
     s->next_seq = 0;
     s->now_ms = start_ms;
+    s->alloc.fn = a ? a->fn : NULL;
+    s->alloc.ud = a ? a->ud : NULL;
+}
+
+void sw_sched_init(sw_sched_t *s, int64_t start_ms)
+{
+    sw_sched_init_alloc(s, start_ms, NULL);
 }
 
 void sw_sched_free(sw_sched_t *s)
 {
-    free(s->heap);
+    sw_free(&s->alloc, s->heap);
     s->heap = NULL;
     s->n = s->cap = 0;
 }
@@ -39,7 +44,7 @@ int sw_sched_push(sw_sched_t *s, const sw_sched_item_t *it)
             ncap = SW_SCHED_MAX_ITEMS;
         if (s->n >= ncap)
             return SW_ETOOBIG;
-        sw_sched_item_t *nh = realloc(s->heap, ncap * sizeof *nh);
+        sw_sched_item_t *nh = sw_realloc_array(&s->alloc, s->heap, ncap, sizeof *nh);
         if (!nh)
             return SW_ENOMEM;
         s->heap = nh;

@@ -14,14 +14,18 @@
  *     so a handler may push while handling a popped item.
  *  3. Cancellation is the caller's business (a generation number in the item
  *     checked when it comes out: lazy deletion), keeping the heap O(log n).
- *  4. Memory is caller-visible: sw_sched_init / sw_sched_free; the heap grows
- *     by doubling up to SW_SCHED_MAX_ITEMS, past which push fails.
+ *  4. Memory is caller-visible: sw_sched_init / sw_sched_free, through the
+ *     caller's allocator (sw_sched_init_alloc; the C library's by default);
+ *     the heap grows by doubling up to SW_SCHED_MAX_ITEMS, past which push
+ *     fails.
  */
 #ifndef SW_SCHED_H
 #define SW_SCHED_H
 
 #include <stddef.h>
 #include <stdint.h>
+
+#include "core/alloc.h"
 
 #define SW_SCHED_MAX_ITEMS ((size_t)1 << 26)
 
@@ -41,9 +45,12 @@ typedef struct sw_sched {
     uint64_t next_seq;
     int64_t now_ms;
     size_t peak; /* largest n seen, for memory figures */
+    sw_alloc_t alloc;
 } sw_sched_t;
 
 void sw_sched_init(sw_sched_t *s, int64_t start_ms);
+/* The same with an allocator (copied; NULL: the C library). */
+void sw_sched_init_alloc(sw_sched_t *s, int64_t start_ms, const sw_alloc_t *a);
 void sw_sched_free(sw_sched_t *s);
 
 /* Queue a copy of *it (its seq is overwritten). SW_EINVAL when it->at_ms is

@@ -170,7 +170,7 @@ static sim_acct_t *acct_get(sw_sim_t *sim, uint32_t org, const char *name)
         return a;
     if (sim->n_accts == sim->cap_accts) {
         uint32_t ncap = sim->cap_accts ? sim->cap_accts * 2 : 16;
-        sim_acct_t *n = realloc(sim->accts, ncap * sizeof *n);
+        sim_acct_t *n = SIM_REALLOC(sim, sim->accts, ncap, sizeof *n);
         if (!n)
             return NULL;
         sim->accts = n;
@@ -187,7 +187,7 @@ static int block_add(sw_sim_t *sim, const sw_cmd_t *c)
 {
     if (sim->n_blocks == sim->cap_blocks) {
         uint32_t ncap = sim->cap_blocks ? sim->cap_blocks * 2 : 16;
-        sim_block_t *n = realloc(sim->blocks, ncap * sizeof *n);
+        sim_block_t *n = SIM_REALLOC(sim, sim->blocks, ncap, sizeof *n);
         if (!n)
             return -1;
         sim->blocks = n;
@@ -397,7 +397,7 @@ static void act_reflash(sw_sim_t *sim, const sw_cmd_t *c)
 static void act_accounts(sw_sim_t *sim, const sw_cmd_t *c)
 {
     uint32_t na = sim->w->n_adversaries;
-    uint32_t *before = calloc(na ? na : 1, sizeof *before);
+    uint32_t *before = SIM_CALLOC(sim, na ? na : 1, sizeof *before);
     for (uint32_t a = 0; before && a < na; a++)
         before[a] = creds_count(sim, a);
     int any = 0;
@@ -422,7 +422,7 @@ static void act_accounts(sw_sim_t *sim, const sw_cmd_t *c)
     else
         applied(sim, c, NULL);
     creds_recheck(sim, before);
-    free(before);
+    SIM_FREE(sim, before);
 }
 
 static void act_share(sw_sim_t *sim, const sw_cmd_t *c)

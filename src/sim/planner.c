@@ -214,7 +214,7 @@ static uint32_t cred_add(sw_sim_t *sim, uint32_t a, uint32_t h, sw_cred_kind_t k
         }
     if (av->n_creds == av->cap_creds) {
         uint32_t ncap = av->cap_creds ? av->cap_creds * 2 : 16;
-        sim_cred_t *n = realloc(av->creds, ncap * sizeof *n);
+        sim_cred_t *n = SIM_REALLOC(sim, av->creds, ncap, sizeof *n);
         if (!n)
             return SW_NONE;
         av->creds = n;
@@ -565,17 +565,17 @@ int planner_init(sw_sim_t *sim, uint32_t a)
     av->quiet_until = 0;
     size_t nh = w->n_hosts ? w->n_hosts : 1, ns = ad->n_steps ? ad->n_steps : 1;
     size_t no = ad->n_objectives ? ad->n_objectives : 1;
-    av->hosts = calloc(nh, sizeof *av->hosts);
-    av->footholds = calloc(nh, sizeof *av->footholds);
-    av->obj_reached = calloc(no, sizeof *av->obj_reached);
-    av->obj_mb = calloc(no, sizeof *av->obj_mb);
-    av->obj_hosts = calloc(no, sizeof *av->obj_hosts);
-    av->n_obj_hosts = calloc(no, sizeof *av->n_obj_hosts);
-    av->dist = calloc(no * ns, sizeof *av->dist);
-    av->edist = calloc(no * ns * SIM_MAX_EFF, sizeof *av->edist);
-    av->cand = calloc(ns, sizeof *av->cand);
-    av->n_cand = calloc(ns, sizeof *av->n_cand);
-    av->fails = calloc(ns * nh, 1);
+    av->hosts = SIM_CALLOC(sim, nh, sizeof *av->hosts);
+    av->footholds = SIM_CALLOC(sim, nh, sizeof *av->footholds);
+    av->obj_reached = SIM_CALLOC(sim, no, sizeof *av->obj_reached);
+    av->obj_mb = SIM_CALLOC(sim, no, sizeof *av->obj_mb);
+    av->obj_hosts = SIM_CALLOC(sim, no, sizeof *av->obj_hosts);
+    av->n_obj_hosts = SIM_CALLOC(sim, no, sizeof *av->n_obj_hosts);
+    av->dist = SIM_CALLOC(sim, no * ns, sizeof *av->dist);
+    av->edist = SIM_CALLOC(sim, no * ns * SIM_MAX_EFF, sizeof *av->edist);
+    av->cand = SIM_CALLOC(sim, ns, sizeof *av->cand);
+    av->n_cand = SIM_CALLOC(sim, ns, sizeof *av->n_cand);
+    av->fails = SIM_CALLOC(sim, ns * nh, 1);
     if (!av->hosts || !av->footholds || !av->obj_reached || !av->obj_mb || !av->obj_hosts ||
         !av->n_obj_hosts || !av->dist || !av->edist || !av->cand || !av->n_cand || !av->fails)
         return -1;
@@ -591,7 +591,7 @@ int planner_init(sw_sim_t *sim, uint32_t a)
         uint32_t n = 0;
         for (uint32_t h = 0; h < w->n_hosts; h++)
             n += in_scope(w, ad, &ad->objectives[o].target, h);
-        if (!(av->obj_hosts[o] = calloc(n ? n : 1, sizeof(uint32_t))))
+        if (!(av->obj_hosts[o] = SIM_CALLOC(sim, n ? n : 1, sizeof(uint32_t))))
             return -1;
         for (uint32_t h = 0; h < w->n_hosts; h++)
             if (in_scope(w, ad, &ad->objectives[o].target, h))
@@ -602,7 +602,7 @@ int planner_init(sw_sim_t *sim, uint32_t a)
         uint32_t n = 0;
         for (uint32_t h = 0; h < w->n_hosts; h++)
             n += in_scope(w, ad, &ad->steps[s].target, h);
-        if (!(av->cand[s] = calloc(n ? n : 1, sizeof(uint32_t))))
+        if (!(av->cand[s] = SIM_CALLOC(sim, n ? n : 1, sizeof(uint32_t))))
             return -1;
         for (uint32_t h = 0; h < w->n_hosts; h++)
             if (in_scope(w, ad, &ad->steps[s].target, h))
@@ -619,23 +619,23 @@ void planner_free(sw_sim_t *sim, uint32_t a)
     const sw_adversary_t *ad = &sim->w->adversaries[a];
     if (av->obj_hosts)
         for (uint32_t o = 0; o < ad->n_objectives; o++)
-            free(av->obj_hosts[o]);
+            SIM_FREE(sim, av->obj_hosts[o]);
     if (av->cand)
         for (uint32_t s = 0; s < ad->n_steps; s++)
-            free(av->cand[s]);
-    free(av->hosts);
-    free(av->footholds);
-    free(av->creds);
-    free(av->facts);
-    free(av->obj_reached);
-    free(av->obj_mb);
-    free(av->obj_hosts);
-    free(av->n_obj_hosts);
-    free(av->dist);
-    free(av->edist);
-    free(av->cand);
-    free(av->n_cand);
-    free(av->fails);
+            SIM_FREE(sim, av->cand[s]);
+    SIM_FREE(sim, av->hosts);
+    SIM_FREE(sim, av->footholds);
+    SIM_FREE(sim, av->creds);
+    SIM_FREE(sim, av->facts);
+    SIM_FREE(sim, av->obj_reached);
+    SIM_FREE(sim, av->obj_mb);
+    SIM_FREE(sim, av->obj_hosts);
+    SIM_FREE(sim, av->n_obj_hosts);
+    SIM_FREE(sim, av->dist);
+    SIM_FREE(sim, av->edist);
+    SIM_FREE(sim, av->cand);
+    SIM_FREE(sim, av->n_cand);
+    SIM_FREE(sim, av->fails);
 }
 
 /* ---- deciding -------------------------------------------------------------------- */
@@ -1093,7 +1093,7 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
             if (e->fact && !has_fact(av, e->fact)) {
                 if (av->n_facts == av->cap_facts) {
                     uint32_t ncap = av->cap_facts ? av->cap_facts * 2 : 8;
-                    const char **n = realloc(av->facts, ncap * sizeof *n);
+                    const char **n = SIM_REALLOC(sim, av->facts, ncap, sizeof *n);
                     if (!n)
                         break;
                     av->facts = n;

@@ -2,10 +2,10 @@
  * injects, ground truth, event emission and serialisation.
  *
  * Design notes
- *  1. Pure: no I/O, no clock reads, no globals. Memory: malloc/free through
- *     sw_sim_new / sw_sim_free only; the queue holds the active events, so
- *     memory grows with hosts and pending work, not with time simulated
- *     (the exceptions, ground truth and commands, grow with what happened).
+ *  1. Pure: no I/O, no clock reads, no globals. Memory: the caller's
+ *     allocator, taken by sw_sim_new_alloc, given back by sw_sim_free; the queue holds the active
+ * events, so memory grows with hosts and pending work, not with time simulated (the exceptions,
+ * ground truth and commands, grow with what happened).
  *  2. One queue orders everything by (at_ms, prio, seq): commands (prio 0)
  *     before world events (1) before the per-minute sample (2) at the same
  *     millisecond; seq keeps pushes stable. Every random draw comes from a
@@ -145,7 +145,7 @@ uint32_t sim_gt_new(sw_sim_t *sim, const sw_gt_t *g)
 {
     if (sim->n_gt == sim->cap_gt) {
         uint32_t ncap = sim->cap_gt ? sim->cap_gt * 2 : 256;
-        sw_gt_t *n = realloc(sim->gt, ncap * sizeof *n);
+        sw_gt_t *n = SIM_REALLOC(sim, sim->gt, ncap, sizeof *n);
         if (!n)
             return SW_NONE;
         sim->gt = n;
@@ -318,7 +318,7 @@ int sw_sim_command(sw_sim_t *sim, const sw_cmd_t *cmd)
     }
     if (sim->n_cmds == sim->cap_cmds) {
         uint32_t ncap = sim->cap_cmds ? sim->cap_cmds * 2 : 64;
-        sim_cmd_t *n = realloc(sim->cmds, ncap * sizeof *n);
+        sim_cmd_t *n = SIM_REALLOC(sim, sim->cmds, ncap, sizeof *n);
         if (!n)
             return SW_ENOMEM;
         sim->cmds = n;
@@ -326,12 +326,19 @@ int sw_sim_command(sw_sim_t *sim, const sw_cmd_t *cmd)
     }
     sim_cmd_t *sc = &sim->cmds[sim->n_cmds];
     sc->c = *cmd;
-    sc->n = sim->n_cmds;
-    if (cmd->arg && !(sc->c.arg = sw_arena_strdup(&sim->strings, cmd->arg)))
-        return SW_ENOMEM;
+    sc->arg = NULL;
+    if (cmd->arg) {
+        size_t len = strlen(cmd->arg) + 1;
+        if (!(sc->arg = SIM_CALLOC(sim, len, 1)))
+            return SW_ENOMEM;
+        memcpy(sc->arg, cmd->arg, len);
+        sc->c.arg = sc->arg;
+    }
     int rc = sim_push(sim, cmd->at_ms, K_CMD_ISSUE, PRIO_CMD, sim->n_cmds, 0, 0);
-    if (rc)
+    if (rc) {
+        SIM_FREE(sim, sc->arg);
         return rc;
+    }
     sim->n_cmds++;
     sim->stats.commands++;
     return SW_OK;
@@ -357,7 +364,7 @@ static void cmd_issue(sw_sim_t *sim, uint32_t i)
 #define ALLOC_N(p, n)                                                                              \
     do {                                                                                           \
         size_t bytes_ = (size_t)(n) * sizeof *(p) + 1;                                             \
-        if (!((p) = calloc(1, bytes_)))                                                            \
+        if (!((p) = SIM_CALLOC(sim, 1, bytes_)))                                                   \
             goto fail;                                                                             \
         sim->state_bytes += bytes_;                                                                \
     } while (0)
@@ -403,17 +410,24 @@ static int world_ok(const sw_world_t *w)
 
 sw_sim_t *sw_sim_new(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, void *ud)
 {
+    return sw_sim_new_alloc(w, seed, cb, ud, NULL);
+}
+
+sw_sim_t *sw_sim_new_alloc(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, void *ud,
+                           const sw_alloc_t *alloc)
+{
     if (!world_ok(w))
         return NULL;
-    sw_sim_t *sim = calloc(1, sizeof *sim);
+    sw_sim_t *sim = sw_calloc(alloc, 1, sizeof *sim);
     if (!sim)
         return NULL;
+    if (alloc)
+        sim->alloc = *alloc;
     sim->w = w;
     sim->seed = seed;
     sim->cb = cb;
     sim->ud = ud;
-    sw_sched_init(&sim->q, 0);
-    sw_arena_init(&sim->strings, 0);
+    sw_sched_init_alloc(&sim->q, 0, &sim->alloc);
 
     ALLOC_N(sim->hosts, w->n_hosts);
     uint32_t n_vulns = 0, n_svc = 0;
@@ -480,28 +494,30 @@ void sw_sim_free(sw_sim_t *sim)
     if (sim->advs)
         for (uint32_t a = 0; a < sim->w->n_adversaries; a++)
             planner_free(sim, a);
-    free(sim->advs);
-    free(sim->hosts);
-    free(sim->patched);
-    free(sim->svc_stamp);
-    free(sim->svc_val);
-    free(sim->link_up);
-    free(sim->link_gen);
-    free(sim->org_krbtgt);
-    free(sim->org_failover);
-    free(sim->org_transit);
-    free(sim->inj_state);
-    free(sim->biz_sum);
-    free(sim->biz_state);
-    free(sim->biz_stamp);
-    free(sim->biz_val);
-    free(sim->accts);
-    free(sim->blocks);
-    free(sim->cmds);
-    free(sim->gt);
+    SIM_FREE(sim, sim->advs);
+    SIM_FREE(sim, sim->hosts);
+    SIM_FREE(sim, sim->patched);
+    SIM_FREE(sim, sim->svc_stamp);
+    SIM_FREE(sim, sim->svc_val);
+    SIM_FREE(sim, sim->link_up);
+    SIM_FREE(sim, sim->link_gen);
+    SIM_FREE(sim, sim->org_krbtgt);
+    SIM_FREE(sim, sim->org_failover);
+    SIM_FREE(sim, sim->org_transit);
+    SIM_FREE(sim, sim->inj_state);
+    SIM_FREE(sim, sim->biz_sum);
+    SIM_FREE(sim, sim->biz_state);
+    SIM_FREE(sim, sim->biz_stamp);
+    SIM_FREE(sim, sim->biz_val);
+    SIM_FREE(sim, sim->accts);
+    SIM_FREE(sim, sim->blocks);
+    for (uint32_t i = 0; i < sim->n_cmds; i++)
+        SIM_FREE(sim, sim->cmds[i].arg);
+    SIM_FREE(sim, sim->cmds);
+    SIM_FREE(sim, sim->gt);
     sw_sched_free(&sim->q);
-    sw_arena_free(&sim->strings);
-    free(sim);
+    sw_alloc_t a = sim->alloc;
+    sw_free(&a, sim);
 }
 
 /* The main loop: one item at a time, in (time, prio, seq) order. */

@@ -5,8 +5,9 @@
  * links fail and fail over, business services go up and down. It takes a
  * world (read-only, must outlive the sim), a seed and an ordered stream of
  * timestamped commands, and reports everything that happens through one
- * callback. No I/O, no wall clock, no globals; memory comes from malloc
- * through the sw_sim_new / sw_sim_free pair only.
+ * callback. No I/O, no wall clock, no globals; memory comes from the
+ * caller's allocator (sw_sim_new_alloc; the C library's by default) and goes
+ * back in sw_sim_free.
  *
  * Determinism: the events are a pure function of (world, seed, commands in
  * submission order). sw_sim_run_until(t) runs every event due strictly
@@ -24,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/alloc.h"
 #include "core/buf.h"
 #include "model/world.h"
 
@@ -141,6 +143,11 @@ void sw_cmd_init(sw_cmd_t *c); /* zero, with every index SW_NONE */
 /* Create a sim over w (read-only; must outlive the sim). NULL on out of memory
  * or when w has dangling references (the loader never produces those). */
 sw_sim_t *sw_sim_new(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, void *ud);
+/* The same with an allocator (copied; NULL: the C library). Every allocation
+ * the sim makes, now or while it runs, goes through it; one that fails is
+ * handled (the work that needed it is dropped), never a crash. */
+sw_sim_t *sw_sim_new_alloc(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, void *ud,
+                           const sw_alloc_t *alloc);
 void sw_sim_free(sw_sim_t *sim);
 
 /* Submit a command. Refused (SW_EINVAL, plus a CMD_REFUSED event) when it

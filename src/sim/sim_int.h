@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "core/arena.h"
+#include "core/alloc.h"
 #include "core/rng.h"
 #include "core/sched.h"
 #include "sim/sim.h"
@@ -131,8 +131,8 @@ typedef struct sim_block {
 } sim_block_t;
 
 typedef struct sim_cmd {
-    sw_cmd_t c;
-    uint64_t n; /* submission number */
+    sw_cmd_t c; /* c.arg points at arg */
+    char *arg;  /* owned copy */
 } sim_cmd_t;
 
 struct sw_sim {
@@ -140,8 +140,8 @@ struct sw_sim {
     uint64_t seed;
     sw_sim_event_cb cb;
     void *ud;
+    sw_alloc_t alloc; /* every byte the sim holds comes from here */
     sw_sched_t q;
-    sw_arena_t strings; /* command arguments */
     uint64_t n_events;
 
     sim_host_t *hosts;
@@ -178,6 +178,11 @@ struct sw_sim {
     size_t state_bytes;
     int finished;
 };
+
+/* Allocation through the caller's allocator (sim->alloc). */
+#define SIM_CALLOC(sim, n, size) sw_calloc(&(sim)->alloc, (n), (size))
+#define SIM_REALLOC(sim, p, n, size) sw_realloc_array(&(sim)->alloc, (p), (n), (size))
+#define SIM_FREE(sim, p) sw_free(&(sim)->alloc, (p))
 
 /* sim.c */
 sw_sim_event_t sim_ev(const sw_sim_t *sim, sw_sim_ev_type_t type);
