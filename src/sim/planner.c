@@ -1157,12 +1157,30 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
         case SW_EFF_SPREAD: {
             /* a worm: every live host of the same organisation matching sel that
              * t can reach runs the malware: a foothold where it had none, and
-             * the step's other damage (encrypt, wipe, persistence) everywhere */
+             * the step's other damage (encrypt, wipe, persistence) everywhere.
+             * The step's own reach port and vulnerability preconditions apply
+             * to every host it spreads to: a worm through a vulnerable service
+             * only takes hosts where that service is open and unpatched (each
+             * with the vulnerability's exploitability). */
+            uint16_t port = 0;
+            const char *cve = NULL;
+            int worm = 0;
+            for (uint32_t j = 0; j < st->n_pre; j++) {
+                if (st->pre[j].kind == SW_PRE_REACH && !port)
+                    port = st->pre[j].port;
+                if (st->pre[j].kind == SW_PRE_VULN && !worm) {
+                    worm = 1;
+                    cve = st->pre[j].cve;
+                }
+            }
             const sw_idlist_t *oh = &w->orgs[w->hosts[t].org].hosts;
             for (uint32_t k = 0; k < oh->n; k++) {
                 uint32_t h = oh->ids[k];
+                double expl = 1.0;
                 if (h >= w->n_hosts || h == t || !in_scope(w, ad, &e->sel, h) ||
-                    !net_reach(sim, t, h, 0))
+                    !net_reach(sim, t, h, port))
+                    continue;
+                if (worm && (!vuln_open(sim, h, cve, &expl) || !sw_rng_chance(&av->rng, expl)))
                     continue;
                 gain_foothold(sim, a, h, e->priv ? e->priv : SW_PRIV_ADMIN, gt, "spread");
                 for (uint32_t j = 0; j < st->n_eff; j++) {

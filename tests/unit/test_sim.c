@@ -956,6 +956,48 @@ static void stolen_vpn_credentials_are_a_way_back_in(void **state)
     fx_free(w);
 }
 
+/* A wiper worm through SMB (CVE-2017-0144): in by phishing, then every
+ * reachable workstation with the hole open is wiped; a patched one is not. */
+static void worm_takes_only_unpatched_hosts(void **state)
+{
+    (void)state;
+    for (int patched = 0; patched <= 1; patched++) {
+        sw_world_t *w = fx_world();
+        w->users[1].phishing = 0; /* bob never clicks: ws02 only falls to the worm */
+        for (uint32_t h = FX_WS1; h <= FX_WS2; h++) {
+            w->hosts[h].n_vulns = 1;
+            w->hosts[h].vulns = FX_NEW(w, 1, sw_vuln_t);
+            w->hosts[h].vulns[0] = (sw_vuln_t){"CVE-2017-0144", "smb", 1.0, 1, SW_PRIV_SYSTEM, {0}};
+        }
+        sw_adversary_t *a = fx_adversary(w, "worm", 3, 1);
+        sw_step_t *s = fx_step(w, a, "phish", "T1566.001", fx_sel_role(SW_ROLE_WORKSTATION), 1, 1);
+        fx_pre(s, SW_PRE_PHISHABLE);
+        fx_eff(s, SW_EFF_FOOTHOLD)->priv = SW_PRIV_USER;
+        s = fx_step(w, a, "privesc", "T1068", fx_sel_role(SW_ROLE_WORKSTATION), 1, 1);
+        fx_pre(s, SW_PRE_ON_TARGET)->priv = SW_PRIV_USER;
+        fx_eff(s, SW_EFF_FOOTHOLD)->priv = SW_PRIV_ADMIN;
+        s = fx_step(w, a, "worm", "T1210", fx_sel_role(SW_ROLE_WORKSTATION), 3, 2);
+        fx_pre(s, SW_PRE_ON_TARGET)->priv = SW_PRIV_ADMIN;
+        fx_pre(s, SW_PRE_REACH)->port = 445;
+        fx_pre(s, SW_PRE_VULN)->cve = "CVE-2017-0144";
+        fx_eff(s, SW_EFF_WIPE);
+        fx_eff(s, SW_EFF_SPREAD)->sel = fx_sel_role(SW_ROLE_WORKSTATION);
+        a->objectives[0] = (sw_adv_objective_t){"wipe", "", SW_OBJ_DISRUPT,
+                                                fx_sel_role(SW_ROLE_WORKSTATION), 0, 0, 2, {0}};
+        sw_sim_t *sim = sw_sim_new(w, 6, NULL, NULL);
+        if (patched) {
+            sw_cmd_t c = cmd(0, SW_ACT_PATCH, FX_WS2, "CVE-2017-0144");
+            sw_sim_command(sim, &c);
+        }
+        sw_sim_run_until(sim, 8 * HOUR);
+        assert_true(sw_sim_host_disrupted(sim, FX_WS1));
+        assert_int_equal(sw_sim_host_disrupted(sim, FX_WS2), !patched);
+        assert_int_equal(sw_sim_objective_reached(sim, 0, 0) >= 0, !patched);
+        sw_sim_free(sim);
+        fx_free(w);
+    }
+}
+
 static void dangling_world_is_refused(void **state)
 {
     (void)state;
@@ -999,6 +1041,7 @@ int main(void)
         cmocka_unit_test(condition_injects_fire_once_not_before_their_time),
         cmocka_unit_test(failover_without_a_backup_path_fails),
         cmocka_unit_test(stolen_vpn_credentials_are_a_way_back_in),
+        cmocka_unit_test(worm_takes_only_unpatched_hosts),
         cmocka_unit_test(dangling_world_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
