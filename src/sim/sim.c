@@ -3,9 +3,10 @@
  *
  * Design notes
  *  1. Pure: no I/O, no clock reads, no globals. Memory: the caller's
- *     allocator, taken by sw_sim_new_alloc, given back by sw_sim_free; the queue holds the active
- * events, so memory grows with hosts and pending work, not with time simulated (the exceptions,
- * ground truth and commands, grow with what happened).
+ *     allocator, taken by sw_sim_new_alloc, given back by sw_sim_free. The
+ *     queue holds the active events, so memory grows with hosts and pending
+ *     work, not with time simulated (ground truth and commands grow with
+ *     what happened).
  *  2. One queue orders everything by (at_ms, prio, seq): commands (prio 0)
  *     before world events (1) before the per-minute sample (2) at the same
  *     millisecond; seq keeps pushes stable. Every random draw comes from a
@@ -22,6 +23,8 @@
  * Host power state (sim_host_t.state); isolation is an orthogonal flag:
  *
  *   UP -> DOWN        [sim_host_down from inject_fire: power loss]
+ *   (a host already down may be taken down again: the newest action's
+ *    state and duration win, through the host's generation)
  *   UP -> REBOOTING   [sim_host_down from act_patch]
  *   UP -> REIMAGING   [sim_host_down from act_reimage]
  *   UP -> RESTORING   [sim_host_down from act_restore]
@@ -31,8 +34,8 @@
  *
  * Attacker presence on a host (adv_host_t, per adversary):
  *
- *   CLEAN -> COMPROMISED      [planner_apply: foothold/spread effect]
- *   COMPROMISED -> PERSISTENT [planner_apply: persist effect]
+ *   CLEAN -> COMPROMISED      [gain_foothold, from apply_effects: foothold, spread]
+ *   COMPROMISED -> PERSISTENT [install_persist, from apply_effects: persist]
  *   COMPROMISED -> CLEAN      [planner_session_lost: reboot, kill, reimage]
  *   PERSISTENT -> DORMANT     [planner_session_lost: reboot, kill]
  *   DORMANT -> PERSISTENT     [planner_revive: boot, respawn]
