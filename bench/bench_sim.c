@@ -51,6 +51,7 @@ static sw_world_t *big_world(uint32_t teams, uint32_t hosts_per_team)
     sw_world_init(w);
     w->exercise.name = "generated";
     w->exercise.duration_ms = 24 * HOUR_MS;
+    w->exercise.start_minute = 8 * 60;
     w->n_teams = teams;
     w->teams = FX_NEW(w, teams, sw_team_t);
     w->n_orgs = teams;

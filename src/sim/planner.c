@@ -261,6 +261,19 @@ static int vuln_open(const sw_sim_t *sim, uint32_t h, const char *cve, double *e
     return 0;
 }
 
+/* Is the user at their desk now (the exercise clock starts at
+ * exercise.start_minute, local time)? Hours that are not set (both 0) mean
+ * always; an end before the start is a night shift. */
+static int at_work(const sw_sim_t *sim, const sw_user_t *u)
+{
+    if (u->work_start_min == u->work_end_min)
+        return 1;
+    int64_t m = (sim->w->exercise.start_minute + sw_sched_now(&sim->q) / MIN_MS) % 1440;
+    if (u->work_start_min < u->work_end_min)
+        return m >= u->work_start_min && m < u->work_end_min;
+    return m >= u->work_start_min || m < u->work_end_min;
+}
+
 /* Stolen VPN credentials are a way in of their own: log on to a live VPN
  * gateway of t's organisation that the internet reaches, then act from the
  * gateway's side of the firewall. The credential's harvest is the cause. */
@@ -347,7 +360,7 @@ static int pre_holds(const sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint3
             const sw_org_t *o = &w->orgs[w->hosts[t].org];
             for (uint32_t k = 0; k < o->users.n; k++) {
                 const sw_user_t *u = &w->users[o->users.ids[k]];
-                if (u->workstation == t && u->phishing > best) {
+                if (u->workstation == t && u->phishing > best && at_work(sim, u)) {
                     best = u->phishing;
                     cx->account = u->account;
                 }

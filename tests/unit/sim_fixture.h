@@ -1,7 +1,8 @@
 /* sim_fixture.h — small worlds built in C for the sim's tests and benchmark,
  * so they do not depend on the scenario loader. Header-only, static.
  *
- * fx_world(): one team "blue", one government org:
+ * fx_world(): an 8-hour exercise starting at 08:00; one team "blue", one
+ * government org:
  *   dmz:      0 vpn01 (vpn-gateway, CVE-2023-46805 on https 443, exposed)
  *             1 web01 (web, https 443 exposed)
  *             7 rtr01 (edge-router, ssh 22 exposed, CVE-2018-0171)
@@ -87,6 +88,7 @@ static inline sw_world_t *fx_world(void)
     sw_world_init(w);
     w->exercise.name = "fixture";
     w->exercise.duration_ms = 8 * 3600 * 1000LL;
+    w->exercise.start_minute = 8 * 60; /* 08:00, when the users (08:00-17:00) arrive */
     w->n_teams = 2;
     w->teams = FX_NEW(w, 2, sw_team_t);
     w->teams[0].id = "blue";

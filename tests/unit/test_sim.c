@@ -998,6 +998,25 @@ static void worm_takes_only_unpatched_hosts(void **state)
     }
 }
 
+static void lures_are_opened_only_in_working_hours(void **state)
+{
+    (void)state;
+    sw_world_t *w = fx_world();
+    w->exercise.start_minute = 18 * 60; /* 18:00: everyone has gone home */
+    fx_add_ransomware(w);
+    rec_t r;
+    rec_init(&r);
+    sw_sim_t *sim = sw_sim_new(w, 2, rec_cb, &r);
+    sw_sim_run_until(sim, 24 * HOUR);
+    long ph = rec_find(&r, w, SW_SEV_STEP_START, SW_NONE, "phish", 0);
+    assert_true(ph >= 0);
+    /* users work 08:00-17:00: the first lure goes out at 08:00 the next day */
+    assert_true(r.ev[ph].at_ms >= 14 * HOUR && r.ev[ph].at_ms < 14 * HOUR + 20 * MIN);
+    sw_sim_free(sim);
+    rec_free(&r);
+    fx_free(w);
+}
+
 static void dangling_world_is_refused(void **state)
 {
     (void)state;
@@ -1042,6 +1061,7 @@ int main(void)
         cmocka_unit_test(failover_without_a_backup_path_fails),
         cmocka_unit_test(stolen_vpn_credentials_are_a_way_back_in),
         cmocka_unit_test(worm_takes_only_unpatched_hosts),
+        cmocka_unit_test(lures_are_opened_only_in_working_hours),
         cmocka_unit_test(dangling_world_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
