@@ -765,7 +765,9 @@ int sw_sim_event_json(const sw_world_t *w, const sw_sim_event_t *ev, sw_buf_t *b
     json_str(b, "channel", ev->channel);
     json_str(b, "domain", ev->domain);
     json_str(b, "detail", ev->detail);
-    if (ev->value != 0)
+    if (ev->value != 0 && ev->value == (double)(long long)ev->value)
+        sw_buf_printf(b, ",\"value\":%lld", (long long)ev->value); /* ms, counts: exact */
+    else if (ev->value != 0)
         sw_buf_printf(b, ",\"value\":%.6g", ev->value);
     if (ev->noise > 0)
         sw_buf_printf(b, ",\"noise\":%.3f,\"visibility\":%.3f", ev->noise, ev->visibility);
