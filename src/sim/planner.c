@@ -261,6 +261,37 @@ static int vuln_open(const sw_sim_t *sim, uint32_t h, const char *cve, double *e
     return 0;
 }
 
+static int step_exfils(const sw_step_t *st)
+{
+    for (uint32_t i = 0; i < st->n_eff; i++)
+        if (st->eff[i].kind == SW_EFF_EXFIL)
+            return 1;
+    return 0;
+}
+
+static double path_capacity(const sw_world_t *w, const sw_idlist_t *p)
+{
+    double cap = -1;
+    for (uint32_t i = 0; i < p->n; i++)
+        if (p->ids[i] < w->n_links && (cap < 0 || w->links[p->ids[i]].capacity_mbps < cap))
+            cap = w->links[p->ids[i]].capacity_mbps;
+    return cap;
+}
+
+/* Exfiltration over the backup path takes as many times longer as the
+ * primary path is wider (1..20): a satellite link is a thin straw. */
+static int64_t exfil_slowdown(const sw_sim_t *sim, uint32_t org)
+{
+    if (sim->org_transit[org] != 2)
+        return 1;
+    double p = path_capacity(sim->w, &sim->w->orgs[org].intl_primary);
+    double b = path_capacity(sim->w, &sim->w->orgs[org].intl_backup);
+    if (p <= 0 || b <= 0 || p <= b)
+        return 1;
+    double f = p / b;
+    return f > 20 ? 20 : (int64_t)f;
+}
+
 /* Is the user at their desk now (the exercise clock starts at
  * exercise.start_minute, local time)? Hours that are not set (both 0) mean
  * always; an end before the start is a night shift. */
@@ -310,6 +341,8 @@ static int pre_holds(const sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint3
     cx->success_mul = 1.0;
     if (!sim_host_live(sim, t))
         return 0;
+    if (step_exfils(st) && sim->org_transit[w->hosts[t].org] == 0)
+        return 0; /* the data has to leave the country */
     const sw_pre_t *reach = NULL;
     for (uint32_t i = 0; i < st->n_pre; i++) { /* positions first, the rest after */
         const sw_pre_t *p = &st->pre[i];
@@ -931,6 +964,8 @@ static int choose_and_start(sw_sim_t *sim, uint32_t a, uint32_t op, int strike)
     int64_t lo = st->dur_min_ms > 0 ? st->dur_min_ms : MIN_MS;
     int64_t hi = st->dur_max_ms >= lo ? st->dur_max_ms : lo;
     int64_t dur = sw_rng_range(&av->rng, lo, hi);
+    if (step_exfils(st))
+        dur *= exfil_slowdown(sim, w->hosts[best_t].org);
     sw_gt_t g = {a,  best_s,      best_t, best_cx.src, best_cx.cause, best_cx.cred_cause, now,
                  -1, SW_OUT_NONE, 0};
     sim_op_t *o = &av->ops[op];

@@ -1017,6 +1017,53 @@ static void lures_are_opened_only_in_working_hours(void **state)
     fx_free(w);
 }
 
+/* With the cable cut and no failover, nothing leaves the country; over the
+ * satellite it does, twenty times slower (10 Gb/s cable, 50 Mb/s satellite). */
+static void exfiltration_needs_transit_and_crawls_over_satellite(void **state)
+{
+    (void)state;
+    for (int failover = 0; failover <= 1; failover++) {
+        sw_world_t *w = fx_world();
+        fx_add_apt(w);
+        w->n_injects = 1;
+        w->injects = FX_NEW(w, 1, sw_inject_t);
+        sw_inject_t *in = &w->injects[0];
+        in->id = "cut";
+        in->trigger = SW_TRIG_TIME;
+        in->at_ms = 0;
+        in->sel = fx_sel_any();
+        in->tech = SW_TECH_CABLE_FAULT;
+        in->tech_link = 0;
+        in->tech_org = in->tech_host = SW_NONE;
+        w->links[0].repair_ms = 0; /* not repaired in this run */
+        /* C2 needs transit too, which would hide what is tested here: turn
+         * the C2 preconditions into ones that always hold (a NOT_FACT of nothing) */
+        for (uint32_t i = 0; i < w->adversaries[0].n_steps; i++)
+            for (uint32_t j = 0; j < w->adversaries[0].steps[i].n_pre; j++)
+                if (w->adversaries[0].steps[i].pre[j].kind == SW_PRE_C2)
+                    w->adversaries[0].steps[i].pre[j].kind = SW_PRE_NOT_FACT;
+        rec_t r;
+        rec_init(&r);
+        sw_sim_t *sim = sw_sim_new(w, 5, rec_cb, &r);
+        if (failover) {
+            sw_cmd_t c = cmd(0, SW_ACT_FAILOVER, SW_NONE, NULL);
+            sw_sim_command(sim, &c);
+        }
+        sw_sim_run_until(sim, 12 * HOUR);
+        long ex = rec_find(&r, w, SW_SEV_STEP_START, SW_NONE, "exfil", 0);
+        if (!failover) {
+            assert_true(ex < 0);
+            assert_true(sw_sim_exfil_mb(sim, 0) == 0);
+        } else {
+            assert_true(ex >= 0);
+            assert_true(r.ev[ex].value >= 20 * 60 * 1000.0); /* 1..5 min x 20 */
+        }
+        sw_sim_free(sim);
+        rec_free(&r);
+        fx_free(w);
+    }
+}
+
 static void dangling_world_is_refused(void **state)
 {
     (void)state;
@@ -1062,6 +1109,7 @@ int main(void)
         cmocka_unit_test(stolen_vpn_credentials_are_a_way_back_in),
         cmocka_unit_test(worm_takes_only_unpatched_hosts),
         cmocka_unit_test(lures_are_opened_only_in_working_hours),
+        cmocka_unit_test(exfiltration_needs_transit_and_crawls_over_satellite),
         cmocka_unit_test(dangling_world_is_refused),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
