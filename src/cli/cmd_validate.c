@@ -46,10 +46,9 @@ int cmd_validate(int argc, char **argv)
             uint32_t players = count_kind(&w, SW_TEAM_PLAYER);
             uint32_t observers = count_kind(&w, SW_TEAM_OBSERVER);
             printf("%s: ok: %u team%s, %u observer%s, %u host%s, %u adversar%s, %u inject%s",
-                   argv[i], players, players == 1 ? "" : "s", observers,
-                   observers == 1 ? "" : "s", w.n_hosts, w.n_hosts == 1 ? "" : "s",
-                   w.n_adversaries, w.n_adversaries == 1 ? "y" : "ies", w.n_injects,
-                   w.n_injects == 1 ? "" : "s");
+                   argv[i], players, players == 1 ? "" : "s", observers, observers == 1 ? "" : "s",
+                   w.n_hosts, w.n_hosts == 1 ? "" : "s", w.n_adversaries,
+                   w.n_adversaries == 1 ? "y" : "ies", w.n_injects, w.n_injects == 1 ? "" : "s");
             if (d.n_warnings)
                 printf(" (%zu warning%s)", d.n_warnings, d.n_warnings == 1 ? "" : "s");
             printf("\n");

@@ -5,19 +5,25 @@
 #include <string.h>
 
 const char *const sw_pre_kind_names[SW_PRE__COUNT] = {
-    "on_target", "foothold", "reach", "vuln", "credential",
-    "phishable", "fact",     "not_fact", "c2", "after",
+    "on_target", "foothold", "reach",    "vuln", "credential",
+    "phishable", "fact",     "not_fact", "c2",   "after",
 };
 const char *const sw_eff_kind_names[SW_EFF__COUNT] = {
-    "foothold", "credential", "persist", "fact",        "c2",
-    "proxy",    "encrypt",    "wipe",    "exfil",       "disrupt",
+    "foothold",    "credential",      "persist", "fact",  "c2",
+    "proxy",       "encrypt",         "wipe",    "exfil", "disrupt",
     "tamper_logs", "destroy_backups", "spread",
 };
 const char *const sw_trigger_kind_names[SW_TRIG__COUNT] = {
-    "at", "attacker_on", "step", "objective",
+    "at",
+    "attacker_on",
+    "step",
+    "objective",
 };
 const char *const sw_tech_kind_names[SW_TECH__COUNT] = {
-    "none", "cable_fault", "link_repair", "power_loss",
+    "none",
+    "cable_fault",
+    "link_repair",
+    "power_loss",
 };
 const char *const sw_cred_form_names[3] = {"password", "hash", "ticket"};
 const char *const sw_proto_names[2] = {"tcp", "udp"};

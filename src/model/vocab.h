@@ -13,14 +13,14 @@
 #define SW_TRIG__COUNT (SW_TRIG_OBJECTIVE + 1)
 #define SW_TECH__COUNT (SW_TECH_POWER_LOSS + 1)
 
-extern const char *const sw_pre_kind_names[SW_PRE__COUNT];   /* scenario keys: "on_target", ... */
-extern const char *const sw_eff_kind_names[SW_EFF__COUNT];   /* "foothold", "credential", ... */
+extern const char *const sw_pre_kind_names[SW_PRE__COUNT]; /* scenario keys: "on_target", ... */
+extern const char *const sw_eff_kind_names[SW_EFF__COUNT]; /* "foothold", "credential", ... */
 extern const char *const sw_trigger_kind_names[SW_TRIG__COUNT];
 extern const char *const sw_tech_kind_names[SW_TECH__COUNT];
-extern const char *const sw_cred_form_names[3];  /* "password", "hash", "ticket" */
-extern const char *const sw_proto_names[2];      /* "tcp", "udp" */
-extern const char *const sw_os_family_names[4];  /* "windows", "linux", "network", "other" */
-extern const char *const sw_team_kind_names[2];  /* "player", "observer" */
+extern const char *const sw_cred_form_names[3]; /* "password", "hash", "ticket" */
+extern const char *const sw_proto_names[2];     /* "tcp", "udp" */
+extern const char *const sw_os_family_names[4]; /* "windows", "linux", "network", "other" */
+extern const char *const sw_team_kind_names[2]; /* "player", "observer" */
 
 typedef struct sw_os_info {
     const char *name; /* "windows-server-2019" */

@@ -36,8 +36,7 @@ static void copy_field(char *out, size_t out_len, const char *p, const char *end
     out[n] = '\0';
 }
 
-int sw_attack_lookup(const char *id, char *name, size_t name_len, char *tactic,
-                     size_t tactic_len)
+int sw_attack_lookup(const char *id, char *name, size_t name_len, char *tactic, size_t tactic_len)
 {
     if (!sw_attack_id_valid(id))
         return 0;

@@ -16,7 +16,6 @@ int sw_attack_id_valid(const char *id);
  * NULL, copies the technique's name and its first tactic (e.g.
  * "initial-access") into the caller's buffers (truncated to fit). Returns 0
  * when the id is not in the table (or the table is missing). */
-int sw_attack_lookup(const char *id, char *name, size_t name_len, char *tactic,
-                     size_t tactic_len);
+int sw_attack_lookup(const char *id, char *name, size_t name_len, char *tactic, size_t tactic_len);
 
 #endif

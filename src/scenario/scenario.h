@@ -1,12 +1,14 @@
 /* scenario.h — load a scenario (YAML) into a world model, with validation.
  *
  * The loader reads the file and its includes into located YAML trees
- * (yaml_tree.h), builds the sw_world_t the simulation engine runs
- * (scenario_load.c), then checks what the structure alone cannot show
- * (scenario_check.c): addresses, overlaps, dependency cycles, technique ids,
- * objectives the playbooks cannot reach. Every problem goes to the diagnostic
- * list with its FILE:LINE:COL; loading goes on after an error so one run
- * reports all of them. The format is documented in docs/scenario-format.md. */
+ * (scenario_read.c, yaml_tree.c), builds the sw_world_t the simulation engine
+ * runs (scenario_load.c, through the typed accessors of scenario_fields.c,
+ * technique look-ups in attack_table.c), then checks what the structure
+ * alone cannot show (scenario_check.c): addresses, overlaps, dependency
+ * cycles, objectives the playbooks cannot reach. Every problem goes to the
+ * diagnostic list (diag.h) with its FILE:LINE:COL; loading goes on after an
+ * error so one run reports all of them. The format is documented in
+ * docs/scenario-format.md. */
 #ifndef SW_SCENARIO_H
 #define SW_SCENARIO_H
 
@@ -17,20 +19,25 @@
 #include "scenario/diag.h"
 
 /* Hard limits on what a scenario may grow (outside input). */
-#define SW_SCN_MAX_FILES 32        /* files read, the main one included */
+#define SW_SCN_MAX_FILES 32 /* files read, the main one included */
 #define SW_SCN_MAX_INCLUDE_DEPTH 8
-#define SW_SCN_MAX_COUNT 99        /* `count:` expansion per host entry (2-digit suffix) */
-#define SW_SCN_MAX_OBJECTS 20000   /* per kind: hosts, users, steps, ... */
+#define SW_SCN_MAX_COUNT 99      /* `count:` expansion per host entry (2-digit suffix) */
+#define SW_SCN_MAX_OBJECTS 20000 /* per kind: hosts, users, steps, ... */
 #define SW_SCN_MAX_DURATION_MS ((int64_t)366 * 24 * 3600 * 1000)
 
 /* Load a scenario file, or a built-in scenario by name ("example" -> the
- * embedded scenarios/example.yaml or scenarios/example/scenario.yaml); a path
- * that exists on disk wins over a built-in name. Includes resolve relative to
- * the including file (built-in includes from the embedded table). The loader
- * initialises *w itself. Returns SW_OK (warnings may be in d; the caller
- * frees w with sw_world_free), or SW_EINVAL/SW_ENOENT with every problem in d
- * (w is then already freed). Cost: linear in the input, plus the checks'
- * O(objects^2) worst cases (CIDR overlap, reachability), all bounded. */
+ * embedded scenarios/example.yaml or scenarios/example/scenario.yaml; also
+ * "builtin:scenarios/..."); a path that exists on disk wins over a built-in
+ * name. Includes resolve relative to the including file (built-in includes
+ * from the embedded table). The loader initialises *w itself.
+ *
+ * Returns SW_OK (warnings may be in d; the caller frees w with
+ * sw_world_free), or SW_EINVAL / SW_ENOENT / SW_ENOMEM with every problem in
+ * d, all of them from one run (w is then already freed).
+ *
+ * Cost: linear in the input for reading and resolving (hash maps), plus
+ * O(n log n) address checks and the reachability fixpoint, which is bounded
+ * (a playbook too large to analyse gets a warning instead). */
 int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d);
 
 /* The same for text in memory named name (used in messages and as the base

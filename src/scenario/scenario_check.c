@@ -258,8 +258,8 @@ static const char *biz_name(const void *ctx, uint32_t v, char *buf, size_t len)
 /* Services as one numbering: node = svc_base[host] + index. */
 typedef struct svc_graph {
     const sw_world_t *w;
-    uint32_t *base;  /* per host */
-    uint32_t *host;  /* per node */
+    uint32_t *base; /* per host */
+    uint32_t *host; /* per node */
 } svc_graph_t;
 
 static uint32_t svc_n_edges(const void *ctx, uint32_t v)
@@ -324,17 +324,24 @@ static void check_cycles(const sw_world_t *w, sw_diags_t *d)
  * O(steps * hosts * preconditions); the passes stop at the fixpoint, at most
  * steps + 1 of them, since a pass applies everything already applicable. */
 
-enum { RF_ENCRYPT = 1, RF_WIPE = 2, RF_EXFIL = 4, RF_DISRUPT = 8, RF_TAMPER = 16,
-       RF_NOBACKUP = 32, RF_PROXY = 64 };
+enum {
+    RF_ENCRYPT = 1,
+    RF_WIPE = 2,
+    RF_EXFIL = 4,
+    RF_DISRUPT = 8,
+    RF_TAMPER = 16,
+    RF_NOBACKUP = 32,
+    RF_PROXY = 64
+};
 
 typedef struct rstate {
     const sw_world_t *w;
     const sw_adversary_t *a;
-    uint8_t *scope;   /* host is in one of the target teams */
-    int8_t *priv;     /* max privilege held, -1 none */
+    uint8_t *scope; /* host is in one of the target teams */
+    int8_t *priv;   /* max privilege held, -1 none */
     uint32_t *persist;
     uint32_t *flags;
-    uint8_t *phish;   /* host may be phished (static, computed once) */
+    uint8_t *phish;       /* host may be phished (static, computed once) */
     uint32_t n_footholds; /* hosts with any privilege: "a foothold somewhere" in O(1) */
     uint32_t creds;
     int c2;
@@ -450,21 +457,43 @@ static void set_flag(uint32_t *word, uint32_t bit, int *changed)
 static void apply_eff(rstate_t *s, const sw_eff_t *e, uint32_t h, int *spread_done)
 {
     switch (e->kind) {
-    case SW_EFF_FOOTHOLD: raise_priv(s, h, (int)e->priv); break;
-    case SW_EFF_CREDENTIAL: set_flag(&s->creds, 1u << e->cred, &s->changed); break;
-    case SW_EFF_PERSIST: set_flag(&s->persist[h], 1u << e->persist, &s->changed); break;
-    case SW_EFF_FACT: add_fact(s, e->fact); break;
+    case SW_EFF_FOOTHOLD:
+        raise_priv(s, h, (int)e->priv);
+        break;
+    case SW_EFF_CREDENTIAL:
+        set_flag(&s->creds, 1u << e->cred, &s->changed);
+        break;
+    case SW_EFF_PERSIST:
+        set_flag(&s->persist[h], 1u << e->persist, &s->changed);
+        break;
+    case SW_EFF_FACT:
+        add_fact(s, e->fact);
+        break;
     case SW_EFF_C2:
         if (!s->c2)
             s->c2 = s->changed = 1;
         break;
-    case SW_EFF_PROXY: set_flag(&s->flags[h], RF_PROXY, &s->changed); break;
-    case SW_EFF_ENCRYPT: set_flag(&s->flags[h], RF_ENCRYPT, &s->changed); break;
-    case SW_EFF_WIPE: set_flag(&s->flags[h], RF_WIPE, &s->changed); break;
-    case SW_EFF_EXFIL: set_flag(&s->flags[h], RF_EXFIL, &s->changed); break;
-    case SW_EFF_DISRUPT: set_flag(&s->flags[h], RF_DISRUPT, &s->changed); break;
-    case SW_EFF_TAMPER_LOGS: set_flag(&s->flags[h], RF_TAMPER, &s->changed); break;
-    case SW_EFF_DESTROY_BACKUPS: set_flag(&s->flags[h], RF_NOBACKUP, &s->changed); break;
+    case SW_EFF_PROXY:
+        set_flag(&s->flags[h], RF_PROXY, &s->changed);
+        break;
+    case SW_EFF_ENCRYPT:
+        set_flag(&s->flags[h], RF_ENCRYPT, &s->changed);
+        break;
+    case SW_EFF_WIPE:
+        set_flag(&s->flags[h], RF_WIPE, &s->changed);
+        break;
+    case SW_EFF_EXFIL:
+        set_flag(&s->flags[h], RF_EXFIL, &s->changed);
+        break;
+    case SW_EFF_DISRUPT:
+        set_flag(&s->flags[h], RF_DISRUPT, &s->changed);
+        break;
+    case SW_EFF_TAMPER_LOGS:
+        set_flag(&s->flags[h], RF_TAMPER, &s->changed);
+        break;
+    case SW_EFF_DESTROY_BACKUPS:
+        set_flag(&s->flags[h], RF_NOBACKUP, &s->changed);
+        break;
     case SW_EFF_SPREAD:
         if (*spread_done)
             break;
@@ -517,14 +546,23 @@ static uint32_t obj_hosts(const rstate_t *s, const sw_adv_objective_t *o, uint32
         (*matching)++;
         int done = 0;
         switch (o->kind) {
-        case SW_OBJ_EXFILTRATE: done = (s->flags[h] & RF_EXFIL) != 0; break;
-        case SW_OBJ_PREPOSITION: done = s->persist[h] != 0; break;
+        case SW_OBJ_EXFILTRATE:
+            done = (s->flags[h] & RF_EXFIL) != 0;
+            break;
+        case SW_OBJ_PREPOSITION:
+            done = s->persist[h] != 0;
+            break;
         case SW_OBJ_DISRUPT:
             done = (s->flags[h] & (RF_DISRUPT | RF_WIPE | RF_ENCRYPT)) != 0;
             break;
-        case SW_OBJ_ENCRYPT: done = (s->flags[h] & RF_ENCRYPT) != 0; break;
-        case SW_OBJ_IMPLANT: done = (s->persist[h] >> SW_PERSIST_FIRMWARE) & 1; break;
-        default: break;
+        case SW_OBJ_ENCRYPT:
+            done = (s->flags[h] & RF_ENCRYPT) != 0;
+            break;
+        case SW_OBJ_IMPLANT:
+            done = (s->persist[h] >> SW_PERSIST_FIRMWARE) & 1;
+            break;
+        default:
+            break;
         }
         n += (uint32_t)done;
     }
@@ -610,12 +648,18 @@ int sw_scenario_reach(const sw_world_t *w, uint32_t a, int *ok)
 static const char *obj_verb(sw_obj_kind_t k)
 {
     switch (k) {
-    case SW_OBJ_EXFILTRATE: return "exfiltrate data from";
-    case SW_OBJ_PREPOSITION: return "persist on";
-    case SW_OBJ_DISRUPT: return "disrupt";
-    case SW_OBJ_ENCRYPT: return "encrypt";
-    case SW_OBJ_IMPLANT: return "implant firmware on";
-    default: return "reach";
+    case SW_OBJ_EXFILTRATE:
+        return "exfiltrate data from";
+    case SW_OBJ_PREPOSITION:
+        return "persist on";
+    case SW_OBJ_DISRUPT:
+        return "disrupt";
+    case SW_OBJ_ENCRYPT:
+        return "encrypt";
+    case SW_OBJ_IMPLANT:
+        return "implant firmware on";
+    default:
+        return "reach";
     }
 }
 
@@ -642,29 +686,49 @@ static void check_reach(const sw_world_t *w, sw_diags_t *d)
                 if (mat[i] == 0)
                     ERR(d, o->target.loc,
                         "objective '%s' of adversary '%s' cannot be reached: its target matches "
-                        "no host of the teams it attacks", oid, aid);
+                        "no host of the teams it attacks",
+                        oid, aid);
                 else if (ach[i] == 0)
                     ERR(d, o->loc,
                         "objective '%s' of adversary '%s' cannot be reached: no chain of playbook "
-                        "steps from no foothold can %s a host matching its target", oid, aid,
-                        obj_verb(o->kind));
+                        "steps from no foothold can %s a host matching its target",
+                        oid, aid, obj_verb(o->kind));
                 else
                     ERR(d, o->loc,
                         "objective '%s' of adversary '%s' cannot be reached: the playbook can "
-                        "%s only %u of the %u hosts it needs", oid, aid, obj_verb(o->kind),
-                        ach[i], o->min_hosts);
+                        "%s only %u of the %u hosts it needs",
+                        oid, aid, obj_verb(o->kind), ach[i], o->min_hosts);
             }
             for (uint32_t i = 0; i < a->n_steps; i++)
                 if (!ran[i])
                     WARN(d, a->steps[i].loc,
                          "step '%s' of adversary '%s' can never run: its preconditions never "
-                         "hold on a host matching its target", a->steps[i].id ? a->steps[i].id : "?",
-                         a->id ? a->id : "?");
+                         "hold on a host matching its target",
+                         a->steps[i].id ? a->steps[i].id : "?", a->id ? a->id : "?");
         }
         free(ok);
         free(ach);
         free(mat);
         free(ran);
+    }
+}
+
+/* An inject waiting for an attacker on a host no selector can match would
+ * never fire: worth a warning, not an error (the controllers may fire it by
+ * hand). */
+static void check_inject_selectors(const sw_world_t *w, sw_diags_t *d)
+{
+    for (uint32_t i = 0; i < w->n_injects; i++) {
+        const sw_inject_t *j = &w->injects[i];
+        if (j->trigger != SW_TRIG_ATTACKER_ON)
+            continue;
+        int any = 0;
+        for (uint32_t h = 0; h < w->n_hosts && !any; h++)
+            any = sw_selector_match(w, &j->sel, h);
+        if (!any)
+            WARN(d, j->sel.loc,
+                 "inject '%s' can never fire: no host matches its 'attacker_on' selector",
+                 j->id ? j->id : "?");
     }
 }
 
@@ -675,6 +739,7 @@ size_t sw_scenario_check(const sw_world_t *w, sw_diags_t *d, int reach)
     check_duplicate_ips(w, d);
     check_overlaps(w, d);
     check_cycles(w, d);
+    check_inject_selectors(w, d);
     if (reach && d->n_errors == before)
         check_reach(w, d);
     return d->n_errors - before;

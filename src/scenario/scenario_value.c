@@ -26,7 +26,10 @@ static long read_num(const char **p)
 
 int sw_parse_duration(const char *s, int64_t *ms)
 {
-    static const struct { const char *unit; int64_t ms; } units[] = {
+    static const struct {
+        const char *unit;
+        int64_t ms;
+    } units[] = {
         {"d", 86400000}, {"h", 3600000}, {"ms", 1}, {"m", 60000}, {"s", 1000},
     };
     /* rank of each unit, largest first, so "30m1h" is refused */

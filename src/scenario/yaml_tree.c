@@ -28,9 +28,12 @@ const char *yt_kind_name(const yt_node_t *n)
     if (!n)
         return "nothing";
     switch (n->kind) {
-    case YT_SCALAR: return yt_is_null(n) ? "null" : "a scalar";
-    case YT_SEQ: return "a list";
-    case YT_MAP: return "a mapping";
+    case YT_SCALAR:
+        return yt_is_null(n) ? "null" : "a scalar";
+    case YT_SEQ:
+        return "a list";
+    case YT_MAP:
+        return "a mapping";
     }
     return "?";
 }
@@ -132,8 +135,7 @@ static int tree_event(tree_ctx_t *c, const yaml_event_t *ev)
     }
 }
 
-yt_node_t *yt_parse(sw_arena_t *a, const char *file, const char *text, size_t len,
-                    sw_diags_t *d)
+yt_node_t *yt_parse(sw_arena_t *a, const char *file, const char *text, size_t len, sw_diags_t *d)
 {
     tree_ctx_t c;
     memset(&c, 0, sizeof c);
@@ -159,8 +161,8 @@ yt_node_t *yt_parse(sw_arena_t *a, const char *file, const char *text, size_t le
             yaml_mark_t m = p.problem_mark;
             const char *prob = p.problem ? p.problem : "malformed input";
             if (p.context)
-                sw_diags_add(d, mark_loc(file, m), SW_DIAG_ERROR, "YAML syntax error: %s %s",
-                             prob, p.context);
+                sw_diags_add(d, mark_loc(file, m), SW_DIAG_ERROR, "YAML syntax error: %s %s", prob,
+                             p.context);
             else
                 sw_diags_add(d, mark_loc(file, m), SW_DIAG_ERROR, "YAML syntax error: %s", prob);
             rc = SW_EINVAL;

@@ -17,7 +17,7 @@
 
 #define YT_MAX_TEXT ((size_t)4 << 20) /* bytes per file */
 #define YT_MAX_DEPTH 64
-#define YT_MAX_NODES 200000           /* per file */
+#define YT_MAX_NODES 1000000 /* per file (a 4 MiB file cannot hold many more) */
 
 typedef enum { YT_SCALAR, YT_SEQ, YT_MAP } yt_kind_t;
 
@@ -28,7 +28,7 @@ struct yt_node {
     /* scalar */
     const char *str; /* NUL-terminated, no embedded NUL */
     size_t len;
-    int plain;       /* unquoted plain scalar (so `null`, `true`, `42` are typed) */
+    int plain; /* unquoted plain scalar (so `null`, `true`, `42` are typed) */
     /* sequence: items in order; mapping: key, value, key, value, ... */
     yt_node_t *first, *last;
     uint32_t n;      /* number of children (a mapping has 2 per entry) */
@@ -38,8 +38,7 @@ struct yt_node {
 /* Parse text[0..len) named file (the name is stored in the nodes as given; it
  * must outlive them). Returns the root (an empty mapping for an empty
  * document) or NULL after adding at least one error to d. */
-yt_node_t *yt_parse(sw_arena_t *a, const char *file, const char *text, size_t len,
-                    sw_diags_t *d);
+yt_node_t *yt_parse(sw_arena_t *a, const char *file, const char *text, size_t len, sw_diags_t *d);
 
 /* A printable name for a node's type: "a string", "a list", "a mapping". */
 const char *yt_kind_name(const yt_node_t *n);

@@ -18,6 +18,8 @@ set -u
 cd "$(dirname "$0")/../.." || exit 2
 BIN=${SW_BIN:-build/seawall}
 DATA=tests/data/scenarios
+ERR=$(mktemp)
+trap 'rm -f "$ERR"' EXIT
 pass=0
 fail=0
 ok() { pass=$((pass + 1)); }
@@ -42,9 +44,9 @@ for f in "$DATA"/bad/*.yaml; do
 done
 
 for f in "$DATA"/good/*.yaml; do
-  out=$("$BIN" validate "$f" 2>"$DATA/.err.$$")
+  out=$("$BIN" validate "$f" 2>"$ERR")
   rc=$?
-  err=$(cat "$DATA/.err.$$"); rm -f "$DATA/.err.$$"
+  err=$(cat "$ERR")
   case "$out" in
     "$f: ok: "*) if [ "$rc" -eq 0 ] && [ -z "$err" ]; then ok; else ko "$f: rc=$rc: $err"; fi ;;
     *) ko "$f: rc=$rc out='$out' err='$err'" ;;

@@ -69,19 +69,19 @@ static void print_diags(const sw_diags_t *d)
     sw_diags_print(d, stderr);
 }
 
-#define EXPECT_ERROR(extra, needle, want_line, want_col)                                                 \
-    do {                                                                                       \
-        sw_world_t w_;                                                                         \
-        sw_diags_t d_;                                                                         \
-        assert_int_equal(load_with((extra), &w_, &d_), SW_EINVAL);                             \
-        int i_ = diag_find(&d_, (needle));                                                     \
-        if (i_ < 0)                                                                            \
-            print_diags(&d_);                                                                  \
-        assert_true(i_ >= 0);                                                                  \
-        assert_int_equal(d_.items[i_].loc.line, (want_line));                                       \
-        assert_int_equal(d_.items[i_].loc.col, (want_col));                                         \
-        assert_int_equal(d_.items[i_].sev, SW_DIAG_ERROR);                                     \
-        sw_diags_free(&d_);                                                                    \
+#define EXPECT_ERROR(extra, needle, want_line, want_col)                                           \
+    do {                                                                                           \
+        sw_world_t w_;                                                                             \
+        sw_diags_t d_;                                                                             \
+        assert_int_equal(load_with((extra), &w_, &d_), SW_EINVAL);                                 \
+        int i_ = diag_find(&d_, (needle));                                                         \
+        if (i_ < 0)                                                                                \
+            print_diags(&d_);                                                                      \
+        assert_true(i_ >= 0);                                                                      \
+        assert_int_equal(d_.items[i_].loc.line, (want_line));                                      \
+        assert_int_equal(d_.items[i_].loc.col, (want_col));                                        \
+        assert_int_equal(d_.items[i_].sev, SW_DIAG_ERROR);                                         \
+        sw_diags_free(&d_);                                                                        \
     } while (0)
 
 /* BASE has 17 lines; extra text starts on line 18. BASE ends inside the
@@ -107,8 +107,8 @@ static void durations_parse(void **state)
     assert_int_equal(sw_parse_duration("0", &ms), SW_OK);
     assert_int_equal(ms, 0);
     assert_int_equal(sw_parse_duration("366d", &ms), SW_OK);
-    const char *bad[] = {"", "4", "h", "4 hours", "4H", "30m1h", "1h1h", "-1h", "1.5h",
-                         "367d", "99999999h", "1hm", "m30", NULL};
+    const char *bad[] = {"",    "4",    "h",    "4 hours",   "4H",  "30m1h", "1h1h",
+                         "-1h", "1.5h", "367d", "99999999h", "1hm", "m30",   NULL};
     for (int i = 0; bad[i]; i++) {
         if (sw_parse_duration(bad[i], &ms) != SW_EINVAL)
             fail_msg("duration '%s' should be refused", bad[i]);
@@ -125,7 +125,8 @@ static void times_and_ranges_parse(void **state)
     assert_int_equal(m, 0);
     assert_int_equal(sw_parse_time_of_day("23:59", &m), SW_OK);
     assert_int_equal(m, 1439);
-    const char *bad[] = {"24:00", "12:60", "12:5", "123:00", "12", "12:00:00", ":30", "ab:cd", NULL};
+    const char *bad[] = {"24:00",    "12:60", "12:5",  "123:00", "12",
+                         "12:00:00", ":30",   "ab:cd", NULL};
     for (int i = 0; bad[i]; i++)
         if (sw_parse_time_of_day(bad[i], &m) != SW_EINVAL)
             fail_msg("time '%s' should be refused", bad[i]);
@@ -155,6 +156,38 @@ static void times_and_ranges_parse(void **state)
     assert_int_equal(m, 345);
     assert_int_equal(sw_parse_utc_offset("+15:00", &m), SW_EINVAL);
     assert_int_equal(sw_parse_utc_offset("09:00", &m), SW_EINVAL);
+}
+
+/* Clock times in `at:`: from the start, and past midnight for a night exercise. */
+static void clock_times_become_exercise_times(void **state)
+{
+    (void)state;
+    const char *text = "exercise: {name: Night, duration: 6h, start: \"22:00\"}\n"
+                       "teams: [{id: blue, name: Blue}]\n"
+                       "injects:\n"
+                       "  - {id: a, title: A, kind: news, at: \"23:15\"}\n"
+                       "  - {id: b, title: B, kind: news, at: \"02:00\"}\n"
+                       "  - {id: c, title: C, kind: news, at: 5h59m}\n";
+    sw_world_t w;
+    sw_diags_t d;
+    sw_diags_init(&d);
+    int rc = sw_scenario_load_mem("n.yaml", text, strlen(text), &w, &d);
+    if (rc)
+        print_diags(&d);
+    assert_int_equal(rc, SW_OK);
+    assert_int_equal(w.injects[0].at_ms, 75 * 60000);
+    assert_int_equal(w.injects[1].at_ms, 4 * 3600000);
+    assert_int_equal(w.injects[2].at_ms, 5 * 3600000 + 59 * 60000);
+    sw_world_free(&w);
+    sw_diags_free(&d);
+    /* 05:00 is 7h in: past the end, so it reads as "before the start" */
+    const char *late = "exercise: {name: Night, duration: 6h, start: \"22:00\"}\n"
+                       "teams: [{id: blue, name: Blue}]\n"
+                       "injects: [{id: a, title: A, kind: news, at: \"05:00\"}]\n";
+    sw_diags_init(&d);
+    assert_int_equal(sw_scenario_load_mem("n.yaml", late, strlen(late), &w, &d), SW_EINVAL);
+    assert_true(diag_find(&d, "'at' 05:00 is before the exercise starts (22:00)") >= 0);
+    sw_diags_free(&d);
 }
 
 static void attack_table_and_suggestions(void **state)
@@ -239,18 +272,21 @@ static void count_out_of_range_and_past_the_network(void **state)
     sw_diags_init(&d);
     assert_int_equal(sw_scenario_load_mem("c.yaml", base, strlen(base), &w, &d), SW_EINVAL);
     assert_int_equal(d.n_errors, 1);
-    assert_non_null(strstr(d.items[0].msg, "host 'ws03' address 10.0.3.0 is outside its network 'lan'"));
+    assert_non_null(
+        strstr(d.items[0].msg, "host 'ws03' address 10.0.3.0 is outside its network 'lan'"));
     assert_int_equal(d.items[0].loc.line, 16);
     assert_int_equal(d.items[0].loc.col, 9);
     sw_diags_free(&d);
     free(base);
+    EXPECT_ERROR(
+        "  - id: g2\n    team: blue\n    kind: government\n"
+        "    networks: [{id: n2, cidr: 10.9.0.0/24, zone: internal}]\n"
+        "    hosts: [{id: x, count: 100, ip: 10.9.0.1, network: n2, os: debian-12, role: dns}]\n",
+        "'count' must be a whole number from 1 to 99, got '100'", L0 + 5, 28);
     EXPECT_ERROR("  - id: g2\n    team: blue\n    kind: government\n"
                  "    networks: [{id: n2, cidr: 10.9.0.0/24, zone: internal}]\n"
-                 "    hosts: [{id: x, count: 100, ip: 10.9.0.1, network: n2, os: debian-12, role: dns}]\n",
-                 "'count' must be a whole number from 1 to 99, got '100'", L0 + 5, 28);
-    EXPECT_ERROR("  - id: g2\n    team: blue\n    kind: government\n"
-                 "    networks: [{id: n2, cidr: 10.9.0.0/24, zone: internal}]\n"
-                 "    hosts: [{id: x, count: 2, ip: 255.255.255.255, network: n2, os: debian-12, role: dns}]\n",
+                 "    hosts: [{id: x, count: 2, ip: 255.255.255.255, network: n2, os: debian-12, "
+                 "role: dns}]\n",
                  "'count' 2 runs past the end of the address space", L0 + 5, 28);
 }
 
@@ -356,7 +392,8 @@ static void example_world_is_complete(void **state)
     assert_true(ex_vpn->target.has_role);
     assert_int_equal(ex_vpn->target.role, SW_ROLE_VPN_GATEWAY);
     const sw_step_t *ntds = &volt->steps[10];
-    assert_string_equal(ntds->procedure, "ntdsutil \"ac i ntds\" \"ifm\" \"create full c:\\temp\" q q");
+    assert_string_equal(ntds->procedure,
+                        "ntdsutil \"ac i ntds\" \"ifm\" \"create full c:\\temp\" q q");
 
     const sw_inject_t *cut = &w.injects[3];
     assert_int_equal(cut->tech, SW_TECH_CABLE_FAULT);
@@ -437,16 +474,16 @@ static void checks_report_at_the_right_place(void **state)
 {
     (void)state;
 #define NET "  - id: g2\n    team: blue\n    kind: government\n"
-    EXPECT_ERROR("links:\n  - {id: c, kind: cable, lenght_km: 3}\n", "did you mean 'length_km'", L0 + 2,
-                 26);
+    EXPECT_ERROR("links:\n  - {id: c, kind: cable, lenght_km: 3}\n", "did you mean 'length_km'",
+                 L0 + 2, 26);
     EXPECT_ERROR("links:\n  - {id: vpn2, kind: cable}\n  - {id: vpn2, kind: wan}\n",
                  "duplicate link id 'vpn2'", L0 + 3, 5);
     EXPECT_ERROR(NET "    networks: [{id: n2, cidr: 10.0.0.0/16, zone: internal}]\n",
                  "overlaps network 'dmz'", L0 + 4, 16);
     EXPECT_ERROR(NET "    networks: [{id: n2, cidr: 10.9.0.0/33, zone: internal}]\n",
                  "'cidr' must be a network", L0 + 4, 31);
-    EXPECT_ERROR(NET "    networks: [{id: n2, cidr: 10.9.0.0/24, zone: lab}]\n", "unknown zone 'lab'",
-                 L0 + 4, 50);
+    EXPECT_ERROR(NET "    networks: [{id: n2, cidr: 10.9.0.0/24, zone: lab}]\n",
+                 "unknown zone 'lab'", L0 + 4, 50);
     EXPECT_ERROR("business:\n  - {id: a, org: gov, requires: [business:b]}\n"
                  "  - {id: b, org: gov, requires: [business:a]}\n",
                  "business service dependency cycle: a -> b -> a", L0 + 3, 34);
@@ -456,8 +493,8 @@ static void checks_report_at_the_right_place(void **state)
                  "dependency 'disk:c' must be host:ID", L0 + 2, 34);
     EXPECT_ERROR("observers: [{id: blue, name: Again}]\n", "duplicate team id 'blue'", L0 + 1, 13);
     EXPECT_ERROR("seed: -1\n", "'seed' must be a whole number", L0 + 1, 7);
-    EXPECT_ERROR("injects:\n  - {id: i, title: t, kind: memo, at: 1h}\n", "unknown inject kind 'memo'",
-                 L0 + 2, 29);
+    EXPECT_ERROR("injects:\n  - {id: i, title: t, kind: memo, at: 1h}\n",
+                 "unknown inject kind 'memo'", L0 + 2, 29);
     EXPECT_ERROR("injects:\n  - {id: i, title: t, kind: news, when: {objective: x/y}}\n",
                  "unknown adversary 'x'", L0 + 2, 53);
     EXPECT_ERROR("injects:\n  - {id: i, title: t, kind: news, at: 1h, to: [blu]}\n",
@@ -465,7 +502,8 @@ static void checks_report_at_the_right_place(void **state)
     EXPECT_ERROR("injects:\n  - {id: i, title: t, kind: technical, at: 1h,\n"
                  "     effect: {power_loss: {duration: 1h}}}\n",
                  "'power_loss' needs 'org' or 'host'", L0 + 3, 27);
-    EXPECT_ERROR("rules: {allowed_actions: [isolate, nuke]}\n", "unknown action 'nuke'", L0 + 1, 36);
+    EXPECT_ERROR("rules: {allowed_actions: [isolate, nuke]}\n", "unknown action 'nuke'", L0 + 1,
+                 36);
     EXPECT_ERROR("orgs: []\n", "duplicate key 'orgs' in the scenario (first at line 3)", L0 + 1, 1);
 #undef NET
 }
@@ -633,6 +671,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(durations_parse),
         cmocka_unit_test(times_and_ranges_parse),
+        cmocka_unit_test(clock_times_become_exercise_times),
         cmocka_unit_test(attack_table_and_suggestions),
         cmocka_unit_test(count_expands_ids_hostnames_and_ips),
         cmocka_unit_test(count_out_of_range_and_past_the_network),

@@ -1,0 +1,297 @@
+/* scenario_read.c — files and includes: a scenario on disk or built in,
+ * its `include:` files resolved relative to the including file (built-in
+ * files against the embedded table), read depth first with cycles, missing
+ * files and limits reported at the include item; one-of sections (exercise,
+ * scoring, rules, seed) checked across files. Also sw_scenario_load, the
+ * public entry that finds the main file. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <sys/stat.h>
+
+#include "core/embedded.h"
+#include "core/err.h"
+#include "scenario/scenario_int.h"
+
+/* ---- reading files -------------------------------------------------------- */
+
+static const char *const top_keys[] = {
+    "include",  "seed",        "exercise", "teams",   "observers", "orgs", "links",
+    "business", "adversaries", "injects",  "scoring", "rules",     NULL,
+};
+
+/* Normalise a relative/absolute path in place: drop "." segments and fold
+ * "dir/.." pairs. Leading ".." segments of a relative path stay. */
+static void path_normalise(char *p)
+{
+    char *segs[256];
+    int n = 0;
+    int abs = p[0] == '/';
+    char *s = p;
+    char tmp[PATH_MAX_LEN];
+    while (*s && n < 256) {
+        while (*s == '/')
+            s++;
+        if (!*s)
+            break;
+        char *e = strchr(s, '/');
+        if (e)
+            *e = '\0';
+        if (!strcmp(s, ".")) {
+        } else if (!strcmp(s, "..") && n > 0 && strcmp(segs[n - 1], "..")) {
+            n--;
+        } else if (!(abs && !strcmp(s, "..") && n == 0)) {
+            segs[n++] = s;
+        }
+        if (!e)
+            break;
+        s = e + 1;
+    }
+    size_t used = 0;
+    tmp[0] = '\0';
+    if (abs)
+        tmp[used++] = '/';
+    for (int i = 0; i < n; i++) {
+        size_t l = strlen(segs[i]);
+        if (used + l + 2 >= sizeof tmp)
+            break;
+        if (i)
+            tmp[used++] = '/';
+        memcpy(tmp + used, segs[i], l);
+        used += l;
+    }
+    tmp[used] = '\0';
+    strcpy(p, tmp);
+}
+
+/* Join the directory of base with rel into out. */
+static int path_join(const char *base, const char *rel, char *out, size_t len)
+{
+    int builtin = !strncmp(base, BUILTIN, strlen(BUILTIN));
+    const char *b = builtin ? base + strlen(BUILTIN) : base;
+    const char *slash = strrchr(b, '/');
+    size_t dl = slash ? (size_t)(slash - b) : 0;
+    int r;
+    if (rel[0] == '/' && !builtin)
+        r = snprintf(out, len, "%s", rel);
+    else if (dl)
+        r = snprintf(out, len, "%.*s/%s", (int)dl, b, rel);
+    else
+        r = snprintf(out, len, "%s", rel);
+    if (r < 0 || (size_t)r >= len - strlen(BUILTIN) - 1)
+        return SW_ETOOBIG;
+    path_normalise(out);
+    if (builtin) {
+        memmove(out + strlen(BUILTIN), out, strlen(out) + 1);
+        memcpy(out, BUILTIN, strlen(BUILTIN));
+    }
+    return SW_OK;
+}
+
+/* Read a whole file (at most YT_MAX_TEXT bytes) into the tmp arena. */
+static int read_file(ld_t *L, const char *path, char **text, size_t *len, char *why, size_t why_len)
+{
+    /* only regular files: opening a FIFO would block, a device never ends */
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        snprintf(why, why_len, "%s", strerror(errno));
+        return SW_ENOENT;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        snprintf(why, why_len, "not a regular file");
+        return SW_EIO;
+    }
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, why_len, "%s", strerror(errno));
+        return SW_ENOENT;
+    }
+    char *buf = sw_arena_alloc(&L->tmp, YT_MAX_TEXT + 2);
+    if (!buf) {
+        fclose(f);
+        snprintf(why, why_len, "out of memory");
+        return SW_ENOMEM;
+    }
+    size_t n = fread(buf, 1, YT_MAX_TEXT + 1, f);
+    int bad = ferror(f);
+    fclose(f);
+    if (bad) {
+        snprintf(why, why_len, "read error (is it a directory?)");
+        return SW_EIO;
+    }
+    if (n > YT_MAX_TEXT) {
+        snprintf(why, why_len, "file is larger than %zu bytes", YT_MAX_TEXT);
+        return SW_ETOOBIG;
+    }
+    buf[n] = '\0';
+    *text = buf;
+    *len = n;
+    return SW_OK;
+}
+
+/* Process one `include:` item of the file `from`. */
+static void ld_include(ld_t *L, const char *from, node_t *item)
+{
+    const char *rel = scn_scalar(L, item, "include", "a file name");
+    if (!rel)
+        return;
+    char path[PATH_MAX_LEN];
+    if (path_join(from, rel, path, sizeof path)) {
+        ERR(L, item->loc, "include path '%s' is too long", rel);
+        return;
+    }
+    for (int i = 0; i < L->depth; i++)
+        if (!strcmp(L->stack[i], path)) {
+            char chain[1024];
+            size_t used = 0;
+            chain[0] = '\0';
+            for (int j = i; j < L->depth; j++) {
+                int r = snprintf(chain + used, sizeof chain - used, "%s -> ", L->stack[j]);
+                if (r < 0 || (size_t)r >= sizeof chain - used)
+                    break;
+                used += (size_t)r;
+            }
+            ERR(L, item->loc, "include cycle: %s%s", chain, path);
+            return;
+        }
+    for (int i = 0; i < L->n_files; i++)
+        if (!strcmp(L->names[i], path))
+            return; /* already read through another include: once is enough */
+    if (L->depth > SW_SCN_MAX_INCLUDE_DEPTH) {
+        ERR(L, item->loc, "includes nested too deeply (limit %d)", SW_SCN_MAX_INCLUDE_DEPTH);
+        return;
+    }
+    if (L->n_files >= SW_SCN_MAX_FILES) {
+        ERR(L, item->loc, "too many included files (limit %d)", SW_SCN_MAX_FILES);
+        return;
+    }
+    char *txt = NULL;
+    size_t tlen = 0;
+    char why[128];
+    if (!strncmp(path, BUILTIN, strlen(BUILTIN))) {
+        const sw_embedded_t *e = sw_embedded_find(path + strlen(BUILTIN));
+        if (!e) {
+            ERR(L, item->loc, "cannot read include '%s': no such built-in file", rel);
+            return;
+        }
+        txt = (char *)e->data;
+        tlen = e->len;
+    } else if (read_file(L, path, &txt, &tlen, why, sizeof why)) {
+        ERR(L, item->loc, "cannot read include '%s': %s", rel, why);
+        return;
+    }
+    scn_read(L, path, txt, tlen);
+}
+
+/* Parse one file, record its root, then read its includes (depth first). */
+int scn_read(ld_t *L, const char *name, const char *text, size_t len)
+{
+    const char *fname = scn_wstr(L, name); /* locations point here: lives with the world */
+    if (!fname)
+        return SW_ENOMEM;
+    node_t *root = yt_parse(&L->tmp, fname, text, len, L->d);
+    if (!root)
+        return SW_EINVAL;
+    if (root->kind != YT_MAP) {
+        ERR(L, root->loc,
+            "a scenario file must be a mapping of sections (exercise, teams, ...), "
+            "got %s",
+            yt_kind_name(root));
+        return SW_EINVAL;
+    }
+    scn_check_keys(L, root, "the scenario", top_keys, NULL);
+    for (int i = 3; top_keys[i]; i++) { /* the lists */
+        if (!strcmp(top_keys[i], "scoring") || !strcmp(top_keys[i], "rules"))
+            continue;
+        node_t *v = scn_mget(root, top_keys[i]);
+        if (v && v->kind != YT_SEQ && !yt_is_null(v))
+            ERR(L, v->loc, "'%s' must be a list, got %s", top_keys[i], yt_kind_name(v));
+    }
+    node_t *inc = scn_mget(root, "include");
+    L->stack[L->depth++] = fname;
+    if (!inc) {
+    } else if (inc->kind == YT_SCALAR) {
+        ld_include(L, fname, inc);
+    } else if (inc->kind == YT_SEQ) {
+        for (node_t *it = inc->first; it; it = it->next)
+            ld_include(L, fname, it);
+    } else {
+        ERR(L, inc->loc, "'include' must be a file name or a list of them, got %s",
+            yt_kind_name(inc));
+    }
+    L->depth--;
+    /* singletons may be defined once across all files (post-order too) */
+    static const char *const single[] = {"exercise", "scoring", "rules", "seed"};
+    node_t **slot[] = {&L->exercise, &L->scoring, &L->rules, &L->seed};
+    for (int i = 0; i < 4; i++) {
+        node_t *v = scn_mget(root, single[i]);
+        if (!v)
+            continue;
+        if (*slot[i])
+            ERR(L, v->loc, "'%s' is already defined at %s:%d:%d", single[i], (*slot[i])->loc.file,
+                (*slot[i])->loc.line, (*slot[i])->loc.col);
+        else
+            *slot[i] = v;
+    }
+    /* post-order: a file's includes come before it, as with #include, so a
+     * clash is reported in the file that adds the second definition */
+    if (L->n_files >= SW_SCN_MAX_FILES) {
+        ERR(L, root->loc, "too many included files (limit %d)", SW_SCN_MAX_FILES);
+        return SW_ETOOBIG;
+    }
+    L->roots[L->n_files] = root;
+    L->names[L->n_files] = fname;
+    L->n_files++;
+    return SW_OK;
+}
+
+int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
+{
+    char path[PATH_MAX_LEN];
+    struct stat st;
+    if (!path_or_name)
+        path_or_name = "";
+    /* "builtin:scenarios/x.yaml", as locations print built-in files */
+    if (!strncmp(path_or_name, BUILTIN, strlen(BUILTIN))) {
+        const sw_embedded_t *e = sw_embedded_find(path_or_name + strlen(BUILTIN));
+        if (e)
+            return sw_scenario_load_mem(path_or_name, e->data, e->len, w, d);
+    }
+    if (stat(path_or_name, &st) == 0) {
+        ld_t tmp;
+        memset(&tmp, 0, sizeof tmp);
+        sw_arena_init(&tmp.tmp, 0);
+        char *text = NULL, why[128];
+        size_t len = 0;
+        int r = read_file(&tmp, path_or_name, &text, &len, why, sizeof why);
+        if (r) {
+            sw_loc_t loc = {path_or_name, 1, 1};
+            sw_diags_add(d, loc, SW_DIAG_ERROR, "cannot read '%s': %s", path_or_name, why);
+            sw_arena_free(&tmp.tmp);
+            sw_world_init(w);
+            sw_world_free(w);
+            return r == SW_ENOENT ? SW_ENOENT : SW_EINVAL;
+        }
+        r = sw_scenario_load_mem(path_or_name, text, len, w, d);
+        sw_arena_free(&tmp.tmp);
+        return r;
+    }
+    int err = errno;
+    static const char *const forms[] = {"scenarios/%s.yaml", "scenarios/%s/scenario.yaml"};
+    for (int i = 0; i < 2 && !strchr(path_or_name, '/'); i++) {
+        snprintf(path, sizeof path, forms[i], path_or_name);
+        const sw_embedded_t *e = sw_embedded_find(path);
+        if (e) {
+            char name[PATH_MAX_LEN + 16];
+            snprintf(name, sizeof name, BUILTIN "%s", path);
+            return sw_scenario_load_mem(name, e->data, e->len, w, d);
+        }
+    }
+    sw_loc_t loc = {path_or_name, 1, 1};
+    sw_diags_add(d, loc, SW_DIAG_ERROR, "cannot read '%s': %s%s", path_or_name, strerror(err),
+                 strchr(path_or_name, '/') ? "" : " (and no built-in scenario has that name)");
+    sw_world_init(w);
+    sw_world_free(w);
+    return SW_ENOENT;
+}
