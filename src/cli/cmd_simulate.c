@@ -144,6 +144,16 @@ static char *read_file(const char *path, size_t *len)
     return s ? s : calloc(1, 1);
 }
 
+/* Did adversary a attempt any step? (An adversary that never acts usually
+ * means a scenario whose way in is closed, e.g. by a default-deny firewall.) */
+static int adversary_acted(const run_t *r, uint32_t a)
+{
+    for (uint32_t g = 0; g < sw_sim_gt_count(r->sim); g++)
+        if (sw_sim_gt(r->sim, g)->adversary == a)
+            return 1;
+    return 0;
+}
+
 static json_t *summary_json(const run_t *r, uint64_t seed, int64_t until, double wall_s)
 {
     const sw_world_t *w = r->w;
@@ -205,6 +215,11 @@ static json_t *summary_json(const run_t *r, uint64_t seed, int64_t until, double
         }
     json_object_set_new(j, "actions", acts);
     json_object_set_new(j, "refused", json_integer(r->refused));
+    json_t *idle = json_array();
+    for (uint32_t a = 0; a < w->n_adversaries; a++)
+        if (!adversary_acted(r, a))
+            json_array_append_new(idle, json_string(w->adversaries[a].id));
+    json_object_set_new(j, "idle_adversaries", idle);
     return j;
 }
 
@@ -255,6 +270,13 @@ static void summary_text(const run_t *r, uint64_t seed, int64_t until, double wa
         printf("  none\n");
     if (r->refused)
         printf("  refused commands: %u\n", r->refused);
+    for (uint32_t a = 0; a < w->n_adversaries; a++)
+        if (!adversary_acted(r, a))
+            printf(
+                "\nnote: adversary '%s' never found a step it could take: check that its\n"
+                "      initial access can happen (services exposed *and* allowed from the\n"
+                "      internet by the firewall, vulnerabilities, phishable users, start time)\n",
+                w->adversaries[a].id);
     printf("\nevent stream hash (fnv1a-64): %016llx\n", (unsigned long long)r->hash);
 }
 
