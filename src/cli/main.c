@@ -9,6 +9,7 @@
 
 static const sw_command_t commands[] = {
     {"run", cmd_run, "start seawall on the built-in default exercise"},
+    {"sigma", cmd_sigma, "run Sigma rules over event files, or lint rules (--check)"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,378 @@
+/* sigma_match.c — evaluating compiled Sigma rules over one event.
+ *
+ * Per event (sw_sigma_set_match): find the event's channel and EventID, and
+ * for each bucket that fits (channel+EventID, channel+any, any channel):
+ *   1. clear the bucket's marks; scan each field the bucket's automata cover
+ *      (sigma_ac_scan) — this marks the rules one of whose needed literals
+ *      occurs;
+ *   2. evaluate each entry that is marked or has no pre-filter: the record
+ *      type's extra condition, then the rule's tree (sigma_eval).
+ * Field lookups go through a per-event cache indexed by field id, so a field
+ * named by a hundred rules is looked up once. Comparisons fold case through
+ * a table as they go: nothing is allocated per event. */
+#include "detect/sigma_int.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const uint8_t sigma_fold[256] = {
+#define R(i) (uint8_t)((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
+#define R4(i) R(i), R(i + 1), R(i + 2), R(i + 3)
+#define R16(i) R4(i), R4(i + 4), R4(i + 8), R4(i + 12)
+#define R64(i) R16(i), R16(i + 16), R16(i + 32), R16(i + 48)
+    R64(0), R64(64), R64(128), R64(192)
+#undef R64
+#undef R16
+#undef R4
+#undef R
+};
+
+const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id)
+{
+    if (s->cache_gen[id] != s->gen) {
+        s->cache_gen[id] = s->gen;
+        s->cache[id] = sw_event_get_h(ev, s->fields[id].name, s->fields[id].hash);
+    }
+    return s->cache[id];
+}
+
+/* ---- value comparisons ------------------------------------------------------ */
+
+static int eq_fold(const uint8_t *a, const uint8_t *lit, size_t n, int cased)
+{
+    if (cased)
+        return memcmp(a, lit, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (sigma_fold[a[i]] != lit[i])
+            return 0;
+    return 1;
+}
+
+/* Does lit (folded unless cased) occur in h? O(hn x n) worst case, about
+ * O(hn) in practice: the first and last bytes are checked before the rest. */
+static int find_fold(const uint8_t *h, size_t hn, const uint8_t *lit, size_t n, int cased)
+{
+    if (n == 0)
+        return 1;
+    if (hn < n)
+        return 0;
+    if (cased) {
+        for (const uint8_t *at = h; (at = memchr(at, lit[0], hn - n + 1 - (size_t)(at - h)));
+             at++)
+            if (!memcmp(at, lit, n))
+                return 1;
+        return 0;
+    }
+    const uint8_t first = lit[0], last = lit[n - 1];
+    const size_t end = hn - n;
+    for (size_t i = 0; i <= end; i++)
+        if (sigma_fold[h[i]] == first && sigma_fold[h[i + n - 1]] == last &&
+            eq_fold(h + i + 1, lit + 1, n - 1, 0))
+            return 1;
+    return 0;
+}
+
+static int glob_match(const uint16_t *p, size_t pn, const uint8_t *s, size_t sn, int cased)
+{
+    size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
+    while (j < sn) {
+        uint16_t c = cased ? s[j] : sigma_fold[s[j]];
+        if (i < pn && p[i] == SYM_STAR) {
+            star = i++;
+            mark = j;
+        } else if (i < pn && (p[i] == SYM_ONE || p[i] == c)) {
+            i++;
+            j++;
+        } else if (star != SIZE_MAX) {
+            i = star + 1;
+            j = ++mark;
+        } else {
+            return 0;
+        }
+    }
+    while (i < pn && p[i] == SYM_STAR)
+        i++;
+    return i == pn;
+}
+
+static int parse_num(const char *v, double *out)
+{
+    char *end;
+    if (!*v)
+        return -1;
+    *out = strtod(v, &end);
+    return *end ? -1 : 0;
+}
+
+static int cidr_match(const sigma_pat_t *p, const char *v)
+{
+    uint8_t a[16];
+    if (p->family == 4 ? inet_pton(AF_INET, v, a) != 1 : inet_pton(AF_INET6, v, a) != 1)
+        return 0;
+    int bits = p->prefix, i = 0;
+    for (; bits >= 8; bits -= 8, i++)
+        if (a[i] != p->addr[i])
+            return 0;
+    if (bits) {
+        uint8_t m = (uint8_t)(0xFF << (8 - bits));
+        if ((a[i] & m) != (p->addr[i] & m))
+            return 0;
+    }
+    return 1;
+}
+
+static int pat_value(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f)
+{
+    const uint8_t *v = (const uint8_t *)f->value;
+    size_t n = f->value_len;
+    switch (p->kind) {
+    case PM_EQ:
+        return n == p->lit_len && eq_fold(v, p->lit, n, p->cased);
+    case PM_PREFIX:
+        return n >= p->lit_len && eq_fold(v, p->lit, p->lit_len, p->cased);
+    case PM_SUFFIX:
+        return n >= p->lit_len && eq_fold(v + n - p->lit_len, p->lit, p->lit_len, p->cased);
+    case PM_CONTAINS:
+        return find_fold(v, n, p->lit, p->lit_len, p->cased);
+    case PM_GLOB:
+        return glob_match(p->sym, p->sym_len, v, n, p->cased);
+    case PM_RE:
+        if (p->lit_len && !find_fold(v, n, p->lit, p->lit_len, 0))
+            return 0; /* the literal every match contains is not there */
+        return pcre2_match(p->re, v, n, 0, 0, s->md, NULL) >= 0;
+    case PM_CIDR:
+        return cidr_match(p, f->value);
+    case PM_NUM: {
+        double d;
+        if (parse_num(f->value, &d))
+            return 0;
+        switch (p->cmp) {
+        case CMP_LT: return d < p->num;
+        case CMP_LTE: return d <= p->num;
+        case CMP_GT: return d > p->num;
+        default: return d >= p->num;
+        }
+    }
+    default:
+        return 0;
+    }
+}
+
+static int fieldref_match(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f,
+                          const sw_event_t *ev, const uint32_t *remap)
+{
+    const sw_field_t *g = sigma_field(s, ev, remap ? remap[p->ref_field] : p->ref_field);
+    if (!g)
+        return 0;
+    const uint8_t *a = (const uint8_t *)f->value, *b = (const uint8_t *)g->value;
+    size_t an = f->value_len, bn = g->value_len;
+    /* compare a against b, folding both unless cased */
+    if (bn > an || (p->cmp == 0 && an != bn))
+        return 0;
+    size_t from = 0, to = 0;
+    switch (p->cmp) {
+    case 0: /* equal */
+    case 2: /* startswith */
+        from = to = 0;
+        break;
+    case 3: /* endswith */
+        from = to = an - bn;
+        break;
+    default: /* contains */
+        from = 0;
+        to = an - bn;
+        break;
+    }
+    for (size_t at = from; at <= to; at++) {
+        size_t i = 0;
+        for (; i < bn; i++) {
+            uint8_t x = a[at + i], y = b[i];
+            if (!p->cased) {
+                x = sigma_fold[x];
+                y = sigma_fold[y];
+            }
+            if (x != y)
+                break;
+        }
+        if (i == bn)
+            return 1;
+    }
+    return 0;
+}
+
+/* Does pattern p hold for field f (NULL: absent)? Multi-valued fields match
+ * when any of their values does. */
+static int pat_field(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f,
+                     const sw_event_t *ev, const uint32_t *remap)
+{
+    switch (p->kind) {
+    case PM_EXISTS:
+        return (f != NULL) == p->want;
+    case PM_NULL:
+        return !f || f->value_len == 0;
+    default:
+        break;
+    }
+    for (; f; f = sw_event_next(ev, f)) {
+        if (p->kind == PM_FIELDREF ? fieldref_match(s, p, f, ev, remap) : pat_value(s, p, f))
+            return 1;
+    }
+    return 0;
+}
+
+static int eval_keyword(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev)
+{
+    for (uint32_t i = 0; i < n->n_pats; i++) {
+        int hit = 0;
+        for (size_t k = 0; k < ev->n_fields && !hit; k++)
+            hit = pat_value(s, &n->pats[i], &ev->fields[k]);
+        if (hit && !n->all)
+            return 1;
+        if (!hit && n->all)
+            return 0;
+    }
+    return n->all;
+}
+
+int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
+               const uint32_t *remap)
+{
+    switch (n->type) {
+    case SN_AND:
+        for (uint32_t i = 0; i < n->n_kids; i++)
+            if (!sigma_eval(s, n->kids[i], ev, remap))
+                return 0;
+        return 1;
+    case SN_OR:
+        for (uint32_t i = 0; i < n->n_kids; i++)
+            if (sigma_eval(s, n->kids[i], ev, remap))
+                return 1;
+        return 0;
+    case SN_NOT:
+        return !sigma_eval(s, n->kids[0], ev, remap);
+    case SN_COUNT: {
+        uint32_t hits = 0;
+        for (uint32_t i = 0; i < n->n_kids && hits < n->min; i++)
+            hits += (uint32_t)sigma_eval(s, n->kids[i], ev, remap);
+        return hits >= n->min;
+    }
+    case SN_TRUE:
+        return 1;
+    case SN_FALSE:
+        return 0;
+    case SN_KEYWORD:
+        return eval_keyword(s, n, ev);
+    case SN_FIELD: {
+        const sw_field_t *f = sigma_field(s, ev, remap ? remap[n->field] : n->field);
+        if (n->all) {
+            for (uint32_t i = 0; i < n->n_pats; i++)
+                if (!pat_field(s, &n->pats[i], f, ev, remap))
+                    return 0;
+            return n->n_pats > 0;
+        }
+        for (uint32_t i = 0; i < n->n_pats; i++)
+            if (pat_field(s, &n->pats[i], f, ev, remap))
+                return 1;
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* ---- the per-event loop ----------------------------------------------------------- */
+
+const char *sw_sigma_event_host(const sw_event_t *ev)
+{
+    static const char *const names[] = {"Computer", "host.name", "hostname", "host"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const sw_field_t *f = sw_event_get(ev, names[i]);
+        if (f && f->value_len)
+            return f->value;
+    }
+    return "";
+}
+
+const char *sw_sigma_event_time(const sw_event_t *ev)
+{
+    static const char *const names[] = {"TimeCreated", "@timestamp", "UtcTime", "timestamp",
+                                        "time"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const sw_field_t *f = sw_event_get(ev, names[i]);
+        if (f && f->value_len)
+            return f->value;
+    }
+    return "";
+}
+
+static int extra_ok(sw_sigma_set_t *s, const sigma_entry_t *e, const sw_event_t *ev)
+{
+    if (!e->variant->extra_field)
+        return 1;
+    const sw_field_t *f = sigma_field(s, ev, e->extra_field);
+    if (!f)
+        return 0;
+    for (size_t i = 0; i < 4 && e->variant->extra_values[i]; i++)
+        if (!strcasecmp(f->value, e->variant->extra_values[i]))
+            return 1;
+    return 0;
+}
+
+static int run_bucket(sw_sigma_set_t *s, sigma_bucket_t *b, const sw_event_t *ev,
+                      sw_sigma_alert_cb cb, void *ud)
+{
+    memset(b->marks, 0, (b->n_entries + 63) / 64 * sizeof *b->marks);
+    for (size_t k = 0; k < b->n_scans; k++)
+        for (const sw_field_t *f = sigma_field(s, ev, b->scans[k].field); f;
+             f = sw_event_next(ev, f))
+            sigma_ac_scan(b->scans[k].ac, (const uint8_t *)f->value, f->value_len, b->marks);
+    int hits = 0;
+    for (size_t i = 0; i < b->n_entries; i++) {
+        const sigma_entry_t *e = &b->entries[i];
+        if (e->prefiltered && !(b->marks[i >> 6] & ((uint64_t)1 << (i & 63))))
+            continue;
+        if (!extra_ok(s, e, ev) || !sigma_eval(s, e->rule->root, ev, e->remap))
+            continue;
+        hits++;
+        if (cb) {
+            sw_sigma_alert_t a = {&e->rule->info, ev, sw_sigma_event_host(ev),
+                                  sw_sigma_event_time(ev)};
+            cb(&a, ud);
+        }
+    }
+    return hits;
+}
+
+int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_cb cb, void *ud)
+{
+    if (!s->built)
+        return SW_ESTATE;
+    if (++s->gen == 0) { /* wrapped: forget every cached lookup */
+        memset(s->cache_gen, 0, s->n_fields * sizeof *s->cache_gen);
+        s->gen = 1;
+    }
+    const sw_field_t *ch = sigma_field(s, ev, s->f_channel);
+    if (!ch)
+        return 0; /* every logsource seawall maps names a channel */
+    const sw_field_t *ef = sigma_field(s, ev, s->f_event_id);
+    uint32_t eid = UINT32_MAX - 1;
+    if (ef) {
+        char *end;
+        unsigned long v = strtoul(ef->value, &end, 10);
+        if (!*end && end != ef->value && v < UINT32_MAX - 1)
+            eid = (uint32_t)v;
+    }
+    uint64_t h = sw_field_hash(ch->value, ch->value_len);
+    int hits = 0;
+    for (size_t c = 0; c < s->n_channels; c++) {
+        sigma_channel_t *chn = &s->channels[c];
+        if (chn->name && (chn->hash != h || strcasecmp(chn->name, ch->value)))
+            continue;
+        for (size_t b = 0; b < chn->n_buckets; b++)
+            if (chn->buckets[b].event_id == UINT32_MAX || chn->buckets[b].event_id == eid)
+                hits += run_bucket(s, &chn->buckets[b], ev, cb, ud);
+    }
+    return hits;
+}
