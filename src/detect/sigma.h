@@ -93,6 +93,10 @@ int sw_sigma_set_add(sw_sigma_set_t *s, const char *yaml, size_t len, const char
  * After this the set accepts no more rules. Returns SW_OK or SW_ENOMEM. */
 int sw_sigma_set_build(sw_sigma_set_t *s);
 
+/* Turn the literal pre-filter off (on = 0) or on (the default). Results
+ * are the same either way; tests and benchmarks compare the two. */
+void sw_sigma_set_prefilter(sw_sigma_set_t *s, int on);
+
 size_t sw_sigma_set_count(const sw_sigma_set_t *s);
 const sw_sigma_rule_info_t *sw_sigma_set_rule(const sw_sigma_set_t *s, size_t i);
 

@@ -207,6 +207,7 @@ struct sw_sigma_set {
     pcre2_code **res;
     size_t n_res, cap_res;
     int built;
+    int no_prefilter;
     /* after build */
     sigma_channel_t *channels;
     size_t n_channels;

@@ -324,14 +324,14 @@ static int run_bucket(sw_sigma_set_t *s, sigma_bucket_t *b, const sw_event_t *ev
                       sw_sigma_alert_cb cb, void *ud)
 {
     memset(b->marks, 0, (b->n_entries + 63) / 64 * sizeof *b->marks);
-    for (size_t k = 0; k < b->n_scans; k++)
+    for (size_t k = 0; k < b->n_scans && !s->no_prefilter; k++)
         for (const sw_field_t *f = sigma_field(s, ev, b->scans[k].field); f;
              f = sw_event_next(ev, f))
             sigma_ac_scan(b->scans[k].ac, (const uint8_t *)f->value, f->value_len, b->marks);
     int hits = 0;
     for (size_t i = 0; i < b->n_entries; i++) {
         const sigma_entry_t *e = &b->entries[i];
-        if (e->prefiltered && !(b->marks[i >> 6] & ((uint64_t)1 << (i & 63))))
+        if (e->prefiltered && !s->no_prefilter && !(b->marks[i >> 6] & ((uint64_t)1 << (i & 63))))
             continue;
         if (!extra_ok(s, e, ev) || !sigma_eval(s, e->rule->root, ev, e->remap))
             continue;

@@ -81,6 +81,8 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
     free(s);
 }
 
+void sw_sigma_set_prefilter(sw_sigma_set_t *s, int on) { s->no_prefilter = !on; }
+
 size_t sw_sigma_set_count(const sw_sigma_set_t *s) { return s->n_rules; }
 
 const sw_sigma_rule_info_t *sw_sigma_set_rule(const sw_sigma_set_t *s, size_t i)
