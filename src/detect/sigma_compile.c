@@ -734,6 +734,11 @@ static int compile_value(sigma_cctx_t *cx, const sy_node_t *key, const sy_node_t
             if (out->n >= SW_SIGMA_MAX_VALUES)
                 return sigma_fail(cx->err, v, "too many values", "over %d values in one field",
                                   SW_SIGMA_MAX_VALUES);
+            cx->pattern_bytes += cur.v[i].n + 2;
+            if (cx->pattern_bytes > SW_SIGMA_MAX_PATTERN_BYTES)
+                return sigma_fail(cx->err, v, "too many values",
+                                  "values expand to more than %u bytes of patterns",
+                                  SW_SIGMA_MAX_PATTERN_BYTES);
             if (!(p = patlist_push(out)))
                 return SW_ENOMEM;
             int rc = sym_to_pat(cx, &cur.v[i], mode, m->cased, p);

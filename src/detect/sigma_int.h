@@ -109,6 +109,7 @@ typedef struct sigma_cctx {
     sw_sigma_error_t *err;
     pcre2_code **res; /* regexes compiled for this rule (freed on failure) */
     size_t n_res, cap_res;
+    size_t pattern_bytes; /* against SW_SIGMA_MAX_PATTERN_BYTES */
 } sigma_cctx_t;
 
 /* Intern a field name in the set; returns its id or a negative error. */
@@ -213,6 +214,7 @@ struct sw_sigma_set {
     size_t n_channels;
     uint32_t f_channel, f_event_id;
     pcre2_match_data *md;
+    pcre2_match_context *mctx;
     const sw_field_t **cache; /* per field id, valid when cache_gen == gen */
     uint32_t *cache_gen;
     uint32_t gen;

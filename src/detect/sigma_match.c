@@ -141,7 +141,7 @@ static int pat_value(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *
     case PM_RE:
         if (p->lit_len && !find_fold(v, n, p->lit, p->lit_len, 0))
             return 0; /* the literal every match contains is not there */
-        return pcre2_match(p->re, v, n, 0, 0, s->md, NULL) >= 0;
+        return pcre2_match(p->re, v, n, 0, 0, s->md, s->mctx) >= 0; /* over budget: no match */
     case PM_CIDR:
         return cidr_match(p, f->value);
     case PM_NUM: {

@@ -77,6 +77,8 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
     free(s->cache_gen);
     if (s->md)
         pcre2_match_data_free(s->md);
+    if (s->mctx)
+        pcre2_match_context_free(s->mctx);
     sw_arena_free(&s->arena);
     free(s);
 }
@@ -283,7 +285,8 @@ int sw_sigma_set_add(sw_sigma_set_t *s, const char *yaml, size_t len, const char
         free(cx.res);
         return rc;
     }
-    memcpy(s->res + s->n_res, cx.res, cx.n_res * sizeof *cx.res);
+    if (cx.n_res)
+        memcpy(s->res + s->n_res, cx.res, cx.n_res * sizeof *cx.res);
     s->n_res += cx.n_res;
     free(cx.res);
     s->rules[s->n_rules++] = r;
@@ -650,8 +653,11 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
     s->cache = calloc(s->n_fields, sizeof *s->cache);
     s->cache_gen = calloc(s->n_fields, sizeof *s->cache_gen);
     s->md = pcre2_match_data_create(1, NULL);
-    if (!s->cache || !s->cache_gen || !s->md)
+    s->mctx = pcre2_match_context_create(NULL);
+    if (!s->cache || !s->cache_gen || !s->md || !s->mctx)
         goto fail;
+    pcre2_set_match_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT);
+    pcre2_set_depth_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT / 10);
     rc = SW_OK;
 fail:
     free(nd);
