@@ -151,6 +151,7 @@ typedef struct sigma_ac sigma_ac_t;
 /* A literal one of which must occur in a field for a rule to match. */
 typedef struct sigma_need {
     uint32_t field;
+    uint32_t group; /* needs of one group are alternatives; all groups must hold */
     const uint8_t *lit;
     uint32_t len;
 } sigma_need_t;
@@ -159,9 +160,9 @@ typedef struct sigma_rule {
     sw_sigma_rule_info_t info;
     sigma_node_t *root;
     const sigma_logsource_t *ls;
-    sigma_need_t *needs; /* NULL with n_needs 0: no pre-filter, always evaluated */
+    sigma_need_t *needs; /* n_groups 0: no pre-filter, always evaluated */
     uint32_t n_needs;
-    int unconstrained;
+    uint32_t n_groups;
 } sigma_rule_t;
 
 /* One rule under one record type: what a bucket lists. */
@@ -170,7 +171,8 @@ typedef struct sigma_entry {
     const sigma_variant_t *variant;
     const uint32_t *remap; /* field id -> field id for this record type, or NULL */
     uint32_t extra_field;  /* field id, when variant->extra_field */
-    int prefiltered;       /* rule has needs: evaluate only when marked */
+    uint32_t tag0;         /* the bucket's mark bits tag0 .. tag0+n_groups-1 */
+    uint32_t n_groups;     /* 0: always evaluated */
 } sigma_entry_t;
 
 typedef struct sigma_scan {
@@ -185,7 +187,8 @@ typedef struct sigma_bucket {
     size_t n_entries;
     sigma_scan_t *scans;
     size_t n_scans;
-    uint64_t *marks; /* n_entries bits, cleared per event */
+    uint64_t *marks; /* n_bits bits (one per entry group), cleared per event */
+    size_t n_bits;
 } sigma_bucket_t;
 
 typedef struct sigma_channel {
@@ -217,14 +220,16 @@ struct sw_sigma_set {
     pcre2_match_context *mctx;
     const sw_field_t **cache; /* per field id, valid when cache_gen == gen */
     uint32_t *cache_gen;
+    uint8_t *cache_multi; /* the field occurs more than once in this event */
     uint32_t gen;
 };
 
 /* Evaluate node for ev (record type renames remap, may be NULL). */
 int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
                const uint32_t *remap);
-/* The event's field for a field id (cached per event). */
-const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id);
+/* The event's (first) field for a field id, cached per event; *multi (may
+ * be NULL) says whether more fields have that name. */
+const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id, int *multi);
 
 extern const uint8_t sigma_fold[256];
 

@@ -29,12 +29,32 @@ const uint8_t sigma_fold[256] = {
 #undef R
 };
 
-const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id)
+/* One pass over the event's fields finds the first with this name and
+ * whether there is another, so single-valued fields (nearly all) never need
+ * sw_event_next. O(fields) once per field id per event. */
+const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id, int *multi)
 {
     if (s->cache_gen[id] != s->gen) {
+        const sigma_fieldname_t *fn = &s->fields[id];
+        const sw_field_t *first = NULL;
+        uint8_t more = 0;
+        for (size_t i = 0; i < ev->n_fields; i++) {
+            const sw_field_t *f = &ev->fields[i];
+            if (f->name_hash == fn->hash && f->name_len == fn->len &&
+                !strcasecmp(f->name, fn->name)) {
+                if (first) {
+                    more = 1;
+                    break;
+                }
+                first = f;
+            }
+        }
         s->cache_gen[id] = s->gen;
-        s->cache[id] = sw_event_get_h(ev, s->fields[id].name, s->fields[id].hash);
+        s->cache[id] = first;
+        s->cache_multi[id] = more;
     }
+    if (multi)
+        *multi = s->cache_multi[id];
     return s->cache[id];
 }
 
@@ -163,7 +183,7 @@ static int pat_value(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *
 static int fieldref_match(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f,
                           const sw_event_t *ev, const uint32_t *remap)
 {
-    const sw_field_t *g = sigma_field(s, ev, remap ? remap[p->ref_field] : p->ref_field);
+    const sw_field_t *g = sigma_field(s, ev, remap ? remap[p->ref_field] : p->ref_field, NULL);
     if (!g)
         return 0;
     const uint8_t *a = (const uint8_t *)f->value, *b = (const uint8_t *)g->value;
@@ -204,7 +224,7 @@ static int fieldref_match(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_fiel
 
 /* Does pattern p hold for field f (NULL: absent)? Multi-valued fields match
  * when any of their values does. */
-static int pat_field(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f,
+static int pat_field(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f, int multi,
                      const sw_event_t *ev, const uint32_t *remap)
 {
     switch (p->kind) {
@@ -215,7 +235,7 @@ static int pat_field(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *
     default:
         break;
     }
-    for (; f; f = sw_event_next(ev, f)) {
+    for (; f; f = multi ? sw_event_next(ev, f) : NULL) {
         if (p->kind == PM_FIELDREF ? fieldref_match(s, p, f, ev, remap) : pat_value(s, p, f))
             return 1;
     }
@@ -265,15 +285,16 @@ int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
     case SN_KEYWORD:
         return eval_keyword(s, n, ev);
     case SN_FIELD: {
-        const sw_field_t *f = sigma_field(s, ev, remap ? remap[n->field] : n->field);
+        int multi;
+        const sw_field_t *f = sigma_field(s, ev, remap ? remap[n->field] : n->field, &multi);
         if (n->all) {
             for (uint32_t i = 0; i < n->n_pats; i++)
-                if (!pat_field(s, &n->pats[i], f, ev, remap))
+                if (!pat_field(s, &n->pats[i], f, multi, ev, remap))
                     return 0;
             return n->n_pats > 0;
         }
         for (uint32_t i = 0; i < n->n_pats; i++)
-            if (pat_field(s, &n->pats[i], f, ev, remap))
+            if (pat_field(s, &n->pats[i], f, multi, ev, remap))
                 return 1;
         return 0;
     }
@@ -311,7 +332,7 @@ static int extra_ok(sw_sigma_set_t *s, const sigma_entry_t *e, const sw_event_t 
 {
     if (!e->variant->extra_field)
         return 1;
-    const sw_field_t *f = sigma_field(s, ev, e->extra_field);
+    const sw_field_t *f = sigma_field(s, ev, e->extra_field, NULL);
     if (!f)
         return 0;
     for (size_t i = 0; i < 4 && e->variant->extra_values[i]; i++)
@@ -323,16 +344,26 @@ static int extra_ok(sw_sigma_set_t *s, const sigma_entry_t *e, const sw_event_t 
 static int run_bucket(sw_sigma_set_t *s, sigma_bucket_t *b, const sw_event_t *ev,
                       sw_sigma_alert_cb cb, void *ud)
 {
-    memset(b->marks, 0, (b->n_entries + 63) / 64 * sizeof *b->marks);
-    for (size_t k = 0; k < b->n_scans && !s->no_prefilter; k++)
-        for (const sw_field_t *f = sigma_field(s, ev, b->scans[k].field); f;
-             f = sw_event_next(ev, f))
+    memset(b->marks, 0, (b->n_bits / 64 + 1) * sizeof *b->marks);
+    for (size_t k = 0; k < b->n_scans && !s->no_prefilter; k++) {
+        int multi;
+        for (const sw_field_t *f = sigma_field(s, ev, b->scans[k].field, &multi); f;
+             f = multi ? sw_event_next(ev, f) : NULL)
             sigma_ac_scan(b->scans[k].ac, (const uint8_t *)f->value, f->value_len, b->marks);
+    }
     int hits = 0;
     for (size_t i = 0; i < b->n_entries; i++) {
         const sigma_entry_t *e = &b->entries[i];
-        if (e->prefiltered && !s->no_prefilter && !(b->marks[i >> 6] & ((uint64_t)1 << (i & 63))))
-            continue;
+        if (e->n_groups && !s->no_prefilter) {
+            uint32_t g = 0;
+            for (; g < e->n_groups; g++) {
+                uint32_t bit = e->tag0 + g;
+                if (!(b->marks[bit >> 6] & ((uint64_t)1 << (bit & 63))))
+                    break;
+            }
+            if (g < e->n_groups)
+                continue; /* some needed literal is absent: cannot match */
+        }
         if (!extra_ok(s, e, ev) || !sigma_eval(s, e->rule->root, ev, e->remap))
             continue;
         hits++;
@@ -353,10 +384,10 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
         memset(s->cache_gen, 0, s->n_fields * sizeof *s->cache_gen);
         s->gen = 1;
     }
-    const sw_field_t *ch = sigma_field(s, ev, s->f_channel);
+    const sw_field_t *ch = sigma_field(s, ev, s->f_channel, NULL);
     if (!ch)
         return 0; /* every logsource seawall maps names a channel */
-    const sw_field_t *ef = sigma_field(s, ev, s->f_event_id);
+    const sw_field_t *ef = sigma_field(s, ev, s->f_event_id, NULL);
     uint32_t eid = UINT32_MAX - 1;
     if (ef) {
         char *end;

@@ -5,8 +5,9 @@
  * entry is one rule under one record type (a process_creation rule sits in
  * the Sysmon/1 bucket and, with field renames, in the Security/4688 one).
  * Each bucket also has an Aho-Corasick automaton per field it must scan: a
- * rule whose condition implies "one of these literals occurs in field F"
- * (its needs, see rule_needs) is evaluated only when the scan saw one.
+ * rule whose condition implies groups of "one of these literals occurs in
+ * field F" (its needs, see rule_cnf) is evaluated only when the scans saw
+ * every group.
  *
  * Invariants:
  *  1. Field ids are stable: interning only appends.
@@ -75,6 +76,7 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
     free(s->field_slots);
     free(s->cache);
     free(s->cache_gen);
+    free(s->cache_multi);
     if (s->md)
         pcre2_match_data_free(s->md);
     if (s->mctx)
@@ -295,19 +297,27 @@ int sw_sigma_set_add(sw_sigma_set_t *s, const char *yaml, size_t len, const char
 
 /* ---- pre-filter needs ----------------------------------------------------------- */
 
-#define NEED_MAX 256  /* more alternatives than this: not worth a pre-filter */
-#define NEED_MIN_LEN 3
+#define NEED_MAX 256  /* more alternatives than this in a group: not worth it */
+#define NEED_MIN_LEN 2
 #define NEED_KEEP 8   /* bytes of each literal given to the automaton */
+#define NEED_GROUPS 4 /* groups kept per rule (all must be seen) */
 
+/* One group: "one of these literals occurs in its field". */
 typedef struct needs {
     sigma_need_t v[NEED_MAX];
     size_t n;
-    int any; /* unconstrained */
 } needs_t;
 
+/* A conjunction of groups, all of which must hold for the node to match.
+ * No groups: nothing can be said (the rule is always evaluated). */
+typedef struct cnf {
+    needs_t g[NEED_GROUPS];
+    size_t n;
+} cnf_t;
+
 /* The literal a pattern guarantees in its field's value, if any. */
-static int pat_literal(const sigma_pat_t *p, sigma_need_t *out, uint32_t field, uint8_t *tmp,
-                       size_t tmp_len)
+static int pat_literal(sw_sigma_set_t *s, const sigma_pat_t *p, sigma_need_t *out,
+                       uint32_t field)
 {
     out->field = field;
     switch (p->kind) {
@@ -334,11 +344,14 @@ static int pat_literal(const sigma_pat_t *p, sigma_need_t *out, uint32_t field, 
             }
             run = 0;
         }
-        if (best < NEED_MIN_LEN || best > tmp_len)
+        if (best < NEED_MIN_LEN)
             return 0;
+        uint8_t *lit = sw_arena_alloc(&s->arena, best);
+        if (!lit)
+            return 0; /* no pre-filter is always correct */
         for (size_t i = 0; i < best; i++)
-            tmp[i] = (uint8_t)p->sym[best_at + i];
-        out->lit = tmp;
+            lit[i] = (uint8_t)p->sym[best_at + i];
+        out->lit = lit;
         out->len = (uint32_t)best;
         return 1;
     }
@@ -347,109 +360,111 @@ static int pat_literal(const sigma_pat_t *p, sigma_need_t *out, uint32_t field, 
     }
 }
 
-/* A score for choosing among AND terms: the shortest literal of the set,
- * minus a little per alternative. Higher is more selective. */
-static long needs_score(const needs_t *n)
+/* How selective a group is: its shortest literal (longer literals are rarer)
+ * minus a little per alternative. Higher is better. */
+static long group_score(const needs_t *g)
 {
-    if (n->any || !n->n)
-        return -1000000;
     uint32_t shortest = UINT32_MAX;
-    for (size_t i = 0; i < n->n; i++)
-        if (n->v[i].len < shortest)
-            shortest = n->v[i].len;
-    return (long)(shortest > 16 ? 16 : shortest) * 64 - (long)n->n;
+    for (size_t i = 0; i < g->n; i++)
+        if (g->v[i].len < shortest)
+            shortest = g->v[i].len;
+    return (long)(shortest > 16 ? 16 : shortest) * 64 - (long)g->n;
 }
 
-/* What must hold for node to match, as "one of these literals occurs in
- * its field" (out->any when nothing can be said). Literals of globs are
- * copied to the arena. Cost: O(size of the tree). */
-static int rule_needs(sw_sigma_set_t *s, const sigma_node_t *n, needs_t *out, int depth)
+/* Add group g to c, keeping the NEED_GROUPS best. */
+static void cnf_add(cnf_t *c, const needs_t *g)
+{
+    size_t at = c->n;
+    if (c->n == NEED_GROUPS) {
+        at = 0;
+        for (size_t i = 1; i < c->n; i++)
+            if (group_score(&c->g[i]) < group_score(&c->g[at]))
+                at = i;
+        if (group_score(&c->g[at]) >= group_score(g))
+            return;
+    } else {
+        c->n++;
+    }
+    c->g[at].n = g->n;
+    memcpy(c->g[at].v, g->v, g->n * sizeof *g->v);
+}
+
+/* What must hold for node to match, as groups of literals (see cnf_t).
+ * Sound by construction: AND keeps its terms' groups, OR merges one group of
+ * each term, NOT and anything without literals say nothing.
+ * Cost: O(size of the tree x NEED_MAX). */
+static int rule_cnf(sw_sigma_set_t *s, const sigma_node_t *n, cnf_t *out, int depth)
 {
     out->n = 0;
-    out->any = 1;
     if (depth > 64)
         return SW_OK;
     switch (n->type) {
-    case SN_FIELD:
-        if (n->all) {
-            sigma_need_t best = {0};
-            for (uint32_t i = 0; i < n->n_pats; i++) {
-                uint8_t tmp[512];
-                sigma_need_t nd;
-                if (pat_literal(&n->pats[i], &nd, n->field, tmp, sizeof tmp) && nd.len > best.len) {
-                    best = nd;
-                    if (nd.lit == tmp && !(best.lit = (uint8_t *)sw_arena_strndup(
-                                               &s->arena, (const char *)tmp, nd.len)))
-                        return SW_ENOMEM;
+    case SN_FIELD: {
+        needs_t *g = malloc(sizeof *g);
+        if (!g)
+            return SW_ENOMEM;
+        g->n = 0;
+        if (n->all) { /* every pattern holds: each literal is its own group */
+            for (uint32_t i = 0; i < n->n_pats; i++)
+                if (pat_literal(s, &n->pats[i], &g->v[0], n->field)) {
+                    g->n = 1;
+                    cnf_add(out, g);
                 }
-            }
-            if (best.len) {
-                out->v[0] = best;
-                out->n = 1;
-                out->any = 0;
-            }
-            return SW_OK;
+        } else if (n->n_pats <= NEED_MAX) {
+            for (uint32_t i = 0; i < n->n_pats; i++)
+                if (!pat_literal(s, &n->pats[i], &g->v[g->n++], n->field)) {
+                    g->n = 0;
+                    break;
+                }
+            if (g->n)
+                cnf_add(out, g);
         }
-        if (n->n_pats > NEED_MAX)
-            return SW_OK;
-        for (uint32_t i = 0; i < n->n_pats; i++) {
-            uint8_t tmp[512];
-            sigma_need_t nd;
-            if (!pat_literal(&n->pats[i], &nd, n->field, tmp, sizeof tmp)) {
-                out->n = 0;
-                return SW_OK;
-            }
-            if (nd.lit == tmp && !(nd.lit = (uint8_t *)sw_arena_strndup(
-                                       &s->arena, (const char *)tmp, nd.len)))
-                return SW_ENOMEM;
-            out->v[out->n++] = nd;
-        }
-        out->any = 0;
+        free(g);
         return SW_OK;
+    }
     case SN_AND: {
-        needs_t *best = malloc(sizeof *best), *tmp = malloc(sizeof *tmp);
+        cnf_t *k = malloc(sizeof *k);
+        if (!k)
+            return SW_ENOMEM;
         int rc = SW_OK;
-        if (!best || !tmp) {
-            rc = SW_ENOMEM;
-            goto and_done;
-        }
-        best->any = 1;
-        best->n = 0;
         for (uint32_t i = 0; i < n->n_kids && !rc; i++) {
-            rc = rule_needs(s, n->kids[i], tmp, depth + 1);
-            if (!rc && needs_score(tmp) > needs_score(best)) {
-                needs_t *t = best;
-                best = tmp;
-                tmp = t;
-            }
+            rc = rule_cnf(s, n->kids[i], k, depth + 1);
+            for (size_t j = 0; !rc && j < k->n; j++)
+                cnf_add(out, &k->g[j]);
         }
-        if (!rc)
-            *out = *best;
-    and_done:
-        free(best);
-        free(tmp);
+        free(k);
         return rc;
     }
     case SN_OR:
     case SN_COUNT: {
-        needs_t *tmp = malloc(sizeof *tmp);
-        if (!tmp)
-            return SW_ENOMEM;
+        if (n->type == SN_COUNT && n->min == 0)
+            return SW_OK;
+        cnf_t *k = malloc(sizeof *k);
+        needs_t *u = malloc(sizeof *u);
         int rc = SW_OK;
-        out->any = 0;
-        for (uint32_t i = 0; i < n->n_kids; i++) {
-            rc = rule_needs(s, n->kids[i], tmp, depth + 1);
-            if (rc || tmp->any || out->n + tmp->n > NEED_MAX) {
-                out->any = 1;
-                out->n = 0;
-                break;
-            }
-            memcpy(out->v + out->n, tmp->v, tmp->n * sizeof *tmp->v);
-            out->n += tmp->n;
+        if (!k || !u) {
+            rc = SW_ENOMEM;
+            goto or_done;
         }
-        if (!out->n)
-            out->any = 1;
-        free(tmp);
+        u->n = 0;
+        for (uint32_t i = 0; i < n->n_kids && !rc; i++) {
+            rc = rule_cnf(s, n->kids[i], k, depth + 1);
+            if (rc || k->n == 0)
+                goto or_done; /* one term says nothing: neither does the OR */
+            size_t best = 0;
+            for (size_t j = 1; j < k->n; j++)
+                if (group_score(&k->g[j]) > group_score(&k->g[best]))
+                    best = j;
+            if (u->n + k->g[best].n > NEED_MAX)
+                goto or_done;
+            memcpy(u->v + u->n, k->g[best].v, k->g[best].n * sizeof *u->v);
+            u->n += k->g[best].n;
+        }
+        if (u->n)
+            cnf_add(out, u);
+    or_done:
+        free(k);
+        free(u);
         return rc;
     }
     default:
@@ -583,23 +598,29 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
     }
     s->built = 1; /* fields are final from here */
     /* 2. needs per rule */
-    needs_t *nd = malloc(sizeof *nd);
+    cnf_t *nd = malloc(sizeof *nd);
     if (!nd)
         return SW_ENOMEM;
     for (size_t i = 0; i < s->n_rules; i++) {
         sigma_rule_t *r = s->rules[i];
-        if ((rc = rule_needs(s, r->root, nd, 0)))
+        if ((rc = rule_cnf(s, r->root, nd, 0)))
             goto fail;
-        r->unconstrained = nd->any;
-        if (!nd->any) {
-            r->needs = sw_arena_alloc(&s->arena, nd->n * sizeof *r->needs);
-            if (!r->needs) {
-                rc = SW_ENOMEM;
-                goto fail;
-            }
-            memcpy(r->needs, nd->v, nd->n * sizeof *nd->v);
-            r->n_needs = (uint32_t)nd->n;
+        size_t total = 0;
+        for (size_t g = 0; g < nd->n; g++)
+            total += nd->g[g].n;
+        r->n_groups = (uint32_t)nd->n;
+        if (!total)
+            continue;
+        r->needs = sw_arena_alloc(&s->arena, total * sizeof *r->needs);
+        if (!r->needs) {
+            rc = SW_ENOMEM;
+            goto fail;
         }
+        for (size_t g = 0; g < nd->n; g++)
+            for (size_t j = 0; j < nd->g[g].n; j++) {
+                r->needs[r->n_needs] = nd->g[g].v[j];
+                r->needs[r->n_needs++].group = (uint32_t)g;
+            }
     }
     /* 3. buckets and automata */
     rc = SW_ENOMEM;
@@ -610,7 +631,7 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
             sigma_channel_t *c = channel_get(s, va->channel, &cap_ch);
             if (!c)
                 goto fail;
-            sigma_entry_t e = {.rule = r, .variant = va, .prefiltered = !r->unconstrained};
+            sigma_entry_t e = {.rule = r, .variant = va, .n_groups = r->n_groups};
             for (size_t k = 0; k < n_remaps; k++)
                 if (remaps[k].renames == va->renames)
                     e.remap = remaps[k].map;
@@ -622,9 +643,12 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
                 n_eids++;
             for (size_t k = 0; k < (n_eids ? n_eids : 1); k++) {
                 sigma_bucket_t *b = bucket_get(c, n_eids ? va->event_ids[k] : UINT32_MAX);
-                if (!b || bucket_add(b, &e))
+                if (!b)
                     goto fail;
-                uint32_t tag = (uint32_t)b->n_entries - 1;
+                e.tag0 = (uint32_t)b->n_bits;
+                b->n_bits += r->n_groups;
+                if (bucket_add(b, &e))
+                    goto fail;
                 for (uint32_t j = 0; j < r->n_needs; j++) {
                     uint32_t f = e.remap ? e.remap[r->needs[j].field] : r->needs[j].field;
                     sigma_ac_t *ac = bucket_scan(b, f);
@@ -634,7 +658,7 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
                         lit += len - NEED_KEEP;
                         len = NEED_KEEP;
                     }
-                    if (!ac || sigma_ac_add(ac, lit, len, tag))
+                    if (!ac || sigma_ac_add(ac, lit, len, e.tag0 + r->needs[j].group))
                         goto fail;
                 }
             }
@@ -646,15 +670,16 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
             for (size_t k = 0; k < bk->n_scans; k++)
                 if (sigma_ac_build(bk->scans[k].ac))
                     goto fail;
-            bk->marks = calloc((bk->n_entries + 63) / 64, sizeof *bk->marks);
+            bk->marks = calloc(bk->n_bits / 64 + 1, sizeof *bk->marks);
             if (!bk->marks)
                 goto fail;
         }
     s->cache = calloc(s->n_fields, sizeof *s->cache);
     s->cache_gen = calloc(s->n_fields, sizeof *s->cache_gen);
+    s->cache_multi = calloc(s->n_fields, sizeof *s->cache_multi);
     s->md = pcre2_match_data_create(1, NULL);
     s->mctx = pcre2_match_context_create(NULL);
-    if (!s->cache || !s->cache_gen || !s->md || !s->mctx)
+    if (!s->cache || !s->cache_gen || !s->cache_multi || !s->md || !s->mctx)
         goto fail;
     pcre2_set_match_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT / 10);
