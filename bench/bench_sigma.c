@@ -547,7 +547,10 @@ int main(int argc, char **argv)
     /* events */
     pool_t pool = {0};
     sw_arena_init(&pool.arena, 0);
-    pool.n = n_events < POOL_MAX ? n_events : POOL_MAX;
+    size_t pool_max = POOL_MAX; /* SW_BENCH_POOL=n: fewer distinct events */
+    if ((env = getenv("SW_BENCH_POOL")) && atoi(env) > 0)
+        pool_max = (size_t)atoi(env) < POOL_MAX ? (size_t)atoi(env) : POOL_MAX;
+    pool.n = n_events < pool_max ? n_events : pool_max;
     pool.ev = calloc(pool.n, sizeof *pool.ev);
     sw_rng_t rng;
     sw_rng_init(&rng, 42, "bench_sigma", 0);

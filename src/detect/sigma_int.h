@@ -187,7 +187,10 @@ typedef struct sigma_bucket {
     size_t n_entries;
     sigma_scan_t *scans;
     size_t n_scans;
-    uint64_t *marks; /* n_bits bits (one per entry group), cleared per event */
+    uint64_t *marks; /* n_bits bits (one per entry group), reset per event */
+    uint64_t *base;  /* marks at the start of an event: the bits of entries
+                      * without a pre-filter are always set */
+    uint32_t *bit_entry; /* bit -> entry index */
     size_t n_bits;
 } sigma_bucket_t;
 
@@ -221,6 +224,9 @@ struct sw_sigma_set {
     const sw_field_t **cache; /* per field id, valid when cache_gen == gen */
     uint32_t *cache_gen;
     uint8_t *cache_multi; /* the field occurs more than once in this event */
+    uint16_t *ev_slots;   /* per-event index: field name hash -> field index + 1 */
+    uint8_t *ev_multi;    /* per slot: the name occurs more than once */
+    size_t ev_mask;       /* slots in use this event - 1 */
     uint32_t gen;
 };
 

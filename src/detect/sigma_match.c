@@ -29,24 +29,59 @@ const uint8_t sigma_fold[256] = {
 #undef R
 };
 
-/* One pass over the event's fields finds the first with this name and
- * whether there is another, so single-valued fields (nearly all) never need
- * sw_event_next. O(fields) once per field id per event. */
+/* Case-insensitive equality of two names of length n (ASCII folding, the
+ * same as sw_field_hash), inline: field names are short. */
+static int name_eq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (sigma_fold[(uint8_t)a[i]] != sigma_fold[(uint8_t)b[i]])
+            return 0;
+    return 1;
+}
+
+static int same_name(const sw_field_t *a, const sw_field_t *b)
+{
+    return a->name_hash == b->name_hash && a->name_len == b->name_len &&
+           name_eq(a->name, b->name, a->name_len);
+}
+
+/* Index the event's fields by name (open addressing over their precomputed
+ * hashes), noting names that repeat, so a lookup is O(1) and single-valued
+ * fields (nearly all) never need sw_event_next. O(fields) per event. */
+static void index_event(sw_sigma_set_t *s, const sw_event_t *ev)
+{
+    size_t n = 32;
+    while (n < ev->n_fields * 2 && n < 2 * SW_EVENT_MAX_FIELDS)
+        n *= 2;
+    s->ev_mask = n - 1;
+    memset(s->ev_slots, 0, n * sizeof *s->ev_slots);
+    for (size_t i = 0; i < ev->n_fields && i < SW_EVENT_MAX_FIELDS; i++) {
+        const sw_field_t *f = &ev->fields[i];
+        size_t h = (size_t)f->name_hash & s->ev_mask;
+        while (s->ev_slots[h] && !same_name(&ev->fields[s->ev_slots[h] - 1], f))
+            h = (h + 1) & s->ev_mask;
+        if (s->ev_slots[h]) {
+            s->ev_multi[h] = 1;
+        } else {
+            s->ev_slots[h] = (uint16_t)(i + 1);
+            s->ev_multi[h] = 0;
+        }
+    }
+}
+
 const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id, int *multi)
 {
     if (s->cache_gen[id] != s->gen) {
         const sigma_fieldname_t *fn = &s->fields[id];
         const sw_field_t *first = NULL;
         uint8_t more = 0;
-        for (size_t i = 0; i < ev->n_fields; i++) {
-            const sw_field_t *f = &ev->fields[i];
+        for (size_t h = (size_t)fn->hash & s->ev_mask; s->ev_slots[h]; h = (h + 1) & s->ev_mask) {
+            const sw_field_t *f = &ev->fields[s->ev_slots[h] - 1];
             if (f->name_hash == fn->hash && f->name_len == fn->len &&
-                !strcasecmp(f->name, fn->name)) {
-                if (first) {
-                    more = 1;
-                    break;
-                }
+                name_eq(f->name, fn->name, fn->len)) {
                 first = f;
+                more = s->ev_multi[h];
+                break;
             }
         }
         s->cache_gen[id] = s->gen;
@@ -344,7 +379,8 @@ static int extra_ok(sw_sigma_set_t *s, const sigma_entry_t *e, const sw_event_t 
 static int run_bucket(sw_sigma_set_t *s, sigma_bucket_t *b, const sw_event_t *ev,
                       sw_sigma_alert_cb cb, void *ud)
 {
-    memset(b->marks, 0, (b->n_bits / 64 + 1) * sizeof *b->marks);
+    const size_t n_words = b->n_bits / 64 + 1;
+    memcpy(b->marks, b->base, n_words * sizeof *b->marks);
     for (size_t k = 0; k < b->n_scans && !s->no_prefilter; k++) {
         int multi;
         for (const sw_field_t *f = sigma_field(s, ev, b->scans[k].field, &multi); f;
@@ -352,25 +388,35 @@ static int run_bucket(sw_sigma_set_t *s, sigma_bucket_t *b, const sw_event_t *ev
             sigma_ac_scan(b->scans[k].ac, (const uint8_t *)f->value, f->value_len, b->marks);
     }
     int hits = 0;
-    for (size_t i = 0; i < b->n_entries; i++) {
-        const sigma_entry_t *e = &b->entries[i];
-        if (e->n_groups && !s->no_prefilter) {
-            uint32_t g = 0;
-            for (; g < e->n_groups; g++) {
-                uint32_t bit = e->tag0 + g;
-                if (!(b->marks[bit >> 6] & ((uint64_t)1 << (bit & 63))))
+    /* Walk the set bits in order: an entry is a candidate when its first
+     * bit is set (always, for entries without a pre-filter) and then all
+     * its other groups' bits. Cost: O(words + set bits), not O(entries). */
+    for (size_t w = 0; w < n_words; w++) {
+        uint64_t word = s->no_prefilter ? ~(uint64_t)0 : b->marks[w];
+        while (word) {
+            size_t bit = w * 64 + (size_t)__builtin_ctzll(word);
+            word &= word - 1;
+            if (bit >= b->n_bits)
+                break;
+            const sigma_entry_t *e = &b->entries[b->bit_entry[bit]];
+            if (bit != e->tag0)
+                continue;
+            uint32_t g = 1;
+            for (; g < e->n_groups && !s->no_prefilter; g++) {
+                uint32_t t = e->tag0 + g;
+                if (!(b->marks[t >> 6] & ((uint64_t)1 << (t & 63))))
                     break;
             }
-            if (g < e->n_groups)
+            if (g < e->n_groups && !s->no_prefilter)
                 continue; /* some needed literal is absent: cannot match */
-        }
-        if (!extra_ok(s, e, ev) || !sigma_eval(s, e->rule->root, ev, e->remap))
-            continue;
-        hits++;
-        if (cb) {
-            sw_sigma_alert_t a = {&e->rule->info, ev, sw_sigma_event_host(ev),
-                                  sw_sigma_event_time(ev)};
-            cb(&a, ud);
+            if (!extra_ok(s, e, ev) || !sigma_eval(s, e->rule->root, ev, e->remap))
+                continue;
+            hits++;
+            if (cb) {
+                sw_sigma_alert_t a = {&e->rule->info, ev, sw_sigma_event_host(ev),
+                                      sw_sigma_event_time(ev)};
+                cb(&a, ud);
+            }
         }
     }
     return hits;
@@ -384,16 +430,19 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
         memset(s->cache_gen, 0, s->n_fields * sizeof *s->cache_gen);
         s->gen = 1;
     }
+    index_event(s, ev);
     const sw_field_t *ch = sigma_field(s, ev, s->f_channel, NULL);
     if (!ch)
         return 0; /* every logsource seawall maps names a channel */
     const sw_field_t *ef = sigma_field(s, ev, s->f_event_id, NULL);
-    uint32_t eid = UINT32_MAX - 1;
-    if (ef) {
-        char *end;
-        unsigned long v = strtoul(ef->value, &end, 10);
-        if (!*end && end != ef->value && v < UINT32_MAX - 1)
-            eid = (uint32_t)v;
+    uint32_t eid = UINT32_MAX - 1; /* matches no bucket but the any-EventID ones */
+    if (ef && ef->value_len && ef->value_len <= 9) {
+        uint32_t v = 0;
+        size_t i = 0;
+        for (; i < ef->value_len && ef->value[i] >= '0' && ef->value[i] <= '9'; i++)
+            v = v * 10 + (uint32_t)(ef->value[i] - '0');
+        if (i == ef->value_len)
+            eid = v;
     }
     uint64_t h = sw_field_hash(ch->value, ch->value_len);
     int hits = 0;

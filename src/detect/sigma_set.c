@@ -67,6 +67,8 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
             free(bk->scans);
             free(bk->entries);
             free(bk->marks);
+            free(bk->base);
+            free(bk->bit_entry);
         }
     for (size_t c = 0; c < s->n_channels; c++)
         free(s->channels[c].buckets);
@@ -77,6 +79,8 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
     free(s->cache);
     free(s->cache_gen);
     free(s->cache_multi);
+    free(s->ev_slots);
+    free(s->ev_multi);
     if (s->md)
         pcre2_match_data_free(s->md);
     if (s->mctx)
@@ -646,7 +650,7 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
                 if (!b)
                     goto fail;
                 e.tag0 = (uint32_t)b->n_bits;
-                b->n_bits += r->n_groups;
+                b->n_bits += r->n_groups ? r->n_groups : 1; /* one bit even without groups */
                 if (bucket_add(b, &e))
                     goto fail;
                 for (uint32_t j = 0; j < r->n_needs; j++) {
@@ -671,15 +675,27 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
                 if (sigma_ac_build(bk->scans[k].ac))
                     goto fail;
             bk->marks = calloc(bk->n_bits / 64 + 1, sizeof *bk->marks);
-            if (!bk->marks)
+            bk->base = calloc(bk->n_bits / 64 + 1, sizeof *bk->base);
+            bk->bit_entry = calloc(bk->n_bits + 1, sizeof *bk->bit_entry);
+            if (!bk->marks || !bk->base || !bk->bit_entry)
                 goto fail;
+            for (size_t e = 0; e < bk->n_entries; e++) {
+                const sigma_entry_t *en = &bk->entries[e];
+                for (uint32_t g = 0; g < (en->n_groups ? en->n_groups : 1); g++)
+                    bk->bit_entry[en->tag0 + g] = (uint32_t)e;
+                if (!en->n_groups)
+                    bk->base[en->tag0 >> 6] |= (uint64_t)1 << (en->tag0 & 63);
+            }
         }
     s->cache = calloc(s->n_fields, sizeof *s->cache);
     s->cache_gen = calloc(s->n_fields, sizeof *s->cache_gen);
     s->cache_multi = calloc(s->n_fields, sizeof *s->cache_multi);
+    s->ev_slots = calloc(2 * SW_EVENT_MAX_FIELDS, sizeof *s->ev_slots);
+    s->ev_multi = calloc(2 * SW_EVENT_MAX_FIELDS, sizeof *s->ev_multi);
     s->md = pcre2_match_data_create(1, NULL);
     s->mctx = pcre2_match_context_create(NULL);
-    if (!s->cache || !s->cache_gen || !s->cache_multi || !s->md || !s->mctx)
+    if (!s->cache || !s->cache_gen || !s->cache_multi || !s->ev_slots || !s->ev_multi || !s->md ||
+        !s->mctx)
         goto fail;
     pcre2_set_match_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT / 10);
