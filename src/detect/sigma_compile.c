@@ -292,44 +292,73 @@ static int sym_to_pat(sigma_cctx_t *cx, const sym_t *in, int mode, int cased, si
 
 /* ---- regular expressions --------------------------------------------------- */
 
+/* Index of the ']' closing the class that opens at re[i] ('['), or len-1.
+ * A ']' right after '[' or '[^' is a member, as in PCRE2. */
+static size_t class_end(const char *re, size_t len, size_t i)
+{
+    i++;
+    if (i < len && re[i] == '^')
+        i++;
+    if (i < len && re[i] == ']')
+        i++;
+    for (; i < len; i++) {
+        if (re[i] == '\\')
+            i++;
+        else if (re[i] == ']')
+            return i;
+    }
+    return len - 1;
+}
+
 /* A literal every match of the regex must contain (folded), for the
  * memmem/Aho-Corasick pre-filter; len 0 when none is evident. Conservative:
- * gives up on any alternation and takes runs of plain characters at group
- * depth 0 that no quantifier can make optional. Cost: O(len). */
+ * gives up on an alternation outside groups and takes runs of plain
+ * characters at group depth 0 that no quantifier can make optional; group
+ * contents never count. Cost: O(len). */
 static void re_required_literal(sigma_cctx_t *cx, const char *re, size_t len, sigma_pat_t *p)
 {
     uint8_t *best = NULL, *cur = sw_arena_alloc(cx->arena, len + 1);
     size_t best_n = 0, cur_n = 0;
     if (!cur)
         return;
-    for (size_t i = 0; i < len; i++)
-        if (re[i] == '|' && (i == 0 || re[i - 1] != '\\'))
-            return; /* alternation, possibly at top level: no safe literal */
-    int depth = 0, in_class = 0;
+    /* an alternation at depth 0 makes every run optional: no safe literal */
+    for (size_t i = 0, d = 0; i < len; i++) {
+        if (re[i] == '\\')
+            i++;
+        else if (re[i] == '[')
+            i = class_end(re, len, i);
+        else if (re[i] == '(')
+            d++;
+        else if (re[i] == ')' && d)
+            d--;
+        else if (re[i] == '|' && d == 0)
+            return;
+    }
+    int depth = 0;
     for (size_t i = 0; i < len; i++) {
         char c = re[i];
         int lit = -1; /* literal byte at this position, or -1 for a run break */
-        if (in_class) {
-            if (c == '\\')
-                i++;
-            else if (c == ']')
-                in_class = 0;
-            continue;
-        }
-        if (c == '\\' && i + 1 < len) {
+        if (c == '[') { /* a class is one character, not a literal: break the run */
+            i = class_end(re, len, i);
+            c = ']';
+        } else if (c == '\\' && i + 1 < len) {
             char d = re[++i];
             if (!isalnum((unsigned char)d))
                 lit = (unsigned char)d;
             else if (d == 'Q' || d == 'x' || d == 'p' || d == 'P' || d == 'c')
                 return; /* quoting and escapes we do not decode: give up */
-        } else if (c == '[') {
-            in_class = 1;
+        } else if (c == ']') {
+            /* the end of a class (from above) or a literal ']': break either way */
+        } else if (c == '{') { /* a counted quantifier: its digits are not literals */
+            while (i + 1 < len && re[i] != '}')
+                i++;
         } else if (c == '(') {
             depth++;
         } else if (c == ')') {
             depth--;
-        } else if (!strchr(".^$*+?{}", c)) {
-            lit = (unsigned char)c;
+        } else if (!strchr(".^$*+?}", c) && !((unsigned char)c & 0x80)) {
+            lit = (unsigned char)c; /* non-ASCII bytes break runs: a quantifier
+                                     * after a multibyte character covers all of it */
         }
         /* a quantifier after this atom that allows zero drops it */
         char q = i + 1 < len ? re[i + 1] : 0;
@@ -337,7 +366,7 @@ static void re_required_literal(sigma_cctx_t *cx, const char *re, size_t len, si
         int ends = optional || q == '+' || q == '{';
         if (lit >= 0 && depth == 0 && !optional) {
             cur[cur_n++] = sigma_fold[lit];
-        } else if (lit >= 0 || depth || c == ')' || c == '[' || c == '(' || strchr(".^$*+?{}", c)) {
+        } else {
             if (cur_n > best_n) {
                 best = cur;
                 best_n = cur_n;
