@@ -13,7 +13,8 @@ uint64_t sw_field_hash(const char *name, size_t len)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)tolower((unsigned char)name[i]);
+        unsigned char c = (unsigned char)name[i];
+        h ^= (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c); /* ASCII, as tolower in "C" */
         h *= 0x100000001b3ULL;
     }
     return h;

@@ -154,7 +154,10 @@ typedef struct sigma_need {
     uint32_t group; /* needs of one group are alternatives; all groups must hold */
     const uint8_t *lit;
     uint32_t len;
+    int anchor; /* NEED_ANYWHERE, NEED_AT_START (startswith), NEED_AT_END (endswith, equals) */
 } sigma_need_t;
+
+enum { NEED_ANYWHERE, NEED_AT_START, NEED_AT_END };
 
 typedef struct sigma_rule {
     sw_sigma_rule_info_t info;
@@ -178,6 +181,8 @@ typedef struct sigma_entry {
 typedef struct sigma_scan {
     uint32_t field; /* the event field to scan (after renames) */
     sigma_ac_t *ac;
+    int anywhere;        /* some literal may be anywhere: scan the whole value */
+    uint32_t head, tail; /* else scan only the first head and last tail bytes */
 } sigma_scan_t;
 
 /* The rules for one (channel, EventID) or (channel, any EventID). */
@@ -196,7 +201,7 @@ typedef struct sigma_bucket {
 
 typedef struct sigma_channel {
     const char *name; /* NULL: rules for any channel (events with a Channel) */
-    uint64_t hash;    /* sw_field_hash of the name: case-insensitive */
+    size_t name_len;
     sigma_bucket_t *buckets;
     size_t n_buckets;
 } sigma_channel_t;

@@ -383,9 +383,21 @@ static int run_bucket(sw_sigma_set_t *s, sigma_bucket_t *b, const sw_event_t *ev
     memcpy(b->marks, b->base, n_words * sizeof *b->marks);
     for (size_t k = 0; k < b->n_scans && !s->no_prefilter; k++) {
         int multi;
-        for (const sw_field_t *f = sigma_field(s, ev, b->scans[k].field, &multi); f;
-             f = multi ? sw_event_next(ev, f) : NULL)
-            sigma_ac_scan(b->scans[k].ac, (const uint8_t *)f->value, f->value_len, b->marks);
+        const sigma_scan_t *sc = &b->scans[k];
+        for (const sw_field_t *f = sigma_field(s, ev, sc->field, &multi); f;
+             f = multi ? sw_event_next(ev, f) : NULL) {
+            const uint8_t *v = (const uint8_t *)f->value;
+            size_t n = f->value_len;
+            if (sc->anywhere || n <= (size_t)sc->head + sc->tail) {
+                sigma_ac_scan(sc->ac, v, n, b->marks);
+                continue;
+            }
+            /* every literal is anchored: only the ends can hold one */
+            if (sc->head)
+                sigma_ac_scan(sc->ac, v, sc->head, b->marks);
+            if (sc->tail)
+                sigma_ac_scan(sc->ac, v + n - sc->tail, sc->tail, b->marks);
+        }
     }
     int hits = 0;
     /* Walk the set bits in order: an entry is a candidate when its first
@@ -444,11 +456,11 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
         if (i == ef->value_len)
             eid = v;
     }
-    uint64_t h = sw_field_hash(ch->value, ch->value_len);
     int hits = 0;
     for (size_t c = 0; c < s->n_channels; c++) {
         sigma_channel_t *chn = &s->channels[c];
-        if (chn->name && (chn->hash != h || strcasecmp(chn->name, ch->value)))
+        if (chn->name && (chn->name_len != ch->value_len ||
+                          !name_eq(chn->name, ch->value, ch->value_len)))
             continue;
         for (size_t b = 0; b < chn->n_buckets; b++)
             if (chn->buckets[b].event_id == UINT32_MAX || chn->buckets[b].event_id == eid)

@@ -324,6 +324,9 @@ static int pat_literal(sw_sigma_set_t *s, const sigma_pat_t *p, sigma_need_t *ou
                        uint32_t field)
 {
     out->field = field;
+    out->anchor = p->kind == PM_PREFIX                        ? NEED_AT_START
+                  : p->kind == PM_SUFFIX || p->kind == PM_EQ ? NEED_AT_END
+                                                              : NEED_ANYWHERE;
     switch (p->kind) {
     case PM_EQ:
     case PM_PREFIX:
@@ -496,7 +499,7 @@ static sigma_channel_t *channel_get(sw_sigma_set_t *s, const char *name, size_t 
     sigma_channel_t *c = &s->channels[s->n_channels++];
     memset(c, 0, sizeof *c);
     c->name = name;
-    c->hash = name ? sw_field_hash(name, strlen(name)) : 0;
+    c->name_len = name ? strlen(name) : 0;
     return c;
 }
 
@@ -528,20 +531,32 @@ static int bucket_add(sigma_bucket_t *b, const sigma_entry_t *e)
     return SW_OK;
 }
 
-static sigma_ac_t *bucket_scan(sigma_bucket_t *b, uint32_t field)
+/* The scan of field in bucket b (created on first use); widens the part of
+ * the value it covers so that a literal anchored as need says is inside. */
+static sigma_ac_t *bucket_scan(sigma_bucket_t *b, uint32_t field, const sigma_need_t *need)
 {
-    for (size_t i = 0; i < b->n_scans; i++)
+    sigma_scan_t *sc = NULL;
+    for (size_t i = 0; i < b->n_scans && !sc; i++)
         if (b->scans[i].field == field)
-            return b->scans[i].ac;
-    sigma_scan_t *v = realloc(b->scans, (b->n_scans + 1) * sizeof *v);
-    if (!v)
-        return NULL;
-    b->scans = v;
-    sigma_ac_t *ac = sigma_ac_new();
-    if (!ac)
-        return NULL;
-    b->scans[b->n_scans++] = (sigma_scan_t){field, ac};
-    return ac;
+            sc = &b->scans[i];
+    if (!sc) {
+        sigma_scan_t *v = realloc(b->scans, (b->n_scans + 1) * sizeof *v);
+        if (!v)
+            return NULL;
+        b->scans = v;
+        sigma_ac_t *ac = sigma_ac_new();
+        if (!ac)
+            return NULL;
+        sc = &b->scans[b->n_scans++];
+        *sc = (sigma_scan_t){.field = field, .ac = ac};
+    }
+    if (need->anchor == NEED_ANYWHERE)
+        sc->anywhere = 1;
+    else if (need->anchor == NEED_AT_START && need->len > sc->head)
+        sc->head = need->len;
+    else if (need->anchor == NEED_AT_END && need->len > sc->tail)
+        sc->tail = need->len;
+    return sc->ac;
 }
 
 /* Remap tables for record types with renames: interned before the field
@@ -655,7 +670,7 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
                     goto fail;
                 for (uint32_t j = 0; j < r->n_needs; j++) {
                     uint32_t f = e.remap ? e.remap[r->needs[j].field] : r->needs[j].field;
-                    sigma_ac_t *ac = bucket_scan(b, f);
+                    sigma_ac_t *ac = bucket_scan(b, f, &r->needs[j]);
                     uint32_t len = r->needs[j].len;
                     const uint8_t *lit = r->needs[j].lit;
                     if (len > NEED_KEEP) { /* any part of a needed literal is needed */
