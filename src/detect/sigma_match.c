@@ -33,6 +33,8 @@ const uint8_t sigma_fold[256] = {
  * same as sw_field_hash), inline: field names are short. */
 static int name_eq(const char *a, const char *b, size_t n)
 {
+    if (!memcmp(a, b, n)) /* the usual case: spelled the same */
+        return 1;
     for (size_t i = 0; i < n; i++)
         if (sigma_fold[(uint8_t)a[i]] != sigma_fold[(uint8_t)b[i]])
             return 0;
