@@ -367,6 +367,15 @@ static int pat_literal(sw_sigma_set_t *s, const sigma_pat_t *p, sigma_need_t *ou
     }
 }
 
+static uint32_t group_min_len(const needs_t *g)
+{
+    uint32_t m = UINT32_MAX;
+    for (size_t i = 0; i < g->n; i++)
+        if (g->v[i].len < m)
+            m = g->v[i].len;
+    return m;
+}
+
 /* How selective a group is: its shortest literal (longer literals are rarer)
  * minus a little per alternative. Higher is better. */
 static long group_score(const needs_t *g)
@@ -624,6 +633,23 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
         sigma_rule_t *r = s->rules[i];
         if ((rc = rule_cnf(s, r->root, nd, 0)))
             goto fail;
+        /* Groups with a 2-3 byte literal need the slower automaton and pass
+         * often ('/c', ' -y'): keep them only when the rule has no other. */
+        size_t n_long_groups = 0;
+        for (size_t g = 0; g < nd->n; g++)
+            n_long_groups += group_min_len(&nd->g[g]) >= 4;
+        if (n_long_groups && n_long_groups < nd->n) {
+            size_t k = 0;
+            for (size_t g = 0; g < nd->n; g++)
+                if (group_min_len(&nd->g[g]) >= 4) {
+                    if (k != g) {
+                        nd->g[k].n = nd->g[g].n;
+                        memcpy(nd->g[k].v, nd->g[g].v, nd->g[g].n * sizeof *nd->g[g].v);
+                    }
+                    k++;
+                }
+            nd->n = k;
+        }
         size_t total = 0;
         for (size_t g = 0; g < nd->n; g++)
             total += nd->g[g].n;
