@@ -49,6 +49,7 @@ struct sigma_ac {
     uint32_t *gram_tags;
     /* Aho-Corasick for shorter literals */
     uint8_t cls[256]; /* raw byte -> class (folding included) */
+    uint8_t leaves_root[256]; /* raw byte that moves the automaton off its root */
     uint32_t n_cls;
     uint32_t *delta;  /* n_states x n_cls; after build each entry is the target
                        * state's row offset (state x n_cls), top bit set when
@@ -216,6 +217,8 @@ static int dfa_build(sigma_ac_t *ac)
         uint32_t t = ac->delta[k];
         ac->delta[k] = t * nc | (ac->out_len[t] ? 0x80000000u : 0);
     }
+    for (int b = 0; b < 256; b++)
+        ac->leaves_root[b] = ac->delta[ac->cls[b]] != 0;
     rc = SW_OK;
 done:
     if (outs)
@@ -377,6 +380,12 @@ void sigma_ac_scan(const sigma_ac_t *ac, const uint8_t *text, size_t len, uint64
     const uint8_t *cls = ac->cls;
     uint32_t off = 0;
     for (size_t i = 0; i < len; i++) {
+        if (off == 0) { /* at the root: skip bytes that start no literal */
+            while (i < len && !ac->leaves_root[text[i]])
+                i++;
+            if (i == len)
+                break;
+        }
         uint32_t v = delta[off + cls[text[i]]];
         off = v & 0x7FFFFFFFu;
         if (v >> 31) {
