@@ -108,7 +108,8 @@ static int eq_fold(const uint8_t *a, const uint8_t *lit, size_t n, int cased)
 }
 
 /* Does lit (folded unless cased) occur in h? O(hn x n) worst case, about
- * O(hn) in practice: the first and last bytes are checked before the rest. */
+ * O(hn) in practice: memchr on a byte that is not a letter when the needle
+ * has one, else the first and last bytes are checked before the rest. */
 static int find_fold(const uint8_t *h, size_t hn, const uint8_t *lit, size_t n, int cased)
 {
     if (n == 0)
@@ -120,6 +121,19 @@ static int find_fold(const uint8_t *h, size_t hn, const uint8_t *lit, size_t n, 
              at++)
             if (!memcmp(at, lit, n))
                 return 1;
+        return 0;
+    }
+    /* A needle byte that is not a letter has one spelling: find it with
+     * memchr (vectorised), then check the whole needle around it. */
+    for (size_t k = 0; k < n; k++) {
+        if (lit[k] >= 'a' && lit[k] <= 'z')
+            continue;
+        const uint8_t *p = h + k, *end = h + (hn - n) + k + 1;
+        while (p < end && (p = memchr(p, lit[k], (size_t)(end - p)))) {
+            if (eq_fold(p - k, lit, n, 0))
+                return 1;
+            p++;
+        }
         return 0;
     }
     const uint8_t first = lit[0], last = lit[n - 1];
