@@ -354,11 +354,12 @@ done:
 static void gram_scan(const sigma_ac_t *ac, const uint8_t *text, size_t len, uint64_t *marks)
 {
     const uint64_t *bloom = ac->bloom;
-    uint32_t key = 0;
-    for (size_t i = 0; i < len; i++) {
+    if (len < 4)
+        return;
+    uint32_t key = (uint32_t)sigma_fold[text[0]] << 8 | (uint32_t)sigma_fold[text[1]] << 16 |
+                   (uint32_t)sigma_fold[text[2]] << 24;
+    for (size_t i = 3; i < len; i++) {
         key = (key >> 8) | (uint32_t)sigma_fold[text[i]] << 24; /* as gram_at reads it */
-        if (i < 3)
-            continue;
         uint32_t h = gram_hash(key);
         if (!(bloom[h >> 6] >> (h & 63) & 1))
             continue;

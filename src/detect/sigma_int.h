@@ -186,6 +186,8 @@ typedef struct sigma_scan {
 } sigma_scan_t;
 
 /* The rules for one (channel, EventID) or (channel, any EventID). */
+#define SIGMA_FIRST_BIT 0x80000000u
+
 typedef struct sigma_bucket {
     uint32_t event_id; /* UINT32_MAX: any */
     sigma_entry_t *entries;
@@ -195,7 +197,7 @@ typedef struct sigma_bucket {
     uint64_t *marks; /* n_bits bits (one per entry group), reset per event */
     uint64_t *base;  /* marks at the start of an event: the bits of entries
                       * without a pre-filter are always set */
-    uint32_t *bit_entry; /* bit -> entry index */
+    uint32_t *bit_entry; /* bit -> entry index, | SIGMA_FIRST_BIT on an entry's first bit */
     size_t n_bits;
 } sigma_bucket_t;
 

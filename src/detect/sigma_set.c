@@ -723,7 +723,7 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
             for (size_t e = 0; e < bk->n_entries; e++) {
                 const sigma_entry_t *en = &bk->entries[e];
                 for (uint32_t g = 0; g < (en->n_groups ? en->n_groups : 1); g++)
-                    bk->bit_entry[en->tag0 + g] = (uint32_t)e;
+                    bk->bit_entry[en->tag0 + g] = (uint32_t)e | (g ? 0 : SIGMA_FIRST_BIT);
                 if (!en->n_groups)
                     bk->base[en->tag0 >> 6] |= (uint64_t)1 << (en->tag0 & 63);
             }
