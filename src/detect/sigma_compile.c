@@ -718,7 +718,7 @@ static int compile_value(sigma_cctx_t *cx, const sy_node_t *key, const sy_node_t
             symlist_t next = {0};
             size_t cap = 0;
             for (size_t i = 0; i < cur.n; i++) {
-                symlist_t part;
+                symlist_t part = {0};
                 int rc;
                 sym_t one_sym;
                 switch (m->transforms[k]) {
@@ -751,10 +751,15 @@ static int compile_value(sigma_cctx_t *cx, const sy_node_t *key, const sy_node_t
                     next.v = nv;
                     cap = ncap;
                 }
-                memcpy(next.v + next.n, part.v, part.n * sizeof *part.v);
+                if (part.n)
+                    memcpy(next.v + next.n, part.v, part.n * sizeof *part.v);
                 next.n += part.n;
             }
             cur = next;
+            if (!cur.n)
+                return sigma_fail(cx->err, v, "invalid value",
+                                  "'%s' is too short for base64offset: no encoding of it is "
+                                  "certain", texts[t]);
         }
         int mode = m->mode;
         if (keyword && mode == MODE_EQ)
