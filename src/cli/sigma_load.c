@@ -8,7 +8,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-void sw_sigma_report_init(sw_sigma_report_t *r) { memset(r, 0, sizeof *r); }
+void sw_sigma_report_init(sw_sigma_report_t *r)
+{
+    memset(r, 0, sizeof *r);
+}
 
 void sw_sigma_report_free(sw_sigma_report_t *r)
 {
@@ -200,8 +203,8 @@ static int cmp_group(const void *a, const void *b)
 
 void sw_sigma_report_print(FILE *f, const sw_sigma_report_t *rep, int verbose)
 {
-    fprintf(f, "rule files: %zu\nloaded:     %zu\nrejected:   %zu\n", rep->n_files,
-            rep->n_loaded, rep->n_rejects);
+    fprintf(f, "rule files: %zu\nloaded:     %zu\nrejected:   %zu\n", rep->n_files, rep->n_loaded,
+            rep->n_rejects);
     group_t *g = calloc(rep->n_rejects + 1, sizeof *g);
     size_t ng = 0;
     for (size_t i = 0; g && i < rep->n_rejects; i++) {

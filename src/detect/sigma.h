@@ -35,7 +35,7 @@
 #define SW_SIGMA_MAX_VALUES 65536 /* values after expansion in one selection field */
 #define SW_SIGMA_MAX_COND_BYTES 4096
 #define SW_SIGMA_MAX_PATTERN_BYTES (16u << 20) /* all patterns of one rule, after expansion */
-#define SW_SIGMA_RE_MATCH_LIMIT 1000000       /* PCRE2 backtracking budget per match */
+#define SW_SIGMA_RE_MATCH_LIMIT 1000000        /* PCRE2 backtracking budget per match */
 
 /* Why a rule was refused: a short, stable reason (grouped by the load
  * report), the position in the rule file and a sentence for a person. */

@@ -48,19 +48,22 @@ struct sigma_ac {
     uint32_t n_slots;
     uint32_t *gram_tags;
     /* Aho-Corasick for shorter literals */
-    uint8_t cls[256]; /* raw byte -> class (folding included) */
+    uint8_t cls[256];         /* raw byte -> class (folding included) */
     uint8_t leaves_root[256]; /* raw byte that moves the automaton off its root */
     uint32_t n_cls;
-    uint32_t *delta;  /* n_states x n_cls; after build each entry is the target
-                       * state's row offset (state x n_cls), top bit set when
-                       * that state has outputs */
+    uint32_t *delta; /* n_states x n_cls; after build each entry is the target
+                      * state's row offset (state x n_cls), top bit set when
+                      * that state has outputs */
     uint32_t n_states;
     uint32_t *out_start; /* per state: range in outs */
     uint32_t *out_len;
     uint32_t *outs;
 };
 
-sigma_ac_t *sigma_ac_new(void) { return calloc(1, sizeof(sigma_ac_t)); }
+sigma_ac_t *sigma_ac_new(void)
+{
+    return calloc(1, sizeof(sigma_ac_t));
+}
 
 void sigma_ac_free(sigma_ac_t *ac)
 {
@@ -235,7 +238,10 @@ static uint32_t gram_at(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint32_t gram_hash(uint32_t key) { return (key * 0x9E3779B1u) >> 16; }
+static uint32_t gram_hash(uint32_t key)
+{
+    return (key * 0x9E3779B1u) >> 16;
+}
 
 /* Slot of key in a table of n (power of two) slots: its own or the empty
  * one where it would go. */

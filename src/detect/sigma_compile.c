@@ -205,8 +205,7 @@ static int is_word(uint16_t c)
  * refused (5^4 variants per value). */
 static int sym_windash(sigma_cctx_t *cx, const sym_t *in, symlist_t *out, const sy_node_t *at)
 {
-    static const char *const dashes[5] = {"-", "/", "\xE2\x80\x93", "\xE2\x80\x94",
-                                          "\xE2\x80\x95"};
+    static const char *const dashes[5] = {"-", "/", "\xE2\x80\x93", "\xE2\x80\x94", "\xE2\x80\x95"};
     size_t pos[4], np = 0;
     for (size_t i = 0; i < in->n; i++) {
         if ((in->s[i] == '-' || in->s[i] == '/') && (i == 0 || !is_word(in->s[i - 1])) &&
@@ -337,7 +336,7 @@ static void re_required_literal(sigma_cctx_t *cx, const char *re, size_t len, si
     int depth = 0;
     for (size_t i = 0; i < len; i++) {
         char c = re[i];
-        int lit = -1; /* literal byte at this position, or -1 for a run break */
+        int lit = -1;   /* literal byte at this position, or -1 for a run break */
         if (c == '[') { /* a class is one character, not a literal: break the run */
             i = class_end(re, len, i);
             c = ']';
@@ -478,8 +477,10 @@ static int parse_mods(sigma_cctx_t *cx, const sy_node_t *key, const char *mods_t
         } else if (!strcmp(t, "cidr")) {
             m->cidr = 1;
         } else if (!strcmp(t, "lt") || !strcmp(t, "lte") || !strcmp(t, "gt") || !strcmp(t, "gte")) {
-            m->num_cmp = !strcmp(t, "lt") ? CMP_LT : !strcmp(t, "lte") ? CMP_LTE
-                       : !strcmp(t, "gt") ? CMP_GT : CMP_GTE;
+            m->num_cmp = !strcmp(t, "lt")    ? CMP_LT
+                         : !strcmp(t, "lte") ? CMP_LTE
+                         : !strcmp(t, "gt")  ? CMP_GT
+                                             : CMP_GTE;
         } else if (!strcmp(t, "exists")) {
             m->exists = 1;
         } else if (!strcmp(t, "fieldref")) {
@@ -507,8 +508,8 @@ static int parse_mods(sigma_cctx_t *cx, const sy_node_t *key, const char *mods_t
         }
     }
     int special = m->re + m->cidr + (m->num_cmp >= 0) + m->exists + m->fieldref;
-    if (special > 1 || (special && m->n_transforms) ||
-        (special && mode_set && !m->fieldref) || (m->re && m->cased))
+    if (special > 1 || (special && m->n_transforms) || (special && mode_set && !m->fieldref) ||
+        (m->re && m->cased))
         return sigma_fail(cx->err, key, "unsupported modifier combination",
                           "modifiers '%s' cannot be combined", mods_text);
     return SW_OK;
@@ -759,7 +760,8 @@ static int compile_value(sigma_cctx_t *cx, const sy_node_t *key, const sy_node_t
             if (!cur.n)
                 return sigma_fail(cx->err, v, "invalid value",
                                   "'%s' is too short for base64offset: no encoding of it is "
-                                  "certain", texts[t]);
+                                  "certain",
+                                  texts[t]);
         }
         int mode = m->mode;
         if (keyword && mode == MODE_EQ)
@@ -792,8 +794,8 @@ static sigma_node_t *node_new(sigma_cctx_t *cx, int type)
 }
 
 /* key: 'Field|mods' (or '|mods' for keywords); val: scalar or list. */
-static int compile_field(sigma_cctx_t *cx, const sy_node_t *key, const sy_node_t *val,
-                         int keyword, sigma_node_t **out)
+static int compile_field(sigma_cctx_t *cx, const sy_node_t *key, const sy_node_t *val, int keyword,
+                         sigma_node_t **out)
 {
     const char *bar = strchr(key->str, '|');
     size_t name_len = bar ? (size_t)(bar - key->str) : key->len;
@@ -1034,11 +1036,12 @@ static int cprimary(cparse_t *p, sigma_node_t **out)
             count = -1; /* a selection whose name is a number */
         } else {
             if (!ctok(p, &t2, &n2, &at2))
-                return cfail(p, at2, "invalid condition", "expected a selection pattern or 'them'%s",
-                             "");
+                return cfail(p, at2, "invalid condition",
+                             "expected a selection pattern or 'them'%s", "");
             int them = tok_is(t2, n2, "them");
             sigma_node_t *nn = node_new(p->cx, count == 0 ? SN_AND : count == 1 ? SN_OR : SN_COUNT);
-            if (!nn || !(nn->kids = sw_arena_alloc(p->cx->arena, (p->det->n + 1) * sizeof *nn->kids)))
+            if (!nn ||
+                !(nn->kids = sw_arena_alloc(p->cx->arena, (p->det->n + 1) * sizeof *nn->kids)))
                 return SW_ENOMEM;
             for (size_t i = 0; i < p->det->n; i++) {
                 const char *name = p->det->keys[i]->str;
@@ -1066,7 +1069,8 @@ static int cprimary(cparse_t *p, sigma_node_t **out)
     if (tok_is(t, n, "|"))
         return cfail(p, at, "aggregation in condition",
                      "aggregations after '|' (count(), near) are deprecated Sigma; use a "
-                     "correlation rule%s", "");
+                     "correlation rule%s",
+                     "");
     for (size_t i = 0; i < p->det->n; i++) {
         const char *name = p->det->keys[i]->str;
         if (strlen(name) == n && !strncmp(name, t, n) && p->sel[i]) {
@@ -1118,7 +1122,10 @@ static int cbinary(cparse_t *p, sigma_node_t **out, int level)
     return SW_OK;
 }
 
-static int cexpr(cparse_t *p, sigma_node_t **out) { return cbinary(p, out, 0); }
+static int cexpr(cparse_t *p, sigma_node_t **out)
+{
+    return cbinary(p, out, 0);
+}
 
 static int compile_condition(sigma_cctx_t *cx, const sy_node_t *cond, const sy_node_t *det,
                              sigma_node_t **sel, sigma_node_t **out)
@@ -1138,7 +1145,8 @@ static int compile_condition(sigma_cctx_t *cx, const sy_node_t *cond, const sy_n
         if (tok_is(t, n, "|"))
             return cfail(&p, at, "aggregation in condition",
                          "aggregations after '|' (count(), near) are deprecated Sigma; use a "
-                         "correlation rule%s", "");
+                         "correlation rule%s",
+                         "");
         char tk[64];
         snprintf(tk, sizeof tk, "%.*s", (int)(n < 40 ? n : 40), t);
         return cfail(&p, at, "invalid condition", "unexpected '%s' (expected and/or)", tk);

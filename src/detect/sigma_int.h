@@ -25,8 +25,8 @@ enum { SY_SCALAR, SY_SEQ, SY_MAP };
 typedef struct sy_node {
     int kind;
     int line, col;
-    int is_null; /* plain scalar: null, Null, NULL, ~ or empty */
-    int quoted;  /* scalar written in quotes or as a block */
+    int is_null;     /* plain scalar: null, Null, NULL, ~ or empty */
+    int quoted;      /* scalar written in quotes or as a block */
     const char *str; /* scalar text, NUL-terminated */
     size_t len;
     struct sy_node **keys; /* SY_MAP: keys[i] -> vals[i]; SY_SEQ: vals only */
@@ -39,8 +39,8 @@ int sigma_yaml_load(sw_arena_t *a, const char *text, size_t len, sy_node_t **roo
 sy_node_t *sigma_map_get(const sy_node_t *map, const char *key);
 
 /* Fill err (reason is a short group name, msg a printf message). Returns SW_EINVAL. */
-int sigma_fail(sw_sigma_error_t *err, const sy_node_t *at, const char *reason, const char *fmt,
-               ...) __attribute__((format(printf, 4, 5)));
+int sigma_fail(sw_sigma_error_t *err, const sy_node_t *at, const char *reason, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* ---- compiled matcher ---------------------------------------------------- */
 
@@ -65,11 +65,11 @@ enum { CMP_LT, CMP_LTE, CMP_GT, CMP_GTE };
 
 typedef struct sigma_pat {
     uint8_t kind;
-    uint8_t cased;   /* compare bytes exactly */
-    uint8_t cmp;     /* CMP_* for PM_NUM; match mode PM_EQ.. for PM_FIELDREF */
-    uint8_t want;    /* PM_EXISTS */
-    uint8_t family;  /* PM_CIDR: 4 or 6 */
-    uint8_t prefix;  /* PM_CIDR bits */
+    uint8_t cased;      /* compare bytes exactly */
+    uint8_t cmp;        /* CMP_* for PM_NUM; match mode PM_EQ.. for PM_FIELDREF */
+    uint8_t want;       /* PM_EXISTS */
+    uint8_t family;     /* PM_CIDR: 4 or 6 */
+    uint8_t prefix;     /* PM_CIDR bits */
     const uint8_t *lit; /* case-folded unless cased */
     uint32_t lit_len;
     const uint16_t *sym; /* PM_GLOB; folded unless cased */
@@ -194,9 +194,9 @@ typedef struct sigma_bucket {
     size_t n_entries;
     sigma_scan_t *scans;
     size_t n_scans;
-    uint64_t *marks; /* n_bits bits (one per entry group), reset per event */
-    uint64_t *base;  /* marks at the start of an event: the bits of entries
-                      * without a pre-filter are always set */
+    uint64_t *marks;     /* n_bits bits (one per entry group), reset per event */
+    uint64_t *base;      /* marks at the start of an event: the bits of entries
+                          * without a pre-filter are always set */
     uint32_t *bit_entry; /* bit -> entry index, | SIGMA_FIRST_BIT on an entry's first bit */
     size_t n_bits;
 } sigma_bucket_t;

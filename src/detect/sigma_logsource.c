@@ -21,14 +21,20 @@
 /* Security 4688 names for the fields Sigma rules take from Sysmon event 1
  * (as pySigma's windows-audit pipeline maps them). */
 static const char *const proc_4688[][2] = {
-    {"Image", "NewProcessName"},     {"ParentImage", "ParentProcessName"},
-    {"ProcessId", "NewProcessId"},   {"ParentProcessId", "ProcessId"},
-    {"User", "SubjectUserName"},     {"LogonId", "SubjectLogonId"},
+    {"Image", "NewProcessName"},          {"ParentImage", "ParentProcessName"},
+    {"ProcessId", "NewProcessId"},        {"ParentProcessId", "ProcessId"},
+    {"User", "SubjectUserName"},          {"LogonId", "SubjectLogonId"},
     {"IntegrityLevel", "MandatoryLabel"}, {NULL, NULL},
 };
 
-#define V(ch, ...) {ch, {__VA_ARGS__}, NULL, {NULL}, NULL}
-#define CH(ch) {ch, {0}, NULL, {NULL}, NULL}
+#define V(ch, ...)                                                                                 \
+    {                                                                                              \
+        ch, {__VA_ARGS__}, NULL, {NULL}, NULL                                                      \
+    }
+#define CH(ch)                                                                                     \
+    {                                                                                              \
+        ch, {0}, NULL, {NULL}, NULL                                                                \
+    }
 
 static const sigma_variant_t v_proc[] = {
     V(SYSMON, 1),
@@ -44,8 +50,7 @@ static const sigma_variant_t v_thread[] = {V(SYSMON, 8)};
 static const sigma_variant_t v_raw[] = {V(SYSMON, 9)};
 static const sigma_variant_t v_access[] = {V(SYSMON, 10)};
 static const sigma_variant_t v_file[] = {V(SYSMON, 11)};
-static const sigma_variant_t v_reg_add[] = {
-    {SYSMON, {12}, "EventType", {"CreateKey"}, NULL}};
+static const sigma_variant_t v_reg_add[] = {{SYSMON, {12}, "EventType", {"CreateKey"}, NULL}};
 static const sigma_variant_t v_reg_del[] = {
     {SYSMON, {12}, "EventType", {"DeleteKey", "DeleteValue"}, NULL}};
 static const sigma_variant_t v_reg_set[] = {V(SYSMON, 13)};
@@ -83,7 +88,8 @@ static const sigma_variant_t v_tasksched[] = {CH("Microsoft-Windows-TaskSchedule
 static const sigma_variant_t v_windefend[] = {CH("Microsoft-Windows-Windows Defender/Operational")};
 static const sigma_variant_t v_wmi[] = {CH("Microsoft-Windows-WMI-Activity/Operational")};
 static const sigma_variant_t v_dns_server[] = {CH("DNS Server")};
-static const sigma_variant_t v_dns_client[] = {CH("Microsoft-Windows-DNS Client Events/Operational")};
+static const sigma_variant_t v_dns_client[] = {
+    CH("Microsoft-Windows-DNS Client Events/Operational")};
 static const sigma_variant_t v_bits[] = {CH("Microsoft-Windows-Bits-Client/Operational")};
 static const sigma_variant_t v_codeint[] = {CH("Microsoft-Windows-CodeIntegrity/Operational")};
 static const sigma_variant_t v_firewall[] = {
@@ -109,7 +115,8 @@ static const sigma_variant_t v_ldap[] = {CH("Microsoft-Windows-LDAP-Client/Debug
 static const sigma_variant_t v_capi2[] = {CH("Microsoft-Windows-CAPI2/Operational")};
 static const sigma_variant_t v_certlc[] = {
     CH("Microsoft-Windows-CertificateServicesClient-Lifecycle-System/Operational")};
-static const sigma_variant_t v_drvfw[] = {CH("Microsoft-Windows-DriverFrameworks-UserMode/Operational")};
+static const sigma_variant_t v_drvfw[] = {
+    CH("Microsoft-Windows-DriverFrameworks-UserMode/Operational")};
 static const sigma_variant_t v_lsa[] = {CH("Microsoft-Windows-LSA/Operational")};
 static const sigma_variant_t v_appmodel[] = {CH("Microsoft-Windows-AppModel-Runtime/Admin")};
 static const sigma_variant_t v_appxpkg[] = {CH("Microsoft-Windows-AppxPackaging/Operational")};
@@ -120,7 +127,10 @@ static const sigma_variant_t v_iiscfg[] = {CH("Microsoft-IIS-Configuration/Opera
 static const sigma_variant_t v_dnsanal[] = {CH("Microsoft-Windows-DNS-Server/Analytical")};
 static const sigma_variant_t v_vhdmp[] = {CH("Microsoft-Windows-VHDMP/Operational")};
 
-#define E(p, c, s, v) {p, c, s, v, sizeof v / sizeof v[0]}
+#define E(p, c, s, v)                                                                              \
+    {                                                                                              \
+        p, c, s, v, sizeof v / sizeof v[0]                                                         \
+    }
 
 static const sigma_logsource_t table[] = {
     E("windows", "process_creation", NULL, v_proc),

@@ -127,8 +127,7 @@ static int find_fold(const uint8_t *h, size_t hn, const uint8_t *lit, size_t n, 
     if (hn < n)
         return 0;
     if (cased) {
-        for (const uint8_t *at = h; (at = memchr(at, lit[0], hn - n + 1 - (size_t)(at - h)));
-             at++)
+        for (const uint8_t *at = h; (at = memchr(at, lit[0], hn - n + 1 - (size_t)(at - h))); at++)
             if (!memcmp(at, lit, n))
                 return 1;
         return 0;
@@ -230,10 +229,14 @@ static int pat_value(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *
         if (parse_num(f->value, &d))
             return 0;
         switch (p->cmp) {
-        case CMP_LT: return d < p->num;
-        case CMP_LTE: return d <= p->num;
-        case CMP_GT: return d > p->num;
-        default: return d >= p->num;
+        case CMP_LT:
+            return d < p->num;
+        case CMP_LTE:
+            return d <= p->num;
+        case CMP_GT:
+            return d > p->num;
+        default:
+            return d >= p->num;
         }
     }
     default:
@@ -486,8 +489,8 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
     int hits = 0;
     for (size_t c = 0; c < s->n_channels; c++) {
         sigma_channel_t *chn = &s->channels[c];
-        if (chn->name && (chn->name_len != ch->value_len ||
-                          !name_eq(chn->name, ch->value, ch->value_len)))
+        if (chn->name &&
+            (chn->name_len != ch->value_len || !name_eq(chn->name, ch->value, ch->value_len)))
             continue;
         for (size_t b = 0; b < chn->n_buckets; b++)
             if (chn->buckets[b].event_id == UINT32_MAX || chn->buckets[b].event_id == eid)

@@ -15,8 +15,7 @@
 #include <strings.h>
 #include <yaml.h>
 
-int sigma_fail(sw_sigma_error_t *err, const sy_node_t *at, const char *reason, const char *fmt,
-               ...)
+int sigma_fail(sw_sigma_error_t *err, const sy_node_t *at, const char *reason, const char *fmt, ...)
 {
     if (!err)
         return SW_EINVAL;
@@ -78,9 +77,8 @@ static int attach(frame_t *top, sy_node_t *n, sw_sigma_error_t *err)
             return sigma_fail(err, n, "YAML structure", "a mapping key must be a plain value");
         for (size_t i = 0; i < top->n; i++)
             if (!strcmp(top->keys[i]->str, n->str))
-                return sigma_fail(err, n, "YAML structure",
-                                  "duplicate key '%s' (first at line %d)", n->str,
-                                  top->keys[i]->line);
+                return sigma_fail(err, n, "YAML structure", "duplicate key '%s' (first at line %d)",
+                                  n->str, top->keys[i]->line);
         top->pending_key = n;
         return SW_OK;
     }
@@ -116,8 +114,7 @@ static int is_null_scalar(const yaml_event_t *e)
     if (e->data.scalar.style != YAML_PLAIN_SCALAR_STYLE)
         return 0;
     const char *v = (const char *)e->data.scalar.value;
-    return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") ||
-           !strcmp(v, "NULL");
+    return !*v || !strcmp(v, "~") || !strcmp(v, "null") || !strcmp(v, "Null") || !strcmp(v, "NULL");
 }
 
 /* Parse text into *root (allocated in a). On error err has the position of
@@ -127,8 +124,9 @@ int sigma_yaml_load(sw_arena_t *a, const char *text, size_t len, sy_node_t **roo
 {
     *root = NULL;
     if (len > SW_SIGMA_MAX_RULE_BYTES)
-        return sigma_fail(err, NULL, "too large", "rule file of %zu bytes is over the %u-byte limit",
-                          len, SW_SIGMA_MAX_RULE_BYTES);
+        return sigma_fail(err, NULL, "too large",
+                          "rule file of %zu bytes is over the %u-byte limit", len,
+                          SW_SIGMA_MAX_RULE_BYTES);
     yaml_parser_t p;
     if (!yaml_parser_initialize(&p))
         return SW_ENOMEM;
@@ -141,8 +139,9 @@ int sigma_yaml_load(sw_arena_t *a, const char *text, size_t len, sy_node_t **roo
         if (!yaml_parser_parse(&p, &e)) {
             sy_node_t at = {.line = (int)p.problem_mark.line + 1,
                             .col = (int)p.problem_mark.column + 1};
-            rc = sigma_fail(err, &at, "YAML syntax", "%s%s%s", p.problem ? p.problem : "syntax error",
-                            p.context ? " " : "", p.context ? p.context : "");
+            rc = sigma_fail(err, &at, "YAML syntax", "%s%s%s",
+                            p.problem ? p.problem : "syntax error", p.context ? " " : "",
+                            p.context ? p.context : "");
             break;
         }
         sy_node_t pos = {.line = (int)e.start_mark.line + 1, .col = (int)e.start_mark.column + 1};
@@ -177,8 +176,8 @@ int sigma_yaml_load(sw_arena_t *a, const char *text, size_t len, sy_node_t **roo
             n->col = pos.col;
             if (e.type == YAML_SCALAR_EVENT) {
                 n->kind = SY_SCALAR;
-                n->str = sw_arena_strndup(a, (const char *)e.data.scalar.value,
-                                          e.data.scalar.length);
+                n->str =
+                    sw_arena_strndup(a, (const char *)e.data.scalar.value, e.data.scalar.length);
                 if (!n->str) {
                     rc = SW_ENOMEM;
                     break;

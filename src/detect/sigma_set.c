@@ -89,9 +89,15 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
     free(s);
 }
 
-void sw_sigma_set_prefilter(sw_sigma_set_t *s, int on) { s->no_prefilter = !on; }
+void sw_sigma_set_prefilter(sw_sigma_set_t *s, int on)
+{
+    s->no_prefilter = !on;
+}
 
-size_t sw_sigma_set_count(const sw_sigma_set_t *s) { return s->n_rules; }
+size_t sw_sigma_set_count(const sw_sigma_set_t *s)
+{
+    return s->n_rules;
+}
 
 const sw_sigma_rule_info_t *sw_sigma_set_rule(const sw_sigma_set_t *s, size_t i)
 {
@@ -189,8 +195,8 @@ static const char *read_author(sw_arena_t *a, const sy_node_t *n)
     return s;
 }
 
-static int read_info(sw_sigma_set_t *s, const sy_node_t *root, const char *file,
-                     sigma_rule_t *r, sw_sigma_error_t *err)
+static int read_info(sw_sigma_set_t *s, const sy_node_t *root, const char *file, sigma_rule_t *r,
+                     sw_sigma_error_t *err)
 {
     sw_sigma_rule_info_t *in = &r->info;
     in->file = sw_arena_strdup(&s->arena, file ? file : "");
@@ -221,9 +227,9 @@ static int read_info(sw_sigma_set_t *s, const sy_node_t *root, const char *file,
     in->product = scalar_or_empty(sigma_map_get(ls, "product"));
     in->category = scalar_or_empty(sigma_map_get(ls, "category"));
     in->service = scalar_or_empty(sigma_map_get(ls, "service"));
-    r->ls = sigma_logsource_find(*in->product ? in->product : NULL,
-                                 *in->category ? in->category : NULL,
-                                 *in->service ? in->service : NULL);
+    r->ls =
+        sigma_logsource_find(*in->product ? in->product : NULL, *in->category ? in->category : NULL,
+                             *in->service ? in->service : NULL);
     if (!r->ls)
         return sigma_fail(err, ls, "unmapped logsource",
                           "logsource product=%s category=%s service=%s: seawall has no record "
@@ -262,8 +268,8 @@ int sw_sigma_set_add(sw_sigma_set_t *s, const char *yaml, size_t len, const char
     const sy_node_t *det = sigma_map_get(root, "detection");
     if (!det)
         return sigma_fail(err, root, "not a rule", "a rule needs a detection section");
-    sigma_cctx_t cx = {.arena = &s->arena, .set = s, .vars = s->vars, .n_vars = s->n_vars,
-                       .err = err};
+    sigma_cctx_t cx = {
+        .arena = &s->arena, .set = s, .vars = s->vars, .n_vars = s->n_vars, .err = err};
     rc = sigma_compile(&cx, det, &r->root);
     if (!rc && s->n_rules == s->cap_rules) {
         size_t cap = s->cap_rules ? s->cap_rules * 2 : 64;
@@ -301,7 +307,7 @@ int sw_sigma_set_add(sw_sigma_set_t *s, const char *yaml, size_t len, const char
 
 /* ---- pre-filter needs ----------------------------------------------------------- */
 
-#define NEED_MAX 256  /* more alternatives than this in a group: not worth it */
+#define NEED_MAX 256 /* more alternatives than this in a group: not worth it */
 #define NEED_MIN_LEN 2
 #define NEED_KEEP 8   /* bytes of each literal given to the automaton */
 #define NEED_GROUPS 4 /* groups kept per rule (all must be seen) */
@@ -320,13 +326,12 @@ typedef struct cnf {
 } cnf_t;
 
 /* The literal a pattern guarantees in its field's value, if any. */
-static int pat_literal(sw_sigma_set_t *s, const sigma_pat_t *p, sigma_need_t *out,
-                       uint32_t field)
+static int pat_literal(sw_sigma_set_t *s, const sigma_pat_t *p, sigma_need_t *out, uint32_t field)
 {
     out->field = field;
-    out->anchor = p->kind == PM_PREFIX                        ? NEED_AT_START
+    out->anchor = p->kind == PM_PREFIX                       ? NEED_AT_START
                   : p->kind == PM_SUFFIX || p->kind == PM_EQ ? NEED_AT_END
-                                                              : NEED_ANYWHERE;
+                                                             : NEED_ANYWHERE;
     switch (p->kind) {
     case PM_EQ:
     case PM_PREFIX:
@@ -592,7 +597,8 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
         const sigma_logsource_t *ls = s->rules[i]->ls;
         for (size_t v = 0; v < ls->n_variants; v++) {
             const sigma_variant_t *va = &ls->variants[v];
-            if (va->extra_field && sigma_field_intern(s, va->extra_field, strlen(va->extra_field)) < 0)
+            if (va->extra_field &&
+                sigma_field_intern(s, va->extra_field, strlen(va->extra_field)) < 0)
                 return SW_ENOMEM;
             if (!va->renames)
                 continue;
@@ -616,10 +622,10 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
         for (size_t f = 0; f < s->n_fields; f++)
             m[f] = (uint32_t)f;
         for (size_t j = 0; remaps[k].renames[j][0]; j++) {
-            int64_t from = sigma_field_intern(s, remaps[k].renames[j][0],
-                                              strlen(remaps[k].renames[j][0]));
-            int64_t to = sigma_field_intern(s, remaps[k].renames[j][1],
-                                            strlen(remaps[k].renames[j][1]));
+            int64_t from =
+                sigma_field_intern(s, remaps[k].renames[j][0], strlen(remaps[k].renames[j][0]));
+            int64_t to =
+                sigma_field_intern(s, remaps[k].renames[j][1], strlen(remaps[k].renames[j][1]));
             m[from] = (uint32_t)to;
         }
         remaps[k].map = m;
@@ -681,8 +687,8 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
                 if (remaps[k].renames == va->renames)
                     e.remap = remaps[k].map;
             if (va->extra_field)
-                e.extra_field = (uint32_t)sigma_field_intern(s, va->extra_field,
-                                                              strlen(va->extra_field));
+                e.extra_field =
+                    (uint32_t)sigma_field_intern(s, va->extra_field, strlen(va->extra_field));
             size_t n_eids = 0;
             while (n_eids < 8 && va->event_ids[n_eids])
                 n_eids++;

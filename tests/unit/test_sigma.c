@@ -54,8 +54,8 @@ static void count_cb(const sw_sigma_alert_t *a, void *ud)
     hits_t *h = ud;
     h->n++;
     if (h->log_len < sizeof h->log - 64)
-        h->log_len += (size_t)snprintf(h->log + h->log_len, sizeof h->log - h->log_len, "%s;",
-                                       a->rule->id);
+        h->log_len +=
+            (size_t)snprintf(h->log + h->log_len, sizeof h->log - h->log_len, "%s;", a->rule->id);
 }
 
 /* Run every record of text through s; returns the number of matches. */
@@ -125,8 +125,8 @@ static void each_case_rule_matches_exactly_its_expected_events(void **state)
                 int expect = !strcmp(want->value, "true");
                 int got = sw_sigma_set_match(s, &ev, NULL, NULL);
                 if (got != expect) {
-                    print_error("%s line %d (prefilter %s): expected %s, got %d matches\n",
-                                evpath, line, pf ? "on" : "off", expect ? "a match" : "none", got);
+                    print_error("%s line %d (prefilter %s): expected %s, got %d matches\n", evpath,
+                                line, pf ? "on" : "off", expect ? "a match" : "none", got);
                     failures++;
                 }
                 n_events += pf;
@@ -182,8 +182,7 @@ static void regression_pairs_match_their_count(void **state)
         sw_sigma_set_t *s = sw_sigma_set_new(NULL, 0);
         sw_sigma_error_t err;
         long got = -1;
-        if (sw_sigma_set_add(s, rt, rlen, rpath, &err) == SW_OK &&
-            sw_sigma_set_build(s) == SW_OK)
+        if (sw_sigma_set_add(s, rt, rlen, rpath, &err) == SW_OK && sw_sigma_set_build(s) == SW_OK)
             got = match_text(s, et, elen, NULL, NULL);
         else
             print_error("%s:%d:%d: %s\n", rpath, err.line, err.col, err.msg);
@@ -205,8 +204,8 @@ static void regression_pairs_match_their_count(void **state)
         free(rt);
         free(et);
     }
-    print_message("regression: %d pairs, %d agree with the manifest, %d documented overrides\n",
-                  n, agree, overridden);
+    print_message("regression: %d pairs, %d agree with the manifest, %d documented overrides\n", n,
+                  agree, overridden);
     free(manifest);
     free(overrides);
     assert_int_equal(n, 96);
@@ -300,7 +299,8 @@ static void refused_rules_say_where_and_why(void **state)
          "unknown modifier"},
         {HEAD "detection:\n    sel:\n        Image: x\n    condition: sel and nope\n", 8, 24,
          "invalid condition"},
-        {HEAD "detection:\n    sel:\n        Image: [a\n    condition: sel\n", 8, 14, "YAML syntax"},
+        {HEAD "detection:\n    sel:\n        Image: [a\n    condition: sel\n", 8, 14,
+         "YAML syntax"},
         {HEAD "detection:\n    sel:\n        Image|re: 'a(b'\n    condition: sel\n", 7, 19,
          "invalid regular expression"},
         {HEAD "detection:\n    sel:\n        Image|cidr: 'x/99'\n    condition: sel\n", 7, 21,
@@ -309,10 +309,11 @@ static void refused_rules_say_where_and_why(void **state)
          "unresolved placeholder"},
         {HEAD "detection:\n    sel:\n        Image: x\n    condition: sel | count() > 5\n", 8, 20,
          "aggregation in condition"},
-        {HEAD "detection:\n    sel:\n        Image: x\n        Image: y\n    condition: sel\n", 8, 9,
-         "YAML structure"},
+        {HEAD "detection:\n    sel:\n        Image: x\n        Image: y\n    condition: sel\n", 8,
+         9, "YAML structure"},
         {"title: t\nlogsource:\n    product: linux\n    service: auditd\ndetection:\n    sel:\n"
-         "        a: b\n    condition: sel\n", 3, 5, "unmapped logsource"},
+         "        a: b\n    condition: sel\n",
+         3, 5, "unmapped logsource"},
         {"title: t\ncorrelation:\n    type: event_count\n", 3, 5, "correlation rule"},
         {HEAD "detection:\n    sel:\n        Image: x\n", 6, 5, "invalid detection"},
         {"logsource:\n    product: windows\n", 1, 1, "not a rule"},
@@ -326,8 +327,7 @@ static void refused_rules_say_where_and_why(void **state)
         if (rc != SW_EINVAL || err.line != cases[i].line || err.col != cases[i].col ||
             strcmp(err.reason, cases[i].reason))
             print_error("case %zu: rc %d at %d:%d [%s] %s; wanted %d:%d [%s]\n", i, rc, err.line,
-                        err.col, err.reason, err.msg, cases[i].line, cases[i].col,
-                        cases[i].reason);
+                        err.col, err.reason, err.msg, cases[i].line, cases[i].col, cases[i].reason);
         assert_int_equal(rc, SW_EINVAL);
         assert_string_equal(err.reason, cases[i].reason);
         assert_int_equal(err.line, cases[i].line);
@@ -344,10 +344,11 @@ static void alert_carries_rule_author_host_and_time(void **state)
                        "logsource:\n    product: windows\n    category: process_creation\n"
                        "detection:\n    sel:\n        Image|endswith: '\\whoami.exe'\n"
                        "    condition: sel\n";
-    const char *evj = "{\"Event\":{\"System\":{\"EventID\":1,\"Channel\":"
-                      "\"Microsoft-Windows-Sysmon/Operational\",\"Computer\":\"dc01\","
-                      "\"TimeCreated\":{\"#attributes\":{\"SystemTime\":\"2026-01-02T03:04:05Z\"}}},"
-                      "\"EventData\":{\"Image\":\"C:\\\\Windows\\\\whoami.exe\"}}}";
+    const char *evj =
+        "{\"Event\":{\"System\":{\"EventID\":1,\"Channel\":"
+        "\"Microsoft-Windows-Sysmon/Operational\",\"Computer\":\"dc01\","
+        "\"TimeCreated\":{\"#attributes\":{\"SystemTime\":\"2026-01-02T03:04:05Z\"}}},"
+        "\"EventData\":{\"Image\":\"C:\\\\Windows\\\\whoami.exe\"}}}";
     sw_sigma_set_t *s = sw_sigma_set_new(NULL, 0);
     assert_int_equal(sw_sigma_set_match(s, NULL, NULL, NULL), SW_ESTATE);
     assert_int_equal(sw_sigma_set_add(s, rule, strlen(rule), "w.yml", NULL), SW_OK);
