@@ -253,6 +253,30 @@ static gram_t *gram_slot(gram_t *t, uint32_t n, uint32_t key)
     return &t[h];
 }
 
+/* 4-grams that occur in most Windows event values (paths, executables,
+ * URLs, command switches). A literal is represented by one of these only
+ * when it has nothing else, since the filter would pass nearly every
+ * event. Folded (lower case). */
+static const char common_grams[][5] = {
+    ".exe", "exe\"", "exe ", "exe'", ".dll", "dll ", "dll,", "\\win", "wind", "indo", "ndow",
+    "dows", "ows\\", "\\sys", "syst", "yste", "stem", "tem3", "em32", "m32\\", "c:\\w",
+    ":\\wi", ":\\pr", ":\\us", "\\pro", "prog", "rogr", "ogra", "gram", "\\use", "user",
+    "sers", "ers\\", "\\app", "appd", "ppda", "pdat", "data", "ata\\", "loca", "ocal",
+    "cal\\", "micr", "icro", "cros", "roso", "osof", "soft", "http", "ttp:", "tp:/", "p://",
+    "ps:/", "s://", "\\tem", "temp", "emp\\", " /c ", " -c ", "cmd ", "cmd.", "md.e", "d.ex",
+    "\\cmd", "powe", "ower", "wers", "ersh", "rshe", "shel", "hell", "ell.", "ll.e", "l.ex",
+    "32.e", "2.ex", " \"c:", "\"c:\\", "\\bin", "ache", "rver", "serv", "ervi",
+    "rvic", "vice", "ices",
+};
+
+static int gram_common(const uint8_t *p)
+{
+    for (size_t i = 0; i < sizeof common_grams / sizeof common_grams[0]; i++)
+        if (!memcmp(p, common_grams[i], 4))
+            return 1;
+    return 0;
+}
+
 /* Pick each long literal's least common window, then build the table and
  * the bitmap. O(total literal bytes). */
 static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
@@ -279,6 +303,8 @@ static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
         uint32_t best = 0, best_n = UINT32_MAX;
         for (uint32_t j = 0; j + 4 <= lits[i].len; j++) {
             uint32_t c = gram_slot(count, cn, gram_at(lits[i].s + j))->tag_len;
+            if (gram_common(lits[i].s + j))
+                c += 1u << 20; /* frequent in the text itself: last resort */
             if (c <= best_n) {
                 best_n = c;
                 best = j;
