@@ -258,15 +258,14 @@ static gram_t *gram_slot(gram_t *t, uint32_t n, uint32_t key)
  * when it has nothing else, since the filter would pass nearly every
  * event. Folded (lower case). */
 static const char common_grams[][5] = {
-    ".exe", "exe\"", "exe ", "exe'", ".dll", "dll ", "dll,", "\\win", "wind", "indo", "ndow",
-    "dows", "ows\\", "\\sys", "syst", "yste", "stem", "tem3", "em32", "m32\\", "c:\\w",
-    ":\\wi", ":\\pr", ":\\us", "\\pro", "prog", "rogr", "ogra", "gram", "\\use", "user",
-    "sers", "ers\\", "\\app", "appd", "ppda", "pdat", "data", "ata\\", "loca", "ocal",
-    "cal\\", "micr", "icro", "cros", "roso", "osof", "soft", "http", "ttp:", "tp:/", "p://",
-    "ps:/", "s://", "\\tem", "temp", "emp\\", " /c ", " -c ", "cmd ", "cmd.", "md.e", "d.ex",
-    "\\cmd", "powe", "ower", "wers", "ersh", "rshe", "shel", "hell", "ell.", "ll.e", "l.ex",
-    "32.e", "2.ex", " \"c:", "\"c:\\", "\\bin", "ache", "rver", "serv", "ervi",
-    "rvic", "vice", "ices",
+    ".exe",   "exe\"", "exe ",  "exe'", ".dll", "dll ",  "dll,", "\\win", "wind",  "indo",  "ndow",
+    "dows",   "ows\\", "\\sys", "syst", "yste", "stem",  "tem3", "em32",  "m32\\", "c:\\w", ":\\wi",
+    ":\\pr",  ":\\us", "\\pro", "prog", "rogr", "ogra",  "gram", "\\use", "user",  "sers",  "ers\\",
+    "\\app",  "appd",  "ppda",  "pdat", "data", "ata\\", "loca", "ocal",  "cal\\", "micr",  "icro",
+    "cros",   "roso",  "osof",  "soft", "http", "ttp:",  "tp:/", "p://",  "ps:/",  "s://",  "\\tem",
+    "temp",   "emp\\", " /c ",  " -c ", "cmd ", "cmd.",  "md.e", "d.ex",  "\\cmd", "powe",  "ower",
+    "wers",   "ersh",  "rshe",  "shel", "hell", "ell.",  "ll.e", "l.ex",  "32.e",  "2.ex",  " \"c:",
+    "\"c:\\", "\\bin", "ache",  "rver", "serv", "ervi",  "rvic", "vice",  "ices",
 };
 
 static int gram_common(const uint8_t *p)

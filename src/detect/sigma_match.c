@@ -476,15 +476,24 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
     const sw_field_t *ch = sigma_field(s, ev, s->f_channel, NULL);
     if (!ch)
         return 0; /* every logsource seawall maps names a channel */
-    const sw_field_t *ef = sigma_field(s, ev, s->f_event_id, NULL);
-    uint32_t eid = UINT32_MAX - 1; /* matches no bucket but the any-EventID ones */
-    if (ef && ef->value_len && ef->value_len <= 9) {
+    /* the event's EventIDs (one, nearly always; up to 8 distinct if the
+     * field repeats), parsed as the bucket keys are */
+    uint32_t eids[8];
+    size_t n_eids = 0;
+    int multi;
+    for (const sw_field_t *ef = sigma_field(s, ev, s->f_event_id, &multi); ef && n_eids < 8;
+         ef = multi ? sw_event_next(ev, ef) : NULL) {
+        if (!ef->value_len || ef->value_len > 9)
+            continue;
         uint32_t v = 0;
         size_t i = 0;
         for (; i < ef->value_len && ef->value[i] >= '0' && ef->value[i] <= '9'; i++)
             v = v * 10 + (uint32_t)(ef->value[i] - '0');
-        if (i == ef->value_len)
-            eid = v;
+        size_t k = 0;
+        while (k < n_eids && eids[k] != v)
+            k++;
+        if (i == ef->value_len && k == n_eids)
+            eids[n_eids++] = v;
     }
     int hits = 0;
     for (size_t c = 0; c < s->n_channels; c++) {
@@ -492,9 +501,14 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
         if (chn->name &&
             (chn->name_len != ch->value_len || !name_eq(chn->name, ch->value, ch->value_len)))
             continue;
-        for (size_t b = 0; b < chn->n_buckets; b++)
-            if (chn->buckets[b].event_id == UINT32_MAX || chn->buckets[b].event_id == eid)
+        for (size_t b = 0; b < chn->n_buckets; b++) {
+            uint32_t id = chn->buckets[b].event_id;
+            size_t k = 0;
+            while (id != UINT32_MAX && k < n_eids && eids[k] != id)
+                k++;
+            if (id == UINT32_MAX || k < n_eids)
                 hits += run_bucket(s, &chn->buckets[b], ev, cb, ud);
+        }
     }
     return hits;
 }

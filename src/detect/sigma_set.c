@@ -493,6 +493,86 @@ static int rule_cnf(sw_sigma_set_t *s, const sigma_node_t *n, cnf_t *out, int de
     }
 }
 
+/* ---- EventIDs a rule requires ------------------------------------------------------ */
+
+#define SIGMA_EID_MAX 16
+
+static size_t eid_union(uint32_t *a, size_t na, const uint32_t *b, size_t nb)
+{
+    for (size_t i = 0; i < nb; i++) {
+        size_t k = 0;
+        while (k < na && a[k] != b[i])
+            k++;
+        if (k == na) {
+            if (na == SIGMA_EID_MAX)
+                return 0;
+            a[na++] = b[i];
+        }
+    }
+    return na;
+}
+
+/* The EventIDs node can only match on (0: any). A field EventID with only
+ * whole-value numeric patterns gives its values; AND takes the smallest
+ * defined set among its terms, OR the union of its terms' sets (any if one
+ * is any). Used to put a channel-wide rule (service: security) in the
+ * buckets of those EventIDs instead of running it on every event of the
+ * channel. Sound: an event with another EventID cannot satisfy node. */
+static size_t rule_event_ids(const sw_sigma_set_t *s, const sigma_node_t *n, uint32_t *out,
+                             int depth)
+{
+    if (depth > 64)
+        return 0;
+    switch (n->type) {
+    case SN_FIELD: {
+        if (n->field != s->f_event_id || n->all || !n->n_pats || n->n_pats > SIGMA_EID_MAX)
+            return 0;
+        size_t k = 0;
+        for (uint32_t i = 0; i < n->n_pats; i++) {
+            const sigma_pat_t *p = &n->pats[i];
+            if (p->kind != PM_EQ || !p->lit_len || p->lit_len > 9)
+                return 0;
+            uint32_t v = 0;
+            for (uint32_t j = 0; j < p->lit_len; j++) {
+                if (p->lit[j] < '0' || p->lit[j] > '9' || (j == 0 && p->lit[j] == '0'))
+                    return 0; /* only the spelling the matcher parses */
+                v = v * 10 + (uint32_t)(p->lit[j] - '0');
+            }
+            uint32_t one = v;
+            k = eid_union(out, k, &one, 1);
+        }
+        return k;
+    }
+    case SN_AND: {
+        size_t best = 0;
+        uint32_t tmp[SIGMA_EID_MAX];
+        for (uint32_t i = 0; i < n->n_kids; i++) {
+            size_t k = rule_event_ids(s, n->kids[i], tmp, depth + 1);
+            if (k && (!best || k < best)) {
+                memcpy(out, tmp, k * sizeof *tmp);
+                best = k;
+            }
+        }
+        return best;
+    }
+    case SN_OR:
+    case SN_COUNT: {
+        if (n->type == SN_COUNT && n->min == 0)
+            return 0;
+        size_t k = 0;
+        uint32_t tmp[SIGMA_EID_MAX];
+        for (uint32_t i = 0; i < n->n_kids; i++) {
+            size_t kk = rule_event_ids(s, n->kids[i], tmp, depth + 1);
+            if (!kk || !(k = eid_union(out, k, tmp, kk)))
+                return 0;
+        }
+        return k;
+    }
+    default:
+        return 0;
+    }
+}
+
 /* ---- build --------------------------------------------------------------------- */
 
 static sigma_channel_t *channel_get(sw_sigma_set_t *s, const char *name, size_t *cap)
@@ -689,11 +769,16 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
             if (va->extra_field)
                 e.extra_field =
                     (uint32_t)sigma_field_intern(s, va->extra_field, strlen(va->extra_field));
+            uint32_t eids[SIGMA_EID_MAX];
             size_t n_eids = 0;
-            while (n_eids < 8 && va->event_ids[n_eids])
+            while (n_eids < 8 && va->event_ids[n_eids]) {
+                eids[n_eids] = va->event_ids[n_eids];
                 n_eids++;
+            }
+            if (!n_eids) /* a channel-wide logsource: the rule may name its EventIDs */
+                n_eids = rule_event_ids(s, r->root, eids, 0);
             for (size_t k = 0; k < (n_eids ? n_eids : 1); k++) {
-                sigma_bucket_t *b = bucket_get(c, n_eids ? va->event_ids[k] : UINT32_MAX);
+                sigma_bucket_t *b = bucket_get(c, n_eids ? eids[k] : UINT32_MAX);
                 if (!b)
                     goto fail;
                 e.tag0 = (uint32_t)b->n_bits;
