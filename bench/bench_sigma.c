@@ -598,8 +598,8 @@ int main(int argc, char **argv)
     for (size_t r = 0; r < runs; r++) {
         matches = 0;
         double a = now_s(), w = wall_s();
-        for (size_t i = 0; i < n_events; i++)
-            sw_sigma_set_match(s, &pool.ev[i % pool.n], count_cb, &matches);
+        for (size_t i = 0, j = 0; i < n_events; i++, j = j + 1 == pool.n ? 0 : j + 1)
+            sw_sigma_set_match(s, &pool.ev[j], count_cb, &matches);
         times[r] = now_s() - a;
         walls[r] = wall_s() - w;
     }
