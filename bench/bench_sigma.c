@@ -104,8 +104,7 @@ static const char *const images[] = {
 static const char *const args[] = {
     "-k netsvcs -p -s Schedule",
     "/c dir C:\\Users",
-    "-NoProfile -ExecutionPolicy Bypass -File "
-    "C:\\Scripts\\backup.ps1",
+    "-NoProfile -ExecutionPolicy Bypass -File C:\\Scripts\\backup.ps1",
     "--type=renderer --lang=en-US --field-trial-handle=1234",
     "0xffffffff -ForceV1",
     "query HKLM\\Software\\Microsoft\\Windows\\CurrentVersion",
