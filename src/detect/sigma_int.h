@@ -231,17 +231,15 @@ struct sw_sigma_set {
     const sw_field_t **cache; /* per field id, valid when cache_gen == gen */
     uint32_t *cache_gen;
     uint8_t *cache_multi; /* the field occurs more than once in this event */
-    uint16_t *ev_slots;   /* per-event index: field name hash -> field index + 1 */
-    uint8_t *ev_multi;    /* per slot: the name occurs more than once */
-    size_t ev_mask;       /* slots in use this event - 1 */
     uint32_t gen;
 };
 
 /* Evaluate node for ev (record type renames remap, may be NULL). */
 int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
                const uint32_t *remap);
-/* The event's (first) field for a field id, cached per event; *multi (may
- * be NULL) says whether more fields have that name. */
+/* The event's (first) field for a field id, as resolved for this event by
+ * sw_sigma_set_match; *multi (may be NULL) says whether more fields have
+ * that name. */
 const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id, int *multi);
 
 extern const uint8_t sigma_fold[256];

@@ -51,54 +51,42 @@ static int name_eq(const char *a, const char *b, size_t n)
     return 1;
 }
 
-static int same_name(const sw_field_t *a, const sw_field_t *b)
-{
-    return a->name_hash == b->name_hash && a->name_len == b->name_len &&
-           name_eq(a->name, b->name, a->name_len);
-}
-
-/* Index the event's fields by name (open addressing over their precomputed
- * hashes), noting names that repeat, so a lookup is O(1) and single-valued
- * fields (nearly all) never need sw_event_next. O(fields) per event. */
+/* Resolve the event's fields against the names the rules use, once: each
+ * event field is looked up in the set's interned names (open addressing
+ * over the same precomputed hash), and a hit fills that name's per-event
+ * cache slot (first field, and whether the name repeats). Fields no rule
+ * names cost one probe. After this sigma_field is an array read.
+ * O(fields) per event. */
 static void index_event(sw_sigma_set_t *s, const sw_event_t *ev)
 {
-    size_t n = 32;
-    while (n < ev->n_fields * 2 && n < 2 * SW_EVENT_MAX_FIELDS)
-        n *= 2;
-    s->ev_mask = n - 1;
-    memset(s->ev_slots, 0, n * sizeof *s->ev_slots);
-    for (size_t i = 0; i < ev->n_fields && i < SW_EVENT_MAX_FIELDS; i++) {
+    const size_t mask = s->n_slots - 1;
+    for (size_t i = 0; i < ev->n_fields; i++) {
         const sw_field_t *f = &ev->fields[i];
-        size_t h = (size_t)f->name_hash & s->ev_mask;
-        while (s->ev_slots[h] && !same_name(&ev->fields[s->ev_slots[h] - 1], f))
-            h = (h + 1) & s->ev_mask;
-        if (s->ev_slots[h]) {
-            s->ev_multi[h] = 1;
-        } else {
-            s->ev_slots[h] = (uint16_t)(i + 1);
-            s->ev_multi[h] = 0;
+        for (size_t h = (size_t)f->name_hash & mask; s->field_slots[h]; h = (h + 1) & mask) {
+            uint32_t id = s->field_slots[h] - 1;
+            const sigma_fieldname_t *fn = &s->fields[id];
+            if (fn->hash != f->name_hash || fn->len != f->name_len ||
+                !name_eq(fn->name, f->name, fn->len))
+                continue;
+            if (s->cache_gen[id] == s->gen) {
+                s->cache_multi[id] = 1;
+            } else {
+                s->cache_gen[id] = s->gen;
+                s->cache[id] = f;
+                s->cache_multi[id] = 0;
+            }
+            break;
         }
     }
 }
 
 const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id, int *multi)
 {
+    (void)ev; /* resolved by index_event */
     if (s->cache_gen[id] != s->gen) {
-        const sigma_fieldname_t *fn = &s->fields[id];
-        const sw_field_t *first = NULL;
-        uint8_t more = 0;
-        for (size_t h = (size_t)fn->hash & s->ev_mask; s->ev_slots[h]; h = (h + 1) & s->ev_mask) {
-            const sw_field_t *f = &ev->fields[s->ev_slots[h] - 1];
-            if (f->name_hash == fn->hash && f->name_len == fn->len &&
-                name_eq(f->name, fn->name, fn->len)) {
-                first = f;
-                more = s->ev_multi[h];
-                break;
-            }
-        }
-        s->cache_gen[id] = s->gen;
-        s->cache[id] = first;
-        s->cache_multi[id] = more;
+        if (multi)
+            *multi = 0;
+        return NULL;
     }
     if (multi)
         *multi = s->cache_multi[id];

@@ -79,8 +79,6 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
     free(s->cache);
     free(s->cache_gen);
     free(s->cache_multi);
-    free(s->ev_slots);
-    free(s->ev_multi);
     if (s->md)
         pcre2_match_data_free(s->md);
     if (s->mctx)
@@ -822,12 +820,9 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
     s->cache = calloc(s->n_fields, sizeof *s->cache);
     s->cache_gen = calloc(s->n_fields, sizeof *s->cache_gen);
     s->cache_multi = calloc(s->n_fields, sizeof *s->cache_multi);
-    s->ev_slots = calloc(2 * SW_EVENT_MAX_FIELDS, sizeof *s->ev_slots);
-    s->ev_multi = calloc(2 * SW_EVENT_MAX_FIELDS, sizeof *s->ev_multi);
     s->md = pcre2_match_data_create(1, NULL);
     s->mctx = pcre2_match_context_create(NULL);
-    if (!s->cache || !s->cache_gen || !s->cache_multi || !s->ev_slots || !s->ev_multi || !s->md ||
-        !s->mctx)
+    if (!s->cache || !s->cache_gen || !s->cache_multi || !s->md || !s->mctx)
         goto fail;
     pcre2_set_match_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT / 10);
