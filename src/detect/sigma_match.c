@@ -1,15 +1,19 @@
 /* sigma_match.c — evaluating compiled Sigma rules over one event.
  *
- * Per event (sw_sigma_set_match): find the event's channel and EventID, and
- * for each bucket that fits (channel+EventID, channel+any, any channel):
- *   1. clear the bucket's marks; scan each field the bucket's automata cover
- *      (sigma_ac_scan) — this marks the rules one of whose needed literals
- *      occurs;
- *   2. evaluate each entry that is marked or has no pre-filter: the record
- *      type's extra condition, then the rule's tree (sigma_eval).
- * Field lookups go through a per-event cache indexed by field id, so a field
- * named by a hundred rules is looked up once. Comparisons fold case through
- * a table as they go: nothing is allocated per event. */
+ * Per event (sw_sigma_set_match), in order:
+ *   1. index_event: resolve the event's fields against the rule field names
+ *      once (a per-event cache indexed by field id, so a field named by a
+ *      hundred rules is looked up once);
+ *   2. find the event's channel and EventID(s), and for each bucket that
+ *      fits (channel+EventID, channel+any, any channel) run_bucket:
+ *      a. reset the bucket's mark bits (entries without a pre-filter start
+ *         marked); scan each field the bucket's scanners cover
+ *         (sigma_ac_scan), only its ends when every literal there is
+ *         anchored — this marks the groups whose literal may occur;
+ *      b. walk the set bits: an entry whose groups are all marked gets its
+ *         record type's extra condition, then its rule tree (sigma_eval).
+ * Comparisons fold case through a table as they go: nothing is allocated
+ * per event. Not re-entrant: the set holds the per-event scratch. */
 #include "detect/sigma_int.h"
 
 #include <arpa/inet.h>

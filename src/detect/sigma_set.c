@@ -4,10 +4,12 @@
  * Index (sw_sigma_set_build): channel -> EventID bucket -> entries, where an
  * entry is one rule under one record type (a process_creation rule sits in
  * the Sysmon/1 bucket and, with field renames, in the Security/4688 one).
- * Each bucket also has an Aho-Corasick automaton per field it must scan: a
- * rule whose condition implies groups of "one of these literals occurs in
- * field F" (its needs, see rule_cnf) is evaluated only when the scans saw
- * every group.
+ * Channel-wide rules (service: security) go to the buckets of the EventIDs
+ * their condition requires, when it requires some (rule_event_ids).
+ * Each bucket also has a literal scanner (sigma_ac.c) per field it must
+ * scan: a rule whose condition implies groups of "one of these literals
+ * occurs in field F" (its needs, see rule_cnf) is evaluated only when the
+ * scans saw every group.
  *
  * Invariants:
  *  1. Field ids are stable: interning only appends.
