@@ -15,5 +15,6 @@ typedef struct sw_command {
 int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_sigma(int argc, char **argv);
 
 #endif

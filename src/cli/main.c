@@ -11,6 +11,7 @@ static const sw_command_t commands[] = {
     {"run", cmd_run, "start seawall on the built-in default exercise"},
     {"validate", cmd_validate, "check scenario files: FILE:LINE:COL for every problem"},
     {"simulate", cmd_simulate, "run a scenario headless and summarise what happened"},
+    {"sigma", cmd_sigma, "run Sigma rules over event files, or lint rules (--check)"},
 };
 
 static void usage(FILE *f)

@@ -13,7 +13,8 @@ uint64_t sw_field_hash(const char *name, size_t len)
 {
     uint64_t h = 0xcbf29ce484222325ULL;
     for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)tolower((unsigned char)name[i]);
+        unsigned char c = (unsigned char)name[i];
+        h ^= (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c); /* ASCII, as tolower in "C" */
         h *= 0x100000001b3ULL;
     }
     return h;
@@ -265,4 +266,39 @@ done:
     sw_buf_free(&prefix);
     json_decref(root);
     return rc;
+}
+
+int sw_event_split(const char *text, size_t len, size_t *pos, size_t *start, size_t *rec_len)
+{
+    size_t i = *pos;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+        i++;
+    *pos = i;
+    if (i >= len)
+        return 0;
+    if (text[i] != '{')
+        return SW_EINVAL;
+    size_t depth = 0;
+    int in_str = 0;
+    for (size_t j = i; j < len; j++) {
+        char c = text[j];
+        if (in_str) {
+            if (c == '\\')
+                j++;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0) {
+                *start = i;
+                *rec_len = j + 1 - i;
+                *pos = j + 1;
+                return 1;
+            }
+        }
+    }
+    return SW_EINVAL;
 }

@@ -63,6 +63,15 @@ void sw_event_clear(sw_event_t *ev);
  * and err says what and where (the JSON column). */
 int sw_event_parse_json(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err);
 
+/* Split a stream of records — JSON lines, or JSON objects concatenated with
+ * any whitespace between them (pretty-printed files) — one object at a time.
+ * From *pos, skips whitespace and finds the end of the next top-level {...}
+ * (strings and escapes respected). Returns 1 with [*start, *start+*rec_len)
+ * the record and *pos after it, 0 at the end of text, or SW_EINVAL when what
+ * follows is not an object or never closes (*pos at the offending byte).
+ * Cost: O(record length); no allocation. */
+int sw_event_split(const char *text, size_t len, size_t *pos, size_t *start, size_t *rec_len);
+
 /* Add one field (copied). Used by the parser and by code that builds events. */
 int sw_event_add(sw_event_t *ev, const char *name, size_t name_len, const char *value,
                  size_t value_len, int type);

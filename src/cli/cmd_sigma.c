@@ -1,0 +1,239 @@
+/* cmd_sigma.c — `seawall sigma`: run Sigma rules over event files, or lint
+ * rules with a load report.
+ *
+ *   seawall sigma --rules PATH... --events FILE... [--json] [--var NAME=V1,V2]
+ *   seawall sigma --check PATH... [-v] [--var NAME=V1,V2]
+ *
+ * PATH is a rule file or a directory (recursive). Event files hold JSON
+ * lines or JSON objects one after another (pretty-printed is fine). Each
+ * match prints time, host, level, title, author and id (the Detection Rule
+ * License requires the author wherever a match is shown). Exit status: 0
+ * success, 1 a rule was refused (--check) or an event file had a bad record,
+ * 2 usage error. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/commands.h"
+#include "cli/sigma_load.h"
+#include "detect/event.h"
+#include "detect/sigma.h"
+
+#define MAX_VARS 64
+#define MAX_VAR_VALUES 256
+#define EVENT_FILE_LIMIT ((size_t)4 << 30)
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: seawall sigma --rules PATH... --events FILE... [--json] [--var NAME=V1,V2]\n"
+               "       seawall sigma --check PATH... [-v] [--var NAME=V1,V2]\n"
+               "  PATH     a rule file or a directory of rules (searched recursively)\n"
+               "  FILE     events as JSON lines or concatenated JSON objects\n"
+               "  --json   one JSON object per match instead of a text line\n"
+               "  --var    values for %%NAME%% placeholders (the expand modifier)\n"
+               "  -v       with --check: one FILE:LINE:COL line per refused rule\n");
+}
+
+typedef struct out_ctx {
+    int json;
+    const char *rec; /* the record's JSON text, for --json */
+    size_t rec_len;
+    size_t n_matches;
+} out_ctx_t;
+
+static void print_alert(const sw_sigma_alert_t *a, void *ud)
+{
+    out_ctx_t *o = ud;
+    o->n_matches++;
+    if (!o->json) {
+        printf("%s\t%s\t%s\t%s\tauthor: %s\t%s\n", *a->time ? a->time : "-",
+               *a->host ? a->host : "-", *a->rule->level ? a->rule->level : "-", a->rule->title,
+               *a->rule->author ? a->rule->author : "unknown", a->rule->id);
+        return;
+    }
+    json_t *j = json_object();
+    json_object_set_new(j, "time", json_string(a->time));
+    json_object_set_new(j, "host", json_string(a->host));
+    json_object_set_new(j, "level", json_string(a->rule->level));
+    json_object_set_new(j, "title", json_string(a->rule->title));
+    json_object_set_new(j, "author", json_string(a->rule->author));
+    json_object_set_new(j, "id", json_string(a->rule->id));
+    json_object_set_new(j, "rule_file", json_string(a->rule->file));
+    json_t *ev = json_loadb(o->rec, o->rec_len, 0, NULL);
+    if (ev)
+        json_object_set_new(j, "event", ev);
+    char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(j);
+}
+
+/* --var NAME=V1,V2: values split at commas, kept in one malloc'd copy. */
+static int parse_var(char *arg, sw_sigma_var_t *v, char **store)
+{
+    char *eq = strchr(arg, '=');
+    if (!eq || eq == arg)
+        return -1;
+    char *copy = strdup(arg);
+    const char **vals = calloc(MAX_VAR_VALUES, sizeof *vals);
+    if (!copy || !vals) {
+        free(copy);
+        free(vals);
+        return -1;
+    }
+    copy[eq - arg] = '\0';
+    size_t n = 0;
+    for (char *save = NULL, *t = strtok_r(copy + (eq - arg) + 1, ",", &save);
+         t && n < MAX_VAR_VALUES; t = strtok_r(NULL, ",", &save))
+        vals[n++] = t;
+    *v = (sw_sigma_var_t){copy, vals, n};
+    *store = copy;
+    return 0;
+}
+
+static int run_events(sw_sigma_set_t *set, const char *file, out_ctx_t *o, size_t *n_events)
+{
+    char *text;
+    size_t len, pos = 0, start, rec_len;
+    sw_errbuf_t err;
+    int rc = sw_read_file(file, EVENT_FILE_LIMIT, &text, &len, &err);
+    if (rc) {
+        fprintf(stderr, "seawall sigma: %s\n", err.msg);
+        return 1;
+    }
+    sw_event_t ev;
+    sw_event_init(&ev);
+    int bad = 0;
+    size_t n = 0;
+    for (;;) {
+        int got = sw_event_split(text, len, &pos, &start, &rec_len);
+        if (got == 0)
+            break;
+        if (got < 0) {
+            fprintf(stderr, "%s: byte %zu: expected a JSON object; rest of file skipped\n", file,
+                    pos + 1);
+            bad = 1;
+            break;
+        }
+        n++;
+        if (sw_event_parse_json(&ev, text + start, rec_len, &err)) {
+            fprintf(stderr, "%s: record %zu (byte %zu): %s\n", file, n, start + 1, err.msg);
+            bad = 1;
+            continue;
+        }
+        o->rec = text + start;
+        o->rec_len = rec_len;
+        sw_sigma_set_match(set, &ev, print_alert, o);
+    }
+    *n_events += n;
+    sw_event_free(&ev);
+    free(text);
+    return bad;
+}
+
+int cmd_sigma(int argc, char **argv)
+{
+    const char *rules[256], *events[256];
+    size_t n_rules = 0, n_events = 0, n_vars = 0;
+    sw_sigma_var_t vars[MAX_VARS];
+    char *var_store[MAX_VARS];
+    int check = 0, json = 0, verbose = 0, status = 0;
+    const char *mode = NULL; /* which list bare arguments go to */
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--rules") || !strcmp(a, "--events") || !strcmp(a, "--check")) {
+            mode = a;
+            check |= !strcmp(a, "--check");
+        } else if (!strcmp(a, "--json")) {
+            json = 1;
+        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+            verbose = 1;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            status = 0;
+            goto done;
+        } else if (!strcmp(a, "--db") || !strcmp(a, "--team")) {
+            fprintf(stderr,
+                    "seawall sigma: %s is not available yet (it comes with the event "
+                    "store); use --events FILE\n",
+                    a);
+            status = 2;
+            goto done;
+        } else if (!strcmp(a, "--var")) {
+            if (i + 1 >= argc || n_vars == MAX_VARS ||
+                parse_var(argv[++i], &vars[n_vars], &var_store[n_vars])) {
+                fprintf(stderr, "seawall sigma: --var needs NAME=VALUE[,VALUE...]\n");
+                status = 2;
+                goto done;
+            }
+            n_vars++;
+        } else if (a[0] == '-' && a[1]) {
+            fprintf(stderr, "seawall sigma: unknown option '%s'\n", a);
+            usage(stderr);
+            status = 2;
+            goto done;
+        } else if (mode && strcmp(mode, "--events") && n_rules < 256) {
+            rules[n_rules++] = a;
+        } else if (mode && !strcmp(mode, "--events") && n_events < 256) {
+            events[n_events++] = a;
+        } else {
+            fprintf(stderr, "seawall sigma: unexpected argument '%s'\n", a);
+            usage(stderr);
+            status = 2;
+            goto done;
+        }
+    }
+    if (!n_rules || (check && n_events) || (!check && !n_events)) {
+        usage(stderr);
+        status = 2;
+        goto done;
+    }
+    sw_sigma_set_t *set = sw_sigma_set_new(vars, n_vars);
+    if (!set) {
+        fprintf(stderr, "seawall sigma: out of memory\n");
+        status = 1;
+        goto done;
+    }
+    sw_sigma_report_t rep;
+    sw_sigma_report_init(&rep);
+    for (size_t i = 0; i < n_rules; i++) {
+        sw_errbuf_t err;
+        int rc = sw_sigma_load_path(set, rules[i], &rep, &err);
+        if (rc) {
+            fprintf(stderr, "seawall sigma: %s\n", rc == SW_ENOMEM ? "out of memory" : err.msg);
+            status = rc == SW_ENOMEM ? 1 : 2;
+            goto out;
+        }
+    }
+    if (check) {
+        sw_sigma_report_print(stdout, &rep, verbose);
+        status = rep.n_rejects ? 1 : 0;
+        goto out;
+    }
+    if (rep.n_rejects)
+        fprintf(stderr, "seawall sigma: %zu of %zu rules refused (see seawall sigma --check -v)\n",
+                rep.n_rejects, rep.n_files);
+    if (sw_sigma_set_build(set)) {
+        fprintf(stderr, "seawall sigma: out of memory\n");
+        status = 1;
+        goto out;
+    }
+    out_ctx_t o = {.json = json};
+    size_t total = 0;
+    for (size_t i = 0; i < n_events; i++)
+        status |= run_events(set, events[i], &o, &total);
+    fflush(stdout);
+    fprintf(stderr, "seawall sigma: %zu rules, %zu events, %zu matches\n", sw_sigma_set_count(set),
+            total, o.n_matches);
+out:
+    sw_sigma_report_free(&rep);
+    sw_sigma_set_free(set);
+done:
+    for (size_t i = 0; i < n_vars; i++) {
+        free(var_store[i]);
+        free((void *)vars[i].values);
+    }
+    return status;
+}

@@ -1,0 +1,506 @@
+/* sigma_match.c — evaluating compiled Sigma rules over one event.
+ *
+ * Per event (sw_sigma_set_match), in order:
+ *   1. index_event: resolve the event's fields against the rule field names
+ *      once (a per-event cache indexed by field id, so a field named by a
+ *      hundred rules is looked up once);
+ *   2. find the event's channel and EventID(s), and for each bucket that
+ *      fits (channel+EventID, channel+any, any channel) run_bucket:
+ *      a. reset the bucket's mark bits (entries without a pre-filter start
+ *         marked); scan each field the bucket's scanners cover
+ *         (sigma_ac_scan), only its ends when every literal there is
+ *         anchored — this marks the groups whose literal may occur;
+ *      b. walk the set bits: an entry whose groups are all marked gets its
+ *         record type's extra condition, then its rule tree (sigma_eval).
+ * Comparisons fold case through a table as they go: nothing is allocated
+ * per event. Not re-entrant: the set holds the per-event scratch. */
+#include "detect/sigma_int.h"
+
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const uint8_t sigma_fold[256] = {
+#define R(i) (uint8_t)((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
+#define R4(i) R(i), R(i + 1), R(i + 2), R(i + 3)
+#define R16(i) R4(i), R4(i + 4), R4(i + 8), R4(i + 12)
+#define R64(i) R16(i), R16(i + 16), R16(i + 32), R16(i + 48)
+    R64(0), R64(64), R64(128), R64(192)
+#undef R64
+#undef R16
+#undef R4
+#undef R
+};
+
+/* Case-insensitive equality of two names of length n (ASCII folding, the
+ * same as sw_field_hash), inline: field names are short. */
+static int name_eq(const char *a, const char *b, size_t n)
+{
+    size_t i = 0; /* the usual case first: spelled the same, 8 bytes at a time */
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        if (x != y)
+            break;
+    }
+    for (; i < n && a[i] == b[i]; i++)
+        ;
+    if (i == n)
+        return 1;
+    for (; i < n; i++)
+        if (sigma_fold[(uint8_t)a[i]] != sigma_fold[(uint8_t)b[i]])
+            return 0;
+    return 1;
+}
+
+/* Resolve the event's fields against the names the rules use, once: each
+ * event field is looked up in the set's interned names (open addressing
+ * over the same precomputed hash), and a hit fills that name's per-event
+ * cache slot (first field, and whether the name repeats). Fields no rule
+ * names cost one probe. After this sigma_field is an array read.
+ * O(fields) per event. */
+static void index_event(sw_sigma_set_t *s, const sw_event_t *ev)
+{
+    const size_t mask = s->n_slots - 1;
+    for (size_t i = 0; i < ev->n_fields; i++) {
+        const sw_field_t *f = &ev->fields[i];
+        for (size_t h = (size_t)f->name_hash & mask; s->field_slots[h]; h = (h + 1) & mask) {
+            uint32_t id = s->field_slots[h] - 1;
+            const sigma_fieldname_t *fn = &s->fields[id];
+            if (fn->hash != f->name_hash || fn->len != f->name_len ||
+                !name_eq(fn->name, f->name, fn->len))
+                continue;
+            if (s->cache_gen[id] == s->gen) {
+                s->cache_multi[id] = 1;
+            } else {
+                s->cache_gen[id] = s->gen;
+                s->cache[id] = f;
+                s->cache_multi[id] = 0;
+            }
+            break;
+        }
+    }
+}
+
+const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id, int *multi)
+{
+    (void)ev; /* resolved by index_event */
+    if (s->cache_gen[id] != s->gen) {
+        if (multi)
+            *multi = 0;
+        return NULL;
+    }
+    if (multi)
+        *multi = s->cache_multi[id];
+    return s->cache[id];
+}
+
+/* ---- value comparisons ------------------------------------------------------ */
+
+static int eq_fold(const uint8_t *a, const uint8_t *lit, size_t n, int cased)
+{
+    if (cased)
+        return memcmp(a, lit, n) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (sigma_fold[a[i]] != lit[i])
+            return 0;
+    return 1;
+}
+
+/* Does lit (folded unless cased) occur in h? O(hn x n) worst case, about
+ * O(hn) in practice: memchr on a byte that is not a letter when the needle
+ * has one, else the first and last bytes are checked before the rest. */
+static int find_fold(const uint8_t *h, size_t hn, const uint8_t *lit, size_t n, int cased)
+{
+    if (n == 0)
+        return 1;
+    if (hn < n)
+        return 0;
+    if (cased) {
+        for (const uint8_t *at = h; (at = memchr(at, lit[0], hn - n + 1 - (size_t)(at - h))); at++)
+            if (!memcmp(at, lit, n))
+                return 1;
+        return 0;
+    }
+    /* A needle byte that is not a letter has one spelling: find it with
+     * memchr (vectorised), then check the whole needle around it. */
+    for (size_t k = 0; k < n; k++) {
+        if (lit[k] >= 'a' && lit[k] <= 'z')
+            continue;
+        const uint8_t *p = h + k, *end = h + (hn - n) + k + 1;
+        while (p < end && (p = memchr(p, lit[k], (size_t)(end - p)))) {
+            if (eq_fold(p - k, lit, n, 0))
+                return 1;
+            p++;
+        }
+        return 0;
+    }
+    const uint8_t first = lit[0], last = lit[n - 1];
+    const size_t end = hn - n;
+    for (size_t i = 0; i <= end; i++)
+        if (sigma_fold[h[i]] == first && sigma_fold[h[i + n - 1]] == last &&
+            eq_fold(h + i + 1, lit + 1, n - 1, 0))
+            return 1;
+    return 0;
+}
+
+static int glob_match(const uint16_t *p, size_t pn, const uint8_t *s, size_t sn, int cased)
+{
+    size_t i = 0, j = 0, star = SIZE_MAX, mark = 0;
+    while (j < sn) {
+        uint16_t c = cased ? s[j] : sigma_fold[s[j]];
+        if (i < pn && p[i] == SYM_STAR) {
+            star = i++;
+            mark = j;
+        } else if (i < pn && (p[i] == SYM_ONE || p[i] == c)) {
+            i++;
+            j++;
+        } else if (star != SIZE_MAX) {
+            i = star + 1;
+            j = ++mark;
+        } else {
+            return 0;
+        }
+    }
+    while (i < pn && p[i] == SYM_STAR)
+        i++;
+    return i == pn;
+}
+
+static int parse_num(const char *v, double *out)
+{
+    char *end;
+    if (!*v)
+        return -1;
+    *out = strtod(v, &end);
+    return *end ? -1 : 0;
+}
+
+static int cidr_match(const sigma_pat_t *p, const char *v)
+{
+    uint8_t a[16];
+    if (p->family == 4 ? inet_pton(AF_INET, v, a) != 1 : inet_pton(AF_INET6, v, a) != 1)
+        return 0;
+    int bits = p->prefix, i = 0;
+    for (; bits >= 8; bits -= 8, i++)
+        if (a[i] != p->addr[i])
+            return 0;
+    if (bits) {
+        uint8_t m = (uint8_t)(0xFF << (8 - bits));
+        if ((a[i] & m) != (p->addr[i] & m))
+            return 0;
+    }
+    return 1;
+}
+
+static int pat_value(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f)
+{
+    const uint8_t *v = (const uint8_t *)f->value;
+    size_t n = f->value_len;
+    switch (p->kind) {
+    case PM_EQ:
+        return n == p->lit_len && eq_fold(v, p->lit, n, p->cased);
+    case PM_PREFIX:
+        return n >= p->lit_len && eq_fold(v, p->lit, p->lit_len, p->cased);
+    case PM_SUFFIX:
+        return n >= p->lit_len && eq_fold(v + n - p->lit_len, p->lit, p->lit_len, p->cased);
+    case PM_CONTAINS:
+        return find_fold(v, n, p->lit, p->lit_len, p->cased);
+    case PM_GLOB:
+        return glob_match(p->sym, p->sym_len, v, n, p->cased);
+    case PM_RE:
+        if (p->lit_len && !find_fold(v, n, p->lit, p->lit_len, 0))
+            return 0; /* the literal every match contains is not there */
+        return pcre2_match(p->re, v, n, 0, 0, s->md, s->mctx) >= 0; /* over budget: no match */
+    case PM_CIDR:
+        return cidr_match(p, f->value);
+    case PM_NUM: {
+        double d;
+        if (parse_num(f->value, &d))
+            return 0;
+        switch (p->cmp) {
+        case CMP_LT:
+            return d < p->num;
+        case CMP_LTE:
+            return d <= p->num;
+        case CMP_GT:
+            return d > p->num;
+        default:
+            return d >= p->num;
+        }
+    }
+    default:
+        return 0;
+    }
+}
+
+static int fieldref_match(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f,
+                          const sw_event_t *ev, const uint32_t *remap)
+{
+    const sw_field_t *g = sigma_field(s, ev, remap ? remap[p->ref_field] : p->ref_field, NULL);
+    if (!g)
+        return 0;
+    const uint8_t *a = (const uint8_t *)f->value, *b = (const uint8_t *)g->value;
+    size_t an = f->value_len, bn = g->value_len;
+    /* compare a against b, folding both unless cased */
+    if (bn > an || (p->cmp == 0 && an != bn))
+        return 0;
+    size_t from = 0, to = 0;
+    switch (p->cmp) {
+    case 0: /* equal */
+    case 2: /* startswith */
+        from = to = 0;
+        break;
+    case 3: /* endswith */
+        from = to = an - bn;
+        break;
+    default: /* contains */
+        from = 0;
+        to = an - bn;
+        break;
+    }
+    for (size_t at = from; at <= to; at++) {
+        size_t i = 0;
+        for (; i < bn; i++) {
+            uint8_t x = a[at + i], y = b[i];
+            if (!p->cased) {
+                x = sigma_fold[x];
+                y = sigma_fold[y];
+            }
+            if (x != y)
+                break;
+        }
+        if (i == bn)
+            return 1;
+    }
+    return 0;
+}
+
+/* Does pattern p hold for field f (NULL: absent)? Multi-valued fields match
+ * when any of their values does. */
+static int pat_field(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f, int multi,
+                     const sw_event_t *ev, const uint32_t *remap)
+{
+    switch (p->kind) {
+    case PM_EXISTS:
+        return (f != NULL) == p->want;
+    case PM_NULL:
+        return !f || f->value_len == 0;
+    default:
+        break;
+    }
+    for (; f; f = multi ? sw_event_next(ev, f) : NULL) {
+        if (p->kind == PM_FIELDREF ? fieldref_match(s, p, f, ev, remap) : pat_value(s, p, f))
+            return 1;
+    }
+    return 0;
+}
+
+static int eval_keyword(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev)
+{
+    for (uint32_t i = 0; i < n->n_pats; i++) {
+        int hit = 0;
+        for (size_t k = 0; k < ev->n_fields && !hit; k++)
+            hit = pat_value(s, &n->pats[i], &ev->fields[k]);
+        if (hit && !n->all)
+            return 1;
+        if (!hit && n->all)
+            return 0;
+    }
+    return n->all;
+}
+
+int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
+               const uint32_t *remap)
+{
+    switch (n->type) {
+    case SN_AND:
+        for (uint32_t i = 0; i < n->n_kids; i++)
+            if (!sigma_eval(s, n->kids[i], ev, remap))
+                return 0;
+        return 1;
+    case SN_OR:
+        for (uint32_t i = 0; i < n->n_kids; i++)
+            if (sigma_eval(s, n->kids[i], ev, remap))
+                return 1;
+        return 0;
+    case SN_NOT:
+        return !sigma_eval(s, n->kids[0], ev, remap);
+    case SN_COUNT: {
+        uint32_t hits = 0;
+        for (uint32_t i = 0; i < n->n_kids && hits < n->min; i++)
+            hits += (uint32_t)sigma_eval(s, n->kids[i], ev, remap);
+        return hits >= n->min;
+    }
+    case SN_TRUE:
+        return 1;
+    case SN_FALSE:
+        return 0;
+    case SN_KEYWORD:
+        return eval_keyword(s, n, ev);
+    case SN_FIELD: {
+        int multi;
+        const sw_field_t *f = sigma_field(s, ev, remap ? remap[n->field] : n->field, &multi);
+        if (n->all) {
+            for (uint32_t i = 0; i < n->n_pats; i++)
+                if (!pat_field(s, &n->pats[i], f, multi, ev, remap))
+                    return 0;
+            return n->n_pats > 0;
+        }
+        for (uint32_t i = 0; i < n->n_pats; i++)
+            if (pat_field(s, &n->pats[i], f, multi, ev, remap))
+                return 1;
+        return 0;
+    }
+    default:
+        return 0;
+    }
+}
+
+/* ---- the per-event loop ----------------------------------------------------------- */
+
+const char *sw_sigma_event_host(const sw_event_t *ev)
+{
+    static const char *const names[] = {"Computer", "host.name", "hostname", "host"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const sw_field_t *f = sw_event_get(ev, names[i]);
+        if (f && f->value_len)
+            return f->value;
+    }
+    return "";
+}
+
+const char *sw_sigma_event_time(const sw_event_t *ev)
+{
+    static const char *const names[] = {"TimeCreated", "@timestamp", "UtcTime", "timestamp",
+                                        "time"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const sw_field_t *f = sw_event_get(ev, names[i]);
+        if (f && f->value_len)
+            return f->value;
+    }
+    return "";
+}
+
+static int extra_ok(sw_sigma_set_t *s, const sigma_entry_t *e, const sw_event_t *ev)
+{
+    if (!e->variant->extra_field)
+        return 1;
+    const sw_field_t *f = sigma_field(s, ev, e->extra_field, NULL);
+    if (!f)
+        return 0;
+    for (size_t i = 0; i < 4 && e->variant->extra_values[i]; i++)
+        if (!strcasecmp(f->value, e->variant->extra_values[i]))
+            return 1;
+    return 0;
+}
+
+static int run_bucket(sw_sigma_set_t *s, sigma_bucket_t *b, const sw_event_t *ev,
+                      sw_sigma_alert_cb cb, void *ud)
+{
+    const size_t n_words = b->n_bits / 64 + 1;
+    memcpy(b->marks, b->base, n_words * sizeof *b->marks);
+    for (size_t k = 0; k < b->n_scans && !s->no_prefilter; k++) {
+        int multi;
+        const sigma_scan_t *sc = &b->scans[k];
+        for (const sw_field_t *f = sigma_field(s, ev, sc->field, &multi); f;
+             f = multi ? sw_event_next(ev, f) : NULL) {
+            const uint8_t *v = (const uint8_t *)f->value;
+            size_t n = f->value_len;
+            if (sc->anywhere || n <= (size_t)sc->head + sc->tail) {
+                sigma_ac_scan(sc->ac, v, n, b->marks);
+                continue;
+            }
+            /* every literal is anchored: only the ends can hold one */
+            if (sc->head)
+                sigma_ac_scan(sc->ac, v, sc->head, b->marks);
+            if (sc->tail)
+                sigma_ac_scan(sc->ac, v + n - sc->tail, sc->tail, b->marks);
+        }
+    }
+    int hits = 0;
+    /* Walk the set bits in order: an entry is a candidate when its first
+     * bit is set (always, for entries without a pre-filter) and then all
+     * its other groups' bits. Cost: O(words + set bits), not O(entries). */
+    for (size_t w = 0; w < n_words; w++) {
+        uint64_t word = s->no_prefilter ? ~(uint64_t)0 : b->marks[w];
+        while (word) {
+            size_t bit = w * 64 + (size_t)__builtin_ctzll(word);
+            word &= word - 1;
+            if (bit >= b->n_bits)
+                break;
+            uint32_t be = b->bit_entry[bit];
+            if (!(be & SIGMA_FIRST_BIT))
+                continue; /* not an entry's first group: its first bit decides */
+            const sigma_entry_t *e = &b->entries[be & ~SIGMA_FIRST_BIT];
+            uint32_t g = 1;
+            for (; g < e->n_groups && !s->no_prefilter; g++) {
+                uint32_t t = e->tag0 + g;
+                if (!(b->marks[t >> 6] & ((uint64_t)1 << (t & 63))))
+                    break;
+            }
+            if (g < e->n_groups && !s->no_prefilter)
+                continue; /* some needed literal is absent: cannot match */
+            if (!extra_ok(s, e, ev) || !sigma_eval(s, e->rule->root, ev, e->remap))
+                continue;
+            hits++;
+            if (cb) {
+                sw_sigma_alert_t a = {&e->rule->info, ev, sw_sigma_event_host(ev),
+                                      sw_sigma_event_time(ev)};
+                cb(&a, ud);
+            }
+        }
+    }
+    return hits;
+}
+
+int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_cb cb, void *ud)
+{
+    if (!s->built)
+        return SW_ESTATE;
+    if (++s->gen == 0) { /* wrapped: forget every cached lookup */
+        memset(s->cache_gen, 0, s->n_fields * sizeof *s->cache_gen);
+        s->gen = 1;
+    }
+    index_event(s, ev);
+    const sw_field_t *ch = sigma_field(s, ev, s->f_channel, NULL);
+    if (!ch)
+        return 0; /* every logsource seawall maps names a channel */
+    /* the event's EventIDs (one, nearly always; up to 8 distinct if the
+     * field repeats), parsed as the bucket keys are */
+    uint32_t eids[8];
+    size_t n_eids = 0;
+    int multi;
+    for (const sw_field_t *ef = sigma_field(s, ev, s->f_event_id, &multi); ef && n_eids < 8;
+         ef = multi ? sw_event_next(ev, ef) : NULL) {
+        if (!ef->value_len || ef->value_len > 9)
+            continue;
+        uint32_t v = 0;
+        size_t i = 0;
+        for (; i < ef->value_len && ef->value[i] >= '0' && ef->value[i] <= '9'; i++)
+            v = v * 10 + (uint32_t)(ef->value[i] - '0');
+        size_t k = 0;
+        while (k < n_eids && eids[k] != v)
+            k++;
+        if (i == ef->value_len && k == n_eids)
+            eids[n_eids++] = v;
+    }
+    int hits = 0;
+    for (size_t c = 0; c < s->n_channels; c++) {
+        sigma_channel_t *chn = &s->channels[c];
+        if (chn->name &&
+            (chn->name_len != ch->value_len || !name_eq(chn->name, ch->value, ch->value_len)))
+            continue;
+        for (size_t b = 0; b < chn->n_buckets; b++) {
+            uint32_t id = chn->buckets[b].event_id;
+            size_t k = 0;
+            while (id != UINT32_MAX && k < n_eids && eids[k] != id)
+                k++;
+            if (id == UINT32_MAX || k < n_eids)
+                hits += run_bucket(s, &chn->buckets[b], ev, cb, ud);
+        }
+    }
+    return hits;
+}
