@@ -13,5 +13,7 @@ typedef struct sw_command {
 } sw_command_t;
 
 int cmd_run(int argc, char **argv);
+int cmd_hunt(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
 
 #endif

@@ -9,6 +9,8 @@
 
 static const sw_command_t commands[] = {
     {"run", cmd_run, "start seawall on the built-in default exercise"},
+    {"ingest", cmd_ingest, "append JSON event records to a team's event store"},
+    {"hunt", cmd_hunt, "search a team's events (docs/search.md)"},
 };
 
 static void usage(FILE *f)

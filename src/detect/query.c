@@ -387,7 +387,8 @@ static void set_field(parser_t *p, sw_qnode_t *n, const char *field)
 
 /* Decide how a range compares and convert its bounds. lo/hi are cooked
  * (lower-cased, unescaped) text; NULL for an open end. */
-static int finish_range(parser_t *p, sw_qnode_t *n, const char *lo, const char *hi, size_t at)
+static int finish_range(parser_t *p, sw_qnode_t *n, const char *lo, const char *hi, size_t lo_at,
+                        size_t hi_at)
 {
     n->has_lo = lo != NULL;
     n->has_hi = hi != NULL;
@@ -410,7 +411,8 @@ static int finish_range(parser_t *p, sw_qnode_t *n, const char *lo, const char *
         return 0;
     }
     if (n->field_is_time)
-        return perr(p, at, "expected a time such as 2026-02-10T09:00, now-1h or epoch ms");
+        return perr(p, lo && parse_time_bound(p, lo, strlen(lo), &tl) ? lo_at : hi_at,
+                    "expected a time such as 2026-02-10T09:00, now-1h or epoch ms");
     n->range_type = SW_QR_STRING;
     n->lo_str = lo;
     n->hi_str = hi;
@@ -462,6 +464,8 @@ static sw_qnode_t *parse_range(parser_t *p, const char *field, size_t at)
     char open_c = p->s[p->pos++];
     n->lo_incl = open_c == '[';
     int lo_open, hi_open;
+    skip_ws(p);
+    size_t lo_at = p->pos;
     const char *lo = range_bound(p, &lo_open);
     if (p->rc)
         return NULL;
@@ -470,6 +474,8 @@ static sw_qnode_t *parse_range(parser_t *p, const char *field, size_t at)
         return NULL;
     }
     p->pos += 2;
+    skip_ws(p);
+    size_t hi_at = p->pos;
     const char *hi = range_bound(p, &hi_open);
     if (p->rc)
         return NULL;
@@ -479,7 +485,7 @@ static sw_qnode_t *parse_range(parser_t *p, const char *field, size_t at)
         return NULL;
     }
     n->hi_incl = p->s[p->pos++] == ']';
-    if (finish_range(p, n, lo_open ? NULL : lo, hi_open ? NULL : hi, at))
+    if (finish_range(p, n, lo_open ? NULL : lo, hi_open ? NULL : hi, lo_at, hi_at))
         return NULL;
     return n;
 }
@@ -540,7 +546,7 @@ static sw_qnode_t *parse_value(parser_t *p, const char *field, size_t at)
             n->lo_incl = incl;
         else
             n->hi_incl = incl;
-        if (finish_range(p, n, gt ? v : NULL, gt ? NULL : v, st))
+        if (finish_range(p, n, gt ? v : NULL, gt ? NULL : v, st, st))
             return NULL;
         return n;
     }
@@ -1380,6 +1386,30 @@ int sw_qrun_feed(sw_qrun_t *r, int64_t id, int64_t ts_ms, const sw_event_t *ev, 
     if (rc)
         return rc < 0 ? rc : 1;
     return r->n_in >= r->prefix_limit ? 1 : 0;
+}
+
+int sw_qrun_add(sw_qrun_t *r, const char *key, size_t key_len, int64_t ts_ms, uint64_t n,
+                sw_errbuf_t *err)
+{
+    if (r->q->n_stages != 1 || r->agg != 0)
+        return sw_seterr(err, SW_ESTATE, "pre-aggregated input needs a one-stage aggregate");
+    const sw_qstage_t *s = &r->q->stages[0];
+    if (s->kind == SW_QS_COUNT) {
+        r->count += n;
+        return SW_OK;
+    }
+    if (s->kind == SW_QS_HISTOGRAM) {
+        int64_t b = ts_ms - ((ts_ms % s->bucket_ms) + s->bucket_ms) % s->bucket_ms;
+        if (!r->has_h || b < r->hmin)
+            r->hmin = b;
+        if (!r->has_h || b > r->hmax)
+            r->hmax = b;
+        r->has_h = 1;
+        char k[32];
+        snprintf(k, sizeof k, "%lld", (long long)b);
+        return group_add(r, k, strlen(k), n, err);
+    }
+    return group_add(r, key, key_len, n, err);
 }
 
 /* Sort keys: numbers numerically, before text; text case-insensitively;

@@ -149,6 +149,12 @@ void sw_qrun_free(sw_qrun_t *r);
  * says which). The json is copied when it must be kept. */
 int sw_qrun_feed(sw_qrun_t *r, int64_t id, int64_t ts_ms, const sw_event_t *ev, const char *json,
                  size_t json_len, sw_errbuf_t *err);
+/* Pre-aggregated input, for callers that counted without events (the
+ * store's in-memory columns). Only for a pipeline that is exactly one
+ * aggregate stage (SW_ESTATE otherwise): count adds n; count by / top add n
+ * to key's group; histogram adds n at ts_ms. */
+int sw_qrun_add(sw_qrun_t *r, const char *key, size_t key_len, int64_t ts_ms, uint64_t n,
+                sw_errbuf_t *err);
 /* Emit what is left (sorted records, aggregate rows). */
 int sw_qrun_finish(sw_qrun_t *r, sw_errbuf_t *err);
 /* 1 when the pipeline outputs aggregate rows rather than records. */
