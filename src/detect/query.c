@@ -1507,7 +1507,8 @@ static int emit_aggregate(sw_qrun_t *r, const sw_qstage_t *s, sw_errbuf_t *err)
         }
         return SW_OK;
     }
-    qsort(r->groups, n, sizeof *r->groups, cmp_group);
+    if (n > 1)
+        qsort(r->groups, n, sizeof *r->groups, cmp_group);
     size_t lim = s->kind == SW_QS_TOP && s->n < n ? (size_t)s->n : n;
     for (size_t i = 0; i < lim; i++) {
         row.key = r->groups[i].key;

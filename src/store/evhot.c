@@ -701,7 +701,8 @@ int store_hot_search(sw_store_team_t *t, const sw_query_t *q, const store_plan_t
         }
         cands[n++] = (cand_t){h->ts[r], h->id[r]};
     }
-    qsort(cands, n, sizeof *cands, cmp_cand);
+    if (n > 1)
+        qsort(cands, n, sizeof *cands, cmp_cand);
     if (sqlite3_prepare_v2(t->s->db,
                            "SELECT r.json FROM events e JOIN records r ON r.id = e.id"
                            " WHERE e.id = ? AND e.team = ?",
