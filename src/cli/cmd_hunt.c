@@ -19,6 +19,7 @@
 #include "cli/commands.h"
 #include "core/buf.h"
 #include "detect/event.h"
+#include "detect/event_flat.h"
 #include "detect/query.h"
 #include "store/evstore.h"
 
@@ -154,7 +155,9 @@ static int each_record(const char *path, const char *s, size_t len, record_cb cb
 
 static int check_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
 {
-    return sw_event_parse_json(ud, rec, len, err);
+    int rc = sw_event_parse_flat(ud, rec, len);
+    return rc == SW_ENOENT ? sw_event_parse_json(ud, rec, len, err)
+                           : rc ? sw_seterr(err, rc, "record too large") : SW_OK;
 }
 
 static int store_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)

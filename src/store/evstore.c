@@ -36,6 +36,7 @@
 
 #include "core/buf.h"
 #include "detect/event.h"
+#include "detect/event_flat.h"
 #include "store/evstore_int.h"
 
 #define STORE_BATCH 100000
@@ -43,6 +44,7 @@
 static const char *const schema =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
+    "PRAGMA cache_size=-262144;" /* 256 MB: index inserts stay in memory */
     "CREATE TABLE IF NOT EXISTS teams(id INTEGER PRIMARY KEY,"
     " name TEXT NOT NULL UNIQUE COLLATE NOCASE);"
     "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, team INTEGER NOT NULL,"
@@ -228,6 +230,14 @@ const char *sw_store_team_name(const sw_store_team_t *t)
     return t->name;
 }
 
+int store_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err)
+{
+    int rc = sw_event_parse_flat(ev, json, len); /* the common shape, ~10x faster */
+    if (rc != SW_ENOENT)
+        return rc ? sw_seterr(err, rc, "record too large") : SW_OK;
+    return sw_event_parse_json(ev, json, len, err);
+}
+
 /* EventID text that is a canonical integer (what the column can hold
  * without changing what equality means). */
 static int canonical_int(const char *v, size_t len, int64_t *out)
@@ -339,7 +349,7 @@ int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *i
             len = strlen(clean);
         }
     }
-    if ((rc = sw_event_parse_json(&t->ev, json, len, err)))
+    if ((rc = store_parse(&t->ev, json, len, err)))
         goto done;
     int64_t ts;
     if (sw_query_event_time(&t->ev, &ts) == SW_OK)
@@ -616,7 +626,7 @@ int store_check_feed(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, in
                      int64_t ts, const char *json, size_t len, sw_errbuf_t *err)
 {
     sw_errbuf_t perr;
-    if (sw_event_parse_json(&t->ev, json, len, &perr) != SW_OK)
+    if (store_parse(&t->ev, json, len, &perr) != SW_OK)
         return 0; /* stored records parsed at ingest; skip a damaged one */
     if (!sw_query_match(q, &t->ev))
         return 0;

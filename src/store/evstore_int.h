@@ -65,6 +65,8 @@ int store_plan(sw_store_team_t *t, const sw_query_t *q, store_plan_t *pl);
 void store_plan_free(store_plan_t *pl);
 int store_col_of(const char *field);
 void store_bind_all(sqlite3_stmt *st, int first, const store_bind_t *b, size_t n);
+/* A record into ev: the flat fast path, else the full parser. */
+int store_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err);
 /* Parse json, check q, feed run: 0, 1 (run wants no more) or SW_E*. */
 int store_check_feed(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, int64_t id,
                      int64_t ts, const char *json, size_t len, sw_errbuf_t *err);
