@@ -15,6 +15,14 @@
  *  3. Other text columns are dictionary-encoded (uint32 per row, 0 for
  *     absent; the dictionary matches case-insensitively and keeps the first
  *     spelling seen, as count-by does). Aggregates count per dictionary id.
+ *  5. A token index over CommandLine answers most hunts without the scan:
+ *     tokens are maximal runs of [a-z0-9_.$-] (and non-ASCII bytes); the
+ *     distinct tokens sit '\0'-separated in one buffer with a posting list
+ *     (row numbers) each. A literal made of token bytes can only occur
+ *     inside one token, so the rows holding it are the union of the postings
+ *     of the tokens that contain it — found by scanning the (small) token
+ *     buffer instead of all the text. Each such row is then checked with the
+ *     full pattern. Built on the first CommandLine query, kept up to date.
  *  4. Exactness: a column holds a field's first value; a team with irregular
  *     rows (multi-valued or non-integer EventID, the `multi` flag) has every
  *     flagged row treated as a candidate and checked on its JSON, and no
@@ -58,6 +66,19 @@ struct store_hot {
     size_t text_len, text_cap;
     uint64_t *off; /* off[r]: start of row r in text */
     sw_arena_t arena;
+    /* CommandLine token index (note 5) */
+    int tok_on;
+    size_t tok_rows; /* rows indexed so far */
+    char *tok_text;  /* distinct tokens, '\0' after each */
+    size_t tok_text_len, tok_text_cap;
+    uint64_t *tok_off; /* tok_off[id]: start of token id in tok_text */
+    struct hot_post {
+        uint32_t *rows;
+        uint32_t n, cap;
+    } *post;
+    size_t n_toks, cap_toks;
+    uint32_t *tok_slots; /* open addressing: token id + 1, 0 empty */
+    size_t cap_tok_slots;
 };
 
 void store_hot_free(store_hot_t *h)
@@ -76,6 +97,12 @@ void store_hot_free(store_hot_t *h)
     free(h->text);
     free(h->off);
     sw_arena_free(&h->arena);
+    for (size_t i = 0; i < h->n_toks; i++)
+        free(h->post[i].rows);
+    free(h->post);
+    free(h->tok_text);
+    free(h->tok_off);
+    free(h->tok_slots);
     free(h);
 }
 
@@ -499,9 +526,151 @@ static int cmd_row_matches(const store_hot_t *h, const sw_qnode_t *cmd, size_t r
     return sw_query_glob(cmd->value, cmd->value_len, v, l);
 }
 
+/* ---- the CommandLine token index (note 5) ---------------------------------------- */
+
+static int tok_byte(unsigned char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
+           c == '$' || c == '-' || c >= 0x80;
+}
+
+static uint64_t tok_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+/* The id of token s[0..n), added if new; (size_t)-1 when out of memory. */
+static size_t tok_id(store_hot_t *h, const char *s, size_t n)
+{
+    if ((h->n_toks + 1) * 2 > h->cap_tok_slots) {
+        size_t nc = h->cap_tok_slots ? h->cap_tok_slots * 2 : 4096;
+        uint32_t *sl = calloc(nc, sizeof *sl);
+        if (!sl)
+            return (size_t)-1;
+        for (size_t i = 0; i < h->cap_tok_slots; i++) {
+            if (!h->tok_slots[i])
+                continue;
+            size_t id = h->tok_slots[i] - 1;
+            const char *t = h->tok_text + h->tok_off[id];
+            size_t j = tok_hash(t, strlen(t)) & (nc - 1);
+            while (sl[j])
+                j = (j + 1) & (nc - 1);
+            sl[j] = h->tok_slots[i];
+        }
+        free(h->tok_slots);
+        h->tok_slots = sl;
+        h->cap_tok_slots = nc;
+    }
+    size_t j = tok_hash(s, n) & (h->cap_tok_slots - 1);
+    while (h->tok_slots[j]) {
+        size_t id = h->tok_slots[j] - 1;
+        const char *t = h->tok_text + h->tok_off[id];
+        if (memcmp(t, s, n) == 0 && t[n] == '\0')
+            return id;
+        j = (j + 1) & (h->cap_tok_slots - 1);
+    }
+    if (h->n_toks == h->cap_toks) {
+        size_t nc = h->cap_toks ? h->cap_toks * 2 : 4096;
+        if (grow((void **)&h->post, nc, sizeof *h->post) ||
+            grow((void **)&h->tok_off, nc + 1, sizeof *h->tok_off))
+            return (size_t)-1;
+        h->cap_toks = nc;
+    }
+    if (h->tok_text_len + n + 1 > h->tok_text_cap) {
+        size_t nc = h->tok_text_cap ? h->tok_text_cap : 1 << 16;
+        while (nc < h->tok_text_len + n + 1)
+            nc *= 2;
+        if (grow((void **)&h->tok_text, nc, 1))
+            return (size_t)-1;
+        h->tok_text_cap = nc;
+    }
+    size_t id = h->n_toks++;
+    h->tok_off[id] = h->tok_text_len;
+    memcpy(h->tok_text + h->tok_text_len, s, n);
+    h->tok_text[h->tok_text_len + n] = '\0';
+    h->tok_text_len += n + 1;
+    h->tok_off[id + 1] = h->tok_text_len;
+    h->post[id] = (struct hot_post){0};
+    h->tok_slots[j] = (uint32_t)(id + 1);
+    return id;
+}
+
+/* Index the rows not indexed yet. O(new CommandLine bytes). */
+static int tok_sync(store_hot_t *h)
+{
+    for (size_t r = h->tok_rows; r < h->n_rows; r++) {
+        const char *v = h->text + h->off[r];
+        size_t l = h->off[r + 1] - h->off[r] - 1;
+        for (size_t i = 0; i < l;) {
+            if (!tok_byte((unsigned char)v[i])) {
+                i++;
+                continue;
+            }
+            size_t st = i;
+            while (i < l && tok_byte((unsigned char)v[i]))
+                i++;
+            size_t id = tok_id(h, v + st, i - st);
+            if (id == (size_t)-1)
+                return SW_ENOMEM;
+            struct hot_post *p = &h->post[id];
+            if (p->n && p->rows[p->n - 1] == (uint32_t)r)
+                continue;
+            if (p->n == p->cap) {
+                uint32_t nc = p->cap ? p->cap * 2 : 4;
+                if (grow((void **)&p->rows, nc, sizeof *p->rows))
+                    return SW_ENOMEM;
+                p->cap = nc;
+            }
+            p->rows[p->n++] = (uint32_t)r;
+        }
+    }
+    h->tok_rows = h->n_rows;
+    h->tok_on = 1;
+    return SW_OK;
+}
+
+/* The token id whose text holds byte offset o of tok_text. */
+static size_t tok_of(const store_hot_t *h, size_t o)
+{
+    size_t lo = 0, hi = h->n_toks;
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (h->tok_off[mid] <= o)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The longest run of token bytes in lit[0..n): *start, its length. */
+static size_t tok_run(const char *lit, size_t n, size_t *start)
+{
+    size_t best = 0;
+    for (size_t i = 0; i < n;) {
+        if (!tok_byte((unsigned char)lit[i])) {
+            i++;
+            continue;
+        }
+        size_t st = i;
+        while (i < n && tok_byte((unsigned char)lit[i]))
+            i++;
+        if (i - st > best) {
+            best = i - st;
+            *start = st;
+        }
+    }
+    return best;
+}
+
 /* Mark in sel[] the rows whose CommandLine matches cmd (or that are
- * irregular, to be checked on their JSON). O(text) with the SIMD filter. */
-static void cmd_scan(const store_hot_t *h, const sw_qnode_t *cmd, uint8_t *sel)
+ * irregular, to be checked on their JSON). Through the token index when the
+ * pattern has a literal of 3+ token bytes (cost: the token buffer plus the
+ * postings), else a scan of all the text with the SIMD filter. */
+static int cmd_scan(store_hot_t *h, const sw_qnode_t *cmd, uint8_t *sel)
 {
     char lit[256];
     size_t n = cmd->kind == SW_QN_TERM
@@ -514,7 +683,28 @@ static void cmd_scan(const store_hot_t *h, const sw_qnode_t *cmd, uint8_t *sel)
     if (n == 0) { /* no literal to look for: check every row */
         for (size_t r = 0; r < h->n_rows; r++)
             sel[r] |= (uint8_t)cmd_row_matches(h, cmd, r);
-        return;
+        return SW_OK;
+    }
+    size_t ts = 0, tn = tok_run(lit, n, &ts);
+    if (tn >= 3) {
+        int rc = tok_sync(h);
+        if (rc)
+            return rc;
+        /* sel: 0 unseen, 1 selected, 2 checked and rejected */
+        size_t o = 0;
+        while ((o = find_lit(h->tok_text, h->tok_text_len, o, lit + ts, tn)) < h->tok_text_len) {
+            size_t id = tok_of(h, o);
+            const struct hot_post *p = &h->post[id];
+            for (uint32_t i = 0; i < p->n; i++) {
+                uint32_t r = p->rows[i];
+                if (!sel[r])
+                    sel[r] = cmd_row_matches(h, cmd, r) ? 1 : 2;
+            }
+            o = h->tok_off[id + 1];
+        }
+        for (size_t r = 0; r < h->n_rows; r++)
+            sel[r] = sel[r] == 1;
+        return SW_OK;
     }
     size_t o = 0;
     while ((o = find_lit(h->text, h->text_len, o, lit, n)) < h->text_len) {
@@ -523,6 +713,7 @@ static void cmd_scan(const store_hot_t *h, const sw_qnode_t *cmd, uint8_t *sel)
             sel[r] = 1;
         o = h->off[r + 1]; /* next row */
     }
+    return SW_OK;
 }
 
 /* ---- running a search on the columns ------------------------------------------ */
@@ -675,7 +866,10 @@ int store_hot_search(sw_store_team_t *t, const sw_query_t *q, const store_plan_t
         sel = malloc(h->n_rows ? h->n_rows : 1);
         if (!sel)
             return sw_seterr(err, SW_ENOMEM, "out of memory");
-        cmd_scan(h, pl->cmd, sel);
+        if ((rc = cmd_scan(h, pl->cmd, sel))) {
+            free(sel);
+            return sw_seterr(err, rc, "out of memory indexing CommandLine");
+        }
     }
     if (use_agg) {
         rc = hot_aggregate(h, s, agg_col, conds, nc, sel, run, err);
