@@ -15,6 +15,10 @@
  *  3. Other text columns are dictionary-encoded (uint32 per row, 0 for
  *     absent; the dictionary matches case-insensitively and keeps the first
  *     spelling seen, as count-by does). Aggregates count per dictionary id.
+ *  4. Exactness: a column holds a field's first value; a team with irregular
+ *     rows (multi-valued or non-integer EventID, the `multi` flag) has every
+ *     flagged row treated as a candidate and checked on its JSON, and no
+ *     aggregate is answered from the columns (evstore.c decides "covered").
  *  5. A token index over CommandLine answers most hunts without the scan:
  *     tokens are maximal runs of [a-z0-9_.$-] (and non-ASCII bytes); the
  *     distinct tokens sit '\0'-separated in one buffer with a posting list
@@ -23,14 +27,11 @@
  *     of the tokens that contain it — found by scanning the (small) token
  *     buffer instead of all the text. Each such row is then checked with the
  *     full pattern. Built on the first CommandLine query, kept up to date.
- *  4. Exactness: a column holds a field's first value; a team with irregular
- *     rows (multi-valued or non-integer EventID, the `multi` flag) has every
- *     flagged row treated as a candidate and checked on its JSON, and no
- *     aggregate is answered from the columns (evstore.c decides "covered").
  *
- * Cost: loading is one pass over the team's rows (about 1-2 s per 10 M rows
- * per column); memory is ~17 bytes per row plus 4 per row per dictionary
- * column plus the CommandLine bytes. */
+ * Cost: loading is one pass over the team's rows per column; memory is ~25
+ * bytes per row, plus 4 per row per dictionary column, plus the CommandLine
+ * bytes, plus ~4 bytes per CommandLine token for the index (see
+ * bench/bench_store.c for measured figures). */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -730,18 +731,6 @@ static int cmp_cand(const void *a, const void *b)
     return (x->id > y->id) - (x->id < y->id);
 }
 
-static int team_multi(sw_store_team_t *t)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(t->s->db, "SELECT 1 FROM events WHERE team = ? AND multi LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
-        return 1;
-    sqlite3_bind_int64(st, 1, t->id);
-    int r = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return r;
-}
-
 /* Aggregate straight from the columns (the query is exact on them). */
 static int hot_aggregate(store_hot_t *h, const sw_qstage_t *s, int agg_col, const hot_cond_t *c,
                          size_t nc, const uint8_t *sel, sw_qrun_t *run, sw_errbuf_t *err)
@@ -833,7 +822,7 @@ int store_hot_search(sw_store_team_t *t, const sw_query_t *q, const store_plan_t
             agg_ok = agg_col >= 0 && agg_col != STORE_COL_CMDLINE;
         }
         if (agg_ok && agg_col >= 0 && multi < 0)
-            multi = team_multi(t);
+            multi = store_team_multi(t);
         if (multi > 0 && agg_col >= 0)
             agg_ok = 0;
     }

@@ -14,8 +14,9 @@
  *     Computer, EventID, ...) taken from the query's top-level AND narrow the
  *     rows in SQL; every candidate is then parsed and checked against the
  *     whole query, so a pushed-down condition only has to be implied by the
- *     query, never exact. When a team has no multi-valued indexed fields
- *     (the `multi` flag), a query made only of exact conditions is
+ *     query, never exact. When a team has no irregular rows (the `multi`
+ *     flag: an indexed field with several values, or an EventID that is not
+ *     a plain integer), a query made only of exact conditions is
  *     "covered" and count / count by / top / histogram run in SQL or in the
  *     in-memory columns (store/evhot.c) without reading JSON.
  *  4. Appends run in one open transaction (committed every
@@ -487,8 +488,9 @@ int store_col_of(const char *field)
 
 /* Does the team hold irregular records (an indexed field multi-valued, or an
  * EventID that is not a plain integer)? Then column conditions are not
- * implied by the query (a column holds the first value) and are not used. */
-static int team_has_multi(sw_store_team_t *t)
+ * implied by the query (a column holds the first value) and are not used.
+ * One probe of the partial index events_multi. */
+int store_team_multi(sw_store_team_t *t)
 {
     sqlite3_stmt *st;
     if (sqlite3_prepare_v2(t->s->db, "SELECT 1 FROM events WHERE team = ? AND multi LIMIT 1",
@@ -580,7 +582,7 @@ int store_plan(sw_store_team_t *t, const sw_query_t *q, store_plan_t *pl)
         int exact = 0;
         int is_col = k->field && !k->field_is_time;
         if (is_col && pl->multi < 0)
-            pl->multi = team_has_multi(t);
+            pl->multi = store_team_multi(t);
         if (is_col && pl->multi) { /* column conditions would not be implied */
             all_exact = 0;
             pl->n_left++;

@@ -64,6 +64,8 @@ typedef struct store_plan {
 int store_plan(sw_store_team_t *t, const sw_query_t *q, store_plan_t *pl);
 void store_plan_free(store_plan_t *pl);
 int store_col_of(const char *field);
+/* 1 when the team holds irregular rows (see evstore.c note 3). */
+int store_team_multi(sw_store_team_t *t);
 void store_bind_all(sqlite3_stmt *st, int first, const store_bind_t *b, size_t n);
 /* A record into ev: the flat fast path, else the full parser. */
 int store_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err);
