@@ -261,6 +261,7 @@ static void line(const char *what, double ours_s, const char *base, double base_
 
 int main(void)
 {
+    setvbuf(stdout, NULL, _IOLBF, 0); /* figures appear as they are measured */
     uint64_t n = 10000000;
     const char *e = getenv("SW_BENCH_EVENTS");
     if (e && atoll(e) > 0)
