@@ -46,6 +46,12 @@
 #define HOT_NONE UINT32_MAX /* a dictionary id that no row has */
 #define HOT_ABSENT_INT INT64_MIN
 
+/* A list of row numbers, ascending once built. */
+typedef struct rowlist {
+    uint32_t *v;
+    size_t n, cap;
+} rowlist_t;
+
 typedef struct hot_dict {
     char **keys;     /* keys[id], id >= 1 */
     size_t n_keys;   /* ids used, including the unused 0 */
@@ -80,6 +86,7 @@ struct store_hot {
     size_t n_toks, cap_toks;
     uint32_t *tok_slots; /* open addressing: token id + 1, 0 empty */
     size_t cap_tok_slots;
+    rowlist_t multi_rows; /* irregular rows: always candidates */
 };
 
 void store_hot_free(store_hot_t *h)
@@ -104,6 +111,7 @@ void store_hot_free(store_hot_t *h)
     free(h->tok_text);
     free(h->tok_off);
     free(h->tok_slots);
+    free(h->multi_rows.v);
     free(h);
 }
 
@@ -116,6 +124,24 @@ static int grow(void **p, size_t n, size_t elem)
         return SW_ENOMEM;
     *p = q;
     return SW_OK;
+}
+
+static int rl_push(rowlist_t *l, size_t r)
+{
+    if (l->n == l->cap) {
+        size_t nc = l->cap ? l->cap * 2 : 256;
+        if (grow((void **)&l->v, nc, sizeof *l->v))
+            return SW_ENOMEM;
+        l->cap = nc;
+    }
+    l->v[l->n++] = (uint32_t)r;
+    return SW_OK;
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
 }
 
 /* Room for column c's values of cap rows (only loaded columns take memory). */
@@ -295,6 +321,8 @@ static int hot_sync(sw_store_team_t *t, const int want[STORE_N_COLS], sw_errbuf_
         h->id[r] = sqlite3_column_int64(st, 0);
         h->ts[r] = sqlite3_column_int64(st, 1);
         h->multi[r] = (uint8_t)(sqlite3_column_int(st, 2) != 0);
+        if (h->multi[r] && rl_push(&h->multi_rows, r))
+            goto oom;
         if (r == 0)
             h->off[0] = 0;
         int i = 3;
@@ -667,11 +695,12 @@ static size_t tok_run(const char *lit, size_t n, size_t *start)
     return best;
 }
 
-/* Mark in sel[] the rows whose CommandLine matches cmd (or that are
- * irregular, to be checked on their JSON). Through the token index when the
- * pattern has a literal of 3+ token bytes (cost: the token buffer plus the
- * postings), else a scan of all the text with the SIMD filter. */
-static int cmd_scan(store_hot_t *h, const sw_qnode_t *cmd, uint8_t *sel)
+/* The rows whose CommandLine matches cmd, plus the irregular rows (to be
+ * checked on their JSON), ascending, into out. Through the token index when
+ * the pattern has a literal of 3+ token bytes (cost: the token buffer plus
+ * the postings of the tokens that hold it), else a scan of all the text
+ * with the SIMD filter. No pass over every row unless there is no literal. */
+static int cmd_scan(store_hot_t *h, const sw_qnode_t *cmd, rowlist_t *out)
 {
     char lit[256];
     size_t n = cmd->kind == SW_QN_TERM
@@ -679,42 +708,58 @@ static int cmd_scan(store_hot_t *h, const sw_qnode_t *cmd, uint8_t *sel)
                                                       cmd->value_len)
                                                    : 0)
                    : glob_literal(cmd->value, cmd->value_len, lit, sizeof lit);
-    for (size_t r = 0; r < h->n_rows; r++)
-        sel[r] = h->multi[r];
     if (n == 0) { /* no literal to look for: check every row */
         for (size_t r = 0; r < h->n_rows; r++)
-            sel[r] |= (uint8_t)cmd_row_matches(h, cmd, r);
+            if ((h->multi[r] || cmd_row_matches(h, cmd, r)) && rl_push(out, r))
+                return SW_ENOMEM;
         return SW_OK;
     }
+    /* seen[r]: 1 in out, 2 checked and rejected. calloc'd pages cost only
+     * where touched. */
+    uint8_t *seen = calloc(h->n_rows ? h->n_rows : 1, 1);
+    if (!seen)
+        return SW_ENOMEM;
+    int rc = SW_OK;
     size_t ts = 0, tn = tok_run(lit, n, &ts);
     if (tn >= 3) {
-        int rc = tok_sync(h);
-        if (rc)
-            return rc;
-        /* sel: 0 unseen, 1 selected, 2 checked and rejected */
+        if ((rc = tok_sync(h)))
+            goto done;
         size_t o = 0;
         while ((o = find_lit(h->tok_text, h->tok_text_len, o, lit + ts, tn)) < h->tok_text_len) {
             size_t id = tok_of(h, o);
             const struct hot_post *p = &h->post[id];
             for (uint32_t i = 0; i < p->n; i++) {
                 uint32_t r = p->rows[i];
-                if (!sel[r])
-                    sel[r] = cmd_row_matches(h, cmd, r) ? 1 : 2;
+                if (seen[r])
+                    continue;
+                seen[r] = cmd_row_matches(h, cmd, r) ? 1 : 2;
+                if (seen[r] == 1 && (rc = rl_push(out, r)))
+                    goto done;
             }
             o = h->tok_off[id + 1];
         }
-        for (size_t r = 0; r < h->n_rows; r++)
-            sel[r] = sel[r] == 1;
-        return SW_OK;
+    } else {
+        size_t o = 0;
+        while ((o = find_lit(h->text, h->text_len, o, lit, n)) < h->text_len) {
+            size_t r = row_of(h, o);
+            if (o + n < h->off[r + 1] && cmd_row_matches(h, cmd, r)) { /* not across rows */
+                seen[r] = 1;
+                if ((rc = rl_push(out, r)))
+                    goto done;
+            }
+            o = h->off[r + 1]; /* next row */
+        }
     }
-    size_t o = 0;
-    while ((o = find_lit(h->text, h->text_len, o, lit, n)) < h->text_len) {
-        size_t r = row_of(h, o);
-        if (o + n < h->off[r + 1] && cmd_row_matches(h, cmd, r)) /* not across rows */
-            sel[r] = 1;
-        o = h->off[r + 1]; /* next row */
+    for (size_t i = 0; i < h->multi_rows.n; i++) {
+        uint32_t r = h->multi_rows.v[i];
+        if (seen[r] != 1 && (rc = rl_push(out, r)))
+            goto done;
     }
-    return SW_OK;
+    if (out->n > 1)
+        qsort(out->v, out->n, sizeof *out->v, cmp_u32);
+done:
+    free(seen);
+    return rc;
 }
 
 /* ---- running a search on the columns ------------------------------------------ */
@@ -733,20 +778,23 @@ static int cmp_cand(const void *a, const void *b)
 
 /* Aggregate straight from the columns (the query is exact on them). */
 static int hot_aggregate(store_hot_t *h, const sw_qstage_t *s, int agg_col, const hot_cond_t *c,
-                         size_t nc, const uint8_t *sel, sw_qrun_t *run, sw_errbuf_t *err)
+                         size_t nc, const rowlist_t *rows, sw_qrun_t *run, sw_errbuf_t *err)
 {
     int rc = SW_OK;
+    size_t n_it = rows ? rows->n : h->n_rows; /* rows: only these; else all */
+#define ROW(i) ((size_t)(rows ? rows->v[i] : (i)))
     if (s->kind == SW_QS_COUNT) {
         uint64_t n = 0;
-        for (size_t r = 0; r < h->n_rows; r++)
-            n += (!sel || sel[r]) && row_ok(h, c, nc, r);
+        for (size_t i = 0; i < n_it; i++)
+            n += row_ok(h, c, nc, ROW(i));
         return sw_qrun_add(run, "", 0, 0, n, err);
     }
     if (s->kind == SW_QS_HISTOGRAM) {
         int64_t cur = 0;
         uint64_t n = 0;
-        for (size_t r = 0; r < h->n_rows && !rc; r++) {
-            if ((sel && !sel[r]) || !row_ok(h, c, nc, r))
+        for (size_t i = 0; i < n_it && !rc; i++) {
+            size_t r = ROW(i);
+            if (!row_ok(h, c, nc, r))
                 continue;
             int64_t b = h->ts[r] - ((h->ts[r] % s->bucket_ms) + s->bucket_ms) % s->bucket_ms;
             if (n && b != cur) {
@@ -766,8 +814,9 @@ static int hot_aggregate(store_hot_t *h, const sw_qstage_t *s, int agg_col, cons
         int64_t keys[512];
         uint64_t cnt[512];
         size_t nk = 0;
-        for (size_t r = 0; r < h->n_rows; r++) {
-            if ((sel && !sel[r]) || !row_ok(h, c, nc, r) || h->ival[r] == HOT_ABSENT_INT)
+        for (size_t i = 0; i < n_it; i++) {
+            size_t r = ROW(i);
+            if (!row_ok(h, c, nc, r) || h->ival[r] == HOT_ABSENT_INT)
                 continue;
             size_t j = 0;
             while (j < nk && keys[j] != h->ival[r])
@@ -792,19 +841,20 @@ static int hot_aggregate(store_hot_t *h, const sw_qstage_t *s, int agg_col, cons
     if (!cnt)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
     const uint32_t *v = h->val[agg_col];
-    if (nc == 0 && !sel) {
+    if (nc == 0 && !rows) {
         for (size_t r = 0; r < h->n_rows; r++)
             cnt[v[r]]++;
     } else {
-        for (size_t r = 0; r < h->n_rows; r++)
-            if ((!sel || sel[r]) && row_ok(h, c, nc, r))
-                cnt[v[r]]++;
+        for (size_t i = 0; i < n_it; i++)
+            if (row_ok(h, c, nc, ROW(i)))
+                cnt[v[ROW(i)]]++;
     }
     for (size_t k = 1; k < d->n_keys && !rc; k++)
         if (cnt[k])
             rc = sw_qrun_add(run, d->keys[k], strlen(d->keys[k]), 0, cnt[k], err);
     free(cnt);
     return rc;
+#undef ROW
 }
 
 int store_hot_search(sw_store_team_t *t, const sw_query_t *q, const store_plan_t *pl,
@@ -848,20 +898,17 @@ int store_hot_search(sw_store_team_t *t, const sw_query_t *q, const store_plan_t
         if (conds[i].kind == HC_EQ)
             conds[i].id = dict_id(h, &h->dict[conds[i].col], conds[i].node->value,
                                   conds[i].node->value_len, 0);
-    uint8_t *sel = NULL;
+    rowlist_t hits = {0};
     cand_t *cands = NULL;
     sqlite3_stmt *st = NULL;
     if (pl->cmd) {
-        sel = malloc(h->n_rows ? h->n_rows : 1);
-        if (!sel)
-            return sw_seterr(err, SW_ENOMEM, "out of memory");
-        if ((rc = cmd_scan(h, pl->cmd, sel))) {
-            free(sel);
+        if ((rc = cmd_scan(h, pl->cmd, &hits))) {
+            free(hits.v);
             return sw_seterr(err, rc, "out of memory indexing CommandLine");
         }
     }
     if (use_agg) {
-        rc = hot_aggregate(h, s, agg_col, conds, nc, sel, run, err);
+        rc = hot_aggregate(h, s, agg_col, conds, nc, pl->cmd ? &hits : NULL, run, err);
         goto done;
     }
     /* records (or an inexact aggregate): candidates in time order, checked on
@@ -872,8 +919,9 @@ int store_hot_search(sw_store_team_t *t, const sw_query_t *q, const store_plan_t
         rc = sw_seterr(err, SW_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t r = 0; r < h->n_rows; r++) {
-        if (!sel[r] || !row_ok(h, conds, nc, r))
+    for (size_t i = 0; i < hits.n; i++) {
+        size_t r = hits.v[i];
+        if (!row_ok(h, conds, nc, r))
             continue;
         if (n == cap) {
             cap *= 2;
@@ -907,6 +955,6 @@ int store_hot_search(sw_store_team_t *t, const sw_query_t *q, const store_plan_t
 done:
     sqlite3_finalize(st);
     free(cands);
-    free(sel);
+    free(hits.v);
     return rc;
 }
