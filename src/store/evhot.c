@@ -721,6 +721,10 @@ static int cmd_scan(store_hot_t *h, const sw_qnode_t *cmd, rowlist_t *out)
         return SW_ENOMEM;
     int rc = SW_OK;
     size_t ts = 0, tn = tok_run(lit, n, &ts);
+    /* *lit* with lit all token bytes: every row of a matching token matches */
+    int pure = cmd->kind == SW_QN_WILD && tn == n && cmd->value_len == n + 2 &&
+               cmd->value[0] == '*' && cmd->value[n + 1] == '*' &&
+               memcmp(cmd->value + 1, lit, n) == 0;
     if (tn >= 3) {
         if ((rc = tok_sync(h)))
             goto done;
@@ -732,7 +736,7 @@ static int cmd_scan(store_hot_t *h, const sw_qnode_t *cmd, rowlist_t *out)
                 uint32_t r = p->rows[i];
                 if (seen[r])
                     continue;
-                seen[r] = cmd_row_matches(h, cmd, r) ? 1 : 2;
+                seen[r] = pure || cmd_row_matches(h, cmd, r) ? 1 : 2;
                 if (seen[r] == 1 && (rc = rl_push(out, r)))
                     goto done;
             }
