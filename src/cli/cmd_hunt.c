@@ -87,8 +87,7 @@ static char *read_all(const char *path, size_t *len, sw_errbuf_t *err)
     if (f != stdin)
         fclose(f);
     if (bad) {
-        sw_seterr(err, SW_EIO, "%s: read failed or larger than %zu bytes", path,
-                  INGEST_MAX_FILE);
+        sw_seterr(err, SW_EIO, "%s: read failed or larger than %zu bytes", path, INGEST_MAX_FILE);
         sw_buf_free(&b);
         return NULL;
     }
@@ -157,7 +156,8 @@ static int check_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
 {
     int rc = sw_event_parse_flat(ud, rec, len);
     return rc == SW_ENOENT ? sw_event_parse_json(ud, rec, len, err)
-                           : rc ? sw_seterr(err, rc, "record too large") : SW_OK;
+           : rc            ? sw_seterr(err, rc, "record too large")
+                           : SW_OK;
 }
 
 static int store_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
@@ -259,10 +259,10 @@ static const char *const type_names[] = {"EventID", "event.code", "event.action"
                                          NULL};
 /* Key fields shown in the table, in order, when present. */
 static const char *const key_names[] = {
-    "Image",          "CommandLine", "ParentImage",    "TargetUserName", "User",
-    "LogonType",      "IpAddress",   "SourceIp",       "DestinationIp",  "DestinationPort",
-    "TargetFilename", "TargetObject", "QueryName",     "ServiceName",    "process.command_line",
-    "user.name",      "source.ip",   "destination.ip", "message",        NULL};
+    "Image",          "CommandLine",  "ParentImage",    "TargetUserName", "User",
+    "LogonType",      "IpAddress",    "SourceIp",       "DestinationIp",  "DestinationPort",
+    "TargetFilename", "TargetObject", "QueryName",      "ServiceName",    "process.command_line",
+    "user.name",      "source.ip",    "destination.ip", "message",        NULL};
 
 static void print_json_string(const char *s)
 {
@@ -299,8 +299,7 @@ static int print_row(const sw_qrow_t *row, void *ud)
     char t[64];
     sw_query_format_time(row->ts_ms, t);
     t[19] = '\0'; /* to the second */
-    printf("%-19s  %-16.16s %-6.6s", t, first_of(&c->ev, host_names),
-           first_of(&c->ev, type_names));
+    printf("%-19s  %-16.16s %-6.6s", t, first_of(&c->ev, host_names), first_of(&c->ev, type_names));
     size_t w = 0;
     for (const char *const *k = key_names; *k && w < 200; k++) {
         const sw_field_t *f = sw_event_get(&c->ev, *k);

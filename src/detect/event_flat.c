@@ -34,15 +34,32 @@ static size_t scan_string(const char *s, size_t len, size_t i, char *out, size_t
             if (++i >= len)
                 return 0;
             switch (s[i]) {
-            case '"': out[k++] = '"'; break;
-            case '\\': out[k++] = '\\'; break;
-            case '/': out[k++] = '/'; break;
-            case 'b': out[k++] = '\b'; break;
-            case 'f': out[k++] = '\f'; break;
-            case 'n': out[k++] = '\n'; break;
-            case 'r': out[k++] = '\r'; break;
-            case 't': out[k++] = '\t'; break;
-            default: return 0; /* \u and invalid escapes */
+            case '"':
+                out[k++] = '"';
+                break;
+            case '\\':
+                out[k++] = '\\';
+                break;
+            case '/':
+                out[k++] = '/';
+                break;
+            case 'b':
+                out[k++] = '\b';
+                break;
+            case 'f':
+                out[k++] = '\f';
+                break;
+            case 'n':
+                out[k++] = '\n';
+                break;
+            case 'r':
+                out[k++] = '\r';
+                break;
+            case 't':
+                out[k++] = '\t';
+                break;
+            default:
+                return 0; /* \u and invalid escapes */
             }
             continue;
         }
@@ -100,13 +117,13 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
                     i++;
                 if (i >= len || json[i] < '0' || json[i] > '9')
                     return SW_ENOENT;
-                if (json[i] == '0' && (i + 1 - st > 1 || (i + 1 < len && json[i + 1] >= '0' &&
-                                                          json[i + 1] <= '9')))
+                if (json[i] == '0' &&
+                    (i + 1 - st > 1 || (i + 1 < len && json[i + 1] >= '0' && json[i + 1] <= '9')))
                     return SW_ENOENT; /* -0, 01 */
                 while (i < len && json[i] >= '0' && json[i] <= '9')
                     i++;
-                if (i - st > 18 || (i < len && (json[i] == '.' || json[i] == 'e' ||
-                                                json[i] == 'E')))
+                if (i - st > 18 ||
+                    (i < len && (json[i] == '.' || json[i] == 'e' || json[i] == 'E')))
                     return SW_ENOENT;
                 memcpy(scratch + used, json + st, i - st);
                 f[n].value_len = i - st;

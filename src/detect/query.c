@@ -277,8 +277,8 @@ static char *cook(parser_t *p, const char *raw, size_t n, int quoted, int keep_g
     *has_wild = 0;
     for (size_t i = 0; i < n; i++) {
         char c = raw[i];
-        if (c == '\\' && i + 1 < n && (quoted ? (raw[i + 1] == '"' || raw[i + 1] == '\\')
-                                              : is_special(raw[i + 1]))) {
+        if (c == '\\' && i + 1 < n &&
+            (quoted ? (raw[i + 1] == '"' || raw[i + 1] == '\\') : is_special(raw[i + 1]))) {
             char e = raw[++i];
             if (keep_glob_escapes && (e == '*' || e == '?' || e == '\\'))
                 o[k++] = '\\';
@@ -352,12 +352,23 @@ static int parse_relative(parser_t *p, const char *s, size_t n, int64_t *ms)
         return -1;
     int64_t unit;
     switch (s[i]) {
-    case 's': unit = 1000; break;
-    case 'm': unit = 60000; break;
-    case 'h': unit = 3600000; break;
-    case 'd': unit = 86400000; break;
-    case 'w': unit = 7 * 86400000LL; break;
-    default: return -1;
+    case 's':
+        unit = 1000;
+        break;
+    case 'm':
+        unit = 60000;
+        break;
+    case 'h':
+        unit = 3600000;
+        break;
+    case 'd':
+        unit = 86400000;
+        break;
+    case 'w':
+        unit = 7 * 86400000LL;
+        break;
+    default:
+        return -1;
     }
     *ms = s[3] == '-' ? t - v * unit : t + v * unit;
     return 0;
@@ -854,15 +865,17 @@ static int parse_stage(parser_t *p)
     sw_query_t *q = p->q;
     size_t st, en;
     if (!stage_word(p, &st, &en))
-        return perr(p, st, "expected an operation after '|' (sort, limit, head, count, top, "
-                           "histogram)");
+        return perr(p, st,
+                    "expected an operation after '|' (sort, limit, head, count, top, "
+                    "histogram)");
     if (q->n_stages >= SW_QUERY_MAX_STAGES)
         return perr(p, st, "too many pipeline stages (the limit is %d)", SW_QUERY_MAX_STAGES);
     if (q->n_stages > 0) {
         sw_qstage_kind_t prev = q->stages[q->n_stages - 1].kind;
         if (prev != SW_QS_SORT && prev != SW_QS_LIMIT)
-            return perr(p, st, "expected the end of the query: count, top and histogram must "
-                               "be the last operation");
+            return perr(p, st,
+                        "expected the end of the query: count, top and histogram must "
+                        "be the last operation");
     }
     sw_qstage_t *s = &q->stages[q->n_stages];
     memset(s, 0, sizeof *s);
@@ -920,11 +933,20 @@ static int parse_stage(parser_t *p)
         int64_t unit = 0;
         if (i + 1 == b) {
             switch (p->s[i]) {
-            case 's': unit = 1000; break;
-            case 'm': unit = 60000; break;
-            case 'h': unit = 3600000; break;
-            case 'd': unit = 86400000; break;
-            default: break;
+            case 's':
+                unit = 1000;
+                break;
+            case 'm':
+                unit = 60000;
+                break;
+            case 'h':
+                unit = 3600000;
+                break;
+            case 'd':
+                unit = 86400000;
+                break;
+            default:
+                break;
             }
         }
         if (v <= 0 || unit == 0)

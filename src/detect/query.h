@@ -28,10 +28,10 @@
 #include "detect/event.h"
 
 /* Limits on outside input. */
-#define SW_QUERY_MAX_LEN 8192    /* bytes of query text */
-#define SW_QUERY_MAX_DEPTH 64    /* nested parentheses / NOTs */
-#define SW_QUERY_MAX_NODES 1024  /* terms and operators */
-#define SW_QUERY_MAX_STAGES 16   /* pipeline stages */
+#define SW_QUERY_MAX_LEN 8192   /* bytes of query text */
+#define SW_QUERY_MAX_DEPTH 64   /* nested parentheses / NOTs */
+#define SW_QUERY_MAX_NODES 1024 /* terms and operators */
+#define SW_QUERY_MAX_STAGES 16  /* pipeline stages */
 
 typedef enum {
     SW_QN_ALL = 0, /* "*" alone, or an empty query */
@@ -59,10 +59,10 @@ struct sw_qnode {
     /* RANGE */
     int range_type; /* SW_QR_* */
     int has_lo, has_hi, lo_incl, hi_incl;
-    double lo_num, hi_num;  /* NUMBER */
-    int64_t lo_ms, hi_ms;   /* TIME */
+    double lo_num, hi_num;       /* NUMBER */
+    int64_t lo_ms, hi_ms;        /* TIME */
     const char *lo_str, *hi_str; /* STRING, lower-cased */
-    int column; /* 1-based column of the term in the query, for messages */
+    int column;                  /* 1-based column of the term in the query, for messages */
 };
 
 typedef enum {

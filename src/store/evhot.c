@@ -53,8 +53,8 @@ typedef struct rowlist {
 } rowlist_t;
 
 typedef struct hot_dict {
-    char **keys;     /* keys[id], id >= 1 */
-    size_t n_keys;   /* ids used, including the unused 0 */
+    char **keys;   /* keys[id], id >= 1 */
+    size_t n_keys; /* ids used, including the unused 0 */
     size_t cap_keys;
     uint32_t *slots; /* open addressing; 0 empty */
     size_t cap_slots;
@@ -82,7 +82,7 @@ struct store_hot {
     struct hot_post {
         uint32_t *rows;
         uint32_t n, cap;
-    } *post;
+    } * post;
     size_t n_toks, cap_toks;
     uint32_t *tok_slots; /* open addressing: token id + 1, 0 empty */
     size_t cap_tok_slots;
@@ -353,8 +353,8 @@ typedef struct hot_cond {
     hot_cond_kind_t kind;
     int col;
     uint32_t id;
-    int64_t lo, hi;        /* HC_TIME (inclusive), HC_IEQ (lo) */
-    double dlo, dhi;       /* HC_IRANGE */
+    int64_t lo, hi;  /* HC_TIME (inclusive), HC_IEQ (lo) */
+    double dlo, dhi; /* HC_IRANGE */
     int has_lo, has_hi, lo_incl, hi_incl;
     const sw_qnode_t *node; /* the conjunct */
 } hot_cond_t;
@@ -516,8 +516,8 @@ static size_t find_lit(const char *buf, size_t len, size_t from, const char *lit
     for (; i + 16 <= last + 1; i += 16) {
         __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(buf + i));
         __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(buf + i + n - 1));
-        unsigned m = (unsigned)_mm_movemask_epi8(
-            _mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l)));
+        unsigned m =
+            (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, f), _mm_cmpeq_epi8(b, l)));
         while (m) {
             unsigned bit = (unsigned)__builtin_ctz(m);
             if (memcmp(buf + i + bit + 1, lit + 1, n > 1 ? n - 2 : 0) == 0 || n == 1)
@@ -559,8 +559,8 @@ static int cmd_row_matches(const store_hot_t *h, const sw_qnode_t *cmd, size_t r
 
 static int tok_byte(unsigned char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-           c == '$' || c == '-' || c >= 0x80;
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '$' ||
+           c == '-' || c >= 0x80;
 }
 
 static uint64_t tok_hash(const char *s, size_t n)
@@ -704,9 +704,9 @@ static int cmd_scan(store_hot_t *h, const sw_qnode_t *cmd, rowlist_t *out)
 {
     char lit[256];
     size_t n = cmd->kind == SW_QN_TERM
-                   ? (cmd->value_len <= sizeof lit ? (memcpy(lit, cmd->value, cmd->value_len),
-                                                      cmd->value_len)
-                                                   : 0)
+                   ? (cmd->value_len <= sizeof lit
+                          ? (memcpy(lit, cmd->value, cmd->value_len), cmd->value_len)
+                          : 0)
                    : glob_literal(cmd->value, cmd->value_len, lit, sizeof lit);
     if (n == 0) { /* no literal to look for: check every row */
         for (size_t r = 0; r < h->n_rows; r++)

@@ -66,11 +66,16 @@ static const char *const schema =
 
 /* The indexed columns: each is exactly the first value of one field. */
 const store_col_t store_cols[STORE_N_COLS] = {
-    {"computer", "Computer", 0},         {"event_id", "EventID", 1},
-    {"channel", "Channel", 0},           {"image", "Image", 0},
-    {"command_line", "CommandLine", 0},  {"parent_image", "ParentImage", 0},
-    {"user", "User", 0},                 {"target_user", "TargetUserName", 0},
-    {"ip_address", "IpAddress", 0},      {"source_ip", "SourceIp", 0},
+    {"computer", "Computer", 0},
+    {"event_id", "EventID", 1},
+    {"channel", "Channel", 0},
+    {"image", "Image", 0},
+    {"command_line", "CommandLine", 0},
+    {"parent_image", "ParentImage", 0},
+    {"user", "User", 0},
+    {"target_user", "TargetUserName", 0},
+    {"ip_address", "IpAddress", 0},
+    {"source_ip", "SourceIp", 0},
     {"destination_ip", "DestinationIp", 0},
 };
 
@@ -88,15 +93,13 @@ int sw_store_open(const char *path, sw_store_t **out, sw_errbuf_t *err)
     int rc;
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
-        rc = sw_seterr(err, SW_EIO, "%s: %s", path,
-                       s->db ? sqlite3_errmsg(s->db) : "cannot open");
+        rc = sw_seterr(err, SW_EIO, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
         goto fail;
     }
     sqlite3_busy_timeout(s->db, 5000);
     char *msg = NULL;
     if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-        rc = sw_seterr(err, SW_EIO, "%s: not a seawall event store (%s)", path,
-                       msg ? msg : "?");
+        rc = sw_seterr(err, SW_EIO, "%s: not a seawall event store (%s)", path, msg ? msg : "?");
         sqlite3_free(msg);
         goto fail;
     }
@@ -262,7 +265,8 @@ static int canonical_int(const char *v, size_t len, int64_t *out)
 static int has_bytes(const char *s, size_t len, const char *needle, size_t n)
 {
     const char *p = s, *end = s + len;
-    while ((size_t)(end - p) >= n && (p = memchr(p, needle[0], (size_t)(end - p - (ptrdiff_t)n + 1)))) {
+    while ((size_t)(end - p) >= n &&
+           (p = memchr(p, needle[0], (size_t)(end - p - (ptrdiff_t)n + 1)))) {
         if (memcmp(p, needle, n) == 0)
             return 1;
         p++;
@@ -273,8 +277,7 @@ static int has_bytes(const char *s, size_t len, const char *needle, size_t n)
 /* Cut a top-level "_truth" member out of json. On success *clean is the
  * record without it (malloc'd) and *link the truth as text (malloc'd; a
  * string value as is, anything else as compact JSON). */
-static int split_truth(const char *json, size_t len, char **clean, char **link,
-                       sw_errbuf_t *err)
+static int split_truth(const char *json, size_t len, char **clean, char **link, sw_errbuf_t *err)
 {
     json_error_t je;
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, &je);
@@ -332,8 +335,7 @@ static void bind_columns(sqlite3_stmt *st, const sw_event_t *ev, int *multi)
     }
 }
 
-int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id,
-                    sw_errbuf_t *err)
+int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
 {
     sw_store_t *s = t->s;
     char *clean = NULL, *link = NULL;
@@ -493,8 +495,8 @@ int store_col_of(const char *field)
 int store_team_multi(sw_store_team_t *t)
 {
     sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(t->s->db, "SELECT 1 FROM events WHERE team = ? AND multi LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(t->s->db, "SELECT 1 FROM events WHERE team = ? AND multi LIMIT 1", -1,
+                           &st, NULL) != SQLITE_OK)
         return 1;
     sqlite3_bind_int64(st, 1, t->id);
     int r = sqlite3_step(st) == SQLITE_ROW;
@@ -654,8 +656,7 @@ static int search_sql(sw_store_team_t *t, const sw_query_t *q, const store_plan_
     store_bind_all(st, 2, pl->binds, pl->n_binds);
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = store_check_feed(t, q, run, sqlite3_column_int64(st, 0),
-                              sqlite3_column_int64(st, 1),
+        rc = store_check_feed(t, q, run, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
                               (const char *)sqlite3_column_text(st, 2),
                               (size_t)sqlite3_column_bytes(st, 2), err);
         if (rc)

@@ -36,8 +36,8 @@ struct sw_store_team {
     int64_t id; /* teams.id: bound into every statement */
     char name[SW_STORE_MAX_TEAM_NAME + 1];
     sqlite3_stmt *ins_event, *ins_record, *ins_truth;
-    sw_event_t ev;   /* reused for every parse */
-    int64_t last_ts; /* time given to records without one */
+    sw_event_t ev;    /* reused for every parse */
+    int64_t last_ts;  /* time given to records without one */
     store_hot_t *hot; /* in-memory columns, built on first need */
 };
 
@@ -55,8 +55,8 @@ typedef struct store_plan {
     sw_buf_t where; /* " AND col = ?" ... */
     store_bind_t binds[STORE_MAX_BINDS];
     size_t n_binds;
-    int covered; /* every conjunct is in `where`, exactly */
-    int multi;   /* team has irregular rows (1), none (0), not asked (-1) */
+    int covered;           /* every conjunct is in `where`, exactly */
+    int multi;             /* team has irregular rows (1), none (0), not asked (-1) */
     const sw_qnode_t *cmd; /* a CommandLine term or wildcard not in `where` */
     size_t n_left;         /* conjuncts not in `where` */
 } store_plan_t;
