@@ -16,5 +16,7 @@ int cmd_run(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
 int cmd_sigma(int argc, char **argv);
+int cmd_hunt(int argc, char **argv);
+int cmd_ingest(int argc, char **argv);
 
 #endif

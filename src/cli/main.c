@@ -12,6 +12,8 @@ static const sw_command_t commands[] = {
     {"validate", cmd_validate, "check scenario files: FILE:LINE:COL for every problem"},
     {"simulate", cmd_simulate, "run a scenario headless and summarise what happened"},
     {"sigma", cmd_sigma, "run Sigma rules over event files, or lint rules (--check)"},
+    {"ingest", cmd_ingest, "append JSON event records to a team's event store"},
+    {"hunt", cmd_hunt, "search a team's events (docs/search.md)"},
 };
 
 static void usage(FILE *f)

@@ -1,0 +1,460 @@
+/* bench_store.c — the event store and the hunt language on N generated
+ * Sysmon/Security-like records, against baselines on the same records in the
+ * same run: ripgrep over them as JSON lines, plain SQLite on the indexed
+ * table, SQLite FTS5 and LIKE '%x%'.
+ *
+ *   SW_BENCH_EVENTS  records (default 10,000,000)
+ *   SW_BENCH_DIR     where the store, the JSON lines and the FTS5 database go
+ *                    (default /tmp/sw-bench; needs ~1.2 KB of disk per record)
+ *   SW_BENCH_RUNS    runs per baseline query, the median is printed (default
+ *                    5); seawall's own queries, being fast, run 11 times
+ *   SW_BENCH_KEEP=1  reuse an existing store of the right size (skips ingest)
+ *
+ * Records: 50% Sysmon 1 process creation (Image, CommandLine, ParentImage,
+ * User, Hashes), 25% Security 4624/4625 logons, 20% Sysmon 3 network
+ * connections, 5% Security 4688; 400 hosts over ~28 hours; 12 rare needles
+ * (an ntdsutil IFM dump) at known positions. Deterministic (sw_rng). */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/rng.h"
+#include "detect/query.h"
+#include "store/evstore.h"
+
+#define T0_MS 1770681600000LL /* 2026-02-10T00:00:00Z */
+#define STEP_MS 10            /* one record every 10 ms on average */
+#define N_HOSTS 400
+#define MAX_RUNS 15
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/* ---- generating records ---------------------------------------------------------- */
+
+static const char *const images[] = {
+    "C:\\\\Windows\\\\System32\\\\svchost.exe",
+    "C:\\\\Windows\\\\System32\\\\cmd.exe",
+    "C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe",
+    "C:\\\\Program Files\\\\Google\\\\Chrome\\\\Application\\\\chrome.exe",
+    "C:\\\\Windows\\\\System32\\\\conhost.exe",
+    "C:\\\\Windows\\\\System32\\\\taskhostw.exe",
+    "C:\\\\Windows\\\\System32\\\\wbem\\\\WmiPrvSE.exe",
+    "C:\\\\Program Files\\\\Microsoft Office\\\\root\\\\Office16\\\\OUTLOOK.EXE",
+    "C:\\\\Windows\\\\System32\\\\net.exe",
+    "C:\\\\Windows\\\\System32\\\\schtasks.exe",
+    "C:\\\\Windows\\\\System32\\\\reg.exe",
+    "C:\\\\Windows\\\\System32\\\\rundll32.exe",
+    "C:\\\\Program Files\\\\Backup\\\\agent.exe",
+    "C:\\\\Windows\\\\explorer.exe",
+};
+#define N_IMAGES (sizeof images / sizeof images[0])
+
+static const char *const cmd_fmt[] = {
+    "C:\\\\Windows\\\\system32\\\\svchost.exe -k netsvcs -p -s Schedule%.0s",
+    "cmd.exe /c \\\"dir C:\\\\Users\\\\%s\\\\Documents\\\"",
+    "powershell.exe -NoProfile -ExecutionPolicy Bypass -File C:\\\\Scripts\\\\inventory-%s.ps1",
+    "\\\"C:\\\\Program Files\\\\Google\\\\Chrome\\\\Application\\\\chrome.exe\\\" --type=renderer "
+    "--lang=en-US --field-trial-handle=%s",
+    "\\\\??\\\\C:\\\\Windows\\\\system32\\\\conhost.exe 0xffffffff -ForceV1%.0s",
+    "taskhostw.exe KEYROAMING%.0s",
+    "C:\\\\Windows\\\\system32\\\\wbem\\\\wmiprvse.exe -secured -Embedding%.0s",
+    "\\\"C:\\\\Program Files\\\\Microsoft Office\\\\root\\\\Office16\\\\OUTLOOK.EXE\\\" /recycle%.0s",
+    "net use Z: \\\\\\\\fs01\\\\share\\\\%s /persistent:no",
+    "schtasks /query /fo LIST /v /tn \\\\Backup\\\\%s",
+    "reg query HKCU\\\\Software\\\\Microsoft\\\\Windows\\\\CurrentVersion\\\\Run /v %s",
+    "rundll32.exe C:\\\\Windows\\\\system32\\\\shell32.dll,Control_RunDLL %s.cpl",
+    "agent.exe --schedule nightly --job %s",
+    "C:\\\\Windows\\\\explorer.exe /factory,{75dff2b7-6936-4c06-a8bb-676a7b00b24b} %s",
+};
+
+static const char *const users[] = {"alice", "bob", "carol", "dave", "erin", "frank",
+                                    "grace", "heidi", "ivan", "judy", "adm-bob", "svc-backup"};
+#define N_USERS (sizeof users / sizeof users[0])
+
+#define NEEDLE_CMD "ntdsutil \\\"ac i ntds\\\" ifm \\\"create full c:\\\\temp\\\\ifm\\\" q q"
+#define N_NEEDLES 12
+
+/* Record i as one JSON line into out; returns its length. */
+static int gen_record(sw_rng_t *r, uint64_t i, uint64_t n, char *out, size_t cap)
+{
+    int64_t ts = T0_MS + (int64_t)i * STEP_MS + (int64_t)sw_rng_below(r, STEP_MS);
+    char t[64];
+    sw_query_format_time(ts, t);
+    unsigned host = (unsigned)sw_rng_below(r, N_HOSTS);
+    const char *user = users[sw_rng_below(r, N_USERS)];
+    uint64_t kind = sw_rng_below(r, 100);
+    int needle = n >= N_NEEDLES && i % (n / N_NEEDLES) == n / N_NEEDLES / 2;
+    if (needle)
+        return snprintf(out, cap,
+                        "{\"@timestamp\":\"%s\",\"EventID\":1,\"Channel\":\"Microsoft-Windows-"
+                        "Sysmon/Operational\",\"Computer\":\"dc01.moh.pw\",\"Image\":\"C:\\\\"
+                        "Windows\\\\System32\\\\ntdsutil.exe\",\"CommandLine\":\"" NEEDLE_CMD
+                        "\",\"ParentImage\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\",\"User\":"
+                        "\"MOH\\\\adm-bob\",\"ProcessId\":%u,\"Hashes\":\"SHA256=%016llx%016llx\"}",
+                        t, (unsigned)sw_rng_below(r, 60000),
+                        (unsigned long long)sw_rng_next(r), (unsigned long long)sw_rng_next(r));
+    if (kind < 50) {
+        unsigned im = (unsigned)sw_rng_below(r, N_IMAGES);
+        char arg[32], cmd[512];
+        snprintf(arg, sizeof arg, "%s%u", user, (unsigned)sw_rng_below(r, 1000));
+        snprintf(cmd, sizeof cmd, cmd_fmt[im], arg);
+        return snprintf(
+            out, cap,
+            "{\"@timestamp\":\"%s\",\"EventID\":1,\"Channel\":\"Microsoft-Windows-Sysmon/"
+            "Operational\",\"Computer\":\"ws%03u.moh.pw\",\"Image\":\"%s\",\"CommandLine\":\"%s\","
+            "\"ParentImage\":\"%s\",\"User\":\"MOH\\\\%s\",\"ProcessId\":%u,\"IntegrityLevel\":"
+            "\"Medium\",\"Hashes\":\"SHA256=%016llx%016llx\"}",
+            t, host, images[im], cmd, images[sw_rng_below(r, N_IMAGES)], user,
+            (unsigned)sw_rng_below(r, 60000), (unsigned long long)sw_rng_next(r),
+            (unsigned long long)sw_rng_next(r));
+    }
+    if (kind < 75)
+        return snprintf(out, cap,
+                        "{\"@timestamp\":\"%s\",\"EventID\":%d,\"Channel\":\"Security\","
+                        "\"Computer\":\"ws%03u.moh.pw\",\"TargetUserName\":\"%s\",\"TargetDomain"
+                        "Name\":\"MOH\",\"LogonType\":%d,\"IpAddress\":\"10.1.%u.%u\","
+                        "\"WorkstationName\":\"WS%03u\",\"LogonProcessName\":\"NtLmSsp\"}",
+                        t, sw_rng_chance(r, 0.1) ? 4625 : 4624, host, user,
+                        sw_rng_chance(r, 0.8) ? 3 : 10, (unsigned)sw_rng_below(r, 8),
+                        (unsigned)sw_rng_below(r, 250), (unsigned)sw_rng_below(r, N_HOSTS));
+    if (kind < 95)
+        return snprintf(out, cap,
+                        "{\"@timestamp\":\"%s\",\"EventID\":3,\"Channel\":\"Microsoft-Windows-"
+                        "Sysmon/Operational\",\"Computer\":\"ws%03u.moh.pw\",\"Image\":\"%s\","
+                        "\"User\":\"MOH\\\\%s\",\"Protocol\":\"tcp\",\"SourceIp\":\"10.1.%u.%u\","
+                        "\"SourcePort\":%u,\"DestinationIp\":\"%u.%u.%u.%u\",\"DestinationPort\":"
+                        "%u}",
+                        t, host, images[sw_rng_below(r, N_IMAGES)], user,
+                        (unsigned)sw_rng_below(r, 8), (unsigned)sw_rng_below(r, 250),
+                        (unsigned)sw_rng_range(r, 49152, 65535), (unsigned)sw_rng_range(r, 1, 223),
+                        (unsigned)sw_rng_below(r, 256), (unsigned)sw_rng_below(r, 256),
+                        (unsigned)sw_rng_below(r, 256),
+                        sw_rng_chance(r, 0.7) ? 443u : (unsigned)sw_rng_range(r, 1, 65535));
+    return snprintf(out, cap,
+                    "{\"@timestamp\":\"%s\",\"EventID\":4688,\"Channel\":\"Security\",\"Computer\":"
+                    "\"ws%03u.moh.pw\",\"NewProcessName\":\"%s\",\"SubjectUserName\":\"%s\","
+                    "\"TokenElevationType\":\"%%%%1936\"}",
+                    t, host, images[sw_rng_below(r, N_IMAGES)], user);
+}
+
+/* ---- running things --------------------------------------------------------------- */
+
+static int count_cb(const sw_qrow_t *row, void *ud)
+{
+    uint64_t *n = ud;
+    *n += row->is_record ? 1 : row->count ? 1 : 0;
+    return 0;
+}
+
+/* Median seconds of q over runs; *rows gets the rows of the last run. */
+static double time_hunt(sw_store_team_t *t, const char *text, int runs, uint64_t *rows)
+{
+    sw_query_t q;
+    sw_errbuf_t err;
+    sw_query_opts_t o = {.now_ms = T0_MS + 86400000};
+    if (sw_query_parse(&q, text, strlen(text), &o, &err)) {
+        fprintf(stderr, "bench: %s: %s\n", text, err.msg);
+        exit(1);
+    }
+    double v[MAX_RUNS];
+    if (runs > 1 && runs < 11)
+        runs = 11; /* cheap: a steadier median */
+    for (int i = 0; i < runs; i++) {
+        *rows = 0;
+        double t0 = now_s();
+        if (sw_store_search(t, &q, count_cb, rows, &err)) {
+            fprintf(stderr, "bench: %s: %s\n", text, err.msg);
+            exit(1);
+        }
+        v[i] = now_s() - t0;
+    }
+    sw_query_free(&q);
+    return median(v, runs);
+}
+
+/* Median seconds of a SQL statement; *out gets the first column of the first row. */
+static double time_sql(sqlite3 *db, const char *sql, int runs, long long *out)
+{
+    double v[MAX_RUNS];
+    for (int i = 0; i < runs; i++) {
+        sqlite3_stmt *st;
+        double t0 = now_s();
+        if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK) {
+            fprintf(stderr, "bench: %s: %s\n", sql, sqlite3_errmsg(db));
+            exit(1);
+        }
+        *out = 0;
+        int n = 0;
+        while (sqlite3_step(st) == SQLITE_ROW)
+            if (n++ == 0)
+                *out = sqlite3_column_int64(st, sqlite3_column_count(st) - 1);
+        sqlite3_finalize(st);
+        v[i] = now_s() - t0;
+    }
+    return median(v, runs);
+}
+
+/* Median seconds of `rg ARGS FILE` (output discarded); -1 without rg. */
+static double time_rg(const char *pattern, const char *file, int ci, int runs, long long *hits)
+{
+    double v[MAX_RUNS];
+    for (int i = 0; i < runs; i++) {
+        int pfd[2];
+        if (pipe(pfd))
+            return -1;
+        double t0 = now_s();
+        pid_t pid = fork();
+        if (pid == 0) {
+            dup2(pfd[1], 1);
+            close(pfd[0]);
+            if (ci)
+                execlp("rg", "rg", "-c", "-i", "-F", pattern, file, (char *)NULL);
+            else
+                execlp("rg", "rg", "-c", "-F", pattern, file, (char *)NULL);
+            _exit(127);
+        }
+        close(pfd[1]);
+        char buf[64] = {0};
+        ssize_t got = read(pfd[0], buf, sizeof buf - 1);
+        close(pfd[0]);
+        int st;
+        waitpid(pid, &st, 0);
+        v[i] = now_s() - t0;
+        if (!WIFEXITED(st) || WEXITSTATUS(st) > 1)
+            return -1;
+        *hits = got > 0 ? atoll(buf) : 0;
+    }
+    return median(v, runs);
+}
+
+static void line(const char *what, double ours_s, const char *base, double base_s, uint64_t n1,
+                 long long n2, const char *target)
+{
+    printf("  %-36s %9.2f ms  (%llu rows)", what, ours_s * 1e3, (unsigned long long)n1);
+    if (base)
+        printf(" | %-22s %9.2f ms (%lld) ratio %6.1fx", base, base_s * 1e3, n2,
+               ours_s > 0 ? base_s / ours_s : 0);
+    if (target)
+        printf("  [target %s]", target);
+    printf("\n");
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0); /* figures appear as they are measured */
+    uint64_t n = 10000000;
+    const char *e = getenv("SW_BENCH_EVENTS");
+    if (e && atoll(e) > 0)
+        n = (uint64_t)atoll(e);
+    int runs = getenv("SW_BENCH_RUNS") ? atoi(getenv("SW_BENCH_RUNS")) : 5;
+    if (runs < 1 || runs > MAX_RUNS)
+        runs = 5;
+    const char *dir = getenv("SW_BENCH_DIR") ? getenv("SW_BENCH_DIR") : "/tmp/sw-bench";
+    int keep = getenv("SW_BENCH_KEEP") && !strcmp(getenv("SW_BENCH_KEEP"), "1");
+    mkdir(dir, 0755);
+    char db_path[512], jl_path[512], fts_path[512];
+    snprintf(db_path, sizeof db_path, "%s/store-%llu.db", dir, (unsigned long long)n);
+    snprintf(jl_path, sizeof jl_path, "%s/events-%llu.jsonl", dir, (unsigned long long)n);
+    snprintf(fts_path, sizeof fts_path, "%s/fts-%llu.db", dir, (unsigned long long)n);
+    printf("bench_store: %llu records, medians of %d runs, in %s\n", (unsigned long long)n, runs,
+           dir);
+
+    sw_errbuf_t err;
+    sw_store_t *s;
+    sw_store_team_t *t;
+    struct stat sb;
+    int reuse = keep && stat(db_path, &sb) == 0 && stat(jl_path, &sb) == 0;
+    if (!reuse) {
+        char p[600];
+        const char *sfx[] = {"", "-wal", "-shm"};
+        for (int i = 0; i < 3; i++) {
+            snprintf(p, sizeof p, "%s%s", db_path, sfx[i]);
+            unlink(p);
+            snprintf(p, sizeof p, "%s%s", fts_path, sfx[i]);
+            unlink(p);
+        }
+    }
+    if (sw_store_open(db_path, &s, &err) || sw_store_team_open(s, "blue", 1, &t, &err)) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        return 1;
+    }
+    /* ---- ingest (and the same records as JSON lines for ripgrep) ---- */
+    if (!reuse) {
+        FILE *jl = fopen(jl_path, "w");
+        if (!jl) {
+            fprintf(stderr, "bench: %s: %s\n", jl_path, strerror(errno));
+            return 1;
+        }
+        sw_rng_t r;
+        sw_rng_init(&r, 42, "bench_store", 0);
+        char rec[2048];
+        double gen = 0, ing = 0;
+        for (uint64_t i = 0; i < n; i++) {
+            double t0 = now_s();
+            int len = gen_record(&r, i, n, rec, sizeof rec);
+            fwrite(rec, 1, (size_t)len, jl);
+            fputc('\n', jl);
+            double t1 = now_s();
+            if (sw_store_append(t, rec, (size_t)len, NULL, &err)) {
+                fprintf(stderr, "bench: record %llu: %s\n", (unsigned long long)i, err.msg);
+                return 1;
+            }
+            double t2 = now_s();
+            gen += t1 - t0;
+            ing += t2 - t1;
+        }
+        double t0 = now_s();
+        sw_store_flush(s, &err);
+        ing += now_s() - t0;
+        fclose(jl);
+        stat(jl_path, &sb);
+        printf("  ingest: %.0f records/s (%.1f s for %llu; JSON lines %.2f GB written in %.1f "
+               "s)  [target >= 1,000,000/s]\n",
+               (double)n / ing, ing, (unsigned long long)n, (double)sb.st_size / 1e9, gen);
+    } else {
+        printf("  ingest: skipped (SW_BENCH_KEEP=1 and %s exists)\n", db_path);
+    }
+    stat(db_path, &sb);
+    printf("  store file: %.2f GB (%.0f bytes/record)\n", (double)sb.st_size / 1e9,
+           (double)sb.st_size / (double)n);
+
+    sqlite3 *db;
+    sqlite3_open_v2(db_path, &db, SQLITE_OPEN_READONLY, NULL);
+    long long got;
+    uint64_t rows;
+    double ours, base;
+
+    /* ---- 1. time range + host equality ---- */
+    char q1[256], s1[512];
+    int64_t lo = T0_MS + (int64_t)(n / 2) * STEP_MS, hi = lo + 600000; /* 10 minutes */
+    char tlo[64], thi[64];
+    sw_query_format_time(lo, tlo);
+    sw_query_format_time(hi, thi);
+    snprintf(q1, sizeof q1, "Computer:ws042.moh.pw AND @timestamp:[%s TO %s]", tlo, thi);
+    snprintf(s1, sizeof s1,
+             "SELECT count(*) FROM events WHERE team = 1 AND computer = 'ws042.moh.pw'"
+             " AND ts_ms BETWEEN %lld AND %lld",
+             (long long)lo, (long long)hi);
+    printf("\n1. time range + field equality: %s\n", q1);
+    ours = time_hunt(t, q1, runs, &rows);
+    base = time_sql(db, s1, runs, &got);
+    line("seawall hunt (records)", ours, "SQLite indexed count", base, rows, got, "< 5 ms");
+
+    /* ---- 2. first CommandLine query: loads the columns ---- */
+    printf("\n2. CommandLine columns: first query of a process loads them\n");
+    double t0 = now_s();
+    time_hunt(t, "CommandLine:*ntdsutil*", 1, &rows);
+    printf("  %-36s %9.2f ms  (one-off per open team handle)\n", "load + first scan",
+           (now_s() - t0) * 1e3);
+
+    /* ---- 3. a term in CommandLine ---- */
+    printf("\n3. a term in CommandLine: CommandLine:*ntdsutil*\n");
+    ours = time_hunt(t, "CommandLine:*ntdsutil*", runs, &rows);
+    line("seawall hunt", ours, NULL, 0, rows, 0, "< 5 ms");
+    base = time_sql(db, "SELECT count(*) FROM events WHERE command_line LIKE '%ntdsutil%'", runs,
+                    &got);
+    line("", ours, "SQLite LIKE '%x%'", base, rows, got, NULL);
+    base = time_rg("ntdsutil", jl_path, 0, runs, &got);
+    line("", ours, "ripgrep -c -F", base, rows, got, NULL);
+    base = time_rg("ntdsutil", jl_path, 1, runs, &got);
+    line("", ours, "ripgrep -c -i -F", base, rows, got, NULL);
+    uint64_t rows_c;
+    double ours_c = time_hunt(t, "CommandLine:*ntdsutil* | count", runs, &rows_c);
+    line("seawall hunt ... | count", ours_c, NULL, 0, rows_c, 0, NULL);
+
+    /* FTS5 on the same CommandLines (built here, timed) */
+    sqlite3 *fdb;
+    sqlite3_open(fts_path, &fdb);
+    sqlite3_exec(fdb, "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;", NULL, NULL, NULL);
+    int have_fts = 0;
+    {
+        sqlite3_stmt *st;
+        if (sqlite3_prepare_v2(fdb, "SELECT count(*) FROM cl", -1, &st, NULL) == SQLITE_OK) {
+            have_fts = sqlite3_step(st) == SQLITE_ROW && sqlite3_column_int64(st, 0) > 0;
+            sqlite3_finalize(st);
+        }
+    }
+    if (!have_fts) {
+        char attach[700];
+        snprintf(attach, sizeof attach, "ATTACH '%s' AS ev", db_path);
+        t0 = now_s();
+        if (sqlite3_exec(fdb, attach, NULL, NULL, NULL) != SQLITE_OK ||
+            sqlite3_exec(fdb,
+                         "CREATE VIRTUAL TABLE cl USING fts5(command_line, content='');"
+                         "INSERT INTO cl(rowid, command_line) SELECT id, command_line FROM "
+                         "ev.events WHERE command_line IS NOT NULL;",
+                         NULL, NULL, NULL) != SQLITE_OK) {
+            fprintf(stderr, "bench: fts5: %s\n", sqlite3_errmsg(fdb));
+            return 1;
+        }
+        sqlite3_exec(fdb, "DETACH ev", NULL, NULL, NULL);
+        printf("  (FTS5 index built in %.1f s: %.0f records/s)\n", now_s() - t0,
+               (double)n / (now_s() - t0));
+    }
+    base = time_sql(fdb, "SELECT count(*) FROM cl WHERE cl MATCH 'ntdsutil'", runs, &got);
+    line("", ours, "SQLite FTS5 MATCH", base, rows, got, NULL);
+
+    /* ---- 4. an arbitrary substring over CommandLine ---- */
+    printf("\n4. arbitrary wildcard substring: CommandLine:*dsuti*c:\\\\temp*\n");
+    ours = time_hunt(t, "CommandLine:*dsuti*c:\\\\temp*", runs, &rows);
+    base = time_sql(db, "SELECT count(*) FROM events WHERE command_line LIKE '%dsuti%c:\\temp%'",
+                    runs, &got);
+    line("seawall hunt", ours, "SQLite LIKE '%x%'", base, rows, got, "< 200 ms, <= ripgrep");
+    base = time_rg("dsuti", jl_path, 1, runs, &got);
+    line("", ours, "ripgrep -c -i -F dsuti", base, rows, got, NULL);
+    ours = time_hunt(t, "CommandLine:*l\\ \\\"ac*", runs, &rows);
+    base = time_sql(db, "SELECT count(*) FROM events WHERE command_line LIKE '%l \"ac%'", runs,
+                    &got);
+    line("no 3-byte token: *l\\ \\\"ac* (scan)", ours, "SQLite LIKE '%x%'", base, rows, got,
+         NULL);
+    ours = time_hunt(t, "CommandLine:*Schedule* | count", runs, &rows);
+    base = time_sql(db, "SELECT count(*) FROM events WHERE command_line LIKE '%schedule%'", runs,
+                    &got);
+    line("common: *Schedule* | count", ours, "SQLite LIKE '%x%'", base, rows, got, NULL);
+
+    /* ---- 5. top 10 ---- */
+    printf("\n5. top-10 values of a field: * | top 10 Image\n");
+    ours = time_hunt(t, "* | top 10 Image", runs, &rows);
+    base = time_sql(db,
+                    "SELECT image, count(*) FROM events WHERE team = 1 AND image IS NOT NULL"
+                    " GROUP BY image ORDER BY 2 DESC LIMIT 10",
+                    runs, &got);
+    line("seawall hunt", ours, "SQLite GROUP BY", base, rows, got, "< 200 ms");
+    ours = time_hunt(t, "EventID:4625 | top 10 IpAddress", runs, &rows);
+    base = time_sql(db,
+                    "SELECT ip_address, count(*) FROM events WHERE team = 1 AND event_id = 4625"
+                    " GROUP BY ip_address ORDER BY 2 DESC LIMIT 10",
+                    runs, &got);
+    line("EventID:4625 | top 10 IpAddress", ours, "SQLite GROUP BY", base, rows, got, NULL);
+    ours = time_hunt(t, "* | histogram 1h", runs, &rows);
+    line("* | histogram 1h", ours, NULL, 0, rows, 0, NULL);
+
+    sqlite3_close(fdb);
+    sqlite3_close(db);
+    sw_store_team_close(t);
+    sw_store_close(s);
+    return 0;
+}

@@ -1,0 +1,378 @@
+/* cmd_hunt.c — `seawall ingest` fills a team's event store from JSON files;
+ * `seawall hunt` searches it with the hunt language (docs/search.md).
+ *
+ *   seawall ingest --db FILE --team T FILE...     (JSON lines or concatenated
+ *                                                  JSON objects; - for stdin)
+ *   seawall hunt --db FILE --team T [--json] [--now TIME] 'QUERY'
+ *
+ * Both check everything before they change anything: ingest reads and parses
+ * every record of every file first, and stores nothing if one is bad; hunt
+ * parses the query before it opens the store. */
+#include <ctype.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/commands.h"
+#include "core/buf.h"
+#include "detect/event.h"
+#include "detect/event_flat.h"
+#include "detect/query.h"
+#include "store/evstore.h"
+
+#define INGEST_MAX_FILE ((size_t)4 << 30) /* bytes of one input file */
+
+typedef struct opts {
+    const char *db;
+    const char *team;
+    const char *now;
+    int json;
+    int n_args;
+    char **args;
+} opts_t;
+
+static int parse_opts(int argc, char **argv, opts_t *o, const char *usage)
+{
+    memset(o, 0, sizeof *o);
+    o->args = calloc((size_t)argc + 1, sizeof *o->args);
+    if (!o->args)
+        return 2;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--db") && i + 1 < argc) {
+            o->db = argv[++i];
+        } else if (!strcmp(a, "--team") && i + 1 < argc) {
+            o->team = argv[++i];
+        } else if (!strcmp(a, "--now") && i + 1 < argc) {
+            o->now = argv[++i];
+        } else if (!strcmp(a, "--json")) {
+            o->json = 1;
+        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            printf("%s", usage);
+            return 0;
+        } else if (a[0] == '-' && a[1] == '-') {
+            fprintf(stderr, "seawall %s: unknown option '%s'\n%s", argv[0], a, usage);
+            return 2;
+        } else {
+            o->args[o->n_args++] = argv[i];
+        }
+    }
+    if (!o->db || !o->team) {
+        fprintf(stderr, "seawall %s: --db and --team are required\n%s", argv[0], usage);
+        return 2;
+    }
+    return -1; /* go on */
+}
+
+/* ---- ingest ------------------------------------------------------------------- */
+
+static char *read_all(const char *path, size_t *len, sw_errbuf_t *err)
+{
+    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
+    if (!f) {
+        sw_seterr(err, SW_ENOENT, "%s: cannot open", path);
+        return NULL;
+    }
+    sw_buf_t b;
+    sw_buf_init(&b, INGEST_MAX_FILE);
+    char chunk[1 << 16];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (sw_buf_append(&b, chunk, n))
+            break;
+    int bad = ferror(f) || b.failed;
+    if (f != stdin)
+        fclose(f);
+    if (bad) {
+        sw_seterr(err, SW_EIO, "%s: read failed or larger than %zu bytes", path, INGEST_MAX_FILE);
+        sw_buf_free(&b);
+        return NULL;
+    }
+    *len = b.len;
+    char *s = sw_buf_take(&b);
+    return s ? s : strdup("");
+}
+
+typedef int (*record_cb)(const char *rec, size_t len, void *ud, sw_errbuf_t *err);
+
+/* Split text into top-level JSON objects (JSON lines or objects one after the
+ * other) and call cb on each. Errors name file:line:column. O(len). */
+static int each_record(const char *path, const char *s, size_t len, record_cb cb, void *ud,
+                       sw_errbuf_t *err)
+{
+    size_t i = 0, line = 1, line_start = 0;
+    while (i < len) {
+        char c = s[i];
+        if (c == '\n') {
+            line++;
+            line_start = i + 1;
+        }
+        if (isspace((unsigned char)c)) {
+            i++;
+            continue;
+        }
+        if (c != '{')
+            return sw_seterr(err, SW_EINVAL, "%s:%zu:%zu: expected '{' to start a record", path,
+                             line, i - line_start + 1);
+        size_t start = i, rec_line = line, rec_col = i - line_start + 1;
+        int depth = 0, in_str = 0;
+        for (; i < len; i++) {
+            char d = s[i];
+            if (d == '\n') {
+                line++;
+                line_start = i + 1;
+            }
+            if (in_str) {
+                if (d == '\\')
+                    i++;
+                else if (d == '"')
+                    in_str = 0;
+            } else if (d == '"') {
+                in_str = 1;
+            } else if (d == '{' || d == '[') {
+                depth++;
+            } else if (d == '}' || d == ']') {
+                if (--depth == 0) {
+                    i++;
+                    break;
+                }
+            }
+        }
+        if (depth != 0)
+            return sw_seterr(err, SW_EINVAL, "%s:%zu:%zu: record is not closed", path, rec_line,
+                             rec_col);
+        sw_errbuf_t e2;
+        int rc = cb(s + start, i - start, ud, &e2);
+        if (rc)
+            return sw_seterr(err, rc, "%s:%zu: %s", path, rec_line, e2.msg);
+    }
+    return SW_OK;
+}
+
+static int check_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
+{
+    int rc = sw_event_parse_flat(ud, rec, len);
+    return rc == SW_ENOENT ? sw_event_parse_json(ud, rec, len, err)
+           : rc            ? sw_seterr(err, rc, "record too large")
+                           : SW_OK;
+}
+
+static int store_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
+{
+    return sw_store_append(ud, rec, len, NULL, err);
+}
+
+static const char ingest_usage[] =
+    "usage: seawall ingest --db FILE --team TEAM FILE...\n"
+    "  Append JSON records (JSON lines or concatenated objects; '-' reads stdin) to\n"
+    "  TEAM's events in the store FILE (created if missing). Nothing is stored if\n"
+    "  any record is bad. A top-level \"_truth\" member is kept apart as ground\n"
+    "  truth and never shown to players.\n";
+
+int cmd_ingest(int argc, char **argv)
+{
+    opts_t o;
+    int rc = parse_opts(argc, argv, &o, ingest_usage);
+    if (rc >= 0) {
+        free(o.args);
+        return rc;
+    }
+    if (o.n_args == 0) {
+        fprintf(stderr, "seawall ingest: no input files\n%s", ingest_usage);
+        free(o.args);
+        return 2;
+    }
+    sw_errbuf_t err;
+    char **data = calloc((size_t)o.n_args, sizeof *data);
+    size_t *lens = calloc((size_t)o.n_args, sizeof *lens);
+    sw_store_t *s = NULL;
+    sw_store_team_t *t = NULL;
+    sw_event_t ev;
+    sw_event_init(&ev);
+    int status = 1;
+    if (!data || !lens)
+        goto done;
+    /* 1. read and check everything */
+    for (int i = 0; i < o.n_args; i++) {
+        if (!(data[i] = read_all(o.args[i], &lens[i], &err)) ||
+            each_record(o.args[i], data[i], lens[i], check_record, &ev, &err)) {
+            fprintf(stderr, "seawall ingest: %s (nothing was stored)\n", err.msg);
+            goto done;
+        }
+    }
+    /* 2. store */
+    if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, o.team, 1, &t, &err)) {
+        fprintf(stderr, "seawall ingest: %s\n", err.msg);
+        goto done;
+    }
+    int64_t before = 0, after = 0;
+    sw_store_count(t, &before, &err);
+    for (int i = 0; i < o.n_args; i++) {
+        if (each_record(o.args[i], data[i], lens[i], store_record, t, &err) ||
+            sw_store_flush(s, &err)) {
+            fprintf(stderr, "seawall ingest: %s\n", err.msg);
+            goto done;
+        }
+    }
+    sw_store_count(t, &after, &err);
+    fprintf(stderr, "seawall ingest: %lld records added to team %s (%lld in all)\n",
+            (long long)(after - before), sw_store_team_name(t), (long long)after);
+    status = 0;
+done:
+    sw_store_team_close(t);
+    sw_store_close(s);
+    sw_event_free(&ev);
+    for (int i = 0; data && i < o.n_args; i++)
+        free(data[i]);
+    free(data);
+    free(lens);
+    free(o.args);
+    return status;
+}
+
+/* ---- hunt ------------------------------------------------------------------- */
+
+typedef struct out_ctx {
+    int json;
+    int agg;
+    int is_hist;
+    size_t n;
+    sw_event_t ev;
+} out_ctx_t;
+
+/* The first present of names, or "". */
+static const char *first_of(const sw_event_t *ev, const char *const *names)
+{
+    for (; *names; names++) {
+        const sw_field_t *f = sw_event_get(ev, *names);
+        if (f && f->value_len)
+            return f->value;
+    }
+    return "";
+}
+
+static const char *const host_names[] = {"Computer", "host.name", "hostname", "host", NULL};
+static const char *const type_names[] = {"EventID", "event.code", "event.action", "EventType",
+                                         NULL};
+/* Key fields shown in the table, in order, when present. */
+static const char *const key_names[] = {
+    "Image",          "CommandLine",  "ParentImage",    "TargetUserName", "User",
+    "LogonType",      "IpAddress",    "SourceIp",       "DestinationIp",  "DestinationPort",
+    "TargetFilename", "TargetObject", "QueryName",      "ServiceName",    "process.command_line",
+    "user.name",      "source.ip",    "destination.ip", "message",        NULL};
+
+static void print_json_string(const char *s)
+{
+    json_t *j = json_string(s);
+    char *d = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    fputs(d ? d : "\"\"", stdout);
+    free(d);
+    json_decref(j);
+}
+
+static int print_row(const sw_qrow_t *row, void *ud)
+{
+    out_ctx_t *c = ud;
+    c->n++;
+    if (!row->is_record) {
+        if (c->json) {
+            fputs(c->is_hist ? "{\"time\":" : "{\"key\":", stdout);
+            print_json_string(row->key);
+            printf(",\"count\":%llu}\n", (unsigned long long)row->count);
+        } else if (c->agg && row->key[0] == '\0' && !c->is_hist) {
+            printf("%llu\n", (unsigned long long)row->count);
+        } else {
+            printf("%-12llu %s\n", (unsigned long long)row->count, row->key);
+        }
+        return 0;
+    }
+    if (c->json) {
+        fwrite(row->json, 1, row->json_len, stdout);
+        putchar('\n');
+        return 0;
+    }
+    if (sw_event_parse_json(&c->ev, row->json, row->json_len, NULL))
+        return 0;
+    char t[64];
+    sw_query_format_time(row->ts_ms, t);
+    t[19] = '\0'; /* to the second */
+    printf("%-19s  %-16.16s %-6.6s", t, first_of(&c->ev, host_names), first_of(&c->ev, type_names));
+    size_t w = 0;
+    for (const char *const *k = key_names; *k && w < 200; k++) {
+        const sw_field_t *f = sw_event_get(&c->ev, *k);
+        if (!f || !f->value_len)
+            continue;
+        int n = printf(" %s=%.*s", *k, (int)(f->value_len > 120 ? 120 : f->value_len), f->value);
+        w += n > 0 ? (size_t)n : 0;
+    }
+    putchar('\n');
+    return 0;
+}
+
+static const char hunt_usage[] =
+    "usage: seawall hunt --db FILE --team TEAM [--json] [--now TIME] 'QUERY'\n"
+    "  Search TEAM's events. QUERY is Lucene/KQL-like, e.g.\n"
+    "    'CommandLine:*ntdsutil*'  'EventID:4625 | count by IpAddress'\n"
+    "  --json  print records as JSON lines (aggregates as {\"key\",\"count\"})\n"
+    "  --now   what 'now' means in relative times (ISO 8601; default: the clock)\n"
+    "  See docs/search.md.\n";
+
+int cmd_hunt(int argc, char **argv)
+{
+    opts_t o;
+    int rc = parse_opts(argc, argv, &o, hunt_usage);
+    if (rc >= 0) {
+        free(o.args);
+        return rc;
+    }
+    if (o.n_args != 1) {
+        fprintf(stderr, "seawall hunt: give exactly one QUERY (quote it)\n%s", hunt_usage);
+        free(o.args);
+        return 2;
+    }
+    const char *text = o.args[0];
+    sw_query_opts_t qo = {.now_ms = (int64_t)time(NULL) * 1000};
+    if (o.now && sw_query_parse_time(o.now, strlen(o.now), &qo.now_ms)) {
+        fprintf(stderr, "seawall hunt: --now '%s' is not an ISO 8601 time\n", o.now);
+        free(o.args);
+        return 2;
+    }
+    sw_query_t q;
+    sw_errbuf_t err;
+    sw_store_t *s = NULL;
+    sw_store_team_t *t = NULL;
+    int status = 1;
+    out_ctx_t ctx = {.json = o.json};
+    sw_event_init(&ctx.ev);
+    if (sw_query_parse(&q, text, strlen(text), &qo, &err)) {
+        fprintf(stderr, "seawall hunt: bad query: %s\n", err.msg);
+        size_t col = 0;
+        if (sscanf(err.msg, "column %zu", &col) == 1 && col >= 1 && strlen(text) < 200)
+            fprintf(stderr, "  %s\n  %*s^\n", text, (int)(col - 1), "");
+        goto done;
+    }
+    ctx.agg = sw_query_is_aggregate(&q);
+    ctx.is_hist = ctx.agg && q.stages[q.n_stages - 1].kind == SW_QS_HISTOGRAM;
+    if (access(o.db, F_OK) != 0) {
+        fprintf(stderr, "seawall hunt: %s: no such event store\n", o.db);
+        goto done;
+    }
+    if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, o.team, 0, &t, &err) ||
+        sw_store_search(t, &q, print_row, &ctx, &err)) {
+        fprintf(stderr, "seawall hunt: %s\n", err.msg);
+        goto done;
+    }
+    if (!o.json && !ctx.agg)
+        fprintf(stderr, "%zu record%s\n", ctx.n, ctx.n == 1 ? "" : "s");
+    status = 0;
+done:
+    sw_store_team_close(t);
+    sw_store_close(s);
+    sw_query_free(&q);
+    sw_event_free(&ctx.ev);
+    free(o.args);
+    return status;
+}

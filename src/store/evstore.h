@@ -1,0 +1,79 @@
+/* evstore.h — the event store: every team's telemetry of one exercise in one
+ * SQLite file, append-only, read in time order, searched with the hunt
+ * language (detect/query.h).
+ *
+ * Isolation by construction: everything that reads or writes records takes a
+ * team handle (sw_store_team_t) and every statement it runs is bound to that
+ * team's id. There is no call that reads records without one. A record
+ * reaches another team only through sw_store_share, which copies it and
+ * returns what the caller must journal.
+ *
+ * Ground truth: a record's top-level "_truth" member (the link from a log
+ * line to the simulation step that caused it) is cut out at ingest and kept
+ * in a separate table that only sw_store_truth (which takes the store, an
+ * instructor's handle, not a team) reads. No team-facing call returns it.
+ *
+ * Files: FILE (SQLite, WAL mode). Tables: teams, events (narrow, indexed
+ * columns: team, time, Computer, EventID, ...), records (the JSON text),
+ * truth, shares. See docs/search.md. */
+#ifndef SW_EVSTORE_H
+#define SW_EVSTORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "detect/query.h"
+
+typedef struct sw_store sw_store_t;
+typedef struct sw_store_team sw_store_team_t;
+
+#define SW_STORE_MAX_TEAM_NAME 64
+#define SW_STORE_MAX_TRUTH 4096 /* bytes of a ground-truth link */
+
+/* Open (creating if needed) the store at path. */
+int sw_store_open(const char *path, sw_store_t **out, sw_errbuf_t *err);
+/* Commit what is pending and close. Team handles must be closed first. */
+void sw_store_close(sw_store_t *s);
+
+/* A handle on one team's records. create: add the team if it is new
+ * (otherwise an unknown team is SW_ENOENT). Names: 1-64 bytes of
+ * [A-Za-z0-9_.-], compared case-insensitively. */
+int sw_store_team_open(sw_store_t *s, const char *name, int create, sw_store_team_t **out,
+                       sw_errbuf_t *err);
+void sw_store_team_close(sw_store_team_t *t);
+const char *sw_store_team_name(const sw_store_team_t *t);
+
+/* Append one JSON record (any shape detect/event.h reads) to the team.
+ * Appends are batched in a transaction; sw_store_flush commits. *id (may be
+ * NULL) gets the record id. A record without a time takes the time of the
+ * one before it. Cost: one JSON parse plus two row inserts. */
+int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id,
+                    sw_errbuf_t *err);
+/* Commit pending appends (durable on return). */
+int sw_store_flush(sw_store_t *s, sw_errbuf_t *err);
+
+/* Records of the team. */
+int sw_store_count(sw_store_team_t *t, int64_t *n, sw_errbuf_t *err);
+
+/* Run q over the team's records in time order; rows (records or aggregate
+ * rows, see sw_qrow_t) go to cb. A callback returning non-zero stops the
+ * search (negative: an error to return). Flushes pending appends first.
+ * Cost: see docs/search.md "How a hunt runs" — indexed columns narrow the
+ * rows, a CommandLine column in memory answers wildcards, and every
+ * candidate is checked with the full query. */
+int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void *ud,
+                    sw_errbuf_t *err);
+
+/* Copy the record id of team `from` into team `to` (its ground truth stays
+ * behind). *new_id gets the copy's id. The caller journals the act
+ * (from, to, id, new_id); the store also keeps it in the shares table. */
+int sw_store_share(sw_store_team_t *from, int64_t id, sw_store_team_t *to, int64_t *new_id,
+                   sw_errbuf_t *err);
+
+/* Instructor-side: the ground-truth link of record id into out (NUL-ended),
+ * SW_ENOENT when it has none. Takes the store, not a team handle: no
+ * player-facing path calls it. */
+int sw_store_truth(sw_store_t *s, int64_t id, char *out, size_t out_len, sw_errbuf_t *err);
+
+#endif

@@ -1,0 +1,85 @@
+#!/bin/sh
+# hunt.sh — `seawall ingest` and `seawall hunt` end to end on the real binary:
+# ingest the search cases, hunt with table and JSON output, aggregates, team
+# isolation, and bad input (exit 1, a message with the column, nothing changed).
+# Prints "N passed, N failed".
+set -u
+BIN=${SW_BIN:-build/seawall}
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+EV="$ROOT/tests/data/search/events.jsonl"
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+DB="$T/ex.db"
+pass=0; fail=0
+
+ok() { pass=$((pass + 1)); echo "ok   $1"; }
+ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
+
+# expect NAME WANT_STATUS CMD... ; output in $T/out, $T/err
+expect() {
+  name=$1; want=$2; shift 2
+  "$@" >"$T/out" 2>"$T/err"; st=$?
+  if [ "$st" -eq "$want" ]; then ok "$name"; else ko "$name" "exit $st, wanted $want: $(head -c 300 "$T/err")"; fi
+}
+has() { # NAME FILE TEXT
+  if grep -qF -- "$3" "$2"; then ok "$1"; else ko "$1" "no '$3' in: $(head -c 300 "$2")"; fi
+}
+lines() { # NAME FILE N
+  n=$(wc -l <"$2" | tr -d ' ')
+  if [ "$n" -eq "$3" ]; then ok "$1"; else ko "$1" "$n lines, wanted $3: $(head -c 300 "$2")"; fi
+}
+
+expect "ingest blue" 0 "$BIN" ingest --db "$DB" --team blue "$EV"
+has "ingest says how many" "$T/err" "16 records added to team blue"
+printf '{"@timestamp":"2026-02-10T09:00:00Z","EventID":1,"CommandLine":"red only ntdsutil"}\n' >"$T/red.jsonl"
+expect "ingest red" 0 "$BIN" ingest --db "$DB" --team red "$T/red.jsonl"
+
+expect "hunt table" 0 "$BIN" hunt --db "$DB" --team blue 'CommandLine:*ntdsutil*'
+lines "one ntdsutil row for blue" "$T/out" 1
+has "table shows host" "$T/out" "DC01.moh.pw"
+has "table shows the command line" "$T/out" "CommandLine=ntdsutil"
+has "table counts records" "$T/err" "1 record"
+
+expect "hunt json" 0 "$BIN" hunt --db "$DB" --team blue --json 'EventID:4625'
+lines "four failed logons" "$T/out" 4
+if command -v python3 >/dev/null; then
+  if python3 -c 'import json,sys; [json.loads(l) for l in open(sys.argv[1])]' "$T/out"; then ok "json lines parse"
+  else ko "json lines parse"; fi
+fi
+
+expect "count by" 0 "$BIN" hunt --db "$DB" --team blue 'EventID:4625 | count by IpAddress'
+has "count by top group" "$T/out" "3            203.0.113.7"
+expect "count json" 0 "$BIN" hunt --db "$DB" --team blue --json '* | count'
+has "count json row" "$T/out" '{"key":"","count":16}'
+expect "histogram" 0 "$BIN" hunt --db "$DB" --team blue --json 'EventID:4625 | histogram 1m'
+has "histogram bucket" "$T/out" '{"time":"2026-02-10T09:03:00.000Z","count":3}'
+expect "relative time with --now" 0 "$BIN" hunt --db "$DB" --team blue --now 2026-02-10T10:00:00Z --json '@timestamp:[now-1h TO now] | count'
+has "relative time count" "$T/out" '"count":14'
+
+expect "red is not in blue" 0 "$BIN" hunt --db "$DB" --team blue --json '"red only"'
+lines "no red records" "$T/out" 0
+expect "ground truth not searchable" 0 "$BIN" hunt --db "$DB" --team blue --json 'cred-dump'
+lines "no truth hits" "$T/out" 0
+expect "ground truth not printed" 0 "$BIN" hunt --db "$DB" --team blue --json '*'
+if grep -q '_truth' "$T/out"; then ko "no _truth in output"; else ok "no _truth in output"; fi
+
+expect "bad query exits 1" 1 "$BIN" hunt --db "$DB" --team blue 'EventID:4625 AND (CommandLine:*x*'
+has "bad query names the column" "$T/err" "column 34: expected ')' after 'CommandLine:*x*'"
+has "bad query shows a caret" "$T/err" "^"
+expect "bad pipeline exits 1" 1 "$BIN" hunt --db "$DB" --team blue '* | top 3'
+has "bad pipeline message" "$T/err" "column 10: expected a field name after 'top N'"
+expect "unknown team exits 1" 1 "$BIN" hunt --db "$DB" --team green '*'
+has "unknown team message" "$T/err" "no team 'green'"
+expect "missing store exits 1" 1 "$BIN" hunt --db "$T/nope.db" --team blue '*'
+if [ -e "$T/nope.db" ]; then ko "missing store not created"; else ok "missing store not created"; fi
+expect "usage exits 2" 2 "$BIN" hunt --db "$DB" '*'
+
+printf '{"EventID":1}\n{"EventID": \n' >"$T/bad.jsonl"
+expect "bad ingest exits 1" 1 "$BIN" ingest --db "$DB" --team blue "$EV" "$T/bad.jsonl"
+has "bad ingest names file and line" "$T/err" "bad.jsonl:2:"
+has "bad ingest stored nothing" "$T/err" "nothing was stored"
+expect "count unchanged" 0 "$BIN" hunt --db "$DB" --team blue --json '| count'
+has "still 16" "$T/out" '"count":16'
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]

@@ -1,0 +1,344 @@
+/* test_evstore.c — store/evstore: the data-driven hunt cases through the store
+ * (SQL path and in-memory columns must agree with the pure evaluator),
+ * ordering by time, per-team isolation, explicit sharing, ground truth kept
+ * out of every team-facing result, irregular (multi-valued) records. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "detect/query.h"
+#include "search_cases.h"
+#include "store/evstore.h"
+
+typedef struct fixture {
+    char dir[64];
+    char path[96];
+    sw_store_t *s;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/sw_evstore_XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/events.db", f->dir);
+    sw_errbuf_t err;
+    if (sw_store_open(f->path, &f->s, &err))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_close(f->s);
+    char p[128];
+    const char *suffix[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+        unlink(p);
+    }
+    rmdir(f->dir);
+    free(f);
+    return 0;
+}
+
+static sw_store_team_t *team(fixture_t *f, const char *name)
+{
+    sw_store_team_t *t;
+    sw_errbuf_t err;
+    if (sw_store_team_open(f->s, name, 1, &t, &err))
+        fail_msg("team %s: %s", name, err.msg);
+    return t;
+}
+
+static void append(sw_store_team_t *t, const char *json, int64_t *id)
+{
+    sw_errbuf_t err;
+    if (sw_store_append(t, json, strlen(json), id, &err))
+        fail_msg("append %s: %s", json, err.msg);
+}
+
+/* Run text on t; render as the .tsv does; ids of the first records. */
+static void hunt(sw_store_team_t *t, const char *text, char *got, size_t n, cases_out_t *out)
+{
+    sw_query_t q;
+    sw_errbuf_t err;
+    sw_query_opts_t o = {0};
+    sw_query_parse_time(CASES_NOW, strlen(CASES_NOW), &o.now_ms);
+    if (sw_query_parse(&q, text, strlen(text), &o, &err))
+        fail_msg("%s: %s", text, err.msg);
+    memset(out, 0, sizeof *out);
+    sw_buf_init(&out->agg, 0);
+    if (sw_store_search(t, &q, cases_row, out, &err))
+        fail_msg("search %s: %s", text, err.msg);
+    cases_render(&q, out, got, n);
+    sw_buf_free(&out->agg);
+    sw_query_free(&q);
+}
+
+static size_t hunt_count(sw_store_team_t *t, const char *text)
+{
+    char got[512];
+    cases_out_t out;
+    hunt(t, text, got, sizeof got, &out);
+    return out.n_records;
+}
+
+/* All cases of queries.tsv; returns the number of failures. */
+static size_t run_cases(sw_store_team_t *t, const char *pass)
+{
+    size_t n_q, failed = 0;
+    char **qs = cases_lines(CASES_QUERIES, &n_q);
+    assert_non_null(qs);
+    for (size_t i = 0; i < n_q; i++) {
+        if (qs[i][0] == '#' || !strchr(qs[i], '\t'))
+            continue;
+        char *tab = strrchr(qs[i], '\t');
+        *tab = '\0';
+        char got[512];
+        cases_out_t out;
+        hunt(t, qs[i], got, sizeof got, &out);
+        if (strcmp(got, tab + 1) != 0) {
+            print_error("[%s] %s\n  expected: %s\n  got:      %s\n", pass, qs[i], tab + 1, got);
+            failed++;
+        }
+    }
+    cases_free(qs, n_q);
+    return failed;
+}
+
+static void ingest_cases(sw_store_team_t *t)
+{
+    size_t n;
+    char **evs = cases_lines(CASES_EVENTS, &n);
+    assert_non_null(evs);
+    for (size_t i = 0; i < n; i++)
+        append(t, evs[i], NULL);
+    cases_free(evs, n);
+}
+
+static void store_agrees_with_the_evaluator_on_every_case(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *blue = team(f, "blue");
+    sw_store_team_t *red = team(f, "red");
+    /* red's records would change every blue count if they leaked */
+    ingest_cases(red);
+    ingest_cases(blue);
+    append(red, "{\"@timestamp\":\"2026-02-10T09:30:00Z\",\"EventID\":4625,"
+                "\"Computer\":\"dc01.moh.pw\",\"CommandLine\":\"ntdsutil x\"}",
+           NULL);
+    /* pass 1: a fresh handle (SQL first, columns built on the first
+     * CommandLine query); pass 2: columns loaded, aggregates from memory */
+    assert_int_equal(run_cases(blue, "cold"), 0);
+    assert_int_equal(run_cases(blue, "warm"), 0);
+    /* pass 3: records appended after the columns were built are seen */
+    append(blue, "{\"@timestamp\":\"2026-02-10T09:40:00Z\",\"EventID\":1,"
+                 "\"Computer\":\"ws09\",\"CommandLine\":\"NTDSUTIL snapshot\"}",
+           NULL);
+    assert_int_equal(hunt_count(blue, "CommandLine:*ntdsutil*"), 2);
+    char got[512];
+    cases_out_t out;
+    hunt(blue, "* | count", got, sizeof got, &out);
+    assert_string_equal(got, "=17");
+    sw_store_team_close(blue);
+    sw_store_team_close(red);
+}
+
+static void records_come_back_in_time_order(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "blue");
+    int64_t a, b, c, d;
+    append(t, "{\"@timestamp\":\"2026-02-10T09:05:00Z\",\"n\":1}", &a);
+    append(t, "{\"@timestamp\":\"2026-02-10T09:01:00Z\",\"n\":2}", &b);
+    append(t, "{\"@timestamp\":\"2026-02-10T09:05:00Z\",\"n\":3}", &c);
+    append(t, "{\"n\":4}", &d); /* no time: takes the previous record's */
+    char got[64];
+    cases_out_t out;
+    hunt(t, "*", got, sizeof got, &out);
+    assert_int_equal(out.n_ids, 4);
+    assert_int_equal(out.ids[0], b);
+    assert_int_equal(out.ids[1], a);
+    assert_int_equal(out.ids[2], c);
+    assert_int_equal(out.ids[3], d);
+    hunt(t, "* | sort n desc | limit 1", got, sizeof got, &out);
+    assert_int_equal(out.ids[0], d);
+    sw_store_team_close(t);
+}
+
+static void a_team_cannot_see_another_teams_records(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *a = team(f, "palau");
+    sw_store_team_t *b = team(f, "nauru");
+    int64_t bid;
+    append(b, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":1102,\"Computer\":\"dc01\","
+              "\"CommandLine\":\"wevtutil cl Security\"}",
+           &bid);
+    append(a, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":4624,\"Computer\":\"dc01\"}",
+           NULL);
+    /* every path: SQL index, free text, columns, aggregates */
+    assert_int_equal(hunt_count(a, "EventID:1102"), 0);
+    assert_int_equal(hunt_count(a, "wevtutil"), 0);
+    assert_int_equal(hunt_count(a, "CommandLine:*wevtutil*"), 0);
+    assert_int_equal(hunt_count(a, "Computer:dc01"), 1);
+    char got[64];
+    cases_out_t out;
+    hunt(a, "* | count", got, sizeof got, &out);
+    assert_string_equal(got, "=1");
+    hunt(a, "* | top 5 EventID", got, sizeof got, &out);
+    assert_string_equal(got, "4624=1");
+    int64_t n;
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_count(a, &n, &err), SW_OK);
+    assert_int_equal(n, 1);
+    /* a cannot pull b's record by id through its own handle */
+    int64_t nid;
+    assert_int_equal(sw_store_share(a, bid, b, &nid, &err), SW_ENOENT);
+    assert_int_equal(hunt_count(b, "*"), 1);
+    sw_store_team_close(a);
+    sw_store_team_close(b);
+}
+
+static void sharing_copies_explicitly(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *a = team(f, "palau");
+    sw_store_team_t *b = team(f, "nauru");
+    int64_t bid, nid;
+    append(b, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"CommandLine\":\"evil.exe -x\","
+              "\"_truth\":\"step:exec-3\"}",
+           &bid);
+    assert_int_equal(hunt_count(a, "CommandLine:*evil*"), 0);
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_share(b, bid, a, &nid, &err), SW_OK);
+    assert_true(nid != bid);
+    assert_int_equal(hunt_count(a, "CommandLine:*evil*"), 1);
+    assert_int_equal(hunt_count(b, "CommandLine:*evil*"), 1); /* a copy, not a move */
+    /* the truth stays with the original */
+    char link[128];
+    assert_int_equal(sw_store_truth(f->s, bid, link, sizeof link, &err), SW_OK);
+    assert_string_equal(link, "step:exec-3");
+    assert_int_equal(sw_store_truth(f->s, nid, link, sizeof link, &err), SW_ENOENT);
+    sw_store_team_close(a);
+    sw_store_team_close(b);
+}
+
+static int find_truth_cb(const sw_qrow_t *row, void *ud)
+{
+    if (row->is_record && row->json_len) {
+        char *copy = strndup(row->json, row->json_len);
+        if (strstr(copy, "_truth") || strstr(copy, "step:"))
+            (*(int *)ud)++;
+        free(copy);
+    }
+    return 0;
+}
+
+static void ground_truth_is_never_returned_to_a_team(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "blue");
+    int64_t id1, id2;
+    append(t, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":1,\"CommandLine\":\"x\","
+              "\"_truth\":\"step:cred-dump-1\"}",
+           &id1);
+    append(t, "{\"@timestamp\":\"2026-02-10T09:01:00Z\",\"EventID\":1,"
+              "\"_truth\":{\"step\":\"lateral-2\",\"actor\":\"apt\"}}",
+           &id2);
+    /* not searchable by any path */
+    assert_int_equal(hunt_count(t, "step"), 0);
+    assert_int_equal(hunt_count(t, "_exists_:_truth"), 0);
+    assert_int_equal(hunt_count(t, "_truth:*"), 0);
+    assert_int_equal(hunt_count(t, "\"cred-dump\""), 0);
+    assert_int_equal(hunt_count(t, "CommandLine:x"), 1);
+    /* not in any returned record */
+    sw_query_t q;
+    sw_errbuf_t err;
+    assert_int_equal(sw_query_parse(&q, "*", 1, NULL, &err), SW_OK);
+    int leaks = 0;
+    assert_int_equal(sw_store_search(t, &q, find_truth_cb, &leaks, &err), SW_OK);
+    assert_int_equal(leaks, 0);
+    sw_query_free(&q);
+    /* the instructor's side has it */
+    char link[256];
+    assert_int_equal(sw_store_truth(f->s, id1, link, sizeof link, &err), SW_OK);
+    assert_string_equal(link, "step:cred-dump-1");
+    assert_int_equal(sw_store_truth(f->s, id2, link, sizeof link, &err), SW_OK);
+    assert_non_null(strstr(link, "lateral-2"));
+    sw_store_team_close(t);
+}
+
+static void multi_valued_indexed_fields_still_match(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "blue");
+    append(t, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"Computer\":[\"a\",\"b\"],"
+              "\"CommandLine\":[\"one\",\"two ntdsutil\"],\"EventID\":\"0x10\"}",
+           NULL);
+    append(t, "{\"@timestamp\":\"2026-02-10T09:01:00Z\",\"Computer\":\"b\",\"EventID\":16}", NULL);
+    assert_int_equal(hunt_count(t, "Computer:b"), 2);
+    assert_int_equal(hunt_count(t, "CommandLine:*ntdsutil*"), 1);
+    assert_int_equal(hunt_count(t, "EventID:0x10"), 1);
+    char got[64];
+    cases_out_t out;
+    hunt(t, "* | count by Computer", got, sizeof got, &out);
+    assert_string_equal(got, "b=2;a=1");
+    hunt(t, "CommandLine:*ntdsutil* | count", got, sizeof got, &out);
+    assert_string_equal(got, "=1");
+    sw_store_team_close(t);
+}
+
+static void teams_and_reopen(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t;
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_team_open(f->s, "ghost", 0, &t, &err), SW_ENOENT);
+    assert_int_equal(sw_store_team_open(f->s, "bad name", 1, &t, &err), SW_EINVAL);
+    assert_int_equal(sw_store_team_open(f->s, "", 1, &t, &err), SW_EINVAL);
+    t = team(f, "Kiribati");
+    append(t, "{\"EventID\":1}", NULL);
+    sw_store_team_close(t);
+    sw_store_close(f->s);
+    assert_int_equal(sw_store_open(f->path, &f->s, &err), SW_OK);
+    assert_int_equal(sw_store_team_open(f->s, "kiribati", 0, &t, &err), SW_OK); /* any case */
+    int64_t n;
+    assert_int_equal(sw_store_count(t, &n, &err), SW_OK);
+    assert_int_equal(n, 1);
+    /* a bad record is refused with a message and stores nothing */
+    assert_int_equal(sw_store_append(t, "{\"EventID\":", 11, NULL, &err), SW_EINVAL);
+    assert_non_null(strstr(err.msg, "column"));
+    assert_int_equal(sw_store_count(t, &n, &err), SW_OK);
+    assert_int_equal(n, 1);
+    sw_store_team_close(t);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(store_agrees_with_the_evaluator_on_every_case, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(records_come_back_in_time_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_team_cannot_see_another_teams_records, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(sharing_copies_explicitly, setup, teardown),
+        cmocka_unit_test_setup_teardown(ground_truth_is_never_returned_to_a_team, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(multi_valued_indexed_fields_still_match, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(teams_and_reopen, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
