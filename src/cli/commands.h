@@ -13,5 +13,6 @@ typedef struct sw_command {
 } sw_command_t;
 
 int cmd_run(int argc, char **argv);
+int cmd_telemetry(int argc, char **argv);
 
 #endif

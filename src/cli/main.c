@@ -9,6 +9,7 @@
 
 static const sw_command_t commands[] = {
     {"run", cmd_run, "start seawall on the built-in default exercise"},
+    {"telemetry", cmd_telemetry, "generate log records (background activity for now)"},
 };
 
 static void usage(FILE *f)
