@@ -2057,14 +2057,15 @@ int sw_tel_enhanced_logging(sw_tel_t *tel, int64_t t_ms, uint32_t hi)
     h->eventlog_on = h->audit_on = 1;
     h->proc_audit = 1;
     if (h->windows && !(h->s.sysmon && h->sysmon_on)) {
-        int had = h->s.sysmon;
-        h->s.sysmon = 1;
-        h->sysmon_on = 1;
-        if (!had && h->services_pid)
+        /* Sysmon installed now: its own start is not in its log (4688 may
+         * see it); it logs from its "Started" state change on, and does not
+         * log processes that were already running. */
+        if (!h->s.sysmon && h->services_pid)
             if ((rc = proc_start(tel, hi, t_ms, h->sys_sess, h->services_pid,
                                  "C:\\Windows\\Sysmon64.exe", "C:\\Windows\\Sysmon64.exe", 0,
                                  &h->sysmon_pid)))
                 return rc;
+        h->s.sysmon = 1;
         return sw_tel_logging_start(tel, t_ms + 1, hi, SW_TEL_LOG_SYSMON);
     }
     return SW_OK;
