@@ -21,6 +21,9 @@ typedef struct tel_image {
     const char *base;   /* basename inside path */
     const char *desc, *product, *company, *version, *orig;
     char hashes[232];   /* SHA1=..,MD5=..,SHA256=..,IMPHASH=.. */
+    uint32_t hashes_len;
+    char *meta;         /* "FileVersion":"..",...,"OriginalFileName":"..", rendered once */
+    uint32_t meta_len;
 } tel_image_t;
 
 typedef struct tel_proc {
@@ -49,6 +52,10 @@ typedef struct tel_sess {
     uint32_t shell_pid;     /* explorer.exe / sshd / services.exe */
     int open;
     uint32_t uid;           /* Linux uid */
+    char user_esc[2 * TEL_ESC_MAX(40 + 64)]; /* "DOMAIN\\account", escaped */
+    uint32_t user_esc_len;
+    char *subj;             /* "SubjectUserSid":..."SubjectLogonId":"0x..", rendered once */
+    uint32_t subj_len;
 } tel_sess_t;
 
 typedef struct tel_org {
@@ -67,7 +74,11 @@ typedef struct tel_host {
     int audit_on;           /* audit policy in force */
     int proc_audit;         /* 4688 audited */
     char fqdn[128];
+    char fqdn_esc[TEL_ESC_MAX(128)];
+    uint32_t fqdn_esc_len;
     char computer_acct[40]; /* HOST$ */
+    char name_esc[TEL_ESC_MAX(64)]; /* the world's hostname, escaped */
+    uint32_t name_esc_len;
     uint32_t machine;       /* first ProcessGuid field */
     uint32_t guid_tail;     /* last 4 hex digits of ProcessGuid */
     uint16_t guid_ctr;
@@ -81,6 +92,12 @@ typedef struct tel_host {
     tel_proc_t *procs;
     uint32_t n_procs, cap_procs;
 } tel_host_t;
+
+typedef struct tel_ts {
+    int64_t s;
+    int y, mo, d, h, mi, sec, wday;
+    char text[24];
+} tel_ts_t;
 
 struct sw_tel {
     const sw_world_t *w;
@@ -96,6 +113,8 @@ struct sw_tel {
     uint64_t seq;
     int64_t ts_cache_s;     /* second of the cached calendar fields */
     int ts_y, ts_mo, ts_d, ts_h, ts_mi, ts_s, ts_wday;
+    char ts_text[24];       /* "YYYY-MM-DDTHH:MM:SS" of that second */
+    tel_ts_t ts_prev;       /* the second before it */
 };
 
 #endif

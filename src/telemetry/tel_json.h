@@ -34,7 +34,11 @@ typedef struct tel_out {
 
 extern const unsigned char tel_esc_class[256]; /* 0: copy, 1: \X, 2: \u00XX */
 
-static inline int tel_room(tel_out_t *o, size_t n)
+/* The appenders are tiny and called a few dozen times per record: they must
+ * inline, whatever the compiler's size heuristics think. */
+#define TEL_INLINE static inline __attribute__((always_inline))
+
+TEL_INLINE int tel_room(tel_out_t *o, size_t n)
 {
     if (o->over || (size_t)(o->end - o->p) < n) {
         o->over = 1;
@@ -43,7 +47,7 @@ static inline int tel_room(tel_out_t *o, size_t n)
     return 1;
 }
 
-static inline void tel_raw(tel_out_t *o, const char *s, size_t n)
+TEL_INLINE void tel_raw(tel_out_t *o, const char *s, size_t n)
 {
     if (!tel_room(o, n))
         return;
@@ -56,72 +60,69 @@ static inline void tel_raw(tel_out_t *o, const char *s, size_t n)
  * of a silent sizeof(pointer). */
 #define TEL_LIT(o, lit) tel_raw((o), "" lit "", sizeof("" lit "") - 1)
 
-static inline void tel_rawz(tel_out_t *o, const char *s) { tel_raw(o, s, strlen(s)); }
+TEL_INLINE void tel_rawz(tel_out_t *o, const char *s) { tel_raw(o, s, strlen(s)); }
 
-static inline void tel_ch(tel_out_t *o, char c)
+TEL_INLINE void tel_ch(tel_out_t *o, char c)
 {
     if (!tel_room(o, 1))
         return;
     *o->p++ = c;
 }
 
-/* Escape s[0..n) as the inside of a JSON string (no quotes). */
-static inline void tel_esc(tel_out_t *o, const char *s, size_t n)
+/* Escape s[0..n) as the inside of a JSON string (no quotes). Scans eight
+ * bytes at a time for the three things that need escaping ('"', '\\',
+ * bytes below 0x20) and copies clean runs with memcpy. (telemetry.c) */
+void tel_esc(tel_out_t *o, const char *s, size_t n);
+
+TEL_INLINE void tel_escz(tel_out_t *o, const char *s) { tel_esc(o, s, s ? strlen(s) : 0); }
+
+/* "value" (quoted, escaped). Short clean strings (names, addresses) are
+ * copied in one pass; the first byte that needs escaping hands the rest to
+ * tel_esc. */
+TEL_INLINE void tel_str(tel_out_t *o, const char *s)
 {
-    if (!tel_room(o, TEL_ESC_MAX(n)))
+    size_t n = s ? strlen(s) : 0;
+    if (!tel_room(o, n + 2))
         return;
     char *d = o->p;
+    *d++ = '"';
     size_t i = 0;
-    while (i < n) {
-        size_t run = i;
-        while (run < n && !tel_esc_class[(unsigned char)s[run]])
-            run++;
-        memcpy(d, s + i, run - i);
-        d += run - i;
-        if (run == n)
+    for (; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (tel_esc_class[c])
             break;
-        unsigned char c = (unsigned char)s[run];
-        *d++ = '\\';
-        if (tel_esc_class[c] == 1) {
-            *d++ = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : (char)c;
-        } else {
-            static const char hex[] = "0123456789abcdef";
-            *d++ = 'u';
-            *d++ = '0';
-            *d++ = '0';
-            *d++ = hex[c >> 4];
-            *d++ = hex[c & 15];
-        }
-        i = run + 1;
+        d[i] = (char)c;
     }
-    o->p = d;
-}
-
-static inline void tel_escz(tel_out_t *o, const char *s) { tel_esc(o, s, s ? strlen(s) : 0); }
-
-/* "value" (quoted, escaped). */
-static inline void tel_str(tel_out_t *o, const char *s)
-{
-    tel_ch(o, '"');
-    tel_escz(o, s);
+    o->p = d + i;
+    if (i < n)
+        tel_esc(o, s + i, n - i);
     tel_ch(o, '"');
 }
 
-static inline void tel_u64(tel_out_t *o, uint64_t v)
+extern const char tel_digits2[200]; /* "00".."99" */
+
+TEL_INLINE void tel_u64(tel_out_t *o, uint64_t v)
 {
     char tmp[24];
-    int n = 0;
-    do {
-        tmp[n++] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    if (!tel_room(o, (size_t)n))
-        return;
-    while (n)
-        *o->p++ = tmp[--n];
+    char *e = tmp + sizeof tmp, *d = e;
+    while (v >= 100) {
+        unsigned k = (unsigned)(v % 100) * 2;
+        v /= 100;
+        d -= 2;
+        d[0] = tel_digits2[k];
+        d[1] = tel_digits2[k + 1];
+    }
+    if (v >= 10) {
+        d -= 2;
+        d[0] = tel_digits2[v * 2];
+        d[1] = tel_digits2[v * 2 + 1];
+    } else {
+        *--d = (char)('0' + v);
+    }
+    tel_raw(o, d, (size_t)(e - d));
 }
 
-static inline void tel_i64(tel_out_t *o, int64_t v)
+TEL_INLINE void tel_i64(tel_out_t *o, int64_t v)
 {
     if (v < 0) {
         tel_ch(o, '-');
@@ -132,7 +133,7 @@ static inline void tel_i64(tel_out_t *o, int64_t v)
 }
 
 /* Fixed-width zero-padded decimal (width <= 9). */
-static inline void tel_dec(tel_out_t *o, unsigned v, int width)
+TEL_INLINE void tel_dec(tel_out_t *o, unsigned v, int width)
 {
     if (!tel_room(o, (size_t)width))
         return;
@@ -144,7 +145,7 @@ static inline void tel_dec(tel_out_t *o, unsigned v, int width)
 }
 
 /* Lower/upper-case hex of v, exactly `digits` digits. */
-static inline void tel_hex(tel_out_t *o, uint64_t v, int digits, int upper)
+TEL_INLINE void tel_hex(tel_out_t *o, uint64_t v, int digits, int upper)
 {
     const char *hx = upper ? "0123456789ABCDEF" : "0123456789abcdef";
     if (!tel_room(o, (size_t)digits))
@@ -157,7 +158,7 @@ static inline void tel_hex(tel_out_t *o, uint64_t v, int digits, int upper)
 }
 
 /* 0x-prefixed minimal lower-case hex, as Windows writes LogonId. */
-static inline void tel_hex0x(tel_out_t *o, uint64_t v)
+TEL_INLINE void tel_hex0x(tel_out_t *o, uint64_t v)
 {
     int digits = 1;
     for (uint64_t x = v >> 4; x; x >>= 4)

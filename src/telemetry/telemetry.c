@@ -34,26 +34,86 @@ const unsigned char tel_esc_class[256] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
 };
 
+const char tel_digits2[200] = "0001020304050607080910111213141516171819"
+                              "2021222324252627282930313233343536373839"
+                              "4041424344454647484950515253545556575859"
+                              "6061626364656667686970717273747576777879"
+                              "8081828384858687888990919293949596979899";
+
+void tel_esc(tel_out_t *o, const char *s, size_t n)
+{
+    if (!tel_room(o, TEL_ESC_MAX(n)))
+        return;
+    static const char hex[] = "0123456789abcdef";
+    const uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    char *d = o->p;
+    size_t i = 0;
+    while (i < n) {
+        while (i + 8 <= n) {
+            uint64_t x;
+            memcpy(&x, s + i, 8);
+            uint64_t lt = (x - 0x20 * ones) & ~x & highs;
+            uint64_t q = x ^ (0x22 * ones), b = x ^ (0x5c * ones);
+            q = (q - ones) & ~q & highs;
+            b = (b - ones) & ~b & highs;
+            if (lt | q | b)
+                break;
+            memcpy(d, s + i, 8);
+            d += 8;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+        unsigned char c = (unsigned char)s[i++];
+        switch (tel_esc_class[c]) {
+        case 0:
+            *d++ = (char)c;
+            break;
+        case 1:
+            *d++ = '\\';
+            *d++ = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : (char)c;
+            break;
+        default:
+            memcpy(d, "\\u00", 4);
+            d[4] = hex[c >> 4];
+            d[5] = hex[c & 15];
+            d += 6;
+        }
+    }
+    o->p = d;
+}
+
+/* A Windows event provider, with the constant text around the System
+ * block's variable parts rendered once. */
 typedef struct win_prov {
-    const char *name;
-    const char *guid;
-    const char *channel;
+    const char *head; /* {"Event":{"System":{"Provider":...,"EventID": */
+    size_t head_len;
+    const char *chan; /* }},"Channel":"...","Computer":" */
+    size_t chan_len;
 } win_prov_t;
 
-static const win_prov_t PROV_SYSMON = {"Microsoft-Windows-Sysmon",
-                                       "5770385F-C22A-43E0-BF4C-06F5698FFBD9",
-                                       "Microsoft-Windows-Sysmon/Operational"};
-static const win_prov_t PROV_SECURITY = {"Microsoft-Windows-Security-Auditing",
-                                         "54849625-5478-4994-A5BA-3E3B0328C30D", "Security"};
-static const win_prov_t PROV_EVENTLOG_SEC = {"Microsoft-Windows-Eventlog",
-                                             "FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148", "Security"};
-static const win_prov_t PROV_EVENTLOG_SYS = {"Microsoft-Windows-Eventlog",
-                                             "FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148", "System"};
-static const win_prov_t PROV_SCM = {"Service Control Manager",
-                                    "555908D1-A6D7-4695-8E1E-26931D2012F4", "System"};
-static const win_prov_t PROV_DEFENDER = {"Microsoft-Windows-Windows Defender",
-                                         "11CD958A-C507-4EF3-B3F2-5FD9DFBD2C78",
-                                         "Microsoft-Windows-Windows Defender/Operational"};
+#define PROV(name, guid, channel)                                                          \
+    {"{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name "\",\"Guid\":\"" guid   \
+     "\"}},\"EventID\":",                                                                    \
+     sizeof("{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name "\",\"Guid\":\"" guid \
+            "\"}},\"EventID\":") - 1,                                                       \
+     "}},\"Channel\":\"" channel "\",\"Computer\":\"",                                         \
+     sizeof("}},\"Channel\":\"" channel "\",\"Computer\":\"") - 1}
+
+static const win_prov_t PROV_SYSMON = PROV("Microsoft-Windows-Sysmon",
+                                           "5770385F-C22A-43E0-BF4C-06F5698FFBD9",
+                                           "Microsoft-Windows-Sysmon/Operational");
+static const win_prov_t PROV_SECURITY = PROV("Microsoft-Windows-Security-Auditing",
+                                             "54849625-5478-4994-A5BA-3E3B0328C30D", "Security");
+static const win_prov_t PROV_EVENTLOG_SEC = PROV("Microsoft-Windows-Eventlog",
+                                                 "FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148", "Security");
+static const win_prov_t PROV_EVENTLOG_SYS = PROV("Microsoft-Windows-Eventlog",
+                                                 "FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148", "System");
+static const win_prov_t PROV_SCM = PROV("Service Control Manager",
+                                        "555908D1-A6D7-4695-8E1E-26931D2012F4", "System");
+static const win_prov_t PROV_DEFENDER = PROV("Microsoft-Windows-Windows Defender",
+                                             "11CD958A-C507-4EF3-B3F2-5FD9DFBD2C78",
+                                             "Microsoft-Windows-Windows Defender/Operational");
 
 #define MSW "Microsoft\xc2\xae Windows\xc2\xae Operating System"
 #define MSC "Microsoft Corporation"
@@ -157,6 +217,23 @@ static void tel_clock(sw_tel_t *tel, int64_t unix_ms)
     int64_t s = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
     if (s == tel->ts_cache_s)
         return;
+    /* records often alternate between two seconds (a flow's start and end):
+     * keep the previous second too */
+    if (s == tel->ts_prev.s) {
+        tel_ts_t cur = {tel->ts_cache_s, tel->ts_y, tel->ts_mo, tel->ts_d, tel->ts_h, tel->ts_mi, tel->ts_s,
+                        tel->ts_wday, {0}};
+        memcpy(cur.text, tel->ts_text, sizeof cur.text);
+        tel->ts_cache_s = s;
+        tel->ts_y = tel->ts_prev.y, tel->ts_mo = tel->ts_prev.mo, tel->ts_d = tel->ts_prev.d;
+        tel->ts_h = tel->ts_prev.h, tel->ts_mi = tel->ts_prev.mi, tel->ts_s = tel->ts_prev.sec;
+        tel->ts_wday = tel->ts_prev.wday;
+        memcpy(tel->ts_text, tel->ts_prev.text, sizeof tel->ts_text);
+        tel->ts_prev = cur;
+        return;
+    }
+    tel->ts_prev = (tel_ts_t){tel->ts_cache_s, tel->ts_y, tel->ts_mo, tel->ts_d, tel->ts_h, tel->ts_mi,
+                              tel->ts_s, tel->ts_wday, {0}};
+    memcpy(tel->ts_prev.text, tel->ts_text, sizeof tel->ts_text);
     tel->ts_cache_s = s;
     int64_t days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
     int64_t sod = s - days * 86400;
@@ -165,6 +242,18 @@ static void tel_clock(sw_tel_t *tel, int64_t unix_ms)
     tel->ts_mi = (int)(sod / 60 % 60);
     tel->ts_s = (int)(sod % 60);
     tel->ts_wday = (int)((days % 7 + 11) % 7); /* 1970-01-01 was a Thursday (4) */
+    tel_out_t o = {tel->ts_text, tel->ts_text + sizeof tel->ts_text, 0};
+    tel_dec(&o, (unsigned)tel->ts_y % 10000, 4);
+    tel_ch(&o, '-');
+    tel_dec(&o, (unsigned)tel->ts_mo, 2);
+    tel_ch(&o, '-');
+    tel_dec(&o, (unsigned)tel->ts_d, 2);
+    tel_ch(&o, 'T');
+    tel_dec(&o, (unsigned)tel->ts_h, 2);
+    tel_ch(&o, ':');
+    tel_dec(&o, (unsigned)tel->ts_mi, 2);
+    tel_ch(&o, ':');
+    tel_dec(&o, (unsigned)tel->ts_s, 2);
 }
 
 static unsigned ms_of(int64_t unix_ms)
@@ -173,24 +262,17 @@ static unsigned ms_of(int64_t unix_ms)
     return (unsigned)(r < 0 ? r + 1000 : r);
 }
 
-/* "2025-10-25" + sep + "13:44:33.433" */
-static void ts_write(sw_tel_t *tel, tel_out_t *o, int64_t unix_ms, char sep)
+/* "2025-10-25" + sep + "13:44:33.433"; the first 19 characters are
+ * rendered once per second (tel_clock). */
+static void ts_write(sw_tel_t *tel, tel_out_t *o, int64_t unix_ms, char sep_ch)
 {
     tel_clock(tel, unix_ms);
     if (!tel_room(o, 23))
         return;
-    tel_dec(o, (unsigned)tel->ts_y, 4);
-    *o->p++ = '-';
-    tel_dec(o, (unsigned)tel->ts_mo, 2);
-    *o->p++ = '-';
-    tel_dec(o, (unsigned)tel->ts_d, 2);
-    *o->p++ = sep;
-    tel_dec(o, (unsigned)tel->ts_h, 2);
-    *o->p++ = ':';
-    tel_dec(o, (unsigned)tel->ts_mi, 2);
-    *o->p++ = ':';
-    tel_dec(o, (unsigned)tel->ts_s, 2);
-    *o->p++ = '.';
+    memcpy(o->p, tel->ts_text, 19);
+    o->p[10] = sep_ch;
+    o->p[19] = '.';
+    o->p += 20;
     tel_dec(o, ms_of(unix_ms), 3);
 }
 
@@ -326,6 +408,12 @@ static void host_setup(sw_tel_t *tel, uint32_t hi)
         snprintf(h->fqdn, sizeof h->fqdn, "%s.%s", hn, tel->orgs[wh->org].dns);
     else
         snprintf(h->fqdn, sizeof h->fqdn, "%s", hn);
+    tel_out_t no = {h->name_esc, h->name_esc + sizeof h->name_esc, 0};
+    tel_esc(&no, hn, strlen(hn) > 64 ? 64 : strlen(hn));
+    h->name_esc_len = no.over ? 0 : (uint32_t)(no.p - h->name_esc);
+    tel_out_t fo = {h->fqdn_esc, h->fqdn_esc + sizeof h->fqdn_esc, 0};
+    tel_esc(&fo, h->fqdn, strlen(h->fqdn));
+    h->fqdn_esc_len = fo.over ? 0 : (uint32_t)(fo.p - h->fqdn_esc);
     char up[40];
     copy_upper(up, sizeof up, hn);
     snprintf(h->computer_acct, sizeof h->computer_acct, "%.15s$", up);
@@ -367,7 +455,7 @@ int sw_tel_new(sw_tel_t **out, const sw_world_t *w, const sw_tel_config_t *cfg)
     tel->cfg = *cfg;
     if (!tel->cfg.epoch_ms)
         tel->cfg.epoch_ms = epoch_from_world(w);
-    tel->ts_cache_s = INT64_MIN;
+    tel->ts_cache_s = tel->ts_prev.s = INT64_MIN;
     tel->hosts = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *tel->hosts);
     tel->orgs = calloc(w->n_orgs ? w->n_orgs : 1, sizeof *tel->orgs);
     tel->buf = malloc(TEL_MAX_RECORD);
@@ -407,10 +495,13 @@ void sw_tel_free(sw_tel_t *tel)
         for (uint32_t i = 0; i < tel->cap_images; i++) {
             free(tel->images[i].path);
             free(tel->images[i].path_esc);
+            free(tel->images[i].meta);
         }
     free(tel->images);
     free(tel->hosts);
     free(tel->orgs);
+    for (uint32_t i = 0; i < tel->n_sess; i++)
+        free(tel->sess[i].subj);
     free(tel->sess);
     free(tel->buf);
     free(tel);
@@ -537,6 +628,29 @@ static int image_get(sw_tel_t *tel, const char *path, uint32_t *out)
                 im->orig = image_meta[m].orig;
                 break;
             }
+        char mbuf[2048];
+        tel_out_t mo = {mbuf, mbuf + sizeof mbuf, 0};
+        TEL_LIT(&mo, "\"FileVersion\":");
+        tel_str(&mo, im->version);
+        TEL_LIT(&mo, ",\"Description\":");
+        tel_str(&mo, im->desc);
+        TEL_LIT(&mo, ",\"Product\":");
+        tel_str(&mo, im->product);
+        TEL_LIT(&mo, ",\"Company\":");
+        tel_str(&mo, im->company);
+        TEL_LIT(&mo, ",\"OriginalFileName\":");
+        tel_str(&mo, im->orig);
+        im->meta_len = (uint32_t)(mo.p - mbuf);
+        im->meta = malloc(im->meta_len ? im->meta_len : 1);
+        if (!im->meta) {
+            free(im->path);
+            free(im->path_esc);
+            im->path = im->path_esc = NULL;
+            im->key = 0;
+            tel->n_images--;
+            return SW_ENOMEM;
+        }
+        memcpy(im->meta, mbuf, im->meta_len);
         /* Hashes by file name + a stable salt: system binaries of the same
          * name are the same file on every host, as in a real fleet. */
         uint64_t k = sw_hash64(low, bl, 0x5ea3a11ULL);
@@ -570,6 +684,7 @@ static int image_get(sw_tel_t *tel, const char *path, uint32_t *out)
             d += 16;
         }
         *d = '\0';
+        im->hashes_len = (uint32_t)(d - im->hashes);
         *out = i;
         return SW_OK;
     }
@@ -641,7 +756,7 @@ static int tel_emit(sw_tel_t *tel, uint32_t hi, sw_tel_source_t src, int event_i
 }
 
 /* Separator before a key: a comma unless the object/array just opened. */
-static inline void sep(tel_out_t *o)
+TEL_INLINE void sep(tel_out_t *o)
 {
     char c = o->p[-1];
     if (c != '{' && c != '[')
@@ -657,6 +772,12 @@ static inline void sep(tel_out_t *o)
     do {                                                                                   \
         KEY(o, k);                                                                         \
         tel_str(o, v);                                                                     \
+    } while (0)
+/* A field whose value is a literal needing no escaping: one copy. */
+#define FL(o, k, v)                                                                        \
+    do {                                                                                   \
+        sep(o);                                                                            \
+        TEL_LIT(o, "\"" k "\":\"" v "\"");                                                   \
     } while (0)
 #define FR(o, k, e, n)                                                                     \
     do {                                                                                   \
@@ -699,11 +820,7 @@ static void win_head(sw_tel_t *tel, tel_out_t *o, tel_host_t *h, const win_prov_
                      int64_t unix_ms, uint64_t recid, uint32_t exec_pid, const char *user_sid,
                      const char *wrap)
 {
-    TEL_LIT(o, "{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"");
-    tel_rawz(o, p->name);
-    TEL_LIT(o, "\",\"Guid\":\"");
-    tel_rawz(o, p->guid);
-    TEL_LIT(o, "\"}},\"EventID\":");
+    tel_raw(o, p->head, p->head_len);
     if (qual >= 0) {
         TEL_LIT(o, "{\"#attributes\":{\"Qualifiers\":");
         tel_i64(o, qual);
@@ -729,10 +846,8 @@ static void win_head(sw_tel_t *tel, tel_out_t *o, tel_host_t *h, const win_prov_
     tel_u64(o, exec_pid);
     TEL_LIT(o, ",\"ThreadID\":");
     tel_u64(o, exec_pid + 4 + (recid % 97) * 4);
-    TEL_LIT(o, "}},\"Channel\":\"");
-    tel_rawz(o, p->channel);
-    TEL_LIT(o, "\",\"Computer\":\"");
-    tel_escz(o, h->fqdn);
+    tel_raw(o, p->chan, p->chan_len);
+    tel_raw(o, h->fqdn_esc, h->fqdn_esc_len);
     TEL_LIT(o, "\",\"Security\":");
     if (user_sid) {
         TEL_LIT(o, "{\"#attributes\":{\"UserID\":\"");
@@ -773,7 +888,7 @@ static void sysmon_head(sw_tel_t *tel, tel_out_t *o, tel_host_t *h, int eid, int
     win_head(tel, o, h, &PROV_SYSMON, eid, -1, ver, 4, eid, "0x8000000000000000", um,
              ++h->rec_sysmon, h->sysmon_pid ? h->sysmon_pid : 3308, "S-1-5-18", NULL);
     if (eid != 4) {
-        FS(o, "RuleName", "-");
+        FL(o, "RuleName", "-");
         KEY(o, "UtcTime");
         ts_utc(tel, o, um);
     }
@@ -794,13 +909,55 @@ static tel_sess_t *S(sw_tel_t *tel, sw_tel_session_t s)
     return s < tel->n_sess ? &tel->sess[s] : NULL;
 }
 
-/* "DOMAIN\\account" escaped, as Sysmon's User field. */
+/* "DOMAIN\\account" escaped, as Sysmon's User field: rendered once per
+ * session (sess_render), copied per record. */
+static const char *host_domain(sw_tel_t *tel, uint32_t hi);
+
+static int sess_render(sw_tel_t *tel, tel_sess_t *s)
+{
+    tel_out_t o = {s->user_esc, s->user_esc + sizeof s->user_esc, 0};
+    tel_escz(&o, s->domain);
+    TEL_LIT(&o, "\\\\");
+    tel_escz(&o, s->account);
+    s->user_esc_len = o.over ? 0 : (uint32_t)(o.p - s->user_esc);
+    /* Subject* of Security events: SYSTEM appears as the computer account */
+    int machine = s->system && s->logon_id == 0x3e7;
+    const tel_host_t *h = &tel->hosts[s->host];
+    char buf[1024];
+    o = (tel_out_t){buf, buf + sizeof buf, 0};
+    TEL_LIT(&o, "\"SubjectUserSid\":");
+    tel_str(&o, s->sid);
+    TEL_LIT(&o, ",\"SubjectUserName\":");
+    tel_str(&o, machine ? h->computer_acct : s->account);
+    TEL_LIT(&o, ",\"SubjectDomainName\":");
+    tel_str(&o, machine ? host_domain(tel, s->host) : s->domain);
+    TEL_LIT(&o, ",\"SubjectLogonId\":\"");
+    tel_hex0x(&o, s->logon_id);
+    tel_ch(&o, '"');
+    if (o.over)
+        return SW_ETOOBIG;
+    free(s->subj);
+    s->subj = malloc((size_t)(o.p - buf));
+    if (!s->subj)
+        return SW_ENOMEM;
+    s->subj_len = (uint32_t)(o.p - buf);
+    memcpy(s->subj, buf, s->subj_len);
+    return SW_OK;
+}
+
 static void user_field(tel_out_t *o, const tel_sess_t *s)
 {
     tel_ch(o, '"');
-    tel_escz(o, s->domain);
-    TEL_LIT(o, "\\\\");
-    tel_escz(o, s->account);
+    tel_raw(o, s->user_esc, s->user_esc_len);
+    tel_ch(o, '"');
+}
+
+/* A host's name, quoted. */
+static void tel_name(const sw_tel_t *tel, tel_out_t *o, uint32_t hi)
+{
+    const tel_host_t *h = &tel->hosts[hi];
+    tel_ch(o, '"');
+    tel_raw(o, h->name_esc, h->name_esc_len);
     tel_ch(o, '"');
 }
 
@@ -817,14 +974,9 @@ static const char *label_of(const tel_sess_t *s)
 /* Subject* fields of Security events for the session. */
 static void subject_fields(tel_out_t *o, const tel_sess_t *s, const tel_host_t *h)
 {
-    FS(o, "SubjectUserSid", s->sid);
-    if (s->system && s->logon_id == 0x3e7) {
-        FS(o, "SubjectUserName", h->computer_acct);
-    } else {
-        FS(o, "SubjectUserName", s->account);
-    }
-    FS(o, "SubjectDomainName", s->domain);
-    FX(o, "SubjectLogonId", s->logon_id);
+    (void)h;
+    sep(o);
+    tel_raw(o, s->subj, s->subj_len);
 }
 
 static const char *host_domain(sw_tel_t *tel, uint32_t hi)
@@ -852,7 +1004,7 @@ static int sess_system(sw_tel_t *tel, uint32_t hi, const char *account, const ch
     s->system = 1;
     s->admin = 1;
     s->open = 1;
-    return SW_OK;
+    return sess_render(tel, s);
 }
 
 /* ---- processes ------------------------------------------------------------- */
@@ -935,11 +1087,8 @@ static int emit_sysmon1(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc
     FR(o, "ProcessGuid", p->guid, 36);
     FN(o, "ProcessId", p->pid);
     FR(o, "Image", im->path_esc, im->path_esc_len);
-    FS(o, "FileVersion", im->version);
-    FS(o, "Description", im->desc);
-    FS(o, "Product", im->product);
-    FS(o, "Company", im->company);
-    FS(o, "OriginalFileName", im->orig);
+    sep(o);
+    tel_raw(o, im->meta, im->meta_len);
     FR(o, "CommandLine", p->cmd_esc, p->cmd_esc_len);
     KEY(o, "CurrentDirectory");
     if (s->system || !strcmp(im->base, "explorer.exe") || !strcmp(im->base, "userinit.exe")) {
@@ -968,7 +1117,7 @@ static int emit_sysmon1(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc
     FX(o, "LogonId", s->logon_id);
     FN(o, "TerminalSessionId", s->terminal);
     FS(o, "IntegrityLevel", integrity_of(s));
-    FS(o, "Hashes", im->hashes);
+    FR(o, "Hashes", im->hashes, im->hashes_len);
     if (pp) {
         const tel_image_t *pim = &tel->images[pp->image];
         const tel_sess_t *ps = &tel->sess[pp->session];
@@ -1003,15 +1152,15 @@ static int emit_4688(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc_t 
     FS(o, "TokenElevationType", s->system ? "%%1936" : s->admin ? "%%1937" : "%%1938");
     FX(o, "ProcessId", pp ? pp->pid : 4);
     FR(o, "CommandLine", p->cmd_esc, p->cmd_esc_len);
-    FS(o, "TargetUserSid", "S-1-0-0");
-    FS(o, "TargetUserName", "-");
-    FS(o, "TargetDomainName", "-");
-    FS(o, "TargetLogonId", "0x0");
+    FL(o, "TargetUserSid", "S-1-0-0");
+    FL(o, "TargetUserName", "-");
+    FL(o, "TargetDomainName", "-");
+    FL(o, "TargetLogonId", "0x0");
     if (pp)
         FR(o, "ParentProcessName", tel->images[pp->image].path_esc,
            tel->images[pp->image].path_esc_len);
     else
-        FS(o, "ParentProcessName", "");
+        FL(o, "ParentProcessName", "");
     FS(o, "MandatoryLabel", label_of(s));
     win_tail(o, 0);
     return tel_emit(tel, hi, SW_TEL_SECURITY, 4688, 6, t_ms, truth);
@@ -1026,13 +1175,12 @@ static int emit_auditd(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc_
     const tel_image_t *im = &tel->images[p->image];
     int64_t um = unix_of(tel, t_ms);
     uint64_t serial = ++h->audit_serial;
-    const char *hn = tel->w->hosts[hi].hostname;
     for (int rec = 0; rec < 2; rec++) {
         tel_out_t *o = tel_begin(tel);
         TEL_LIT(o, "{\"@timestamp\":");
         ts_iso(tel, o, um);
         TEL_LIT(o, ",\"host\":{\"name\":");
-        tel_str(o, hn);
+        tel_name(tel, o, hi);
         TEL_LIT(o, "},\"type\":");
         tel_rawz(o, rec == 0 ? "\"SYSCALL\"" : "\"EXECVE\"");
         TEL_LIT(o, ",\"msg\":\"audit(");
@@ -1043,10 +1191,10 @@ static int emit_auditd(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc_
         tel_u64(o, serial);
         TEL_LIT(o, "):\"");
         if (rec == 0) {
-            FS(o, "arch", "c000003e");
-            FS(o, "syscall", "59");
-            FS(o, "success", "yes");
-            FS(o, "exit", "0");
+            FL(o, "arch", "c000003e");
+            FL(o, "syscall", "59");
+            FL(o, "success", "yes");
+            FL(o, "exit", "0");
             KEY(o, "ppid");
             tel_ch(o, '"');
             tel_u64(o, p->ppid);
@@ -1076,7 +1224,7 @@ static int emit_auditd(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc_
             tel_esc(o, im->base, strlen(im->base) > 15 ? 15 : strlen(im->base));
             tel_ch(o, '"');
             FR(o, "exe", im->path_esc, im->path_esc_len);
-            FS(o, "key", "exec");
+            FL(o, "key", "exec");
         } else {
             /* argv split on blanks (quoting is not modelled) */
             const char *c = p->cmd;
@@ -1351,15 +1499,15 @@ static int emit_4624(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_sess_t 
     tel_out_t *o = tel_begin(tel);
     sec_head(tel, o, h, 4624, 2, 12544, 0, um);
     if (network) {
-        FS(o, "SubjectUserSid", "S-1-0-0");
-        FS(o, "SubjectUserName", "-");
-        FS(o, "SubjectDomainName", "-");
-        FS(o, "SubjectLogonId", "0x0");
+        FL(o, "SubjectUserSid", "S-1-0-0");
+        FL(o, "SubjectUserName", "-");
+        FL(o, "SubjectDomainName", "-");
+        FL(o, "SubjectLogonId", "0x0");
     } else {
-        FS(o, "SubjectUserSid", "S-1-5-18");
+        FL(o, "SubjectUserSid", "S-1-5-18");
         FS(o, "SubjectUserName", h->computer_acct);
         FS(o, "SubjectDomainName", host_domain(tel, hi));
-        FS(o, "SubjectLogonId", "0x3e7");
+        FL(o, "SubjectLogonId", "0x3e7");
     }
     FS(o, "TargetUserSid", s->sid);
     FS(o, "TargetUserName", s->account);
@@ -1390,14 +1538,14 @@ static int emit_4624(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_sess_t 
         tel_hex(o, sw_rng_next(&h->rng), 12, 0);
         TEL_LIT(o, "}\"");
     } else {
-        FS(o, "LogonGuid", "{00000000-0000-0000-0000-000000000000}");
+        FL(o, "LogonGuid", "{00000000-0000-0000-0000-000000000000}");
     }
-    FS(o, "TransmittedServices", "-");
+    FL(o, "TransmittedServices", "-");
     FS(o, "LmPackageName", network && !kerb ? "NTLM V2" : "-");
     FN(o, "KeyLength", network && !kerb ? 128 : 0);
     if (network) {
-        FS(o, "ProcessId", "0x0");
-        FS(o, "ProcessName", "-");
+        FL(o, "ProcessId", "0x0");
+        FL(o, "ProcessName", "-");
     } else {
         FX(o, "ProcessId", h->winlogon_pid);
         FS(o, "ProcessName", "C:\\Windows\\System32\\svchost.exe");
@@ -1410,12 +1558,12 @@ static int emit_4624(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_sess_t 
     else
         tel_ch(o, '0');
     tel_ch(o, '"');
-    FS(o, "ImpersonationLevel", "%%1833");
+    FL(o, "ImpersonationLevel", "%%1833");
     FS(o, "RestrictedAdminMode", s->logon_type == 10 ? "%%1843" : "-");
-    FS(o, "TargetOutboundUserName", "-");
-    FS(o, "TargetOutboundDomainName", "-");
-    FS(o, "VirtualAccount", "%%1843");
-    FS(o, "TargetLinkedLogonId", "0x0");
+    FL(o, "TargetOutboundUserName", "-");
+    FL(o, "TargetOutboundDomainName", "-");
+    FL(o, "VirtualAccount", "%%1843");
+    FL(o, "TargetLinkedLogonId", "0x0");
     FS(o, "ElevatedToken", s->admin ? "%%1842" : "%%1843");
     win_tail(o, 0);
     return tel_emit(tel, hi, SW_TEL_SECURITY, 4624, 6, t_ms, truth);
@@ -1446,7 +1594,7 @@ static int emit_auth(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const char *prog,
     TEL_LIT(o, "{\"@timestamp\":");
     ts_iso(tel, o, unix_of(tel, t_ms));
     TEL_LIT(o, ",\"host\":{\"name\":");
-    tel_str(o, tel->w->hosts[hi].hostname);
+    tel_name(tel, o, hi);
     TEL_LIT(o, "},\"event\":{\"dataset\":\"system.auth\",\"category\":[\"authentication\"]");
     FS(o, "action", action);
     FS(o, "outcome", success ? "success" : "failure");
@@ -1518,6 +1666,8 @@ int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const 
     }
     h->next_logon += 1 + sw_rng_below(&h->rng, 0x4000);
     s->logon_id = h->next_logon;
+    if ((rc = sess_render(tel, s)))
+        return rc;
     int interactive = logon_type == 2 || logon_type == 10 || logon_type == 11;
     if (interactive) {
         uint32_t n = 0;
@@ -1621,23 +1771,23 @@ int sw_tel_logon_failed(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *ac
     FS(o, "SubjectUserName", network ? "-" : h->computer_acct);
     FS(o, "SubjectDomainName", network ? "-" : host_domain(tel, hi));
     FS(o, "SubjectLogonId", network ? "0x0" : "0x3e7");
-    FS(o, "TargetUserSid", "S-1-0-0");
+    FL(o, "TargetUserSid", "S-1-0-0");
     FS(o, "TargetUserName", account);
     FS(o, "TargetDomainName",
        wh->domain_joined && wh->org < tel->w->n_orgs ? tel->orgs[wh->org].netbios : "");
-    FS(o, "Status", "0xc000006d");
-    FS(o, "FailureReason", "%%2313");
-    FS(o, "SubStatus", "0xc000006a");
+    FL(o, "Status", "0xc000006d");
+    FL(o, "FailureReason", "%%2313");
+    FL(o, "SubStatus", "0xc000006a");
     FN(o, "LogonType", logon_type);
     FS(o, "LogonProcessName", network ? "NtLmSsp " : "User32 ");
     FS(o, "AuthenticationPackageName", network ? "NTLM" : "Negotiate");
     FS(o, "WorkstationName", network ? "-" : tel->w->hosts[hi].hostname);
-    FS(o, "TransmittedServices", "-");
-    FS(o, "LmPackageName", "-");
+    FL(o, "TransmittedServices", "-");
+    FL(o, "LmPackageName", "-");
     FN(o, "KeyLength", 0);
     if (network) {
-        FS(o, "ProcessId", "0x0");
-        FS(o, "ProcessName", "-");
+        FL(o, "ProcessId", "0x0");
+        FL(o, "ProcessName", "-");
     } else {
         FX(o, "ProcessId", h->winlogon_pid);
         FS(o, "ProcessName", "C:\\Windows\\System32\\svchost.exe");
@@ -1702,19 +1852,19 @@ int sw_tel_explicit_creds(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, uin
     tel_out_t *o = tel_begin(tel);
     sec_head(tel, o, h, 4648, 0, 12544, 0, unix_of(tel, t_ms));
     subject_fields(o, s, h);
-    FS(o, "LogonGuid", "{00000000-0000-0000-0000-000000000000}");
+    FL(o, "LogonGuid", "{00000000-0000-0000-0000-000000000000}");
     FS(o, "TargetUserName", target_account);
     FS(o, "TargetDomainName", s->domain);
-    FS(o, "TargetLogonGuid", "{00000000-0000-0000-0000-000000000000}");
+    FL(o, "TargetLogonGuid", "{00000000-0000-0000-0000-000000000000}");
     FS(o, "TargetServerName", target_server ? target_server : "localhost");
     FS(o, "TargetInfo", target_server ? target_server : "localhost");
     FX(o, "ProcessId", p ? p->pid : 4);
     if (p)
         FR(o, "ProcessName", tel->images[p->image].path_esc, tel->images[p->image].path_esc_len);
     else
-        FS(o, "ProcessName", "-");
-    FS(o, "IpAddress", "-");
-    FS(o, "IpPort", "-");
+        FL(o, "ProcessName", "-");
+    FL(o, "IpAddress", "-");
+    FL(o, "IpPort", "-");
     win_tail(o, 0);
     return tel_emit(tel, s->host, SW_TEL_SECURITY, 4648, 6, t_ms, truth);
 }
@@ -1798,7 +1948,7 @@ static int emit_reg(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const tel_proc_t *
     int64_t um = unix_of(tel, t_ms);
     win_head(tel, o, &tel->hosts[hi], &PROV_SYSMON, eid, -1, 2, 4, eid, "0x8000000000000000", um,
              ++tel->hosts[hi].rec_sysmon, tel->hosts[hi].sysmon_pid, "S-1-5-18", NULL);
-    FS(o, "RuleName", "-");
+    FL(o, "RuleName", "-");
     FS(o, "EventType", type);
     KEY(o, "UtcTime");
     ts_utc(tel, o, um);
@@ -1858,9 +2008,9 @@ int sw_tel_service_install(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, co
              unix_of(tel, t_ms + 2), ++h->rec_system, h->services_pid, s->sid, NULL);
     FS(o, "ServiceName", name);
     FS(o, "ImagePath", image_path);
-    FS(o, "ServiceType", "user mode service");
+    FL(o, "ServiceType", "user mode service");
     FS(o, "StartType", start_type ? start_type : "demand start");
-    FS(o, "AccountName", "LocalSystem");
+    FL(o, "AccountName", "LocalSystem");
     win_tail(o, 0);
     return tel_emit(tel, hi, SW_TEL_SYSTEM, 7045, 6, t_ms + 2, truth);
 }
@@ -1924,10 +2074,10 @@ int sw_tel_task_create(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, uint32
         TEL_LIT(o, "</Arguments>\\r\\n");
     }
     TEL_LIT(o, "    </Exec>\\r\\n  </Actions>\\r\\n</Task>\"");
-    FS(o, "ClientProcessStartKey", "10133099161583632");
+    FL(o, "ClientProcessStartKey", "10133099161583632");
     FN(o, "ClientProcessId", pid ? pid : h->sched_pid);
     FN(o, "ParentProcessId", h->services_pid);
-    FS(o, "RpcCallClientLocality", "0");
+    FL(o, "RpcCallClientLocality", "0");
     FS(o, "FQDN", h->fqdn);
     win_tail(o, 0);
     return tel_emit(tel, hi, SW_TEL_SECURITY, 4698, 6, t_ms + 1, truth);
@@ -1957,7 +2107,7 @@ int sw_tel_log_clear(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, const ch
     FS(o, "SubjectUserName", s->account);
     FS(o, "SubjectDomainName", s->domain);
     FS(o, "Channel", channel);
-    FS(o, "BackupPath", "");
+    FL(o, "BackupPath", "");
     win_tail(o, 1);
     return tel_emit(tel, hi, SW_TEL_SYSTEM, 104, 4, t_ms, truth);
 }
@@ -1979,9 +2129,9 @@ int sw_tel_logging_stop(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, sw_te
             sysmon_head(tel, o, h, 4, um);
             KEY(o, "UtcTime");
             ts_utc(tel, o, um);
-            FS(o, "State", "Stopped");
-            FS(o, "Version", "15.14");
-            FS(o, "SchemaVersion", "4.90");
+            FL(o, "State", "Stopped");
+            FL(o, "Version", "15.14");
+            FL(o, "SchemaVersion", "4.90");
             win_tail(o, 0);
             rc = tel_emit(tel, hi, SW_TEL_SYSMON, 4, 4, t_ms, truth);
         }
@@ -2002,10 +2152,10 @@ int sw_tel_logging_stop(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, sw_te
             tel_out_t *o = tel_begin(tel);
             sec_head(tel, o, h, 4719, 0, 13568, 0, um);
             subject_fields(o, s, h);
-            FS(o, "CategoryId", "%%8274");
-            FS(o, "SubcategoryId", "%%12544");
-            FS(o, "SubcategoryGuid", "{0CCE9215-69AE-11D9-BED3-505054503030}");
-            FS(o, "AuditPolicyChanges", "%%8448, %%8450");
+            FL(o, "CategoryId", "%%8274");
+            FL(o, "SubcategoryId", "%%12544");
+            FL(o, "SubcategoryGuid", "{0CCE9215-69AE-11D9-BED3-505054503030}");
+            FL(o, "AuditPolicyChanges", "%%8448, %%8450");
             win_tail(o, 0);
             rc = tel_emit(tel, hi, SW_TEL_SECURITY, 4719, 4, t_ms, truth);
         }
@@ -2031,9 +2181,9 @@ int sw_tel_logging_start(sw_tel_t *tel, int64_t t_ms, uint32_t hi, sw_tel_logtar
             sysmon_head(tel, o, h, 4, um);
             KEY(o, "UtcTime");
             ts_utc(tel, o, um);
-            FS(o, "State", "Started");
-            FS(o, "Version", "15.14");
-            FS(o, "SchemaVersion", "4.90");
+            FL(o, "State", "Started");
+            FL(o, "Version", "15.14");
+            FL(o, "SchemaVersion", "4.90");
             win_tail(o, 0);
             return tel_emit(tel, hi, SW_TEL_SYSMON, 4, 6, t_ms, 0);
         }
@@ -2100,25 +2250,25 @@ int sw_tel_account_created(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, co
     FS(o, "TargetDomainName", dom);
     FS(o, "TargetSid", nsid);
     subject_fields(o, s, h);
-    FS(o, "PrivilegeList", "-");
+    FL(o, "PrivilegeList", "-");
     FS(o, "SamAccountName", account);
-    FS(o, "DisplayName", "%%1793");
-    FS(o, "UserPrincipalName", "-");
-    FS(o, "HomeDirectory", "%%1793");
-    FS(o, "HomePath", "%%1793");
-    FS(o, "ScriptPath", "%%1793");
-    FS(o, "ProfilePath", "%%1793");
-    FS(o, "UserWorkstations", "%%1793");
-    FS(o, "PasswordLastSet", "%%1794");
-    FS(o, "AccountExpires", "%%1794");
-    FS(o, "PrimaryGroupId", "513");
-    FS(o, "AllowedToDelegateTo", "-");
-    FS(o, "OldUacValue", "0x0");
-    FS(o, "NewUacValue", "0x15");
+    FL(o, "DisplayName", "%%1793");
+    FL(o, "UserPrincipalName", "-");
+    FL(o, "HomeDirectory", "%%1793");
+    FL(o, "HomePath", "%%1793");
+    FL(o, "ScriptPath", "%%1793");
+    FL(o, "ProfilePath", "%%1793");
+    FL(o, "UserWorkstations", "%%1793");
+    FL(o, "PasswordLastSet", "%%1794");
+    FL(o, "AccountExpires", "%%1794");
+    FL(o, "PrimaryGroupId", "513");
+    FL(o, "AllowedToDelegateTo", "-");
+    FL(o, "OldUacValue", "0x0");
+    FL(o, "NewUacValue", "0x15");
     FS(o, "UserAccountControl", "\n\t\t%%2080\n\t\t%%2082\n\t\t%%2084");
-    FS(o, "UserParameters", "%%1793");
-    FS(o, "SidHistory", "-");
-    FS(o, "LogonHours", "%%1797");
+    FL(o, "UserParameters", "%%1793");
+    FL(o, "SidHistory", "-");
+    FL(o, "LogonHours", "%%1797");
     win_tail(o, 0);
     return tel_emit(tel, hi, SW_TEL_SECURITY, 4720, 6, t_ms, truth);
 }
@@ -2156,7 +2306,7 @@ int sw_tel_group_add(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, const ch
     FS(o, "TargetDomainName", local ? "Builtin" : host_domain(tel, hi));
     FS(o, "TargetSid", gsid);
     subject_fields(o, s, h);
-    FS(o, "PrivilegeList", "-");
+    FL(o, "PrivilegeList", "-");
     win_tail(o, 0);
     return tel_emit(tel, hi, SW_TEL_SECURITY, eid, 6, t_ms, truth);
 }
@@ -2207,7 +2357,7 @@ int sw_tel_kerberos_tgs(sw_tel_t *tel, int64_t t_ms, uint32_t dc, const char *ac
     tel_ch(o, '"');
     tel_u64(o, (uint64_t)sw_rng_range(&h->rng, 49152, 65535));
     tel_ch(o, '"');
-    FS(o, "Status", "0x0");
+    FL(o, "Status", "0x0");
     KEY(o, "LogonGuid");
     TEL_LIT(o, "\"{");
     tel_hex(o, sw_rng_next(&h->rng), 8, 0);
@@ -2220,7 +2370,7 @@ int sw_tel_kerberos_tgs(sw_tel_t *tel, int64_t t_ms, uint32_t dc, const char *ac
     tel_ch(o, '-');
     tel_hex(o, sw_rng_next(&h->rng), 12, 0);
     TEL_LIT(o, "}\"");
-    FS(o, "TransmittedServices", "-");
+    FL(o, "TransmittedServices", "-");
     win_tail(o, 0);
     return tel_emit(tel, dc, SW_TEL_SECURITY, 4769, 6, t_ms, truth);
 }
@@ -2316,6 +2466,8 @@ typedef struct flow {
     const char *src_ip, *dst_ip;
     unsigned sport, dport;
     char uid[19]; /* Zeek connection uid */
+    char src_q[72], dst_q[72]; /* the addresses quoted and escaped, once per flow */
+    uint32_t src_q_len, dst_q_len;
     uint64_t flow_id;
 } flow_t;
 
@@ -2332,17 +2484,27 @@ static int flow_resolve(sw_tel_t *tel, const sw_tel_conn_t *c, flow_t *f)
     f->c = c;
     f->src_ip = c->src_ip ? c->src_ip : c->src_host != SW_NONE ? host_ip(tel, c->src_host) : NULL;
     f->dst_ip = c->dst_ip ? c->dst_ip : c->dst_host != SW_NONE ? host_ip(tel, c->dst_host) : NULL;
-    if (!f->src_ip || !f->dst_ip)
+    if (!f->src_ip || !f->dst_ip || strlen(f->src_ip) > 64 || strlen(f->dst_ip) > 64)
+        return SW_EINVAL;
+    tel_out_t q = {f->src_q, f->src_q + sizeof f->src_q, 0};
+    tel_str(&q, f->src_ip);
+    f->src_q_len = (uint32_t)(q.p - f->src_q);
+    q = (tel_out_t){f->dst_q, f->dst_q + sizeof f->dst_q, 0};
+    tel_str(&q, f->dst_ip);
+    f->dst_q_len = (uint32_t)(q.p - f->dst_q);
+    if (q.over)
         return SW_EINVAL;
     f->sport = c->src_port ? c->src_port : (unsigned)sw_rng_range(r, 49152, 65535);
     f->dport = c->dst_port;
-    static const char b62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    /* base62 letters from 6 bits each (two letters appear twice as often:
+     * nobody reads uids for statistics) */
+    static const char b64[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz01";
     f->uid[0] = 'C';
     uint64_t x = sw_rng_next(r), y = sw_rng_next(r);
     for (int i = 1; i < 18; i++) {
         uint64_t *v = i < 10 ? &x : &y;
-        f->uid[i] = b62[*v % 62];
-        *v /= 62;
+        f->uid[i] = b64[*v & 63];
+        *v >>= 6;
     }
     f->uid[18] = '\0';
     f->flow_id = sw_rng_next(r) & 0x7fffffffffffffULL;
@@ -2359,9 +2521,11 @@ static int emit_zeek_conn(sw_tel_t *tel, uint32_t ob, int64_t t_ms, const flow_t
     TEL_LIT(o, "{\"ts\":");
     ts_epoch(o, unix_of(tel, t_ms));
     FR(o, "uid", f->uid, 18);
-    FS(o, "id.orig_h", f->src_ip);
+    KEY(o, "id.orig_h");
+    tel_raw(o, f->src_q, f->src_q_len);
     FN(o, "id.orig_p", f->sport);
-    FS(o, "id.resp_h", f->dst_ip);
+    KEY(o, "id.resp_h");
+    tel_raw(o, f->dst_q, f->dst_q_len);
     FN(o, "id.resp_p", f->dport);
     FS(o, "proto", c->udp ? "udp" : "tcp");
     if (c->service && !c->denied)
@@ -2404,17 +2568,20 @@ static int emit_netflow(sw_tel_t *tel, uint32_t ob, int64_t t_ms, const flow_t *
     FN(o, "duration", (int64_t)c->duration_ms * 1000000);
     CLOSE(o);
     OPEN(o, "observer");
-    FS(o, "name", tel->w->hosts[ob].hostname);
+    KEY(o, "name");
+    tel_name(tel, o, ob);
     FS(o, "ip", host_ip(tel, ob));
     CLOSE(o);
     OPEN(o, "source");
-    FS(o, "ip", f->src_ip);
+    KEY(o, "ip");
+    tel_raw(o, f->src_q, f->src_q_len);
     FN(o, "port", f->sport);
     FN(o, "bytes", c->bytes_out);
     FN(o, "packets", pkts(c->bytes_out));
     CLOSE(o);
     OPEN(o, "destination");
-    FS(o, "ip", f->dst_ip);
+    KEY(o, "ip");
+    tel_raw(o, f->dst_q, f->dst_q_len);
     FN(o, "port", f->dport);
     FN(o, "bytes", c->bytes_in);
     FN(o, "packets", pkts(c->bytes_in));
@@ -2443,7 +2610,7 @@ static int emit_firewall(sw_tel_t *tel, uint32_t fw, int64_t t_ms, const flow_t 
     TEL_LIT(o, "{\"@timestamp\":");
     ts_iso(tel, o, unix_of(tel, t_ms));
     TEL_LIT(o, ",\"observer\":{\"name\":");
-    tel_str(o, tel->w->hosts[fw].hostname);
+    tel_name(tel, o, fw);
     TEL_LIT(o, ",\"vendor\":\"Fortinet\",\"product\":\"FortiGate\",\"type\":\"firewall\"},"
                "\"event\":{\"dataset\":\"fortinet.firewall\",\"category\":[\"network\"],"
                "\"type\":[\"connection\",\"end\"]");
@@ -2451,12 +2618,14 @@ static int emit_firewall(sw_tel_t *tel, uint32_t fw, int64_t t_ms, const flow_t 
     FS(o, "outcome", c->denied ? "failure" : "success");
     CLOSE(o);
     OPEN(o, "source");
-    FS(o, "ip", f->src_ip);
+    KEY(o, "ip");
+    tel_raw(o, f->src_q, f->src_q_len);
     FN(o, "port", f->sport);
     FN(o, "bytes", c->denied ? 0 : c->bytes_out);
     CLOSE(o);
     OPEN(o, "destination");
-    FS(o, "ip", f->dst_ip);
+    KEY(o, "ip");
+    tel_raw(o, f->dst_q, f->dst_q_len);
     FN(o, "port", f->dport);
     FN(o, "bytes", c->denied ? 0 : c->bytes_in);
     CLOSE(o);
@@ -2483,18 +2652,20 @@ static int emit_proxy(sw_tel_t *tel, uint32_t fw, int64_t t_ms, const flow_t *f,
     TEL_LIT(o, "{\"@timestamp\":");
     ts_iso(tel, o, unix_of(tel, t_ms));
     TEL_LIT(o, ",\"observer\":{\"name\":");
-    tel_str(o, tel->w->hosts[fw].hostname);
+    tel_name(tel, o, fw);
     TEL_LIT(o, ",\"vendor\":\"Fortinet\",\"product\":\"FortiGate\",\"type\":\"proxy\"},"
                "\"event\":{\"dataset\":\"fortinet.webfilter\",\"category\":[\"web\"]");
     FS(o, "action", c->denied ? "blocked" : "passthrough");
     FS(o, "outcome", c->denied ? "failure" : "success");
     CLOSE(o);
     OPEN(o, "source");
-    FS(o, "ip", f->src_ip);
+    KEY(o, "ip");
+    tel_raw(o, f->src_q, f->src_q_len);
     FN(o, "port", f->sport);
     CLOSE(o);
     OPEN(o, "destination");
-    FS(o, "ip", f->dst_ip);
+    KEY(o, "ip");
+    tel_raw(o, f->dst_q, f->dst_q_len);
     FN(o, "port", f->dport);
     FS(o, "domain", dom);
     CLOSE(o);
@@ -2525,12 +2696,14 @@ static int emit_sysmon3(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc
     FS(o, "Protocol", c->udp ? "udp" : "tcp");
     FB(o, "Initiated", 1);
     FB(o, "SourceIsIpv6", 0);
-    FS(o, "SourceIp", f->src_ip);
+    KEY(o, "SourceIp");
+    tel_raw(o, f->src_q, f->src_q_len);
     FS(o, "SourceHostname", tel->hosts[hi].fqdn);
     FN(o, "SourcePort", f->sport);
-    FS(o, "SourcePortName", "-");
+    FL(o, "SourcePortName", "-");
     FB(o, "DestinationIsIpv6", 0);
-    FS(o, "DestinationIp", f->dst_ip);
+    KEY(o, "DestinationIp");
+    tel_raw(o, f->dst_q, f->dst_q_len);
     FS(o, "DestinationHostname",
        c->dst_host != SW_NONE ? tel->hosts[c->dst_host].fqdn : c->dst_name ? c->dst_name : "-");
     FN(o, "DestinationPort", f->dport);
@@ -2642,11 +2815,13 @@ int sw_tel_dns(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const cha
         TEL_LIT(o, "{\"ts\":");
         ts_epoch(o, unix_of(tel, t_ms));
         FR(o, "uid", f.uid, 18);
-        FS(o, "id.orig_h", f.src_ip);
+        KEY(o, "id.orig_h");
+    tel_raw(o, f.src_q, f.src_q_len);
         FN(o, "id.orig_p", f.sport);
-        FS(o, "id.resp_h", f.dst_ip);
+        KEY(o, "id.resp_h");
+    tel_raw(o, f.dst_q, f.dst_q_len);
         FN(o, "id.resp_p", 53);
-        FS(o, "proto", "udp");
+        FL(o, "proto", "udp");
         FN(o, "trans_id", f.flow_id & 0xffff);
         TEL_LIT(o, ",\"rtt\":0.012");
         FS(o, "query", qname);
@@ -2686,15 +2861,17 @@ int sw_tel_ids_alert(sw_tel_t *tel, int64_t t_ms, uint32_t observer, const sw_te
     ts_write(tel, o, um, 'T');
     TEL_LIT(o, "000+0000\"");
     FN(o, "flow_id", f.flow_id);
-    FS(o, "in_iface", "eth1");
-    FS(o, "event_type", "alert");
-    FS(o, "src_ip", f.src_ip);
+    FL(o, "in_iface", "eth1");
+    FL(o, "event_type", "alert");
+    KEY(o, "src_ip");
+    tel_raw(o, f.src_q, f.src_q_len);
     FN(o, "src_port", f.sport);
-    FS(o, "dest_ip", f.dst_ip);
+    KEY(o, "dest_ip");
+    tel_raw(o, f.dst_q, f.dst_q_len);
     FN(o, "dest_port", f.dport);
     FS(o, "proto", c->udp ? "UDP" : "TCP");
     OPEN(o, "alert");
-    FS(o, "action", "allowed");
+    FL(o, "action", "allowed");
     FN(o, "gid", 1);
     FN(o, "signature_id", signature_id);
     FN(o, "rev", 1 + signature_id % 7);
@@ -2704,7 +2881,8 @@ int sw_tel_ids_alert(sw_tel_t *tel, int64_t t_ms, uint32_t observer, const sw_te
     CLOSE(o);
     if (c->service)
         FS(o, "app_proto", c->service);
-    FS(o, "host", tel->w->hosts[observer].hostname);
+    KEY(o, "host");
+    tel_name(tel, o, observer);
     CLOSE(o);
     return tel_emit(tel, observer, SW_TEL_SURICATA, 0, severity <= 1 ? 1 : severity == 2 ? 3 : 4,
                     t_ms, truth);
@@ -2737,7 +2915,7 @@ static int emit_device(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const char *act
     TEL_LIT(o, "{\"@timestamp\":");
     ts_iso(tel, o, unix_of(tel, t_ms));
     TEL_LIT(o, ",\"host\":{\"name\":");
-    tel_str(o, tel->w->hosts[hi].hostname);
+    tel_name(tel, o, hi);
     FS(o, "ip", host_ip(tel, hi));
     CLOSE(o);
     if (forti)
@@ -2925,7 +3103,7 @@ int sw_tel_web_request(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *src
     TEL_LIT(o, "{\"@timestamp\":");
     ts_iso(tel, o, um);
     TEL_LIT(o, ",\"host\":{\"name\":");
-    tel_str(o, tel->w->hosts[hi].hostname);
+    tel_name(tel, o, hi);
     TEL_LIT(o, "},\"event\":{\"dataset\":\"apache.access\",\"category\":[\"web\"]");
     FS(o, "outcome", status < 400 ? "success" : "failure");
     CLOSE(o);
@@ -2970,14 +3148,14 @@ int sw_tel_mail(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *from, cons
     TEL_LIT(o, "{\"@timestamp\":");
     ts_iso(tel, o, unix_of(tel, t_ms));
     TEL_LIT(o, ",\"observer\":{\"name\":");
-    tel_str(o, tel->w->hosts[hi].hostname);
+    tel_name(tel, o, hi);
     TEL_LIT(o, ",\"product\":\"mail-gateway\",\"type\":\"mail\"},"
                "\"event\":{\"dataset\":\"email.gateway\",\"category\":[\"email\"]");
     FS(o, "action", verdict);
     FS(o, "outcome", ok ? "success" : "failure");
     CLOSE(o);
     OPEN(o, "email");
-    FS(o, "direction", "inbound");
+    FL(o, "direction", "inbound");
     KEY(o, "from");
     TEL_LIT(o, "{\"address\":[");
     tel_str(o, from);
@@ -3037,8 +3215,8 @@ int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid,
         tel_out_t *o = tel_begin(tel);
         win_head(tel, o, h, &PROV_DEFENDER, 1116, -1, 0, 3, 0, "0x8000000000000000", um,
                  ++h->rec_defender, 3000, "S-1-5-18", NULL);
-        FS(o, "Product Name", "Microsoft Defender Antivirus");
-        FS(o, "Product Version", "4.18.23110.3");
+        FL(o, "Product Name", "Microsoft Defender Antivirus");
+        FL(o, "Product Version", "4.18.23110.3");
         KEY(o, "Detection ID");
         TEL_LIT(o, "\"{");
         tel_hex(o, sw_rng_next(&h->rng), 8, 1);
@@ -3053,16 +3231,16 @@ int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid,
         TEL_LIT(o, "}\"");
         KEY(o, "Detection Time");
         ts_iso(tel, o, um);
-        FS(o, "Threat ID", "2147735505");
+        FL(o, "Threat ID", "2147735505");
         FS(o, "Threat Name", threat);
-        FS(o, "Severity ID", "5");
-        FS(o, "Severity Name", "Severe");
-        FS(o, "Category ID", "34");
-        FS(o, "Category Name", "Tool");
-        FS(o, "FWLink", "https://go.microsoft.com/fwlink/?linkid=37020&name=");
-        FS(o, "Status Code", "1");
-        FS(o, "Source ID", "3");
-        FS(o, "Source Name", "Real-Time Protection");
+        FL(o, "Severity ID", "5");
+        FL(o, "Severity Name", "Severe");
+        FL(o, "Category ID", "34");
+        FL(o, "Category Name", "Tool");
+        FL(o, "FWLink", "https://go.microsoft.com/fwlink/?linkid=37020&name=");
+        FL(o, "Status Code", "1");
+        FL(o, "Source ID", "3");
+        FL(o, "Source Name", "Real-Time Protection");
         KEY(o, "Process Name");
         if (p)
             tel_str(o, tel->images[p->image].path);
@@ -3077,16 +3255,16 @@ int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid,
         TEL_LIT(o, "\"file:_");
         tel_escz(o, path);
         tel_ch(o, '"');
-        FS(o, "Origin ID", "1");
-        FS(o, "Origin Name", "Local machine");
-        FS(o, "Type ID", "0");
-        FS(o, "Type Name", "Concrete");
+        FL(o, "Origin ID", "1");
+        FL(o, "Origin Name", "Local machine");
+        FL(o, "Type ID", "0");
+        FL(o, "Type Name", "Concrete");
         FS(o, "Action ID", quarantine ? "2" : !strcmp(action, "Remove") ? "3" : "6");
         FS(o, "Action Name", quarantine ? "Quarantine" : !strcmp(action, "Remove") ? "Remove" : "Allow");
-        FS(o, "Error Code", "0x00000000");
-        FS(o, "Error Description", "The operation completed successfully. ");
-        FS(o, "Security intelligence Version", "AV: 1.403.1234.0, AS: 1.403.1234.0, NIS: 1.403.1234.0");
-        FS(o, "Engine Version", "AM: 1.1.23110.2, NIS: 1.1.23110.2");
+        FL(o, "Error Code", "0x00000000");
+        FL(o, "Error Description", "The operation completed successfully. ");
+        FL(o, "Security intelligence Version", "AV: 1.403.1234.0, AS: 1.403.1234.0, NIS: 1.403.1234.0");
+        FL(o, "Engine Version", "AM: 1.1.23110.2, NIS: 1.1.23110.2");
         win_tail(o, 0);
         return tel_emit(tel, hi, SW_TEL_DEFENDER, 1116, 4, t_ms, truth);
     }
@@ -3096,7 +3274,7 @@ int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid,
     TEL_LIT(o, "{\"@timestamp\":");
     ts_iso(tel, o, um);
     TEL_LIT(o, ",\"host\":{\"name\":");
-    tel_str(o, tel->w->hosts[hi].hostname);
+    tel_name(tel, o, hi);
     TEL_LIT(o, "},\"observer\":{\"vendor\":\"Cisco\",\"product\":\"ClamAV\",\"type\":\"antivirus\"},"
                "\"event\":{\"dataset\":\"clamav.log\",\"kind\":\"alert\",\"category\":[\"malware\"]");
     FS(o, "action", action);
