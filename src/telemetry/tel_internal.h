@@ -85,6 +85,7 @@ typedef struct tel_host {
     uint64_t rec_sysmon, rec_security, rec_system, rec_defender;
     uint64_t audit_serial;
     uint64_t next_logon;
+    uint32_t boot_pid;      /* next PID of the boot chain, 0 after boot */
     uint32_t sys_sess;
     uint32_t services_pid, lsass_pid, winlogon_pid, sysmon_pid, eventlog_pid, sched_pid,
         dcom_pid, wuau_pid, dnscache_pid, sshd_pid, cron_pid, init_pid;

@@ -709,6 +709,11 @@ int sw_tel_process_alive(const sw_tel_t *tel, uint32_t host, uint32_t pid)
 
 static uint32_t pid_new(tel_host_t *h)
 {
+    if (h->boot_pid) { /* the boot chain gets the low PIDs, in order */
+        uint32_t pid = h->boot_pid;
+        h->boot_pid += 4 * (uint32_t)sw_rng_range(&h->rng, 1, 24);
+        return pid;
+    }
     for (;;) {
         uint32_t pid = h->linux_ ? (uint32_t)sw_rng_range(&h->rng, 1200, 65000)
                                  : (uint32_t)sw_rng_range(&h->rng, 200, 9000) * 4;
@@ -1379,6 +1384,7 @@ int sw_tel_host_boot(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t truth)
      * processes before it are logged from its boot-time scan, as Sysmon does. */
     uint32_t smss, wininit, csrss, svc, dummy;
     int64_t t = t_ms;
+    h->boot_pid = 4 * (uint32_t)sw_rng_range(&h->rng, 70, 110);
     h->sysmon_pid = 0;
 #define B(parent, sess_, img, cmd, out)                                                     \
     do {                                                                                    \
@@ -1419,6 +1425,7 @@ int sw_tel_host_boot(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t truth)
           "\"C:\\ProgramData\\Microsoft\\Windows Defender\\platform\\4.18.23110.3-0\\MsMpEng.exe\"",
           &dummy);
 #undef B
+    h->boot_pid = 0;
     (void)csrss;
     return SW_OK;
 }

@@ -414,6 +414,32 @@ static void every_record_type_has_its_required_fields(void **state)
             assert_string_equal(sw_event_get(&ev, "EventID")->value, eid);
         }
     }
+    /* SW_TEL_SAMPLES=FILE: the first record of each type, for docs/telemetry.md */
+    const char *dump = getenv("SW_TEL_SAMPLES");
+    if (dump) {
+        FILE *fp = fopen(dump, "w");
+        assert_non_null(fp);
+        char done[64][48];
+        int n_done = 0;
+        for (size_t i = 0; i < f.c.n && n_done < 64; i++) {
+            const rec_t *r = &f.c.v[i];
+            char type[48];
+            if (is_windows_src(r->src))
+                snprintf(type, sizeof type, "%s:%d", sw_tel_source_names[r->src], r->eid);
+            else if (r->src == SW_TEL_AUDITD)
+                snprintf(type, sizeof type, "auditd:%s", strstr(r->json, "SYSCALL") ? "SYSCALL" : "EXECVE");
+            else
+                snprintf(type, sizeof type, "%s:*", sw_tel_source_names[r->src]);
+            int seen = 0;
+            for (int k = 0; k < n_done; k++)
+                seen |= !strcmp(done[k], type);
+            if (seen || (r->src == SW_TEL_SYSMON && r->eid == 1 && !strstr(r->json, "powershell")))
+                continue;
+            snprintf(done[n_done++], sizeof done[0], "%s", type);
+            fprintf(fp, "%s\t%s\n", type, r->json);
+        }
+        fclose(fp);
+    }
     for (size_t k = 0; k < n_req; k++)
         if (!req[k].seen && failures++ < 20)
             print_error("schema type %s (field %s) never produced: the test would not notice it breaking\n",
