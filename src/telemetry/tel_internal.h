@@ -52,9 +52,9 @@ typedef struct tel_sess {
     uint32_t shell_pid;     /* explorer.exe / sshd / services.exe */
     int open;
     uint32_t uid;           /* Linux uid */
-    char user_esc[2 * TEL_ESC_MAX(40 + 64)]; /* "DOMAIN\\account", escaped */
+    char *user_esc;         /* "DOMAIN\\account", escaped; rendered once (owns the block) */
     uint32_t user_esc_len;
-    char *subj;             /* "SubjectUserSid":..."SubjectLogonId":"0x..", rendered once */
+    char *subj;             /* "SubjectUserSid":..."SubjectLogonId":"0x.." (same block) */
     uint32_t subj_len;
 } tel_sess_t;
 

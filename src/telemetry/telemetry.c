@@ -501,7 +501,7 @@ void sw_tel_free(sw_tel_t *tel)
     free(tel->hosts);
     free(tel->orgs);
     for (uint32_t i = 0; i < tel->n_sess; i++)
-        free(tel->sess[i].subj);
+        free(tel->sess[i].user_esc);
     free(tel->sess);
     free(tel->buf);
     free(tel);
@@ -920,33 +920,38 @@ static const char *host_domain(sw_tel_t *tel, uint32_t hi);
 
 static int sess_render(sw_tel_t *tel, tel_sess_t *s)
 {
-    tel_out_t o = {s->user_esc, s->user_esc + sizeof s->user_esc, 0};
+    char ubuf[TEL_ESC_MAX(sizeof s->domain + sizeof s->account) + 4], sbuf[1024];
+    tel_out_t o = {ubuf, ubuf + sizeof ubuf, 0};
     tel_escz(&o, s->domain);
     TEL_LIT(&o, "\\\\");
     tel_escz(&o, s->account);
-    s->user_esc_len = o.over ? 0 : (uint32_t)(o.p - s->user_esc);
+    size_t ulen = (size_t)(o.p - ubuf);
     /* Subject* of Security events: SYSTEM appears as the computer account */
     int machine = s->system && s->logon_id == 0x3e7;
     const tel_host_t *h = &tel->hosts[s->host];
-    char buf[1024];
-    o = (tel_out_t){buf, buf + sizeof buf, 0};
-    TEL_LIT(&o, "\"SubjectUserSid\":");
-    tel_str(&o, s->sid);
-    TEL_LIT(&o, ",\"SubjectUserName\":");
-    tel_str(&o, machine ? h->computer_acct : s->account);
-    TEL_LIT(&o, ",\"SubjectDomainName\":");
-    tel_str(&o, machine ? host_domain(tel, s->host) : s->domain);
-    TEL_LIT(&o, ",\"SubjectLogonId\":\"");
-    tel_hex0x(&o, s->logon_id);
-    tel_ch(&o, '"');
-    if (o.over)
+    tel_out_t q = {sbuf, sbuf + sizeof sbuf, 0};
+    TEL_LIT(&q, "\"SubjectUserSid\":");
+    tel_str(&q, s->sid);
+    TEL_LIT(&q, ",\"SubjectUserName\":");
+    tel_str(&q, machine ? h->computer_acct : s->account);
+    TEL_LIT(&q, ",\"SubjectDomainName\":");
+    tel_str(&q, machine ? host_domain(tel, s->host) : s->domain);
+    TEL_LIT(&q, ",\"SubjectLogonId\":\"");
+    tel_hex0x(&q, s->logon_id);
+    tel_ch(&q, '"');
+    if (o.over || q.over)
         return SW_ETOOBIG;
-    free(s->subj);
-    s->subj = malloc((size_t)(o.p - buf));
-    if (!s->subj)
+    size_t slen = (size_t)(q.p - sbuf);
+    char *block = malloc(ulen + slen);
+    if (!block)
         return SW_ENOMEM;
-    s->subj_len = (uint32_t)(o.p - buf);
-    memcpy(s->subj, buf, s->subj_len);
+    memcpy(block, ubuf, ulen);
+    memcpy(block + ulen, sbuf, slen);
+    free(s->user_esc);
+    s->user_esc = block;
+    s->user_esc_len = (uint32_t)ulen;
+    s->subj = block + ulen;
+    s->subj_len = (uint32_t)slen;
     return SW_OK;
 }
 

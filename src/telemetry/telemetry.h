@@ -45,7 +45,8 @@
  *     adversary step id behind it (0 for benign background); it reaches sinks
  *     only as sw_tel_record_t.truth, beside the record.
  *  5. Records of one call are written in order with non-decreasing time
- *     stamps; calls must come in non-decreasing t_ms per host.
+ *     stamps, from t_ms on (a router reload's restart messages come 95 s
+ *     later); callers make calls in non-decreasing t_ms per host.
  *
  * Cost: formatting writes into one reusable buffer with hand-written
  * appenders; a call allocates only when it creates a process or session.

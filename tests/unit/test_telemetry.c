@@ -553,6 +553,21 @@ static void every_parent_and_logon_session_exists_first(void **state)
     }
     print_message("%zu process creations, %zu in user sessions checked\n", n_proc, n_sess_checked);
     assert_true(n_proc > 200);
+    /* time order: per host, a record is never more than the longest
+     * activity span (about a minute: a scripted backup) behind the latest */
+    int64_t latest[64];
+    for (int i = 0; i < 64; i++)
+        latest[i] = INT64_MIN;
+    for (size_t i = 0; i < f.c.n; i++) {
+        const rec_t *r = &f.c.v[i];
+        if (r->host >= 64 || r->src == SW_TEL_DEVICE) /* a reload spans the device's 95 s downtime */
+            continue;
+        if (latest[r->host] != INT64_MIN && r->t_ms < latest[r->host] - 65000)
+            fail_msg("record %zu on host %u is %lld ms behind its host's latest", i, r->host,
+                     (long long)(latest[r->host] - r->t_ms));
+        if (r->t_ms > latest[r->host])
+            latest[r->host] = r->t_ms;
+    }
     assert_true(n_sess_checked > 100);
     set_free(&guids);
     set_free(&logons);
