@@ -459,7 +459,21 @@ static int u_app(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
         return rc;
     us->apps[2] = us->apps[1];
     us->apps[1] = us->apps[0];
-    return sw_tel_process_start(bg->tel, t + 5, us->sess, 0, apps[k].img, cmd, 0, &us->apps[0]);
+    if ((rc = sw_tel_process_start(bg->tel, t + 5, us->sess, 0, apps[k].img, cmd, 0, &us->apps[0])))
+        return rc;
+    if (k <= 1 && sw_rng_chance(&us->rng, 0.2)) /* a workbook with macros: Office loads VBA */
+        return sw_tel_image_load(bg->tel, t + 900, ws, us->apps[0],
+                                 "C:\\Program Files\\Common Files\\microsoft shared\\VBA\\VBA7.1\\VBE7.DLL", 0);
+    if (k == 4) { /* Teams re-registers itself to start at logon, every time */
+        char key[256];
+        snprintf(key, sizeof key, "HKU\\S-1-5-21-%u\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\ms-teams",
+                 1000 + ui);
+        return sw_tel_registry_set(bg->tel, t + 1500, ws, us->apps[0], key,
+                                   "\"C:\\Program Files\\WindowsApps\\MSTeams_23335.232.2637.4844_x64__8wekyb3d8bbwe\\ms-teams.exe\" "
+                                   "--system-initiated",
+                                   0);
+    }
+    return SW_OK;
 }
 
 static int u_share(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
@@ -517,6 +531,10 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
         snprintf(inner, sizeof inner, f, strstr(f, "DC=%s") ? org_id : fsn);
         snprintf(cmd, sizeof cmd, "\"%s\" -NoProfile -Command \"%s\"", PS, inner);
         if ((rc = sw_tel_process_start(tel, t, us->sess, 0, PS, cmd, 0, &shell)) ||
+            (rc = sw_tel_image_load(tel, t + 300, ws, shell,
+                                    "C:\\Windows\\assembly\\NativeImages_v4.0.30319_64\\System.Manaa57fc8cc#\\"
+                                    "a2d5e3c8d0e2c4b1f3e4a5b6c7d8e9f0\\System.Management.Automation.ni.dll",
+                                    0)) ||
             (rc = sw_tel_process_start(tel, t + 40, us->sess, shell, CONHOST,
                                        "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1", 0,
                                        &child)))
@@ -774,6 +792,16 @@ static int h_windows_update(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *
                        .dst_name = name, .service = "ssl", .bytes_out = 3000,
                        .bytes_in = 50000 + sw_rng_below(&hs->rng, 5000000), .duration_ms = 8000};
     if ((rc = sw_tel_net_conn(tel, t + 260, th->wuau_pid, &c, 0)))
+        return rc;
+    /* the update clears its reboot flag; now and then it brings a service */
+    if ((rc = sw_tel_registry_key(tel, t + 20000, hi, pid,
+                                  "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired",
+                                  0, 0)))
+        return rc;
+    if (sw_rng_chance(&hs->rng, 0.15) &&
+        (rc = sw_tel_service_install(tel, t + 25000, sys, "edgeupdate",
+                                     "\"C:\\Program Files (x86)\\Microsoft\\EdgeUpdate\\MicrosoftEdgeUpdate.exe\" /svc",
+                                     "auto start", 0)))
         return rc;
     return sw_tel_process_end(tel, t + 30000, hi, pid, 0);
 }
