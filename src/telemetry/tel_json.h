@@ -4,8 +4,10 @@
  * Formatting is the hot path of telemetry (millions of records per second),
  * so records are written with inline appenders into one reusable buffer, not
  * built as a jansson tree. The output is always valid JSON: strings are
- * escaped per RFC 8259 (", \, control characters), bytes >= 0x80 pass
- * through (inputs are UTF-8).
+ * escaped per RFC 8259 (", \, control characters); bytes >= 0x80 pass
+ * through when they form well-formed UTF-8 and become U+FFFD otherwise, so
+ * whatever bytes a caller passes (or a length limit cuts), the record is
+ * valid UTF-8 JSON.
  *
  * Design notes
  *  1. A tel_out is a window [p, end) on a caller-owned buffer. Every append
@@ -32,7 +34,7 @@ typedef struct tel_out {
 /* Escaped length of s[0..n) worst case is 6n (\u00XX). */
 #define TEL_ESC_MAX(n) ((n) * 6)
 
-extern const unsigned char tel_esc_class[256]; /* 0: copy, 1: \X, 2: \u00XX */
+extern const unsigned char tel_esc_class[256]; /* 0 copy, 1 \X, 2 \u00XX, 3 UTF-8 check */
 
 /* The appenders are tiny and called a few dozen times per record: they must
  * inline, whatever the compiler's size heuristics think. */

@@ -27,12 +27,48 @@ const char *const sw_tel_source_names[SW_TEL__COUNT] = {
     "device",    "av",       "mail",     "web_access",
 };
 
+/* 0: copy; 1: backslash + letter; 2: \u00XX; 3: a byte >= 0x80, copied
+ * only as part of a well-formed UTF-8 sequence (else U+FFFD). */
+#define C3_16 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3
 const unsigned char tel_esc_class[256] = {
     2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
     0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+    C3_16, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16,
 };
+#undef C3_16
+
+/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 (RFC 3629:
+ * no overlongs, no surrogates, nothing above U+10FFFF). */
+static size_t utf8_len(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF)
+        len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0)
+            lo = 0xA0;
+        if (c == 0xED)
+            hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0)
+            lo = 0x90;
+        if (c == 0xF4)
+            hi = 0x8F;
+    } else
+        return 0;
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return len;
+}
 
 const char tel_digits2[200] = "0001020304050607080910111213141516171819"
                               "2021222324252627282930313233343536373839"
@@ -56,7 +92,7 @@ void tel_esc(tel_out_t *o, const char *s, size_t n)
             uint64_t q = x ^ (0x22 * ones), b = x ^ (0x5c * ones);
             q = (q - ones) & ~q & highs;
             b = (b - ones) & ~b & highs;
-            if (lt | q | b)
+            if (lt | q | b | (x & highs)) /* highs: non-ASCII, validated below */
                 break;
             memcpy(d, s + i, 8);
             d += 8;
@@ -69,6 +105,18 @@ void tel_esc(tel_out_t *o, const char *s, size_t n)
         case 0:
             *d++ = (char)c;
             break;
+        case 3: {
+            size_t len = utf8_len((const unsigned char *)s + i - 1, n - i + 1);
+            if (len) {
+                memcpy(d, s + i - 1, len);
+                d += len;
+                i += len - 1;
+            } else { /* not UTF-8: the replacement character, as decoders do */
+                memcpy(d, "\\ufffd", 6);
+                d += 6;
+            }
+            break;
+        }
         case 1:
             *d++ = '\\';
             *d++ = c == '\n' ? 'n' : c == '\r' ? 'r' : c == '\t' ? 't' : (char)c;
@@ -2478,7 +2526,7 @@ typedef struct flow {
     const char *src_ip, *dst_ip;
     unsigned sport, dport;
     char uid[19]; /* Zeek connection uid */
-    char src_q[72], dst_q[72]; /* the addresses quoted and escaped, once per flow */
+    char src_q[TEL_ESC_MAX(64) + 2], dst_q[TEL_ESC_MAX(64) + 2]; /* quoted, escaped, once per flow */
     uint32_t src_q_len, dst_q_len;
     uint64_t flow_id;
 } flow_t;
@@ -2501,6 +2549,8 @@ static int flow_resolve(sw_tel_t *tel, const sw_tel_conn_t *c, flow_t *f)
     tel_out_t q = {f->src_q, f->src_q + sizeof f->src_q, 0};
     tel_str(&q, f->src_ip);
     f->src_q_len = (uint32_t)(q.p - f->src_q);
+    if (q.over)
+        return SW_EINVAL;
     q = (tel_out_t){f->dst_q, f->dst_q + sizeof f->dst_q, 0};
     tel_str(&q, f->dst_ip);
     f->dst_q_len = (uint32_t)(q.p - f->dst_q);

@@ -762,6 +762,25 @@ static void strings_are_escaped_and_records_stay_valid(void **state)
     assert_int_equal(cl->value_len, 4096); /* cut at TEL_MAX_ARG */
     assert_memory_equal(cl->value, nasty, 4096);
     assert_string_equal(get(&ev, "Image"), "C:\\x\\\"q\".exe");
+    /* UTF-8: kept when well-formed, U+FFFD when not, and a cut at the length
+     * limit never splits a character into invalid bytes */
+    char utf[6200];
+    size_t k = 0;
+    utf[k++] = 'x'; /* odd offset: the 4096-byte cut lands inside a character */
+    while (k + 2 < sizeof utf - 16) {
+        utf[k++] = (char)0xC3;
+        utf[k++] = (char)0xB1; /* n with tilde */
+    }
+    memcpy(utf + k, "\xff\xfe\xed\xa0\x80", 6); /* not UTF-8; a surrogate */
+    k += 5;
+    utf[k] = '\0';
+    assert_int_equal(sw_tel_process_start(f.tel, 20, s, 0, "C:\\caf\xc3\xa9\\t\xff.exe", utf, 7, &pid), 0);
+    r = &f.c.v[f.c.n - 1];
+    assert_int_equal(sw_event_parse_json(&ev, r->json, strlen(r->json), NULL), 0);
+    assert_string_equal(get(&ev, "Image"), "C:\\caf\xc3\xa9\\t\xef\xbf\xbd.exe");
+    cl = sw_event_get(&ev, "CommandLine");
+    assert_int_equal(cl->value_len, 4095 + 3); /* 'x' + 2047 whole characters + U+FFFD */
+    assert_memory_equal(cl->value + 4095, "\xef\xbf\xbd", 3);
     sw_event_free(&ev);
     fx_free(&f);
 }
