@@ -54,6 +54,15 @@ int sw_tel_files_open(sw_tel_files_t **out, const char *dir, sw_errbuf_t *err)
         free(f);
         return sw_seterr(err, SW_ENOMEM, "out of memory");
     }
+    /* the truth file exists even when empty: "no ground truth" is an answer */
+    char path[1100];
+    snprintf(path, sizeof path, "%s/truth.jsonl", dir);
+    if (!(f->truth = fopen(path, "w"))) {
+        int e = errno;
+        free(f->dir);
+        free(f);
+        return sw_seterr(err, SW_EIO, "%s: %s", path, strerror(e));
+    }
     *out = f;
     return SW_OK;
 }
@@ -115,14 +124,6 @@ int sw_tel_files_write(void *ud, const sw_tel_record_t *rec)
     tf->lines++;
     f->bytes += rec->json_len + 1;
     if (rec->truth) {
-        if (!f->truth) {
-            char path[1024];
-            snprintf(path, sizeof path, "%s/truth.jsonl", f->dir);
-            if (!(f->truth = fopen(path, "w"))) {
-                note_err(f, path);
-                return SW_EIO;
-            }
-        }
         fprintf(f->truth, "{\"seq\":%llu,\"team\":\"%s\",\"file\":\"%s/%s.jsonl\",\"line\":%llu,\"truth\":%u}\n",
                 (unsigned long long)rec->seq, rec->team_id, rec->team_id,
                 sw_tel_source_names[rec->source], (unsigned long long)tf->lines, rec->truth);

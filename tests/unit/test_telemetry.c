@@ -823,6 +823,92 @@ static void bad_arguments_are_refused(void **state)
     fx_free(&f);
 }
 
+
+/* ---- file sink ---------------------------------------------------------------------- */
+
+static char *read_line(const char *path, unsigned long want)
+{
+    FILE *fp = fopen(path, "r");
+    if (!fp)
+        return NULL;
+    static char line[1 << 16];
+    unsigned long n = 0;
+    char *res = NULL;
+    while (fgets(line, sizeof line, fp))
+        if (++n == want) {
+            res = line;
+            break;
+        }
+    fclose(fp);
+    return res;
+}
+
+static void file_sink_keeps_truth_out_of_team_files(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_world(&f, 2, 16, 9);
+    char dir[] = "/tmp/seawall-test-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    sw_tel_files_t *files;
+    sw_errbuf_t err;
+    assert_int_equal(sw_tel_files_open(&files, dir, &err), 0);
+    sw_tel_fanout_t fan = {0};
+    assert_int_equal(sw_tel_fanout_add(&fan, collect, &f.c), 0);
+    assert_int_equal(sw_tel_fanout_add(&fan, sw_tel_files_write, files), 0);
+    sw_tel_config_t cfg = {.seed = 9, .cb = sw_tel_fanout_cb, .ud = &fan};
+    assert_int_equal(sw_tel_new(&f.tel, &f.w, &cfg), 0);
+    assert_int_equal(sw_tel_bg_new(&f.bg, f.tel, NULL, 9), 0);
+    assert_int_equal(sw_tel_background_run(f.bg, 0, 30 * MIN), 0);
+    uint32_t ws = host_by_name(&f.w, "fm-ws002");
+    sw_tel_session_t s;
+    uint32_t pid;
+    assert_int_equal(sw_tel_logon(f.tel, 30 * MIN, ws, user_of(&f.w, ws), NULL, 2, NULL, 77, &s), 0);
+    assert_int_equal(sw_tel_process_start(f.tel, 30 * MIN + 10, s, 0, "C:\\Windows\\System32\\cmd.exe",
+                                          "cmd.exe /c whoami", 78, &pid), 0);
+    assert_int_equal(sw_tel_files_close(files, &err), 0);
+    size_t with_truth = 0;
+    for (size_t i = 0; i < f.c.n; i++)
+        with_truth += f.c.v[i].truth != 0;
+    assert_true(with_truth >= 3);
+    char path[512];
+    snprintf(path, sizeof path, "%s/truth.jsonl", dir);
+    FILE *tp = fopen(path, "r");
+    assert_non_null(tp);
+    char line[1024];
+    size_t n = 0;
+    sw_event_t ev;
+    sw_event_init(&ev);
+    while (fgets(line, sizeof line, tp)) {
+        n++;
+        assert_int_equal(sw_event_parse_json(&ev, line, strlen(line), NULL), 0);
+        assert_string_equal(get(&ev, "team"), "fm");
+        /* the line it names is the record, and the record does not carry the truth */
+        char rp[512];
+        snprintf(rp, sizeof rp, "%s/%s", dir, get(&ev, "file"));
+        char *rec = read_line(rp, strtoul(get(&ev, "line"), NULL, 10));
+        assert_non_null(rec);
+        assert_true(strstr(rec, "fm-ws002") || strstr(rec, "FM-WS002")); /* 4769 names FM-WS002$ */
+        assert_null(strstr(rec, "truth"));
+    }
+    fclose(tp);
+    assert_int_equal(n, with_truth);
+    /* per team directories hold only their team's hosts */
+    snprintf(path, sizeof path, "%s/pw/security.jsonl", dir);
+    FILE *pw = fopen(path, "r");
+    assert_non_null(pw);
+    char *big = malloc(1 << 16);
+    while (fgets(big, 1 << 16, pw))
+        assert_null(strstr(big, "\"Computer\":\"fm-"));
+    free(big);
+    fclose(pw);
+    sw_event_free(&ev);
+    char cmd[600];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    fx_free(&f);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -835,6 +921,7 @@ int main(void)
         cmocka_unit_test(strings_are_escaped_and_records_stay_valid),
         cmocka_unit_test(syslog_frame_is_rfc5424),
         cmocka_unit_test(bad_arguments_are_refused),
+        cmocka_unit_test(file_sink_keeps_truth_out_of_team_files),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
