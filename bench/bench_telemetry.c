@@ -93,26 +93,42 @@ static void bench_mix(double *rate, double *rate_best, double *bytes_per_rec)
         sw_tel_session_t s;
         sw_tel_logon(tel, 0, ws, user, NULL, 2, NULL, 0, &s);
         uint32_t browser;
-        sw_tel_process_start(tel, 10, s, 0, "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe",
-                             "\"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe\"", 0, &browser);
-        sw_tel_conn_t web = {.src_host = ws, .dst_host = SW_NONE, .dst_ip = "142.250.4.100", .dst_port = 443,
-                             .dst_name = "www.google.com", .service = "ssl",
-                             .url = "https://www.google.com/search?q=palau+weather", .bytes_out = 1200,
-                             .bytes_in = 80000, .duration_ms = 900};
-        sw_tel_conn_t smb = {.src_host = ws, .dst_host = fs, .dst_port = 445, .service = "smb",
-                             .bytes_out = 3000, .bytes_in = 200000, .duration_ms = 1500};
+        sw_tel_process_start(
+            tel, 10, s, 0, "C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe",
+            "\"C:\\Program Files\\Google\\Chrome\\Application\\chrome.exe\"", 0, &browser);
+        sw_tel_conn_t web = {.src_host = ws,
+                             .dst_host = SW_NONE,
+                             .dst_ip = "142.250.4.100",
+                             .dst_port = 443,
+                             .dst_name = "www.google.com",
+                             .service = "ssl",
+                             .url = "https://www.google.com/search?q=palau+weather",
+                             .bytes_out = 1200,
+                             .bytes_in = 80000,
+                             .duration_ms = 900};
+        sw_tel_conn_t smb = {.src_host = ws,
+                             .dst_host = fs,
+                             .dst_port = 445,
+                             .service = "smb",
+                             .bytes_out = 3000,
+                             .bytes_in = 200000,
+                             .duration_ms = 1500};
         l.records = l.bytes = 0;
         int64_t t = 1000;
         double t0 = now_s();
         for (int i = 0; i < 200000; i++, t += 50) {
             uint32_t pid;
-            sw_tel_process_start(tel, t, s, 0, "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
-                                 "powershell.exe -NoProfile -Command \"Get-Service | Where-Object Status -eq Running\"",
+            sw_tel_process_start(tel, t, s, 0,
+                                 "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                                 "powershell.exe -NoProfile -Command \"Get-Service | Where-Object "
+                                 "Status -eq Running\"",
                                  0, &pid);
             sw_tel_dns(tel, t + 1, ws, browser, "www.google.com", "142.250.4.100", 0);
             sw_tel_net_conn(tel, t + 2, browser, &web, 0);
             sw_tel_net_conn(tel, t + 3, pid, &smb, 0);
-            sw_tel_file_create(tel, t + 4, ws, pid, "C:\\Users\\ana\\AppData\\Local\\Temp\\__PSScriptPolicyTest_x.ps1", 0);
+            sw_tel_file_create(tel, t + 4, ws, pid,
+                               "C:\\Users\\ana\\AppData\\Local\\Temp\\__PSScriptPolicyTest_x.ps1",
+                               0);
             sw_tel_process_end(tel, t + 5, ws, pid, 0);
         }
         double dt = now_s() - t0;
@@ -128,8 +144,8 @@ static void bench_mix(double *rate, double *rate_best, double *bytes_per_rec)
 }
 
 /* 2 and 3: background over a world for a duration; returns seconds. */
-static double bench_bg(uint32_t teams, uint32_t hosts, int64_t dur_ms, const char *dir, uint64_t *records,
-                       uint64_t *bytes)
+static double bench_bg(uint32_t teams, uint32_t hosts, int64_t dur_ms, const char *dir,
+                       uint64_t *records, uint64_t *bytes)
 {
     sw_world_t w;
     sw_world_init(&w);
@@ -149,7 +165,8 @@ static double bench_bg(uint32_t teams, uint32_t hosts, int64_t dur_ms, const cha
     double t0 = now_s();
     sw_tel_t *tel;
     sw_tel_bg_t *bg;
-    sw_tel_config_t cfg = {.seed = 7, .proc_audit = SW_TEL_AUDIT_SERVERS, .cb = sw_tel_fanout_cb, .ud = &fan};
+    sw_tel_config_t cfg = {
+        .seed = 7, .proc_audit = SW_TEL_AUDIT_SERVERS, .cb = sw_tel_fanout_cb, .ud = &fan};
     sw_tel_new(&tel, &w, &cfg);
     sw_tel_bg_new(&bg, tel, NULL, 7);
     for (int64_t t = 0; t < dur_ms; t += 60000)
@@ -170,7 +187,8 @@ int main(int argc, char **argv)
 {
     double rate, rate_best, bpr;
     bench_mix(&rate, &rate_best, &bpr);
-    printf("activity mix -> JSON lines:   %10.0f records/s on one core, median of %d (best %.0f; %.0f bytes/record,"
+    printf("activity mix -> JSON lines:   %10.0f records/s on one core, median of %d (best %.0f; "
+           "%.0f bytes/record,"
            " %.0f MB/s)   [target 2,000,000]\n",
            rate, RUNS, rate_best, bpr, rate * bpr / 1e6);
     if (argc > 1 && !strcmp(argv[1], "mix")) /* for profiling the formatters alone */
@@ -183,7 +201,8 @@ int main(int argc, char **argv)
         r[i] = (double)n / dt;
     }
     double r_best = best(r, RUNS, 1);
-    printf("background generator:         %10.0f records/s on one core, median (best %.0f; %.0f bytes/record)\n",
+    printf("background generator:         %10.0f records/s on one core, median (best %.0f; %.0f "
+           "bytes/record)\n",
            median(r, RUNS), r_best, (double)bytes / (double)n);
 
     double mem[RUNS], disk[RUNS];
@@ -197,10 +216,11 @@ int main(int argc, char **argv)
         mem[i] = bench_bg(5, 150, 4 * 3600000LL, NULL, &n, &bytes);
         disk[i] = bench_bg(5, 150, 4 * 3600000LL, dir, &n2, &b2);
     }
-    printf("4-hour day, 5 teams x 150 hosts: %llu records, %.1f MB; median %.2f s to memory, %.2f s to files"
+    printf("4-hour day, 5 teams x 150 hosts: %llu records, %.1f MB; median %.2f s to memory, %.2f "
+           "s to files"
            " (best %.2f / %.2f)   [target < 10 s]\n",
-           (unsigned long long)n, (double)bytes / 1e6, median(mem, RUNS), median(disk, RUNS), best(mem, RUNS, 0),
-           best(disk, RUNS, 0));
+           (unsigned long long)n, (double)bytes / 1e6, median(mem, RUNS), median(disk, RUNS),
+           best(mem, RUNS, 0), best(disk, RUNS, 0));
     char cmd[128];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     if (system(cmd) != 0)

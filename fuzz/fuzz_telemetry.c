@@ -80,8 +80,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (sw_tel_logon(tel, 10, ws, SW_NONE, str[0], 2, NULL, 1, &s) == 0) {
         sw_tel_process_start(tel, 20, s, 0, str[1], str[2], 2, &pid);
         sw_tel_dns(tel, 30, ws, pid, str[3], str[4], 3);
-        sw_tel_conn_t c = {.src_host = ws, .dst_host = SW_NONE, .dst_ip = str[4], .dst_port = 443,
-                           .dst_name = str[3], .service = str[5], .url = str[6], .bytes_out = 1, .bytes_in = 2};
+        sw_tel_conn_t c = {.src_host = ws,
+                           .dst_host = SW_NONE,
+                           .dst_ip = str[4],
+                           .dst_port = 443,
+                           .dst_name = str[3],
+                           .service = str[5],
+                           .url = str[6],
+                           .bytes_out = 1,
+                           .bytes_in = 2};
         sw_tel_net_conn(tel, 40, pid, &c, 4);
         sw_tel_file_create(tel, 50, ws, pid, str[2], 5);
         sw_tel_image_load(tel, 55, ws, pid, str[1], 5);
@@ -100,7 +107,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         sw_tel_group_add(tel, 120, sd, str[1], str[3], 13);
     }
     sw_tel_kerberos_tgs(tel, 130, dc, str[0], str[3], str[4], 0x17, 14);
-    sw_tel_conn_t in = {.src_host = SW_NONE, .dst_host = web, .src_ip = str[4], .dst_port = 443, .service = str[5]};
+    sw_tel_conn_t in = {
+        .src_host = SW_NONE, .dst_host = web, .src_ip = str[4], .dst_port = 443, .service = str[5]};
     sw_tel_ids_alert(tel, 140, fw, &in, 1, str[6], str[7], 2, 15);
     sw_tel_flow(tel, 150, rtr, &in, 16);
     sw_tel_web_request(tel, 160, web, str[4], str[0], str[6], 200, 10, str[7], 17);

@@ -16,29 +16,28 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f,
-            "usage: seawall telemetry --demo-world [options]\n"
-            "\n"
-            "Generate the log records defenders hunt through: Sysmon, Windows Security and\n"
-            "System, Linux auth and auditd, Zeek, Suricata, firewall, proxy, NetFlow, device\n"
-            "syslog, antivirus, mail and web access logs (docs/telemetry.md).\n"
-            "\n"
-            "BACKGROUND ONLY for now: benign activity of users, administrators and machines\n"
-            "on the built-in demo world. Attack telemetry arrives when the simulation engine\n"
-            "is wired in, and scenario files when the loader is.\n"
-            "\n"
-            "options:\n"
-            "  --demo-world        use the built-in demo world (required for now)\n"
-            "  --teams N           teams in the demo world (1-8, default 2)\n"
-            "  --hosts N           hosts per team (16-4000, default 40)\n"
-            "  --seed N            random seed (default 1)\n"
-            "  --from DUR          exercise time to start at (default 0)\n"
-            "  --until DUR         exercise time to stop at (default 1h)\n"
-            "                      DUR: a number with s, m, h or d (\"90m\"); bare = seconds\n"
-            "  --out DIR           write DIR/<team>/<source>.jsonl and DIR/truth.jsonl\n"
-            "  --syslog URL        send RFC 5424 syslog to udp://HOST:PORT or tcp://HOST:PORT\n"
-            "                      (repeatable; TCP uses octet-counted framing)\n"
-            "  --quiet             no summary on stderr\n");
+    fprintf(f, "usage: seawall telemetry --demo-world [options]\n"
+               "\n"
+               "Generate the log records defenders hunt through: Sysmon, Windows Security and\n"
+               "System, Linux auth and auditd, Zeek, Suricata, firewall, proxy, NetFlow, device\n"
+               "syslog, antivirus, mail and web access logs (docs/telemetry.md).\n"
+               "\n"
+               "BACKGROUND ONLY for now: benign activity of users, administrators and machines\n"
+               "on the built-in demo world. Attack telemetry arrives when the simulation engine\n"
+               "is wired in, and scenario files when the loader is.\n"
+               "\n"
+               "options:\n"
+               "  --demo-world        use the built-in demo world (required for now)\n"
+               "  --teams N           teams in the demo world (1-8, default 2)\n"
+               "  --hosts N           hosts per team (16-4000, default 40)\n"
+               "  --seed N            random seed (default 1)\n"
+               "  --from DUR          exercise time to start at (default 0)\n"
+               "  --until DUR         exercise time to stop at (default 1h)\n"
+               "                      DUR: a number with s, m, h or d (\"90m\"); bare = seconds\n"
+               "  --out DIR           write DIR/<team>/<source>.jsonl and DIR/truth.jsonl\n"
+               "  --syslog URL        send RFC 5424 syslog to udp://HOST:PORT or tcp://HOST:PORT\n"
+               "                      (repeatable; TCP uses octet-counted framing)\n"
+               "  --quiet             no summary on stderr\n");
 }
 
 static int parse_dur(const char *s, int64_t *out)
@@ -130,7 +129,8 @@ int cmd_telemetry(int argc, char **argv)
         }
     }
     if (!demo) {
-        fprintf(stderr, "seawall telemetry: --demo-world is required until scenarios can be loaded\n");
+        fprintf(stderr,
+                "seawall telemetry: --demo-world is required until scenarios can be loaded\n");
         usage(stderr);
         return 2;
     }
@@ -139,7 +139,8 @@ int cmd_telemetry(int argc, char **argv)
         return 2;
     }
     if (!out_dir && !n_syslog) {
-        fprintf(stderr, "seawall telemetry: nowhere to write: give --out DIR and/or --syslog URL\n");
+        fprintf(stderr,
+                "seawall telemetry: nowhere to write: give --out DIR and/or --syslog URL\n");
         return 2;
     }
 
@@ -171,8 +172,8 @@ int cmd_telemetry(int argc, char **argv)
         }
         sw_tel_fanout_add(&fan, sw_tel_syslog_send, sl[i]);
     }
-    sw_tel_config_t cfg = {.seed = seed, .proc_audit = SW_TEL_AUDIT_SERVERS,
-                           .cb = sw_tel_fanout_cb, .ud = &fan};
+    sw_tel_config_t cfg = {
+        .seed = seed, .proc_audit = SW_TEL_AUDIT_SERVERS, .cb = sw_tel_fanout_cb, .ud = &fan};
     if ((rc = sw_tel_new(&tel, &w, &cfg)) || (rc = sw_tel_bg_new(&bg, tel, NULL, seed))) {
         fprintf(stderr, "seawall telemetry: %s\n", sw_strerror(rc));
         goto done;
@@ -204,7 +205,9 @@ done:
         status = 1;
     }
     if (status == 0 && !quiet)
-        fprintf(stderr, "seawall telemetry: %llu records, %llu bytes (background only, %llu teams x %llu hosts)\n",
+        fprintf(stderr,
+                "seawall telemetry: %llu records, %llu bytes (background only, %llu teams x %llu "
+                "hosts)\n",
                 (unsigned long long)fan.records, (unsigned long long)fan.bytes,
                 (unsigned long long)teams, (unsigned long long)hosts);
     sw_world_free(&w);

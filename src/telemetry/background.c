@@ -68,7 +68,7 @@ typedef struct wake {
 
 typedef struct bg_user {
     sw_rng_t rng;
-    sw_tel_session_t sess;   /* SW_NONE: logged off */
+    sw_tel_session_t sess; /* SW_NONE: logged off */
     uint32_t browser, outlook;
     uint32_t apps[3];
     sw_tel_session_t remote; /* an open RDP/SSH session elsewhere */
@@ -163,7 +163,8 @@ static int64_t exp_ms(sw_rng_t *r, double per_hour)
 /* Local minute of the day at exercise time t. */
 static int local_minute(const sw_world_t *w, int64_t t)
 {
-    int64_t m = (int64_t)w->exercise.start_minute + (t >= 0 ? t / MIN_MS : (t - MIN_MS + 1) / MIN_MS);
+    int64_t m =
+        (int64_t)w->exercise.start_minute + (t >= 0 ? t / MIN_MS : (t - MIN_MS + 1) / MIN_MS);
     m %= 1440;
     return (int)(m < 0 ? m + 1440 : m);
 }
@@ -184,7 +185,10 @@ static int at_work(const sw_user_t *u, int minute)
     return minute >= u->work_start_min && minute < u->work_end_min;
 }
 
-static const char *pick(sw_rng_t *r, const char *const *v, size_t n) { return v[sw_rng_below(r, n)]; }
+static const char *pick(sw_rng_t *r, const char *const *v, size_t n)
+{
+    return v[sw_rng_below(r, n)];
+}
 #define PICK(r, arr) pick((r), (arr), sizeof(arr) / sizeof((arr)[0]))
 
 /* A stable public-looking address for an internet name. */
@@ -339,12 +343,15 @@ static int bg_start(sw_tel_bg_t *bg, int64_t from_ms)
 /* ---- user activities -------------------------------------------------------- */
 
 static const char *const web_sites[] = {
-    "www.google.com",        "login.microsoftonline.com", "outlook.office365.com",
-    "www.rnz.co.nz",         "www.abc.net.au",            "www.bbc.com",
-    "www.pireport.org",      "www.youtube.com",           "www.facebook.com",
-    "www.linkedin.com",      "teams.microsoft.com",       "www.spc.int",
-    "www.forumsec.org",      "www.adb.org",               "www.worldbank.org",
-    "en.wikipedia.org",      "www.weather.gov",           "www.cisa.gov",
+    "www.google.com",        "login.microsoftonline.com",
+    "outlook.office365.com", "www.rnz.co.nz",
+    "www.abc.net.au",        "www.bbc.com",
+    "www.pireport.org",      "www.youtube.com",
+    "www.facebook.com",      "www.linkedin.com",
+    "teams.microsoft.com",   "www.spc.int",
+    "www.forumsec.org",      "www.adb.org",
+    "www.worldbank.org",     "en.wikipedia.org",
+    "www.weather.gov",       "www.cisa.gov",
 };
 
 static int ensure_proc(sw_tel_bg_t *bg, int64_t t, bg_user_t *us, uint32_t host, uint32_t *pid,
@@ -366,13 +373,24 @@ static int u_web(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
     const char *site = PICK(&us->rng, web_sites);
     char ip[16], url[160];
     inet_ip(site, ip);
-    static const char *const paths[] = {"/", "/news", "/search?q=weather", "/login", "/article/2026/03",
-                                        "/mail/inbox", "/watch?v=dQw4w9WgXcQ", "/en/"};
+    static const char *const paths[] = {"/",
+                                        "/news",
+                                        "/search?q=weather",
+                                        "/login",
+                                        "/article/2026/03",
+                                        "/mail/inbox",
+                                        "/watch?v=dQw4w9WgXcQ",
+                                        "/en/"};
     snprintf(url, sizeof url, "https://%s%s", site, PICK(&us->rng, paths));
     if ((rc = sw_tel_dns(bg->tel, t, ws, us->browser, site, ip, 0)))
         return rc;
-    sw_tel_conn_t c = {.src_host = ws, .dst_host = SW_NONE, .dst_ip = ip, .dst_port = 443,
-                       .dst_name = site, .service = "ssl", .url = url,
+    sw_tel_conn_t c = {.src_host = ws,
+                       .dst_host = SW_NONE,
+                       .dst_ip = ip,
+                       .dst_port = 443,
+                       .dst_name = site,
+                       .service = "ssl",
+                       .url = url,
                        .bytes_out = 800 + sw_rng_below(&us->rng, 4000),
                        .bytes_in = 20000 + sw_rng_below(&us->rng, 900000),
                        .duration_ms = 200 + (uint32_t)sw_rng_below(&us->rng, 30000)};
@@ -385,21 +403,30 @@ static int u_mail(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
     bg_user_t *us = &bg->users[ui];
     const sw_user_t *u = &w->users[ui];
     uint32_t mail = sw_tel_org_role_host(bg->tel, u->org, SW_ROLE_MAIL);
-    static const char *const senders[] = {
-        "newsletter@spc.int", "noreply@microsoft.com", "admin@forumsec.org",
-        "finance@treasury.gov.pw", "it-helpdesk@pacificislands.net", "events@adb.org",
-        "j.smith@dfat.gov.au", "info@pina.com.fj"};
-    static const char *const subjects[] = {
-        "Weekly bulletin", "Your Microsoft 365 invoice", "Meeting minutes - regional ICT",
-        "Budget submission reminder", "Scheduled maintenance Saturday", "Workshop invitation",
-        "RE: cable landing permit", "Pacific Islands News digest"};
+    static const char *const senders[] = {"newsletter@spc.int",
+                                          "noreply@microsoft.com",
+                                          "admin@forumsec.org",
+                                          "finance@treasury.gov.pw",
+                                          "it-helpdesk@pacificislands.net",
+                                          "events@adb.org",
+                                          "j.smith@dfat.gov.au",
+                                          "info@pina.com.fj"};
+    static const char *const subjects[] = {"Weekly bulletin",
+                                           "Your Microsoft 365 invoice",
+                                           "Meeting minutes - regional ICT",
+                                           "Budget submission reminder",
+                                           "Scheduled maintenance Saturday",
+                                           "Workshop invitation",
+                                           "RE: cable landing permit",
+                                           "Pacific Islands News digest"};
     static const char *const attach[] = {"minutes.docx", "budget_2026.xlsx", "agenda.pdf",
                                          "invoice_0342.pdf"};
     int spam = sw_rng_chance(&us->rng, bg->r.spam_ratio);
     const char *att = sw_rng_chance(&us->rng, 0.3) ? PICK(&us->rng, attach) : NULL;
     char to[128], src[16];
     uint32_t team = u->org < w->n_orgs ? w->orgs[u->org].team : SW_NONE;
-    const char *cc = team < w->n_teams && w->teams[team].country ? w->teams[team].country : "example";
+    const char *cc =
+        team < w->n_teams && w->teams[team].country ? w->teams[team].country : "example";
     char tld[8];
     size_t i = 0;
     for (; cc[i] && i + 1 < sizeof tld; i++)
@@ -409,8 +436,9 @@ static int u_mail(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
     random_public_ip(&us->rng, src);
     int rc;
     if (mail != SW_NONE &&
-        (rc = sw_tel_mail(bg->tel, t, mail, spam ? "promo@deals-best-price.top" : PICK(&us->rng, senders),
-                          to, spam ? "You have won!" : PICK(&us->rng, subjects), att, src,
+        (rc = sw_tel_mail(bg->tel, t, mail,
+                          spam ? "promo@deals-best-price.top" : PICK(&us->rng, senders), to,
+                          spam ? "You have won!" : PICK(&us->rng, subjects), att, src,
                           spam ? "quarantined" : "delivered", 0)))
         return rc;
     if (spam || !att || !sw_rng_chance(&us->rng, 0.5))
@@ -421,9 +449,10 @@ static int u_mail(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
                           "\"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE\" ")))
         return rc;
     char path[256];
-    snprintf(path, sizeof path,
-             "C:\\Users\\%s\\AppData\\Local\\Microsoft\\Windows\\INetCache\\Content.Outlook\\%08X\\%s",
-             u->account, (unsigned)sw_rng_next(&us->rng), att);
+    snprintf(
+        path, sizeof path,
+        "C:\\Users\\%s\\AppData\\Local\\Microsoft\\Windows\\INetCache\\Content.Outlook\\%08X\\%s",
+        u->account, (unsigned)sw_rng_next(&us->rng), att);
     return sw_tel_file_create(bg->tel, t + 20000, ws, us->outlook, path, 0);
 }
 
@@ -442,16 +471,20 @@ static int u_app(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
         {"C:\\Program Files (x86)\\Adobe\\Acrobat Reader DC\\Reader\\AcroRd32.exe",
          "\"C:\\Program Files (x86)\\Adobe\\Acrobat Reader DC\\Reader\\AcroRd32.exe\" "
          "\"C:\\Users\\Public\\Documents\\agenda.pdf\"%.0s"},
-        {"C:\\Windows\\System32\\notepad.exe", "\"C:\\Windows\\system32\\NOTEPAD.EXE\" notes.txt%.0s"},
-        {"C:\\Program Files\\WindowsApps\\MSTeams_23335.232.2637.4844_x64__8wekyb3d8bbwe\\ms-teams.exe",
-         "\"C:\\Program Files\\WindowsApps\\MSTeams_23335.232.2637.4844_x64__8wekyb3d8bbwe\\ms-teams.exe\""
+        {"C:\\Windows\\System32\\notepad.exe",
+         "\"C:\\Windows\\system32\\NOTEPAD.EXE\" notes.txt%.0s"},
+        {"C:\\Program "
+         "Files\\WindowsApps\\MSTeams_23335.232.2637.4844_x64__8wekyb3d8bbwe\\ms-teams.exe",
+         "\"C:\\Program "
+         "Files\\WindowsApps\\MSTeams_23335.232.2637.4844_x64__8wekyb3d8bbwe\\ms-teams.exe\""
          "%.0s"},
     };
     size_t k = sw_rng_below(&us->rng, sizeof apps / sizeof apps[0]);
     const sw_user_t *u = &bg->w->users[ui];
     uint32_t fs = sw_tel_org_role_host(bg->tel, u->org, SW_ROLE_FILE_SERVER);
     char cmd[512];
-    snprintf(cmd, sizeof cmd, apps[k].cmd, fs != SW_NONE ? bg->w->hosts[fs].hostname : "fileserver");
+    snprintf(cmd, sizeof cmd, apps[k].cmd,
+             fs != SW_NONE ? bg->w->hosts[fs].hostname : "fileserver");
     /* keep at most three apps open: the oldest closes */
     int rc;
     if (us->apps[2] && sw_tel_process_alive(bg->tel, ws, us->apps[2]) &&
@@ -462,16 +495,20 @@ static int u_app(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
     if ((rc = sw_tel_process_start(bg->tel, t + 5, us->sess, 0, apps[k].img, cmd, 0, &us->apps[0])))
         return rc;
     if (k <= 1 && sw_rng_chance(&us->rng, 0.2)) /* a workbook with macros: Office loads VBA */
-        return sw_tel_image_load(bg->tel, t + 900, ws, us->apps[0],
-                                 "C:\\Program Files\\Common Files\\microsoft shared\\VBA\\VBA7.1\\VBE7.DLL", 0);
+        return sw_tel_image_load(
+            bg->tel, t + 900, ws, us->apps[0],
+            "C:\\Program Files\\Common Files\\microsoft shared\\VBA\\VBA7.1\\VBE7.DLL", 0);
     if (k == 4) { /* Teams re-registers itself to start at logon, every time */
         char key[256];
-        snprintf(key, sizeof key, "HKU\\S-1-5-21-%u\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\ms-teams",
+        snprintf(key, sizeof key,
+                 "HKU\\S-1-5-21-%u\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\ms-teams",
                  1000 + ui);
-        return sw_tel_registry_set(bg->tel, t + 1500, ws, us->apps[0], key,
-                                   "\"C:\\Program Files\\WindowsApps\\MSTeams_23335.232.2637.4844_x64__8wekyb3d8bbwe\\ms-teams.exe\" "
-                                   "--system-initiated",
-                                   0);
+        return sw_tel_registry_set(
+            bg->tel, t + 1500, ws, us->apps[0], key,
+            "\"C:\\Program "
+            "Files\\WindowsApps\\MSTeams_23335.232.2637.4844_x64__8wekyb3d8bbwe\\ms-teams.exe\" "
+            "--system-initiated",
+            0);
     }
     return SW_OK;
 }
@@ -488,7 +525,10 @@ static int u_share(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
     sw_tel_session_t s; /* the logon brings the DC's 4769 for the server */
     if ((rc = sw_tel_logon(bg->tel, t + 15, fs, ui, NULL, SW_TEL_LOGON_NETWORK, wsip, 0, &s)))
         return rc;
-    sw_tel_conn_t c = {.src_host = ws, .dst_host = fs, .dst_port = 445, .service = "smb",
+    sw_tel_conn_t c = {.src_host = ws,
+                       .dst_host = fs,
+                       .dst_port = 445,
+                       .service = "smb",
                        .bytes_out = 2000 + sw_rng_below(&us->rng, 50000),
                        .bytes_in = 10000 + sw_rng_below(&us->rng, 3000000),
                        .duration_ms = 1000 + (uint32_t)sw_rng_below(&us->rng, 8000)};
@@ -518,12 +558,15 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
     unsigned pick_k = (unsigned)sw_rng_below(&us->rng, 100);
     if (pick_k < 25) {
         static const char *const ps[] = {
-            "Get-ADUser -Filter 'Enabled -eq $false' -Properties LastLogonDate | Select Name,LastLogonDate",
-            "Get-Service | Where-Object {$_.Status -eq 'Stopped' -and $_.StartType -eq 'Automatic'}",
+            "Get-ADUser -Filter 'Enabled -eq $false' -Properties LastLogonDate | Select "
+            "Name,LastLogonDate",
+            "Get-Service | Where-Object {$_.Status -eq 'Stopped' -and $_.StartType -eq "
+            "'Automatic'}",
             "Invoke-Command -ComputerName %s -ScriptBlock {Get-Volume}",
             "Get-WinEvent -LogName System -MaxEvents 50 | Format-Table -AutoSize",
             "Test-NetConnection %s -Port 445",
-            "Get-ADComputer -Filter * -SearchBase 'OU=Workstations,DC=%s,DC=local' | Measure-Object",
+            "Get-ADComputer -Filter * -SearchBase 'OU=Workstations,DC=%s,DC=local' | "
+            "Measure-Object",
             "Get-SmbShare; Get-SmbSession | Sort-Object SecondsIdle",
         };
         char inner[512];
@@ -531,18 +574,23 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
         snprintf(inner, sizeof inner, f, strstr(f, "DC=%s") ? org_id : fsn);
         snprintf(cmd, sizeof cmd, "\"%s\" -NoProfile -Command \"%s\"", PS, inner);
         if ((rc = sw_tel_process_start(tel, t, us->sess, 0, PS, cmd, 0, &shell)) ||
-            (rc = sw_tel_image_load(tel, t + 300, ws, shell,
-                                    "C:\\Windows\\assembly\\NativeImages_v4.0.30319_64\\System.Manaa57fc8cc#\\"
-                                    "a2d5e3c8d0e2c4b1f3e4a5b6c7d8e9f0\\System.Management.Automation.ni.dll",
-                                    0)) ||
-            (rc = sw_tel_process_start(tel, t + 40, us->sess, shell, CONHOST,
-                                       "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1", 0,
-                                       &child)))
+            (rc = sw_tel_image_load(
+                 tel, t + 300, ws, shell,
+                 "C:\\Windows\\assembly\\NativeImages_v4.0.30319_64\\System.Manaa57fc8cc#\\"
+                 "a2d5e3c8d0e2c4b1f3e4a5b6c7d8e9f0\\System.Management.Automation.ni.dll",
+                 0)) ||
+            (rc = sw_tel_process_start(
+                 tel, t + 40, us->sess, shell, CONHOST,
+                 "\\??\\C:\\Windows\\system32\\conhost.exe 0xffffffff -ForceV1", 0, &child)))
             return rc;
         if (strstr(inner, "Invoke-Command") || strstr(inner, "Test-NetConnection")) {
-            sw_tel_conn_t c = {.src_host = ws, .dst_host = fs, .dst_port = strstr(inner, "Invoke") ? 5985 : 445,
-                               .service = strstr(inner, "Invoke") ? "http" : "smb", .bytes_out = 4000,
-                               .bytes_in = 9000, .duration_ms = 1500};
+            sw_tel_conn_t c = {.src_host = ws,
+                               .dst_host = fs,
+                               .dst_port = strstr(inner, "Invoke") ? 5985 : 445,
+                               .service = strstr(inner, "Invoke") ? "http" : "smb",
+                               .bytes_out = 4000,
+                               .bytes_in = 9000,
+                               .duration_ms = 1500};
             if ((rc = sw_tel_net_conn(tel, t + 300, shell, &c, 0)))
                 return rc;
         }
@@ -555,10 +603,12 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
         static const struct {
             const char *img, *cmd;
         } tools[] = {
-            {"C:\\Windows\\System32\\wbem\\WMIC.exe", "wmic /node:\"%s\" logicaldisk get caption,freespace,size"},
+            {"C:\\Windows\\System32\\wbem\\WMIC.exe",
+             "wmic /node:\"%s\" logicaldisk get caption,freespace,size"},
             {"C:\\Windows\\System32\\wbem\\WMIC.exe", "wmic /node:\"%s\" process list brief"},
             {"C:\\Windows\\System32\\wbem\\WMIC.exe", "wmic qfe list brief%.0s"},
-            {"C:\\Windows\\System32\\netsh.exe", "netsh advfirewall firewall show rule name=all dir=in%.0s"},
+            {"C:\\Windows\\System32\\netsh.exe",
+             "netsh advfirewall firewall show rule name=all dir=in%.0s"},
             {"C:\\Windows\\System32\\netsh.exe", "netsh interface portproxy show all%.0s"},
             {"C:\\Windows\\System32\\netsh.exe", "netsh interface ipv4 show config%.0s"},
             {"C:\\Windows\\System32\\ipconfig.exe", "ipconfig /all%.0s"},
@@ -576,7 +626,8 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
         snprintf(cmd, sizeof cmd, "C:\\Windows\\system32\\cmd.exe /c %s", inner);
         if ((rc = sw_tel_process_start(tel, t, us->sess, 0, CMD,
                                        "\"C:\\Windows\\system32\\cmd.exe\" ", 0, &shell)) ||
-            (rc = sw_tel_process_start(tel, t + 3000, us->sess, shell, tools[k].img, inner, 0, &child)))
+            (rc = sw_tel_process_start(tel, t + 3000, us->sess, shell, tools[k].img, inner, 0,
+                                       &child)))
             return rc;
         if ((rc = sw_tel_process_end(tel, t + 4500, ws, child, 0)))
             return rc;
@@ -586,16 +637,23 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
         /* RDP to the jump host or a server, closed some minutes later */
         if (us->remote != SW_NONE)
             return SW_OK;
-        uint32_t tgt = org_host(w, org, sw_rng_chance(&us->rng, 0.5) ? SW_ROLE_JUMP_HOST : SW_ROLE_FILE_SERVER, 0);
+        uint32_t tgt = org_host(
+            w, org, sw_rng_chance(&us->rng, 0.5) ? SW_ROLE_JUMP_HOST : SW_ROLE_FILE_SERVER, 0);
         if (tgt == SW_NONE)
             return SW_OK;
-        snprintf(cmd, sizeof cmd, "\"C:\\Windows\\system32\\mstsc.exe\" /v:%s", w->hosts[tgt].hostname);
+        snprintf(cmd, sizeof cmd, "\"C:\\Windows\\system32\\mstsc.exe\" /v:%s",
+                 w->hosts[tgt].hostname);
         uint32_t mstsc;
-        if ((rc = sw_tel_process_start(tel, t, us->sess, 0, "C:\\Windows\\System32\\mstsc.exe", cmd, 0,
-                                       &mstsc)))
+        if ((rc = sw_tel_process_start(tel, t, us->sess, 0, "C:\\Windows\\System32\\mstsc.exe", cmd,
+                                       0, &mstsc)))
             return rc;
-        sw_tel_conn_t c = {.src_host = ws, .dst_host = tgt, .dst_port = 3389, .service = "rdp",
-                           .bytes_out = 300000, .bytes_in = 4000000, .duration_ms = 600000};
+        sw_tel_conn_t c = {.src_host = ws,
+                           .dst_host = tgt,
+                           .dst_port = 3389,
+                           .service = "rdp",
+                           .bytes_out = 300000,
+                           .bytes_in = 4000000,
+                           .duration_ms = 600000};
         if ((rc = sw_tel_net_conn(tel, t + 200, mstsc, &c, 0)))
             return rc;
         sw_tel_session_t rs;
@@ -603,7 +661,8 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
                                w->hosts[ws].ip_text, 0, &rs)))
             return rc;
         uint32_t sm;
-        if ((rc = sw_tel_process_start(tel, t + 6000, rs, 0, "C:\\Windows\\System32\\ServerManager.exe",
+        if ((rc = sw_tel_process_start(tel, t + 6000, rs, 0,
+                                       "C:\\Windows\\System32\\ServerManager.exe",
                                        "\"C:\\Windows\\system32\\ServerManager.exe\" ", 0, &sm)))
             return rc;
         us->remote = rs;
@@ -613,21 +672,27 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
     }
     if (pick_k < 92) {
         /* ssh to a Linux server and look at a service */
-        uint32_t tgt = org_host(w, org, sw_rng_chance(&us->rng, 0.5) ? SW_ROLE_WEB : SW_ROLE_MAIL, 0);
+        uint32_t tgt =
+            org_host(w, org, sw_rng_chance(&us->rng, 0.5) ? SW_ROLE_WEB : SW_ROLE_MAIL, 0);
         if (tgt == SW_NONE)
             return SW_OK;
         snprintf(cmd, sizeof cmd, "ssh.exe %s@%s", u->account, w->hosts[tgt].hostname);
         uint32_t ssh;
-        if ((rc = sw_tel_process_start(tel, t, us->sess, 0, "C:\\Windows\\System32\\OpenSSH\\ssh.exe",
-                                       cmd, 0, &ssh)))
+        if ((rc = sw_tel_process_start(tel, t, us->sess, 0,
+                                       "C:\\Windows\\System32\\OpenSSH\\ssh.exe", cmd, 0, &ssh)))
             return rc;
-        sw_tel_conn_t c = {.src_host = ws, .dst_host = tgt, .dst_port = 22, .service = "ssh",
-                           .bytes_out = 5000, .bytes_in = 40000, .duration_ms = 120000};
+        sw_tel_conn_t c = {.src_host = ws,
+                           .dst_host = tgt,
+                           .dst_port = 22,
+                           .service = "ssh",
+                           .bytes_out = 5000,
+                           .bytes_in = 40000,
+                           .duration_ms = 120000};
         if ((rc = sw_tel_net_conn(tel, t + 100, ssh, &c, 0)))
             return rc;
         sw_tel_session_t s;
-        if ((rc = sw_tel_logon(tel, t + 900, tgt, ui, NULL, SW_TEL_LOGON_NETWORK, w->hosts[ws].ip_text, 0,
-                               &s)))
+        if ((rc = sw_tel_logon(tel, t + 900, tgt, ui, NULL, SW_TEL_LOGON_NETWORK,
+                               w->hosts[ws].ip_text, 0, &s)))
             return rc;
         static const char *const sudo[] = {"/usr/bin/systemctl status nginx",
                                            "/usr/bin/tail -n 200 /var/log/syslog",
@@ -641,8 +706,9 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
     }
     if (pick_k < 97 || dc == SW_NONE) {
         /* ntdsutil / wbadmin checks on the DC over PowerShell remoting */
-        snprintf(cmd, sizeof cmd, "\"%s\" -NoProfile -Command \"Invoke-Command -ComputerName %s "
-                                  "{wbadmin get versions}\"",
+        snprintf(cmd, sizeof cmd,
+                 "\"%s\" -NoProfile -Command \"Invoke-Command -ComputerName %s "
+                 "{wbadmin get versions}\"",
                  PS, dc != SW_NONE ? w->hosts[dc].hostname : "dc01");
         if ((rc = sw_tel_process_start(tel, t, us->sess, 0, PS, cmd, 0, &shell)))
             return rc;
@@ -650,7 +716,8 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
     }
     /* a new service account, added to a group: rare but real */
     sw_tel_session_t s;
-    if ((rc = sw_tel_logon(tel, t, dc, ui, NULL, SW_TEL_LOGON_NETWORK, w->hosts[ws].ip_text, 0, &s)))
+    if ((rc =
+             sw_tel_logon(tel, t, dc, ui, NULL, SW_TEL_LOGON_NETWORK, w->hosts[ws].ip_text, 0, &s)))
         return rc;
     char acct[64];
     snprintf(acct, sizeof acct, "svc_app%02u", (unsigned)sw_rng_below(&us->rng, 100));
@@ -678,24 +745,29 @@ static int user_wake(sw_tel_bg_t *bg, int64_t t, uint32_t ui)
             us->browser = us->outlook = 0;
             memset(us->apps, 0, sizeof us->apps);
         }
-        int64_t next = next_local(w, t, u->work_start_min) + (int64_t)sw_rng_below(&us->rng, 20 * MIN_MS);
+        int64_t next =
+            next_local(w, t, u->work_start_min) + (int64_t)sw_rng_below(&us->rng, 20 * MIN_MS);
         return heap_push(bg, next, ui, WAKE_ACT);
     }
     const sw_tel_rates_t *r = &bg->r;
     double hours = (u->work_end_min - u->work_start_min) / 60.0;
-    double unlock = hours > 0 && r->logons_per_user_day > 1 ? (r->logons_per_user_day - 1) / hours : 0;
+    double unlock =
+        hours > 0 && r->logons_per_user_day > 1 ? (r->logons_per_user_day - 1) / hours : 0;
     double admin = u->domain_admin ? r->admin_actions_per_hour : 0;
     double total = r->web_per_user_hour + r->mail_per_user_hour + r->apps_per_user_hour +
                    r->share_per_user_hour + unlock + admin;
     if (us->sess == SW_NONE) {
         if (sw_rng_chance(&us->rng, r->failed_logon_ratio) &&
-            (rc = sw_tel_logon_failed(bg->tel, t - 9000, ws, u->account, SW_TEL_LOGON_INTERACTIVE, NULL, 0)))
+            (rc = sw_tel_logon_failed(bg->tel, t - 9000, ws, u->account, SW_TEL_LOGON_INTERACTIVE,
+                                      NULL, 0)))
             return rc;
-        if ((rc = sw_tel_logon(bg->tel, t, ws, ui, NULL, SW_TEL_LOGON_INTERACTIVE, NULL, 0, &us->sess)))
+        if ((rc = sw_tel_logon(bg->tel, t, ws, ui, NULL, SW_TEL_LOGON_INTERACTIVE, NULL, 0,
+                               &us->sess)))
             return rc;
-        if ((rc = ensure_proc(bg, t + 4000, us, ws, &us->outlook,
-                              "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE",
-                              "\"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE\" ")))
+        if ((rc = ensure_proc(
+                 bg, t + 4000, us, ws, &us->outlook,
+                 "C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE",
+                 "\"C:\\Program Files\\Microsoft Office\\root\\Office16\\OUTLOOK.EXE\" ")))
             return rc;
     } else {
         double x = sw_rng_double(&us->rng) * total;
@@ -710,7 +782,8 @@ static int user_wake(sw_tel_bg_t *bg, int64_t t, uint32_t ui)
         else if ((x -= unlock) < 0) {
             sw_tel_session_t s;
             if (sw_rng_chance(&us->rng, r->failed_logon_ratio) &&
-                (rc = sw_tel_logon_failed(bg->tel, t - 6000, ws, u->account, SW_TEL_LOGON_UNLOCK, NULL, 0)))
+                (rc = sw_tel_logon_failed(bg->tel, t - 6000, ws, u->account, SW_TEL_LOGON_UNLOCK,
+                                          NULL, 0)))
                 return rc;
             rc = sw_tel_logon(bg->tel, t, ws, ui, NULL, SW_TEL_LOGON_UNLOCK, NULL, 0, &s);
             if (!rc)
@@ -749,7 +822,8 @@ static int h_windows_task(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *hs
          "-IdleTask -TaskName WdCacheMaintenance"},
         {"C:\\Windows\\System32\\defrag.exe", "C:\\Windows\\system32\\defrag.exe -c -h -o -$"},
         {"C:\\Program Files (x86)\\Google\\Update\\GoogleUpdate.exe",
-         "\"C:\\Program Files (x86)\\Google\\Update\\GoogleUpdate.exe\" /ua /installsource scheduler"},
+         "\"C:\\Program Files (x86)\\Google\\Update\\GoogleUpdate.exe\" /ua /installsource "
+         "scheduler"},
         {"C:\\Windows\\System32\\gpupdate.exe", "gpupdate.exe /target:computer"},
     };
     size_t k = sw_rng_below(&hs->rng, sizeof tasks / sizeof tasks[0]);
@@ -777,31 +851,40 @@ static int h_windows_update(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *
     tel_host_t *th = &tel->hosts[hi];
     sw_tel_session_t sys = sw_tel_system_session(tel, hi);
     uint32_t pid;
-    int rc = sw_tel_process_start(tel, t, sys, th->dcom_pid, "C:\\Windows\\System32\\MoUsoCoreWorker.exe",
+    int rc = sw_tel_process_start(tel, t, sys, th->dcom_pid,
+                                  "C:\\Windows\\System32\\MoUsoCoreWorker.exe",
                                   "C:\\Windows\\System32\\mousocoreworker.exe -Embedding", 0, &pid);
     if (rc)
         return rc;
-    static const char *const hosts[] = {"fe3cr.delivery.mp.microsoft.com", "slscr.update.microsoft.com",
-                                        "ctldl.windowsupdate.com"};
+    static const char *const hosts[] = {"fe3cr.delivery.mp.microsoft.com",
+                                        "slscr.update.microsoft.com", "ctldl.windowsupdate.com"};
     const char *name = PICK(&hs->rng, hosts);
     char ip[16];
     inet_ip(name, ip);
     if ((rc = sw_tel_dns(tel, t + 200, hi, th->wuau_pid, name, ip, 0)))
         return rc;
-    sw_tel_conn_t c = {.src_host = hi, .dst_host = SW_NONE, .dst_ip = ip, .dst_port = 443,
-                       .dst_name = name, .service = "ssl", .bytes_out = 3000,
-                       .bytes_in = 50000 + sw_rng_below(&hs->rng, 5000000), .duration_ms = 8000};
+    sw_tel_conn_t c = {.src_host = hi,
+                       .dst_host = SW_NONE,
+                       .dst_ip = ip,
+                       .dst_port = 443,
+                       .dst_name = name,
+                       .service = "ssl",
+                       .bytes_out = 3000,
+                       .bytes_in = 50000 + sw_rng_below(&hs->rng, 5000000),
+                       .duration_ms = 8000};
     if ((rc = sw_tel_net_conn(tel, t + 260, th->wuau_pid, &c, 0)))
         return rc;
     /* the update clears its reboot flag; now and then it brings a service */
     if ((rc = sw_tel_registry_key(tel, t + 20000, hi, pid,
-                                  "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdate\\Auto Update\\RebootRequired",
+                                  "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WindowsUpdat"
+                                  "e\\Auto Update\\RebootRequired",
                                   0, 0)))
         return rc;
     if (sw_rng_chance(&hs->rng, 0.15) &&
-        (rc = sw_tel_service_install(tel, t + 25000, sys, "edgeupdate",
-                                     "\"C:\\Program Files (x86)\\Microsoft\\EdgeUpdate\\MicrosoftEdgeUpdate.exe\" /svc",
-                                     "auto start", 0)))
+        (rc = sw_tel_service_install(
+             tel, t + 25000, sys, "edgeupdate",
+             "\"C:\\Program Files (x86)\\Microsoft\\EdgeUpdate\\MicrosoftEdgeUpdate.exe\" /svc",
+             "auto start", 0)))
         return rc;
     return sw_tel_process_end(tel, t + 30000, hi, pid, 0);
 }
@@ -809,8 +892,8 @@ static int h_windows_update(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *
 static int h_dns(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *hs)
 {
     static const char *const names[] = {"time.windows.com", "ctldl.windowsupdate.com",
-                                        "www.msftconnecttest.com", "settings-win.data.microsoft.com",
-                                        "wdcp.microsoft.com"};
+                                        "www.msftconnecttest.com",
+                                        "settings-win.data.microsoft.com", "wdcp.microsoft.com"};
     const char *name = PICK(&hs->rng, names);
     char ip[16];
     inet_ip(name, ip);
@@ -822,10 +905,10 @@ static int h_ifm(sw_tel_bg_t *bg, int64_t t, uint32_t hi)
     sw_tel_t *tel = bg->tel;
     sw_tel_session_t sys = sw_tel_system_session(tel, hi);
     uint32_t ps, nt;
-    int rc = sw_tel_process_start(tel, t, sys, tel->hosts[hi].sched_pid,
-                                  "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
-                                  "powershell.exe -ExecutionPolicy Bypass -File C:\\Scripts\\ad-backup.ps1",
-                                  0, &ps);
+    int rc = sw_tel_process_start(
+        tel, t, sys, tel->hosts[hi].sched_pid,
+        "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+        "powershell.exe -ExecutionPolicy Bypass -File C:\\Scripts\\ad-backup.ps1", 0, &ps);
     if (rc)
         return rc;
     if ((rc = sw_tel_process_start(tel, t + 1500, sys, ps, "C:\\Windows\\System32\\ntdsutil.exe",
@@ -833,7 +916,8 @@ static int h_ifm(sw_tel_bg_t *bg, int64_t t, uint32_t hi)
                                    "\"create full C:\\Backup\\NTDS_IFM\" q q",
                                    0, &nt)))
         return rc;
-    if ((rc = sw_tel_file_create(tel, t + 9000, hi, nt, "C:\\Backup\\NTDS_IFM\\Active Directory\\ntds.dit", 0)))
+    if ((rc = sw_tel_file_create(tel, t + 9000, hi, nt,
+                                 "C:\\Backup\\NTDS_IFM\\Active Directory\\ntds.dit", 0)))
         return rc;
     if ((rc = sw_tel_process_end(tel, t + 60000, hi, nt, 0)))
         return rc;
@@ -846,14 +930,24 @@ static int h_web_hit(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *hs)
         const char *m, *uri;
         int status;
     } hits[] = {
-        {"GET", "/", 200},           {"GET", "/css/site.css", 200},    {"GET", "/images/logo.png", 200},
-        {"GET", "/news/", 200},      {"GET", "/contact", 200},         {"POST", "/contact", 302},
-        {"GET", "/favicon.ico", 200}, {"GET", "/robots.txt", 200},     {"GET", "/wp-login.php", 404},
-        {"GET", "/.env", 404},       {"GET", "/services/permits?id=42", 200}, {"HEAD", "/", 200},
+        {"GET", "/", 200},
+        {"GET", "/css/site.css", 200},
+        {"GET", "/images/logo.png", 200},
+        {"GET", "/news/", 200},
+        {"GET", "/contact", 200},
+        {"POST", "/contact", 302},
+        {"GET", "/favicon.ico", 200},
+        {"GET", "/robots.txt", 200},
+        {"GET", "/wp-login.php", 404},
+        {"GET", "/.env", 404},
+        {"GET", "/services/permits?id=42", 200},
+        {"HEAD", "/", 200},
     };
     static const char *const uas[] = {
-        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36",
-        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/120.0.0.0 Safari/537.36",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like "
+        "Gecko) Version/17.2 Mobile/15E148 Safari/604.1",
         "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
         "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0",
     };
@@ -861,13 +955,19 @@ static int h_web_hit(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *hs)
     char ip[16];
     random_public_ip(&hs->rng, ip);
     uint64_t bytes = hits[k].status == 200 ? 500 + sw_rng_below(&hs->rng, 40000) : 196;
-    sw_tel_conn_t c = {.src_host = SW_NONE, .dst_host = hi, .src_ip = ip, .dst_port = 443,
-                       .service = "ssl", .bytes_out = 600, .bytes_in = bytes, .duration_ms = 150};
+    sw_tel_conn_t c = {.src_host = SW_NONE,
+                       .dst_host = hi,
+                       .src_ip = ip,
+                       .dst_port = 443,
+                       .service = "ssl",
+                       .bytes_out = 600,
+                       .bytes_in = bytes,
+                       .duration_ms = 150};
     int rc = sw_tel_net_conn(bg->tel, t, 0, &c, 0);
     if (rc)
         return rc;
-    return sw_tel_web_request(bg->tel, t + 40, hi, ip, hits[k].m, hits[k].uri, hits[k].status, bytes,
-                              PICK(&hs->rng, uas), 0);
+    return sw_tel_web_request(bg->tel, t + 40, hi, ip, hits[k].m, hits[k].uri, hits[k].status,
+                              bytes, PICK(&hs->rng, uas), 0);
 }
 
 static int h_linux(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *hs, double x)
@@ -880,10 +980,11 @@ static int h_linux(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *hs, doubl
     int rc;
     if ((x -= r->cron_per_linux_hour) < 0) {
         uint32_t cron, sh;
-        if ((rc = sw_tel_process_start(tel, t, sys, th->cron_pid, "/usr/sbin/cron", "/usr/sbin/CRON -f -P", 0,
-                                       &cron)) ||
+        if ((rc = sw_tel_process_start(tel, t, sys, th->cron_pid, "/usr/sbin/cron",
+                                       "/usr/sbin/CRON -f -P", 0, &cron)) ||
             (rc = sw_tel_process_start(tel, t + 5, sys, cron, "/usr/bin/dash",
-                                       "/bin/sh -c cd / && run-parts --report /etc/cron.hourly", 0, &sh)))
+                                       "/bin/sh -c cd / && run-parts --report /etc/cron.hourly", 0,
+                                       &sh)))
             return rc;
         if ((rc = sw_tel_process_end(tel, t + 700, hi, sh, 0)))
             return rc;
@@ -891,15 +992,21 @@ static int h_linux(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *hs, doubl
     }
     if ((x -= r->updates_per_host_day / 24.0) < 0) {
         uint32_t apt;
-        if ((rc = sw_tel_process_start(tel, t, sys, th->init_pid, "/usr/bin/apt-get", "/usr/bin/apt-get -qq update",
-                                       0, &apt)))
+        if ((rc = sw_tel_process_start(tel, t, sys, th->init_pid, "/usr/bin/apt-get",
+                                       "/usr/bin/apt-get -qq update", 0, &apt)))
             return rc;
         char ip[16];
         inet_ip("archive.ubuntu.com", ip);
-        sw_tel_conn_t c = {.src_host = hi, .dst_host = SW_NONE, .dst_ip = ip, .dst_port = 80,
-                           .dst_name = "archive.ubuntu.com", .service = "http",
+        sw_tel_conn_t c = {.src_host = hi,
+                           .dst_host = SW_NONE,
+                           .dst_ip = ip,
+                           .dst_port = 80,
+                           .dst_name = "archive.ubuntu.com",
+                           .service = "http",
                            .url = "http://archive.ubuntu.com/ubuntu/dists/jammy-updates/InRelease",
-                           .bytes_out = 2000, .bytes_in = 130000, .duration_ms = 3000};
+                           .bytes_out = 2000,
+                           .bytes_in = 130000,
+                           .duration_ms = 3000};
         if ((rc = sw_tel_net_conn(tel, t + 100, apt, &c, 0)))
             return rc;
         return sw_tel_process_end(tel, t + 5000, hi, apt, 0);
@@ -916,12 +1023,13 @@ static int h_linux(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *hs, doubl
                                from != SW_NONE ? w->hosts[from].ip_text : "10.0.0.1", 0, &s)))
             return rc;
         static const char *const sudo[] = {"/usr/bin/journalctl -u nginx --since today",
-                                           "/usr/bin/systemctl status cron", "/usr/bin/du -sh /var/log"};
+                                           "/usr/bin/systemctl status cron",
+                                           "/usr/bin/du -sh /var/log"};
         if ((rc = sw_tel_sudo(tel, t + 5000, s, PICK(&hs->rng, sudo), 0)))
             return rc;
         hs->remote = s;
-        return heap_push(bg, t + 2 * MIN_MS + (int64_t)sw_rng_below(&hs->rng, 10 * MIN_MS), w->n_users + hi,
-                         WAKE_CLOSE);
+        return heap_push(bg, t + 2 * MIN_MS + (int64_t)sw_rng_below(&hs->rng, 10 * MIN_MS),
+                         w->n_users + hi, WAKE_CLOSE);
     }
     if (w->hosts[hi].role == SW_ROLE_WEB)
         return h_web_hit(bg, t, hi, hs);
@@ -952,7 +1060,8 @@ static int h_device(sw_tel_bg_t *bg, int64_t t, uint32_t hi, bg_host_t *hs)
                                       "snmp-server community n0t-publ1c RO 99"};
     static const char *const forti[] = {"admintimeout 30", "timezone 71", "ntpserver 10.10.1.10",
                                         "log-fortiguard-disk enable"};
-    const char *what = w->hosts[hi].role == SW_ROLE_FIREWALL ? PICK(&hs->rng, forti) : PICK(&hs->rng, ios);
+    const char *what =
+        w->hosts[hi].role == SW_ROLE_FIREWALL ? PICK(&hs->rng, forti) : PICK(&hs->rng, ios);
     return sw_tel_router_config_change(bg->tel, t + 60000, hi, who, ip, what, 0);
 }
 
@@ -977,7 +1086,8 @@ static int host_wake(sw_tel_bg_t *bg, int64_t t, uint32_t hi)
             rc = h_windows_task(bg, t, hi, hs);
         else if ((x -= r->updates_per_host_day / 24.0) < 0)
             rc = h_windows_update(bg, t, hi, hs);
-        else if (wh->role == SW_ROLE_DOMAIN_CONTROLLER && (x -= r->ifm_backups_per_dc_day / 24.0) < 0)
+        else if (wh->role == SW_ROLE_DOMAIN_CONTROLLER &&
+                 (x -= r->ifm_backups_per_dc_day / 24.0) < 0)
             rc = h_ifm(bg, t, hi);
         else if (wh->role != SW_ROLE_WORKSTATION)
             rc = h_dns(bg, t, hi, hs);

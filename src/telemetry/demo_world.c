@@ -10,9 +10,9 @@
 static const struct {
     const char *id, *name, *country;
 } demo_teams[] = {
-    {"pw", "Palau", "PW"},          {"fm", "Micronesia", "FM"}, {"mh", "Marshall Islands", "MH"},
-    {"nr", "Nauru", "NR"},          {"ki", "Kiribati", "KI"},   {"tv", "Tuvalu", "TV"},
-    {"to", "Tonga", "TO"},          {"ws", "Samoa", "WS"},
+    {"pw", "Palau", "PW"}, {"fm", "Micronesia", "FM"}, {"mh", "Marshall Islands", "MH"},
+    {"nr", "Nauru", "NR"}, {"ki", "Kiribati", "KI"},   {"tv", "Tuvalu", "TV"},
+    {"to", "Tonga", "TO"}, {"ws", "Samoa", "WS"},
 };
 
 static const char *const first_names[] = {
@@ -21,11 +21,14 @@ static const char *const first_names[] = {
     "rosa",  "samuel",   "tina",   "victor", "wendy",  "yuki",    "teresia", "kobe",
 };
 static const char *const last_names[] = {
-    "remengesau", "tellei", "ngirmang", "kabua", "heine",  "dabwido", "tong",   "maamau",
-    "sopoaga",    "tuilagi", "fonua",   "aiono", "sablan", "ulechong", "kitalong", "debrum",
+    "remengesau", "tellei",  "ngirmang", "kabua", "heine",  "dabwido",  "tong",     "maamau",
+    "sopoaga",    "tuilagi", "fonua",    "aiono", "sablan", "ulechong", "kitalong", "debrum",
 };
 
-static char *dup(sw_world_t *w, const char *s) { return sw_arena_strdup(&w->arena, s); }
+static char *dup(sw_world_t *w, const char *s)
+{
+    return sw_arena_strdup(&w->arena, s);
+}
 
 static char *fmt(sw_world_t *w, const char *f, const char *a, unsigned n)
 {
@@ -46,11 +49,16 @@ typedef struct spec {
 } spec_t;
 
 static const spec_t servers[] = {
-    {"dc01", "windows-server-2019", SW_OSF_WINDOWS, SW_ROLE_DOMAIN_CONTROLLER, 1, 1, 1, 1, 0, 0, 0, 389, "ldap"},
-    {"dc02", "windows-server-2019", SW_OSF_WINDOWS, SW_ROLE_DOMAIN_CONTROLLER, 1, 1, 1, 1, 0, 0, 0, 389, "ldap"},
-    {"fs01", "windows-server-2019", SW_OSF_WINDOWS, SW_ROLE_FILE_SERVER, 1, 1, 1, 1, 0, 0, 0, 445, "smb"},
-    {"backup01", "windows-server-2016", SW_OSF_WINDOWS, SW_ROLE_BACKUP, 1, 0, 1, 1, 0, 0, 0, 445, "smb"},
-    {"jump01", "windows-server-2019", SW_OSF_WINDOWS, SW_ROLE_JUMP_HOST, 2, 1, 1, 1, 0, 0, 0, 3389, "rdp"},
+    {"dc01", "windows-server-2019", SW_OSF_WINDOWS, SW_ROLE_DOMAIN_CONTROLLER, 1, 1, 1, 1, 0, 0, 0,
+     389, "ldap"},
+    {"dc02", "windows-server-2019", SW_OSF_WINDOWS, SW_ROLE_DOMAIN_CONTROLLER, 1, 1, 1, 1, 0, 0, 0,
+     389, "ldap"},
+    {"fs01", "windows-server-2019", SW_OSF_WINDOWS, SW_ROLE_FILE_SERVER, 1, 1, 1, 1, 0, 0, 0, 445,
+     "smb"},
+    {"backup01", "windows-server-2016", SW_OSF_WINDOWS, SW_ROLE_BACKUP, 1, 0, 1, 1, 0, 0, 0, 445,
+     "smb"},
+    {"jump01", "windows-server-2019", SW_OSF_WINDOWS, SW_ROLE_JUMP_HOST, 2, 1, 1, 1, 0, 0, 0, 3389,
+     "rdp"},
     {"mail01", "ubuntu-22.04", SW_OSF_LINUX, SW_ROLE_MAIL, 0, 0, 1, 1, 0, 0, 1, 25, "smtp"},
     {"web01", "ubuntu-22.04", SW_OSF_LINUX, SW_ROLE_WEB, 0, 0, 1, 0, 0, 0, 1, 443, "https"},
     {"app01", "rhel-8", SW_OSF_LINUX, SW_ROLE_APP_SERVER, 1, 0, 1, 0, 0, 0, 0, 8443, "https"},
@@ -140,7 +148,8 @@ int sw_tel_demo_world(sw_world_t *w, uint32_t n_teams, uint32_t hosts_per_team, 
                 h->sensors.netflow = s->netflow;
                 h->sensors.syslog = s->syslog;
                 h->sensors.log_forwarding = s->fam != SW_OSF_NETWORK;
-                h->criticality = s->role == SW_ROLE_DOMAIN_CONTROLLER ? SW_CRIT_CRITICAL : SW_CRIT_HIGH;
+                h->criticality =
+                    s->role == SW_ROLE_DOMAIN_CONTROLLER ? SW_CRIT_CRITICAL : SW_CRIT_HIGH;
                 h->services = sw_arena_zalloc(a, sizeof *h->services);
                 if (!h->services)
                     return SW_ENOMEM;
@@ -179,7 +188,8 @@ int sw_tel_demo_world(sw_world_t *w, uint32_t n_teams, uint32_t hosts_per_team, 
         for (uint32_t k = 0; k < n_ws; k++) {
             uint32_t ui = t * n_ws + k;
             sw_user_t *u = &w->users[ui];
-            const char *fn = first_names[sw_rng_below(&r, sizeof first_names / sizeof first_names[0])];
+            const char *fn =
+                first_names[sw_rng_below(&r, sizeof first_names / sizeof first_names[0])];
             const char *ln = last_names[sw_rng_below(&r, sizeof last_names / sizeof last_names[0])];
             char tmp[96];
             snprintf(tmp, sizeof tmp, "%s.%s%u", fn, ln, k);

@@ -22,7 +22,7 @@ struct sw_tel_files {
     tel_file_t *files; /* [team * SW_TEL__COUNT + source] */
     uint32_t n_teams;
     FILE *truth;
-    int err;           /* errno of the first failure */
+    int err; /* errno of the first failure */
     char err_path[1100];
     uint64_t bytes;
 };
@@ -124,14 +124,19 @@ int sw_tel_files_write(void *ud, const sw_tel_record_t *rec)
     tf->lines++;
     f->bytes += rec->json_len + 1;
     if (rec->truth) {
-        fprintf(f->truth, "{\"seq\":%llu,\"team\":\"%s\",\"file\":\"%s/%s.jsonl\",\"line\":%llu,\"truth\":%u}\n",
-                (unsigned long long)rec->seq, rec->team_id, rec->team_id,
-                sw_tel_source_names[rec->source], (unsigned long long)tf->lines, rec->truth);
+        fprintf(
+            f->truth,
+            "{\"seq\":%llu,\"team\":\"%s\",\"file\":\"%s/%s.jsonl\",\"line\":%llu,\"truth\":%u}\n",
+            (unsigned long long)rec->seq, rec->team_id, rec->team_id,
+            sw_tel_source_names[rec->source], (unsigned long long)tf->lines, rec->truth);
     }
     return SW_OK;
 }
 
-uint64_t sw_tel_files_bytes(const sw_tel_files_t *f) { return f->bytes; }
+uint64_t sw_tel_files_bytes(const sw_tel_files_t *f)
+{
+    return f->bytes;
+}
 
 int sw_tel_files_close(sw_tel_files_t *f, sw_errbuf_t *err)
 {
@@ -146,8 +151,8 @@ int sw_tel_files_close(sw_tel_files_t *f, sw_errbuf_t *err)
     }
     if (f->truth && fclose(f->truth))
         note_err(f, "truth.jsonl");
-    int rc = f->err ? sw_seterr(err, SW_EIO, "%s/%s: %s", f->dir, f->err_path, strerror(f->err))
-                    : SW_OK;
+    int rc =
+        f->err ? sw_seterr(err, SW_EIO, "%s/%s: %s", f->dir, f->err_path, strerror(f->err)) : SW_OK;
     free(f->files);
     free(f->dir);
     free(f);

@@ -30,8 +30,8 @@
 struct sw_tel_syslog {
     int fd;
     int tcp;
-    char *msg;      /* SYSLOG_MAX */
-    char *out;      /* TCP write buffer */
+    char *msg; /* SYSLOG_MAX */
+    char *out; /* TCP write buffer */
     size_t out_len;
     uint64_t sent, dropped;
     int err;
@@ -52,12 +52,13 @@ size_t sw_tel_syslog_format(char *buf, size_t cap, const sw_tel_record_t *rec)
     if (rec->event_id > 0)
         snprintf(msgid, sizeof msgid, "%d", rec->event_id);
     int sev = rec->severity < 0 ? 6 : rec->severity > 7 ? 7 : rec->severity;
-    int n = snprintf(buf, cap,
-                     "<%d>1 %04d-%02d-%02dT%02d:%02d:%02d.%03dZ %.255s %s - %s [seawall@32473 team=\"%s\"] ",
-                     facility_of(rec->source) * 8 + sev, tm.tm_year + 1900, tm.tm_mon + 1,
-                     tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, ms,
-                     rec->hostname && rec->hostname[0] ? rec->hostname : "-",
-                     sw_tel_source_names[rec->source], msgid, rec->team_id);
+    int n = snprintf(
+        buf, cap,
+        "<%d>1 %04d-%02d-%02dT%02d:%02d:%02d.%03dZ %.255s %s - %s [seawall@32473 team=\"%s\"] ",
+        facility_of(rec->source) * 8 + sev, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+        tm.tm_hour, tm.tm_min, tm.tm_sec, ms,
+        rec->hostname && rec->hostname[0] ? rec->hostname : "-", sw_tel_source_names[rec->source],
+        msgid, rec->team_id);
     if (n < 0 || (size_t)n + rec->json_len >= cap)
         return 0;
     memcpy(buf + n, rec->json, rec->json_len);
@@ -73,7 +74,8 @@ int sw_tel_syslog_open(sw_tel_syslog_t **out, const char *url, sw_errbuf_t *err)
     else if (!strncmp(url, "tcp://", 6))
         tcp = 1;
     else
-        return sw_seterr(err, SW_EINVAL, "%s: syslog address must be udp://HOST:PORT or tcp://HOST:PORT", url);
+        return sw_seterr(err, SW_EINVAL,
+                         "%s: syslog address must be udp://HOST:PORT or tcp://HOST:PORT", url);
     char host[256];
     const char *hp = url + 6;
     const char *colon = strrchr(hp, ':');
@@ -160,7 +162,8 @@ int sw_tel_syslog_send(void *ud, const sw_tel_record_t *rec)
                 break;
             if (errno == EINTR)
                 continue;
-            if (errno == ECONNREFUSED || errno == ENOBUFS) { /* collector not up yet: lossy, as UDP is */
+            if (errno == ECONNREFUSED ||
+                errno == ENOBUFS) { /* collector not up yet: lossy, as UDP is */
                 s->dropped++;
                 return SW_OK;
             }

@@ -32,7 +32,7 @@ typedef struct tel_out {
 } tel_out_t;
 
 /* Escaped length of s[0..n) worst case is 6n (\u00XX). */
-#define TEL_ESC_MAX(n) ((n) * 6)
+#define TEL_ESC_MAX(n) ((n)*6)
 
 extern const unsigned char tel_esc_class[256]; /* 0 copy, 1 \X, 2 \u00XX, 3 UTF-8 check */
 
@@ -62,7 +62,10 @@ TEL_INLINE void tel_raw(tel_out_t *o, const char *s, size_t n)
  * of a silent sizeof(pointer). */
 #define TEL_LIT(o, lit) tel_raw((o), "" lit "", sizeof("" lit "") - 1)
 
-TEL_INLINE void tel_rawz(tel_out_t *o, const char *s) { tel_raw(o, s, strlen(s)); }
+TEL_INLINE void tel_rawz(tel_out_t *o, const char *s)
+{
+    tel_raw(o, s, strlen(s));
+}
 
 TEL_INLINE void tel_ch(tel_out_t *o, char c)
 {
@@ -76,7 +79,10 @@ TEL_INLINE void tel_ch(tel_out_t *o, char c)
  * bytes below 0x20) and copies clean runs with memcpy. (telemetry.c) */
 void tel_esc(tel_out_t *o, const char *s, size_t n);
 
-TEL_INLINE void tel_escz(tel_out_t *o, const char *s) { tel_esc(o, s, s ? strlen(s) : 0); }
+TEL_INLINE void tel_escz(tel_out_t *o, const char *s)
+{
+    tel_esc(o, s, s ? strlen(s) : 0);
+}
 
 /* "value" (quoted, escaped). Short clean strings (names, addresses) are
  * copied in one pass; the first byte that needs escaping hands the rest to

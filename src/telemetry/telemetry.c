@@ -22,20 +22,21 @@
 /* ---- 1. tables ------------------------------------------------------------ */
 
 const char *const sw_tel_source_names[SW_TEL__COUNT] = {
-    "sysmon",    "security", "system",   "defender", "linux_auth", "auditd",
-    "zeek_conn", "zeek_dns", "suricata", "firewall", "proxy",      "netflow",
-    "device",    "av",       "mail",     "web_access",
+    "sysmon",   "security", "system", "defender", "linux_auth", "auditd", "zeek_conn", "zeek_dns",
+    "suricata", "firewall", "proxy",  "netflow",  "device",     "av",     "mail",      "web_access",
 };
 
 /* 0: copy; 1: backslash + letter; 2: \u00XX; 3: a byte >= 0x80, copied
  * only as part of a well-formed UTF-8 sequence (else U+FFFD). */
 #define C3_16 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3, 3
 const unsigned char tel_esc_class[256] = {
-    2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 2, 2, 1, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2,
-    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0,
-    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
-    C3_16, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16,
+    2, 2, 2, 2, 2, 2, 2, 2, 2,     1,     1,     2,     2,     1,     2,     2,     2, 2, 2, 2,
+    2, 2, 2, 2, 2, 2, 2, 2, 2,     2,     2,     2,     0,     0,     1,     0,     0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,     0,     0,     0,     0,     0,     0,     0,     0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,     0,     0,     0,     0,     0,     0,     0,     0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,     0,     0,     0,     1,     0,     0,     0,     0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0,     0,     0,     0,     0,     0,     0,     0,     0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 2, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16,
 };
 #undef C3_16
 
@@ -140,28 +141,31 @@ typedef struct win_prov {
     size_t chan_len;
 } win_prov_t;
 
-#define PROV(name, guid, channel)                                                          \
-    {"{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name "\",\"Guid\":\"" guid   \
-     "\"}},\"EventID\":",                                                                    \
-     sizeof("{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name "\",\"Guid\":\"" guid \
-            "\"}},\"EventID\":") - 1,                                                       \
-     "}},\"Channel\":\"" channel "\",\"Computer\":\"",                                         \
-     sizeof("}},\"Channel\":\"" channel "\",\"Computer\":\"") - 1}
+#define PROV(name, guid, channel)                                                                  \
+    {                                                                                              \
+        "{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name                  \
+        "\",\"Guid\":\"" guid "\"}},\"EventID\":",                                                 \
+            sizeof("{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name       \
+                   "\",\"Guid\":\"" guid "\"}},\"EventID\":") -                                    \
+                1,                                                                                 \
+            "}},\"Channel\":\"" channel "\",\"Computer\":\"",                                      \
+            sizeof("}},\"Channel\":\"" channel "\",\"Computer\":\"") - 1                           \
+    }
 
-static const win_prov_t PROV_SYSMON = PROV("Microsoft-Windows-Sysmon",
-                                           "5770385F-C22A-43E0-BF4C-06F5698FFBD9",
-                                           "Microsoft-Windows-Sysmon/Operational");
-static const win_prov_t PROV_SECURITY = PROV("Microsoft-Windows-Security-Auditing",
-                                             "54849625-5478-4994-A5BA-3E3B0328C30D", "Security");
-static const win_prov_t PROV_EVENTLOG_SEC = PROV("Microsoft-Windows-Eventlog",
-                                                 "FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148", "Security");
-static const win_prov_t PROV_EVENTLOG_SYS = PROV("Microsoft-Windows-Eventlog",
-                                                 "FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148", "System");
-static const win_prov_t PROV_SCM = PROV("Service Control Manager",
-                                        "555908D1-A6D7-4695-8E1E-26931D2012F4", "System");
-static const win_prov_t PROV_DEFENDER = PROV("Microsoft-Windows-Windows Defender",
-                                             "11CD958A-C507-4EF3-B3F2-5FD9DFBD2C78",
-                                             "Microsoft-Windows-Windows Defender/Operational");
+static const win_prov_t PROV_SYSMON =
+    PROV("Microsoft-Windows-Sysmon", "5770385F-C22A-43E0-BF4C-06F5698FFBD9",
+         "Microsoft-Windows-Sysmon/Operational");
+static const win_prov_t PROV_SECURITY =
+    PROV("Microsoft-Windows-Security-Auditing", "54849625-5478-4994-A5BA-3E3B0328C30D", "Security");
+static const win_prov_t PROV_EVENTLOG_SEC =
+    PROV("Microsoft-Windows-Eventlog", "FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148", "Security");
+static const win_prov_t PROV_EVENTLOG_SYS =
+    PROV("Microsoft-Windows-Eventlog", "FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148", "System");
+static const win_prov_t PROV_SCM =
+    PROV("Service Control Manager", "555908D1-A6D7-4695-8E1E-26931D2012F4", "System");
+static const win_prov_t PROV_DEFENDER =
+    PROV("Microsoft-Windows-Windows Defender", "11CD958A-C507-4EF3-B3F2-5FD9DFBD2C78",
+         "Microsoft-Windows-Windows Defender/Operational");
 
 #define MSW "Microsoft\xc2\xae Windows\xc2\xae Operating System"
 #define MSC "Microsoft Corporation"
@@ -204,15 +208,14 @@ static const struct {
     {"rdpclip.exe", "RDP Clipboard Monitor", MSW, MSC, WV, "rdpclip.exe"},
     {"mousocoreworker.exe", "MoUSO Core Worker Process", MSW, MSC, WV, "MoUsoCoreWorker.exe"},
     {"defrag.exe", "Disk Defragmenter Module", MSW, MSC, WV, "Defrag.EXE"},
-    {"gpupdate.exe", "Microsoft\xc2\xae Group Policy Update Utility", MSW, MSC, WV,
-     "GPUpdate.exe"},
+    {"gpupdate.exe", "Microsoft\xc2\xae Group Policy Update Utility", MSW, MSC, WV, "GPUpdate.exe"},
     {"wevtutil.exe", "Eventing Command Line Utility", MSW, MSC, WV, "wevtutil.exe"},
     {"spoolsv.exe", "Spooler SubSystem App", MSW, MSC, WV, "spoolsv.exe"},
     {"conhost.exe", "Console Window Host", MSW, MSC, WV, "CONHOST.EXE"},
     {"rundll32.exe", "Windows host process (Rundll32)", MSW, MSC, WV, "RUNDLL32.EXE"},
     {"mpcmdrun.exe", "Microsoft Malware Protection Command Line Utility",
-     "Microsoft\xc2\xae Windows\xc2\xae Operating System", MSC, "4.18.23110.3 (WinBuild.160101.0800)",
-     "MpCmdRun.exe"},
+     "Microsoft\xc2\xae Windows\xc2\xae Operating System", MSC,
+     "4.18.23110.3 (WinBuild.160101.0800)", "MpCmdRun.exe"},
     {"msmpeng.exe", "Antimalware Service Executable", MSW, MSC,
      "4.18.23110.3 (WinBuild.160101.0800)", "MsMpEng.exe"},
     {"sysmon64.exe", "System activity monitor", "Sysinternals Sysmon",
@@ -268,8 +271,8 @@ static void tel_clock(sw_tel_t *tel, int64_t unix_ms)
     /* records often alternate between two seconds (a flow's start and end):
      * keep the previous second too */
     if (s == tel->ts_prev.s) {
-        tel_ts_t cur = {tel->ts_cache_s, tel->ts_y, tel->ts_mo, tel->ts_d, tel->ts_h, tel->ts_mi, tel->ts_s,
-                        tel->ts_wday, {0}};
+        tel_ts_t cur = {tel->ts_cache_s, tel->ts_y, tel->ts_mo,   tel->ts_d, tel->ts_h,
+                        tel->ts_mi,      tel->ts_s, tel->ts_wday, {0}};
         memcpy(cur.text, tel->ts_text, sizeof cur.text);
         tel->ts_cache_s = s;
         tel->ts_y = tel->ts_prev.y, tel->ts_mo = tel->ts_prev.mo, tel->ts_d = tel->ts_prev.d;
@@ -279,8 +282,8 @@ static void tel_clock(sw_tel_t *tel, int64_t unix_ms)
         tel->ts_prev = cur;
         return;
     }
-    tel->ts_prev = (tel_ts_t){tel->ts_cache_s, tel->ts_y, tel->ts_mo, tel->ts_d, tel->ts_h, tel->ts_mi,
-                              tel->ts_s, tel->ts_wday, {0}};
+    tel->ts_prev = (tel_ts_t){tel->ts_cache_s, tel->ts_y, tel->ts_mo,   tel->ts_d, tel->ts_h,
+                              tel->ts_mi,      tel->ts_s, tel->ts_wday, {0}};
     memcpy(tel->ts_prev.text, tel->ts_text, sizeof tel->ts_text);
     tel->ts_cache_s = s;
     int64_t days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
@@ -355,7 +358,10 @@ static const char *const WDAY[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "S
 
 /* ---- 2. state ------------------------------------------------------------- */
 
-static int64_t unix_of(const sw_tel_t *tel, int64_t t_ms) { return tel->cfg.epoch_ms + t_ms; }
+static int64_t unix_of(const sw_tel_t *tel, int64_t t_ms)
+{
+    return tel->cfg.epoch_ms + t_ms;
+}
 
 static int64_t epoch_from_world(const sw_world_t *w)
 {
@@ -450,7 +456,8 @@ static void host_setup(sw_tel_t *tel, uint32_t hi)
     h->s = wh->sensors;
     h->sysmon_on = h->eventlog_on = h->audit_on = 1;
     sw_tel_audit_t a = tel->cfg.proc_audit;
-    h->proc_audit = a == SW_TEL_AUDIT_ALL || (a == SW_TEL_AUDIT_SERVERS && is_server_role(wh->role));
+    h->proc_audit =
+        a == SW_TEL_AUDIT_ALL || (a == SW_TEL_AUDIT_SERVERS && is_server_role(wh->role));
     const char *hn = wh->hostname ? wh->hostname : (wh->id ? wh->id : "host");
     if (h->windows && wh->org < w->n_orgs && wh->domain_joined)
         snprintf(h->fqdn, sizeof h->fqdn, "%s.%s", hn, tel->orgs[wh->org].dns);
@@ -555,8 +562,14 @@ void sw_tel_free(sw_tel_t *tel)
     free(tel);
 }
 
-const sw_world_t *sw_tel_world(const sw_tel_t *tel) { return tel->w; }
-uint64_t sw_tel_records(const sw_tel_t *tel) { return tel->seq; }
+const sw_world_t *sw_tel_world(const sw_tel_t *tel)
+{
+    return tel->w;
+}
+uint64_t sw_tel_records(const sw_tel_t *tel)
+{
+    return tel->seq;
+}
 
 uint32_t sw_tel_org_role_host(const sw_tel_t *tel, uint32_t org, sw_role_t role)
 {
@@ -564,12 +577,18 @@ uint32_t sw_tel_org_role_host(const sw_tel_t *tel, uint32_t org, sw_role_t role)
         return SW_NONE;
     const tel_org_t *o = &tel->orgs[org];
     switch (role) {
-    case SW_ROLE_DOMAIN_CONTROLLER: return o->dc;
-    case SW_ROLE_FIREWALL: return o->firewall;
-    case SW_ROLE_MAIL: return o->mail;
-    case SW_ROLE_DNS: return o->dns_host;
-    case SW_ROLE_EDGE_ROUTER: return o->edge;
-    default: break;
+    case SW_ROLE_DOMAIN_CONTROLLER:
+        return o->dc;
+    case SW_ROLE_FIREWALL:
+        return o->firewall;
+    case SW_ROLE_MAIL:
+        return o->mail;
+    case SW_ROLE_DNS:
+        return o->dns_host;
+    case SW_ROLE_EDGE_ROUTER:
+        return o->edge;
+    default:
+        break;
     }
     for (uint32_t h = 0; h < tel->w->n_hosts; h++)
         if (tel->w->hosts[h].org == org && tel->w->hosts[h].role == role)
@@ -816,53 +835,53 @@ TEL_INLINE void sep(tel_out_t *o)
         tel_ch(o, ',');
 }
 
-#define KEY(o, k)                                                                          \
-    do {                                                                                   \
-        sep(o);                                                                            \
-        TEL_LIT(o, "\"" k "\":");                                                          \
+#define KEY(o, k)                                                                                  \
+    do {                                                                                           \
+        sep(o);                                                                                    \
+        TEL_LIT(o, "\"" k "\":");                                                                  \
     } while (0)
-#define FS(o, k, v)                                                                        \
-    do {                                                                                   \
-        KEY(o, k);                                                                         \
-        tel_str(o, v);                                                                     \
+#define FS(o, k, v)                                                                                \
+    do {                                                                                           \
+        KEY(o, k);                                                                                 \
+        tel_str(o, v);                                                                             \
     } while (0)
 /* A field whose value is a literal needing no escaping: one copy. */
-#define FL(o, k, v)                                                                        \
-    do {                                                                                   \
-        sep(o);                                                                            \
-        TEL_LIT(o, "\"" k "\":\"" v "\"");                                                   \
+#define FL(o, k, v)                                                                                \
+    do {                                                                                           \
+        sep(o);                                                                                    \
+        TEL_LIT(o, "\"" k "\":\"" v "\"");                                                         \
     } while (0)
-#define FR(o, k, e, n)                                                                     \
-    do {                                                                                   \
-        KEY(o, k);                                                                         \
-        tel_ch(o, '"');                                                                    \
-        tel_raw(o, e, n);                                                                  \
-        tel_ch(o, '"');                                                                    \
+#define FR(o, k, e, n)                                                                             \
+    do {                                                                                           \
+        KEY(o, k);                                                                                 \
+        tel_ch(o, '"');                                                                            \
+        tel_raw(o, e, n);                                                                          \
+        tel_ch(o, '"');                                                                            \
     } while (0)
-#define FN(o, k, v)                                                                        \
-    do {                                                                                   \
-        KEY(o, k);                                                                         \
-        tel_i64(o, (int64_t)(v));                                                          \
+#define FN(o, k, v)                                                                                \
+    do {                                                                                           \
+        KEY(o, k);                                                                                 \
+        tel_i64(o, (int64_t)(v));                                                                  \
     } while (0)
-#define FX(o, k, v)                                                                        \
-    do {                                                                                   \
-        KEY(o, k);                                                                         \
-        tel_ch(o, '"');                                                                    \
-        tel_hex0x(o, v);                                                                   \
-        tel_ch(o, '"');                                                                    \
+#define FX(o, k, v)                                                                                \
+    do {                                                                                           \
+        KEY(o, k);                                                                                 \
+        tel_ch(o, '"');                                                                            \
+        tel_hex0x(o, v);                                                                           \
+        tel_ch(o, '"');                                                                            \
     } while (0)
-#define FB(o, k, v)                                                                        \
-    do {                                                                                   \
-        KEY(o, k);                                                                         \
-        if (v)                                                                             \
-            TEL_LIT(o, "true");                                                            \
-        else                                                                               \
-            TEL_LIT(o, "false");                                                           \
+#define FB(o, k, v)                                                                                \
+    do {                                                                                           \
+        KEY(o, k);                                                                                 \
+        if (v)                                                                                     \
+            TEL_LIT(o, "true");                                                                    \
+        else                                                                                       \
+            TEL_LIT(o, "false");                                                                   \
     } while (0)
-#define OPEN(o, k)                                                                         \
-    do {                                                                                   \
-        KEY(o, k);                                                                         \
-        tel_ch(o, '{');                                                                    \
+#define OPEN(o, k)                                                                                 \
+    do {                                                                                           \
+        KEY(o, k);                                                                                 \
+        tel_ch(o, '{');                                                                            \
     } while (0)
 #define CLOSE(o) tel_ch(o, '}')
 
@@ -927,12 +946,18 @@ static void win_tail(tel_out_t *o, int wrapped)
 }
 
 /* Sensor gates. */
-static int g_sysmon(const tel_host_t *h) { return h->windows && h->s.sysmon && h->sysmon_on; }
+static int g_sysmon(const tel_host_t *h)
+{
+    return h->windows && h->s.sysmon && h->sysmon_on;
+}
 static int g_security(const tel_host_t *h)
 {
     return h->s.security_log && h->eventlog_on && h->audit_on;
 }
-static int g_system(const tel_host_t *h) { return h->windows && h->s.security_log && h->eventlog_on; }
+static int g_system(const tel_host_t *h)
+{
+    return h->windows && h->s.security_log && h->eventlog_on;
+}
 
 /* Sysmon header with the usual versions and tasks. */
 static void sysmon_head(sw_tel_t *tel, tel_out_t *o, tel_host_t *h, int eid, int64_t um)
@@ -1069,7 +1094,6 @@ static int sess_system(sw_tel_t *tel, uint32_t hi, const char *account, const ch
 
 static void guid_write(tel_host_t *h, int64_t unix_ms, char out[40])
 {
-    static const char hx[] = "0123456789ABCDEF";
     uint32_t secs = (uint32_t)(unix_ms / 1000);
     uint16_t ctr = h->guid_ctr++;
     char *d = out;
@@ -1090,7 +1114,6 @@ static void guid_write(tel_host_t *h, int64_t unix_ms, char out[40])
     hex_into(d, h->guid_tail, 4);
     d += 4;
     *d = '\0';
-    (void)hx;
 }
 
 static int proc_add(sw_tel_t *tel, uint32_t hi, int64_t unix_ms, uint32_t pid, uint32_t ppid,
@@ -1189,8 +1212,9 @@ static int emit_sysmon1(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc
         /* smss.exe: its parent is the kernel's System process */
         TEL_LIT(o, ",\"ParentProcessGuid\":\"");
         tel_hex(o, h->machine, 8, 1);
-        TEL_LIT(o, "-0000-0000-0000-000000000000\",\"ParentProcessId\":4,\"ParentImage\":"
-                   "\"System\",\"ParentCommandLine\":\"\",\"ParentUser\":\"NT AUTHORITY\\\\SYSTEM\"");
+        TEL_LIT(o,
+                "-0000-0000-0000-000000000000\",\"ParentProcessId\":4,\"ParentImage\":"
+                "\"System\",\"ParentCommandLine\":\"\",\"ParentUser\":\"NT AUTHORITY\\\\SYSTEM\"");
     }
     win_tail(o, 0);
     return tel_emit(tel, hi, SW_TEL_SYSMON, 1, 6, t_ms, truth);
@@ -1343,8 +1367,7 @@ static int proc_start(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t sess, u
         return rc;
     if (pid_out)
         *pid_out = pid;
-    const tel_proc_t *pp = proc_find(h, ppid);
-    /* p may have moved if proc_find... it does not: no realloc since */
+    const tel_proc_t *pp = proc_find(h, ppid); /* p stays valid: nothing was added since */
     if (h->windows) {
         if (g_sysmon(h) && (rc = emit_sysmon1(tel, hi, t_ms, p, pp, truth)))
             return rc;
@@ -1439,16 +1462,17 @@ int sw_tel_host_boot(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t truth)
     int64_t t = t_ms;
     h->boot_pid = 4 * (uint32_t)sw_rng_range(&h->rng, 70, 110);
     h->sysmon_pid = 0;
-#define B(parent, sess_, img, cmd, out)                                                     \
-    do {                                                                                    \
-        t += 40 + (int64_t)sw_rng_below(&h->rng, 200);                                      \
-        if ((rc = proc_start(tel, hi, t, sess_, parent, img, cmd, truth, out)))             \
-            return rc;                                                                      \
+#define B(parent, sess_, img, cmd, out)                                                            \
+    do {                                                                                           \
+        t += 40 + (int64_t)sw_rng_below(&h->rng, 200);                                             \
+        if ((rc = proc_start(tel, hi, t, sess_, parent, img, cmd, truth, out)))                    \
+            return rc;                                                                             \
     } while (0)
     B(0, sys, "C:\\Windows\\System32\\smss.exe", "\\SystemRoot\\System32\\smss.exe", &smss);
     B(smss, sys, "C:\\Windows\\System32\\csrss.exe",
       "%SystemRoot%\\system32\\csrss.exe ObjectDirectory=\\Windows SharedSection=1024,20480,768 "
-      "Windows=On SubSystemType=Windows ServerDll=basesrv,1 ServerDll=winsrv:UserServerDllInitialization,3 "
+      "Windows=On SubSystemType=Windows ServerDll=basesrv,1 "
+      "ServerDll=winsrv:UserServerDllInitialization,3 "
       "ServerDll=sxssrv,4 ProfileControl=Off MaxRequestThreads=16",
       &csrss);
     B(smss, sys, "C:\\Windows\\System32\\wininit.exe", "wininit.exe", &wininit);
@@ -1471,10 +1495,10 @@ int sw_tel_host_boot(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t truth)
       "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s Schedule", &h->sched_pid);
     B(svc, sys, "C:\\Windows\\System32\\svchost.exe",
       "C:\\Windows\\system32\\svchost.exe -k netsvcs -p -s wuauserv", &h->wuau_pid);
-    B(svc, sys, "C:\\Windows\\System32\\spoolsv.exe", "C:\\Windows\\System32\\spoolsv.exe",
-      &dummy);
+    B(svc, sys, "C:\\Windows\\System32\\spoolsv.exe", "C:\\Windows\\System32\\spoolsv.exe", &dummy);
     if (h->s.av)
-        B(svc, sys, "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.23110.3-0\\MsMpEng.exe",
+        B(svc, sys,
+          "C:\\ProgramData\\Microsoft\\Windows Defender\\Platform\\4.18.23110.3-0\\MsMpEng.exe",
           "\"C:\\ProgramData\\Microsoft\\Windows Defender\\platform\\4.18.23110.3-0\\MsMpEng.exe\"",
           &dummy);
 #undef B
@@ -1524,8 +1548,7 @@ static uint32_t parent_for(sw_tel_t *tel, const tel_sess_t *s, uint32_t ppid)
 }
 
 int sw_tel_process_start(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, uint32_t parent_pid,
-                         const char *image, const char *cmdline, uint32_t truth,
-                         uint32_t *pid_out)
+                         const char *image, const char *cmdline, uint32_t truth, uint32_t *pid_out)
 {
     tel_sess_t *s = S(tel, sid);
     if (!s || !image)
@@ -1541,7 +1564,10 @@ int sw_tel_process_start(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, uint
 
 /* ---- 4a. logons -------------------------------------------------------------- */
 
-static uint32_t host_ip_team(const sw_tel_t *tel, uint32_t hi) { return tel->w->hosts[hi].team; }
+static uint32_t host_team(const sw_tel_t *tel, uint32_t hi)
+{
+    return tel->w->hosts[hi].team;
+}
 
 static const char *host_ip(const sw_tel_t *tel, uint32_t hi)
 {
@@ -1629,8 +1655,7 @@ static int emit_4624(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_sess_t 
     return tel_emit(tel, hi, SW_TEL_SECURITY, 4624, 6, t_ms, truth);
 }
 
-static int emit_4672(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_sess_t *s,
-                     uint32_t truth)
+static int emit_4672(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_sess_t *s, uint32_t truth)
 {
     tel_host_t *h = &tel->hosts[hi];
     tel_out_t *o = tel_begin(tel);
@@ -1683,15 +1708,16 @@ int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const 
                  int logon_type, const char *src_ip, uint32_t truth, sw_tel_session_t *out)
 {
     const sw_world_t *w = tel->w;
-    if (hi >= w->n_hosts || (user == SW_NONE && !account) || (user != SW_NONE && user >= w->n_users))
+    if (hi >= w->n_hosts || (user == SW_NONE && !account) ||
+        (user != SW_NONE && user >= w->n_users))
         return SW_EINVAL;
     int rc = ensure_boot(tel, hi, t_ms);
     if (rc)
         return rc;
     tel_host_t *h = &tel->hosts[hi];
     if (h->device)
-        return sw_tel_router_login(tel, t_ms, hi, user != SW_NONE ? w->users[user].account : account,
-                                   src_ip, 1, truth);
+        return sw_tel_router_login(
+            tel, t_ms, hi, user != SW_NONE ? w->users[user].account : account, src_ip, 1, truth);
     uint32_t sid;
     if ((rc = sess_new(tel, &sid)))
         return rc;
@@ -1719,8 +1745,8 @@ int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const 
         size_t dl = strlen(s->domain);
         if (dl && s->domain[dl - 1] == '$')
             s->domain[dl - 1] = '\0';
-        snprintf(s->sid, sizeof s->sid, "S-1-5-21-%u-%u-%u-%u", h->machine, h->machine ^ 0x5a5a5a5au,
-                 h->machine >> 3, local_admin ? 500u : 1001u);
+        snprintf(s->sid, sizeof s->sid, "S-1-5-21-%u-%u-%u-%u", h->machine,
+                 h->machine ^ 0x5a5a5a5au, h->machine >> 3, local_admin ? 500u : 1001u);
         s->admin = local_admin;
         s->uid = local_admin ? 0 : 1000;
     }
@@ -1743,12 +1769,13 @@ int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const 
         uint32_t port = (uint32_t)sw_rng_range(&h->rng, 40000, 65000);
         uint32_t pid = pid_new(h);
         char msg[512];
-        snprintf(msg, sizeof msg, "Accepted publickey for %s from %s port %u ssh2: ED25519 SHA256:%08x%08x",
+        snprintf(msg, sizeof msg,
+                 "Accepted publickey for %s from %s port %u ssh2: ED25519 SHA256:%08x%08x",
                  s->account, src_ip ? src_ip : "127.0.0.1", port, (unsigned)sw_rng_next(&h->rng),
                  (unsigned)sw_rng_next(&h->rng));
         if (g_security(h)) {
-            if ((rc = emit_auth(tel, hi, t_ms, "sshd", pid, "ssh_login", 1, s->account, src_ip, port,
-                                msg, truth)))
+            if ((rc = emit_auth(tel, hi, t_ms, "sshd", pid, "ssh_login", 1, s->account, src_ip,
+                                port, msg, truth)))
                 return rc;
             snprintf(msg, sizeof msg,
                      "pam_unix(sshd:session): session opened for user %s(uid=%u) by (uid=0)",
@@ -1785,8 +1812,9 @@ int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const 
     if (interactive) {
         uint32_t ui;
         int64_t t = t_ms + 150;
-        if ((rc = proc_start(tel, hi, t, sid, h->winlogon_pid, "C:\\Windows\\System32\\userinit.exe",
-                             "C:\\Windows\\system32\\userinit.exe", truth, &ui)))
+        if ((rc =
+                 proc_start(tel, hi, t, sid, h->winlogon_pid, "C:\\Windows\\System32\\userinit.exe",
+                            "C:\\Windows\\system32\\userinit.exe", truth, &ui)))
             return rc;
         if ((rc = proc_start(tel, hi, t + 180, sid, ui, "C:\\Windows\\explorer.exe",
                              "C:\\Windows\\Explorer.EXE", truth, &s->shell_pid)))
@@ -2116,9 +2144,10 @@ int sw_tel_task_create(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, uint32
     FS(o, "TaskName", task_name);
     /* TaskContent: the task XML as Windows writes it (shortened) */
     KEY(o, "TaskContent");
-    TEL_LIT(o, "\"<?xml version=\\\"1.0\\\" encoding=\\\"UTF-16\\\"?>\\r\\n<Task version=\\\"1.2\\\" "
-               "xmlns=\\\"http://schemas.microsoft.com/windows/2004/02/mit/task\\\">\\r\\n  "
-               "<RegistrationInfo>\\r\\n    <Author>");
+    TEL_LIT(o,
+            "\"<?xml version=\\\"1.0\\\" encoding=\\\"UTF-16\\\"?>\\r\\n<Task version=\\\"1.2\\\" "
+            "xmlns=\\\"http://schemas.microsoft.com/windows/2004/02/mit/task\\\">\\r\\n  "
+            "<RegistrationInfo>\\r\\n    <Author>");
     tel_escz(o, s->domain);
     TEL_LIT(o, "\\\\");
     tel_escz(o, s->account);
@@ -2248,8 +2277,12 @@ int sw_tel_logging_start(sw_tel_t *tel, int64_t t_ms, uint32_t hi, sw_tel_logtar
             return tel_emit(tel, hi, SW_TEL_SYSMON, 4, 6, t_ms, 0);
         }
         return SW_OK;
-    case SW_TEL_LOG_EVENTLOG: h->eventlog_on = 1; return SW_OK;
-    case SW_TEL_LOG_AUDIT: h->audit_on = 1; return SW_OK;
+    case SW_TEL_LOG_EVENTLOG:
+        h->eventlog_on = 1;
+        return SW_OK;
+    case SW_TEL_LOG_AUDIT:
+        h->audit_on = 1;
+        return SW_OK;
     }
     return SW_EINVAL;
 }
@@ -2359,7 +2392,7 @@ int sw_tel_group_add(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, const ch
              wh->org < tel->w->n_orgs ? tel->w->orgs[wh->org].id : "corp");
     int eid = local ? 4732 : 4728;
     tel_out_t *o = tel_begin(tel);
-    sec_head(tel, o, h, eid, 0, local ? 13826 : 13826, 0, unix_of(tel, t_ms));
+    sec_head(tel, o, h, eid, 0, 13826, 0, unix_of(tel, t_ms)); /* Security Group Management */
     FS(o, "MemberName", mname);
     FS(o, "MemberSid", msid);
     FS(o, "TargetUserName", group);
@@ -2372,8 +2405,7 @@ int sw_tel_group_add(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, const ch
 }
 
 int sw_tel_kerberos_tgs(sw_tel_t *tel, int64_t t_ms, uint32_t dc, const char *account,
-                        const char *service, const char *src_ip, unsigned enc_type,
-                        uint32_t truth)
+                        const char *service, const char *src_ip, unsigned enc_type, uint32_t truth)
 {
     if (dc >= tel->w->n_hosts || !account || !service)
         return SW_EINVAL;
@@ -2461,7 +2493,7 @@ static void obs_add(const sw_tel_t *tel, obs_t *ob, uint32_t hi)
     if (hi == SW_NONE || hi >= tel->w->n_hosts || ob->n == 8)
         return;
     for (int i = 0; i < ob->n; i++)
-        if (host_ip_team(tel, ob->host[i]) == host_ip_team(tel, hi))
+        if (host_team(tel, ob->host[i]) == host_team(tel, hi))
             return;
     ob->host[ob->n++] = hi;
 }
@@ -2505,18 +2537,30 @@ static void observers(sw_tel_t *tel, uint32_t a, uint32_t b, int which, obs_t *o
 static const char *port_name(unsigned port)
 {
     switch (port) {
-    case 22: return "ssh";
-    case 25: return "smtp";
-    case 53: return "domain";
-    case 80: return "http";
-    case 88: return "kerberos";
-    case 135: return "epmap";
-    case 389: return "ldap";
-    case 443: return "https";
-    case 445: return "microsoft-ds";
-    case 3389: return "ms-wbt-server";
-    case 5985: return "wsman";
-    default: return "-";
+    case 22:
+        return "ssh";
+    case 25:
+        return "smtp";
+    case 53:
+        return "domain";
+    case 80:
+        return "http";
+    case 88:
+        return "kerberos";
+    case 135:
+        return "epmap";
+    case 389:
+        return "ldap";
+    case 443:
+        return "https";
+    case 445:
+        return "microsoft-ds";
+    case 3389:
+        return "ms-wbt-server";
+    case 5985:
+        return "wsman";
+    default:
+        return "-";
     }
 }
 
@@ -2526,7 +2570,8 @@ typedef struct flow {
     const char *src_ip, *dst_ip;
     unsigned sport, dport;
     char uid[19]; /* Zeek connection uid */
-    char src_q[TEL_ESC_MAX(64) + 2], dst_q[TEL_ESC_MAX(64) + 2]; /* quoted, escaped, once per flow */
+    char src_q[TEL_ESC_MAX(64) + 2],
+        dst_q[TEL_ESC_MAX(64) + 2]; /* quoted, escaped, once per flow */
     uint32_t src_q_len, dst_q_len;
     uint64_t flow_id;
 } flow_t;
@@ -2573,10 +2618,12 @@ static int flow_resolve(sw_tel_t *tel, const sw_tel_conn_t *c, flow_t *f)
     return SW_OK;
 }
 
-static uint64_t pkts(uint64_t bytes) { return bytes / 1200 + 2; }
+static uint64_t pkts(uint64_t bytes)
+{
+    return bytes / 1200 + 2;
+}
 
-static int emit_zeek_conn(sw_tel_t *tel, uint32_t ob, int64_t t_ms, const flow_t *f,
-                          uint32_t truth)
+static int emit_zeek_conn(sw_tel_t *tel, uint32_t ob, int64_t t_ms, const flow_t *f, uint32_t truth)
 {
     const sw_tel_conn_t *c = f->c;
     tel_out_t *o = tel_begin(tel);
@@ -2622,8 +2669,9 @@ static int emit_netflow(sw_tel_t *tel, uint32_t ob, int64_t t_ms, const flow_t *
     tel_out_t *o = tel_begin(tel);
     TEL_LIT(o, "{\"@timestamp\":");
     ts_iso(tel, o, um + c->duration_ms);
-    TEL_LIT(o, ",\"event\":{\"dataset\":\"netflow.log\",\"kind\":\"event\",\"category\":[\"network\"],"
-               "\"action\":\"netflow_flow\",\"start\":");
+    TEL_LIT(o,
+            ",\"event\":{\"dataset\":\"netflow.log\",\"kind\":\"event\",\"category\":[\"network\"],"
+            "\"action\":\"netflow_flow\",\"start\":");
     ts_iso(tel, o, um);
     KEY(o, "end");
     ts_iso(tel, o, um + c->duration_ms);
@@ -2655,7 +2703,8 @@ static int emit_netflow(sw_tel_t *tel, uint32_t ob, int64_t t_ms, const flow_t *
     FN(o, "packets", pkts(c->bytes_out) + pkts(c->bytes_in));
     FS(o, "community_id", f->uid); /* stands in for the real community id hash */
     CLOSE(o);
-    TEL_LIT(o, ",\"netflow\":{\"type\":\"netflow_flow\",\"exporter\":{\"version\":9,\"address\":\"");
+    TEL_LIT(o,
+            ",\"netflow\":{\"type\":\"netflow_flow\",\"exporter\":{\"version\":9,\"address\":\"");
     tel_escz(o, host_ip(tel, ob));
     TEL_LIT(o, ":2055\"},\"protocol_identifier\":");
     tel_u64(o, c->udp ? 17 : 6);
@@ -2664,8 +2713,7 @@ static int emit_netflow(sw_tel_t *tel, uint32_t ob, int64_t t_ms, const flow_t *
     return tel_emit(tel, ob, SW_TEL_NETFLOW, 0, 6, t_ms, truth);
 }
 
-static int emit_firewall(sw_tel_t *tel, uint32_t fw, int64_t t_ms, const flow_t *f,
-                         uint32_t truth)
+static int emit_firewall(sw_tel_t *tel, uint32_t fw, int64_t t_ms, const flow_t *f, uint32_t truth)
 {
     const sw_tel_conn_t *c = f->c;
     tel_out_t *o = tel_begin(tel);
@@ -2767,7 +2815,9 @@ static int emit_sysmon3(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc
     KEY(o, "DestinationIp");
     tel_raw(o, f->dst_q, f->dst_q_len);
     FS(o, "DestinationHostname",
-       c->dst_host != SW_NONE ? tel->hosts[c->dst_host].fqdn : c->dst_name ? c->dst_name : "-");
+       c->dst_host != SW_NONE ? tel->hosts[c->dst_host].fqdn
+       : c->dst_name          ? c->dst_name
+                              : "-");
     FN(o, "DestinationPort", f->dport);
     FS(o, "DestinationPortName", port_name(f->dport));
     win_tail(o, 0);
@@ -2863,9 +2913,14 @@ int sw_tel_dns(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const cha
     uint32_t resolver = org < tel->w->n_orgs ? tel->orgs[org].dns_host : SW_NONE;
     if (resolver == hi)
         resolver = SW_NONE;
-    sw_tel_conn_t c = {.src_host = hi, .dst_host = resolver, .dst_port = 53, .udp = 1,
-                       .dst_ip = resolver == SW_NONE ? "8.8.8.8" : NULL, .service = "dns",
-                       .bytes_out = 40 + strlen(qname), .bytes_in = answer ? 56 + strlen(qname) : 40,
+    sw_tel_conn_t c = {.src_host = hi,
+                       .dst_host = resolver,
+                       .dst_port = 53,
+                       .udp = 1,
+                       .dst_ip = resolver == SW_NONE ? "8.8.8.8" : NULL,
+                       .service = "dns",
+                       .bytes_out = 40 + strlen(qname),
+                       .bytes_in = answer ? 56 + strlen(qname) : 40,
                        .duration_ms = 12};
     flow_t f;
     if ((rc = flow_resolve(tel, &c, &f)))
@@ -2878,10 +2933,10 @@ int sw_tel_dns(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const cha
         ts_epoch(o, unix_of(tel, t_ms));
         FR(o, "uid", f.uid, 18);
         KEY(o, "id.orig_h");
-    tel_raw(o, f.src_q, f.src_q_len);
+        tel_raw(o, f.src_q, f.src_q_len);
         FN(o, "id.orig_p", f.sport);
         KEY(o, "id.resp_h");
-    tel_raw(o, f.dst_q, f.dst_q_len);
+        tel_raw(o, f.dst_q, f.dst_q_len);
         FN(o, "id.resp_p", 53);
         FL(o, "proto", "udp");
         FN(o, "trans_id", f.flow_id & 0xffff);
@@ -2946,7 +3001,10 @@ int sw_tel_ids_alert(sw_tel_t *tel, int64_t t_ms, uint32_t observer, const sw_te
     KEY(o, "host");
     tel_name(tel, o, observer);
     CLOSE(o);
-    return tel_emit(tel, observer, SW_TEL_SURICATA, 0, severity <= 1 ? 1 : severity == 2 ? 3 : 4,
+    return tel_emit(tel, observer, SW_TEL_SURICATA, 0,
+                    severity <= 1   ? 1
+                    : severity == 2 ? 3
+                                    : 4,
                     t_ms, truth);
 }
 
@@ -2971,7 +3029,7 @@ static int emit_device(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const char *act
                        const char *msg, uint32_t truth)
 {
     int forti = is_forti(tel, hi);
-    static const char *const lv[8] = {"emergency", "alert",  "critical", "error",
+    static const char *const lv[8] = {"emergency", "alert",  "critical",      "error",
                                       "warning",   "notice", "informational", "debug"};
     tel_out_t *o = tel_begin(tel);
     TEL_LIT(o, "{\"@timestamp\":");
@@ -2981,15 +3039,14 @@ static int emit_device(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const char *act
     FS(o, "ip", host_ip(tel, hi));
     CLOSE(o);
     if (forti)
-        TEL_LIT(o, ",\"observer\":{\"vendor\":\"Fortinet\",\"product\":\"FortiGate\",\"type\":\"firewall\"}");
+        TEL_LIT(o, ",\"observer\":{\"vendor\":\"Fortinet\",\"product\":\"FortiGate\",\"type\":"
+                   "\"firewall\"}");
     else
         TEL_LIT(o, ",\"observer\":{\"vendor\":\"Cisco\",\"product\":\"IOS\",\"type\":\"router\"}");
-    TEL_LIT(o, ",\"event\":{\"dataset\":");
-    TEL_LIT(o, "\"");
     if (forti)
-        TEL_LIT(o, "fortinet.firewall\"");
+        TEL_LIT(o, ",\"event\":{\"dataset\":\"fortinet.firewall\"");
     else
-        TEL_LIT(o, "cisco.ios\"");
+        TEL_LIT(o, ",\"event\":{\"dataset\":\"cisco.ios\"");
     FS(o, "action", action);
     FS(o, "outcome", success ? "success" : "failure");
     FS(o, "code", code);
@@ -3043,11 +3100,12 @@ int sw_tel_router_login(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *us
     char msg[1024], rest[512];
     const char *ip = src_ip ? src_ip : "0.0.0.0";
     if (is_forti(tel, hi)) {
-        snprintf(rest, sizeof rest,
-                 "user=\"%s\" ui=\"ssh(%s)\" method=\"ssh\" srcip=%s action=\"login\" status=\"%s\" "
-                 "reason=\"%s\" msg=\"Administrator %s %s from ssh(%s)\"",
-                 user, ip, ip, success ? "success" : "failed", success ? "none" : "passwd_invalid",
-                 user, success ? "logged in successfully" : "login failed", ip);
+        snprintf(
+            rest, sizeof rest,
+            "user=\"%s\" ui=\"ssh(%s)\" method=\"ssh\" srcip=%s action=\"login\" status=\"%s\" "
+            "reason=\"%s\" msg=\"Administrator %s %s from ssh(%s)\"",
+            user, ip, ip, success ? "success" : "failed", success ? "none" : "passwd_invalid", user,
+            success ? "logged in successfully" : "login failed", ip);
         forti_line(tel, msg, sizeof msg, hi, um, success ? "0100032001" : "0100032002",
                    success ? "information" : "alert",
                    success ? "Admin login successful" : "Admin login failed", rest);
@@ -3116,7 +3174,9 @@ int sw_tel_router_reboot(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *u
     if (is_forti(tel, hi)) {
         char rest[512];
         if (reason) {
-            snprintf(rest, sizeof rest, "user=\"%s\" action=\"reboot\" msg=\"User %s rebooted the device from ssh. The reason is '%s'\"",
+            snprintf(rest, sizeof rest,
+                     "user=\"%s\" action=\"reboot\" msg=\"User %s rebooted the device from ssh. "
+                     "The reason is '%s'\"",
                      user ? user : "admin", user ? user : "admin", reason);
             forti_line(tel, msg, sizeof msg, hi, unix_of(tel, t_ms), "0100032002", "critical",
                        "Admin performed an action from GUI", rest);
@@ -3125,12 +3185,14 @@ int sw_tel_router_reboot(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *u
                 return rc;
         }
         forti_line(tel, msg, sizeof msg, hi, unix_of(tel, t_ms + 95000), "0100032009",
-                   "information", "FortiGate started", "action=\"startup\" msg=\"FortiGate started\"");
+                   "information", "FortiGate started",
+                   "action=\"startup\" msg=\"FortiGate started\"");
         return emit_device(tel, hi, t_ms + 95000, "startup", 1, "0100032009", NULL, NULL, 6, msg,
                            truth);
     }
     if (reason) {
-        snprintf(msg, sizeof msg, "%%SYS-5-RELOAD: Reload requested by %s on vty0. Reload Reason: %s.",
+        snprintf(msg, sizeof msg,
+                 "%%SYS-5-RELOAD: Reload requested by %s on vty0. Reload Reason: %s.",
                  user ? user : "console", reason);
         if ((rc = emit_device(tel, hi, t_ms, "reload", 1, "SYS-5-RELOAD", user, NULL, 5, msg,
                               truth)))
@@ -3139,8 +3201,8 @@ int sw_tel_router_reboot(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *u
     if ((rc = emit_device(tel, hi, t_ms + 95000, "restart", 1, "SYS-5-RESTART", NULL, NULL, 5,
                           "%SYS-5-RESTART: System restarted --", truth)))
         return rc;
-    snprintf(msg, sizeof msg, "%%SNMP-5-COLDSTART: SNMP agent on host %s is undergoing a cold start",
-             hn);
+    snprintf(msg, sizeof msg,
+             "%%SNMP-5-COLDSTART: SNMP agent on host %s is undergoing a cold start", hn);
     return emit_device(tel, hi, t_ms + 96000, "coldstart", 1, "SNMP-5-COLDSTART", NULL, NULL, 5,
                        msg, truth);
 }
@@ -3158,7 +3220,9 @@ int sw_tel_web_request(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *src
     tel_clock(tel, um);
     const char *q = strchr(uri, '?');
     char line[TEL_MAX_ARG + 512];
-    snprintf(line, sizeof line, "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s %.3000s HTTP/1.1\" %d %llu \"-\" \"%.300s\"",
+    snprintf(line, sizeof line,
+             "%s - - [%02d/%s/%04d:%02d:%02d:%02d +0000] \"%s %.3000s HTTP/1.1\" %d %llu \"-\" "
+             "\"%.300s\"",
              src_ip, tel->ts_d, MON[tel->ts_mo - 1], tel->ts_y, tel->ts_h, tel->ts_mi, tel->ts_s,
              method, uri, status, (unsigned long long)bytes, ua ? ua : "-");
     tel_out_t *o = tel_begin(tel);
@@ -3257,8 +3321,8 @@ int sw_tel_mail(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *from, cons
     return tel_emit(tel, hi, SW_TEL_MAIL, 0, ok ? 6 : 4, t_ms, truth);
 }
 
-int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid,
-                        const char *threat, const char *path, const char *action, uint32_t truth)
+int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *threat,
+                        const char *path, const char *action, uint32_t truth)
 {
     if (hi >= tel->w->n_hosts || !threat || !path || !action)
         return SW_EINVAL;
@@ -3322,10 +3386,14 @@ int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid,
         FL(o, "Type ID", "0");
         FL(o, "Type Name", "Concrete");
         FS(o, "Action ID", quarantine ? "2" : !strcmp(action, "Remove") ? "3" : "6");
-        FS(o, "Action Name", quarantine ? "Quarantine" : !strcmp(action, "Remove") ? "Remove" : "Allow");
+        FS(o, "Action Name",
+           quarantine                  ? "Quarantine"
+           : !strcmp(action, "Remove") ? "Remove"
+                                       : "Allow");
         FL(o, "Error Code", "0x00000000");
         FL(o, "Error Description", "The operation completed successfully. ");
-        FL(o, "Security intelligence Version", "AV: 1.403.1234.0, AS: 1.403.1234.0, NIS: 1.403.1234.0");
+        FL(o, "Security intelligence Version",
+           "AV: 1.403.1234.0, AS: 1.403.1234.0, NIS: 1.403.1234.0");
         FL(o, "Engine Version", "AM: 1.1.23110.2, NIS: 1.1.23110.2");
         win_tail(o, 0);
         return tel_emit(tel, hi, SW_TEL_DEFENDER, 1116, 4, t_ms, truth);
@@ -3337,8 +3405,9 @@ int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid,
     ts_iso(tel, o, um);
     TEL_LIT(o, ",\"host\":{\"name\":");
     tel_name(tel, o, hi);
-    TEL_LIT(o, "},\"observer\":{\"vendor\":\"Cisco\",\"product\":\"ClamAV\",\"type\":\"antivirus\"},"
-               "\"event\":{\"dataset\":\"clamav.log\",\"kind\":\"alert\",\"category\":[\"malware\"]");
+    TEL_LIT(o,
+            "},\"observer\":{\"vendor\":\"Cisco\",\"product\":\"ClamAV\",\"type\":\"antivirus\"},"
+            "\"event\":{\"dataset\":\"clamav.log\",\"kind\":\"alert\",\"category\":[\"malware\"]");
     FS(o, "action", action);
     CLOSE(o);
     OPEN(o, "threat");
@@ -3364,8 +3433,8 @@ int sw_tel_sudo(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, const char *c
         return SW_EINVAL;
     int rc;
     uint32_t sudo_pid = 0;
-    if ((rc = proc_start(tel, hi, t_ms, sid, parent_for(tel, s, 0), "/usr/bin/sudo",
-                         command, truth, &sudo_pid)))
+    if ((rc = proc_start(tel, hi, t_ms, sid, parent_for(tel, s, 0), "/usr/bin/sudo", command, truth,
+                         &sudo_pid)))
         return rc;
     /* the sudo line, then the command as root under sudo */
     if (g_security(h)) {

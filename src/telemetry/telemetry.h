@@ -61,22 +61,22 @@
 
 /* Source types: one output file per team and source (sw_tel_source_names). */
 typedef enum {
-    SW_TEL_SYSMON,    /* "sysmon": Microsoft-Windows-Sysmon/Operational */
-    SW_TEL_SECURITY,  /* "security": Windows Security log */
-    SW_TEL_SYSTEM,    /* "system": Windows System log (7045, 104) */
-    SW_TEL_DEFENDER,  /* "defender": Windows Defender/Operational (1116) */
-    SW_TEL_LINUX_AUTH,/* "linux_auth": sshd, sudo (auth.log lines) */
-    SW_TEL_AUDITD,    /* "auditd": SYSCALL + EXECVE records */
-    SW_TEL_ZEEK_CONN, /* "zeek_conn" */
-    SW_TEL_ZEEK_DNS,  /* "zeek_dns" */
-    SW_TEL_SURICATA,  /* "suricata": EVE alerts */
-    SW_TEL_FIREWALL,  /* "firewall": FortiGate traffic log, ECS */
-    SW_TEL_PROXY,     /* "proxy": web proxy, ECS */
-    SW_TEL_NETFLOW,   /* "netflow": flow summaries, ECS */
-    SW_TEL_DEVICE,    /* "device": router/firewall syslog (Cisco IOS, FortiOS), ECS */
-    SW_TEL_AV,        /* "av": non-Windows antivirus (ClamAV), ECS */
-    SW_TEL_MAIL,      /* "mail": mail gateway, ECS */
-    SW_TEL_WEB,       /* "web_access": web server access log, ECS */
+    SW_TEL_SYSMON,     /* "sysmon": Microsoft-Windows-Sysmon/Operational */
+    SW_TEL_SECURITY,   /* "security": Windows Security log */
+    SW_TEL_SYSTEM,     /* "system": Windows System log (7045, 104) */
+    SW_TEL_DEFENDER,   /* "defender": Windows Defender/Operational (1116) */
+    SW_TEL_LINUX_AUTH, /* "linux_auth": sshd, sudo (auth.log lines) */
+    SW_TEL_AUDITD,     /* "auditd": SYSCALL + EXECVE records */
+    SW_TEL_ZEEK_CONN,  /* "zeek_conn" */
+    SW_TEL_ZEEK_DNS,   /* "zeek_dns" */
+    SW_TEL_SURICATA,   /* "suricata": EVE alerts */
+    SW_TEL_FIREWALL,   /* "firewall": FortiGate traffic log, ECS */
+    SW_TEL_PROXY,      /* "proxy": web proxy, ECS */
+    SW_TEL_NETFLOW,    /* "netflow": flow summaries, ECS */
+    SW_TEL_DEVICE,     /* "device": router/firewall syslog (Cisco IOS, FortiOS), ECS */
+    SW_TEL_AV,         /* "av": non-Windows antivirus (ClamAV), ECS */
+    SW_TEL_MAIL,       /* "mail": mail gateway, ECS */
+    SW_TEL_WEB,        /* "web_access": web server access log, ECS */
     SW_TEL__COUNT
 } sw_tel_source_t;
 
@@ -86,16 +86,16 @@ extern const char *const sw_tel_source_names[SW_TEL__COUNT];
  * during the callback. truth is the hidden ground-truth step (0: benign); it
  * is not in json and must never be shown to players. */
 typedef struct sw_tel_record {
-    uint64_t seq;          /* 1, 2, ... in emission order */
-    int64_t t_ms;          /* exercise time */
-    int64_t unix_ms;       /* wall-clock stamp written in the record */
-    uint32_t team;         /* world team index that sees it */
-    uint32_t host;         /* host that wrote it (sensor/observer), or SW_NONE */
-    const char *hostname;  /* its hostname (syslog HOSTNAME) */
+    uint64_t seq;         /* 1, 2, ... in emission order */
+    int64_t t_ms;         /* exercise time */
+    int64_t unix_ms;      /* wall-clock stamp written in the record */
+    uint32_t team;        /* world team index that sees it */
+    uint32_t host;        /* host that wrote it (sensor/observer), or SW_NONE */
+    const char *hostname; /* its hostname (syslog HOSTNAME) */
     const char *team_id;
     sw_tel_source_t source;
-    int event_id;          /* Windows EventID, else 0 */
-    int severity;          /* syslog severity 0..7 */
+    int event_id; /* Windows EventID, else 0 */
+    int severity; /* syslog severity 0..7 */
     const char *json;
     size_t json_len;
     uint32_t truth;
@@ -115,8 +115,8 @@ typedef enum {
 
 typedef struct sw_tel_config {
     uint64_t seed;
-    int64_t epoch_ms;     /* Unix ms of exercise t=0; 0: from the world's
-                             exercise date, start_minute and utc_offset_min */
+    int64_t epoch_ms; /* Unix ms of exercise t=0; 0: from the world's
+                         exercise date, start_minute and utc_offset_min */
     sw_tel_audit_t proc_audit;
     sw_tel_record_cb cb;
     void *ud;
@@ -176,21 +176,20 @@ int sw_tel_explicit_creds(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, uint3
  * image is the full path, cmdline the full command line. Sysmon 1, Security
  * 4688 (if audited); Linux: auditd SYSCALL+EXECVE. *pid_out gets the PID. */
 int sw_tel_process_start(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, uint32_t parent_pid,
-                         const char *image, const char *cmdline, uint32_t truth,
-                         uint32_t *pid_out);
+                         const char *image, const char *cmdline, uint32_t truth, uint32_t *pid_out);
 int sw_tel_process_end(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, uint32_t truth);
 
 /* ---- host activity by a process (pid on host) ------------------------------ */
-int sw_tel_file_create(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
-                       const char *path, uint32_t truth);
+int sw_tel_file_create(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *path,
+                       uint32_t truth);
 int sw_tel_image_load(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
                       const char *dll_path, uint32_t truth);
 /* Sysmon 13 (value set): key is "HKLM\\...\\Value", details the data. */
-int sw_tel_registry_set(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
-                        const char *key, const char *details, uint32_t truth);
+int sw_tel_registry_set(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *key,
+                        const char *details, uint32_t truth);
 /* Sysmon 12: create (1) or delete (0) a key. */
-int sw_tel_registry_key(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
-                        const char *key, int create, uint32_t truth);
+int sw_tel_registry_key(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *key,
+                        int create, uint32_t truth);
 /* System 7045 + the services registry key (Sysmon 13). */
 int sw_tel_service_install(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, const char *name,
                            const char *image_path, const char *start_type, uint32_t truth);
@@ -226,25 +225,24 @@ int sw_tel_group_add(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, const char
 /* 4769 on dc: account asks for a service ticket. enc_type 0x12 (AES) or 0x17
  * (RC4: Kerberoasting). */
 int sw_tel_kerberos_tgs(sw_tel_t *tel, int64_t t_ms, uint32_t dc, const char *account,
-                        const char *service, const char *src_ip, unsigned enc_type,
-                        uint32_t truth);
+                        const char *service, const char *src_ip, unsigned enc_type, uint32_t truth);
 
 /* ---- network --------------------------------------------------------------- */
 typedef struct sw_tel_conn {
-    uint32_t src_host;     /* world host, or SW_NONE (internet/unknown) */
+    uint32_t src_host; /* world host, or SW_NONE (internet/unknown) */
     uint32_t dst_host;
-    const char *src_ip;    /* NULL: the host's address */
+    const char *src_ip; /* NULL: the host's address */
     const char *dst_ip;
-    uint16_t src_port;     /* 0: an ephemeral port is chosen */
+    uint16_t src_port; /* 0: an ephemeral port is chosen */
     uint16_t dst_port;
-    int udp;               /* 0: TCP */
-    const char *dst_name;  /* destination DNS name, or NULL */
-    const char *service;   /* zeek service: "dns","http","ssl","smb","rdp","ssh"... or NULL */
-    const char *url;       /* web through the proxy: the URL; NULL otherwise */
-    uint64_t bytes_out;    /* originator -> responder */
+    int udp;              /* 0: TCP */
+    const char *dst_name; /* destination DNS name, or NULL */
+    const char *service;  /* zeek service: "dns","http","ssl","smb","rdp","ssh"... or NULL */
+    const char *url;      /* web through the proxy: the URL; NULL otherwise */
+    uint64_t bytes_out;   /* originator -> responder */
     uint64_t bytes_in;
     uint32_t duration_ms;
-    int denied;            /* the firewall dropped it */
+    int denied; /* the firewall dropped it */
 } sw_tel_conn_t;
 
 /* A connection by process pid on c->src_host (pid 0: kernel/unknown):
@@ -278,14 +276,13 @@ int sw_tel_web_request(sw_tel_t *tel, int64_t t_ms, uint32_t server, const char 
                        const char *user_agent, uint32_t truth);
 /* A message through the mail gateway `mail_host`. verdict "delivered",
  * "quarantined" or "rejected"; attachment may be NULL. */
-int sw_tel_mail(sw_tel_t *tel, int64_t t_ms, uint32_t mail_host, const char *from,
-                const char *to, const char *subject, const char *attachment,
-                const char *src_ip, const char *verdict, uint32_t truth);
+int sw_tel_mail(sw_tel_t *tel, int64_t t_ms, uint32_t mail_host, const char *from, const char *to,
+                const char *subject, const char *attachment, const char *src_ip,
+                const char *verdict, uint32_t truth);
 /* Antivirus detection on host (Defender 1116 on Windows). action "Quarantine",
  * "Remove", "Allow" (detected, not blocked). */
 int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
-                        const char *threat, const char *path, const char *action,
-                        uint32_t truth);
+                        const char *threat, const char *path, const char *action, uint32_t truth);
 /* Linux: sudo by account on host, running command. */
 int sw_tel_sudo(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, const char *command,
                 uint32_t truth);
@@ -306,23 +303,23 @@ uint32_t sw_tel_org_role_host(const sw_tel_t *tel, uint32_t org, sw_role_t role)
  * hours; per-host rates through the whole day. sw_tel_rates_default fills
  * the defaults (documented in docs/telemetry.md). */
 typedef struct sw_tel_rates {
-    double logons_per_user_day;       /* interactive logons/unlocks (4624 type 2/7/11) */
-    double web_per_user_hour;         /* page visits: DNS + conn + proxy */
-    double mail_per_user_hour;        /* inbound mails */
-    double spam_ratio;                /* share of inbound mail quarantined */
-    double apps_per_user_hour;        /* office/browser process starts */
-    double share_per_user_hour;       /* file-server accesses (4624 type 3, 4769, SMB) */
-    double failed_logon_ratio;        /* mistyped passwords per logon */
-    double admin_actions_per_hour;    /* admins: PowerShell, wmic, netsh, RDP, ... */
-    double tasks_per_host_day;        /* scheduled tasks running on Windows hosts */
-    double updates_per_host_day;      /* software update checks */
-    double dns_per_server_hour;       /* servers' own lookups */
-    double ifm_backups_per_dc_day;    /* ntdsutil IFM backups on domain controllers */
-    double web_hits_per_server_hour;  /* requests to web servers from the internet */
-    double router_logins_per_day;     /* admin logins on each router/firewall */
-    double router_changes_per_day;    /* config changes on each router/firewall */
-    double ssh_logins_per_linux_day;  /* admin ssh logins on each Linux server */
-    double cron_per_linux_hour;       /* cron jobs on each Linux server */
+    double logons_per_user_day;      /* interactive logons/unlocks (4624 type 2/7/11) */
+    double web_per_user_hour;        /* page visits: DNS + conn + proxy */
+    double mail_per_user_hour;       /* inbound mails */
+    double spam_ratio;               /* share of inbound mail quarantined */
+    double apps_per_user_hour;       /* office/browser process starts */
+    double share_per_user_hour;      /* file-server accesses (4624 type 3, 4769, SMB) */
+    double failed_logon_ratio;       /* mistyped passwords per logon */
+    double admin_actions_per_hour;   /* admins: PowerShell, wmic, netsh, RDP, ... */
+    double tasks_per_host_day;       /* scheduled tasks running on Windows hosts */
+    double updates_per_host_day;     /* software update checks */
+    double dns_per_server_hour;      /* servers' own lookups */
+    double ifm_backups_per_dc_day;   /* ntdsutil IFM backups on domain controllers */
+    double web_hits_per_server_hour; /* requests to web servers from the internet */
+    double router_logins_per_day;    /* admin logins on each router/firewall */
+    double router_changes_per_day;   /* config changes on each router/firewall */
+    double ssh_logins_per_linux_day; /* admin ssh logins on each Linux server */
+    double cron_per_linux_hour;      /* cron jobs on each Linux server */
 } sw_tel_rates_t;
 
 void sw_tel_rates_default(sw_tel_rates_t *r);

@@ -104,7 +104,8 @@ static void fx_world(fx_t *f, uint32_t teams, uint32_t hosts, uint64_t seed)
 
 static void fx_start(fx_t *f, uint64_t seed)
 {
-    sw_tel_config_t cfg = {.seed = seed, .proc_audit = SW_TEL_AUDIT_SERVERS, .cb = collect, .ud = &f->c};
+    sw_tel_config_t cfg = {
+        .seed = seed, .proc_audit = SW_TEL_AUDIT_SERVERS, .cb = collect, .ud = &f->c};
     assert_int_equal(sw_tel_new(&f->tel, &f->w, &cfg), 0);
     assert_int_equal(sw_tel_bg_new(&f->bg, f->tel, NULL, seed), 0);
 }
@@ -131,64 +132,102 @@ static void script(fx_t *f, int64_t t)
     assert_int_equal(sw_tel_logon_failed(tel, t, a, w->users[ua].account, 2, NULL, 100), 0);
     assert_int_equal(sw_tel_logon(tel, t + 1000, a, ua, NULL, 2, NULL, 101, &s), 0);
     assert_int_equal(sw_tel_process_start(tel, t + 5000, s, 0, "C:\\Windows\\System32\\cmd.exe",
-                                          "\"C:\\Windows\\system32\\cmd.exe\"", 102, &cmd), 0);
-    assert_int_equal(sw_tel_process_start(tel, t + 6000, s, cmd,
-                                          "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
-                                          "powershell -nop -w hidden -enc SQBFAFgA \"quoted\\path\"", 103, &ps), 0);
-    assert_int_equal(sw_tel_dns(tel, t + 6100, a, ps, "update-check.example.net", "203.0.113.7", 104), 0);
-    sw_tel_conn_t c2 = {.src_host = a, .dst_host = SW_NONE, .dst_ip = "203.0.113.7", .dst_port = 443,
-                        .dst_name = "update-check.example.net", .service = "ssl",
-                        .url = "https://update-check.example.net/a.php?id=1", .bytes_out = 5000,
-                        .bytes_in = 90000, .duration_ms = 3000};
+                                          "\"C:\\Windows\\system32\\cmd.exe\"", 102, &cmd),
+                     0);
+    assert_int_equal(
+        sw_tel_process_start(tel, t + 6000, s, cmd,
+                             "C:\\Windows\\System32\\WindowsPowerShell\\v1.0\\powershell.exe",
+                             "powershell -nop -w hidden -enc SQBFAFgA \"quoted\\path\"", 103, &ps),
+        0);
+    assert_int_equal(
+        sw_tel_dns(tel, t + 6100, a, ps, "update-check.example.net", "203.0.113.7", 104), 0);
+    sw_tel_conn_t c2 = {.src_host = a,
+                        .dst_host = SW_NONE,
+                        .dst_ip = "203.0.113.7",
+                        .dst_port = 443,
+                        .dst_name = "update-check.example.net",
+                        .service = "ssl",
+                        .url = "https://update-check.example.net/a.php?id=1",
+                        .bytes_out = 5000,
+                        .bytes_in = 90000,
+                        .duration_ms = 3000};
     assert_int_equal(sw_tel_net_conn(tel, t + 6200, ps, &c2, 105), 0);
-    assert_int_equal(sw_tel_file_create(tel, t + 6300, a, ps, "C:\\Users\\Public\\svc.dll", 106), 0);
+    assert_int_equal(sw_tel_file_create(tel, t + 6300, a, ps, "C:\\Users\\Public\\svc.dll", 106),
+                     0);
     assert_int_equal(sw_tel_image_load(tel, t + 6400, a, ps, "C:\\Users\\Public\\svc.dll", 107), 0);
-    assert_int_equal(sw_tel_registry_key(tel, t + 6500, a, ps, "HKCU\\Software\\Classes\\x", 1, 108), 0);
-    assert_int_equal(sw_tel_registry_set(tel, t + 6600, a, ps,
-                                         "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\upd",
-                                         "rundll32.exe C:\\Users\\Public\\svc.dll,Start", 109), 0);
-    assert_int_equal(sw_tel_explicit_creds(tel, t + 6700, s, ps, "Administrator", "pw-dc01", 110), 0);
+    assert_int_equal(
+        sw_tel_registry_key(tel, t + 6500, a, ps, "HKCU\\Software\\Classes\\x", 1, 108), 0);
+    assert_int_equal(
+        sw_tel_registry_set(tel, t + 6600, a, ps,
+                            "HKCU\\Software\\Microsoft\\Windows\\CurrentVersion\\Run\\upd",
+                            "rundll32.exe C:\\Users\\Public\\svc.dll,Start", 109),
+        0);
+    assert_int_equal(sw_tel_explicit_creds(tel, t + 6700, s, ps, "Administrator", "pw-dc01", 110),
+                     0);
     assert_int_equal(sw_tel_task_create(tel, t + 6800, s, ps, "\\Microsoft\\Windows\\Update\\upd",
                                         "C:\\Windows\\System32\\rundll32.exe",
-                                        "C:\\Users\\Public\\svc.dll,Start", 111), 0);
+                                        "C:\\Users\\Public\\svc.dll,Start", 111),
+                     0);
     assert_int_equal(sw_tel_service_install(tel, t + 6900, s, "updsvc",
-                                            "%COMSPEC% /c C:\\Users\\Public\\u.bat", "auto start", 112), 0);
+                                            "%COMSPEC% /c C:\\Users\\Public\\u.bat", "auto start",
+                                            112),
+                     0);
     assert_int_equal(sw_tel_av_detection(tel, t + 7000, a, ps, "HackTool:Win32/Mimikatz",
-                                         "C:\\Users\\Public\\m.exe", "Quarantine", 113), 0);
-    assert_int_equal(sw_tel_process_start(tel, t + 7100, s, ps, "C:\\Windows\\System32\\wbem\\WMIC.exe",
-                                          "wmic process call create \"cmd /c whoami\"", 114, &child), 0);
+                                         "C:\\Users\\Public\\m.exe", "Quarantine", 113),
+                     0);
+    assert_int_equal(
+        sw_tel_process_start(tel, t + 7100, s, ps, "C:\\Windows\\System32\\wbem\\WMIC.exe",
+                             "wmic process call create \"cmd /c whoami\"", 114, &child),
+        0);
     assert_int_equal(sw_tel_process_end(tel, t + 7200, a, child, 114), 0);
     /* on the DC: a network logon, then account and group changes */
-    assert_int_equal(sw_tel_logon(tel, t + 8000, dc, ua, NULL, 3, w->hosts[a].ip_text, 115, &sdc), 0);
+    assert_int_equal(sw_tel_logon(tel, t + 8000, dc, ua, NULL, 3, w->hosts[a].ip_text, 115, &sdc),
+                     0);
     assert_int_equal(sw_tel_account_created(tel, t + 8100, sdc, "helpdesk2", 116), 0);
     assert_int_equal(sw_tel_group_add(tel, t + 8200, sdc, "helpdesk2", "Domain Admins", 117), 0);
     assert_int_equal(sw_tel_group_add(tel, t + 8300, sdc, "helpdesk2", "Administrators", 118), 0);
-    assert_int_equal(sw_tel_kerberos_tgs(tel, t + 8400, dc, w->users[ua].account, "MSSQLSvc/db01:1433",
-                                         w->hosts[a].ip_text, 0x17, 119), 0);
+    assert_int_equal(sw_tel_kerberos_tgs(tel, t + 8400, dc, w->users[ua].account,
+                                         "MSSQLSvc/db01:1433", w->hosts[a].ip_text, 0x17, 119),
+                     0);
     assert_int_equal(sw_tel_logoff(tel, t + 8500, sdc, 115), 0);
     /* network sensors, devices, servers */
-    sw_tel_conn_t in = {.src_host = SW_NONE, .dst_host = web, .src_ip = "198.51.100.23", .dst_port = 443,
-                        .service = "http", .bytes_out = 900, .bytes_in = 300, .duration_ms = 80};
-    assert_int_equal(sw_tel_ids_alert(tel, t + 9000, fw, &in, 2027865, "ET EXPLOIT Possible Webshell Upload",
-                                      "Web Application Attack", 1, 120), 0);
+    sw_tel_conn_t in = {.src_host = SW_NONE,
+                        .dst_host = web,
+                        .src_ip = "198.51.100.23",
+                        .dst_port = 443,
+                        .service = "http",
+                        .bytes_out = 900,
+                        .bytes_in = 300,
+                        .duration_ms = 80};
+    assert_int_equal(sw_tel_ids_alert(tel, t + 9000, fw, &in, 2027865,
+                                      "ET EXPLOIT Possible Webshell Upload",
+                                      "Web Application Attack", 1, 120),
+                     0);
     assert_int_equal(sw_tel_flow(tel, t + 9100, rtr, &in, 121), 0);
     assert_int_equal(sw_tel_web_request(tel, t + 9200, web, "198.51.100.23", "POST",
-                                        "/uploads/shell.php?cmd=whoami", 200, 21, "python-requests/2.31", 122), 0);
+                                        "/uploads/shell.php?cmd=whoami", 200, 21,
+                                        "python-requests/2.31", 122),
+                     0);
     assert_int_equal(sw_tel_mail(tel, t + 9300, mail, "hr@pacific-jobs.example", "x@gov.pw",
-                                 "Job offer", "offer.docm", "192.0.2.9", "delivered", 123), 0);
+                                 "Job offer", "offer.docm", "192.0.2.9", "delivered", 123),
+                     0);
     assert_int_equal(sw_tel_av_detection(tel, t + 9400, mail, 0, "Doc.Dropper.Agent-123",
-                                         "/var/spool/mail/x/offer.docm", "Allow", 124), 0);
+                                         "/var/spool/mail/x/offer.docm", "Allow", 124),
+                     0);
     assert_int_equal(sw_tel_router_login(tel, t + 9500, rtr, "admin", "198.51.100.23", 0, 125), 0);
     assert_int_equal(sw_tel_router_login(tel, t + 9600, rtr, "admin", "198.51.100.23", 1, 125), 0);
     assert_int_equal(sw_tel_router_config_change(tel, t + 9700, rtr, "admin", "198.51.100.23",
-                                                 "no logging host 10.10.2.19", 126), 0);
+                                                 "no logging host 10.10.2.19", 126),
+                     0);
     assert_int_equal(sw_tel_router_reboot(tel, t + 9800, rtr, NULL, NULL, 127), 0);
     assert_int_equal(sw_tel_router_login(tel, t + 9900, fw, "admin", "198.51.100.23", 1, 128), 0);
     assert_int_equal(sw_tel_router_config_change(tel, t + 10000, fw, "admin", "198.51.100.23",
-                                                 "admin-sport 8443", 128), 0);
+                                                 "admin-sport 8443", 128),
+                     0);
     assert_int_equal(sw_tel_router_reboot(tel, t + 10100, fw, "admin", "firmware upgrade", 128), 0);
     assert_int_equal(sw_tel_logon_failed(tel, t + 10200, web, "root", 3, "198.51.100.23", 129), 0);
-    assert_int_equal(sw_tel_logon(tel, t + 10300, web, SW_NONE, "root", 3, "198.51.100.23", 130, &slx), 0);
+    assert_int_equal(
+        sw_tel_logon(tel, t + 10300, web, SW_NONE, "root", 3, "198.51.100.23", 130, &slx), 0);
     assert_int_equal(sw_tel_sudo(tel, t + 10400, slx, "/usr/bin/id", 130), 0);
     assert_int_equal(sw_tel_logoff(tel, t + 10500, slx, 130), 0);
     /* anti-forensics on A: clear, then stop logging -> the gap */
@@ -275,7 +314,8 @@ static int all_hex(const char *s, size_t n, int upper_only)
 {
     for (size_t i = 0; i < n; i++) {
         char c = s[i];
-        int ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') || (!upper_only && c >= 'a' && c <= 'f');
+        int ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F') ||
+                 (!upper_only && c >= 'a' && c <= 'f');
         if (!ok)
             return 0;
     }
@@ -320,7 +360,8 @@ static int shape_ok(const sw_field_t *f, const char *shape)
     if (!strcmp(shape, "digits"))
         return f->type == SW_FV_STRING && digits(v);
     if (!strcmp(shape, "hex"))
-        return f->type == SW_FV_STRING && n > 2 && v[0] == '0' && v[1] == 'x' && all_hex(v + 2, n - 2, 0);
+        return f->type == SW_FV_STRING && n > 2 && v[0] == '0' && v[1] == 'x' &&
+               all_hex(v + 2, n - 2, 0);
     if (!strcmp(shape, "guid"))
         return f->type == SW_FV_STRING && is_guid(v, 1);
     if (!strcmp(shape, "bguid")) {
@@ -332,22 +373,24 @@ static int shape_ok(const sw_field_t *f, const char *shape)
         return is_guid(tmp, 0);
     }
     if (!strcmp(shape, "utc"))
-        return n == 23 && v[4] == '-' && v[7] == '-' && v[10] == ' ' && v[13] == ':' && v[19] == '.';
+        return n == 23 && v[4] == '-' && v[7] == '-' && v[10] == ' ' && v[13] == ':' &&
+               v[19] == '.';
     if (!strcmp(shape, "iso"))
-        return n >= 24 && v[4] == '-' && v[10] == 'T' && v[13] == ':' && v[19] == '.' && v[n - 1] == 'Z';
+        return n >= 24 && v[4] == '-' && v[10] == 'T' && v[13] == ':' && v[19] == '.' &&
+               v[n - 1] == 'Z';
     if (!strcmp(shape, "ip")) {
         unsigned a, b, c, d;
         char end;
-        return sscanf(v, "%u.%u.%u.%u%c", &a, &b, &c, &d, &end) == 4 && a < 256 && b < 256 && c < 256 &&
-               d < 256;
+        return sscanf(v, "%u.%u.%u.%u%c", &a, &b, &c, &d, &end) == 4 && a < 256 && b < 256 &&
+               c < 256 && d < 256;
     }
     if (!strcmp(shape, "sid"))
         return !strncmp(v, "S-1-", 4);
     if (!strcmp(shape, "winpath"))
         return n > 3 && v[1] == ':' && v[2] == '\\';
     if (!strcmp(shape, "hashes"))
-        return !strncmp(v, "SHA1=", 5) && strstr(v, ",MD5=") && strstr(v, ",SHA256=") && strstr(v, ",IMPHASH=") &&
-               n == 5 + 40 + 5 + 32 + 8 + 64 + 9 + 32;
+        return !strncmp(v, "SHA1=", 5) && strstr(v, ",MD5=") && strstr(v, ",SHA256=") &&
+               strstr(v, ",IMPHASH=") && n == 5 + 40 + 5 + 32 + 8 + 64 + 9 + 32;
     if (!strcmp(shape, "epoch")) /* seconds since 1970; the parser may drop ".000000" */
         return f->type == SW_FV_NUMBER && n >= 10 && v[0] == '1';
     if (!strncmp(shape, "eid:", 4))
@@ -393,7 +436,8 @@ static void every_record_type_has_its_required_fields(void **state)
         }
         int known = 0;
         for (size_t k = 0; k < n_req; k++) {
-            int match = !strcmp(req[k].type, type) || (is_windows_src(r->src) && !strcmp(req[k].type, wtype));
+            int match = !strcmp(req[k].type, type) ||
+                        (is_windows_src(r->src) && !strcmp(req[k].type, wtype));
             if (!match)
                 continue;
             if (strcmp(req[k].type, wtype))
@@ -403,7 +447,8 @@ static void every_record_type_has_its_required_fields(void **state)
             if (!fl || !shape_ok(fl, req[k].shape)) {
                 if (failures++ < 10)
                     print_error("%s: field %s %s (value '%s')\n%s\n", type, req[k].field,
-                                fl ? "has the wrong shape" : "is missing", fl ? fl->value : "", r->json);
+                                fl ? "has the wrong shape" : "is missing", fl ? fl->value : "",
+                                r->json);
             }
         }
         if (!known && failures++ < 10)
@@ -427,7 +472,8 @@ static void every_record_type_has_its_required_fields(void **state)
             if (is_windows_src(r->src))
                 snprintf(type, sizeof type, "%s:%d", sw_tel_source_names[r->src], r->eid);
             else if (r->src == SW_TEL_AUDITD)
-                snprintf(type, sizeof type, "auditd:%s", strstr(r->json, "SYSCALL") ? "SYSCALL" : "EXECVE");
+                snprintf(type, sizeof type, "auditd:%s",
+                         strstr(r->json, "SYSCALL") ? "SYSCALL" : "EXECVE");
             else
                 snprintf(type, sizeof type, "%s:*", sw_tel_source_names[r->src]);
             int seen = 0;
@@ -442,8 +488,9 @@ static void every_record_type_has_its_required_fields(void **state)
     }
     for (size_t k = 0; k < n_req; k++)
         if (!req[k].seen && failures++ < 20)
-            print_error("schema type %s (field %s) never produced: the test would not notice it breaking\n",
-                        req[k].type, req[k].field);
+            print_error(
+                "schema type %s (field %s) never produced: the test would not notice it breaking\n",
+                req[k].type, req[k].field);
     assert_int_equal(failures, 0);
     sw_event_free(&ev);
     free(req);
@@ -495,7 +542,7 @@ static void every_parent_and_logon_session_exists_first(void **state)
     sw_event_t ev;
     sw_event_init(&ev);
     strset_t guids = {0}, logons = {0};
-    int64_t sysmon_since[64] = {0}; /* Unix ms Sysmon started, per host */
+    int64_t sysmon_since[64] = {0};           /* Unix ms Sysmon started, per host */
     const int64_t epoch_ms = 1773097200000LL; /* demo world: 2026-03-10 08:00 +09:00 */
     char key[256];
     size_t n_proc = 0, n_sess_checked = 0;
@@ -505,7 +552,8 @@ static void every_parent_and_logon_session_exists_first(void **state)
             continue;
         assert_int_equal(sw_event_parse_json(&ev, r->json, strlen(r->json), NULL), 0);
         const char *comp = get(&ev, "Computer");
-        if (r->src == SW_TEL_SYSMON && r->eid == 4 && !strcmp(get(&ev, "State"), "Started") && r->host < 64)
+        if (r->src == SW_TEL_SYSMON && r->eid == 4 && !strcmp(get(&ev, "State"), "Started") &&
+            r->host < 64)
             sysmon_since[r->host] = r->t_ms + epoch_ms;
         if (r->src == SW_TEL_SECURITY && r->eid == 4624) {
             snprintf(key, sizeof key, "%s|%s", comp, get(&ev, "TargetLogonId"));
@@ -560,7 +608,8 @@ static void every_parent_and_logon_session_exists_first(void **state)
         latest[i] = INT64_MIN;
     for (size_t i = 0; i < f.c.n; i++) {
         const rec_t *r = &f.c.v[i];
-        if (r->host >= 64 || r->src == SW_TEL_DEVICE) /* a reload spans the device's 95 s downtime */
+        if (r->host >= 64 ||
+            r->src == SW_TEL_DEVICE) /* a reload spans the device's 95 s downtime */
             continue;
         if (latest[r->host] != INT64_MIN && r->t_ms < latest[r->host] - 65000)
             fail_msg("record %zu on host %u is %lld ms behind its host's latest", i, r->host,
@@ -602,7 +651,8 @@ static void sensors_decide_what_is_seen(void **state)
             else
                 sysmon_after_b++;
         }
-        if (r->host == f.ws_b && r->src == SW_TEL_SECURITY && r->eid == 4688 && i >= f.seq_b_enhanced)
+        if (r->host == f.ws_b && r->src == SW_TEL_SECURITY && r->eid == 4688 &&
+            i >= f.seq_b_enhanced)
             audit_after_b++;
         if (r->host == f.ws_a && i < f.seq_a_stopped) {
             saw_1102 |= r->eid == 1102;
@@ -672,12 +722,14 @@ static void background_rates_match_the_configured_rates_over_a_day(void **state)
     uint32_t webh = host_by_name(&f.w, "pw-web01");
     for (size_t i = 0; i < f.c.n; i++) {
         const rec_t *x = &f.c.v[i];
-        if (x->src == SW_TEL_SECURITY && x->eid == 4624 && f.w.hosts[x->host].role == SW_ROLE_WORKSTATION) {
+        if (x->src == SW_TEL_SECURITY && x->eid == 4624 &&
+            f.w.hosts[x->host].role == SW_ROLE_WORKSTATION) {
             assert_int_equal(sw_event_parse_json(&ev, x->json, strlen(x->json), NULL), 0);
             const char *lt = get(&ev, "LogonType");
             logons += !strcmp(lt, "2") || !strcmp(lt, "7");
         }
-        proxy += x->src == SW_TEL_PROXY && strstr(x->json, "ws") != NULL && strstr(x->json, "\"10.") != NULL;
+        proxy += x->src == SW_TEL_PROXY && strstr(x->json, "ws") != NULL &&
+                 strstr(x->json, "\"10.") != NULL;
         mail += x->src == SW_TEL_MAIL;
         web += x->src == SW_TEL_WEB && x->host == webh;
         ifm += x->src == SW_TEL_SECURITY && x->eid == 4688 && strstr(x->json, "ntdsutil") != NULL;
@@ -685,15 +737,18 @@ static void background_rates_match_the_configured_rates_over_a_day(void **state)
     double per_user_day = (double)logons / users;
     double web_rate = (double)proxy / user_hours; /* includes a few update/apt URLs */
     double mail_rate = (double)mail / user_hours;
-    print_message("logons/user/day %.2f (rate %.1f), web/user-hour %.2f (%.1f), mail/user-hour %.2f (%.1f), "
-                  "web hits %zu (%.0f), IFM backups %zu\n",
-                  per_user_day, r.logons_per_user_day, web_rate, r.web_per_user_hour, mail_rate,
-                  r.mail_per_user_hour, web, r.web_hits_per_server_hour * 24, ifm);
+    print_message(
+        "logons/user/day %.2f (rate %.1f), web/user-hour %.2f (%.1f), mail/user-hour %.2f (%.1f), "
+        "web hits %zu (%.0f), IFM backups %zu\n",
+        per_user_day, r.logons_per_user_day, web_rate, r.web_per_user_hour, mail_rate,
+        r.mail_per_user_hour, web, r.web_hits_per_server_hour * 24, ifm);
     /* shares of each kind follow the rates; the first wake-up of the day is the logon */
-    assert_true(per_user_day > r.logons_per_user_day * 0.6 && per_user_day < r.logons_per_user_day * 1.4);
+    assert_true(per_user_day > r.logons_per_user_day * 0.6 &&
+                per_user_day < r.logons_per_user_day * 1.4);
     assert_true(web_rate > r.web_per_user_hour * 0.7 && web_rate < r.web_per_user_hour * 1.3);
     assert_true(mail_rate > r.mail_per_user_hour * 0.7 && mail_rate < r.mail_per_user_hour * 1.3);
-    assert_true(web > r.web_hits_per_server_hour * 24 * 0.85 && web < r.web_hits_per_server_hour * 24 * 1.15);
+    assert_true(web > r.web_hits_per_server_hour * 24 * 0.85 &&
+                web < r.web_hits_per_server_hour * 24 * 1.15);
     assert_true(ifm >= 1 && ifm <= 8); /* two DCs, one a day each; Poisson */
     /* nobody works at night: no interactive logons between 20:00 and 06:00 local */
     for (size_t i = 0; i < f.c.n; i++) {
@@ -774,7 +829,8 @@ static void strings_are_escaped_and_records_stay_valid(void **state)
     memcpy(utf + k, "\xff\xfe\xed\xa0\x80", 6); /* not UTF-8; a surrogate */
     k += 5;
     utf[k] = '\0';
-    assert_int_equal(sw_tel_process_start(f.tel, 20, s, 0, "C:\\caf\xc3\xa9\\t\xff.exe", utf, 7, &pid), 0);
+    assert_int_equal(
+        sw_tel_process_start(f.tel, 20, s, 0, "C:\\caf\xc3\xa9\\t\xff.exe", utf, 7, &pid), 0);
     r = &f.c.v[f.c.n - 1];
     assert_int_equal(sw_event_parse_json(&ev, r->json, strlen(r->json), NULL), 0);
     assert_string_equal(get(&ev, "Image"), "C:\\caf\xc3\xa9\\t\xef\xbf\xbd.exe");
@@ -788,9 +844,16 @@ static void strings_are_escaped_and_records_stay_valid(void **state)
 static void syslog_frame_is_rfc5424(void **state)
 {
     (void)state;
-    sw_tel_record_t r = {.seq = 1, .unix_ms = 1773097230292LL, .hostname = "pw-dc01", .team_id = "pw",
-                         .source = SW_TEL_SECURITY, .event_id = 4624, .severity = 6,
-                         .json = "{\"a\":1}", .json_len = 7, .truth = 9};
+    sw_tel_record_t r = {.seq = 1,
+                         .unix_ms = 1773097230292LL,
+                         .hostname = "pw-dc01",
+                         .team_id = "pw",
+                         .source = SW_TEL_SECURITY,
+                         .event_id = 4624,
+                         .severity = 6,
+                         .json = "{\"a\":1}",
+                         .json_len = 7,
+                         .truth = 9};
     char buf[512];
     size_t n = sw_tel_syslog_format(buf, sizeof buf, &r);
     buf[n] = '\0';
@@ -822,7 +885,6 @@ static void bad_arguments_are_refused(void **state)
     assert_int_equal(sw_tel_background_run(f.bg, 10, 5), SW_EINVAL);
     fx_free(&f);
 }
-
 
 /* ---- file sink ---------------------------------------------------------------------- */
 
@@ -863,9 +925,12 @@ static void file_sink_keeps_truth_out_of_team_files(void **state)
     uint32_t ws = host_by_name(&f.w, "fm-ws002");
     sw_tel_session_t s;
     uint32_t pid;
-    assert_int_equal(sw_tel_logon(f.tel, 30 * MIN, ws, user_of(&f.w, ws), NULL, 2, NULL, 77, &s), 0);
-    assert_int_equal(sw_tel_process_start(f.tel, 30 * MIN + 10, s, 0, "C:\\Windows\\System32\\cmd.exe",
-                                          "cmd.exe /c whoami", 78, &pid), 0);
+    assert_int_equal(sw_tel_logon(f.tel, 30 * MIN, ws, user_of(&f.w, ws), NULL, 2, NULL, 77, &s),
+                     0);
+    assert_int_equal(sw_tel_process_start(f.tel, 30 * MIN + 10, s, 0,
+                                          "C:\\Windows\\System32\\cmd.exe", "cmd.exe /c whoami", 78,
+                                          &pid),
+                     0);
     assert_int_equal(sw_tel_files_close(files, &err), 0);
     size_t with_truth = 0;
     for (size_t i = 0; i < f.c.n; i++)
