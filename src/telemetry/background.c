@@ -108,7 +108,7 @@ static int heap_push(sw_tel_bg_t *bg, int64_t t, uint32_t actor, uint32_t kind)
 {
     if (bg->n_heap == bg->cap_heap) {
         uint32_t cap = bg->cap_heap ? bg->cap_heap * 2 : 256;
-        wake_t *h = realloc(bg->heap, cap * sizeof *h);
+        wake_t *h = tel_realloc(bg->tel, bg->heap, cap * sizeof *h);
         if (!h)
             return SW_ENOMEM;
         bg->heap = h;
@@ -236,7 +236,7 @@ static uint32_t org_admin(const sw_world_t *w, uint32_t org, sw_rng_t *r)
 int sw_tel_bg_new(sw_tel_bg_t **out, sw_tel_t *tel, const sw_tel_rates_t *rates, uint64_t seed)
 {
     *out = NULL;
-    sw_tel_bg_t *bg = calloc(1, sizeof *bg);
+    sw_tel_bg_t *bg = tel_zalloc(tel, sizeof *bg);
     if (!bg)
         return SW_ENOMEM;
     bg->tel = tel;
@@ -246,8 +246,8 @@ int sw_tel_bg_new(sw_tel_bg_t **out, sw_tel_t *tel, const sw_tel_rates_t *rates,
     else
         sw_tel_rates_default(&bg->r);
     bg->seed = seed;
-    bg->users = calloc(bg->w->n_users ? bg->w->n_users : 1, sizeof *bg->users);
-    bg->hosts = calloc(bg->w->n_hosts ? bg->w->n_hosts : 1, sizeof *bg->hosts);
+    bg->users = tel_zalloc(tel, (size_t)bg->w->n_users * sizeof *bg->users);
+    bg->hosts = tel_zalloc(tel, (size_t)bg->w->n_hosts * sizeof *bg->hosts);
     if (!bg->users || !bg->hosts)
         goto fail;
     for (uint32_t u = 0; u < bg->w->n_users; u++) {
@@ -269,10 +269,10 @@ void sw_tel_bg_free(sw_tel_bg_t *bg)
 {
     if (!bg)
         return;
-    free(bg->users);
-    free(bg->hosts);
-    free(bg->heap);
-    free(bg);
+    tel_free(bg->tel, bg->users);
+    tel_free(bg->tel, bg->hosts);
+    tel_free(bg->tel, bg->heap);
+    tel_free(bg->tel, bg);
 }
 
 /* Per-hour rate of a host actor's activities (0: the host has none). */
@@ -312,7 +312,7 @@ static int boot_cmp(const void *a, const void *b)
 static int bg_start(sw_tel_bg_t *bg, int64_t from_ms)
 {
     const sw_world_t *w = bg->w;
-    boot_ord_t *ord = malloc((w->n_hosts ? w->n_hosts : 1) * sizeof *ord);
+    boot_ord_t *ord = tel_realloc(bg->tel, NULL, (size_t)w->n_hosts * sizeof *ord);
     if (!ord)
         return SW_ENOMEM;
     for (uint32_t h = 0; h < w->n_hosts; h++) {
@@ -323,7 +323,7 @@ static int bg_start(sw_tel_bg_t *bg, int64_t from_ms)
     int rc = SW_OK;
     for (uint32_t i = 0; i < w->n_hosts && !rc; i++)
         rc = sw_tel_host_boot(bg->tel, ord[i].t, ord[i].h, 0);
-    free(ord);
+    tel_free(bg->tel, ord);
     if (rc)
         return rc;
     for (uint32_t u = 0; u < w->n_users; u++)

@@ -118,4 +118,9 @@ struct sw_tel {
     tel_ts_t ts_prev; /* the second before it */
 };
 
+/* Allocation through cfg.alloc (telemetry.c). tel_zalloc zero-fills. */
+void *tel_zalloc(sw_tel_t *tel, size_t n);
+void *tel_realloc(sw_tel_t *tel, void *p, size_t n);
+void tel_free(sw_tel_t *tel, void *p);
+
 #endif

@@ -485,11 +485,49 @@ static void host_setup(sw_tel_t *tel, uint32_t hi)
     h->sys_sess = SW_NONE;
 }
 
+static void *libc_alloc(void *ud, void *p, size_t n)
+{
+    (void)ud;
+    if (n == 0) {
+        free(p);
+        return NULL;
+    }
+    return realloc(p, n);
+}
+
+void *tel_realloc(sw_tel_t *tel, void *p, size_t n)
+{
+    return tel->cfg.alloc(tel->cfg.alloc_ud, p, n ? n : 1);
+}
+
+void *tel_zalloc(sw_tel_t *tel, size_t n)
+{
+    void *p = tel_realloc(tel, NULL, n);
+    if (p)
+        memset(p, 0, n ? n : 1);
+    return p;
+}
+
+void tel_free(sw_tel_t *tel, void *p)
+{
+    if (p)
+        tel->cfg.alloc(tel->cfg.alloc_ud, p, 0);
+}
+
+static char *tel_strdup(sw_tel_t *tel, const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = tel_realloc(tel, NULL, n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
 static int sess_new(sw_tel_t *tel, uint32_t *out)
 {
     if (tel->n_sess == tel->cap_sess) {
         uint32_t cap = tel->cap_sess ? tel->cap_sess * 2 : 1024;
-        tel_sess_t *s = realloc(tel->sess, cap * sizeof *s);
+        tel_sess_t *s = tel_realloc(tel, tel->sess, cap * sizeof *s);
         if (!s)
             return SW_ENOMEM;
         tel->sess = s;
@@ -503,19 +541,22 @@ static int sess_new(sw_tel_t *tel, uint32_t *out)
 int sw_tel_new(sw_tel_t **out, const sw_world_t *w, const sw_tel_config_t *cfg)
 {
     *out = NULL;
-    sw_tel_t *tel = calloc(1, sizeof *tel);
+    sw_tel_alloc_fn af = cfg->alloc ? cfg->alloc : libc_alloc;
+    sw_tel_t *tel = af(cfg->alloc_ud, NULL, sizeof *tel);
     if (!tel)
         return SW_ENOMEM;
+    memset(tel, 0, sizeof *tel);
     tel->w = w;
     tel->cfg = *cfg;
+    tel->cfg.alloc = af;
     if (!tel->cfg.epoch_ms)
         tel->cfg.epoch_ms = epoch_from_world(w);
     tel->ts_cache_s = tel->ts_prev.s = INT64_MIN;
-    tel->hosts = calloc(w->n_hosts ? w->n_hosts : 1, sizeof *tel->hosts);
-    tel->orgs = calloc(w->n_orgs ? w->n_orgs : 1, sizeof *tel->orgs);
-    tel->buf = malloc(TEL_MAX_RECORD);
-    tel->cap_images = 1024;
-    tel->images = calloc(tel->cap_images, sizeof *tel->images);
+    tel->hosts = tel_zalloc(tel, (size_t)w->n_hosts * sizeof *tel->hosts);
+    tel->orgs = tel_zalloc(tel, (size_t)w->n_orgs * sizeof *tel->orgs);
+    tel->buf = tel_realloc(tel, NULL, TEL_MAX_RECORD);
+    tel->cap_images = 64; /* grows by doubling; small so every run exercises the rehash */
+    tel->images = tel_zalloc(tel, tel->cap_images * sizeof *tel->images);
     if (!tel->hosts || !tel->orgs || !tel->buf || !tel->images)
         goto fail;
     org_setup(tel);
@@ -528,10 +569,10 @@ fail:
     return SW_ENOMEM;
 }
 
-static void proc_free_strings(tel_proc_t *p)
+static void proc_free_strings(sw_tel_t *tel, tel_proc_t *p)
 {
-    free(p->cmd_esc);
-    free(p->cmd);
+    tel_free(tel, p->cmd_esc);
+    tel_free(tel, p->cmd);
     p->cmd_esc = p->cmd = NULL;
 }
 
@@ -542,24 +583,24 @@ void sw_tel_free(sw_tel_t *tel)
     if (tel->hosts) {
         for (uint32_t h = 0; h < tel->w->n_hosts; h++) {
             for (uint32_t i = 0; i < tel->hosts[h].n_procs; i++)
-                proc_free_strings(&tel->hosts[h].procs[i]);
-            free(tel->hosts[h].procs);
+                proc_free_strings(tel, &tel->hosts[h].procs[i]);
+            tel_free(tel, tel->hosts[h].procs);
         }
     }
     if (tel->images)
         for (uint32_t i = 0; i < tel->cap_images; i++) {
-            free(tel->images[i].path);
-            free(tel->images[i].path_esc);
-            free(tel->images[i].meta);
+            tel_free(tel, tel->images[i].path);
+            tel_free(tel, tel->images[i].path_esc);
+            tel_free(tel, tel->images[i].meta);
         }
-    free(tel->images);
-    free(tel->hosts);
-    free(tel->orgs);
+    tel_free(tel, tel->images);
+    tel_free(tel, tel->hosts);
+    tel_free(tel, tel->orgs);
     for (uint32_t i = 0; i < tel->n_sess; i++)
-        free(tel->sess[i].user_esc);
-    free(tel->sess);
-    free(tel->buf);
-    free(tel);
+        tel_free(tel, tel->sess[i].user_esc);
+    tel_free(tel, tel->sess);
+    tel_free(tel, tel->buf);
+    tel->cfg.alloc(tel->cfg.alloc_ud, tel, 0);
 }
 
 const sw_world_t *sw_tel_world(const sw_tel_t *tel)
@@ -597,12 +638,12 @@ uint32_t sw_tel_org_role_host(const sw_tel_t *tel, uint32_t org, sw_role_t role)
 }
 
 /* Escape s (cut at TEL_MAX_ARG) into a new heap string. */
-static char *esc_dup(const char *s, uint32_t *len_out)
+static char *esc_dup(sw_tel_t *tel, const char *s, uint32_t *len_out)
 {
     size_t n = s ? strlen(s) : 0;
     if (n > TEL_MAX_ARG)
         n = TEL_MAX_ARG;
-    char *d = malloc(TEL_ESC_MAX(n) + 1);
+    char *d = tel_realloc(tel, NULL, TEL_ESC_MAX(n) + 1);
     if (!d)
         return NULL;
     tel_out_t o = {d, d + TEL_ESC_MAX(n) + 1, 0};
@@ -638,13 +679,13 @@ static int image_get(sw_tel_t *tel, const char *path, uint32_t *out)
         if (tel->n_images * 2 >= tel->cap_images) {
             /* grow and rehash */
             uint32_t ncap = tel->cap_images * 2;
-            tel_image_t *ni = calloc(ncap, sizeof *ni);
+            tel_image_t *ni = tel_zalloc(tel, ncap * sizeof *ni);
             if (!ni)
                 return SW_ENOMEM;
             /* processes refer to images by slot: remap them */
-            uint32_t *map = malloc(tel->cap_images * sizeof *map);
+            uint32_t *map = tel_realloc(tel, NULL, tel->cap_images * sizeof *map);
             if (!map) {
-                free(ni);
+                tel_free(tel, ni);
                 return SW_ENOMEM;
             }
             for (uint32_t j = 0; j < tel->cap_images; j++) {
@@ -659,17 +700,17 @@ static int image_get(sw_tel_t *tel, const char *path, uint32_t *out)
             for (uint32_t h = 0; h < tel->w->n_hosts; h++)
                 for (uint32_t p = 0; p < tel->hosts[h].n_procs; p++)
                     tel->hosts[h].procs[p].image = map[tel->hosts[h].procs[p].image];
-            free(map);
-            free(tel->images);
+            tel_free(tel, map);
+            tel_free(tel, tel->images);
             tel->images = ni;
             tel->cap_images = ncap;
             return image_get(tel, path, out);
         }
-        im->path = strdup(path);
-        im->path_esc = esc_dup(path, &im->path_esc_len);
+        im->path = tel_strdup(tel, path);
+        im->path_esc = esc_dup(tel, path, &im->path_esc_len);
         if (!im->path || !im->path_esc) {
-            free(im->path);
-            free(im->path_esc);
+            tel_free(tel, im->path);
+            tel_free(tel, im->path_esc);
             im->path = im->path_esc = NULL;
             return SW_ENOMEM;
         }
@@ -708,10 +749,10 @@ static int image_get(sw_tel_t *tel, const char *path, uint32_t *out)
         TEL_LIT(&mo, ",\"OriginalFileName\":");
         tel_str(&mo, im->orig);
         im->meta_len = (uint32_t)(mo.p - mbuf);
-        im->meta = malloc(im->meta_len ? im->meta_len : 1);
+        im->meta = tel_realloc(tel, NULL, im->meta_len);
         if (!im->meta) {
-            free(im->path);
-            free(im->path_esc);
+            tel_free(tel, im->path);
+            tel_free(tel, im->path_esc);
             im->path = im->path_esc = NULL;
             im->key = 0;
             tel->n_images--;
@@ -1015,12 +1056,12 @@ static int sess_render(sw_tel_t *tel, tel_sess_t *s)
     if (o.over || q.over)
         return SW_ETOOBIG;
     size_t slen = (size_t)(q.p - sbuf);
-    char *block = malloc(ulen + slen);
+    char *block = tel_realloc(tel, NULL, ulen + slen);
     if (!block)
         return SW_ENOMEM;
     memcpy(block, ubuf, ulen);
     memcpy(block + ulen, sbuf, slen);
-    free(s->user_esc);
+    tel_free(tel, s->user_esc);
     s->user_esc = block;
     s->user_esc_len = (uint32_t)ulen;
     s->subj = block + ulen;
@@ -1126,7 +1167,7 @@ static int proc_add(sw_tel_t *tel, uint32_t hi, int64_t unix_ms, uint32_t pid, u
         return rc;
     if (h->n_procs == h->cap_procs) {
         uint32_t cap = h->cap_procs ? h->cap_procs * 2 : 32;
-        tel_proc_t *p = realloc(h->procs, cap * sizeof *p);
+        tel_proc_t *p = tel_realloc(tel, h->procs, cap * sizeof *p);
         if (!p)
             return SW_ENOMEM;
         h->procs = p;
@@ -1139,10 +1180,10 @@ static int proc_add(sw_tel_t *tel, uint32_t hi, int64_t unix_ms, uint32_t pid, u
     p->session = sess;
     p->image = img;
     guid_write(h, unix_ms, p->guid);
-    p->cmd_esc = esc_dup(cmd, &p->cmd_esc_len);
-    p->cmd = strdup(cmd ? cmd : "");
+    p->cmd_esc = esc_dup(tel, cmd, &p->cmd_esc_len);
+    p->cmd = tel_strdup(tel, cmd ? cmd : "");
     if (!p->cmd_esc || !p->cmd) {
-        proc_free_strings(p);
+        proc_free_strings(tel, p);
         return SW_ENOMEM;
     }
     h->n_procs++;
@@ -1150,9 +1191,9 @@ static int proc_add(sw_tel_t *tel, uint32_t hi, int64_t unix_ms, uint32_t pid, u
     return SW_OK;
 }
 
-static void proc_remove(tel_host_t *h, tel_proc_t *p)
+static void proc_remove(sw_tel_t *tel, tel_host_t *h, tel_proc_t *p)
 {
-    proc_free_strings(p);
+    proc_free_strings(tel, p);
     *p = h->procs[--h->n_procs];
 }
 
@@ -1409,7 +1450,7 @@ int sw_tel_process_end(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
         rc = emit_sysmon5(tel, host, t_ms, p, truth);
     /* children outlive their parent; their ParentProcessGuid stays valid
      * because it was written when they started */
-    proc_remove(h, p);
+    proc_remove(tel, h, p);
     return rc;
 }
 
@@ -1422,7 +1463,7 @@ int sw_tel_host_boot(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t truth)
     tel_host_t *h = &tel->hosts[hi];
     /* a reboot: everything that ran is gone, sessions closed */
     for (uint32_t i = 0; i < h->n_procs; i++)
-        proc_free_strings(&h->procs[i]);
+        proc_free_strings(tel, &h->procs[i]);
     h->n_procs = 0;
     for (uint32_t i = 0; i < tel->n_sess; i++)
         if (tel->sess[i].host == hi)

@@ -49,7 +49,10 @@
  *     later); callers make calls in non-decreasing t_ms per host.
  *
  * Cost: formatting writes into one reusable buffer with hand-written
- * appenders; a call allocates only when it creates a process or session.
+ * appenders; a call allocates only when it creates a process or session,
+ * through the caller's allocator (cfg.alloc). Any call may fail with
+ * SW_ENOMEM; tel stays usable and freeable (tested with an allocator that
+ * fails the Nth allocation).
  */
 #ifndef SW_TELEMETRY_H
 #define SW_TELEMETRY_H
@@ -113,6 +116,10 @@ typedef enum {
     SW_TEL_AUDIT_ALL,     /* every Windows host with security_log */
 } sw_tel_audit_t;
 
+/* An allocator, Lua style: p == NULL allocates n bytes, n == 0 frees p (and
+ * returns NULL), otherwise resizes p to n. Returns NULL when out of memory. */
+typedef void *(*sw_tel_alloc_fn)(void *ud, void *p, size_t n);
+
 typedef struct sw_tel_config {
     uint64_t seed;
     int64_t epoch_ms; /* Unix ms of exercise t=0; 0: from the world's
@@ -120,6 +127,8 @@ typedef struct sw_tel_config {
     sw_tel_audit_t proc_audit;
     sw_tel_record_cb cb;
     void *ud;
+    sw_tel_alloc_fn alloc; /* NULL: the C library's */
+    void *alloc_ud;
 } sw_tel_config_t;
 
 typedef struct sw_tel sw_tel_t;
@@ -326,7 +335,8 @@ void sw_tel_rates_default(sw_tel_rates_t *r);
 
 typedef struct sw_tel_bg sw_tel_bg_t;
 
-/* Background generator over tel's world, with its own streams of seed. */
+/* Background generator over tel's world, with its own streams of seed. It
+ * allocates through tel's allocator: free it before tel. */
 int sw_tel_bg_new(sw_tel_bg_t **out, sw_tel_t *tel, const sw_tel_rates_t *rates, uint64_t seed);
 void sw_tel_bg_free(sw_tel_bg_t *bg);
 /* Generate the background activity with start times in [from_ms, to_ms), in
