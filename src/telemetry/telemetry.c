@@ -2916,6 +2916,50 @@ int sw_tel_flow(sw_tel_t *tel, int64_t t_ms, uint32_t exporter, const sw_tel_con
     return emit_netflow(tel, exporter, t_ms, &f, truth);
 }
 
+/* One DNS query/answer on the wire, c's source to c's resolver: Zeek dns
+ * where a packet sensor sees it. */
+static int dns_leg(sw_tel_t *tel, int64_t t_ms, const sw_tel_conn_t *c, const char *qname,
+                   const char *answer, uint32_t truth)
+{
+    int rc;
+    flow_t f;
+    if ((rc = flow_resolve(tel, c, &f)))
+        return rc;
+    obs_t ob;
+    observers(tel, c->src_host, c->dst_host, 0, &ob);
+    for (int i = 0; i < ob.n; i++) {
+        tel_out_t *o = tel_begin(tel);
+        TEL_LIT(o, "{\"ts\":");
+        ts_epoch(o, unix_of(tel, t_ms));
+        FR(o, "uid", f.uid, 18);
+        KEY(o, "id.orig_h");
+        tel_raw(o, f.src_q, f.src_q_len);
+        FN(o, "id.orig_p", f.sport);
+        KEY(o, "id.resp_h");
+        tel_raw(o, f.dst_q, f.dst_q_len);
+        FN(o, "id.resp_p", 53);
+        FL(o, "proto", "udp");
+        FN(o, "trans_id", f.flow_id & 0xffff);
+        TEL_LIT(o, ",\"rtt\":0.012");
+        FS(o, "query", qname);
+        TEL_LIT(o, ",\"qclass\":1,\"qclass_name\":\"C_INTERNET\",\"qtype\":1,\"qtype_name\":\"A\"");
+        FN(o, "rcode", answer ? 0 : 3);
+        FS(o, "rcode_name", answer ? "NOERROR" : "NXDOMAIN");
+        TEL_LIT(o, ",\"AA\":false,\"TC\":false,\"RD\":true,\"RA\":true,\"Z\":0");
+        if (answer) {
+            KEY(o, "answers");
+            tel_ch(o, '[');
+            tel_str(o, answer);
+            TEL_LIT(o, "],\"TTLs\":[300.0]");
+        }
+        FB(o, "rejected", 0);
+        CLOSE(o);
+        if ((rc = tel_emit(tel, ob.host[i], SW_TEL_ZEEK_DNS, 0, 6, t_ms, truth)))
+            return rc;
+    }
+    return SW_OK;
+}
+
 int sw_tel_dns(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *qname,
                const char *answer, uint32_t truth)
 {
@@ -2963,42 +3007,20 @@ int sw_tel_dns(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const cha
                        .bytes_out = 40 + strlen(qname),
                        .bytes_in = answer ? 56 + strlen(qname) : 40,
                        .duration_ms = 12};
-    flow_t f;
-    if ((rc = flow_resolve(tel, &c, &f)))
+    if ((rc = dns_leg(tel, t_ms, &c, qname, answer, truth)))
         return rc;
-    obs_t ob;
-    observers(tel, hi, resolver, 0, &ob);
-    for (int i = 0; i < ob.n; i++) {
-        tel_out_t *o = tel_begin(tel);
-        TEL_LIT(o, "{\"ts\":");
-        ts_epoch(o, unix_of(tel, t_ms));
-        FR(o, "uid", f.uid, 18);
-        KEY(o, "id.orig_h");
-        tel_raw(o, f.src_q, f.src_q_len);
-        FN(o, "id.orig_p", f.sport);
-        KEY(o, "id.resp_h");
-        tel_raw(o, f.dst_q, f.dst_q_len);
-        FN(o, "id.resp_p", 53);
-        FL(o, "proto", "udp");
-        FN(o, "trans_id", f.flow_id & 0xffff);
-        TEL_LIT(o, ",\"rtt\":0.012");
-        FS(o, "query", qname);
-        TEL_LIT(o, ",\"qclass\":1,\"qclass_name\":\"C_INTERNET\",\"qtype\":1,\"qtype_name\":\"A\"");
-        FN(o, "rcode", answer ? 0 : 3);
-        FS(o, "rcode_name", answer ? "NOERROR" : "NXDOMAIN");
-        TEL_LIT(o, ",\"AA\":false,\"TC\":false,\"RD\":true,\"RA\":true,\"Z\":0");
-        if (answer) {
-            KEY(o, "answers");
-            tel_ch(o, '[');
-            tel_str(o, answer);
-            TEL_LIT(o, "],\"TTLs\":[300.0]");
-        }
-        FB(o, "rejected", 0);
-        CLOSE(o);
-        if ((rc = tel_emit(tel, ob.host[i], SW_TEL_ZEEK_DNS, 0, 6, t_ms, truth)))
-            return rc;
-    }
-    return SW_OK;
+    /* the organisation's resolver asks upstream for names outside its zone:
+     * that query crosses the edge, where a sensor sees the name */
+    uint32_t org_ok = org < tel->w->n_orgs;
+    size_t ql = strlen(qname), zl = org_ok ? strlen(tel->orgs[org].dns) : 0;
+    int internal = org_ok && ql >= zl && !strcmp(qname + ql - zl, tel->orgs[org].dns);
+    if (resolver == SW_NONE || internal)
+        return SW_OK;
+    sw_tel_conn_t up = c;
+    up.src_host = resolver;
+    up.dst_host = SW_NONE;
+    up.dst_ip = "8.8.8.8";
+    return dns_leg(tel, t_ms + 3, &up, qname, answer, truth);
 }
 
 int sw_tel_ids_alert(sw_tel_t *tel, int64_t t_ms, uint32_t observer, const sw_tel_conn_t *c,
