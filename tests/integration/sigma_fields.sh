@@ -12,8 +12,17 @@
 set -u
 SW_BIN=${SW_BIN:-build/seawall}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-RULES=${SIGMA_RULES:-$ROOT/../shared/data/sigma/rules}
-[ -d "$RULES" ] || RULES=/work/shared/data/sigma/rules
+# the rules: $SIGMA_RULES, or vendored under data/, or the shared reference data
+RULES=""
+for d in "${SIGMA_RULES:-}" "$ROOT/data/sigma/rules" "$ROOT/../shared/data/sigma/rules" \
+         /work/shared/data/sigma/rules; do
+  if [ -n "$d" ] && [ -d "$d/windows" ]; then RULES=$d; break; fi
+done
+if [ -z "$RULES" ]; then
+  echo "SKIP - no SigmaHQ rules found (set SIGMA_RULES=DIR/rules)"
+  echo "0 passed, 0 failed"
+  exit 0
+fi
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 if ! "$SW_BIN" telemetry --demo-world --teams 1 --hosts 40 --seed 5 --until 10h --out "$TMP/out" --quiet; then
