@@ -1749,6 +1749,8 @@ int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const 
                  int logon_type, const char *src_ip, uint32_t truth, sw_tel_session_t *out)
 {
     const sw_world_t *w = tel->w;
+    if (out)
+        *out = SW_NONE; /* until a session exists */
     if (hi >= w->n_hosts || (user == SW_NONE && !account) ||
         (user != SW_NONE && user >= w->n_users))
         return SW_EINVAL;
@@ -1756,7 +1758,7 @@ int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const 
     if (rc)
         return rc;
     tel_host_t *h = &tel->hosts[hi];
-    if (h->device)
+    if (h->device) /* a device login (router_login) has no session to hand back */
         return sw_tel_router_login(
             tel, t_ms, hi, user != SW_NONE ? w->users[user].account : account, src_ip, 1, truth);
     uint32_t sid;

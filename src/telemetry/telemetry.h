@@ -169,7 +169,8 @@ sw_tel_session_t sw_tel_system_session(sw_tel_t *tel, uint32_t host);
  * `account`, a local or unknown account) to host: Security 4624 (+4672 for
  * admins), Kerberos 4769 on the organisation's domain controller for domain
  * accounts, and for interactive/RDP logons userinit + explorer; Linux: sshd
- * auth lines. src_ip is the client (NULL: local). */
+ * auth lines; on a network device, sw_tel_router_login. src_ip is the client
+ * (NULL: local). *out is the session, or SW_NONE (device, or an error). */
 int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t user, const char *account,
                  int logon_type, const char *src_ip, uint32_t truth, sw_tel_session_t *out);
 /* A failed logon: 4625 (status 0xC000006D, sub-status bad password) / sshd
@@ -181,9 +182,10 @@ int sw_tel_logoff(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, uint32_t trut
 int sw_tel_explicit_creds(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, uint32_t parent_pid,
                           const char *target_account, const char *target_server, uint32_t truth);
 
-/* A process started in session s under parent_pid (0: the session's shell).
- * image is the full path, cmdline the full command line. Sysmon 1, Security
- * 4688 (if audited); Linux: auditd SYSCALL+EXECVE. *pid_out gets the PID. */
+/* A process started in session s under parent_pid (0, or a PID no longer
+ * alive: the session's shell, else services.exe / init). image is the full
+ * path, cmdline the full command line. Sysmon 1, Security 4688 (if
+ * audited); Linux: auditd SYSCALL+EXECVE. *pid_out gets the PID. */
 int sw_tel_process_start(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, uint32_t parent_pid,
                          const char *image, const char *cmdline, uint32_t truth, uint32_t *pid_out);
 int sw_tel_process_end(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, uint32_t truth);
