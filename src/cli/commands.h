@@ -18,5 +18,6 @@ int cmd_simulate(int argc, char **argv);
 int cmd_sigma(int argc, char **argv);
 int cmd_hunt(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
+int cmd_telemetry(int argc, char **argv);
 
 #endif

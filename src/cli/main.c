@@ -14,6 +14,7 @@ static const sw_command_t commands[] = {
     {"sigma", cmd_sigma, "run Sigma rules over event files, or lint rules (--check)"},
     {"ingest", cmd_ingest, "append JSON event records to a team's event store"},
     {"hunt", cmd_hunt, "search a team's events (docs/search.md)"},
+    {"telemetry", cmd_telemetry, "generate log records (background activity for now)"},
 };
 
 static void usage(FILE *f)
