@@ -674,7 +674,8 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
         /* ssh to a Linux server and look at a service */
         uint32_t tgt =
             org_host(w, org, sw_rng_chance(&us->rng, 0.5) ? SW_ROLE_WEB : SW_ROLE_MAIL, 0);
-        if (tgt == SW_NONE)
+        /* the web or mail server may run Windows: then there is no ssh to it */
+        if (tgt == SW_NONE || w->hosts[tgt].os_family != SW_OSF_LINUX)
             return SW_OK;
         snprintf(cmd, sizeof cmd, "ssh.exe %s@%s", u->account, w->hosts[tgt].hostname);
         uint32_t ssh;

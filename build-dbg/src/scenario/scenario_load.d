@@ -1,0 +1,13 @@
+build-dbg/src/scenario/scenario_load.o: src/scenario/scenario_load.c \
+ src/core/err.h src/model/vocab.h src/model/world.h src/core/arena.h \
+ src/scenario/attack_table.h src/scenario/scenario_int.h \
+ src/scenario/diag.h src/scenario/scenario.h src/scenario/yaml_tree.h
+src/core/err.h:
+src/model/vocab.h:
+src/model/world.h:
+src/core/arena.h:
+src/scenario/attack_table.h:
+src/scenario/scenario_int.h:
+src/scenario/diag.h:
+src/scenario/scenario.h:
+src/scenario/yaml_tree.h:
