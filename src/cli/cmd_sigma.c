@@ -18,7 +18,9 @@
 #include "cli/commands.h"
 #include "cli/sigma_load.h"
 #include "detect/event.h"
+#include "detect/query.h"
 #include "detect/sigma.h"
+#include "store/evstore.h"
 
 #define MAX_VARS 64
 #define MAX_VAR_VALUES 256
@@ -26,7 +28,7 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: seawall sigma --rules PATH... --events FILE... [--json] [--var NAME=V1,V2]\n"
+    fprintf(f, "usage: seawall sigma --rules PATH... (--events FILE... | --db FILE --team T) [--json] [--var NAME=V1,V2]\n"
                "       seawall sigma --check PATH... [-v] [--var NAME=V1,V2]\n"
                "  PATH     a rule file or a directory of rules (searched recursively)\n"
                "  FILE     events as JSON lines or concatenated JSON objects\n"
@@ -133,6 +135,70 @@ static int run_events(sw_sigma_set_t *set, const char *file, out_ctx_t *o, size_
     return bad;
 }
 
+/* --db FILE --team T: every record of the team's store, in time order. */
+typedef struct db_ctx {
+    sw_sigma_set_t *set;
+    out_ctx_t *o;
+    sw_event_t ev;
+    size_t n;
+    int bad;
+} db_ctx_t;
+
+static int db_row(const sw_qrow_t *row, void *ud)
+{
+    db_ctx_t *c = ud;
+    if (!row->is_record)
+        return 0;
+    c->n++;
+    sw_errbuf_t err;
+    if (sw_event_parse_json(&c->ev, row->json, row->json_len, &err)) {
+        fprintf(stderr, "seawall sigma: record %lld: %s\n", (long long)row->id, err.msg);
+        c->bad = 1;
+        return 0;
+    }
+    c->o->rec = row->json;
+    c->o->rec_len = row->json_len;
+    sw_sigma_set_match(c->set, &c->ev, print_alert, c->o);
+    return 0;
+}
+
+static int run_db(sw_sigma_set_t *set, const char *db, const char *team, out_ctx_t *o,
+                  size_t *n_events)
+{
+    sw_errbuf_t err = {{0}};
+    sw_store_t *s = NULL;
+    sw_store_team_t *t = NULL;
+    sw_query_t q;
+    sw_query_opts_t qo = {0};
+    db_ctx_t c = {.set = set, .o = o};
+    int status = 1;
+    sw_event_init(&c.ev);
+    int qrc = sw_query_parse(&q, "*", 1, &qo, &err);
+    if (qrc) {
+        fprintf(stderr, "seawall sigma: %s\n", err.msg);
+        goto done;
+    }
+    if (sw_store_open(db, &s, &err) || sw_store_team_open(s, team, 0, &t, &err)) {
+        fprintf(stderr, "seawall sigma: %s: %s\n", db, err.msg);
+        goto done;
+    }
+    if (sw_store_search(t, &q, db_row, &c, &err)) {
+        fprintf(stderr, "seawall sigma: %s: %s\n", db, err.msg);
+        goto done;
+    }
+    status = c.bad;
+done:
+    *n_events += c.n;
+    if (!qrc)
+        sw_query_free(&q);
+    if (t)
+        sw_store_team_close(t);
+    if (s)
+        sw_store_close(s);
+    sw_event_free(&c.ev);
+    return status;
+}
+
 int cmd_sigma(int argc, char **argv)
 {
     const char *rules[256], *events[256];
@@ -141,6 +207,7 @@ int cmd_sigma(int argc, char **argv)
     char *var_store[MAX_VARS];
     int check = 0, json = 0, verbose = 0, status = 0;
     const char *mode = NULL; /* which list bare arguments go to */
+    const char *db = NULL, *team = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--rules") || !strcmp(a, "--events") || !strcmp(a, "--check")) {
@@ -154,13 +221,11 @@ int cmd_sigma(int argc, char **argv)
             usage(stdout);
             status = 0;
             goto done;
-        } else if (!strcmp(a, "--db") || !strcmp(a, "--team")) {
-            fprintf(stderr,
-                    "seawall sigma: %s is not available yet (it comes with the event "
-                    "store); use --events FILE\n",
-                    a);
-            status = 2;
-            goto done;
+        } else if ((!strcmp(a, "--db") || !strcmp(a, "--team")) && i + 1 < argc) {
+            if (!strcmp(a, "--db"))
+                db = argv[++i];
+            else
+                team = argv[++i];
         } else if (!strcmp(a, "--var")) {
             if (i + 1 >= argc || n_vars == MAX_VARS ||
                 parse_var(argv[++i], &vars[n_vars], &var_store[n_vars])) {
@@ -185,7 +250,13 @@ int cmd_sigma(int argc, char **argv)
             goto done;
         }
     }
-    if (!n_rules || (check && n_events) || (!check && !n_events)) {
+    int from_db = db || team;
+    if (from_db && (!db || !team || n_events || check)) {
+        fprintf(stderr, "seawall sigma: --db and --team go together, instead of --events\n");
+        status = 2;
+        goto done;
+    }
+    if (!n_rules || (check && n_events) || (!check && !n_events && !from_db)) {
         usage(stderr);
         status = 2;
         goto done;
@@ -224,6 +295,8 @@ int cmd_sigma(int argc, char **argv)
     size_t total = 0;
     for (size_t i = 0; i < n_events; i++)
         status |= run_events(set, events[i], &o, &total);
+    if (from_db)
+        status |= run_db(set, db, team, &o, &total);
     fflush(stdout);
     fprintf(stderr, "seawall sigma: %zu rules, %zu events, %zu matches\n", sw_sigma_set_count(set),
             total, o.n_matches);

@@ -61,13 +61,29 @@ check "expand with --var" [ "$(wc -l <"$T/out")" -eq 2 ]
 "$BIN" sigma --check -v "$ROOT/tests/data/sigma/cases/expand.yml" >"$T/out"; rc=$?
 check "unresolved placeholder refused" grep -q 'unresolved placeholder' "$T/out"
 
-# 6. usage errors exit 2; the event store options say "not yet"
+# 6. usage errors exit 2
 "$BIN" sigma >/dev/null 2>&1; check "no args is usage" [ $? -eq 2 ]
 "$BIN" sigma --rules "$RULE" >/dev/null 2>&1; check "rules without events is usage" [ $? -eq 2 ]
 "$BIN" sigma --rules "$RULE" --frob >/dev/null 2>&1; check "unknown option is usage" [ $? -eq 2 ]
-"$BIN" sigma --rules "$RULE" --db x.db --team a >/dev/null 2>"$T/err"; rc=$?
-check "--db is not yet" [ "$rc" -eq 2 ]
-check "--db message" grep -q 'not available yet' "$T/err"
+"$BIN" sigma --rules "$RULE" --db "$T/x.db" >/dev/null 2>"$T/err"; rc=$?
+check "--db without --team is usage" [ "$rc" -eq 2 ]
+check "--db message" grep -q 'go together' "$T/err"
+
+# 6b. rules over a team's event store: the team's records match, another
+# team's store part is not there to match
+"$BIN" ingest --db "$T/s.db" --team palau "$EV" >/dev/null 2>&1
+printf '{"EventID":1,"Channel":"Microsoft-Windows-Sysmon/Operational","Image":"C:\\\\Windows\\\\notepad.exe","CommandLine":"notepad.exe"}\n' >"$T/benign.jsonl"
+"$BIN" ingest --db "$T/s.db" --team nauru "$T/benign.jsonl" >/dev/null 2>&1
+"$BIN" sigma --rules "$RULE" --events "$EV" >"$T/want" 2>/dev/null
+"$BIN" sigma --rules "$RULE" --db "$T/s.db" --team palau >"$T/got" 2>/dev/null; rc=$?
+check "--db --team exits 0" [ "$rc" -eq 0 ]
+check "--db --team matches the team's records" [ -s "$T/got" ]
+check "--db gives what --events gives" cmp -s "$T/want" "$T/got"
+"$BIN" sigma --rules "$RULE" --db "$T/s.db" --team nauru >"$T/got2" 2>/dev/null
+check "another team's store has none of them" [ ! -s "$T/got2" ]
+"$BIN" sigma --rules "$RULE" --db "$T/s.db" --team fiji >/dev/null 2>"$T/err"; rc=$?
+check "unknown team exits 1" [ "$rc" -eq 1 ]
+check "unknown team: the reason" grep -q "no team 'fiji'" "$T/err"
 "$BIN" sigma --rules "$T/nope" --events "$EV" >/dev/null 2>&1; check "missing rules path exits 2" [ $? -eq 2 ]
 
 # 7. a bad record is reported with its position, the rest still run
