@@ -114,6 +114,10 @@ build-fuzz/gen/embedded_data.o: $(BUILD)/gen/embedded_data.c
 build-fuzz/fuzz_%: fuzz/fuzz_%.c $(FUZZ_OBJ)
 	clang $(FUZZ_CFLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lm -lpthread
 
+# the fuzz objects are built through a pattern rule: keep them, or every
+# make check would rebuild the whole library for the fuzzers again
+.SECONDARY: $(FUZZ_OBJ)
+
 .PHONY: fuzz-build
 fuzz-build: $(FUZZ_BIN)
 

@@ -1,2 +1,0 @@
-build-dbg/src/core/embedded.o: src/core/embedded.c src/core/embedded.h
-src/core/embedded.h:

@@ -1,8 +1,0 @@
-build-dbg/src/detect/sigma_ac.o: src/detect/sigma_ac.c \
- src/detect/sigma_int.h src/core/arena.h src/detect/sigma.h \
- src/core/err.h src/detect/event.h
-src/detect/sigma_int.h:
-src/core/arena.h:
-src/detect/sigma.h:
-src/core/err.h:
-src/detect/event.h:

@@ -1,8 +1,0 @@
-build-dbg/src/telemetry/sink_syslog.o: src/telemetry/sink_syslog.c \
- src/telemetry/sink.h src/core/err.h src/telemetry/telemetry.h \
- src/model/world.h src/core/arena.h
-src/telemetry/sink.h:
-src/core/err.h:
-src/telemetry/telemetry.h:
-src/model/world.h:
-src/core/arena.h:
