@@ -3,13 +3,12 @@
  * Until the exercise server exists it plays the built-in default exercise
  * headless, in order:
  *   1. simulate the scenario to its end and print the summary (cmd_simulate);
- *   2. generate the exercise's background telemetry (what users, admins and
- *      machines log through the exercise hours) into an embedded SQLite event
- *      store, one part per team, so a trainee can hunt in it at once;
- *   3. print how to hunt and where to go next.
- * The attack's own log records are not yet written here: the bridge from sim
- * events to telemetry is the open part of the telemetry issue, and this
- * command says so rather than pretend. */
+ *   2. play it again, minute by minute, feeding its events through the sim
+ *      bridge (telemetry/sim_bridge.h) into telemetry with the background
+ *      activity interleaved in time order: what users, admins, machines and
+ *      the attackers log through the exercise hours goes into an embedded
+ *      SQLite event store, one part per team, so a trainee can hunt in it;
+ *   3. print how to hunt and where to go next. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +19,9 @@
 #include "model/world.h"
 #include "scenario/diag.h"
 #include "scenario/scenario.h"
+#include "sim/sim.h"
 #include "store/evstore.h"
+#include "telemetry/sim_bridge.h"
 #include "telemetry/telemetry.h"
 
 #define RUN_DEFAULT_SCENARIO "example"
@@ -31,6 +32,7 @@ typedef struct run_store {
     sw_store_team_t **teams; /* by world team index, opened on first record */
     const sw_world_t *w;
     uint64_t n_records;
+    uint64_t n_attack; /* records with a ground-truth step behind them */
     sw_errbuf_t err;
 } run_store_t;
 
@@ -40,28 +42,31 @@ static int run_record_cb(void *ud, const sw_tel_record_t *rec)
     if (rec->team >= rs->w->n_teams)
         return SW_EINVAL;
     if (!rs->teams[rec->team]) {
-        int rc = sw_store_team_open(rs->store, rs->w->teams[rec->team].id, 1,
-                                    &rs->teams[rec->team], &rs->err);
+        int rc = sw_store_team_open(rs->store, rs->w->teams[rec->team].id, 1, &rs->teams[rec->team],
+                                    &rs->err);
         if (rc)
             return rc;
     }
     int rc = sw_store_append(rs->teams[rec->team], rec->json, rec->json_len, NULL, &rs->err);
-    if (!rc)
+    if (!rc) {
         rs->n_records++;
+        rs->n_attack += rec->truth != 0;
+    }
     return rc;
 }
 
 static void run_usage(FILE *f)
 {
-    fprintf(f, "usage: seawall run [--scenario NAME|FILE] [--db FILE] [--seed N]\n"
-               "  Plays the exercise headless: simulation summary, then the background\n"
-               "  telemetry of every team into an SQLite event store (default %s,\n"
-               "  rewritten on each run) to hunt in with `seawall hunt`.\n"
-               "  Default scenario: the built-in '%s'.\n",
+    fprintf(f,
+            "usage: seawall run [--scenario NAME|FILE] [--db FILE] [--seed N]\n"
+            "  Plays the exercise headless: simulation summary, then every team's\n"
+            "  telemetry, background and attack, into an SQLite event store (default\n"
+            "  %s, rewritten on each run) to hunt in with `seawall hunt`.\n"
+            "  Default scenario: the built-in '%s'.\n",
             RUN_DEFAULT_DB, RUN_DEFAULT_SCENARIO);
 }
 
-/* Background telemetry of the whole exercise into db. Returns 0 or 1. */
+/* The exercise's telemetry, background and attack, into db. Returns 0 or 1. */
 static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
 {
     sw_world_t w;
@@ -71,6 +76,8 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
     run_store_t rs = {0};
     sw_tel_t *tel = NULL;
     sw_tel_bg_t *bg = NULL;
+    sw_tel_bridge_t *br = NULL;
+    sw_sim_t *sim = NULL;
     int status = 1;
 
     if (sw_scenario_load(scenario, &w, &d) != SW_OK) {
@@ -100,7 +107,21 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
         fprintf(stderr, "seawall run: cannot start telemetry\n");
         goto done;
     }
-    int rc = sw_tel_background_run(bg, 0, w.exercise.duration_ms);
+    if (sw_tel_bridge_new(&br, tel, bg) ||
+        !(sim = sw_sim_new(&w, cfg.seed, sw_tel_bridge_sim_cb, br))) {
+        fprintf(stderr, "seawall run: cannot start the simulation\n");
+        goto done;
+    }
+    /* minute by minute: the sim's events (each preceded by the background
+     * due before it), then the rest of the minute's background */
+    int rc = 0;
+    for (int64_t t = 0; t < w.exercise.duration_ms && !rc;) {
+        t = t + 60000 < w.exercise.duration_ms ? t + 60000 : w.exercise.duration_ms;
+        sw_sim_run_until(sim, t);
+        rc = sw_tel_bridge_error(br);
+        if (!rc)
+            rc = sw_tel_bridge_advance(br, t);
+    }
     if (rc) {
         fprintf(stderr, "seawall run: telemetry: %s%s%s\n", sw_strerror(rc),
                 rs.err.msg[0] ? ": " : "", rs.err.msg);
@@ -110,8 +131,11 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
         fprintf(stderr, "seawall run: %s: %s\n", db, rs.err.msg);
         goto done;
     }
-    printf("\nevent store\n  %s: %llu background records over %lld min for", db,
-           (unsigned long long)rs.n_records, (long long)(w.exercise.duration_ms / 60000));
+    printf("\nevent store\n  %s: %llu records (%llu background, %llu from %llu attack steps)"
+           " over %lld min for",
+           db, (unsigned long long)rs.n_records, (unsigned long long)(rs.n_records - rs.n_attack),
+           (unsigned long long)rs.n_attack, (unsigned long long)sw_tel_bridge_steps(br),
+           (long long)(w.exercise.duration_ms / 60000));
     const char *first_team = NULL;
     for (uint32_t t = 0; t < w.n_teams; t++)
         if (rs.teams[t]) {
@@ -119,7 +143,7 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
             if (!first_team)
                 first_team = w.teams[t].id;
         }
-    printf("\n  (the attack's own records join them once sim events feed telemetry)\n");
+    printf("\n");
     if (first_team) {
         printf("\nhunt, for example:\n"
                "  ./build/seawall hunt --db %s --team %s 'EventID:4625 | count by IpAddress'\n"
@@ -131,6 +155,8 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
            "docs/simulation.md\n");
     status = 0;
 done:
+    sw_sim_free(sim);
+    sw_tel_bridge_free(br);
     sw_tel_bg_free(bg);
     sw_tel_free(tel);
     if (rs.teams)

@@ -1,11 +1,15 @@
 #!/bin/sh
 # run.sh — `seawall run`, the job `make run` starts: it plays the built-in
-# default exercise, writes every team's background telemetry to an SQLite
-# event store, and the store answers hunts; a second run replaces the store
-# with the same records (make run is idempotent). Run by tests/run.sh.
+# default exercise, writes every team's telemetry — background and the
+# attack's own records, fed from the sim through the bridge — to an SQLite
+# event store, and the store answers hunts and Sigma rules; a second run
+# replaces the store with the same records (make run is idempotent). Run by
+# tests/run.sh.
 set -u
 BIN=${SW_BIN:-build/seawall}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
+SHARED=${SW_SHARED:-../shared}
+RULES=$SHARED/data/sigma/rules/windows/process_creation
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 pass=0; fail=0
@@ -17,8 +21,28 @@ check() { if eval "$2"; then ok "$1"; else ko "$1"; fi; }
 check "run exits 0" "[ $rc -eq 0 ]"
 check "prints the simulation summary" "grep -q '^objectives' '$T/out1' && grep -q 'event stream hash' '$T/out1'"
 check "writes seawall.db in the working directory" "[ -s '$T/seawall.db' ]"
-n1=$(sed -n 's/.*seawall.db: \([0-9]*\) background records.*/\1/p' "$T/out1")
+n1=$(sed -n 's/.*seawall.db: \([0-9]*\) records.*/\1/p' "$T/out1")
+na=$(sed -n 's/.*seawall.db: .* background, \([0-9]*\) from [0-9]* attack steps.*/\1/p' "$T/out1")
 check "reports records for both teams" "[ \"\${n1:-0}\" -gt 1000 ] && grep -q 'for palau nauru' '$T/out1'"
+check "the attack's records are in the store (sim bridge)" "[ \"\${na:-0}\" -gt 20 ]"
+check "no longer says the attack records are missing" "! grep -q 'join them once' '$T/out1'"
+# nauru: volt's wmic on the domain controller (Sysmon 1 + 4688 there);
+# palau: volt's backdoor account on the telecom core (device syslog)
+"$BIN" hunt --db "$T/seawall.db" --team nauru --json 'CommandLine:*ip.txt*' >"$T/a1" 2>&1
+check "nauru's DC logs the attacker's wmic (Sysmon 1 and 4688)" "[ \$(wc -l <'$T/a1') -eq 2 ] && grep -q 'WMIC.exe' '$T/a1'"
+check "ground truth stays out of the records" "! grep -qi 'truth' '$T/a1'"
+"$BIN" hunt --db "$T/seawall.db" --team palau --json 'svc-mon' >"$T/a2" 2>&1
+check "palau's core router logs the attacker's config change" "[ \$(wc -l <'$T/a2') -ge 1 ] && grep -q 'KOR-CORE01' '$T/a2'"
+"$BIN" hunt --db "$T/seawall.db" --team nauru --json 'Computer:*MOF-DC01*' >"$T/a3" 2>&1
+if [ -d "$RULES" ]; then
+  "$BIN" sigma --rules "$RULES" --db "$T/seawall.db" --team nauru >"$T/s1" 2>&1
+  check "Sigma flags the attacker's remote wmic on nauru's DC" \
+    "grep 'MOF-DC01' '$T/s1' | grep -q 'WMIC Remote Command Execution'"
+  "$BIN" sigma --rules "$RULES" --db "$T/seawall.db" --team palau >"$T/s2" 2>&1
+  check "Sigma reports matches on palau" "grep -Eq ', [1-9][0-9]* matches' '$T/s2'"
+else
+  echo "skip Sigma checks: no rules at $RULES"
+fi
 "$BIN" hunt --db "$T/seawall.db" --team palau --json 'EventID:4688' >"$T/h1" 2>&1
 check "the store answers a hunt for palau" "[ \$(wc -l <'$T/h1') -gt 10 ]"
 "$BIN" hunt --db "$T/seawall.db" --team nauru --json 'Computer:*pw-*' >"$T/h2" 2>&1
@@ -26,10 +50,12 @@ check "the store answers a hunt for palau" "[ \$(wc -l <'$T/h1') -gt 10 ]"
 check "palau sees its own hosts by that query" "[ \$(wc -l <'$T/h3') -gt 0 ]"
 check "nauru cannot see palau's hosts" "[ \$(wc -l <'$T/h2') -eq 0 ]"
 (cd "$T" && "$BIN" run >"$T/out2" 2>"$T/err2"); rc=$?
-n2=$(sed -n 's/.*seawall.db: \([0-9]*\) background records.*/\1/p' "$T/out2")
+n2=$(sed -n 's/.*seawall.db: \([0-9]*\) records.*/\1/p' "$T/out2")
 check "a second run succeeds with the same records" "[ $rc -eq 0 ] && [ \"$n1\" = \"$n2\" ]"
 check "the second store holds the same, not twice as much" \
   "\"$BIN\" hunt --db '$T/seawall.db' --team palau --json 'EventID:4688' | cmp -s - '$T/h1'"
+check "the second store holds the same attack records" \
+  "\"$BIN\" hunt --db '$T/seawall.db' --team nauru --json 'Computer:*MOF-DC01*' | cmp -s - '$T/a3'"
 "$BIN" run --bogus >/dev/null 2>"$T/err3"; rc=$?
 check "unknown argument: usage error" "[ $rc -eq 2 ] && grep -q \"unexpected argument '--bogus'\" '$T/err3'"
 "$BIN" run --scenario "$T/missing.yaml" --db "$T/x.db" >/dev/null 2>"$T/err4"; rc=$?
