@@ -361,22 +361,6 @@ typedef struct hot_cond {
 
 #define HOT_MAX_CONDS 64
 
-static int canon_int(const char *v, size_t len, int64_t *out)
-{
-    if (len == 0 || len > 18)
-        return 0;
-    size_t i = v[0] == '-' ? 1 : 0;
-    if (i == len || (v[i] == '0' && len > i + 1))
-        return 0;
-    int64_t x = 0;
-    for (; i < len; i++) {
-        if (!isdigit((unsigned char)v[i]))
-            return 0;
-        x = x * 10 + (v[i] - '0');
-    }
-    *out = v[0] == '-' ? -x : x;
-    return 1;
-}
 
 /* The top-level conjuncts the columns can check (time always; the others
  * only when the team has no irregular rows). Marks the columns they need. */
@@ -412,7 +396,7 @@ static size_t build_conds(const sw_query_t *q, int multi, hot_cond_t *out, int w
             continue;
         c->col = col;
         if (col == STORE_COL_EVENTID) {
-            if (x->kind == SW_QN_TERM && canon_int(x->value, x->value_len, &c->lo)) {
+            if (x->kind == SW_QN_TERM && store_canonical_int(x->value, x->value_len, &c->lo)) {
                 c->kind = HC_IEQ;
             } else if (x->kind == SW_QN_RANGE && x->range_type == SW_QR_NUMBER) {
                 c->kind = HC_IRANGE;

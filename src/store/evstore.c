@@ -244,7 +244,7 @@ int store_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err)
 
 /* EventID text that is a canonical integer (what the column can hold
  * without changing what equality means). */
-static int canonical_int(const char *v, size_t len, int64_t *out)
+int store_canonical_int(const char *v, size_t len, int64_t *out)
 {
     if (len == 0 || len > 18)
         return 0;
@@ -323,7 +323,7 @@ static void bind_columns(sqlite3_stmt *st, const sw_event_t *ev, int *multi)
             *multi = 1;
         int64_t v;
         if (store_cols[c].is_int) {
-            if (canonical_int(f->value, f->value_len, &v)) {
+            if (store_canonical_int(f->value, f->value_len, &v)) {
                 sqlite3_bind_int64(st, p, v);
             } else {
                 sqlite3_bind_null(st, p);
@@ -531,7 +531,7 @@ static int push_term(const sw_qnode_t *n, sw_buf_t *sql, store_bind_t *binds, si
     if (n->kind == SW_QN_TERM) {
         if (col->is_int) {
             int64_t v;
-            if (!canonical_int(n->value, n->value_len, &v))
+            if (!store_canonical_int(n->value, n->value_len, &v))
                 return 0;
             sw_buf_printf(sql, " AND %s = ?", col->col);
             binds[(*n_binds)++] = (store_bind_t){.is_int = 1, .i = v};

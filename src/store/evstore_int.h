@@ -78,4 +78,8 @@ int store_hot_search(sw_store_team_t *t, const sw_query_t *q, const store_plan_t
                      sw_qrun_t *run, sw_errbuf_t *err);
 void store_hot_free(store_hot_t *h);
 
+/* EventID text that is a canonical integer (what the column can hold
+ * without changing what equality means); 1 and *out set, or 0. */
+int store_canonical_int(const char *v, size_t len, int64_t *out);
+
 #endif
