@@ -501,6 +501,31 @@ static sw_qnode_t *parse_range(parser_t *p, const char *field, size_t at)
     return n;
 }
 
+/* A parenthesized group at p->pos (the '('), its terms defaulting to dfield
+ * (field:(a OR b) or a bare (...)); depth errors are reported at err_at. */
+static sw_qnode_t *parse_group(parser_t *p, const char *dfield, size_t err_at)
+{
+    p->pos++;
+    if (++p->depth > SW_QUERY_MAX_DEPTH) {
+        perr(p, err_at, "too deeply nested (the limit is %d)", SW_QUERY_MAX_DEPTH);
+        p->rc = SW_ETOOBIG;
+        return NULL;
+    }
+    sw_qnode_t *n = parse_or(p, dfield);
+    p->depth--;
+    if (!n)
+        return NULL;
+    skip_ws(p);
+    if (p->pos >= p->len || p->s[p->pos] != ')') {
+        char lt[64];
+        last_term(p, lt, sizeof lt);
+        perr(p, p->pos, "expected ')' after %s", lt);
+        return NULL;
+    }
+    p->pos++;
+    return n;
+}
+
 /* A value after "field:" (field NULL: free text). */
 static sw_qnode_t *parse_value(parser_t *p, const char *field, size_t at)
 {
@@ -509,27 +534,8 @@ static sw_qnode_t *parse_value(parser_t *p, const char *field, size_t at)
         return NULL;
     }
     char c = p->s[p->pos];
-    if (c == '(' && field) {
-        p->pos++;
-        if (++p->depth > SW_QUERY_MAX_DEPTH) {
-            perr(p, p->pos, "too deeply nested (the limit is %d)", SW_QUERY_MAX_DEPTH);
-            p->rc = SW_ETOOBIG;
-            return NULL;
-        }
-        sw_qnode_t *n = parse_or(p, field);
-        p->depth--;
-        if (!n)
-            return NULL;
-        skip_ws(p);
-        if (p->pos >= p->len || p->s[p->pos] != ')') {
-            char lt[64];
-            last_term(p, lt, sizeof lt);
-            perr(p, p->pos, "expected ')' after %s", lt);
-            return NULL;
-        }
-        p->pos++;
-        return n;
-    }
+    if (c == '(' && field)
+        return parse_group(p, field, p->pos + 1);
     if ((c == '[' || c == '{') && field)
         return parse_range(p, field, at);
     if ((c == '>' || c == '<') && field) {
@@ -615,27 +621,8 @@ static sw_qnode_t *parse_primary(parser_t *p, const char *dfield)
         return NULL;
     }
     char c = p->s[p->pos];
-    if (c == '(') {
-        p->pos++;
-        if (++p->depth > SW_QUERY_MAX_DEPTH) {
-            perr(p, at, "too deeply nested (the limit is %d)", SW_QUERY_MAX_DEPTH);
-            p->rc = SW_ETOOBIG;
-            return NULL;
-        }
-        sw_qnode_t *n = parse_or(p, dfield);
-        p->depth--;
-        if (!n)
-            return NULL;
-        skip_ws(p);
-        if (p->pos >= p->len || p->s[p->pos] != ')') {
-            char lt[64];
-            last_term(p, lt, sizeof lt);
-            perr(p, p->pos, "expected ')' after %s", lt);
-            return NULL;
-        }
-        p->pos++;
-        return n;
-    }
+    if (c == '(')
+        return parse_group(p, dfield, at);
     if (c == ')' || c == '|') {
         perr(p, at, "expected a term before '%c'", c);
         return NULL;
