@@ -54,8 +54,8 @@ while IFS= read -r cmd <&3; do
     *"count by Computer"*)
       check "  NSO-WS04 is among the machines" "grep -q 'NSO-WS04' '$o'" ;;
     *"CommandLine:*iwr*"*)
-      check "  one record, on NSO-WS04 at 21:03:59, the download cradle" \
-        "[ \$(grep -c 'NSO-WS04' '$o') -eq 1 ] && grep -q '21:03:59' '$o' && grep -q 'survey-results.example/p.ps1' '$o'" ;;
+      check "  the download cradle on NSO-WS04 at 21:03:59, nowhere else" \
+        "grep -q '21:03:59  NSO-WS04.*survey-results.example/p.ps1' '$o' && ! grep -E '^[0-9]{4}-' '$o' | grep -vq 'NSO-WS04'" ;;
     *"ParentImage:*powershell*"*)
       check "  whoami /all at 21:06 and the schtasks at 21:09" \
         "grep -q '21:06:.*whoami /all' '$o' && grep -q '21:09:.*schtasks /create /tn \"OneDrive Sync Helper\"' '$o'" ;;
