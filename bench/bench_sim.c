@@ -5,6 +5,12 @@
  * quarter of the day and after the whole day, to show it grows with hosts
  * and active events, not with time simulated.
  *
+ * The scenario library (issue 6): every shipped scenario over its own
+ * exercise duration with its own seed, undefended and under its scripted
+ * good defence (scenarios/NAME/defender.yaml), median wall time of 21 runs,
+ * with the events, adversary steps and objectives reached of one run (the
+ * same every run: same seed).
+ *
  * Targets (issue 3): example 4 h < 1 s; 10,000-host day < 10 s. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +18,10 @@
 #include <time.h>
 
 #include "../tests/unit/sim_fixture.h"
+#include "core/embedded.h"
+#include "core/err.h"
 #include "scenario/scenario.h"
+#include "sim/defender.h"
 #include "sim/sim.h"
 
 #define HOUR_MS (3600 * 1000LL)
@@ -203,6 +212,82 @@ static void bench(const char *name, const sw_world_t *w, int64_t until_ms, int r
     free(wall);
 }
 
+/* One scenario of the library: undefended and defended, medians. */
+typedef struct lib_run {
+    counts_t n;
+    sw_defender_t *def;
+    sw_sim_t *sim;
+    const sw_world_t *w;
+} lib_run_t;
+
+static void lib_cb(const sw_sim_event_t *ev, void *ud)
+{
+    lib_run_t *r = ud;
+    count_cb(ev, &r->n);
+    if (r->def && r->sim)
+        sw_defender_on_event(r->def, r->sim, r->w, ev);
+}
+
+/* One run of w (its seed, its duration); the defender, when given, is
+ * parsed afresh before the clock starts. Returns wall seconds. */
+static double lib_once(const sw_world_t *w, const sw_embedded_t *df, const char *df_name,
+                       counts_t *n)
+{
+    sw_defender_t def;
+    lib_run_t r = {{0, 0, 0}, NULL, NULL, w};
+    if (df) {
+        sw_diags_t d;
+        sw_diags_init(&d);
+        if (sw_defender_parse(&def, w, df_name, df->data, df->len, &d) == SW_OK)
+            r.def = &def;
+        else
+            sw_diags_print(&d, stderr);
+        sw_diags_free(&d);
+    }
+    double t0 = now_s();
+    r.sim = sw_sim_new(w, w->exercise.seed, lib_cb, &r);
+    if (r.def)
+        sw_defender_start(r.def, r.sim);
+    sw_sim_run_until(r.sim, w->exercise.duration_ms);
+    sw_sim_finish(r.sim);
+    double wall = now_s() - t0;
+    sw_sim_free(r.sim);
+    if (r.def)
+        sw_defender_free(r.def);
+    *n = r.n;
+    return wall;
+}
+
+static void bench_library(const char *name, const char *defender_path)
+{
+    sw_world_t w;
+    sw_diags_t d;
+    sw_diags_init(&d);
+    if (sw_scenario_load(name, &w, &d) != 0) {
+        sw_diags_print(&d, stderr);
+        sw_diags_free(&d);
+        return;
+    }
+    sw_diags_free(&d);
+    const sw_embedded_t *df = sw_embedded_find(defender_path);
+    enum { RUNS = 21 };
+    for (int defended = 0; defended <= (df != NULL); defended++) {
+        double wall[RUNS];
+        counts_t n = {0, 0, 0};
+        for (int i = 0; i < RUNS; i++)
+            wall[i] = lib_once(&w, defended ? df : NULL, defender_path, &n);
+        qsort(wall, RUNS, sizeof wall[0], cmp_double);
+        double med = wall[RUNS / 2];
+        printf("%-20s %-9s %3u hosts %5.1f h  %8.3f ms  %6llu events %4llu steps %2llu "
+               "objectives  %9.0f events/s\n",
+               name, defended ? "defended" : "none", w.n_hosts,
+               (double)w.exercise.duration_ms / HOUR_MS, med * 1e3,
+               (unsigned long long)n.events, (unsigned long long)n.steps,
+               (unsigned long long)n.objectives, (double)n.events / med);
+    }
+    sw_world_free(&w);
+}
+
 int main(void)
 {
     sw_world_t ex;
@@ -215,6 +300,19 @@ int main(void)
         sw_diags_print(&d, stderr);
     }
     sw_diags_free(&d);
+
+    printf("scenario library: own seed and duration, median of 21 runs, sim only (no telemetry)\n");
+    static const char *const lib[][2] = {
+        {"pacific-cable", "scenarios/pacific-cable/defender.yaml"},
+        {"tutorial", "scenarios/tutorial/defender.yaml"},
+        {"ransomware-ministry", "scenarios/ransomware-ministry/defender.yaml"},
+        {"router-implant", "scenarios/router-implant/defender.yaml"},
+        {"telecom-lotl", "scenarios/telecom-lotl/defender.yaml"},
+        {"example", "scenarios/example.defender.yaml"},
+    };
+    for (size_t i = 0; i < sizeof lib / sizeof lib[0]; i++)
+        bench_library(lib[i][0], lib[i][1]);
+
     sw_world_t *big = big_world(20, 500);
     bench("generated 20 teams (24 h)", big, 24 * HOUR_MS, 3);
     fx_free(big);

@@ -24,7 +24,7 @@
 #include "telemetry/sim_bridge.h"
 #include "telemetry/telemetry.h"
 
-#define RUN_DEFAULT_SCENARIO "example"
+#define RUN_DEFAULT_SCENARIO "pacific-cable"
 #define RUN_DEFAULT_DB "seawall.db"
 
 typedef struct run_store {

@@ -1,6 +1,6 @@
 #!/bin/sh
 # run.sh — `seawall run`, the job `make run` starts: it plays the built-in
-# default exercise, writes every team's telemetry — background and the
+# default exercise (pacific-cable), writes every team's telemetry — background and the
 # attack's own records, fed from the sim through the bridge — to an SQLite
 # event store, and the store answers hunts and Sigma rules; a second run
 # replaces the store with the same records (make run is idempotent). Run by
@@ -23,21 +23,26 @@ check "prints the simulation summary" "grep -q '^objectives' '$T/out1' && grep -
 check "writes seawall.db in the working directory" "[ -s '$T/seawall.db' ]"
 n1=$(sed -n 's/.*seawall.db: \([0-9]*\) records.*/\1/p' "$T/out1")
 na=$(sed -n 's/.*seawall.db: .* background, \([0-9]*\) from [0-9]* attack steps.*/\1/p' "$T/out1")
-check "reports records for both teams" "[ \"\${n1:-0}\" -gt 1000 ] && grep -q 'for palau nauru' '$T/out1'"
+check "reports records for the five pacific-cable teams" \
+  "[ \"\${n1:-0}\" -gt 10000 ] && grep -q 'for palau fsm marshalls nauru kiribati' '$T/out1'"
+check "the default is pacific-cable, not the example" "grep -q '^Pacific Cable ' '$T/out1'"
 check "the attack's records are in the store (sim bridge)" "[ \"\${na:-0}\" -gt 20 ]"
 check "no longer says the attack records are missing" "! grep -q 'join them once' '$T/out1'"
-# nauru: volt's wmic on the domain controller (Sysmon 1 + 4688 there);
-# palau: volt's backdoor account on the telecom core (device syslog)
-"$BIN" hunt --db "$T/seawall.db" --team nauru --json 'CommandLine:*ip.txt*' >"$T/a1" 2>&1
-check "nauru's DC logs the attacker's wmic (Sysmon 1 and 4688)" "[ \$(wc -l <'$T/a1') -eq 2 ] && grep -q 'WMIC.exe' '$T/a1'"
+# nauru: the ransomware crew's PsExec on the ministry file server (4688 there);
+# fsm, marshalls, kiribati: volt's backdoor account on the telecom core
+# (device syslog) - with the scenario's seed, 20240212
+"$BIN" hunt --db "$T/seawall.db" --team nauru --json 'CommandLine:*svc_backup*' >"$T/a1" 2>&1
+check "nauru's file server logs the crew's PsExec (4688)" "[ \$(wc -l <'$T/a1') -ge 1 ] && grep -q 'PsExec.exe' '$T/a1' && grep -q 'MOF-FS01' '$T/a1'"
 check "ground truth stays out of the records" "! grep -qi 'truth' '$T/a1'"
-"$BIN" hunt --db "$T/seawall.db" --team palau --json 'svc-mon' >"$T/a2" 2>&1
-check "palau's core router logs the attacker's config change" "[ \$(wc -l <'$T/a2') -ge 1 ] && grep -q 'KOR-CORE01' '$T/a2'"
-"$BIN" hunt --db "$T/seawall.db" --team nauru --json 'Computer:*MOF-DC01*' >"$T/a3" 2>&1
+for t in fsm marshalls kiribati; do
+  "$BIN" hunt --db "$T/seawall.db" --team $t --json 'svc-mon' >"$T/a2.$t" 2>&1
+  check "$t's core router logs the attacker's config change" "[ \$(wc -l <'$T/a2.$t') -ge 1 ] && grep -q 'CORE01' '$T/a2.$t'"
+done
+"$BIN" hunt --db "$T/seawall.db" --team nauru --json 'Computer:*MOF-FS01*' >"$T/a3" 2>&1
 if [ -d "$RULES" ]; then
   "$BIN" sigma --rules "$RULES" --db "$T/seawall.db" --team nauru >"$T/s1" 2>&1
-  check "Sigma flags the attacker's remote wmic on nauru's DC" \
-    "grep 'MOF-DC01' '$T/s1' | grep -q 'WMIC Remote Command Execution'"
+  check "Sigma flags the crew's PsExec on nauru's file server" \
+    "grep 'MOF-FS01' '$T/s1' | grep -q 'PsExec/PAExec Escalation to LOCAL SYSTEM'"
   "$BIN" sigma --rules "$RULES" --db "$T/seawall.db" --team palau >"$T/s2" 2>&1
   check "Sigma reports matches on palau" "grep -Eq ', [1-9][0-9]* matches' '$T/s2'"
 else
@@ -55,7 +60,7 @@ check "a second run succeeds with the same records" "[ $rc -eq 0 ] && [ \"$n1\" 
 check "the second store holds the same, not twice as much" \
   "\"$BIN\" hunt --db '$T/seawall.db' --team palau --json 'EventID:4688' | cmp -s - '$T/h1'"
 check "the second store holds the same attack records" \
-  "\"$BIN\" hunt --db '$T/seawall.db' --team nauru --json 'Computer:*MOF-DC01*' | cmp -s - '$T/a3'"
+  "\"$BIN\" hunt --db '$T/seawall.db' --team nauru --json 'Computer:*MOF-FS01*' | cmp -s - '$T/a3'"
 "$BIN" run --bogus >/dev/null 2>"$T/err3"; rc=$?
 check "unknown argument: usage error" "[ $rc -eq 2 ] && grep -q \"unexpected argument '--bogus'\" '$T/err3'"
 "$BIN" run --scenario "$T/missing.yaml" --db "$T/x.db" >/dev/null 2>"$T/err4"; rc=$?
