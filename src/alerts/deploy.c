@@ -255,6 +255,46 @@ static int64_t live_deployment(sw_deploy_t *d, const char *team, const char *rul
     return dep;
 }
 
+/* Compile yaml and check it can be deployed for team; *set_out holds the
+ * compiled rule on success (the caller frees it). */
+static int check_rule(sw_deploy_t *d, const char *team, const char *yaml, size_t len,
+                      const char *file, sw_sigma_set_t **set_out, sw_sigma_error_t *err)
+{
+    sw_sigma_set_t *set = NULL;
+    int rc = compile_one(yaml, len, file, &set, err);
+    if (rc)
+        return rc;
+    const sw_sigma_rule_info_t *info = sw_sigma_set_rule(set, 0);
+    if (!*info->id) {
+        rc = refuse(err, SW_EINVAL, "no rule id",
+                    "the rule has no id: add a line 'id: <UUID>' (withdrawing names it)");
+    } else if (strlen(info->id) > SW_DEPLOY_MAX_ID) {
+        rc = refuse(err, SW_EINVAL, "no rule id", "the rule id is longer than %d bytes",
+                    SW_DEPLOY_MAX_ID);
+    } else {
+        int64_t dep = live_deployment(d, team, info->id);
+        if (dep)
+            rc = refuse(err, SW_EEXIST, "already deployed",
+                        "rule %s is already deployed for team %s (deployment %lld); withdraw it "
+                        "first",
+                        info->id, team, (long long)dep);
+    }
+    if (rc)
+        sw_sigma_set_free(set);
+    else
+        *set_out = set;
+    return rc;
+}
+
+int sw_deploy_check(sw_deploy_t *d, sw_store_team_t *t, const char *yaml, size_t len,
+                    const char *file, sw_sigma_error_t *err)
+{
+    sw_sigma_set_t *set = NULL;
+    int rc = check_rule(d, sw_store_team_name(t), yaml, len, file, &set, err);
+    sw_sigma_set_free(set);
+    return rc;
+}
+
 int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, const char *yaml,
                    size_t len, const char *file, sw_deployed_rule_t *out, sw_sigma_error_t *err)
 {
@@ -263,27 +303,10 @@ int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, cons
     char *payload = NULL;
     json_t *p = NULL;
     sw_errbuf_t e;
-    int rc = compile_one(yaml, len, file, &set, err);
+    int rc = check_rule(d, team, yaml, len, file, &set, err);
     if (rc)
         return rc;
     const sw_sigma_rule_info_t *info = sw_sigma_set_rule(set, 0);
-    if (!*info->id) {
-        rc = refuse(err, SW_EINVAL, "no rule id",
-                    "the rule has no id: add a line 'id: <UUID>' (withdrawing names it)");
-        goto done;
-    }
-    if (strlen(info->id) > SW_DEPLOY_MAX_ID) {
-        rc = refuse(err, SW_EINVAL, "no rule id", "the rule id is longer than %d bytes",
-                    SW_DEPLOY_MAX_ID);
-        goto done;
-    }
-    int64_t dep = live_deployment(d, team, info->id);
-    if (dep) {
-        rc = refuse(err, SW_EEXIST, "already deployed",
-                    "rule %s is already deployed for team %s (deployment %lld); withdraw it first",
-                    info->id, team, (long long)dep);
-        goto done;
-    }
     int64_t from = 0;
     if ((rc = sw_store_count(t, &from, &e))) {
         refuse(err, rc, "store", "%s", e.msg);

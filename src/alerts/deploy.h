@@ -103,6 +103,11 @@ int sw_deploy_test(sw_store_team_t *t, const char *yaml, size_t len, const char 
 int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, const char *yaml,
                    size_t len, const char *file, sw_deployed_rule_t *out, sw_sigma_error_t *err);
 
+/* Everything sw_deploy_rule checks, without deploying: SW_OK when it would
+ * be accepted now. For callers deploying several rules all or none. */
+int sw_deploy_check(sw_deploy_t *d, sw_store_team_t *t, const char *yaml, size_t len,
+                    const char *file, sw_sigma_error_t *err);
+
 /* Withdraw t's live deployment of rule_id (ids compare case-insensitively).
  * *deployment (may be NULL) gets the withdrawn deployment. SW_ENOENT when t
  * has no live rule with that id; nothing changes then. */

@@ -538,7 +538,17 @@ static void test_refused_rule_changes_nothing(void **state)
                      e.msg, bad[i].rc, bad[i].reason, bad[i].msg);
         assert_int_equal(rows(f, "journal"), j0);
         assert_int_equal(rows(f, "deployed_rules"), r0);
+        assert_int_equal(
+            sw_deploy_check(f->d, blue, bad[i].yaml, strlen(bad[i].yaml), "bad.yml", &e), rc);
     }
+    /* check accepts what deploy would, and writes nothing either */
+    static const char other[] = "title: y\nid: other-rule\n"
+                                "logsource: {product: windows, category: process_creation}\n"
+                                "detection: {sel: {Image: x}, condition: sel}\n";
+    sw_sigma_error_t ce;
+    assert_int_equal(sw_deploy_check(f->d, blue, other, strlen(other), "o.yml", &ce), SW_OK);
+    assert_int_equal(rows(f, "journal"), j0);
+    assert_int_equal(rows(f, "deployed_rules"), r0);
     /* the engine's refusals are located */
     sw_sigma_error_t e;
     sw_deployed_rule_t r;
