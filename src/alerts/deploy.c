@@ -237,20 +237,25 @@ static int deploy_tx_cb(sqlite3 *db, int64_t seq, void *ud, sw_errbuf_t *err)
     return sw_seterr(err, SW_EIO, "deploy: %s", sqlite3_errmsg(db));
 }
 
-/* Live deployment of rule_id for team, or 0. */
-static int64_t live_deployment(sw_deploy_t *d, const char *team, const char *rule_id)
+/* Live deployment of rule_id for team, or 0; canon (may be NULL) gets the
+ * id as the rule spells it. */
+static int64_t live_deployment(sw_deploy_t *d, const char *team, const char *rule_id,
+                               char canon[SW_DEPLOY_MAX_ID + 1])
 {
     sqlite3_stmt *st = NULL;
     int64_t dep = 0;
     if (sqlite3_prepare_v2(d->db,
-                           "SELECT deployment FROM deployed_rules WHERE team = ? AND rule_id = ?"
-                           " AND withdrawn IS NULL",
+                           "SELECT deployment, rule_id FROM deployed_rules WHERE team = ?"
+                           " AND rule_id = ? AND withdrawn IS NULL",
                            -1, &st, NULL) != SQLITE_OK)
         return 0;
     sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, rule_id, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW)
+    if (sqlite3_step(st) == SQLITE_ROW) {
         dep = sqlite3_column_int64(st, 0);
+        if (canon)
+            snprintf(canon, SW_DEPLOY_MAX_ID + 1, "%s", (const char *)sqlite3_column_text(st, 1));
+    }
     sqlite3_finalize(st);
     return dep;
 }
@@ -272,7 +277,7 @@ static int check_rule(sw_deploy_t *d, const char *team, const char *yaml, size_t
         rc = refuse(err, SW_EINVAL, "no rule id", "the rule id is longer than %d bytes",
                     SW_DEPLOY_MAX_ID);
     } else {
-        int64_t dep = live_deployment(d, team, info->id);
+        int64_t dep = live_deployment(d, team, info->id, NULL);
         if (dep)
             rc = refuse(err, SW_EEXIST, "already deployed",
                         "rule %s is already deployed for team %s (deployment %lld); withdraw it "
@@ -394,11 +399,13 @@ int sw_deploy_withdraw(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act,
                        const char *rule_id, int64_t *deployment, sw_errbuf_t *err)
 {
     const char *team = sw_store_team_name(t);
-    int64_t dep = live_deployment(d, team, rule_id);
+    char canon[SW_DEPLOY_MAX_ID + 1];
+    int64_t dep = strlen(rule_id) <= SW_DEPLOY_MAX_ID ? live_deployment(d, team, rule_id, canon) : 0;
     if (!dep)
         return sw_seterr(err, SW_ENOENT,
                          "team %s has no deployed rule with id '%s' (seawall rules list shows them)",
                          team, rule_id);
+    rule_id = canon; /* journal the id as the rule spells it */
     json_t *p = json_pack("{s:s, s:I}", "rule_id", rule_id, "deployment", (json_int_t)dep);
     char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
     json_decref(p);

@@ -271,6 +271,19 @@ static void test_deploy_is_journaled(void **state)
     char want[128];
     snprintf(want, sizeof want, "\"deployment\":%lld", (long long)dep);
     assert_non_null(strstr(got, want));
+    assert_non_null(strstr(got, "\"rule_id\":\"11111111-2222-3333-4444-555555555555\""));
+
+    /* ids compare case-insensitively; the journal keeps the rule's spelling */
+    static const char mixed[] = "title: m\nid: Mixed-Case-Id\n"
+                                "logsource: {product: windows, category: process_creation}\n"
+                                "detection: {sel: {Image: x}, condition: sel}\n";
+    deploy(f, blue, mixed);
+    assert_int_equal(sw_deploy_withdraw(f->d, blue, &act, "mixed-case-ID", NULL, &err), SW_OK);
+    assert_int_equal(sw_journal_list(f->j, &flt2, first_payload, got, &err), 1);
+    assert_non_null(strstr(got, "\"rule_id\":\"11111111")); /* the first withdraw */
+    sw_journal_filter_t flt3 = {"blue", "rule.withdraw", n_journal(f) - 1};
+    assert_int_equal(sw_journal_list(f->j, &flt3, first_payload, got, &err), 1);
+    assert_non_null(strstr(got, "\"rule_id\":\"Mixed-Case-Id\""));
     sw_store_team_close(blue);
 }
 
