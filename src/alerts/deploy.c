@@ -745,12 +745,14 @@ static void alerter_match_cb(const sw_sigma_alert_t *m, void *ud)
 static int strip_truth(const char *json, size_t len, char **clean)
 {
     *clean = NULL;
-    static const char key[] = "\"_truth\"";
-    const size_t n = sizeof key - 1;
-    size_t i = 0;
-    while (i + n <= len && memcmp(json + i, key, n))
-        i++;
-    if (i + n > len)
+    /* a quick look for "_truth" first: most records have none */
+    const char *p = json, *end = json + len;
+    while ((p = memchr(p, '_', (size_t)(end - p))) != NULL) {
+        if (p > json && p[-1] == '"' && end - p >= 7 && !memcmp(p, "_truth\"", 7))
+            break;
+        p++;
+    }
+    if (!p)
         return SW_OK;
     json_t *root = json_loadb(json, len, JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL, NULL);
     if (!root)
