@@ -17,11 +17,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "alerts/deploy.h"
 #include "cli/commands.h"
+#include "cli/rules_files.h"
 #include "cli/sigma_load.h"
 #include "cli/sigma_out.h"
 #include "detect/query.h"
@@ -241,6 +243,86 @@ static const char deploy_usage[] =
     "  checked first; if one is refused, none is deployed. Journaled as rule.deploy\n"
     "  by NAME (default: $USER).\n";
 
+int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor,
+                          char *const *files, int n_files, const char *cmd, FILE *out)
+{
+    char **text = calloc((size_t)n_files + 1, sizeof *text);
+    size_t *len = calloc((size_t)n_files + 1, sizeof *len);
+    int status = text && len ? 0 : 1;
+    /* 1. read and check every file */
+    for (int i = 0; !status && i < n_files; i++) {
+        sw_sigma_error_t e;
+        if ((status = read_rule(cmd, files[i], &text[i], &len[i])))
+            break;
+        if (sw_deploy_check(d, t, text[i], len[i], files[i], &e)) {
+            print_refusal(cmd, files[i], &e);
+            status = 1;
+        }
+    }
+    /* 2. deploy */
+    sw_act_t act = {actor, SW_JOURNAL_NO_TIME, wall_ms()};
+    for (int i = 0; !status && i < n_files; i++) {
+        sw_sigma_error_t e;
+        sw_deployed_rule_t r;
+        if (sw_deploy_rule(d, t, &act, text[i], len[i], files[i], &r, &e)) {
+            print_refusal(cmd, files[i], &e);
+            if (i > 0)
+                fprintf(stderr, "seawall %s: the %d file%s before %s were deployed\n", cmd, i,
+                        i == 1 ? "" : "s", files[i]);
+            status = 1;
+            break;
+        }
+        if (out)
+            fprintf(out,
+                    "deployed %s \"%s\" (%s, author: %s) for team %s: deployment %lld, "
+                    "applies to records after the first %lld\n",
+                    r.rule_id, r.title, *r.level ? r.level : "-",
+                    *r.author ? r.author : "unknown", sw_store_team_name(t),
+                    (long long)r.deployment, (long long)r.from_record);
+    }
+    for (int i = 0; text && i < n_files; i++)
+        free(text[i]);
+    free(text);
+    free(len);
+    return status;
+}
+
+int sw_rules_check_files(char *const *files, int n_files, const char *cmd)
+{
+    sw_sigma_set_t *set = sw_sigma_set_new(NULL, 0);
+    int status = set ? 0 : 1;
+    for (int i = 0; !status && i < n_files; i++) {
+        char *text = NULL;
+        size_t len = 0;
+        sw_sigma_error_t e;
+        size_t before = sw_sigma_set_count(set);
+        if ((status = read_rule(cmd, files[i], &text, &len)))
+            break;
+        if (sw_sigma_set_add(set, text, len, files[i], &e)) {
+            print_refusal(cmd, files[i], &e);
+            status = 1;
+        } else {
+            const char *id = sw_sigma_set_rule(set, before)->id;
+            if (!*id) {
+                fprintf(stderr, "seawall %s: %s: error: the rule has no id: add a line 'id: "
+                                "<UUID>' (withdrawing names it) [no rule id]\n",
+                        cmd, files[i]);
+                status = 1;
+            }
+            for (size_t k = 0; !status && k < before; k++)
+                if (!strcasecmp(sw_sigma_set_rule(set, k)->id, id)) {
+                    fprintf(stderr, "seawall %s: %s: error: rule id %s is also the id of %s "
+                                    "[already deployed]\n",
+                            cmd, files[i], id, sw_sigma_set_rule(set, k)->file);
+                    status = 1;
+                }
+        }
+        free(text);
+    }
+    sw_sigma_set_free(set);
+    return status;
+}
+
 static int rules_deploy(opts_t *o)
 {
     if (o->n_args < 1) {
@@ -248,45 +330,9 @@ static int rules_deploy(opts_t *o)
         return 2;
     }
     ctx_t c = {0};
-    char **text = calloc((size_t)o->n_args, sizeof *text);
-    size_t *len = calloc((size_t)o->n_args, sizeof *len);
-    int status = text && len ? ctx_open(&c, o, 1) : 1;
-    if (status)
-        goto done;
-    /* 1. read and check every file; the same id twice is refused too */
-    for (int i = 0; i < o->n_args; i++) {
-        sw_sigma_error_t e;
-        if ((status = read_rule(o->cmd, o->args[i], &text[i], &len[i])))
-            goto done;
-        if (sw_deploy_check(c.d, c.t, text[i], len[i], o->args[i], &e)) {
-            print_refusal(o->cmd, o->args[i], &e);
-            status = 1;
-            goto done;
-        }
-    }
-    /* 2. deploy */
-    sw_act_t act = {o->actor, SW_JOURNAL_NO_TIME, wall_ms()};
-    for (int i = 0; i < o->n_args; i++) {
-        sw_sigma_error_t e;
-        sw_deployed_rule_t r;
-        if (sw_deploy_rule(c.d, c.t, &act, text[i], len[i], o->args[i], &r, &e)) {
-            print_refusal(o->cmd, o->args[i], &e);
-            if (i > 0)
-                fprintf(stderr, "seawall rules deploy: the %d file%s before %s were deployed\n", i,
-                        i == 1 ? "" : "s", o->args[i]);
-            status = 1;
-            goto done;
-        }
-        printf("deployed %s \"%s\" (%s, author: %s) for team %s: deployment %lld, "
-               "applies to records after the first %lld\n",
-               r.rule_id, r.title, *r.level ? r.level : "-", *r.author ? r.author : "unknown",
-               sw_store_team_name(c.t), (long long)r.deployment, (long long)r.from_record);
-    }
-done:
-    for (int i = 0; text && i < o->n_args; i++)
-        free(text[i]);
-    free(text);
-    free(len);
+    int status = ctx_open(&c, o, 1);
+    if (!status)
+        status = sw_rules_deploy_files(c.d, c.t, o->actor, o->args, o->n_args, o->cmd, stdout);
     ctx_close(&c);
     return status;
 }

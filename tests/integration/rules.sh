@@ -162,6 +162,20 @@ has "test refusal is located" "$T/err" "bad.yml:9:"
 expect "missing database" 1 "$BIN" rules list --db "$T/none.db" --team blue
 has "names the database" "$T/err" "none.db: no such exercise database"
 [ ! -e "$T/none.db" ] && ok "missing database not created" || ko "missing database not created"
+# ---- seawall run --rules: deployed before the first record ---------------------
+"$BIN" run --db "$T/run2.db" --rules "$RULE" >"$T/out" 2>"$T/err"; st=$?
+eq "run --rules exits 0" "$st" 0
+has "run reports palau's alerts" "$T/out" "palau      $n_sigma "
+expect "alerts after run --rules" 0 "$BIN" alerts --db "$T/run2.db" --team palau
+eq "run's alerts = seawall sigma --db on the same records" "$(count_lines "$T/out")" "$n_sigma"
+expect "run journaled its deploys" 0 "$BIN" journal --db "$T/run2.db" --kind rule.deploy
+has "by seawall-run" "$T/out" "seawall-run	palau	rule.deploy"
+cp "$T/run2.db" "$T/run2.copy"
+"$BIN" run --db "$T/run2.db" --rules "$RULE" "$T/bad.yml" >"$T/out" 2>"$T/err"; st=$?
+eq "run with a bad rule exits 1" "$st" 1
+has "run names the bad rule" "$T/err" "bad.yml:9:"
+cmp -s "$T/run2.db" "$T/run2.copy" && ok "run with a bad rule left the database alone" || ko "run with a bad rule left the database alone"
+
 expect "usage" 2 "$BIN" rules frobnicate --db "$DB" --team blue
 expect "alerts without team" 2 "$BIN" alerts --db "$DB"
 
