@@ -358,7 +358,7 @@ int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, cons
                                     .title = s ? s + n_id : "",
                                     .level = s ? s + n_id + n_title : "",
                                     .author = s ? s + n_id + n_title + n_level : "",
-                                    .file = "",
+                                    .file = x.file,
                                     .actor = act->actor,
                                     .yaml = ""};
     }

@@ -99,7 +99,10 @@ int sw_deploy_test(sw_store_team_t *t, const char *yaml, size_t len, const char 
  * valid until the next call on d). Refusals change nothing: SW_EINVAL /
  * SW_ETOOBIG (the engine's reason, or "no rule id"), SW_EEXIST (the id is
  * already live for t), with err filled. Cost: a compile, a count of the
- * team's records, one journal append (an fsync). */
+ * team's records, one journal append (an fsync). Deploy and withdraw take
+ * the database's write lock: with appends pending in the store's open
+ * transaction (this process's), flush it first (sw_alerter_flush or
+ * sw_store_flush), or they wait out the 5 s busy timeout and fail. */
 int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, const char *yaml,
                    size_t len, const char *file, sw_deployed_rule_t *out, sw_sigma_error_t *err);
 
