@@ -47,11 +47,15 @@ static double cpu_s(void)
 }
 
 static const char *const images[] = {
-    "C:\\\\Windows\\\\System32\\\\svchost.exe",   "C:\\\\Windows\\\\System32\\\\cmd.exe",
+    "C:\\\\Windows\\\\System32\\\\svchost.exe",
+    "C:\\\\Windows\\\\System32\\\\cmd.exe",
     "C:\\\\Windows\\\\System32\\\\WindowsPowerShell\\\\v1.0\\\\powershell.exe",
-    "C:\\\\Windows\\\\System32\\\\net.exe",       "C:\\\\Windows\\\\System32\\\\schtasks.exe",
-    "C:\\\\Windows\\\\System32\\\\reg.exe",       "C:\\\\Windows\\\\System32\\\\rundll32.exe",
-    "C:\\\\Windows\\\\explorer.exe",              "C:\\\\Windows\\\\System32\\\\ntdsutil.exe",
+    "C:\\\\Windows\\\\System32\\\\net.exe",
+    "C:\\\\Windows\\\\System32\\\\schtasks.exe",
+    "C:\\\\Windows\\\\System32\\\\reg.exe",
+    "C:\\\\Windows\\\\System32\\\\rundll32.exe",
+    "C:\\\\Windows\\\\explorer.exe",
+    "C:\\\\Windows\\\\System32\\\\ntdsutil.exe",
 };
 #define N_IMAGES (sizeof images / sizeof images[0])
 
@@ -90,9 +94,8 @@ static int gen_record(sw_rng_t *r, uint64_t i, char *out, size_t cap)
                         "{\"@timestamp\":\"%s\",\"EventID\":%d,\"Channel\":\"Security\","
                         "\"Computer\":\"ws%03u.moh.pw\",\"TargetUserName\":\"u%u\","
                         "\"LogonType\":3,\"IpAddress\":\"10.1.%u.%u\"}",
-                        t, sw_rng_chance(r, 0.1) ? 4625 : 4624, host,
-                        (unsigned)sw_rng_below(r, 50), (unsigned)sw_rng_below(r, 8),
-                        (unsigned)sw_rng_below(r, 250));
+                        t, sw_rng_chance(r, 0.1) ? 4625 : 4624, host, (unsigned)sw_rng_below(r, 50),
+                        (unsigned)sw_rng_below(r, 8), (unsigned)sw_rng_below(r, 250));
     return snprintf(out, cap,
                     "{\"@timestamp\":\"%s\",\"EventID\":4688,\"Channel\":\"Security\","
                     "\"Computer\":\"ws%03u.moh.pw\",\"NewProcessName\":\"%s\","
@@ -284,8 +287,8 @@ int main(void)
     if (n_rules && one_run(dir, "all", n, rules, n_rules, 0, &all))
         return 1;
     uint64_t timed = n - n / 2;
-    printf("  %-36s %7.3f s CPU %7.3f s wall %8.0f records/s (CPU)\n",
-           "sw_store_append (baseline)", base.cpu_s, base.ingest_s, (double)timed / base.cpu_s);
+    printf("  %-36s %7.3f s CPU %7.3f s wall %8.0f records/s (CPU)\n", "sw_store_append (baseline)",
+           base.cpu_s, base.ingest_s, (double)timed / base.cpu_s);
     const run_t *runs[] = {&none, n_rules ? &one : NULL, n_rules ? &all : NULL};
     for (int k = 0; k < 3; k++) {
         if (!runs[k])

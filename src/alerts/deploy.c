@@ -395,16 +395,18 @@ static int withdraw_tx_cb(sqlite3 *db, int64_t seq, void *ud, sw_errbuf_t *err)
     return SW_OK;
 }
 
-int sw_deploy_withdraw(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act,
-                       const char *rule_id, int64_t *deployment, sw_errbuf_t *err)
+int sw_deploy_withdraw(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, const char *rule_id,
+                       int64_t *deployment, sw_errbuf_t *err)
 {
     const char *team = sw_store_team_name(t);
     char canon[SW_DEPLOY_MAX_ID + 1];
-    int64_t dep = strlen(rule_id) <= SW_DEPLOY_MAX_ID ? live_deployment(d, team, rule_id, canon) : 0;
+    int64_t dep =
+        strlen(rule_id) <= SW_DEPLOY_MAX_ID ? live_deployment(d, team, rule_id, canon) : 0;
     if (!dep)
-        return sw_seterr(err, SW_ENOENT,
-                         "team %s has no deployed rule with id '%s' (seawall rules list shows them)",
-                         team, rule_id);
+        return sw_seterr(
+            err, SW_ENOENT,
+            "team %s has no deployed rule with id '%s' (seawall rules list shows them)", team,
+            rule_id);
     rule_id = canon; /* journal the id as the rule spells it */
     json_t *p = json_pack("{s:s, s:I}", "rule_id", rule_id, "deployment", (json_int_t)dep);
     char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
@@ -726,8 +728,8 @@ static void alerter_match_cb(const sw_sigma_alert_t *m, void *ud)
             return;
     }
     queued_alert_t *q = &a->queue[a->n_queue];
-    *q = (queued_alert_t){r->deployment, a->cur_id, a->cur_ts, strdup(m->host), strdup(m->time),
-                          dup_n(a->cur_json, a->cur_len)};
+    *q = (queued_alert_t){r->deployment,   a->cur_id,       a->cur_ts,
+                          strdup(m->host), strdup(m->time), dup_n(a->cur_json, a->cur_len)};
     if (!q->host || !q->time || !q->event) {
         free(q->host);
         free(q->time);
@@ -769,8 +771,7 @@ static int strip_truth(const char *json, size_t len, char **clean)
     return SW_OK;
 }
 
-int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id,
-                      sw_errbuf_t *err)
+int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
 {
     if (a->generation != a->d->generation) {
         int rc = alerter_load(a, err);

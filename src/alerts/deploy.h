@@ -42,8 +42,8 @@
 #include "journal/journal.h"
 #include "store/evstore.h"
 
-#define SW_DEPLOY_MAX_ID 128          /* bytes of a rule id */
-#define SW_ALERTER_MAX_QUEUE 4096     /* alerts held before the alerter flushes */
+#define SW_DEPLOY_MAX_ID 128      /* bytes of a rule id */
+#define SW_ALERTER_MAX_QUEUE 4096 /* alerts held before the alerter flushes */
 
 typedef struct sw_deploy sw_deploy_t;
 
@@ -114,8 +114,8 @@ int sw_deploy_check(sw_deploy_t *d, sw_store_team_t *t, const char *yaml, size_t
 /* Withdraw t's live deployment of rule_id (ids compare case-insensitively).
  * *deployment (may be NULL) gets the withdrawn deployment. SW_ENOENT when t
  * has no live rule with that id; nothing changes then. */
-int sw_deploy_withdraw(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act,
-                       const char *rule_id, int64_t *deployment, sw_errbuf_t *err);
+int sw_deploy_withdraw(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, const char *rule_id,
+                       int64_t *deployment, sw_errbuf_t *err);
 
 /* t's deployments in deployment order: live ones, or all with all != 0. */
 int sw_deploy_list(sw_deploy_t *d, sw_store_team_t *t, int all, sw_deployed_rule_cb cb, void *ud,
@@ -147,8 +147,7 @@ void sw_alerter_close(sw_alerter_t *a);
 /* sw_store_append, then match the record. *id (may be NULL) gets its id.
  * Cost without live rules: the append. With rules: plus one event parse
  * and one sw_sigma_set_match. */
-int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id,
-                      sw_errbuf_t *err);
+int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id, sw_errbuf_t *err);
 /* sw_store_flush, then store the alerts held (one transaction). */
 int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err);
 

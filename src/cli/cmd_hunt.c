@@ -220,8 +220,9 @@ int cmd_ingest(int argc, char **argv)
         goto done;
     }
     if (sw_alerter_broken(al))
-        fprintf(stderr, "seawall ingest: warning: %zu deployed rules of team %s no longer load "
-                        "and do not run (seawall rules list)\n",
+        fprintf(stderr,
+                "seawall ingest: warning: %zu deployed rules of team %s no longer load "
+                "and do not run (seawall rules list)\n",
                 sw_alerter_broken(al), sw_store_team_name(t));
     int64_t before = 0, after = 0;
     sw_store_count(t, &before, &err);
@@ -236,8 +237,9 @@ int cmd_ingest(int argc, char **argv)
     fprintf(stderr, "seawall ingest: %lld records added to team %s (%lld in all)\n",
             (long long)(after - before), sw_store_team_name(t), (long long)after);
     if (sw_alerter_rules(al))
-        fprintf(stderr, "seawall ingest: %llu alert%s raised by %zu deployed rule%s (seawall "
-                        "alerts --db %s --team %s)\n",
+        fprintf(stderr,
+                "seawall ingest: %llu alert%s raised by %zu deployed rule%s (seawall "
+                "alerts --db %s --team %s)\n",
                 (unsigned long long)sw_alerter_raised(al), sw_alerter_raised(al) == 1 ? "" : "s",
                 sw_alerter_rules(al), sw_alerter_rules(al) == 1 ? "" : "s", o.db,
                 sw_store_team_name(t));

@@ -104,8 +104,9 @@ static int ctx_open(ctx_t *c, const opts_t *o, int need_team)
     sw_errbuf_t err;
     memset(c, 0, sizeof *c);
     if (access(o->db, F_OK) != 0) {
-        fprintf(stderr, "seawall %s: %s: no such exercise database (seawall ingest or seawall run "
-                        "makes one)\n",
+        fprintf(stderr,
+                "seawall %s: %s: no such exercise database (seawall ingest or seawall run "
+                "makes one)\n",
                 o->cmd, o->db);
         return 1;
     }
@@ -243,8 +244,8 @@ static const char deploy_usage[] =
     "  checked first; if one is refused, none is deployed. Journaled as rule.deploy\n"
     "  by NAME (default: $USER).\n";
 
-int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor,
-                          char *const *files, int n_files, const char *cmd, FILE *out)
+int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor, char *const *files,
+                          int n_files, const char *cmd, FILE *out)
 {
     char **text = calloc((size_t)n_files + 1, sizeof *text);
     size_t *len = calloc((size_t)n_files + 1, sizeof *len);
@@ -276,9 +277,8 @@ int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor,
             fprintf(out,
                     "deployed %s \"%s\" (%s, author: %s) for team %s: deployment %lld, "
                     "applies to records after the first %lld\n",
-                    r.rule_id, r.title, *r.level ? r.level : "-",
-                    *r.author ? r.author : "unknown", sw_store_team_name(t),
-                    (long long)r.deployment, (long long)r.from_record);
+                    r.rule_id, r.title, *r.level ? r.level : "-", *r.author ? r.author : "unknown",
+                    sw_store_team_name(t), (long long)r.deployment, (long long)r.from_record);
     }
     for (int i = 0; text && i < n_files; i++)
         free(text[i]);
@@ -304,15 +304,17 @@ int sw_rules_check_files(char *const *files, int n_files, const char *cmd)
         } else {
             const char *id = sw_sigma_set_rule(set, before)->id;
             if (!*id) {
-                fprintf(stderr, "seawall %s: %s: error: the rule has no id: add a line 'id: "
-                                "<UUID>' (withdrawing names it) [no rule id]\n",
+                fprintf(stderr,
+                        "seawall %s: %s: error: the rule has no id: add a line 'id: "
+                        "<UUID>' (withdrawing names it) [no rule id]\n",
                         cmd, files[i]);
                 status = 1;
             }
             for (size_t k = 0; !status && k < before; k++)
                 if (!strcasecmp(sw_sigma_set_rule(set, k)->id, id)) {
-                    fprintf(stderr, "seawall %s: %s: error: rule id %s is also the id of %s "
-                                    "[already deployed]\n",
+                    fprintf(stderr,
+                            "seawall %s: %s: error: rule id %s is also the id of %s "
+                            "[already deployed]\n",
                             cmd, files[i], id, sw_sigma_set_rule(set, k)->file);
                     status = 1;
                 }
@@ -379,12 +381,12 @@ static int print_rule(const sw_deployed_rule_t *r, void *ud)
     char when[64];
     format_ms(r->wall_ms, when);
     if (o->json) {
-        json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "deployment",
-                              (json_int_t)r->deployment, "status",
-                              r->withdrawn ? "withdrawn" : "live", "id", r->rule_id, "title",
-                              r->title, "level", r->level, "author", r->author, "from_record",
-                              (json_int_t)r->from_record, "deployed_by", r->actor, "deployed_at",
-                              when, "file", r->file);
+        json_t *j =
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:s}", "deployment",
+                      (json_int_t)r->deployment, "status", r->withdrawn ? "withdrawn" : "live",
+                      "id", r->rule_id, "title", r->title, "level", r->level, "author", r->author,
+                      "from_record", (json_int_t)r->from_record, "deployed_by", r->actor,
+                      "deployed_at", when, "file", r->file);
         if (j && r->withdrawn)
             json_object_set_new(j, "withdrawn", json_integer(r->withdrawn));
         char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
@@ -556,8 +558,8 @@ static int print_entry(const sw_journal_entry_t *e, void *ud)
     if (p)
         json_object_del(p, "yaml");
     char *ps = p ? json_dumps(p, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-    printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)e->seq, when, e->actor, *e->team ? e->team : "-",
-           e->kind, ps ? ps : e->payload);
+    printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)e->seq, when, e->actor,
+           *e->team ? e->team : "-", e->kind, ps ? ps : e->payload);
     free(ps);
     json_decref(p);
     return 0;
@@ -577,8 +579,7 @@ int cmd_journal(int argc, char **argv)
         return status;
     }
     if (o.n_args) {
-        fprintf(stderr, "seawall journal: unexpected argument '%s'\n%s", o.args[0],
-                journal_usage);
+        fprintf(stderr, "seawall journal: unexpected argument '%s'\n%s", o.args[0], journal_usage);
         free(o.args);
         return 2;
     }

@@ -54,10 +54,10 @@ static int run_record_cb(void *ud, const sw_tel_record_t *rec)
         if (rc)
             return rc;
     }
-    int rc = rs->alerters ? sw_alerter_append(rs->alerters[rec->team], rec->json, rec->json_len,
-                                              NULL, &rs->err)
-                          : sw_store_append(rs->teams[rec->team], rec->json, rec->json_len, NULL,
-                                            &rs->err);
+    int rc =
+        rs->alerters
+            ? sw_alerter_append(rs->alerters[rec->team], rec->json, rec->json_len, NULL, &rs->err)
+            : sw_store_append(rs->teams[rec->team], rec->json, rec->json_len, NULL, &rs->err);
     if (!rc) {
         rs->n_records++;
         rs->n_attack += rec->truth != 0;
@@ -67,15 +67,16 @@ static int run_record_cb(void *ud, const sw_tel_record_t *rec)
 
 static void run_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: seawall run [--scenario NAME|FILE] [--db FILE] [--seed N] [--rules RULE.yml...]\n"
-            "  Plays the exercise headless: simulation summary, then every team's\n"
-            "  telemetry, background and attack, into an SQLite event store (default\n"
-            "  %s, rewritten on each run) to hunt in with `seawall hunt`.\n"
-            "  --rules deploys Sigma rules for every team before the first record, so\n"
-            "  their matches are alerts (seawall alerts); every file is checked first.\n"
-            "  Default scenario: the built-in '%s'.\n",
-            RUN_DEFAULT_DB, RUN_DEFAULT_SCENARIO);
+    fprintf(
+        f,
+        "usage: seawall run [--scenario NAME|FILE] [--db FILE] [--seed N] [--rules RULE.yml...]\n"
+        "  Plays the exercise headless: simulation summary, then every team's\n"
+        "  telemetry, background and attack, into an SQLite event store (default\n"
+        "  %s, rewritten on each run) to hunt in with `seawall hunt`.\n"
+        "  --rules deploys Sigma rules for every team before the first record, so\n"
+        "  their matches are alerts (seawall alerts); every file is checked first.\n"
+        "  Default scenario: the built-in '%s'.\n",
+        RUN_DEFAULT_DB, RUN_DEFAULT_SCENARIO);
 }
 
 /* With --rules: every team's handle, the rules deployed for each (journaled,

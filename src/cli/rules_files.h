@@ -14,8 +14,8 @@
  * to out (may be NULL). Returns 0, or 1 after printing why (nothing was
  * deployed unless the failure was an I/O error past the checks, which it
  * says). */
-int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor,
-                          char *const *files, int n_files, const char *cmd, FILE *out);
+int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor, char *const *files,
+                          int n_files, const char *cmd, FILE *out);
 
 /* Compile every file with the Sigma engine and check it has an id and that
  * no two share one: what deploying them on a fresh team would check, before

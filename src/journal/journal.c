@@ -113,8 +113,8 @@ static int check_entry(const sw_journal_entry_t *e, sw_errbuf_t *err)
     return SW_OK;
 }
 
-int sw_journal_append(sw_journal_t *j, const sw_journal_entry_t *e, sw_journal_tx_cb tx,
-                      void *ud, int64_t *seq, sw_errbuf_t *err)
+int sw_journal_append(sw_journal_t *j, const sw_journal_entry_t *e, sw_journal_tx_cb tx, void *ud,
+                      int64_t *seq, sw_errbuf_t *err)
 {
     int rc = check_entry(e, err);
     if (rc)
@@ -160,8 +160,8 @@ fail:
     return rc;
 }
 
-int sw_journal_list(sw_journal_t *j, const sw_journal_filter_t *f, sw_journal_entry_cb cb,
-                    void *ud, sw_errbuf_t *err)
+int sw_journal_list(sw_journal_t *j, const sw_journal_filter_t *f, sw_journal_entry_cb cb, void *ud,
+                    sw_errbuf_t *err)
 {
     sw_journal_filter_t none = {0};
     if (!f)
@@ -183,7 +183,7 @@ int sw_journal_list(sw_journal_t *j, const sw_journal_filter_t *f, sw_journal_en
         sw_journal_entry_t e = {
             .seq = sqlite3_column_int64(st, 0),
             .at_ms = sqlite3_column_type(st, 1) == SQLITE_NULL ? SW_JOURNAL_NO_TIME
-                                                                : sqlite3_column_int64(st, 1),
+                                                               : sqlite3_column_int64(st, 1),
             .wall_ms = sqlite3_column_int64(st, 2),
             .actor = (const char *)sqlite3_column_text(st, 3),
             .team = (const char *)sqlite3_column_text(st, 4),

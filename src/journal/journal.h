@@ -35,20 +35,20 @@
 
 struct sqlite3;
 
-#define SW_JOURNAL_NO_TIME INT64_MIN     /* at_ms when no exercise clock runs */
-#define SW_JOURNAL_MAX_NAME 64           /* bytes of actor, team, kind */
+#define SW_JOURNAL_NO_TIME INT64_MIN      /* at_ms when no exercise clock runs */
+#define SW_JOURNAL_MAX_NAME 64            /* bytes of actor, team, kind */
 #define SW_JOURNAL_MAX_PAYLOAD (4u << 20) /* bytes of one payload */
 
 typedef struct sw_journal sw_journal_t;
 
 /* One act. In callbacks the strings live until the callback returns. */
 typedef struct sw_journal_entry {
-    int64_t seq;       /* set by the journal: 1, 2, 3, ... in commit order */
-    int64_t at_ms;     /* exercise time (ms since its start), or SW_JOURNAL_NO_TIME */
-    int64_t wall_ms;   /* wall-clock time, ms since the Unix epoch */
-    const char *actor; /* who: a player, an instructor, "system" */
-    const char *team;  /* the team it concerns, "" for none */
-    const char *kind;  /* what: "rule.deploy", ... ([a-z0-9_.-]) */
+    int64_t seq;         /* set by the journal: 1, 2, 3, ... in commit order */
+    int64_t at_ms;       /* exercise time (ms since its start), or SW_JOURNAL_NO_TIME */
+    int64_t wall_ms;     /* wall-clock time, ms since the Unix epoch */
+    const char *actor;   /* who: a player, an instructor, "system" */
+    const char *team;    /* the team it concerns, "" for none */
+    const char *kind;    /* what: "rule.deploy", ... ([a-z0-9_.-]) */
     const char *payload; /* JSON object text */
 } sw_journal_entry_t;
 
@@ -64,8 +64,8 @@ typedef int (*sw_journal_tx_cb)(struct sqlite3 *db, int64_t seq, void *ud, sw_er
  * *seq (may be NULL) gets the new entry's number. SW_EINVAL when a name is
  * empty or too long, or the payload is not a JSON object; nothing is written
  * then. Cost: one insert and a synchronous commit (an fsync). */
-int sw_journal_append(sw_journal_t *j, const sw_journal_entry_t *e, sw_journal_tx_cb tx,
-                      void *ud, int64_t *seq, sw_errbuf_t *err);
+int sw_journal_append(sw_journal_t *j, const sw_journal_entry_t *e, sw_journal_tx_cb tx, void *ud,
+                      int64_t *seq, sw_errbuf_t *err);
 
 /* Which entries sw_journal_list returns; NULL or "" fields match anything. */
 typedef struct sw_journal_filter {
@@ -79,8 +79,8 @@ typedef int (*sw_journal_entry_cb)(const sw_journal_entry_t *e, void *ud);
 /* Call cb on each entry matching f (may be NULL), in seq order. A non-zero
  * return stops the listing and is returned. Cost: a scan of the table, by
  * the (team, seq) index when f->team is given. */
-int sw_journal_list(sw_journal_t *j, const sw_journal_filter_t *f, sw_journal_entry_cb cb,
-                    void *ud, sw_errbuf_t *err);
+int sw_journal_list(sw_journal_t *j, const sw_journal_filter_t *f, sw_journal_entry_cb cb, void *ud,
+                    sw_errbuf_t *err);
 
 /* Number of entries (all teams). */
 int sw_journal_count(sw_journal_t *j, int64_t *n, sw_errbuf_t *err);

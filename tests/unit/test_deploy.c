@@ -328,9 +328,9 @@ static void test_withdraw_stops_alerts(void **state)
     assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK);
     assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
     assert_int_equal(n_alerts(f, blue), 1);
-    assert_int_equal(sw_deploy_withdraw(f->d, blue, &act, "11111111-2222-3333-4444-555555555555",
-                                        NULL, &err),
-                     SW_OK);
+    assert_int_equal(
+        sw_deploy_withdraw(f->d, blue, &act, "11111111-2222-3333-4444-555555555555", NULL, &err),
+        SW_OK);
     assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK);
     assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
     assert_int_equal(sw_alerter_rules(a), 0);
@@ -347,9 +347,9 @@ static void test_withdraw_stops_alerts(void **state)
 
     /* withdrawing again, or an unknown id: refused, nothing journaled */
     int64_t before = n_journal(f);
-    assert_int_equal(sw_deploy_withdraw(f->d, blue, &act, "11111111-2222-3333-4444-555555555555",
-                                        NULL, &err),
-                     SW_ENOENT);
+    assert_int_equal(
+        sw_deploy_withdraw(f->d, blue, &act, "11111111-2222-3333-4444-555555555555", NULL, &err),
+        SW_ENOENT);
     assert_non_null(strstr(err.msg, "no deployed rule"));
     assert_int_equal(sw_deploy_withdraw(f->d, blue, &act, "nope", NULL, &err), SW_ENOENT);
     assert_int_equal(n_journal(f), before);
@@ -441,9 +441,8 @@ static void test_history_matches_engine(void **state)
         test_seen_t s = {.ordered = 1};
         uint64_t n = 0;
         sw_sigma_error_t e;
-        assert_int_equal(sw_deploy_test(blue, rules[i], strlen(rules[i]), "r.yml", on_match, &s,
-                                        &n, &e),
-                         SW_OK);
+        assert_int_equal(
+            sw_deploy_test(blue, rules[i], strlen(rules[i]), "r.yml", on_match, &s, &n, &e), SW_OK);
         assert_int_equal(n, want);
         assert_int_equal(s.n, want);
         assert_int_equal(s.author_ok, want);
@@ -485,9 +484,9 @@ static void test_teams_are_isolated(void **state)
     assert_int_equal(s.n, 0);
     assert_int_equal(rules_of(f, red, 1).n, 0);
     /* red cannot withdraw blue's rule, and may deploy the same id itself */
-    assert_int_equal(sw_deploy_withdraw(f->d, red, &act, "11111111-2222-3333-4444-555555555555",
-                                        NULL, &err),
-                     SW_ENOENT);
+    assert_int_equal(
+        sw_deploy_withdraw(f->d, red, &act, "11111111-2222-3333-4444-555555555555", NULL, &err),
+        SW_ENOENT);
     assert_int_equal(rules_of(f, blue, 0).n, 1);
     deploy(f, red, rule_ntds);
     assert_int_equal(ingest(f, red, recs, 1), 1);
@@ -544,8 +543,8 @@ static void test_refused_rule_changes_nothing(void **state)
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         sw_sigma_error_t e;
         sw_deployed_rule_t r;
-        int rc = sw_deploy_rule(f->d, blue, &act, bad[i].yaml, strlen(bad[i].yaml), "bad.yml", &r,
-                                &e);
+        int rc =
+            sw_deploy_rule(f->d, blue, &act, bad[i].yaml, strlen(bad[i].yaml), "bad.yml", &r, &e);
         if (rc != bad[i].rc || strcmp(e.reason, bad[i].reason) || !strstr(e.msg, bad[i].msg))
             fail_msg("case %zu: rc %d reason '%s' msg '%s'; wanted %d '%s' '%s'", i, rc, e.reason,
                      e.msg, bad[i].rc, bad[i].reason, bad[i].msg);
