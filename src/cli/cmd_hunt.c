@@ -7,7 +7,9 @@
  *
  * Both check everything before they change anything: ingest reads and parses
  * every record of every file first, and stores nothing if one is bad; hunt
- * parses the query before it opens the store. */
+ * parses the query before it opens the store. Ingest appends through an
+ * alerter (alerts/deploy.h): the team's deployed Sigma rules run on every
+ * new record and their matches are stored as the team's alerts. */
 #include <ctype.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -16,11 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alerts/deploy.h"
 #include "cli/commands.h"
 #include "core/buf.h"
 #include "detect/event.h"
 #include "detect/event_flat.h"
 #include "detect/query.h"
+#include "journal/journal.h"
 #include "store/evstore.h"
 
 #define INGEST_MAX_FILE ((size_t)4 << 30) /* bytes of one input file */
@@ -160,9 +164,10 @@ static int check_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
                            : SW_OK;
 }
 
+/* Through the alerter: the team's deployed rules see each new record. */
 static int store_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
 {
-    return sw_store_append(ud, rec, len, NULL, err);
+    return sw_alerter_append(ud, rec, len, NULL, err);
 }
 
 static const char ingest_usage[] =
@@ -170,7 +175,8 @@ static const char ingest_usage[] =
     "  Append JSON records (JSON lines or concatenated objects; '-' reads stdin) to\n"
     "  TEAM's events in the store FILE (created if missing). Nothing is stored if\n"
     "  any record is bad. A top-level \"_truth\" member is kept apart as ground\n"
-    "  truth and never shown to players.\n";
+    "  truth and never shown to players. Rules deployed for TEAM (seawall rules\n"
+    "  deploy) run on every new record; their matches become alerts (seawall alerts).\n";
 
 int cmd_ingest(int argc, char **argv)
 {
@@ -190,6 +196,9 @@ int cmd_ingest(int argc, char **argv)
     size_t *lens = calloc((size_t)o.n_args, sizeof *lens);
     sw_store_t *s = NULL;
     sw_store_team_t *t = NULL;
+    sw_journal_t *j = NULL;
+    sw_deploy_t *d = NULL;
+    sw_alerter_t *al = NULL;
     sw_event_t ev;
     sw_event_init(&ev);
     int status = 1;
@@ -204,15 +213,22 @@ int cmd_ingest(int argc, char **argv)
         }
     }
     /* 2. store */
-    if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, o.team, 1, &t, &err)) {
+    if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, o.team, 1, &t, &err) ||
+        sw_journal_open(o.db, &j, &err) || sw_deploy_open(o.db, j, &d, &err) ||
+        sw_alerter_open(d, s, t, &al, &err)) {
         fprintf(stderr, "seawall ingest: %s\n", err.msg);
         goto done;
     }
+    if (sw_alerter_broken(al))
+        fprintf(stderr,
+                "seawall ingest: warning: %zu deployed rules of team %s no longer load "
+                "and do not run (seawall rules list)\n",
+                sw_alerter_broken(al), sw_store_team_name(t));
     int64_t before = 0, after = 0;
     sw_store_count(t, &before, &err);
     for (int i = 0; i < o.n_args; i++) {
-        if (each_record(o.args[i], data[i], lens[i], store_record, t, &err) ||
-            sw_store_flush(s, &err)) {
+        if (each_record(o.args[i], data[i], lens[i], store_record, al, &err) ||
+            sw_alerter_flush(al, &err)) {
             fprintf(stderr, "seawall ingest: %s\n", err.msg);
             goto done;
         }
@@ -220,8 +236,18 @@ int cmd_ingest(int argc, char **argv)
     sw_store_count(t, &after, &err);
     fprintf(stderr, "seawall ingest: %lld records added to team %s (%lld in all)\n",
             (long long)(after - before), sw_store_team_name(t), (long long)after);
+    if (sw_alerter_rules(al))
+        fprintf(stderr,
+                "seawall ingest: %llu alert%s raised by %zu deployed rule%s (seawall "
+                "alerts --db %s --team %s)\n",
+                (unsigned long long)sw_alerter_raised(al), sw_alerter_raised(al) == 1 ? "" : "s",
+                sw_alerter_rules(al), sw_alerter_rules(al) == 1 ? "" : "s", o.db,
+                sw_store_team_name(t));
     status = 0;
 done:
+    sw_alerter_close(al);
+    sw_deploy_close(d);
+    sw_journal_close(j);
     sw_store_team_close(t);
     sw_store_close(s);
     sw_event_free(&ev);

@@ -8,14 +8,20 @@
  *      activity interleaved in time order: what users, admins, machines and
  *      the attackers log through the exercise hours goes into an embedded
  *      SQLite event store, one part per team, so a trainee can hunt in it;
- *   3. print how to hunt and where to go next. */
+ *   3. print how to hunt and where to go next.
+ * With --rules, the rules are deployed for every team before the first
+ * record (alerts/deploy.h) and records go in through an alerter per team, so
+ * their matches are the teams' alerts. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "alerts/deploy.h"
 #include "cli/commands.h"
+#include "cli/rules_files.h"
+#include "journal/journal.h"
 #include "model/world.h"
 #include "scenario/diag.h"
 #include "scenario/scenario.h"
@@ -30,6 +36,7 @@
 typedef struct run_store {
     sw_store_t *store;
     sw_store_team_t **teams; /* by world team index, opened on first record */
+    sw_alerter_t **alerters; /* with --rules: by team index, all opened up front */
     const sw_world_t *w;
     uint64_t n_records;
     uint64_t n_attack; /* records with a ground-truth step behind them */
@@ -47,7 +54,10 @@ static int run_record_cb(void *ud, const sw_tel_record_t *rec)
         if (rc)
             return rc;
     }
-    int rc = sw_store_append(rs->teams[rec->team], rec->json, rec->json_len, NULL, &rs->err);
+    int rc =
+        rs->alerters
+            ? sw_alerter_append(rs->alerters[rec->team], rec->json, rec->json_len, NULL, &rs->err)
+            : sw_store_append(rs->teams[rec->team], rec->json, rec->json_len, NULL, &rs->err);
     if (!rc) {
         rs->n_records++;
         rs->n_attack += rec->truth != 0;
@@ -57,17 +67,48 @@ static int run_record_cb(void *ud, const sw_tel_record_t *rec)
 
 static void run_usage(FILE *f)
 {
-    fprintf(f,
-            "usage: seawall run [--scenario NAME|FILE] [--db FILE] [--seed N]\n"
-            "  Plays the exercise headless: simulation summary, then every team's\n"
-            "  telemetry, background and attack, into an SQLite event store (default\n"
-            "  %s, rewritten on each run) to hunt in with `seawall hunt`.\n"
-            "  Default scenario: the built-in '%s'.\n",
-            RUN_DEFAULT_DB, RUN_DEFAULT_SCENARIO);
+    fprintf(
+        f,
+        "usage: seawall run [--scenario NAME|FILE] [--db FILE] [--seed N] [--rules RULE.yml...]\n"
+        "  Plays the exercise headless: simulation summary, then every team's\n"
+        "  telemetry, background and attack, into an SQLite event store (default\n"
+        "  %s, rewritten on each run) to hunt in with `seawall hunt`.\n"
+        "  --rules deploys Sigma rules for every team before the first record, so\n"
+        "  their matches are alerts (seawall alerts); every file is checked first.\n"
+        "  Default scenario: the built-in '%s'.\n",
+        RUN_DEFAULT_DB, RUN_DEFAULT_SCENARIO);
+}
+
+/* With --rules: every team's handle, the rules deployed for each (journaled,
+ * actor "seawall-run"), and an alerter per team. Returns 0 or 1. */
+static int run_deploy(run_store_t *rs, const char *db, char *const *rules, int n_rules,
+                      sw_journal_t **j, sw_deploy_t **d)
+{
+    if (sw_journal_open(db, j, &rs->err) || sw_deploy_open(db, *j, d, &rs->err)) {
+        fprintf(stderr, "seawall run: %s: %s\n", db, rs->err.msg);
+        return 1;
+    }
+    rs->alerters = calloc(rs->w->n_teams ? rs->w->n_teams : 1, sizeof *rs->alerters);
+    if (!rs->alerters)
+        return 1;
+    for (uint32_t t = 0; t < rs->w->n_teams; t++) {
+        if (sw_store_team_open(rs->store, rs->w->teams[t].id, 1, &rs->teams[t], &rs->err))
+            break;
+        if (sw_rules_deploy_files(*d, rs->teams[t], "seawall-run", rules, n_rules, "run", NULL))
+            return 1; /* it said why */
+        if (sw_alerter_open(*d, rs->store, rs->teams[t], &rs->alerters[t], &rs->err))
+            break;
+    }
+    if (rs->err.msg[0]) {
+        fprintf(stderr, "seawall run: %s: %s\n", db, rs->err.msg);
+        return 1;
+    }
+    return 0;
 }
 
 /* The exercise's telemetry, background and attack, into db. Returns 0 or 1. */
-static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
+static int run_telemetry(const char *scenario, const char *db, uint64_t seed, char *const *rules,
+                         int n_rules)
 {
     sw_world_t w;
     sw_diags_t d;
@@ -78,6 +119,8 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
     sw_tel_bg_t *bg = NULL;
     sw_tel_bridge_t *br = NULL;
     sw_sim_t *sim = NULL;
+    sw_journal_t *jn = NULL;
+    sw_deploy_t *dep = NULL;
     int status = 1;
 
     if (sw_scenario_load(scenario, &w, &d) != SW_OK) {
@@ -94,7 +137,7 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
     }
     rs.w = &w;
     rs.teams = calloc(w.n_teams ? w.n_teams : 1, sizeof *rs.teams);
-    if (!rs.teams)
+    if (!rs.teams || (n_rules && run_deploy(&rs, db, rules, n_rules, &jn, &dep)))
         goto done;
     sw_tel_config_t cfg = {0};
     cfg.seed = seed ? seed : w.exercise.seed;
@@ -127,6 +170,11 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
                 rs.err.msg[0] ? ": " : "", rs.err.msg);
         goto done;
     }
+    for (uint32_t t = 0; rs.alerters && t < w.n_teams; t++)
+        if (sw_alerter_flush(rs.alerters[t], &rs.err)) {
+            fprintf(stderr, "seawall run: %s: %s\n", db, rs.err.msg);
+            goto done;
+        }
     if (sw_store_flush(rs.store, &rs.err)) {
         fprintf(stderr, "seawall run: %s: %s\n", db, rs.err.msg);
         goto done;
@@ -144,6 +192,12 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
                 first_team = w.teams[t].id;
         }
     printf("\n");
+    if (rs.alerters) {
+        printf("\nalerts from %d deployed rule%s\n", n_rules, n_rules == 1 ? "" : "s");
+        for (uint32_t t = 0; t < w.n_teams; t++)
+            printf("  %-10s %llu   (./build/seawall alerts --db %s --team %s)\n", w.teams[t].id,
+                   (unsigned long long)sw_alerter_raised(rs.alerters[t]), db, w.teams[t].id);
+    }
     if (first_team) {
         printf("\nhunt, for example:\n"
                "  ./build/seawall hunt --db %s --team %s 'EventID:4625 | count by IpAddress'\n"
@@ -155,6 +209,11 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
            "docs/simulation.md\n");
     status = 0;
 done:
+    for (uint32_t t = 0; rs.alerters && t < w.n_teams; t++)
+        sw_alerter_close(rs.alerters[t]);
+    free(rs.alerters);
+    sw_deploy_close(dep);
+    sw_journal_close(jn);
     sw_sim_free(sim);
     sw_tel_bridge_free(br);
     sw_tel_bg_free(bg);
@@ -174,9 +233,20 @@ done:
 int cmd_run(int argc, char **argv)
 {
     const char *scenario = RUN_DEFAULT_SCENARIO, *db = RUN_DEFAULT_DB, *seed_s = NULL;
+    char **rules = NULL;
+    int n_rules = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+        if (!strcmp(a, "--rules")) {
+            /* the files that follow, up to the next option */
+            rules = argv + i + 1;
+            while (i + 1 < argc && strncmp(argv[i + 1], "--", 2))
+                i++, n_rules++;
+            if (!n_rules) {
+                fprintf(stderr, "seawall run: --rules needs at least one RULE.yml\n");
+                return 2;
+            }
+        } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             run_usage(stdout);
             return 0;
         } else if (!strcmp(a, "--scenario") && i + 1 < argc) {
@@ -208,8 +278,11 @@ int cmd_run(int argc, char **argv)
         sim_argv[3] = (char *)seed_s;
         sim_argc = 4;
     }
+    /* bad rules stop the run before anything is simulated or rewritten */
+    if (n_rules && sw_rules_check_files(rules, n_rules, "run"))
+        return 1;
     int rc = cmd_simulate(sim_argc, sim_argv);
     if (rc)
         return rc;
-    return run_telemetry(scenario, db, seed);
+    return run_telemetry(scenario, db, seed, rules, n_rules);
 }

@@ -10,13 +10,13 @@
  * License requires the author wherever a match is shown). Exit status: 0
  * success, 1 a rule was refused (--check) or an event file had a bad record,
  * 2 usage error. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/commands.h"
 #include "cli/sigma_load.h"
+#include "cli/sigma_out.h"
 #include "detect/event.h"
 #include "detect/query.h"
 #include "detect/sigma.h"
@@ -48,28 +48,7 @@ static void print_alert(const sw_sigma_alert_t *a, void *ud)
 {
     out_ctx_t *o = ud;
     o->n_matches++;
-    if (!o->json) {
-        printf("%s\t%s\t%s\t%s\tauthor: %s\t%s\n", *a->time ? a->time : "-",
-               *a->host ? a->host : "-", *a->rule->level ? a->rule->level : "-", a->rule->title,
-               *a->rule->author ? a->rule->author : "unknown", a->rule->id);
-        return;
-    }
-    json_t *j = json_object();
-    json_object_set_new(j, "time", json_string(a->time));
-    json_object_set_new(j, "host", json_string(a->host));
-    json_object_set_new(j, "level", json_string(a->rule->level));
-    json_object_set_new(j, "title", json_string(a->rule->title));
-    json_object_set_new(j, "author", json_string(a->rule->author));
-    json_object_set_new(j, "id", json_string(a->rule->id));
-    json_object_set_new(j, "rule_file", json_string(a->rule->file));
-    json_t *ev = json_loadb(o->rec, o->rec_len, 0, NULL);
-    if (ev)
-        json_object_set_new(j, "event", ev);
-    char *s = json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII);
-    if (s)
-        puts(s);
-    free(s);
-    json_decref(j);
+    sw_sigma_print_match(stdout, a, o->rec, o->rec_len, o->json);
 }
 
 /* --var NAME=V1,V2: values split at commas, kept in one malloc'd copy. */

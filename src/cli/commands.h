@@ -19,5 +19,8 @@ int cmd_sigma(int argc, char **argv);
 int cmd_hunt(int argc, char **argv);
 int cmd_ingest(int argc, char **argv);
 int cmd_telemetry(int argc, char **argv);
+int cmd_rules(int argc, char **argv);
+int cmd_alerts(int argc, char **argv);
+int cmd_journal(int argc, char **argv);
 
 #endif

@@ -14,6 +14,9 @@ static const sw_command_t commands[] = {
     {"sigma", cmd_sigma, "run Sigma rules over event files, or lint rules (--check)"},
     {"ingest", cmd_ingest, "append JSON event records to a team's event store"},
     {"hunt", cmd_hunt, "search a team's events (docs/search.md)"},
+    {"rules", cmd_rules, "test, deploy, withdraw and list a team's Sigma rules"},
+    {"alerts", cmd_alerts, "a team's alerts from its deployed rules"},
+    {"journal", cmd_journal, "the exercise journal: every act, in order"},
     {"telemetry", cmd_telemetry, "generate log records (background activity for now)"},
 };
 
