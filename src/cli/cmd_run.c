@@ -120,11 +120,11 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed)
         goto done;
     sw_tel_config_t cfg = {0};
     cfg.seed = seed ? seed : w.exercise.seed;
-    cfg.proc_audit = SW_TEL_AUDIT_SERVERS;
+    cfg.proc_audit = sw_tel_audit_from_world(&w);
     cfg.cb = run_record_cb;
     cfg.ud = &rs;
     sw_tel_rates_t rates;
-    sw_tel_rates_default(&rates);
+    sw_tel_rates_from_world(&rates, &w); /* the scenario's telemetry: rates */
     if (sw_tel_new(&tel, &w, &cfg) || sw_tel_bg_new(&bg, tel, &rates, cfg.seed)) {
         fprintf(stderr, "seawall run: cannot start telemetry\n");
         goto done;

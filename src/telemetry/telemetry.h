@@ -355,6 +355,11 @@ typedef struct sw_tel_rates {
 } sw_tel_rates_t;
 
 void sw_tel_rates_default(sw_tel_rates_t *r);
+/* The defaults, overridden by the rates the scenario gives (its
+ * `telemetry: rates:` section, world.telemetry). */
+void sw_tel_rates_from_world(sw_tel_rates_t *r, const sw_world_t *w);
+/* The scenario's `telemetry: process_audit:`, SW_TEL_AUDIT_SERVERS unset. */
+sw_tel_audit_t sw_tel_audit_from_world(const sw_world_t *w);
 
 typedef struct sw_tel_bg sw_tel_bg_t;
 
