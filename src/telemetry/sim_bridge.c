@@ -1156,7 +1156,14 @@ static int bridge_world_event(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
             uint32_t truth = ev->cause == SW_NONE ? 0 : ev->cause + 1;
             char ip[48];
             snprintf(ip, sizeof ip, "%s", ev->dst_ip ? ev->dst_ip : "203.0.113.7");
-            return bridge_c2_traffic(b, ev, ev->at_ms, ev->host, 0, ev->domain, ip, "/",
+            /* the beacon comes from the implant: the foothold's shell */
+            uint32_t pid = 0;
+            for (uint32_t i = 0; i < b->n_fh; i++)
+                if (b->fh[i].adversary == ev->adversary && b->fh[i].host == ev->host &&
+                    b->fh[i].shell_pid &&
+                    sw_tel_process_alive(b->tel, ev->host, b->fh[i].shell_pid))
+                    pid = b->fh[i].shell_pid;
+            return bridge_c2_traffic(b, ev, ev->at_ms, ev->host, pid, ev->domain, ip, "/",
                                      ev->dst_port, 0, truth);
         }
         return 0;

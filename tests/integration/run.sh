@@ -26,10 +26,12 @@ na=$(sed -n 's/.*seawall.db: .* background, \([0-9]*\) from [0-9]* attack steps.
 check "reports records for both teams" "[ \"\${n1:-0}\" -gt 1000 ] && grep -q 'for palau nauru' '$T/out1'"
 check "the attack's records are in the store (sim bridge)" "[ \"\${na:-0}\" -gt 20 ]"
 check "no longer says the attack records are missing" "! grep -q 'join them once' '$T/out1'"
-# nauru: volt's wmic on the domain controller (Sysmon 1 + 4688 there);
+# nauru: volt's remote wmic against the domain controller, as the DC sees
+# it: WmiPrvSE starting the command (Sysmon 1 + 4688 there; wmic.exe itself
+# ran on a workstation without Sysmon);
 # palau: volt's backdoor account on the telecom core (device syslog)
 "$BIN" hunt --db "$T/seawall.db" --team nauru --json 'CommandLine:*ip.txt*' >"$T/a1" 2>&1
-check "nauru's DC logs the attacker's wmic (Sysmon 1 and 4688)" "[ \$(wc -l <'$T/a1') -eq 2 ] && grep -q 'WMIC.exe' '$T/a1'"
+check "nauru's DC logs the attacker's remote wmic (Sysmon 1 and 4688)" "[ \$(wc -l <'$T/a1') -eq 2 ] && grep -q 'WmiPrvSE.exe' '$T/a1'"
 check "ground truth stays out of the records" "! grep -qi 'truth' '$T/a1'"
 "$BIN" hunt --db "$T/seawall.db" --team palau --json 'svc-mon' >"$T/a2" 2>&1
 check "palau's core router logs the attacker's config change" "[ \$(wc -l <'$T/a2') -ge 1 ] && grep -q 'KOR-CORE01' '$T/a2'"
@@ -37,7 +39,7 @@ check "palau's core router logs the attacker's config change" "[ \$(wc -l <'$T/a
 if [ -d "$RULES" ]; then
   "$BIN" sigma --rules "$RULES" --db "$T/seawall.db" --team nauru >"$T/s1" 2>&1
   check "Sigma flags the attacker's remote wmic on nauru's DC" \
-    "grep 'MOF-DC01' '$T/s1' | grep -q 'WMIC Remote Command Execution'"
+    "grep 'MOF-DC01' '$T/s1' | grep -q 'WmiPrvSE Spawned A Process'"
   "$BIN" sigma --rules "$RULES" --db "$T/seawall.db" --team palau >"$T/s2" 2>&1
   check "Sigma reports matches on palau" "grep -Eq ', [1-9][0-9]* matches' '$T/s2'"
 else
