@@ -3610,6 +3610,7 @@ int sw_tel_host_down(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *why, 
     }
     h->offline = 1;
     h->unclean = !clean;
+    h->down_ms = t_ms;
     return SW_OK;
 }
 
@@ -3630,10 +3631,14 @@ int sw_tel_host_up(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t truth)
         return SW_OK;
     if (g_system(h)) {
         if (h->unclean) {
-            char when[32];
-            tel_clock(tel, unix_of(tel, t_ms));
-            snprintf(when, sizeof when, "%02d:%02d:%02d", tel->ts_h, tel->ts_mi, tel->ts_s);
-            const char *prm[2] = {when, "unexpected"};
+            /* "The previous system shutdown at 9:14:02 AM on 3/10/2026 was
+             * unexpected." param1 the time, param2 the date */
+            char when[32], day[32];
+            tel_clock(tel, unix_of(tel, h->down_ms));
+            snprintf(when, sizeof when, "%d:%02d:%02d %s", tel->ts_h % 12 ? tel->ts_h % 12 : 12,
+                     tel->ts_mi, tel->ts_s, tel->ts_h < 12 ? "AM" : "PM");
+            snprintf(day, sizeof day, "%d/%d/%04d", tel->ts_mo, tel->ts_d, tel->ts_y);
+            const char *prm[2] = {when, day};
             if ((rc = emit_system_params(tel, t_ms + 2, hi, &PROV_EVENTLOG_CLASSIC, 6008, 32768,
                                          2, prm, 2, truth)))
                 return rc;
