@@ -21,6 +21,7 @@
 #include <stdio.h> /* snprintf only */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/err.h"
 #include "telemetry/sim_bridge.h"
@@ -364,6 +365,16 @@ static void bridge_image(const sw_sim_event_t *ev, const char *cmdline, sw_os_fa
         snprintf(out, n, "%s", tool);
         return;
     }
+    /* the command line runs it by its full path: that is where it lives */
+    if (cmdline && tool[0]) {
+        size_t fl = strcspn(cmdline, " \t"), tl = strlen(tool);
+        if (fl > tl && fl < n && (strchr(cmdline, '\\') < cmdline + fl || cmdline[0] == '/') &&
+            strchr("\\/", cmdline[fl - tl - 1]) && !strncasecmp(cmdline + fl - tl, tool, tl)) {
+            memcpy(out, cmdline, fl);
+            out[fl] = 0;
+            return;
+        }
+    }
     if (osf == SW_OSF_WINDOWS) {
         const char *ext = strrchr(tool, '.');
         const char *suffix = ext ? "" : ".exe";
@@ -520,6 +531,76 @@ static int bridge_c2_traffic(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64
     return sw_tel_host_offline(b->tel, host) ? 0 : bridge_ids(b, ev, dom, &c, truth);
 }
 
+/* ---- web exploitation and web shells (hosts and appliances) ------------------ */
+
+/* The exploit's request in the target's access log (T1190). */
+static int bridge_exploit_request(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f,
+                                  const char *cmdline, uint32_t truth)
+{
+    char host[128], path[400];
+    url_host(cmdline, host, sizeof host, path, sizeof path);
+    snprintf(f->attacker_ip, sizeof f->attacker_ip, "%s",
+             ev->src_ip ? ev->src_ip : "203.0.113.45");
+    return sw_tel_web_request(b->tel, ev->at_ms, ev->host, f->attacker_ip,
+                              ci_contains(cmdline, " -d ") ? "POST" : "GET", path[0] ? path : "/",
+                              200, 612,
+                              ci_contains(ev->tool, "curl") ? "curl/8.4.0" : "python-requests/2.31.0",
+                              truth);
+}
+
+/* Where the web shell file goes: the command line's .aspx/.cgi/.php/.jsp,
+ * else a usual hiding place. */
+static void bridge_shell_path(const char *cmdline, int win, char *shell, size_t n)
+{
+    token_ending(cmdline, win ? ".aspx" : ".cgi", shell, n);
+    if (!shell[0])
+        token_ending(cmdline, ".php", shell, n);
+    if (!shell[0])
+        token_ending(cmdline, ".jsp", shell, n);
+    if (!shell[0])
+        snprintf(shell, n, "%s",
+                 win ? "C:\\inetpub\\wwwroot\\aspnet_client\\errors.aspx" : "/var/www/html/.cache.php");
+}
+
+/* A web shell at `shell` (a file path): its URL (the path after the
+ * document root, else the file name) is kept on the foothold, and the
+ * attacker tries it once. */
+static int bridge_shell_installed(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f,
+                                  const char *shell, int win, uint32_t truth)
+{
+    static const char *const roots[] = {"htdocs", "wwwroot", "/html", "/www"};
+    const char *u = NULL;
+    for (size_t i = 0; i < sizeof roots / sizeof roots[0] && !u; i++)
+        if ((u = strstr(shell, roots[i])))
+            u += strlen(roots[i]);
+    if (!u) {
+        u = strrchr(shell, win ? '\\' : '/');
+        u = u ? u : shell;
+    }
+    snprintf(f->shell_uri, sizeof f->shell_uri, "%s%.150s", (*u == '/' || *u == '\\') ? "" : "/",
+             u);
+    for (char *p = f->shell_uri; *p; p++)
+        if (*p == '\\')
+            *p = '/';
+    if (!f->attacker_ip[0])
+        snprintf(f->attacker_ip, sizeof f->attacker_ip, "%s",
+                 ev->src_ip && ev->src_host == SW_NONE ? ev->src_ip : "203.0.113.45");
+    return sw_tel_web_request(b->tel, ev->at_ms + 20000, ev->host, f->attacker_ip, "GET",
+                              f->shell_uri, 200, 96, "curl/8.4.0", truth);
+}
+
+/* A command through the web shell: a POST to it. */
+static int bridge_shell_request(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f,
+                                int64_t t, uint32_t truth)
+{
+    return sw_tel_web_request(b->tel, t, ev->host,
+                              f->attacker_ip[0] ? f->attacker_ip : "203.0.113.45", "POST",
+                              f->shell_uri, 200, 180 + (uint64_t)(ev->gt % 13) * 40,
+                              "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:109.0) Gecko/20100101 "
+                              "Firefox/115.0",
+                              truth);
+}
+
 /* Network device: login once per foothold, then the change; a hidden
  * implant shows only as an unexplained reload. */
 static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f,
@@ -534,6 +615,17 @@ static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_
     }
     if (f->hidden)
         return 0;
+    /* an appliance's web front end (a VPN portal): requests, not logins */
+    const char *cmdline = bridge_cmdline(ev->procedure);
+    if (fx & FX_EXPLOIT)
+        return bridge_exploit_request(b, ev, f, cmdline, truth);
+    if (fx & FX_WEBSHELL) {
+        char shell[300];
+        bridge_shell_path(cmdline, 0, shell, sizeof shell);
+        return bridge_shell_installed(b, ev, f, shell, 0, truth);
+    }
+    if (f->shell_uri[0])
+        return bridge_shell_request(b, ev, f, t, truth);
     if (!f->logged_in) {
         if ((rc = sw_tel_router_login(b->tel, t, ev->host, user, ev->src_ip, 1, truth)))
             return rc;
@@ -932,31 +1024,17 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
     char image[512];
     bridge_image(ev, cmdline, h->os_family, image, sizeof image);
     if (fx & FX_EXPLOIT) {
-        /* the request; the attacker's own tool (curl) ran on their machine:
-         * the target sees the web server spawn a shell */
-        char host[128], path[400];
-        url_host(cmdline, host, sizeof host, path, sizeof path);
-        snprintf(f->attacker_ip, sizeof f->attacker_ip, "%s", ev->src_ip ? ev->src_ip : "203.0.113.45");
-        if ((rc = sw_tel_web_request(b->tel, t, ev->host, f->attacker_ip,
-                                     ci_contains(cmdline, " -d ") ? "POST" : "GET",
-                                     path[0] ? path : "/", 200, 612,
-                                     ci_contains(ev->tool, "curl") ? "curl/8.4.0"
-                                                                   : "python-requests/2.31.0",
-                                     truth)))
-            return rc;
-        if ((rc = bridge_server_proc(b, t, f, win, truth)))
+        /* the attacker's own tool (curl) ran on their machine: the target
+         * sees the request, and its web server spawning a shell */
+        if ((rc = bridge_exploit_request(b, ev, f, cmdline, truth)) ||
+            (rc = bridge_server_proc(b, t, f, win, truth)))
             return rc;
         f->shell_pid = 0;
         return bridge_shell(b, t + 400, f, win, truth);
     }
     if (f->shell_uri[0]) {
         /* a command through the web shell: the request, then the server's child */
-        if ((rc = sw_tel_web_request(b->tel, t - 300, ev->host,
-                                     f->attacker_ip[0] ? f->attacker_ip : "203.0.113.45", "POST",
-                                     f->shell_uri, 200, 180 + (uint64_t)(ev->gt % 13) * 40,
-                                     "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:109.0) "
-                                     "Gecko/20100101 Firefox/115.0",
-                                     truth)))
+        if ((rc = bridge_shell_request(b, ev, f, t - 300, truth)))
             return rc;
         f->shell_pid = 0;
     }
@@ -996,38 +1074,11 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
     }
     if (fx & FX_WEBSHELL) {
         char shell[300];
-        token_ending(cmdline, win ? ".aspx" : ".cgi", shell, sizeof shell);
-        if (!shell[0])
-            token_ending(cmdline, ".php", shell, sizeof shell);
-        if (!shell[0])
-            token_ending(cmdline, ".jsp", shell, sizeof shell);
-        if (!shell[0])
-            snprintf(shell, sizeof shell, win ? "C:\\inetpub\\wwwroot\\aspnet_client\\errors.aspx"
-                                              : "/var/www/html/.cache.php");
+        bridge_shell_path(cmdline, win, shell, sizeof shell);
         if (win && (rc = sw_tel_file_create(b->tel, t + 900, ev->host, pid, shell, truth)))
             return rc;
-        /* the URL path: after the document root, else the file name */
-        static const char *const roots[] = {"htdocs", "wwwroot", "/html", "/www"};
-        const char *u = NULL;
-        for (size_t i = 0; i < sizeof roots / sizeof roots[0] && !u; i++)
-            if ((u = strstr(shell, roots[i])))
-                u += strlen(roots[i]);
-        if (!u) {
-            u = strrchr(shell, win ? '\\' : '/');
-            u = u ? u : shell;
-        }
-        snprintf(f->shell_uri, sizeof f->shell_uri, "%s%.150s",
-                 (*u == '/' || *u == '\\') ? "" : "/", u);
-        for (char *p = f->shell_uri; *p; p++)
-            if (*p == '\\')
-                *p = '/';
-        if (!f->attacker_ip[0])
-            snprintf(f->attacker_ip, sizeof f->attacker_ip, "%s",
-                     ev->src_ip && ev->src_host == SW_NONE ? ev->src_ip : "203.0.113.45");
-        if ((rc = bridge_server_proc(b, t, f, win, truth)))
-            return rc;
-        if ((rc = sw_tel_web_request(b->tel, t + 60000, ev->host, f->attacker_ip, "GET",
-                                     f->shell_uri, 200, 96, "curl/8.4.0", truth)))
+        if ((rc = bridge_server_proc(b, t, f, win, truth)) ||
+            (rc = bridge_shell_installed(b, ev, f, shell, win, truth)))
             return rc;
     }
     if (fx & FX_ENCRYPT) {
