@@ -5,17 +5,31 @@
  *     processes run under is opened by the first step on the host (4624 /
  *     sshd / router login) and kept, with the PID of the shell (cmd.exe or
  *     powershell.exe; /bin/sh) that later steps run under. A shell that died
- *     (a reboot, a logoff) is started again under the same session.
+ *     (a reboot, a logoff) is started again under the same session. A
+ *     foothold won through a web application keeps its web server's PID and
+ *     the web shell's URL: later steps there are requests to the shell and
+ *     children of the server.
+ *       none -> session [first successful step: bridge_host / bridge_device]
+ *       session -> web shell [FX_EXPLOIT / FX_WEBSHELL]
+ *       any -> none [FOOTHOLD_LOST, HOST_UP: the next step logs on again]
  *  2. truth = gt + 1 on every call: nonzero for attack records.
- *  3. What a step writes is data: os_paths maps a tool to its image path,
- *     technique_fx maps a technique prefix to its side effect. A failed or
- *     interrupted step still leaves what sensors log for an attempt: its
- *     network connection, and a failed logon for the logon-based techniques.
- *  4. A network device with a session-hiding implant (T1542) writes no
+ *  3. What a step writes is data: technique_fx maps an ATT&CK prefix to a
+ *     set of effects (prefix match, so sub-techniques of new scenarios are
+ *     covered), ids_sigs to a network signature, av_threats a tool to what an
+ *     antivirus calls it; bridge_cmdline_fx reads what the command line
+ *     itself writes (ntdsutil IFM, .dmp, netsh portproxy, reg add ...\Run)
+ *     whatever its technique. A failed or interrupted step still leaves what
+ *     sensors log for an attempt: its connection, the lure that arrived, a
+ *     failed logon for the logon-based techniques.
+ *  4. Remote execution is split as it really is: PsExec / wmic /node: / an
+ *     RDP or ssh client run on the source (where the adversary already has a
+ *     foothold), the target sees PSEXESVC, WmiPrvSE's child or the logon.
+ *  5. A network device with a session-hiding implant (T1542) writes no
  *     logins or config changes for that adversary any more, only its odd
- *     reloads (sw_tel_router_reboot with no user and no reason).
- *  5. Time order: background activity due before an event is generated
- *     before the event's own records (bridge_catch_up).
+ *     reloads (sw_tel_router_reboot with no user and no reason). An
+ *     appliance's web portal (T1190, T1505.003) sees requests, not logins.
+ *  6. Time order: background activity due before an event is generated
+ *     before the event's own records (sw_tel_bridge_advance).
  */
 #include <ctype.h>
 #include <stdio.h> /* snprintf only */
@@ -923,142 +937,87 @@ static int bridge_client_side(sw_tel_bridge_t *b, const sw_sim_event_t *ev, cons
     return 1;
 }
 
-/* A Windows or Linux host: session, shell, process, side effects. */
-static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f, unsigned fx,
-                       uint32_t truth)
+/* The target's side of remote execution from a source foothold: PSEXESVC
+ * (7045, the service and its child, as SYSTEM) or WmiPrvSE starting the
+ * command; nothing more for RDP and ssh (their logon is the record). */
+static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f,
+                                remote_t remote, const char *cmdline, uint32_t truth)
 {
     const sw_host_t *h = &b->w->hosts[ev->host];
     int win = h->os_family == SW_OSF_WINDOWS;
     int64_t t = ev->at_ms;
     int rc;
-    const char *cmdline = bridge_cmdline(ev->procedure);
-    if ((fx & FX_PHISH) && (rc = bridge_phish_mail(b, ev, truth)))
-        return rc;
-    if (f->sess == SW_NONE) {
-        if (!ev->account) {
-            f->sess = sw_tel_system_session(b->tel, ev->host);
-        } else {
-            int type = !bridge_is_lateral(ev) ? SW_TEL_LOGON_INTERACTIVE
-                       : (ev->technique && !strncmp(ev->technique, "T1021.001", 9))
-                           ? SW_TEL_LOGON_REMOTE_INTERACTIVE
-                           : SW_TEL_LOGON_NETWORK;
-            sw_tel_session_t s = SW_NONE;
-            /* a lure runs in the user's own logon: that logon is not the
-             * attacker's doing */
-            uint32_t logon_truth = (fx & FX_USER_EXEC) ? 0 : truth;
-            if ((rc = sw_tel_logon(b->tel, t, ev->host, bridge_user(b->w, ev->host, ev->account),
-                                   ev->account, type, bridge_is_lateral(ev) ? ev->src_ip : NULL,
-                                   logon_truth, &s)))
-                return rc;
-            f->sess = s;
-        }
-        if (f->sess == SW_NONE)
+    sw_tel_session_t sys = sw_tel_system_session(b->tel, ev->host);
+    uint32_t spid = 0, cpid = 0;
+    char child[512];
+    switch (remote) {
+    case REMOTE_PSEXEC:
+        if (!win || sys == SW_NONE)
             return 0;
-    }
-    remote_t remote = bridge_remote_kind(ev, cmdline);
-    if (remote != REMOTE_NONE && bridge_is_lateral(ev)) {
-        int crc;
-        int on_src = bridge_client_side(b, ev, cmdline, truth, &crc);
-        if (crc)
-            return crc;
-        if (on_src) {
-            sw_tel_session_t sys = sw_tel_system_session(b->tel, ev->host);
-            uint32_t spid = 0, cpid = 0;
-            char child[512];
-            switch (remote) {
-            case REMOTE_PSEXEC:
-                if (!win || sys == SW_NONE)
-                    return 0;
-                if ((rc = sw_tel_service_install(b->tel, t, f->sess, "PSEXESVC",
-                                                 "%SystemRoot%\\PSEXESVC.exe", "demand start",
-                                                 truth)) ||
-                    (rc = sw_tel_process_start(b->tel, t + 300, sys, 0,
-                                               "C:\\Windows\\PSEXESVC.exe",
-                                               "C:\\Windows\\PSEXESVC.exe", truth, &spid)))
-                    return rc;
-                /* what PsExec was asked to run: its last argument */
-                {
-                    const char *last = strrchr(cmdline, ' ');
-                    snprintf(child, sizeof child, "%s", last ? last + 1 : "cmd.exe");
-                }
-                {
-                    char img[512];
-                    sw_sim_event_t e2 = *ev;
-                    e2.tool = NULL;
-                    bridge_image(&e2, child, h->os_family, img, sizeof img);
-                    if ((rc = sw_tel_process_start(b->tel, t + 600, sys, spid, img, child, truth,
-                                                   &cpid)))
-                        return rc;
-                    f->sess = sys;
-                    f->shell_pid = cpid;
-                }
-                return 0;
-            case REMOTE_WMI: {
-                if (!win || sys == SW_NONE)
-                    return 0;
-                if ((rc = sw_tel_process_start(
-                         b->tel, t + 200, sys, 0, "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe",
-                         "C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding", truth,
-                         &spid)))
-                    return rc;
-                const char *q = strstr(cmdline, "call create");
-                q = q ? q + 11 : "";
-                while (*q == ' ' || *q == '"')
-                    q++;
-                snprintf(child, sizeof child, "%s", q);
-                size_t cl = strlen(child);
-                if (cl && child[cl - 1] == '"')
-                    child[cl - 1] = 0;
-                char img[512];
-                sw_sim_event_t e2 = *ev;
-                e2.tool = NULL;
-                bridge_image(&e2, child, h->os_family, img, sizeof img);
-                return sw_tel_process_start(b->tel, t + 500, f->sess, spid, img, child, truth,
-                                            &cpid);
-            }
-            default:
-                return 0; /* RDP / ssh: the logon is what the target sees */
-            }
+        if ((rc = sw_tel_service_install(b->tel, t, f->sess, "PSEXESVC",
+                                         "%SystemRoot%\\PSEXESVC.exe", "demand start",
+                                         truth)) ||
+            (rc = sw_tel_process_start(b->tel, t + 300, sys, 0,
+                                       "C:\\Windows\\PSEXESVC.exe",
+                                       "C:\\Windows\\PSEXESVC.exe", truth, &spid)))
+            return rc;
+        /* what PsExec was asked to run: its last argument */
+        {
+            const char *last = strrchr(cmdline, ' ');
+            snprintf(child, sizeof child, "%s", last ? last + 1 : "cmd.exe");
         }
-    }
-    char image[512];
-    bridge_image(ev, cmdline, h->os_family, image, sizeof image);
-    if (fx & FX_EXPLOIT) {
-        /* the attacker's own tool (curl) ran on their machine: the target
-         * sees the request, and its web server spawning a shell */
-        if ((rc = bridge_exploit_request(b, ev, f, cmdline, truth)) ||
-            (rc = bridge_server_proc(b, t, f, win, truth)))
+        {
+            char img[512];
+            sw_sim_event_t e2 = *ev;
+            e2.tool = NULL;
+            bridge_image(&e2, child, h->os_family, img, sizeof img);
+            if ((rc = sw_tel_process_start(b->tel, t + 600, sys, spid, img, child, truth,
+                                           &cpid)))
+                return rc;
+            f->sess = sys;
+            f->shell_pid = cpid;
+        }
+        return 0;
+    case REMOTE_WMI: {
+        if (!win || sys == SW_NONE)
+            return 0;
+        if ((rc = sw_tel_process_start(
+                 b->tel, t + 200, sys, 0, "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe",
+                 "C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding", truth,
+                 &spid)))
             return rc;
-        f->shell_pid = 0;
-        return bridge_shell(b, t + 400, f, win, truth);
+        const char *q = strstr(cmdline, "call create");
+        q = q ? q + 11 : "";
+        while (*q == ' ' || *q == '"')
+            q++;
+        snprintf(child, sizeof child, "%s", q);
+        size_t cl = strlen(child);
+        if (cl && child[cl - 1] == '"')
+            child[cl - 1] = 0;
+        char img[512];
+        sw_sim_event_t e2 = *ev;
+        e2.tool = NULL;
+        bridge_image(&e2, child, h->os_family, img, sizeof img);
+        return sw_tel_process_start(b->tel, t + 500, f->sess, spid, img, child, truth,
+                                    &cpid);
     }
-    if (f->shell_uri[0]) {
-        /* a command through the web shell: the request, then the server's child */
-        if ((rc = bridge_shell_request(b, ev, f, t - 300, truth)))
-            return rc;
-        f->shell_pid = 0;
+    default:
+        return 0; /* RDP / ssh: the logon is what the target sees */
     }
-    int runs_shell = win ? (strstr(image, "powershell.exe") || strstr(image, "cmd.exe")) : 0;
-    uint32_t parent_pid = 0;
-    const char *lure_app = (fx & FX_USER_EXEC) && win ? bridge_lure_app(ev->procedure) : NULL;
-    if (lure_app) {
-        /* the user opened the document: Office runs, and runs the payload */
-        if ((rc = sw_tel_process_start(b->tel, t, f->sess, 0, lure_app, lure_app, truth,
-                                       &parent_pid)))
-            return rc;
-    } else if ((fx & FX_USER_EXEC) && win) {
-        parent_pid = 0; /* explorer: the session's shell */
-    } else if (!runs_shell || f->shell_uri[0]) {
-        if ((rc = bridge_shell(b, t, f, win, truth)))
-            return rc;
-        parent_pid = f->shell_pid;
-    }
-    uint32_t pid = 0;
-    if ((rc = sw_tel_process_start(b->tel, t + 500, f->sess, parent_pid, image,
-                                   cmdline ? cmdline : image, truth, &pid)))
-        return rc;
-    if (runs_shell && !f->shell_uri[0])
-        f->shell_pid = pid;
+}
+
+/* What the step's process did besides running: antivirus, files and keys
+ * of its command line, traffic, web shell, encryption, tickets, and the
+ * technique's own records (log cleared, service, task, account). pid is the
+ * step's process. */
+static int bridge_side_effects(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f,
+                               unsigned fx, uint32_t pid, const char *image, const char *cmdline,
+                               uint32_t truth)
+{
+    const sw_host_t *h = &b->w->hosts[ev->host];
+    int win = h->os_family == SW_OSF_WINDOWS;
+    int64_t t = ev->at_ms;
+    int rc;
     if ((rc = bridge_av(b, ev, t + 500, pid, image, truth)))
         return rc;
     if (win && (rc = bridge_cmdline_fx(b, ev, t + 500, pid, cmdline, image, fx, truth)))
@@ -1109,6 +1068,88 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
                                             ev->account ? ev->account : "svc-mon", truth)
                    : 0;
     return 0;
+}
+
+/* A Windows or Linux host: session, shell, process, side effects. */
+static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f, unsigned fx,
+                       uint32_t truth)
+{
+    const sw_host_t *h = &b->w->hosts[ev->host];
+    int win = h->os_family == SW_OSF_WINDOWS;
+    int64_t t = ev->at_ms;
+    int rc;
+    const char *cmdline = bridge_cmdline(ev->procedure);
+    if ((fx & FX_PHISH) && (rc = bridge_phish_mail(b, ev, truth)))
+        return rc;
+    if (f->sess == SW_NONE) {
+        if (!ev->account) {
+            f->sess = sw_tel_system_session(b->tel, ev->host);
+        } else {
+            int type = !bridge_is_lateral(ev) ? SW_TEL_LOGON_INTERACTIVE
+                       : (ev->technique && !strncmp(ev->technique, "T1021.001", 9))
+                           ? SW_TEL_LOGON_REMOTE_INTERACTIVE
+                           : SW_TEL_LOGON_NETWORK;
+            sw_tel_session_t s = SW_NONE;
+            /* a lure runs in the user's own logon: that logon is not the
+             * attacker's doing */
+            uint32_t logon_truth = (fx & FX_USER_EXEC) ? 0 : truth;
+            if ((rc = sw_tel_logon(b->tel, t, ev->host, bridge_user(b->w, ev->host, ev->account),
+                                   ev->account, type, bridge_is_lateral(ev) ? ev->src_ip : NULL,
+                                   logon_truth, &s)))
+                return rc;
+            f->sess = s;
+        }
+        if (f->sess == SW_NONE)
+            return 0;
+    }
+    remote_t remote = bridge_remote_kind(ev, cmdline);
+    if (remote != REMOTE_NONE && bridge_is_lateral(ev)) {
+        int crc;
+        int on_src = bridge_client_side(b, ev, cmdline, truth, &crc);
+        if (crc)
+            return crc;
+        if (on_src)
+            return bridge_remote_target(b, ev, f, remote, cmdline, truth);
+    }
+    char image[512];
+    bridge_image(ev, cmdline, h->os_family, image, sizeof image);
+    if (fx & FX_EXPLOIT) {
+        /* the attacker's own tool (curl) ran on their machine: the target
+         * sees the request, and its web server spawning a shell */
+        if ((rc = bridge_exploit_request(b, ev, f, cmdline, truth)) ||
+            (rc = bridge_server_proc(b, t, f, win, truth)))
+            return rc;
+        f->shell_pid = 0;
+        return bridge_shell(b, t + 400, f, win, truth);
+    }
+    if (f->shell_uri[0]) {
+        /* a command through the web shell: the request, then the server's child */
+        if ((rc = bridge_shell_request(b, ev, f, t - 300, truth)))
+            return rc;
+        f->shell_pid = 0;
+    }
+    int runs_shell = win ? (strstr(image, "powershell.exe") || strstr(image, "cmd.exe")) : 0;
+    uint32_t parent_pid = 0;
+    const char *lure_app = (fx & FX_USER_EXEC) && win ? bridge_lure_app(ev->procedure) : NULL;
+    if (lure_app) {
+        /* the user opened the document: Office runs, and runs the payload */
+        if ((rc = sw_tel_process_start(b->tel, t, f->sess, 0, lure_app, lure_app, truth,
+                                       &parent_pid)))
+            return rc;
+    } else if ((fx & FX_USER_EXEC) && win) {
+        parent_pid = 0; /* explorer: the session's shell */
+    } else if (!runs_shell || f->shell_uri[0]) {
+        if ((rc = bridge_shell(b, t, f, win, truth)))
+            return rc;
+        parent_pid = f->shell_pid;
+    }
+    uint32_t pid = 0;
+    if ((rc = sw_tel_process_start(b->tel, t + 500, f->sess, parent_pid, image,
+                                   cmdline ? cmdline : image, truth, &pid)))
+        return rc;
+    if (runs_shell && !f->shell_uri[0])
+        f->shell_pid = pid;
+    return bridge_side_effects(b, ev, f, fx, pid, image, cmdline, truth);
 }
 
 static int bridge_step(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
