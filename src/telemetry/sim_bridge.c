@@ -1213,6 +1213,33 @@ static int bridge_link(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int up)
     return 0;
 }
 
+/* The defenders move an organisation's transit to its backup link: the
+ * NOC's change on each edge router of the orgs the command covers (the
+ * backup neighbour preferred), as the router logs it. */
+static int bridge_failover(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
+{
+    const sw_world_t *w = b->w;
+    int rc;
+    for (uint32_t o = 0; o < w->n_orgs; o++) {
+        if (ev->org != SW_NONE ? o != ev->org : w->orgs[o].team != ev->team)
+            continue;
+        if (!w->orgs[o].intl_backup.n)
+            continue;
+        uint32_t r = sw_tel_org_role_host(b->tel, o, SW_ROLE_EDGE_ROUTER);
+        if (r == SW_NONE)
+            continue;
+        char what[160];
+        snprintf(what, sizeof what,
+                 "router bgp 64512 ; neighbor 192.0.2.%u weight 200 ; clear ip bgp * soft",
+                 1 + (unsigned)(w->orgs[o].intl_backup.ids[0] % 250));
+        if ((rc = sw_tel_router_login(b->tel, ev->at_ms, r, "noc", NULL, 1, 0)) ||
+            (rc = sw_tel_router_config_change(b->tel, ev->at_ms + 20000, r, "noc", NULL, what,
+                                              0)))
+            return rc;
+    }
+    return 0;
+}
+
 /* A defender's action, a host's power, its isolation: what the sensors see. */
 static int bridge_world_event(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
 {
@@ -1221,6 +1248,8 @@ static int bridge_world_event(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
     case SW_SEV_ACTION:
         if (ev->action == SW_ACT_ENHANCED_LOGGING && valid_host)
             return sw_tel_enhanced_logging(b->tel, ev->at_ms, ev->host);
+        if (ev->action == SW_ACT_FAILOVER)
+            return bridge_failover(b, ev);
         return 0;
     case SW_SEV_HOST_DOWN:
         return valid_host ? sw_tel_host_down(b->tel, ev->at_ms, ev->host, ev->detail, 0) : 0;

@@ -86,6 +86,36 @@ while IFS="$(printf '\t')" read -r path tech maxfp why; do
   if [ "$fp" -le "$maxfp" ]; then ok "$(basename "$path" .yml) FP $fp <= $maxfp ($why)"
   else ko "$(basename "$path" .yml) FP $fp <= $maxfp ($why)"; fi
 done <"$TMP/list"
+
+# the same day as files: every process's parent was logged first on its host
+# (web servers, Office, PSEXESVC, WmiPrvSE, shells: the bridge's trees too)
+if "$SW_BIN" telemetry --scenario "$TMP/day.yaml" --seed 1 --out "$TMP/files" --quiet; then
+  orphans=$(python3 - "$TMP/files" <<'PY'
+import glob, json, sys
+bad = n = 0
+for f in glob.glob(sys.argv[1] + "/*/sysmon.jsonl"):
+    seen = {}
+    for line in open(f):
+        e = json.loads(line)["Event"]
+        if e["System"]["EventID"] != 1:
+            continue
+        d, host = e["EventData"], e["System"]["Computer"]
+        n += 1
+        s = seen.setdefault(host, set())
+        if d["ParentProcessId"] != 4 and d["ParentProcessGuid"] not in s:
+            bad += 1
+            if bad <= 3:
+                print("orphan:", host, d["Image"], "parent", d["ParentImage"], file=sys.stderr)
+        s.add(d["ProcessGuid"])
+print(bad if n > 1000 else "too few: %d" % n)
+PY
+)
+  [ "$orphans" = 0 ] && ok "every Sysmon 1 parent was logged first on its host" \
+    || ko "every Sysmon 1 parent was logged first on its host ($orphans orphans)"
+else
+  ko "seawall telemetry over the day"
+fi
+
 echo
 echo "records: $bg background, $atk attack; false positives of the listed rules: $total_fp"
 # rare: under one false positive per thousand background records overall

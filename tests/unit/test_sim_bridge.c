@@ -398,6 +398,18 @@ static void defender_actions_and_links_change_what_is_logged(void **state)
         bgp |= l->v[i].host == FX_RTR && strstr(l->v[i].json, "%BGP-5-ADJCHANGE") != NULL;
     }
     assert_true(updown && bgp);
+    /* the defenders fail over: the NOC's change on the edge router */
+    ev.type = SW_SEV_ACTION;
+    ev.action = SW_ACT_FAILOVER;
+    ev.org = 0;
+    ev.team = w->orgs[0].team;
+    ev.at_ms = 1100000;
+    n0 = l->n;
+    assert_int_equal(sw_tel_bridge_event(b, &ev), 0);
+    int change = 0;
+    for (size_t i = n0; i < l->n; i++)
+        change |= l->v[i].host == FX_RTR && strstr(l->v[i].json, "weight 200") != NULL;
+    assert_true(change);
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i].json);
     free(l);
