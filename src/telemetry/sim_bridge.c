@@ -1053,8 +1053,15 @@ static int bridge_side_effects(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foo
                                           0x17, truth)))
                 return rc;
     }
-    if (fx & FX_LOG_CLEAR)
-        return sw_tel_log_clear(b->tel, t + 1000, f->sess, "Security", truth);
+    if (fx & FX_LOG_CLEAR) {
+        /* the channel the command names (wevtutil cl X, Clear-EventLog
+         * -LogName X), Security when it names none */
+        char chan[64];
+        arg_after(cmdline, " cl ", chan, sizeof chan);
+        if (!chan[0])
+            arg_after(cmdline, "-LogName", chan, sizeof chan);
+        return sw_tel_log_clear(b->tel, t + 1000, f->sess, chan[0] ? chan : "Security", truth);
+    }
     if (fx & FX_LOG_STOP)
         return sw_tel_logging_stop(b->tel, t + 1000, f->sess, SW_TEL_LOG_EVENTLOG, truth);
     if (fx & FX_SERVICE)
