@@ -22,5 +22,6 @@ int cmd_telemetry(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 int cmd_alerts(int argc, char **argv);
 int cmd_journal(int argc, char **argv);
+int cmd_share(int argc, char **argv);
 
 #endif

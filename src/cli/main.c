@@ -17,6 +17,7 @@ static const sw_command_t commands[] = {
     {"rules", cmd_rules, "test, deploy, withdraw and list a team's Sigma rules"},
     {"alerts", cmd_alerts, "a team's alerts from its deployed rules"},
     {"journal", cmd_journal, "the exercise journal: every act, in order"},
+    {"share", cmd_share, "copy records one team found to another team, as a journaled act"},
     {"telemetry", cmd_telemetry, "generate log records (background activity for now)"},
 };
 

@@ -22,8 +22,9 @@
  * Kinds written so far (payload is a JSON object):
  *   rule.deploy    {"rule_id","title","level","author","from_record","yaml"}
  *   rule.withdraw  {"rule_id","deployment"}   (deployment: seq of its deploy)
- *   record.share   {"from","to","id","new_id"} — sw_store_share does not
- *                  journal; whoever calls it appends this entry (team: from).
+ *   record.share   {"from","to","query","ids":[...]} — sw_store_share does
+ *                  not journal; cli/cmd_share.c appends this entry (team:
+ *                  from) before it makes the copies.
  */
 #ifndef SW_JOURNAL_H
 #define SW_JOURNAL_H
