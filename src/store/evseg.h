@@ -1,0 +1,185 @@
+/* evseg.h — one team's segment files: the append-only on-disk form of its
+ * records and of the columns a hunt reads. Inside the store module only
+ * (evstore.c writes, evhot.c reads); other modules use evstore.h.
+ *
+ * A team's directory FILE.seg/<team id>/ holds one file per column. Every
+ * file starts with a 16-byte header (magic "SWSEG1", the file's kind, the
+ * team id) and then grows only at its end:
+ *
+ *   log      the records: [u32 len][u32 checksum][JSON text] per record
+ *   ts       i64 per row: the record's time in ms
+ *   roff     u64 per row: where its frame starts in log (after the header)
+ *   cend     u64 per row: where its CommandLine ends in cmd (after its NUL)
+ *   cmd      every row's CommandLine, lower-cased, each followed by NUL
+ *   eid      i64 per row: EventID, INT64_MIN when absent or not an integer
+ *   multi    u32 row numbers of irregular rows, ascending (see evstore.c)
+ *   c<k>     u32 per row: dictionary id of text column k (0: absent)
+ *   d<k>     the dictionary's keys, back to back (first spelling seen)
+ *   e<k>     u64 per key: where key id (index + 1) ends in d<k>
+ *
+ * Invariants:
+ *  1. Row r of the team is complete when every per-row file holds r, its log
+ *     frame lies inside log with a matching checksum, its CommandLine inside
+ *     cmd, and each dictionary id it holds names a complete key. Files are
+ *     appended in no particular order, so after a crash they end at
+ *     different rows; the team has the longest prefix of complete rows
+ *     (seg_view_check) and everything past it is cut by the next writer
+ *     [seg_writer_begin]. Open costs a stat and a map per file plus the
+ *     check of the rows that are incomplete: no rebuild.
+ *  2. A value read from a file is never trusted as an index: every offset,
+ *     length and dictionary id is bounds-checked where it is used, and a bad
+ *     one is SW_EIO "damaged", not a crash (fuzz/fuzz_segment.c).
+ *  3. A file whose header names another team, or that has no seawall
+ *     header, is refused: a team handle reads only its own segment.
+ *
+ * States of a team's segment in one process:
+ *   CLOSED -> READING [seg_open] -> WRITING [seg_writer_begin: flock, cut the
+ *   tail, load the dictionaries] -> CLOSED [seg_close]. */
+#ifndef SW_EVSEG_H
+#define SW_EVSEG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+
+#define SEG_N_COLS 11
+#define SEG_COL_EVENTID 1
+#define SEG_COL_CMDLINE 4
+#define SEG_HDR 16
+#define SEG_ABSENT_INT INT64_MIN
+#define SEG_MAX_RECORD (4u << 20)
+
+enum {
+    SF_LOG,
+    SF_TS,
+    SF_ROFF,
+    SF_CEND,
+    SF_CMD,
+    SF_EID,
+    SF_MULTI,
+    SF_COL,                         /* + column: dictionary ids */
+    SF_DTXT = SF_COL + SEG_N_COLS,  /* + column: dictionary keys */
+    SF_DEND = SF_DTXT + SEG_N_COLS, /* + column: key ends */
+    SF_N = SF_DEND + SEG_N_COLS
+};
+
+/* Is column c dictionary-encoded (all but EventID and CommandLine)? */
+static inline int seg_is_dict(int c)
+{
+    return c != SEG_COL_EVENTID && c != SEG_COL_CMDLINE;
+}
+
+/* Is file f one the segment has (dictionary files only for dict columns)? */
+int seg_file_used(int f);
+
+/* What is readable of a team's files: data after each header. Files are
+ * mapped (or, in the fuzzer, plain buffers); d[f] is never NULL. */
+typedef struct seg_view {
+    const uint8_t *d[SF_N];
+    size_t dl[SF_N];
+    uint64_t team_id;
+    size_t n_rows;                 /* complete rows (invariant 1) */
+    size_t n_keys[SEG_N_COLS];     /* complete dictionary keys */
+    size_t n_multi;                /* irregular rows below n_rows */
+} seg_view_t;
+
+/* Fill d/dl of v from whole files (header included) and check the headers:
+ * SW_EINVAL with the file's name for a foreign or damaged header. A file
+ * shorter than a header is empty. */
+int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t len[SF_N],
+                 uint64_t team_id, sw_errbuf_t *err);
+/* Count the complete rows, keys and irregular rows of v (invariant 1).
+ * Cost: O(per-file length / width) for nothing, plus O(incomplete rows). */
+void seg_view_check(seg_view_t *v);
+
+static inline const int64_t *seg_ts(const seg_view_t *v)
+{
+    return (const int64_t *)(const void *)v->d[SF_TS];
+}
+static inline const int64_t *seg_eid(const seg_view_t *v)
+{
+    return (const int64_t *)(const void *)v->d[SF_EID];
+}
+static inline const uint32_t *seg_col(const seg_view_t *v, int c)
+{
+    return (const uint32_t *)(const void *)v->d[SF_COL + c];
+}
+static inline const uint32_t *seg_multi(const seg_view_t *v)
+{
+    return (const uint32_t *)(const void *)v->d[SF_MULTI];
+}
+
+/* The record of row r (r < n_rows): SW_EIO if its frame is damaged. */
+int seg_record(const seg_view_t *v, size_t r, const char **json, size_t *len);
+/* Row r's lower-cased CommandLine ("" when absent): [*start, *end) in
+ * d[SF_CMD], *end at its NUL. SW_EIO if damaged. */
+int seg_cmd(const seg_view_t *v, size_t r, size_t *start, size_t *end);
+/* Key id (1..n_keys) of dictionary column c; SW_EIO if damaged. */
+int seg_key(const seg_view_t *v, int c, uint32_t id, const char **key, size_t *len);
+/* The checksum of a log frame. */
+uint32_t seg_sum(const void *p, size_t len);
+
+/* ---- one team's files in a process ------------------------------------------ */
+
+/* A dictionary in memory: key -> id, case-insensitive, for appends and for
+ * equality conditions. Filled from d<k>/e<k> on first use. */
+typedef struct seg_dict {
+    uint32_t *slots; /* open addressing: id, 0 empty */
+    size_t cap_slots;
+    size_t n_loaded; /* keys 1..n_loaded are in slots */
+    char **keys;     /* keys[id]: in the arena; [0] unused */
+    size_t cap_keys;
+    sw_arena_t arena;
+} seg_dict_t;
+
+typedef struct seg_file {
+    int fd;
+    const uint8_t *map;
+    size_t map_len;  /* bytes mapped (whole file, header included) */
+    size_t disk_len; /* bytes written to the file */
+    uint8_t *buf;    /* pending appends, written out at SEG_BUF or flush */
+    size_t buf_len;
+    int dirty; /* written since the last fdatasync */
+} seg_file_t;
+
+typedef struct seg {
+    char dir[4096];
+    uint64_t team_id;
+    seg_file_t f[SF_N];
+    seg_view_t v;   /* what is on disk and mapped */
+    int writing;    /* WRITING: lock held, n_rows exact */
+    int broken;     /* a write failed: no more appends (reopen recovers) */
+    size_t n_rows;  /* rows appended, pending included (WRITING) */
+    size_t n_keys[SEG_N_COLS];
+    seg_dict_t dict[SEG_N_COLS];
+} seg_t;
+
+/* The values of one row to append. */
+typedef struct seg_row {
+    int64_t ts, eid;
+    const char *val[SEG_N_COLS]; /* text columns; NULL: absent */
+    size_t val_len[SEG_N_COLS];
+    int multi;
+} seg_row_t;
+
+/* Open the team's directory (created when create is set) and map what is
+ * there. SW_ENOENT: no directory and !create. */
+int seg_open(seg_t *s, const char *dir, uint64_t team_id, int create, sw_errbuf_t *err);
+void seg_close(seg_t *s);
+/* Take the team's write lock, cut an unfinished tail, load the
+ * dictionaries. Called by the first append. */
+int seg_writer_begin(seg_t *s, sw_errbuf_t *err);
+/* Append one record; *row gets its row number. Buffered: readers see it
+ * after seg_flush. */
+int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, size_t *row_out,
+               sw_errbuf_t *err);
+/* Write pending appends out (durable: and fdatasync them), remap, and bring
+ * the view up to date (another process may have appended). */
+int seg_flush(seg_t *s, int durable, sw_errbuf_t *err);
+/* The id of key in dictionary column c, HOT_NONE-like UINT32_MAX if absent
+ * (add: append it, WRITING only). */
+uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, int add, sw_errbuf_t *err);
+
+#endif
