@@ -41,6 +41,7 @@
 
 #include "detect/event.h"
 #include "detect/event_flat.h"
+#include "store/evscan.h"
 #include "store/evstore_int.h"
 
 #define STORE_BATCH 100000
@@ -256,6 +257,7 @@ void sw_store_team_close(sw_store_team_t *t)
     seg_close(&t->seg);
     sqlite3_finalize(t->ins_truth);
     sw_event_free(&t->ev);
+    free(t->scratch);
     store_hot_free(t->hot);
     free(t);
 }
@@ -361,14 +363,29 @@ static void row_columns(const sw_event_t *ev, seg_row_t *row)
     }
 }
 
+static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row,
+                      int has_ts, const char *link, int64_t *id, sw_errbuf_t *err);
+
 int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
 {
-    sw_store_t *s = t->s;
     char *clean = NULL, *link = NULL;
     int rc;
     if (len > SW_EVENT_MAX_BYTES)
         return sw_seterr(err, SW_ETOOBIG, "record of %zu bytes is over the %u-byte limit", len,
                          SW_EVENT_MAX_BYTES);
+    if (len > t->scratch_cap) {
+        size_t nc = len < 4096 ? 4096 : len;
+        char *p = realloc(t->scratch, nc);
+        if (!p)
+            return sw_seterr(err, SW_ENOMEM, "out of memory");
+        t->scratch = p;
+        t->scratch_cap = nc;
+    }
+    seg_row_t row;
+    int has_ts;
+    /* the fast path: a flat record's columns in one pass (evscan.h) */
+    if (store_scan(json, len, t->scratch, &row, &has_ts) == SW_OK)
+        return append_row(t, json, len, &row, has_ts, NULL, id, err);
     /* the cheap test first: most records carry no ground truth */
     if (has_bytes(json, len, "\"_truth\"", 8)) {
         if ((rc = split_truth(json, len, &clean, &link, err)))
@@ -380,43 +397,51 @@ int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *i
     }
     if ((rc = store_parse(&t->ev, json, len, err)))
         goto done;
-    if (!t->seg.writing) {
-        if ((rc = seg_writer_begin(&t->seg, err)))
-            goto done;
-        if (t->seg.n_rows && !t->have_last_ts) /* a reopened team: carry its last time on */
-            t->last_ts = seg_ts(&t->seg.v)[t->seg.n_rows - 1];
-    }
-    seg_row_t row;
-    if (sw_query_event_time(&t->ev, &row.ts) == SW_OK)
-        t->last_ts = row.ts;
-    else
-        row.ts = t->last_ts;
-    t->have_last_ts = 1;
+    has_ts = sw_query_event_time(&t->ev, &row.ts) == SW_OK;
     row_columns(&t->ev, &row);
-    size_t r;
-    if ((rc = seg_append(&t->seg, json, len, &row, &r, err)))
-        goto done;
-    int64_t rid = store_id(t, r);
-    if (link) {
-        if ((rc = store_begin(s, err)))
-            goto done;
-        sqlite3_bind_int64(t->ins_truth, 1, rid);
-        sqlite3_bind_text(t->ins_truth, 2, link, -1, SQLITE_STATIC);
-        int src = sqlite3_step(t->ins_truth);
-        sqlite3_reset(t->ins_truth);
-        if (src != SQLITE_DONE) {
-            rc = db_err(s, err, "append");
-            goto done;
-        }
-        if (++s->n_pending >= STORE_BATCH)
-            rc = store_commit(s, err);
-    }
-    if (id)
-        *id = rid;
+    rc = append_row(t, json, len, &row, has_ts, link, id, err);
 done:
     free(clean);
     free(link);
     return rc;
+}
+
+/* Append a record with its columns (and ground truth, when link). */
+static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row,
+                      int has_ts, const char *link, int64_t *id, sw_errbuf_t *err)
+{
+    sw_store_t *s = t->s;
+    int rc;
+    if (!t->seg.writing) {
+        if ((rc = seg_writer_begin(&t->seg, err)))
+            return rc;
+        if (t->seg.n_rows && !t->have_last_ts) /* a reopened team: carry its last time on */
+            t->last_ts = seg_ts(&t->seg.v)[t->seg.n_rows - 1];
+    }
+    if (has_ts)
+        t->last_ts = row->ts;
+    else
+        row->ts = t->last_ts;
+    t->have_last_ts = 1;
+    size_t r;
+    if ((rc = seg_append(&t->seg, json, len, row, &r, err)))
+        return rc;
+    int64_t rid = store_id(t, r);
+    if (link) {
+        if ((rc = store_begin(s, err)))
+            return rc;
+        sqlite3_bind_int64(t->ins_truth, 1, rid);
+        sqlite3_bind_text(t->ins_truth, 2, link, -1, SQLITE_STATIC);
+        int src = sqlite3_step(t->ins_truth);
+        sqlite3_reset(t->ins_truth);
+        if (src != SQLITE_DONE)
+            return db_err(s, err, "append");
+        if (++s->n_pending >= STORE_BATCH && (rc = store_commit(s, err)))
+            return rc;
+    }
+    if (id)
+        *id = rid;
+    return SW_OK;
 }
 
 int sw_store_count(sw_store_team_t *t, int64_t *n, sw_errbuf_t *err)

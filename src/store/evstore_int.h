@@ -47,6 +47,8 @@ struct sw_store_team {
     sqlite3_stmt *ins_truth;
     seg_t seg;        /* the team's records and columns */
     sw_event_t ev;    /* reused for every parse */
+    char *scratch;    /* the ingest fast path's unescaped values */
+    size_t scratch_cap;
     int64_t last_ts;  /* time given to records without one */
     int have_last_ts;
     store_hot_t *hot; /* time zones and the CommandLine token index */
