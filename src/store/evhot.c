@@ -255,7 +255,7 @@ static int plan(sw_store_team_t *t, const sw_query_t *q, hot_plan_t *pl, sw_errb
                 c->kind = HC_EQ;
                 sw_errbuf_t e2;
                 c->id = seg_dict_id(&t->seg, col, x->value, x->value_len, 0, &e2);
-                if (c->id == UINT32_MAX && t->seg.dict[col].n_loaded < t->seg.v.n_keys[col])
+                if (c->id == UINT32_MAX && t->seg.dict[col].n_loaded < t->seg.v.n_keys)
                     return sw_seterr(err, SW_EIO, "team %s: %s", t->name, e2.msg);
                 ok = 1;
             } else if (x->kind == SW_QN_EXISTS) {
@@ -780,7 +780,7 @@ static int hot_aggregate(sw_store_team_t *t, const sw_qstage_t *s, int agg_col,
         }
         return rc;
     }
-    size_t nk = v->n_keys[agg_col];
+    size_t nk = v->n_keys;
     uint64_t *cnt = calloc(nk + 1, sizeof *cnt);
     if (!cnt)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
@@ -802,7 +802,7 @@ static int hot_aggregate(sw_store_team_t *t, const sw_qstage_t *s, int agg_col,
     if (worst > nk)
         rc = sw_seterr(err, SW_EIO, "team %s: segment column %d damaged (%s)", t->name, agg_col,
                        t->seg.dir);
-    for (size_t k = 1; k <= nk && !rc; k++) {
+    for (size_t k = 1; k <= nk && !rc; k++) { /* keys of other columns have no count */
         if (!cnt[k])
             continue;
         const char *key;

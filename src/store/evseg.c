@@ -33,22 +33,21 @@ int seg_file_used(int f)
 {
     if (f < 0 || f >= SF_N)
         return 0;
-    if (f < SF_COL)
-        return 1;
-    return seg_is_dict((f - SF_COL) % SEG_N_COLS);
+    if (f >= SF_COL && f < SF_DTXT)
+        return seg_is_dict(f - SF_COL);
+    return 1;
 }
 
-static void file_name(int f, char *out, size_t cap)
+void seg_file_name(int f, char *out, size_t cap)
 {
-    static const char *const base[] = {"log", "ts", "roff", "cend", "cmd", "eid", "multi"};
+    static const char *const base[] = {"log", "ts",  "roff", "cend",
+                                       "cmd", "eid", "multi", "mcnt"};
     if (f < SF_COL)
         snprintf(out, cap, "%s", base[f]);
     else if (f < SF_DTXT)
         snprintf(out, cap, "c%d", f - SF_COL);
-    else if (f < SF_DEND)
-        snprintf(out, cap, "d%d", f - SF_DTXT);
     else
-        snprintf(out, cap, "e%d", f - SF_DEND);
+        snprintf(out, cap, "%s", f == SF_DTXT ? "dkeys" : f == SF_DEND ? "dends" : "kcnt");
 }
 
 uint32_t seg_sum(const void *p, size_t len)
@@ -93,14 +92,14 @@ int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t le
         uint64_t tid;
         memcpy(&tid, h + 8, 8);
         if (memcmp(h, seg_magic, sizeof seg_magic) != 0 || h[6] != f || h[7] != 1) {
-            file_name(f, name, sizeof name);
+            seg_file_name(f, name, sizeof name);
             return sw_seterr(err, SW_EINVAL,
                              "segment file '%s' is not a seawall segment file of this kind "
                              "(damaged or foreign)",
                              name);
         }
         if (tid != team_id) {
-            file_name(f, name, sizeof name);
+            seg_file_name(f, name, sizeof name);
             return sw_seterr(err, SW_EINVAL,
                              "segment file '%s' belongs to team %llu, not to team %llu", name,
                              (unsigned long long)tid, (unsigned long long)team_id);
@@ -143,13 +142,13 @@ int seg_cmd(const seg_view_t *v, size_t r, size_t *start, size_t *end)
 
 int seg_key(const seg_view_t *v, int c, uint32_t id, const char **key, size_t *len)
 {
-    if (id == 0 || id > v->n_keys[c])
+    if (id == 0 || id > v->n_keys)
         return SW_EIO;
-    const uint64_t *de = (const uint64_t *)(const void *)v->d[SF_DEND + c];
-    uint64_t a = id > 1 ? de[id - 2] : 0, b = de[id - 1];
-    if (a > b || b > v->dl[SF_DTXT + c])
+    const uint64_t *de = (const uint64_t *)(const void *)v->d[SF_DEND];
+    uint64_t a = id > 1 ? SEG_KEY_END(de[id - 2]) : 0, b = SEG_KEY_END(de[id - 1]);
+    if (a > b || b > v->dl[SF_DTXT] || SEG_KEY_COL(de[id - 1]) != c)
         return SW_EIO;
-    *key = (const char *)v->d[SF_DTXT + c] + a;
+    *key = (const char *)v->d[SF_DTXT] + a;
     *len = b - a;
     return SW_OK;
 }
@@ -161,9 +160,12 @@ static int row_complete(const seg_view_t *v, size_t r)
     if (seg_record(v, r, &j, &l) || seg_cmd(v, r, &a, &b))
         return 0;
     for (int c = 0; c < SEG_N_COLS; c++)
-        if (seg_is_dict(c) && seg_col(v, c)[r] > v->n_keys[c])
+        if (seg_is_dict(c) && seg_col(v, c)[r] > v->n_keys)
             return 0;
-    return 1;
+    if (((const uint32_t *)(const void *)v->d[SF_KCNT])[r] > v->n_keys)
+        return 0;
+    const uint32_t *mc = (const uint32_t *)(const void *)v->d[SF_MCNT];
+    return mc[r] <= v->dl[SF_MULTI] / 4 && mc[r] <= r + 1;
 }
 
 void seg_view_check(seg_view_t *v)
@@ -173,24 +175,26 @@ void seg_view_check(seg_view_t *v)
     for (size_t i = 0; i < sizeof w8 / sizeof w8[0]; i++)
         if (v->dl[w8[i]] / 8 < n)
             n = v->dl[w8[i]] / 8;
+    if (v->dl[SF_MCNT] / 4 < n)
+        n = v->dl[SF_MCNT] / 4;
+    if (v->dl[SF_KCNT] / 4 < n)
+        n = v->dl[SF_KCNT] / 4;
+    size_t k = v->dl[SF_DEND] / 8;
+    const uint64_t *de = (const uint64_t *)(const void *)v->d[SF_DEND];
+    while (k && SEG_KEY_END(de[k - 1]) > v->dl[SF_DTXT])
+        k--;
+    v->n_keys = k;
     for (int c = 0; c < SEG_N_COLS; c++) {
         if (!seg_is_dict(c))
             continue;
         if (v->dl[SF_COL + c] / 4 < n)
             n = v->dl[SF_COL + c] / 4;
-        size_t k = v->dl[SF_DEND + c] / 8;
-        const uint64_t *de = (const uint64_t *)(const void *)v->d[SF_DEND + c];
-        while (k && de[k - 1] > v->dl[SF_DTXT + c])
-            k--;
-        v->n_keys[c] = k;
     }
     while (n && !row_complete(v, n - 1))
         n--;
     v->n_rows = n;
-    size_t m = v->dl[SF_MULTI] / 4;
-    while (m && seg_multi(v)[m - 1] >= n)
-        m--;
-    v->n_multi = m;
+    /* the irregular rows of the complete ones: mcnt says how many */
+    v->n_multi = n ? ((const uint32_t *)(const void *)v->d[SF_MCNT])[n - 1] : 0;
 }
 
 /* ---- files in a process ----------------------------------------------------- */
@@ -198,7 +202,7 @@ void seg_view_check(seg_view_t *v)
 static int io_err(sw_errbuf_t *err, const seg_t *s, int f, const char *what)
 {
     char name[16];
-    file_name(f, name, sizeof name);
+    seg_file_name(f, name, sizeof name);
     return sw_seterr(err, SW_EIO, "%s/%s: %s: %s", s->dir, name, what, strerror(errno));
 }
 
@@ -263,7 +267,7 @@ int seg_open(seg_t *s, const char *dir, uint64_t team_id, int create, sw_errbuf_
         if (!seg_file_used(f))
             continue;
         char name[16], path[4200];
-        file_name(f, name, sizeof name);
+        seg_file_name(f, name, sizeof name);
         snprintf(path, sizeof path, "%s/%s", dir, name);
         int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0)
@@ -468,16 +472,22 @@ static uint32_t dict_find(const seg_dict_t *d, const char *key, size_t len)
     return 0;
 }
 
-/* Bring the in-memory dictionary of c up to the keys on disk. */
+/* Bring the in-memory dictionary of c up to the keys on disk: one look at
+ * each key's column, a hash insert for c's. */
 static int dict_load(seg_t *s, int c, sw_errbuf_t *err)
 {
     seg_dict_t *d = &s->dict[c];
-    while (d->n_loaded < s->v.n_keys[c]) {
+    const uint64_t *de = (const uint64_t *)(const void *)s->v.d[SF_DEND];
+    while (d->n_loaded < s->v.n_keys) {
         uint32_t id = (uint32_t)(d->n_loaded + 1);
+        if (SEG_KEY_COL(de[id - 1]) != c) {
+            d->n_loaded++;
+            continue;
+        }
         const char *k;
         size_t l;
         if (seg_key(&s->v, c, id, &k, &l))
-            return sw_seterr(err, SW_EIO, "%s: dictionary %d damaged at key %u", s->dir, c, id);
+            return sw_seterr(err, SW_EIO, "%s: dictionary damaged at key %u", s->dir, id);
         /* a key holding NUL cannot be matched by a query: keep it unmatchable */
         if (!memchr(k, '\0', l) && !dict_find(d, k, l) && dict_insert(d, k, l, id))
             return sw_seterr(err, SW_ENOMEM, "out of memory");
@@ -494,22 +504,24 @@ uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, int add, sw_e
     uint32_t id = dict_find(d, key, len);
     if (id || !add)
         return id ? id : UINT32_MAX;
-    if (s->n_keys[c] >= UINT32_MAX - 1) {
-        sw_seterr(err, SW_ETOOBIG, "too many distinct values in column %d", c);
+    if (s->n_keys >= UINT32_MAX - 1 || len >= ((uint64_t)1 << 40)) {
+        sw_seterr(err, SW_ETOOBIG, "too many distinct values");
         return UINT32_MAX;
     }
-    id = (uint32_t)(s->n_keys[c] + 1);
+    id = (uint32_t)(s->n_keys + 1);
     if (dict_insert(d, key, len, id)) {
         sw_seterr(err, SW_ENOMEM, "out of memory");
         return UINT32_MAX;
     }
-    if (put(s, SF_DTXT + c, key, len, err))
+    if (put(s, SF_DTXT, key, len, err))
         return UINT32_MAX;
-    uint64_t end = data_len(s, SF_DTXT + c);
-    if (put(s, SF_DEND + c, &end, 8, err))
+    uint64_t end = data_len(s, SF_DTXT) | ((uint64_t)c << 56);
+    if (put(s, SF_DEND, &end, 8, err))
         return UINT32_MAX;
-    s->n_keys[c]++;
-    d->n_loaded = s->n_keys[c];
+    s->n_keys++;
+    for (int k = 0; k < SEG_N_COLS; k++) /* every dictionary has seen this key */
+        if (s->dict[k].n_loaded == s->n_keys - 1)
+            s->dict[k].n_loaded = s->n_keys;
     return id;
 }
 
@@ -544,15 +556,15 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
         want[SF_CMD] = b + 1;
     }
     want[SF_MULTI] = v->n_multi * 4;
-    for (int c = 0; c < SEG_N_COLS; c++) {
-        if (!seg_is_dict(c))
-            continue;
-        size_t k = v->n_keys[c];
-        want[SF_COL + c] = n * 4;
-        want[SF_DEND + c] = k * 8;
-        want[SF_DTXT + c] = k ? ((const uint64_t *)(const void *)v->d[SF_DEND + c])[k - 1] : 0;
-        s->n_keys[c] = k;
-    }
+    want[SF_MCNT] = want[SF_KCNT] = n * 4;
+    for (int c = 0; c < SEG_N_COLS; c++)
+        if (seg_is_dict(c))
+            want[SF_COL + c] = n * 4;
+    /* keys no complete row brought go too: the next row brings them again */
+    size_t k = n ? ((const uint32_t *)(const void *)v->d[SF_KCNT])[n - 1] : 0;
+    want[SF_DEND] = k * 8;
+    want[SF_DTXT] = k ? SEG_KEY_END(((const uint64_t *)(const void *)v->d[SF_DEND])[k - 1]) : 0;
+    s->n_keys = k;
     for (int f = 0; f < SF_N; f++) {
         if (!seg_file_used(f))
             continue;
@@ -575,7 +587,8 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
     if ((rc = seg_remap(s, err)))
         return rc;
     s->n_rows = s->v.n_rows;
-    if (s->n_rows != n)
+    s->n_multi = s->v.n_multi;
+    if (s->n_rows != n || s->v.n_keys != s->n_keys)
         return sw_seterr(err, SW_EIO, "%s: segment changed while it was being repaired", s->dir);
     s->writing = 1;
     for (int c = 0; c < SEG_N_COLS; c++)
@@ -610,14 +623,18 @@ int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, siz
     uint64_t roff = data_len(s, SF_LOG);
     uint32_t hdr[2] = {(uint32_t)len, seg_sum(json, len)};
     uint8_t *p = reserve(s, SF_LOG, 8 + len, err);
-    if (!p)
+    if (!p) {
+        s->broken = 1;
         return SW_EIO;
+    }
     memcpy(p, hdr, 8);
     memcpy(p + 8, json, len);
     const char *cl = row->val[SEG_COL_CMDLINE];
     size_t cll = cl ? row->val_len[SEG_COL_CMDLINE] : 0;
-    if (!(p = reserve(s, SF_CMD, cll + 1, err)))
+    if (!(p = reserve(s, SF_CMD, cll + 1, err))) {
+        s->broken = 1;
         return SW_EIO;
+    }
     for (size_t i = 0; i < cll; i++) {
         unsigned char ch = (unsigned char)cl[i];
         p[i] = (uint8_t)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
@@ -625,13 +642,21 @@ int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, siz
     p[cll] = 0;
     uint64_t cend = data_len(s, SF_CMD);
     uint32_t r32 = (uint32_t)r;
+    if (row->multi)
+        s->n_multi++;
+    uint32_t mc = (uint32_t)s->n_multi, kc = (uint32_t)s->n_keys;
     if (put(s, SF_TS, &row->ts, 8, err) || put(s, SF_ROFF, &roff, 8, err) ||
         put(s, SF_CEND, &cend, 8, err) || put(s, SF_EID, &row->eid, 8, err) ||
-        (row->multi && put(s, SF_MULTI, &r32, 4, err)))
+        (row->multi && put(s, SF_MULTI, &r32, 4, err)) || put(s, SF_MCNT, &mc, 4, err) ||
+        put(s, SF_KCNT, &kc, 4, err)) {
+        s->broken = 1;
         return SW_EIO;
+    }
     for (int c = 0; c < SEG_N_COLS; c++)
-        if (seg_is_dict(c) && put(s, SF_COL + c, &ids[c], 4, err))
+        if (seg_is_dict(c) && put(s, SF_COL + c, &ids[c], 4, err)) {
+            s->broken = 1;
             return SW_EIO;
+        }
     s->n_rows++;
     if (row_out)
         *row_out = r;

@@ -13,14 +13,22 @@
  *   cmd      every row's CommandLine, lower-cased, each followed by NUL
  *   eid      i64 per row: EventID, INT64_MIN when absent or not an integer
  *   multi    u32 row numbers of irregular rows, ascending (see evstore.c)
- *   c<k>     u32 per row: dictionary id of text column k (0: absent)
- *   d<k>     the dictionary's keys, back to back (first spelling seen)
- *   e<k>     u64 per key: where key id (index + 1) ends in d<k>
+ *   mcnt     u32 per row: irregular rows up to and including this one, so a
+ *            row is complete only when `multi` lists all of them
+ *   c<k>     u32 per row: dictionary id of text column k's value (0: absent)
+ *   dkeys    every text column's distinct values (first spelling seen), back
+ *            to back, in the order rows brought them
+ *   dends    u64 per key: its column (top byte) and where it ends in dkeys;
+ *            key id = index + 1, one id space for all columns
+ *   kcnt     u32 per row: keys brought by the rows up to and including
+ *            this one, so a row is complete only when its keys are
  *
  * Invariants:
  *  1. Row r of the team is complete when every per-row file holds r, its log
  *     frame lies inside log with a matching checksum, its CommandLine inside
- *     cmd, and each dictionary id it holds names a complete key. Files are
+ *     cmd, the keys up to it are complete (kcnt) and `multi` holds the
+ *     irregular rows up to it (mcnt). The counts make completeness a prefix
+ *     property: if row r is complete, so is every row before it. Files are
  *     appended in no particular order, so after a crash they end at
  *     different rows; the team has the longest prefix of complete rows
  *     (seg_view_check) and everything past it is cut by the next writer
@@ -59,11 +67,16 @@ enum {
     SF_CMD,
     SF_EID,
     SF_MULTI,
-    SF_COL,                         /* + column: dictionary ids */
-    SF_DTXT = SF_COL + SEG_N_COLS,  /* + column: dictionary keys */
-    SF_DEND = SF_DTXT + SEG_N_COLS, /* + column: key ends */
-    SF_N = SF_DEND + SEG_N_COLS
+    SF_MCNT,
+    SF_COL,                        /* + column: dictionary ids */
+    SF_DTXT = SF_COL + SEG_N_COLS, /* dictionary keys */
+    SF_DEND,                       /* their columns and ends */
+    SF_KCNT,                       /* keys so far, per row */
+    SF_N
 };
+
+#define SEG_KEY_END(e) ((e) & (((uint64_t)1 << 56) - 1))
+#define SEG_KEY_COL(e) ((int)((e) >> 56))
 
 /* Is column c dictionary-encoded (all but EventID and CommandLine)? */
 static inline int seg_is_dict(int c)
@@ -71,8 +84,10 @@ static inline int seg_is_dict(int c)
     return c != SEG_COL_EVENTID && c != SEG_COL_CMDLINE;
 }
 
-/* Is file f one the segment has (dictionary files only for dict columns)? */
+/* Is file f one the segment has (c<k> files only for dictionary columns)? */
 int seg_file_used(int f);
+/* File f's name in the team directory ("log", "ts", "c0", ...). */
+void seg_file_name(int f, char *out, size_t cap);
 
 /* What is readable of a team's files: data after each header. Files are
  * mapped (or, in the fuzzer, plain buffers); d[f] is never NULL. */
@@ -81,7 +96,7 @@ typedef struct seg_view {
     size_t dl[SF_N];
     uint64_t team_id;
     size_t n_rows;                 /* complete rows (invariant 1) */
-    size_t n_keys[SEG_N_COLS];     /* complete dictionary keys */
+    size_t n_keys;                 /* complete dictionary keys */
     size_t n_multi;                /* irregular rows below n_rows */
 } seg_view_t;
 
@@ -116,7 +131,7 @@ int seg_record(const seg_view_t *v, size_t r, const char **json, size_t *len);
 /* Row r's lower-cased CommandLine ("" when absent): [*start, *end) in
  * d[SF_CMD], *end at its NUL. SW_EIO if damaged. */
 int seg_cmd(const seg_view_t *v, size_t r, size_t *start, size_t *end);
-/* Key id (1..n_keys) of dictionary column c; SW_EIO if damaged. */
+/* Key id (1..n_keys), a key of column c; SW_EIO if damaged. */
 int seg_key(const seg_view_t *v, int c, uint32_t id, const char **key, size_t *len);
 /* The checksum of a log frame. */
 uint32_t seg_sum(const void *p, size_t len);
@@ -128,7 +143,7 @@ uint32_t seg_sum(const void *p, size_t len);
 typedef struct seg_dict {
     uint32_t *slots; /* open addressing: id, 0 empty */
     size_t cap_slots;
-    size_t n_loaded; /* keys 1..n_loaded are in slots */
+    size_t n_loaded; /* keys 1..n_loaded have been looked at */
     char **keys;     /* keys[id]: in the arena; [0] unused */
     size_t cap_keys;
     sw_arena_t arena;
@@ -152,7 +167,8 @@ typedef struct seg {
     int writing;    /* WRITING: lock held, n_rows exact */
     int broken;     /* a write failed: no more appends (reopen recovers) */
     size_t n_rows;  /* rows appended, pending included (WRITING) */
-    size_t n_keys[SEG_N_COLS];
+    size_t n_multi; /* irregular rows among them */
+    size_t n_keys;  /* dictionary keys, pending included (WRITING) */
     seg_dict_t dict[SEG_N_COLS];
 } seg_t;
 
