@@ -6,8 +6,9 @@
  * parser's columns.
  *
  * Input: chunks of [file byte][u16 length][bytes]. The file byte's low 5
- * bits pick the file (mod SF_N); bit 7 prepends a valid header for team 1,
- * so the fuzzer spends its time past the magic. Corpus: fuzz/corpus/segment/. */
+ * bits pick the file (mod SF_N), or bit 6 a token index chunk (tok.<k>);
+ * bit 7 prepends a valid header for team 1, so the fuzzer spends its time
+ * past the magic. Corpus: fuzz/corpus/segment/. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -60,10 +61,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     check_scan(data, size);
-    uint8_t *file[SF_N] = {0};
-    size_t len[SF_N] = {0};
+    uint8_t *file[SF_N + 1] = {0};
+    size_t len[SF_N + 1] = {0};
     for (size_t i = 0; i + 3 <= size;) {
-        int f = (data[i] & 31) % SF_N, hdr = data[i] & 0x80;
+        int f = data[i] & 0x40 ? SF_N : (data[i] & 31) % SF_N, hdr = data[i] & 0x80;
         size_t n = (size_t)data[i + 1] | (size_t)data[i + 2] << 8;
         i += 3;
         if (n > size - i)
@@ -75,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (hdr && len[f] == 0) {
             uint64_t team = 1;
             memcpy(p, "SWSEG1", 6);
-            p[6] = (uint8_t)f;
+            p[6] = (uint8_t)(f == SF_N ? SEG_TOK_KIND : f);
             p[7] = 1;
             memcpy(p + 8, &team, 8);
             len[f] = SEG_HDR;
@@ -117,7 +118,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < v.n_multi; i++)
             (void)seg_multi(&v)[i];
     }
-    for (int f = 0; f < SF_N; f++)
+    seg_tok_t tk;
+    if (len[SF_N] && seg_tok_parse(file[SF_N], len[SF_N], 1, &tk) == SW_OK) {
+        uint64_t sum = 0;
+        for (size_t i = 0; i < tk.n_toks; i++) { /* every token and posting is inside */
+            uint32_t a = i ? tk.tok_end[i - 1] : 0, pa = i ? tk.post_end[i - 1] : 0;
+            sum += (unsigned char)tk.text[a] + (unsigned char)tk.text[tk.tok_end[i] - 1];
+            for (uint32_t k = pa; k < tk.post_end[i]; k++)
+                sum += tk.post[k];
+        }
+        v.team_id += sum & 1;
+    }
+    for (int f = 0; f <= SF_N; f++)
         free(file[f]);
     return 0;
 }

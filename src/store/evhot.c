@@ -28,16 +28,22 @@
  *     (row numbers) each. A literal made of token bytes can only occur
  *     inside one token, so the rows holding it are the union of the postings
  *     of the tokens that contain it — found by scanning the (small) token
- *     buffer instead of all the text. Built in memory on the first
- *     CommandLine query of a handle, kept up to date.
+ *     buffer instead of all the text. Every HOT_TOK_CHUNK rows the index
+ *     is a file, tok.<k> (evseg.h), written by the first search that needs
+ *     it and mapped by every later one: a new process indexes only the
+ *     rows past the last whole chunk, in memory, and keeps that up to date.
  *  7. Every value read from the files is bounds-checked (evseg.h invariant
  *     2): a damaged segment is an SW_EIO error naming the row.
  *
  * Cost: a search is O(rows of the blocks its time range hits) column reads,
  * or O(CommandLine bytes) for a scan, plus one JSON parse per candidate. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -45,6 +51,13 @@
 #include "store/evstore_int.h"
 
 #define HOT_BLOCK 4096
+#define HOT_TOK_CHUNK (1u << 18) /* rows a token index file covers */
+
+typedef struct hot_chunk {
+    seg_tok_t tok;
+    void *mem; /* malloc'd, or mapped (map_len) */
+    size_t map_len;
+} hot_chunk_t;
 
 typedef struct rowlist {
     uint32_t *v;
@@ -57,7 +70,11 @@ struct store_hot {
     int64_t *zmin, *zmax;
     size_t cap_z;
     int sorted;
-    /* CommandLine token index (note 6) */
+    /* CommandLine token index (note 6): whole chunks, then the rows past
+     * them in memory from tok_base on */
+    hot_chunk_t *chunks;
+    size_t n_chunks, cap_chunks;
+    size_t tok_base;
     size_t tok_rows; /* rows indexed so far */
     char *tok_text;  /* distinct tokens, '\0' after each */
     size_t tok_text_len, tok_text_cap;
@@ -84,7 +101,20 @@ static void tok_free(store_hot_t *h)
     h->tok_off = NULL;
     h->tok_slots = NULL;
     h->n_toks = h->cap_toks = h->cap_tok_slots = h->tok_text_len = h->tok_text_cap = 0;
-    h->tok_rows = 0;
+    h->tok_rows = h->tok_base;
+}
+
+static void chunks_free(store_hot_t *h)
+{
+    for (size_t i = 0; i < h->n_chunks; i++) {
+        if (h->chunks[i].map_len)
+            munmap(h->chunks[i].mem, h->chunks[i].map_len);
+        else
+            free(h->chunks[i].mem);
+    }
+    free(h->chunks);
+    h->chunks = NULL;
+    h->n_chunks = h->cap_chunks = 0;
 }
 
 void store_hot_free(store_hot_t *h)
@@ -94,6 +124,7 @@ void store_hot_free(store_hot_t *h)
     free(h->zmin);
     free(h->zmax);
     tok_free(h);
+    chunks_free(h);
     free(h);
 }
 
@@ -144,6 +175,8 @@ static int hot_sync(sw_store_team_t *t, sw_errbuf_t *err)
     if (n < h->z_rows || n < h->tok_rows) { /* cannot shrink; start over if it did */
         h->z_rows = 0;
         h->sorted = 1;
+        chunks_free(h);
+        h->tok_base = 0;
         tok_free(h);
     }
     size_t nb = (n + HOT_BLOCK - 1) / HOT_BLOCK;
@@ -490,12 +523,14 @@ static size_t tok_id(store_hot_t *h, const char *s, size_t n)
     return id;
 }
 
-/* Index the rows not indexed yet. O(new CommandLine bytes). */
-static int tok_sync(sw_store_team_t *t, sw_errbuf_t *err)
+/* Index the rows not indexed yet, up to row `upto`. O(new CommandLine bytes). */
+static int tok_sync(sw_store_team_t *t, size_t upto, sw_errbuf_t *err)
 {
     store_hot_t *h = t->hot;
     const seg_view_t *v = &t->seg.v;
-    for (size_t r = h->tok_rows; r < v->n_rows; r++) {
+    if (upto > v->n_rows)
+        upto = v->n_rows;
+    for (size_t r = h->tok_rows; r < upto; r++) {
         size_t a, b;
         if (seg_cmd(v, r, &a, &b))
             return damaged(t, "cmd", r, err);
@@ -524,8 +559,131 @@ static int tok_sync(sw_store_team_t *t, sw_errbuf_t *err)
             p->rows[p->n++] = (uint32_t)r;
         }
     }
-    h->tok_rows = v->n_rows;
+    h->tok_rows = upto;
     return SW_OK;
+}
+
+/* The in-memory index (rows [tok_base, tok_rows)) in the tok.<k> layout,
+ * malloc'd into *out (*len bytes). */
+static int tok_serialize(const store_hot_t *h, uint64_t team_id, uint8_t **out, size_t *len)
+{
+    size_t n_post = 0;
+    for (size_t i = 0; i < h->n_toks; i++)
+        n_post += h->post[i].n;
+    size_t pad = (4 - h->tok_text_len % 4) % 4;
+    size_t sz = SEG_HDR + 40 + h->n_toks * 4 + h->tok_text_len + pad + h->n_toks * 4 + n_post * 4;
+    uint8_t *p = calloc(1, sz);
+    if (!p)
+        return SW_ENOMEM;
+    memcpy(p, "SWSEG1", 6);
+    p[6] = SEG_TOK_KIND;
+    p[7] = 1;
+    memcpy(p + 8, &team_id, 8);
+    uint64_t hd[5] = {h->tok_base, h->tok_rows - h->tok_base, h->n_toks, h->tok_text_len, n_post};
+    memcpy(p + SEG_HDR, hd, sizeof hd);
+    uint32_t *te = (uint32_t *)(void *)(p + SEG_HDR + 40);
+    for (size_t i = 0; i < h->n_toks; i++)
+        te[i] = (uint32_t)h->tok_off[i + 1];
+    if (h->tok_text_len)
+        memcpy(p + SEG_HDR + 40 + h->n_toks * 4, h->tok_text, h->tok_text_len);
+    uint32_t *pe = (uint32_t *)(void *)(p + SEG_HDR + 40 + h->n_toks * 4 + h->tok_text_len + pad);
+    uint32_t *po = pe + h->n_toks;
+    size_t k = 0;
+    for (size_t i = 0; i < h->n_toks; i++) {
+        if (h->post[i].n)
+            memcpy(po + k, h->post[i].rows, h->post[i].n * sizeof *po);
+        k += h->post[i].n;
+        pe[i] = (uint32_t)k;
+    }
+    *out = p;
+    *len = sz;
+    return SW_OK;
+}
+
+static size_t chunk_rows(const sw_store_team_t *t)
+{
+    return t->tok_chunk ? t->tok_chunk : HOT_TOK_CHUNK;
+}
+
+/* Chunk k of the token index: mapped from tok.<k> when it is there and
+ * sound, else built from the rows, written (best effort: a read-only store
+ * keeps it in memory) and kept. */
+static int chunk_get(sw_store_team_t *t, size_t k, sw_errbuf_t *err)
+{
+    store_hot_t *h = t->hot;
+    size_t C = chunk_rows(t);
+    if (h->n_chunks == h->cap_chunks) {
+        size_t nc = h->cap_chunks ? h->cap_chunks * 2 : 16;
+        if (grow((void **)&h->chunks, nc, sizeof *h->chunks))
+            return sw_seterr(err, SW_ENOMEM, "out of memory");
+        h->cap_chunks = nc;
+    }
+    hot_chunk_t *c = &h->chunks[h->n_chunks];
+    memset(c, 0, sizeof *c);
+    char path[4200], tmp[4300];
+    snprintf(path, sizeof path, "%s/tok.%zu", t->seg.dir, k);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd >= 0 && fstat(fd, &st) == 0 && st.st_size > 0) {
+        void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+        if (m != MAP_FAILED) {
+            if (seg_tok_parse(m, (size_t)st.st_size, (uint64_t)t->id, &c->tok) == SW_OK &&
+                c->tok.first_row == k * C && c->tok.n_rows == C) {
+                c->mem = m;
+                c->map_len = (size_t)st.st_size;
+                close(fd);
+                h->n_chunks++;
+                return SW_OK;
+            }
+            munmap(m, (size_t)st.st_size); /* damaged or foreign: build it again */
+        }
+    }
+    if (fd >= 0)
+        close(fd);
+    /* build: the in-memory index over exactly this chunk's rows */
+    h->tok_base = k * C;
+    tok_free(h);
+    int rc = tok_sync(t, h->tok_base + C, err);
+    uint8_t *buf = NULL;
+    size_t len = 0;
+    if (!rc && tok_serialize(h, (uint64_t)t->id, &buf, &len))
+        rc = sw_seterr(err, SW_ENOMEM, "out of memory");
+    h->tok_base = (k + 1) * C;
+    tok_free(h);
+    if (rc)
+        return rc;
+    if (seg_tok_parse(buf, len, (uint64_t)t->id, &c->tok) != SW_OK) {
+        free(buf);
+        return sw_seterr(err, SW_EIO, "token index chunk %zu did not check", k);
+    }
+    c->mem = buf;
+    h->n_chunks++;
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    int wfd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (wfd >= 0) {
+        int ok = write(wfd, buf, len) == (ssize_t)len && fdatasync(wfd) == 0;
+        close(wfd);
+        if (!ok || rename(tmp, path) != 0)
+            unlink(tmp);
+    }
+    return SW_OK;
+}
+
+/* Bring the token index up to the rows: whole chunks from their files (or
+ * built), the rest in memory. */
+static int tok_update(sw_store_team_t *t, sw_errbuf_t *err)
+{
+    store_hot_t *h = t->hot;
+    size_t n = t->seg.v.n_rows, C = chunk_rows(t);
+    int rc;
+    while ((h->n_chunks + 1) * C <= n)
+        if ((rc = chunk_get(t, h->n_chunks, err)))
+            return rc;
+    if (h->tok_base != h->n_chunks * C) {
+        h->tok_base = h->n_chunks * C;
+        tok_free(h);
+    }
+    return tok_sync(t, n, err);
 }
 
 /* The token id whose text holds byte offset o of tok_text. */
@@ -600,8 +758,45 @@ static int cmd_scan(sw_store_team_t *t, const sw_qnode_t *cmd, rowlist_t *out, s
                cmd->value[0] == '*' && cmd->value[n + 1] == '*' &&
                memcmp(cmd->value + 1, lit, n) == 0;
     if (tn >= 3) {
-        if ((rc = tok_sync(t, err)))
+        if ((rc = tok_update(t, err)))
             goto done;
+        for (size_t ci = 0; ci < h->n_chunks; ci++) {
+            const seg_tok_t *k = &h->chunks[ci].tok;
+            size_t o = 0;
+            while ((o = find_lit(k->text, k->text_len, o, lit + ts, tn)) < k->text_len) {
+                size_t lo = 0, hi = k->n_toks; /* the token holding o: first end past it */
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    if (k->tok_end[mid] <= o)
+                        lo = mid + 1;
+                    else
+                        hi = mid;
+                }
+                if (lo >= k->n_toks)
+                    break;
+                uint32_t pa = lo ? k->post_end[lo - 1] : 0, pb = k->post_end[lo];
+                for (uint32_t i = pa; i < pb; i++) {
+                    uint32_t r = k->post[i];
+                    if (r < k->first_row || r - k->first_row >= k->n_rows || r >= n_rows) {
+                        rc = damaged(t, "token index", r, err);
+                        goto done;
+                    }
+                    if (seen[r])
+                        continue;
+                    int m = pure ? 1 : cmd_row_matches(v, cmd, r);
+                    if (m < 0) {
+                        rc = damaged(t, "cmd", r, err);
+                        goto done;
+                    }
+                    seen[r] = m ? 1 : 2;
+                    if (m && rl_push(out, r)) {
+                        rc = sw_seterr(err, SW_ENOMEM, "out of memory");
+                        goto done;
+                    }
+                }
+                o = k->tok_end[lo];
+            }
+        }
         size_t o = 0;
         while ((o = find_lit(h->tok_text, h->tok_text_len, o, lit + ts, tn)) < h->tok_text_len) {
             size_t id = tok_of(h, o);

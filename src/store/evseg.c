@@ -153,6 +153,43 @@ int seg_key(const seg_view_t *v, int c, uint32_t id, const char **key, size_t *l
     return SW_OK;
 }
 
+int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out)
+{
+    uint64_t h[5];
+    if (len < SEG_HDR + sizeof h || memcmp(p, seg_magic, sizeof seg_magic) != 0 ||
+        p[6] != SEG_TOK_KIND || p[7] != 1)
+        return SW_EINVAL;
+    uint64_t tid;
+    memcpy(&tid, p + 8, 8);
+    memcpy(h, p + SEG_HDR, sizeof h);
+    if (tid != team_id)
+        return SW_EINVAL;
+    out->first_row = h[0];
+    out->n_rows = h[1];
+    out->n_toks = h[2];
+    out->text_len = h[3];
+    out->n_post = h[4];
+    size_t o = SEG_HDR + 40, rest = len - o;
+    if (h[2] > rest / 4 || h[4] > rest / 4 || h[3] > rest)
+        return SW_EINVAL;
+    size_t pad = (4 - h[3] % 4) % 4;
+    if ((uint64_t)h[2] * 8 + h[3] + pad + h[4] * 4 != rest)
+        return SW_EINVAL;
+    out->tok_end = (const uint32_t *)(const void *)(p + o);
+    out->text = (const char *)p + o + h[2] * 4;
+    out->post_end = (const uint32_t *)(const void *)(p + o + h[2] * 4 + h[3] + pad);
+    out->post = out->post_end + h[2];
+    uint32_t prev = 0, pprev = 0;
+    for (size_t i = 0; i < h[2]; i++) { /* ends ascending, tokens NUL-ended */
+        uint32_t e = out->tok_end[i], pe = out->post_end[i];
+        if (e <= prev || e > h[3] || out->text[e - 1] != '\0' || pe < pprev || pe > h[4])
+            return SW_EINVAL;
+        prev = e;
+        pprev = pe;
+    }
+    return SW_OK;
+}
+
 static int row_complete(const seg_view_t *v, size_t r)
 {
     const char *j;

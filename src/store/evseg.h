@@ -136,6 +136,27 @@ int seg_key(const seg_view_t *v, int c, uint32_t id, const char **key, size_t *l
 /* The checksum of a log frame. */
 uint32_t seg_sum(const void *p, size_t len);
 
+/* ---- the CommandLine token index, persisted in chunks ---------------------------
+ *
+ * tok.<k> holds the token index (evhot.c note 6) of rows [k*C, (k+1)*C),
+ * written once by the first search that needs it, then only mapped:
+ *   header (kind SEG_TOK_KIND), u64 first_row, n_rows, n_toks, text_len,
+ *   n_post; u32 tok_end[n_toks] (ends in text, after each token's NUL);
+ *   text, padded to 4 bytes; u32 post_end[n_toks]; u32 post[n_post] (rows).
+ * A chunk is written whole to a temporary name and renamed, so it is there
+ * complete or not at all; a damaged or foreign one is refused. */
+#define SEG_TOK_KIND 0x40
+
+typedef struct seg_tok {
+    uint64_t first_row, n_rows;
+    const char *text;
+    size_t text_len, n_toks, n_post;
+    const uint32_t *tok_end, *post_end, *post;
+} seg_tok_t;
+
+/* Check and point into a chunk file p[0..len) (4-byte aligned) of team. */
+int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out);
+
 /* ---- one team's files in a process ------------------------------------------ */
 
 /* A dictionary in memory: key -> id, case-insensitive, for appends and for

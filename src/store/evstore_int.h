@@ -52,6 +52,7 @@ struct sw_store_team {
     int64_t last_ts;  /* time given to records without one */
     int have_last_ts;
     store_hot_t *hot; /* time zones and the CommandLine token index */
+    size_t tok_chunk; /* rows a token index file covers; 0: the default (tests shrink it) */
 };
 
 /* A record into ev: the flat fast path, else the full parser. */

@@ -203,6 +203,7 @@ static void reopen_reads_the_same_records_and_answers_the_same(void **state)
     const char *path = new_path(f);
     sw_store_t *s = open_store(path);
     sw_store_team_t *a = open_team(s, "blue"), *b = open_team(s, "red");
+    a->tok_chunk = 256; /* token index files of 256 rows: 11 of them and a tail */
     fill(a, 3000, 1);
     fill(b, 500, 2);
     char *before[N_QUERIES];
@@ -218,8 +219,24 @@ static void reopen_reads_the_same_records_and_answers_the_same(void **state)
     sw_store_team_close(b);
     sw_store_close(s);
 
+    /* the token index went to files; one damaged, one foreign: rebuilt */
+    char tp[256], tq[256];
+    struct stat st;
+    for (int k = 0; k < 11; k++) {
+        snprintf(tp, sizeof tp, "%s.seg/1/tok.%d", path, k);
+        assert_int_equal(stat(tp, &st), 0);
+    }
+    snprintf(tp, sizeof tp, "%s.seg/1/tok.11", path);
+    assert_int_not_equal(stat(tp, &st), 0);
+    snprintf(tp, sizeof tp, "%s.seg/1/tok.3", path);
+    assert_int_equal(truncate(tp, 100), 0);
+    snprintf(tp, sizeof tp, "%s.seg/1/tok.5", path);
+    snprintf(tq, sizeof tq, "%s.seg/2/tok.0", path);
+    assert_int_not_equal(stat(tq, &st), 0); /* red never ran a CommandLine query */
+
     s = open_store(path);
     a = open_team(s, "BLUE");
+    a->tok_chunk = 256;
     assert_int_equal(sw_store_count(a, &n, &err), SW_OK);
     assert_int_equal(n, 3000);
     for (size_t i = 0; i < N_QUERIES; i++) {
