@@ -923,10 +923,25 @@ static int hot_aggregate(sw_store_team_t *t, const sw_qstage_t *s, int agg_col,
     if (s->kind == SW_QS_HISTOGRAM) {
         /* buckets in time order: by row when the times are sorted, else
          * the bucket keys sorted first */
+        const int64_t *ts = seg_ts(v);
+        if (t->hot->sorted) { /* row order is time order: one pass, no memory */
+            int64_t cur = 0;
+            uint64_t k = 0;
+            for (size_t i = 0; i < n_it && !rc; i++) {
+                int64_t x = ts[ROW(i)];
+                int64_t b = x - ((x % s->bucket_ms) + s->bucket_ms) % s->bucket_ms;
+                if (k && b != cur) {
+                    rc = sw_qrun_add(run, NULL, 0, cur, k, err);
+                    k = 0;
+                }
+                cur = b;
+                k++;
+            }
+            return rc || !k ? rc : sw_qrun_add(run, NULL, 0, cur, k, err);
+        }
         int64_t *bk = malloc((n_it ? n_it : 1) * sizeof *bk);
         if (!bk)
             return sw_seterr(err, SW_ENOMEM, "out of memory");
-        const int64_t *ts = seg_ts(v);
         for (size_t i = 0; i < n_it; i++) {
             int64_t x = ts[ROW(i)];
             bk[i] = x - ((x % s->bucket_ms) + s->bucket_ms) % s->bucket_ms;
