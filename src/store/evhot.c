@@ -565,13 +565,14 @@ static int tok_sync(sw_store_team_t *t, size_t upto, sw_errbuf_t *err)
 
 /* The in-memory index (rows [tok_base, tok_rows)) in the tok.<k> layout,
  * malloc'd into *out (*len bytes). */
-static int tok_serialize(const store_hot_t *h, uint64_t team_id, uint8_t **out, size_t *len)
+static int tok_serialize(const store_hot_t *h, uint64_t team_id, uint64_t last, uint8_t **out,
+                         size_t *len)
 {
     size_t n_post = 0;
     for (size_t i = 0; i < h->n_toks; i++)
         n_post += h->post[i].n;
     size_t pad = (4 - h->tok_text_len % 4) % 4;
-    size_t sz = SEG_HDR + 40 + h->n_toks * 4 + h->tok_text_len + pad + h->n_toks * 4 + n_post * 4;
+    size_t sz = SEG_HDR + 48 + h->n_toks * 4 + h->tok_text_len + pad + h->n_toks * 4 + n_post * 4;
     uint8_t *p = calloc(1, sz);
     if (!p)
         return SW_ENOMEM;
@@ -579,14 +580,15 @@ static int tok_serialize(const store_hot_t *h, uint64_t team_id, uint8_t **out, 
     p[6] = SEG_TOK_KIND;
     p[7] = 1;
     memcpy(p + 8, &team_id, 8);
-    uint64_t hd[5] = {h->tok_base, h->tok_rows - h->tok_base, h->n_toks, h->tok_text_len, n_post};
+    uint64_t hd[6] = {h->tok_base, h->tok_rows - h->tok_base, h->n_toks, h->tok_text_len,
+                      n_post, last};
     memcpy(p + SEG_HDR, hd, sizeof hd);
-    uint32_t *te = (uint32_t *)(void *)(p + SEG_HDR + 40);
+    uint32_t *te = (uint32_t *)(void *)(p + SEG_HDR + 48);
     for (size_t i = 0; i < h->n_toks; i++)
         te[i] = (uint32_t)h->tok_off[i + 1];
     if (h->tok_text_len)
-        memcpy(p + SEG_HDR + 40 + h->n_toks * 4, h->tok_text, h->tok_text_len);
-    uint32_t *pe = (uint32_t *)(void *)(p + SEG_HDR + 40 + h->n_toks * 4 + h->tok_text_len + pad);
+        memcpy(p + SEG_HDR + 48 + h->n_toks * 4, h->tok_text, h->tok_text_len);
+    uint32_t *pe = (uint32_t *)(void *)(p + SEG_HDR + 48 + h->n_toks * 4 + h->tok_text_len + pad);
     uint32_t *po = pe + h->n_toks;
     size_t k = 0;
     for (size_t i = 0; i < h->n_toks; i++) {
@@ -628,7 +630,8 @@ static int chunk_get(sw_store_team_t *t, size_t k, sw_errbuf_t *err)
         void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
         if (m != MAP_FAILED) {
             if (seg_tok_parse(m, (size_t)st.st_size, (uint64_t)t->id, &c->tok) == SW_OK &&
-                c->tok.first_row == k * C && c->tok.n_rows == C) {
+                c->tok.first_row == k * C && c->tok.n_rows == C &&
+                c->tok.last == seg_row_stamp(&t->seg.v, (k + 1) * C - 1)) {
                 c->mem = m;
                 c->map_len = (size_t)st.st_size;
                 close(fd);
@@ -646,13 +649,15 @@ static int chunk_get(sw_store_team_t *t, size_t k, sw_errbuf_t *err)
     int rc = tok_sync(t, h->tok_base + C, err);
     uint8_t *buf = NULL;
     size_t len = 0;
-    if (!rc && tok_serialize(h, (uint64_t)t->id, &buf, &len))
+    if (!rc && tok_serialize(h, (uint64_t)t->id, seg_row_stamp(&t->seg.v, (k + 1) * C - 1), &buf,
+                             &len))
         rc = sw_seterr(err, SW_ENOMEM, "out of memory");
     h->tok_base = (k + 1) * C;
     tok_free(h);
     if (rc)
         return rc;
-    if (seg_tok_parse(buf, len, (uint64_t)t->id, &c->tok) != SW_OK) {
+    if (seg_tok_parse(buf, len, (uint64_t)t->id, &c->tok) != SW_OK ||
+        c->tok.last != seg_row_stamp(&t->seg.v, (k + 1) * C - 1)) {
         free(buf);
         return sw_seterr(err, SW_EIO, "token index chunk %zu did not check", k);
     }

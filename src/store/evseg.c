@@ -153,9 +153,20 @@ int seg_key(const seg_view_t *v, int c, uint32_t id, const char **key, size_t *l
     return SW_OK;
 }
 
+uint64_t seg_row_stamp(const seg_view_t *v, size_t r)
+{
+    const char *j;
+    size_t l;
+    if (seg_record(v, r, &j, &l))
+        return 0;
+    uint32_t sum;
+    memcpy(&sum, j - 4, 4);
+    return (uint64_t)l << 32 | sum | (uint64_t)1 << 63;
+}
+
 int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out)
 {
-    uint64_t h[5];
+    uint64_t h[6];
     if (len < SEG_HDR + sizeof h || memcmp(p, seg_magic, sizeof seg_magic) != 0 ||
         p[6] != SEG_TOK_KIND || p[7] != 1)
         return SW_EINVAL;
@@ -169,7 +180,8 @@ int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out
     out->n_toks = h[2];
     out->text_len = h[3];
     out->n_post = h[4];
-    size_t o = SEG_HDR + 40, rest = len - o;
+    out->last = h[5];
+    size_t o = SEG_HDR + 48, rest = len - o;
     if (h[2] > rest / 4 || h[4] > rest / 4 || h[3] > rest)
         return SW_EINVAL;
     size_t pad = (4 - h[3] % 4) % 4;

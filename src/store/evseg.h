@@ -141,20 +141,25 @@ uint32_t seg_sum(const void *p, size_t len);
  * tok.<k> holds the token index (evhot.c note 6) of rows [k*C, (k+1)*C),
  * written once by the first search that needs it, then only mapped:
  *   header (kind SEG_TOK_KIND), u64 first_row, n_rows, n_toks, text_len,
- *   n_post; u32 tok_end[n_toks] (ends in text, after each token's NUL);
+ *   n_post, last (the length and checksum of the last row's log frame: a
+ *   chunk of rows that were cut and written again does not match, and is
+ *   built again); u32 tok_end[n_toks] (ends in text, after each NUL);
  *   text, padded to 4 bytes; u32 post_end[n_toks]; u32 post[n_post] (rows).
  * A chunk is written whole to a temporary name and renamed, so it is there
  * complete or not at all; a damaged or foreign one is refused. */
 #define SEG_TOK_KIND 0x40
 
 typedef struct seg_tok {
-    uint64_t first_row, n_rows;
+    uint64_t first_row, n_rows, last;
     const char *text;
     size_t text_len, n_toks, n_post;
     const uint32_t *tok_end, *post_end, *post;
 } seg_tok_t;
 
 /* Check and point into a chunk file p[0..len) (4-byte aligned) of team. */
+/* The `last` stamp of row r (r < n_rows): its log frame's length and
+ * checksum; 0 when the frame is damaged. */
+uint64_t seg_row_stamp(const seg_view_t *v, size_t r);
 int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out);
 
 /* ---- one team's files in a process ------------------------------------------ */

@@ -456,6 +456,43 @@ static void a_torn_tail_is_cut_back_to_the_last_complete_record(void **state)
     }
 }
 
+static void a_token_index_file_of_rows_cut_and_rewritten_is_not_used(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *t = open_team(s, "blue");
+    t->tok_chunk = 8;
+    char rec[256];
+    sw_errbuf_t err;
+    for (int i = 0; i < 20; i++) {
+        int l = snprintf(rec, sizeof rec, "{\"EventID\":1,\"CommandLine\":\"old%d stale\"}", i);
+        assert_int_equal(sw_store_append(t, rec, (size_t)l, NULL, &err), SW_OK);
+    }
+    free(must_collect(t, "CommandLine:*stale*")); /* writes tok.0 and tok.1 */
+    sw_store_team_close(t);
+    sw_store_close(s);
+    /* rows 10.. lost (a power cut after the index was written), then new ones */
+    char p[256];
+    snprintf(p, sizeof p, "%s.seg/1/ts", path);
+    assert_int_equal(truncate(p, SEG_HDR + 10 * 8), 0);
+    s = open_store(path);
+    t = open_team(s, "blue");
+    t->tok_chunk = 8;
+    for (int i = 0; i < 10; i++) {
+        int l = snprintf(rec, sizeof rec, "{\"EventID\":1,\"CommandLine\":\"fresh%d\"}", i);
+        assert_int_equal(sw_store_append(t, rec, (size_t)l, NULL, &err), SW_OK);
+    }
+    char *got = must_collect(t, "CommandLine:*fresh* | count");
+    assert_string_equal(got, " 0 =10\n");
+    free(got);
+    got = must_collect(t, "CommandLine:*stale* | count");
+    assert_string_equal(got, " 0 =10\n");
+    free(got);
+    sw_store_team_close(t);
+    sw_store_close(s);
+}
+
 /* ---- foreign and damaged files ---------------------------------------------------- */
 
 static void copy_file(const char *from, const char *to)
@@ -643,6 +680,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_foreign_or_damaged_file_is_a_clear_error, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_team_reads_only_its_own_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_token_index_file_of_rows_cut_and_rewritten_is_not_used,
+                                        setup, teardown),
         cmocka_unit_test(the_fast_path_gives_the_full_paths_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
