@@ -174,7 +174,7 @@ static void store_agrees_with_the_evaluator_on_every_case(void **state)
     green->tok_chunk = 4;
     assert_int_equal(run_cases(green, "index files"), 0);
     char tok[160];
-    snprintf(tok, sizeof tok, "%s.seg/3/tok.0", f->path);
+    snprintf(tok, sizeof tok, "%s.seg/3/tok.0-4", f->path);
     assert_int_equal(access(tok, R_OK), 0);
     sw_store_team_close(green);
 }
