@@ -490,8 +490,23 @@ int main(void)
         uint64_t r0;
         double f0 = now_s();
         time_hunt(t, firsts[i], 1, &r0);
-        printf("  first %-30s %9.2f ms  (%llu rows)\n", firsts[i], (now_s() - f0) * 1e3,
-               (unsigned long long)r0);
+        printf("  first %-30s %9.2f ms  (%llu rows)%s\n", firsts[i], (now_s() - f0) * 1e3,
+               (unsigned long long)r0,
+               i == 0 ? "  (writes the token index files if missing)" : "");
+    }
+    /* once more: what every later process pays, the index files there */
+    sw_store_team_close(t);
+    sw_store_close(s);
+    o0 = now_s();
+    if (sw_store_open(db_path, &s, &err) || sw_store_team_open(s, "blue", 0, &t, &err)) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        return 1;
+    }
+    {
+        uint64_t r0;
+        time_hunt(t, firsts[0], 1, &r0);
+        printf("  %-36s %9.2f ms  (%llu rows)\n", "later process: open + first term",
+               (now_s() - o0) * 1e3, (unsigned long long)r0);
     }
 
     sqlite3 *db;

@@ -1051,6 +1051,10 @@ static int hot_aggregate(sw_store_team_t *t, const sw_qstage_t *s, int agg_col,
             uint64_t k = 0;
             for (size_t i = 0; i < n_it && !rc; i++) {
                 int64_t x = ts[ROW(i)];
+                if (k && x >= cur && x - cur < s->bucket_ms) { /* no division a row */
+                    k++;
+                    continue;
+                }
                 int64_t b = x - ((x % s->bucket_ms) + s->bucket_ms) % s->bucket_ms;
                 if (k && b != cur) {
                     rc = sw_qrun_add(run, NULL, 0, cur, k, err);
