@@ -242,6 +242,11 @@ void seg_view_check(seg_view_t *v)
     while (n && !row_complete(v, n - 1))
         n--;
     v->n_rows = n;
+    /* only the keys complete rows brought: the next writer cuts any others,
+     * and a reader must not touch bytes that may go */
+    uint32_t kc = n ? ((const uint32_t *)(const void *)v->d[SF_KCNT])[n - 1] : 0;
+    if (kc < v->n_keys)
+        v->n_keys = kc;
     /* the irregular rows of the complete ones: mcnt says how many */
     v->n_multi = n ? ((const uint32_t *)(const void *)v->d[SF_MCNT])[n - 1] : 0;
 }
