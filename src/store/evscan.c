@@ -41,6 +41,21 @@ static const struct {
     {"#attributes", 11, -1, -1, 1},   {"_truth", 6, -1, -1, 1},
 };
 
+/* The names of each length 4..14, as indexes into names[], -1 ended. */
+static const signed char by_len[11][5] = {
+    {6, 16, -1},         /* 4: user, time */
+    {3, 17, -1},         /* 5: image, Event */
+    {19, -1},            /* 6: _truth */
+    {1, 2, 13, -1},      /* 7: eventid, channel, utctime */
+    {0, 9, -1},          /* 8: computer, sourceip */
+    {8, 14, 15, -1},     /* 9: ipaddress, timestamp, eventtime */
+    {11, -1},            /* 10: @timestamp */
+    {4, 5, 12, 18, -1},  /* 11: commandline, parentimage, timecreated, #attributes */
+    {-1},                /* 12 */
+    {10, -1},            /* 13: destinationip */
+    {7, -1},             /* 14: targetusername */
+};
+
 /* a[0..n) equals the lower-case name b[0..n), ASCII case-insensitively */
 static int name_eq(const char *a, const char *b, size_t n)
 {
@@ -192,16 +207,23 @@ int store_scan(const char *json, size_t len, char *scratch, seg_row_t *row, int 
         seen[n_seen].n = kl;
         seen[n_seen++].h = h;
         int col = -1, tf = -1;
-        for (size_t a = 0; a < sizeof names / sizeof names[0]; a++) {
-            if (names[a].len != kl)
-                continue;
-            if (names[a].decline) {
-                if (!memcmp(names[a].name, k, kl))
-                    return SW_ENOENT;
-            } else if (name_eq(k, names[a].name, kl)) {
-                col = names[a].col;
-                tf = names[a].tf;
-                break;
+        /* candidates by length, then by first letter: most keys meet no
+         * name at all */
+        if (kl >= 4 && kl <= 14) {
+            unsigned char c0 = (unsigned char)k[0];
+            c0 = (unsigned char)(c0 >= 'A' && c0 <= 'Z' ? c0 + 32 : c0);
+            for (const signed char *a = by_len[kl - 4]; *a >= 0; a++) {
+                if ((unsigned char)names[*a].name[0] != c0 &&
+                    (unsigned char)names[*a].name[0] != (unsigned char)k[0])
+                    continue;
+                if (names[*a].decline) {
+                    if (!memcmp(names[*a].name, k, kl))
+                        return SW_ENOENT;
+                } else if (name_eq(k, names[*a].name, kl)) {
+                    col = names[*a].col;
+                    tf = names[*a].tf;
+                    break;
+                }
             }
         }
         int keep = col >= 0 || tf >= 0;
