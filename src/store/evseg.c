@@ -334,7 +334,6 @@ int seg_open(seg_t *s, const char *dir, uint64_t team_id, int create, sw_errbuf_
 static void dict_free(seg_dict_t *d)
 {
     free(d->slots);
-    free(d->keys);
     sw_arena_free(&d->arena);
     memset(d, 0, sizeof *d);
 }
@@ -458,31 +457,19 @@ static uint64_t dict_hash(const char *k, size_t n)
 
 static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint32_t id)
 {
-    if ((size_t)id >= d->cap_keys) {
-        size_t nc = d->cap_keys ? d->cap_keys * 2 : 1024;
-        while (nc <= id)
-            nc *= 2;
-        char **k = realloc(d->keys, nc * sizeof *k);
-        if (!k)
-            return SW_ENOMEM;
-        d->keys = k;
-        d->cap_keys = nc;
-    }
-    if (((size_t)id + 1) * 2 > d->cap_slots) {
-        size_t nc = d->cap_slots ? d->cap_slots * 2 : 1024;
-        while (nc < ((size_t)id + 1) * 2)
-            nc *= 2;
-        uint32_t *sl = calloc(nc, sizeof *sl);
+    if ((d->n_in + 1) * 2 > d->cap_slots) {
+        size_t nc = d->cap_slots ? d->cap_slots * 2 : 256;
+        seg_dict_slot_t *sl = calloc(nc, sizeof *sl);
         if (!sl)
             return SW_ENOMEM;
         for (size_t i = 0; i < d->cap_slots; i++) {
-            uint32_t k = d->slots[i];
-            if (!k)
+            const seg_dict_slot_t *o = &d->slots[i];
+            if (!o->key)
                 continue;
-            size_t j = dict_hash(d->keys[k], strlen(d->keys[k])) & (nc - 1);
-            while (sl[j])
+            size_t j = dict_hash(o->key, strlen(o->key)) & (nc - 1);
+            while (sl[j].key)
                 j = (j + 1) & (nc - 1);
-            sl[j] = k;
+            sl[j] = *o;
         }
         free(d->slots);
         d->slots = sl;
@@ -491,11 +478,12 @@ static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint32_t id)
     char *k = sw_arena_strndup(&d->arena, key, len);
     if (!k)
         return SW_ENOMEM;
-    d->keys[id] = k;
-    size_t j = dict_hash(key, len) & (d->cap_slots - 1);
-    while (d->slots[j])
+    uint64_t h = dict_hash(key, len);
+    size_t j = h & (d->cap_slots - 1);
+    while (d->slots[j].key)
         j = (j + 1) & (d->cap_slots - 1);
-    d->slots[j] = id;
+    d->slots[j] = (seg_dict_slot_t){k, id, (uint32_t)(h >> 32)};
+    d->n_in++;
     return SW_OK;
 }
 
@@ -516,11 +504,12 @@ static uint32_t dict_find(const seg_dict_t *d, const char *key, size_t len)
 {
     if (!d->cap_slots)
         return 0;
-    size_t j = dict_hash(key, len) & (d->cap_slots - 1);
-    while (d->slots[j]) {
-        const char *k = d->keys[d->slots[j]];
-        if (key_eq(k, key, len))
-            return d->slots[j];
+    uint64_t h = dict_hash(key, len);
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t j = h & (d->cap_slots - 1);
+    while (d->slots[j].key) {
+        if (d->slots[j].tag == tag && key_eq(d->slots[j].key, key, len))
+            return d->slots[j].id;
         j = (j + 1) & (d->cap_slots - 1);
     }
     return 0;

@@ -166,12 +166,17 @@ int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out
 
 /* A dictionary in memory: key -> id, case-insensitive, for appends and for
  * equality conditions. Filled from d<k>/e<k> on first use. */
+typedef struct seg_dict_slot {
+    const char *key; /* NUL-ended, in the arena; NULL: empty */
+    uint32_t id;
+    uint32_t tag; /* the hash's top half: most misses end here */
+} seg_dict_slot_t;
+
 typedef struct seg_dict {
-    uint32_t *slots; /* open addressing: id, 0 empty */
+    seg_dict_slot_t *slots; /* open addressing, at most half full */
     size_t cap_slots;
+    size_t n_in;     /* keys in slots */
     size_t n_loaded; /* keys 1..n_loaded have been looked at */
-    char **keys;     /* keys[id]: in the arena; [0] unused */
-    size_t cap_keys;
     sw_arena_t arena;
 } seg_dict_t;
 
