@@ -1,43 +1,47 @@
-/* evstore.c — the event store on SQLite. See evstore.h for the contract.
+/* evstore.c — the event store: teams, appends, sharing and ground truth.
+ * See evstore.h for the contract.
  *
  * Design notes:
- *  1. One database file per exercise. `events` is narrow (team, time and the
- *     fields analysts filter on, each column the exact value of one named
- *     field), `records` holds the JSON text under the same id, `truth` the
- *     ground-truth links. Keeping JSON out of `events` keeps its pages dense
- *     for index and column scans.
- *  2. Every statement that touches events/records has "team = ?" bound from
- *     the handle (store_team_t.id). Functions that read records take a team
- *     handle; sw_store_truth is the only reader that does not, and it reads
- *     only the truth table.
- *  3. A search is a filter over candidates: indexed columns (time range,
- *     Computer, EventID, ...) taken from the query's top-level AND narrow the
- *     rows in SQL; every candidate is then parsed and checked against the
- *     whole query, so a pushed-down condition only has to be implied by the
- *     query, never exact. When a team has no irregular rows (the `multi`
- *     flag: an indexed field with several values, or an EventID that is not
- *     a plain integer), a query made only of exact conditions is
- *     "covered" and count / count by / top / histogram run in SQL or in the
- *     in-memory columns (store/evhot.c) without reading JSON.
- *  4. Appends run in one open transaction (committed every
- *     STORE_BATCH rows, on flush, before a search and on close), which is
- *     what makes SQLite ingest fast; WAL with synchronous=NORMAL.
+ *  1. Records live in per-team segment files (evseg.h): FILE.seg/<team id>/,
+ *     the JSON text in an append-only log and the indexed columns beside it,
+ *     each column the exact first value of one named field. SQLite (FILE)
+ *     keeps what is small and relational: teams, truth (ground-truth links,
+ *     keyed by record id, read only by sw_store_truth) and shares.
+ *  2. Isolation: a team handle opens only its own directory, named by its
+ *     id, and every segment file carries that id in its header; a file of
+ *     another team is refused (evseg.c). Record ids carry the team id
+ *     (store_id), so sw_store_share can tell a foreign id without a lookup.
+ *  3. A search (evhot.c) is a filter over candidates: columns narrow the
+ *     rows, every candidate's JSON is checked against the whole query, so a
+ *     column condition only has to be implied by the query, never exact.
+ *     When a team has no irregular rows (the `multi` list: an indexed field
+ *     with several values, or an EventID that is not a plain integer), a
+ *     query made only of exact conditions is "covered" and count / count by
+ *     / top / histogram run on the columns without reading JSON.
+ *  4. Appends are buffered per file (evseg.c) and truth rows are batched in
+ *     one SQLite transaction; sw_store_flush writes both out durably.
  *
- * Transaction state: IDLE -> OPEN [store_begin, on append] -> IDLE
- * [sw_store_flush]. */
+ * Transaction state (truth and shares): IDLE -> OPEN [store_begin, on an
+ * append with ground truth] -> IDLE [sw_store_flush]. */
+#define _XOPEN_SOURCE 700 /* nftw */
 #include "store/evstore.h"
 
 #include <ctype.h>
-#include <stddef.h>
+#include <errno.h>
 #include <jansson.h>
 #include <sqlite3.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <ftw.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#include "core/buf.h"
 #include "detect/event.h"
 #include "detect/event_flat.h"
+#include "store/evscan.h"
 #include "store/evstore_int.h"
 
 #define STORE_BATCH 100000
@@ -45,43 +49,30 @@
 static const char *const schema =
     "PRAGMA journal_mode=WAL;"
     "PRAGMA synchronous=NORMAL;"
-    "PRAGMA cache_size=-262144;" /* 256 MB: index inserts stay in memory */
     "CREATE TABLE IF NOT EXISTS teams(id INTEGER PRIMARY KEY,"
     " name TEXT NOT NULL UNIQUE COLLATE NOCASE);"
-    "CREATE TABLE IF NOT EXISTS events(id INTEGER PRIMARY KEY, team INTEGER NOT NULL,"
-    " ts_ms INTEGER NOT NULL, multi INTEGER NOT NULL DEFAULT 0,"
-    " computer TEXT COLLATE NOCASE, event_id INTEGER, channel TEXT COLLATE NOCASE,"
-    " image TEXT COLLATE NOCASE, command_line TEXT COLLATE NOCASE,"
-    " parent_image TEXT COLLATE NOCASE, user TEXT COLLATE NOCASE,"
-    " target_user TEXT COLLATE NOCASE, ip_address TEXT COLLATE NOCASE,"
-    " source_ip TEXT COLLATE NOCASE, destination_ip TEXT COLLATE NOCASE);"
-    "CREATE INDEX IF NOT EXISTS events_team_ts ON events(team, ts_ms);"
-    "CREATE INDEX IF NOT EXISTS events_team_host ON events(team, computer, ts_ms);"
-    "CREATE INDEX IF NOT EXISTS events_team_eid ON events(team, event_id, ts_ms);"
-    "CREATE INDEX IF NOT EXISTS events_multi ON events(team) WHERE multi;"
-    "CREATE TABLE IF NOT EXISTS records(id INTEGER PRIMARY KEY, json TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS truth(id INTEGER PRIMARY KEY, link TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS shares(id INTEGER PRIMARY KEY, from_team INTEGER NOT NULL,"
     " to_team INTEGER NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL);";
 
 /* The indexed columns: each is exactly the first value of one field. */
 const store_col_t store_cols[STORE_N_COLS] = {
-    {"computer", "Computer", 0},
-    {"event_id", "EventID", 1},
-    {"channel", "Channel", 0},
-    {"image", "Image", 0},
-    {"command_line", "CommandLine", 0},
-    {"parent_image", "ParentImage", 0},
-    {"user", "User", 0},
-    {"target_user", "TargetUserName", 0},
-    {"ip_address", "IpAddress", 0},
-    {"source_ip", "SourceIp", 0},
-    {"destination_ip", "DestinationIp", 0},
+    {"Computer", 0},    {"EventID", 1},        {"Channel", 0},       {"Image", 0},
+    {"CommandLine", 0}, {"ParentImage", 0},    {"User", 0},          {"TargetUserName", 0},
+    {"IpAddress", 0},   {"SourceIp", 0},       {"DestinationIp", 0},
 };
 
 static int db_err(sw_store_t *s, sw_errbuf_t *err, const char *what)
 {
     return sw_seterr(err, SW_EIO, "%s: %s", what, sqlite3_errmsg(s->db));
+}
+
+static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+    (void)sb;
+    (void)flag;
+    (void)ftw;
+    return remove(p) == 0 || errno == ENOENT ? 0 : -1;
 }
 
 int sw_store_open(const char *path, sw_store_t **out, sw_errbuf_t *err)
@@ -91,6 +82,21 @@ int sw_store_open(const char *path, sw_store_t **out, sw_errbuf_t *err)
     if (!s)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
     int rc;
+    if (strlen(path) + 80 > sizeof s->seg_dir) {
+        rc = sw_seterr(err, SW_ETOOBIG, "store path too long");
+        goto fail;
+    }
+    snprintf(s->seg_dir, sizeof s->seg_dir, "%s.seg", path);
+    /* A new store file beside an old FILE.seg: the segments of a store that
+     * was deleted (seawall run replaces its store). Their team ids mean
+     * nothing to the new file, so they go. */
+    struct stat sb;
+    if (stat(path, &sb) != 0 && errno == ENOENT && stat(s->seg_dir, &sb) == 0 &&
+        nftw(s->seg_dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS) != 0) {
+        rc = sw_seterr(err, SW_EIO, "%s: cannot remove the old segments: %s", s->seg_dir,
+                       strerror(errno));
+        goto fail;
+    }
     if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
         SQLITE_OK) {
         rc = sw_seterr(err, SW_EIO, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
@@ -131,7 +137,7 @@ static int store_begin(sw_store_t *s, sw_errbuf_t *err)
     return SW_OK;
 }
 
-int sw_store_flush(sw_store_t *s, sw_errbuf_t *err)
+static int store_commit(sw_store_t *s, sw_errbuf_t *err)
 {
     if (!s->in_txn)
         return SW_OK;
@@ -142,6 +148,18 @@ int sw_store_flush(sw_store_t *s, sw_errbuf_t *err)
         return rc;
     }
     return SW_OK;
+}
+
+int sw_store_flush(sw_store_t *s, sw_errbuf_t *err)
+{
+    int rc = SW_OK;
+    for (sw_store_team_t *t = s->teams; t; t = t->next) {
+        int r = seg_flush(&t->seg, 1, err);
+        if (r && !rc)
+            rc = r;
+    }
+    int r = store_commit(s, rc ? NULL : err);
+    return rc ? rc : r;
 }
 
 static int valid_team_name(const char *n)
@@ -174,6 +192,8 @@ int sw_store_team_open(sw_store_t *s, const char *name, int create, sw_store_tea
     if (!t)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
     t->s = s;
+    for (int f = 0; f < SF_N; f++)
+        t->seg.f[f].fd = -1;
     snprintf(t->name, sizeof t->name, "%s", name);
     sw_event_init(&t->ev);
     sqlite3_stmt *st = NULL;
@@ -200,14 +220,22 @@ int sw_store_team_open(sw_store_t *s, const char *name, int create, sw_store_tea
     }
     sqlite3_finalize(st);
     st = NULL;
-    if ((rc = prep(s,
-                   "INSERT INTO events(team, ts_ms, multi, computer, event_id, channel, image,"
-                   " command_line, parent_image, user, target_user, ip_address, source_ip,"
-                   " destination_ip) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                   &t->ins_event, err)) ||
-        (rc = prep(s, "INSERT INTO records(id, json) VALUES (?, ?)", &t->ins_record, err)) ||
-        (rc = prep(s, "INSERT INTO truth(id, link) VALUES (?, ?)", &t->ins_truth, err)))
+    if (t->id < 1 || t->id > STORE_MAX_TEAM_ID) {
+        rc = sw_seterr(err, SW_ETOOBIG, "team id %lld out of range", (long long)t->id);
         goto fail;
+    }
+    if ((rc = prep(s, "INSERT INTO truth(id, link) VALUES (?, ?)", &t->ins_truth, err)))
+        goto fail;
+    if (mkdir(s->seg_dir, 0755) != 0 && errno != EEXIST) {
+        rc = sw_seterr(err, SW_EIO, "%s: %s", s->seg_dir, strerror(errno));
+        goto fail;
+    }
+    char dir[4200];
+    snprintf(dir, sizeof dir, "%s/%lld", s->seg_dir, (long long)t->id);
+    if ((rc = seg_open(&t->seg, dir, (uint64_t)t->id, 1, err)))
+        goto fail;
+    t->next = s->teams;
+    s->teams = t;
     *out = t;
     return SW_OK;
 fail:
@@ -220,11 +248,16 @@ void sw_store_team_close(sw_store_team_t *t)
 {
     if (!t)
         return;
-    sw_store_flush(t->s, NULL);
-    sqlite3_finalize(t->ins_event);
-    sqlite3_finalize(t->ins_record);
+    for (sw_store_team_t **p = &t->s->teams; *p; p = &(*p)->next)
+        if (*p == t) {
+            *p = t->next;
+            break;
+        }
+    store_commit(t->s, NULL);
+    seg_close(&t->seg);
     sqlite3_finalize(t->ins_truth);
     sw_event_free(&t->ev);
+    free(t->scratch);
     store_hot_free(t->hot);
     free(t);
 }
@@ -308,41 +341,51 @@ done:
     return rc;
 }
 
-/* Bind the indexed columns of ev to ins_event (parameters 3..). */
-static void bind_columns(sqlite3_stmt *st, const sw_event_t *ev, int *multi)
+/* The indexed columns of ev into row (values point into ev). */
+static void row_columns(const sw_event_t *ev, seg_row_t *row)
 {
-    *multi = 0;
+    row->multi = 0;
+    row->eid = SEG_ABSENT_INT;
     for (int c = 0; c < STORE_N_COLS; c++) {
         const sw_field_t *f = sw_event_get(ev, store_cols[c].field);
-        int p = 4 + c;
-        if (!f) {
-            sqlite3_bind_null(st, p);
+        row->val[c] = NULL;
+        if (!f)
             continue;
-        }
         if (sw_event_next(ev, f))
-            *multi = 1;
-        int64_t v;
+            row->multi = 1;
         if (store_cols[c].is_int) {
-            if (store_canonical_int(f->value, f->value_len, &v)) {
-                sqlite3_bind_int64(st, p, v);
-            } else {
-                sqlite3_bind_null(st, p);
-                *multi = 1; /* irregular: the column cannot stand for the field */
-            }
+            if (!store_canonical_int(f->value, f->value_len, &row->eid))
+                row->multi = 1; /* irregular: the column cannot stand for the field */
         } else {
-            sqlite3_bind_text(st, p, f->value, (int)f->value_len, SQLITE_STATIC);
+            row->val[c] = f->value;
+            row->val_len[c] = f->value_len;
         }
     }
 }
 
+static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row,
+                      int has_ts, const char *link, int64_t *id, sw_errbuf_t *err);
+
 int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
 {
-    sw_store_t *s = t->s;
     char *clean = NULL, *link = NULL;
     int rc;
     if (len > SW_EVENT_MAX_BYTES)
         return sw_seterr(err, SW_ETOOBIG, "record of %zu bytes is over the %u-byte limit", len,
                          SW_EVENT_MAX_BYTES);
+    if (len > t->scratch_cap) {
+        size_t nc = len < 4096 ? 4096 : len;
+        char *p = realloc(t->scratch, nc);
+        if (!p)
+            return sw_seterr(err, SW_ENOMEM, "out of memory");
+        t->scratch = p;
+        t->scratch_cap = nc;
+    }
+    seg_row_t row;
+    int has_ts;
+    /* the fast path: a flat record's columns in one pass (evscan.h) */
+    if (store_scan(json, len, t->scratch, &row, &has_ts) == SW_OK)
+        return append_row(t, json, len, &row, has_ts, NULL, id, err);
     /* the cheap test first: most records carry no ground truth */
     if (has_bytes(json, len, "\"_truth\"", 8)) {
         if ((rc = split_truth(json, len, &clean, &link, err)))
@@ -354,71 +397,65 @@ int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *i
     }
     if ((rc = store_parse(&t->ev, json, len, err)))
         goto done;
-    int64_t ts;
-    if (sw_query_event_time(&t->ev, &ts) == SW_OK)
-        t->last_ts = ts;
-    else
-        ts = t->last_ts;
-    if ((rc = store_begin(s, err)))
-        goto done;
-    sqlite3_stmt *st = t->ins_event;
-    int multi;
-    sqlite3_bind_int64(st, 1, t->id);
-    sqlite3_bind_int64(st, 2, ts);
-    bind_columns(st, &t->ev, &multi);
-    sqlite3_bind_int(st, 3, multi);
-    int src = sqlite3_step(st);
-    sqlite3_reset(st);
-    if (src != SQLITE_DONE) {
-        rc = db_err(s, err, "append");
-        goto done;
-    }
-    int64_t rid = sqlite3_last_insert_rowid(s->db);
-    sqlite3_bind_int64(t->ins_record, 1, rid);
-    sqlite3_bind_text(t->ins_record, 2, json, (int)len, SQLITE_STATIC);
-    src = sqlite3_step(t->ins_record);
-    sqlite3_reset(t->ins_record);
-    if (src != SQLITE_DONE) {
-        rc = db_err(s, err, "append");
-        goto done;
-    }
-    if (link) {
-        sqlite3_bind_int64(t->ins_truth, 1, rid);
-        sqlite3_bind_text(t->ins_truth, 2, link, -1, SQLITE_STATIC);
-        src = sqlite3_step(t->ins_truth);
-        sqlite3_reset(t->ins_truth);
-        if (src != SQLITE_DONE) {
-            rc = db_err(s, err, "append");
-            goto done;
-        }
-    }
-    if (id)
-        *id = rid;
-    if (++s->n_pending >= STORE_BATCH)
-        rc = sw_store_flush(s, err);
+    has_ts = sw_query_event_time(&t->ev, &row.ts) == SW_OK;
+    row_columns(&t->ev, &row);
+    rc = append_row(t, json, len, &row, has_ts, link, id, err);
 done:
     free(clean);
     free(link);
     return rc;
 }
 
+/* Append a record with its columns (and ground truth, when link). */
+static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row,
+                      int has_ts, const char *link, int64_t *id, sw_errbuf_t *err)
+{
+    sw_store_t *s = t->s;
+    int rc;
+    if (!t->seg.writing) {
+        if ((rc = seg_writer_begin(&t->seg, err)))
+            return rc;
+        if (t->seg.n_rows && !t->have_last_ts) /* a reopened team: carry its last time on */
+            t->last_ts = seg_ts(&t->seg.v)[t->seg.n_rows - 1];
+    }
+    if (has_ts)
+        t->last_ts = row->ts;
+    else
+        row->ts = t->last_ts;
+    t->have_last_ts = 1;
+    size_t r;
+    if ((rc = seg_append(&t->seg, json, len, row, &r, err)))
+        return rc;
+    int64_t rid = store_id(t, r);
+    if (link) {
+        if ((rc = store_begin(s, err)))
+            return rc;
+        sqlite3_bind_int64(t->ins_truth, 1, rid);
+        sqlite3_bind_text(t->ins_truth, 2, link, -1, SQLITE_STATIC);
+        int src = sqlite3_step(t->ins_truth);
+        sqlite3_reset(t->ins_truth);
+        if (src != SQLITE_DONE)
+            return db_err(s, err, "append");
+        if (++s->n_pending >= STORE_BATCH && (rc = store_commit(s, err)))
+            return rc;
+    }
+    if (id)
+        *id = rid;
+    return SW_OK;
+}
+
 int sw_store_count(sw_store_team_t *t, int64_t *n, sw_errbuf_t *err)
 {
-    sqlite3_stmt *st;
-    int rc = prep(t->s, "SELECT count(*) FROM events WHERE team = ?", &st, err);
-    if (rc)
-        return rc;
-    sqlite3_bind_int64(st, 1, t->id);
-    *n = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    sqlite3_finalize(st);
+    (void)err;
+    *n = (int64_t)(t->seg.writing ? t->seg.n_rows : t->seg.v.n_rows);
     return SW_OK;
 }
 
 int sw_store_truth(sw_store_t *s, int64_t id, char *out, size_t out_len, sw_errbuf_t *err)
 {
     sqlite3_stmt *st;
-    int rc = prep(s, "SELECT link FROM truth WHERE id = ?", &st, err);
-    if (rc)
+    int rc = store_commit(s, err);
+    if (rc || (rc = prep(s, "SELECT link FROM truth WHERE id = ?", &st, err)))
         return rc;
     sqlite3_bind_int64(st, 1, id);
     if (sqlite3_step(st) == SQLITE_ROW) {
@@ -437,30 +474,29 @@ int sw_store_share(sw_store_team_t *from, int64_t id, sw_store_team_t *to, int64
     sw_store_t *s = from->s;
     if (to->s != s)
         return sw_seterr(err, SW_EINVAL, "teams of different stores");
-    sqlite3_stmt *st = NULL;
-    char *json = NULL;
-    int rc = prep(s,
-                  "SELECT r.json FROM events e JOIN records r ON r.id = e.id"
-                  " WHERE e.id = ? AND e.team = ?",
-                  &st, err);
+    int rc = seg_flush(&from->seg, 0, err);
     if (rc)
         return rc;
-    sqlite3_bind_int64(st, 1, id);
-    sqlite3_bind_int64(st, 2, from->id);
-    if (sqlite3_step(st) != SQLITE_ROW) {
-        rc = sw_seterr(err, SW_ENOENT, "team %s has no record %lld", from->name, (long long)id);
+    /* the id names its team: another team's id is not found here */
+    int64_t row = (id & (((int64_t)1 << STORE_ID_SHIFT) - 1)) - 1;
+    if (id <= 0 || (id >> STORE_ID_SHIFT) != from->id || row < 0 ||
+        (uint64_t)row >= from->seg.v.n_rows)
+        return sw_seterr(err, SW_ENOENT, "team %s has no record %lld", from->name, (long long)id);
+    const char *j;
+    size_t l;
+    if (seg_record(&from->seg.v, (size_t)row, &j, &l))
+        return sw_seterr(err, SW_EIO, "team %s: record %lld is damaged", from->name,
+                         (long long)id);
+    char *json = malloc(l + 1);
+    if (!json)
+        return sw_seterr(err, SW_ENOMEM, "out of memory");
+    memcpy(json, j, l); /* the map may move when `to` is `from` */
+    json[l] = '\0';
+    sqlite3_stmt *st = NULL;
+    if ((rc = sw_store_append(to, json, l, new_id, err)))
         goto done;
-    }
-    json = strdup((const char *)sqlite3_column_text(st, 0));
-    sqlite3_finalize(st);
-    st = NULL;
-    if (!json) {
-        rc = sw_seterr(err, SW_ENOMEM, "out of memory");
-        goto done;
-    }
-    if ((rc = sw_store_append(to, json, strlen(json), new_id, err)))
-        goto done;
-    if ((rc = prep(s, "INSERT INTO shares(from_team, to_team, src, dst) VALUES (?,?,?,?)", &st,
+    if ((rc = store_begin(s, err)) ||
+        (rc = prep(s, "INSERT INTO shares(from_team, to_team, src, dst) VALUES (?,?,?,?)", &st,
                    err)))
         goto done;
     sqlite3_bind_int64(st, 1, from->id);
@@ -488,215 +524,21 @@ int store_col_of(const char *field)
     return -1;
 }
 
-/* Does the team hold irregular records (an indexed field multi-valued, or an
- * EventID that is not a plain integer)? Then column conditions are not
- * implied by the query (a column holds the first value) and are not used.
- * One probe of the partial index events_multi. */
-int store_team_multi(sw_store_team_t *t)
-{
-    sqlite3_stmt *st;
-    if (sqlite3_prepare_v2(t->s->db, "SELECT 1 FROM events WHERE team = ? AND multi LIMIT 1", -1,
-                           &st, NULL) != SQLITE_OK)
-        return 1;
-    sqlite3_bind_int64(st, 1, t->id);
-    int r = sqlite3_step(st) == SQLITE_ROW;
-    sqlite3_finalize(st);
-    return r;
-}
-
-/* One top-level conjunct turned into SQL, if it can be. Sets *exact when the
- * SQL condition means the same as the term (given no multi-valued rows). */
-static int push_term(const sw_qnode_t *n, sw_buf_t *sql, store_bind_t *binds, size_t *n_binds,
-                     int *exact)
-{
-    *exact = 0;
-    if (!n->field || *n_binds + 2 > STORE_MAX_BINDS)
-        return 0;
-    if (n->field_is_time && n->kind == SW_QN_RANGE && n->range_type == SW_QR_TIME) {
-        if (n->has_lo) {
-            sw_buf_printf(sql, " AND ts_ms %s ?", n->lo_incl ? ">=" : ">");
-            binds[(*n_binds)++] = (store_bind_t){.is_int = 1, .i = n->lo_ms};
-        }
-        if (n->has_hi) {
-            sw_buf_printf(sql, " AND ts_ms %s ?", n->hi_incl ? "<=" : "<");
-            binds[(*n_binds)++] = (store_bind_t){.is_int = 1, .i = n->hi_ms};
-        }
-        *exact = 1;
-        return 1;
-    }
-    int c = store_col_of(n->field);
-    if (c < 0 || c == STORE_COL_CMDLINE) /* unindexed: the in-memory column scans it */
-        return 0;
-    const store_col_t *col = &store_cols[c];
-    if (n->kind == SW_QN_TERM) {
-        if (col->is_int) {
-            int64_t v;
-            if (!store_canonical_int(n->value, n->value_len, &v))
-                return 0;
-            sw_buf_printf(sql, " AND %s = ?", col->col);
-            binds[(*n_binds)++] = (store_bind_t){.is_int = 1, .i = v};
-        } else {
-            sw_buf_printf(sql, " AND %s = ?", col->col);
-            binds[(*n_binds)++] = (store_bind_t){.s = n->value};
-        }
-        *exact = 1;
-        return 1;
-    }
-    if (n->kind == SW_QN_EXISTS) {
-        if (col->is_int)
-            return 0; /* a non-integer EventID is NULL in the column */
-        sw_buf_printf(sql, " AND %s IS NOT NULL", col->col);
-        *exact = 1;
-        return 1;
-    }
-    if (n->kind == SW_QN_RANGE && col->is_int && n->range_type == SW_QR_NUMBER) {
-        if (n->has_lo) {
-            sw_buf_printf(sql, " AND %s %s ?", col->col, n->lo_incl ? ">=" : ">");
-            binds[(*n_binds)++] = (store_bind_t){.is_real = 1, .d = n->lo_num};
-        }
-        if (n->has_hi) {
-            sw_buf_printf(sql, " AND %s %s ?", col->col, n->hi_incl ? "<=" : "<");
-            binds[(*n_binds)++] = (store_bind_t){.is_real = 1, .d = n->hi_num};
-        }
-        *exact = 1;
-        return 1;
-    }
-    return 0;
-}
-
-int store_plan(sw_store_team_t *t, const sw_query_t *q, store_plan_t *pl)
-{
-    memset(pl, 0, sizeof *pl);
-    sw_buf_init(&pl->where, 1 << 16);
-    const sw_qnode_t *root = q->root;
-    const sw_qnode_t *const *kids = &root;
-    size_t n = 1;
-    if (root->kind == SW_QN_AND) {
-        kids = (const sw_qnode_t *const *)root->kids;
-        n = root->n_kids;
-    }
-    int all_exact = 1;
-    pl->multi = -1;
-    for (size_t i = 0; i < n; i++) {
-        const sw_qnode_t *k = kids[i];
-        if (k->kind == SW_QN_ALL)
-            continue;
-        int exact = 0;
-        int is_col = k->field && !k->field_is_time;
-        if (is_col && pl->multi < 0)
-            pl->multi = store_team_multi(t);
-        if (is_col && pl->multi) { /* column conditions would not be implied */
-            all_exact = 0;
-            pl->n_left++;
-            if ((k->kind == SW_QN_WILD || k->kind == SW_QN_TERM) &&
-                store_col_of(k->field) == STORE_COL_CMDLINE && !pl->cmd)
-                pl->cmd = k; /* the in-memory scan keeps irregular rows */
-            continue;
-        }
-        if (push_term(k, &pl->where, pl->binds, &pl->n_binds, &exact)) {
-            if (!exact)
-                all_exact = 0;
-        } else {
-            all_exact = 0;
-            pl->n_left++;
-            if (k->field && (k->kind == SW_QN_WILD || k->kind == SW_QN_TERM) &&
-                store_col_of(k->field) == STORE_COL_CMDLINE && !pl->cmd)
-                pl->cmd = k;
-        }
-    }
-    pl->covered = all_exact;
-    return pl->where.failed ? SW_ENOMEM : SW_OK;
-}
-
-void store_plan_free(store_plan_t *pl)
-{
-    sw_buf_free(&pl->where);
-}
-
-void store_bind_all(sqlite3_stmt *st, int first, const store_bind_t *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (b[i].is_int)
-            sqlite3_bind_int64(st, first + (int)i, b[i].i);
-        else if (b[i].is_real)
-            sqlite3_bind_double(st, first + (int)i, b[i].d);
-        else
-            sqlite3_bind_text(st, first + (int)i, b[i].s, -1, SQLITE_STATIC);
-    }
-}
-
-/* Parse a candidate, check the whole query, feed the pipeline. */
-int store_check_feed(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, int64_t id,
-                     int64_t ts, const char *json, size_t len, sw_errbuf_t *err)
-{
-    sw_errbuf_t perr;
-    if (store_parse(&t->ev, json, len, &perr) != SW_OK)
-        return 0; /* stored records parsed at ingest; skip a damaged one */
-    if (!sw_query_match(q, &t->ev))
-        return 0;
-    return sw_qrun_feed(run, id, ts, &t->ev, json, len, err);
-}
-
-static int search_sql(sw_store_team_t *t, const sw_query_t *q, const store_plan_t *pl,
-                      sw_qrun_t *run, sw_errbuf_t *err)
-{
-    sw_store_t *s = t->s;
-    sw_buf_t sql;
-    sw_buf_init(&sql, 1 << 17);
-    sw_buf_printf(&sql,
-                  "SELECT e.id, e.ts_ms, r.json FROM events e JOIN records r ON r.id = e.id"
-                  " WHERE e.team = ?%s ORDER BY e.ts_ms, e.id",
-                  sw_buf_str(&pl->where));
-    sqlite3_stmt *st = NULL;
-    int rc = sql.failed ? sw_seterr(err, SW_ENOMEM, "out of memory")
-                        : prep(s, sw_buf_str(&sql), &st, err);
-    if (rc)
-        goto done;
-    sqlite3_bind_int64(st, 1, t->id);
-    store_bind_all(st, 2, pl->binds, pl->n_binds);
-    int src;
-    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
-        rc = store_check_feed(t, q, run, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 1),
-                              (const char *)sqlite3_column_text(st, 2),
-                              (size_t)sqlite3_column_bytes(st, 2), err);
-        if (rc)
-            break;
-    }
-    if (rc == 1)
-        rc = SW_OK;
-    else if (!rc && src != SQLITE_DONE)
-        rc = db_err(s, err, "search");
-done:
-    sqlite3_finalize(st);
-    sw_buf_free(&sql);
-    return rc;
-}
-
 int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void *ud,
                     sw_errbuf_t *err)
 {
     if (!q->root)
         return sw_seterr(err, SW_EINVAL, "query did not parse");
-    int rc = sw_store_flush(t->s, err);
+    /* what this handle appended becomes readable; what others appended, visible */
+    int rc = seg_flush(&t->seg, 0, err);
     if (rc)
         return rc;
-    store_plan_t pl;
     sw_qrun_t *run = NULL;
-    if ((rc = store_plan(t, q, &pl))) {
-        sw_seterr(err, rc, "out of memory");
-        goto done;
-    }
-    if ((rc = sw_qrun_new(&run, q, cb, ud))) {
-        sw_seterr(err, rc, "out of memory");
-        goto done;
-    }
-    rc = store_hot_search(t, q, &pl, run, err); /* SW_ENOENT: not for the columns */
-    if (rc == SW_ENOENT)
-        rc = search_sql(t, q, &pl, run, err);
+    if ((rc = sw_qrun_new(&run, q, cb, ud)))
+        return sw_seterr(err, rc, "out of memory");
+    rc = store_hot_search(t, q, run, err);
     if (!rc)
         rc = sw_qrun_finish(run, err);
-done:
     sw_qrun_free(run);
-    store_plan_free(&pl);
     return rc;
 }

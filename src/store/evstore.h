@@ -1,6 +1,6 @@
-/* evstore.h — the event store: every team's telemetry of one exercise in one
- * SQLite file, append-only, read in time order, searched with the hunt
- * language (detect/query.h).
+/* evstore.h — the event store: every team's telemetry of one exercise,
+ * append-only, read in time order, searched with the hunt language
+ * (detect/query.h).
  *
  * Isolation by construction: everything that reads or writes records takes a
  * team handle (sw_store_team_t) and every statement it runs is bound to that
@@ -13,9 +13,14 @@
  * in a separate table that only sw_store_truth (which takes the store, an
  * instructor's handle, not a team) reads. No team-facing call returns it.
  *
- * Files: FILE (SQLite, WAL mode). Tables: teams, events (narrow, indexed
- * columns: team, time, Computer, EventID, ...), records (the JSON text),
- * truth, shares. See docs/search.md. */
+ * Files: FILE (SQLite, WAL mode) holds the tables teams, truth and shares.
+ * FILE.seg/<team id>/ holds each team's records: an append-only log of the
+ * JSON text and one append-only file per indexed column (time, EventID,
+ * Computer, Image, lower-cased CommandLine, ...), plus CommandLine token
+ * index files; searches map them, so a new process reads them in place.
+ * A tail left by a process killed mid-append is ignored on open and cut by
+ * the next writer. A new FILE removes an old FILE.seg. See store/evseg.h
+ * and docs/search.md. */
 #ifndef SW_EVSTORE_H
 #define SW_EVSTORE_H
 
@@ -45,12 +50,17 @@ void sw_store_team_close(sw_store_team_t *t);
 const char *sw_store_team_name(const sw_store_team_t *t);
 
 /* Append one JSON record (any shape detect/event.h reads) to the team.
- * Appends are batched in a transaction; sw_store_flush commits. *id (may be
- * NULL) gets the record id. A record without a time takes the time of the
- * one before it. Cost: one JSON parse plus two row inserts. */
+ * Appends are buffered; searches through this handle see them, other
+ * processes after sw_store_flush, which also makes them durable. *id (may
+ * be NULL) gets the record id (the team id above bit 40, the row below). A
+ * record without a time takes the time of the one before it. One process
+ * at a time appends to a team (an flock; another gets SW_ESTATE). Cost: one
+ * pass over a flat record (store/evscan.h; other shapes: a full parse),
+ * ~1 us, plus its bytes written once. */
 int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id,
                     sw_errbuf_t *err);
-/* Commit pending appends (durable on return). */
+/* Write pending appends of every open team out and fdatasync them, commit
+ * ground truth and shares (durable on return). */
 int sw_store_flush(sw_store_t *s, sw_errbuf_t *err);
 
 /* Records of the team. */
@@ -58,10 +68,11 @@ int sw_store_count(sw_store_team_t *t, int64_t *n, sw_errbuf_t *err);
 
 /* Run q over the team's records in time order; rows (records or aggregate
  * rows, see sw_qrow_t) go to cb. A callback returning non-zero stops the
- * search (negative: an error to return). Flushes pending appends first.
- * Cost: see docs/search.md "How a hunt runs" — indexed columns narrow the
- * rows, a CommandLine column in memory answers wildcards, and every
- * candidate is checked with the full query. */
+ * search (negative: an error to return). Sees this handle's appends and,
+ * once flushed, other processes'. A damaged segment is SW_EIO naming the
+ * record. Cost: see docs/search.md "How a hunt runs" — the columns narrow
+ * the rows, the CommandLine token index or a SIMD scan answers wildcards,
+ * and every candidate is checked with the full query. */
 int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void *ud,
                     sw_errbuf_t *err);
 

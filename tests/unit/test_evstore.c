@@ -16,6 +16,7 @@
 #include "detect/query.h"
 #include "search_cases.h"
 #include "store/evstore.h"
+#include "store/evstore_int.h"
 
 typedef struct fixture {
     char dir[64];
@@ -47,7 +48,10 @@ static int teardown(void **state)
         snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
         unlink(p);
     }
-    rmdir(f->dir);
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir); /* the store and FILE.seg/ */
+    if (system(cmd) != 0)
+        return -1;
     free(f);
     return 0;
 }
@@ -133,8 +137,11 @@ static void store_agrees_with_the_evaluator_on_every_case(void **state)
     sw_store_team_t *blue = team(f, "blue");
     sw_store_team_t *red = team(f, "red");
     /* red's records would change every blue count if they leaked */
+    sw_store_team_t *green = team(f, "green"); /* the cases alone, for pass 4 */
     ingest_cases(red);
     ingest_cases(blue);
+    ingest_cases(green);
+    sw_store_team_close(green);
     append(red, "{\"@timestamp\":\"2026-02-10T09:30:00Z\",\"EventID\":4625,"
                 "\"Computer\":\"dc01.moh.pw\",\"CommandLine\":\"ntdsutil x\"}",
            NULL);
@@ -153,6 +160,23 @@ static void store_agrees_with_the_evaluator_on_every_case(void **state)
     assert_string_equal(got, "=17");
     sw_store_team_close(blue);
     sw_store_team_close(red);
+    /* pass 4: another process's view — the store reopened, the columns and
+     * token index read from the files (index files of 4 rows: several of
+     * them and a tail) */
+    sw_store_close(f->s);
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_open(f->path, &f->s, &err), SW_OK);
+    green = team(f, "green");
+    green->tok_chunk = 4;
+    assert_int_equal(run_cases(green, "reopened"), 0);
+    sw_store_team_close(green);
+    green = team(f, "green");
+    green->tok_chunk = 4;
+    assert_int_equal(run_cases(green, "index files"), 0);
+    char tok[160];
+    snprintf(tok, sizeof tok, "%s.seg/3/tok.0-4", f->path);
+    assert_int_equal(access(tok, R_OK), 0);
+    sw_store_team_close(green);
 }
 
 static void records_come_back_in_time_order(void **state)

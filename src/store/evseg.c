@@ -1,0 +1,730 @@
+/* evseg.c — one team's segment files: append, map, recover. See evseg.h for
+ * the layout and its invariants.
+ *
+ * Appends go to one buffer per file and reach the file when the buffer is
+ * full or on seg_flush; nothing orders the files against each other, which
+ * is why a reader trusts only the complete-row prefix (seg_view_check) and
+ * the writer cuts the rest when it starts (seg_writer_begin). Readers map
+ * the files read-only and remap when they grew. */
+#include "store/evseg.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "detect/event.h"
+
+#define SEG_BUF (1u << 18)     /* pending bytes per file before a write */
+#define SEG_LOG_BUF (1u << 20) /* the log's buffer */
+
+static const char seg_magic[6] = {'S', 'W', 'S', 'E', 'G', '1'};
+
+/* What an empty file reads as: aligned, never NULL. */
+static const uint64_t seg_empty[2];
+
+int seg_file_used(int f)
+{
+    if (f < 0 || f >= SF_N)
+        return 0;
+    if (f >= SF_COL && f < SF_DTXT)
+        return seg_is_dict(f - SF_COL);
+    return 1;
+}
+
+void seg_file_name(int f, char *out, size_t cap)
+{
+    static const char *const base[] = {"log", "ts",  "roff", "cend",
+                                       "cmd", "eid", "multi", "mcnt"};
+    if (f < SF_COL)
+        snprintf(out, cap, "%s", base[f]);
+    else if (f < SF_DTXT)
+        snprintf(out, cap, "c%d", f - SF_COL);
+    else
+        snprintf(out, cap, "%s", f == SF_DTXT ? "dkeys" : f == SF_DEND ? "dends" : "kcnt");
+}
+
+uint32_t seg_sum(const void *p, size_t len)
+{
+    const uint8_t *s = p;
+    uint64_t a = 0x9e3779b97f4a7c15ULL ^ len, b = 0xc2b2ae3d27d4eb4fULL;
+    size_t i = 0;
+    for (; i + 16 <= len; i += 16) { /* two lanes: the multiplies overlap */
+        uint64_t x, y;
+        memcpy(&x, s + i, 8);
+        memcpy(&y, s + i + 8, 8);
+        a = (a ^ x) * 0xff51afd7ed558ccdULL;
+        b = (b ^ y) * 0xc4ceb9fe1a85ec53ULL;
+        a ^= a >> 29;
+        b ^= b >> 31;
+    }
+    uint64_t x = 0, y = 0;
+    size_t rest = len - i;
+    memcpy(&x, s + i, rest < 8 ? rest : 8);
+    if (rest > 8)
+        memcpy(&y, s + i + 8, rest - 8);
+    a = (a ^ x ^ (b * 31)) * 0xff51afd7ed558ccdULL;
+    a ^= y;
+    a *= 0xc4ceb9fe1a85ec53ULL;
+    a ^= a >> 32;
+    return (uint32_t)a;
+}
+
+/* ---- reading ---------------------------------------------------------------- */
+
+int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t len[SF_N],
+                 uint64_t team_id, sw_errbuf_t *err)
+{
+    memset(v, 0, sizeof *v);
+    v->team_id = team_id;
+    for (int f = 0; f < SF_N; f++) {
+        v->d[f] = (const uint8_t *)seg_empty;
+        if (!seg_file_used(f) || len[f] < SEG_HDR)
+            continue; /* none, or a header cut short: empty */
+        char name[16];
+        const uint8_t *h = file[f];
+        uint64_t tid;
+        memcpy(&tid, h + 8, 8);
+        if (memcmp(h, seg_magic, sizeof seg_magic) != 0 || h[6] != f || h[7] != 1) {
+            seg_file_name(f, name, sizeof name);
+            return sw_seterr(err, SW_EINVAL,
+                             "segment file '%s' is not a seawall segment file of this kind "
+                             "(damaged or foreign)",
+                             name);
+        }
+        if (tid != team_id) {
+            seg_file_name(f, name, sizeof name);
+            return sw_seterr(err, SW_EINVAL,
+                             "segment file '%s' belongs to team %llu, not to team %llu", name,
+                             (unsigned long long)tid, (unsigned long long)team_id);
+        }
+        v->d[f] = h + SEG_HDR;
+        v->dl[f] = len[f] - SEG_HDR;
+    }
+    return SW_OK;
+}
+
+int seg_record(const seg_view_t *v, size_t r, const char **json, size_t *len)
+{
+    uint64_t o = ((const uint64_t *)(const void *)v->d[SF_ROFF])[r];
+    size_t dl = v->dl[SF_LOG];
+    if (o > dl || dl - o < 8)
+        return SW_EIO;
+    uint32_t l, sum;
+    memcpy(&l, v->d[SF_LOG] + o, 4);
+    memcpy(&sum, v->d[SF_LOG] + o + 4, 4);
+    if (l > SEG_MAX_RECORD || l > dl - o - 8)
+        return SW_EIO;
+    const char *p = (const char *)v->d[SF_LOG] + o + 8;
+    if (seg_sum(p, l) != sum)
+        return SW_EIO;
+    *json = p;
+    *len = l;
+    return SW_OK;
+}
+
+int seg_cmd(const seg_view_t *v, size_t r, size_t *start, size_t *end)
+{
+    const uint64_t *ce = (const uint64_t *)(const void *)v->d[SF_CEND];
+    uint64_t a = r ? ce[r - 1] : 0, b = ce[r];
+    if (a >= b || b > v->dl[SF_CMD] || v->d[SF_CMD][b - 1] != '\0')
+        return SW_EIO;
+    *start = a;
+    *end = b - 1;
+    return SW_OK;
+}
+
+int seg_key(const seg_view_t *v, int c, uint32_t id, const char **key, size_t *len)
+{
+    if (id == 0 || id > v->n_keys)
+        return SW_EIO;
+    const uint64_t *de = (const uint64_t *)(const void *)v->d[SF_DEND];
+    uint64_t a = id > 1 ? SEG_KEY_END(de[id - 2]) : 0, b = SEG_KEY_END(de[id - 1]);
+    if (a > b || b > v->dl[SF_DTXT] || SEG_KEY_COL(de[id - 1]) != c)
+        return SW_EIO;
+    *key = (const char *)v->d[SF_DTXT] + a;
+    *len = b - a;
+    return SW_OK;
+}
+
+uint64_t seg_row_stamp(const seg_view_t *v, size_t r)
+{
+    const char *j;
+    size_t l;
+    if (seg_record(v, r, &j, &l))
+        return 0;
+    uint32_t sum;
+    memcpy(&sum, j - 4, 4);
+    return (uint64_t)l << 32 | sum | (uint64_t)1 << 63;
+}
+
+int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out)
+{
+    uint64_t h[6];
+    if (len < SEG_HDR + sizeof h || memcmp(p, seg_magic, sizeof seg_magic) != 0 ||
+        p[6] != SEG_TOK_KIND || p[7] != 1)
+        return SW_EINVAL;
+    uint64_t tid;
+    memcpy(&tid, p + 8, 8);
+    memcpy(h, p + SEG_HDR, sizeof h);
+    if (tid != team_id)
+        return SW_EINVAL;
+    out->first_row = h[0];
+    out->n_rows = h[1];
+    out->n_toks = h[2];
+    out->text_len = h[3];
+    out->n_post = h[4];
+    out->last = h[5];
+    size_t o = SEG_HDR + 48, rest = len - o;
+    if (h[2] > rest / 4 || h[4] > rest / 4 || h[3] > rest)
+        return SW_EINVAL;
+    size_t pad = (4 - h[3] % 4) % 4;
+    if ((uint64_t)h[2] * 8 + h[3] + pad + h[4] * 4 != rest)
+        return SW_EINVAL;
+    out->tok_end = (const uint32_t *)(const void *)(p + o);
+    out->text = (const char *)p + o + h[2] * 4;
+    out->post_end = (const uint32_t *)(const void *)(p + o + h[2] * 4 + h[3] + pad);
+    out->post = out->post_end + h[2];
+    uint32_t prev = 0, pprev = 0;
+    for (size_t i = 0; i < h[2]; i++) { /* ends ascending, tokens NUL-ended */
+        uint32_t e = out->tok_end[i], pe = out->post_end[i];
+        if (e <= prev || e > h[3] || out->text[e - 1] != '\0' || pe < pprev || pe > h[4])
+            return SW_EINVAL;
+        prev = e;
+        pprev = pe;
+    }
+    return SW_OK;
+}
+
+static int row_complete(const seg_view_t *v, size_t r)
+{
+    const char *j;
+    size_t l, a, b;
+    if (seg_record(v, r, &j, &l) || seg_cmd(v, r, &a, &b))
+        return 0;
+    for (int c = 0; c < SEG_N_COLS; c++)
+        if (seg_is_dict(c) && seg_col(v, c)[r] > v->n_keys)
+            return 0;
+    if (((const uint32_t *)(const void *)v->d[SF_KCNT])[r] > v->n_keys)
+        return 0;
+    const uint32_t *mc = (const uint32_t *)(const void *)v->d[SF_MCNT];
+    return mc[r] <= v->dl[SF_MULTI] / 4 && mc[r] <= r + 1;
+}
+
+void seg_view_check(seg_view_t *v)
+{
+    size_t n = v->dl[SF_TS] / 8;
+    const size_t w8[] = {SF_ROFF, SF_CEND, SF_EID};
+    for (size_t i = 0; i < sizeof w8 / sizeof w8[0]; i++)
+        if (v->dl[w8[i]] / 8 < n)
+            n = v->dl[w8[i]] / 8;
+    if (v->dl[SF_MCNT] / 4 < n)
+        n = v->dl[SF_MCNT] / 4;
+    if (v->dl[SF_KCNT] / 4 < n)
+        n = v->dl[SF_KCNT] / 4;
+    size_t k = v->dl[SF_DEND] / 8;
+    const uint64_t *de = (const uint64_t *)(const void *)v->d[SF_DEND];
+    while (k && SEG_KEY_END(de[k - 1]) > v->dl[SF_DTXT])
+        k--;
+    v->n_keys = k;
+    for (int c = 0; c < SEG_N_COLS; c++) {
+        if (!seg_is_dict(c))
+            continue;
+        if (v->dl[SF_COL + c] / 4 < n)
+            n = v->dl[SF_COL + c] / 4;
+    }
+    while (n && !row_complete(v, n - 1))
+        n--;
+    v->n_rows = n;
+    /* only the keys complete rows brought: the next writer cuts any others,
+     * and a reader must not touch bytes that may go */
+    uint32_t kc = n ? ((const uint32_t *)(const void *)v->d[SF_KCNT])[n - 1] : 0;
+    if (kc < v->n_keys)
+        v->n_keys = kc;
+    /* the irregular rows of the complete ones: mcnt says how many */
+    v->n_multi = n ? ((const uint32_t *)(const void *)v->d[SF_MCNT])[n - 1] : 0;
+}
+
+/* ---- files in a process ----------------------------------------------------- */
+
+static int io_err(sw_errbuf_t *err, const seg_t *s, int f, const char *what)
+{
+    char name[16];
+    seg_file_name(f, name, sizeof name);
+    return sw_seterr(err, SW_EIO, "%s/%s: %s: %s", s->dir, name, what, strerror(errno));
+}
+
+/* Map every file at its current size and check the view. */
+static int seg_remap(seg_t *s, sw_errbuf_t *err)
+{
+    const uint8_t *file[SF_N] = {0};
+    size_t len[SF_N] = {0};
+    for (int f = 0; f < SF_N; f++) {
+        seg_file_t *sf = &s->f[f];
+        if (!seg_file_used(f) || sf->fd < 0)
+            continue;
+        struct stat st;
+        if (fstat(sf->fd, &st) != 0)
+            return io_err(err, s, f, "stat");
+        size_t sz = (size_t)st.st_size;
+        if (sz != sf->map_len) {
+            if (sf->map)
+                munmap((void *)(uintptr_t)sf->map, sf->map_len);
+            sf->map = NULL;
+            sf->map_len = 0;
+            if (sz) {
+                void *m = mmap(NULL, sz, PROT_READ, MAP_SHARED, sf->fd, 0);
+                if (m == MAP_FAILED)
+                    return io_err(err, s, f, "mmap");
+                sf->map = m;
+                sf->map_len = sz;
+            }
+        }
+        file[f] = sf->map;
+        len[f] = sf->map_len;
+    }
+    int rc = seg_view_set(&s->v, file, len, s->team_id, err);
+    if (rc) {
+        char msg[SW_ERRBUF_LEN];
+        snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
+        return sw_seterr(err, rc, "%s: %s", s->dir, msg);
+    }
+    seg_view_check(&s->v);
+    return SW_OK;
+}
+
+int seg_open(seg_t *s, const char *dir, uint64_t team_id, int create, sw_errbuf_t *err)
+{
+    memset(s, 0, sizeof *s);
+    for (int f = 0; f < SF_N; f++)
+        s->f[f].fd = -1;
+    if (strlen(dir) + 16 > sizeof s->dir)
+        return sw_seterr(err, SW_ETOOBIG, "store path too long");
+    snprintf(s->dir, sizeof s->dir, "%s", dir);
+    s->team_id = team_id;
+    for (int c = 0; c < SEG_N_COLS; c++)
+        sw_arena_init(&s->dict[c].arena, 0);
+    struct stat st;
+    if (stat(dir, &st) != 0) {
+        if (!create)
+            return sw_seterr(err, SW_ENOENT, "%s: no segment directory", dir);
+        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+            return sw_seterr(err, SW_EIO, "%s: %s", dir, strerror(errno));
+    }
+    for (int f = 0; f < SF_N; f++) {
+        if (!seg_file_used(f))
+            continue;
+        char name[16], path[4200];
+        seg_file_name(f, name, sizeof name);
+        snprintf(path, sizeof path, "%s/%s", dir, name);
+        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+        if (fd < 0)
+            fd = open(path, O_RDONLY | O_CLOEXEC); /* a read-only copy: hunt still works */
+        s->f[f].fd = fd;
+    }
+    return seg_remap(s, err);
+}
+
+static void dict_free(seg_dict_t *d)
+{
+    free(d->slots);
+    sw_arena_free(&d->arena);
+    memset(d, 0, sizeof *d);
+}
+
+void seg_close(seg_t *s)
+{
+    if (s->writing && !s->broken)
+        seg_flush(s, 1, NULL);
+    for (int f = 0; f < SF_N; f++) {
+        seg_file_t *sf = &s->f[f];
+        if (sf->map)
+            munmap((void *)(uintptr_t)sf->map, sf->map_len);
+        if (sf->fd >= 0)
+            close(sf->fd); /* drops the flock with the last descriptor */
+        free(sf->buf);
+    }
+    for (int c = 0; c < SEG_N_COLS; c++)
+        dict_free(&s->dict[c]);
+    memset(s, 0, sizeof *s);
+    for (int f = 0; f < SF_N; f++)
+        s->f[f].fd = -1;
+}
+
+/* Write f's pending bytes at its end. */
+static int write_out(seg_t *s, int f, sw_errbuf_t *err)
+{
+    seg_file_t *sf = &s->f[f];
+    size_t done = 0;
+    while (done < sf->buf_len) {
+        ssize_t w = pwrite(sf->fd, sf->buf + done, sf->buf_len - done,
+                           (off_t)(sf->disk_len + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            s->broken = 1;
+            return io_err(err, s, f, "write");
+        }
+        done += (size_t)w;
+    }
+    sf->disk_len += sf->buf_len;
+    sf->buf_len = 0;
+    sf->dirty = 1;
+    return SW_OK;
+}
+
+static size_t buf_cap(int f)
+{
+    return f == SF_LOG ? SEG_LOG_BUF : SEG_BUF;
+}
+
+/* Room for n more bytes in f's buffer; a pointer to them. */
+static uint8_t *reserve(seg_t *s, int f, size_t n, sw_errbuf_t *err)
+{
+    seg_file_t *sf = &s->f[f];
+    size_t cap = buf_cap(f);
+    if (n > cap)
+        cap = n;
+    if (!sf->buf) {
+        if (!(sf->buf = malloc(cap > buf_cap(f) ? cap : buf_cap(f)))) {
+            sw_seterr(err, SW_ENOMEM, "out of memory");
+            return NULL;
+        }
+    } else if (sf->buf_len + n > buf_cap(f)) {
+        if (write_out(s, f, err))
+            return NULL;
+        if (n > buf_cap(f)) {
+            uint8_t *b = realloc(sf->buf, n);
+            if (!b) {
+                sw_seterr(err, SW_ENOMEM, "out of memory");
+                return NULL;
+            }
+            sf->buf = b;
+        }
+    }
+    uint8_t *p = sf->buf + sf->buf_len;
+    sf->buf_len += n;
+    return p;
+}
+
+static int put(seg_t *s, int f, const void *p, size_t n, sw_errbuf_t *err)
+{
+    uint8_t *d = reserve(s, f, n, err);
+    if (!d)
+        return s->broken ? SW_EIO : SW_ENOMEM;
+    memcpy(d, p, n);
+    return SW_OK;
+}
+
+/* Bytes of f after its header, pending ones included. */
+static size_t data_len(const seg_t *s, int f)
+{
+    return s->f[f].disk_len - SEG_HDR + s->f[f].buf_len;
+}
+
+/* ---- dictionaries -------------------------------------------------------------- */
+
+/* A case-insensitive (ASCII) hash, 8 bytes a step: ingest hashes ~9 values
+ * a record, so byte-at-a-time FNV showed in profiles. */
+static uint64_t dict_hash(const char *k, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
+    size_t i = 0;
+    for (;; i += 8) {
+        uint64_t w = 0;
+        size_t m = n - i < 8 ? n - i : 8;
+        memcpy(&w, k + i, m);
+        /* lower-case A-Z in all 8 bytes at once (SWAR) */
+        uint64_t hi = 0x8080808080808080ULL;
+        uint64_t x = w & ~hi;
+        uint64_t ge_a = x + 0x3f3f3f3f3f3f3f3fULL; /* >= 'A' sets bit 7 */
+        uint64_t gt_z = x + 0x2525252525252525ULL; /* > 'Z' sets bit 7 */
+        uint64_t up = ge_a & ~gt_z & ~w & hi;
+        w |= up >> 2;
+        h = (h ^ w) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+        if (m < 8 || i + 8 == n)
+            break;
+    }
+    return h;
+}
+
+static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint32_t id)
+{
+    if ((d->n_in + 1) * 2 > d->cap_slots) {
+        size_t nc = d->cap_slots ? d->cap_slots * 2 : 256;
+        seg_dict_slot_t *sl = calloc(nc, sizeof *sl);
+        if (!sl)
+            return SW_ENOMEM;
+        for (size_t i = 0; i < d->cap_slots; i++) {
+            const seg_dict_slot_t *o = &d->slots[i];
+            if (!o->key)
+                continue;
+            size_t j = dict_hash(o->key, strlen(o->key)) & (nc - 1);
+            while (sl[j].key)
+                j = (j + 1) & (nc - 1);
+            sl[j] = *o;
+        }
+        free(d->slots);
+        d->slots = sl;
+        d->cap_slots = nc;
+    }
+    char *k = sw_arena_strndup(&d->arena, key, len);
+    if (!k)
+        return SW_ENOMEM;
+    uint64_t h = dict_hash(key, len);
+    size_t j = h & (d->cap_slots - 1);
+    while (d->slots[j].key)
+        j = (j + 1) & (d->cap_slots - 1);
+    d->slots[j] = (seg_dict_slot_t){k, id, (uint32_t)(h >> 32)};
+    d->n_in++;
+    return SW_OK;
+}
+
+/* k (NUL-ended) equals key[0..len), ASCII case-insensitively */
+static int key_eq(const char *k, const char *key, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char a = (unsigned char)k[i], b = (unsigned char)key[i];
+        if (a != b && (a | 0x20) != (b | 0x20))
+            return 0;
+        if (a != b && !((a | 0x20) >= 'a' && (a | 0x20) <= 'z'))
+            return 0;
+    }
+    return k[len] == '\0';
+}
+
+static uint32_t dict_find(const seg_dict_t *d, const char *key, size_t len)
+{
+    if (!d->cap_slots)
+        return 0;
+    uint64_t h = dict_hash(key, len);
+    uint32_t tag = (uint32_t)(h >> 32);
+    size_t j = h & (d->cap_slots - 1);
+    while (d->slots[j].key) {
+        if (d->slots[j].tag == tag && key_eq(d->slots[j].key, key, len))
+            return d->slots[j].id;
+        j = (j + 1) & (d->cap_slots - 1);
+    }
+    return 0;
+}
+
+/* Bring the in-memory dictionary of c up to the keys on disk: one look at
+ * each key's column, a hash insert for c's. */
+static int dict_load(seg_t *s, int c, sw_errbuf_t *err)
+{
+    seg_dict_t *d = &s->dict[c];
+    const uint64_t *de = (const uint64_t *)(const void *)s->v.d[SF_DEND];
+    while (d->n_loaded < s->v.n_keys) {
+        uint32_t id = (uint32_t)(d->n_loaded + 1);
+        if (SEG_KEY_COL(de[id - 1]) != c) {
+            d->n_loaded++;
+            continue;
+        }
+        const char *k;
+        size_t l;
+        if (seg_key(&s->v, c, id, &k, &l))
+            return sw_seterr(err, SW_EIO, "%s: dictionary damaged at key %u", s->dir, id);
+        /* a key holding NUL cannot be matched by a query: keep it unmatchable */
+        if (!memchr(k, '\0', l) && !dict_find(d, k, l) && dict_insert(d, k, l, id))
+            return sw_seterr(err, SW_ENOMEM, "out of memory");
+        d->n_loaded++;
+    }
+    return SW_OK;
+}
+
+uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, int add, sw_errbuf_t *err)
+{
+    seg_dict_t *d = &s->dict[c];
+    if (!s->writing && dict_load(s, c, err))
+        return UINT32_MAX;
+    uint32_t id = dict_find(d, key, len);
+    if (id || !add)
+        return id ? id : UINT32_MAX;
+    if (s->n_keys >= UINT32_MAX - 1 || len >= ((uint64_t)1 << 40)) {
+        sw_seterr(err, SW_ETOOBIG, "too many distinct values");
+        return UINT32_MAX;
+    }
+    id = (uint32_t)(s->n_keys + 1);
+    if (dict_insert(d, key, len, id)) {
+        sw_seterr(err, SW_ENOMEM, "out of memory");
+        return UINT32_MAX;
+    }
+    if (put(s, SF_DTXT, key, len, err))
+        return UINT32_MAX;
+    uint64_t end = data_len(s, SF_DTXT) | ((uint64_t)c << 56);
+    if (put(s, SF_DEND, &end, 8, err))
+        return UINT32_MAX;
+    s->n_keys++;
+    for (int k = 0; k < SEG_N_COLS; k++) /* every dictionary has seen this key */
+        if (s->dict[k].n_loaded == s->n_keys - 1)
+            s->dict[k].n_loaded = s->n_keys;
+    return id;
+}
+
+/* ---- writing ------------------------------------------------------------------- */
+
+int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
+{
+    if (s->writing)
+        return SW_OK;
+    if (s->broken)
+        return sw_seterr(err, SW_EIO, "%s: an earlier write failed; reopen the store", s->dir);
+    for (int f = 0; f < SF_N; f++)
+        if (seg_file_used(f) && s->f[f].fd < 0)
+            return sw_seterr(err, SW_EIO, "%s: cannot write the segment files", s->dir);
+    if (flock(s->f[SF_LOG].fd, LOCK_EX | LOCK_NB) != 0)
+        return sw_seterr(err, SW_ESTATE, "%s: another process is writing this team's records",
+                         s->dir);
+    int rc = seg_remap(s, err); /* under the lock: nobody appends now */
+    if (rc)
+        return rc;
+    /* invariant 1: cut every file back to the complete rows */
+    const seg_view_t *v = &s->v;
+    size_t n = v->n_rows;
+    size_t want[SF_N] = {0};
+    want[SF_TS] = want[SF_ROFF] = want[SF_CEND] = want[SF_EID] = n * 8;
+    if (n) {
+        const char *j;
+        size_t l, a, b;
+        seg_record(v, n - 1, &j, &l);
+        want[SF_LOG] = (size_t)(j + l - (const char *)v->d[SF_LOG]);
+        seg_cmd(v, n - 1, &a, &b);
+        want[SF_CMD] = b + 1;
+    }
+    want[SF_MULTI] = v->n_multi * 4;
+    want[SF_MCNT] = want[SF_KCNT] = n * 4;
+    for (int c = 0; c < SEG_N_COLS; c++)
+        if (seg_is_dict(c))
+            want[SF_COL + c] = n * 4;
+    /* keys no complete row brought go too: the next row brings them again */
+    size_t k = n ? ((const uint32_t *)(const void *)v->d[SF_KCNT])[n - 1] : 0;
+    want[SF_DEND] = k * 8;
+    want[SF_DTXT] = k ? SEG_KEY_END(((const uint64_t *)(const void *)v->d[SF_DEND])[k - 1]) : 0;
+    s->n_keys = k;
+    for (int f = 0; f < SF_N; f++) {
+        if (!seg_file_used(f))
+            continue;
+        seg_file_t *sf = &s->f[f];
+        if (sf->map_len < SEG_HDR) {
+            /* new, or a header cut short: (re)write the header */
+            uint8_t h[SEG_HDR];
+            memcpy(h, seg_magic, sizeof seg_magic);
+            h[6] = (uint8_t)f;
+            h[7] = 1;
+            memcpy(h + 8, &s->team_id, 8);
+            if (ftruncate(sf->fd, 0) != 0 || pwrite(sf->fd, h, SEG_HDR, 0) != SEG_HDR)
+                return io_err(err, s, f, "write");
+        } else if (sf->map_len != SEG_HDR + want[f] && ftruncate(sf->fd, (off_t)(SEG_HDR + want[f])) != 0) {
+            return io_err(err, s, f, "truncate");
+        }
+        sf->disk_len = SEG_HDR + want[f];
+        sf->buf_len = 0;
+    }
+    if ((rc = seg_remap(s, err)))
+        return rc;
+    s->n_rows = s->v.n_rows;
+    s->n_multi = s->v.n_multi;
+    if (s->n_rows != n || s->v.n_keys != s->n_keys)
+        return sw_seterr(err, SW_EIO, "%s: segment changed while it was being repaired", s->dir);
+    s->writing = 1;
+    for (int c = 0; c < SEG_N_COLS; c++)
+        if (seg_is_dict(c) && (rc = dict_load(s, c, err))) {
+            s->writing = 0;
+            return rc;
+        }
+    return SW_OK;
+}
+
+int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, size_t *row_out,
+               sw_errbuf_t *err)
+{
+    int rc;
+    if (!s->writing && (rc = seg_writer_begin(s, err)))
+        return rc;
+    if (s->broken)
+        return sw_seterr(err, SW_EIO, "%s: an earlier write failed; reopen the store", s->dir);
+    if (len > SEG_MAX_RECORD)
+        return sw_seterr(err, SW_ETOOBIG, "record over %u bytes", SEG_MAX_RECORD);
+    if (s->n_rows >= UINT32_MAX - 1)
+        return sw_seterr(err, SW_ETOOBIG, "team is full (%u records)", UINT32_MAX - 1);
+    size_t r = s->n_rows;
+    /* dictionary ids first: a new key may append to d<k>/e<k> */
+    uint32_t ids[SEG_N_COLS] = {0};
+    for (int c = 0; c < SEG_N_COLS; c++) {
+        if (!seg_is_dict(c) || !row->val[c])
+            continue;
+        if ((ids[c] = seg_dict_id(s, c, row->val[c], row->val_len[c], 1, err)) == UINT32_MAX)
+            return SW_EIO;
+    }
+    uint64_t roff = data_len(s, SF_LOG);
+    uint32_t hdr[2] = {(uint32_t)len, seg_sum(json, len)};
+    uint8_t *p = reserve(s, SF_LOG, 8 + len, err);
+    if (!p) {
+        s->broken = 1;
+        return SW_EIO;
+    }
+    memcpy(p, hdr, 8);
+    memcpy(p + 8, json, len);
+    const char *cl = row->val[SEG_COL_CMDLINE];
+    size_t cll = cl ? row->val_len[SEG_COL_CMDLINE] : 0;
+    if (!(p = reserve(s, SF_CMD, cll + 1, err))) {
+        s->broken = 1;
+        return SW_EIO;
+    }
+    for (size_t i = 0; i < cll; i++) {
+        unsigned char ch = (unsigned char)cl[i];
+        p[i] = (uint8_t)(ch >= 'A' && ch <= 'Z' ? ch + 32 : ch);
+    }
+    p[cll] = 0;
+    uint64_t cend = data_len(s, SF_CMD);
+    uint32_t r32 = (uint32_t)r;
+    if (row->multi)
+        s->n_multi++;
+    uint32_t mc = (uint32_t)s->n_multi, kc = (uint32_t)s->n_keys;
+    if (put(s, SF_TS, &row->ts, 8, err) || put(s, SF_ROFF, &roff, 8, err) ||
+        put(s, SF_CEND, &cend, 8, err) || put(s, SF_EID, &row->eid, 8, err) ||
+        (row->multi && put(s, SF_MULTI, &r32, 4, err)) || put(s, SF_MCNT, &mc, 4, err) ||
+        put(s, SF_KCNT, &kc, 4, err)) {
+        s->broken = 1;
+        return SW_EIO;
+    }
+    for (int c = 0; c < SEG_N_COLS; c++)
+        if (seg_is_dict(c) && put(s, SF_COL + c, &ids[c], 4, err)) {
+            s->broken = 1;
+            return SW_EIO;
+        }
+    s->n_rows++;
+    if (row_out)
+        *row_out = r;
+    return SW_OK;
+}
+
+int seg_flush(seg_t *s, int durable, sw_errbuf_t *err)
+{
+    if (s->writing) {
+        for (int f = 0; f < SF_N; f++) {
+            seg_file_t *sf = &s->f[f];
+            if (!seg_file_used(f))
+                continue;
+            if (sf->buf_len && write_out(s, f, err))
+                return SW_EIO;
+            if (durable && sf->dirty) {
+                if (fdatasync(sf->fd) != 0)
+                    return io_err(err, s, f, "fdatasync");
+                sf->dirty = 0;
+            }
+        }
+    }
+    int rc = seg_remap(s, err);
+    if (!rc && s->writing && s->v.n_rows != s->n_rows)
+        rc = sw_seterr(err, SW_EIO, "%s: %zu records written, %zu readable", s->dir, s->n_rows,
+                       s->v.n_rows);
+    return rc;
+}

@@ -1,0 +1,232 @@
+/* evseg.h — one team's segment files: the append-only on-disk form of its
+ * records and of the columns a hunt reads. Inside the store module only
+ * (evstore.c writes, evhot.c reads); other modules use evstore.h.
+ *
+ * A team's directory FILE.seg/<team id>/ holds one file per column. Every
+ * file starts with a 16-byte header (magic "SWSEG1", the file's kind, the
+ * team id) and then grows only at its end:
+ *
+ *   log      the records: [u32 len][u32 checksum][JSON text] per record
+ *   ts       i64 per row: the record's time in ms
+ *   roff     u64 per row: where its frame starts in log (after the header)
+ *   cend     u64 per row: where its CommandLine ends in cmd (after its NUL)
+ *   cmd      every row's CommandLine, lower-cased, each followed by NUL
+ *   eid      i64 per row: EventID, INT64_MIN when absent or not an integer
+ *   multi    u32 row numbers of irregular rows, ascending (see evstore.c)
+ *   mcnt     u32 per row: irregular rows up to and including this one, so a
+ *            row is complete only when `multi` lists all of them
+ *   c<k>     u32 per row: dictionary id of text column k's value (0: absent)
+ *   dkeys    every text column's distinct values (first spelling seen), back
+ *            to back, in the order rows brought them
+ *   dends    u64 per key: its column (top byte) and where it ends in dkeys;
+ *            key id = index + 1, one id space for all columns
+ *   kcnt     u32 per row: keys brought by the rows up to and including
+ *            this one, so a row is complete only when its keys are
+ *
+ * Invariants:
+ *  1. Row r of the team is complete when every per-row file holds r, its log
+ *     frame lies inside log with a matching checksum, its CommandLine inside
+ *     cmd, the keys up to it are complete (kcnt) and `multi` holds the
+ *     irregular rows up to it (mcnt). The counts make completeness a prefix
+ *     property: if row r is complete, so is every row before it. Files are
+ *     appended in no particular order, so after a crash they end at
+ *     different rows; the team has the longest prefix of complete rows
+ *     (seg_view_check) and everything past it is cut by the next writer
+ *     [seg_writer_begin]. Open costs a stat and a map per file plus the
+ *     check of the rows that are incomplete: no rebuild.
+ *  2. A value read from a file is never trusted as an index: every offset,
+ *     length and dictionary id is bounds-checked where it is used, and a bad
+ *     one is SW_EIO "damaged", not a crash (fuzz/fuzz_segment.c).
+ *  3. A file whose header names another team, or that has no seawall
+ *     header, is refused: a team handle reads only its own segment.
+ *
+ * States of a team's segment in one process:
+ *   CLOSED -> READING [seg_open] -> WRITING [seg_writer_begin: flock, cut the
+ *   tail, load the dictionaries] -> CLOSED [seg_close]. */
+#ifndef SW_EVSEG_H
+#define SW_EVSEG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/arena.h"
+#include "core/err.h"
+
+#define SEG_N_COLS 11
+#define SEG_COL_EVENTID 1
+#define SEG_COL_CMDLINE 4
+#define SEG_HDR 16
+#define SEG_ABSENT_INT INT64_MIN
+#define SEG_MAX_RECORD (4u << 20)
+
+enum {
+    SF_LOG,
+    SF_TS,
+    SF_ROFF,
+    SF_CEND,
+    SF_CMD,
+    SF_EID,
+    SF_MULTI,
+    SF_MCNT,
+    SF_COL,                        /* + column: dictionary ids */
+    SF_DTXT = SF_COL + SEG_N_COLS, /* dictionary keys */
+    SF_DEND,                       /* their columns and ends */
+    SF_KCNT,                       /* keys so far, per row */
+    SF_N
+};
+
+#define SEG_KEY_END(e) ((e) & (((uint64_t)1 << 56) - 1))
+#define SEG_KEY_COL(e) ((int)((e) >> 56))
+
+/* Is column c dictionary-encoded (all but EventID and CommandLine)? */
+static inline int seg_is_dict(int c)
+{
+    return c != SEG_COL_EVENTID && c != SEG_COL_CMDLINE;
+}
+
+/* Is file f one the segment has (c<k> files only for dictionary columns)? */
+int seg_file_used(int f);
+/* File f's name in the team directory ("log", "ts", "c0", ...). */
+void seg_file_name(int f, char *out, size_t cap);
+
+/* What is readable of a team's files: data after each header. Files are
+ * mapped (or, in the fuzzer, plain buffers); d[f] is never NULL. */
+typedef struct seg_view {
+    const uint8_t *d[SF_N];
+    size_t dl[SF_N];
+    uint64_t team_id;
+    size_t n_rows;                 /* complete rows (invariant 1) */
+    size_t n_keys;                 /* complete dictionary keys */
+    size_t n_multi;                /* irregular rows below n_rows */
+} seg_view_t;
+
+/* Fill d/dl of v from whole files (header included) and check the headers:
+ * SW_EINVAL with the file's name for a foreign or damaged header. A file
+ * shorter than a header is empty. */
+int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t len[SF_N],
+                 uint64_t team_id, sw_errbuf_t *err);
+/* Count the complete rows, keys and irregular rows of v (invariant 1).
+ * Cost: O(per-file length / width) for nothing, plus O(incomplete rows). */
+void seg_view_check(seg_view_t *v);
+
+static inline const int64_t *seg_ts(const seg_view_t *v)
+{
+    return (const int64_t *)(const void *)v->d[SF_TS];
+}
+static inline const int64_t *seg_eid(const seg_view_t *v)
+{
+    return (const int64_t *)(const void *)v->d[SF_EID];
+}
+static inline const uint32_t *seg_col(const seg_view_t *v, int c)
+{
+    return (const uint32_t *)(const void *)v->d[SF_COL + c];
+}
+static inline const uint32_t *seg_multi(const seg_view_t *v)
+{
+    return (const uint32_t *)(const void *)v->d[SF_MULTI];
+}
+
+/* The record of row r (r < n_rows): SW_EIO if its frame is damaged. */
+int seg_record(const seg_view_t *v, size_t r, const char **json, size_t *len);
+/* Row r's lower-cased CommandLine ("" when absent): [*start, *end) in
+ * d[SF_CMD], *end at its NUL. SW_EIO if damaged. */
+int seg_cmd(const seg_view_t *v, size_t r, size_t *start, size_t *end);
+/* Key id (1..n_keys), a key of column c; SW_EIO if damaged. */
+int seg_key(const seg_view_t *v, int c, uint32_t id, const char **key, size_t *len);
+/* The checksum of a log frame. */
+uint32_t seg_sum(const void *p, size_t len);
+
+/* ---- the CommandLine token index, persisted in chunks ---------------------------
+ *
+ * tok.<k> holds the token index (evhot.c note 6) of rows [k*C, (k+1)*C),
+ * written once by the first search that needs it, then only mapped:
+ *   header (kind SEG_TOK_KIND), u64 first_row, n_rows, n_toks, text_len,
+ *   n_post, last (the length and checksum of the last row's log frame: a
+ *   chunk of rows that were cut and written again does not match, and is
+ *   built again); u32 tok_end[n_toks] (ends in text, after each NUL);
+ *   text, padded to 4 bytes; u32 post_end[n_toks]; u32 post[n_post] (rows).
+ * A chunk is written whole to a temporary name and renamed, so it is there
+ * complete or not at all; a damaged or foreign one is refused. */
+#define SEG_TOK_KIND 0x40
+
+typedef struct seg_tok {
+    uint64_t first_row, n_rows, last;
+    const char *text;
+    size_t text_len, n_toks, n_post;
+    const uint32_t *tok_end, *post_end, *post;
+} seg_tok_t;
+
+/* Check and point into a chunk file p[0..len) (4-byte aligned) of team. */
+/* The `last` stamp of row r (r < n_rows): its log frame's length and
+ * checksum; 0 when the frame is damaged. */
+uint64_t seg_row_stamp(const seg_view_t *v, size_t r);
+int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out);
+
+/* ---- one team's files in a process ------------------------------------------ */
+
+/* A dictionary in memory: key -> id, case-insensitive, for appends and for
+ * equality conditions. Filled from d<k>/e<k> on first use. */
+typedef struct seg_dict_slot {
+    const char *key; /* NUL-ended, in the arena; NULL: empty */
+    uint32_t id;
+    uint32_t tag; /* the hash's top half: most misses end here */
+} seg_dict_slot_t;
+
+typedef struct seg_dict {
+    seg_dict_slot_t *slots; /* open addressing, at most half full */
+    size_t cap_slots;
+    size_t n_in;     /* keys in slots */
+    size_t n_loaded; /* keys 1..n_loaded have been looked at */
+    sw_arena_t arena;
+} seg_dict_t;
+
+typedef struct seg_file {
+    int fd;
+    const uint8_t *map;
+    size_t map_len;  /* bytes mapped (whole file, header included) */
+    size_t disk_len; /* bytes written to the file */
+    uint8_t *buf;    /* pending appends, written out at SEG_BUF or flush */
+    size_t buf_len;
+    int dirty; /* written since the last fdatasync */
+} seg_file_t;
+
+typedef struct seg {
+    char dir[4096];
+    uint64_t team_id;
+    seg_file_t f[SF_N];
+    seg_view_t v;   /* what is on disk and mapped */
+    int writing;    /* WRITING: lock held, n_rows exact */
+    int broken;     /* a write failed: no more appends (reopen recovers) */
+    size_t n_rows;  /* rows appended, pending included (WRITING) */
+    size_t n_multi; /* irregular rows among them */
+    size_t n_keys;  /* dictionary keys, pending included (WRITING) */
+    seg_dict_t dict[SEG_N_COLS];
+} seg_t;
+
+/* The values of one row to append. */
+typedef struct seg_row {
+    int64_t ts, eid;
+    const char *val[SEG_N_COLS]; /* text columns; NULL: absent */
+    size_t val_len[SEG_N_COLS];
+    int multi;
+} seg_row_t;
+
+/* Open the team's directory (created when create is set) and map what is
+ * there. SW_ENOENT: no directory and !create. */
+int seg_open(seg_t *s, const char *dir, uint64_t team_id, int create, sw_errbuf_t *err);
+void seg_close(seg_t *s);
+/* Take the team's write lock, cut an unfinished tail, load the
+ * dictionaries. Called by the first append. */
+int seg_writer_begin(seg_t *s, sw_errbuf_t *err);
+/* Append one record; *row gets its row number. Buffered: readers see it
+ * after seg_flush. */
+int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, size_t *row_out,
+               sw_errbuf_t *err);
+/* Write pending appends out (durable: and fdatasync them), remap, and bring
+ * the view up to date (another process may have appended). */
+int seg_flush(seg_t *s, int durable, sw_errbuf_t *err);
+/* The id of key in dictionary column c, HOT_NONE-like UINT32_MAX if absent
+ * (add: append it, WRITING only). */
+uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, int add, sw_errbuf_t *err);
+
+#endif

@@ -1,0 +1,692 @@
+/* test_evseg.c — the store's segment files (store/evseg.c) and ingest fast
+ * path (store/evscan.c): a reopened store reads the same records and answers
+ * the same queries; a file cut at any point (a process killed mid-append)
+ * is read up to the last complete record and the next writer cuts the rest;
+ * a foreign or damaged file is a clear error; the fast path gives exactly
+ * the columns the full parser gives. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "detect/event.h"
+#include "detect/query.h"
+#include "store/evscan.h"
+#include "store/evstore.h"
+#include "store/evstore_int.h"
+
+typedef struct fixture {
+    char dir[64];
+    char path[128];
+    unsigned seq;
+} fixture_t;
+
+static int setup(void **state)
+{
+    fixture_t *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/sw_evseg_XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture_t *f = *state;
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    if (system(cmd) != 0)
+        return -1;
+    free(f);
+    return 0;
+}
+
+/* A fresh store path in the fixture's directory. */
+static const char *new_path(fixture_t *f)
+{
+    snprintf(f->path, sizeof f->path, "%s/s%u.db", f->dir, f->seq++);
+    return f->path;
+}
+
+static uint64_t lcg(uint64_t *x)
+{
+    *x = *x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return *x >> 33;
+}
+
+/* Record i of a mix of shapes: flat Sysmon with escapes, logons, irregular
+ * rows (an array, a non-integer EventID), nested ECS, no time, ground
+ * truth, times out of order. */
+static int gen(uint64_t *x, unsigned i, char *out, size_t cap)
+{
+    unsigned m = (unsigned)(lcg(x) % 10), min = (i / 60) % 60, sec = i % 60;
+    if (i % 97 == 50)
+        sec = (sec + 30) % 60; /* a little out of order */
+    switch (m) {
+    case 0:
+        return snprintf(out, cap,
+                        "{\"@timestamp\":\"2026-02-10T09:%02u:%02uZ\",\"EventID\":1,"
+                        "\"User\":[\"a%u\",\"B\"],\"CommandLine\":\"ntdsutil ifm %u\"}",
+                        min, sec, i % 3, i);
+    case 1:
+        return snprintf(out, cap,
+                        "{\"@timestamp\":\"2026-02-10T09:%02u:%02uZ\",\"EventID\":\"04625\","
+                        "\"Computer\":\"dc%u\"}",
+                        min, sec, i % 4);
+    case 2:
+        return snprintf(out, cap,
+                        "{\"@timestamp\":\"2026-02-10T09:%02u:%02uZ\",\"host\":{\"name\":"
+                        "\"h%u\"},\"process\":{\"command_line\":\"x %u\"}}",
+                        min, sec, i % 5, i);
+    case 3:
+        if (i == 0) /* a first record without a time would be at 1970 */
+            return snprintf(out, cap, "{\"@timestamp\":\"2026-02-10T09:00:00Z\"}");
+        return snprintf(out, cap, "{\"EventID\":3,\"Computer\":\"WS%02u\",\"DestinationIp\":"
+                                  "\"8.8.%u.8\"}",
+                        i % 7, i % 5);
+    case 4:
+        return snprintf(out, cap,
+                        "{\"@timestamp\":\"2026-02-10T09:%02u:%02uZ\",\"EventID\":4625,"
+                        "\"TargetUserName\":\"u%u\",\"IpAddress\":\"10.0.0.%u\",\"_truth\":"
+                        "\"step-%u\"}",
+                        min, sec, i % 9, i % 11, i);
+    default:
+        return snprintf(out, cap,
+                        "{\"@timestamp\":\"2026-02-10T09:%02u:%02uZ\",\"EventID\":1,\"Computer\":"
+                        "\"WS%02u\",\"Image\":\"C:\\\\Windows\\\\System32\\\\cmd.exe\","
+                        "\"CommandLine\":\"cmd /c \\\"echo %u\\\" C:\\\\Temp\",\"User\":"
+                        "\"MOH\\\\u%u\",\"ParentImage\":null,\"Channel\":\"Sysmon\"}",
+                        min, sec, i % 13, i, i % 6);
+    }
+}
+
+static sw_store_t *open_store(const char *path)
+{
+    sw_store_t *s;
+    sw_errbuf_t err;
+    if (sw_store_open(path, &s, &err))
+        fail_msg("open %s: %s", path, err.msg);
+    return s;
+}
+
+static sw_store_team_t *open_team(sw_store_t *s, const char *name)
+{
+    sw_store_team_t *t;
+    sw_errbuf_t err;
+    if (sw_store_team_open(s, name, 1, &t, &err))
+        fail_msg("team %s: %s", name, err.msg);
+    return t;
+}
+
+/* n generated records into team; the JSON each was stored as (ground truth
+ * cut) is not kept here: the store's own answer before close is the oracle. */
+static void fill(sw_store_team_t *t, unsigned n, uint64_t seed)
+{
+    char rec[1024];
+    sw_errbuf_t err;
+    for (unsigned i = 0; i < n; i++) {
+        int l = gen(&seed, i, rec, sizeof rec);
+        if (sw_store_append(t, rec, (size_t)l, NULL, &err))
+            fail_msg("append %u: %s", i, err.msg);
+    }
+}
+
+static int collect_cb(const sw_qrow_t *row, void *ud)
+{
+    sw_buf_t *b = ud;
+    if (row->is_record)
+        sw_buf_printf(b, "%lld %lld %.*s\n", (long long)row->id, (long long)row->ts_ms,
+                      (int)row->json_len, row->json);
+    else
+        sw_buf_printf(b, "%s %lld =%llu\n", row->key ? row->key : "", (long long)row->ts_ms,
+                      (unsigned long long)row->count);
+    return 0;
+}
+
+/* Everything q returns, as text (caller frees); NULL and *rc on error. */
+static char *collect(sw_store_team_t *t, const char *text, int *rc, sw_errbuf_t *err)
+{
+    sw_query_t q;
+    sw_query_opts_t o = {0};
+    sw_query_parse_time("2026-02-10T10:00:00Z", 20, &o.now_ms);
+    if (sw_query_parse(&q, text, strlen(text), &o, err))
+        fail_msg("query %s: %s", text, err->msg);
+    sw_buf_t b;
+    sw_buf_init(&b, 1 << 26);
+    *rc = sw_store_search(t, &q, collect_cb, &b, err);
+    sw_query_free(&q);
+    char *s = *rc ? NULL : strdup(sw_buf_str(&b));
+    sw_buf_free(&b);
+    return s;
+}
+
+static char *must_collect(sw_store_team_t *t, const char *text)
+{
+    int rc;
+    sw_errbuf_t err;
+    char *s = collect(t, text, &rc, &err);
+    if (rc)
+        fail_msg("%s: %s", text, err.msg);
+    return s;
+}
+
+static const char *const queries[] = {
+    "*",
+    "CommandLine:*ntdsutil*",
+    "CommandLine:*echo\\ 1*",
+    "Computer:WS03 AND @timestamp:[2026-02-10T09:01 TO 2026-02-10T09:03]",
+    "EventID:4625 | top 10 IpAddress",
+    "* | top 5 User",
+    "* | count by Computer",
+    "EventID:1 | count",
+    "* | histogram 1m",
+    "User:b",
+    "EventID:[1 TO 3] AND NOT Computer:dc1",
+    "host.name:h2",
+};
+#define N_QUERIES (sizeof queries / sizeof queries[0])
+
+/* ---- reopen ------------------------------------------------------------------- */
+
+static void reopen_reads_the_same_records_and_answers_the_same(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *a = open_team(s, "blue"), *b = open_team(s, "red");
+    a->tok_chunk = 256; /* token index files of 256 rows: 11 of them and a tail */
+    fill(a, 3000, 1);
+    fill(b, 500, 2);
+    char *before[N_QUERIES];
+    for (size_t i = 0; i < N_QUERIES; i++) {
+        before[i] = must_collect(a, queries[i]);
+        assert_true(strlen(before[i]) > 0);
+    }
+    int64_t n;
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_count(a, &n, &err), SW_OK);
+    assert_int_equal(n, 3000);
+    sw_store_team_close(a);
+    sw_store_team_close(b);
+    sw_store_close(s);
+
+    /* the token index went to files: 8 chunks merged, then single chunks,
+     * the tail in memory; one damaged: rebuilt */
+    char tp[256];
+    struct stat st;
+    const char *files[] = {"tok.0-2048", "tok.2048-256", "tok.2304-256", "tok.2560-256"};
+    for (size_t k = 0; k < 4; k++) {
+        snprintf(tp, sizeof tp, "%s.seg/1/%s", path, files[k]);
+        if (stat(tp, &st) != 0)
+            fail_msg("no %s", tp);
+    }
+    snprintf(tp, sizeof tp, "%s.seg/1/tok.0-256", path); /* merged away */
+    assert_int_not_equal(stat(tp, &st), 0);
+    snprintf(tp, sizeof tp, "%s.seg/1/tok.2816-256", path); /* the tail */
+    assert_int_not_equal(stat(tp, &st), 0);
+    snprintf(tp, sizeof tp, "%s.seg/1/tok.2304-256", path);
+    assert_int_equal(truncate(tp, 100), 0);
+    snprintf(tp, sizeof tp, "%s.seg/2/tok.0-256", path); /* red never ran a CommandLine query */
+    assert_int_not_equal(stat(tp, &st), 0);
+
+    s = open_store(path);
+    a = open_team(s, "BLUE");
+    a->tok_chunk = 256;
+    assert_int_equal(sw_store_count(a, &n, &err), SW_OK);
+    assert_int_equal(n, 3000);
+    for (size_t i = 0; i < N_QUERIES; i++) {
+        char *after = must_collect(a, queries[i]);
+        if (strcmp(before[i], after) != 0)
+            fail_msg("%s differs after reopen:\n--- before\n%.400s\n--- after\n%.400s",
+                     queries[i], before[i], after);
+        free(after);
+    }
+    /* appending after reopen continues the same files */
+    fill(a, 10, 3);
+    assert_int_equal(sw_store_count(a, &n, &err), SW_OK);
+    assert_int_equal(n, 3010);
+    char *all = must_collect(a, "*");
+    assert_int_equal(strncmp(all, before[0], 0), 0);
+    size_t lines = 0;
+    for (const char *p = all; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 3010);
+    free(all);
+    for (size_t i = 0; i < N_QUERIES; i++)
+        free(before[i]);
+    sw_store_team_close(a);
+    sw_store_close(s);
+}
+
+/* ---- torn tails --------------------------------------------------------------- */
+
+typedef struct blob {
+    uint8_t *p;
+    size_t n;
+} blob_t;
+
+static blob_t slurp(const char *path)
+{
+    blob_t b = {0};
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return b;
+    fseek(fp, 0, SEEK_END);
+    b.n = (size_t)ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    b.p = malloc(b.n ? b.n : 1);
+    if (fread(b.p, 1, b.n, fp) != b.n)
+        b.n = 0;
+    fclose(fp);
+    return b;
+}
+
+static uint64_t u64_at(const blob_t *b, size_t i)
+{
+    uint64_t v;
+    memcpy(&v, b->p + SEG_HDR + 8 * i, 8);
+    return v;
+}
+
+static uint32_t u32_at(const blob_t *b, size_t i)
+{
+    uint32_t v;
+    memcpy(&v, b->p + SEG_HDR + 4 * i, 4);
+    return v;
+}
+
+/* The complete rows when file f (original content in orig[], n rows) keeps
+ * only its first `keep` bytes — derived forward from the intact files, the
+ * reverse of how the store derives it. */
+static size_t expected_rows(blob_t orig[SF_N], size_t n, int f, size_t keep)
+{
+    size_t d = keep >= SEG_HDR ? keep - SEG_HDR : 0;
+    size_t r = 0;
+    if (f == SF_TS || f == SF_ROFF || f == SF_CEND || f == SF_EID)
+        return d / 8 < n ? d / 8 : n;
+    if (f == SF_MCNT || f == SF_KCNT || (f >= SF_COL && f < SF_DTXT))
+        return d / 4 < n ? d / 4 : n;
+    size_t keys = 0, nk = (orig[SF_DEND].n - SEG_HDR) / 8;
+    if (f == SF_DEND)
+        keys = d / 8;
+    else /* dkeys: the keys whose end is kept */
+        while (keys < nk && SEG_KEY_END(u64_at(&orig[SF_DEND], keys)) <= d)
+            keys++;
+    for (r = 0; r < n; r++) {
+        if (f == SF_LOG) {
+            uint64_t o = u64_at(&orig[SF_ROFF], r);
+            uint32_t l;
+            memcpy(&l, orig[SF_LOG].p + SEG_HDR + o, 4);
+            if (o + 8 + l > d)
+                break;
+        } else if (f == SF_CMD) {
+            if (u64_at(&orig[SF_CEND], r) > d)
+                break;
+        } else if (f == SF_MULTI) {
+            if (u32_at(&orig[SF_MCNT], r) > d / 4)
+                break;
+        } else if (u32_at(&orig[SF_KCNT], r) > keys) { /* dkeys, dends */
+            break;
+        }
+    }
+    return r;
+}
+
+static int cmp_line_id(const void *a, const void *b)
+{
+    long long x = atoll(*(char *const *)a), y = atoll(*(char *const *)b);
+    return (x > y) - (x < y);
+}
+
+/* text's lines in id (arrival) order: a prefix of rows is a prefix of these. */
+static char *by_id(char *text)
+{
+    size_t n = 0, len = strlen(text);
+    for (char *p = text; *p; p++)
+        n += *p == '\n';
+    char **v = malloc((n ? n : 1) * sizeof *v), *out = malloc(len + 1), *o = out;
+    size_t i = 0;
+    for (char *p = strtok(text, "\n"); p; p = strtok(NULL, "\n"))
+        v[i++] = p;
+    qsort(v, i, sizeof *v, cmp_line_id);
+    for (size_t k = 0; k < i; k++)
+        o += sprintf(o, "%s\n", v[k]);
+    *o = '\0';
+    free(v);
+    free(text);
+    return out;
+}
+
+/* The first k lines of text. */
+static size_t prefix_len(const char *text, size_t k)
+{
+    const char *p = text;
+    while (k-- && (p = strchr(p, '\n')))
+        p++;
+    return p ? (size_t)(p - text) : strlen(text);
+}
+
+static void a_torn_tail_is_cut_back_to_the_last_complete_record(void **state)
+{
+    fixture_t *f = *state;
+    uint64_t rnd = 12345;
+    int used[SF_N], n_used = 0;
+    for (int i = 0; i < SF_N; i++)
+        if (seg_file_used(i))
+            used[n_used++] = i;
+    const unsigned N = 400;
+    for (int iter = 0; iter < 80; iter++) {
+        const char *path = new_path(f);
+        sw_store_t *s = open_store(path);
+        sw_store_team_t *t = open_team(s, "blue");
+        fill(t, N, 7 + (uint64_t)iter);
+        char *all = by_id(must_collect(t, "*"));
+        sw_store_team_close(t);
+        sw_store_close(s);
+
+        int fi = used[iter < n_used ? iter : (int)(lcg(&rnd) % (unsigned)n_used)];
+        char name[16], fp[256];
+        seg_file_name(fi, name, sizeof name);
+        snprintf(fp, sizeof fp, "%s.seg/1/%s", path, name);
+        blob_t orig[SF_N] = {{0}};
+        for (int i = 0; i < n_used; i++) {
+            char nm[16], p2[256];
+            seg_file_name(used[i], nm, sizeof nm);
+            snprintf(p2, sizeof p2, "%s.seg/1/%s", path, nm);
+            orig[used[i]] = slurp(p2);
+        }
+        size_t size = orig[fi].n, keep, want;
+        int junk = iter % 5 == 4; /* half-written bytes past the end, no cut */
+        if (junk) {
+            FILE *fpp = fopen(fp, "ab");
+            fwrite("\x01\x02\x03\x04\x05\x06\x07", 1, 1 + lcg(&rnd) % 7, fpp);
+            fclose(fpp);
+            want = N;
+        } else {
+            keep = (size_t)(lcg(&rnd) % (size + 1));
+            assert_int_equal(truncate(fp, (off_t)keep), 0);
+            want = expected_rows(orig, N, fi, keep);
+        }
+        for (int i = 0; i < SF_N; i++)
+            free(orig[i].p);
+
+        /* a reader sees exactly the complete rows, unchanged */
+        s = open_store(path);
+        t = open_team(s, "blue");
+        int64_t n;
+        sw_errbuf_t err;
+        assert_int_equal(sw_store_count(t, &n, &err), SW_OK);
+        if ((size_t)n != want)
+            fail_msg("%s cut to %zu of %zu bytes%s: %lld rows, expected %zu", name,
+                     junk ? size : keep, size, junk ? " (junk added)" : "", (long long)n, want);
+        char *got = by_id(must_collect(t, "*"));
+        size_t pl = prefix_len(all, want);
+        assert_int_equal(strlen(got), pl);
+        assert_memory_equal(got, all, pl);
+        free(got);
+        for (size_t q = 1; q < N_QUERIES; q++)
+            free(must_collect(t, queries[q])); /* no error, no crash */
+        /* the next writer cuts the tail and appends after the last good row */
+        const char *rec = "{\"@timestamp\":\"2026-02-10T11:00:00Z\",\"EventID\":7,"
+                          "\"CommandLine\":\"after the cut\"}";
+        int64_t id;
+        assert_int_equal(sw_store_append(t, rec, strlen(rec), &id, &err), SW_OK);
+        sw_store_team_close(t);
+        sw_store_close(s);
+        s = open_store(path);
+        t = open_team(s, "blue");
+        assert_int_equal(sw_store_count(t, &n, &err), SW_OK);
+        assert_int_equal(n, (int64_t)want + 1);
+        got = must_collect(t, "CommandLine:*after\\ the\\ cut*");
+        char line[256];
+        snprintf(line, sizeof line, "%lld %lld %s\n", (long long)id, 1770721200000LL, rec);
+        assert_string_equal(got, line);
+        free(got);
+        got = by_id(must_collect(t, "*"));
+        assert_memory_equal(got, all, pl);
+        free(got);
+        free(all);
+        sw_store_team_close(t);
+        sw_store_close(s);
+    }
+}
+
+static void a_token_index_file_of_rows_cut_and_rewritten_is_not_used(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *t = open_team(s, "blue");
+    t->tok_chunk = 8;
+    char rec[256];
+    sw_errbuf_t err;
+    for (int i = 0; i < 20; i++) {
+        int l = snprintf(rec, sizeof rec, "{\"EventID\":1,\"CommandLine\":\"old%d stale\"}", i);
+        assert_int_equal(sw_store_append(t, rec, (size_t)l, NULL, &err), SW_OK);
+    }
+    free(must_collect(t, "CommandLine:*stale*")); /* writes tok.0 and tok.1 */
+    sw_store_team_close(t);
+    sw_store_close(s);
+    /* rows 10.. lost (a power cut after the index was written), then new ones */
+    char p[256];
+    snprintf(p, sizeof p, "%s.seg/1/ts", path);
+    assert_int_equal(truncate(p, SEG_HDR + 10 * 8), 0);
+    s = open_store(path);
+    t = open_team(s, "blue");
+    t->tok_chunk = 8;
+    for (int i = 0; i < 10; i++) {
+        int l = snprintf(rec, sizeof rec, "{\"EventID\":1,\"CommandLine\":\"fresh%d\"}", i);
+        assert_int_equal(sw_store_append(t, rec, (size_t)l, NULL, &err), SW_OK);
+    }
+    char *got = must_collect(t, "CommandLine:*fresh* | count");
+    assert_string_equal(got, " 0 =10\n");
+    free(got);
+    got = must_collect(t, "CommandLine:*stale* | count");
+    assert_string_equal(got, " 0 =10\n");
+    free(got);
+    sw_store_team_close(t);
+    sw_store_close(s);
+}
+
+/* ---- foreign and damaged files ---------------------------------------------------- */
+
+static void copy_file(const char *from, const char *to)
+{
+    blob_t b = slurp(from);
+    FILE *fp = fopen(to, "wb");
+    assert_non_null(fp);
+    fwrite(b.p, 1, b.n, fp);
+    fclose(fp);
+    free(b.p);
+}
+
+static void a_foreign_or_damaged_file_is_a_clear_error(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    char p1[256], p2[256];
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *a = open_team(s, "blue"), *b = open_team(s, "red");
+    fill(a, 200, 1);
+    fill(b, 200, 2);
+    sw_store_team_close(a);
+    sw_store_team_close(b);
+    /* another team's column in blue's directory: refused, named */
+    snprintf(p1, sizeof p1, "%s.seg/2/ts", path);
+    snprintf(p2, sizeof p2, "%s.seg/1/ts", path);
+    copy_file(p2, "/tmp/sw_evseg_ts.bak");
+    copy_file(p1, p2);
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_team_open(s, "blue", 0, &a, &err), SW_EINVAL);
+    assert_non_null(strstr(err.msg, "belongs to team 2"));
+    /* not a segment file at all */
+    FILE *fp = fopen(p2, "wb");
+    fwrite("SQLite format 3\0 and then some more bytes", 1, 40, fp);
+    fclose(fp);
+    assert_int_equal(sw_store_team_open(s, "blue", 0, &a, &err), SW_EINVAL);
+    assert_non_null(strstr(err.msg, "not a seawall segment file"));
+    copy_file("/tmp/sw_evseg_ts.bak", p2);
+    unlink("/tmp/sw_evseg_ts.bak");
+    /* a flipped byte inside an early record: the search says so */
+    snprintf(p1, sizeof p1, "%s.seg/1/log", path);
+    fp = fopen(p1, "r+b");
+    fseek(fp, SEG_HDR + 20, SEEK_SET);
+    fputc('#', fp);
+    fclose(fp);
+    assert_int_equal(sw_store_team_open(s, "blue", 0, &a, &err), SW_OK);
+    int rc;
+    char *got = collect(a, "*", &rc, &err);
+    assert_null(got);
+    assert_int_equal(rc, SW_EIO);
+    assert_non_null(strstr(err.msg, "damaged at record 1"));
+    /* a dictionary id past the dictionary in a middle row: an error, not a read */
+    snprintf(p1, sizeof p1, "%s.seg/1/c6", path);
+    fp = fopen(p1, "r+b");
+    fseek(fp, SEG_HDR + 4 * 10, SEEK_SET);
+    uint32_t bad = 0x7fffffff;
+    fwrite(&bad, 4, 1, fp);
+    fclose(fp);
+    sw_store_team_close(a);
+    assert_int_equal(sw_store_team_open(s, "blue", 0, &a, &err), SW_OK);
+    got = collect(a, "* | top 3 User", &rc, &err);
+    assert_null(got);
+    assert_int_equal(rc, SW_EIO);
+    sw_store_team_close(a);
+    sw_store_close(s);
+}
+
+static void a_team_reads_only_its_own_directory(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *a = open_team(s, "blue"), *b = open_team(s, "red");
+    int64_t ida, idb;
+    sw_errbuf_t err;
+    const char *ra = "{\"EventID\":1,\"CommandLine\":\"blue only\"}";
+    const char *rb = "{\"EventID\":1,\"CommandLine\":\"red only\"}";
+    assert_int_equal(sw_store_append(a, ra, strlen(ra), &ida, &err), SW_OK);
+    assert_int_equal(sw_store_append(b, rb, strlen(rb), &idb, &err), SW_OK);
+    assert_true(ida != idb);
+    char *got = must_collect(a, "only");
+    assert_non_null(strstr(got, "blue only"));
+    assert_null(strstr(got, "red only"));
+    free(got);
+    assert_string_equal(a->seg.dir + strlen(a->seg.dir) - 2, "/1");
+    assert_string_equal(b->seg.dir + strlen(b->seg.dir) - 2, "/2");
+    /* a's id through b's handle is not b's record */
+    int64_t nid;
+    assert_int_equal(sw_store_share(b, ida, a, &nid, &err), SW_ENOENT);
+    sw_store_team_close(a);
+    sw_store_team_close(b);
+    sw_store_close(s);
+}
+
+/* ---- the fast path against the full path ----------------------------------------- */
+
+static const char *const scan_cases[] = {
+    "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":1,\"Computer\":\"WS1\"}",
+    "{\"eventid\":\"4625\",\"COMPUTER\":\"a\",\"computer\":\"b\"}",
+    "{\"EventID\":\"04625\",\"User\":null,\"Image\":true,\"Channel\":false}",
+    "{\"EventID\":-3,\"CommandLine\":\"a\\\\b \\\"c\\\" \\t\\/\",\"User\":\"X\\\\Y\"}",
+    "{\"UtcTime\":\"2026-02-10 09:00:01.5\",\"@timestamp\":\"nonsense\"}",
+    "{\"time\":\"2026-02-10T09:00Z\",\"EventTime\":\"2026-02-11\",\"TimeCreated\":\"x\"}",
+    "{\"timestamp\":\"2026-02-10T09:00:00+02:00\",\"EventID\":123456789012345678}",
+    "{\"EventID\":1234567890123456789}",
+    "{\"EventID\":1.5}",
+    "{\"EventID\":01}",
+    "{\"a\":1,\"a\":2}",
+    "{\"_truth\":\"x\",\"EventID\":1}",
+    "{\"Event\":{\"System\":{\"EventID\":4624}}}",
+    "{\"#attributes\":1}",
+    "{\"host\":{\"name\":\"x\"}}",
+    "{\"User\":[\"a\",\"b\"]}",
+    "{\"CommandLine\":\"caf\xc3\xa9\"}",
+    "{\"CommandLine\":\"\\u0041\"}",
+    "{\"Comp\\u0075ter\":\"a\"}",
+    "{}",
+    "  { \"EventID\" : 4 , \"SourceIp\" : \"1.2.3.4\" }  ",
+    "{\"EventID\":4} x",
+    "{\"EventID\":",
+    "[1]",
+    "{\"IpAddress\":\"10.0.0.1\",\"ipaddress\":\"10.0.0.2\",\"DestinationIp\":\"\"}",
+    "{\"TargetUserName\":\"adm\\nbob\",\"ParentImage\":\"C:\\\\x.exe\"}",
+};
+
+static void the_fast_path_gives_the_full_paths_columns(void **state)
+{
+    (void)state;
+    sw_event_t ev;
+    sw_event_init(&ev);
+    size_t fast = 0;
+    for (size_t i = 0; i < sizeof scan_cases / sizeof scan_cases[0]; i++) {
+        const char *js = scan_cases[i];
+        size_t len = strlen(js);
+        char scratch[1024];
+        seg_row_t row;
+        int has_ts;
+        if (store_scan(js, len, scratch, &row, &has_ts) != SW_OK)
+            continue;
+        fast++;
+        sw_errbuf_t err;
+        if (sw_event_parse_json(&ev, js, len, &err) != SW_OK)
+            fail_msg("fast path took what the parser rejects: %s", js);
+        int64_t ts;
+        int full_ts = sw_query_event_time(&ev, &ts) == SW_OK;
+        assert_int_equal(has_ts, full_ts);
+        if (has_ts)
+            assert_int_equal(row.ts, ts);
+        int multi = 0;
+        int64_t eid = SEG_ABSENT_INT;
+        for (int c = 0; c < STORE_N_COLS; c++) {
+            const sw_field_t *fl = sw_event_get(&ev, store_cols[c].field);
+            if (fl && sw_event_next(&ev, fl))
+                multi = 1;
+            if (c == STORE_COL_EVENTID) {
+                if (fl && !store_canonical_int(fl->value, fl->value_len, &eid))
+                    multi = 1;
+                continue;
+            }
+            if (!fl) {
+                if (row.val[c])
+                    fail_msg("%s: column %d: fast has a value, full none", js, c);
+                continue;
+            }
+            if (!row.val[c] || row.val_len[c] != fl->value_len ||
+                memcmp(row.val[c], fl->value, fl->value_len))
+                fail_msg("%s: column %d: fast '%.*s', full '%s'", js, c,
+                         row.val[c] ? (int)row.val_len[c] : 6,
+                         row.val[c] ? row.val[c] : "(none)", fl->value);
+        }
+        assert_int_equal(row.multi, multi);
+        assert_int_equal(row.eid, eid);
+    }
+    assert_int_equal(fast, 11); /* the fast path does take the flat shapes above */
+    sw_event_free(&ev);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(reopen_reads_the_same_records_and_answers_the_same, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_torn_tail_is_cut_back_to_the_last_complete_record,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_foreign_or_damaged_file_is_a_clear_error, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_team_reads_only_its_own_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_token_index_file_of_rows_cut_and_rewritten_is_not_used,
+                                        setup, teardown),
+        cmocka_unit_test(the_fast_path_gives_the_full_paths_columns),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
