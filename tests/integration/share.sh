@@ -44,7 +44,8 @@ eq "nauru keeps its records" "$(hits nauru PSEXESVC)" 2
 eq "one journal entry" "$(wc -l <"$T/j" | tr -d ' ')" 1
 has "journaled as record.share" "$T/j" '"kind":"record.share"'
 has "journal names the actor" "$T/j" '"actor":"nr-analyst"'
-has "journal names both teams, the query and the ids" "$T/j" '"payload":{"from":"nauru","to":"palau","query":"PSEXESVC","ids":[1,2]}'
+has "journal names both teams and the query" "$T/j" '"payload":{"from":"nauru","to":"palau","query":"PSEXESVC","ids":['
+eq "journal lists the two record ids" "$(sed 's/.*"ids":\[\([^]]*\)\].*/\1/' "$T/j" | tr ',' '\n' | grep -c '^[0-9][0-9]*$')" 2
 
 # refusals change nothing
 before_j=$(jcount); before_p=$(hits palau '*')
