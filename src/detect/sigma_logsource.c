@@ -1,10 +1,14 @@
 /* sigma_logsource.c — which records a rule's logsource applies to.
  *
- * One table, in the spirit of pySigma's Windows pipelines: each
+ * One table, in the spirit of pySigma's pipelines: each
  * (product, category, service) names one or more record types ("variants"),
- * each a Windows event channel plus EventIDs (plus, for a few categories,
- * one more field condition), with field renames where the record type
- * spells Sigma's names differently (Security 4688 for process_creation).
+ * each a Windows event channel plus EventIDs - or, for other products, the
+ * value of the field that tells seawall's record types apart (event.dataset,
+ * auditd's type, a Zeek log's own field) - plus, for a few, one more field
+ * condition, with field renames where the record type spells Sigma's names
+ * differently (Security 4688 for process_creation, ECS for the proxy,
+ * webserver and firewall categories) and the field keywords are searched in
+ * where the record keeps its raw log line.
  * A logsource that is not in the table is refused with a reason: seawall
  * has no records for it, so a rule loaded for it could never fire — or
  * worse, would fire on the wrong records. docs/sigma.md shows the table. */
@@ -29,16 +33,16 @@ static const char *const proc_4688[][2] = {
 
 #define V(ch, ...)                                                                                 \
     {                                                                                              \
-        ch, {__VA_ARGS__}, NULL, {NULL}, NULL                                                      \
+        .channel = ch, .event_ids = { __VA_ARGS__ }                                                \
     }
 #define CH(ch)                                                                                     \
     {                                                                                              \
-        ch, {0}, NULL, {NULL}, NULL                                                                \
+        .channel = ch                                                                              \
     }
 
 static const sigma_variant_t v_proc[] = {
     V(SYSMON, 1),
-    {"Security", {4688}, NULL, {NULL}, proc_4688},
+    {.channel = "Security", .event_ids = {4688}, .renames = proc_4688},
 };
 static const sigma_variant_t v_file_change[] = {V(SYSMON, 2)};
 static const sigma_variant_t v_net[] = {V(SYSMON, 3)};
@@ -50,9 +54,14 @@ static const sigma_variant_t v_thread[] = {V(SYSMON, 8)};
 static const sigma_variant_t v_raw[] = {V(SYSMON, 9)};
 static const sigma_variant_t v_access[] = {V(SYSMON, 10)};
 static const sigma_variant_t v_file[] = {V(SYSMON, 11)};
-static const sigma_variant_t v_reg_add[] = {{SYSMON, {12}, "EventType", {"CreateKey"}, NULL}};
-static const sigma_variant_t v_reg_del[] = {
-    {SYSMON, {12}, "EventType", {"DeleteKey", "DeleteValue"}, NULL}};
+static const sigma_variant_t v_reg_add[] = {{.channel = SYSMON,
+                                             .event_ids = {12},
+                                             .extra_field = "EventType",
+                                             .extra_values = {"CreateKey"}}};
+static const sigma_variant_t v_reg_del[] = {{.channel = SYSMON,
+                                             .event_ids = {12},
+                                             .extra_field = "EventType",
+                                             .extra_values = {"DeleteKey", "DeleteValue"}}};
 static const sigma_variant_t v_reg_set[] = {V(SYSMON, 13)};
 static const sigma_variant_t v_reg_ren[] = {V(SYSMON, 14)};
 static const sigma_variant_t v_reg_ev[] = {V(SYSMON, 12, 13, 14)};
