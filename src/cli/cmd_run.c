@@ -40,6 +40,8 @@ typedef struct run_store {
     const sw_world_t *w;
     uint64_t n_records;
     uint64_t n_attack; /* records with a ground-truth step behind them */
+    char *tbuf;        /* a record with its "_truth" member spliced in */
+    size_t tbuf_cap;
     sw_errbuf_t err;
 } run_store_t;
 
@@ -54,10 +56,29 @@ static int run_record_cb(void *ud, const sw_tel_record_t *rec)
         if (rc)
             return rc;
     }
-    int rc =
-        rs->alerters
-            ? sw_alerter_append(rs->alerters[rec->team], rec->json, rec->json_len, NULL, &rs->err)
-            : sw_store_append(rs->teams[rec->team], rec->json, rec->json_len, NULL, &rs->err);
+    /* ground truth rides in a top-level "_truth" member, which the store
+     * cuts out at ingest and keeps where only sw_store_truth reads it */
+    const char *json = rec->json;
+    size_t len = rec->json_len;
+    if (rec->truth && len >= 2 && json[len - 1] == '}') {
+        char tail[48];
+        int n = snprintf(tail, sizeof tail, "%s\"_truth\":\"gt:%u\"}", len > 2 ? "," : "",
+                         (unsigned)(rec->truth - 1));
+        if (rs->tbuf_cap < len + (size_t)n) {
+            char *nb = realloc(rs->tbuf, len + (size_t)n + 4096);
+            if (!nb)
+                return SW_ENOMEM;
+            rs->tbuf = nb;
+            rs->tbuf_cap = len + (size_t)n + 4096;
+        }
+        memcpy(rs->tbuf, json, len - 1);
+        memcpy(rs->tbuf + len - 1, tail, (size_t)n);
+        json = rs->tbuf;
+        len = len - 1 + (size_t)n;
+    }
+    int rc = rs->alerters
+                 ? sw_alerter_append(rs->alerters[rec->team], json, len, NULL, &rs->err)
+                 : sw_store_append(rs->teams[rec->team], json, len, NULL, &rs->err);
     if (!rc) {
         rs->n_records++;
         rs->n_attack += rec->truth != 0;
@@ -141,11 +162,11 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed, ch
         goto done;
     sw_tel_config_t cfg = {0};
     cfg.seed = seed ? seed : w.exercise.seed;
-    cfg.proc_audit = SW_TEL_AUDIT_SERVERS;
+    cfg.proc_audit = sw_tel_audit_from_world(&w);
     cfg.cb = run_record_cb;
     cfg.ud = &rs;
     sw_tel_rates_t rates;
-    sw_tel_rates_default(&rates);
+    sw_tel_rates_from_world(&rates, &w); /* the scenario's telemetry: rates */
     if (sw_tel_new(&tel, &w, &cfg) || sw_tel_bg_new(&bg, tel, &rates, cfg.seed)) {
         fprintf(stderr, "seawall run: cannot start telemetry\n");
         goto done;
@@ -223,6 +244,7 @@ done:
             if (rs.teams[t])
                 sw_store_team_close(rs.teams[t]);
     free(rs.teams);
+    free(rs.tbuf);
     if (rs.store)
         sw_store_close(rs.store);
     sw_diags_free(&d);

@@ -3,13 +3,20 @@
  *
  *   seawall sigma --rules PATH... --events FILE... [--json] [--var NAME=V1,V2]
  *   seawall sigma --check PATH... [-v] [--var NAME=V1,V2]
+ *   seawall sigma --rules PATH... --db FILE --team T --truth
  *
  * PATH is a rule file or a directory (recursive). Event files hold JSON
  * lines or JSON objects one after another (pretty-printed is fine). Each
  * match prints time, host, level, title, author and id (the Detection Rule
  * License requires the author wherever a match is shown). Exit status: 0
  * success, 1 a rule was refused (--check) or an event file had a bad record,
- * 2 usage error. */
+ * 2 usage error.
+ *
+ * --truth is for instructors (and tests), never for players: it reads the
+ * store's ground-truth table (sw_store_truth) and, instead of the matches,
+ * prints one line per rule that fired: rule id, TP (matches on records an
+ * adversary step caused), FP (matches on background records), title. */
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,20 +41,83 @@ static void usage(FILE *f)
                "  FILE     events as JSON lines or concatenated JSON objects\n"
                "  --json   one JSON object per match instead of a text line\n"
                "  --var    values for %%NAME%% placeholders (the expand modifier)\n"
-               "  -v       with --check: one FILE:LINE:COL line per refused rule\n");
+               "  -v       with --check: one FILE:LINE:COL line per refused rule\n"
+               "  --truth  with --db, INSTRUCTORS ONLY: reads the ground truth and prints\n"
+               "           per rule: id, TP (attack records), FP (background), title\n");
 }
+
+/* --truth: matches per rule on attack (tp) and background (fp) records. */
+typedef struct rule_tally {
+    const sw_sigma_rule_info_t *rule;
+    size_t tp, fp;
+} rule_tally_t;
+
+#define MAX_TALLIES 65536
 
 typedef struct out_ctx {
     int json;
     const char *rec; /* the record's JSON text, for --json */
     size_t rec_len;
     size_t n_matches;
+    sw_store_t *truth_store; /* --truth: where the ground truth is read */
+    int64_t rec_id;
+    rule_tally_t *tally;
+    size_t n_tally, cap_tally;
+    int tally_err;
 } out_ctx_t;
+
+/* Count a match as TP or FP by the record's ground truth. O(rules fired). */
+static void tally_alert(out_ctx_t *o, const sw_sigma_alert_t *a)
+{
+    char link[SW_STORE_MAX_TRUTH];
+    sw_errbuf_t err;
+    int rc = sw_store_truth(o->truth_store, o->rec_id, link, sizeof link, &err);
+    if (rc && rc != SW_ENOENT) {
+        if (!o->tally_err)
+            fprintf(stderr, "seawall sigma: %s\n", err.msg);
+        o->tally_err = 1;
+        return;
+    }
+    rule_tally_t *t = NULL;
+    for (size_t i = 0; i < o->n_tally && !t; i++)
+        if (o->tally[i].rule == a->rule)
+            t = &o->tally[i];
+    if (!t) {
+        if (o->n_tally == o->cap_tally) {
+            size_t ncap = o->cap_tally ? o->cap_tally * 2 : 64;
+            rule_tally_t *n = ncap <= MAX_TALLIES ? realloc(o->tally, ncap * sizeof *n) : NULL;
+            if (!n) {
+                o->tally_err = 1;
+                return;
+            }
+            o->tally = n;
+            o->cap_tally = ncap;
+        }
+        t = &o->tally[o->n_tally++];
+        *t = (rule_tally_t){a->rule, 0, 0};
+    }
+    if (rc == 0)
+        t->tp++;
+    else
+        t->fp++;
+}
+
+static void print_tally(const out_ctx_t *o)
+{
+    printf("rule\tTP\tFP\ttitle\n");
+    for (size_t i = 0; i < o->n_tally; i++)
+        printf("%s\t%zu\t%zu\t%s\n", o->tally[i].rule->id, o->tally[i].tp, o->tally[i].fp,
+               o->tally[i].rule->title);
+}
 
 static void print_alert(const sw_sigma_alert_t *a, void *ud)
 {
     out_ctx_t *o = ud;
     o->n_matches++;
+    if (o->truth_store) {
+        tally_alert(o, a);
+        return;
+    }
     sw_sigma_print_match(stdout, a, o->rec, o->rec_len, o->json);
 }
 
@@ -137,12 +207,13 @@ static int db_row(const sw_qrow_t *row, void *ud)
     }
     c->o->rec = row->json;
     c->o->rec_len = row->json_len;
+    c->o->rec_id = row->id;
     sw_sigma_set_match(c->set, &c->ev, print_alert, c->o);
     return 0;
 }
 
-static int run_db(sw_sigma_set_t *set, const char *db, const char *team, out_ctx_t *o,
-                  size_t *n_events)
+static int run_db(sw_sigma_set_t *set, const char *db, const char *team, int truth,
+                  out_ctx_t *o, size_t *n_events)
 {
     sw_errbuf_t err = {{0}};
     sw_store_t *s = NULL;
@@ -161,13 +232,18 @@ static int run_db(sw_sigma_set_t *set, const char *db, const char *team, out_ctx
         fprintf(stderr, "seawall sigma: %s: %s\n", db, err.msg);
         goto done;
     }
+    if (truth)
+        o->truth_store = s;
     if (sw_store_search(t, &q, db_row, &c, &err)) {
         fprintf(stderr, "seawall sigma: %s: %s\n", db, err.msg);
         goto done;
     }
-    status = c.bad;
+    status = c.bad || o->tally_err;
+    if (truth)
+        print_tally(o);
 done:
     *n_events += c.n;
+    o->truth_store = NULL;
     if (!qrc)
         sw_query_free(&q);
     if (t)
@@ -184,7 +260,7 @@ int cmd_sigma(int argc, char **argv)
     size_t n_rules = 0, n_events = 0, n_vars = 0;
     sw_sigma_var_t vars[MAX_VARS];
     char *var_store[MAX_VARS];
-    int check = 0, json = 0, verbose = 0, status = 0;
+    int check = 0, json = 0, verbose = 0, truth = 0, status = 0;
     const char *mode = NULL; /* which list bare arguments go to */
     const char *db = NULL, *team = NULL;
     for (int i = 1; i < argc; i++) {
@@ -194,6 +270,8 @@ int cmd_sigma(int argc, char **argv)
             check |= !strcmp(a, "--check");
         } else if (!strcmp(a, "--json")) {
             json = 1;
+        } else if (!strcmp(a, "--truth")) {
+            truth = 1;
         } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
             verbose = 1;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
@@ -232,6 +310,11 @@ int cmd_sigma(int argc, char **argv)
     int from_db = db || team;
     if (from_db && (!db || !team || n_events || check)) {
         fprintf(stderr, "seawall sigma: --db and --team go together, instead of --events\n");
+        status = 2;
+        goto done;
+    }
+    if (truth && (!from_db || json)) {
+        fprintf(stderr, "seawall sigma: --truth needs --db and --team, and no --json\n");
         status = 2;
         goto done;
     }
@@ -275,10 +358,11 @@ int cmd_sigma(int argc, char **argv)
     for (size_t i = 0; i < n_events; i++)
         status |= run_events(set, events[i], &o, &total);
     if (from_db)
-        status |= run_db(set, db, team, &o, &total);
+        status |= run_db(set, db, team, truth, &o, &total);
     fflush(stdout);
     fprintf(stderr, "seawall sigma: %zu rules, %zu events, %zu matches\n", sw_sigma_set_count(set),
             total, o.n_matches);
+    free(o.tally);
 out:
     sw_sigma_report_free(&rep);
     sw_sigma_set_free(set);

@@ -53,9 +53,21 @@ int sw_enum_lookup(const char *const *names, int n, const char *name)
     return -1;
 }
 
+const char *const sw_rate_names[SW_RATE__COUNT] = {
+    "logons_per_user_day",      "web_per_user_hour",        "mail_per_user_hour",
+    "spam_ratio",               "apps_per_user_hour",       "share_per_user_hour",
+    "failed_logon_ratio",       "admin_actions_per_hour",   "tasks_per_host_day",
+    "updates_per_host_day",     "dns_per_server_hour",      "ifm_backups_per_dc_day",
+    "web_hits_per_server_hour", "router_logins_per_day",    "router_changes_per_day",
+    "ssh_logins_per_linux_day", "cron_per_linux_hour",
+};
+
+const char *const sw_proc_audit_names[SW_PROC_AUDIT__COUNT] = {"none", "servers", "all"};
+
 void sw_world_init(sw_world_t *w)
 {
     memset(w, 0, sizeof *w);
+    w->telemetry.proc_audit = SW_PROC_AUDIT_DEFAULT;
     sw_arena_init(&w->arena, 0);
 }
 

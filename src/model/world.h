@@ -561,6 +561,36 @@ typedef struct sw_scoring {
     sw_loc_t loc;
 } sw_scoring_t;
 
+/* ---- telemetry (scenario `telemetry:`) ----------------------------------- */
+
+/* Background activity rates a scenario may set (docs/telemetry.md has their
+ * meaning and defaults); the telemetry layer maps them onto sw_tel_rates_t. */
+typedef enum {
+    SW_RATE_LOGONS_PER_USER_DAY, SW_RATE_WEB_PER_USER_HOUR, SW_RATE_MAIL_PER_USER_HOUR,
+    SW_RATE_SPAM_RATIO, SW_RATE_APPS_PER_USER_HOUR, SW_RATE_SHARE_PER_USER_HOUR,
+    SW_RATE_FAILED_LOGON_RATIO, SW_RATE_ADMIN_ACTIONS_PER_HOUR, SW_RATE_TASKS_PER_HOST_DAY,
+    SW_RATE_UPDATES_PER_HOST_DAY, SW_RATE_DNS_PER_SERVER_HOUR, SW_RATE_IFM_BACKUPS_PER_DC_DAY,
+    SW_RATE_WEB_HITS_PER_SERVER_HOUR, SW_RATE_ROUTER_LOGINS_PER_DAY,
+    SW_RATE_ROUTER_CHANGES_PER_DAY, SW_RATE_SSH_LOGINS_PER_LINUX_DAY,
+    SW_RATE_CRON_PER_LINUX_HOUR,
+    SW_RATE__COUNT
+} sw_rate_t;
+
+typedef enum {
+    SW_PROC_AUDIT_DEFAULT = -1, /* not set: the telemetry default (servers) */
+    SW_PROC_AUDIT_NONE,         /* "none" */
+    SW_PROC_AUDIT_SERVERS,      /* "servers" */
+    SW_PROC_AUDIT_ALL,          /* "all" */
+    SW_PROC_AUDIT__COUNT
+} sw_proc_audit_t;
+
+typedef struct sw_telemetry_spec {
+    double rates[SW_RATE__COUNT];
+    uint32_t rates_set;         /* bit (1u << sw_rate_t) per rate the scenario gives */
+    sw_proc_audit_t proc_audit; /* which hosts write 4688 before enhanced logging */
+    sw_loc_t loc;
+} sw_telemetry_spec_t;
+
 /* ---- the world ------------------------------------------------------------ */
 
 typedef struct sw_world {
@@ -576,6 +606,7 @@ typedef struct sw_world {
     sw_adversary_t *adversaries; uint32_t n_adversaries;
     sw_inject_t *injects;       uint32_t n_injects;
     sw_scoring_t scoring;
+    sw_telemetry_spec_t telemetry;
     sw_strlist_t files;         /* every file read (main first, then includes) */
 } sw_world_t;
 
@@ -591,6 +622,8 @@ extern const char *const sw_persist_names[SW_PERSIST__COUNT];
 extern const char *const sw_obj_kind_names[SW_OBJ__COUNT];
 extern const char *const sw_inject_kind_names[SW_INJ__COUNT];
 extern const char *const sw_action_names[SW_ACT__COUNT];
+extern const char *const sw_rate_names[SW_RATE__COUNT];
+extern const char *const sw_proc_audit_names[SW_PROC_AUDIT__COUNT];
 
 /* Index of name in a names table of n entries, or -1. Exact match. */
 int sw_enum_lookup(const char *const *names, int n, const char *name);

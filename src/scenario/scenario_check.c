@@ -452,10 +452,15 @@ static void set_flag(uint32_t *word, uint32_t bit, int *changed)
     }
 }
 
-/* Apply one effect on host h. spread_done: a spread reaches the same hosts
- * from any source, so it is applied once per step per pass. */
-static void apply_eff(rstate_t *s, const sw_eff_t *e, uint32_t h, int *spread_done)
+/* Apply effect k of step st on host h. spread_done: bit k set once spread
+ * effect k ran this pass (a spread reaches the same hosts from any source,
+ * relaxed here to every host in scope its selector matches). As in the sim
+ * (planner.c apply_effects), a spread carries the step's encrypt, wipe and
+ * persistence to every host it reaches. */
+static void apply_eff(rstate_t *s, const sw_step_t *st, uint32_t k, uint32_t h,
+                      uint64_t *spread_done)
 {
+    const sw_eff_t *e = &st->eff[k];
     switch (e->kind) {
     case SW_EFF_FOOTHOLD:
         raise_priv(s, h, (int)e->priv);
@@ -494,14 +499,27 @@ static void apply_eff(rstate_t *s, const sw_eff_t *e, uint32_t h, int *spread_do
     case SW_EFF_DESTROY_BACKUPS:
         set_flag(&s->flags[h], RF_NOBACKUP, &s->changed);
         break;
-    case SW_EFF_SPREAD:
-        if (*spread_done)
+    case SW_EFF_SPREAD: {
+        uint64_t bit = k < 64 ? (uint64_t)1 << k : 0;
+        if (*spread_done & bit)
             break;
-        *spread_done = 1;
-        for (uint32_t x = 0; x < s->w->n_hosts; x++)
-            if (s->scope[x] && sw_selector_match(s->w, &e->sel, x))
-                raise_priv(s, x, (int)e->priv);
+        *spread_done |= bit;
+        for (uint32_t x = 0; x < s->w->n_hosts; x++) {
+            if (!s->scope[x] || !sw_selector_match(s->w, &e->sel, x))
+                continue;
+            raise_priv(s, x, e->priv ? (int)e->priv : SW_PRIV_ADMIN);
+            for (uint32_t j = 0; j < st->n_eff; j++) {
+                const sw_eff_t *f = &st->eff[j];
+                if (f->kind == SW_EFF_ENCRYPT)
+                    set_flag(&s->flags[x], RF_ENCRYPT, &s->changed);
+                else if (f->kind == SW_EFF_WIPE)
+                    set_flag(&s->flags[x], RF_WIPE, &s->changed);
+                else if (f->kind == SW_EFF_PERSIST)
+                    set_flag(&s->persist[x], 1u << f->persist, &s->changed);
+            }
+        }
         break;
+    }
     }
 }
 
@@ -520,7 +538,7 @@ static void reach_pass(rstate_t *s, uint8_t *ran)
                 foot_ok = 0;
         if (!foot_ok)
             continue;
-        int spread_done = 0;
+        uint64_t spread_done = 0;
         for (uint32_t h = 0; h < s->w->n_hosts; h++) {
             if (!s->scope[h] || !sw_selector_match(s->w, &st->target, h))
                 continue;
@@ -531,7 +549,7 @@ static void reach_pass(rstate_t *s, uint8_t *ran)
                 continue;
             ran[i] = 1;
             for (uint32_t k = 0; k < st->n_eff; k++)
-                apply_eff(s, &st->eff[k], h, &spread_done);
+                apply_eff(s, st, k, h, &spread_done);
         }
     }
 }

@@ -57,7 +57,7 @@ typedef struct ld {
     const char *stack[SW_SCN_MAX_INCLUDE_DEPTH + 2];
     int depth;
     /* singletons and where they were defined */
-    node_t *exercise, *scoring, *rules, *seed;
+    node_t *exercise, *scoring, *rules, *seed, *telemetry;
     /* the YAML entry of every declared object */
     node_t **team_n, **org_n, **net_n, **host_n, **user_n, **link_n, **biz_n, **adv_n, **inj_n;
     uint32_t *host_first; /* first host of the count group the host belongs to */

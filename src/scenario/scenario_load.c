@@ -1609,6 +1609,49 @@ static void ld_fill_inject(ld_t *L, uint32_t i)
     }
 }
 
+/* telemetry: {rates: {NAME: N, ...}, process_audit: none|servers|all} */
+static const char *const k_telemetry[] = {"rates", "process_audit", NULL};
+
+static void ld_fill_telemetry(ld_t *L)
+{
+    sw_telemetry_spec_t *t = &L->w->telemetry;
+    t->proc_audit = SW_PROC_AUDIT_DEFAULT;
+    node_t *tn = L->telemetry, *v;
+    if (!tn || yt_is_null(tn))
+        return;
+    if (tn->kind != YT_MAP) {
+        ERR(L, tn->loc, "'telemetry' must be a mapping, got %s", yt_kind_name(tn));
+        return;
+    }
+    if (scn_check_keys(L, tn, "telemetry", k_telemetry, NULL))
+        return;
+    t->loc = tn->loc;
+    if (scn_mget(tn, "process_audit"))
+        t->proc_audit = (sw_proc_audit_t)scn_opt_enum(L, tn, "process_audit", sw_proc_audit_names,
+                                                      SW_PROC_AUDIT__COUNT, SW_PROC_AUDIT_SERVERS);
+    if (!(v = scn_mget(tn, "rates")) || yt_is_null(v))
+        return;
+    if (v->kind != YT_MAP) {
+        ERR(L, v->loc, "'rates' must be a mapping of rate names to numbers, got %s",
+            yt_kind_name(v));
+        return;
+    }
+    const char *names[SW_RATE__COUNT + 1];
+    for (int i = 0; i < SW_RATE__COUNT; i++)
+        names[i] = sw_rate_names[i];
+    names[SW_RATE__COUNT] = NULL;
+    if (scn_check_keys(L, v, "rates", names, NULL))
+        return;
+    for (int i = 0; i < SW_RATE__COUNT; i++) {
+        if (!scn_mget(v, sw_rate_names[i]))
+            continue;
+        int ratio = i == SW_RATE_SPAM_RATIO || i == SW_RATE_FAILED_LOGON_RATIO;
+        t->rates[i] = scn_opt_num(L, v, sw_rate_names[i], 0, 0, ratio ? 1 : 100000,
+                                  ratio ? "a ratio from 0 to 1" : "a rate from 0 to 100000");
+        t->rates_set |= 1u << i;
+    }
+}
+
 static void ld_fill_scoring(ld_t *L)
 {
     sw_scoring_t *s = &L->w->scoring;
@@ -1775,6 +1818,7 @@ int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_worl
     for (uint32_t i = 0; i < w->n_injects; i++)
         ld_fill_inject(&L, i);
     ld_fill_scoring(&L);
+    ld_fill_telemetry(&L);
     ld_derive(&L);
     if (L.oom)
         goto fail;

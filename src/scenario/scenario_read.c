@@ -18,7 +18,7 @@
 
 static const char *const top_keys[] = {
     "include",  "seed",        "exercise", "teams",   "observers", "orgs", "links",
-    "business", "adversaries", "injects",  "scoring", "rules",     NULL,
+    "business", "adversaries", "injects",  "scoring", "rules",     "telemetry", NULL,
 };
 
 /* Normalise a relative/absolute path in place: drop "." segments and fold
@@ -202,7 +202,8 @@ int scn_read(ld_t *L, const char *name, const char *text, size_t len)
     }
     scn_check_keys(L, root, "the scenario", top_keys, NULL);
     for (int i = 3; top_keys[i]; i++) { /* the lists */
-        if (!strcmp(top_keys[i], "scoring") || !strcmp(top_keys[i], "rules"))
+        if (!strcmp(top_keys[i], "scoring") || !strcmp(top_keys[i], "rules") ||
+            !strcmp(top_keys[i], "telemetry"))
             continue;
         node_t *v = scn_mget(root, top_keys[i]);
         if (v && v->kind != YT_SEQ && !yt_is_null(v))
@@ -222,9 +223,9 @@ int scn_read(ld_t *L, const char *name, const char *text, size_t len)
     }
     L->depth--;
     /* singletons may be defined once across all files (post-order too) */
-    static const char *const single[] = {"exercise", "scoring", "rules", "seed"};
-    node_t **slot[] = {&L->exercise, &L->scoring, &L->rules, &L->seed};
-    for (int i = 0; i < 4; i++) {
+    static const char *const single[] = {"exercise", "scoring", "rules", "seed", "telemetry"};
+    node_t **slot[] = {&L->exercise, &L->scoring, &L->rules, &L->seed, &L->telemetry};
+    for (int i = 0; i < 5; i++) {
         node_t *v = scn_mget(root, single[i]);
         if (!v)
             continue;

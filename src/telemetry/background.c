@@ -58,6 +58,47 @@ void sw_tel_rates_default(sw_tel_rates_t *r)
     r->cron_per_linux_hour = 2;
 }
 
+/* sw_rate_t (the scenario's names) to the field of sw_tel_rates_t. */
+static const size_t rate_field[SW_RATE__COUNT] = {
+    [SW_RATE_LOGONS_PER_USER_DAY] = offsetof(sw_tel_rates_t, logons_per_user_day),
+    [SW_RATE_WEB_PER_USER_HOUR] = offsetof(sw_tel_rates_t, web_per_user_hour),
+    [SW_RATE_MAIL_PER_USER_HOUR] = offsetof(sw_tel_rates_t, mail_per_user_hour),
+    [SW_RATE_SPAM_RATIO] = offsetof(sw_tel_rates_t, spam_ratio),
+    [SW_RATE_APPS_PER_USER_HOUR] = offsetof(sw_tel_rates_t, apps_per_user_hour),
+    [SW_RATE_SHARE_PER_USER_HOUR] = offsetof(sw_tel_rates_t, share_per_user_hour),
+    [SW_RATE_FAILED_LOGON_RATIO] = offsetof(sw_tel_rates_t, failed_logon_ratio),
+    [SW_RATE_ADMIN_ACTIONS_PER_HOUR] = offsetof(sw_tel_rates_t, admin_actions_per_hour),
+    [SW_RATE_TASKS_PER_HOST_DAY] = offsetof(sw_tel_rates_t, tasks_per_host_day),
+    [SW_RATE_UPDATES_PER_HOST_DAY] = offsetof(sw_tel_rates_t, updates_per_host_day),
+    [SW_RATE_DNS_PER_SERVER_HOUR] = offsetof(sw_tel_rates_t, dns_per_server_hour),
+    [SW_RATE_IFM_BACKUPS_PER_DC_DAY] = offsetof(sw_tel_rates_t, ifm_backups_per_dc_day),
+    [SW_RATE_WEB_HITS_PER_SERVER_HOUR] = offsetof(sw_tel_rates_t, web_hits_per_server_hour),
+    [SW_RATE_ROUTER_LOGINS_PER_DAY] = offsetof(sw_tel_rates_t, router_logins_per_day),
+    [SW_RATE_ROUTER_CHANGES_PER_DAY] = offsetof(sw_tel_rates_t, router_changes_per_day),
+    [SW_RATE_SSH_LOGINS_PER_LINUX_DAY] = offsetof(sw_tel_rates_t, ssh_logins_per_linux_day),
+    [SW_RATE_CRON_PER_LINUX_HOUR] = offsetof(sw_tel_rates_t, cron_per_linux_hour),
+};
+
+void sw_tel_rates_from_world(sw_tel_rates_t *r, const sw_world_t *w)
+{
+    sw_tel_rates_default(r);
+    for (int i = 0; i < SW_RATE__COUNT; i++)
+        if (w->telemetry.rates_set & (1u << i))
+            *(double *)(void *)((char *)r + rate_field[i]) = w->telemetry.rates[i];
+}
+
+sw_tel_audit_t sw_tel_audit_from_world(const sw_world_t *w)
+{
+    switch (w->telemetry.proc_audit) {
+    case SW_PROC_AUDIT_NONE:
+        return SW_TEL_AUDIT_NONE;
+    case SW_PROC_AUDIT_ALL:
+        return SW_TEL_AUDIT_ALL;
+    default:
+        return SW_TEL_AUDIT_SERVERS;
+    }
+}
+
 enum { WAKE_ACT = 0, WAKE_CLOSE = 1 };
 
 typedef struct wake {

@@ -1,13 +1,22 @@
 /* sim_bridge.h — simulation events in, attack telemetry out.
  *
  * The bridge turns the sim's adversary steps (sw_sim_event_t, SW_SEV_STEP)
- * into the sw_tel_* calls the step's activity implies on its host: the
- * attacker's logon session (opened once per adversary and host: one per
- * foothold), the process its procedure runs under a shell of that session,
- * the network connection that carried it, and the technique's side effects
- * (log cleared, service or task installed, account created, a router's
- * config changed or its odd reloads). Every call carries truth = gt + 1, so
+ * into the sw_tel_* calls the step's activity implies: the attacker's logon
+ * session (opened once per adversary and host: one per foothold), the
+ * process its procedure runs under a shell of that session (or under the
+ * web server of a web-shell foothold, or Office for a lure), the network
+ * connection that carried it, and the side effects of its technique (by
+ * ATT&CK prefix) and command line: C2 and exfiltration traffic, the
+ * phishing mail, exploit and web-shell requests, remote-execution services,
+ * ntds.dit / dump / ransom files, PortProxy and Run keys, Kerberoasting
+ * tickets, antivirus catches, logs cleared, services, tasks, accounts, a
+ * router's config changes or its odd reloads. docs/telemetry.md ("What the
+ * attack writes") has the table. Every call carries truth = gt + 1, so
  * truth is never 0 for attack records and never enters a record's text.
+ *
+ * Other sim events: C2_UP and EXFIL (traffic), enhanced logging, host
+ * down/up (shutdown and boot records, silence between), isolation (no
+ * network records), link down/up (the edge router's syslog).
  *
  * Time order: given a background generator, the bridge first runs the
  * background up to each event's time (sw_tel_background_run over
@@ -35,8 +44,8 @@ typedef struct sw_tel_bridge sw_tel_bridge_t;
 int sw_tel_bridge_new(sw_tel_bridge_t **out, sw_tel_t *tel, sw_tel_bg_t *bg);
 void sw_tel_bridge_free(sw_tel_bridge_t *b);
 
-/* Feed one sim event (events arrive in time order). Non-step events only
- * advance the background. Returns 0 or the first sw_tel_* error. */
+/* Feed one sim event (events arrive in time order). Returns 0 or the first
+ * sw_tel_* error. */
 int sw_tel_bridge_event(sw_tel_bridge_t *b, const sw_sim_event_t *ev);
 /* An sw_sim_event_cb over a bridge (ud): errors are kept for
  * sw_tel_bridge_error, and later events are ignored after one. */

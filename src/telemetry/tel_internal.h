@@ -73,6 +73,10 @@ typedef struct tel_host {
     int eventlog_on; /* EventLog service running */
     int audit_on;    /* audit policy in force */
     int proc_audit;  /* 4688 audited */
+    int offline;     /* down (sw_tel_host_down): writes nothing until sw_tel_host_up */
+    int isolated;    /* no traffic to or from it (sw_tel_host_isolate) */
+    int unclean;     /* went down without a shutdown: the next boot says so (6008) */
+    int64_t down_ms; /* when it went down */
     char fqdn[128];
     char fqdn_esc[TEL_ESC_MAX(128)];
     uint32_t fqdn_esc_len;

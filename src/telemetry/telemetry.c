@@ -163,6 +163,20 @@ static const win_prov_t PROV_EVENTLOG_SYS =
     PROV("Microsoft-Windows-Eventlog", "FC65DDD8-D6EF-4962-83D5-6E5CFE9CE148", "System");
 static const win_prov_t PROV_SCM =
     PROV("Service Control Manager", "555908D1-A6D7-4695-8E1E-26931D2012F4", "System");
+/* Classic providers: a name and an EventSourceName, no GUID. */
+#define PROV_CLASSIC(name, channel)                                                                \
+    {                                                                                              \
+        "{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name                  \
+        "\",\"EventSourceName\":\"" name "\"}},\"EventID\":",                                       \
+            sizeof("{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name       \
+                   "\",\"EventSourceName\":\"" name "\"}},\"EventID\":") -                          \
+                1,                                                                                 \
+            "}},\"Channel\":\"" channel "\",\"Computer\":\"",                                      \
+            sizeof("}},\"Channel\":\"" channel "\",\"Computer\":\"") - 1                           \
+    }
+static const win_prov_t PROV_EVENTLOG_CLASSIC = PROV_CLASSIC("EventLog", "System");
+static const win_prov_t PROV_USER32 =
+    PROV("User32", "B0AA8734-56F7-41CC-B2F4-DE228E98B946", "System");
 static const win_prov_t PROV_DEFENDER =
     PROV("Microsoft-Windows-Windows Defender", "11CD958A-C507-4EF3-B3F2-5FD9DFBD2C78",
          "Microsoft-Windows-Windows Defender/Operational");
@@ -847,6 +861,8 @@ static int tel_emit(sw_tel_t *tel, uint32_t hi, sw_tel_source_t src, int event_i
 {
     if (tel->out.over)
         return SW_ETOOBIG;
+    if (tel->hosts[hi].offline)
+        return SW_OK; /* a host that is down writes nothing */
     const sw_host_t *wh = &tel->w->hosts[hi];
     sw_tel_record_t r;
     r.seq = ++tel->seq;
@@ -2867,9 +2883,18 @@ static int emit_sysmon3(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc
     return tel_emit(tel, hi, SW_TEL_SYSMON, 3, 6, t_ms, truth);
 }
 
+/* An isolated end: the packets never leave (or reach) the host. */
+static int conn_cut(const sw_tel_t *tel, const sw_tel_conn_t *c)
+{
+    return (c->src_host < tel->w->n_hosts && tel->hosts[c->src_host].isolated) ||
+           (c->dst_host < tel->w->n_hosts && tel->hosts[c->dst_host].isolated);
+}
+
 int sw_tel_net_conn(sw_tel_t *tel, int64_t t_ms, uint32_t pid, const sw_tel_conn_t *c,
                     uint32_t truth)
 {
+    if (conn_cut(tel, c))
+        return SW_OK;
     flow_t f;
     int rc = flow_resolve(tel, c, &f);
     if (rc)
@@ -2967,6 +2992,8 @@ int sw_tel_dns(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const cha
 {
     if (hi >= tel->w->n_hosts || !qname)
         return SW_EINVAL;
+    if (tel->hosts[hi].isolated)
+        return SW_OK; /* the query never leaves the host (and has no answer) */
     int rc = ensure_boot(tel, hi, t_ms);
     if (rc)
         return rc;
@@ -3279,6 +3306,8 @@ int sw_tel_web_request(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *src
     if (hi >= tel->w->n_hosts || !src_ip || !method || !uri)
         return SW_EINVAL;
     tel_host_t *h = &tel->hosts[hi];
+    if (h->isolated)
+        return SW_OK;
     if (!h->s.security_log && !h->s.log_forwarding && !h->s.syslog)
         return SW_OK; /* the access log is not collected */
     int64_t um = unix_of(tel, t_ms);
@@ -3520,4 +3549,175 @@ int sw_tel_sudo(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, const char *c
     if ((rc = sw_tel_process_end(tel, t_ms + 400, hi, pid, truth)))
         return rc;
     return sw_tel_process_end(tel, t_ms + 410, hi, sudo_pid, truth);
+}
+
+/* ---- 4f. power, isolation, links ----------------------------------------------- */
+
+/* System log record of a classic or User32 provider with numbered params. */
+static int emit_system_params(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const win_prov_t *prov,
+                              int eid, int qual, int level, const char *const *params, int n,
+                              uint32_t truth)
+{
+    tel_host_t *h = &tel->hosts[hi];
+    tel_out_t *o = tel_begin(tel);
+    win_head(tel, o, h, prov, eid, qual, 0, level, 0, "0x80000000000000", unix_of(tel, t_ms),
+             ++h->rec_system, h->eventlog_pid ? h->eventlog_pid : 1284,
+             prov == &PROV_USER32 ? "S-1-5-18" : NULL, NULL);
+    if (n == 0) {
+        TEL_LIT(o, "\"Data\":null");
+    } else {
+        char key[16];
+        for (int i = 0; i < n; i++) {
+            snprintf(key, sizeof key, "param%d", i + 1);
+            sep(o);
+            tel_str(o, key);
+            tel_ch(o, ':');
+            tel_str(o, params[i]);
+        }
+    }
+    win_tail(o, 0);
+    return tel_emit(tel, hi, SW_TEL_SYSTEM, eid, level <= 2 ? 2 : level == 3 ? 3 : 6, t_ms, truth);
+}
+
+int sw_tel_host_down(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *why, uint32_t truth)
+{
+    if (hi >= tel->w->n_hosts)
+        return SW_EINVAL;
+    int rc = ensure_boot(tel, hi, t_ms);
+    if (rc)
+        return rc;
+    tel_host_t *h = &tel->hosts[hi];
+    if (h->offline)
+        return SW_OK;
+    int clean = why && (!strcmp(why, "reboot") || !strcmp(why, "reimage") ||
+                        !strcmp(why, "restore") || !strcmp(why, "reflash"));
+    if (h->device) {
+        if (clean && (rc = sw_tel_router_reboot(tel, t_ms, hi, "admin", why, truth)))
+            return rc;
+    } else if (h->windows && clean && g_system(h)) {
+        /* an orderly restart: User32 1074 names who asked, EventLog 6006 */
+        char p1[160];
+        snprintf(p1, sizeof p1, "C:\\Windows\\system32\\shutdown.exe (%s)",
+                 tel->w->hosts[hi].hostname ? tel->w->hosts[hi].hostname : "localhost");
+        const char *prm[7] = {p1,         tel->w->hosts[hi].hostname ? tel->w->hosts[hi].hostname
+                                                                     : "localhost",
+                              "Other (Planned)", "0x80000000", "restart", "", "NT AUTHORITY\\SYSTEM"};
+        if ((rc = emit_system_params(tel, t_ms, hi, &PROV_USER32, 1074, 32768, 4, prm, 7, truth)))
+            return rc;
+        if ((rc = emit_system_params(tel, t_ms + 4000, hi, &PROV_EVENTLOG_CLASSIC, 6006, 32768, 4,
+                                     NULL, 0, truth)))
+            return rc;
+    }
+    h->offline = 1;
+    h->unclean = !clean;
+    h->down_ms = t_ms;
+    return SW_OK;
+}
+
+int sw_tel_host_up(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t truth)
+{
+    if (hi >= tel->w->n_hosts)
+        return SW_EINVAL;
+    tel_host_t *h = &tel->hosts[hi];
+    if (!h->offline)
+        return SW_OK;
+    h->offline = 0;
+    int rc;
+    if (h->device)
+        return SW_OK; /* its restart messages came with sw_tel_router_reboot */
+    if ((rc = sw_tel_host_boot(tel, t_ms, hi, truth)))
+        return rc;
+    if (!h->windows)
+        return SW_OK;
+    if (g_system(h)) {
+        if (h->unclean) {
+            /* "The previous system shutdown at 9:14:02 AM on 3/10/2026 was
+             * unexpected." param1 the time, param2 the date */
+            char when[32], day[32];
+            tel_clock(tel, unix_of(tel, h->down_ms));
+            snprintf(when, sizeof when, "%d:%02d:%02d %s", tel->ts_h % 12 ? tel->ts_h % 12 : 12,
+                     tel->ts_mi, tel->ts_s, tel->ts_h < 12 ? "AM" : "PM");
+            snprintf(day, sizeof day, "%d/%d/%04d", tel->ts_mo, tel->ts_d, tel->ts_y);
+            const char *prm[2] = {when, day};
+            if ((rc = emit_system_params(tel, t_ms + 2, hi, &PROV_EVENTLOG_CLASSIC, 6008, 32768,
+                                         2, prm, 2, truth)))
+                return rc;
+        }
+        if ((rc = emit_system_params(tel, t_ms + 1, hi, &PROV_EVENTLOG_CLASSIC, 6005, 32768, 4,
+                                     NULL, 0, truth)))
+            return rc;
+    }
+    h->unclean = 0;
+    if (g_security(h)) {
+        tel_out_t *o = tel_begin(tel);
+        sec_head(tel, o, h, 4608, 0, 12288, 0, unix_of(tel, t_ms + 1));
+        TEL_LIT(o, "\"Data\":null");
+        win_tail(o, 0);
+        if ((rc = tel_emit(tel, hi, SW_TEL_SECURITY, 4608, 6, t_ms + 1, truth)))
+            return rc;
+    }
+    return SW_OK;
+}
+
+int sw_tel_host_isolate(sw_tel_t *tel, uint32_t hi, int on)
+{
+    if (hi >= tel->w->n_hosts)
+        return SW_EINVAL;
+    tel->hosts[hi].isolated = on != 0;
+    return SW_OK;
+}
+
+int sw_tel_host_offline(const sw_tel_t *tel, uint32_t hi)
+{
+    return hi < tel->w->n_hosts && (tel->hosts[hi].offline || tel->hosts[hi].isolated);
+}
+
+int sw_tel_link_state(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *ifname,
+                      const char *peer_ip, int up, uint32_t truth)
+{
+    if (hi >= tel->w->n_hosts || !ifname)
+        return SW_EINVAL;
+    if (!device_ok(tel, hi))
+        return SW_OK;
+    char msg[512];
+    int rc;
+    if (is_forti(tel, hi)) {
+        char rest[256];
+        snprintf(rest, sizeof rest, "action=\"interface-stat-change\" status=\"%s\" "
+                 "msg=\"Link monitor: Interface %s was turned %s\"",
+                 up ? "up" : "down", ifname, up ? "up" : "down");
+        forti_line(tel, msg, sizeof msg, hi, unix_of(tel, t_ms), "0100020099",
+                   up ? "notice" : "warning", "Interface status changed", rest);
+        return emit_device(tel, hi, t_ms, up ? "link-up" : "link-down", 1, "0100020099", NULL,
+                           NULL, up ? 5 : 4, msg, truth);
+    }
+    snprintf(msg, sizeof msg, "%%LINK-3-UPDOWN: Interface %s, changed state to %s", ifname,
+             up ? "up" : "down");
+    if ((rc = emit_device(tel, hi, t_ms, up ? "link-up" : "link-down", 1, "LINK-3-UPDOWN", NULL,
+                          NULL, 3, msg, truth)))
+        return rc;
+    snprintf(msg, sizeof msg,
+             "%%LINEPROTO-5-UPDOWN: Line protocol on Interface %s, changed state to %s", ifname,
+             up ? "up" : "down");
+    if ((rc = emit_device(tel, hi, t_ms + 1000, up ? "lineproto-up" : "lineproto-down", 1,
+                          "LINEPROTO-5-UPDOWN", NULL, NULL, 5, msg, truth)))
+        return rc;
+    if (!peer_ip)
+        return SW_OK;
+    if (up)
+        snprintf(msg, sizeof msg, "%%BGP-5-ADJCHANGE: neighbor %s Up", peer_ip);
+    else
+        snprintf(msg, sizeof msg,
+                 "%%BGP-5-ADJCHANGE: neighbor %s Down Interface flap", peer_ip);
+    if ((rc = emit_device(tel, hi, t_ms + (up ? 31000 : 1500), "bgp-adjchange", up, "BGP-5-ADJCHANGE",
+                          NULL, peer_ip, 5, msg, truth)))
+        return rc;
+    if (up)
+        return SW_OK;
+    snprintf(msg, sizeof msg,
+             "%%BGP_SESSION-5-ADJCHANGE: neighbor %s IPv4 Unicast topology base removed from "
+             "session  Interface flap",
+             peer_ip);
+    return emit_device(tel, hi, t_ms + 1501, "bgp-session-down", 0, "BGP_SESSION-5-ADJCHANGE", NULL,
+                       peer_ip, 5, msg, truth);
 }

@@ -298,6 +298,27 @@ int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid
 int sw_tel_sudo(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, const char *command,
                 uint32_t truth);
 
+/* ---- power, isolation, links ------------------------------------------------- */
+/* The host goes down at t_ms. why "reboot", "reimage", "restore", "reflash"
+ * is orderly (Windows: User32 1074 + EventLog 6006; a device: its reload
+ * messages); anything else ("power", a crash) writes nothing and the next
+ * boot reports it (6008). From then on the host writes nothing (records it
+ * would write are dropped) until sw_tel_host_up, which boots it again
+ * (processes and sessions gone; Windows: EventLog 6005, Security 4608). */
+int sw_tel_host_down(sw_tel_t *tel, int64_t t_ms, uint32_t host, const char *why, uint32_t truth);
+int sw_tel_host_up(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t truth);
+/* Network isolation (on = 1) or release (0): no connection, DNS lookup or
+ * web request to or from the host is written while isolated; what happens
+ * on the host itself is still logged (the EDR keeps its channel). */
+int sw_tel_host_isolate(sw_tel_t *tel, uint32_t host, int on);
+/* Down or isolated now? (Callers skip activity that needs the network.) */
+int sw_tel_host_offline(const sw_tel_t *tel, uint32_t host);
+/* An interface of router/firewall host changed state: Cisco %LINK-3-UPDOWN
+ * and %LINEPROTO-5-UPDOWN, plus %BGP-5-ADJCHANGE for peer_ip (NULL: no BGP
+ * session on it); FortiOS an interface status event. */
+int sw_tel_link_state(sw_tel_t *tel, int64_t t_ms, uint32_t host, const char *ifname,
+                      const char *peer_ip, int up, uint32_t truth);
+
 /* ---- helpers for callers ------------------------------------------------------- */
 /* The host's parent-of-everything for a session: explorer.exe PID of an
  * interactive Windows session, else 0. */
@@ -334,6 +355,11 @@ typedef struct sw_tel_rates {
 } sw_tel_rates_t;
 
 void sw_tel_rates_default(sw_tel_rates_t *r);
+/* The defaults, overridden by the rates the scenario gives (its
+ * `telemetry: rates:` section, world.telemetry). */
+void sw_tel_rates_from_world(sw_tel_rates_t *r, const sw_world_t *w);
+/* The scenario's `telemetry: process_audit:`, SW_TEL_AUDIT_SERVERS unset. */
+sw_tel_audit_t sw_tel_audit_from_world(const sw_world_t *w);
 
 typedef struct sw_tel_bg sw_tel_bg_t;
 

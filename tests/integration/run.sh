@@ -28,11 +28,13 @@ check "reports records for the five pacific-cable teams" \
 check "the default is pacific-cable, not the example" "grep -q '^Pacific Cable ' '$T/out1'"
 check "the attack's records are in the store (sim bridge)" "[ \"\${na:-0}\" -gt 20 ]"
 check "no longer says the attack records are missing" "! grep -q 'join them once' '$T/out1'"
-# nauru: the ransomware crew's PsExec on the ministry file server (4688 there);
-# fsm, marshalls, kiribati: volt's backdoor account on the telecom core
-# (device syslog) - with the scenario's seed, 20240212
-"$BIN" hunt --db "$T/seawall.db" --team nauru --json 'CommandLine:*svc_backup*' >"$T/a1" 2>&1
-check "nauru's file server logs the crew's PsExec (4688)" "[ \$(wc -l <'$T/a1') -ge 1 ] && grep -q 'PsExec.exe' '$T/a1' && grep -q 'MOF-FS01' '$T/a1'"
+# nauru: the ransomware crew's PsExec against the ministry file server, as
+# the target sees it: the PSEXESVC service installed (7045) and started
+# (4688) - PsExec.exe itself ran on a workstation that logs no process
+# creation; fsm, marshalls, kiribati: volt's backdoor account on the telecom
+# core (device syslog) - with the scenario's seed, 20240212
+"$BIN" hunt --db "$T/seawall.db" --team nauru --json 'PSEXESVC AND Computer:*MOF-FS01*' >"$T/a1" 2>&1
+check "nauru's file server logs the crew's PsExec service (7045, 4688)" "[ \$(wc -l <'$T/a1') -ge 2 ] && grep -q 'Service Control Manager' '$T/a1'"
 check "ground truth stays out of the records" "! grep -qi 'truth' '$T/a1'"
 for t in fsm marshalls kiribati; do
   "$BIN" hunt --db "$T/seawall.db" --team $t --json 'svc-mon' >"$T/a2.$t" 2>&1
@@ -42,7 +44,7 @@ done
 if [ -d "$RULES" ]; then
   "$BIN" sigma --rules "$RULES" --db "$T/seawall.db" --team nauru >"$T/s1" 2>&1
   check "Sigma flags the crew's PsExec on nauru's file server" \
-    "grep 'MOF-FS01' '$T/s1' | grep -q 'PsExec/PAExec Escalation to LOCAL SYSTEM'"
+    "grep 'MOF-FS01' '$T/s1' | grep -q 'PsExec Service Execution'"
   "$BIN" sigma --rules "$RULES" --db "$T/seawall.db" --team palau >"$T/s2" 2>&1
   check "Sigma reports matches on palau" "grep -Eq ', [1-9][0-9]* matches' '$T/s2'"
 else

@@ -241,6 +241,19 @@ static void script(fx_t *f, int64_t t)
     /* the defenders turn on enhanced logging on B */
     f->seq_b_enhanced = f->c.n;
     assert_int_equal(sw_tel_enhanced_logging(tel, t + 12000, f->ws_b), 0);
+    /* power: an orderly restart of fs01 (1074, 6006; 6005, 4608), a power
+     * loss on dc02 (6008 at boot); a cable flap on the edge router */
+    uint32_t fs = host_by_name(w, "pw-fs01"), dc2 = host_by_name(w, "pw-dc02");
+    assert_int_equal(sw_tel_host_down(tel, t + 13000, fs, "reboot", 0), 0);
+    assert_int_equal(sw_tel_host_up(tel, t + 33000, fs, 0), 0);
+    assert_int_equal(sw_tel_host_down(tel, t + 13100, dc2, "power", 0), 0);
+    assert_int_equal(sw_tel_host_up(tel, t + 43000, dc2, 0), 0);
+    assert_int_equal(sw_tel_link_state(tel, t + 14000, rtr, "GigabitEthernet0/0/0", "192.0.2.1",
+                                       0, 0),
+                     0);
+    assert_int_equal(sw_tel_link_state(tel, t + 14000 + 5 * MIN, rtr, "GigabitEthernet0/0/0",
+                                       "192.0.2.1", 1, 0),
+                     0);
 }
 
 /* One team, 30 hosts; A has Sysmon, B has not; 4 hours with the script at 1h. */
@@ -675,6 +688,91 @@ static void sensors_decide_what_is_seen(void **state)
     fx_free(&f);
 }
 
+/* ---- power, isolation, links -------------------------------------------------------- */
+
+static size_t count_host(const coll_t *c, size_t from, uint32_t host, sw_tel_source_t src, int eid)
+{
+    size_t n = 0;
+    for (size_t i = from; i < c->n; i++)
+        n += c->v[i].host == host && c->v[i].src == src && (eid < 0 || c->v[i].eid == eid);
+    return n;
+}
+
+/* A host that is down writes nothing; its restart says so the way Windows
+ * does; an isolated host's traffic is not seen; a cable flap shows on the
+ * edge router. */
+static void power_isolation_and_links_are_what_sensors_see(void **state)
+{
+    (void)state;
+    fx_t f;
+    fx_world(&f, 1, 30, 21);
+    fx_start(&f, 21);
+    const sw_world_t *w = &f.w;
+    uint32_t fs = host_by_name(w, "pw-fs01"), dc2 = host_by_name(w, "pw-dc02"),
+             rtr = host_by_name(w, "pw-rtr01"), ws = SW_NONE;
+    for (uint32_t h = 0; h < w->n_hosts && ws == SW_NONE; h++)
+        if (w->hosts[h].role == SW_ROLE_WORKSTATION)
+            ws = h;
+    assert_int_equal(sw_tel_background_run(f.bg, 0, 9 * HOUR), 0);
+    size_t before = f.c.n;
+    assert_int_equal(sw_tel_host_down(f.tel, 9 * HOUR, fs, "reboot", 0), 0);
+    assert_int_equal(sw_tel_host_down(f.tel, 9 * HOUR, dc2, "power", 0), 0);
+    assert_int_equal(sw_tel_host_isolate(f.tel, ws, 1), 0);
+    assert_true(sw_tel_host_offline(f.tel, fs) && sw_tel_host_offline(f.tel, ws));
+    size_t down_at = f.c.n;
+    assert_int_equal(sw_tel_dns(f.tel, 9 * HOUR + 1000, ws, 0, "c2.example.net", "203.0.113.9", 1),
+                     0);
+    assert_int_equal(f.c.n, down_at); /* the isolated host's lookup never left it */
+    assert_int_equal(sw_tel_background_run(f.bg, 9 * HOUR, 10 * HOUR), 0);
+    size_t up_at = f.c.n;
+    assert_int_equal(sw_tel_host_up(f.tel, 10 * HOUR, fs, 0), 0);
+    assert_int_equal(sw_tel_host_up(f.tel, 10 * HOUR, dc2, 0), 0);
+    assert_int_equal(sw_tel_host_isolate(f.tel, ws, 0), 0);
+    assert_int_equal(sw_tel_link_state(f.tel, 10 * HOUR, rtr, "GigabitEthernet0/0/1", "192.0.2.7",
+                                       0, 0),
+                     0);
+    assert_int_equal(sw_tel_background_run(f.bg, 10 * HOUR, 11 * HOUR), 0);
+
+    /* the orderly restart: 1074 then 6006; the power loss: nothing */
+    assert_int_equal(count_host(&f.c, before, fs, SW_TEL_SYSTEM, 1074), 1);
+    assert_int_equal(count_host(&f.c, before, fs, SW_TEL_SYSTEM, 6006), 1);
+    assert_int_equal(count_host(&f.c, before, dc2, SW_TEL_SYSTEM, 1074), 0);
+    /* while down, not one record from either host */
+    for (size_t i = down_at; i < up_at; i++)
+        if (f.c.v[i].host == fs || f.c.v[i].host == dc2)
+            fail_msg("record from a host that is down: %s", f.c.v[i].json);
+    /* while isolated: no network record names the workstation's address */
+    const char *ip = w->hosts[ws].ip_text;
+    char quoted[40];
+    snprintf(quoted, sizeof quoted, "\"%s\"", ip);
+    for (size_t i = down_at; i < up_at; i++) {
+        const rec_t *r = &f.c.v[i];
+        int net = r->src == SW_TEL_ZEEK_CONN || r->src == SW_TEL_ZEEK_DNS ||
+                  r->src == SW_TEL_FIREWALL || r->src == SW_TEL_PROXY || r->src == SW_TEL_NETFLOW ||
+                  (r->src == SW_TEL_SYSMON && (r->eid == 3 || r->eid == 22));
+        if (net && strstr(r->json, quoted))
+            fail_msg("network record of an isolated host: %s", r->json);
+    }
+    /* at boot: 6005 and 4608 on both, 6008 only after the power loss */
+    assert_int_equal(count_host(&f.c, up_at, fs, SW_TEL_SYSTEM, 6005), 1);
+    assert_int_equal(count_host(&f.c, up_at, fs, SW_TEL_SECURITY, 4608), 1);
+    assert_int_equal(count_host(&f.c, up_at, fs, SW_TEL_SYSTEM, 6008), 0);
+    assert_int_equal(count_host(&f.c, up_at, dc2, SW_TEL_SYSTEM, 6008), 1);
+    assert_true(count_host(&f.c, up_at, fs, SW_TEL_SYSMON, 1) > 5); /* a new boot tree */
+    /* and the router: link, line protocol, BGP */
+    int link = 0, proto = 0, bgp = 0;
+    for (size_t i = up_at; i < f.c.n; i++) {
+        if (f.c.v[i].host != rtr || f.c.v[i].src != SW_TEL_DEVICE)
+            continue;
+        link |= strstr(f.c.v[i].json, "%LINK-3-UPDOWN: Interface GigabitEthernet0/0/1, changed "
+                                      "state to down") != NULL;
+        proto |= strstr(f.c.v[i].json, "%LINEPROTO-5-UPDOWN") != NULL;
+        bgp |= strstr(f.c.v[i].json, "%BGP-5-ADJCHANGE: neighbor 192.0.2.7 Down") != NULL;
+    }
+    assert_true(link && proto && bgp);
+    fx_free(&f);
+}
+
 /* ---- truth -------------------------------------------------------------------------- */
 
 static void truth_rides_beside_records_never_inside(void **state)
@@ -1081,6 +1179,7 @@ int main(void)
         cmocka_unit_test(every_record_type_has_its_required_fields),
         cmocka_unit_test(every_parent_and_logon_session_exists_first),
         cmocka_unit_test(sensors_decide_what_is_seen),
+        cmocka_unit_test(power_isolation_and_links_are_what_sensors_see),
         cmocka_unit_test(truth_rides_beside_records_never_inside),
         cmocka_unit_test(background_rates_match_the_configured_rates_over_a_day),
         cmocka_unit_test(same_seed_gives_byte_identical_records),
