@@ -19,7 +19,7 @@
 #include "detect/event.h"
 #include "detect/sigma.h"
 
-#define LOADED_FLOOR 3000 /* rules of the SigmaHQ corpus that must load */
+#define LOADED_FLOOR 3250 /* rules of the SigmaHQ corpus that must load */
 
 static const char *sigma_dir(void)
 {
