@@ -373,7 +373,9 @@ int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
 
 const char *sw_sigma_event_host(const sw_event_t *ev)
 {
-    static const char *const names[] = {"Computer", "host.name", "hostname", "host"};
+    /* observer.name: the sensor that wrote a firewall or proxy record */
+    static const char *const names[] = {"Computer", "host.name", "hostname", "host",
+                                        "observer.name"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const sw_field_t *f = sw_event_get(ev, names[i]);
         if (f && f->value_len)

@@ -396,6 +396,18 @@ static void windows_and_other_records_stay_apart(void **state)
     sw_sigma_set_free(s);
 }
 
+/* Alerts name the host: a firewall or proxy record's is its observer. */
+static void alert_host_of_a_sensor_record_is_the_observer(void **state)
+{
+    (void)state;
+    sw_event_t ev;
+    sw_event_init(&ev);
+    const char *rec = FW_TRAFFIC("23", "accept");
+    assert_int_equal(sw_event_parse_json(&ev, rec, strlen(rec), NULL), SW_OK);
+    assert_string_equal(sw_sigma_event_host(&ev), "pw-fw01");
+    sw_event_free(&ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -403,6 +415,7 @@ int main(void)
         cmocka_unit_test(every_non_windows_logsource_has_a_case),
         cmocka_unit_test(rename_lists_fit_the_set),
         cmocka_unit_test(windows_and_other_records_stay_apart),
+        cmocka_unit_test(alert_host_of_a_sensor_record_is_the_observer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
