@@ -473,7 +473,7 @@ static char *sql_rule(sw_sigma_set_t *s, const pool_t *p, size_t i)
                 sw_buf_printf(&b, "%s%u", k ? "," : "", va->event_ids[k]);
             sw_buf_putc(&b, ')');
         }
-        if (va->extra_field)
+        if (va->extra_field || va->key_field) /* not a Channel/EventID record type */
             return sw_buf_free(&b), NULL;
         sw_buf_puts(&b, " AND ");
         if (sql_node(s, p, r->root, remap, &b))

@@ -64,7 +64,7 @@ typedef struct sw_sigma_rule_info {
 typedef struct sw_sigma_alert {
     const sw_sigma_rule_info_t *rule;
     const sw_event_t *event;
-    const char *host; /* Computer, host.name, hostname or ""; */
+    const char *host; /* Computer, host.name, hostname, host, observer.name or "" */
     const char *time; /* TimeCreated, @timestamp, UtcTime or "" */
 } sw_sigma_alert_t;
 

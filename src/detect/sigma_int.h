@@ -120,15 +120,22 @@ int sigma_compile(sigma_cctx_t *cx, const sy_node_t *detection, sigma_node_t **o
 
 /* ---- logsource ----------------------------------------------------------- */
 
-/* One record type a logsource applies to: a Windows channel (matched
- * case-insensitively, NULL for any), the EventIDs (0-terminated, empty for
- * any), an extra field condition, and field renames for this record type. */
+/* One record type a logsource applies to. A record is of the type when its
+ * key field (key_field; NULL means Channel, as for every Windows record)
+ * has the value channel (matched case-insensitively; NULL: any value, the
+ * field only has to be there), it has one of the EventIDs (0-terminated,
+ * empty for any), and the extra field condition holds. Renames give the
+ * record's names for the fields rules use; keyword_field, when set, is the
+ * field holding the raw log line, the only one keywords are searched in
+ * (NULL: every field, as for Windows events). */
 typedef struct sigma_variant {
     const char *channel;
     uint32_t event_ids[8];
     const char *extra_field; /* e.g. EventType for registry_add */
     const char *extra_values[4];
     const char *const (*renames)[2]; /* {rule name, record name}, NULL-terminated */
+    const char *key_field;           /* NULL: Channel */
+    const char *keyword_field;       /* NULL: keywords search every field */
 } sigma_variant_t;
 
 typedef struct sigma_logsource {
@@ -174,6 +181,7 @@ typedef struct sigma_entry {
     const sigma_variant_t *variant;
     const uint32_t *remap; /* field id -> field id for this record type, or NULL */
     uint32_t extra_field;  /* field id, when variant->extra_field */
+    uint32_t kw_field;     /* field id keywords search, or SIGMA_KW_ANY */
     uint32_t tag0;         /* the bucket's mark bits tag0 .. tag0+n_groups-1 */
     uint32_t n_groups;     /* 0: always evaluated */
 } sigma_entry_t;
@@ -202,7 +210,8 @@ typedef struct sigma_bucket {
 } sigma_bucket_t;
 
 typedef struct sigma_channel {
-    const char *name; /* NULL: rules for any channel (events with a Channel) */
+    uint32_t key_field; /* the field that tells the record type (Channel, event.dataset, ...) */
+    const char *name;   /* its value; NULL: rules for any value (the field is there) */
     size_t name_len;
     sigma_bucket_t *buckets;
     size_t n_buckets;
@@ -234,9 +243,12 @@ struct sw_sigma_set {
     uint32_t gen;
 };
 
-/* Evaluate node for ev (record type renames remap, may be NULL). */
+#define SIGMA_KW_ANY UINT32_MAX
+
+/* Evaluate node for ev (record type renames remap, may be NULL; keywords
+ * searched in field kw_field only, or in every field with SIGMA_KW_ANY). */
 int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
-               const uint32_t *remap);
+               const uint32_t *remap, uint32_t kw_field);
 /* The event's (first) field for a field id, as resolved for this event by
  * sw_sigma_set_match; *multi (may be NULL) says whether more fields have
  * that name. */

@@ -1,10 +1,14 @@
 /* sigma_logsource.c — which records a rule's logsource applies to.
  *
- * One table, in the spirit of pySigma's Windows pipelines: each
+ * One table, in the spirit of pySigma's pipelines: each
  * (product, category, service) names one or more record types ("variants"),
- * each a Windows event channel plus EventIDs (plus, for a few categories,
- * one more field condition), with field renames where the record type
- * spells Sigma's names differently (Security 4688 for process_creation).
+ * each a Windows event channel plus EventIDs - or, for other products, the
+ * value of the field that tells seawall's record types apart (event.dataset,
+ * auditd's type, a Zeek log's own field) - plus, for a few, one more field
+ * condition, with field renames where the record type spells Sigma's names
+ * differently (Security 4688 for process_creation, ECS for the proxy,
+ * webserver and firewall categories) and the field keywords are searched in
+ * where the record keeps its raw log line.
  * A logsource that is not in the table is refused with a reason: seawall
  * has no records for it, so a rule loaded for it could never fire — or
  * worse, would fire on the wrong records. docs/sigma.md shows the table. */
@@ -29,16 +33,16 @@ static const char *const proc_4688[][2] = {
 
 #define V(ch, ...)                                                                                 \
     {                                                                                              \
-        ch, {__VA_ARGS__}, NULL, {NULL}, NULL                                                      \
+        .channel = ch, .event_ids = { __VA_ARGS__ }                                                \
     }
 #define CH(ch)                                                                                     \
     {                                                                                              \
-        ch, {0}, NULL, {NULL}, NULL                                                                \
+        .channel = ch                                                                              \
     }
 
 static const sigma_variant_t v_proc[] = {
     V(SYSMON, 1),
-    {"Security", {4688}, NULL, {NULL}, proc_4688},
+    {.channel = "Security", .event_ids = {4688}, .renames = proc_4688},
 };
 static const sigma_variant_t v_file_change[] = {V(SYSMON, 2)};
 static const sigma_variant_t v_net[] = {V(SYSMON, 3)};
@@ -50,9 +54,14 @@ static const sigma_variant_t v_thread[] = {V(SYSMON, 8)};
 static const sigma_variant_t v_raw[] = {V(SYSMON, 9)};
 static const sigma_variant_t v_access[] = {V(SYSMON, 10)};
 static const sigma_variant_t v_file[] = {V(SYSMON, 11)};
-static const sigma_variant_t v_reg_add[] = {{SYSMON, {12}, "EventType", {"CreateKey"}, NULL}};
-static const sigma_variant_t v_reg_del[] = {
-    {SYSMON, {12}, "EventType", {"DeleteKey", "DeleteValue"}, NULL}};
+static const sigma_variant_t v_reg_add[] = {{.channel = SYSMON,
+                                             .event_ids = {12},
+                                             .extra_field = "EventType",
+                                             .extra_values = {"CreateKey"}}};
+static const sigma_variant_t v_reg_del[] = {{.channel = SYSMON,
+                                             .event_ids = {12},
+                                             .extra_field = "EventType",
+                                             .extra_values = {"DeleteKey", "DeleteValue"}}};
 static const sigma_variant_t v_reg_set[] = {V(SYSMON, 13)};
 static const sigma_variant_t v_reg_ren[] = {V(SYSMON, 14)};
 static const sigma_variant_t v_reg_ev[] = {V(SYSMON, 12, 13, 14)};
@@ -76,6 +85,127 @@ static const sigma_variant_t v_lproc[] = {V(LSYSMON, 1)};
 static const sigma_variant_t v_lnet[] = {V(LSYSMON, 3)};
 static const sigma_variant_t v_lfile[] = {V(LSYSMON, 11)};
 static const sigma_variant_t v_any_windows[] = {CH(NULL)};
+
+/* ---- records of other products ------------------------------------------------
+ * Not Windows events: ECS records (told apart by event.dataset), auditd
+ * records (by type) and Zeek logs (by a field only that log has). Where the
+ * record keeps the original log line (message), Sigma keywords - written to
+ * be searched in the raw line - are searched there only. */
+#define DS "event.dataset"
+
+/* Cisco IOS syslog. AAA command accounting is the CLI commands, which IOS
+ * logs as %PARSER-5-CFGLOG_LOGGEDCMD (archive log config); the other
+ * services read the whole syslog stream (BGP, IOS XE messages). */
+static const sigma_variant_t v_cisco_cmd[] = {{.key_field = DS,
+                                               .channel = "cisco.ios",
+                                               .extra_field = "event.code",
+                                               .extra_values = {"PARSER-5-CFGLOG_LOGGEDCMD"},
+                                               .keyword_field = "message"}};
+static const sigma_variant_t v_cisco_log[] = {
+    {.key_field = DS, .channel = "cisco.ios", .keyword_field = "message"}};
+
+/* /var/log/auth.log (Filebeat system.auth): sshd and sudo lines. */
+static const sigma_variant_t v_lauth[] = {
+    {.key_field = DS, .channel = "system.auth", .keyword_field = "message"}};
+static const sigma_variant_t v_lsshd[] = {{.key_field = DS,
+                                           .channel = "system.auth",
+                                           .extra_field = "process.name",
+                                           .extra_values = {"sshd"},
+                                           .keyword_field = "message"}};
+static const sigma_variant_t v_lsudo[] = {{.key_field = DS,
+                                           .channel = "system.auth",
+                                           .extra_field = "process.name",
+                                           .extra_values = {"sudo"},
+                                           .keyword_field = "message"}};
+
+/* auditd: one record per audit record, audit's own field names, which are
+ * what the rules use; no raw line kept, so keywords search every field. */
+static const sigma_variant_t v_auditd[] = {{.key_field = "type", .channel = "SYSCALL"},
+                                           {.key_field = "type", .channel = "EXECVE"}};
+
+/* ClamAV (clamav.log, ECS; the "FOUND" line in message). */
+static const sigma_variant_t v_clamav[] = {
+    {.key_field = DS, .channel = "clamav.log", .keyword_field = "message"}};
+
+/* The generic antivirus category: Signature is the threat's name, Filename
+ * the file it was found in. */
+static const char *const av_clamav[][2] = {
+    {"Signature", "threat.indicator_name"}, {"Filename", "file.path"}, {NULL, NULL}};
+static const char *const av_defender[][2] = {
+    {"Signature", "Threat Name"}, {"Filename", "Path"}, {NULL, NULL}};
+static const sigma_variant_t v_antivirus[] = {
+    {.key_field = DS, .channel = "clamav.log", .renames = av_clamav, .keyword_field = "message"},
+    {.channel = "Microsoft-Windows-Windows Defender/Operational",
+     .event_ids = {1116},
+     .renames = av_defender}};
+
+/* Zeek logs (Zeek's JSON writer): dns.log has trans_id, conn.log
+ * conn_state; the rules use Zeek's own names. */
+static const sigma_variant_t v_zeek_dns[] = {{.key_field = "trans_id"}};
+static const sigma_variant_t v_zeek_conn[] = {{.key_field = "conn_state"}};
+
+/* The generic dns category (query, answer, record_type) over Zeek dns.log. */
+static const char *const dns_zeek[][2] = {
+    {"answer", "answers"}, {"record_type", "qtype_name"}, {NULL, NULL}};
+static const sigma_variant_t v_dns_cat[] = {{.key_field = "trans_id", .renames = dns_zeek}};
+
+/* The firewall category over the FortiGate traffic log (ECS); its event
+ * log records share the dataset but are not traffic. */
+static const char *const fw_ecs[][2] = {{"src_ip", "source.ip"},
+                                        {"dst_ip", "destination.ip"},
+                                        {"src_port", "source.port"},
+                                        {"dst_port", "destination.port"},
+                                        {"action", "event.action"},
+                                        {"protocol", "network.transport"},
+                                        {"dst_hostname", "destination.domain"},
+                                        {NULL, NULL}};
+static const sigma_variant_t v_firewall_cat[] = {{.key_field = DS,
+                                                  .channel = "fortinet.firewall",
+                                                  .extra_field = "fortinet.firewall.type",
+                                                  .extra_values = {"traffic"},
+                                                  .renames = fw_ecs}};
+
+/* The proxy category (W3C names, as in SigmaHQ's taxonomy) over the
+ * FortiGate web filter log (ECS). Its url.path keeps the query, and there
+ * is no url.query, so c-uri-query reads the whole URL, as c-uri does. */
+static const char *const proxy_ecs[][2] = {{"c-uri", "url.original"},
+                                           {"cs-uri", "url.original"},
+                                           {"c-uri-query", "url.original"},
+                                           {"c-uri-stem", "url.path"},
+                                           {"cs-uri-stem", "url.path"},
+                                           {"c-uri-extension", "url.extension"},
+                                           {"c-useragent", "user_agent.original"},
+                                           {"cs-method", "http.request.method"},
+                                           {"cs-host", "url.domain"},
+                                           {"r-dns", "url.domain"},
+                                           {"cs-referrer", "http.request.referrer"},
+                                           {"cs-cookie", "http.cookie"},
+                                           {"sc-status", "http.response.status_code"},
+                                           {"src_ip", "source.ip"},
+                                           {"dst_ip", "destination.ip"},
+                                           {NULL, NULL}};
+static const sigma_variant_t v_proxy_cat[] = {
+    {.key_field = DS, .channel = "fortinet.webfilter", .renames = proxy_ecs}};
+
+/* The webserver category over the access log (Filebeat apache.access; the
+ * combined log line in message, which keywords search). SigmaHQ's rules
+ * use cs-uri-query for the request URI as a whole (paths, traversal,
+ * endswith), so it reads url.original; cs-uri-stem is the path alone. */
+static const char *const web_ecs[][2] = {{"cs-uri-query", "url.original"},
+                                         {"cs-uri", "url.original"},
+                                         {"c-uri", "url.original"},
+                                         {"cs-uri-stem", "url.path"},
+                                         {"cs-method", "http.request.method"},
+                                         {"sc-status", "http.response.status_code"},
+                                         {"cs-user-agent", "user_agent.original"},
+                                         {"c-useragent", "user_agent.original"},
+                                         {"cs-referer", "http.request.referrer"},
+                                         {"cs-username", "user.name"},
+                                         {"cs-host", "url.domain"},
+                                         {"c-ip", "source.ip"},
+                                         {NULL, NULL}};
+static const sigma_variant_t v_webserver_cat[] = {
+    {.key_field = DS, .channel = "apache.access", .renames = web_ecs, .keyword_field = "message"}};
 
 /* Windows services: the event channel, any EventID. */
 static const sigma_variant_t v_security[] = {CH("Security")};
@@ -208,6 +338,22 @@ static const sigma_logsource_t table[] = {
     E("linux", "process_creation", NULL, v_lproc),
     E("linux", "network_connection", NULL, v_lnet),
     E("linux", "file_event", NULL, v_lfile),
+    E("linux", NULL, NULL, v_lauth),
+    E("linux", NULL, "auth", v_lauth),
+    E("linux", NULL, "sshd", v_lsshd),
+    E("linux", NULL, "sudo", v_lsudo),
+    E("linux", NULL, "auditd", v_auditd),
+    E("linux", NULL, "clamav", v_clamav),
+    E("cisco", NULL, "aaa", v_cisco_cmd),
+    E("cisco", NULL, "bgp", v_cisco_log),
+    E("cisco", NULL, "syslog", v_cisco_log),
+    E("zeek", NULL, "dns", v_zeek_dns),
+    E("zeek", NULL, "conn", v_zeek_conn),
+    E(NULL, "dns", NULL, v_dns_cat),
+    E(NULL, "firewall", NULL, v_firewall_cat),
+    E(NULL, "proxy", NULL, v_proxy_cat),
+    E(NULL, "webserver", NULL, v_webserver_cat),
+    E(NULL, "antivirus", NULL, v_antivirus),
 };
 
 static int eq_opt(const char *want, const char *have)

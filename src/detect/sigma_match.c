@@ -4,8 +4,9 @@
  *   1. index_event: resolve the event's fields against the rule field names
  *      once (a per-event cache indexed by field id, so a field named by a
  *      hundred rules is looked up once);
- *   2. find the event's channel and EventID(s), and for each bucket that
- *      fits (channel+EventID, channel+any, any channel) run_bucket:
+ *   2. find the event's EventID(s) and, per record-type key (Channel for
+ *      Windows events, event.dataset and the like for others), the buckets
+ *      that fit (key value+EventID, key value+any, any value) - run_bucket:
  *      a. reset the bucket's mark bits (entries without a pre-filter start
  *         marked); scan each field the bucket's scanners cover
  *         (sigma_ac_scan), only its ends when every literal there is
@@ -298,11 +299,20 @@ static int pat_field(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *
     return 0;
 }
 
-static int eval_keyword(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev)
+/* Keywords: each pattern is searched in the record's raw line (kw_field)
+ * where its record type has one, else in every field. */
+static int eval_keyword(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
+                        uint32_t kw_field)
 {
     for (uint32_t i = 0; i < n->n_pats; i++) {
         int hit = 0;
-        for (size_t k = 0; k < ev->n_fields && !hit; k++)
+        if (kw_field != SIGMA_KW_ANY) {
+            int multi;
+            for (const sw_field_t *f = sigma_field(s, ev, kw_field, &multi); f && !hit;
+                 f = multi ? sw_event_next(ev, f) : NULL)
+                hit = pat_value(s, &n->pats[i], f);
+        }
+        for (size_t k = 0; kw_field == SIGMA_KW_ANY && k < ev->n_fields && !hit; k++)
             hit = pat_value(s, &n->pats[i], &ev->fields[k]);
         if (hit && !n->all)
             return 1;
@@ -313,25 +323,25 @@ static int eval_keyword(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event
 }
 
 int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
-               const uint32_t *remap)
+               const uint32_t *remap, uint32_t kw_field)
 {
     switch (n->type) {
     case SN_AND:
         for (uint32_t i = 0; i < n->n_kids; i++)
-            if (!sigma_eval(s, n->kids[i], ev, remap))
+            if (!sigma_eval(s, n->kids[i], ev, remap, kw_field))
                 return 0;
         return 1;
     case SN_OR:
         for (uint32_t i = 0; i < n->n_kids; i++)
-            if (sigma_eval(s, n->kids[i], ev, remap))
+            if (sigma_eval(s, n->kids[i], ev, remap, kw_field))
                 return 1;
         return 0;
     case SN_NOT:
-        return !sigma_eval(s, n->kids[0], ev, remap);
+        return !sigma_eval(s, n->kids[0], ev, remap, kw_field);
     case SN_COUNT: {
         uint32_t hits = 0;
         for (uint32_t i = 0; i < n->n_kids && hits < n->min; i++)
-            hits += (uint32_t)sigma_eval(s, n->kids[i], ev, remap);
+            hits += (uint32_t)sigma_eval(s, n->kids[i], ev, remap, kw_field);
         return hits >= n->min;
     }
     case SN_TRUE:
@@ -339,7 +349,7 @@ int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
     case SN_FALSE:
         return 0;
     case SN_KEYWORD:
-        return eval_keyword(s, n, ev);
+        return eval_keyword(s, n, ev, kw_field);
     case SN_FIELD: {
         int multi;
         const sw_field_t *f = sigma_field(s, ev, remap ? remap[n->field] : n->field, &multi);
@@ -363,7 +373,9 @@ int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
 
 const char *sw_sigma_event_host(const sw_event_t *ev)
 {
-    static const char *const names[] = {"Computer", "host.name", "hostname", "host"};
+    /* observer.name: the sensor that wrote a firewall or proxy record */
+    static const char *const names[] = {"Computer", "host.name", "hostname", "host",
+                                        "observer.name"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         const sw_field_t *f = sw_event_get(ev, names[i]);
         if (f && f->value_len)
@@ -443,7 +455,7 @@ static int run_bucket(sw_sigma_set_t *s, sigma_bucket_t *b, const sw_event_t *ev
             }
             if (g < e->n_groups && !s->no_prefilter)
                 continue; /* some needed literal is absent: cannot match */
-            if (!extra_ok(s, e, ev) || !sigma_eval(s, e->rule->root, ev, e->remap))
+            if (!extra_ok(s, e, ev) || !sigma_eval(s, e->rule->root, ev, e->remap, e->kw_field))
                 continue;
             hits++;
             if (cb) {
@@ -465,9 +477,6 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
         s->gen = 1;
     }
     index_event(s, ev);
-    const sw_field_t *ch = sigma_field(s, ev, s->f_channel, NULL);
-    if (!ch)
-        return 0; /* every logsource seawall maps names a channel */
     /* the event's EventIDs (one, nearly always; up to 8 distinct if the
      * field repeats), parsed as the bucket keys are */
     uint32_t eids[8];
@@ -490,6 +499,9 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
     int hits = 0;
     for (size_t c = 0; c < s->n_channels; c++) {
         sigma_channel_t *chn = &s->channels[c];
+        const sw_field_t *ch = sigma_field(s, ev, chn->key_field, NULL);
+        if (!ch) /* not this kind of record (no Channel, no event.dataset, ...) */
+            continue;
         if (chn->name &&
             (chn->name_len != ch->value_len || !name_eq(chn->name, ch->value, ch->value_len)))
             continue;

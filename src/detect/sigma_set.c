@@ -575,11 +575,13 @@ static size_t rule_event_ids(const sw_sigma_set_t *s, const sigma_node_t *n, uin
 
 /* ---- build --------------------------------------------------------------------- */
 
-static sigma_channel_t *channel_get(sw_sigma_set_t *s, const char *name, size_t *cap)
+static sigma_channel_t *channel_get(sw_sigma_set_t *s, uint32_t key_field, const char *name,
+                                    size_t *cap)
 {
     for (size_t i = 0; i < s->n_channels; i++) {
         const char *n = s->channels[i].name;
-        if ((!n && !name) || (n && name && !strcasecmp(n, name)))
+        if (s->channels[i].key_field == key_field &&
+            ((!n && !name) || (n && name && !strcasecmp(n, name))))
             return &s->channels[i];
     }
     if (s->n_channels == *cap) {
@@ -592,6 +594,7 @@ static sigma_channel_t *channel_get(sw_sigma_set_t *s, const char *name, size_t 
     }
     sigma_channel_t *c = &s->channels[s->n_channels++];
     memset(c, 0, sizeof *c);
+    c->key_field = key_field;
     c->name = name;
     c->name_len = name ? strlen(name) : 0;
     return c;
@@ -654,18 +657,34 @@ static sigma_ac_t *bucket_scan(sigma_bucket_t *b, uint32_t field, const sigma_ne
 }
 
 /* Remap tables for record types with renames: interned before the field
- * count is final, built after. */
+ * count is final, built after. The logsource table has fewer distinct
+ * rename lists than this (test_sigma_logsource checks). */
+#define SIGMA_MAX_REMAPS 32
 typedef struct remap {
     const char *const (*renames)[2];
     uint32_t *map;
 } remap_t;
+
+/* Intern an optional name; its id in *id (def when name is NULL). */
+static int intern_opt(sw_sigma_set_t *s, const char *name, uint32_t def, uint32_t *id)
+{
+    if (!name) {
+        *id = def;
+        return SW_OK;
+    }
+    int64_t f = sigma_field_intern(s, name, strlen(name));
+    if (f < 0)
+        return SW_ENOMEM;
+    *id = (uint32_t)f;
+    return SW_OK;
+}
 
 int sw_sigma_set_build(sw_sigma_set_t *s)
 {
     if (s->built)
         return SW_OK;
     int rc = SW_ENOMEM;
-    remap_t remaps[8];
+    remap_t remaps[SIGMA_MAX_REMAPS];
     size_t n_remaps = 0, cap_ch = 0;
     int64_t fc = sigma_field_intern(s, "Channel", 7), fe = sigma_field_intern(s, "EventID", 7);
     if (fc < 0 || fe < 0)
@@ -677,8 +696,10 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
         const sigma_logsource_t *ls = s->rules[i]->ls;
         for (size_t v = 0; v < ls->n_variants; v++) {
             const sigma_variant_t *va = &ls->variants[v];
-            if (va->extra_field &&
-                sigma_field_intern(s, va->extra_field, strlen(va->extra_field)) < 0)
+            uint32_t unused;
+            if (intern_opt(s, va->extra_field, 0, &unused) ||
+                intern_opt(s, va->key_field, 0, &unused) ||
+                intern_opt(s, va->keyword_field, 0, &unused))
                 return SW_ENOMEM;
             if (!va->renames)
                 continue;
@@ -686,8 +707,10 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
             for (k = 0; k < n_remaps; k++)
                 if (remaps[k].renames == va->renames)
                     break;
-            if (k < n_remaps || n_remaps == 8)
+            if (k < n_remaps)
                 continue;
+            if (n_remaps == SIGMA_MAX_REMAPS)
+                return SW_ENOMEM; /* never with the static table; never silently unrenamed */
             remaps[n_remaps++] = (remap_t){va->renames, NULL};
             for (size_t j = 0; va->renames[j][0]; j++)
                 if (sigma_field_intern(s, va->renames[j][0], strlen(va->renames[j][0])) < 0 ||
@@ -759,10 +782,14 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
         const sigma_rule_t *r = s->rules[i];
         for (size_t v = 0; v < r->ls->n_variants; v++) {
             const sigma_variant_t *va = &r->ls->variants[v];
-            sigma_channel_t *c = channel_get(s, va->channel, &cap_ch);
+            uint32_t key, kw;
+            if (intern_opt(s, va->key_field, s->f_channel, &key) ||
+                intern_opt(s, va->keyword_field, SIGMA_KW_ANY, &kw))
+                goto fail;
+            sigma_channel_t *c = channel_get(s, key, va->channel, &cap_ch);
             if (!c)
                 goto fail;
-            sigma_entry_t e = {.rule = r, .variant = va, .n_groups = r->n_groups};
+            sigma_entry_t e = {.rule = r, .variant = va, .n_groups = r->n_groups, .kw_field = kw};
             for (size_t k = 0; k < n_remaps; k++)
                 if (remaps[k].renames == va->renames)
                     e.remap = remaps[k].map;
@@ -775,7 +802,7 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
                 eids[n_eids] = va->event_ids[n_eids];
                 n_eids++;
             }
-            if (!n_eids) /* a channel-wide logsource: the rule may name its EventIDs */
+            if (!n_eids && !va->key_field) /* channel-wide: the rule may name its EventIDs */
                 n_eids = rule_event_ids(s, r->root, eids, 0);
             for (size_t k = 0; k < (n_eids ? n_eids : 1); k++) {
                 sigma_bucket_t *b = bucket_get(c, n_eids ? eids[k] : UINT32_MAX);

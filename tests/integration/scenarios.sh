@@ -10,7 +10,9 @@
 #   4. its telemetry makes the attack findable: after `seawall run`, each
 #      listed SigmaHQ rule fires on the listed team on a record whose command
 #      line carries the attack's marker (so background admin work firing the
-#      same rule does not count), and each listed hunt finds the attack;
+#      same rule does not count), and the ground truth (sigma --truth) counts
+#      at least one of its matches as the attack's (TP; FP printed); each
+#      listed hunt finds the attack;
 #   5. its training material is there.
 # Run by tests/run.sh with SW_BIN set; Sigma checks need ../shared (SW_SHARED).
 set -u
@@ -77,6 +79,12 @@ if [ -d "$RULES" ]; then
     "$BIN" sigma --rules "$RULES/$rule" --db "$db" --team "$team" --json >"$T/sig.out" 2>"$T/sig.err"
     check "$sc: $(basename "$rule" .yml) fires on $team's '$marker'" \
       "grep -F -- '$marker' '$T/sig.out' | grep -q '\"rule_file\"'"
+    # and the ground truth agrees: some match is on a record an adversary step
+    # caused (TP); matches on background records (FP) are reported, not failed
+    "$BIN" sigma --truth --rules "$RULES/$rule" --db "$db" --team "$team" >"$T/sig.truth" 2>/dev/null
+    tp=$(awk -F'\t' '$2 ~ /^[0-9]+$/ { n += $2 } END { print n + 0 }' "$T/sig.truth")
+    fp=$(awk -F'\t' '$3 ~ /^[0-9]+$/ { n += $3 } END { print n + 0 }' "$T/sig.truth")
+    check "$sc: $(basename "$rule" .yml) on $team: ground truth TP $tp, FP $fp" "[ $tp -ge 1 ]"
   done 3<"$T/rows.sigma"
 else
   echo "skip Sigma checks: no rules at $RULES"
