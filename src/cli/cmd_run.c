@@ -76,9 +76,8 @@ static int run_record_cb(void *ud, const sw_tel_record_t *rec)
         json = rs->tbuf;
         len = len - 1 + (size_t)n;
     }
-    int rc = rs->alerters
-                 ? sw_alerter_append(rs->alerters[rec->team], json, len, NULL, &rs->err)
-                 : sw_store_append(rs->teams[rec->team], json, len, NULL, &rs->err);
+    int rc = rs->alerters ? sw_alerter_append(rs->alerters[rec->team], json, len, NULL, &rs->err)
+                          : sw_store_append(rs->teams[rec->team], json, len, NULL, &rs->err);
     if (!rc) {
         rs->n_records++;
         rs->n_attack += rec->truth != 0;

@@ -148,9 +148,8 @@ int cmd_share(int argc, char **argv)
         goto done;
     }
     if (ids.is_agg) {
-        fprintf(stderr,
-                "seawall share: the query ends in an aggregate (count, top, histogram): it "
-                "names no records to share\n");
+        fprintf(stderr, "seawall share: the query ends in an aggregate (count, top, histogram): it "
+                        "names no records to share\n");
         goto done;
     }
     if (ids.n == 0) {
@@ -179,13 +178,10 @@ int cmd_share(int argc, char **argv)
     }
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
-    sw_journal_entry_t e = {0,
-                            SW_JOURNAL_NO_TIME,
-                            (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
-                            actor,
-                            sw_store_team_name(tf),
-                            "record.share",
-                            payload};
+    sw_journal_entry_t e = {
+        0,      SW_JOURNAL_NO_TIME,     (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000,
+        actor,  sw_store_team_name(tf), "record.share",
+        payload};
     int64_t seq = 0;
     if (sw_store_flush(s, &err) || sw_journal_open(db, &j, &err) ||
         sw_journal_append(j, &e, NULL, NULL, &seq, &err)) {

@@ -35,7 +35,8 @@
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: seawall sigma --rules PATH... (--events FILE... | --db FILE --team T) [--json] [--var NAME=V1,V2]\n"
+    fprintf(f, "usage: seawall sigma --rules PATH... (--events FILE... | --db FILE --team T) "
+               "[--json] [--var NAME=V1,V2]\n"
                "       seawall sigma --check PATH... [-v] [--var NAME=V1,V2]\n"
                "  PATH     a rule file or a directory of rules (searched recursively)\n"
                "  FILE     events as JSON lines or concatenated JSON objects\n"
@@ -212,8 +213,8 @@ static int db_row(const sw_qrow_t *row, void *ud)
     return 0;
 }
 
-static int run_db(sw_sigma_set_t *set, const char *db, const char *team, int truth,
-                  out_ctx_t *o, size_t *n_events)
+static int run_db(sw_sigma_set_t *set, const char *db, const char *team, int truth, out_ctx_t *o,
+                  size_t *n_events)
 {
     sw_errbuf_t err = {{0}};
     sw_store_t *s = NULL;

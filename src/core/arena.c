@@ -94,4 +94,7 @@ char *sw_arena_strndup(sw_arena_t *a, const char *s, size_t n)
     return p;
 }
 
-char *sw_arena_strdup(sw_arena_t *a, const char *s) { return sw_arena_strndup(a, s, strlen(s)); }
+char *sw_arena_strdup(sw_arena_t *a, const char *s)
+{
+    return sw_arena_strndup(a, s, strlen(s));
+}

@@ -65,9 +65,15 @@ int sw_buf_append(sw_buf_t *b, const void *p, size_t n)
     return SW_OK;
 }
 
-int sw_buf_puts(sw_buf_t *b, const char *s) { return sw_buf_append(b, s, strlen(s)); }
+int sw_buf_puts(sw_buf_t *b, const char *s)
+{
+    return sw_buf_append(b, s, strlen(s));
+}
 
-int sw_buf_putc(sw_buf_t *b, char c) { return sw_buf_append(b, &c, 1); }
+int sw_buf_putc(sw_buf_t *b, char c)
+{
+    return sw_buf_append(b, &c, 1);
+}
 
 int sw_buf_vprintf(sw_buf_t *b, const char *fmt, va_list ap)
 {
@@ -112,4 +118,7 @@ char *sw_buf_take(sw_buf_t *b)
     return p;
 }
 
-const char *sw_buf_str(const sw_buf_t *b) { return b->data ? b->data : ""; }
+const char *sw_buf_str(const sw_buf_t *b)
+{
+    return b->data ? b->data : "";
+}

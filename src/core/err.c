@@ -7,15 +7,24 @@
 const char *sw_strerror(int code)
 {
     switch (code) {
-    case SW_OK: return "ok";
-    case SW_ENOMEM: return "out of memory";
-    case SW_EINVAL: return "invalid input";
-    case SW_ETOOBIG: return "input too large";
-    case SW_ENOENT: return "not found";
-    case SW_EIO: return "input/output error";
-    case SW_EEXIST: return "already exists";
-    case SW_ESTATE: return "not allowed in this state";
-    default: return "unknown error";
+    case SW_OK:
+        return "ok";
+    case SW_ENOMEM:
+        return "out of memory";
+    case SW_EINVAL:
+        return "invalid input";
+    case SW_ETOOBIG:
+        return "input too large";
+    case SW_ENOENT:
+        return "not found";
+    case SW_EIO:
+        return "input/output error";
+    case SW_EEXIST:
+        return "already exists";
+    case SW_ESTATE:
+        return "not allowed in this state";
+    default:
+        return "unknown error";
     }
 }
 

@@ -11,13 +11,13 @@
 
 enum {
     SW_OK = 0,
-    SW_ENOMEM = -1,   /* allocation failed */
-    SW_EINVAL = -2,   /* bad input: see the message */
-    SW_ETOOBIG = -3,  /* input past a hard limit */
-    SW_ENOENT = -4,   /* no such file, id or name */
-    SW_EIO = -5,      /* read/write failed */
-    SW_EEXIST = -6,   /* duplicate */
-    SW_ESTATE = -7,   /* not allowed in the current state */
+    SW_ENOMEM = -1,  /* allocation failed */
+    SW_EINVAL = -2,  /* bad input: see the message */
+    SW_ETOOBIG = -3, /* input past a hard limit */
+    SW_ENOENT = -4,  /* no such file, id or name */
+    SW_EIO = -5,     /* read/write failed */
+    SW_EEXIST = -6,  /* duplicate */
+    SW_ESTATE = -7,  /* not allowed in the current state */
 };
 
 #define SW_ERRBUF_LEN 512

@@ -50,7 +50,10 @@ void sw_rng_split(const sw_rng_t *r, sw_rng_t *child, const char *label, uint64_
     rng_seed(child, rng_key(base, label, index));
 }
 
-static inline uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+static inline uint64_t rotl(uint64_t x, int k)
+{
+    return (x << k) | (x >> (64 - k));
+}
 
 uint64_t sw_rng_next(sw_rng_t *r)
 {
@@ -88,7 +91,10 @@ int64_t sw_rng_range(sw_rng_t *r, int64_t lo, int64_t hi)
     return (int64_t)((uint64_t)lo + sw_rng_below(r, span));
 }
 
-double sw_rng_double(sw_rng_t *r) { return (double)(sw_rng_next(r) >> 11) * 0x1.0p-53; }
+double sw_rng_double(sw_rng_t *r)
+{
+    return (double)(sw_rng_next(r) >> 11) * 0x1.0p-53;
+}
 
 int sw_rng_chance(sw_rng_t *r, double p)
 {

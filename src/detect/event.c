@@ -128,7 +128,8 @@ static int flatten(sw_event_t *ev, sw_buf_t *prefix, json_t *v, int depth)
         const char *k;
         json_t *c;
         size_t keep = prefix->len;
-        json_object_foreach(v, k, c) {
+        json_object_foreach(v, k, c)
+        {
             /* XML attributes of EVTX-converted JSON ("#attributes") add no
              * name segment: Provider.#attributes.Name reads as Provider.Name. */
             if (keep && strcmp(k, "#attributes") != 0)
@@ -149,7 +150,8 @@ static int flatten(sw_event_t *ev, sw_buf_t *prefix, json_t *v, int depth)
     if (json_is_array(v)) {
         size_t i;
         json_t *c;
-        json_array_foreach(v, i, c) {
+        json_array_foreach(v, i, c)
+        {
             int rc = flatten(ev, prefix, c, depth + 1);
             if (rc)
                 return rc;
@@ -211,7 +213,8 @@ static int add_data(sw_event_t *ev, sw_buf_t *prefix, json_t *data, int unwrap)
         return SW_OK;
     const char *k;
     json_t *c;
-    json_object_foreach(data, k, c) {
+    json_object_foreach(data, k, c)
+    {
         if (!strcmp(k, "#attributes"))
             continue;
         if (unwrap && json_is_object(c)) {
@@ -258,7 +261,8 @@ int sw_event_parse_json(sw_event_t *ev, const char *json, size_t len, sw_errbuf_
         rc = flatten(ev, &prefix, root, 0);
     }
     if (rc)
-        sw_seterr(err, rc, "record is too large or too deeply nested (limits: %d levels, %d fields)",
+        sw_seterr(err, rc,
+                  "record is too large or too deeply nested (limits: %d levels, %d fields)",
                   SW_EVENT_MAX_DEPTH, SW_EVENT_MAX_FIELDS);
 done:
     if (rc)

@@ -15,9 +15,10 @@ const char *const sw_zone_names[SW_ZONE__COUNT] = {
     "internet", "dmz", "internal", "management", "ot", "wan",
 };
 const char *const sw_role_names[SW_ROLE__COUNT] = {
-    "domain-controller", "mail", "dns", "web", "file-server", "database", "workstation",
-    "edge-router", "core-router", "firewall", "vpn-gateway", "nms", "billing", "mobile-core",
-    "international-gateway", "scada-hmi", "jump-host", "backup", "siem", "soho-router",
+    "domain-controller", "mail",        "dns",         "web",         "file-server",
+    "database",          "workstation", "edge-router", "core-router", "firewall",
+    "vpn-gateway",       "nms",         "billing",     "mobile-core", "international-gateway",
+    "scada-hmi",         "jump-host",   "backup",      "siem",        "soho-router",
     "app-server",
 };
 const char *const sw_crit_names[4] = {"low", "medium", "high", "critical"};
@@ -26,8 +27,8 @@ const char *const sw_link_kind_names[SW_LINK__COUNT] = {
     "lan", "wan", "internet", "cable", "satellite",
 };
 const char *const sw_cred_kind_names[SW_CRED__COUNT] = {
-    "domain-user", "domain-admin", "local-admin", "vpn", "router-admin", "krbtgt",
-    "service-account",
+    "domain-user",  "domain-admin", "local-admin",     "vpn",
+    "router-admin", "krbtgt",       "service-account",
 };
 const char *const sw_persist_names[SW_PERSIST__COUNT] = {
     "webshell", "scheduled-task", "service", "firmware", "account", "registry",
@@ -39,10 +40,10 @@ const char *const sw_inject_kind_names[SW_INJ__COUNT] = {
     "email", "news", "phone", "advisory", "chat", "technical",
 };
 const char *const sw_action_names[SW_ACT__COUNT] = {
-    "isolate", "release", "block-ip", "block-domain", "block-port", "disable-account",
-    "reset-password", "reset-krbtgt", "kill-process", "quarantine-file", "patch", "reimage",
-    "restore", "reflash", "enhanced-logging", "failover", "null-route", "share-indicator",
-    "report",
+    "isolate",         "release",        "block-ip",        "block-domain", "block-port",
+    "disable-account", "reset-password", "reset-krbtgt",    "kill-process", "quarantine-file",
+    "patch",           "reimage",        "restore",         "reflash",      "enhanced-logging",
+    "failover",        "null-route",     "share-indicator", "report",
 };
 
 int sw_enum_lookup(const char *const *names, int n, const char *name)
@@ -54,12 +55,15 @@ int sw_enum_lookup(const char *const *names, int n, const char *name)
 }
 
 const char *const sw_rate_names[SW_RATE__COUNT] = {
-    "logons_per_user_day",      "web_per_user_hour",        "mail_per_user_hour",
-    "spam_ratio",               "apps_per_user_hour",       "share_per_user_hour",
-    "failed_logon_ratio",       "admin_actions_per_hour",   "tasks_per_host_day",
-    "updates_per_host_day",     "dns_per_server_hour",      "ifm_backups_per_dc_day",
-    "web_hits_per_server_hour", "router_logins_per_day",    "router_changes_per_day",
-    "ssh_logins_per_linux_day", "cron_per_linux_hour",
+    "logons_per_user_day",      "web_per_user_hour",
+    "mail_per_user_hour",       "spam_ratio",
+    "apps_per_user_hour",       "share_per_user_hour",
+    "failed_logon_ratio",       "admin_actions_per_hour",
+    "tasks_per_host_day",       "updates_per_host_day",
+    "dns_per_server_hour",      "ifm_backups_per_dc_day",
+    "web_hits_per_server_hour", "router_logins_per_day",
+    "router_changes_per_day",   "ssh_logins_per_linux_day",
+    "cron_per_linux_hour",
 };
 
 const char *const sw_proc_audit_names[SW_PROC_AUDIT__COUNT] = {"none", "servers", "all"};
@@ -77,18 +81,30 @@ void sw_world_free(sw_world_t *w)
     memset(w, 0, sizeof *w);
 }
 
-#define FIND_BY_ID(arr, n)                                                                 \
-    do {                                                                                   \
-        for (uint32_t i = 0; i < (n); i++)                                                 \
-            if ((arr)[i].id && strcmp((arr)[i].id, id) == 0)                              \
-                return i;                                                                  \
-        return SW_NONE;                                                                    \
+#define FIND_BY_ID(arr, n)                                                                         \
+    do {                                                                                           \
+        for (uint32_t i = 0; i < (n); i++)                                                         \
+            if ((arr)[i].id && strcmp((arr)[i].id, id) == 0)                                       \
+                return i;                                                                          \
+        return SW_NONE;                                                                            \
     } while (0)
 
-uint32_t sw_world_team(const sw_world_t *w, const char *id) { FIND_BY_ID(w->teams, w->n_teams); }
-uint32_t sw_world_host(const sw_world_t *w, const char *id) { FIND_BY_ID(w->hosts, w->n_hosts); }
-uint32_t sw_world_link(const sw_world_t *w, const char *id) { FIND_BY_ID(w->links, w->n_links); }
-uint32_t sw_world_org(const sw_world_t *w, const char *id) { FIND_BY_ID(w->orgs, w->n_orgs); }
+uint32_t sw_world_team(const sw_world_t *w, const char *id)
+{
+    FIND_BY_ID(w->teams, w->n_teams);
+}
+uint32_t sw_world_host(const sw_world_t *w, const char *id)
+{
+    FIND_BY_ID(w->hosts, w->n_hosts);
+}
+uint32_t sw_world_link(const sw_world_t *w, const char *id)
+{
+    FIND_BY_ID(w->links, w->n_links);
+}
+uint32_t sw_world_org(const sw_world_t *w, const char *id)
+{
+    FIND_BY_ID(w->orgs, w->n_orgs);
+}
 
 int sw_selector_match(const sw_world_t *w, const sw_selector_t *s, uint32_t h)
 {

@@ -216,11 +216,11 @@ typedef struct sw_service {
 } sw_service_t;
 
 typedef struct sw_vuln {
-    const char *cve;     /* "CVE-2023-46805" */
-    const char *service; /* service name it lives in, or NULL (local) */
+    const char *cve;       /* "CVE-2023-46805" */
+    const char *service;   /* service name it lives in, or NULL (local) */
     double exploitability; /* probability one attempt succeeds */
-    int remote;           /* exploitable over the network */
-    sw_priv_t grants;     /* privilege an exploit gives */
+    int remote;            /* exploitable over the network */
+    sw_priv_t grants;      /* privilege an exploit gives */
     sw_loc_t loc;
 } sw_vuln_t;
 
@@ -239,7 +239,7 @@ typedef struct sw_sensors {
     int log_forwarding;  /* logs leave the host (clearing them later leaves a copy) */
     int pcap;            /* full packet capture on its links */
     int netflow;
-    int syslog;          /* network devices: syslog to a collector */
+    int syslog; /* network devices: syslog to a collector */
 } sw_sensors_t;
 
 typedef struct sw_backup {
@@ -259,7 +259,7 @@ typedef struct sw_host {
     uint32_t network;
     uint32_t org;
     uint32_t team;
-    const char *os;          /* spelling from the OS table, e.g. "windows-server-2019" */
+    const char *os; /* spelling from the OS table, e.g. "windows-server-2019" */
     sw_os_family_t os_family;
     sw_role_t role;
     sw_crit_t criticality;
@@ -290,7 +290,7 @@ typedef struct sw_user {
     int vpn;              /* has VPN access */
     int work_start_min;   /* working hours, minutes of day */
     int work_end_min;
-    double phishing;      /* probability of opening a lure */
+    double phishing; /* probability of opening a lure */
     sw_loc_t loc;
 } sw_user_t;
 
@@ -321,8 +321,8 @@ typedef enum {
 
 typedef struct sw_dep {
     sw_dep_kind_t kind;
-    uint32_t ref;  /* host, link, business service or org index */
-    uint32_t svc;  /* service index within host, for SW_DEP_SERVICE */
+    uint32_t ref; /* host, link, business service or org index */
+    uint32_t svc; /* service index within host, for SW_DEP_SERVICE */
     sw_loc_t loc;
 } sw_dep_t;
 
@@ -331,10 +331,10 @@ typedef struct sw_business {
     const char *name;
     uint32_t team;
     uint32_t org;
-    double weight;   /* share of the team's availability score */
-    sw_dep_t *all;   /* every one must be up */
+    double weight; /* share of the team's availability score */
+    sw_dep_t *all; /* every one must be up */
     uint32_t n_all;
-    sw_dep_t *any;   /* at least one must be up (n_any == 0: no such group) */
+    sw_dep_t *any; /* at least one must be up (n_any == 0: no such group) */
     uint32_t n_any;
     double min_capacity_mbps; /* international: below this on backup it degrades */
     sw_loc_t loc;
@@ -354,40 +354,40 @@ typedef struct sw_selector {
 } sw_selector_t;
 
 typedef enum {
-    SW_CRED_DOMAIN_USER,   /* "domain-user" */
-    SW_CRED_DOMAIN_ADMIN,  /* "domain-admin" */
-    SW_CRED_LOCAL_ADMIN,   /* "local-admin" */
-    SW_CRED_VPN,           /* "vpn" */
-    SW_CRED_ROUTER_ADMIN,  /* "router-admin" */
-    SW_CRED_KRBTGT,        /* "krbtgt": golden tickets until the secret is reset twice */
-    SW_CRED_SERVICE,       /* "service-account" */
+    SW_CRED_DOMAIN_USER,  /* "domain-user" */
+    SW_CRED_DOMAIN_ADMIN, /* "domain-admin" */
+    SW_CRED_LOCAL_ADMIN,  /* "local-admin" */
+    SW_CRED_VPN,          /* "vpn" */
+    SW_CRED_ROUTER_ADMIN, /* "router-admin" */
+    SW_CRED_KRBTGT,       /* "krbtgt": golden tickets until the secret is reset twice */
+    SW_CRED_SERVICE,      /* "service-account" */
     SW_CRED__COUNT
 } sw_cred_kind_t;
 
 typedef enum { SW_CREDF_PASSWORD, SW_CREDF_HASH, SW_CREDF_TICKET } sw_cred_form_t;
 
 typedef enum {
-    SW_PERSIST_WEBSHELL,   /* "webshell" */
-    SW_PERSIST_SCHEDTASK,  /* "scheduled-task" */
-    SW_PERSIST_SERVICE,    /* "service" */
-    SW_PERSIST_FIRMWARE,   /* "firmware": survives reboot and reimage; only reflash removes */
-    SW_PERSIST_ACCOUNT,    /* "account": a created account */
-    SW_PERSIST_REGISTRY,   /* "registry": run key */
+    SW_PERSIST_WEBSHELL,  /* "webshell" */
+    SW_PERSIST_SCHEDTASK, /* "scheduled-task" */
+    SW_PERSIST_SERVICE,   /* "service" */
+    SW_PERSIST_FIRMWARE,  /* "firmware": survives reboot and reimage; only reflash removes */
+    SW_PERSIST_ACCOUNT,   /* "account": a created account */
+    SW_PERSIST_REGISTRY,  /* "registry": run key */
     SW_PERSIST__COUNT
 } sw_persist_t;
 
 /* A precondition of a playbook step. */
 typedef enum {
-    SW_PRE_ON_TARGET,   /* attacker holds >= priv on the target host */
-    SW_PRE_FOOTHOLD,    /* attacker holds >= priv on some host matching sel */
-    SW_PRE_REACH,       /* target's port reachable from the attacker's position */
-    SW_PRE_VULN,        /* target has an unpatched vuln (cve, or any remote when cve NULL) */
-    SW_PRE_CREDENTIAL,  /* attacker holds a valid credential of this kind */
-    SW_PRE_PHISHABLE,   /* target is a workstation whose user may open a lure */
-    SW_PRE_FACT,        /* attacker has learned/done a named fact */
-    SW_PRE_NOT_FACT,    /* ... has not */
-    SW_PRE_C2,          /* a working command-and-control channel */
-    SW_PRE_AFTER,       /* exercise time >= at_ms (trigger times) */
+    SW_PRE_ON_TARGET,  /* attacker holds >= priv on the target host */
+    SW_PRE_FOOTHOLD,   /* attacker holds >= priv on some host matching sel */
+    SW_PRE_REACH,      /* target's port reachable from the attacker's position */
+    SW_PRE_VULN,       /* target has an unpatched vuln (cve, or any remote when cve NULL) */
+    SW_PRE_CREDENTIAL, /* attacker holds a valid credential of this kind */
+    SW_PRE_PHISHABLE,  /* target is a workstation whose user may open a lure */
+    SW_PRE_FACT,       /* attacker has learned/done a named fact */
+    SW_PRE_NOT_FACT,   /* ... has not */
+    SW_PRE_C2,         /* a working command-and-control channel */
+    SW_PRE_AFTER,      /* exercise time >= at_ms (trigger times) */
 } sw_pre_kind_t;
 
 typedef struct sw_pre {
@@ -403,19 +403,19 @@ typedef struct sw_pre {
 } sw_pre_t;
 
 typedef enum {
-    SW_EFF_FOOTHOLD,    /* gain priv on the target */
-    SW_EFF_CREDENTIAL,  /* harvest a credential (kind, form) */
-    SW_EFF_PERSIST,     /* install persistence on the target */
-    SW_EFF_FACT,        /* learn a named fact */
-    SW_EFF_C2,          /* establish a C2 channel (channel name) */
-    SW_EFF_PROXY,       /* target becomes a relay node (proxy network) */
-    SW_EFF_ENCRYPT,     /* target's data encrypted: its services down until restored */
-    SW_EFF_WIPE,        /* target's data destroyed */
-    SW_EFF_EXFIL,       /* data leaves from the target (megabytes) */
-    SW_EFF_DISRUPT,     /* target's services stopped (e.g. routing config pushed) */
-    SW_EFF_TAMPER_LOGS, /* target's local logs cleared / logging stopped */
+    SW_EFF_FOOTHOLD,        /* gain priv on the target */
+    SW_EFF_CREDENTIAL,      /* harvest a credential (kind, form) */
+    SW_EFF_PERSIST,         /* install persistence on the target */
+    SW_EFF_FACT,            /* learn a named fact */
+    SW_EFF_C2,              /* establish a C2 channel (channel name) */
+    SW_EFF_PROXY,           /* target becomes a relay node (proxy network) */
+    SW_EFF_ENCRYPT,         /* target's data encrypted: its services down until restored */
+    SW_EFF_WIPE,            /* target's data destroyed */
+    SW_EFF_EXFIL,           /* data leaves from the target (megabytes) */
+    SW_EFF_DISRUPT,         /* target's services stopped (e.g. routing config pushed) */
+    SW_EFF_TAMPER_LOGS,     /* target's local logs cleared / logging stopped */
     SW_EFF_DESTROY_BACKUPS, /* shadow copies and online backups gone */
-    SW_EFF_SPREAD,      /* malware copies itself to reachable hosts matching sel */
+    SW_EFF_SPREAD,          /* malware copies itself to reachable hosts matching sel */
 } sw_eff_kind_t;
 
 typedef struct sw_eff {
@@ -427,7 +427,7 @@ typedef struct sw_eff {
     const char *fact;
     const char *channel; /* c2: "https", "dns", "proxy", ... */
     double megabytes;
-    sw_selector_t sel;   /* spread: which hosts */
+    sw_selector_t sel; /* spread: which hosts */
     sw_loc_t loc;
 } sw_eff_t;
 
@@ -464,9 +464,9 @@ typedef struct sw_adv_objective {
     const char *description;
     sw_obj_kind_t kind;
     sw_selector_t target;
-    int64_t at_ms;     /* disrupt: trigger time; 0 otherwise */
-    double megabytes;  /* exfiltrate: how much counts as done */
-    uint32_t min_hosts;/* encrypt/implant: how many target hosts count as done */
+    int64_t at_ms;      /* disrupt: trigger time; 0 otherwise */
+    double megabytes;   /* exfiltrate: how much counts as done */
+    uint32_t min_hosts; /* encrypt/implant: how many target hosts count as done */
     sw_loc_t loc;
 } sw_adv_objective_t;
 
@@ -489,15 +489,20 @@ typedef struct sw_adversary {
 /* ---- injects -------------------------------------------------------------- */
 
 typedef enum {
-    SW_INJ_EMAIL, SW_INJ_NEWS, SW_INJ_PHONE, SW_INJ_ADVISORY, SW_INJ_CHAT, SW_INJ_TECHNICAL,
+    SW_INJ_EMAIL,
+    SW_INJ_NEWS,
+    SW_INJ_PHONE,
+    SW_INJ_ADVISORY,
+    SW_INJ_CHAT,
+    SW_INJ_TECHNICAL,
     SW_INJ__COUNT
 } sw_inject_kind_t;
 
 typedef enum {
-    SW_TRIG_TIME,      /* at at_ms */
+    SW_TRIG_TIME,        /* at at_ms */
     SW_TRIG_ATTACKER_ON, /* attacker reaches a host matching sel (in team) */
-    SW_TRIG_STEP,      /* an adversary step succeeds */
-    SW_TRIG_OBJECTIVE, /* an adversary objective is reached */
+    SW_TRIG_STEP,        /* an adversary step succeeds */
+    SW_TRIG_OBJECTIVE,   /* an adversary objective is reached */
 } sw_trigger_kind_t;
 
 typedef enum {
@@ -508,31 +513,31 @@ typedef enum {
 } sw_tech_kind_t;
 
 typedef struct sw_indicator {
-    const char *type;  /* STIX-ish: "ipv4-addr", "domain-name", "file:hashes.SHA-256", "url" */
+    const char *type; /* STIX-ish: "ipv4-addr", "domain-name", "file:hashes.SHA-256", "url" */
     const char *value;
     sw_loc_t loc;
 } sw_indicator_t;
 
 typedef struct sw_inject {
-    const char *id;       /* control number, "MSEL-007" */
+    const char *id; /* control number, "MSEL-007" */
     const char *title;
     sw_inject_kind_t kind;
     sw_trigger_kind_t trigger;
-    int64_t at_ms;        /* SW_TRIG_TIME; also the earliest time for conditions */
-    sw_selector_t sel;    /* SW_TRIG_ATTACKER_ON */
-    uint32_t adversary;   /* SW_TRIG_STEP/OBJECTIVE: which adversary */
-    uint32_t index;       /* step or objective index within it */
+    int64_t at_ms;      /* SW_TRIG_TIME; also the earliest time for conditions */
+    sw_selector_t sel;  /* SW_TRIG_ATTACKER_ON */
+    uint32_t adversary; /* SW_TRIG_STEP/OBJECTIVE: which adversary */
+    uint32_t index;     /* step or objective index within it */
     const char *from;
-    sw_idlist_t to;       /* teams; empty means all player teams */
-    int to_instructors;   /* white cell only */
+    sw_idlist_t to;     /* teams; empty means all player teams */
+    int to_instructors; /* white cell only */
     const char *subject;
     const char *body;
     sw_indicator_t *indicators;
     uint32_t n_indicators;
     sw_tech_kind_t tech;
-    uint32_t tech_link;   /* cable fault / repair */
-    uint32_t tech_org;    /* power loss: org, or SW_NONE */
-    uint32_t tech_host;   /* power loss: host, or SW_NONE */
+    uint32_t tech_link; /* cable fault / repair */
+    uint32_t tech_org;  /* power loss: org, or SW_NONE */
+    uint32_t tech_host; /* power loss: host, or SW_NONE */
     int64_t tech_duration_ms;
     sw_loc_t loc;
 } sw_inject_t;
@@ -540,10 +545,24 @@ typedef struct sw_inject {
 /* ---- scoring and rules ---------------------------------------------------- */
 
 typedef enum {
-    SW_ACT_ISOLATE, SW_ACT_RELEASE, SW_ACT_BLOCK_IP, SW_ACT_BLOCK_DOMAIN, SW_ACT_BLOCK_PORT,
-    SW_ACT_DISABLE_ACCOUNT, SW_ACT_RESET_PASSWORD, SW_ACT_RESET_KRBTGT, SW_ACT_KILL_PROCESS,
-    SW_ACT_QUARANTINE_FILE, SW_ACT_PATCH, SW_ACT_REIMAGE, SW_ACT_RESTORE, SW_ACT_REFLASH,
-    SW_ACT_ENHANCED_LOGGING, SW_ACT_FAILOVER, SW_ACT_NULL_ROUTE, SW_ACT_SHARE_INDICATOR,
+    SW_ACT_ISOLATE,
+    SW_ACT_RELEASE,
+    SW_ACT_BLOCK_IP,
+    SW_ACT_BLOCK_DOMAIN,
+    SW_ACT_BLOCK_PORT,
+    SW_ACT_DISABLE_ACCOUNT,
+    SW_ACT_RESET_PASSWORD,
+    SW_ACT_RESET_KRBTGT,
+    SW_ACT_KILL_PROCESS,
+    SW_ACT_QUARANTINE_FILE,
+    SW_ACT_PATCH,
+    SW_ACT_REIMAGE,
+    SW_ACT_RESTORE,
+    SW_ACT_REFLASH,
+    SW_ACT_ENHANCED_LOGGING,
+    SW_ACT_FAILOVER,
+    SW_ACT_NULL_ROUTE,
+    SW_ACT_SHARE_INDICATOR,
     SW_ACT_REPORT,
     SW_ACT__COUNT
 } sw_action_t;
@@ -555,9 +574,9 @@ typedef struct sw_scoring {
     double w_recovery;
     double w_reporting;
     double w_sharing;
-    double hint_cost;       /* points per hint taken */
+    double hint_cost;         /* points per hint taken */
     uint32_t allowed_actions; /* bit set over sw_action_t; all by default */
-    int hints;              /* hints offered */
+    int hints;                /* hints offered */
     sw_loc_t loc;
 } sw_scoring_t;
 
@@ -566,12 +585,22 @@ typedef struct sw_scoring {
 /* Background activity rates a scenario may set (docs/telemetry.md has their
  * meaning and defaults); the telemetry layer maps them onto sw_tel_rates_t. */
 typedef enum {
-    SW_RATE_LOGONS_PER_USER_DAY, SW_RATE_WEB_PER_USER_HOUR, SW_RATE_MAIL_PER_USER_HOUR,
-    SW_RATE_SPAM_RATIO, SW_RATE_APPS_PER_USER_HOUR, SW_RATE_SHARE_PER_USER_HOUR,
-    SW_RATE_FAILED_LOGON_RATIO, SW_RATE_ADMIN_ACTIONS_PER_HOUR, SW_RATE_TASKS_PER_HOST_DAY,
-    SW_RATE_UPDATES_PER_HOST_DAY, SW_RATE_DNS_PER_SERVER_HOUR, SW_RATE_IFM_BACKUPS_PER_DC_DAY,
-    SW_RATE_WEB_HITS_PER_SERVER_HOUR, SW_RATE_ROUTER_LOGINS_PER_DAY,
-    SW_RATE_ROUTER_CHANGES_PER_DAY, SW_RATE_SSH_LOGINS_PER_LINUX_DAY,
+    SW_RATE_LOGONS_PER_USER_DAY,
+    SW_RATE_WEB_PER_USER_HOUR,
+    SW_RATE_MAIL_PER_USER_HOUR,
+    SW_RATE_SPAM_RATIO,
+    SW_RATE_APPS_PER_USER_HOUR,
+    SW_RATE_SHARE_PER_USER_HOUR,
+    SW_RATE_FAILED_LOGON_RATIO,
+    SW_RATE_ADMIN_ACTIONS_PER_HOUR,
+    SW_RATE_TASKS_PER_HOST_DAY,
+    SW_RATE_UPDATES_PER_HOST_DAY,
+    SW_RATE_DNS_PER_SERVER_HOUR,
+    SW_RATE_IFM_BACKUPS_PER_DC_DAY,
+    SW_RATE_WEB_HITS_PER_SERVER_HOUR,
+    SW_RATE_ROUTER_LOGINS_PER_DAY,
+    SW_RATE_ROUTER_CHANGES_PER_DAY,
+    SW_RATE_SSH_LOGINS_PER_LINUX_DAY,
     SW_RATE_CRON_PER_LINUX_HOUR,
     SW_RATE__COUNT
 } sw_rate_t;
@@ -596,18 +625,27 @@ typedef struct sw_telemetry_spec {
 typedef struct sw_world {
     sw_arena_t arena;
     sw_exercise_t exercise;
-    sw_team_t *teams;           uint32_t n_teams;
-    sw_org_t *orgs;             uint32_t n_orgs;
-    sw_network_t *networks;     uint32_t n_networks;
-    sw_host_t *hosts;           uint32_t n_hosts;
-    sw_user_t *users;           uint32_t n_users;
-    sw_link_t *links;           uint32_t n_links;
-    sw_business_t *business;    uint32_t n_business;
-    sw_adversary_t *adversaries; uint32_t n_adversaries;
-    sw_inject_t *injects;       uint32_t n_injects;
+    sw_team_t *teams;
+    uint32_t n_teams;
+    sw_org_t *orgs;
+    uint32_t n_orgs;
+    sw_network_t *networks;
+    uint32_t n_networks;
+    sw_host_t *hosts;
+    uint32_t n_hosts;
+    sw_user_t *users;
+    uint32_t n_users;
+    sw_link_t *links;
+    uint32_t n_links;
+    sw_business_t *business;
+    uint32_t n_business;
+    sw_adversary_t *adversaries;
+    uint32_t n_adversaries;
+    sw_inject_t *injects;
+    uint32_t n_injects;
     sw_scoring_t scoring;
     sw_telemetry_spec_t telemetry;
-    sw_strlist_t files;         /* every file read (main first, then includes) */
+    sw_strlist_t files; /* every file read (main first, then includes) */
 } sw_world_t;
 
 /* Spellings used in scenario files and output; indexed by the enum value. */

@@ -17,7 +17,7 @@
 /* ---- reading files -------------------------------------------------------- */
 
 static const char *const top_keys[] = {
-    "include",  "seed",        "exercise", "teams",   "observers", "orgs", "links",
+    "include",  "seed",        "exercise", "teams",   "observers", "orgs",      "links",
     "business", "adversaries", "injects",  "scoring", "rules",     "telemetry", NULL,
 };
 

@@ -67,23 +67,23 @@ struct sw_tel_bridge {
  * on the technique id (netsh portproxy, a .dmp written, ntdsutil IFM) are
  * recognised from the command line (bridge_cmdline_fx). */
 enum {
-    FX_LOG_CLEAR = 1u << 0,  /* T1070.001: 1102 */
-    FX_LOG_STOP = 1u << 1,   /* T1562.002: event logging stopped */
-    FX_SERVICE = 1u << 2,    /* T1543.003, T1569.002: 7045 */
-    FX_TASK = 1u << 3,       /* T1053: 4698 */
-    FX_ACCOUNT = 1u << 4,    /* T1136: 4720 */
-    FX_FIRMWARE = 1u << 5,   /* T1542: hidden implant, odd reloads */
-    FX_LATERAL = 1u << 6,    /* logon-based: a failed attempt is a failed logon */
-    FX_C2 = 1u << 7,         /* command and control: DNS, connection, proxy, IDS */
-    FX_EXFIL = 1u << 8,      /* data out: like C2, megabytes out */
-    FX_PHISH = 1u << 9,      /* T1566: the mail through the gateway */
-    FX_USER_EXEC = 1u << 10, /* T1566, T1204: the user's app (Office, explorer) runs it */
-    FX_EXPLOIT = 1u << 11,   /* T1190: the request, the server spawning a shell */
-    FX_WEBSHELL = 1u << 12,  /* T1505.003: shell file; later steps are requests to it */
-    FX_RUNKEY = 1u << 13,    /* T1547.001: Run key value (Sysmon 13) */
-    FX_ENCRYPT = 1u << 14,   /* T1486: encrypted copies and ransom notes (Sysmon 11) */
+    FX_LOG_CLEAR = 1u << 0,   /* T1070.001: 1102 */
+    FX_LOG_STOP = 1u << 1,    /* T1562.002: event logging stopped */
+    FX_SERVICE = 1u << 2,     /* T1543.003, T1569.002: 7045 */
+    FX_TASK = 1u << 3,        /* T1053: 4698 */
+    FX_ACCOUNT = 1u << 4,     /* T1136: 4720 */
+    FX_FIRMWARE = 1u << 5,    /* T1542: hidden implant, odd reloads */
+    FX_LATERAL = 1u << 6,     /* logon-based: a failed attempt is a failed logon */
+    FX_C2 = 1u << 7,          /* command and control: DNS, connection, proxy, IDS */
+    FX_EXFIL = 1u << 8,       /* data out: like C2, megabytes out */
+    FX_PHISH = 1u << 9,       /* T1566: the mail through the gateway */
+    FX_USER_EXEC = 1u << 10,  /* T1566, T1204: the user's app (Office, explorer) runs it */
+    FX_EXPLOIT = 1u << 11,    /* T1190: the request, the server spawning a shell */
+    FX_WEBSHELL = 1u << 12,   /* T1505.003: shell file; later steps are requests to it */
+    FX_RUNKEY = 1u << 13,     /* T1547.001: Run key value (Sysmon 13) */
+    FX_ENCRYPT = 1u << 14,    /* T1486: encrypted copies and ransom notes (Sysmon 11) */
     FX_KERBEROAST = 1u << 15, /* T1558.003: RC4 service tickets (4769) */
-    FX_RELOAD = 1u << 16,    /* T1601: a new image and a requested reload */
+    FX_RELOAD = 1u << 16,     /* T1601: a new image and a requested reload */
 };
 
 static const struct {
@@ -154,9 +154,10 @@ static const ids_sig_t ids_sigs[] = {
      "Attempted Administrator Privilege Gain", 1},
     {"T1505.003", NULL, 2016679, "ET WEB_SERVER WebShell Generic - Possible Command Execution",
      "Web Application Attack", 1},
-    {"T1021.002", "psexec", 2010781, "ET POLICY PsExec service created",
-     "Potentially Bad Traffic", 2},
-    {"T1558.003", NULL, 2034011, "ET POLICY Kerberos TGS-REQ with RC4 Encryption (Possible Kerberoasting)",
+    {"T1021.002", "psexec", 2010781, "ET POLICY PsExec service created", "Potentially Bad Traffic",
+     2},
+    {"T1558.003", NULL, 2034011,
+     "ET POLICY Kerberos TGS-REQ with RC4 Encryption (Possible Kerberoasting)",
      "Potential Corporate Privacy Violation", 2},
     {"T1567", "mega", 2033966, "ET POLICY Observed MEGA Domain in TLS SNI (mega .co .nz)",
      "Potential Corporate Privacy Violation", 2},
@@ -170,10 +171,8 @@ static const struct {
     const char *tool;
     const char *threat;
 } av_threats[] = {
-    {"mimikatz", "HackTool:Win32/Mimikatz"},
-    {"rubeus", "HackTool:MSIL/Rubeus"},
-    {"locker", "Ransom:Win32/Filecoder"},
-    {"cve-2021-1732", "Exploit:Win32/CVE-2021-1732"},
+    {"mimikatz", "HackTool:Win32/Mimikatz"},  {"rubeus", "HackTool:MSIL/Rubeus"},
+    {"locker", "Ransom:Win32/Filecoder"},     {"cve-2021-1732", "Exploit:Win32/CVE-2021-1732"},
     {"procdump", "HackTool:Win32/DumpLsass"},
 };
 #define AV_FRESH_DAYS 14 /* signatures older than this miss new tools */
@@ -476,8 +475,12 @@ static int bridge_conn(sw_tel_bridge_t *b, const sw_sim_event_t *ev, const char 
     c.src_ip = ev->src_ip;
     c.dst_ip = ev->dst_ip;
     c.dst_port = ev->dst_port;
-    c.service = ev->dst_port == 443 ? "ssl" : ev->dst_port == 80 ? "http" : ev->dst_port == 445 ? "smb"
-                : ev->dst_port == 3389 ? "rdp" : ev->dst_port == 22 ? "ssh" : NULL;
+    c.service = ev->dst_port == 443    ? "ssl"
+                : ev->dst_port == 80   ? "http"
+                : ev->dst_port == 445  ? "smb"
+                : ev->dst_port == 3389 ? "rdp"
+                : ev->dst_port == 22   ? "ssh"
+                                       : NULL;
     c.bytes_out = 2048 + (uint64_t)(ev->gt % 7) * 512;
     c.bytes_in = 4096 + (uint64_t)(ev->gt % 5) * 1024;
     c.duration_ms = 1500;
@@ -514,9 +517,9 @@ static void bridge_c2_target(const sw_tel_bridge_t *b, const sw_sim_event_t *ev,
 /* Traffic to the adversary's infrastructure from pid on host: the lookup,
  * the connection (through the proxy when it is web), and what a signature
  * says of it. */
-static int bridge_c2_traffic(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t,
-                             uint32_t host, uint32_t pid, const char *dom, const char *ip,
-                             const char *path, uint16_t port, uint64_t bytes_out, uint32_t truth)
+static int bridge_c2_traffic(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t host,
+                             uint32_t pid, const char *dom, const char *ip, const char *path,
+                             uint16_t port, uint64_t bytes_out, uint32_t truth)
 {
     int rc;
     if (host >= b->w->n_hosts || b->w->hosts[host].os_family == SW_OSF_NETWORK)
@@ -553,13 +556,11 @@ static int bridge_exploit_request(sw_tel_bridge_t *b, const sw_sim_event_t *ev, 
 {
     char host[128], path[400];
     url_host(cmdline, host, sizeof host, path, sizeof path);
-    snprintf(f->attacker_ip, sizeof f->attacker_ip, "%s",
-             ev->src_ip ? ev->src_ip : "203.0.113.45");
-    return sw_tel_web_request(b->tel, ev->at_ms, ev->host, f->attacker_ip,
-                              ci_contains(cmdline, " -d ") ? "POST" : "GET", path[0] ? path : "/",
-                              200, 612,
-                              ci_contains(ev->tool, "curl") ? "curl/8.4.0" : "python-requests/2.31.0",
-                              truth);
+    snprintf(f->attacker_ip, sizeof f->attacker_ip, "%s", ev->src_ip ? ev->src_ip : "203.0.113.45");
+    return sw_tel_web_request(
+        b->tel, ev->at_ms, ev->host, f->attacker_ip, ci_contains(cmdline, " -d ") ? "POST" : "GET",
+        path[0] ? path : "/", 200, 612,
+        ci_contains(ev->tool, "curl") ? "curl/8.4.0" : "python-requests/2.31.0", truth);
 }
 
 /* Where the web shell file goes: the command line's .aspx/.cgi/.php/.jsp,
@@ -573,7 +574,8 @@ static void bridge_shell_path(const char *cmdline, int win, char *shell, size_t 
         token_ending(cmdline, ".jsp", shell, n);
     if (!shell[0])
         snprintf(shell, n, "%s",
-                 win ? "C:\\inetpub\\wwwroot\\aspnet_client\\errors.aspx" : "/var/www/html/.cache.php");
+                 win ? "C:\\inetpub\\wwwroot\\aspnet_client\\errors.aspx"
+                     : "/var/www/html/.cache.php");
 }
 
 /* A web shell at `shell` (a file path): its URL (the path after the
@@ -617,8 +619,8 @@ static int bridge_shell_request(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
 
 /* Network device: login once per foothold, then the change; a hidden
  * implant shows only as an unexplained reload. */
-static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f,
-                         unsigned fx, uint32_t truth)
+static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f, unsigned fx,
+                         uint32_t truth)
 {
     const char *user = ev->account ? ev->account : "admin";
     int64_t t = ev->at_ms;
@@ -658,8 +660,8 @@ static void bridge_mail_to(const sw_world_t *w, uint32_t host, const char *accou
                            size_t n)
 {
     uint32_t team = w->hosts[host].team;
-    const char *cc = team < w->n_teams && w->teams[team].country ? w->teams[team].country
-                                                                   : "example";
+    const char *cc =
+        team < w->n_teams && w->teams[team].country ? w->teams[team].country : "example";
     char tld[8];
     size_t i = 0;
     for (; cc[i] && i + 1 < sizeof tld; i++)
@@ -744,8 +746,7 @@ static const char *bridge_lure_app(const char *procedure)
 }
 
 /* The web server process of a host (w3wp / apache2), started once. */
-static int bridge_server_proc(sw_tel_bridge_t *b, int64_t t, foothold_t *f, int win,
-                              uint32_t truth)
+static int bridge_server_proc(sw_tel_bridge_t *b, int64_t t, foothold_t *f, int win, uint32_t truth)
 {
     if (f->server_pid && sw_tel_process_alive(b->tel, f->host, f->server_pid))
         return 0;
@@ -766,9 +767,8 @@ static int bridge_server_proc(sw_tel_bridge_t *b, int64_t t, foothold_t *f, int 
 /* Files and registry values the step's command line writes (whatever the
  * technique id says): ntdsutil IFM and ntds.dit copies, memory dumps,
  * netsh portproxy, reg add ...\Run. */
-static int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t,
-                             uint32_t pid, const char *cmd, const char *image, unsigned fx,
-                             uint32_t truth)
+static int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
+                             const char *cmd, const char *image, unsigned fx, uint32_t truth)
 {
     uint32_t host = ev->host;
     char a[256], c[256], path[600], val[300];
@@ -780,8 +780,8 @@ static int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64
         if (!a[0])
             snprintf(a, sizeof a, "C:\\Windows\\Temp\\ifm");
         static const char *const parts[] = {"\\Active Directory\\ntds.dit",
-                                            "\\Active Directory\\ntds.jfm",
-                                            "\\registry\\SYSTEM", "\\registry\\SECURITY"};
+                                            "\\Active Directory\\ntds.jfm", "\\registry\\SYSTEM",
+                                            "\\registry\\SECURITY"};
         for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
             snprintf(path, sizeof path, "%s%s", a, parts[i]);
             if ((rc = sw_tel_file_create(b->tel, t + 2000 + (int64_t)i * 700, host, pid, path,
@@ -806,15 +806,17 @@ static int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64
         arg_after(cmd, "connectaddress=", ca, sizeof ca);
         snprintf(path, sizeof path,
                  "HKLM\\SYSTEM\\CurrentControlSet\\Services\\PortProxy\\%s\\tcp\\%s/%s",
-                 ci_contains(cmd, "v4tov6") ? "v4tov6" : ci_contains(cmd, "v6tov4") ? "v6tov4"
-                 : ci_contains(cmd, "v6tov6")                                        ? "v6tov6"
-                                                                                     : "v4tov4",
+                 ci_contains(cmd, "v4tov6")   ? "v4tov6"
+                 : ci_contains(cmd, "v6tov4") ? "v6tov4"
+                 : ci_contains(cmd, "v6tov6") ? "v6tov6"
+                                              : "v4tov4",
                  la[0] ? la : "*", lp[0] ? lp : "0");
         snprintf(val, sizeof val, "%s/%s", ca[0] ? ca : "127.0.0.1", cp[0] ? cp : lp);
         if ((rc = sw_tel_registry_set(b->tel, t + 300, host, pid, path, val, truth)))
             return rc;
     }
-    if ((fx & FX_RUNKEY) || (ci_contains(cmd, "reg") && ci_contains(cmd, "\\CurrentVersion\\Run"))) {
+    if ((fx & FX_RUNKEY) ||
+        (ci_contains(cmd, "reg") && ci_contains(cmd, "\\CurrentVersion\\Run"))) {
         arg_after(cmd, "/v", a, sizeof a);
         arg_after(cmd, "/d", c, sizeof c);
         int hkcu = ci_contains(cmd, "HKCU");
@@ -834,9 +836,9 @@ static int bridge_encrypt(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t 
 {
     static const char *const dirs[] = {"C:\\Users\\Public\\Documents", "C:\\Shares\\Finance",
                                        "C:\\Shares\\HR", "C:\\Users\\Public\\Desktop"};
-    static const char *const files[] = {"budget_2026.xlsx", "payroll_march.xlsx",
+    static const char *const files[] = {"budget_2026.xlsx",     "payroll_march.xlsx",
                                         "minutes_cabinet.docx", "tender_eval.pdf",
-                                        "staff_list.xlsx", "audit_report.docx"};
+                                        "staff_list.xlsx",      "audit_report.docx"};
     char ext[32], note[64], path[400];
     arg_after(cmd, "-ext", ext, sizeof ext);
     arg_after(cmd, "-note", note, sizeof note);
@@ -900,12 +902,12 @@ static int bridge_shell(sw_tel_bridge_t *b, int64_t t, foothold_t *f, int win, u
     if (f->server_pid && sw_tel_process_alive(b->tel, f->host, f->server_pid))
         parent = f->server_pid;
     uint32_t pid = 0;
-    int rc = sw_tel_process_start(b->tel, t, f->sess, parent,
-                                  win ? "C:\\Windows\\System32\\cmd.exe" : "/bin/sh",
-                                  win ? (parent ? "cmd.exe /c \"cd /d C:\\inetpub\\wwwroot & whoami\""
-                                                : "\"C:\\Windows\\System32\\cmd.exe\"")
-                                      : "/bin/sh -i",
-                                  truth, &pid);
+    int rc = sw_tel_process_start(
+        b->tel, t, f->sess, parent, win ? "C:\\Windows\\System32\\cmd.exe" : "/bin/sh",
+        win ? (parent ? "cmd.exe /c \"cd /d C:\\inetpub\\wwwroot & whoami\""
+                      : "\"C:\\Windows\\System32\\cmd.exe\"")
+            : "/bin/sh -i",
+        truth, &pid);
     f->shell_pid = pid;
     return rc;
 }
@@ -955,10 +957,8 @@ static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
         if (!win || sys == SW_NONE)
             return 0;
         if ((rc = sw_tel_service_install(b->tel, t, f->sess, "PSEXESVC",
-                                         "%SystemRoot%\\PSEXESVC.exe", "demand start",
-                                         truth)) ||
-            (rc = sw_tel_process_start(b->tel, t + 300, sys, 0,
-                                       "C:\\Windows\\PSEXESVC.exe",
+                                         "%SystemRoot%\\PSEXESVC.exe", "demand start", truth)) ||
+            (rc = sw_tel_process_start(b->tel, t + 300, sys, 0, "C:\\Windows\\PSEXESVC.exe",
                                        "C:\\Windows\\PSEXESVC.exe", truth, &spid)))
             return rc;
         /* what PsExec was asked to run: its last argument */
@@ -971,8 +971,7 @@ static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
             sw_sim_event_t e2 = *ev;
             e2.tool = NULL;
             bridge_image(&e2, child, h->os_family, img, sizeof img);
-            if ((rc = sw_tel_process_start(b->tel, t + 600, sys, spid, img, child, truth,
-                                           &cpid)))
+            if ((rc = sw_tel_process_start(b->tel, t + 600, sys, spid, img, child, truth, &cpid)))
                 return rc;
             f->sess = sys;
             f->shell_pid = cpid;
@@ -983,8 +982,7 @@ static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
             return 0;
         if ((rc = sw_tel_process_start(
                  b->tel, t + 200, sys, 0, "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe",
-                 "C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding", truth,
-                 &spid)))
+                 "C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding", truth, &spid)))
             return rc;
         const char *q = strstr(cmdline, "call create");
         q = q ? q + 11 : "";
@@ -998,8 +996,7 @@ static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
         sw_sim_event_t e2 = *ev;
         e2.tool = NULL;
         bridge_image(&e2, child, h->os_family, img, sizeof img);
-        return sw_tel_process_start(b->tel, t + 500, f->sess, spid, img, child, truth,
-                                    &cpid);
+        return sw_tel_process_start(b->tel, t + 500, f->sess, spid, img, child, truth, &cpid);
     }
     default:
         return 0; /* RDP / ssh: the logon is what the target sees */
@@ -1025,10 +1022,9 @@ static int bridge_side_effects(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foo
     if (fx & (FX_C2 | FX_EXFIL | FX_USER_EXEC)) {
         char dom[128], ip[48], path[256];
         bridge_c2_target(b, ev, cmdline, dom, sizeof dom, ip, sizeof ip, path, sizeof path);
-        if ((rc = bridge_c2_traffic(b, ev, t + 900, ev->host, pid, dom, ip, path, 443,
-                                    (fx & FX_EXFIL) ? 48000000 + (uint64_t)(ev->gt % 9) * 1000000
-                                                    : 0,
-                                    truth)))
+        if ((rc = bridge_c2_traffic(
+                 b, ev, t + 900, ev->host, pid, dom, ip, path, 443,
+                 (fx & FX_EXFIL) ? 48000000 + (uint64_t)(ev->gt % 9) * 1000000 : 0, truth)))
             return rc;
     }
     if (fx & FX_WEBSHELL) {
@@ -1240,8 +1236,7 @@ static int bridge_failover(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
                  "router bgp 64512 ; neighbor 192.0.2.%u weight 200 ; clear ip bgp * soft",
                  1 + (unsigned)(w->orgs[o].intl_backup.ids[0] % 250));
         if ((rc = sw_tel_router_login(b->tel, ev->at_ms, r, "noc", NULL, 1, 0)) ||
-            (rc = sw_tel_router_config_change(b->tel, ev->at_ms + 20000, r, "noc", NULL, what,
-                                              0)))
+            (rc = sw_tel_router_config_change(b->tel, ev->at_ms + 20000, r, "noc", NULL, what, 0)))
             return rc;
     }
     return 0;

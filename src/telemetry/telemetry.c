@@ -167,9 +167,9 @@ static const win_prov_t PROV_SCM =
 #define PROV_CLASSIC(name, channel)                                                                \
     {                                                                                              \
         "{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name                  \
-        "\",\"EventSourceName\":\"" name "\"}},\"EventID\":",                                       \
+        "\",\"EventSourceName\":\"" name "\"}},\"EventID\":",                                      \
             sizeof("{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" name       \
-                   "\",\"EventSourceName\":\"" name "\"}},\"EventID\":") -                          \
+                   "\",\"EventSourceName\":\"" name "\"}},\"EventID\":") -                         \
                 1,                                                                                 \
             "}},\"Channel\":\"" channel "\",\"Computer\":\"",                                      \
             sizeof("}},\"Channel\":\"" channel "\",\"Computer\":\"") - 1                           \
@@ -3599,9 +3599,13 @@ int sw_tel_host_down(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *why, 
         char p1[160];
         snprintf(p1, sizeof p1, "C:\\Windows\\system32\\shutdown.exe (%s)",
                  tel->w->hosts[hi].hostname ? tel->w->hosts[hi].hostname : "localhost");
-        const char *prm[7] = {p1,         tel->w->hosts[hi].hostname ? tel->w->hosts[hi].hostname
-                                                                     : "localhost",
-                              "Other (Planned)", "0x80000000", "restart", "", "NT AUTHORITY\\SYSTEM"};
+        const char *prm[7] = {p1,
+                              tel->w->hosts[hi].hostname ? tel->w->hosts[hi].hostname : "localhost",
+                              "Other (Planned)",
+                              "0x80000000",
+                              "restart",
+                              "",
+                              "NT AUTHORITY\\SYSTEM"};
         if ((rc = emit_system_params(tel, t_ms, hi, &PROV_USER32, 1074, 32768, 4, prm, 7, truth)))
             return rc;
         if ((rc = emit_system_params(tel, t_ms + 4000, hi, &PROV_EVENTLOG_CLASSIC, 6006, 32768, 4,
@@ -3639,8 +3643,8 @@ int sw_tel_host_up(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t truth)
                      tel->ts_mi, tel->ts_s, tel->ts_h < 12 ? "AM" : "PM");
             snprintf(day, sizeof day, "%d/%d/%04d", tel->ts_mo, tel->ts_d, tel->ts_y);
             const char *prm[2] = {when, day};
-            if ((rc = emit_system_params(tel, t_ms + 2, hi, &PROV_EVENTLOG_CLASSIC, 6008, 32768,
-                                         2, prm, 2, truth)))
+            if ((rc = emit_system_params(tel, t_ms + 2, hi, &PROV_EVENTLOG_CLASSIC, 6008, 32768, 2,
+                                         prm, 2, truth)))
                 return rc;
         }
         if ((rc = emit_system_params(tel, t_ms + 1, hi, &PROV_EVENTLOG_CLASSIC, 6005, 32768, 4,
@@ -3683,13 +3687,14 @@ int sw_tel_link_state(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *ifna
     int rc;
     if (is_forti(tel, hi)) {
         char rest[256];
-        snprintf(rest, sizeof rest, "action=\"interface-stat-change\" status=\"%s\" "
+        snprintf(rest, sizeof rest,
+                 "action=\"interface-stat-change\" status=\"%s\" "
                  "msg=\"Link monitor: Interface %s was turned %s\"",
                  up ? "up" : "down", ifname, up ? "up" : "down");
         forti_line(tel, msg, sizeof msg, hi, unix_of(tel, t_ms), "0100020099",
                    up ? "notice" : "warning", "Interface status changed", rest);
-        return emit_device(tel, hi, t_ms, up ? "link-up" : "link-down", 1, "0100020099", NULL,
-                           NULL, up ? 5 : 4, msg, truth);
+        return emit_device(tel, hi, t_ms, up ? "link-up" : "link-down", 1, "0100020099", NULL, NULL,
+                           up ? 5 : 4, msg, truth);
     }
     snprintf(msg, sizeof msg, "%%LINK-3-UPDOWN: Interface %s, changed state to %s", ifname,
              up ? "up" : "down");
@@ -3707,10 +3712,9 @@ int sw_tel_link_state(sw_tel_t *tel, int64_t t_ms, uint32_t hi, const char *ifna
     if (up)
         snprintf(msg, sizeof msg, "%%BGP-5-ADJCHANGE: neighbor %s Up", peer_ip);
     else
-        snprintf(msg, sizeof msg,
-                 "%%BGP-5-ADJCHANGE: neighbor %s Down Interface flap", peer_ip);
-    if ((rc = emit_device(tel, hi, t_ms + (up ? 31000 : 1500), "bgp-adjchange", up, "BGP-5-ADJCHANGE",
-                          NULL, peer_ip, 5, msg, truth)))
+        snprintf(msg, sizeof msg, "%%BGP-5-ADJCHANGE: neighbor %s Down Interface flap", peer_ip);
+    if ((rc = emit_device(tel, hi, t_ms + (up ? 31000 : 1500), "bgp-adjchange", up,
+                          "BGP-5-ADJCHANGE", NULL, peer_ip, 5, msg, truth)))
         return rc;
     if (up)
         return SW_OK;
