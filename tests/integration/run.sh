@@ -47,6 +47,11 @@ if [ -d "$RULES" ]; then
     "grep 'MOF-FS01' '$T/s1' | grep -q 'PsExec Service Execution'"
   "$BIN" sigma --rules "$RULES" --db "$T/seawall.db" --team palau >"$T/s2" 2>&1
   check "Sigma reports matches on palau" "grep -Eq ', [1-9][0-9]* matches' '$T/s2'"
+  # the README's fifth step
+  "$BIN" rules test --db "$T/seawall.db" --team nauru "$RULES/proc_creation_win_sysinternals_psexesvc.yml" >"$T/r1" 2>&1
+  check "README step 5: the PsExec rule would have fired once on nauru" "grep -q 'would have fired 1 time' '$T/r1'"
+  "$BIN" sigma --rules "$SHARED/data/sigma/rules/network/cisco" --db "$T/seawall.db" --team fsm >"$T/r2" 2>&1
+  check "README step 5: SigmaHQ's Cisco rules flag the backdoor account on fsm" "grep -q 'Cisco Local Accounts' '$T/r2'"
 else
   echo "skip Sigma checks: no rules at $RULES"
 fi
@@ -63,6 +68,10 @@ check "the second store holds the same, not twice as much" \
   "\"$BIN\" hunt --db '$T/seawall.db' --team palau --json 'EventID:4688' | cmp -s - '$T/h1'"
 check "the second store holds the same attack records" \
   "\"$BIN\" hunt --db '$T/seawall.db' --team nauru --json 'Computer:*MOF-FS01*' | cmp -s - '$T/a3'"
+"$BIN" share --db "$T/seawall.db" --from nauru --to palau 'PSEXESVC' >"$T/sh" 2>&1
+check "README step 5: nauru shares the PsExec records with palau" "grep -q 'shared 3 records of nauru with palau (journal seq 1)' '$T/sh'"
+"$BIN" journal --db "$T/seawall.db" >"$T/jn" 2>&1
+check "README step 5: the journal holds the share" "grep -q 'record.share' '$T/jn'"
 "$BIN" run --bogus >/dev/null 2>"$T/err3"; rc=$?
 check "unknown argument: usage error" "[ $rc -eq 2 ] && grep -q \"unexpected argument '--bogus'\" '$T/err3'"
 "$BIN" run --scenario "$T/missing.yaml" --db "$T/x.db" >/dev/null 2>"$T/err4"; rc=$?
