@@ -219,9 +219,11 @@ static int run_telemetry(const char *scenario, const char *db, uint64_t seed, ch
                    (unsigned long long)sw_alerter_raised(rs.alerters[t]), db, w.teams[t].id);
     }
     if (first_team) {
+        /* queries that answer on any scenario: which Windows channels and
+         * other sources the team has, and which programs ran */
         printf("\nhunt, for example:\n"
-               "  ./build/seawall hunt --db %s --team %s 'EventID:4625 | count by IpAddress'\n"
-               "  ./build/seawall hunt --db %s --team %s 'CommandLine:*ntdsutil*'\n"
+               "  ./build/seawall hunt --db %s --team %s '* | top 10 Channel'\n"
+               "  ./build/seawall hunt --db %s --team %s '* | top 10 event.dataset'\n"
                "  ./build/seawall hunt --db %s --team %s '* | top 10 Image'\n",
                db, first_team, db, first_team, db, first_team);
     }
