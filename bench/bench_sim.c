@@ -74,8 +74,8 @@ static sw_world_t *big_world(uint32_t teams, uint32_t hosts_per_team)
     w->users = FX_NEW(w, w->n_users, sw_user_t);
     w->n_links = 2;
     w->links = FX_NEW(w, 2, sw_link_t);
-    w->links[0] = (sw_link_t){"cable", "Cable", SW_LINK_CABLE, "A", "B", 3000, 10000, 30,
-                              48 * HOUR_MS, {0}};
+    w->links[0] =
+        (sw_link_t){"cable", "Cable", SW_LINK_CABLE, "A", "B", 3000, 10000, 30, 48 * HOUR_MS, {0}};
     w->links[1] = (sw_link_t){"sat", "Sat", SW_LINK_SATELLITE, "A", "GEO", 0, 500, 300, 0, {0}};
     w->n_business = 2 * teams;
     w->business = FX_NEW(w, 2 * teams, sw_business_t);
@@ -130,8 +130,8 @@ static sw_world_t *big_world(uint32_t teams, uint32_t hosts_per_team)
                 w->hosts[h].backup = (sw_backup_t){1, HOUR_MS, HOUR_MS / 2, 0, HOUR_MS};
             } else {
                 uint32_t u = t * ws_per_team + (i - 5);
-                w->users[u] = (sw_user_t){id, id, id, t, h, {NULL, 0}, i == 5, 1, 480, 1020,
-                                          0.02, {0}};
+                w->users[u] =
+                    (sw_user_t){id, id, id, t, h, {NULL, 0}, i == 5, 1, 480, 1020, 0.02, {0}};
                 o->users.ids[i - 5] = u;
             }
         }
@@ -202,10 +202,11 @@ static void bench(const char *name, const sw_world_t *w, int64_t until_ms, int r
     qsort(wall, (size_t)runs, sizeof *wall, cmp_double);
     double med = wall[runs / 2];
     printf("%-28s hosts %5u  %5.1f h  median %.4f s of %d runs  %.0f sim-s/wall-s  %.0f events/s\n",
-           name, w->n_hosts, (double)until_ms / HOUR_MS, med, runs,
-           (double)until_ms / 1000.0 / med, (double)n.events / med);
-    printf("%-28s %llu events, %llu adversary steps, %llu objectives reached (first run)\n", "",
-           (unsigned long long)n.events, (unsigned long long)n.steps,
+           name, w->n_hosts, (double)until_ms / HOUR_MS, med, runs, (double)until_ms / 1000.0 / med,
+           (double)n.events / med);
+    printf("%-28s %llu events, %llu adversary steps, %llu objectives reached (first run, seed "
+           "1000; runs use seeds 1000, 1001, ...)\n",
+           "", (unsigned long long)n.events, (unsigned long long)n.steps,
            (unsigned long long)n.objectives);
     printf("%-28s state %.2f MB after %.1f h, %.2f MB after %.1f h\n", "", quarter / 1048576.0,
            (double)until_ms / HOUR_MS / 4, full / 1048576.0, (double)until_ms / HOUR_MS);
@@ -281,9 +282,9 @@ static void bench_library(const char *name, const char *defender_path)
         printf("%-20s %-9s %3u hosts %5.1f h  %8.3f ms  %6llu events %4llu steps %2llu "
                "objectives  %9.0f events/s\n",
                name, defended ? "defended" : "none", w.n_hosts,
-               (double)w.exercise.duration_ms / HOUR_MS, med * 1e3,
-               (unsigned long long)n.events, (unsigned long long)n.steps,
-               (unsigned long long)n.objectives, (double)n.events / med);
+               (double)w.exercise.duration_ms / HOUR_MS, med * 1e3, (unsigned long long)n.events,
+               (unsigned long long)n.steps, (unsigned long long)n.objectives,
+               (double)n.events / med);
     }
     sw_world_free(&w);
 }
