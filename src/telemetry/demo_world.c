@@ -60,7 +60,7 @@ static const spec_t servers[] = {
     {"jump01", "windows-server-2019", SW_OSF_WINDOWS, SW_ROLE_JUMP_HOST, 2, 1, 1, 1, 0, 0, 0, 3389,
      "rdp"},
     {"mail01", "ubuntu-22.04", SW_OSF_LINUX, SW_ROLE_MAIL, 0, 0, 1, 1, 0, 0, 1, 25, "smtp"},
-    {"web01", "ubuntu-22.04", SW_OSF_LINUX, SW_ROLE_WEB, 0, 0, 1, 0, 0, 0, 1, 443, "https"},
+    {"web01", "ubuntu-22.04", SW_OSF_LINUX, SW_ROLE_WEB, 0, 1, 1, 0, 0, 0, 1, 443, "https"},
     {"app01", "rhel-8", SW_OSF_LINUX, SW_ROLE_APP_SERVER, 1, 0, 1, 0, 0, 0, 0, 8443, "https"},
     {"nms01", "ubuntu-22.04", SW_OSF_LINUX, SW_ROLE_NMS, 2, 0, 1, 0, 0, 0, 0, 443, "https"},
     {"fw01", "fortios-7.2", SW_OSF_NETWORK, SW_ROLE_FIREWALL, 2, 0, 0, 0, 1, 0, 1, 443, "https"},

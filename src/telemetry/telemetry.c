@@ -155,6 +155,10 @@ typedef struct win_prov {
 static const win_prov_t PROV_SYSMON =
     PROV("Microsoft-Windows-Sysmon", "5770385F-C22A-43E0-BF4C-06F5698FFBD9",
          "Microsoft-Windows-Sysmon/Operational");
+/* Sysmon for Linux: the Windows event schema, written to syslog as XML by
+ * the sysmon daemon; forwarded as JSON it has the same System block. */
+static const win_prov_t PROV_LSYSMON =
+    PROV("Linux-Sysmon", "FF032593-A8D3-4F13-B0D6-01FC615A0F97", "Linux-Sysmon/Operational");
 static const win_prov_t PROV_SECURITY =
     PROV("Microsoft-Windows-Security-Auditing", "54849625-5478-4994-A5BA-3E3B0328C30D", "Security");
 static const win_prov_t PROV_EVENTLOG_SEC =
@@ -1007,6 +1011,10 @@ static int g_sysmon(const tel_host_t *h)
 {
     return h->windows && h->s.sysmon && h->sysmon_on;
 }
+static int g_lsysmon(const tel_host_t *h)
+{
+    return h->linux_ && h->s.sysmon && h->sysmon_on;
+}
 static int g_security(const tel_host_t *h)
 {
     return h->s.security_log && h->eventlog_on && h->audit_on;
@@ -1277,6 +1285,118 @@ static int emit_sysmon1(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc
     return tel_emit(tel, hi, SW_TEL_SYSMON, 1, 6, t_ms, truth);
 }
 
+/* A user's name as Sysmon for Linux writes User and ParentUser: the
+ * account alone, no domain. */
+static void luser_field(tel_out_t *o, const tel_sess_t *s)
+{
+    tel_str(o, s->account);
+}
+
+/* Sysmon for Linux event 1. The EventData names are Windows Sysmon's (the
+ * rules are shared), the values Linux's: no PE metadata ("-"), the user
+ * name alone, LogonId the login uid and TerminalSessionId the audit
+ * session (4294967295, unset, for daemons), IntegrityLevel "no level",
+ * Hashes SHA256 only. A parent Sysmon never saw start (init, pid 1, runs
+ * before the daemon) still has its GUID: Sysmon derives it from the
+ * running process. */
+static int emit_lsysmon1(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc_t *p,
+                         const tel_proc_t *pp, uint32_t truth)
+{
+    tel_host_t *h = &tel->hosts[hi];
+    const tel_sess_t *s = &tel->sess[p->session];
+    const tel_image_t *im = &tel->images[p->image];
+    int64_t um = unix_of(tel, t_ms);
+    uint64_t recid = ++h->rec_sysmon;
+    uint32_t spid = h->sysmon_pid ? h->sysmon_pid : 812;
+    tel_out_t *o = tel_begin(tel);
+    tel_raw(o, PROV_LSYSMON.head, PROV_LSYSMON.head_len);
+    TEL_LIT(o, "1,\"Version\":5,\"Level\":4,\"Task\":1,\"Opcode\":0,\"Keywords\":"
+               "\"0x8000000000000000\",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":\"");
+    ts_write(tel, o, um, 'T');
+    TEL_LIT(o, "000Z\"}},\"EventRecordID\":");
+    tel_u64(o, recid);
+    TEL_LIT(o, ",\"Correlation\":null,\"Execution\":{\"#attributes\":{\"ProcessID\":");
+    tel_u64(o, spid);
+    TEL_LIT(o, ",\"ThreadID\":");
+    tel_u64(o, spid);
+    tel_raw(o, PROV_LSYSMON.chan, PROV_LSYSMON.chan_len);
+    tel_raw(o, h->name_esc, h->name_esc_len);
+    TEL_LIT(o, "\",\"Security\":{\"#attributes\":{\"UserId\":\"0\"}}},\"EventData\":{");
+    FL(o, "RuleName", "-");
+    KEY(o, "UtcTime");
+    ts_utc(tel, o, um);
+    FR(o, "ProcessGuid", p->guid, 36);
+    FN(o, "ProcessId", p->pid);
+    FR(o, "Image", im->path_esc, im->path_esc_len);
+    FL(o, "FileVersion", "-");
+    FL(o, "Description", "-");
+    FL(o, "Product", "-");
+    FL(o, "Company", "-");
+    FL(o, "OriginalFileName", "-");
+    FR(o, "CommandLine", p->cmd_esc, p->cmd_esc_len);
+    KEY(o, "CurrentDirectory");
+    if (s->system) {
+        TEL_LIT(o, "\"/\"");
+    } else if (s->uid == 0) {
+        TEL_LIT(o, "\"/root\"");
+    } else {
+        TEL_LIT(o, "\"/home/");
+        tel_escz(o, s->account);
+        tel_ch(o, '"');
+    }
+    KEY(o, "User");
+    luser_field(o, s);
+    /* the audit session: one per logon (seawall's logon id on the host);
+     * LogonGuid is the machine, the logon time, then the session's bytes */
+    uint32_t ses = s->system ? 0xffffffffu : (uint32_t)s->logon_id;
+    KEY(o, "LogonGuid");
+    tel_ch(o, '"');
+    tel_hex(o, h->machine, 8, 1);
+    tel_ch(o, '-');
+    tel_hex(o, (uint64_t)s->logon_unix_s & 0xffff, 4, 1);
+    tel_ch(o, '-');
+    tel_hex(o, ((uint64_t)s->logon_unix_s >> 16) & 0xffff, 4, 1);
+    TEL_LIT(o, "-0000-");
+    for (int b = 0; b < 4; b++)
+        tel_hex(o, (ses >> (8 * b)) & 0xff, 2, 1);
+    TEL_LIT(o, "0000\"");
+    KEY(o, "LogonId");
+    tel_ch(o, '"');
+    if (s->system)
+        TEL_LIT(o, "4294967295");
+    else
+        tel_u64(o, s->uid);
+    tel_ch(o, '"');
+    FN(o, "TerminalSessionId", ses);
+    FL(o, "IntegrityLevel", "no level");
+    const char *sha = strstr(im->hashes, "SHA256=");
+    KEY(o, "Hashes");
+    tel_ch(o, '"');
+    if (sha)
+        tel_raw(o, sha, 7 + 64);
+    else
+        tel_ch(o, '-');
+    tel_ch(o, '"');
+    if (pp) {
+        const tel_image_t *pim = &tel->images[pp->image];
+        FR(o, "ParentProcessGuid", pp->guid, 36);
+        FN(o, "ParentProcessId", pp->pid);
+        FR(o, "ParentImage", pim->path_esc, pim->path_esc_len);
+        FR(o, "ParentCommandLine", pp->cmd_esc, pp->cmd_esc_len);
+        KEY(o, "ParentUser");
+        luser_field(o, &tel->sess[pp->session]);
+    } else {
+        /* a parent gone before Sysmon looked: what Sysmon for Linux writes */
+        FL(o, "ParentProcessGuid", "00000000-0000-0000-0000-000000000000");
+        FN(o, "ParentProcessId", p->ppid);
+        FL(o, "ParentImage", "-");
+        FL(o, "ParentCommandLine", "-");
+        FL(o, "ParentUser", "-");
+    }
+    win_tail(o, 0);
+    return tel_emit(tel, hi, SW_TEL_SYSMON, 1, 6, t_ms, truth);
+}
+
 static int emit_4688(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc_t *p,
                      const tel_proc_t *pp, uint32_t truth)
 {
@@ -1431,6 +1551,8 @@ static int proc_start(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t sess, u
         if (g_security(h) && h->proc_audit && (rc = emit_4688(tel, hi, t_ms, p, pp, truth)))
             return rc;
     } else if (h->linux_) {
+        if (g_lsysmon(h) && (rc = emit_lsysmon1(tel, hi, t_ms, p, pp, truth)))
+            return rc;
         if (g_security(h) && (rc = emit_auditd(tel, hi, t_ms, p, truth)))
             return rc;
     }
@@ -1502,6 +1624,17 @@ int sw_tel_host_boot(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t truth)
             return rc;
         (void)p;
         h->init_pid = 1;
+        h->sysmon_pid = 0;
+        if (h->s.sysmon) {
+            /* the sysmon daemon (a systemd unit); its own start is before
+             * its log, as on Windows */
+            h->sysmon_on = 0;
+            rc = proc_start(tel, hi, t_ms + 800, sys, 1, "/opt/sysmon/sysmon",
+                            "/opt/sysmon/sysmon -i /opt/sysmon/config.xml", truth, &h->sysmon_pid);
+            h->sysmon_on = 1;
+            if (rc)
+                return rc;
+        }
         if ((rc = proc_start(tel, hi, t_ms + 900, sys, 1, "/usr/sbin/sshd",
                              "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups", truth,
                              &h->sshd_pid)))

@@ -104,6 +104,19 @@
     "\"message\":\"182.170.145.248 - - [09/Mar/2026:23:02:32 +0000] \\\"" method " " line_uri      \
     " HTTP/1.1\\\" 200 9422 \\\"-\\\" \\\"curl/8.5\\\"\"}"
 
+/* Sysmon for Linux event 1 and the Windows Sysmon event 1 with the same
+ * values: told apart by their channel only. */
+#define SYSMON_1(prov, chan, img, cmd)                                                             \
+    "{\"Event\":{\"System\":{\"Provider\":{\"#attributes\":{\"Name\":\"" prov "\"}},"              \
+    "\"EventID\":1,\"Channel\":\"" chan "\",\"Computer\":\"ITC-NMS01\"},\"EventData\":{"           \
+    "\"RuleName\":\"-\",\"ProcessId\":4242,\"Image\":\"" img "\",\"CommandLine\":\"" cmd           \
+    "\",\"CurrentDirectory\":\"/home/netops\",\"User\":\"netops\",\"LogonId\":\"1001\","           \
+    "\"ParentImage\":\"/usr/bin/bash\",\"ParentCommandLine\":\"-bash\",\"ParentUser\":"            \
+    "\"netops\"}}}"
+#define LSYSMON_1(img, cmd) SYSMON_1("Linux-Sysmon", "Linux-Sysmon/Operational", img, cmd)
+#define WSYSMON_1(img, cmd)                                                                        \
+    SYSMON_1("Microsoft-Windows-Sysmon", "Microsoft-Windows-Sysmon/Operational", img, cmd)
+
 /* ---- cases -------------------------------------------------------------------- */
 
 typedef struct lcase {
@@ -116,6 +129,17 @@ typedef struct lcase {
 #define RULE(ls, det) "title: t\nid: 1\nlogsource:\n" ls "detection:\n" det
 
 static const lcase_t cases[] = {
+    {"linux process_creation: Sysmon for Linux event 1, not auditd, not Windows Sysmon",
+     RULE("  product: linux\n  category: process_creation\n",
+          "  sel:\n    Image|endswith: '/rm'\n    CommandLine|contains: '/.bash_history'\n"
+          "  condition: sel\n"),
+     {LSYSMON_1("/usr/bin/rm", "rm -f /home/netops/.bash_history")},
+     {/* the same execution as auditd records it; Windows Sysmon's event 1 */
+      SYSCALL("/usr/bin/rm"), EXECVE("rm", "/home/netops/.bash_history"),
+      WSYSMON_1("/usr/bin/rm", "rm -f /home/netops/.bash_history"),
+      /* Sysmon for Linux's other events */
+      "{\"Event\":{\"System\":{\"EventID\":3,\"Channel\":\"Linux-Sysmon/Operational\"},"
+      "\"EventData\":{\"Image\":\"/usr/bin/rm\",\"CommandLine\":\"/.bash_history\"}}}"}},
     {"cisco aaa: keywords over the logged CLI command",
      RULE("  product: cisco\n  service: aaa\n",
           "  keywords:\n    - 'username'\n    - 'aaa'\n  condition: keywords\n"),

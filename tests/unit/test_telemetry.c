@@ -401,6 +401,10 @@ static int shape_ok(const sw_field_t *f, const char *shape)
         return !strncmp(v, "S-1-", 4);
     if (!strcmp(shape, "winpath"))
         return n > 3 && v[1] == ':' && v[2] == '\\';
+    if (!strcmp(shape, "path"))
+        return n > 0 && v[0] == '/';
+    if (!strcmp(shape, "sha256"))
+        return n == 7 + 64 && !strncmp(v, "SHA256=", 7) && all_hex(v + 7, 64, 0);
     if (!strcmp(shape, "hashes"))
         return !strncmp(v, "SHA1=", 5) && strstr(v, ",MD5=") && strstr(v, ",SHA256=") &&
                strstr(v, ",IMPHASH=") && n == 5 + 40 + 5 + 32 + 8 + 64 + 9 + 32;
@@ -415,6 +419,11 @@ static int shape_ok(const sw_field_t *f, const char *shape)
 static int is_windows_src(sw_tel_source_t s)
 {
     return s == SW_TEL_SYSMON || s == SW_TEL_SECURITY || s == SW_TEL_SYSTEM || s == SW_TEL_DEFENDER;
+}
+/* Sysmon for Linux: the sysmon source, its own channel and schema. */
+static int is_lsysmon(const rec_t *r)
+{
+    return r->src == SW_TEL_SYSMON && strstr(r->json, "\"Channel\":\"Linux-Sysmon/Operational\"");
 }
 
 static void every_record_type_has_its_required_fields(void **state)
@@ -438,7 +447,9 @@ static void every_record_type_has_its_required_fields(void **state)
         }
         char type[48], wtype[8] = "win:*";
         const char *src = sw_tel_source_names[r->src];
-        if (is_windows_src(r->src)) {
+        if (is_lsysmon(r)) {
+            snprintf(type, sizeof type, "lsysmon:%d", r->eid);
+        } else if (is_windows_src(r->src)) {
             snprintf(type, sizeof type, "%s:%d", src, r->eid);
         } else if (r->src == SW_TEL_AUDITD) {
             const sw_field_t *t = sw_event_get(&ev, "type");
@@ -482,7 +493,9 @@ static void every_record_type_has_its_required_fields(void **state)
         for (size_t i = 0; i < f.c.n && n_done < 64; i++) {
             const rec_t *r = &f.c.v[i];
             char type[48];
-            if (is_windows_src(r->src))
+            if (is_lsysmon(r))
+                snprintf(type, sizeof type, "lsysmon:%d", r->eid);
+            else if (is_windows_src(r->src))
                 snprintf(type, sizeof type, "%s:%d", sw_tel_source_names[r->src], r->eid);
             else if (r->src == SW_TEL_AUDITD)
                 snprintf(type, sizeof type, "auditd:%s",
@@ -492,7 +505,10 @@ static void every_record_type_has_its_required_fields(void **state)
             int seen = 0;
             for (int k = 0; k < n_done; k++)
                 seen |= !strcmp(done[k], type);
-            if (seen || (r->src == SW_TEL_SYSMON && r->eid == 1 && !strstr(r->json, "powershell")))
+            /* the samples: Sysmon 1 of powershell, Sysmon for Linux 1 of sudo's id */
+            if (seen ||
+                (r->src == SW_TEL_SYSMON && r->eid == 1 &&
+                 !strstr(r->json, is_lsysmon(r) ? "\"Image\":\"/usr/bin/id\"" : "powershell")))
                 continue;
             snprintf(done[n_done++], sizeof done[0], "%s", type);
             fprintf(fp, "%s\t%s\n", type, r->json);
@@ -558,7 +574,7 @@ static void every_parent_and_logon_session_exists_first(void **state)
     int64_t sysmon_since[64] = {0};           /* Unix ms Sysmon started, per host */
     const int64_t epoch_ms = 1773097200000LL; /* demo world: 2026-03-10 08:00 +09:00 */
     char key[256];
-    size_t n_proc = 0, n_sess_checked = 0;
+    size_t n_proc = 0, n_sess_checked = 0, n_lnx = 0;
     for (size_t i = 0; i < f.c.n; i++) {
         const rec_t *r = &f.c.v[i];
         if (r->src != SW_TEL_SYSMON && r->src != SW_TEL_SECURITY)
@@ -583,7 +599,12 @@ static void every_parent_and_logon_session_exists_first(void **state)
         snprintf(key, sizeof key, "%s|%s", comp, get(&ev, "ProcessGuid"));
         if (set_has(&guids, key))
             fail_msg("ProcessGuid reused: %s", r->json);
-        if (strcmp(get(&ev, "ParentImage"), "System") != 0) {
+        int lnx = is_lsysmon(r);
+        if (lnx && !strcmp(get(&ev, "ParentProcessId"), "1")) {
+            /* Linux: init started before any sensor, its GUID is Sysmon's
+             * view of the running process; only its image can be checked */
+            assert_string_equal(get(&ev, "ParentImage"), "/usr/lib/systemd/systemd");
+        } else if (strcmp(get(&ev, "ParentImage"), "System") != 0) {
             char pk[256];
             const char *pg = get(&ev, "ParentProcessGuid");
             snprintf(pk, sizeof pk, "%s|%s", comp, pg);
@@ -601,6 +622,12 @@ static void every_parent_and_logon_session_exists_first(void **state)
         }
         set_add(&guids, key);
         const char *lid = get(&ev, "LogonId");
+        if (lnx) {
+            /* the login uid, not a logon id (4294967295: a daemon, no login) */
+            assert_true(strspn(lid, "0123456789") == strlen(lid));
+            n_lnx++;
+            continue;
+        }
         if (strcmp(lid, "0x3e7") && strcmp(lid, "0x3e5") && strcmp(lid, "0x3e4")) {
             /* a user session: its 4624 precedes it on hosts with a Security log */
             uint32_t h = r->host;
@@ -612,7 +639,9 @@ static void every_parent_and_logon_session_exists_first(void **state)
             }
         }
     }
-    print_message("%zu process creations, %zu in user sessions checked\n", n_proc, n_sess_checked);
+    print_message("%zu process creations (%zu Linux), %zu in user sessions checked\n", n_proc,
+                  n_lnx, n_sess_checked);
+    assert_true(n_lnx > 10);
     assert_true(n_proc > 200);
     /* time order: per host, a record is never more than the longest
      * activity span (about a minute: a scripted backup) behind the latest */
