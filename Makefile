@@ -38,7 +38,7 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
 
-.PHONY: all run check bench fuzz fuzz-smoke san clean bootstrap-run bootstrap-check tests format-check
+.PHONY: all run check bench fuzz fuzz-smoke san clean bootstrap-run bootstrap-check tests benches format-check
 all: $(BUILD)/seawall
 
 bootstrap-run:
@@ -50,15 +50,19 @@ run: bootstrap-run
 	@$(MAKE) --no-print-directory all
 	./$(BUILD)/seawall run
 
-check: bootstrap-check
-	@$(MAKE) --no-print-directory all tests
+check: bootstrap-check format-check
+	@$(MAKE) --no-print-directory all tests benches
 	@$(MAKE) --no-print-directory fuzz-build
 	@tests/run.sh $(BUILD)
 
 tests: $(TEST_BIN) $(BUILD)/seawall
 
+# built by check (gcc) and san (clang) so a benchmark that stops compiling
+# under either is caught before make bench
+benches: $(BENCH_BIN)
+
 san:
-	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 CC=clang OPT=-O1 all tests
+	@$(MAKE) --no-print-directory BUILD=build-san SAN=1 CC=clang OPT=-O1 all tests benches
 	@SW_SKIP_FUZZ=1 tests/run.sh build-san
 
 bench: bootstrap-check
@@ -126,7 +130,7 @@ fuzz: bootstrap-check
 	@FUZZ_SECONDS=$${FUZZ_SECONDS:-300} fuzz/run.sh build-fuzz
 
 format-check:
-	clang-format --dry-run --Werror $(wildcard src/*/*.c src/*/*.h)
+	@clang-format --dry-run --Werror $(wildcard src/*/*.c src/*/*.h)
 
 clean:
 	rm -rf build build-san build-fuzz

@@ -89,8 +89,8 @@ static const char *const cmd_fmt[] = {
     "C:\\\\Windows\\\\system32\\\\svchost.exe -k netsvcs -p -s Schedule%.0s",
     "cmd.exe /c \\\"dir C:\\\\Users\\\\%s\\\\Documents\\\"",
     "powershell.exe -NoProfile -ExecutionPolicy Bypass -File C:\\\\Scripts\\\\inventory-%s.ps1",
-    "\\\"C:\\\\Program Files\\\\Google\\\\Chrome\\\\Application\\\\chrome.exe\\\" --type=renderer "
-    "--lang=en-US --field-trial-handle=%s",
+    ("\\\"C:\\\\Program Files\\\\Google\\\\Chrome\\\\Application\\\\chrome.exe\\\" --type=renderer "
+     "--lang=en-US --field-trial-handle=%s"),
     "\\\\??\\\\C:\\\\Windows\\\\system32\\\\conhost.exe 0xffffffff -ForceV1%.0s",
     "taskhostw.exe KEYROAMING%.0s",
     "C:\\\\Windows\\\\system32\\\\wbem\\\\wmiprvse.exe -secured -Embedding%.0s",

@@ -160,8 +160,8 @@ static int cmp_u32(const void *a, const void *b)
 
 static int damaged(const sw_store_team_t *t, const char *what, size_t r, sw_errbuf_t *err)
 {
-    return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu (%s)", t->name,
-                     what, r + 1, t->seg.dir);
+    return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu (%s)", t->name, what,
+                     r + 1, t->seg.dir);
 }
 
 /* Catch the time zones up with the rows (note 2). O(new rows). */
@@ -583,8 +583,8 @@ static int tok_serialize(const store_hot_t *h, uint64_t team_id, uint64_t last, 
     p[6] = SEG_TOK_KIND;
     p[7] = 1;
     memcpy(p + 8, &team_id, 8);
-    uint64_t hd[6] = {h->tok_base, h->tok_rows - h->tok_base, h->n_toks, h->tok_text_len,
-                      n_post, last};
+    uint64_t hd[6] = {h->tok_base, h->tok_rows - h->tok_base, h->n_toks, h->tok_text_len, n_post,
+                      last};
     memcpy(p + SEG_HDR, hd, sizeof hd);
     uint32_t *te = (uint32_t *)(void *)(p + SEG_HDR + 48);
     for (size_t i = 0; i < h->n_toks; i++)

@@ -29,31 +29,41 @@ static const struct {
     unsigned char len;
     signed char col, tf, decline;
 } names[] = {
-    {"computer", 8, 0, -1, 0},        {"eventid", 7, 1, -1, 0},
-    {"channel", 7, 2, -1, 0},         {"image", 5, 3, -1, 0},
-    {"commandline", 11, 4, -1, 0},    {"parentimage", 11, 5, -1, 0},
-    {"user", 4, 6, -1, 0},            {"targetusername", 14, 7, -1, 0},
-    {"ipaddress", 9, 8, -1, 0},       {"sourceip", 8, 9, -1, 0},
-    {"destinationip", 13, 10, -1, 0}, {"@timestamp", 10, -1, 0, 0},
-    {"timecreated", 11, -1, 1, 0},    {"utctime", 7, -1, 2, 0},
-    {"timestamp", 9, -1, 3, 0},       {"eventtime", 9, -1, 4, 0},
-    {"time", 4, -1, 5, 0},            {"Event", 5, -1, -1, 1},
-    {"#attributes", 11, -1, -1, 1},   {"_truth", 6, -1, -1, 1},
+    {"computer", 8, 0, -1, 0},
+    {"eventid", 7, 1, -1, 0},
+    {"channel", 7, 2, -1, 0},
+    {"image", 5, 3, -1, 0},
+    {"commandline", 11, 4, -1, 0},
+    {"parentimage", 11, 5, -1, 0},
+    {"user", 4, 6, -1, 0},
+    {"targetusername", 14, 7, -1, 0},
+    {"ipaddress", 9, 8, -1, 0},
+    {"sourceip", 8, 9, -1, 0},
+    {"destinationip", 13, 10, -1, 0},
+    {"@timestamp", 10, -1, 0, 0},
+    {"timecreated", 11, -1, 1, 0},
+    {"utctime", 7, -1, 2, 0},
+    {"timestamp", 9, -1, 3, 0},
+    {"eventtime", 9, -1, 4, 0},
+    {"time", 4, -1, 5, 0},
+    {"Event", 5, -1, -1, 1},
+    {"#attributes", 11, -1, -1, 1},
+    {"_truth", 6, -1, -1, 1},
 };
 
 /* The names of each length 4..14, as indexes into names[], -1 ended. */
 static const signed char by_len[11][5] = {
-    {6, 16, -1},         /* 4: user, time */
-    {3, 17, -1},         /* 5: image, Event */
-    {19, -1},            /* 6: _truth */
-    {1, 2, 13, -1},      /* 7: eventid, channel, utctime */
-    {0, 9, -1},          /* 8: computer, sourceip */
-    {8, 14, 15, -1},     /* 9: ipaddress, timestamp, eventtime */
-    {11, -1},            /* 10: @timestamp */
-    {4, 5, 12, 18, -1},  /* 11: commandline, parentimage, timecreated, #attributes */
-    {-1},                /* 12 */
-    {10, -1},            /* 13: destinationip */
-    {7, -1},             /* 14: targetusername */
+    {6, 16, -1},        /* 4: user, time */
+    {3, 17, -1},        /* 5: image, Event */
+    {19, -1},           /* 6: _truth */
+    {1, 2, 13, -1},     /* 7: eventid, channel, utctime */
+    {0, 9, -1},         /* 8: computer, sourceip */
+    {8, 14, 15, -1},    /* 9: ipaddress, timestamp, eventtime */
+    {11, -1},           /* 10: @timestamp */
+    {4, 5, 12, 18, -1}, /* 11: commandline, parentimage, timecreated, #attributes */
+    {-1},               /* 12 */
+    {10, -1},           /* 13: destinationip */
+    {7, -1},            /* 14: targetusername */
 };
 
 /* a[0..n) equals the lower-case name b[0..n), ASCII case-insensitively */
@@ -134,15 +144,32 @@ static size_t scan_str(const char *s, size_t len, size_t i, int keep, char **out
             return 0;
         char e;
         switch (s[i]) {
-        case '"': e = '"'; break;
-        case '\\': e = '\\'; break;
-        case '/': e = '/'; break;
-        case 'b': e = '\b'; break;
-        case 'f': e = '\f'; break;
-        case 'n': e = '\n'; break;
-        case 'r': e = '\r'; break;
-        case 't': e = '\t'; break;
-        default: return 0; /* \u and invalid escapes */
+        case '"':
+            e = '"';
+            break;
+        case '\\':
+            e = '\\';
+            break;
+        case '/':
+            e = '/';
+            break;
+        case 'b':
+            e = '\b';
+            break;
+        case 'f':
+            e = '\f';
+            break;
+        case 'n':
+            e = '\n';
+            break;
+        case 'r':
+            e = '\r';
+            break;
+        case 't':
+            e = '\t';
+            break;
+        default:
+            return 0; /* \u and invalid escapes */
         }
         if (keep)
             *o++ = e;

@@ -40,8 +40,7 @@ int seg_file_used(int f)
 
 void seg_file_name(int f, char *out, size_t cap)
 {
-    static const char *const base[] = {"log", "ts",  "roff", "cend",
-                                       "cmd", "eid", "multi", "mcnt"};
+    static const char *const base[] = {"log", "ts", "roff", "cend", "cmd", "eid", "multi", "mcnt"};
     if (f < SF_COL)
         snprintf(out, cap, "%s", base[f]);
     else if (f < SF_DTXT)
@@ -363,8 +362,8 @@ static int write_out(seg_t *s, int f, sw_errbuf_t *err)
     seg_file_t *sf = &s->f[f];
     size_t done = 0;
     while (done < sf->buf_len) {
-        ssize_t w = pwrite(sf->fd, sf->buf + done, sf->buf_len - done,
-                           (off_t)(sf->disk_len + done));
+        ssize_t w =
+            pwrite(sf->fd, sf->buf + done, sf->buf_len - done, (off_t)(sf->disk_len + done));
         if (w < 0 && errno == EINTR)
             continue;
         if (w <= 0) {
@@ -621,7 +620,8 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
             memcpy(h + 8, &s->team_id, 8);
             if (ftruncate(sf->fd, 0) != 0 || pwrite(sf->fd, h, SEG_HDR, 0) != SEG_HDR)
                 return io_err(err, s, f, "write");
-        } else if (sf->map_len != SEG_HDR + want[f] && ftruncate(sf->fd, (off_t)(SEG_HDR + want[f])) != 0) {
+        } else if (sf->map_len != SEG_HDR + want[f] &&
+                   ftruncate(sf->fd, (off_t)(SEG_HDR + want[f])) != 0) {
             return io_err(err, s, f, "truncate");
         }
         sf->disk_len = SEG_HDR + want[f];

@@ -95,9 +95,9 @@ typedef struct seg_view {
     const uint8_t *d[SF_N];
     size_t dl[SF_N];
     uint64_t team_id;
-    size_t n_rows;                 /* complete rows (invariant 1) */
-    size_t n_keys;                 /* complete dictionary keys */
-    size_t n_multi;                /* irregular rows below n_rows */
+    size_t n_rows;  /* complete rows (invariant 1) */
+    size_t n_keys;  /* complete dictionary keys */
+    size_t n_multi; /* irregular rows below n_rows */
 } seg_view_t;
 
 /* Fill d/dl of v from whole files (header included) and check the headers:

@@ -57,9 +57,9 @@ static const char *const schema =
 
 /* The indexed columns: each is exactly the first value of one field. */
 const store_col_t store_cols[STORE_N_COLS] = {
-    {"Computer", 0},    {"EventID", 1},        {"Channel", 0},       {"Image", 0},
-    {"CommandLine", 0}, {"ParentImage", 0},    {"User", 0},          {"TargetUserName", 0},
-    {"IpAddress", 0},   {"SourceIp", 0},       {"DestinationIp", 0},
+    {"Computer", 0},    {"EventID", 1},     {"Channel", 0},       {"Image", 0},
+    {"CommandLine", 0}, {"ParentImage", 0}, {"User", 0},          {"TargetUserName", 0},
+    {"IpAddress", 0},   {"SourceIp", 0},    {"DestinationIp", 0},
 };
 
 static int db_err(sw_store_t *s, sw_errbuf_t *err, const char *what)
@@ -363,8 +363,8 @@ static void row_columns(const sw_event_t *ev, seg_row_t *row)
     }
 }
 
-static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row,
-                      int has_ts, const char *link, int64_t *id, sw_errbuf_t *err);
+static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row, int has_ts,
+                      const char *link, int64_t *id, sw_errbuf_t *err);
 
 int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
 {
@@ -407,8 +407,8 @@ done:
 }
 
 /* Append a record with its columns (and ground truth, when link). */
-static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row,
-                      int has_ts, const char *link, int64_t *id, sw_errbuf_t *err)
+static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row, int has_ts,
+                      const char *link, int64_t *id, sw_errbuf_t *err)
 {
     sw_store_t *s = t->s;
     int rc;
@@ -485,8 +485,7 @@ int sw_store_share(sw_store_team_t *from, int64_t id, sw_store_team_t *to, int64
     const char *j;
     size_t l;
     if (seg_record(&from->seg.v, (size_t)row, &j, &l))
-        return sw_seterr(err, SW_EIO, "team %s: record %lld is damaged", from->name,
-                         (long long)id);
+        return sw_seterr(err, SW_EIO, "team %s: record %lld is damaged", from->name, (long long)id);
     char *json = malloc(l + 1);
     if (!json)
         return sw_seterr(err, SW_ENOMEM, "out of memory");

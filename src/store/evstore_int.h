@@ -45,11 +45,11 @@ struct sw_store_team {
     int64_t id; /* teams.id: names the segment directory and every file's header */
     char name[SW_STORE_MAX_TEAM_NAME + 1];
     sqlite3_stmt *ins_truth;
-    seg_t seg;        /* the team's records and columns */
-    sw_event_t ev;    /* reused for every parse */
-    char *scratch;    /* the ingest fast path's unescaped values */
+    seg_t seg;     /* the team's records and columns */
+    sw_event_t ev; /* reused for every parse */
+    char *scratch; /* the ingest fast path's unescaped values */
     size_t scratch_cap;
-    int64_t last_ts;  /* time given to records without one */
+    int64_t last_ts; /* time given to records without one */
     int have_last_ts;
     store_hot_t *hot; /* time zones and the CommandLine token index */
     size_t tok_chunk; /* rows a token index file covers; 0: the default (tests shrink it) */
