@@ -97,6 +97,20 @@ static int parse_opts(int argc, char **argv, int first, opts_t *o, const char *u
     return -1; /* go on */
 }
 
+/* parse_opts for a command that takes options only (alerts, journal): -1 to
+ * go on, else the exit status (o->args freed). */
+static int parse_opts_only(int argc, char **argv, opts_t *o, const char *usage)
+{
+    int status = parse_opts(argc, argv, 1, o, usage);
+    if (status < 0 && o->n_args) {
+        fprintf(stderr, "seawall %s: unexpected argument '%s'\n%s", o->cmd, o->args[0], usage);
+        status = 2;
+    }
+    if (status >= 0)
+        free(o->args);
+    return status;
+}
+
 /* Open the store (which must exist), the team if named, the journal and the
  * rule tables. Prints the reason and returns 1 on failure. */
 static int ctx_open(ctx_t *c, const opts_t *o, int need_team)
@@ -503,16 +517,9 @@ static const char alerts_usage[] =
 int cmd_alerts(int argc, char **argv)
 {
     opts_t o = {.cmd = "alerts"};
-    int status = parse_opts(argc, argv, 1, &o, alerts_usage);
-    if (status >= 0) {
-        free(o.args);
+    int status = parse_opts_only(argc, argv, &o, alerts_usage);
+    if (status >= 0)
         return status;
-    }
-    if (o.n_args) {
-        fprintf(stderr, "seawall alerts: unexpected argument '%s'\n%s", o.args[0], alerts_usage);
-        free(o.args);
-        return 2;
-    }
     ctx_t c = {0};
     status = ctx_open(&c, &o, 1);
     sw_errbuf_t err;
@@ -573,16 +580,9 @@ static const char journal_usage[] =
 int cmd_journal(int argc, char **argv)
 {
     opts_t o = {.cmd = "journal"};
-    int status = parse_opts(argc, argv, 1, &o, journal_usage);
-    if (status >= 0) {
-        free(o.args);
+    int status = parse_opts_only(argc, argv, &o, journal_usage);
+    if (status >= 0)
         return status;
-    }
-    if (o.n_args) {
-        fprintf(stderr, "seawall journal: unexpected argument '%s'\n%s", o.args[0], journal_usage);
-        free(o.args);
-        return 2;
-    }
     ctx_t c = {0};
     status = ctx_open(&c, &o, 0);
     sw_errbuf_t err;
