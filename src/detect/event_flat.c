@@ -10,13 +10,6 @@
 
 #define FLAT_MAX_FIELDS 256 /* more: leave it to the full parser */
 
-static size_t skip_ws(const char *s, size_t len, size_t i)
-{
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-        i++;
-    return i;
-}
-
 /* A string at s[i] == '"'. Unescapes into out (cap >= raw length) and sets
  * *out_len; returns the index after the closing quote, or 0 to decline. */
 static size_t scan_string(const char *s, size_t len, size_t i, char *out, size_t *out_len)
@@ -84,10 +77,10 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
         int type;
     } f[FLAT_MAX_FIELDS];
     size_t n = 0;
-    size_t i = skip_ws(json, len, 0);
+    size_t i = sw_flat_skip_ws(json, len, 0);
     if (i >= len || json[i] != '{')
         return SW_ENOENT;
-    i = skip_ws(json, len, i + 1);
+    i = sw_flat_skip_ws(json, len, i + 1);
     if (i < len && json[i] == '}') {
         i++;
     } else {
@@ -98,10 +91,10 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
             if (!(i = scan_string(json, len, i, scratch + used, &f[n].name_len)))
                 return SW_ENOENT;
             used += f[n].name_len;
-            i = skip_ws(json, len, i);
+            i = sw_flat_skip_ws(json, len, i);
             if (i >= len || json[i] != ':')
                 return SW_ENOENT;
-            i = skip_ws(json, len, i + 1);
+            i = sw_flat_skip_ws(json, len, i + 1);
             if (i >= len)
                 return SW_ENOENT;
             f[n].value = used;
@@ -113,17 +106,7 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
             } else if (c == '-' || (c >= '0' && c <= '9')) {
                 /* plain integers only, spelled as jansson prints them */
                 size_t st = i;
-                if (c == '-')
-                    i++;
-                if (i >= len || json[i] < '0' || json[i] > '9')
-                    return SW_ENOENT;
-                if (json[i] == '0' &&
-                    (i + 1 - st > 1 || (i + 1 < len && json[i + 1] >= '0' && json[i + 1] <= '9')))
-                    return SW_ENOENT; /* -0, 01 */
-                while (i < len && json[i] >= '0' && json[i] <= '9')
-                    i++;
-                if (i - st > 18 ||
-                    (i < len && (json[i] == '.' || json[i] == 'e' || json[i] == 'E')))
+                if (!(i = sw_flat_int_end(json, len, i)))
                     return SW_ENOENT;
                 memcpy(scratch + used, json + st, i - st);
                 f[n].value_len = i - st;
@@ -147,9 +130,9 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
             }
             used += f[n].value_len;
             n++;
-            i = skip_ws(json, len, i);
+            i = sw_flat_skip_ws(json, len, i);
             if (i < len && json[i] == ',') {
-                i = skip_ws(json, len, i + 1);
+                i = sw_flat_skip_ws(json, len, i + 1);
                 continue;
             }
             if (i < len && json[i] == '}') {
@@ -159,7 +142,7 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
             return SW_ENOENT;
         }
     }
-    if (skip_ws(json, len, i) != len)
+    if (sw_flat_skip_ws(json, len, i) != len)
         return SW_ENOENT; /* trailing bytes */
     /* the EVTX shape and duplicate keys are the full parser's business */
     for (size_t a = 0; a < n; a++) {

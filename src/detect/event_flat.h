@@ -19,4 +19,34 @@
  * Cost: one pass over json, O(fields^2) name comparisons for duplicates. */
 int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len);
 
+/* Lexing shared with the store's ingest scanner (store/evscan.c), inline
+ * because both are on per-byte paths. */
+
+/* The index of the first byte at or after i that is not JSON whitespace. */
+static inline size_t sw_flat_skip_ws(const char *s, size_t len, size_t i)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+/* A plain integer at s[i] ('-' or a digit), spelled as jansson prints one
+ * (no -0, no leading zeros, at most 18 characters, no fraction or
+ * exponent): the index after it, or 0 for anything else. */
+static inline size_t sw_flat_int_end(const char *s, size_t len, size_t i)
+{
+    size_t st = i;
+    if (i < len && s[i] == '-')
+        i++;
+    if (i >= len || s[i] < '0' || s[i] > '9')
+        return 0;
+    if (s[i] == '0' && (i + 1 - st > 1 || (i + 1 < len && s[i + 1] >= '0' && s[i + 1] <= '9')))
+        return 0; /* -0, 01 */
+    while (i < len && s[i] >= '0' && s[i] <= '9')
+        i++;
+    if (i - st > 18 || (i < len && (s[i] == '.' || s[i] == 'e' || s[i] == 'E')))
+        return 0;
+    return i;
+}
+
 #endif

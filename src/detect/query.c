@@ -739,6 +739,21 @@ static int starts_unary(parser_t *p)
     return !peek_kw(p, "OR") && !peek_kw(p, "AND");
 }
 
+/* Add k to the n-ary node *n of kind, made at the second term (with first
+ * as its first kid). k NULL: its parse failed. Non-zero on failure. */
+static int join(parser_t *p, sw_qnode_t **n, sw_qnode_kind_t kind, size_t at, sw_qnode_t *first,
+                sw_qnode_t *k, size_t *cap)
+{
+    if (!k)
+        return -1;
+    if (!*n) {
+        *n = new_node(p, kind, at);
+        if (!*n || add_kid(p, *n, first, cap))
+            return -1;
+    }
+    return add_kid(p, *n, k, cap) ? -1 : 0;
+}
+
 static sw_qnode_t *parse_and(parser_t *p, const char *dfield)
 {
     size_t at = p->pos;
@@ -759,15 +774,7 @@ static sw_qnode_t *parse_and(parser_t *p, const char *dfield)
             perr(p, p->pos, "expected a term after 'AND'");
             return NULL;
         }
-        sw_qnode_t *k = parse_unary(p, dfield);
-        if (!k)
-            return NULL;
-        if (!n) {
-            n = new_node(p, SW_QN_AND, at);
-            if (!n || add_kid(p, n, first, &cap))
-                return NULL;
-        }
-        if (add_kid(p, n, k, &cap))
+        if (join(p, &n, SW_QN_AND, at, first, parse_unary(p, dfield), &cap))
             return NULL;
     }
     return n ? n : first;
@@ -787,15 +794,7 @@ static sw_qnode_t *parse_or(parser_t *p, const char *dfield)
             perr(p, p->pos, "expected a term after 'OR'");
             return NULL;
         }
-        sw_qnode_t *k = parse_and(p, dfield);
-        if (!k)
-            return NULL;
-        if (!n) {
-            n = new_node(p, SW_QN_OR, at);
-            if (!n || add_kid(p, n, first, &cap))
-                return NULL;
-        }
-        if (add_kid(p, n, k, &cap))
+        if (join(p, &n, SW_QN_OR, at, first, parse_and(p, dfield), &cap))
             return NULL;
     }
     return n ? n : first;

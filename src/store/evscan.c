@@ -14,6 +14,7 @@
 #endif
 
 #include "core/err.h"
+#include "detect/event_flat.h"
 #include "detect/query.h"
 #include "store/evstore_int.h"
 
@@ -75,13 +76,6 @@ static int name_eq(const char *a, const char *b, size_t n)
             return 0;
     }
     return 1;
-}
-
-static size_t skip_ws(const char *s, size_t len, size_t i)
-{
-    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-        i++;
-    return i;
 }
 
 /* The next byte at or after i that is a quote, a backslash or outside
@@ -210,10 +204,10 @@ int store_scan(const char *json, size_t len, char *scratch, seg_row_t *row, int 
     row->multi = 0;
     row->eid = SEG_ABSENT_INT;
     *has_ts = 0;
-    size_t i = skip_ws(json, len, 0);
+    size_t i = sw_flat_skip_ws(json, len, 0);
     if (i >= len || json[i] != '{')
         return SW_ENOENT;
-    i = skip_ws(json, len, i + 1);
+    i = sw_flat_skip_ws(json, len, i + 1);
     if (i < len && json[i] == '}') {
         i++;
         goto end;
@@ -254,10 +248,10 @@ int store_scan(const char *json, size_t len, char *scratch, seg_row_t *row, int 
             }
         }
         int keep = col >= 0 || tf >= 0;
-        i = skip_ws(json, len, i);
+        i = sw_flat_skip_ws(json, len, i);
         if (i >= len || json[i] != ':')
             return SW_ENOENT;
-        i = skip_ws(json, len, i + 1);
+        i = sw_flat_skip_ws(json, len, i + 1);
         if (i >= len)
             return SW_ENOENT;
         const char *v = NULL;
@@ -268,16 +262,7 @@ int store_scan(const char *json, size_t len, char *scratch, seg_row_t *row, int 
                 return SW_ENOENT;
         } else if (c == '-' || (c >= '0' && c <= '9')) {
             size_t st = i;
-            if (c == '-')
-                i++;
-            if (i >= len || json[i] < '0' || json[i] > '9')
-                return SW_ENOENT;
-            if (json[i] == '0' &&
-                (i + 1 - st > 1 || (i + 1 < len && json[i + 1] >= '0' && json[i + 1] <= '9')))
-                return SW_ENOENT; /* -0, 01 */
-            while (i < len && json[i] >= '0' && json[i] <= '9')
-                i++;
-            if (i - st > 18 || (i < len && (json[i] == '.' || json[i] == 'e' || json[i] == 'E')))
+            if (!(i = sw_flat_int_end(json, len, i)))
                 return SW_ENOENT;
             v = json + st;
             vl = i - st;
@@ -315,9 +300,9 @@ int store_scan(const char *json, size_t len, char *scratch, seg_row_t *row, int 
             tv[tf] = v;
             tl[tf] = vl;
         }
-        i = skip_ws(json, len, i);
+        i = sw_flat_skip_ws(json, len, i);
         if (i < len && json[i] == ',') {
-            i = skip_ws(json, len, i + 1);
+            i = sw_flat_skip_ws(json, len, i + 1);
             continue;
         }
         if (i < len && json[i] == '}') {
@@ -327,7 +312,7 @@ int store_scan(const char *json, size_t len, char *scratch, seg_row_t *row, int 
         return SW_ENOENT;
     }
 end:
-    if (skip_ws(json, len, i) != len)
+    if (sw_flat_skip_ws(json, len, i) != len)
         return SW_ENOENT; /* trailing bytes */
     if (have_eid) {
         if (!store_canonical_int(eid, eid_len, &row->eid)) {
