@@ -15,7 +15,7 @@ CC      ?= cc
 BUILD   ?= build
 SAN     ?=
 OPT     ?= -O2
-PKGS    := yaml-0.1 sqlite3 jansson libsodium libpcre2-8 libmicrohttpd
+PKGS    := yaml-0.1 sqlite3 jansson libsodium libpcre2-8 libmicrohttpd liblz4
 
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
 CFLAGS_ALL := -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $(OPT) -g \

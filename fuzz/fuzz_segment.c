@@ -45,9 +45,8 @@ static void check_scan(const uint8_t *data, size_t size)
         if (c == STORE_COL_EVENTID) {
             if (f && !store_canonical_int(f->value, f->value_len, &eid))
                 multi = 1;
-        } else if (!f != !row.val[c] ||
-                   (f && (f->value_len != row.val_len[c] ||
-                          memcmp(f->value, row.val[c], f->value_len)))) {
+        } else if (!f != !row.val[c] || (f && (f->value_len != row.val_len[c] ||
+                                               memcmp(f->value, row.val[c], f->value_len)))) {
             __builtin_trap();
         }
     }
@@ -77,7 +76,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             uint64_t team = 1;
             memcpy(p, "SWSEG1", 6);
             p[6] = (uint8_t)(f == SF_N ? SEG_TOK_KIND : f);
-            p[7] = 1;
+            p[7] = SEG_FORMAT;
             memcpy(p + 8, &team, 8);
             len[f] = SEG_HDR;
         }
@@ -89,7 +88,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *cf[SF_N];
     for (int f = 0; f < SF_N; f++)
         cf[f] = file[f];
-    seg_view_t v;
+    seg_view_t v = {0};
     if (seg_view_set(&v, cf, len, 1, NULL) == SW_OK) {
         seg_view_check(&v);
         if (v.n_rows > v.dl[SF_TS] / 8 || v.n_multi > v.dl[SF_MULTI] / 4)
@@ -129,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         v.team_id += sum & 1;
     }
+    seg_view_free(&v);
     for (int f = 0; f <= SF_N; f++)
         free(file[f]);
     return 0;

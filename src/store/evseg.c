@@ -19,10 +19,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <lz4.h>
+
 #include "detect/event.h"
 
-#define SEG_BUF (1u << 18)     /* pending bytes per file before a write */
-#define SEG_LOG_BUF (1u << 20) /* the log's buffer */
+#define SEG_BUF (1u << 18) /* pending bytes per file before a write */
 
 static const char seg_magic[6] = {'S', 'W', 'S', 'E', 'G', '1'};
 
@@ -41,12 +42,13 @@ int seg_file_used(int f)
 void seg_file_name(int f, char *out, size_t cap)
 {
     static const char *const base[] = {"log", "ts", "roff", "cend", "cmd", "eid", "multi", "mcnt"};
+    static const char *const tail[] = {"dkeys", "dends", "kcnt", "lidx"};
     if (f < SF_COL)
         snprintf(out, cap, "%s", base[f]);
     else if (f < SF_DTXT)
         snprintf(out, cap, "c%d", f - SF_COL);
     else
-        snprintf(out, cap, "%s", f == SF_DTXT ? "dkeys" : f == SF_DEND ? "dends" : "kcnt");
+        snprintf(out, cap, "%s", tail[f - SF_DTXT]);
 }
 
 uint32_t seg_sum(const void *p, size_t len)
@@ -80,7 +82,12 @@ uint32_t seg_sum(const void *p, size_t len)
 int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t len[SF_N],
                  uint64_t team_id, sw_errbuf_t *err)
 {
+    uint8_t *blk = v->blk;
+    size_t blk_cap = v->blk_cap;
     memset(v, 0, sizeof *v);
+    v->blk = blk; /* the buffer stays, what it held goes */
+    v->blk_cap = blk_cap;
+    v->blk_unit = SEG_NO_BLOCK;
     v->team_id = team_id;
     for (int f = 0; f < SF_N; f++) {
         v->d[f] = (const uint8_t *)seg_empty;
@@ -90,7 +97,14 @@ int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t le
         const uint8_t *h = file[f];
         uint64_t tid;
         memcpy(&tid, h + 8, 8);
-        if (memcmp(h, seg_magic, sizeof seg_magic) != 0 || h[6] != f || h[7] != 1) {
+        if (memcmp(h, seg_magic, sizeof seg_magic) == 0 && h[6] == f && h[7] != SEG_FORMAT) {
+            seg_file_name(f, name, sizeof name);
+            return sw_seterr(err, SW_EINVAL,
+                             "segment file '%s' is in format %d; this seawall reads format %d "
+                             "(ingest the records again into a new store)",
+                             name, h[7], SEG_FORMAT);
+        }
+        if (memcmp(h, seg_magic, sizeof seg_magic) != 0 || h[6] != f) {
             seg_file_name(f, name, sizeof name);
             return sw_seterr(err, SW_EINVAL,
                              "segment file '%s' is not a seawall segment file of this kind "
@@ -109,18 +123,104 @@ int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t le
     return SW_OK;
 }
 
-int seg_record(const seg_view_t *v, size_t r, const char **json, size_t *len)
+void seg_view_free(seg_view_t *v)
+{
+    free(v->blk);
+    v->blk = NULL;
+    v->blk_cap = 0;
+    v->blk_unit = SEG_NO_BLOCK;
+}
+
+/* The checksum of a block: its data, unpacked length and kind. */
+static uint32_t blk_sum(const void *data, uint32_t clen, uint32_t rawlen, uint32_t kind)
+{
+    return seg_sum(data, clen) ^ (rawlen * 2654435761u) ^ kind;
+}
+
+/* The block starting at unit k, unpacked at least up to byte `need`:
+ * checked, and kept in v until another is asked for. A block is unpacked
+ * only as far as the first record asked of it needs (a hunt's rows are
+ * scattered: on average half a block each), and whole when a later one
+ * needs more (a scan in order: once a block). SW_EIO if damaged or not
+ * there. */
+static int seg_block(seg_view_t *v, uint64_t k, size_t need, const uint8_t **out, size_t *out_len)
+{
+    if (k >= v->dl[SF_LIDX] / 8)
+        return SW_EIO;
+    uint64_t off = ((const uint64_t *)(const void *)v->d[SF_LIDX])[k];
+    size_t dl = v->dl[SF_LOG];
+    if (off > dl || dl - off < SEG_BLK_HDR)
+        return SW_EIO;
+    if (v->blk_unit == k && (need <= v->blk_len || v->blk_len == v->blk_full)) {
+        *out = v->blk_at;
+        *out_len = v->blk_len;
+        return SW_OK;
+    }
+    uint32_t h[4];
+    memcpy(h, v->d[SF_LOG] + off, sizeof h);
+    const uint8_t *data = v->d[SF_LOG] + off + SEG_BLK_HDR;
+    if (h[0] > dl - off - SEG_BLK_HDR || h[1] > SEG_BLK_MAX)
+        return SW_EIO;
+    if (v->blk_unit != k && blk_sum(data, h[0], h[1], h[3]) != h[2])
+        return SW_EIO; /* checked once per block, not again to unpack more */
+    size_t want = v->blk_unit == k || need > h[1] ? h[1] : need;
+    v->blk_unit = SEG_NO_BLOCK; /* while the buffer is being overwritten */
+    if (h[3] == SEG_BLK_STORED) {
+        if (h[0] != h[1])
+            return SW_EIO;
+        v->blk_at = data;
+        want = h[1];
+    } else if (h[3] == SEG_BLK_LZ4) {
+        if (h[1] > v->blk_cap) {
+            size_t cap = h[1] > SEG_UNIT ? h[1] : SEG_UNIT;
+            uint8_t *b = realloc(v->blk, cap);
+            if (!b)
+                return SW_EIO;
+            v->blk = b;
+            v->blk_cap = cap;
+        }
+        if (h[0] > INT32_MAX)
+            return SW_EIO;
+        int got = LZ4_decompress_safe_partial((const char *)data, (char *)v->blk, (int)h[0],
+                                              (int)want, (int)h[1]);
+        if (got < (int)want || (want == h[1] && got != (int)h[1]))
+            return SW_EIO;
+        want = (size_t)got;
+        v->blk_at = v->blk;
+    } else {
+        return SW_EIO;
+    }
+    v->blk_unit = k;
+    v->blk_len = want;
+    v->blk_full = h[1];
+    *out = v->blk_at;
+    *out_len = want;
+    return SW_OK;
+}
+
+int seg_record(seg_view_t *v, size_t r, const char **json, size_t *len)
 {
     uint64_t o = ((const uint64_t *)(const void *)v->d[SF_ROFF])[r];
-    size_t dl = v->dl[SF_LOG];
-    if (o > dl || dl - o < 8)
+    const uint8_t *b;
+    size_t bl, in = (size_t)(o & (SEG_UNIT - 1));
+    /* most records are far under 4 KB: one partial unpack reaches them */
+    if (seg_block(v, o >> SEG_UNIT_BITS, in + 8 + 4096, &b, &bl))
+        return SW_EIO;
+    if (in > bl || bl - in < 8)
+        return SW_EIO;
+    uint32_t fl;
+    memcpy(&fl, b + in, 4);
+    if (fl <= SEG_MAX_RECORD && in + 8 + fl > bl &&
+        seg_block(v, o >> SEG_UNIT_BITS, in + 8 + fl, &b, &bl))
+        return SW_EIO;
+    if (in > bl || bl - in < 8)
         return SW_EIO;
     uint32_t l, sum;
-    memcpy(&l, v->d[SF_LOG] + o, 4);
-    memcpy(&sum, v->d[SF_LOG] + o + 4, 4);
-    if (l > SEG_MAX_RECORD || l > dl - o - 8)
+    memcpy(&l, b + in, 4);
+    memcpy(&sum, b + in + 4, 4);
+    if (l > SEG_MAX_RECORD || l > bl - in - 8)
         return SW_EIO;
-    const char *p = (const char *)v->d[SF_LOG] + o + 8;
+    const char *p = (const char *)b + in + 8;
     if (seg_sum(p, l) != sum)
         return SW_EIO;
     *json = p;
@@ -152,7 +252,7 @@ int seg_key(const seg_view_t *v, int c, uint32_t id, const char **key, size_t *l
     return SW_OK;
 }
 
-uint64_t seg_row_stamp(const seg_view_t *v, size_t r)
+uint64_t seg_row_stamp(seg_view_t *v, size_t r)
 {
     const char *j;
     size_t l;
@@ -201,7 +301,7 @@ int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out
     return SW_OK;
 }
 
-static int row_complete(const seg_view_t *v, size_t r)
+static int row_complete(seg_view_t *v, size_t r)
 {
     const char *j;
     size_t l, a, b;
@@ -337,10 +437,14 @@ static void dict_free(seg_dict_t *d)
     memset(d, 0, sizeof *d);
 }
 
+static void writer_stop(seg_t *s);
+
 void seg_close(seg_t *s)
 {
     if (s->writing && !s->broken)
         seg_flush(s, 1, NULL);
+    writer_stop(s);
+    seg_view_free(&s->v);
     for (int f = 0; f < SF_N; f++) {
         seg_file_t *sf = &s->f[f];
         if (sf->map)
@@ -380,7 +484,8 @@ static int write_out(seg_t *s, int f, sw_errbuf_t *err)
 
 static size_t buf_cap(int f)
 {
-    return f == SF_LOG ? SEG_LOG_BUF : SEG_BUF;
+    (void)f;
+    return SEG_BUF;
 }
 
 /* Room for n more bytes in f's buffer; a pointer to them. */
@@ -567,6 +672,265 @@ uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, int add, sw_e
     return id;
 }
 
+/* ---- the log's writer thread --------------------------------------------------- */
+
+/* pwrite all of p at off; errno on failure. */
+static int pwrite_all(int fd, const void *p, size_t n, size_t off)
+{
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = pwrite(fd, (const uint8_t *)p + done, n - done, (off_t)(off + done));
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            return w < 0 ? errno : EIO;
+        done += (size_t)w;
+    }
+    return 0;
+}
+
+/* Fill in the frames' checksums, pack b's blocks and append them to log,
+ * then their units to lidx (log first: a unit lidx names is always whole
+ * on disk, up to what fdatasync has not yet made durable, which the
+ * checksum covers). 0 or an errno; *file: which file failed. */
+static int writer_batch(seg_t *s, seg_blk_t *b, int *file)
+{
+    seg_writer_t *w = &s->wr;
+    for (size_t o = 0; o + 8 <= b->len;) {
+        uint32_t l;
+        memcpy(&l, b->raw + o, 4);
+        uint32_t sum = seg_sum(b->raw + o + 8, l);
+        memcpy(b->raw + o + 4, &sum, 4);
+        o += 8 + (size_t)l;
+    }
+    size_t need = (size_t)LZ4_compressBound((int)b->len) + SEG_BATCH * SEG_BLK_HDR;
+    uint64_t units = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        size_t end = i + 1 < b->n ? b->start[i + 1] : b->len;
+        units += (end - b->start[i] + SEG_UNIT - 1) >> SEG_UNIT_BITS;
+    }
+    need += units * 8;
+    if (need > w->out_cap) {
+        uint8_t *p = realloc(w->out, need);
+        if (!p)
+            return ENOMEM;
+        w->out = p;
+        w->out_cap = need;
+    }
+    /* the packed blocks from the front of out, their lidx entries after */
+    size_t at = 0;
+    uint64_t *ent = malloc(units * 8), e = 0;
+    if (!ent)
+        return ENOMEM;
+    for (size_t i = 0; i < b->n; i++) {
+        size_t end = i + 1 < b->n ? b->start[i + 1] : b->len, rl = end - b->start[i];
+        const uint8_t *raw = b->raw + b->start[i];
+        uint8_t *dst = w->out + at;
+        uint32_t h[4];
+        int c = LZ4_compress_default((const char *)raw, (char *)dst + SEG_BLK_HDR, (int)rl,
+                                     LZ4_compressBound((int)rl));
+        if (c <= 0 || (size_t)c >= rl) { /* does not shrink: store it */
+            memcpy(dst + SEG_BLK_HDR, raw, rl);
+            h[0] = (uint32_t)rl;
+            h[3] = SEG_BLK_STORED;
+        } else {
+            h[0] = (uint32_t)c;
+            h[3] = SEG_BLK_LZ4;
+        }
+        h[1] = (uint32_t)rl;
+        h[2] = blk_sum(dst + SEG_BLK_HDR, h[0], h[1], h[3]);
+        memcpy(dst, h, sizeof h);
+        /* one entry per unit the block spans: the first names it */
+        uint64_t span = (rl + SEG_UNIT - 1) >> SEG_UNIT_BITS;
+        for (uint64_t u = 0; u < span; u++)
+            ent[e++] = u ? SEG_NO_BLOCK : w->log_len - SEG_HDR + at;
+        at += SEG_BLK_HDR + h[0];
+    }
+    int err = 0;
+    *file = SF_LOG;
+    if ((err = pwrite_all(s->f[SF_LOG].fd, w->out, at, w->log_len)))
+        goto done;
+    w->log_len += at;
+    *file = SF_LIDX;
+    if (b->n && w->lidx_len != SEG_HDR + b->unit[0] * 8) {
+        err = EIO; /* units are handed over in order: never */
+        goto done;
+    }
+    if ((err = pwrite_all(s->f[SF_LIDX].fd, ent, units * 8, w->lidx_len)))
+        goto done;
+    w->lidx_len += units * 8;
+    w->dirty = 1;
+done:
+    free(ent);
+    return err;
+}
+
+static void *writer_main(void *arg)
+{
+    seg_t *s = arg;
+    seg_writer_t *w = &s->wr;
+    pthread_mutex_lock(&w->mu);
+    for (;;) {
+        while (!w->queued && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        if (!w->queued)
+            break; /* stop, and nothing left */
+        seg_blk_t *b = &w->blk[w->next];
+        int failed = w->failed;
+        pthread_mutex_unlock(&w->mu);
+        int e = 0, file = SF_LOG;
+        if (!failed) /* after a failure, blocks are dropped: the writer is broken */
+            e = writer_batch(s, b, &file);
+        pthread_mutex_lock(&w->mu);
+        if (e && !w->failed) {
+            w->failed = e;
+            w->failed_file = file;
+        }
+        b->len = b->n = 0;
+        w->next = (w->next + 1) % SEG_NBLK;
+        w->queued--;
+        pthread_cond_broadcast(&w->cv);
+    }
+    pthread_mutex_unlock(&w->mu);
+    return NULL;
+}
+
+/* Start the writer with the log and lidx lengths on disk. */
+static int writer_start(seg_t *s, size_t log_len, size_t lidx_len, sw_errbuf_t *err)
+{
+    seg_writer_t *w = &s->wr;
+    w->log_len = log_len;
+    w->lidx_len = lidx_len;
+    w->failed = 0;
+    w->dirty = 0;
+    if (w->started)
+        return SW_OK;
+    for (int i = 0; i < SEG_NBLK; i++) {
+        if (!w->blk[i].raw && !(w->blk[i].raw = malloc(SEG_BATCH * SEG_UNIT)))
+            return sw_seterr(err, SW_ENOMEM, "out of memory");
+        w->blk[i].cap = SEG_BATCH * SEG_UNIT;
+        w->blk[i].len = w->blk[i].n = 0;
+    }
+    w->fill = w->next = w->queued = 0;
+    w->stop = 0;
+    if (pthread_mutex_init(&w->mu, NULL) != 0)
+        return sw_seterr(err, SW_ENOMEM, "cannot make a mutex");
+    if (pthread_cond_init(&w->cv, NULL) != 0) {
+        pthread_mutex_destroy(&w->mu);
+        return sw_seterr(err, SW_ENOMEM, "cannot make a condition variable");
+    }
+    if (pthread_create(&w->th, NULL, writer_main, s) != 0) {
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+        return sw_seterr(err, SW_ENOMEM, "cannot start the log's writer thread");
+    }
+    w->started = 1;
+    return SW_OK;
+}
+
+/* Wait until the writer has written everything handed to it; then report
+ * a write it failed (the segment is broken from then on). */
+static int writer_drain(seg_t *s, sw_errbuf_t *err)
+{
+    seg_writer_t *w = &s->wr;
+    if (!w->started)
+        return SW_OK;
+    pthread_mutex_lock(&w->mu);
+    while (w->queued)
+        pthread_cond_wait(&w->cv, &w->mu);
+    int failed = w->failed, file = w->failed_file;
+    pthread_mutex_unlock(&w->mu);
+    if (failed) {
+        s->broken = 1;
+        errno = failed;
+        return io_err(err, s, file, "write");
+    }
+    return SW_OK;
+}
+
+static void writer_stop(seg_t *s)
+{
+    seg_writer_t *w = &s->wr;
+    if (w->started) {
+        pthread_mutex_lock(&w->mu);
+        w->stop = 1;
+        pthread_cond_broadcast(&w->cv);
+        pthread_mutex_unlock(&w->mu);
+        pthread_join(w->th, NULL);
+        pthread_cond_destroy(&w->cv);
+        pthread_mutex_destroy(&w->mu);
+    }
+    for (int i = 0; i < SEG_NBLK; i++)
+        free(w->blk[i].raw);
+    free(w->out);
+    memset(w, 0, sizeof *w);
+}
+
+/* The unit after the last block of b (b->n > 0). */
+static uint64_t batch_next_unit(const seg_blk_t *b)
+{
+    size_t rl = b->len - b->start[b->n - 1];
+    return b->unit[b->n - 1] + ((rl + SEG_UNIT - 1) >> SEG_UNIT_BITS);
+}
+
+/* Hand the batch being filled to the writer (waiting while it has
+ * SEG_NBLK - 1); the next block starts at the next free unit. */
+static int writer_seal(seg_t *s, sw_errbuf_t *err)
+{
+    seg_writer_t *w = &s->wr;
+    seg_blk_t *b = &w->blk[w->fill];
+    if (!b->n)
+        return SW_OK;
+    s->log_unit = batch_next_unit(b);
+    pthread_mutex_lock(&w->mu);
+    while (w->queued == SEG_NBLK - 1)
+        pthread_cond_wait(&w->cv, &w->mu);
+    int failed = w->failed;
+    w->queued++;
+    w->fill = (w->fill + 1) % SEG_NBLK;
+    pthread_cond_broadcast(&w->cv);
+    pthread_mutex_unlock(&w->mu);
+    if (failed)
+        return writer_drain(s, err);
+    return SW_OK;
+}
+
+/* Room for a frame of n bytes in the block being filled (a new block when
+ * it would pass its unit; a new batch when the batch is full): a pointer
+ * to it, *roff its place in the unpacked stream. */
+static uint8_t *writer_frame(seg_t *s, size_t n, uint64_t *roff, sw_errbuf_t *err)
+{
+    seg_writer_t *w = &s->wr;
+    seg_blk_t *b = &w->blk[w->fill];
+    if (!b->n || b->len - b->start[b->n - 1] + n > SEG_UNIT) {
+        if (b->n == SEG_BATCH) {
+            if (writer_seal(s, err))
+                return NULL;
+            b = &w->blk[w->fill];
+        } else if (b->n) {
+            s->log_unit = batch_next_unit(b);
+        }
+        b->start[b->n] = b->len;
+        b->unit[b->n] = s->log_unit;
+        b->n++;
+    }
+    if (b->len + n > b->cap) { /* a record bigger than a unit */
+        size_t cap = b->cap * 2 > b->len + n ? b->cap * 2 : b->len + n;
+        uint8_t *p = realloc(b->raw, cap);
+        if (!p) {
+            sw_seterr(err, SW_ENOMEM, "out of memory");
+            return NULL;
+        }
+        b->raw = p;
+        b->cap = cap;
+    }
+    size_t in = b->len - b->start[b->n - 1];
+    *roff = (b->unit[b->n - 1] << SEG_UNIT_BITS) + in;
+    uint8_t *p = b->raw + b->len;
+    b->len += n;
+    return p;
+}
+
 /* ---- writing ------------------------------------------------------------------- */
 
 int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
@@ -589,11 +953,20 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
     size_t n = v->n_rows;
     size_t want[SF_N] = {0};
     want[SF_TS] = want[SF_ROFF] = want[SF_CEND] = want[SF_EID] = n * 8;
+    uint64_t unit = 0, units = 0; /* the last complete row's block: its unit and span */
+    s->log_unit = 0;
     if (n) {
         const char *j;
         size_t l, a, b;
-        seg_record(v, n - 1, &j, &l);
-        want[SF_LOG] = (size_t)(j + l - (const char *)v->d[SF_LOG]);
+        seg_record(&s->v, n - 1, &j, &l); /* complete: its block is whole */
+        unit = ((const uint64_t *)(const void *)v->d[SF_ROFF])[n - 1] >> SEG_UNIT_BITS;
+        uint64_t off = ((const uint64_t *)(const void *)v->d[SF_LIDX])[unit];
+        uint32_t h[4];
+        memcpy(h, v->d[SF_LOG] + off, sizeof h);
+        want[SF_LOG] = (size_t)(off + SEG_BLK_HDR + h[0]);
+        units = (h[1] + SEG_UNIT - 1) >> SEG_UNIT_BITS;
+        want[SF_LIDX] = (size_t)((unit + units) * 8);
+        s->log_unit = unit + units;
         seg_cmd(v, n - 1, &a, &b);
         want[SF_CMD] = b + 1;
     }
@@ -616,7 +989,7 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
             uint8_t h[SEG_HDR];
             memcpy(h, seg_magic, sizeof seg_magic);
             h[6] = (uint8_t)f;
-            h[7] = 1;
+            h[7] = SEG_FORMAT;
             memcpy(h + 8, &s->team_id, 8);
             if (ftruncate(sf->fd, 0) != 0 || pwrite(sf->fd, h, SEG_HDR, 0) != SEG_HDR)
                 return io_err(err, s, f, "write");
@@ -627,7 +1000,18 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
         sf->disk_len = SEG_HDR + want[f];
         sf->buf_len = 0;
     }
+    /* the units a big last block spans name no block (a torn lidx write
+     * may have left them zero) */
+    for (uint64_t u = unit + 1; u < unit + units; u++) {
+        uint64_t none = SEG_NO_BLOCK;
+        if (pwrite_all(s->f[SF_LIDX].fd, &none, 8, SEG_HDR + u * 8)) {
+            errno = EIO;
+            return io_err(err, s, SF_LIDX, "write");
+        }
+    }
     if ((rc = seg_remap(s, err)))
+        return rc;
+    if ((rc = writer_start(s, SEG_HDR + want[SF_LOG], SEG_HDR + want[SF_LIDX], err)))
         return rc;
     s->n_rows = s->v.n_rows;
     s->n_multi = s->v.n_multi;
@@ -663,9 +1047,9 @@ int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, siz
         if ((ids[c] = seg_dict_id(s, c, row->val[c], row->val_len[c], 1, err)) == UINT32_MAX)
             return SW_EIO;
     }
-    uint64_t roff = data_len(s, SF_LOG);
-    uint32_t hdr[2] = {(uint32_t)len, seg_sum(json, len)};
-    uint8_t *p = reserve(s, SF_LOG, 8 + len, err);
+    uint64_t roff;
+    uint32_t hdr[2] = {(uint32_t)len, 0}; /* the writer fills the checksum in */
+    uint8_t *p = writer_frame(s, 8 + len, &roff, err);
     if (!p) {
         s->broken = 1;
         return SW_EIO;
@@ -709,6 +1093,14 @@ int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, siz
 int seg_flush(seg_t *s, int durable, sw_errbuf_t *err)
 {
     if (s->writing) {
+        /* the log's blocks first, so that when this returns every row
+         * appended so far is complete on disk (and readers see them all) */
+        if (writer_seal(s, err) || writer_drain(s, err))
+            return SW_EIO;
+        if (s->wr.dirty) {
+            s->f[SF_LOG].dirty = s->f[SF_LIDX].dirty = 1;
+            s->wr.dirty = 0;
+        }
         for (int f = 0; f < SF_N; f++) {
             seg_file_t *sf = &s->f[f];
             if (!seg_file_used(f))

@@ -6,9 +6,12 @@
  * file starts with a 16-byte header (magic "SWSEG1", the file's kind, the
  * team id) and then grows only at its end:
  *
- *   log      the records: [u32 len][u32 checksum][JSON text] per record
+ *   log      the records, in blocks (note "The log's blocks" below)
+ *   lidx     u64 per block unit: where the block starting at that unit
+ *            begins in log; SEG_NO_BLOCK for the units a big block spans
  *   ts       i64 per row: the record's time in ms
- *   roff     u64 per row: where its frame starts in log (after the header)
+ *   roff     u64 per row: where its frame starts in the log's unpacked
+ *            byte stream (unit = roff >> SEG_UNIT_BITS, see below)
  *   cend     u64 per row: where its CommandLine ends in cmd (after its NUL)
  *   cmd      every row's CommandLine, lower-cased, each followed by NUL
  *   eid      i64 per row: EventID, INT64_MIN when absent or not an integer
@@ -25,7 +28,9 @@
  *
  * Invariants:
  *  1. Row r of the team is complete when every per-row file holds r, its log
- *     frame lies inside log with a matching checksum, its CommandLine inside
+ *     block is whole (lidx names it, its checksum matches, it unpacks) and
+ *     its frame lies inside the block with a matching checksum, its
+ *     CommandLine inside
  *     cmd, the keys up to it are complete (kcnt) and `multi` holds the
  *     irregular rows up to it (mcnt). The counts make completeness a prefix
  *     property: if row r is complete, so is every row before it. Files are
@@ -40,12 +45,33 @@
  *  3. A file whose header names another team, or that has no seawall
  *     header, is refused: a team handle reads only its own segment.
  *
+ * The log's blocks. Records (frames of [u32 len][u32 checksum][JSON]) are
+ * gathered into blocks of at most SEG_UNIT unpacked bytes (a bigger record
+ * gets a block of its own) and each block is written LZ4-compressed:
+ *   [u32 packed length][u32 unpacked length][u32 checksum][u32 kind] data
+ * kind SEG_BLK_LZ4 or SEG_BLK_STORED (data as is, when LZ4 does not shrink
+ * it). Every block starts a new unit of the unpacked stream, so a row's
+ * block is lidx[roff >> SEG_UNIT_BITS] and its frame is at roff's low bits
+ * inside it: no search. A flush seals the block being filled (the rest of
+ * its unit stays unused), so everything a reader is told about is on disk.
+ * JSON lines pack about 4.7:1 at this size (the log was 355 of the 472
+ * bytes a record cost on disk, and the disk was the ingest's limit).
+ *
+ * The writer packs and writes the log on a thread of its own (seg_t.wr):
+ * the appending thread fills a batch of blocks and hands it over (at most
+ * SEG_NBLK - 1 wait), so packing, checksums and the log's writes overlap
+ * parsing the next records on a second core. Every other file is written
+ * by the appending thread. seg_flush waits for the writer to finish what
+ * it was handed before it writes the rest, so after a flush every file is
+ * written up to the same row.
+ *
  * States of a team's segment in one process:
  *   CLOSED -> READING [seg_open] -> WRITING [seg_writer_begin: flock, cut the
  *   tail, load the dictionaries] -> CLOSED [seg_close]. */
 #ifndef SW_EVSEG_H
 #define SW_EVSEG_H
 
+#include <pthread.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -58,6 +84,15 @@
 #define SEG_HDR 16
 #define SEG_ABSENT_INT INT64_MIN
 #define SEG_MAX_RECORD (4u << 20)
+#define SEG_UNIT_BITS 14
+#define SEG_UNIT ((uint64_t)1 << SEG_UNIT_BITS) /* unpacked bytes a block holds */
+#define SEG_BLK_HDR 16
+#define SEG_BLK_MAX (SEG_UNIT + SEG_MAX_RECORD + 8) /* the most a block unpacks to */
+#define SEG_BLK_LZ4 0
+#define SEG_BLK_STORED 1
+#define SEG_NO_BLOCK UINT64_MAX
+#define SEG_NBLK 4   /* batch buffers: one filled, the rest with the writer */
+#define SEG_FORMAT 2 /* header byte 7; 1 had an uncompressed log */
 
 enum {
     SF_LOG,
@@ -72,6 +107,7 @@ enum {
     SF_DTXT = SF_COL + SEG_N_COLS, /* dictionary keys */
     SF_DEND,                       /* their columns and ends */
     SF_KCNT,                       /* keys so far, per row */
+    SF_LIDX,                       /* the log's blocks */
     SF_N
 };
 
@@ -98,16 +134,24 @@ typedef struct seg_view {
     size_t n_rows;  /* complete rows (invariant 1) */
     size_t n_keys;  /* complete dictionary keys */
     size_t n_multi; /* irregular rows below n_rows */
+    /* the block seg_record unpacked last; kept across calls, reset when the
+     * files change (seg_view_set). Zero the view before its first set. */
+    uint8_t *blk;
+    size_t blk_cap, blk_len, blk_full; /* unpacked so far, and in all */
+    uint64_t blk_unit;                 /* SEG_NO_BLOCK: none */
+    const uint8_t *blk_at;             /* stored blocks: the data in the map */
 } seg_view_t;
 
 /* Fill d/dl of v from whole files (header included) and check the headers:
  * SW_EINVAL with the file's name for a foreign or damaged header. A file
- * shorter than a header is empty. */
+ * shorter than a header is empty. v must be zeroed or set before. */
 int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t len[SF_N],
                  uint64_t team_id, sw_errbuf_t *err);
 /* Count the complete rows, keys and irregular rows of v (invariant 1).
  * Cost: O(per-file length / width) for nothing, plus O(incomplete rows). */
 void seg_view_check(seg_view_t *v);
+/* Free what seg_record kept (the unpacked block). */
+void seg_view_free(seg_view_t *v);
 
 static inline const int64_t *seg_ts(const seg_view_t *v)
 {
@@ -126,8 +170,11 @@ static inline const uint32_t *seg_multi(const seg_view_t *v)
     return (const uint32_t *)(const void *)v->d[SF_MULTI];
 }
 
-/* The record of row r (r < n_rows): SW_EIO if its frame is damaged. */
-int seg_record(const seg_view_t *v, size_t r, const char **json, size_t *len);
+/* The record of row r (r < n_rows): SW_EIO if its block or frame is
+ * damaged. *json stays valid until the next seg_record, seg_row_stamp or
+ * seg_view_set on v (it may point into v's unpacked block). Reading rows in
+ * order unpacks each block once. */
+int seg_record(seg_view_t *v, size_t r, const char **json, size_t *len);
 /* Row r's lower-cased CommandLine ("" when absent): [*start, *end) in
  * d[SF_CMD], *end at its NUL. SW_EIO if damaged. */
 int seg_cmd(const seg_view_t *v, size_t r, size_t *start, size_t *end);
@@ -159,7 +206,7 @@ typedef struct seg_tok {
 /* Check and point into a chunk file p[0..len) (4-byte aligned) of team. */
 /* The `last` stamp of row r (r < n_rows): its log frame's length and
  * checksum; 0 when the frame is damaged. */
-uint64_t seg_row_stamp(const seg_view_t *v, size_t r);
+uint64_t seg_row_stamp(seg_view_t *v, size_t r);
 int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out);
 
 /* ---- one team's files in a process ------------------------------------------ */
@@ -190,17 +237,52 @@ typedef struct seg_file {
     int dirty; /* written since the last fdatasync */
 } seg_file_t;
 
+/* A batch of blocks being filled, or waiting for the writer thread: their
+ * frames back to back in raw, block i from start[i] to start[i + 1] (the
+ * last to len). Handing blocks over in batches keeps the thread switches
+ * and the writes per record few. */
+#define SEG_BATCH 16
+typedef struct seg_blk {
+    uint8_t *raw; /* frames; sums filled in by the writer */
+    size_t len, cap;
+    size_t n;                 /* blocks */
+    size_t start[SEG_BATCH];  /* where each starts in raw */
+    uint64_t unit[SEG_BATCH]; /* the unit each starts */
+} seg_blk_t;
+
+/* The log's writer thread and what it shares with the appending thread.
+ * blk[fill] is the appender's; blk[next .. next + queued) (mod SEG_NBLK)
+ * are the writer's, oldest first. Everything below mu is read by the
+ * appender only when queued is 0 (seg_flush waits for that). */
+typedef struct seg_writer {
+    int started, stop;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv; /* queued changed, or stop */
+    seg_blk_t blk[SEG_NBLK];
+    size_t fill, next, queued;
+    /* the writer's own */
+    uint8_t *out;
+    size_t out_cap;
+    size_t log_len, lidx_len; /* bytes in the files, headers included */
+    int failed;               /* errno of a failed write, stops the writer */
+    int failed_file;
+    int dirty; /* wrote since the last fdatasync */
+} seg_writer_t;
+
 typedef struct seg {
     char dir[4096];
     uint64_t team_id;
     seg_file_t f[SF_N];
-    seg_view_t v;   /* what is on disk and mapped */
-    int writing;    /* WRITING: lock held, n_rows exact */
-    int broken;     /* a write failed: no more appends (reopen recovers) */
-    size_t n_rows;  /* rows appended, pending included (WRITING) */
-    size_t n_multi; /* irregular rows among them */
-    size_t n_keys;  /* dictionary keys, pending included (WRITING) */
+    seg_view_t v;      /* what is on disk and mapped */
+    int writing;       /* WRITING: lock held, n_rows exact */
+    int broken;        /* a write failed: no more appends (reopen recovers) */
+    size_t n_rows;     /* rows appended, pending included (WRITING) */
+    size_t n_multi;    /* irregular rows among them */
+    size_t n_keys;     /* dictionary keys, pending included (WRITING) */
+    uint64_t log_unit; /* the unit the next block starts (WRITING) */
     seg_dict_t dict[SEG_N_COLS];
+    seg_writer_t wr;
 } seg_t;
 
 /* The values of one row to append. */

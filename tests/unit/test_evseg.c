@@ -90,8 +90,9 @@ static int gen(uint64_t *x, unsigned i, char *out, size_t cap)
     case 3:
         if (i == 0) /* a first record without a time would be at 1970 */
             return snprintf(out, cap, "{\"@timestamp\":\"2026-02-10T09:00:00Z\"}");
-        return snprintf(out, cap, "{\"EventID\":3,\"Computer\":\"WS%02u\",\"DestinationIp\":"
-                                  "\"8.8.%u.8\"}",
+        return snprintf(out, cap,
+                        "{\"EventID\":3,\"Computer\":\"WS%02u\",\"DestinationIp\":"
+                        "\"8.8.%u.8\"}",
                         i % 7, i % 5);
     case 4:
         return snprintf(out, cap,
@@ -129,6 +130,9 @@ static sw_store_team_t *open_team(sw_store_t *s, const char *name)
 
 /* n generated records into team; the JSON each was stored as (ground truth
  * cut) is not kept here: the store's own answer before close is the oracle. */
+/* n records; a flush after every 90 seals the log's block, so the records
+ * lie in several blocks (a block would hold ~400 of them) as after an
+ * exercise's many small ingests. */
 static void fill(sw_store_team_t *t, unsigned n, uint64_t seed)
 {
     char rec[1024];
@@ -137,6 +141,8 @@ static void fill(sw_store_team_t *t, unsigned n, uint64_t seed)
         int l = gen(&seed, i, rec, sizeof rec);
         if (sw_store_append(t, rec, (size_t)l, NULL, &err))
             fail_msg("append %u: %s", i, err.msg);
+        if (i % 90 == 89 && sw_store_flush(t->s, &err))
+            fail_msg("flush %u: %s", i, err.msg);
     }
 }
 
@@ -246,8 +252,8 @@ static void reopen_reads_the_same_records_and_answers_the_same(void **state)
     for (size_t i = 0; i < N_QUERIES; i++) {
         char *after = must_collect(a, queries[i]);
         if (strcmp(before[i], after) != 0)
-            fail_msg("%s differs after reopen:\n--- before\n%.400s\n--- after\n%.400s",
-                     queries[i], before[i], after);
+            fail_msg("%s differs after reopen:\n--- before\n%.400s\n--- after\n%.400s", queries[i],
+                     before[i], after);
         free(after);
     }
     /* appending after reopen continues the same files */
@@ -322,11 +328,15 @@ static size_t expected_rows(blob_t orig[SF_N], size_t n, int f, size_t keep)
         while (keys < nk && SEG_KEY_END(u64_at(&orig[SF_DEND], keys)) <= d)
             keys++;
     for (r = 0; r < n; r++) {
-        if (f == SF_LOG) {
-            uint64_t o = u64_at(&orig[SF_ROFF], r);
-            uint32_t l;
-            memcpy(&l, orig[SF_LOG].p + SEG_HDR + o, 4);
-            if (o + 8 + l > d)
+        uint64_t unit = u64_at(&orig[SF_ROFF], r) >> SEG_UNIT_BITS;
+        if (f == SF_LOG) { /* its whole block */
+            uint64_t at = u64_at(&orig[SF_LIDX], unit);
+            uint32_t clen;
+            memcpy(&clen, orig[SF_LOG].p + SEG_HDR + at, 4);
+            if (at + SEG_BLK_HDR + clen > d)
+                break;
+        } else if (f == SF_LIDX) {
+            if (unit >= d / 8)
                 break;
         } else if (f == SF_CMD) {
             if (u64_at(&orig[SF_CEND], r) > d)
@@ -497,6 +507,73 @@ static void a_token_index_file_of_rows_cut_and_rewritten_is_not_used(void **stat
     sw_store_close(s);
 }
 
+/* A record bigger than a block unit gets a block of its own spanning
+ * several units; the records around it, a reopen, and a cut inside it
+ * (a crash while it was written) all read back as they should. */
+static void a_record_bigger_than_a_block_unit_has_a_block_of_its_own(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *t = open_team(s, "blue");
+    sw_errbuf_t err;
+    size_t big_len = 3 * SEG_UNIT + 100;
+    char *big = malloc(big_len + 64);
+    int hl = snprintf(big, 64, "{\"EventID\":9,\"CommandLine\":\"");
+    memset(big + hl, 'x', big_len);
+    strcpy(big + hl + big_len, "\"}");
+    size_t bl = strlen(big);
+    const char *small = "{\"EventID\":1,\"CommandLine\":\"small\"}";
+    assert_int_equal(sw_store_append(t, small, strlen(small), NULL, &err), SW_OK);
+    assert_int_equal(sw_store_append(t, big, bl, NULL, &err), SW_OK);
+    assert_int_equal(sw_store_append(t, small, strlen(small), NULL, &err), SW_OK);
+    sw_store_team_close(t);
+    sw_store_close(s);
+    char p[256];
+    snprintf(p, sizeof p, "%s.seg/1/lidx", path);
+    blob_t lx = slurp(p);
+    /* small | big (4 units: 1 named, 3 none) | small */
+    assert_int_equal(lx.n, SEG_HDR + 6 * 8);
+    assert_true(u64_at(&lx, 2) == SEG_NO_BLOCK && u64_at(&lx, 4) == SEG_NO_BLOCK);
+    assert_true(u64_at(&lx, 1) != SEG_NO_BLOCK && u64_at(&lx, 5) != SEG_NO_BLOCK);
+    free(lx.p);
+    s = open_store(path);
+    t = open_team(s, "blue");
+    char *got = must_collect(t, "EventID:9 | count");
+    assert_string_equal(got, " 0 =1\n");
+    free(got);
+    got = must_collect(t, "CommandLine:small | count");
+    assert_string_equal(got, " 0 =2\n");
+    free(got);
+    sw_store_team_close(t);
+    sw_store_close(s);
+    /* the last small record's block and the big one's tail lost: one row
+     * stays, and the next append goes after it */
+    snprintf(p, sizeof p, "%s.seg/1/log", path);
+    blob_t lg = slurp(p);
+    assert_int_equal(truncate(p, (off_t)(lg.n - 200)), 0);
+    free(lg.p);
+    s = open_store(path);
+    t = open_team(s, "blue");
+    int64_t n;
+    assert_int_equal(sw_store_count(t, &n, &err), SW_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(sw_store_append(t, big, bl, NULL, &err), SW_OK);
+    sw_store_team_close(t);
+    sw_store_close(s);
+    s = open_store(path);
+    t = open_team(s, "blue");
+    got = must_collect(t, "* | count");
+    assert_string_equal(got, " 0 =2\n");
+    free(got);
+    got = must_collect(t, "EventID:9 | count");
+    assert_string_equal(got, " 0 =1\n");
+    free(got);
+    sw_store_team_close(t);
+    sw_store_close(s);
+    free(big);
+}
+
 /* ---- foreign and damaged files ---------------------------------------------------- */
 
 static void copy_file(const char *from, const char *to)
@@ -664,8 +741,8 @@ static void the_fast_path_gives_the_full_paths_columns(void **state)
             if (!row.val[c] || row.val_len[c] != fl->value_len ||
                 memcmp(row.val[c], fl->value, fl->value_len))
                 fail_msg("%s: column %d: fast '%.*s', full '%s'", js, c,
-                         row.val[c] ? (int)row.val_len[c] : 6,
-                         row.val[c] ? row.val[c] : "(none)", fl->value);
+                         row.val[c] ? (int)row.val_len[c] : 6, row.val[c] ? row.val[c] : "(none)",
+                         fl->value);
         }
         assert_int_equal(row.multi, multi);
         assert_int_equal(row.eid, eid);
@@ -679,7 +756,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(reopen_reads_the_same_records_and_answers_the_same, setup,
                                         teardown),
-        cmocka_unit_test_setup_teardown(a_torn_tail_is_cut_back_to_the_last_complete_record,
+        cmocka_unit_test_setup_teardown(a_torn_tail_is_cut_back_to_the_last_complete_record, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_record_bigger_than_a_block_unit_has_a_block_of_its_own,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(a_foreign_or_damaged_file_is_a_clear_error, setup,
                                         teardown),
