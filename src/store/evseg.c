@@ -559,7 +559,13 @@ static uint64_t dict_hash(const char *k, size_t n)
     return h;
 }
 
-static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint32_t id)
+static uint16_t slot_len(size_t len)
+{
+    return len < SEG_DICT_LONG ? (uint16_t)len : SEG_DICT_LONG;
+}
+
+/* Add key (hash h, not there yet) with id. */
+static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint64_t h, uint32_t id)
 {
     if ((d->n_in + 1) * 2 > d->cap_slots) {
         size_t nc = d->cap_slots ? d->cap_slots * 2 : 256;
@@ -570,7 +576,8 @@ static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint32_t id)
             const seg_dict_slot_t *o = &d->slots[i];
             if (!o->key)
                 continue;
-            size_t j = dict_hash(o->key, strlen(o->key)) & (nc - 1);
+            size_t ol = o->len < SEG_DICT_LONG ? o->len : strlen(o->key);
+            size_t j = dict_hash(o->key, ol) & (nc - 1);
             while (sl[j].key)
                 j = (j + 1) & (nc - 1);
             sl[j] = *o;
@@ -582,18 +589,23 @@ static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint32_t id)
     char *k = sw_arena_strndup(&d->arena, key, len);
     if (!k)
         return SW_ENOMEM;
-    uint64_t h = dict_hash(key, len);
     size_t j = h & (d->cap_slots - 1);
     while (d->slots[j].key)
         j = (j + 1) & (d->cap_slots - 1);
-    d->slots[j] = (seg_dict_slot_t){k, id, (uint32_t)(h >> 32)};
+    d->slots[j] = (seg_dict_slot_t){k, id, (uint16_t)(h >> 48), slot_len(len)};
     d->n_in++;
     return SW_OK;
 }
 
-/* k (NUL-ended) equals key[0..len), ASCII case-insensitively */
-static int key_eq(const char *k, const char *key, size_t len)
+/* The slot's key equals key[0..len), ASCII case-insensitively. */
+static int key_eq(const seg_dict_slot_t *sl, const char *key, size_t len)
 {
+    const char *k = sl->key;
+    if (sl->len != slot_len(len))
+        return 0;
+    /* nearly always the same spelling again; a short key has len bytes */
+    if (len < SEG_DICT_LONG && memcmp(k, key, len) == 0)
+        return 1;
     for (size_t i = 0; i < len; i++) {
         unsigned char a = (unsigned char)k[i], b = (unsigned char)key[i];
         if (a != b && (a | 0x20) != (b | 0x20))
@@ -604,15 +616,15 @@ static int key_eq(const char *k, const char *key, size_t len)
     return k[len] == '\0';
 }
 
-static uint32_t dict_find(const seg_dict_t *d, const char *key, size_t len)
+/* The id of key (hash h), 0 if absent. */
+static uint32_t dict_find(const seg_dict_t *d, const char *key, size_t len, uint64_t h)
 {
     if (!d->cap_slots)
         return 0;
-    uint64_t h = dict_hash(key, len);
-    uint32_t tag = (uint32_t)(h >> 32);
+    uint16_t tag = (uint16_t)(h >> 48);
     size_t j = h & (d->cap_slots - 1);
     while (d->slots[j].key) {
-        if (d->slots[j].tag == tag && key_eq(d->slots[j].key, key, len))
+        if (d->slots[j].tag == tag && key_eq(&d->slots[j], key, len))
             return d->slots[j].id;
         j = (j + 1) & (d->cap_slots - 1);
     }
@@ -636,7 +648,8 @@ static int dict_load(seg_t *s, int c, sw_errbuf_t *err)
         if (seg_key(&s->v, c, id, &k, &l))
             return sw_seterr(err, SW_EIO, "%s: dictionary damaged at key %u", s->dir, id);
         /* a key holding NUL cannot be matched by a query: keep it unmatchable */
-        if (!memchr(k, '\0', l) && !dict_find(d, k, l) && dict_insert(d, k, l, id))
+        uint64_t h = dict_hash(k, l);
+        if (!memchr(k, '\0', l) && !dict_find(d, k, l, h) && dict_insert(d, k, l, h, id))
             return sw_seterr(err, SW_ENOMEM, "out of memory");
         d->n_loaded++;
     }
@@ -648,7 +661,8 @@ uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, int add, sw_e
     seg_dict_t *d = &s->dict[c];
     if (!s->writing && dict_load(s, c, err))
         return UINT32_MAX;
-    uint32_t id = dict_find(d, key, len);
+    uint64_t h = dict_hash(key, len);
+    uint32_t id = dict_find(d, key, len, h);
     if (id || !add)
         return id ? id : UINT32_MAX;
     if (s->n_keys >= UINT32_MAX - 1 || len >= ((uint64_t)1 << 40)) {
@@ -656,7 +670,7 @@ uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, int add, sw_e
         return UINT32_MAX;
     }
     id = (uint32_t)(s->n_keys + 1);
-    if (dict_insert(d, key, len, id)) {
+    if (dict_insert(d, key, len, h, id)) {
         sw_seterr(err, SW_ENOMEM, "out of memory");
         return UINT32_MAX;
     }
