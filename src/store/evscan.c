@@ -177,12 +177,22 @@ static size_t scan_str(const char *s, size_t len, size_t i, int keep, char **out
     return 0;
 }
 
-static uint64_t key_hash(const char *k, size_t n)
+/* A hash of the key k[0..n) for the duplicate check; end: the end of the
+ * record. A key is followed by at least `":` and a value, so its first 8
+ * bytes can nearly always be loaded whole and masked: a short memcpy into
+ * a word stalls on store forwarding, and this ran for every key. */
+static uint64_t key_hash(const char *k, size_t n, const char *end)
 {
     uint64_t a = 0, b = 0;
-    memcpy(&a, k, n < 8 ? n : 8);
+    if (end - k >= 8) {
+        memcpy(&a, k, 8);
+        if (n < 8)
+            a &= ((uint64_t)1 << (8 * n)) - 1;
+    } else {
+        memcpy(&a, k, n < 8 ? n : 8);
+    }
     if (n > 8)
-        memcpy(&b, k + n - (n < 16 ? n - 8 : 8), n < 16 ? n - 8 : 8);
+        memcpy(&b, k + n - 8, 8); /* the last 8, inside the key */
     return (a * 0x9e3779b97f4a7c15ULL) ^ (b * 0xc2b2ae3d27d4eb4fULL) ^ n;
 }
 
@@ -194,6 +204,7 @@ int store_scan(const char *json, size_t len, char *scratch, seg_row_t *row, int 
         uint64_t h;
     } seen[SCAN_MAX_MEMBERS];
     size_t n_seen = 0;
+    uint64_t seen_bits = 0; /* bit h >> 58 of every key seen: most keys skip the loop */
     const char *tv[SCAN_N_TIME] = {0};
     size_t tl[SCAN_N_TIME] = {0};
     int have_eid = 0;
@@ -220,10 +231,12 @@ int store_scan(const char *json, size_t len, char *scratch, seg_row_t *row, int 
         int esc;
         if (!(i = scan_str(json, len, i, 0, &out, &k, &kl, &esc)) || esc)
             return SW_ENOENT; /* a key with escapes: rare, the full path */
-        uint64_t h = key_hash(k, kl);
-        for (size_t a = 0; a < n_seen; a++)
-            if (seen[a].h == h && seen[a].n == kl && !memcmp(seen[a].k, k, kl))
-                return SW_ENOENT; /* duplicate key: the full parser decides */
+        uint64_t h = key_hash(k, kl, json + len), bit = (uint64_t)1 << (h >> 58);
+        if (seen_bits & bit)
+            for (size_t a = 0; a < n_seen; a++)
+                if (seen[a].h == h && seen[a].n == kl && !memcmp(seen[a].k, k, kl))
+                    return SW_ENOENT; /* duplicate key: the full parser decides */
+        seen_bits |= bit;
         seen[n_seen].k = k;
         seen[n_seen].n = kl;
         seen[n_seen++].h = h;
