@@ -482,28 +482,22 @@ static int write_out(seg_t *s, int f, sw_errbuf_t *err)
     return SW_OK;
 }
 
-static size_t buf_cap(int f)
-{
-    (void)f;
-    return SEG_BUF;
-}
-
 /* Room for n more bytes in f's buffer; a pointer to them. */
 static uint8_t *reserve(seg_t *s, int f, size_t n, sw_errbuf_t *err)
 {
     seg_file_t *sf = &s->f[f];
-    size_t cap = buf_cap(f);
+    size_t cap = SEG_BUF;
     if (n > cap)
         cap = n;
     if (!sf->buf) {
-        if (!(sf->buf = malloc(cap > buf_cap(f) ? cap : buf_cap(f)))) {
+        if (!(sf->buf = malloc(cap > SEG_BUF ? cap : SEG_BUF))) {
             sw_seterr(err, SW_ENOMEM, "out of memory");
             return NULL;
         }
-    } else if (sf->buf_len + n > buf_cap(f)) {
+    } else if (sf->buf_len + n > SEG_BUF) {
         if (write_out(s, f, err))
             return NULL;
-        if (n > buf_cap(f)) {
+        if (n > SEG_BUF) {
             uint8_t *b = realloc(sf->buf, n);
             if (!b) {
                 sw_seterr(err, SW_ENOMEM, "out of memory");
@@ -517,13 +511,26 @@ static uint8_t *reserve(seg_t *s, int f, size_t n, sw_errbuf_t *err)
     return p;
 }
 
-static int put(seg_t *s, int f, const void *p, size_t n, sw_errbuf_t *err)
+static int put_slow(seg_t *s, int f, const void *p, size_t n, sw_errbuf_t *err)
 {
     uint8_t *d = reserve(s, f, n, err);
     if (!d)
         return s->broken ? SW_EIO : SW_ENOMEM;
     memcpy(d, p, n);
     return SW_OK;
+}
+
+/* Append n bytes to f's buffer. Inline for the common case (room in the
+ * buffer): ingest puts ~20 small values a record. */
+static inline int put(seg_t *s, int f, const void *p, size_t n, sw_errbuf_t *err)
+{
+    seg_file_t *sf = &s->f[f];
+    if (sf->buf && sf->buf_len + n <= SEG_BUF) {
+        memcpy(sf->buf + sf->buf_len, p, n);
+        sf->buf_len += n;
+        return SW_OK;
+    }
+    return put_slow(s, f, p, n, err);
 }
 
 /* Bytes of f after its header, pending ones included. */
