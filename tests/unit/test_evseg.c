@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -574,6 +576,64 @@ static void a_record_bigger_than_a_block_unit_has_a_block_of_its_own(void **stat
     free(big);
 }
 
+/* A write the log's writer thread cannot make (here: the file size limit,
+ * as a full disk would) reaches the appender as an error naming the file,
+ * stops further appends, and leaves a store that reopens to a readable
+ * prefix and takes appends again. */
+static void a_failed_log_write_is_an_error_and_the_store_reopens(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *t = open_team(s, "blue");
+    sw_errbuf_t err;
+    struct rlimit old, lim;
+    getrlimit(RLIMIT_FSIZE, &old);
+    lim = old;
+    lim.rlim_cur = 1 << 20;
+    void (*prev)(int) = signal(SIGXFSZ, SIG_IGN);
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &lim), 0);
+    /* records that pack badly, so the log is the file that hits the limit */
+    uint64_t x = 99;
+    char rec[1200];
+    int rc = SW_OK;
+    unsigned i;
+    for (i = 0; i < 20000 && rc == SW_OK; i++) {
+        int l = snprintf(rec, sizeof rec, "{\"EventID\":1,\"n\":%u,\"Payload\":\"", i);
+        for (int k = 0; k < 64; k++)
+            l += snprintf(rec + l, sizeof rec - (size_t)l, "%016llx", (unsigned long long)lcg(&x));
+        l += snprintf(rec + l, sizeof rec - (size_t)l, "\"}");
+        rc = sw_store_append(t, rec, (size_t)l, NULL, &err);
+        if (rc == SW_OK && i % 500 == 499)
+            rc = sw_store_flush(s, &err);
+    }
+    assert_int_equal(rc, SW_EIO);
+    assert_non_null(strstr(err.msg, "/log: write"));
+    assert_int_equal(sw_store_append(t, "{\"EventID\":2}", 13, NULL, &err), SW_EIO);
+    assert_non_null(strstr(err.msg, "earlier write failed"));
+    assert_int_equal(setrlimit(RLIMIT_FSIZE, &old), 0);
+    signal(SIGXFSZ, prev);
+    sw_store_team_close(t);
+    sw_store_close(s);
+    s = open_store(path);
+    t = open_team(s, "blue");
+    int64_t n;
+    assert_int_equal(sw_store_count(t, &n, &err), SW_OK);
+    assert_true(n >= 500 && (unsigned)n < i);
+    char *got = must_collect(t, "EventID:1 | count");
+    char want[64];
+    snprintf(want, sizeof want, " 0 =%lld\n", (long long)n);
+    assert_string_equal(got, want);
+    free(got);
+    assert_int_equal(sw_store_append(t, "{\"EventID\":2}", 13, NULL, &err), SW_OK);
+    assert_int_equal(sw_store_count(t, &n, &err), SW_OK);
+    got = must_collect(t, "EventID:2 | count");
+    assert_string_equal(got, " 0 =1\n");
+    free(got);
+    sw_store_team_close(t);
+    sw_store_close(s);
+}
+
 /* ---- foreign and damaged files ---------------------------------------------------- */
 
 static void copy_file(const char *from, const char *to)
@@ -760,6 +820,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(a_record_bigger_than_a_block_unit_has_a_block_of_its_own,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(a_failed_log_write_is_an_error_and_the_store_reopens, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(a_foreign_or_damaged_file_is_a_clear_error, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_team_reads_only_its_own_directory, setup, teardown),
