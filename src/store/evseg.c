@@ -466,7 +466,7 @@ void seg_close(seg_t *s)
  * until the flush's fdatasync, which then waits for gigabytes at the
  * disk's speed after the CPU work is done; started early, the disk works
  * while records are parsed. Only a hint: fdatasync still decides what is
- * durable, and a failure here changes nothing. */
+ * durable, and a failure here changes nothing. len 0: to the end. */
 static void start_writeback(int fd, size_t off, size_t len)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
@@ -494,7 +494,6 @@ static int write_out(seg_t *s, int f, sw_errbuf_t *err)
         }
         done += (size_t)w;
     }
-    start_writeback(sf->fd, sf->disk_len, sf->buf_len);
     sf->disk_len += sf->buf_len;
     sf->buf_len = 0;
     sf->dirty = 1;
@@ -790,7 +789,12 @@ static int writer_batch(seg_t *s, seg_blk_t *b, int *file)
     *file = SF_LOG;
     if ((err = pwrite_all(s->f[SF_LOG].fd, w->out, at, w->log_len)))
         goto done;
+    /* the writer starts the writeback of every file: the call costs the
+     * appending thread a device notification when made there */
     start_writeback(s->f[SF_LOG].fd, w->log_len, at);
+    for (int f = SF_LOG + 1; f < SF_N; f++)
+        if (f != SF_LIDX && seg_file_used(f) && s->f[f].fd >= 0)
+            start_writeback(s->f[f].fd, 0, 0); /* 0: to the end of the file */
     w->log_len += at;
     *file = SF_LIDX;
     if (b->n && w->lidx_len != SEG_HDR + b->unit[0] * 8) {
