@@ -290,7 +290,7 @@ static int plan(sw_store_team_t *t, const sw_query_t *q, hot_plan_t *pl, sw_errb
             } else if (x->kind == SW_QN_TERM) {
                 c->kind = HC_EQ;
                 sw_errbuf_t e2;
-                c->id = seg_dict_id(&t->seg, col, x->value, x->value_len, 0, &e2);
+                c->id = seg_dict_id(&t->seg, col, x->value, x->value_len, &e2);
                 if (c->id == UINT32_MAX && t->seg.dict[col].n_loaded < t->seg.v.n_keys)
                     return sw_seterr(err, SW_EIO, "team %s: %s", t->name, e2.msg);
                 ok = 1;

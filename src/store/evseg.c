@@ -25,6 +25,11 @@
 #include "detect/event.h"
 
 #define SEG_BUF (1u << 18) /* pending bytes per file before a write */
+/* LZ4's acceleration: 2 packs ~15% faster for ~2.5% more bytes, and the
+ * writer thread (packing and the dictionaries) is the busier of the two */
+#ifndef SEG_LZ4_ACCEL
+#define SEG_LZ4_ACCEL 2
+#endif
 
 static const char seg_magic[6] = {'S', 'W', 'S', 'E', 'G', '1'};
 
@@ -681,34 +686,13 @@ static int dict_load(seg_t *s, int c, sw_errbuf_t *err)
     return SW_OK;
 }
 
-uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, int add, sw_errbuf_t *err)
+uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, sw_errbuf_t *err)
 {
     seg_dict_t *d = &s->dict[c];
     if (!s->writing && dict_load(s, c, err))
         return UINT32_MAX;
-    uint64_t h = dict_hash(key, len);
-    uint32_t id = dict_find(d, key, len, h);
-    if (id || !add)
-        return id ? id : UINT32_MAX;
-    if (s->n_keys >= UINT32_MAX - 1 || len >= ((uint64_t)1 << 40)) {
-        sw_seterr(err, SW_ETOOBIG, "too many distinct values");
-        return UINT32_MAX;
-    }
-    id = (uint32_t)(s->n_keys + 1);
-    if (dict_insert(d, key, len, h, id)) {
-        sw_seterr(err, SW_ENOMEM, "out of memory");
-        return UINT32_MAX;
-    }
-    if (put(s, SF_DTXT, key, len, err))
-        return UINT32_MAX;
-    uint64_t end = data_len(s, SF_DTXT) | ((uint64_t)c << 56);
-    if (put(s, SF_DEND, &end, 8, err))
-        return UINT32_MAX;
-    s->n_keys++;
-    for (int k = 0; k < SEG_N_COLS; k++) /* every dictionary has seen this key */
-        if (s->dict[k].n_loaded == s->n_keys - 1)
-            s->dict[k].n_loaded = s->n_keys;
-    return id;
+    uint32_t id = dict_find(d, key, len, dict_hash(key, len));
+    return id ? id : UINT32_MAX;
 }
 
 /* ---- the log's writer thread --------------------------------------------------- */
@@ -728,6 +712,101 @@ static int pwrite_all(int fd, const void *p, size_t n, size_t off)
     return 0;
 }
 
+/* Append n bytes to the writer-owned file f's buffer (writing it out when
+ * full). 0 or an errno. The writer's own put: put() marks the segment
+ * broken from whichever thread, which is the appender's to do. */
+static int wput(seg_t *s, int f, const void *p, size_t n)
+{
+    seg_file_t *sf = &s->f[f];
+    if (sf->buf && sf->buf_len + n <= SEG_BUF) {
+        memcpy(sf->buf + sf->buf_len, p, n);
+        sf->buf_len += n;
+        return 0;
+    }
+    if (!sf->buf && !(sf->buf = malloc(SEG_BUF)))
+        return ENOMEM;
+    int e;
+    if (sf->buf_len && (e = pwrite_all(sf->fd, sf->buf, sf->buf_len, sf->disk_len)))
+        return e;
+    sf->disk_len += sf->buf_len;
+    sf->buf_len = 0;
+    sf->dirty = 1;
+    if (n > SEG_BUF) { /* a key bigger than the buffer: straight to the file */
+        if ((e = pwrite_all(sf->fd, p, n, sf->disk_len)))
+            return e;
+        sf->disk_len += n;
+        return 0;
+    }
+    memcpy(sf->buf, p, n);
+    sf->buf_len = n;
+    return 0;
+}
+
+/* The id of key (hash h) in dictionary c, added (to the dictionary, dkeys
+ * and dends) when new. Writer thread. 0 or an errno; *file: which failed. */
+static int writer_dict_id(seg_t *s, int c, const char *key, size_t len, uint64_t h, uint32_t *id,
+                          int *file)
+{
+    seg_dict_t *d = &s->dict[c];
+    if ((*id = dict_find(d, key, len, h)))
+        return 0;
+    if (s->n_keys >= UINT32_MAX - 1 || len >= ((uint64_t)1 << 40))
+        return EOVERFLOW;
+    *id = (uint32_t)(s->n_keys + 1);
+    if (dict_insert(d, key, len, h, *id))
+        return ENOMEM;
+    int e;
+    *file = SF_DTXT;
+    if ((e = wput(s, SF_DTXT, key, len)))
+        return e;
+    uint64_t end = data_len(s, SF_DTXT) | ((uint64_t)c << 56);
+    *file = SF_DEND;
+    if ((e = wput(s, SF_DEND, &end, 8)))
+        return e;
+    s->n_keys++;
+    for (int k = 0; k < SEG_N_COLS; k++) /* every dictionary has seen this key */
+        if (s->dict[k].n_loaded == s->n_keys - 1)
+            s->dict[k].n_loaded = s->n_keys;
+    return 0;
+}
+
+/* The dictionary columns of b's rows: ids, and the key count after each
+ * row. Writer thread. 0 or an errno; *file: which failed. */
+static int writer_columns(seg_t *s, const seg_blk_t *b, int *file)
+{
+    const uint8_t *p = b->vals, *end = b->vals + b->vals_len;
+    for (size_t r = 0; r < b->rows; r++) {
+        for (int c = 0; c < SEG_N_COLS; c++) {
+            if (!seg_is_dict(c))
+                continue;
+            uint32_t l, id = 0;
+            if (end - p < 4)
+                return EIO; /* the appender wrote them: never */
+            memcpy(&l, p, 4);
+            p += 4;
+            int e;
+            if (l) {
+                uint64_t h;
+                if ((size_t)(end - p) < 8 + (size_t)(l - 1))
+                    return EIO;
+                memcpy(&h, p, 8);
+                if ((e = writer_dict_id(s, c, (const char *)p + 8, l - 1, h, &id, file)))
+                    return e;
+                p += 8 + (l - 1);
+            }
+            *file = SF_COL + c;
+            if ((e = wput(s, SF_COL + c, &id, 4)))
+                return e;
+        }
+        uint32_t kc = (uint32_t)s->n_keys;
+        int e;
+        *file = SF_KCNT;
+        if ((e = wput(s, SF_KCNT, &kc, 4)))
+            return e;
+    }
+    return 0;
+}
+
 /* Fill in the frames' checksums, pack b's blocks and append them to log,
  * then their units to lidx (log first: a unit lidx names is always whole
  * on disk, up to what fdatasync has not yet made durable, which the
@@ -735,6 +814,9 @@ static int pwrite_all(int fd, const void *p, size_t n, size_t off)
 static int writer_batch(seg_t *s, seg_blk_t *b, int *file)
 {
     seg_writer_t *w = &s->wr;
+    int ce = writer_columns(s, b, file);
+    if (ce)
+        return ce;
     for (size_t o = 0; o + 8 <= b->len;) {
         uint32_t l;
         memcpy(&l, b->raw + o, 4);
@@ -766,8 +848,8 @@ static int writer_batch(seg_t *s, seg_blk_t *b, int *file)
         const uint8_t *raw = b->raw + b->start[i];
         uint8_t *dst = w->out + at;
         uint32_t h[4];
-        int c = LZ4_compress_default((const char *)raw, (char *)dst + SEG_BLK_HDR, (int)rl,
-                                     LZ4_compressBound((int)rl));
+        int c = LZ4_compress_fast((const char *)raw, (char *)dst + SEG_BLK_HDR, (int)rl,
+                                  LZ4_compressBound((int)rl), SEG_LZ4_ACCEL);
         if (c <= 0 || (size_t)c >= rl) { /* does not shrink: store it */
             memcpy(dst + SEG_BLK_HDR, raw, rl);
             h[0] = (uint32_t)rl;
@@ -831,7 +913,7 @@ static void *writer_main(void *arg)
             w->failed = e;
             w->failed_file = file;
         }
-        b->len = b->n = 0;
+        b->len = b->n = b->vals_len = b->rows = 0;
         w->next = (w->next + 1) % SEG_NBLK;
         w->queued--;
         pthread_cond_broadcast(&w->cv);
@@ -905,8 +987,10 @@ static void writer_stop(seg_t *s)
         pthread_cond_destroy(&w->cv);
         pthread_mutex_destroy(&w->mu);
     }
-    for (int i = 0; i < SEG_NBLK; i++)
+    for (int i = 0; i < SEG_NBLK; i++) {
         free(w->blk[i].raw);
+        free(w->blk[i].vals);
+    }
     free(w->out);
     memset(w, 0, sizeof *w);
 }
@@ -1084,14 +1168,6 @@ int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, siz
     if (s->n_rows >= UINT32_MAX - 1)
         return sw_seterr(err, SW_ETOOBIG, "team is full (%u records)", UINT32_MAX - 1);
     size_t r = s->n_rows;
-    /* dictionary ids first: a new key may append to d<k>/e<k> */
-    uint32_t ids[SEG_N_COLS] = {0};
-    for (int c = 0; c < SEG_N_COLS; c++) {
-        if (!seg_is_dict(c) || !row->val[c])
-            continue;
-        if ((ids[c] = seg_dict_id(s, c, row->val[c], row->val_len[c], 1, err)) == UINT32_MAX)
-            return SW_EIO;
-    }
     uint64_t roff;
     uint32_t hdr[2] = {(uint32_t)len, 0}; /* the writer fills the checksum in */
     uint8_t *p = writer_frame(s, 8 + len, &roff, err);
@@ -1101,6 +1177,39 @@ int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, siz
     }
     memcpy(p, hdr, 8);
     memcpy(p + 8, json, len);
+    /* the dictionary values, for the writer (into the batch the frame went
+     * to): it gives the ids */
+    seg_blk_t *b = &s->wr.blk[s->wr.fill];
+    size_t need = 4 * SEG_N_COLS;
+    for (int c = 0; c < SEG_N_COLS; c++)
+        if (seg_is_dict(c) && row->val[c])
+            need += 8 + row->val_len[c];
+    if (b->vals_len + need > b->vals_cap) {
+        size_t cap = b->vals_cap ? b->vals_cap * 2 : SEG_BATCH * SEG_UNIT;
+        if (cap < b->vals_len + need)
+            cap = b->vals_len + need;
+        uint8_t *v = realloc(b->vals, cap);
+        if (!v) {
+            s->broken = 1;
+            return sw_seterr(err, SW_ENOMEM, "out of memory");
+        }
+        b->vals = v;
+        b->vals_cap = cap;
+    }
+    for (int c = 0; c < SEG_N_COLS; c++) {
+        if (!seg_is_dict(c))
+            continue;
+        uint32_t l = row->val[c] ? (uint32_t)row->val_len[c] + 1 : 0;
+        memcpy(b->vals + b->vals_len, &l, 4);
+        b->vals_len += 4;
+        if (l) { /* the hash here: it balances the two threads' work */
+            uint64_t h = dict_hash(row->val[c], l - 1);
+            memcpy(b->vals + b->vals_len, &h, 8);
+            memcpy(b->vals + b->vals_len + 8, row->val[c], l - 1);
+            b->vals_len += 8 + (l - 1);
+        }
+    }
+    b->rows++;
     const char *cl = row->val[SEG_COL_CMDLINE];
     size_t cll = cl ? row->val_len[SEG_COL_CMDLINE] : 0;
     if (!(p = reserve(s, SF_CMD, cll + 1, err))) {
@@ -1116,19 +1225,13 @@ int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, siz
     uint32_t r32 = (uint32_t)r;
     if (row->multi)
         s->n_multi++;
-    uint32_t mc = (uint32_t)s->n_multi, kc = (uint32_t)s->n_keys;
+    uint32_t mc = (uint32_t)s->n_multi;
     if (put(s, SF_TS, &row->ts, 8, err) || put(s, SF_ROFF, &roff, 8, err) ||
         put(s, SF_CEND, &cend, 8, err) || put(s, SF_EID, &row->eid, 8, err) ||
-        (row->multi && put(s, SF_MULTI, &r32, 4, err)) || put(s, SF_MCNT, &mc, 4, err) ||
-        put(s, SF_KCNT, &kc, 4, err)) {
+        (row->multi && put(s, SF_MULTI, &r32, 4, err)) || put(s, SF_MCNT, &mc, 4, err)) {
         s->broken = 1;
         return SW_EIO;
     }
-    for (int c = 0; c < SEG_N_COLS; c++)
-        if (seg_is_dict(c) && put(s, SF_COL + c, &ids[c], 4, err)) {
-            s->broken = 1;
-            return SW_EIO;
-        }
     s->n_rows++;
     if (row_out)
         *row_out = r;

@@ -57,13 +57,18 @@
  * JSON lines pack about 4.7:1 at this size (the log was 355 of the 472
  * bytes a record cost on disk, and the disk was the ingest's limit).
  *
- * The writer packs and writes the log on a thread of its own (seg_t.wr):
- * the appending thread fills a batch of blocks and hands it over (at most
- * SEG_NBLK - 1 wait), so packing, checksums and the log's writes overlap
- * parsing the next records on a second core. Every other file is written
- * by the appending thread. seg_flush waits for the writer to finish what
- * it was handed before it writes the rest, so after a flush every file is
- * written up to the same row.
+ * The writer works on a thread of its own (seg_t.wr): the appending thread
+ * fills a batch of blocks, with each row's dictionary values beside them,
+ * and hands it over (at most SEG_NBLK - 1 wait). The writer looks the
+ * values up in the dictionaries (adding new keys), appends the ids and key
+ * counts, packs the blocks and writes the log: that work overlaps parsing
+ * the next records on a second core. The files are split between the two
+ * threads: the writer owns log, lidx, the c<k>, dkeys, dends and kcnt (and
+ * the dictionaries and n_keys) while it runs; the appending thread owns
+ * the rest. seg_flush (which every search does first) waits for the writer
+ * to finish what it was handed, and only then touches its files, so after a
+ * flush every file is written up to the same row and the dictionaries are
+ * the appender's to read.
  *
  * States of a team's segment in one process:
  *   CLOSED -> READING [seg_open] -> WRITING [seg_writer_begin: flock, cut the
@@ -250,6 +255,12 @@ typedef struct seg_blk {
     size_t n;                 /* blocks */
     size_t start[SEG_BATCH];  /* where each starts in raw */
     uint64_t unit[SEG_BATCH]; /* the unit each starts */
+    /* the rows' dictionary values, for the writer to look up: per row,
+     * per dictionary column in order, u32 length + 1 (0: absent), then when
+     * present the u64 hash and the bytes */
+    uint8_t *vals;
+    size_t vals_len, vals_cap;
+    size_t rows;
 } seg_blk_t;
 
 /* The log's writer thread and what it shares with the appending thread.
@@ -309,8 +320,9 @@ int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, siz
 /* Write pending appends out (durable: and fdatasync them), remap, and bring
  * the view up to date (another process may have appended). */
 int seg_flush(seg_t *s, int durable, sw_errbuf_t *err);
-/* The id of key in dictionary column c, HOT_NONE-like UINT32_MAX if absent
- * (add: append it, WRITING only). */
-uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, int add, sw_errbuf_t *err);
+/* The id of key in dictionary column c, UINT32_MAX if absent (and err set
+ * when the dictionary could not be loaded). While WRITING, only after
+ * seg_flush: the writer thread owns the dictionaries while it runs. */
+uint32_t seg_dict_id(seg_t *s, int c, const char *key, size_t len, sw_errbuf_t *err);
 
 #endif
