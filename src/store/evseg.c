@@ -589,12 +589,10 @@ static uint64_t dict_hash(const char *k, size_t n)
     return h;
 }
 
-static uint16_t slot_len(size_t len)
-{
-    return len < SEG_DICT_LONG ? (uint16_t)len : SEG_DICT_LONG;
-}
-
-/* Add key (hash h, not there yet) with id. */
+/* Add key (hash h, not there yet) with id. The slot keeps 32 bits of the
+ * hash, so growing the table never reads the keys again (a cache miss
+ * each, for the near-unique DestinationIp millions of them), and the
+ * key's length sits in the arena just before it. */
 static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint64_t h, uint32_t id)
 {
     if ((d->n_in + 1) * 2 > d->cap_slots) {
@@ -606,8 +604,7 @@ static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint64_t h, u
             const seg_dict_slot_t *o = &d->slots[i];
             if (!o->key)
                 continue;
-            size_t ol = o->len < SEG_DICT_LONG ? o->len : strlen(o->key);
-            size_t j = dict_hash(o->key, ol) & (nc - 1);
+            size_t j = o->h32 & (nc - 1);
             while (sl[j].key)
                 j = (j + 1) & (nc - 1);
             sl[j] = *o;
@@ -616,13 +613,20 @@ static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint64_t h, u
         d->slots = sl;
         d->cap_slots = nc;
     }
-    char *k = sw_arena_strndup(&d->arena, key, len);
+    if (len > UINT32_MAX)
+        return SW_ETOOBIG;
+    char *k = sw_arena_alloc(&d->arena, len + 5);
     if (!k)
         return SW_ENOMEM;
-    size_t j = h & (d->cap_slots - 1);
+    uint32_t l32 = (uint32_t)len;
+    memcpy(k, &l32, 4);
+    memcpy(k + 4, key, len);
+    k[4 + len] = '\0';
+    uint32_t h32 = (uint32_t)h;
+    size_t j = h32 & (d->cap_slots - 1);
     while (d->slots[j].key)
         j = (j + 1) & (d->cap_slots - 1);
-    d->slots[j] = (seg_dict_slot_t){k, id, (uint16_t)(h >> 48), slot_len(len)};
+    d->slots[j] = (seg_dict_slot_t){k + 4, id, h32};
     d->n_in++;
     return SW_OK;
 }
@@ -631,10 +635,11 @@ static int dict_insert(seg_dict_t *d, const char *key, size_t len, uint64_t h, u
 static int key_eq(const seg_dict_slot_t *sl, const char *key, size_t len)
 {
     const char *k = sl->key;
-    if (sl->len != slot_len(len))
+    uint32_t kl;
+    memcpy(&kl, k - 4, 4);
+    if (kl != len)
         return 0;
-    /* nearly always the same spelling again; a short key has len bytes */
-    if (len < SEG_DICT_LONG && memcmp(k, key, len) == 0)
+    if (memcmp(k, key, len) == 0) /* nearly always: the same spelling again */
         return 1;
     for (size_t i = 0; i < len; i++) {
         unsigned char a = (unsigned char)k[i], b = (unsigned char)key[i];
@@ -643,7 +648,7 @@ static int key_eq(const seg_dict_slot_t *sl, const char *key, size_t len)
         if (a != b && !((a | 0x20) >= 'a' && (a | 0x20) <= 'z'))
             return 0;
     }
-    return k[len] == '\0';
+    return 1;
 }
 
 /* The id of key (hash h), 0 if absent. */
@@ -651,10 +656,10 @@ static uint32_t dict_find(const seg_dict_t *d, const char *key, size_t len, uint
 {
     if (!d->cap_slots)
         return 0;
-    uint16_t tag = (uint16_t)(h >> 48);
-    size_t j = h & (d->cap_slots - 1);
+    uint32_t h32 = (uint32_t)h;
+    size_t j = h32 & (d->cap_slots - 1);
     while (d->slots[j].key) {
-        if (d->slots[j].tag == tag && key_eq(&d->slots[j], key, len))
+        if (d->slots[j].h32 == h32 && key_eq(&d->slots[j], key, len))
             return d->slots[j].id;
         j = (j + 1) & (d->cap_slots - 1);
     }

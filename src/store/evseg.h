@@ -218,12 +218,10 @@ int seg_tok_parse(const uint8_t *p, size_t len, uint64_t team_id, seg_tok_t *out
 
 /* A dictionary in memory: key -> id, case-insensitive, for appends and for
  * equality conditions. Filled from d<k>/e<k> on first use. */
-#define SEG_DICT_LONG 0xffff
 typedef struct seg_dict_slot {
-    const char *key; /* NUL-ended, in the arena; NULL: empty */
+    const char *key; /* NUL-ended, in the arena after its u32 length; NULL: empty */
     uint32_t id;
-    uint16_t tag; /* 16 bits of the hash: most misses end here */
-    uint16_t len; /* the key's length, SEG_DICT_LONG for longer ones */
+    uint32_t h32; /* the hash's low 32 bits: the slot, and most misses end here */
 } seg_dict_slot_t;
 
 typedef struct seg_dict {
