@@ -25,20 +25,36 @@
  *     else's doing) stays put and the next load catches it up. A record
  *     counts as matched only when all its rules ran: the alerter writes
  *     between records, never inside a match.
+ *  6. The turnstile. The store's SQLite transaction (ground truth rows)
+ *     holds the write lock from the first append after a commit to the
+ *     next (a whole input file), so a deployer in another process waited
+ *     out its 5 s busy timeout and failed; and even a commit now and then
+ *     would not let it in, since it polls (sleeping) and the ingest takes
+ *     the lock again microseconds after a commit. So a deployer takes an
+ *     exclusive flock on FILE-deploy around its journal append; an
+ *     alerter looks for one every SW_ALERTER_KNOCK_EVERY appends (a
+ *     non-blocking shared flock fails) and then commits and waits for a
+ *     shared flock (turnstile_pass), holding no SQLite lock, until the
+ *     deployer is done: the deployer's next try gets the write lock. No
+ *     deployer, no extra commit: an ingest pays one flock call per
+ *     SW_ALERTER_KNOCK_EVERY records.
  *
  * Alerter: EMPTY -> LOADED [alerter_load: write, catch_up, compile live
- * rules] -> (appends queue alerts; writes every SW_ALERTER_MAX_QUEUE alerts)
- * -> LOADED [sw_alerter_flush: alerter_write, alerter_load if the team's
- * rule acts changed]. */
+ * rules] -> (appends queue alerts; writes past SW_ALERTER_MAX_QUEUE alerts
+ * or when a deployer knocks) -> LOADED [sw_alerter_flush: alerter_write,
+ * turnstile_pass, alerter_load if the team's rule acts changed]. */
 #include "alerts/deploy.h"
 
 #include <jansson.h>
 #include <sqlite3.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include "detect/event.h"
@@ -50,6 +66,7 @@ struct sw_deploy {
     sw_journal_t *j;
     uint64_t generation; /* bumped by every deploy and withdraw through d */
     char *last_strings;  /* what the last sw_deploy_rule's out points into */
+    int lock_fd;         /* the turnstile, FILE-deploy; -1 without one */
 };
 
 static const char schema[] =
@@ -104,12 +121,29 @@ static int add_until_record(sqlite3 *db)
     return have ? 0 : -1;
 }
 
+/* The turnstile (design note 6): FILE-deploy, an empty file beside the
+ * database. -1 when it cannot be made (a read-only directory: then nobody
+ * here deploys either). */
+static int turnstile_open(const char *path)
+{
+    size_t n = strlen(path);
+    char *p = malloc(n + sizeof "-deploy");
+    if (!p)
+        return -1;
+    memcpy(p, path, n);
+    memcpy(p + n, "-deploy", sizeof "-deploy");
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(p);
+    return fd;
+}
+
 int sw_deploy_open(const char *path, sw_journal_t *j, sw_deploy_t **out, sw_errbuf_t *err)
 {
     *out = NULL;
     sw_deploy_t *d = calloc(1, sizeof *d);
     if (!d)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
+    d->lock_fd = -1;
     int rc = SW_OK;
     char *msg = NULL;
     if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
@@ -124,6 +158,7 @@ int sw_deploy_open(const char *path, sw_journal_t *j, sw_deploy_t **out, sw_errb
         goto fail;
     }
     d->j = j;
+    d->lock_fd = turnstile_open(path);
     *out = d;
     return SW_OK;
 fail:
@@ -137,6 +172,8 @@ void sw_deploy_close(sw_deploy_t *d)
     if (!d)
         return;
     sqlite3_close(d->db);
+    if (d->lock_fd >= 0)
+        close(d->lock_fd);
     free(d->last_strings);
     free(d);
 }
@@ -291,6 +328,21 @@ static int deploy_tx_cb(sqlite3 *db, int64_t seq, void *ud, sw_errbuf_t *err)
     return src == SQLITE_DONE ? SW_OK : db_err(db, err, "deploy");
 }
 
+/* Deployers queue at the turnstile (design note 6) so that an alerter,
+ * which passes it at each commit, lets them at the write lock. */
+static void turnstile_enter(sw_deploy_t *d)
+{
+    if (d->lock_fd >= 0)
+        while (flock(d->lock_fd, LOCK_EX) != 0 && errno == EINTR)
+            ;
+}
+
+static void turnstile_leave(sw_deploy_t *d)
+{
+    if (d->lock_fd >= 0)
+        flock(d->lock_fd, LOCK_UN);
+}
+
 /* Live deployment of rule_id for team, or 0; canon (may be NULL) gets the
  * id as the rule spells it. */
 static int64_t live_deployment(sw_deploy_t *d, const char *team, const char *rule_id,
@@ -387,7 +439,10 @@ int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, cons
                              .kind = "rule.deploy",
                              .payload = payload};
     int64_t seq = 0;
-    if ((rc = sw_journal_append(d->j, &je, deploy_tx_cb, &x, &seq, &e))) {
+    turnstile_enter(d);
+    rc = sw_journal_append(d->j, &je, deploy_tx_cb, &x, &seq, &e);
+    turnstile_leave(d);
+    if (rc) {
         refuse(err, rc, rc == SW_EEXIST ? "already deployed" : "journal", "%s", e.msg);
         goto done;
     }
@@ -481,7 +536,9 @@ int sw_deploy_withdraw(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, 
                              .team = team,
                              .kind = "rule.withdraw",
                              .payload = payload};
+    turnstile_enter(d);
     rc = sw_journal_append(d->j, &je, withdraw_tx_cb, &x, NULL, err);
+    turnstile_leave(d);
     free(payload);
     if (rc)
         return rc;
@@ -619,7 +676,8 @@ struct sw_alerter {
     queued_alert_t *queue;
     size_t n_queue, cap_queue;
     uint64_t raised, recovered;
-    long crash_after; /* tests: SIGKILL after this many store commits; 0: never */
+    unsigned since_knock; /* appends since the last look at the turnstile */
+    long crash_after;     /* tests: SIGKILL after this many store commits; 0: never */
     sw_event_t ev;
     /* the record being matched */
     const ruleset_t *cur_rules;
@@ -1021,6 +1079,17 @@ static int alerter_load(sw_alerter_t *a, sw_errbuf_t *err)
     return rc;
 }
 
+/* Let a deployer waiting at the turnstile through (design note 6). Called
+ * holding no write lock. */
+static void turnstile_pass(sw_deploy_t *d)
+{
+    if (d->lock_fd < 0)
+        return;
+    while (flock(d->lock_fd, LOCK_SH) != 0 && errno == EINTR)
+        ;
+    flock(d->lock_fd, LOCK_UN);
+}
+
 int sw_alerter_open(sw_deploy_t *d, sw_store_t *s, sw_store_team_t *t, sw_alerter_t **out,
                     sw_errbuf_t *err)
 {
@@ -1106,6 +1175,20 @@ static int strip_truth(const char *json, size_t len, char **clean)
     return SW_OK;
 }
 
+/* Is a deployer waiting at the turnstile? Looked at every
+ * SW_ALERTER_KNOCK_EVERY appends: one non-blocking flock. */
+static int deployer_waiting(sw_alerter_t *a)
+{
+    if (a->d->lock_fd < 0 || ++a->since_knock < SW_ALERTER_KNOCK_EVERY)
+        return 0;
+    a->since_knock = 0;
+    if (flock(a->d->lock_fd, LOCK_SH | LOCK_NB) == 0) {
+        flock(a->d->lock_fd, LOCK_UN);
+        return 0;
+    }
+    return errno == EWOULDBLOCK;
+}
+
 int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
 {
     int rc;
@@ -1133,7 +1216,7 @@ int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id
             return sw_seterr(err, rc, "record %lld: raising alerts failed", (long long)rid);
     }
     /* the record is matched whole: a commit now marks it done */
-    if (a->n_queue >= SW_ALERTER_MAX_QUEUE)
+    if (a->n_queue >= SW_ALERTER_MAX_QUEUE || deployer_waiting(a))
         return sw_alerter_flush(a, err);
     return SW_OK;
 }
@@ -1143,6 +1226,7 @@ int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err)
     int rc = alerter_write(a, err);
     if (rc)
         return rc;
+    turnstile_pass(a->d);
     /* another process may have deployed or withdrawn meanwhile */
     if (team_last_act(a->d, sw_store_team_name(a->t)) != a->last_act)
         rc = alerter_load(a, err);

@@ -56,8 +56,9 @@
 #include "journal/journal.h"
 #include "store/evstore.h"
 
-#define SW_DEPLOY_MAX_ID 128      /* bytes of a rule id */
-#define SW_ALERTER_MAX_QUEUE 4096 /* alerts held before the alerter flushes */
+#define SW_DEPLOY_MAX_ID 128       /* bytes of a rule id */
+#define SW_ALERTER_MAX_QUEUE 4096  /* alerts held before the alerter flushes */
+#define SW_ALERTER_KNOCK_EVERY 256 /* appends between looks for a waiting deployer */
 
 typedef struct sw_deploy sw_deploy_t;
 
@@ -116,7 +117,9 @@ int sw_deploy_test(sw_store_team_t *t, const char *yaml, size_t len, const char 
  * team's records, one journal append (an fsync). Deploy and withdraw take
  * the database's write lock: with appends pending in the store's open
  * transaction (this process's), flush it first (sw_alerter_flush or
- * sw_store_flush), or they wait out the 5 s busy timeout and fail. */
+ * sw_store_flush), or they wait out the 5 s busy timeout and fail. An
+ * alerter in another process lets them in within SW_ALERTER_KNOCK_EVERY
+ * appends: they wait for it at FILE-deploy (an flock beside the file). */
 int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, const char *yaml,
                    size_t len, const char *file, sw_deployed_rule_t *out, sw_sigma_error_t *err);
 
@@ -151,7 +154,9 @@ int sw_alerts_count(sw_deploy_t *d, sw_store_team_t *t, int64_t *n, sw_errbuf_t 
  * written, with the live rules' marks, after the store commits the records
  * they point to (the store's connection may hold the write lock while
  * appends are pending): at sw_alerter_flush, and by the alerter itself past
- * SW_ALERTER_MAX_QUEUE alerts. */
+ * SW_ALERTER_MAX_QUEUE alerts or when a deployer in another process waits
+ * for the write lock (it lets the deployer in, then goes on with the new
+ * rule). */
 typedef struct sw_alerter sw_alerter_t;
 
 /* s and t (t opened on s) must outlive the alerter. Before it returns, the

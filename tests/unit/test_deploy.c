@@ -7,7 +7,9 @@
  * another process's deploy at flush and flushes by itself past its queue;
  * records committed without their alerts (a process killed in between, for
  * real in a child, or records appended straight to the store) get exactly
- * the missing alerts from the next alerter, and a second one adds none. */
+ * the missing alerts from the next alerter, and a second one adds none; a
+ * deploy from another process during an ingest gets in promptly and the
+ * ingest applies the rule to every record after its from_record. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +19,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -60,8 +63,8 @@ static int teardown(void **state)
     sw_journal_close(f->j);
     sw_store_close(f->s);
     char p[128];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
+    const char *suffix[] = {"", "-wal", "-shm", "-deploy"};
+    for (int i = 0; i < 4; i++) {
         snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
         unlink(p);
     }
@@ -841,6 +844,89 @@ static void test_other_process_deploy_catches_up_gap(void **state)
     sw_store_team_close(blue);
 }
 
+/* ---- a deploy during an ingest (design note 6 of deploy.c) ------------------ */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int from_of(const sw_deployed_rule_t *r, void *ud)
+{
+    *(int64_t *)ud = r->from_record;
+    return 0;
+}
+
+/* A child process deploys while this one appends records with ground
+ * truth through an alerter (the store's transaction holds the write lock
+ * between commits, and with no rule live nothing else commits). The deploy
+ * must succeed well inside the 5 s busy timeout, and the alerter must apply
+ * the rule to every record after from_record. */
+static void test_deploy_during_ingest(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *blue = team(f, "blue");
+    char hit[512];
+    proc(hit, sizeof hit, "ws01", "ntdsutil.exe", 1, ",\"_truth\":\"step:1\"");
+    sw_alerter_t *a;
+    sw_errbuf_t err;
+    assert_int_equal(sw_alerter_open(f->d, f->s, blue, &a, &err), SW_OK);
+    /* fork holding no SQLite lock: a child inherits the library's idea of
+     * the locks its parent holds, and would wait on them for ever */
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        usleep(200000); /* the parent is appending by then */
+        sw_store_t *s;
+        sw_store_team_t *t;
+        sw_journal_t *j;
+        sw_deploy_t *d;
+        sw_sigma_error_t e;
+        if (sw_store_open(f->path, &s, &err) || sw_store_team_open(s, "blue", 0, &t, &err) ||
+            sw_journal_open(f->path, &j, &err) || sw_deploy_open(f->path, j, &d, &err))
+            _exit(3);
+        double t0 = now_s();
+        if (sw_deploy_rule(d, t, &act, rule_ntds, strlen(rule_ntds), "r.yml", NULL, &e)) {
+            fprintf(stderr, "child: deploy: %s\n", e.msg);
+            _exit(1);
+        }
+        double took = now_s() - t0;
+        fprintf(stderr, "child: deployed in %.0f ms during the ingest\n", took * 1000);
+        _exit(took < 2.0 ? 0 : 2);
+    }
+    int status = 0;
+    double t0 = now_s();
+    pid_t done = 0;
+    int64_t n = 0;
+    while (done == 0 && now_s() - t0 < 20) {
+        assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK);
+        if (++n % 64 == 0)
+            done = waitpid(pid, &status, WNOHANG);
+    }
+    if (done == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        fail_msg("the deployer did not finish in 20 s");
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("the deploy during the ingest failed or was slow (child status %d)",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    for (int i = 0; i < 100; i++, n++)
+        assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK);
+    assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
+    assert_int_equal(sw_alerter_rules(a), 1);
+    sw_alerter_close(a);
+    int64_t from = -1;
+    assert_int_equal(sw_deploy_list(f->d, blue, 0, from_of, &from, &err), SW_OK);
+    assert_true(from >= 0 && from < n - 100);      /* what the deployer could see */
+    assert_int_equal(n_alerts(f, blue), n - from); /* every record after it, once */
+    assert_int_equal(open_alerter(f, blue), 0);
+    sw_store_team_close(blue);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -856,6 +942,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_catch_up_after_kill, setup, teardown),
         cmocka_unit_test_setup_teardown(test_withdrawn_rule_catches_up_to_its_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_process_deploy_catches_up_gap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deploy_during_ingest, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
