@@ -7,6 +7,8 @@
 # it has committed something. After a killed run, a second ingest of the
 # records the store did not keep must leave `seawall alerts --json` byte for
 # byte what the never-stopped run has, and one more ingest must add nothing.
+# Last, a deploy from another process while an ingest is storing succeeds
+# promptly and the ingest alerts on every record after it.
 # Prints "N passed, N failed".
 set -u
 BIN=${SW_BIN:-build/seawall}
@@ -126,6 +128,33 @@ wait "$pid" 2>/dev/null
 kept=$(($(records "$T/kill.db") - 1000))
 if [ "$kept" -lt "$N" ]; then ok "kill -9: killed mid-way ($kept of $N records kept)"; else ok "kill -9: ingest finished first (weaker)"; fi
 resume kill "$T/kill.db"
+
+# ---- a deploy from another process while an ingest is storing ----------------------
+# (the store's ground-truth transaction held the write lock for the whole
+# file: the deploy waited 5 s and failed)
+gen 1000 "${SW_DEPLOY_RECORDS:-200000}" >"$T/long.jsonl"
+"$BIN" ingest --db "$T/dep.db" --team blue "$T/history.jsonl" 2>/dev/null
+"$BIN" ingest --db "$T/dep.db" --team blue "$T/long.jsonl" 2>"$T/dep.ingest" &
+pid=$!
+i=0
+while [ "$(records "$T/dep.db")" -le 1000 ] && kill -0 "$pid" 2>/dev/null && [ $i -lt 1200 ]; do
+  sleep 0.05; i=$((i + 1))
+done
+running=0; kill -0 "$pid" 2>/dev/null && running=1
+t0=$(date +%s%N)
+"$BIN" rules deploy --db "$T/dep.db" --team blue "$T/rule.yml" >"$T/dep.out" 2>"$T/dep.err"
+st=$?
+ms=$((($(date +%s%N) - t0) / 1000000))
+kill -0 "$pid" 2>/dev/null || running=0
+wait "$pid"
+eq "deploy during ingest: ingest succeeds" "$?" 0
+eq "deploy during ingest: deploy succeeds" "$st" 0
+if [ "$running" -eq 1 ]; then ok "deploy during ingest: the ingest was storing all along"; else ko "deploy during ingest: the ingest was storing all along" "raise SW_DEPLOY_RECORDS"; fi
+if [ "$ms" -lt 2000 ]; then ok "deploy during ingest: took $ms ms"; else ko "deploy during ingest: prompt" "took $ms ms"; fi
+from=$(sed -n 's/.*applies to records after the first \([0-9]*\).*/\1/p' "$T/dep.out")
+want=$(tail -n +$((${from:-0} - 1000 + 1)) "$T/long.jsonl" | grep -c ntdsutil)
+eq "deploy during ingest: every record after it alerts, once" \
+  "$(alerts "$T/dep.db" | wc -l | tr -d ' ')" "$want"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
