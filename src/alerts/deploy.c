@@ -812,7 +812,8 @@ static int queue_commit(sw_alerter_t *a, const ruleset_t *marks, int64_t base, i
         goto fail;
     }
     /* record order, as a run that never stopped would have stored them */
-    qsort(a->queue, a->n_queue, sizeof *a->queue, queue_order);
+    if (a->n_queue > 1)
+        qsort(a->queue, a->n_queue, sizeof *a->queue, queue_order);
     uint64_t stored = 0;
     for (size_t i = 0; i < a->n_queue; i++) {
         queued_alert_t *q = &a->queue[i];
