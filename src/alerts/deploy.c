@@ -14,18 +14,48 @@
  *     flush, when the team's latest rule act in the table differs from the
  *     one it loaded (another process).
  *  4. Alerts copy the rule's fields from deployed_rules at insert time
- *     (INSERT ... SELECT), so an alert reads whole even after a withdraw.
+ *     (INSERT ... SELECT), so an alert reads whole even after a withdraw;
+ *     the same SELECT keeps a record outside the deployment's range
+ *     (from_record, until_record] out, so an alert queued before a withdraw
+ *     from another process was seen is dropped, not stored.
+ *  5. Marks (deploy.h invariant 6). The alerter matches its live rules from
+ *     `base` on: when it loads them, every mark is at least base (a lagging
+ *     one was caught up first), and each write moves the marks that are
+ *     still >= base to the records matched. A mark that is not (someone
+ *     else's doing) stays put and the next load catches it up. A record
+ *     counts as matched only when all its rules ran: the alerter writes
+ *     between records, never inside a match.
+ *  6. The turnstile. The store's SQLite transaction (ground truth rows)
+ *     holds the write lock from the first append after a commit to the
+ *     next (a whole input file), so a deployer in another process waited
+ *     out its 5 s busy timeout and failed; and even a commit now and then
+ *     would not let it in, since it polls (sleeping) and the ingest takes
+ *     the lock again microseconds after a commit. So a deployer takes an
+ *     exclusive flock on FILE-deploy around its journal append; an
+ *     alerter looks for one every SW_ALERTER_KNOCK_EVERY appends (a
+ *     non-blocking shared flock fails) and then commits and waits for a
+ *     shared flock (turnstile_pass), holding no SQLite lock, until the
+ *     deployer is done: the deployer's next try gets the write lock. No
+ *     deployer, no extra commit: an ingest pays one flock call per
+ *     SW_ALERTER_KNOCK_EVERY records.
  *
- * Alerter: EMPTY -> LOADED [alerter_load] -> (appends queue alerts) ->
- * LOADED [sw_alerter_flush: store flush, insert queued alerts, re-check]. */
+ * Alerter: EMPTY -> LOADED [alerter_load: write, catch_up, compile live
+ * rules] -> (appends queue alerts; writes past SW_ALERTER_MAX_QUEUE alerts
+ * or when a deployer knocks) -> LOADED [sw_alerter_flush: alerter_write,
+ * turnstile_pass, alerter_load if the team's rule acts changed]. */
 #include "alerts/deploy.h"
 
 #include <jansson.h>
 #include <sqlite3.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "detect/event.h"
 #include "detect/event_flat.h"
@@ -36,6 +66,7 @@ struct sw_deploy {
     sw_journal_t *j;
     uint64_t generation; /* bumped by every deploy and withdraw through d */
     char *last_strings;  /* what the last sw_deploy_rule's out points into */
+    int lock_fd;         /* the turnstile, FILE-deploy; -1 without one */
 };
 
 static const char schema[] =
@@ -44,7 +75,7 @@ static const char schema[] =
     " team TEXT NOT NULL COLLATE NOCASE, rule_id TEXT NOT NULL COLLATE NOCASE,"
     " title TEXT NOT NULL, level TEXT NOT NULL, author TEXT NOT NULL, file TEXT NOT NULL,"
     " yaml TEXT NOT NULL, from_record INTEGER NOT NULL, actor TEXT NOT NULL,"
-    " wall_ms INTEGER NOT NULL, withdrawn INTEGER);"
+    " wall_ms INTEGER NOT NULL, withdrawn INTEGER, until_record INTEGER);"
     "CREATE UNIQUE INDEX IF NOT EXISTS deployed_rules_live ON deployed_rules(team, rule_id)"
     " WHERE withdrawn IS NULL;"
     "CREATE TABLE IF NOT EXISTS alerts(id INTEGER PRIMARY KEY,"
@@ -52,11 +83,58 @@ static const char schema[] =
     " rule_id TEXT NOT NULL, title TEXT NOT NULL, level TEXT NOT NULL, author TEXT NOT NULL,"
     " record INTEGER NOT NULL, ts_ms INTEGER NOT NULL, time TEXT NOT NULL,"
     " host TEXT NOT NULL, event TEXT NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS alerts_team ON alerts(team, id);";
+    "CREATE INDEX IF NOT EXISTS alerts_team ON alerts(team, id);"
+    /* one alert per deployment and record: a record matched twice (a catch-up
+     * racing a write) cannot alert twice */
+    "CREATE UNIQUE INDEX IF NOT EXISTS alerts_once ON alerts(deployment, record);"
+    "CREATE TABLE IF NOT EXISTS alert_marks(deployment INTEGER PRIMARY KEY,"
+    " team TEXT NOT NULL COLLATE NOCASE, matched INTEGER NOT NULL);";
 
 static int db_err(sqlite3 *db, sw_errbuf_t *err, const char *what)
 {
     return sw_seterr(err, SW_EIO, "%s: %s", what, sqlite3_errmsg(db));
+}
+
+/* A file from before withdrawals kept until_record: add the column (NULL in
+ * old rows: their alerts stop at the withdraw as they always did). */
+static int add_until_record(sqlite3 *db)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM pragma_table_info('deployed_rules')"
+                           " WHERE name = 'until_record'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    int have = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (have || sqlite3_exec(db, "ALTER TABLE deployed_rules ADD COLUMN until_record INTEGER", NULL,
+                             NULL, NULL) == SQLITE_OK)
+        return 0;
+    /* another process may have added it meanwhile */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM pragma_table_info('deployed_rules')"
+                           " WHERE name = 'until_record'",
+                           -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    have = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    return have ? 0 : -1;
+}
+
+/* The turnstile (design note 6): FILE-deploy, an empty file beside the
+ * database. -1 when it cannot be made (a read-only directory: then nobody
+ * here deploys either). */
+static int turnstile_open(const char *path)
+{
+    size_t n = strlen(path);
+    char *p = malloc(n + sizeof "-deploy");
+    if (!p)
+        return -1;
+    memcpy(p, path, n);
+    memcpy(p + n, "-deploy", sizeof "-deploy");
+    int fd = open(p, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    free(p);
+    return fd;
 }
 
 int sw_deploy_open(const char *path, sw_journal_t *j, sw_deploy_t **out, sw_errbuf_t *err)
@@ -65,6 +143,7 @@ int sw_deploy_open(const char *path, sw_journal_t *j, sw_deploy_t **out, sw_errb
     sw_deploy_t *d = calloc(1, sizeof *d);
     if (!d)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
+    d->lock_fd = -1;
     int rc = SW_OK;
     char *msg = NULL;
     if (sqlite3_open_v2(path, &d->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
@@ -73,12 +152,13 @@ int sw_deploy_open(const char *path, sw_journal_t *j, sw_deploy_t **out, sw_errb
         goto fail;
     }
     sqlite3_busy_timeout(d->db, 5000);
-    if (sqlite3_exec(d->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-        rc = sw_seterr(err, SW_EIO, "%s: rules: %s", path, msg ? msg : "schema failed");
+    if (sqlite3_exec(d->db, schema, NULL, NULL, &msg) != SQLITE_OK || add_until_record(d->db)) {
+        rc = sw_seterr(err, SW_EIO, "%s: rules: %s", path, msg ? msg : sqlite3_errmsg(d->db));
         sqlite3_free(msg);
         goto fail;
     }
     d->j = j;
+    d->lock_fd = turnstile_open(path);
     *out = d;
     return SW_OK;
 fail:
@@ -92,6 +172,8 @@ void sw_deploy_close(sw_deploy_t *d)
     if (!d)
         return;
     sqlite3_close(d->db);
+    if (d->lock_fd >= 0)
+        close(d->lock_fd);
     free(d->last_strings);
     free(d);
 }
@@ -229,12 +311,36 @@ static int deploy_tx_cb(sqlite3 *db, int64_t seq, void *ud, sw_errbuf_t *err)
     int src = sqlite3_step(st);
     int ext = sqlite3_extended_errcode(db);
     sqlite3_finalize(st);
-    if (src == SQLITE_DONE)
-        return SW_OK;
-    if (ext == SQLITE_CONSTRAINT_UNIQUE)
+    if (src != SQLITE_DONE && ext == SQLITE_CONSTRAINT_UNIQUE)
         return sw_seterr(err, SW_EEXIST, "rule %s is already deployed for team %s", x->info->id,
                          x->team);
-    return sw_seterr(err, SW_EIO, "deploy: %s", sqlite3_errmsg(db));
+    if (src != SQLITE_DONE)
+        return sw_seterr(err, SW_EIO, "deploy: %s", sqlite3_errmsg(db));
+    /* its mark: nothing before from_record concerns it (invariant 6) */
+    if (sqlite3_prepare_v2(db, "INSERT INTO alert_marks(deployment, team, matched) VALUES(?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(db, err, "deploy");
+    sqlite3_bind_int64(st, 1, seq);
+    sqlite3_bind_text(st, 2, x->team, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, x->from_record);
+    src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE ? SW_OK : db_err(db, err, "deploy");
+}
+
+/* Deployers queue at the turnstile (design note 6) so that an alerter,
+ * which passes it at each commit, lets them at the write lock. */
+static void turnstile_enter(sw_deploy_t *d)
+{
+    if (d->lock_fd >= 0)
+        while (flock(d->lock_fd, LOCK_EX) != 0 && errno == EINTR)
+            ;
+}
+
+static void turnstile_leave(sw_deploy_t *d)
+{
+    if (d->lock_fd >= 0)
+        flock(d->lock_fd, LOCK_UN);
 }
 
 /* Live deployment of rule_id for team, or 0; canon (may be NULL) gets the
@@ -333,7 +439,10 @@ int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, cons
                              .kind = "rule.deploy",
                              .payload = payload};
     int64_t seq = 0;
-    if ((rc = sw_journal_append(d->j, &je, deploy_tx_cb, &x, &seq, &e))) {
+    turnstile_enter(d);
+    rc = sw_journal_append(d->j, &je, deploy_tx_cb, &x, &seq, &e);
+    turnstile_leave(d);
+    if (rc) {
         refuse(err, rc, rc == SW_EEXIST ? "already deployed" : "journal", "%s", e.msg);
         goto done;
     }
@@ -371,6 +480,7 @@ done:
 
 typedef struct withdraw_tx {
     const char *team, *rule_id;
+    int64_t until_record;
 } withdraw_tx_t;
 
 static int withdraw_tx_cb(sqlite3 *db, int64_t seq, void *ud, sw_errbuf_t *err)
@@ -378,13 +488,14 @@ static int withdraw_tx_cb(sqlite3 *db, int64_t seq, void *ud, sw_errbuf_t *err)
     withdraw_tx_t *x = ud;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(db,
-                           "UPDATE deployed_rules SET withdrawn = ? WHERE team = ? AND rule_id = ?"
-                           " AND withdrawn IS NULL",
+                           "UPDATE deployed_rules SET withdrawn = ?, until_record = ?"
+                           " WHERE team = ? AND rule_id = ? AND withdrawn IS NULL",
                            -1, &st, NULL) != SQLITE_OK)
         return db_err(db, err, "withdraw");
     sqlite3_bind_int64(st, 1, seq);
-    sqlite3_bind_text(st, 2, x->team, -1, SQLITE_STATIC);
-    sqlite3_bind_text(st, 3, x->rule_id, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 2, x->until_record);
+    sqlite3_bind_text(st, 3, x->team, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, x->rule_id, -1, SQLITE_STATIC);
     int src = sqlite3_step(st);
     sqlite3_finalize(st);
     if (src != SQLITE_DONE)
@@ -408,19 +519,26 @@ int sw_deploy_withdraw(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, 
             "team %s has no deployed rule with id '%s' (seawall rules list shows them)", team,
             rule_id);
     rule_id = canon; /* journal the id as the rule spells it */
-    json_t *p = json_pack("{s:s, s:I}", "rule_id", rule_id, "deployment", (json_int_t)dep);
+    int64_t until = 0;
+    int rc = sw_store_count(t, &until, err);
+    if (rc)
+        return rc;
+    json_t *p = json_pack("{s:s, s:I, s:I}", "rule_id", rule_id, "deployment", (json_int_t)dep,
+                          "until_record", (json_int_t)until);
     char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
     json_decref(p);
     if (!payload)
         return sw_seterr(err, SW_EINVAL, "rule id is not valid UTF-8");
-    withdraw_tx_t x = {team, rule_id};
+    withdraw_tx_t x = {team, rule_id, until};
     sw_journal_entry_t je = {.at_ms = act->at_ms,
                              .wall_ms = act->wall_ms,
                              .actor = act->actor,
                              .team = team,
                              .kind = "rule.withdraw",
                              .payload = payload};
-    int rc = sw_journal_append(d->j, &je, withdraw_tx_cb, &x, NULL, err);
+    turnstile_enter(d);
+    rc = sw_journal_append(d->j, &je, withdraw_tx_cb, &x, NULL, err);
+    turnstile_leave(d);
     free(payload);
     if (rc)
         return rc;
@@ -524,14 +642,25 @@ int sw_alerts_count(sw_deploy_t *d, sw_store_team_t *t, int64_t *n, sw_errbuf_t 
 
 /* ---- the alerter --------------------------------------------------------------- */
 
+/* A record's number in its team, 1, 2, ...: the row below bit 40 of its id
+ * (evstore.h), what from_record, until_record and matched count. */
+#define RECORD_ORD_MASK ((INT64_C(1) << 40) - 1)
+
+/* A compiled rule and the records it may alert on: lo < number <= hi. */
 typedef struct live_rule {
     const sw_sigma_rule_info_t *info; /* in the compiled set */
     int64_t deployment;
-    int64_t from_record;
+    int64_t lo, hi;
 } live_rule_t;
 
+typedef struct ruleset {
+    sw_sigma_set_t *set; /* NULL when empty */
+    live_rule_t *rules;
+    size_t n, broken;
+} ruleset_t;
+
 typedef struct queued_alert {
-    int64_t deployment, record, ts_ms;
+    int64_t deployment, record, ord, ts_ms;
     char *host, *time, *event;
 } queued_alert_t;
 
@@ -539,18 +668,20 @@ struct sw_alerter {
     sw_deploy_t *d;
     sw_store_t *s;
     sw_store_team_t *t;
-    sw_sigma_set_t *set; /* NULL when the team has no live rule */
-    live_rule_t *rules;
-    size_t n_rules, n_broken;
+    ruleset_t live;      /* the team's live rules: lo = from_record, hi = INT64_MAX */
     uint64_t generation; /* d->generation when loaded */
     int64_t last_act;    /* the team's latest rule act in the table when loaded */
     int64_t n_records;   /* the team's records, counting ours */
+    int64_t base;        /* every live rule's mark was >= base when matching resumed */
     queued_alert_t *queue;
-    size_t n_queue;
-    uint64_t raised;
+    size_t n_queue, cap_queue;
+    uint64_t raised, recovered;
+    unsigned since_knock; /* appends since the last look at the turnstile */
+    long crash_after;     /* tests: SIGKILL after this many store commits; 0: never */
     sw_event_t ev;
     /* the record being matched */
-    int64_t cur_id, cur_ts;
+    const ruleset_t *cur_rules;
+    int64_t cur_id, cur_ord, cur_ts;
     const char *cur_json;
     size_t cur_len;
     int cur_rc;
@@ -573,94 +704,62 @@ static int64_t team_last_act(sw_deploy_t *d, const char *team)
     return v;
 }
 
-typedef struct load_ctx {
-    sw_alerter_t *a;
-    sw_sigma_set_t *set;
-    live_rule_t *rules;
-    size_t n, cap, broken;
-} load_ctx_t;
-
-static int load_rule(const sw_deployed_rule_t *r, void *ud)
+static void ruleset_free(ruleset_t *rs)
 {
-    load_ctx_t *c = ud;
-    if (c->n == c->cap) {
-        size_t cap = c->cap ? c->cap * 2 : 8;
-        live_rule_t *nr = realloc(c->rules, cap * sizeof *nr);
-        if (!nr)
-            return SW_ENOMEM;
-        c->rules = nr;
-        c->cap = cap;
-    }
-    sw_sigma_error_t e;
-    int rc = sw_sigma_set_add(c->set, r->yaml, strlen(r->yaml), r->file, &e);
-    if (rc == SW_ENOMEM)
-        return rc;
-    if (rc) {
-        c->broken++;
-        return 0;
-    }
-    /* info pointers are fixed after build; keep the index for now */
-    c->rules[c->n++] = (live_rule_t){NULL, r->deployment, r->from_record};
-    return 0;
+    sw_sigma_set_free(rs->set);
+    free(rs->rules);
+    *rs = (ruleset_t){0};
 }
 
-static void alerter_unload(sw_alerter_t *a)
+/* Compile the rules st yields, one row each: deployment, yaml, file, lo, hi.
+ * A rule the engine no longer takes is counted in rs->broken and skipped. */
+static int ruleset_load(ruleset_t *rs, sqlite3 *db, sqlite3_stmt *st, sw_errbuf_t *err)
 {
-    sw_sigma_set_free(a->set);
-    free(a->rules);
-    a->set = NULL;
-    a->rules = NULL;
-    a->n_rules = 0;
-}
-
-static int alerter_load(sw_alerter_t *a, sw_errbuf_t *err)
-{
-    alerter_unload(a);
-    a->generation = a->d->generation;
-    a->last_act = team_last_act(a->d, sw_store_team_name(a->t));
-    load_ctx_t c = {.a = a, .set = sw_sigma_set_new(NULL, 0)};
-    if (!c.set)
+    size_t cap = 0;
+    int rc = SW_OK, src;
+    *rs = (ruleset_t){0};
+    if (!(rs->set = sw_sigma_set_new(NULL, 0)))
         return sw_seterr(err, SW_ENOMEM, "out of memory");
-    int rc = sw_deploy_list(a->d, a->t, 0, load_rule, &c, err);
-    if (rc == SW_ENOMEM || (!rc && sw_sigma_set_build(c.set)))
+    while ((src = sqlite3_step(st)) == SQLITE_ROW) {
+        if (rs->n == cap) {
+            size_t nc = cap ? cap * 2 : 8;
+            live_rule_t *nr = realloc(rs->rules, nc * sizeof *nr);
+            if (!nr) {
+                rc = sw_seterr(err, SW_ENOMEM, "out of memory");
+                break;
+            }
+            rs->rules = nr;
+            cap = nc;
+        }
+        const char *yaml = (const char *)sqlite3_column_text(st, 1);
+        const char *file = (const char *)sqlite3_column_text(st, 2);
+        sw_sigma_error_t e;
+        int arc = sw_sigma_set_add(rs->set, yaml ? yaml : "", yaml ? strlen(yaml) : 0, file, &e);
+        if (arc == SW_ENOMEM) {
+            rc = sw_seterr(err, SW_ENOMEM, "out of memory");
+            break;
+        }
+        if (arc) {
+            rs->broken++;
+            continue;
+        }
+        /* info pointers are fixed after build; set below */
+        rs->rules[rs->n++] =
+            (live_rule_t){NULL, sqlite3_column_int64(st, 0), sqlite3_column_int64(st, 3),
+                          sqlite3_column_int64(st, 4)};
+    }
+    if (!rc && src != SQLITE_DONE)
+        rc = db_err(db, err, "rules");
+    if (!rc && rs->n && sw_sigma_set_build(rs->set))
         rc = sw_seterr(err, SW_ENOMEM, "out of memory");
-    if (rc || c.n == 0) {
-        sw_sigma_set_free(c.set);
-        free(c.rules);
-        a->n_broken = c.broken;
+    if (rc || rs->n == 0) {
+        size_t broken = rs->broken;
+        ruleset_free(rs);
+        rs->broken = broken;
         return rc;
     }
-    for (size_t i = 0; i < c.n; i++)
-        c.rules[i].info = sw_sigma_set_rule(c.set, i);
-    a->set = c.set;
-    a->rules = c.rules;
-    a->n_rules = c.n;
-    a->n_broken = c.broken;
-    return SW_OK;
-}
-
-int sw_alerter_open(sw_deploy_t *d, sw_store_t *s, sw_store_team_t *t, sw_alerter_t **out,
-                    sw_errbuf_t *err)
-{
-    *out = NULL;
-    sw_alerter_t *a = calloc(1, sizeof *a);
-    if (!a)
-        return sw_seterr(err, SW_ENOMEM, "out of memory");
-    a->d = d;
-    a->s = s;
-    a->t = t;
-    sw_event_init(&a->ev);
-    a->queue = calloc(SW_ALERTER_MAX_QUEUE, sizeof *a->queue);
-    int rc = a->queue ? SW_OK : sw_seterr(err, SW_ENOMEM, "out of memory");
-    if (!rc)
-        rc = sw_store_count(t, &a->n_records, err);
-    if (!rc)
-        rc = alerter_load(a, err);
-    if (rc) {
-        sw_alerter_close(a);
-        return rc;
-    }
-    *out = a;
+    for (size_t i = 0; i < rs->n; i++)
+        rs->rules[i].info = sw_sigma_set_rule(rs->set, i);
     return SW_OK;
 }
 
@@ -674,30 +773,92 @@ static void queue_clear(sw_alerter_t *a)
     a->n_queue = 0;
 }
 
-void sw_alerter_close(sw_alerter_t *a)
+static int queue_order(const void *x, const void *y)
 {
-    if (!a)
-        return;
+    const queued_alert_t *p = x, *q = y;
+    if (p->ord != q->ord)
+        return p->ord < q->ord ? -1 : 1;
+    return (p->deployment > q->deployment) - (p->deployment < q->deployment);
+}
+
+/* In one transaction: store the queued alerts (each only if its record is
+ * in its deployment's range, and only once: alerts_once), and move the mark
+ * of every deployment of marks (may be NULL) that is at or past base up to
+ * to. Nothing to write takes no lock. */
+static int queue_commit(sw_alerter_t *a, const ruleset_t *marks, int64_t base, int64_t to,
+                        sw_errbuf_t *err)
+{
+    int n_marks = marks && to > base ? (int)marks->n : 0;
+    if (!a->n_queue && !n_marks)
+        return SW_OK;
+    sqlite3 *db = a->d->db;
+    const char *team = sw_store_team_name(a->t);
+    sqlite3_stmt *ins = NULL, *mark = NULL;
+    int rc = SW_OK;
+    if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(db, err, "alerts");
+    if (sqlite3_prepare_v2(db,
+                           "INSERT OR IGNORE INTO alerts(team, deployment, rule_id, title, level,"
+                           " author, record, ts_ms, time, host, event)"
+                           " SELECT team, deployment, rule_id, title, level, author, ?1, ?2, ?3,"
+                           " ?4, ?5 FROM deployed_rules WHERE deployment = ?6 AND team = ?7"
+                           " AND from_record < ?8 AND (until_record IS NULL OR ?8 <= until_record)",
+                           -1, &ins, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db,
+                           "UPDATE alert_marks SET matched = ?1 WHERE deployment = ?2"
+                           " AND matched >= ?3 AND matched < ?1",
+                           -1, &mark, NULL) != SQLITE_OK) {
+        rc = db_err(db, err, "alerts");
+        goto fail;
+    }
+    /* record order, as a run that never stopped would have stored them */
+    if (a->n_queue > 1)
+        qsort(a->queue, a->n_queue, sizeof *a->queue, queue_order);
+    uint64_t stored = 0;
+    for (size_t i = 0; i < a->n_queue; i++) {
+        queued_alert_t *q = &a->queue[i];
+        sqlite3_bind_int64(ins, 1, q->record);
+        sqlite3_bind_int64(ins, 2, q->ts_ms);
+        sqlite3_bind_text(ins, 3, q->time, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 4, q->host, -1, SQLITE_STATIC);
+        sqlite3_bind_text(ins, 5, q->event, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 6, q->deployment);
+        sqlite3_bind_text(ins, 7, team, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(ins, 8, q->ord);
+        int src = sqlite3_step(ins);
+        sqlite3_reset(ins);
+        if (src != SQLITE_DONE) {
+            rc = db_err(db, err, "alerts");
+            goto fail;
+        }
+        stored += (uint64_t)sqlite3_changes(db);
+    }
+    for (int i = 0; i < n_marks; i++) {
+        sqlite3_bind_int64(mark, 1, to);
+        sqlite3_bind_int64(mark, 2, marks->rules[i].deployment);
+        sqlite3_bind_int64(mark, 3, base);
+        int src = sqlite3_step(mark);
+        sqlite3_reset(mark);
+        if (src != SQLITE_DONE) {
+            rc = db_err(db, err, "alerts");
+            goto fail;
+        }
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(mark);
+    ins = mark = NULL;
+    if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_err(db, err, "alerts");
+        goto fail;
+    }
+    a->raised += stored;
     queue_clear(a);
-    free(a->queue);
-    alerter_unload(a);
-    sw_event_free(&a->ev);
-    free(a);
-}
-
-uint64_t sw_alerter_raised(const sw_alerter_t *a)
-{
-    return a->raised;
-}
-
-size_t sw_alerter_rules(const sw_alerter_t *a)
-{
-    return a->n_rules;
-}
-
-size_t sw_alerter_broken(const sw_alerter_t *a)
-{
-    return a->n_broken;
+    return SW_OK;
+fail:
+    sqlite3_finalize(ins);
+    sqlite3_finalize(mark);
+    sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+    return rc;
 }
 
 static char *dup_n(const char *s, size_t n)
@@ -710,26 +871,37 @@ static char *dup_n(const char *s, size_t n)
     return d;
 }
 
-static int alerter_write(sw_alerter_t *a, sw_errbuf_t *err);
-
+/* Queue an alert of a->cur_rules on the record being matched, when the
+ * record is in the rule's range. */
 static void alerter_match_cb(const sw_sigma_alert_t *m, void *ud)
 {
     sw_alerter_t *a = ud;
+    const ruleset_t *rs = a->cur_rules;
     const live_rule_t *r = NULL;
-    for (size_t i = 0; i < a->n_rules && !r; i++)
-        if (a->rules[i].info == m->rule)
-            r = &a->rules[i];
-    if (!r || a->n_records <= r->from_record || a->cur_rc)
+    for (size_t i = 0; i < rs->n && !r; i++)
+        if (rs->rules[i].info == m->rule)
+            r = &rs->rules[i];
+    if (!r || a->cur_ord <= r->lo || a->cur_ord > r->hi || a->cur_rc)
         return;
-    if (a->n_queue == SW_ALERTER_MAX_QUEUE) {
-        /* the record of this alert is appended but not committed: flush */
-        sw_errbuf_t e;
-        if ((a->cur_rc = alerter_write(a, &e)) != SW_OK)
+    if (a->n_queue == a->cap_queue) {
+        /* past SW_ALERTER_MAX_QUEUE by at most one record's alerts */
+        size_t nc = a->cap_queue ? a->cap_queue * 2 : 64;
+        queued_alert_t *nq = realloc(a->queue, nc * sizeof *nq);
+        if (!nq) {
+            a->cur_rc = SW_ENOMEM;
             return;
+        }
+        a->queue = nq;
+        a->cap_queue = nc;
     }
     queued_alert_t *q = &a->queue[a->n_queue];
-    *q = (queued_alert_t){r->deployment,   a->cur_id,       a->cur_ts,
-                          strdup(m->host), strdup(m->time), dup_n(a->cur_json, a->cur_len)};
+    *q = (queued_alert_t){r->deployment,
+                          a->cur_id,
+                          a->cur_ord,
+                          a->cur_ts,
+                          strdup(m->host),
+                          strdup(m->time),
+                          dup_n(a->cur_json, a->cur_len)};
     if (!q->host || !q->time || !q->event) {
         free(q->host);
         free(q->time);
@@ -738,7 +910,240 @@ static void alerter_match_cb(const sw_sigma_alert_t *m, void *ud)
         return;
     }
     a->n_queue++;
-    a->raised++;
+}
+
+/* Match the parsed a->ev, record id with json[0..len), against rs. */
+static int alerter_match(sw_alerter_t *a, const ruleset_t *rs, int64_t id, const char *json,
+                         size_t len)
+{
+    a->cur_rules = rs;
+    a->cur_id = id;
+    a->cur_ord = id & RECORD_ORD_MASK;
+    a->cur_json = json;
+    a->cur_len = len;
+    a->cur_rc = SW_OK;
+    if (sw_query_event_time(&a->ev, &a->cur_ts))
+        a->cur_ts = 0;
+    sw_sigma_set_match(rs->set, &a->ev, alerter_match_cb, a);
+    return a->cur_rc;
+}
+
+/* ---- catching up ---------------------------------------------------------------- */
+
+typedef struct catch_up_ctx {
+    sw_alerter_t *a;
+    ruleset_t lag;
+    int64_t lo, hi; /* the widest range any lagging rule needs */
+    sw_errbuf_t *err;
+} catch_up_ctx_t;
+
+static int catch_up_row(const sw_qrow_t *row, void *ud)
+{
+    catch_up_ctx_t *c = ud;
+    sw_alerter_t *a = c->a;
+    int64_t ord = row->id & RECORD_ORD_MASK;
+    if (!row->is_record || ord <= c->lo || ord > c->hi)
+        return 0;
+    /* the store keeps records without ground truth: match them as they are */
+    int rc = sw_event_parse_flat(&a->ev, row->json, row->json_len);
+    if (rc == SW_ENOENT)
+        rc = sw_event_parse_json(&a->ev, row->json, row->json_len, NULL);
+    if (rc)
+        return 0; /* as at ingest: a record the parser refuses matches nothing */
+    if ((rc = alerter_match(a, &c->lag, row->id, row->json, row->json_len)))
+        return sw_seterr(c->err, rc, "record %lld: raising alerts failed", (long long)row->id);
+    /* a batch without marks: alerts_once keeps a repeat after a crash single */
+    if (a->n_queue >= SW_ALERTER_MAX_QUEUE)
+        return queue_commit(a, NULL, 0, 0, c->err);
+    return 0;
+}
+
+/* Match every deployment of the team whose mark lags (records up to
+ * a->n_records, all committed, that it should have seen and has not) over
+ * those records, store the alerts and move their marks to a->n_records.
+ * Cost: one SELECT when nothing lags; else one pass over the team's records
+ * (the store has no "records after N" read) and a match per record in the
+ * lagging range. */
+static int catch_up(sw_alerter_t *a, sw_errbuf_t *err)
+{
+    const char *team = sw_store_team_name(a->t);
+    int64_t n = a->n_records;
+    sqlite3 *db = a->d->db;
+    sqlite3_stmt *st = NULL;
+    /* a file from before marks: take what its deployments had as matched */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT 1 FROM deployed_rules r WHERE team = ? AND NOT EXISTS"
+                           " (SELECT 1 FROM alert_marks m WHERE m.deployment = r.deployment)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(db, err, "alerts");
+    sqlite3_bind_text(st, 1, team, -1, SQLITE_STATIC);
+    int legacy = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (legacy) {
+        if (sqlite3_prepare_v2(db,
+                               "INSERT OR IGNORE INTO alert_marks(deployment, team, matched)"
+                               " SELECT deployment, team, max(from_record, ?1)"
+                               " FROM deployed_rules WHERE team = ?2",
+                               -1, &st, NULL) != SQLITE_OK)
+            return db_err(db, err, "alerts");
+        sqlite3_bind_int64(st, 1, n);
+        sqlite3_bind_text(st, 2, team, -1, SQLITE_STATIC);
+        int src = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (src != SQLITE_DONE)
+            return db_err(db, err, "alerts");
+    }
+    /* lo = max(mark, from_record), hi = n for a live rule, its until_record
+     * (if below n) for a withdrawn one; a rule lags when lo < hi */
+    if (sqlite3_prepare_v2(db,
+                           "SELECT deployment, yaml, file, lo, hi FROM (SELECT r.deployment,"
+                           " r.yaml, r.file, max(m.matched, r.from_record) AS lo,"
+                           " CASE WHEN r.withdrawn IS NULL THEN ?1"
+                           " ELSE coalesce(min(r.until_record, ?1), 0) END AS hi"
+                           " FROM deployed_rules r JOIN alert_marks m"
+                           " ON m.deployment = r.deployment WHERE r.team = ?2 AND m.matched < ?1)"
+                           " WHERE lo < hi ORDER BY deployment",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(db, err, "alerts");
+    sqlite3_bind_int64(st, 1, n);
+    sqlite3_bind_text(st, 2, team, -1, SQLITE_STATIC);
+    catch_up_ctx_t c = {.a = a, .lo = INT64_MAX, .hi = 0, .err = err};
+    int rc = ruleset_load(&c.lag, db, st, err);
+    sqlite3_finalize(st);
+    if (rc || c.lag.n == 0)
+        return rc;
+    for (size_t i = 0; i < c.lag.n; i++) {
+        if (c.lag.rules[i].lo < c.lo)
+            c.lo = c.lag.rules[i].lo;
+        if (c.lag.rules[i].hi > c.hi)
+            c.hi = c.lag.rules[i].hi;
+    }
+    sw_query_t q;
+    sw_query_opts_t qo = {0};
+    uint64_t before = a->raised;
+    if ((rc = sw_query_parse(&q, "*", 1, &qo, err)) == SW_OK) {
+        rc = sw_store_search(a->t, &q, catch_up_row, &c, err);
+        sw_query_free(&q);
+    }
+    if (!rc)
+        rc = queue_commit(a, &c.lag, 0, n, err);
+    queue_clear(a);
+    if (!rc)
+        a->recovered += a->raised - before;
+    ruleset_free(&c.lag);
+    return rc;
+}
+
+/* ---- the alerter's life ------------------------------------------------------------ */
+
+/* Commit the store's pending appends, then the queued alerts with the live
+ * rules' marks moved to the records matched. */
+static int alerter_write(sw_alerter_t *a, sw_errbuf_t *err)
+{
+    int rc = sw_store_flush(a->s, err);
+    if (rc)
+        return rc;
+    /* tests: die in the window between the records' commit and their alerts' */
+    if (a->crash_after && --a->crash_after == 0)
+        raise(SIGKILL);
+    if ((rc = queue_commit(a, &a->live, a->base, a->n_records, err)))
+        return rc;
+    a->base = a->n_records;
+    return SW_OK;
+}
+
+/* Reload the team's live rules: write what is held under the old ones,
+ * catch up every lagging deployment, then compile the live ones. */
+static int alerter_load(sw_alerter_t *a, sw_errbuf_t *err)
+{
+    int rc = alerter_write(a, err);
+    if (rc)
+        return rc;
+    ruleset_free(&a->live);
+    const char *team = sw_store_team_name(a->t);
+    a->generation = a->d->generation;
+    /* read first: a rule act after it makes the next flush reload again */
+    a->last_act = team_last_act(a->d, team);
+    if ((rc = catch_up(a, err)))
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(a->d->db,
+                           "SELECT deployment, yaml, file, from_record, ?1 FROM deployed_rules"
+                           " WHERE team = ?2 AND withdrawn IS NULL ORDER BY deployment",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(a->d->db, err, "rules");
+    sqlite3_bind_int64(st, 1, INT64_MAX);
+    sqlite3_bind_text(st, 2, team, -1, SQLITE_STATIC);
+    rc = ruleset_load(&a->live, a->d->db, st, err);
+    sqlite3_finalize(st);
+    a->base = a->n_records;
+    return rc;
+}
+
+/* Let a deployer waiting at the turnstile through (design note 6). Called
+ * holding no write lock. */
+static void turnstile_pass(sw_deploy_t *d)
+{
+    if (d->lock_fd < 0)
+        return;
+    while (flock(d->lock_fd, LOCK_SH) != 0 && errno == EINTR)
+        ;
+    flock(d->lock_fd, LOCK_UN);
+}
+
+int sw_alerter_open(sw_deploy_t *d, sw_store_t *s, sw_store_team_t *t, sw_alerter_t **out,
+                    sw_errbuf_t *err)
+{
+    *out = NULL;
+    sw_alerter_t *a = calloc(1, sizeof *a);
+    if (!a)
+        return sw_seterr(err, SW_ENOMEM, "out of memory");
+    a->d = d;
+    a->s = s;
+    a->t = t;
+    const char *crash = getenv("SW_TEST_CRASH_AFTER_COMMITS");
+    a->crash_after = crash ? strtol(crash, NULL, 10) : 0;
+    sw_event_init(&a->ev);
+    int rc = sw_store_count(t, &a->n_records, err);
+    if (!rc)
+        rc = alerter_load(a, err);
+    if (rc) {
+        sw_alerter_close(a);
+        return rc;
+    }
+    *out = a;
+    return SW_OK;
+}
+
+void sw_alerter_close(sw_alerter_t *a)
+{
+    if (!a)
+        return;
+    queue_clear(a);
+    free(a->queue);
+    ruleset_free(&a->live);
+    sw_event_free(&a->ev);
+    free(a);
+}
+
+uint64_t sw_alerter_raised(const sw_alerter_t *a)
+{
+    return a->raised;
+}
+
+uint64_t sw_alerter_recovered(const sw_alerter_t *a)
+{
+    return a->recovered;
+}
+
+size_t sw_alerter_rules(const sw_alerter_t *a)
+{
+    return a->live.n;
+}
+
+size_t sw_alerter_broken(const sw_alerter_t *a)
+{
+    return a->live.broken;
 }
 
 /* json without a top-level "_truth" member, as the store keeps it (the same
@@ -771,106 +1176,60 @@ static int strip_truth(const char *json, size_t len, char **clean)
     return SW_OK;
 }
 
+/* Is a deployer waiting at the turnstile? Looked at every
+ * SW_ALERTER_KNOCK_EVERY appends: one non-blocking flock. */
+static int deployer_waiting(sw_alerter_t *a)
+{
+    if (a->d->lock_fd < 0 || ++a->since_knock < SW_ALERTER_KNOCK_EVERY)
+        return 0;
+    a->since_knock = 0;
+    if (flock(a->d->lock_fd, LOCK_SH | LOCK_NB) == 0) {
+        flock(a->d->lock_fd, LOCK_UN);
+        return 0;
+    }
+    return errno == EWOULDBLOCK;
+}
+
 int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
 {
-    if (a->generation != a->d->generation) {
-        int rc = alerter_load(a, err);
-        if (rc)
-            return rc;
-    }
+    int rc;
+    if (a->generation != a->d->generation && (rc = alerter_load(a, err)))
+        return rc;
     int64_t rid = 0;
-    int rc = sw_store_append(a->t, json, len, &rid, err);
-    if (rc)
+    if ((rc = sw_store_append(a->t, json, len, &rid, err)))
         return rc;
     a->n_records++;
     if (id)
         *id = rid;
-    if (!a->set)
-        return SW_OK;
-    char *clean = NULL;
-    if ((rc = strip_truth(json, len, &clean)))
-        return sw_seterr(err, rc, "record %lld: cannot cut out _truth", (long long)rid);
-    const char *rec = clean ? clean : json;
-    size_t rec_len = clean ? strlen(clean) : len;
-    rc = sw_event_parse_flat(&a->ev, rec, rec_len);
-    if (rc == SW_ENOENT)
-        rc = sw_event_parse_json(&a->ev, rec, rec_len, NULL);
-    if (rc == SW_OK) {
-        a->cur_id = rid;
-        a->cur_json = rec;
-        a->cur_len = rec_len;
-        a->cur_rc = SW_OK;
-        if (sw_query_event_time(&a->ev, &a->cur_ts))
-            a->cur_ts = 0;
-        sw_sigma_set_match(a->set, &a->ev, alerter_match_cb, a);
-        rc = a->cur_rc;
+    if (a->live.set) {
+        char *clean = NULL;
+        if ((rc = strip_truth(json, len, &clean)))
+            return sw_seterr(err, rc, "record %lld: cannot cut out _truth", (long long)rid);
+        const char *rec = clean ? clean : json;
+        size_t rec_len = clean ? strlen(clean) : len;
+        rc = sw_event_parse_flat(&a->ev, rec, rec_len);
+        if (rc == SW_ENOENT)
+            rc = sw_event_parse_json(&a->ev, rec, rec_len, NULL);
+        /* a record the parser refuses matches nothing (the store took it) */
+        rc = rc == SW_OK ? alerter_match(a, &a->live, rid, rec, rec_len) : SW_OK;
+        free(clean);
         if (rc)
-            sw_seterr(err, rc, "record %lld: raising alerts failed", (long long)rid);
-    } else {
-        rc = SW_OK; /* the store took it; a record the parser refuses matches nothing */
+            return sw_seterr(err, rc, "record %lld: raising alerts failed", (long long)rid);
     }
-    free(clean);
-    return rc;
-}
-
-/* Commit the store's pending appends, then insert the queued alerts in one
- * transaction. Never reloads the rules: it runs inside a match callback. */
-static int alerter_write(sw_alerter_t *a, sw_errbuf_t *err)
-{
-    int rc = sw_store_flush(a->s, err);
-    if (rc)
-        return rc;
-    sqlite3 *db = a->d->db;
-    if (a->n_queue) {
-        sqlite3_stmt *st = NULL;
-        if (sqlite3_exec(db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-            return db_err(db, err, "alerts");
-        if (sqlite3_prepare_v2(db,
-                               "INSERT INTO alerts(team, deployment, rule_id, title, level, author,"
-                               " record, ts_ms, time, host, event)"
-                               " SELECT team, deployment, rule_id, title, level, author, ?, ?, ?,"
-                               " ?, ? FROM deployed_rules WHERE deployment = ? AND team = ?",
-                               -1, &st, NULL) != SQLITE_OK) {
-            rc = db_err(db, err, "alerts");
-            goto fail;
-        }
-        for (size_t i = 0; i < a->n_queue; i++) {
-            queued_alert_t *q = &a->queue[i];
-            sqlite3_bind_int64(st, 1, q->record);
-            sqlite3_bind_int64(st, 2, q->ts_ms);
-            sqlite3_bind_text(st, 3, q->time, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 4, q->host, -1, SQLITE_STATIC);
-            sqlite3_bind_text(st, 5, q->event, -1, SQLITE_STATIC);
-            sqlite3_bind_int64(st, 6, q->deployment);
-            sqlite3_bind_text(st, 7, sw_store_team_name(a->t), -1, SQLITE_STATIC);
-            int src = sqlite3_step(st);
-            sqlite3_reset(st);
-            if (src != SQLITE_DONE) {
-                rc = db_err(db, err, "alerts");
-                goto fail;
-            }
-        }
-        sqlite3_finalize(st);
-        st = NULL;
-        if (sqlite3_exec(db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-            rc = db_err(db, err, "alerts");
-            goto fail;
-        }
-        queue_clear(a);
-        return SW_OK;
-    fail:
-        sqlite3_finalize(st);
-        sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
-    }
+    /* the record is matched whole: a commit now marks it done */
+    if (a->n_queue >= SW_ALERTER_MAX_QUEUE || deployer_waiting(a))
+        return sw_alerter_flush(a, err);
     return SW_OK;
 }
 
 int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err)
 {
     int rc = alerter_write(a, err);
+    if (rc)
+        return rc;
+    turnstile_pass(a->d);
     /* another process may have deployed or withdrawn meanwhile */
-    if (!rc && team_last_act(a->d, sw_store_team_name(a->t)) != a->last_act)
+    if (team_last_act(a->d, sw_store_team_name(a->t)) != a->last_act)
         rc = alerter_load(a, err);
     return rc;
 }

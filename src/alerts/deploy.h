@@ -20,17 +20,31 @@
  *  3. Team-private: every call takes a team handle of the event store, and
  *     every statement is bound to that team's name. No call reads another
  *     team's rules or alerts.
- *  4. A deployment applies to the team's records after the first
- *     from_record (the team's record count when it was deployed): records
- *     that arrived before it are what sw_deploy_test is for.
+ *  4. A deployment applies to the team's records numbered from_record + 1
+ *     up to until_record: the team's record counts when it was deployed
+ *     and when it was withdrawn (none while live). Records that arrived
+ *     before it are what sw_deploy_test is for.
  *  5. Alerts are matched on the record as the store keeps it: the top-level
  *     "_truth" member is cut out first, so ground truth can neither fire a
  *     rule nor show in an alert.
+ *  6. No alert is lost or stored twice, whatever process dies when. Each
+ *     deployment has a mark (alert_marks.matched): every record numbered
+ *     up to it has been matched against the deployment and its alerts are
+ *     stored. The mark starts at from_record (in the deploy's transaction)
+ *     and moves only in the transaction that stores the alerts of the
+ *     records it passes, and only from a value the writer matched on from.
+ *     Records are committed (sw_store_flush) before their alerts, so a mark
+ *     never passes a record that is not on disk; a crash in between leaves
+ *     the mark behind, and the next alerter on the team catches up (see
+ *     sw_alerter_open). An alert is unique per (deployment, record)
+ *     (alerts_once), so a record matched twice, by a catch-up racing a
+ *     writer, still alerts once.
  *
  * Deployment life: (none) -> LIVE [sw_deploy_rule] -> WITHDRAWN
  * [sw_deploy_withdraw]; a withdrawn rule id may be deployed again (a new
  * deployment). Tables (in the event store's SQLite file, own connection):
- * deployed_rules, alerts. docs/sigma.md "Deploying rules in an exercise". */
+ * deployed_rules, alerts, alert_marks. docs/sigma.md "Deploying rules in an
+ * exercise". */
 #ifndef SW_DEPLOY_H
 #define SW_DEPLOY_H
 
@@ -42,8 +56,9 @@
 #include "journal/journal.h"
 #include "store/evstore.h"
 
-#define SW_DEPLOY_MAX_ID 128      /* bytes of a rule id */
-#define SW_ALERTER_MAX_QUEUE 4096 /* alerts held before the alerter flushes */
+#define SW_DEPLOY_MAX_ID 128       /* bytes of a rule id */
+#define SW_ALERTER_MAX_QUEUE 4096  /* alerts held before the alerter flushes */
+#define SW_ALERTER_KNOCK_EVERY 256 /* appends between looks for a waiting deployer */
 
 typedef struct sw_deploy sw_deploy_t;
 
@@ -102,7 +117,9 @@ int sw_deploy_test(sw_store_team_t *t, const char *yaml, size_t len, const char 
  * team's records, one journal append (an fsync). Deploy and withdraw take
  * the database's write lock: with appends pending in the store's open
  * transaction (this process's), flush it first (sw_alerter_flush or
- * sw_store_flush), or they wait out the 5 s busy timeout and fail. */
+ * sw_store_flush), or they wait out the 5 s busy timeout and fail. An
+ * alerter in another process lets them in within SW_ALERTER_KNOCK_EVERY
+ * appends: they wait for it at FILE-deploy (an flock beside the file). */
 int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, const char *yaml,
                    size_t len, const char *file, sw_deployed_rule_t *out, sw_sigma_error_t *err);
 
@@ -111,9 +128,10 @@ int sw_deploy_rule(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, cons
 int sw_deploy_check(sw_deploy_t *d, sw_store_team_t *t, const char *yaml, size_t len,
                     const char *file, sw_sigma_error_t *err);
 
-/* Withdraw t's live deployment of rule_id (ids compare case-insensitively).
- * *deployment (may be NULL) gets the withdrawn deployment. SW_ENOENT when t
- * has no live rule with that id; nothing changes then. */
+/* Withdraw t's live deployment of rule_id (ids compare case-insensitively):
+ * it keeps alerting on the records t has now (until_record, journaled) and
+ * on none after. *deployment (may be NULL) gets the withdrawn deployment.
+ * SW_ENOENT when t has no live rule with that id; nothing changes then. */
 int sw_deploy_withdraw(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act, const char *rule_id,
                        int64_t *deployment, sw_errbuf_t *err);
 
@@ -131,28 +149,43 @@ int sw_alerts_count(sw_deploy_t *d, sw_store_team_t *t, int64_t *n, sw_errbuf_t 
 /* An alerter appends records to one team and matches each against the
  * team's live rules. Rules deployed or withdrawn through the same d take
  * effect from the next append; changes made by another process are picked
- * up at the next sw_alerter_flush. Alerts are held in memory and written by
- * sw_alerter_flush, after the store commits the records they point to (the
- * store's connection holds the write lock while appends are pending); past
- * SW_ALERTER_MAX_QUEUE alerts the alerter flushes by itself. */
+ * up at the next commit, and the records appended before it that the new
+ * rule should have seen are caught up then. Alerts are held in memory and
+ * written, with the live rules' marks, after the store commits the records
+ * they point to (the store's connection may hold the write lock while
+ * appends are pending): at sw_alerter_flush, and by the alerter itself past
+ * SW_ALERTER_MAX_QUEUE alerts or when a deployer in another process waits
+ * for the write lock (it lets the deployer in, then goes on with the new
+ * rule). */
 typedef struct sw_alerter sw_alerter_t;
 
-/* s and t (t opened on s) must outlive the alerter. */
+/* s and t (t opened on s) must outlive the alerter. Before it returns, the
+ * alerter commits what the store holds and catches up: every deployment of
+ * t whose mark is behind t's records (a process killed between committing
+ * records and their alerts; records appended without an alerter, as
+ * sw_store_share's copies) is matched over the records it missed, and the
+ * alerts are stored with its mark. Cost: one query when nothing lags;
+ * else one pass over t's records. */
 int sw_alerter_open(sw_deploy_t *d, sw_store_t *s, sw_store_team_t *t, sw_alerter_t **out,
                     sw_errbuf_t *err);
-/* Free a; alerts not yet flushed are dropped (their records may not be
- * committed either). */
+/* Free a; alerts not yet written are dropped (if the store commits their
+ * records later, the next alerter on t catches them up). */
 void sw_alerter_close(sw_alerter_t *a);
 
 /* sw_store_append, then match the record. *id (may be NULL) gets its id.
  * Cost without live rules: the append. With rules: plus one event parse
  * and one sw_sigma_set_match. */
 int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id, sw_errbuf_t *err);
-/* sw_store_flush, then store the alerts held (one transaction). */
+/* sw_store_flush, then store the alerts held and move the marks (one
+ * transaction); then pick up another process's rule acts. */
 int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err);
 
-/* Alerts raised (stored or held) since open; live rules in use. */
+/* Alerts stored since open; of those, the ones catching up stored (records
+ * committed without their alerts: an ingest killed in between, records
+ * appended without an alerter, a rule another process deployed during this
+ * ingest); live rules in use. */
 uint64_t sw_alerter_raised(const sw_alerter_t *a);
+uint64_t sw_alerter_recovered(const sw_alerter_t *a);
 size_t sw_alerter_rules(const sw_alerter_t *a);
 /* Live rules that no longer compile (skipped; a newer engine refusing an
  * old rule). */

@@ -219,6 +219,12 @@ int cmd_ingest(int argc, char **argv)
         fprintf(stderr, "seawall ingest: %s\n", err.msg);
         goto done;
     }
+    if (sw_alerter_recovered(al))
+        fprintf(stderr,
+                "seawall ingest: caught up %llu alert%s on team %s's records stored without "
+                "them (an ingest stopped before its alerts, or records shared in)\n",
+                (unsigned long long)sw_alerter_recovered(al),
+                sw_alerter_recovered(al) == 1 ? "" : "s", sw_store_team_name(t));
     if (sw_alerter_broken(al))
         fprintf(stderr,
                 "seawall ingest: warning: %zu deployed rules of team %s no longer load "

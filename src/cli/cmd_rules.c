@@ -258,8 +258,8 @@ static const char deploy_usage[] =
     "  checked first; if one is refused, none is deployed. Journaled as rule.deploy\n"
     "  by NAME (default: $USER).\n";
 
-int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor, char *const *files,
-                          int n_files, const char *cmd, FILE *out)
+int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor, int64_t at_ms,
+                          char *const *files, int n_files, const char *cmd, FILE *out)
 {
     char **text = calloc((size_t)n_files + 1, sizeof *text);
     size_t *len = calloc((size_t)n_files + 1, sizeof *len);
@@ -275,7 +275,7 @@ int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor,
         }
     }
     /* 2. deploy */
-    sw_act_t act = {actor, SW_JOURNAL_NO_TIME, wall_ms()};
+    sw_act_t act = {actor, at_ms, wall_ms()};
     for (int i = 0; !status && i < n_files; i++) {
         sw_sigma_error_t e;
         sw_deployed_rule_t r;
@@ -348,7 +348,8 @@ static int rules_deploy(opts_t *o)
     ctx_t c = {0};
     int status = ctx_open(&c, o, 1);
     if (!status)
-        status = sw_rules_deploy_files(c.d, c.t, o->actor, o->args, o->n_args, o->cmd, stdout);
+        status = sw_rules_deploy_files(c.d, c.t, o->actor, SW_JOURNAL_NO_TIME, o->args, o->n_args,
+                                       o->cmd, stdout);
     ctx_close(&c);
     return status;
 }

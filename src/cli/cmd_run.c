@@ -114,7 +114,8 @@ static int run_deploy(run_store_t *rs, const char *db, char *const *rules, int n
     for (uint32_t t = 0; t < rs->w->n_teams; t++) {
         if (sw_store_team_open(rs->store, rs->w->teams[t].id, 1, &rs->teams[t], &rs->err))
             break;
-        if (sw_rules_deploy_files(*d, rs->teams[t], "seawall-run", rules, n_rules, "run", NULL))
+        /* before the first record: exercise time 0 */
+        if (sw_rules_deploy_files(*d, rs->teams[t], "seawall-run", 0, rules, n_rules, "run", NULL))
             return 1; /* it said why */
         if (sw_alerter_open(*d, rs->store, rs->teams[t], &rs->alerters[t], &rs->err))
             break;

@@ -21,7 +21,8 @@
  *
  * Kinds written so far (payload is a JSON object):
  *   rule.deploy    {"rule_id","title","level","author","from_record","yaml"}
- *   rule.withdraw  {"rule_id","deployment"}   (deployment: seq of its deploy)
+ *   rule.withdraw  {"rule_id","deployment","until_record"}  (deployment: seq
+ *                  of its deploy; until_record: the team's records then)
  *   record.share   {"from","to","query","ids":[...]} — sw_store_share does
  *                  not journal; cli/cmd_share.c appends this entry (team:
  *                  from) before it makes the copies.

@@ -170,6 +170,10 @@ expect "alerts after run --rules" 0 "$BIN" alerts --db "$T/run2.db" --team palau
 eq "run's alerts = seawall sigma --db on the same records" "$(count_lines "$T/out")" "$n_sigma"
 expect "run journaled its deploys" 0 "$BIN" journal --db "$T/run2.db" --kind rule.deploy
 has "by seawall-run" "$T/out" "seawall-run	palau	rule.deploy"
+expect "run's journal as JSON" 0 "$BIN" journal --db "$T/run2.db" --kind rule.deploy --json
+has "run's deploys carry the exercise time (0: before the first record)" "$T/out" '"at_ms":0'
+expect "CLI journal as JSON" 0 "$BIN" journal --db "$DB" --team blue --json
+if grep -q '"at_ms"' "$T/out"; then ko "CLI acts carry no exercise time" "$(grep -m1 at_ms "$T/out" | head -c 200)"; else ok "CLI acts carry no exercise time"; fi
 cp "$T/run2.db" "$T/run2.copy"
 "$BIN" run --db "$T/run2.db" --rules "$RULE" "$T/bad.yml" >"$T/out" 2>"$T/err"; st=$?
 eq "run with a bad rule exits 1" "$st" 1

@@ -4,7 +4,12 @@
  * on history counts what the Sigma engine counts over the same records and
  * stores nothing; teams never see each other's rules or alerts; a refused
  * rule changes neither the journal nor the rule table; the alerter picks up
- * another process's deploy at flush and flushes by itself past its queue. */
+ * another process's deploy at flush and flushes by itself past its queue;
+ * records committed without their alerts (a process killed in between, for
+ * real in a child, or records appended straight to the store) get exactly
+ * the missing alerts from the next alerter, and a second one adds none; a
+ * deploy from another process during an ingest gets in promptly and the
+ * ingest applies the rule to every record after its from_record. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,6 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -55,8 +63,8 @@ static int teardown(void **state)
     sw_journal_close(f->j);
     sw_store_close(f->s);
     char p[128];
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
+    const char *suffix[] = {"", "-wal", "-shm", "-deploy"};
+    for (int i = 0; i < 4; i++) {
         snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
         unlink(p);
     }
@@ -624,6 +632,301 @@ static void test_queue_overflow_flushes(void **state)
     sw_store_team_close(blue);
 }
 
+/* ---- no alert lost or doubled (deploy.h invariant 6) --------------------- */
+
+/* Append recs to t straight into the store and commit them: what a process
+ * killed after the store's commit and before its alerts' leaves behind. */
+static void append_without_alerts(fixture_t *f, sw_store_team_t *t, const char *const *recs,
+                                  size_t n, int64_t *ids)
+{
+    sw_errbuf_t err;
+    for (size_t i = 0; i < n; i++)
+        if (sw_store_append(t, recs[i], strlen(recs[i]), ids ? &ids[i] : NULL, &err))
+            fail_msg("append: %s", err.msg);
+    if (sw_store_flush(f->s, &err))
+        fail_msg("flush: %s", err.msg);
+}
+
+/* Open an alerter on t and close it; returns what it caught up. */
+static uint64_t open_alerter(fixture_t *f, sw_store_team_t *t)
+{
+    sw_alerter_t *a;
+    sw_errbuf_t err;
+    if (sw_alerter_open(f->d, f->s, t, &a, &err))
+        fail_msg("alerter: %s", err.msg);
+    uint64_t n = sw_alerter_recovered(a);
+    assert_int_equal(sw_alerter_raised(a), n);
+    sw_alerter_close(a);
+    return n;
+}
+
+static void test_catch_up_after_crash_window(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *blue = team(f, "blue");
+    char r[6][512];
+    proc(r[0], sizeof r[0], "ws01", "ntdsutil.exe", 0, NULL); /* history */
+    proc(r[1], sizeof r[1], "ws01", "ntdsutil.exe", 1, ",\"_truth\":\"step:3\"");
+    proc(r[2], sizeof r[2], "ws02", "cmd.exe", 2, NULL);
+    proc(r[3], sizeof r[3], "ws03", "ntdsutil.exe", 3, NULL);
+    proc(r[4], sizeof r[4], "ws04", "ntdsutil.exe", 4, NULL);
+    const char *hist[] = {r[0]};
+    append_without_alerts(f, blue, hist, 1, NULL);
+    int64_t dep = deploy(f, blue, rule_ntds);
+
+    /* two through an alerter (alerts stored), then three committed without */
+    const char *live[] = {r[1], r[2]};
+    assert_int_equal(ingest(f, blue, live, 2), 1);
+    const char *lost[] = {r[3], r[4], r[2]};
+    int64_t ids[3];
+    append_without_alerts(f, blue, lost, 3, ids);
+    assert_int_equal(n_alerts(f, blue), 1);
+
+    /* the next alerter stores exactly the two missing ones */
+    assert_int_equal(open_alerter(f, blue), 2);
+    alerts_seen_t s = {0};
+    sw_errbuf_t err;
+    assert_int_equal(sw_alerts_list(f->d, blue, 0, collect_alert, &s, &err), SW_OK);
+    assert_int_equal(s.n, 3);
+    assert_string_equal(s.a[0].host, "ws01");
+    assert_null(strstr(s.a[0].event, "_truth"));
+    assert_string_equal(s.a[1].host, "ws03");
+    assert_int_equal(s.a[1].record, ids[0]);
+    assert_int_equal(s.a[1].deployment, dep);
+    assert_string_equal(s.a[1].author, "Test Author");
+    assert_string_equal(s.a[1].time, "2026-02-10T09:03:00.000Z");
+    assert_int_equal(s.a[1].ts_ms, 1770714000000 + 3 * 60000);
+    assert_string_equal(s.a[2].host, "ws04");
+    assert_int_equal(s.a[2].record, ids[1]);
+    alerts_free(&s);
+
+    /* caught up: a second alerter adds nothing, and new records alert once */
+    assert_int_equal(open_alerter(f, blue), 0);
+    assert_int_equal(n_alerts(f, blue), 3);
+    const char *more[] = {r[4]};
+    assert_int_equal(ingest(f, blue, more, 1), 1);
+    assert_int_equal(n_alerts(f, blue), 4);
+    assert_int_equal(open_alerter(f, blue), 0);
+    sw_store_team_close(blue);
+}
+
+/* A real crash: a child process ingests through an alerter and is killed
+ * (SIGKILL) right after the store's commit of its second write, before the
+ * alerts of that write; the next alerter finds exactly what is missing. */
+static void test_catch_up_after_kill(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *blue = team(f, "blue");
+    deploy(f, blue, rule_ntds);
+    sw_store_team_close(blue);
+    char hit[512], miss[512];
+    proc(hit, sizeof hit, "ws01", "ntdsutil.exe", 1, NULL);
+    proc(miss, sizeof miss, "ws02", "cmd.exe", 2, NULL);
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        /* its own handles on the file; commit 1 is the alerter's open */
+        setenv("SW_TEST_CRASH_AFTER_COMMITS", "3", 1);
+        sw_store_t *s;
+        sw_store_team_t *t;
+        sw_journal_t *j;
+        sw_deploy_t *d;
+        sw_alerter_t *a;
+        sw_errbuf_t err;
+        if (sw_store_open(f->path, &s, &err) || sw_store_team_open(s, "blue", 0, &t, &err) ||
+            sw_journal_open(f->path, &j, &err) || sw_deploy_open(f->path, j, &d, &err) ||
+            sw_alerter_open(d, s, t, &a, &err))
+            _exit(3);
+        for (int w = 0; w < 2; w++) { /* write 1 stored, write 2 killed in the window */
+            for (int i = 0; i < 5; i++) {
+                const char *rec = i % 2 ? miss : hit;
+                if (sw_alerter_append(a, rec, strlen(rec), NULL, &err))
+                    _exit(4);
+            }
+            sw_alerter_flush(a, &err);
+        }
+        _exit(5); /* not killed: the hook did not fire */
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    if (!WIFSIGNALED(status))
+        fail_msg("the child was not killed: exit %d", WEXITSTATUS(status));
+    assert_int_equal(WTERMSIG(status), SIGKILL);
+
+    blue = team(f, "blue");
+    int64_t n = 0;
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_count(blue, &n, &err), SW_OK);
+    assert_int_equal(n, 10);                /* both writes' records are on disk */
+    assert_int_equal(n_alerts(f, blue), 3); /* the first write's alerts only */
+    assert_int_equal(open_alerter(f, blue), 3);
+    assert_int_equal(n_alerts(f, blue), 6);
+    assert_int_equal(open_alerter(f, blue), 0);
+    assert_int_equal(n_alerts(f, blue), 6);
+    sw_store_team_close(blue);
+}
+
+static void test_withdrawn_rule_catches_up_to_its_end(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *blue = team(f, "blue");
+    char hit[512];
+    proc(hit, sizeof hit, "ws01", "ntdsutil.exe", 1, NULL);
+    deploy(f, blue, rule_ntds);
+    const char *recs[] = {hit, hit};
+    append_without_alerts(f, blue, recs, 2, NULL); /* killed before their alerts */
+    sw_errbuf_t err;
+    int64_t dep = 0;
+    assert_int_equal(
+        sw_deploy_withdraw(f->d, blue, &act, "11111111-2222-3333-4444-555555555555", &dep, &err),
+        SW_OK);
+    append_without_alerts(f, blue, recs, 2, NULL); /* after the withdraw: never alert */
+    assert_int_equal(open_alerter(f, blue), 2);
+    assert_int_equal(n_alerts(f, blue), 2);
+    assert_int_equal(open_alerter(f, blue), 0);
+    /* the withdraw says where the rule stopped */
+    char payload[1024] = "";
+    sw_journal_filter_t jf = {.kind = "rule.withdraw"};
+    assert_int_equal(sw_journal_list(f->j, &jf, first_payload, payload, &err), 1);
+    assert_non_null(strstr(payload, "\"until_record\":2"));
+    sw_store_team_close(blue);
+}
+
+/* Another process deploys while an alerter has records it has not
+ * committed: the rule applies from the count that process saw, so the
+ * alerter catches up the records between that and the flush where it sees
+ * the deploy. */
+static void test_other_process_deploy_catches_up_gap(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *blue = team(f, "blue");
+    char hit[512];
+    proc(hit, sizeof hit, "ws01", "ntdsutil.exe", 1, NULL);
+    sw_alerter_t *a;
+    sw_errbuf_t err;
+    assert_int_equal(sw_alerter_open(f->d, f->s, blue, &a, &err), SW_OK);
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK);
+    assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
+    for (int i = 0; i < 2; i++) /* appended, not committed */
+        assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK);
+
+    /* "another process": its own store, journal and deploy handles */
+    sw_store_t *s2;
+    sw_store_team_t *blue2;
+    sw_journal_t *j2;
+    sw_deploy_t *d2;
+    assert_int_equal(sw_store_open(f->path, &s2, &err), SW_OK);
+    assert_int_equal(sw_store_team_open(s2, "blue", 0, &blue2, &err), SW_OK);
+    assert_int_equal(sw_journal_open(f->path, &j2, &err), SW_OK);
+    assert_int_equal(sw_deploy_open(f->path, j2, &d2, &err), SW_OK);
+    sw_sigma_error_t e;
+    sw_deployed_rule_t r;
+    assert_int_equal(sw_deploy_rule(d2, blue2, &act, rule_ntds, strlen(rule_ntds), "r.yml", &r, &e),
+                     SW_OK);
+    assert_int_equal(r.from_record, 3); /* what it could see */
+    sw_deploy_close(d2);
+    sw_journal_close(j2);
+    sw_store_team_close(blue2);
+    sw_store_close(s2);
+
+    assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK); /* record 6 */
+    assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
+    assert_int_equal(sw_alerter_rules(a), 1);
+    assert_int_equal(n_alerts(f, blue), 3); /* records 4, 5 and 6 */
+    assert_int_equal(sw_alerter_recovered(a), 3);
+    assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK);
+    assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
+    sw_alerter_close(a);
+    assert_int_equal(n_alerts(f, blue), 4);
+    assert_int_equal(open_alerter(f, blue), 0);
+    sw_store_team_close(blue);
+}
+
+/* ---- a deploy during an ingest (design note 6 of deploy.c) ------------------ */
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int from_of(const sw_deployed_rule_t *r, void *ud)
+{
+    *(int64_t *)ud = r->from_record;
+    return 0;
+}
+
+/* A child process deploys while this one appends records with ground
+ * truth through an alerter (the store's transaction holds the write lock
+ * between commits, and with no rule live nothing else commits). The deploy
+ * must succeed well inside the 5 s busy timeout, and the alerter must apply
+ * the rule to every record after from_record. */
+static void test_deploy_during_ingest(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *blue = team(f, "blue");
+    char hit[512];
+    proc(hit, sizeof hit, "ws01", "ntdsutil.exe", 1, ",\"_truth\":\"step:1\"");
+    sw_alerter_t *a;
+    sw_errbuf_t err;
+    assert_int_equal(sw_alerter_open(f->d, f->s, blue, &a, &err), SW_OK);
+    /* fork holding no SQLite lock: a child inherits the library's idea of
+     * the locks its parent holds, and would wait on them for ever */
+    fflush(NULL);
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        usleep(200000); /* the parent is appending by then */
+        sw_store_t *s;
+        sw_store_team_t *t;
+        sw_journal_t *j;
+        sw_deploy_t *d;
+        sw_sigma_error_t e;
+        if (sw_store_open(f->path, &s, &err) || sw_store_team_open(s, "blue", 0, &t, &err) ||
+            sw_journal_open(f->path, &j, &err) || sw_deploy_open(f->path, j, &d, &err))
+            _exit(3);
+        double t0 = now_s();
+        if (sw_deploy_rule(d, t, &act, rule_ntds, strlen(rule_ntds), "r.yml", NULL, &e)) {
+            fprintf(stderr, "child: deploy: %s\n", e.msg);
+            _exit(1);
+        }
+        double took = now_s() - t0;
+        fprintf(stderr, "child: deployed in %.0f ms during the ingest\n", took * 1000);
+        _exit(took < 2.0 ? 0 : 2);
+    }
+    int status = 0;
+    double t0 = now_s();
+    pid_t done = 0;
+    int64_t n = 0;
+    while (done == 0 && now_s() - t0 < 20) {
+        assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK);
+        if (++n % 64 == 0)
+            done = waitpid(pid, &status, WNOHANG);
+    }
+    if (done == 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, &status, 0);
+        fail_msg("the deployer did not finish in 20 s");
+    }
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        fail_msg("the deploy during the ingest failed or was slow (child status %d)",
+                 WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+    for (int i = 0; i < 100; i++, n++)
+        assert_int_equal(sw_alerter_append(a, hit, strlen(hit), NULL, &err), SW_OK);
+    assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
+    assert_int_equal(sw_alerter_rules(a), 1);
+    sw_alerter_close(a);
+    int64_t from = -1;
+    assert_int_equal(sw_deploy_list(f->d, blue, 0, from_of, &from, &err), SW_OK);
+    assert_true(from >= 0 && from < n - 100);      /* what the deployer could see */
+    assert_int_equal(n_alerts(f, blue), n - from); /* every record after it, once */
+    assert_int_equal(open_alerter(f, blue), 0);
+    sw_store_team_close(blue);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -635,6 +938,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_refused_rule_changes_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_process_deploy_seen_at_flush, setup, teardown),
         cmocka_unit_test_setup_teardown(test_queue_overflow_flushes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_catch_up_after_crash_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_catch_up_after_kill, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_withdrawn_rule_catches_up_to_its_end, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_other_process_deploy_catches_up_gap, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deploy_during_ingest, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
