@@ -961,9 +961,8 @@ static int catch_up_row(const sw_qrow_t *row, void *ud)
 /* Match every deployment of the team whose mark lags (records up to
  * a->n_records, all committed, that it should have seen and has not) over
  * those records, store the alerts and move their marks to a->n_records.
- * Cost: one SELECT when nothing lags; else one pass over the team's records
- * (the store has no "records after N" read) and a match per record in the
- * lagging range. */
+ * Cost: one SELECT when nothing lags; else a read and a match of each
+ * record in the lagging range (sw_store_scan), whatever the team's size. */
 static int catch_up(sw_alerter_t *a, sw_errbuf_t *err)
 {
     const char *team = sw_store_team_name(a->t);
@@ -1018,13 +1017,8 @@ static int catch_up(sw_alerter_t *a, sw_errbuf_t *err)
         if (c.lag.rules[i].hi > c.hi)
             c.hi = c.lag.rules[i].hi;
     }
-    sw_query_t q;
-    sw_query_opts_t qo = {0};
     uint64_t before = a->raised;
-    if ((rc = sw_query_parse(&q, "*", 1, &qo, err)) == SW_OK) {
-        rc = sw_store_search(a->t, &q, catch_up_row, &c, err);
-        sw_query_free(&q);
-    }
+    rc = sw_store_scan(a->t, c.lo, c.hi, catch_up_row, &c, err);
     if (!rc)
         rc = queue_commit(a, &c.lag, 0, n, err);
     queue_clear(a);

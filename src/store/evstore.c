@@ -523,6 +523,27 @@ int store_col_of(const char *field)
     return -1;
 }
 
+int sw_store_scan(sw_store_team_t *t, int64_t after, int64_t upto, sw_qrow_cb cb, void *ud,
+                  sw_errbuf_t *err)
+{
+    int rc = seg_flush(&t->seg, 0, err);
+    if (rc)
+        return rc;
+    size_t n = t->seg.v.n_rows;
+    size_t lo = after < 0 ? 0 : (size_t)after, hi = upto < 0 ? 0 : (size_t)upto;
+    if (hi > n)
+        hi = n;
+    for (size_t r = lo; r < hi; r++) {
+        sw_qrow_t row = {.is_record = 1, .id = store_id(t, r), .ts_ms = seg_ts(&t->seg.v)[r]};
+        if (seg_record(&t->seg.v, r, &row.json, &row.json_len))
+            return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu", t->name,
+                             t->seg.dir, r + 1);
+        if ((rc = cb(&row, ud)))
+            return rc < 0 ? rc : SW_OK;
+    }
+    return SW_OK;
+}
+
 int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void *ud,
                     sw_errbuf_t *err)
 {

@@ -76,6 +76,15 @@ int sw_store_count(sw_store_team_t *t, int64_t *n, sw_errbuf_t *err);
 int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void *ud,
                     sw_errbuf_t *err);
 
+/* The team's records with ordinals (row + 1, the low bits of their ids)
+ * in (after, upto], in arrival order, to cb as records (is_record, id,
+ * ts_ms, json). A callback returning non-zero stops (negative: an error to
+ * return). For consumers that keep their place by record count (the
+ * alerter's catch-up): the cost is the rows asked for, not the team's size.
+ * A damaged record is SW_EIO naming it. */
+int sw_store_scan(sw_store_team_t *t, int64_t after, int64_t upto, sw_qrow_cb cb, void *ud,
+                  sw_errbuf_t *err);
+
 /* Copy the record id of team `from` into team `to` (its ground truth stays
  * behind). *new_id gets the copy's id. The caller journals the act
  * (from, to, id, new_id); the store also keeps it in the shares table. */

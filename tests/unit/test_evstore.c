@@ -142,16 +142,18 @@ static void store_agrees_with_the_evaluator_on_every_case(void **state)
     ingest_cases(blue);
     ingest_cases(green);
     sw_store_team_close(green);
-    append(red, "{\"@timestamp\":\"2026-02-10T09:30:00Z\",\"EventID\":4625,"
-                "\"Computer\":\"dc01.moh.pw\",\"CommandLine\":\"ntdsutil x\"}",
+    append(red,
+           "{\"@timestamp\":\"2026-02-10T09:30:00Z\",\"EventID\":4625,"
+           "\"Computer\":\"dc01.moh.pw\",\"CommandLine\":\"ntdsutil x\"}",
            NULL);
     /* pass 1: a fresh handle (SQL first, columns built on the first
      * CommandLine query); pass 2: columns loaded, aggregates from memory */
     assert_int_equal(run_cases(blue, "cold"), 0);
     assert_int_equal(run_cases(blue, "warm"), 0);
     /* pass 3: records appended after the columns were built are seen */
-    append(blue, "{\"@timestamp\":\"2026-02-10T09:40:00Z\",\"EventID\":1,"
-                 "\"Computer\":\"ws09\",\"CommandLine\":\"NTDSUTIL snapshot\"}",
+    append(blue,
+           "{\"@timestamp\":\"2026-02-10T09:40:00Z\",\"EventID\":1,"
+           "\"Computer\":\"ws09\",\"CommandLine\":\"NTDSUTIL snapshot\"}",
            NULL);
     assert_int_equal(hunt_count(blue, "CommandLine:*ntdsutil*"), 2);
     char got[512];
@@ -207,8 +209,9 @@ static void a_team_cannot_see_another_teams_records(void **state)
     sw_store_team_t *a = team(f, "palau");
     sw_store_team_t *b = team(f, "nauru");
     int64_t bid;
-    append(b, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":1102,\"Computer\":\"dc01\","
-              "\"CommandLine\":\"wevtutil cl Security\"}",
+    append(b,
+           "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":1102,\"Computer\":\"dc01\","
+           "\"CommandLine\":\"wevtutil cl Security\"}",
            &bid);
     append(a, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":4624,\"Computer\":\"dc01\"}",
            NULL);
@@ -241,8 +244,9 @@ static void sharing_copies_explicitly(void **state)
     sw_store_team_t *a = team(f, "palau");
     sw_store_team_t *b = team(f, "nauru");
     int64_t bid, nid;
-    append(b, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"CommandLine\":\"evil.exe -x\","
-              "\"_truth\":\"step:exec-3\"}",
+    append(b,
+           "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"CommandLine\":\"evil.exe -x\","
+           "\"_truth\":\"step:exec-3\"}",
            &bid);
     assert_int_equal(hunt_count(a, "CommandLine:*evil*"), 0);
     sw_errbuf_t err;
@@ -275,11 +279,13 @@ static void ground_truth_is_never_returned_to_a_team(void **state)
     fixture_t *f = *state;
     sw_store_team_t *t = team(f, "blue");
     int64_t id1, id2;
-    append(t, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":1,\"CommandLine\":\"x\","
-              "\"_truth\":\"step:cred-dump-1\"}",
+    append(t,
+           "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":1,\"CommandLine\":\"x\","
+           "\"_truth\":\"step:cred-dump-1\"}",
            &id1);
-    append(t, "{\"@timestamp\":\"2026-02-10T09:01:00Z\",\"EventID\":1,"
-              "\"_truth\":{\"step\":\"lateral-2\",\"actor\":\"apt\"}}",
+    append(t,
+           "{\"@timestamp\":\"2026-02-10T09:01:00Z\",\"EventID\":1,"
+           "\"_truth\":{\"step\":\"lateral-2\",\"actor\":\"apt\"}}",
            &id2);
     /* not searchable by any path */
     assert_int_equal(hunt_count(t, "step"), 0);
@@ -308,8 +314,9 @@ static void multi_valued_indexed_fields_still_match(void **state)
 {
     fixture_t *f = *state;
     sw_store_team_t *t = team(f, "blue");
-    append(t, "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"Computer\":[\"a\",\"b\"],"
-              "\"CommandLine\":[\"one\",\"two ntdsutil\"],\"EventID\":\"0x10\"}",
+    append(t,
+           "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"Computer\":[\"a\",\"b\"],"
+           "\"CommandLine\":[\"one\",\"two ntdsutil\"],\"EventID\":\"0x10\"}",
            NULL);
     append(t, "{\"@timestamp\":\"2026-02-10T09:01:00Z\",\"Computer\":\"b\",\"EventID\":16}", NULL);
     assert_int_equal(hunt_count(t, "Computer:b"), 2);
@@ -349,19 +356,63 @@ static void teams_and_reopen(void **state)
     sw_store_team_close(t);
 }
 
+typedef struct scan_got {
+    char text[1024];
+    size_t n, stop_after;
+} scan_got_t;
+
+static int scan_cb(const sw_qrow_t *row, void *ud)
+{
+    scan_got_t *g = ud;
+    size_t l = strlen(g->text);
+    snprintf(g->text + l, sizeof g->text - l, "%lld %.*s\n", (long long)(row->id & 0xffffff),
+             (int)row->json_len, row->json);
+    return ++g->n == g->stop_after;
+}
+
+/* sw_store_scan gives exactly the records with ordinals in (after, upto],
+ * in arrival order (not time order), clamps to the team's records, and
+ * stops when the callback says so. */
+static void scan_reads_a_range_of_records_in_arrival_order(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "nauru");
+    char rec[128];
+    for (int i = 1; i <= 10; i++) { /* times descending: arrival order is not time order */
+        snprintf(rec, sizeof rec, "{\"@timestamp\":\"2026-02-10T10:00:%02dZ\",\"n\":%d}", 60 - i,
+                 i);
+        append(t, rec, NULL);
+    }
+    sw_errbuf_t err;
+    scan_got_t g = {{0}, 0, 0};
+    assert_int_equal(sw_store_scan(t, 3, 6, scan_cb, &g, &err), SW_OK);
+    assert_string_equal(g.text, "4 {\"@timestamp\":\"2026-02-10T10:00:56Z\",\"n\":4}\n"
+                                "5 {\"@timestamp\":\"2026-02-10T10:00:55Z\",\"n\":5}\n"
+                                "6 {\"@timestamp\":\"2026-02-10T10:00:54Z\",\"n\":6}\n");
+    scan_got_t all = {{0}, 0, 0};
+    assert_int_equal(sw_store_scan(t, 8, 1000, scan_cb, &all, &err), SW_OK);
+    assert_int_equal(all.n, 2);
+    scan_got_t one = {{0}, 0, 1};
+    assert_int_equal(sw_store_scan(t, 0, 10, scan_cb, &one, &err), SW_OK);
+    assert_int_equal(one.n, 1);
+    scan_got_t none = {{0}, 0, 0};
+    assert_int_equal(sw_store_scan(t, 10, 10, scan_cb, &none, &err), SW_OK);
+    assert_int_equal(none.n, 0);
+    sw_store_team_close(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(store_agrees_with_the_evaluator_on_every_case, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(records_come_back_in_time_order, setup, teardown),
-        cmocka_unit_test_setup_teardown(a_team_cannot_see_another_teams_records, setup,
+        cmocka_unit_test_setup_teardown(scan_reads_a_range_of_records_in_arrival_order, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(a_team_cannot_see_another_teams_records, setup, teardown),
         cmocka_unit_test_setup_teardown(sharing_copies_explicitly, setup, teardown),
-        cmocka_unit_test_setup_teardown(ground_truth_is_never_returned_to_a_team, setup,
-                                        teardown),
-        cmocka_unit_test_setup_teardown(multi_valued_indexed_fields_still_match, setup,
-                                        teardown),
+        cmocka_unit_test_setup_teardown(ground_truth_is_never_returned_to_a_team, setup, teardown),
+        cmocka_unit_test_setup_teardown(multi_valued_indexed_fields_still_match, setup, teardown),
         cmocka_unit_test_setup_teardown(teams_and_reopen, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
