@@ -671,6 +671,14 @@ static void a_foreign_or_damaged_file_is_a_clear_error(void **state)
     fclose(fp);
     assert_int_equal(sw_store_team_open(s, "blue", 0, &a, &err), SW_EINVAL);
     assert_non_null(strstr(err.msg, "not a seawall segment file"));
+    /* a store from before the packed log (format 1): refused, saying so */
+    copy_file("/tmp/sw_evseg_ts.bak", p2);
+    fp = fopen(p2, "r+b");
+    fseek(fp, 7, SEEK_SET);
+    fputc(1, fp);
+    fclose(fp);
+    assert_int_equal(sw_store_team_open(s, "blue", 0, &a, &err), SW_EINVAL);
+    assert_non_null(strstr(err.msg, "'ts' is in format 1; this seawall reads format 2"));
     copy_file("/tmp/sw_evseg_ts.bak", p2);
     unlink("/tmp/sw_evseg_ts.bak");
     /* a flipped byte inside an early record: the search says so */
