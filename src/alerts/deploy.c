@@ -244,7 +244,7 @@ static int test_row(const sw_qrow_t *row, void *ud)
     if (!row->is_record)
         return 0;
     /* records were checked at ingest; one that no longer parses cannot match */
-    if (sw_event_parse_json(&c->ev, row->json, row->json_len, NULL))
+    if (sw_event_parse(&c->ev, row->json, row->json_len, NULL))
         return 0;
     c->row = row;
     sw_sigma_set_match(c->set, &c->ev, test_alert, c);
@@ -945,9 +945,7 @@ static int catch_up_row(const sw_qrow_t *row, void *ud)
     if (!row->is_record || ord <= c->lo || ord > c->hi)
         return 0;
     /* the store keeps records without ground truth: match them as they are */
-    int rc = sw_event_parse_flat(&a->ev, row->json, row->json_len);
-    if (rc == SW_ENOENT)
-        rc = sw_event_parse_json(&a->ev, row->json, row->json_len, NULL);
+    int rc = sw_event_parse(&a->ev, row->json, row->json_len, NULL);
     if (rc)
         return 0; /* as at ingest: a record the parser refuses matches nothing */
     if ((rc = alerter_match(a, &c->lag, row->id, row->json, row->json_len)))
@@ -1201,9 +1199,7 @@ int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id
             return sw_seterr(err, rc, "record %lld: cannot cut out _truth", (long long)rid);
         const char *rec = clean ? clean : json;
         size_t rec_len = clean ? strlen(clean) : len;
-        rc = sw_event_parse_flat(&a->ev, rec, rec_len);
-        if (rc == SW_ENOENT)
-            rc = sw_event_parse_json(&a->ev, rec, rec_len, NULL);
+        rc = sw_event_parse(&a->ev, rec, rec_len, NULL);
         /* a record the parser refuses matches nothing (the store took it) */
         rc = rc == SW_OK ? alerter_match(a, &a->live, rid, rec, rec_len) : SW_OK;
         free(clean);

@@ -158,10 +158,7 @@ static int each_record(const char *path, const char *s, size_t len, record_cb cb
 
 static int check_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
 {
-    int rc = sw_event_parse_flat(ud, rec, len);
-    return rc == SW_ENOENT ? sw_event_parse_json(ud, rec, len, err)
-           : rc            ? sw_seterr(err, rc, "record too large")
-                           : SW_OK;
+    return sw_event_parse(ud, rec, len, err);
 }
 
 /* Through the alerter: the team's deployed rules see each new record. */
@@ -326,7 +323,7 @@ static int print_row(const sw_qrow_t *row, void *ud)
         putchar('\n');
         return 0;
     }
-    if (sw_event_parse_json(&c->ev, row->json, row->json_len, NULL))
+    if (sw_event_parse(&c->ev, row->json, row->json_len, NULL))
         return 0;
     char t[64];
     sw_query_format_time(row->ts_ms, t);

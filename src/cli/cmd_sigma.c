@@ -25,6 +25,7 @@
 #include "cli/sigma_load.h"
 #include "cli/sigma_out.h"
 #include "detect/event.h"
+#include "detect/event_flat.h"
 #include "detect/query.h"
 #include "detect/sigma.h"
 #include "store/evstore.h"
@@ -170,7 +171,7 @@ static int run_events(sw_sigma_set_t *set, const char *file, out_ctx_t *o, size_
             break;
         }
         n++;
-        if (sw_event_parse_json(&ev, text + start, rec_len, &err)) {
+        if (sw_event_parse(&ev, text + start, rec_len, &err)) {
             fprintf(stderr, "%s: record %zu (byte %zu): %s\n", file, n, start + 1, err.msg);
             bad = 1;
             continue;
@@ -201,7 +202,7 @@ static int db_row(const sw_qrow_t *row, void *ud)
         return 0;
     c->n++;
     sw_errbuf_t err;
-    if (sw_event_parse_json(&c->ev, row->json, row->json_len, &err)) {
+    if (sw_event_parse(&c->ev, row->json, row->json_len, &err)) {
         fprintf(stderr, "seawall sigma: record %lld: %s\n", (long long)row->id, err.msg);
         c->bad = 1;
         return 0;

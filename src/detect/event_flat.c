@@ -164,3 +164,11 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
     }
     return SW_OK;
 }
+
+int sw_event_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err)
+{
+    int rc = sw_event_parse_flat(ev, json, len);
+    if (rc == SW_ENOENT)
+        return sw_event_parse_json(ev, json, len, err);
+    return rc ? sw_seterr(err, rc, "record too large") : SW_OK;
+}

@@ -269,10 +269,7 @@ const char *sw_store_team_name(const sw_store_team_t *t)
 
 int store_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err)
 {
-    int rc = sw_event_parse_flat(ev, json, len); /* the common shape, ~10x faster */
-    if (rc != SW_ENOENT)
-        return rc ? sw_seterr(err, rc, "record too large") : SW_OK;
-    return sw_event_parse_json(ev, json, len, err);
+    return sw_event_parse(ev, json, len, err);
 }
 
 /* EventID text that is a canonical integer (what the column can hold
