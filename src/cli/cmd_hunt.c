@@ -11,6 +11,9 @@
  * alerter (alerts/deploy.h): the team's deployed Sigma rules run on every
  * new record and their matches are stored as the team's alerts. */
 #include <ctype.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,6 +105,29 @@ static char *read_all(const char *path, size_t *len, sw_errbuf_t *err)
 
 typedef int (*record_cb)(const char *rec, size_t len, void *ud, sw_errbuf_t *err);
 
+/* The next byte at or after i inside a JSON string that needs a look: a
+ * quote, a backslash or a newline (lines are counted for messages); len
+ * if none. Most of a record's bytes are inside strings, and looking at
+ * them one by one cost ingest a third of its time. */
+static size_t str_next(const char *s, size_t len, size_t i)
+{
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'), nl = _mm_set1_epi8('\n');
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, b)),
+                                 _mm_cmpeq_epi8(x, nl));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (unsigned)__builtin_ctz(bits);
+    }
+#endif
+    for (; i < len; i++)
+        if (s[i] == '"' || s[i] == '\\' || s[i] == '\n')
+            return i;
+    return len;
+}
+
 /* Split text into top-level JSON objects (JSON lines or objects one after the
  * other) and call cb on each. Errors name file:line:column. O(len). */
 static int each_record(const char *path, const char *s, size_t len, record_cb cb, void *ud,
@@ -130,10 +156,14 @@ static int each_record(const char *path, const char *s, size_t len, record_cb cb
                 line_start = i + 1;
             }
             if (in_str) {
-                if (d == '\\')
+                if (d == '\\') {
                     i++;
-                else if (d == '"')
+                } else if (d == '"') {
                     in_str = 0;
+                } else if (d != '\n') { /* to the next byte that matters */
+                    size_t j = str_next(s, len, i);
+                    i = (j < len ? j : len) - 1; /* the loop's i++ lands on it */
+                }
             } else if (d == '"') {
                 in_str = 1;
             } else if (d == '{' || d == '[') {
