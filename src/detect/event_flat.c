@@ -16,6 +16,12 @@ static size_t scan_string(const char *s, size_t len, size_t i, char *out, size_t
 {
     size_t k = 0;
     for (i++; i < len; i++) {
+        /* the run of plain bytes up to the next one that needs a look */
+        size_t j = sw_flat_next_special(s, len, i);
+        memcpy(out + k, s + i, j - i);
+        k += j - i;
+        if ((i = j) >= len)
+            break;
         unsigned char c = (unsigned char)s[i];
         if (c == '"') {
             *out_len = k;
@@ -54,9 +60,7 @@ static size_t scan_string(const char *s, size_t len, size_t i, char *out, size_t
             default:
                 return 0; /* \u and invalid escapes */
             }
-            continue;
         }
-        out[k++] = (char)c;
     }
     return 0;
 }

@@ -11,6 +11,9 @@
 #define SW_EVENT_FLAT_H
 
 #include <stddef.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "detect/event.h"
 
@@ -29,6 +32,30 @@ int sw_event_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *er
  * because both are on per-byte paths. */
 
 /* The index of the first byte at or after i that is not JSON whitespace. */
+/* The next byte at or after i that is a quote, a backslash or outside
+ * 0x20-0x7f; len if none. */
+static inline size_t sw_flat_next_special(const char *s, size_t len, size_t i)
+{
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'), lo = _mm_set1_epi8(0x20);
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* signed compare: bytes >= 0x80 are negative, so below 0x20 too */
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, b)),
+                                 _mm_cmplt_epi8(x, lo));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (unsigned)__builtin_ctz(bits);
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            return i;
+    }
+    return len;
+}
+
 static inline size_t sw_flat_skip_ws(const char *s, size_t len, size_t i)
 {
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))

@@ -9,9 +9,6 @@
 #include "store/evscan.h"
 
 #include <string.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "core/err.h"
 #include "detect/event_flat.h"
@@ -78,30 +75,6 @@ static int name_eq(const char *a, const char *b, size_t n)
     return 1;
 }
 
-/* The next byte at or after i that is a quote, a backslash or outside
- * 0x20-0x7f; len if none. */
-static size_t next_special(const char *s, size_t len, size_t i)
-{
-#ifdef __SSE2__
-    const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'), lo = _mm_set1_epi8(0x20);
-    for (; i + 16 <= len; i += 16) {
-        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-        /* signed compare: bytes >= 0x80 are negative, so below 0x20 too */
-        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, b)),
-                                 _mm_cmplt_epi8(x, lo));
-        unsigned bits = (unsigned)_mm_movemask_epi8(m);
-        if (bits)
-            return i + (unsigned)__builtin_ctz(bits);
-    }
-#endif
-    for (; i < len; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
-            return i;
-    }
-    return len;
-}
-
 /* A string at s[i] == '"': *v and *vl its value (into json when it has no
  * escape; unescaped into *out when keep, else not copied). Returns the
  * index after the closing quote, or 0 to decline. */
@@ -110,7 +83,7 @@ static size_t scan_str(const char *s, size_t len, size_t i, int keep, char **out
 {
     size_t st = ++i;
     *esc = 0;
-    i = next_special(s, len, i);
+    i = sw_flat_next_special(s, len, i);
     if (i < len && s[i] == '"') { /* the common case: no escape */
         *v = s + st;
         *vl = i - st;
@@ -167,7 +140,7 @@ static size_t scan_str(const char *s, size_t len, size_t i, int keep, char **out
         }
         if (keep)
             *o++ = e;
-        size_t j = next_special(s, len, ++i);
+        size_t j = sw_flat_next_special(s, len, ++i);
         if (keep) {
             memcpy(o, s + i, j - i);
             o += j - i;
