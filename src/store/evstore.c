@@ -19,7 +19,10 @@
  *     query made only of exact conditions is "covered" and count / count by
  *     / top / histogram run on the columns without reading JSON.
  *  4. Appends are buffered per file (evseg.c) and truth rows are batched in
- *     one SQLite transaction; sw_store_flush writes both out durably.
+ *     one SQLite transaction; sw_store_flush writes both out durably, the
+ *     records first. A truth row is never committed before its record is
+ *     durable: a crash can lose truth, never attach it to another record
+ *     (ids of cut rows are given again).
  *
  * Transaction state (truth and shares): IDLE -> OPEN [store_begin, on an
  * append with ground truth] -> IDLE [sw_store_flush]. */
@@ -248,12 +251,12 @@ void sw_store_team_close(sw_store_team_t *t)
 {
     if (!t)
         return;
+    sw_store_flush(t->s, NULL); /* records durable before their truth commits */
     for (sw_store_team_t **p = &t->s->teams; *p; p = &(*p)->next)
         if (*p == t) {
             *p = t->next;
             break;
         }
-    store_commit(t->s, NULL);
     seg_close(&t->seg);
     sqlite3_finalize(t->ins_truth);
     sw_event_free(&t->ev);
@@ -433,7 +436,9 @@ static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_
         sqlite3_reset(t->ins_truth);
         if (src != SQLITE_DONE)
             return db_err(s, err, "append");
-        if (++s->n_pending >= STORE_BATCH && (rc = store_commit(s, err)))
+        /* the records first: a truth row committed for a record a crash
+         * then cuts would attach to the next record given that id */
+        if (++s->n_pending >= STORE_BATCH && (rc = sw_store_flush(s, err)))
             return rc;
     }
     if (id)

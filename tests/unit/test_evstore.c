@@ -401,6 +401,37 @@ static void scan_reads_a_range_of_records_in_arrival_order(void **state)
     sw_store_team_close(t);
 }
 
+/* When a long ingest commits a batch of ground truth, the records it
+ * names are already durable: another process sees every record whose truth
+ * it can read (a crash could otherwise leave truth for a record that is
+ * cut, and the next record given that id would inherit it). */
+static void truth_is_committed_only_after_its_records(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "tuvalu");
+    char rec[160];
+    sw_errbuf_t err;
+    int64_t id = 0;
+    for (int i = 0; i < 100000; i++) { /* STORE_BATCH truth rows: one commit */
+        int l = snprintf(rec, sizeof rec,
+                         "{\"EventID\":1,\"CommandLine\":\"cmd %d\",\"_truth\":\"step-%d\"}", i, i);
+        assert_int_equal(sw_store_append(t, rec, (size_t)l, &id, &err), SW_OK);
+    }
+    sw_store_t *other;
+    sw_store_team_t *seen;
+    assert_int_equal(sw_store_open(f->path, &other, &err), SW_OK);
+    char truth[64];
+    assert_int_equal(sw_store_truth(other, id, truth, sizeof truth, &err), SW_OK);
+    assert_string_equal(truth, "step-99999");
+    assert_int_equal(sw_store_team_open(other, "tuvalu", 0, &seen, &err), SW_OK);
+    int64_t n;
+    assert_int_equal(sw_store_count(seen, &n, &err), SW_OK);
+    assert_int_equal(n, 100000);
+    sw_store_team_close(seen);
+    sw_store_close(other);
+    sw_store_team_close(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +440,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(records_come_back_in_time_order, setup, teardown),
         cmocka_unit_test_setup_teardown(scan_reads_a_range_of_records_in_arrival_order, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(truth_is_committed_only_after_its_records, setup, teardown),
         cmocka_unit_test_setup_teardown(a_team_cannot_see_another_teams_records, setup, teardown),
         cmocka_unit_test_setup_teardown(sharing_copies_explicitly, setup, teardown),
         cmocka_unit_test_setup_teardown(ground_truth_is_never_returned_to_a_team, setup, teardown),
