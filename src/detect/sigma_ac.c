@@ -7,8 +7,10 @@
  * Literals of 4 bytes or more go through a 4-gram filter: each literal is
  * represented by its least common 4-byte window (any window of a needed
  * literal is needed), the scan hashes every 4-byte window of the folded
- * text into an 8 KB bitmap that stays in L1 and looks the rare hits up in a
- * table of grams -> tags. Shorter literals (2-3 bytes: '#46', a Cyrillic
+ * text into a bitmap and looks the rare hits up in a table of grams -> tags.
+ * The bitmap is sized to its scanner (about 64 bits per gram, 64 bytes to
+ * 8 KB): a bucket runs a dozen scanners per event, and one 8 KB bitmap each
+ * would not stay in L1 together. Shorter literals (2-3 bytes: '#46', a Cyrillic
  * letter) go through a small Aho-Corasick automaton:
  *
  * Built as a dense DFA over byte classes: every byte that occurs in some
@@ -31,7 +33,10 @@ typedef struct lit {
     uint32_t len, tag;
 } lit_t;
 
-#define GRAM_BLOOM_BITS 65536
+/* Bitmap size bounds, in bits (powers of two) and per gram. */
+#define GRAM_BLOOM_MIN_LOG2 9
+#define GRAM_BLOOM_MAX_LOG2 16
+#define GRAM_BLOOM_BITS_PER_GRAM 64
 
 typedef struct gram {
     uint32_t key;  /* 4 folded bytes, little-endian */
@@ -43,8 +48,9 @@ struct sigma_ac {
     lit_t *lits;
     size_t n_lits, cap_lits;
     /* 4-gram filter for literals of >= 4 bytes */
-    uint64_t *bloom; /* GRAM_BLOOM_BITS bits, NULL when there are no long literals */
-    gram_t *grams;   /* open addressing, n_slots a power of two */
+    uint64_t *bloom;      /* 2^(32 - bloom_shift) bits, NULL when there are no long literals */
+    uint32_t bloom_shift; /* gram_hash: the top 32 - bloom_shift bits of the product */
+    gram_t *grams;        /* open addressing, n_slots a power of two */
     uint32_t n_slots;
     uint32_t *gram_tags;
     /* Aho-Corasick for shorter literals */
@@ -238,9 +244,10 @@ static uint32_t gram_at(const uint8_t *p)
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-static uint32_t gram_hash(uint32_t key)
+/* The bitmap bit of a gram: multiplicative hashing, the top bits. */
+static uint32_t gram_hash(uint32_t key, uint32_t shift)
 {
-    return (key * 0x9E3779B1u) >> 16;
+    return (key * 0x9E3779B1u) >> shift;
 }
 
 /* Slot of key in a table of n (power of two) slots: its own or the empty
@@ -315,9 +322,13 @@ static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
     ac->n_slots = 16;
     while (ac->n_slots < n * 2)
         ac->n_slots *= 2;
+    uint32_t log2 = GRAM_BLOOM_MIN_LOG2;
+    while (log2 < GRAM_BLOOM_MAX_LOG2 && ((size_t)1 << log2) < n * GRAM_BLOOM_BITS_PER_GRAM)
+        log2++;
+    ac->bloom_shift = 32 - log2;
     ac->grams = calloc(ac->n_slots, sizeof *ac->grams);
     ac->gram_tags = malloc(n * sizeof *ac->gram_tags);
-    ac->bloom = calloc(GRAM_BLOOM_BITS / 64, sizeof *ac->bloom);
+    ac->bloom = calloc(((size_t)1 << log2) / 64, sizeof *ac->bloom);
     if (!ac->grams || !ac->gram_tags || !ac->bloom)
         goto done;
     for (size_t i = 0; i < n; i++) { /* first pass: how many tags per key */
@@ -340,7 +351,7 @@ static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
             k++;
         if (k == g->tag_len)
             ac->gram_tags[g->tag_start + g->tag_len++] = lits[i].tag;
-        uint32_t h = gram_hash(pick[i]);
+        uint32_t h = gram_hash(pick[i], ac->bloom_shift);
         ac->bloom[h >> 6] |= (uint64_t)1 << (h & 63);
     }
     rc = SW_OK;
@@ -385,13 +396,14 @@ done:
 static void gram_scan(const sigma_ac_t *ac, const uint8_t *text, size_t len, uint64_t *marks)
 {
     const uint64_t *bloom = ac->bloom;
+    const uint32_t shift = ac->bloom_shift;
     if (len < 4)
         return;
     uint32_t key = (uint32_t)sigma_fold[text[0]] << 8 | (uint32_t)sigma_fold[text[1]] << 16 |
                    (uint32_t)sigma_fold[text[2]] << 24;
     for (size_t i = 3; i < len; i++) {
         key = (key >> 8) | (uint32_t)sigma_fold[text[i]] << 24; /* as gram_at reads it */
-        uint32_t h = gram_hash(key);
+        uint32_t h = gram_hash(key, shift);
         if (!(bloom[h >> 6] >> (h & 63) & 1))
             continue;
         const gram_t *g = gram_slot(ac->grams, ac->n_slots, key);
