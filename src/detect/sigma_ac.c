@@ -5,9 +5,17 @@
  * misses one that is.
  *
  * Literals of 4 bytes or more go through a 4-gram filter: each literal is
- * represented by its least common 4-byte window (any window of a needed
- * literal is needed), the scan hashes every 4-byte window of the folded
- * text into a bitmap and looks the rare hits up in a table of grams -> tags.
+ * represented by its least common run of `step` consecutive 4-byte windows
+ * (any window of a needed literal is needed), the scan hashes every
+ * step-th 4-byte window of the folded text into a bitmap and looks the rare
+ * hits up in a table of grams -> tags. Of any step consecutive positions
+ * one is a multiple of step, so wherever a literal occurs in the text one of
+ * its step windows is looked at. step is at most GRAM_MAX_STEP and at most
+ * every literal's window count (length - 3), and no larger than a literal's
+ * longest run of windows outside common_grams (a step that forced ".exe" on
+ * a literal that has better windows would pass nearly every event): the
+ * Sysmon Image and Hashes scanners step by 4, CommandLine (" -e ", ".bat")
+ * by 1.
  * The bitmap is sized to its scanner (about 64 bits per gram, 64 bytes to
  * 8 KB): a bucket runs a dozen scanners per event, and one 8 KB bitmap each
  * would not stay in L1 together. Shorter literals (2-3 bytes: '#46', a Cyrillic
@@ -37,6 +45,7 @@ typedef struct lit {
 #define GRAM_BLOOM_MIN_LOG2 9
 #define GRAM_BLOOM_MAX_LOG2 16
 #define GRAM_BLOOM_BITS_PER_GRAM 64
+#define GRAM_MAX_STEP 4
 
 typedef struct gram {
     uint32_t key;  /* 4 folded bytes, little-endian */
@@ -50,6 +59,7 @@ struct sigma_ac {
     /* 4-gram filter for literals of >= 4 bytes */
     uint64_t *bloom;      /* 2^(32 - bloom_shift) bits, NULL when there are no long literals */
     uint32_t bloom_shift; /* gram_hash: the top 32 - bloom_shift bits of the product */
+    uint32_t step;        /* windows looked at: every step-th (1 .. GRAM_MAX_STEP) */
     gram_t *grams;        /* open addressing, n_slots a power of two */
     uint32_t n_slots;
     uint32_t *gram_tags;
@@ -283,19 +293,34 @@ static int gram_common(const uint8_t *p)
     return 0;
 }
 
-/* Pick each long literal's least common window, then build the table and
- * the bitmap. O(total literal bytes). */
+/* Pick each long literal's least common run of step windows, then build
+ * the table and the bitmap. O(total literal bytes x step). */
 static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
 {
     int rc = SW_ENOMEM;
     size_t total = 0;
-    for (size_t i = 0; i < n; i++)
+    uint32_t step = GRAM_MAX_STEP;
+    for (size_t i = 0; i < n; i++) {
         total += lits[i].len - 3;
+        uint32_t run = 0, best_run = 0; /* longest run of uncommon windows */
+        for (uint32_t j = 0; j + 4 <= lits[i].len; j++) {
+            run = gram_common(lits[i].s + j) ? 0 : run + 1;
+            if (run > best_run)
+                best_run = run;
+        }
+        /* a step that would force a common window on a literal that has an
+         * uncommon one costs more in false hits than it saves */
+        if (best_run && best_run < step)
+            step = best_run;
+        if (lits[i].len - 3 < step)
+            step = lits[i].len - 3;
+    }
+    ac->step = step;
     uint32_t cn = 16;
     while (cn < total * 2)
         cn *= 2;
-    gram_t *count = calloc(cn, sizeof *count); /* tag_len counts literals with the window */
-    uint32_t *pick = malloc(n * sizeof *pick);
+    gram_t *count = calloc(cn, sizeof *count);        /* tag_len counts literals with the window */
+    uint32_t *pick = malloc(n * step * sizeof *pick); /* literal i's grams at i x step */
     if (!count || !pick)
         goto done;
     for (size_t i = 0; i < n; i++)
@@ -306,32 +331,38 @@ static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
             g->tag_len++;
         }
     for (size_t i = 0; i < n; i++) {
-        uint32_t best = 0, best_n = UINT32_MAX;
-        for (uint32_t j = 0; j + 4 <= lits[i].len; j++) {
-            uint32_t c = gram_slot(count, cn, gram_at(lits[i].s + j))->tag_len;
-            if (gram_common(lits[i].s + j))
-                c += 1u << 20; /* frequent in the text itself: last resort */
+        uint32_t best = 0;
+        uint64_t best_n = UINT64_MAX;
+        for (uint32_t j = 0; j + 3 + step <= lits[i].len; j++) {
+            uint64_t c = 0;
+            for (uint32_t k = j; k < j + step; k++) {
+                c += gram_slot(count, cn, gram_at(lits[i].s + k))->tag_len;
+                if (gram_common(lits[i].s + k))
+                    c += 1u << 20; /* frequent in the text itself: last resort */
+            }
             if (c <= best_n) {
                 best_n = c;
                 best = j;
             }
         }
-        pick[i] = gram_at(lits[i].s + best);
+        for (uint32_t k = 0; k < step; k++)
+            pick[i * step + k] = gram_at(lits[i].s + best + k);
     }
     /* table: key -> tags (deduplicated), laid out contiguously per key */
+    const size_t n_picks = n * step;
     ac->n_slots = 16;
-    while (ac->n_slots < n * 2)
+    while (ac->n_slots < n_picks * 2)
         ac->n_slots *= 2;
     uint32_t log2 = GRAM_BLOOM_MIN_LOG2;
-    while (log2 < GRAM_BLOOM_MAX_LOG2 && ((size_t)1 << log2) < n * GRAM_BLOOM_BITS_PER_GRAM)
+    while (log2 < GRAM_BLOOM_MAX_LOG2 && ((size_t)1 << log2) < n_picks * GRAM_BLOOM_BITS_PER_GRAM)
         log2++;
     ac->bloom_shift = 32 - log2;
     ac->grams = calloc(ac->n_slots, sizeof *ac->grams);
-    ac->gram_tags = malloc(n * sizeof *ac->gram_tags);
+    ac->gram_tags = malloc(n_picks * sizeof *ac->gram_tags);
     ac->bloom = calloc(((size_t)1 << log2) / 64, sizeof *ac->bloom);
     if (!ac->grams || !ac->gram_tags || !ac->bloom)
         goto done;
-    for (size_t i = 0; i < n; i++) { /* first pass: how many tags per key */
+    for (size_t i = 0; i < n_picks; i++) { /* first pass: how many tags per key */
         gram_t *g = gram_slot(ac->grams, ac->n_slots, pick[i]);
         g->used = 1;
         g->key = pick[i];
@@ -344,13 +375,13 @@ static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
             at += ac->grams[k].tag_len;
             ac->grams[k].tag_len = 0;
         }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n_picks; i++) {
         gram_t *g = gram_slot(ac->grams, ac->n_slots, pick[i]);
-        uint32_t k = 0;
-        while (k < g->tag_len && ac->gram_tags[g->tag_start + k] != lits[i].tag)
+        uint32_t tag = lits[i / step].tag, k = 0;
+        while (k < g->tag_len && ac->gram_tags[g->tag_start + k] != tag)
             k++;
         if (k == g->tag_len)
-            ac->gram_tags[g->tag_start + g->tag_len++] = lits[i].tag;
+            ac->gram_tags[g->tag_start + g->tag_len++] = tag;
         uint32_t h = gram_hash(pick[i], ac->bloom_shift);
         ac->bloom[h >> 6] |= (uint64_t)1 << (h & 63);
     }
@@ -391,26 +422,60 @@ done:
     return rc;
 }
 
-/* Rolling 4-byte window over the folded text: one table fold, one
- * multiply and one L1 bitmap test per byte. */
+/* Mark the tags of gram key, if it is one of the scanner's. */
+static void gram_hit(const sigma_ac_t *ac, uint32_t key, uint64_t *marks)
+{
+    const gram_t *g = gram_slot(ac->grams, ac->n_slots, key);
+    for (uint32_t k = 0; g->used && k < g->tag_len; k++) {
+        uint32_t t = ac->gram_tags[g->tag_start + k];
+        marks[t >> 6] |= (uint64_t)1 << (t & 63);
+    }
+}
+
+/* Four bytes at p folded as sigma_fold does (ASCII A-Z to a-z, nothing
+ * else), in gram_at's order. SWAR: a byte is an upper-case letter when its
+ * high bit is clear and its low seven bits are >= 'A' and <= 'Z'; adding
+ * 0x3f / 0x25 to each 7-bit byte carries into bit 7 exactly then, and never
+ * into the next byte. */
+static uint32_t gram_folded_at(const uint8_t *p)
+{
+    uint32_t x;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&x, p, 4);
+#else
+    x = gram_at(p);
+#endif
+    uint32_t low7 = x & 0x7f7f7f7fu;
+    uint32_t ge_a = low7 + 0x3f3f3f3fu, gt_z = low7 + 0x25252525u;
+    uint32_t upper = ge_a & ~gt_z & ~x & 0x80808080u;
+    return x | upper >> 2;
+}
+
+/* Every step-th 4-byte window of the folded text: one bitmap test each.
+ * Step 1 rolls the window (one table fold per byte); larger steps load and
+ * fold each window whole. */
 static void gram_scan(const sigma_ac_t *ac, const uint8_t *text, size_t len, uint64_t *marks)
 {
     const uint64_t *bloom = ac->bloom;
-    const uint32_t shift = ac->bloom_shift;
+    const uint32_t shift = ac->bloom_shift, step = ac->step;
     if (len < 4)
         return;
+    if (step > 1) {
+        for (size_t i = 0; i + 4 <= len; i += step) {
+            uint32_t key = gram_folded_at(text + i);
+            uint32_t h = gram_hash(key, shift);
+            if (bloom[h >> 6] >> (h & 63) & 1)
+                gram_hit(ac, key, marks);
+        }
+        return;
+    }
     uint32_t key = (uint32_t)sigma_fold[text[0]] << 8 | (uint32_t)sigma_fold[text[1]] << 16 |
                    (uint32_t)sigma_fold[text[2]] << 24;
     for (size_t i = 3; i < len; i++) {
         key = (key >> 8) | (uint32_t)sigma_fold[text[i]] << 24; /* as gram_at reads it */
         uint32_t h = gram_hash(key, shift);
-        if (!(bloom[h >> 6] >> (h & 63) & 1))
-            continue;
-        const gram_t *g = gram_slot(ac->grams, ac->n_slots, key);
-        for (uint32_t k = 0; g->used && k < g->tag_len; k++) {
-            uint32_t t = ac->gram_tags[g->tag_start + k];
-            marks[t >> 6] |= (uint64_t)1 << (t & 63);
-        }
+        if (bloom[h >> 6] >> (h & 63) & 1)
+            gram_hit(ac, key, marks);
     }
 }
 
