@@ -100,6 +100,24 @@ typedef struct sigma_fieldname {
     uint64_t hash;
 } sigma_fieldname_t;
 
+/* A slot of the set's open-addressing table over the interned names. The
+ * hash and length are kept in the slot so a probe touches one 16-byte slot,
+ * not the name table, until the name itself has to be compared. */
+typedef struct sigma_slot {
+    uint64_t hash; /* sw_field_hash of the name */
+    uint32_t len;
+    uint32_t id1; /* field id + 1; 0: empty */
+} sigma_slot_t;
+
+/* What one event has under a field id (sw_sigma_set_match fills it, see
+ * index_event): valid only while gen equals the set's gen, so nothing is
+ * cleared between events. */
+typedef struct sigma_seen {
+    const sw_field_t *first; /* the event's first field of that name */
+    uint32_t gen;
+    uint32_t multi; /* more fields of the event have that name */
+} sigma_seen_t;
+
 /* The compile context a rule is compiled in. */
 typedef struct sigma_cctx {
     sw_arena_t *arena;
@@ -225,7 +243,7 @@ struct sw_sigma_set {
     size_t n_rules, cap_rules;
     sigma_fieldname_t *fields;
     size_t n_fields, cap_fields;
-    uint32_t *field_slots; /* open addressing over fields, 0 = empty, else id+1 */
+    sigma_slot_t *field_slots; /* open addressing over fields, n_slots a power of two */
     size_t n_slots;
     pcre2_code **res;
     size_t n_res, cap_res;
@@ -237,9 +255,7 @@ struct sw_sigma_set {
     uint32_t f_channel, f_event_id;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
-    const sw_field_t **cache; /* per field id, valid when cache_gen == gen */
-    uint32_t *cache_gen;
-    uint8_t *cache_multi; /* the field occurs more than once in this event */
+    sigma_seen_t *seen; /* per field id, for the event being matched */
     uint32_t gen;
 };
 

@@ -35,22 +35,41 @@ const uint8_t sigma_fold[256] = {
 };
 
 /* Case-insensitive equality of two names of length n (ASCII folding, the
- * same as sw_field_hash), inline: field names are short. */
-static int name_eq(const char *a, const char *b, size_t n)
+ * same as sw_field_hash). The usual case is two spellings that are the same
+ * bytes: names of 4 to 16 bytes are compared with two overlapping loads
+ * each way, the rest 8 bytes at a time; only a difference falls back to
+ * folding byte by byte. Reads nothing outside a[0..n) and b[0..n). */
+static inline int name_eq(const char *a, const char *b, size_t n)
 {
-    size_t i = 0; /* the usual case first: spelled the same, 8 bytes at a time */
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        if (x != y)
-            break;
+    if (n >= 8 && n <= 16) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b1, b + n - 8, 8);
+        if (a0 == b0 && a1 == b1)
+            return 1;
+    } else if (n >= 4 && n < 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b1, b + n - 4, 4);
+        if (a0 == b0 && a1 == b1)
+            return 1;
+    } else if (n > 16) {
+        size_t i = 0;
+        for (; i + 8 <= n; i += 8) {
+            uint64_t x, y;
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                break;
+        }
+        if (i + 8 > n && !memcmp(a + i, b + i, n - i))
+            return 1;
     }
-    for (; i < n && a[i] == b[i]; i++)
-        ;
-    if (i == n)
-        return 1;
-    for (; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         if (sigma_fold[(uint8_t)a[i]] != sigma_fold[(uint8_t)b[i]])
             return 0;
     return 1;
@@ -58,27 +77,32 @@ static int name_eq(const char *a, const char *b, size_t n)
 
 /* Resolve the event's fields against the names the rules use, once: each
  * event field is looked up in the set's interned names (open addressing
- * over the same precomputed hash), and a hit fills that name's per-event
- * cache slot (first field, and whether the name repeats). Fields no rule
- * names cost one probe. After this sigma_field is an array read.
+ * over the same precomputed hash, the hash and length in the slot), and a
+ * hit fills that name's per-event record (first field, and whether the
+ * name repeats). Fields no rule names cost one probe, usually of one
+ * empty slot. After this sigma_field is an array read.
  * O(fields) per event. */
 static void index_event(sw_sigma_set_t *s, const sw_event_t *ev)
 {
     const size_t mask = s->n_slots - 1;
+    const sigma_slot_t *slots = s->field_slots;
+    const uint32_t gen = s->gen;
     for (size_t i = 0; i < ev->n_fields; i++) {
         const sw_field_t *f = &ev->fields[i];
-        for (size_t h = (size_t)f->name_hash & mask; s->field_slots[h]; h = (h + 1) & mask) {
-            uint32_t id = s->field_slots[h] - 1;
-            const sigma_fieldname_t *fn = &s->fields[id];
-            if (fn->hash != f->name_hash || fn->len != f->name_len ||
-                !name_eq(fn->name, f->name, fn->len))
+        const uint64_t hash = f->name_hash;
+        for (size_t h = (size_t)hash & mask; slots[h].id1; h = (h + 1) & mask) {
+            if (slots[h].hash != hash || slots[h].len != f->name_len)
                 continue;
-            if (s->cache_gen[id] == s->gen) {
-                s->cache_multi[id] = 1;
+            uint32_t id = slots[h].id1 - 1;
+            if (!name_eq(s->fields[id].name, f->name, f->name_len))
+                continue;
+            sigma_seen_t *sn = &s->seen[id];
+            if (sn->gen == gen) {
+                sn->multi = 1;
             } else {
-                s->cache_gen[id] = s->gen;
-                s->cache[id] = f;
-                s->cache_multi[id] = 0;
+                sn->gen = gen;
+                sn->first = f;
+                sn->multi = 0;
             }
             break;
         }
@@ -88,14 +112,15 @@ static void index_event(sw_sigma_set_t *s, const sw_event_t *ev)
 const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id, int *multi)
 {
     (void)ev; /* resolved by index_event */
-    if (s->cache_gen[id] != s->gen) {
+    const sigma_seen_t *sn = &s->seen[id];
+    if (sn->gen != s->gen) {
         if (multi)
             *multi = 0;
         return NULL;
     }
     if (multi)
-        *multi = s->cache_multi[id];
-    return s->cache[id];
+        *multi = (int)sn->multi;
+    return sn->first;
 }
 
 /* ---- value comparisons ------------------------------------------------------ */
@@ -473,7 +498,8 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
     if (!s->built)
         return SW_ESTATE;
     if (++s->gen == 0) { /* wrapped: forget every cached lookup */
-        memset(s->cache_gen, 0, s->n_fields * sizeof *s->cache_gen);
+        for (size_t i = 0; i < s->n_fields; i++)
+            s->seen[i].gen = 0;
         s->gen = 1;
     }
     index_event(s, ev);
