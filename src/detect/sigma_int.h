@@ -227,12 +227,18 @@ typedef struct sigma_bucket {
     size_t n_bits;
 } sigma_bucket_t;
 
+/* Invariant (after build): eid_slots finds every bucket with an EventID,
+ * any_bucket the one for any EventID; bucket indices follow the order the
+ * buckets were made in, and buckets run in that order. */
 typedef struct sigma_channel {
     uint32_t key_field; /* the field that tells the record type (Channel, event.dataset, ...) */
     const char *name;   /* its value; NULL: rules for any value (the field is there) */
     size_t name_len;
     sigma_bucket_t *buckets;
     size_t n_buckets;
+    uint32_t *eid_slots; /* open addressing EventID -> bucket index + 1 (0: empty) */
+    uint32_t eid_mask;   /* slots - 1, a power of two minus one */
+    uint32_t any_bucket; /* index of the any-EventID bucket, or UINT32_MAX */
 } sigma_channel_t;
 
 struct sw_sigma_set {
@@ -260,6 +266,12 @@ struct sw_sigma_set {
 };
 
 #define SIGMA_KW_ANY UINT32_MAX
+
+/* The first slot of EventID eid in a channel's eid_slots. */
+static inline uint32_t sigma_eid_slot(uint32_t eid, uint32_t mask)
+{
+    return (eid * 0x9E3779B1u >> 16) & mask;
+}
 
 /* Evaluate node for ev (record type renames remap, may be NULL; keywords
  * searched in field kw_field only, or in every field with SIGMA_KW_ANY). */

@@ -531,14 +531,27 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
         if (chn->name &&
             (chn->name_len != ch->value_len || !name_eq(chn->name, ch->value, ch->value_len)))
             continue;
-        for (size_t b = 0; b < chn->n_buckets; b++) {
-            uint32_t id = chn->buckets[b].event_id;
-            size_t k = 0;
-            while (id != UINT32_MAX && k < n_eids && eids[k] != id)
-                k++;
-            if (id == UINT32_MAX || k < n_eids)
-                hits += run_bucket(s, &chn->buckets[b], ev, cb, ud);
-        }
+        /* the buckets of the event's EventIDs and the any-EventID one, run
+         * in bucket order (so alerts come in the same order whatever the
+         * order of the EventIDs) */
+        uint32_t run[9];
+        size_t n_run = 0;
+        if (chn->any_bucket != UINT32_MAX)
+            run[n_run++] = chn->any_bucket;
+        for (size_t k = 0; k < n_eids; k++)
+            for (uint32_t h = sigma_eid_slot(eids[k], chn->eid_mask); chn->eid_slots[h];
+                 h = (h + 1) & chn->eid_mask) {
+                uint32_t b = chn->eid_slots[h] - 1;
+                if (chn->buckets[b].event_id != eids[k])
+                    continue;
+                size_t at = n_run++; /* insertion sort: n_run <= 9 */
+                for (; at && run[at - 1] > b; at--)
+                    run[at] = run[at - 1];
+                run[at] = b;
+                break;
+            }
+        for (size_t k = 0; k < n_run; k++)
+            hits += run_bucket(s, &chn->buckets[run[k]], ev, cb, ud);
     }
     return hits;
 }

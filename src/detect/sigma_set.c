@@ -72,8 +72,10 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
             free(bk->base);
             free(bk->bit_entry);
         }
-    for (size_t c = 0; c < s->n_channels; c++)
+    for (size_t c = 0; c < s->n_channels; c++) {
         free(s->channels[c].buckets);
+        free(s->channels[c].eid_slots);
+    }
     free(s->channels);
     free(s->rules);
     free(s->fields);
@@ -657,6 +659,31 @@ static sigma_ac_t *bucket_scan(sigma_bucket_t *b, uint32_t field, const sigma_ne
     return sc->ac;
 }
 
+/* Build c's EventID -> bucket table (at most half full). */
+static int channel_index(sigma_channel_t *c)
+{
+    uint32_t n = 4;
+    while (n < c->n_buckets * 2)
+        n *= 2;
+    c->eid_slots = calloc(n, sizeof *c->eid_slots);
+    if (!c->eid_slots)
+        return SW_ENOMEM;
+    c->eid_mask = n - 1;
+    c->any_bucket = UINT32_MAX;
+    for (size_t b = 0; b < c->n_buckets; b++) {
+        uint32_t eid = c->buckets[b].event_id;
+        if (eid == UINT32_MAX) {
+            c->any_bucket = (uint32_t)b;
+            continue;
+        }
+        uint32_t h = sigma_eid_slot(eid, c->eid_mask);
+        while (c->eid_slots[h])
+            h = (h + 1) & c->eid_mask;
+        c->eid_slots[h] = (uint32_t)b + 1;
+    }
+    return SW_OK;
+}
+
 /* Remap tables for record types with renames: interned before the field
  * count is final, built after. The logsource table has fewer distinct
  * rename lists than this (test_sigma_logsource checks). */
@@ -847,6 +874,9 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
                     bk->base[en->tag0 >> 6] |= (uint64_t)1 << (en->tag0 & 63);
             }
         }
+    for (size_t c = 0; c < s->n_channels; c++)
+        if (channel_index(&s->channels[c]))
+            goto fail;
     s->seen = calloc(s->n_fields, sizeof *s->seen);
     s->md = pcre2_match_data_create(1, NULL);
     s->mctx = pcre2_match_context_create(NULL);
