@@ -6,16 +6,17 @@
  *
  * Literals of 4 bytes or more go through a 4-gram filter: each literal is
  * represented by its least common run of `step` consecutive 4-byte windows
- * (any window of a needed literal is needed), the scan hashes every
- * step-th 4-byte window of the folded text into a bitmap and looks the rare
- * hits up in a table of grams -> tags. Of any step consecutive positions
- * one is a multiple of step, so wherever a literal occurs in the text one of
- * its step windows is looked at. step is at most GRAM_MAX_STEP and at most
- * every literal's window count (length - 3), and no larger than a literal's
- * longest run of windows outside common_grams (a step that forced ".exe" on
- * a literal that has better windows would pass nearly every event): the
- * Sysmon Image and Hashes scanners step by 4, CommandLine (" -e ", ".bat")
- * by 1.
+ * (any window of a needed literal is needed); the scan hashes every step-th
+ * 4-byte window of the text (case bits set, see gram_at) into a bitmap and
+ * looks the rare hits up in a table of grams -> tags. Of any step
+ * consecutive positions one is a multiple of step, so wherever a literal
+ * occurs in the text one of its step windows is looked at. A scanner's step
+ * is at most GRAM_MAX_STEP, at most every literal's window count (length -
+ * 3), and no larger than any literal's longest run of windows outside
+ * common_grams (a step that forced ".exe" on a literal with better windows
+ * would pass nearly every event). With the bench's rules the Sysmon Hashes
+ * scanner steps by 4, ParentImage by 2, CommandLine (" -e ", ".bat") and
+ * Image ("pcmd.exe") by 1.
  * The bitmap is sized to its scanner (about 64 bits per gram, 64 bytes to
  * 8 KB): a bucket runs a dozen scanners per event, and one 8 KB bitmap each
  * would not stay in L1 together. Shorter literals (2-3 bytes: '#46', a Cyrillic
@@ -48,7 +49,7 @@ typedef struct lit {
 #define GRAM_MAX_STEP 4
 
 typedef struct gram {
-    uint32_t key;  /* 4 folded bytes, little-endian */
+    uint32_t key;  /* gram_at of the window */
     uint32_t used; /* slot in use */
     uint32_t tag_start, tag_len;
 } gram_t;
@@ -249,9 +250,23 @@ done:
     return rc;
 }
 
+/* The key of the 4-byte window at p: its bytes little-endian, each with bit
+ * 0x20 set. Setting it maps A-Z to a-z, as sigma_fold does, and also merges
+ * a few other pairs ('@' and '`', '\\' and '|', '[' and '{', control bytes
+ * with punctuation). For every byte b, (b | 0x20) == (sigma_fold[b] | 0x20),
+ * so a window that equals a literal's window once folded has the same key:
+ * the coarser key never misses a literal and at worst marks one that is not
+ * there. It costs one load and one OR per window, no per-byte fold. */
+#define GRAM_CASE_BITS 0x20202020u
 static uint32_t gram_at(const uint8_t *p)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    uint32_t x;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&x, p, 4);
+#else
+    x = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+#endif
+    return x | GRAM_CASE_BITS;
 }
 
 /* The bitmap bit of a gram: multiplicative hashing, the top bits. */
@@ -432,47 +447,13 @@ static void gram_hit(const sigma_ac_t *ac, uint32_t key, uint64_t *marks)
     }
 }
 
-/* Four bytes at p folded as sigma_fold does (ASCII A-Z to a-z, nothing
- * else), in gram_at's order. SWAR: a byte is an upper-case letter when its
- * high bit is clear and its low seven bits are >= 'A' and <= 'Z'; adding
- * 0x3f / 0x25 to each 7-bit byte carries into bit 7 exactly then, and never
- * into the next byte. */
-static uint32_t gram_folded_at(const uint8_t *p)
-{
-    uint32_t x;
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    memcpy(&x, p, 4);
-#else
-    x = gram_at(p);
-#endif
-    uint32_t low7 = x & 0x7f7f7f7fu;
-    uint32_t ge_a = low7 + 0x3f3f3f3fu, gt_z = low7 + 0x25252525u;
-    uint32_t upper = ge_a & ~gt_z & ~x & 0x80808080u;
-    return x | upper >> 2;
-}
-
-/* Every step-th 4-byte window of the folded text: one bitmap test each.
- * Step 1 rolls the window (one table fold per byte); larger steps load and
- * fold each window whole. */
+/* Every step-th 4-byte window of the text: one bitmap test each. */
 static void gram_scan(const sigma_ac_t *ac, const uint8_t *text, size_t len, uint64_t *marks)
 {
     const uint64_t *bloom = ac->bloom;
     const uint32_t shift = ac->bloom_shift, step = ac->step;
-    if (len < 4)
-        return;
-    if (step > 1) {
-        for (size_t i = 0; i + 4 <= len; i += step) {
-            uint32_t key = gram_folded_at(text + i);
-            uint32_t h = gram_hash(key, shift);
-            if (bloom[h >> 6] >> (h & 63) & 1)
-                gram_hit(ac, key, marks);
-        }
-        return;
-    }
-    uint32_t key = (uint32_t)sigma_fold[text[0]] << 8 | (uint32_t)sigma_fold[text[1]] << 16 |
-                   (uint32_t)sigma_fold[text[2]] << 24;
-    for (size_t i = 3; i < len; i++) {
-        key = (key >> 8) | (uint32_t)sigma_fold[text[i]] << 24; /* as gram_at reads it */
+    for (size_t i = 0; i + 4 <= len; i += step) {
+        uint32_t key = gram_at(text + i);
         uint32_t h = gram_hash(key, shift);
         if (bloom[h >> 6] >> (h & 63) & 1)
             gram_hit(ac, key, marks);

@@ -99,7 +99,8 @@ static void scanner_never_misses_a_literal(void **state)
  * (4th) window only, so a literal must be found from whichever of its
  * windows lands on the stride. The alphabet holds the bytes around the
  * A-Z fold's edges ('@' '[' '`' '{', and the same with the high bit set),
- * which the word-at-a-time fold must leave alone. */
+ * which the filter's case bit merges with others: that may only ever add
+ * marks. */
 static void strided_scan_never_misses_a_literal(void **state)
 {
     (void)state;
