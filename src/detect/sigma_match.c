@@ -40,7 +40,7 @@ const uint8_t sigma_fold[256] = {
 /* Case-insensitive equality of two names of length n (ASCII folding, the
  * same as sw_field_hash). The usual case is two spellings that are the same
  * bytes: names of 4 to 16 bytes are compared with two overlapping loads
- * each way, the rest 8 bytes at a time; only a difference falls back to
+ * each way, longer ones 8 bytes at a time; only a difference falls back to
  * folding byte by byte. Reads nothing outside a[0..n) and b[0..n). */
 static inline int name_eq(const char *a, const char *b, size_t n)
 {
@@ -61,16 +61,18 @@ static inline int name_eq(const char *a, const char *b, size_t n)
         if (a0 == b0 && a1 == b1)
             return 1;
     } else if (n > 16) {
-        size_t i = 0;
-        for (; i + 8 <= n; i += 8) {
+        size_t i = 0; /* 8 bytes at a time, the last 8 overlapping */
+        for (;; i += 8) {
+            if (i > n - 8)
+                i = n - 8;
             uint64_t x, y;
             memcpy(&x, a + i, 8);
             memcpy(&y, b + i, 8);
             if (x != y)
                 break;
+            if (i == n - 8)
+                return 1;
         }
-        if (i + 8 > n && !memcmp(a + i, b + i, n - i))
-            return 1;
     }
     for (size_t i = 0; i < n; i++)
         if (sigma_fold[(uint8_t)a[i]] != sigma_fold[(uint8_t)b[i]])
