@@ -12,11 +12,9 @@
  * consecutive positions one is a multiple of step, so wherever a literal
  * occurs in the text one of its step windows is looked at. A scanner's step
  * is at most GRAM_MAX_STEP, at most every literal's window count (length -
- * 3), and no larger than any literal's longest run of windows outside
- * common_grams (a step that forced ".exe" on a literal with better windows
- * would pass nearly every event). With the bench's rules the Sysmon Hashes
- * scanner steps by 4, ParentImage by 2, CommandLine (" -e ", ".bat") and
- * Image ("pcmd.exe") by 1.
+ * 3), and no larger than the longest run of windows outside common_grams of
+ * all but a few literals (a step that forced ".exe" on many literals with
+ * better windows would pass nearly every event, see GRAM_FORCED_DIV).
  * The bitmap is sized to its scanner (about 64 bits per gram, 64 bytes to
  * 8 KB): a bucket runs a dozen scanners per event, and one 8 KB bitmap each
  * would not stay in L1 together. Shorter literals (2-3 bytes: '#46', a Cyrillic
@@ -47,6 +45,7 @@ typedef struct lit {
 #define GRAM_BLOOM_MAX_LOG2 16
 #define GRAM_BLOOM_BITS_PER_GRAM 64
 #define GRAM_MAX_STEP 4
+#define GRAM_FORCED_DIV 32 /* at most 1 in 32 literals forced onto a common window */
 
 typedef struct gram {
     uint32_t key;  /* gram_at of the window */
@@ -315,6 +314,7 @@ static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
     int rc = SW_ENOMEM;
     size_t total = 0;
     uint32_t step = GRAM_MAX_STEP;
+    size_t forced[GRAM_MAX_STEP + 1] = {0}; /* literals a step would force onto a common window */
     for (size_t i = 0; i < n; i++) {
         total += lits[i].len - 3;
         uint32_t run = 0, best_run = 0; /* longest run of uncommon windows */
@@ -323,13 +323,17 @@ static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
             if (run > best_run)
                 best_run = run;
         }
-        /* a step that would force a common window on a literal that has an
-         * uncommon one costs more in false hits than it saves */
-        if (best_run && best_run < step)
-            step = best_run;
+        for (uint32_t st = best_run + 1; best_run && st <= GRAM_MAX_STEP; st++)
+            forced[st]++;
         if (lits[i].len - 3 < step)
             step = lits[i].len - 3;
     }
+    /* A step that forces common windows on a literal that has uncommon ones
+     * makes its rule pass the filter far more often; a few such literals
+     * (Image: "pcmd.exe", ":\temp\") cost less than looking at every
+     * window, many do not. */
+    while (step > 1 && forced[step] * GRAM_FORCED_DIV > n)
+        step--;
     ac->step = step;
     uint32_t cn = 16;
     while (cn < total * 2)
