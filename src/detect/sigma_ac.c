@@ -5,10 +5,19 @@
  * misses one that is.
  *
  * Literals of 4 bytes or more go through a 4-gram filter: each literal is
- * represented by its least common 4-byte window (any window of a needed
- * literal is needed), the scan hashes every 4-byte window of the folded
- * text into an 8 KB bitmap that stays in L1 and looks the rare hits up in a
- * table of grams -> tags. Shorter literals (2-3 bytes: '#46', a Cyrillic
+ * represented by its least common run of `step` consecutive 4-byte windows
+ * (any window of a needed literal is needed); the scan hashes every step-th
+ * 4-byte window of the text (case bits set, see gram_at) into a bitmap and
+ * looks the rare hits up in a table of grams -> tags. Of any step
+ * consecutive positions one is a multiple of step, so wherever a literal
+ * occurs in the text one of its step windows is looked at. A scanner's step
+ * is at most GRAM_MAX_STEP, at most every literal's window count (length -
+ * 3), and no larger than the longest run of windows outside common_grams of
+ * all but a few literals (a step that forced ".exe" on many literals with
+ * better windows would pass nearly every event, see GRAM_FORCED_DIV).
+ * The bitmap is sized to its scanner (about 64 bits per gram, 64 bytes to
+ * 8 KB): a bucket runs a dozen scanners per event, and one 8 KB bitmap each
+ * would not stay in L1 together. Shorter literals (2-3 bytes: '#46', a Cyrillic
  * letter) go through a small Aho-Corasick automaton:
  *
  * Built as a dense DFA over byte classes: every byte that occurs in some
@@ -31,10 +40,15 @@ typedef struct lit {
     uint32_t len, tag;
 } lit_t;
 
-#define GRAM_BLOOM_BITS 65536
+/* Bitmap size bounds, in bits (powers of two) and per gram. */
+#define GRAM_BLOOM_MIN_LOG2 9
+#define GRAM_BLOOM_MAX_LOG2 16
+#define GRAM_BLOOM_BITS_PER_GRAM 64
+#define GRAM_MAX_STEP 4
+#define GRAM_FORCED_DIV 32 /* at most 1 in 32 literals forced onto a common window */
 
 typedef struct gram {
-    uint32_t key;  /* 4 folded bytes, little-endian */
+    uint32_t key;  /* gram_at of the window */
     uint32_t used; /* slot in use */
     uint32_t tag_start, tag_len;
 } gram_t;
@@ -43,8 +57,10 @@ struct sigma_ac {
     lit_t *lits;
     size_t n_lits, cap_lits;
     /* 4-gram filter for literals of >= 4 bytes */
-    uint64_t *bloom; /* GRAM_BLOOM_BITS bits, NULL when there are no long literals */
-    gram_t *grams;   /* open addressing, n_slots a power of two */
+    uint64_t *bloom;      /* 2^(32 - bloom_shift) bits, NULL when there are no long literals */
+    uint32_t bloom_shift; /* gram_hash: the top 32 - bloom_shift bits of the product */
+    uint32_t step;        /* windows looked at: every step-th (1 .. GRAM_MAX_STEP) */
+    gram_t *grams;        /* open addressing, n_slots a power of two */
     uint32_t n_slots;
     uint32_t *gram_tags;
     /* Aho-Corasick for shorter literals */
@@ -233,14 +249,29 @@ done:
     return rc;
 }
 
+/* The key of the 4-byte window at p: its bytes little-endian, each with bit
+ * 0x20 set. Setting it maps A-Z to a-z, as sigma_fold does, and also merges
+ * a few other pairs ('@' and '`', '\\' and '|', '[' and '{', control bytes
+ * with punctuation). For every byte b, (b | 0x20) == (sigma_fold[b] | 0x20),
+ * so a window that equals a literal's window once folded has the same key:
+ * the coarser key never misses a literal and at worst marks one that is not
+ * there. It costs one load and one OR per window, no per-byte fold. */
+#define GRAM_CASE_BITS 0x20202020u
 static uint32_t gram_at(const uint8_t *p)
 {
-    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    uint32_t x;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(&x, p, 4);
+#else
+    x = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+#endif
+    return x | GRAM_CASE_BITS;
 }
 
-static uint32_t gram_hash(uint32_t key)
+/* The bitmap bit of a gram: multiplicative hashing, the top bits. */
+static uint32_t gram_hash(uint32_t key, uint32_t shift)
 {
-    return (key * 0x9E3779B1u) >> 16;
+    return (key * 0x9E3779B1u) >> shift;
 }
 
 /* Slot of key in a table of n (power of two) slots: its own or the empty
@@ -276,19 +307,39 @@ static int gram_common(const uint8_t *p)
     return 0;
 }
 
-/* Pick each long literal's least common window, then build the table and
- * the bitmap. O(total literal bytes). */
+/* Pick each long literal's least common run of step windows, then build
+ * the table and the bitmap. O(total literal bytes x step). */
 static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
 {
     int rc = SW_ENOMEM;
     size_t total = 0;
-    for (size_t i = 0; i < n; i++)
+    uint32_t step = GRAM_MAX_STEP;
+    size_t forced[GRAM_MAX_STEP + 1] = {0}; /* literals a step would force onto a common window */
+    for (size_t i = 0; i < n; i++) {
         total += lits[i].len - 3;
+        uint32_t run = 0, best_run = 0; /* longest run of uncommon windows */
+        for (uint32_t j = 0; j + 4 <= lits[i].len; j++) {
+            run = gram_common(lits[i].s + j) ? 0 : run + 1;
+            if (run > best_run)
+                best_run = run;
+        }
+        for (uint32_t st = best_run + 1; best_run && st <= GRAM_MAX_STEP; st++)
+            forced[st]++;
+        if (lits[i].len - 3 < step)
+            step = lits[i].len - 3;
+    }
+    /* A step that forces common windows on a literal that has uncommon ones
+     * makes its rule pass the filter far more often; a few such literals
+     * (Image: "pcmd.exe", ":\temp\") cost less than looking at every
+     * window, many do not. */
+    while (step > 1 && forced[step] * GRAM_FORCED_DIV > n)
+        step--;
+    ac->step = step;
     uint32_t cn = 16;
     while (cn < total * 2)
         cn *= 2;
-    gram_t *count = calloc(cn, sizeof *count); /* tag_len counts literals with the window */
-    uint32_t *pick = malloc(n * sizeof *pick);
+    gram_t *count = calloc(cn, sizeof *count);        /* tag_len counts literals with the window */
+    uint32_t *pick = malloc(n * step * sizeof *pick); /* literal i's grams at i x step */
     if (!count || !pick)
         goto done;
     for (size_t i = 0; i < n; i++)
@@ -299,28 +350,38 @@ static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
             g->tag_len++;
         }
     for (size_t i = 0; i < n; i++) {
-        uint32_t best = 0, best_n = UINT32_MAX;
-        for (uint32_t j = 0; j + 4 <= lits[i].len; j++) {
-            uint32_t c = gram_slot(count, cn, gram_at(lits[i].s + j))->tag_len;
-            if (gram_common(lits[i].s + j))
-                c += 1u << 20; /* frequent in the text itself: last resort */
+        uint32_t best = 0;
+        uint64_t best_n = UINT64_MAX;
+        for (uint32_t j = 0; j + 3 + step <= lits[i].len; j++) {
+            uint64_t c = 0;
+            for (uint32_t k = j; k < j + step; k++) {
+                c += gram_slot(count, cn, gram_at(lits[i].s + k))->tag_len;
+                if (gram_common(lits[i].s + k))
+                    c += 1u << 20; /* frequent in the text itself: last resort */
+            }
             if (c <= best_n) {
                 best_n = c;
                 best = j;
             }
         }
-        pick[i] = gram_at(lits[i].s + best);
+        for (uint32_t k = 0; k < step; k++)
+            pick[i * step + k] = gram_at(lits[i].s + best + k);
     }
     /* table: key -> tags (deduplicated), laid out contiguously per key */
+    const size_t n_picks = n * step;
     ac->n_slots = 16;
-    while (ac->n_slots < n * 2)
+    while (ac->n_slots < n_picks * 2)
         ac->n_slots *= 2;
+    uint32_t log2 = GRAM_BLOOM_MIN_LOG2;
+    while (log2 < GRAM_BLOOM_MAX_LOG2 && ((size_t)1 << log2) < n_picks * GRAM_BLOOM_BITS_PER_GRAM)
+        log2++;
+    ac->bloom_shift = 32 - log2;
     ac->grams = calloc(ac->n_slots, sizeof *ac->grams);
-    ac->gram_tags = malloc(n * sizeof *ac->gram_tags);
-    ac->bloom = calloc(GRAM_BLOOM_BITS / 64, sizeof *ac->bloom);
+    ac->gram_tags = malloc(n_picks * sizeof *ac->gram_tags);
+    ac->bloom = calloc(((size_t)1 << log2) / 64, sizeof *ac->bloom);
     if (!ac->grams || !ac->gram_tags || !ac->bloom)
         goto done;
-    for (size_t i = 0; i < n; i++) { /* first pass: how many tags per key */
+    for (size_t i = 0; i < n_picks; i++) { /* first pass: how many tags per key */
         gram_t *g = gram_slot(ac->grams, ac->n_slots, pick[i]);
         g->used = 1;
         g->key = pick[i];
@@ -333,14 +394,14 @@ static int gram_build(sigma_ac_t *ac, const lit_t *lits, size_t n)
             at += ac->grams[k].tag_len;
             ac->grams[k].tag_len = 0;
         }
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n_picks; i++) {
         gram_t *g = gram_slot(ac->grams, ac->n_slots, pick[i]);
-        uint32_t k = 0;
-        while (k < g->tag_len && ac->gram_tags[g->tag_start + k] != lits[i].tag)
+        uint32_t tag = lits[i / step].tag, k = 0;
+        while (k < g->tag_len && ac->gram_tags[g->tag_start + k] != tag)
             k++;
         if (k == g->tag_len)
-            ac->gram_tags[g->tag_start + g->tag_len++] = lits[i].tag;
-        uint32_t h = gram_hash(pick[i]);
+            ac->gram_tags[g->tag_start + g->tag_len++] = tag;
+        uint32_t h = gram_hash(pick[i], ac->bloom_shift);
         ac->bloom[h >> 6] |= (uint64_t)1 << (h & 63);
     }
     rc = SW_OK;
@@ -380,25 +441,26 @@ done:
     return rc;
 }
 
-/* Rolling 4-byte window over the folded text: one table fold, one
- * multiply and one L1 bitmap test per byte. */
+/* Mark the tags of gram key, if it is one of the scanner's. */
+static void gram_hit(const sigma_ac_t *ac, uint32_t key, uint64_t *marks)
+{
+    const gram_t *g = gram_slot(ac->grams, ac->n_slots, key);
+    for (uint32_t k = 0; g->used && k < g->tag_len; k++) {
+        uint32_t t = ac->gram_tags[g->tag_start + k];
+        marks[t >> 6] |= (uint64_t)1 << (t & 63);
+    }
+}
+
+/* Every step-th 4-byte window of the text: one bitmap test each. */
 static void gram_scan(const sigma_ac_t *ac, const uint8_t *text, size_t len, uint64_t *marks)
 {
     const uint64_t *bloom = ac->bloom;
-    if (len < 4)
-        return;
-    uint32_t key = (uint32_t)sigma_fold[text[0]] << 8 | (uint32_t)sigma_fold[text[1]] << 16 |
-                   (uint32_t)sigma_fold[text[2]] << 24;
-    for (size_t i = 3; i < len; i++) {
-        key = (key >> 8) | (uint32_t)sigma_fold[text[i]] << 24; /* as gram_at reads it */
-        uint32_t h = gram_hash(key);
-        if (!(bloom[h >> 6] >> (h & 63) & 1))
-            continue;
-        const gram_t *g = gram_slot(ac->grams, ac->n_slots, key);
-        for (uint32_t k = 0; g->used && k < g->tag_len; k++) {
-            uint32_t t = ac->gram_tags[g->tag_start + k];
-            marks[t >> 6] |= (uint64_t)1 << (t & 63);
-        }
+    const uint32_t shift = ac->bloom_shift, step = ac->step;
+    for (size_t i = 0; i + 4 <= len; i += step) {
+        uint32_t key = gram_at(text + i);
+        uint32_t h = gram_hash(key, shift);
+        if (bloom[h >> 6] >> (h & 63) & 1)
+            gram_hit(ac, key, marks);
     }
 }
 

@@ -100,6 +100,24 @@ typedef struct sigma_fieldname {
     uint64_t hash;
 } sigma_fieldname_t;
 
+/* A slot of the set's open-addressing table over the interned names. The
+ * hash and length are kept in the slot so a probe touches one 16-byte slot,
+ * not the name table, until the name itself has to be compared. */
+typedef struct sigma_slot {
+    uint64_t hash; /* sw_field_hash of the name */
+    uint32_t len;
+    uint32_t id1; /* field id + 1; 0: empty */
+} sigma_slot_t;
+
+/* What one event has under a field id (sw_sigma_set_match fills it, see
+ * index_event): valid only while gen equals the set's gen, so nothing is
+ * cleared between events. */
+typedef struct sigma_seen {
+    const sw_field_t *first; /* the event's first field of that name */
+    uint32_t gen;
+    uint32_t multi; /* more fields of the event have that name */
+} sigma_seen_t;
+
 /* The compile context a rule is compiled in. */
 typedef struct sigma_cctx {
     sw_arena_t *arena;
@@ -209,12 +227,18 @@ typedef struct sigma_bucket {
     size_t n_bits;
 } sigma_bucket_t;
 
+/* Invariant (after build): eid_slots finds every bucket with an EventID,
+ * any_bucket the one for any EventID; bucket indices follow the order the
+ * buckets were made in, and buckets run in that order. */
 typedef struct sigma_channel {
     uint32_t key_field; /* the field that tells the record type (Channel, event.dataset, ...) */
     const char *name;   /* its value; NULL: rules for any value (the field is there) */
     size_t name_len;
     sigma_bucket_t *buckets;
     size_t n_buckets;
+    uint32_t *eid_slots; /* open addressing EventID -> bucket index + 1 (0: empty) */
+    uint32_t eid_mask;   /* slots - 1, a power of two minus one */
+    uint32_t any_bucket; /* index of the any-EventID bucket, or UINT32_MAX */
 } sigma_channel_t;
 
 struct sw_sigma_set {
@@ -225,7 +249,7 @@ struct sw_sigma_set {
     size_t n_rules, cap_rules;
     sigma_fieldname_t *fields;
     size_t n_fields, cap_fields;
-    uint32_t *field_slots; /* open addressing over fields, 0 = empty, else id+1 */
+    sigma_slot_t *field_slots; /* open addressing over fields, n_slots a power of two */
     size_t n_slots;
     pcre2_code **res;
     size_t n_res, cap_res;
@@ -237,13 +261,17 @@ struct sw_sigma_set {
     uint32_t f_channel, f_event_id;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
-    const sw_field_t **cache; /* per field id, valid when cache_gen == gen */
-    uint32_t *cache_gen;
-    uint8_t *cache_multi; /* the field occurs more than once in this event */
+    sigma_seen_t *seen; /* per field id, for the event being matched */
     uint32_t gen;
 };
 
 #define SIGMA_KW_ANY UINT32_MAX
+
+/* The first slot of EventID eid in a channel's eid_slots. */
+static inline uint32_t sigma_eid_slot(uint32_t eid, uint32_t mask)
+{
+    return (eid * 0x9E3779B1u >> 16) & mask;
+}
 
 /* Evaluate node for ev (record type renames remap, may be NULL; keywords
  * searched in field kw_field only, or in every field with SIGMA_KW_ANY). */

@@ -21,6 +21,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 const uint8_t sigma_fold[256] = {
 #define R(i) (uint8_t)((i) >= 'A' && (i) <= 'Z' ? (i) + 32 : (i))
@@ -35,22 +38,43 @@ const uint8_t sigma_fold[256] = {
 };
 
 /* Case-insensitive equality of two names of length n (ASCII folding, the
- * same as sw_field_hash), inline: field names are short. */
-static int name_eq(const char *a, const char *b, size_t n)
+ * same as sw_field_hash). The usual case is two spellings that are the same
+ * bytes: names of 4 to 16 bytes are compared with two overlapping loads
+ * each way, longer ones 8 bytes at a time; only a difference falls back to
+ * folding byte by byte. Reads nothing outside a[0..n) and b[0..n). */
+static inline int name_eq(const char *a, const char *b, size_t n)
 {
-    size_t i = 0; /* the usual case first: spelled the same, 8 bytes at a time */
-    for (; i + 8 <= n; i += 8) {
-        uint64_t x, y;
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        if (x != y)
-            break;
+    if (n >= 8 && n <= 16) {
+        uint64_t a0, a1, b0, b1;
+        memcpy(&a0, a, 8);
+        memcpy(&b0, b, 8);
+        memcpy(&a1, a + n - 8, 8);
+        memcpy(&b1, b + n - 8, 8);
+        if (a0 == b0 && a1 == b1)
+            return 1;
+    } else if (n >= 4 && n < 8) {
+        uint32_t a0, a1, b0, b1;
+        memcpy(&a0, a, 4);
+        memcpy(&b0, b, 4);
+        memcpy(&a1, a + n - 4, 4);
+        memcpy(&b1, b + n - 4, 4);
+        if (a0 == b0 && a1 == b1)
+            return 1;
+    } else if (n > 16) {
+        size_t i = 0; /* 8 bytes at a time, the last 8 overlapping */
+        for (;; i += 8) {
+            if (i > n - 8)
+                i = n - 8;
+            uint64_t x, y;
+            memcpy(&x, a + i, 8);
+            memcpy(&y, b + i, 8);
+            if (x != y)
+                break;
+            if (i == n - 8)
+                return 1;
+        }
     }
-    for (; i < n && a[i] == b[i]; i++)
-        ;
-    if (i == n)
-        return 1;
-    for (; i < n; i++)
+    for (size_t i = 0; i < n; i++)
         if (sigma_fold[(uint8_t)a[i]] != sigma_fold[(uint8_t)b[i]])
             return 0;
     return 1;
@@ -58,27 +82,38 @@ static int name_eq(const char *a, const char *b, size_t n)
 
 /* Resolve the event's fields against the names the rules use, once: each
  * event field is looked up in the set's interned names (open addressing
- * over the same precomputed hash), and a hit fills that name's per-event
- * cache slot (first field, and whether the name repeats). Fields no rule
- * names cost one probe. After this sigma_field is an array read.
+ * over the same precomputed hash, the hash and length in the slot), and a
+ * hit fills that name's per-event record (first field, and whether the
+ * name repeats). Fields no rule names cost one probe, usually of one
+ * empty slot. After this sigma_field is an array read.
  * O(fields) per event. */
 static void index_event(sw_sigma_set_t *s, const sw_event_t *ev)
 {
     const size_t mask = s->n_slots - 1;
+    const sigma_slot_t *slots = s->field_slots;
+    const uint32_t gen = s->gen;
+    /* The event is usually cold: ask for all of its field array at once so
+     * the misses overlap instead of coming one line per two fields. */
+    const char *fa = (const char *)ev->fields, *fend = (const char *)(ev->fields + ev->n_fields);
+    for (const char *p = fa; p < fend; p += 64)
+        __builtin_prefetch(p);
     for (size_t i = 0; i < ev->n_fields; i++) {
         const sw_field_t *f = &ev->fields[i];
-        for (size_t h = (size_t)f->name_hash & mask; s->field_slots[h]; h = (h + 1) & mask) {
-            uint32_t id = s->field_slots[h] - 1;
-            const sigma_fieldname_t *fn = &s->fields[id];
-            if (fn->hash != f->name_hash || fn->len != f->name_len ||
-                !name_eq(fn->name, f->name, fn->len))
+        const uint64_t hash = f->name_hash;
+        for (size_t h = (size_t)hash & mask; slots[h].id1; h = (h + 1) & mask) {
+            if (slots[h].hash != hash || slots[h].len != f->name_len)
                 continue;
-            if (s->cache_gen[id] == s->gen) {
-                s->cache_multi[id] = 1;
+            uint32_t id = slots[h].id1 - 1;
+            if (!name_eq(s->fields[id].name, f->name, f->name_len))
+                continue;
+            sigma_seen_t *sn = &s->seen[id];
+            if (sn->gen == gen) {
+                sn->multi = 1;
             } else {
-                s->cache_gen[id] = s->gen;
-                s->cache[id] = f;
-                s->cache_multi[id] = 0;
+                sn->gen = gen;
+                sn->first = f;
+                sn->multi = 0;
+                __builtin_prefetch(f->value); /* read by a scan or a rule soon */
             }
             break;
         }
@@ -88,14 +123,15 @@ static void index_event(sw_sigma_set_t *s, const sw_event_t *ev)
 const sw_field_t *sigma_field(sw_sigma_set_t *s, const sw_event_t *ev, uint32_t id, int *multi)
 {
     (void)ev; /* resolved by index_event */
-    if (s->cache_gen[id] != s->gen) {
+    const sigma_seen_t *sn = &s->seen[id];
+    if (sn->gen != s->gen) {
         if (multi)
             *multi = 0;
         return NULL;
     }
     if (multi)
-        *multi = s->cache_multi[id];
-    return s->cache[id];
+        *multi = (int)sn->multi;
+    return sn->first;
 }
 
 /* ---- value comparisons ------------------------------------------------------ */
@@ -111,8 +147,11 @@ static int eq_fold(const uint8_t *a, const uint8_t *lit, size_t n, int cased)
 }
 
 /* Does lit (folded unless cased) occur in h? O(hn x n) worst case, about
- * O(hn) in practice: memchr on a byte that is not a letter when the needle
- * has one, else the first and last bytes are checked before the rest. */
+ * O(hn) in practice. Cased: memchr on the first byte. Folded: 16 starts at
+ * a time (SSE2) are tested on the needle's first and last bytes, then the
+ * whole needle is checked where both agree; a rule with a list of
+ * `contains` runs this once per item over a short value, so no call and no
+ * setup per start matter more than the asymptotics. */
 static int find_fold(const uint8_t *h, size_t hn, const uint8_t *lit, size_t n, int cased)
 {
     if (n == 0)
@@ -125,21 +164,34 @@ static int find_fold(const uint8_t *h, size_t hn, const uint8_t *lit, size_t n, 
                 return 1;
         return 0;
     }
-    /* A needle byte that is not a letter has one spelling: find it with
-     * memchr (vectorised), then check the whole needle around it. */
-    for (size_t k = 0; k < n; k++) {
-        if (lit[k] >= 'a' && lit[k] <= 'z')
-            continue;
-        const uint8_t *p = h + k, *end = h + (hn - n) + k + 1;
-        while (p < end && (p = memchr(p, lit[k], (size_t)(end - p)))) {
-            if (eq_fold(p - k, lit, n, 0))
-                return 1;
-            p++;
-        }
-        return 0;
-    }
     const uint8_t first = lit[0], last = lit[n - 1];
-    const size_t end = hn - n;
+    const size_t end = hn - n; /* the last start */
+#if defined(__SSE2__)
+    /* A folded needle byte l is lower case when it is a letter: then
+     * (b | 0x20) == l exactly when sigma_fold[b] == l, else b == l. Blocks
+     * of 16 starts, the last one moved back to end there (it re-tests a few
+     * starts); the loads stay inside h since a block starts at most at
+     * end - 15, so the last byte read is h[end + n - 1]. */
+    if (end >= 15) {
+        const __m128i vf = _mm_set1_epi8((char)first), vl = _mm_set1_epi8((char)last);
+        const __m128i cf = _mm_set1_epi8(first >= 'a' && first <= 'z' ? 0x20 : 0);
+        const __m128i cl = _mm_set1_epi8(last >= 'a' && last <= 'z' ? 0x20 : 0);
+        for (size_t i = 0;; i += 16) {
+            if (i > end - 15)
+                i = end - 15;
+            __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(h + i)), cf);
+            __m128i b =
+                _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(h + i + n - 1)), cl);
+            unsigned m = (unsigned)_mm_movemask_epi8(
+                _mm_and_si128(_mm_cmpeq_epi8(a, vf), _mm_cmpeq_epi8(b, vl)));
+            for (; m; m &= m - 1)
+                if (eq_fold(h + i + (unsigned)__builtin_ctz(m), lit, n, 0))
+                    return 1;
+            if (i == end - 15)
+                return 0;
+        }
+    }
+#endif
     for (size_t i = 0; i <= end; i++)
         if (sigma_fold[h[i]] == first && sigma_fold[h[i + n - 1]] == last &&
             eq_fold(h + i + 1, lit + 1, n - 1, 0))
@@ -473,7 +525,8 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
     if (!s->built)
         return SW_ESTATE;
     if (++s->gen == 0) { /* wrapped: forget every cached lookup */
-        memset(s->cache_gen, 0, s->n_fields * sizeof *s->cache_gen);
+        for (size_t i = 0; i < s->n_fields; i++)
+            s->seen[i].gen = 0;
         s->gen = 1;
     }
     index_event(s, ev);
@@ -505,14 +558,27 @@ int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_c
         if (chn->name &&
             (chn->name_len != ch->value_len || !name_eq(chn->name, ch->value, ch->value_len)))
             continue;
-        for (size_t b = 0; b < chn->n_buckets; b++) {
-            uint32_t id = chn->buckets[b].event_id;
-            size_t k = 0;
-            while (id != UINT32_MAX && k < n_eids && eids[k] != id)
-                k++;
-            if (id == UINT32_MAX || k < n_eids)
-                hits += run_bucket(s, &chn->buckets[b], ev, cb, ud);
-        }
+        /* the buckets of the event's EventIDs and the any-EventID one, run
+         * in bucket order (so alerts come in the same order whatever the
+         * order of the EventIDs) */
+        uint32_t run[9];
+        size_t n_run = 0;
+        if (chn->any_bucket != UINT32_MAX)
+            run[n_run++] = chn->any_bucket;
+        for (size_t k = 0; k < n_eids; k++)
+            for (uint32_t h = sigma_eid_slot(eids[k], chn->eid_mask); chn->eid_slots[h];
+                 h = (h + 1) & chn->eid_mask) {
+                uint32_t b = chn->eid_slots[h] - 1;
+                if (chn->buckets[b].event_id != eids[k])
+                    continue;
+                size_t at = n_run++; /* insertion sort: n_run <= 9 */
+                for (; at && run[at - 1] > b; at--)
+                    run[at] = run[at - 1];
+                run[at] = b;
+                break;
+            }
+        for (size_t k = 0; k < n_run; k++)
+            hits += run_bucket(s, &chn->buckets[run[k]], ev, cb, ud);
     }
     return hits;
 }

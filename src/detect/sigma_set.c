@@ -72,15 +72,15 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
             free(bk->base);
             free(bk->bit_entry);
         }
-    for (size_t c = 0; c < s->n_channels; c++)
+    for (size_t c = 0; c < s->n_channels; c++) {
         free(s->channels[c].buckets);
+        free(s->channels[c].eid_slots);
+    }
     free(s->channels);
     free(s->rules);
     free(s->fields);
     free(s->field_slots);
-    free(s->cache);
-    free(s->cache_gen);
-    free(s->cache_multi);
+    free(s->seen);
     if (s->md)
         pcre2_match_data_free(s->md);
     if (s->mctx)
@@ -106,18 +106,23 @@ const sw_sigma_rule_info_t *sw_sigma_set_rule(const sw_sigma_set_t *s, size_t i)
 
 /* ---- field names ------------------------------------------------------------ */
 
+/* Put field id in the first free slot of its probe sequence. */
+static void slot_put(sigma_slot_t *t, size_t n, const sigma_fieldname_t *f, uint32_t id)
+{
+    size_t h = (size_t)f->hash & (n - 1);
+    while (t[h].id1)
+        h = (h + 1) & (n - 1);
+    t[h] = (sigma_slot_t){f->hash, f->len, id + 1};
+}
+
 static int slots_grow(sw_sigma_set_t *s)
 {
     size_t n = s->n_slots ? s->n_slots * 2 : 256;
-    uint32_t *t = calloc(n, sizeof *t);
+    sigma_slot_t *t = calloc(n, sizeof *t);
     if (!t)
         return SW_ENOMEM;
-    for (size_t i = 0; i < s->n_fields; i++) {
-        size_t h = (size_t)s->fields[i].hash & (n - 1);
-        while (t[h])
-            h = (h + 1) & (n - 1);
-        t[h] = (uint32_t)i + 1;
-    }
+    for (size_t i = 0; i < s->n_fields; i++)
+        slot_put(t, n, &s->fields[i], (uint32_t)i);
     free(s->field_slots);
     s->field_slots = t;
     s->n_slots = n;
@@ -129,11 +134,12 @@ static int64_t field_find(const sw_sigma_set_t *s, const char *name, size_t len,
 {
     if (!s->n_slots)
         return -1;
-    for (size_t h = (size_t)hash & (s->n_slots - 1); s->field_slots[h];
+    for (size_t h = (size_t)hash & (s->n_slots - 1); s->field_slots[h].id1;
          h = (h + 1) & (s->n_slots - 1)) {
-        const sigma_fieldname_t *f = &s->fields[s->field_slots[h] - 1];
-        if (f->hash == hash && f->len == len && !strncasecmp(f->name, name, len))
-            return s->field_slots[h] - 1;
+        const sigma_slot_t *sl = &s->field_slots[h];
+        if (sl->hash == hash && sl->len == len &&
+            !strncasecmp(s->fields[sl->id1 - 1].name, name, len))
+            return sl->id1 - 1;
     }
     return -1;
 }
@@ -161,10 +167,7 @@ int64_t sigma_field_intern(sw_sigma_set_t *s, const char *name, size_t len)
     if (!copy)
         return SW_ENOMEM;
     s->fields[s->n_fields] = (sigma_fieldname_t){copy, (uint32_t)len, hash};
-    size_t h = (size_t)hash & (s->n_slots - 1);
-    while (s->field_slots[h])
-        h = (h + 1) & (s->n_slots - 1);
-    s->field_slots[h] = (uint32_t)s->n_fields + 1;
+    slot_put(s->field_slots, s->n_slots, &s->fields[s->n_fields], (uint32_t)s->n_fields);
     return (int64_t)s->n_fields++;
 }
 
@@ -656,6 +659,31 @@ static sigma_ac_t *bucket_scan(sigma_bucket_t *b, uint32_t field, const sigma_ne
     return sc->ac;
 }
 
+/* Build c's EventID -> bucket table (at most half full). */
+static int channel_index(sigma_channel_t *c)
+{
+    uint32_t n = 4;
+    while (n < c->n_buckets * 2)
+        n *= 2;
+    c->eid_slots = calloc(n, sizeof *c->eid_slots);
+    if (!c->eid_slots)
+        return SW_ENOMEM;
+    c->eid_mask = n - 1;
+    c->any_bucket = UINT32_MAX;
+    for (size_t b = 0; b < c->n_buckets; b++) {
+        uint32_t eid = c->buckets[b].event_id;
+        if (eid == UINT32_MAX) {
+            c->any_bucket = (uint32_t)b;
+            continue;
+        }
+        uint32_t h = sigma_eid_slot(eid, c->eid_mask);
+        while (c->eid_slots[h])
+            h = (h + 1) & c->eid_mask;
+        c->eid_slots[h] = (uint32_t)b + 1;
+    }
+    return SW_OK;
+}
+
 /* Remap tables for record types with renames: interned before the field
  * count is final, built after. The logsource table has fewer distinct
  * rename lists than this (test_sigma_logsource checks). */
@@ -846,12 +874,13 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
                     bk->base[en->tag0 >> 6] |= (uint64_t)1 << (en->tag0 & 63);
             }
         }
-    s->cache = calloc(s->n_fields, sizeof *s->cache);
-    s->cache_gen = calloc(s->n_fields, sizeof *s->cache_gen);
-    s->cache_multi = calloc(s->n_fields, sizeof *s->cache_multi);
+    for (size_t c = 0; c < s->n_channels; c++)
+        if (channel_index(&s->channels[c]))
+            goto fail;
+    s->seen = calloc(s->n_fields, sizeof *s->seen);
     s->md = pcre2_match_data_create(1, NULL);
     s->mctx = pcre2_match_context_create(NULL);
-    if (!s->cache || !s->cache_gen || !s->cache_multi || !s->md || !s->mctx)
+    if (!s->seen || !s->md || !s->mctx)
         goto fail;
     pcre2_set_match_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT / 10);

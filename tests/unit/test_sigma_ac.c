@@ -30,12 +30,14 @@ static int occurs(const uint8_t *t, size_t tn, const uint8_t *lit, size_t n)
     return 0;
 }
 
-static void scanner_never_misses_a_literal(void **state)
+/* Random rounds of literals of min_len..max_len bytes from alpha, each
+ * scanned over texts with some literal planted (case flipped); returns how
+ * many literal occurrences were checked. */
+static size_t check_rounds(const char *alpha, size_t min_len, size_t max_len, uint64_t seed)
 {
-    (void)state;
     sw_rng_t r;
-    sw_rng_init(&r, 7, "test_sigma_ac", 0);
-    size_t checked = 0, present = 0;
+    sw_rng_init(&r, seed, "test_sigma_ac", 0);
+    size_t n_alpha = strlen(alpha), present = 0;
     for (int round = 0; round < 300; round++) {
         enum { NL = 40 };
         uint8_t lits[NL][12];
@@ -44,9 +46,9 @@ static void scanner_never_misses_a_literal(void **state)
         assert_non_null(ac);
         size_t n_lits = 1 + sw_rng_below(&r, NL);
         for (size_t i = 0; i < n_lits; i++) {
-            lens[i] = 2 + sw_rng_below(&r, 9);
+            lens[i] = min_len + sw_rng_below(&r, max_len - min_len + 1);
             for (size_t k = 0; k < lens[i]; k++)
-                lits[i][k] = (uint8_t)alphabet[sw_rng_below(&r, sizeof alphabet - 1)];
+                lits[i][k] = (uint8_t)alpha[sw_rng_below(&r, n_alpha)];
             assert_int_equal(sigma_ac_add(ac, lits[i], lens[i], (uint32_t)i), SW_OK);
         }
         assert_int_equal(sigma_ac_build(ac), SW_OK);
@@ -54,7 +56,7 @@ static void scanner_never_misses_a_literal(void **state)
             uint8_t text[400];
             size_t tn = sw_rng_below(&r, 300);
             for (size_t k = 0; k < tn; k++)
-                text[k] = (uint8_t)alphabet[sw_rng_below(&r, sizeof alphabet - 1)];
+                text[k] = (uint8_t)alpha[sw_rng_below(&r, n_alpha)];
             if (tn && sw_rng_chance(&r, 0.7)) { /* plant a literal, case flipped */
                 size_t i = sw_rng_below(&r, n_lits), at = sw_rng_below(&r, tn + 1);
                 if (at + lens[i] <= sizeof text) {
@@ -71,7 +73,6 @@ static void scanner_never_misses_a_literal(void **state)
             uint64_t marks[1] = {0};
             sigma_ac_scan(ac, text, tn, marks);
             for (size_t i = 0; i < n_lits; i++) {
-                checked++;
                 if (!occurs(text, tn, lits[i], lens[i]))
                     continue;
                 present++;
@@ -83,8 +84,31 @@ static void scanner_never_misses_a_literal(void **state)
         }
         sigma_ac_free(ac);
     }
-    print_message("%zu literal checks, %zu present\n", checked, present);
+    return present;
+}
+
+static void scanner_never_misses_a_literal(void **state)
+{
+    (void)state;
+    size_t present = check_rounds(alphabet, 2, 10, 7);
+    print_message("%zu literals present\n", present);
     assert_true(present > 1000);
+}
+
+/* Only literals of 5+ (7+) bytes: the 4-gram filter looks at every 2nd
+ * (4th) window only, so a literal must be found from whichever of its
+ * windows lands on the stride. The alphabet holds the bytes around the
+ * A-Z fold's edges ('@' '[' '`' '{', and the same with the high bit set),
+ * which the filter's case bit merges with others: that may only ever add
+ * marks. */
+static void strided_scan_never_misses_a_literal(void **state)
+{
+    (void)state;
+    static const char edges[] = "aZz@[`{\xc0\xc1\xda\xdb\xe1";
+    size_t present = check_rounds(edges, 5, 6, 11) + check_rounds(edges, 7, 12, 13) +
+                     check_rounds(alphabet, 7, 12, 17);
+    print_message("%zu literals present\n", present);
+    assert_true(present > 3000);
 }
 
 static void empty_and_short_texts_are_safe(void **state)
@@ -110,6 +134,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(scanner_never_misses_a_literal),
+        cmocka_unit_test(strided_scan_never_misses_a_literal),
         cmocka_unit_test(empty_and_short_texts_are_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
