@@ -484,6 +484,22 @@ int cmd_rules(int argc, char **argv)
 
 /* ---- alerts ---------------------------------------------------------------------- */
 
+/* Print j as one JSON line, with the JSON text `text` under `key` when it
+ * parses; takes j (NULL: out of memory, prints nothing). */
+static void put_json_with(json_t *j, const char *key, const char *text)
+{
+    json_t *v = json_loads(text, 0, NULL);
+    if (j && v)
+        json_object_set_new(j, key, v);
+    else
+        json_decref(v);
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+    if (s)
+        puts(s);
+    free(s);
+    json_decref(j);
+}
+
 static int print_alert(const sw_alert_t *a, void *ud)
 {
     const opts_t *o = ud;
@@ -497,16 +513,7 @@ static int print_alert(const sw_alert_t *a, void *ud)
                           (json_int_t)a->id, "time", a->time, "host", a->host, "level", a->level,
                           "title", a->title, "author", a->author, "id", a->rule_id, "deployment",
                           (json_int_t)a->deployment, "record", (json_int_t)a->record);
-    json_t *ev = json_loads(a->event, 0, NULL);
-    if (j && ev)
-        json_object_set_new(j, "event", ev);
-    else
-        json_decref(ev);
-    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-    if (s)
-        puts(s);
-    free(s);
-    json_decref(j);
+    put_json_with(j, "event", a->event);
     return 0;
 }
 
@@ -549,16 +556,7 @@ static int print_entry(const sw_journal_entry_t *e, void *ud)
                               "actor", e->actor, "team", e->team, "kind", e->kind);
         if (j && e->at_ms != SW_JOURNAL_NO_TIME)
             json_object_set_new(j, "at_ms", json_integer(e->at_ms));
-        json_t *p = json_loads(e->payload, 0, NULL);
-        if (j && p)
-            json_object_set_new(j, "payload", p);
-        else
-            json_decref(p);
-        char *s = j ? json_dumps(j, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-        if (s)
-            puts(s);
-        free(s);
-        json_decref(j);
+        put_json_with(j, "payload", e->payload);
         return 0;
     }
     /* the payload without the rule text, which can be long */
