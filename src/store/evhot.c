@@ -841,6 +841,22 @@ static size_t tok_run(const char *lit, size_t n, size_t *start)
 #define IN_OUT(r) (seen[(r) / 32] >> ((r) % 32 * 2 + 1) & 1)
 #define SET_SEEN(r, m) (seen[(r) / 32] |= (uint64_t)(1 | ((m) ? 2 : 0)) << ((r) % 32 * 2))
 
+/* Row r of a token's postings, checked once: does its CommandLine match
+ * cmd (every row of a pure token does)? Into out if so. */
+static int take_row(sw_store_team_t *t, const sw_qnode_t *cmd, int pure, uint64_t *seen, uint32_t r,
+                    rowlist_t *out, sw_errbuf_t *err)
+{
+    if (SEEN(r))
+        return SW_OK;
+    int m = pure ? 1 : cmd_row_matches(&t->seg.v, cmd, r);
+    if (m < 0)
+        return damaged(t, "cmd", r, err);
+    SET_SEEN(r, m);
+    if (m && rl_push(out, r))
+        return sw_seterr(err, SW_ENOMEM, "out of memory");
+    return SW_OK;
+}
+
 /* The rows whose CommandLine matches cmd, plus the irregular rows (to be
  * checked on their JSON), ascending, into out. Through the token index when
  * the pattern has a literal of 3+ token bytes (cost: the token buffer plus
@@ -903,18 +919,8 @@ static int cmd_scan(sw_store_team_t *t, const sw_qnode_t *cmd, rowlist_t *out, s
                         rc = damaged(t, "token index", r, err);
                         goto done;
                     }
-                    if (SEEN(r))
-                        continue;
-                    int m = pure ? 1 : cmd_row_matches(v, cmd, r);
-                    if (m < 0) {
-                        rc = damaged(t, "cmd", r, err);
+                    if ((rc = take_row(t, cmd, pure, seen, r, out, err)))
                         goto done;
-                    }
-                    SET_SEEN(r, m);
-                    if (m && rl_push(out, r)) {
-                        rc = sw_seterr(err, SW_ENOMEM, "out of memory");
-                        goto done;
-                    }
                 }
                 o = k->tok_end[lo];
             }
@@ -924,19 +930,8 @@ static int cmd_scan(sw_store_team_t *t, const sw_qnode_t *cmd, rowlist_t *out, s
             size_t id = tok_of(h, o);
             const struct hot_post *p = &h->post[id];
             for (uint32_t i = 0; i < p->n; i++) {
-                uint32_t r = p->rows[i];
-                if (SEEN(r))
-                    continue;
-                int m = pure ? 1 : cmd_row_matches(v, cmd, r);
-                if (m < 0) {
-                    rc = damaged(t, "cmd", r, err);
+                if ((rc = take_row(t, cmd, pure, seen, p->rows[i], out, err)))
                     goto done;
-                }
-                SET_SEEN(r, m);
-                if (m && rl_push(out, r)) {
-                    rc = sw_seterr(err, SW_ENOMEM, "out of memory");
-                    goto done;
-                }
             }
             o = h->tok_off[id + 1];
         }
