@@ -134,16 +134,11 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
             }
             used += f[n].value_len;
             n++;
-            i = sw_flat_skip_ws(json, len, i);
-            if (i < len && json[i] == ',') {
-                i = sw_flat_skip_ws(json, len, i + 1);
-                continue;
-            }
-            if (i < len && json[i] == '}') {
-                i++;
+            int more = sw_flat_next_member(json, len, &i);
+            if (more < 0)
+                return SW_ENOENT;
+            if (!more)
                 break;
-            }
-            return SW_ENOENT;
         }
     }
     if (sw_flat_skip_ws(json, len, i) != len)

@@ -82,4 +82,21 @@ static inline size_t sw_flat_int_end(const char *s, size_t len, size_t i)
     return i;
 }
 
+/* After a member's value at *i: 1 when a comma follows (*i at the next
+ * key), 0 when the object closes (*i after the brace), -1 otherwise (the
+ * caller declines). */
+static inline int sw_flat_next_member(const char *s, size_t len, size_t *i)
+{
+    size_t j = sw_flat_skip_ws(s, len, *i);
+    if (j < len && s[j] == ',') {
+        *i = sw_flat_skip_ws(s, len, j + 1);
+        return 1;
+    }
+    if (j < len && s[j] == '}') {
+        *i = j + 1;
+        return 0;
+    }
+    return -1;
+}
+
 #endif

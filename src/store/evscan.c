@@ -286,16 +286,11 @@ int store_scan(const char *json, size_t len, char *scratch, seg_row_t *row, int 
             tv[tf] = v;
             tl[tf] = vl;
         }
-        i = sw_flat_skip_ws(json, len, i);
-        if (i < len && json[i] == ',') {
-            i = sw_flat_skip_ws(json, len, i + 1);
-            continue;
-        }
-        if (i < len && json[i] == '}') {
-            i++;
+        int more = sw_flat_next_member(json, len, &i);
+        if (more < 0)
+            return SW_ENOENT;
+        if (!more)
             break;
-        }
-        return SW_ENOENT;
     }
 end:
     if (sw_flat_skip_ws(json, len, i) != len)
