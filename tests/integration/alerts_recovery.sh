@@ -14,17 +14,8 @@ set -u
 BIN=${SW_BIN:-build/seawall}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
-pass=0; fail=0
+. "$(dirname "$0")/lib/check.sh"
 N=${SW_RECOVERY_RECORDS:-60000}
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
-eq() { # NAME GOT WANT
-  if [ "$2" = "$3" ]; then ok "$1"; else ko "$1" "got '$2', wanted '$3'"; fi
-}
-same() { # NAME FILE1 FILE2
-  if cmp -s "$2" "$3"; then ok "$1"; else ko "$1" "$(diff "$2" "$3" | head -5)"; fi
-}
 
 # gen FIRST COUNT: Sysmon process creations FIRST.., every third an
 # ntdsutil run (a hit), every fifth with ground truth (the store's own
@@ -156,5 +147,5 @@ want=$(tail -n +$((${from:-0} - 1000 + 1)) "$T/long.jsonl" | grep -c ntdsutil)
 eq "deploy during ingest: every record after it alerts, once" \
   "$(alerts "$T/dep.db" | wc -l | tr -d ' ')" "$want"
 
-echo "$pass passed, $fail failed"
+summary
 [ "$fail" -eq 0 ]

@@ -10,24 +10,7 @@ EV="$ROOT/tests/data/search/events.jsonl"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 DB="$T/ex.db"
-pass=0; fail=0
-
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
-
-# expect NAME WANT_STATUS CMD... ; output in $T/out, $T/err
-expect() {
-  name=$1; want=$2; shift 2
-  "$@" >"$T/out" 2>"$T/err"; st=$?
-  if [ "$st" -eq "$want" ]; then ok "$name"; else ko "$name" "exit $st, wanted $want: $(head -c 300 "$T/err")"; fi
-}
-has() { # NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok "$1"; else ko "$1" "no '$3' in: $(head -c 300 "$2")"; fi
-}
-lines() { # NAME FILE N
-  n=$(wc -l <"$2" | tr -d ' ')
-  if [ "$n" -eq "$3" ]; then ok "$1"; else ko "$1" "$n lines, wanted $3: $(head -c 300 "$2")"; fi
-}
+. "$(dirname "$0")/lib/check.sh"
 
 expect "ingest blue" 0 "$BIN" ingest --db "$DB" --team blue "$EV"
 has "ingest says how many" "$T/err" "16 records added to team blue"
@@ -81,5 +64,5 @@ has "bad ingest stored nothing" "$T/err" "nothing was stored"
 expect "count unchanged" 0 "$BIN" hunt --db "$DB" --team blue --json '| count'
 has "still 16" "$T/out" '"count":16'
 
-echo "$pass passed, $fail failed"
+summary
 [ "$fail" -eq 0 ]

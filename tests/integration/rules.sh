@@ -14,26 +14,8 @@ RULE_ID=2afafd61-6aae-4df4-baed-139fa1f4c345
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 DB="$T/ex.db"
-pass=0; fail=0
+. "$(dirname "$0")/lib/check.sh"
 
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
-
-# expect NAME WANT_STATUS CMD... ; output in $T/out, $T/err
-expect() {
-  name=$1; want=$2; shift 2
-  "$@" >"$T/out" 2>"$T/err"; st=$?
-  if [ "$st" -eq "$want" ]; then ok "$name"; else ko "$name" "exit $st, wanted $want: $(head -c 300 "$T/err")"; fi
-}
-has() { # NAME FILE TEXT
-  if grep -qF -- "$3" "$2"; then ok "$1"; else ko "$1" "no '$3' in: $(head -c 300 "$2")"; fi
-}
-same() { # NAME FILE1 FILE2
-  if cmp -s "$2" "$3"; then ok "$1"; else ko "$1" "$(diff "$2" "$3" | head -5)"; fi
-}
-eq() { # NAME GOT WANT
-  if [ "$2" = "$3" ]; then ok "$1"; else ko "$1" "got '$2', wanted '$3'"; fi
-}
 count_lines() { wc -l <"$1" | tr -d ' '; }
 
 if [ ! -f "$RULE" ]; then
@@ -183,5 +165,5 @@ cmp -s "$T/run2.db" "$T/run2.copy" && ok "run with a bad rule left the database 
 expect "usage" 2 "$BIN" rules frobnicate --db "$DB" --team blue
 expect "alerts without team" 2 "$BIN" alerts --db "$DB"
 
-echo "$pass passed, $fail failed"
+summary
 [ "$fail" -eq 0 ]

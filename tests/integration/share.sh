@@ -11,16 +11,7 @@ BIN=${SW_BIN:-build/seawall}
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 DB="$T/ex.db"
-pass=0; fail=0
-ok() { pass=$((pass + 1)); echo "ok   $1"; }
-ko() { fail=$((fail + 1)); echo "FAIL $1"; [ -n "${2:-}" ] && echo "     $2"; }
-expect() { # NAME WANT_STATUS CMD...; output in $T/out, $T/err
-  name=$1; want=$2; shift 2
-  "$@" >"$T/out" 2>"$T/err"; st=$?
-  if [ "$st" -eq "$want" ]; then ok "$name"; else ko "$name" "exit $st, wanted $want: $(head -c 300 "$T/err")"; fi
-}
-has() { if grep -qF -- "$3" "$2"; then ok "$1"; else ko "$1" "no '$3' in: $(head -c 300 "$2")"; fi; }
-eq() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1" "got '$2', wanted '$3'"; fi; }
+. "$(dirname "$0")/lib/check.sh"
 hits() { "$BIN" hunt --db "$DB" --team "$1" --json "$2" 2>/dev/null | wc -l | tr -d ' '; }
 jcount() { "$BIN" journal --db "$DB" --json 2>/dev/null | wc -l | tr -d ' '; }
 
@@ -64,5 +55,5 @@ expect "a missing database is refused" 1 "$BIN" share --db "$T/none.db" --from n
 eq "refusals left the journal alone" "$(jcount)" "$before_j"
 eq "refusals left palau's store alone" "$(hits palau '*')" "$before_p"
 
-echo "$pass passed, $fail failed"
+summary
 [ "$fail" -eq 0 ]
