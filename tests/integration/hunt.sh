@@ -64,5 +64,15 @@ has "bad ingest stored nothing" "$T/err" "nothing was stored"
 expect "count unchanged" 0 "$BIN" hunt --db "$DB" --team blue --json '| count'
 has "still 16" "$T/out" '"count":16'
 
+# the record splitter skips string contents in 16-byte steps: braces and
+# escaped quotes inside strings are not structure, and a record whose string
+# never closes (running over a newline) is located where it starts
+printf '{"CommandLine":"cmd /c echo } { [ ] \\"quoted } text\\" and more } braces","EventID":7}\n{"EventID":8,"Image":"C:\\\\x\\\\y.exe {not a brace}"}\n' >"$T/str.jsonl"
+expect "strings with braces ingest" 0 "$BIN" ingest --db "$T/str.db" --team blue "$T/str.jsonl"
+has "both records" "$T/err" "2 records added"
+printf '{"EventID":1}\n{"EventID":2,\n "CommandLine":"a long value that never closes {{{ and runs on\n' >"$T/open.jsonl"
+expect "unclosed string exits 1" 1 "$BIN" ingest --db "$T/str.db" --team blue "$T/open.jsonl"
+has "unclosed record located" "$T/err" "open.jsonl:2:1: record is not closed"
+
 summary
 [ "$fail" -eq 0 ]
