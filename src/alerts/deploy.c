@@ -1184,18 +1184,25 @@ static int deployer_waiting(sw_alerter_t *a)
 
 int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
 {
+    return sw_alerter_append_truth(a, json, len, NULL, id, err);
+}
+
+int sw_alerter_append_truth(sw_alerter_t *a, const char *json, size_t len, const char *truth,
+                            int64_t *id, sw_errbuf_t *err)
+{
     int rc;
     if (a->generation != a->d->generation && (rc = alerter_load(a, err)))
         return rc;
     int64_t rid = 0;
-    if ((rc = sw_store_append(a->t, json, len, &rid, err)))
+    if ((rc = sw_store_append_truth(a->t, json, len, truth, &rid, err)))
         return rc;
     a->n_records++;
     if (id)
         *id = rid;
     if (a->live.set) {
         char *clean = NULL;
-        if ((rc = strip_truth(json, len, &clean)))
+        /* ground truth given beside the record is not in its text */
+        if (!truth && (rc = strip_truth(json, len, &clean)))
             return sw_seterr(err, rc, "record %lld: cannot cut out _truth", (long long)rid);
         const char *rec = clean ? clean : json;
         size_t rec_len = clean ? strlen(clean) : len;

@@ -176,6 +176,9 @@ void sw_alerter_close(sw_alerter_t *a);
  * Cost without live rules: the append. With rules: plus one event parse
  * and one sw_sigma_set_match. */
 int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id, sw_errbuf_t *err);
+/* The same with the record's ground truth beside it (sw_store_append_truth). */
+int sw_alerter_append_truth(sw_alerter_t *a, const char *json, size_t len, const char *truth,
+                            int64_t *id, sw_errbuf_t *err);
 /* sw_store_flush, then store the alerts held and move the marks (one
  * transaction); then pick up another process's rule acts. */
 int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err);

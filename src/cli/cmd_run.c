@@ -40,8 +40,6 @@ typedef struct run_store {
     const sw_world_t *w;
     uint64_t n_records;
     uint64_t n_attack; /* records with a ground-truth step behind them */
-    char *tbuf;        /* a record with its "_truth" member spliced in */
-    size_t tbuf_cap;
     sw_errbuf_t err;
 } run_store_t;
 
@@ -56,28 +54,15 @@ static int run_record_cb(void *ud, const sw_tel_record_t *rec)
         if (rc)
             return rc;
     }
-    /* ground truth rides in a top-level "_truth" member, which the store
-     * cuts out at ingest and keeps where only sw_store_truth reads it */
-    const char *json = rec->json;
-    size_t len = rec->json_len;
-    if (rec->truth && len >= 2 && json[len - 1] == '}') {
-        char tail[48];
-        int n = snprintf(tail, sizeof tail, "%s\"_truth\":\"gt:%u\"}", len > 2 ? "," : "",
-                         (unsigned)(rec->truth - 1));
-        if (rs->tbuf_cap < len + (size_t)n) {
-            char *nb = realloc(rs->tbuf, len + (size_t)n + 4096);
-            if (!nb)
-                return SW_ENOMEM;
-            rs->tbuf = nb;
-            rs->tbuf_cap = len + (size_t)n + 4096;
-        }
-        memcpy(rs->tbuf, json, len - 1);
-        memcpy(rs->tbuf + len - 1, tail, (size_t)n);
-        json = rs->tbuf;
-        len = len - 1 + (size_t)n;
-    }
-    int rc = rs->alerters ? sw_alerter_append(rs->alerters[rec->team], json, len, NULL, &rs->err)
-                          : sw_store_append(rs->teams[rec->team], json, len, NULL, &rs->err);
+    /* ground truth goes beside the record, where only sw_store_truth reads it */
+    char truth[32];
+    if (rec->truth)
+        snprintf(truth, sizeof truth, "gt:%u", (unsigned)(rec->truth - 1));
+    const char *tr = rec->truth ? truth : NULL;
+    int rc = rs->alerters ? sw_alerter_append_truth(rs->alerters[rec->team], rec->json,
+                                                    rec->json_len, tr, NULL, &rs->err)
+                          : sw_store_append_truth(rs->teams[rec->team], rec->json, rec->json_len,
+                                                  tr, NULL, &rs->err);
     if (!rc) {
         rs->n_records++;
         rs->n_attack += rec->truth != 0;
@@ -246,7 +231,6 @@ done:
             if (rs.teams[t])
                 sw_store_team_close(rs.teams[t]);
     free(rs.teams);
-    free(rs.tbuf);
     if (rs.store)
         sw_store_close(rs.store);
     sw_diags_free(&d);

@@ -368,8 +368,16 @@ static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_
 
 int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
 {
+    return sw_store_append_truth(t, json, len, NULL, id, err);
+}
+
+int sw_store_append_truth(sw_store_team_t *t, const char *json, size_t len, const char *truth,
+                          int64_t *id, sw_errbuf_t *err)
+{
     char *clean = NULL, *link = NULL;
     int rc;
+    if (truth && strlen(truth) >= SW_STORE_MAX_TRUTH)
+        return sw_seterr(err, SW_ETOOBIG, "ground truth is over %d bytes", SW_STORE_MAX_TRUTH);
     if (len > SW_EVENT_MAX_BYTES)
         return sw_seterr(err, SW_ETOOBIG, "record of %zu bytes is over the %u-byte limit", len,
                          SW_EVENT_MAX_BYTES);
@@ -385,9 +393,10 @@ int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *i
     int has_ts;
     /* the fast path: a flat record's columns in one pass (evscan.h) */
     if (store_scan(json, len, t->scratch, &row, &has_ts) == SW_OK)
-        return append_row(t, json, len, &row, has_ts, NULL, id, err);
-    /* the cheap test first: most records carry no ground truth */
-    if (has_bytes(json, len, "\"_truth\"", 8)) {
+        return append_row(t, json, len, &row, has_ts, truth, id, err);
+    /* the cheap test first: most records carry no ground truth (a caller
+     * that gives it through truth has none in the text) */
+    if (!truth && has_bytes(json, len, "\"_truth\"", 8)) {
         if ((rc = split_truth(json, len, &clean, &link, err)))
             return rc;
         if (clean) {
@@ -399,7 +408,7 @@ int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *i
         goto done;
     has_ts = sw_query_event_time(&t->ev, &row.ts) == SW_OK;
     row_columns(&t->ev, &row);
-    rc = append_row(t, json, len, &row, has_ts, link, id, err);
+    rc = append_row(t, json, len, &row, has_ts, truth ? truth : link, id, err);
 done:
     free(clean);
     free(link);

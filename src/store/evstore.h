@@ -59,6 +59,13 @@ const char *sw_store_team_name(const sw_store_team_t *t);
  * ~1 us, plus its bytes written once. */
 int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id,
                     sw_errbuf_t *err);
+/* sw_store_append with the record's ground-truth link given beside it
+ * (truth, NUL-ended, may be NULL: none) instead of inside the text: what an
+ * in-process producer (the exercise's telemetry) uses, so ground truth is
+ * never spliced into, or parsed out of, a record's text. json must then
+ * carry no "_truth" member of its own (it would be kept as a field). */
+int sw_store_append_truth(sw_store_team_t *t, const char *json, size_t len, const char *truth,
+                          int64_t *id, sw_errbuf_t *err);
 /* Write pending appends of every open team out and fdatasync them, commit
  * ground truth and shares (durable on return). */
 int sw_store_flush(sw_store_t *s, sw_errbuf_t *err);

@@ -310,6 +310,43 @@ static void ground_truth_is_never_returned_to_a_team(void **state)
     sw_store_team_close(t);
 }
 
+/* Ground truth given beside the record (the in-process producers' path)
+ * is kept for the instructor and never enters the team's record. */
+static void ground_truth_beside_the_record(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "blue");
+    sw_errbuf_t err;
+    int64_t flat, nested, none;
+    const char *r1 = "{\"@timestamp\":\"2026-02-10T09:00:00Z\",\"EventID\":1,"
+                     "\"CommandLine\":\"ntdsutil ifm\"}";
+    const char *r2 = "{\"Event\":{\"System\":{\"EventID\":4688,"
+                     "\"TimeCreated\":{\"SystemTime\":\"2026-02-10T09:01:00Z\"}}}}";
+    const char *r3 = "{\"@timestamp\":\"2026-02-10T09:02:00Z\",\"EventID\":1}";
+    assert_int_equal(sw_store_append_truth(t, r1, strlen(r1), "gt:7", &flat, &err), SW_OK);
+    assert_int_equal(sw_store_append_truth(t, r2, strlen(r2), "gt:8", &nested, &err), SW_OK);
+    assert_int_equal(sw_store_append_truth(t, r3, strlen(r3), NULL, &none, &err), SW_OK);
+    assert_int_equal(hunt_count(t, "gt"), 0);
+    assert_int_equal(hunt_count(t, "_exists_:_truth"), 0);
+    assert_int_equal(hunt_count(t, "EventID:1"), 2);
+    char link[64];
+    assert_int_equal(sw_store_truth(f->s, flat, link, sizeof link, &err), SW_OK);
+    assert_string_equal(link, "gt:7");
+    assert_int_equal(sw_store_truth(f->s, nested, link, sizeof link, &err), SW_OK);
+    assert_string_equal(link, "gt:8");
+    assert_int_equal(sw_store_truth(f->s, none, link, sizeof link, &err), SW_ENOENT);
+    /* too long a link is refused and appends nothing */
+    char big[SW_STORE_MAX_TRUTH + 8];
+    memset(big, 'x', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    int64_t n0, n1;
+    assert_int_equal(sw_store_count(t, &n0, &err), SW_OK);
+    assert_int_equal(sw_store_append_truth(t, r3, strlen(r3), big, NULL, &err), SW_ETOOBIG);
+    assert_int_equal(sw_store_count(t, &n1, &err), SW_OK);
+    assert_int_equal(n0, n1);
+    sw_store_team_close(t);
+}
+
 static void multi_valued_indexed_fields_still_match(void **state)
 {
     fixture_t *f = *state;
@@ -444,6 +481,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_team_cannot_see_another_teams_records, setup, teardown),
         cmocka_unit_test_setup_teardown(sharing_copies_explicitly, setup, teardown),
         cmocka_unit_test_setup_teardown(ground_truth_is_never_returned_to_a_team, setup, teardown),
+        cmocka_unit_test_setup_teardown(ground_truth_beside_the_record, setup, teardown),
         cmocka_unit_test_setup_teardown(multi_valued_indexed_fields_still_match, setup, teardown),
         cmocka_unit_test_setup_teardown(teams_and_reopen, setup, teardown),
     };
