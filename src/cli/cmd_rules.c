@@ -7,6 +7,7 @@
  *   seawall rules list     --db F --team T [--all] [--json]
  *   seawall alerts         --db F --team T [--json]
  *   seawall journal        --db F [--team T] [--kind K] [--json]
+ *   seawall journal        --db F --verify [--head HASH] | --upgrade [--actor NAME]
  *
  * Everything is checked before anything changes: a rule the engine refuses,
  * an unknown team or rule id, a missing database exit 1 with a message
@@ -14,6 +15,7 @@
  * several files deploys all of them or none. Exit status: 0 success, 1 bad
  * input, 2 usage error. */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,8 +36,8 @@
 
 typedef struct opts {
     const char *cmd; /* "rules test", "alerts", ... for messages */
-    const char *db, *team, *actor, *kind;
-    int json, all;
+    const char *db, *team, *actor, *kind, *head;
+    int json, all, verify, upgrade;
     long limit;
     int n_args;
     char **args;
@@ -76,6 +78,12 @@ static int parse_opts(int argc, char **argv, int first, opts_t *o, const char *u
             o->json = 1;
         } else if (!strcmp(a, "--all")) {
             o->all = 1;
+        } else if (!strcmp(a, "--verify")) {
+            o->verify = 1;
+        } else if (!strcmp(a, "--upgrade")) {
+            o->upgrade = 1;
+        } else if (!strcmp(a, "--head") && i + 1 < argc) {
+            o->head = argv[++i];
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             printf("%s", usage);
             return 0;
@@ -573,8 +581,48 @@ static int print_entry(const sw_journal_entry_t *e, void *ud)
 
 static const char journal_usage[] =
     "usage: seawall journal --db FILE [--team TEAM] [--kind KIND] [--json]\n"
+    "       seawall journal --db FILE --verify [--head HASH]\n"
+    "       seawall journal --db FILE --upgrade [--actor NAME]\n"
     "  The exercise journal, in order: seq, wall time, actor, team, kind, payload\n"
-    "  (without rule text; --json prints every entry whole).\n";
+    "  (without rule text; --json prints every entry whole).\n"
+    "  --verify   check the hash chain: exit 1 naming the first entry edited, deleted,\n"
+    "             inserted or back-dated; prints the head (note it: with --head, a\n"
+    "             later check shows nothing before it was removed or rewritten)\n"
+    "  --upgrade  chain a journal written before tamper evidence, as it is now\n";
+
+/* --verify: the chain, and the head noted earlier (--head). 0 intact, 1 not. */
+static int journal_verify(const ctx_t *c, const opts_t *o, const uint8_t *noted)
+{
+    sw_journal_check_t ck;
+    sw_errbuf_t err;
+    char hex[2 * SW_JOURNAL_HASH_LEN + 1];
+    if (sw_journal_verify(c->j, noted, &ck, &err)) {
+        fprintf(stderr, "seawall journal: %s: %s\n", o->db, err.msg);
+        return 1;
+    }
+    sodium_bin2hex(hex, sizeof hex, ck.head, sizeof ck.head);
+    if (!ck.intact) {
+        fprintf(stderr, "seawall journal: %s: entry %lld: %s\n", o->db, (long long)ck.bad_seq,
+                ck.why);
+        fprintf(stderr, "seawall journal: %s: entries up to seq %lld are intact (their head: %s)\n",
+                o->db, (long long)ck.head_seq, hex);
+        return 1;
+    }
+    printf("journal intact: %lld entries\nhead: seq %lld %s\n", (long long)ck.n_entries,
+           (long long)ck.head_seq, hex);
+    if (!o->head)
+        return 0;
+    if (ck.noted_seq) {
+        printf("the head you gave is entry %lld's: nothing up to it was changed\n",
+               (long long)ck.noted_seq);
+        return 0;
+    }
+    fprintf(stderr,
+            "seawall journal: %s: the head you gave is no entry's hash: entries up to it were "
+            "removed or rewritten since it was noted\n",
+            o->db);
+    return 1;
+}
 
 int cmd_journal(int argc, char **argv)
 {
@@ -582,11 +630,40 @@ int cmd_journal(int argc, char **argv)
     int status = parse_opts_only(argc, argv, &o, journal_usage);
     if (status >= 0)
         return status;
+    uint8_t noted[SW_JOURNAL_HASH_LEN];
+    size_t got = 0;
+    if ((o.verify && o.upgrade) || (o.head && !o.verify) ||
+        (o.head && (sodium_hex2bin(noted, sizeof noted, o.head, strlen(o.head), NULL, &got, NULL) ||
+                    got != sizeof noted))) {
+        fprintf(stderr, "seawall journal: --verify [--head HASH (64 hex digits)] or --upgrade\n%s",
+                journal_usage);
+        free(o.args);
+        return 2;
+    }
+    if (o.upgrade) {
+        int64_t n = 0;
+        sw_errbuf_t err;
+        free(o.args);
+        if (access(o.db, F_OK) != 0 || sw_journal_upgrade(o.db, o.actor, wall_ms(), &n, &err)) {
+            fprintf(stderr, "seawall journal: %s: %s\n", o.db,
+                    access(o.db, F_OK) ? "no such exercise database" : err.msg);
+            return 1;
+        }
+        if (n)
+            printf("chained the %lld entr%s written before tamper evidence, as they are now, "
+                   "sealed by a journal.chain entry\n",
+                   (long long)n, n == 1 ? "y" : "ies");
+        else
+            printf("the journal is already chained: nothing to do\n");
+        return 0;
+    }
     ctx_t c = {0};
     status = ctx_open(&c, &o, 0);
     sw_errbuf_t err;
     sw_journal_filter_t f = {o.team, o.kind, 0};
-    if (!status && sw_journal_list(c.j, &f, print_entry, &o, &err)) {
+    if (!status && o.verify)
+        status = journal_verify(&c, &o, o.head ? noted : NULL);
+    else if (!status && sw_journal_list(c.j, &f, print_entry, &o, &err)) {
         fprintf(stderr, "seawall journal: %s\n", err.msg);
         status = 1;
     }
