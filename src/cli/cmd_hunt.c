@@ -23,6 +23,7 @@
 
 #include "alerts/deploy.h"
 #include "cli/commands.h"
+#include "cli/term_text.h"
 #include "core/buf.h"
 #include "detect/event.h"
 #include "detect/event_flat.h"
@@ -235,7 +236,7 @@ int cmd_ingest(int argc, char **argv)
     for (int i = 0; i < o.n_args; i++) {
         if (!(data[i] = read_all(o.args[i], &lens[i], &err)) ||
             each_record(o.args[i], data[i], lens[i], check_record, &ev, &err)) {
-            fprintf(stderr, "seawall ingest: %s (nothing was stored)\n", err.msg);
+            sw_term_printf(stderr, "seawall ingest: %s (nothing was stored)\n", err.msg);
             goto done;
         }
     }
@@ -243,7 +244,7 @@ int cmd_ingest(int argc, char **argv)
     if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, o.team, 1, &t, &err) ||
         sw_journal_open(o.db, &j, &err) || sw_deploy_open(o.db, j, &d, &err) ||
         sw_alerter_open(d, s, t, &al, &err)) {
-        fprintf(stderr, "seawall ingest: %s\n", err.msg);
+        sw_term_printf(stderr, "seawall ingest: %s\n", err.msg);
         goto done;
     }
     if (sw_alerter_recovered(al))
@@ -262,7 +263,7 @@ int cmd_ingest(int argc, char **argv)
     for (int i = 0; i < o.n_args; i++) {
         if (each_record(o.args[i], data[i], lens[i], store_record, al, &err) ||
             sw_alerter_flush(al, &err)) {
-            fprintf(stderr, "seawall ingest: %s\n", err.msg);
+            sw_term_printf(stderr, "seawall ingest: %s\n", err.msg);
             goto done;
         }
     }
@@ -300,6 +301,7 @@ typedef struct out_ctx {
     int is_hist;
     size_t n;
     sw_event_t ev;
+    sw_buf_t line; /* a record's line, its values escaped (cli/term_text.h) */
 } out_ctx_t;
 
 /* The first present of names, or "". */
@@ -344,7 +346,7 @@ static int print_row(const sw_qrow_t *row, void *ud)
         } else if (c->agg && row->key[0] == '\0' && !c->is_hist) {
             printf("%llu\n", (unsigned long long)row->count);
         } else {
-            printf("%-12llu %s\n", (unsigned long long)row->count, row->key);
+            sw_term_printf(stdout, "%-12llu %s\n", (unsigned long long)row->count, row->key);
         }
         return 0;
     }
@@ -358,16 +360,20 @@ static int print_row(const sw_qrow_t *row, void *ud)
     char t[64];
     sw_query_format_time(row->ts_ms, t);
     t[19] = '\0'; /* to the second */
-    printf("%-19s  %-16.16s %-6.6s", t, first_of(&c->ev, host_names), first_of(&c->ev, type_names));
-    size_t w = 0;
-    for (const char *const *k = key_names; *k && w < 200; k++) {
+    sw_buf_t *l = &c->line;
+    sw_buf_reset(l);
+    sw_term_format(l, "%-19s  %-16.16s %-6.6s", t, first_of(&c->ev, host_names),
+                   first_of(&c->ev, type_names));
+    size_t start = l->len;
+    for (const char *const *k = key_names; *k && l->len - start < 200; k++) {
         const sw_field_t *f = sw_event_get(&c->ev, *k);
         if (!f || !f->value_len)
             continue;
-        int n = printf(" %s=%.*s", *k, (int)(f->value_len > 120 ? 120 : f->value_len), f->value);
-        w += n > 0 ? (size_t)n : 0;
+        sw_term_format(l, " %s=", *k); /* the value by its length: it may hold a NUL */
+        sw_term_escape(l, f->value, f->value_len > 120 ? 120 : f->value_len);
     }
-    putchar('\n');
+    if (sw_buf_putc(l, '\n') == SW_OK)
+        fwrite(l->data, 1, l->len, stdout);
     return 0;
 }
 
@@ -406,6 +412,7 @@ int cmd_hunt(int argc, char **argv)
     int status = 1;
     out_ctx_t ctx = {.json = o.json};
     sw_event_init(&ctx.ev);
+    sw_buf_init(&ctx.line, 0);
     if (sw_query_parse(&q, text, strlen(text), &qo, &err)) {
         fprintf(stderr, "seawall hunt: bad query: %s\n", err.msg);
         size_t col = 0;
@@ -421,7 +428,7 @@ int cmd_hunt(int argc, char **argv)
     }
     if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, o.team, 0, &t, &err) ||
         sw_store_search(t, &q, print_row, &ctx, &err)) {
-        fprintf(stderr, "seawall hunt: %s\n", err.msg);
+        sw_term_printf(stderr, "seawall hunt: %s\n", err.msg);
         goto done;
     }
     if (!o.json && !ctx.agg)
@@ -432,6 +439,7 @@ done:
     sw_store_close(s);
     sw_query_free(&q);
     sw_event_free(&ctx.ev);
+    sw_buf_free(&ctx.line);
     free(o.args);
     return status;
 }

@@ -28,6 +28,7 @@
 #include "cli/rules_files.h"
 #include "cli/sigma_load.h"
 #include "cli/sigma_out.h"
+#include "cli/term_text.h"
 #include "detect/query.h"
 #include "journal/journal.h"
 #include "store/evstore.h"
@@ -170,10 +171,10 @@ static int64_t wall_ms(void)
 static void print_refusal(const char *cmd, const char *file, const sw_sigma_error_t *e)
 {
     if (e->line)
-        fprintf(stderr, "seawall %s: %s:%d:%d: error: %s [%s]\n", cmd, file, e->line, e->col,
-                e->msg, e->reason);
+        sw_term_printf(stderr, "seawall %s: %s:%d:%d: error: %s [%s]\n", cmd, file, e->line, e->col,
+                       e->msg, e->reason);
     else
-        fprintf(stderr, "seawall %s: %s: error: %s [%s]\n", cmd, file, e->msg, e->reason);
+        sw_term_printf(stderr, "seawall %s: %s: error: %s [%s]\n", cmd, file, e->msg, e->reason);
 }
 
 static int read_rule(const char *cmd, const char *file, char **text, size_t *len)
@@ -296,11 +297,12 @@ int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor,
             break;
         }
         if (out)
-            fprintf(out,
-                    "deployed %s \"%s\" (%s, author: %s) for team %s: deployment %lld, "
-                    "applies to records after the first %lld\n",
-                    r.rule_id, r.title, *r.level ? r.level : "-", *r.author ? r.author : "unknown",
-                    sw_store_team_name(t), (long long)r.deployment, (long long)r.from_record);
+            sw_term_printf(out,
+                           "deployed %s \"%s\" (%s, author: %s) for team %s: deployment %lld, "
+                           "applies to records after the first %lld\n",
+                           r.rule_id, r.title, *r.level ? r.level : "-",
+                           *r.author ? r.author : "unknown", sw_store_team_name(t),
+                           (long long)r.deployment, (long long)r.from_record);
     }
     for (int i = 0; text && i < n_files; i++)
         free(text[i]);
@@ -383,8 +385,8 @@ static int rules_withdraw(opts_t *o)
             fprintf(stderr, "seawall rules withdraw: %s\n", err.msg);
             status = 1;
         } else {
-            printf("withdrew deployment %lld of %s for team %s\n", (long long)dep, o->args[0],
-                   sw_store_team_name(c.t));
+            sw_term_printf(stdout, "withdrew deployment %lld of %s for team %s\n", (long long)dep,
+                           o->args[0], sw_store_team_name(c.t));
         }
     }
     ctx_close(&c);
@@ -419,10 +421,10 @@ static int print_rule(const sw_deployed_rule_t *r, void *ud)
         json_decref(j);
         return 0;
     }
-    printf("%lld\t%s\t%s\t%s\t%s\tauthor: %s\tfrom record %lld\t%s by %s\n",
-           (long long)r->deployment, r->withdrawn ? "withdrawn" : "live", r->rule_id,
-           *r->level ? r->level : "-", r->title, *r->author ? r->author : "unknown",
-           (long long)r->from_record, when, r->actor);
+    sw_term_printf(stdout, "%lld\t%s\t%s\t%s\t%s\tauthor: %s\tfrom record %lld\t%s by %s\n",
+                   (long long)r->deployment, r->withdrawn ? "withdrawn" : "live", r->rule_id,
+                   *r->level ? r->level : "-", r->title, *r->author ? r->author : "unknown",
+                   (long long)r->from_record, when, r->actor);
     return 0;
 }
 
@@ -512,9 +514,10 @@ static int print_alert(const sw_alert_t *a, void *ud)
 {
     const opts_t *o = ud;
     if (!o->json) {
-        printf("%s\t%s\t%s\t%s\tauthor: %s\t%s\trecord %lld\n", *a->time ? a->time : "-",
-               *a->host ? a->host : "-", *a->level ? a->level : "-", a->title,
-               *a->author ? a->author : "unknown", a->rule_id, (long long)a->record);
+        sw_term_printf(stdout, "%s\t%s\t%s\t%s\tauthor: %s\t%s\trecord %lld\n",
+                       *a->time ? a->time : "-", *a->host ? a->host : "-",
+                       *a->level ? a->level : "-", a->title, *a->author ? a->author : "unknown",
+                       a->rule_id, (long long)a->record);
         return 0;
     }
     json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "alert",
@@ -572,8 +575,8 @@ static int print_entry(const sw_journal_entry_t *e, void *ud)
     if (p)
         json_object_del(p, "yaml");
     char *ps = p ? json_dumps(p, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-    printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)e->seq, when, e->actor,
-           *e->team ? e->team : "-", e->kind, ps ? ps : e->payload);
+    sw_term_printf(stdout, "%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)e->seq, when, e->actor,
+                   *e->team ? e->team : "-", e->kind, ps ? ps : e->payload);
     free(ps);
     json_decref(p);
     return 0;

@@ -24,6 +24,7 @@
 #include "cli/commands.h"
 #include "cli/sigma_load.h"
 #include "cli/sigma_out.h"
+#include "cli/term_text.h"
 #include "detect/event.h"
 #include "detect/event_flat.h"
 #include "detect/query.h"
@@ -108,8 +109,8 @@ static void print_tally(const out_ctx_t *o)
 {
     printf("rule\tTP\tFP\ttitle\n");
     for (size_t i = 0; i < o->n_tally; i++)
-        printf("%s\t%zu\t%zu\t%s\n", o->tally[i].rule->id, o->tally[i].tp, o->tally[i].fp,
-               o->tally[i].rule->title);
+        sw_term_printf(stdout, "%s\t%zu\t%zu\t%s\n", o->tally[i].rule->id, o->tally[i].tp,
+                       o->tally[i].fp, o->tally[i].rule->title);
 }
 
 static void print_alert(const sw_sigma_alert_t *a, void *ud)
@@ -172,7 +173,7 @@ static int run_events(sw_sigma_set_t *set, const char *file, out_ctx_t *o, size_
         }
         n++;
         if (sw_event_parse(&ev, text + start, rec_len, &err)) {
-            fprintf(stderr, "%s: record %zu (byte %zu): %s\n", file, n, start + 1, err.msg);
+            sw_term_printf(stderr, "%s: record %zu (byte %zu): %s\n", file, n, start + 1, err.msg);
             bad = 1;
             continue;
         }
@@ -203,7 +204,7 @@ static int db_row(const sw_qrow_t *row, void *ud)
     c->n++;
     sw_errbuf_t err;
     if (sw_event_parse(&c->ev, row->json, row->json_len, &err)) {
-        fprintf(stderr, "seawall sigma: record %lld: %s\n", (long long)row->id, err.msg);
+        sw_term_printf(stderr, "seawall sigma: record %lld: %s\n", (long long)row->id, err.msg);
         c->bad = 1;
         return 0;
     }
