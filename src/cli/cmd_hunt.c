@@ -277,6 +277,13 @@ int cmd_ingest(int argc, char **argv)
                 (unsigned long long)sw_alerter_raised(al), sw_alerter_raised(al) == 1 ? "" : "s",
                 sw_alerter_rules(al), sw_alerter_rules(al) == 1 ? "" : "s", o.db,
                 sw_store_team_name(t));
+    if (sw_alerter_undecided(al))
+        fprintf(stderr,
+                "seawall ingest: warning: %llu time%s a deployed rule could not decide on a "
+                "record (a regular expression ran past its budget): neither alerted nor "
+                "cleared; seawall sigma --rules RULE --db %s --team %s names the rule\n",
+                (unsigned long long)sw_alerter_undecided(al),
+                sw_alerter_undecided(al) == 1 ? "" : "s", o.db, sw_store_team_name(t));
     status = 0;
 done:
     sw_alerter_close(al);

@@ -124,6 +124,23 @@ static void print_alert(const sw_sigma_alert_t *a, void *ud)
     sw_sigma_print_match(stdout, a, o->rec, o->rec_len, o->json);
 }
 
+/* Rules left undecided on some events (a regular expression over its
+ * budget, detect/sigma.h): neither matches nor misses, so they are said. */
+static void print_undecided(const sw_sigma_set_t *set)
+{
+    for (size_t i = 0; i < sw_sigma_set_count(set); i++) {
+        uint64_t n = sw_sigma_set_undecided(set, i);
+        const sw_sigma_rule_info_t *r = sw_sigma_set_rule(set, i);
+        if (n)
+            sw_term_printf(stderr,
+                           "seawall sigma: undecided: %s \"%s\" on %llu event%s: a regular "
+                           "expression ran past its budget, so the rule neither matched nor "
+                           "cleared %s; look at %s by hand\n",
+                           r->id, r->title, (unsigned long long)n, n == 1 ? "" : "s",
+                           n == 1 ? "it" : "them", n == 1 ? "it" : "them");
+    }
+}
+
 /* --var NAME=V1,V2: values split at commas, kept in one malloc'd copy. */
 static int parse_var(char *arg, sw_sigma_var_t *v, char **store)
 {
@@ -363,8 +380,13 @@ int cmd_sigma(int argc, char **argv)
     if (from_db)
         status |= run_db(set, db, team, truth, &o, &total);
     fflush(stdout);
-    fprintf(stderr, "seawall sigma: %zu rules, %zu events, %zu matches\n", sw_sigma_set_count(set),
+    uint64_t undecided = 0;
+    for (size_t i = 0; i < sw_sigma_set_count(set); i++)
+        undecided += sw_sigma_set_undecided(set, i);
+    fprintf(stderr, "seawall sigma: %zu rules, %zu events, %zu matches", sw_sigma_set_count(set),
             total, o.n_matches);
+    fprintf(stderr, undecided ? ", %llu undecided\n" : "\n", (unsigned long long)undecided);
+    print_undecided(set);
     free(o.tally);
 out:
     sw_sigma_report_free(&rep);
