@@ -9,8 +9,8 @@
  * lines or JSON objects one after another (pretty-printed is fine). Each
  * match prints time, host, level, title, author and id (the Detection Rule
  * License requires the author wherever a match is shown). Exit status: 0
- * success, 1 a rule was refused (--check) or an event file had a bad record,
- * 2 usage error.
+ * success, 1 a rule was refused (--check), no rule loaded at all (every one
+ * refused, or none found) or an event file had a bad record, 2 usage error.
  *
  * --truth is for instructors (and tests), never for players: it reads the
  * store's ground-truth table (sw_store_truth) and, instead of the matches,
@@ -363,6 +363,18 @@ int cmd_sigma(int argc, char **argv)
     if (check) {
         sw_sigma_report_print(stdout, &rep, verbose);
         status = rep.n_rejects ? 1 : 0;
+        goto out;
+    }
+    if (sw_sigma_set_count(set) == 0) { /* nothing to match with: not a clean run */
+        if (rep.n_files)
+            fprintf(stderr,
+                    "seawall sigma: no rule loaded (%zu of %zu refused): nothing was matched "
+                    "(seawall sigma --check -v PATH says why)\n",
+                    rep.n_rejects, rep.n_files);
+        else
+            fprintf(stderr, "seawall sigma: no rule loaded (no rule files found): nothing was "
+                            "matched (rule files end in .yml or .yaml)\n");
+        status = 1;
         goto out;
     }
     if (rep.n_rejects)
