@@ -130,7 +130,10 @@ static size_t str_next(const char *s, size_t len, size_t i)
 }
 
 /* Split text into top-level JSON objects (JSON lines or objects one after the
- * other) and call cb on each. Errors name file:line:column. O(len). */
+ * other) and call cb on each. Errors in the input name file:line:column;
+ * cb's errors are placed at the record's line only when they are about the
+ * record (SW_EINVAL, SW_ETOOBIG), not when the store cannot take it (a lock
+ * held by another process, I/O, memory). O(len). */
 static int each_record(const char *path, const char *s, size_t len, record_cb cb, void *ud,
                        sw_errbuf_t *err)
 {
@@ -181,8 +184,10 @@ static int each_record(const char *path, const char *s, size_t len, record_cb cb
                              rec_col);
         sw_errbuf_t e2;
         int rc = cb(s + start, i - start, ud, &e2);
-        if (rc)
+        if (rc == SW_EINVAL || rc == SW_ETOOBIG)
             return sw_seterr(err, rc, "%s:%zu: %s", path, rec_line, e2.msg);
+        if (rc)
+            return sw_seterr(err, rc, "%s (while storing %s)", e2.msg, path);
     }
     return SW_OK;
 }
