@@ -287,6 +287,30 @@ uint32_t sw_exercise_find_host(const sw_exercise_t *ex, uint32_t team, const cha
 uint32_t sw_exercise_find_team(const sw_exercise_t *ex, const char *name, char *why,
                                size_t why_len);
 
+/* What an exercise's database says about it without replaying it: for
+ * commands that read a team's records (who may look at whose). */
+#define SW_EX_INFO_MAX_TEAMS 64
+typedef struct sw_exercise_info {
+    char scenario[256];
+    uint64_t seed;
+    int64_t until_ms;
+    int observers_see; /* sw_observer_view_t */
+    uint32_t n_teams;
+    struct {
+        char id[SW_JOURNAL_MAX_NAME + 1];
+        int observer;
+    } teams[SW_EX_INFO_MAX_TEAMS];
+} sw_exercise_info_t;
+
+/* Read info from db's journal. SW_ENOENT when db holds no exercise. */
+int sw_exercise_read_info(const char *db, sw_exercise_info_t *info, sw_errbuf_t *err);
+
+/* May team viewer look at team target's records (truth: and its ground
+ * truth)? A player only at its own; an observer delegation at any player
+ * team's as the exercise's observers_see allows. 1 yes, 0 no with why. */
+int sw_exercise_info_may_read(const sw_exercise_info_t *info, const char *viewer,
+                              const char *target, int truth, char *why, size_t why_len);
+
 /* Does the database at path hold an exercise (its journal begins with
  * exercise.create)? 1 yes, 0 no (records only, or no database). */
 int sw_exercise_in_db(const char *path);
