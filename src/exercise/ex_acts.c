@@ -118,6 +118,14 @@ int ex_read_create(sw_exercise_t *ex, const sw_journal_entry_t *e, sw_diags_t *d
     double speed = 1;
     json_t *files = NULL;
     int rc = SW_OK;
+    if (p && json_is_array(json_object_get(p, "files")) &&
+        json_array_size(json_object_get(p, "files")) == 0) {
+        rc = sw_seterr(err, SW_EINVAL,
+                       "%s: this exercise's world was built in memory (a test or benchmark): "
+                       "it cannot be resumed",
+                       ex->db);
+        goto done;
+    }
     if (!p ||
         json_unpack_ex(p, &je, 0, "{s:s, s:s, s:I, s:F, s:I, s:o}", "scenario", &scenario, "seed",
                        &seed, "until_ms", &until, "speed", &speed, "version", &version, "files",

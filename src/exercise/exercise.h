@@ -129,8 +129,10 @@ typedef struct sw_exercise_opts {
     /* with telemetry and no db: where the records go */
     sw_tel_record_cb records;
     void *records_ud;
-    const sw_world_t *world; /* a world built in memory (tests, fuzzing), used as is and not
-                                owned, instead of the scenario; only without a db */
+    const sw_world_t *world; /* a world built in memory (tests, fuzzing, benchmarks), used
+                                as is and not owned, instead of the scenario; with a db
+                                the exercise is journaled but cannot be resumed (its
+                                world is in no file) */
     const char *actor;       /* who opens it (journal); NULL: "system" */
     sw_ex_now_fn now;        /* the wall clock (NULL: the system's) */
     void *now_ud;
