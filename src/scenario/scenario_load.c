@@ -59,9 +59,9 @@ static uint32_t count_sub(node_t *map, const char *key)
 
 /* ---- key tables ------------------------------------------------------------ */
 
-static const char *const k_exercise[] = {"name",     "description", "duration", "start",
-                                         "timezone", "utc_offset",  "date",     "speed",
-                                         "seed",     "objectives",  NULL};
+static const char *const k_exercise[] = {
+    "name", "description", "duration", "start",      "timezone",      "utc_offset",
+    "date", "speed",       "seed",     "objectives", "observers_see", NULL};
 static const char *const r_exercise[] = {"name", "duration", NULL};
 static const char *const k_lobj[] = {"id", "text", "category", "weight", NULL};
 static const char *const r_lobj[] = {"id", "text", NULL};
@@ -396,7 +396,7 @@ static uint64_t val_seed(ld_t *L, node_t *v)
 
 static void ld_fill_exercise(ld_t *L)
 {
-    sw_exercise_t *ex = &L->w->exercise;
+    sw_exercise_spec_t *ex = &L->w->exercise;
     ex->speed = 1;
     ex->timezone = "UTC";
     ex->start_minute = 8 * 60;
@@ -454,6 +454,8 @@ static void ld_fill_exercise(ld_t *L)
     }
     ex->speed = scn_opt_num(L, e, "speed", 1, 0.1, 3600,
                             "a speed from 0.1 to 3600 (exercise seconds per second)");
+    ex->observers_see = scn_opt_enum(L, e, "observers_see", sw_observer_view_names,
+                                     SW_OBS__COUNT, SW_OBS_TEAMS);
     if ((v = scn_mget(e, "seed"))) {
         if (L->seed)
             ERR(L, v->loc, "'seed' is already defined at %s:%d:%d", L->seed->loc.file,
@@ -1785,8 +1787,16 @@ static void ld_free(ld_t *L)
 int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_world_t *w,
                          sw_diags_t *d)
 {
+    return scn_load(name, text, len, w, d, NULL, NULL);
+}
+
+int scn_load(const char *name, const char *text, size_t len, sw_world_t *w, sw_diags_t *d,
+             sw_scenario_files_t *keep, const sw_scenario_files_t *given)
+{
     ld_t L;
     memset(&L, 0, sizeof L);
+    L.keep = keep;
+    L.given = given;
     sw_world_init(w);
     if (!name)
         name = "<input>";
