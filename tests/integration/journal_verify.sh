@@ -134,7 +134,9 @@ fresh
 tamper "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 3;"
 expect "a cut tail verifies on its own" 0 "$BIN" journal --db "$T/t.db" --verify
 expect "  but not against the head noted before" 1 "$BIN" journal --db "$T/t.db" --verify --head "$HEAD"
-"$BIN" share --db "$T/t.db" --from nauru --to palau --actor nr-analyst alice >/dev/null 2>&1
+printf '{"@timestamp":"2026-02-12T02:08:00Z","EventID":4625,"TargetUserName":"carol"}\n' >"$T/carol.jsonl"
+"$BIN" ingest --db "$T/t.db" --team nauru "$T/carol.jsonl" >/dev/null 2>&1
+"$BIN" share --db "$T/t.db" --from nauru --to palau --actor nr-analyst carol >/dev/null 2>&1
 expect "  and the next append shows the gap" 1 "$BIN" journal --db "$T/t.db" --verify
 has "  as a missing entry" "$T/err" "entry 3 is missing"
 
