@@ -47,7 +47,7 @@ const char *const sw_action_names[SW_ACT__COUNT] = {
 };
 
 const char *const sw_observer_view_names[SW_OBS__COUNT] = {"nothing", "scoreboard", "teams",
-                                                            "everything"};
+                                                           "everything"};
 
 int sw_enum_lookup(const char *const *names, int n, const char *name)
 {
