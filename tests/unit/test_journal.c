@@ -331,33 +331,47 @@ static void test_wall_time_never_goes_back(void **state)
     assert_true(ck.intact);
 }
 
-static void test_verify_finds_an_edit(void **state)
-{
-    fixture_t *f = *state;
-    sw_journal_check_t ck;
-    three(f, &ck);
-    tamper(f->path, "DROP TRIGGER journal_no_update;"
-                    "UPDATE journal SET payload = '{\"rule_id\":\"r9\"}' WHERE seq = 2");
-    expect_bad(f, 2, "do not match its hash", 1);
-}
+/* Tampering through SQL, with the triggers dropped where needed: the first
+ * bad entry, what is said about it, and the entries still intact. */
+static const struct {
+    const char *sql;
+    int64_t bad_seq;
+    const char *why;
+    int64_t intact_to;
+} tamperings[] = {
+    {"DROP TRIGGER journal_no_update;"
+     "UPDATE journal SET payload = '{\"rule_id\":\"r9\"}' WHERE seq = 2",
+     2, "do not match its hash", 1},
+    {"DROP TRIGGER journal_no_update; UPDATE journal SET team = 'PALAU' WHERE seq = 3", 3,
+     "do not match its hash", 2},
+    {"DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 2", 3, "entry 2 is missing",
+     1},
+    {"DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 1;"
+     "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'journal'",
+     2, "entry 1 is missing", 0},
+    /* entry 2 replaced by a copy of entry 1's chain fields with other content */
+    {"DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 2;"
+     "INSERT INTO journal(seq, at_ms, wall_ms, actor, team, kind, payload, prev, hash)"
+     " SELECT 2, at_ms, wall_ms, 'mallory', team, kind, payload, prev, hash"
+     " FROM journal WHERE seq = 1",
+     2, "not chained to the entry before it", 1},
+    {"INSERT INTO journal(seq, at_ms, wall_ms, actor, team, kind, payload)"
+     " SELECT 4, at_ms, wall_ms, actor, team, kind, payload FROM journal WHERE seq = 3",
+     4, "not chained to the entry before it", 3},
+};
 
-static void test_verify_finds_a_deletion(void **state)
+static void test_verify_finds_each_tampering(void **state)
 {
-    fixture_t *f = *state;
-    sw_journal_check_t ck;
-    three(f, &ck);
-    tamper(f->path, "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 2");
-    expect_bad(f, 3, "entry 2 is missing", 1);
-}
-
-static void test_verify_finds_a_deleted_first_entry(void **state)
-{
-    fixture_t *f = *state;
-    sw_journal_check_t ck;
-    three(f, &ck);
-    tamper(f->path, "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 1;"
-                    "UPDATE sqlite_sequence SET seq = 2 WHERE name = 'journal'");
-    expect_bad(f, 2, "entry 1 is missing", 0);
+    for (size_t i = 0; i < sizeof tamperings / sizeof tamperings[0]; i++) {
+        fixture_t *f = *state;
+        sw_journal_check_t ck;
+        three(f, &ck);
+        tamper(f->path, tamperings[i].sql);
+        print_message("tampering %zu: %s\n", i, tamperings[i].why);
+        expect_bad(f, tamperings[i].bad_seq, tamperings[i].why, tamperings[i].intact_to);
+        teardown(state); /* a fresh journal for the next */
+        assert_int_equal(setup(state), 0);
+    }
 }
 
 static void test_verify_finds_a_hidden_entry(void **state)
@@ -373,20 +387,6 @@ static void test_verify_finds_a_hidden_entry(void **state)
     expect_bad(f, 0, "seq must be 1 or more", 0); /* ... verification does not */
     verify(f, NULL, &ck);
     assert_int_equal(ck.n_entries, 4);
-}
-
-static void test_verify_finds_an_insertion(void **state)
-{
-    fixture_t *f = *state;
-    sw_journal_check_t ck;
-    three(f, &ck);
-    /* entry 2 replaced by a copy of entry 1's chain fields with other content */
-    tamper(f->path,
-           "DROP TRIGGER journal_no_delete; DELETE FROM journal WHERE seq = 2;"
-           "INSERT INTO journal(seq, at_ms, wall_ms, actor, team, kind, payload, prev, hash)"
-           " SELECT 2, at_ms, wall_ms, 'mallory', team, kind, payload, prev, hash"
-           " FROM journal WHERE seq = 1");
-    expect_bad(f, 2, "not chained to the entry before it", 1);
 }
 
 /* A forger who knows the format: a last entry with a valid hash, dated
@@ -434,18 +434,28 @@ static void test_cut_tail_found_by_head_and_gap(void **state)
     expect_bad(f, 4, "entry 3 is missing", 2);
 }
 
-static void test_old_journal_refused_then_upgraded(void **state)
+/* Replace the fixture's journal with a table of the shape before the hash
+ * chain, holding what rows (SQL after the CREATE; may be "") inserts. */
+static void old_journal(fixture_t *f, const char *rows)
 {
-    fixture_t *f = *state;
     sw_journal_close(f->j);
     f->j = NULL;
     unlink(f->path);
-    tamper(f->path, "CREATE TABLE journal(seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER,"
-                    " wall_ms INTEGER NOT NULL, actor TEXT NOT NULL, team TEXT NOT NULL COLLATE"
-                    " NOCASE, kind TEXT NOT NULL, payload TEXT NOT NULL);"
-                    "INSERT INTO journal(at_ms, wall_ms, actor, team, kind, payload) VALUES"
-                    " (NULL, 1, 'alice', 'palau', 'rule.deploy', '{}'),"
-                    " (5, 2, 'alice', 'palau', 'rule.withdraw', '{}')");
+    char sql[1024];
+    snprintf(sql, sizeof sql,
+             "CREATE TABLE journal(seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER,"
+             " wall_ms INTEGER NOT NULL, actor TEXT NOT NULL, team TEXT NOT NULL COLLATE"
+             " NOCASE, kind TEXT NOT NULL, payload TEXT NOT NULL);%s",
+             rows);
+    tamper(f->path, sql);
+}
+
+static void test_old_journal_refused_then_upgraded(void **state)
+{
+    fixture_t *f = *state;
+    old_journal(f, "INSERT INTO journal(at_ms, wall_ms, actor, team, kind, payload) VALUES"
+                   " (NULL, 1, 'alice', 'palau', 'rule.deploy', '{}'),"
+                   " (5, 2, 'alice', 'palau', 'rule.withdraw', '{}')");
     sw_errbuf_t err;
     assert_int_equal(sw_journal_open(f->path, &f->j, &err), SW_ESTATE);
     assert_null(f->j);
@@ -478,12 +488,7 @@ static void test_old_journal_refused_then_upgraded(void **state)
 static void test_old_empty_journal_upgraded_on_open(void **state)
 {
     fixture_t *f = *state;
-    sw_journal_close(f->j);
-    f->j = NULL;
-    unlink(f->path);
-    tamper(f->path, "CREATE TABLE journal(seq INTEGER PRIMARY KEY AUTOINCREMENT, at_ms INTEGER,"
-                    " wall_ms INTEGER NOT NULL, actor TEXT NOT NULL, team TEXT NOT NULL COLLATE"
-                    " NOCASE, kind TEXT NOT NULL, payload TEXT NOT NULL)");
+    old_journal(f, "");
     sw_errbuf_t err;
     assert_int_equal(sw_journal_open(f->path, &f->j, &err), SW_OK);
     add(f, "palau", "a", "{}", 0);
@@ -504,11 +509,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_chain_is_the_documented_hash, setup, teardown),
         cmocka_unit_test_setup_teardown(test_empty_journal_verifies, setup, teardown),
         cmocka_unit_test_setup_teardown(test_wall_time_never_goes_back, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_verify_finds_an_edit, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_verify_finds_a_deletion, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_verify_finds_a_deleted_first_entry, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_verify_finds_each_tampering, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_finds_a_hidden_entry, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_verify_finds_an_insertion, setup, teardown),
         cmocka_unit_test_setup_teardown(test_verify_finds_a_backdated_entry, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cut_tail_found_by_head_and_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_old_journal_refused_then_upgraded, setup, teardown),
