@@ -213,7 +213,6 @@ static int has_section(node_t *root)
     return root->n == 0; /* an empty file is an empty scenario */
 }
 
-/* Parse one file, record its root, then read its includes (depth first). */
 /* Keep a copy of the file name[text, len) in L->keep. */
 static int keep_file(ld_t *L, const char *name, const char *text, size_t len)
 {
@@ -262,6 +261,7 @@ int sw_scenario_load_files(const sw_scenario_files_t *files, sw_world_t *w, sw_d
     return scn_load(files->v[0].name, files->v[0].text, files->v[0].len, w, d, NULL, files);
 }
 
+/* Parse one file, record its root, then read its includes (depth first). */
 int scn_read(ld_t *L, const char *name, const char *text, size_t len)
 {
     const char *fname = scn_wstr(L, name); /* locations point here: lives with the world */
