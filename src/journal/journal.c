@@ -12,8 +12,8 @@
  *     event store's own connection keeps NORMAL; its records can be replayed.
  *  4. BEGIN IMMEDIATE takes the write lock up front, so a busy database
  *     fails (after the busy timeout) before anything is half done. The
- *     append reads the last entry (seq, hash, wall_ms) under that lock, so
- *     two writers cannot chain to the same entry.
+ *     append reads the last entry (seq, hash) under that lock, so two
+ *     writers cannot chain to the same entry.
  *  5. The chain (journal.h invariant 4) lives in two BLOB columns, prev and
  *     hash. They are not NOT NULL so that a journal of the older shape can
  *     take them by ALTER TABLE; a NULL is a broken link to sw_journal_verify.
@@ -231,10 +231,10 @@ static int check_entry(const sw_journal_entry_t *e, sw_errbuf_t *err)
     return SW_OK;
 }
 
-/* The last entry's seq, hash and wall time, and the highest seq the table
- * ever had; zeros for an empty journal. Inside the append's transaction. */
+/* The last entry's seq and hash, and the highest seq the table ever had;
+ * zeros for an empty journal. Inside the append's transaction. */
 typedef struct tail {
-    int64_t seq, ever, wall_ms;
+    int64_t seq, ever;
     uint8_t hash[SW_JOURNAL_HASH_LEN];
 } tail_t;
 
@@ -242,15 +242,14 @@ static int read_tail(sqlite3 *db, tail_t *t)
 {
     memset(t, 0, sizeof *t);
     sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(db, "SELECT seq, hash, wall_ms FROM journal ORDER BY seq DESC LIMIT 1",
-                           -1, &st, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db, "SELECT seq, hash FROM journal ORDER BY seq DESC LIMIT 1", -1, &st,
+                           NULL) != SQLITE_OK)
         return SW_EIO;
     int src = sqlite3_step(st);
     if (src == SQLITE_ROW) {
         t->seq = sqlite3_column_int64(st, 0);
         if (sqlite3_column_bytes(st, 1) == SW_JOURNAL_HASH_LEN)
             memcpy(t->hash, sqlite3_column_blob(st, 1), SW_JOURNAL_HASH_LEN);
-        t->wall_ms = sqlite3_column_int64(st, 2);
     }
     sqlite3_finalize(st);
     if (src != SQLITE_ROW && src != SQLITE_DONE)
@@ -277,8 +276,6 @@ static int insert_chained(sqlite3 *db, const sw_journal_entry_t *e, int64_t *seq
     c.seq = (t.seq > t.ever ? t.seq : t.ever) + 1;
     if (c.seq < 1)
         c.seq = 1;
-    if (t.seq && c.wall_ms < t.wall_ms)
-        c.wall_ms = t.wall_ms; /* a clock stepped back: never earlier than the last act */
     uint8_t h[SW_JOURNAL_HASH_LEN];
     sw_journal_entry_hash(t.hash, &c, h);
     sqlite3_stmt *st = NULL;
@@ -423,7 +420,7 @@ int sw_journal_verify(sw_journal_t *j, const uint8_t *noted, sw_journal_check_t 
                            -1, &st, NULL) != SQLITE_OK)
         return sw_seterr(err, SW_EIO, "journal: %s", sqlite3_errmsg(j->db));
     uint8_t link[SW_JOURNAL_HASH_LEN] = {0}; /* what the next entry's prev must be */
-    int64_t last_wall = 0;
+    int64_t latest = 0;                      /* the latest wall time of the intact entries */
     int src;
     while ((src = sqlite3_step(st)) == SQLITE_ROW) {
         out->n_entries++;
@@ -451,15 +448,17 @@ int sw_journal_verify(sw_journal_t *j, const uint8_t *noted, sw_journal_check_t 
             snprintf(out->why, sizeof out->why,
                      "its fields do not match its hash (edited after it was written, or "
                      "inserted)");
-        else if (out->head_seq && e.wall_ms < last_wall)
+        else if (out->head_seq && e.wall_ms < latest - SW_JOURNAL_BACKDATE_SLACK_MS)
             snprintf(out->why, sizeof out->why,
-                     "dated before the entry it follows (back-dated: inserted later)");
+                     "dated %lld s before an entry it follows (back-dated: appended later)",
+                     (long long)((latest - e.wall_ms) / 1000));
         else {
             out->bad_seq = 0;
+            if (!out->head_seq || e.wall_ms > latest)
+                latest = e.wall_ms;
             out->head_seq = e.seq;
             memcpy(out->head, h, sizeof h);
             memcpy(link, h, sizeof h);
-            last_wall = e.wall_ms;
             if (noted && memcmp(noted, h, sizeof h) == 0)
                 out->noted_seq = e.seq;
             continue;

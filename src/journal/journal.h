@@ -16,11 +16,13 @@
  *  4. Tamper evidence: the entries form a hash chain. Each carries `prev`,
  *     the hash of the entry before it (32 zero bytes for the first), and
  *     `hash`, the hash of prev and its own fields (sw_journal_entry_hash).
- *     seq runs 1, 2, 3, ... without gaps and wall_ms never decreases (an
- *     append stamped earlier than the last entry is stamped with the last
- *     entry's time: a clock stepped back cannot back-date an act). So an
- *     edit, a deletion, an insertion, a hidden entry (seq 0 or less, which
- *     listings skip) or a back-dated one breaks the chain, and
+ *     seq runs 1, 2, 3, ... without gaps, and an entry is not dated more
+ *     than SW_JOURNAL_BACKDATE_SLACK_MS before the one it follows (wall_ms
+ *     is stored as the caller gave it, since a replay reads clock acts'
+ *     wall times; two processes whose clock reads and appends cross, or a
+ *     clock stepped back a little, stay within the slack). So an edit, a
+ *     deletion, an insertion, a hidden entry (seq 0 or less, which listings
+ *     skip) or one appended later but dated back breaks the chain, and
  *     sw_journal_verify names the first entry where it breaks. What the
  *     chain cannot show by itself: someone who can write the file and
  *     rewrites every hash after an edit, or cuts the tail off, leaves a
@@ -69,10 +71,11 @@
 
 struct sqlite3;
 
-#define SW_JOURNAL_NO_TIME INT64_MIN      /* at_ms when no exercise clock runs */
-#define SW_JOURNAL_MAX_NAME 64            /* bytes of actor, team, kind */
-#define SW_JOURNAL_MAX_PAYLOAD (4u << 20) /* bytes of one payload */
-#define SW_JOURNAL_HASH_LEN 32            /* BLAKE2b-256 */
+#define SW_JOURNAL_NO_TIME INT64_MIN                 /* at_ms when no exercise clock runs */
+#define SW_JOURNAL_MAX_NAME 64                       /* bytes of actor, team, kind */
+#define SW_JOURNAL_MAX_PAYLOAD (4u << 20)            /* bytes of one payload */
+#define SW_JOURNAL_HASH_LEN 32                       /* BLAKE2b-256 */
+#define SW_JOURNAL_BACKDATE_SLACK_MS (5 * 60 * 1000) /* invariant 4 */
 
 typedef struct sw_journal sw_journal_t;
 
@@ -100,9 +103,9 @@ typedef int (*sw_journal_tx_cb)(struct sqlite3 *db, int64_t seq, void *ud, sw_er
 /* Append e (its seq is ignored) and run tx (may be NULL) in one transaction.
  * *seq (may be NULL) gets the new entry's number. SW_EINVAL when a name is
  * empty or too long, or the payload is not a JSON object; nothing is written
- * then. The entry is chained to the last one (invariant 4; its wall_ms is
- * raised to the last entry's if earlier). Cost: a lookup of the last entry,
- * one hash, one insert and a synchronous commit (an fsync). */
+ * then. The entry is chained to the last one (invariant 4). Cost: a lookup
+ * of the last entry, one hash, one insert and a synchronous commit (an
+ * fsync). */
 int sw_journal_append(sw_journal_t *j, const sw_journal_entry_t *e, sw_journal_tx_cb tx, void *ud,
                       int64_t *seq, sw_errbuf_t *err);
 

@@ -122,7 +122,7 @@ PY
 fresh
 python3 "$T/forge.py" "$T/t.db" backdate
 expect "a back-dated entry with a valid hash fails verification" 1 "$BIN" journal --db "$T/t.db" --verify
-has "  naming it" "$T/err" "entry 4: dated before the entry it follows"
+has "  naming it" "$T/err" "entry 4: dated 3600 s before an entry it follows (back-dated"
 
 fresh
 python3 "$T/forge.py" "$T/t.db" rewrite
