@@ -33,9 +33,11 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "    patch HOST CVE | reimage HOST | restore HOST | reflash HOST\n"
      "    enhanced-logging HOST | block-ip IP | block-domain DOMAIN | block-port PORT\n"
      "    disable-account ACCOUNT | reset-password ACCOUNT | reset-krbtgt | failover\n"
-     "    null-route IP | share-indicator VALUE [TEAM] | report TEXT\n"
+     "    null-route IP | share-indicator VALUE [TEAM]\n"
+     "    report TITLE | triage ALERT_ID STATUS [ASSIGNEE] | message TEXT\n"
      "    clock start|pause|resume|end | clock speed X     (instructors)\n"
-     "    inject ID                                        (instructors: release one)\n"
+     "    inject ID | send SUBJECT BODY | hint TEXT         (instructors; --team: to one)\n"
+     "    message TEXT without --team: a broadcast          (instructors)\n"
      "  Hosts are named as the logs name them (NSO-WS04) or by scenario id; accounts\n"
      "  as the logs show them (PW\\jdoe, jdoe@pw.gov or jdoe). --team says who acts.\n"},
     {"replay", cmd_replay, "rebuild an exercise's state at any moment from its journal",

@@ -242,6 +242,48 @@ int sw_exercise_share_records(sw_exercise_t *ex, const char *actor, const char *
 int sw_exercise_attach_defender(sw_exercise_t *ex, const char *actor, const char *name,
                                 const char *text, size_t len, sw_diags_t *diags, sw_ex_reply_t *rp);
 
+/* ---- a team's other acts (ex_team.c) ------------------------------------------ */
+
+/* Triage one of team's alerts (acknowledge, true-positive, false-positive,
+ * escalate; assign; link to an incident): journaled alert.triage. */
+int sw_exercise_triage(sw_exercise_t *ex, const char *actor, const char *team,
+                       const sw_alert_triage_t *tr, sw_ex_reply_t *rp);
+
+typedef struct sw_ex_indicator {
+    const char *type; /* "ipv4-addr", "domain-name", "file:hashes.SHA-256", "user-account", ... */
+    const char *value;
+} sw_ex_indicator_t;
+
+/* An incident report as a team files it. */
+typedef struct sw_ex_report {
+    const char *title;
+    const char *narrative;
+    const char *incident;          /* the team's own incident id, may be NULL */
+    const char *const *techniques; /* ATT&CK ids, checked against the table */
+    uint32_t n_techniques;
+    const char *const *hosts; /* names as players give them */
+    uint32_t n_hosts;
+    const sw_ex_indicator_t *indicators;
+    uint32_t n_indicators;
+    const int64_t *alerts; /* the team's alerts it rests on */
+    uint32_t n_alerts;
+} sw_ex_report_t;
+
+/* File an incident report: journaled report.submit (hosts resolved to their
+ * ids) and a report event in the simulation. */
+int sw_exercise_report(sw_exercise_t *ex, const char *actor, const char *team,
+                       const sw_ex_report_t *r, sw_ex_reply_t *rp);
+/* A message to team's chat, or to everyone (team NULL: the white cell's
+ * broadcast). */
+int sw_exercise_message(sw_exercise_t *ex, const char *actor, const char *team, const char *text,
+                        sw_ex_reply_t *rp);
+/* A hint for team (it costs the scenario's hint_cost when scored). */
+int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, const char *text,
+                     sw_ex_reply_t *rp);
+/* An inject written on the day, to one team or (to NULL or "all") every team. */
+int sw_exercise_compose_inject(sw_exercise_t *ex, const char *actor, const char *to,
+                               const char *subject, const char *body, sw_ex_reply_t *rp);
+
 /* ---- reading ---------------------------------------------------------------- */
 
 const sw_world_t *sw_exercise_world(const sw_exercise_t *ex);
