@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "server/srv_int.h"
 
 static srv_req_t *req_new(srv_t *s, struct MHD_Connection *conn, const char *url,
@@ -162,7 +164,8 @@ static void dispatch(srv_req_t *r)
     int writes = strcmp(r->method, "GET") && strcmp(r->method, "HEAD");
     if (writes && !(route->flags & SRV_F_NO_CSRF)) {
         const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-        if (!h || !*csrf || strcmp(h, csrf)) {
+        if (!h || !*csrf || strlen(h) != strlen(csrf) ||
+            sodium_memcmp(h, csrf, strlen(csrf)) != 0) { /* in constant time */
             srv_error(r, 403, "csrf",
                       "a state-changing request needs the X-CSRF-Token header of its session");
             return;

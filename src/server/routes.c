@@ -224,9 +224,12 @@ char *sw_server_routes_json(void)
             if (rt->roles & rn[k].bit)
                 json_array_append_new(roles, json_string(rn[k].name));
         static const char *const scopes[] = {"none", "team-read", "team-write", "truth"};
-        json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:s, s:s}", "method", rt->method,
-                                           "path", rt->path, "roles", roles, "scope",
-                                           scopes[rt->scope], "summary", rt->summary));
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:o, s:s, s:b, s:b, s:b, s:s}", "method", rt->method, "path",
+                         rt->path, "roles", roles, "scope", scopes[rt->scope], "large_body",
+                         (rt->flags & SRV_F_LARGE) != 0, "csrf", !(rt->flags & SRV_F_NO_CSRF),
+                         "one_time_password", (rt->flags & SRV_F_ONE_TIME) != 0, "summary",
+                         rt->summary));
     }
     char *s = json_dumps(a, JSON_INDENT(1));
     json_decref(a);

@@ -44,7 +44,7 @@ class Tally:
         self.failed += 1
         print("FAIL " + name, flush=True)
         if detail:
-            print("     " + str(detail)[:600], flush=True)
+            print("     " + str(detail)[:2000], flush=True)
 
     def check(self, name, cond, detail=""):
         if cond:
