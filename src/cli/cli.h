@@ -52,6 +52,9 @@ typedef struct sw_cli {
     int n_defenders, n_syslogs, n_vars;
     int truth, verify, upgrade;
     const char *head;
+    /* the server and its accounts */
+    const char *listen, *tls_cert, *tls_key, *role;
+    int routes;
     /* positional arguments */
     char **args;
     int n_args;

@@ -75,7 +75,7 @@ raw "  escaped" "$T/out"
 expect "alerts" 0 "$BIN" alerts --db "$DB" --team blue
 raw "  escaped" "$T/out"
 lines "  one line per alert" "$T/out" 2
-fields "  seven columns each" "$T/out" 7
+fields "  eight columns each" "$T/out" 8
 has "  host escaped" "$T/out" 'ws01\x1b]0;pwned\x07'
 expect "alerts --json stays JSON" 0 "$BIN" alerts --db "$DB" --team blue --json
 raw "  with no raw control byte" "$T/out"
