@@ -95,6 +95,7 @@ struct sw_exercise {
     int64_t base_wall_ms; /* ... and the wall time then */
     int64_t now_ms;       /* where the pipeline is */
     int64_t progress_ms;  /* the progress written last */
+    int64_t flushed_wall; /* when sw_exercise_advance last flushed (opts.flush_ms) */
 
     /* the pipeline */
     sw_sim_t *sim;
