@@ -65,4 +65,46 @@ p = subprocess.run([BIN, "serve", "--listen", "127.0.0.1:99999"], cwd=tmp, captu
                    timeout=60)
 T.check("a bad --listen is refused, saying what it wants", p.returncode != 0 and "ADDR:PORT" in p.stderr,
         p.stderr)
+
+# HTTPS with a certificate and key (docs/operations.md)
+key, crt = os.path.join(tmp, "seawall.key"), os.path.join(tmp, "seawall.crt")
+p = subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                    "/CN=127.0.0.1", "-keyout", key, "-out", crt], capture_output=True, text=True)
+T.check("openssl makes a self-signed certificate", p.returncode == 0, p.stderr)
+tls = Server(tempfile.mkdtemp(prefix="sw-tls-"), args=["--tls-cert", crt, "--tls-key", key,
+                                                       "--paused"])
+tls.start(wait=False)
+import http.client  # noqa: E402
+import json  # noqa: E402
+import ssl  # noqa: E402
+import time  # noqa: E402
+ctx = ssl.create_default_context(cafile=crt)
+ctx.check_hostname = False
+answer = None
+for _ in range(300):
+    try:
+        conn = http.client.HTTPSConnection("127.0.0.1", tls.port, context=ctx, timeout=10)
+        conn.request("POST", "/api/v1/login", body=json.dumps({"user": "admin", "password": tls.admin_pw}),
+                     headers={"Content-Type": "application/json"})
+        r = conn.getresponse()
+        answer = (r.status, r.getheader("Set-Cookie") or "", r.read())
+        conn.close()
+        break
+    except OSError:
+        time.sleep(0.1)
+T.check("over HTTPS the login works", answer and answer[0] == 200, answer)
+T.check("... and the session cookie is Secure", answer and "; Secure" in answer[1], answer)
+T.check("the log says https", "open https://" in tls.log(), tls.log())
+try:
+    conn = http.client.HTTPConnection("127.0.0.1", tls.port, timeout=5)
+    conn.request("GET", "/api/v1/me")
+    plain = conn.getresponse().status
+except (OSError, http.client.HTTPException):
+    plain = None
+T.check("plain HTTP on the TLS port gets no answer", plain is None, plain)
+tls.stop()
+p = subprocess.run([BIN, "serve", "--db", os.path.join(tmp, "t2.db"), "--tls-cert", crt], cwd=tmp,
+                   capture_output=True, text=True, timeout=60)
+T.check("a certificate without its key is refused", p.returncode != 0 and "--tls-key" in p.stderr,
+        p.stderr)
 T.summary()
