@@ -80,16 +80,6 @@ int api_truth_get(srv_req_t *r)
     return srv_ok_text(r, 200, j);
 }
 
-int api_broadcast_post(srv_req_t *r)
-{
-    static const char *const f[] = {"text", NULL};
-    if (srv_only(r, f))
-        return 0;
-    const char *text = srv_str(r, "text");
-    return srv_act_answer(
-        r, act(r, json_pack("{s:s, s:s}", "op", "message", "text", text ? text : "")));
-}
-
 int api_injects_get(srv_req_t *r)
 {
     const sw_world_t *w = r->srv->w;

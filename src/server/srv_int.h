@@ -244,7 +244,6 @@ int api_reports_get(srv_req_t *r);
 int api_report_post(srv_req_t *r);
 int api_messages_get(srv_req_t *r);
 int api_message_post(srv_req_t *r);
-int api_broadcast_post(srv_req_t *r);
 int api_inbox_get(srv_req_t *r);
 int api_injects_get(srv_req_t *r);
 int api_inject_post(srv_req_t *r);
