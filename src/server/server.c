@@ -58,6 +58,7 @@ json_t *srv_world_call(srv_t *s, json_t *req)
     if (s->stopping) {
         pthread_mutex_unlock(&s->q_lock);
         pthread_cond_destroy(&c.cond);
+        json_decref(req);
         return json_pack("{s:b, s:i, s:s}", "ok", 0, "code", SW_ESTATE, "msg",
                          "the server is stopping");
     }
@@ -71,6 +72,7 @@ json_t *srv_world_call(srv_t *s, json_t *req)
         pthread_cond_wait(&c.cond, &s->q_lock);
     pthread_mutex_unlock(&s->q_lock);
     pthread_cond_destroy(&c.cond);
+    json_decref(req); /* the world thread is done with it */
     return c.reply;
 }
 

@@ -152,8 +152,9 @@ struct srv {
 /* ---- server.c ----------------------------------------------------------------- */
 
 /* An act for the world thread: req is a control request (control.h) the
- * handler built, its actor set from the session. Blocks until it is done;
- * returns the answer (the caller decrefs). */
+ * handler built, its actor set from the session; the call takes it (it is
+ * decref'd here). Blocks until it is done; returns the answer (the caller
+ * decrefs). */
 json_t *srv_world_call(srv_t *s, json_t *req);
 /* A team's snapshot as a new JSON value (NULL for an unknown team). */
 json_t *srv_snapshot_team(srv_t *s, uint32_t team);
