@@ -49,6 +49,12 @@ static int on_record(void *ud, const sw_tel_record_t *rec)
     t->produced++;
     t->attack += rec->truth != 0;
     t->hash = fnv(t->hash, rec->json, rec->json_len);
+    if (rec->truth) { /* for the score: which step a record a team triages shows */
+        sw_ex_note_t n = {.kind = SW_EXN_RECORD, .at_ms = rec->t_ms, .team = rec->team};
+        n.record = (int64_t)t->produced;
+        n.gt = rec->truth - 1;
+        ex_note(ex, &n);
+    }
     if (ex->o.records)
         return ex->o.records(ex->o.records_ud, rec);
     if (!ex->alerters || !ex->alerters[rec->team])

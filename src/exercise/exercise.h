@@ -58,6 +58,7 @@
 #include "journal/journal.h"
 #include "model/world.h"
 #include "scenario/diag.h"
+#include "score/score.h"
 #include "sim/sim.h"
 #include "store/evstore.h"
 #include "telemetry/telemetry.h"
@@ -98,6 +99,8 @@ typedef enum {
     SW_EXN_ACT,      /* an act was journaled (act) */
     SW_EXN_CLOCK,    /* the clock changed state or speed */
     SW_EXN_PROGRESS, /* exercise time reached at_ms (once per advance) */
+    SW_EXN_RECORD,   /* a record with ground truth behind it was produced for team:
+                        its number there (record, 1-based) and its gt */
 } sw_ex_note_kind_t;
 
 typedef struct sw_ex_note {
@@ -107,6 +110,8 @@ typedef struct sw_ex_note {
     const sw_sim_event_t *ev;
     const sw_alert_t *alert;
     const sw_journal_entry_t *act;
+    int64_t record; /* SW_EXN_RECORD */
+    uint32_t gt;
     int replaying;           /* rebuilt from the journal while opening, not new */
     const sw_world_t *world; /* names for the indices above */
 } sw_ex_note_t;
@@ -307,6 +312,11 @@ int64_t sw_exercise_wall_until(sw_exercise_t *ex, int64_t at_ms);
 sw_store_team_t *sw_exercise_team_store(sw_exercise_t *ex, uint32_t team);
 sw_deploy_t *sw_exercise_deploys(sw_exercise_t *ex);
 sw_journal_t *sw_exercise_journal(sw_exercise_t *ex);
+/* The exercise's own score (score/score.h), fed every note as it is
+ * published, live and while replaying alike, so a recomputed score is the
+ * live one: sw_score_compute(sw_exercise_score(ex), sw_exercise_now(ex), ...).
+ * NULL for a database of records only. */
+sw_score_t *sw_exercise_score(sw_exercise_t *ex);
 
 typedef struct sw_ex_team_stats {
     uint64_t records;     /* produced for the team so far (telemetry and shared copies) */
