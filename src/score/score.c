@@ -91,6 +91,20 @@ static const char *pool_cstr(sw_score_t *s, const char *p, int lower)
     return p ? pool_str(s, p, strlen(p), lower) : NULL;
 }
 
+/* An indicator's value without the STIX-like type a player may put first
+ * ("ipv4-addr:198.51.100.17", as scripted defenders share them). */
+static const char *indicator_value(const char *v)
+{
+    static const char *const types[] = {
+        "ipv4-addr:",           "ipv6-addr:",    "domain-name:",         "url:",
+        "email-addr:",          "file:name:",    "file:hashes.MD5:",     "file:hashes.SHA-1:",
+        "file:hashes.SHA-256:", "user-account:", "process:command_line:"};
+    for (size_t i = 0; v && i < sizeof types / sizeof types[0]; i++)
+        if (!strncasecmp(v, types[i], strlen(types[i])))
+            return v + strlen(types[i]);
+    return v;
+}
+
 int sc_strs_find(const sc_strs_t *set, const char *v)
 {
     for (uint32_t i = 0; v && i < set->n; i++)
@@ -174,12 +188,13 @@ sw_score_t *sw_score_new(const sw_world_t *w, const sw_alloc_t *alloc)
     s->priv = sw_calloc(&al, nah ? nah : 1, 1);
     s->persist = sw_calloc(&al, nah ? nah : 1, 1);
     s->flags = sw_calloc(&al, w->n_hosts ? w->n_hosts : 1, 1);
+    s->isolated = sw_calloc(&al, w->n_hosts ? w->n_hosts : 1, 1);
     s->step_base = sw_calloc(&al, na, sizeof *s->step_base);
     s->biz = sw_calloc(&al, w->n_business ? w->n_business : 1, sizeof *s->biz);
     s->records = sw_calloc(&al, w->n_teams ? w->n_teams : 1, sizeof *s->records);
     s->observed = sw_calloc(&al, w->n_teams ? w->n_teams : 1, sizeof *s->observed);
-    if (!s->priv || !s->persist || !s->flags || !s->step_base || !s->biz || !s->records ||
-        !s->observed)
+    if (!s->priv || !s->persist || !s->flags || !s->isolated || !s->step_base || !s->biz ||
+        !s->records || !s->observed)
         goto fail;
     for (uint32_t a = 0; a < w->n_adversaries; a++) {
         s->step_base[a] = s->n_steps_all;
@@ -238,7 +253,7 @@ void sw_score_free(sw_score_t *s)
     void *vecs[] = {s->priv,     s->persist,    s->flags,     s->step_base, s->stage_of,
                     s->stages.v, s->gt_stage.v, s->objs.v,    s->biz,       s->records,
                     s->observed, s->reports.v,  s->triages.v, s->actions.v, s->shares.v,
-                    s->hints.v,  s->rules.v};
+                    s->hints.v,  s->rules.v,    s->isolated};
     for (size_t i = 0; i < sizeof vecs / sizeof vecs[0]; i++)
         sw_free(al, vecs[i]);
     while (s->pool) {
@@ -261,6 +276,11 @@ int sc_holds(const sw_score_t *s, uint32_t a, uint32_t h)
 {
     size_t k = (size_t)a * s->w->n_hosts + h;
     return s->priv[k] || s->persist[k];
+}
+
+int sc_uses(const sw_score_t *s, uint32_t a, uint32_t h)
+{
+    return sc_holds(s, a, h) && !s->isolated[h];
 }
 
 static int is_player_host(const sw_score_t *s, uint32_t h)
@@ -290,13 +310,13 @@ static int host_add(sw_score_t *s, uint32_t **v, int64_t **ms, uint32_t *n, uint
     return 1;
 }
 
-/* Is the stage contained now: the adversary holds none of its hosts? Keeps
- * contained_ms: since when, or -1. */
+/* Is the stage contained now: the adversary can use none of its hosts (it
+ * lost them, or they are isolated)? Keeps contained_ms: since when, or -1. */
 static void stage_recheck(sw_score_t *s, sw_score_stage_t *st, int64_t at_ms)
 {
     int clear = 1;
     for (uint32_t i = 0; i < st->n_held && clear; i++)
-        clear = !sc_holds(s, st->adversary, st->held[i]);
+        clear = !sc_uses(s, st->adversary, st->held[i]);
     if (!clear || !st->n_held)
         st->contained_ms = -1;
     else if (st->contained_ms < 0)
@@ -495,7 +515,7 @@ static void action_event(sw_score_t *s, const sw_sim_event_t *ev)
     int collateral = is_collateral(s, ev);
     const char *value = NULL;
     if (ev->detail && ev->type == SW_SEV_ACTION && sw_action_names[ev->action])
-        value = pool_cstr(s, ev->detail, 1);
+        value = pool_cstr(s, indicator_value(ev->detail), 1);
     sw_score_action_t *x = SC_PUSH(s, s->actions);
     if (!x)
         return;
@@ -560,6 +580,14 @@ void sw_score_sim(sw_score_t *s, const sw_sim_event_t *ev)
                                                     : SC_DISRUPTED;
         objectives_progress(s, a, h, ev);
         break;
+    case SW_SEV_HOST_ISOLATED:
+    case SW_SEV_HOST_RELEASED:
+        if (h >= w->n_hosts)
+            break;
+        s->isolated[h] = ev->type == SW_SEV_HOST_ISOLATED;
+        for (uint32_t i = 0; i < w->n_adversaries; i++)
+            hold_changed(s, i, h, ev->at_ms);
+        break;
     case SW_SEV_HOST_DOWN:
         if (h < w->n_hosts && ev->detail &&
             (!strcmp(ev->detail, "reimage") || !strcmp(ev->detail, "restore")))
@@ -591,7 +619,7 @@ void sw_score_sim(sw_score_t *s, const sw_sim_event_t *ev)
         break;
     case SW_SEV_INDICATOR:
         if (ev->team < w->n_teams && ev->value >= 0 && ev->value < w->n_teams && ev->detail) {
-            const char *v = pool_cstr(s, ev->detail, 1);
+            const char *v = pool_cstr(s, indicator_value(ev->detail), 1);
             sw_score_share_t *x = v ? SC_PUSH(s, s->shares) : NULL;
             if (x)
                 *x = (sw_score_share_t){(uint32_t)ev->value, ev->team, ev->at_ms, v, 0, -1};
@@ -778,4 +806,16 @@ const char *sw_score_observed(const sw_score_t *s, uint32_t team, uint32_t i, in
     if (first_ms)
         *first_ms = s->observed[team].at[i];
     return s->observed[team].v[i];
+}
+
+uint32_t sw_score_stage_records(const sw_score_t *s, uint32_t i, int64_t *out, uint32_t max)
+{
+    if (i >= s->stages.n)
+        return 0;
+    const sc_records_t *r = &s->records[s->stages.v[i].team];
+    uint32_t n = 0;
+    for (uint32_t k = 0; k < r->n && n < max; k++)
+        if (r->gt[k] < s->gt_stage.n && s->gt_stage.v[r->gt[k]] == i)
+            out[n++] = r->ord[k];
+    return n;
 }

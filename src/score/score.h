@@ -243,6 +243,10 @@ typedef struct sw_score_facts {
 /* The facts as they stand (pointers valid until the next input). */
 void sw_score_facts(const sw_score_t *s, sw_score_facts_t *out);
 
+/* The ordinals of the records stage i caused in its team's store, the
+ * first max of them, into out; returns how many. */
+uint32_t sw_score_stage_records(const sw_score_t *s, uint32_t i, int64_t *out, uint32_t max);
+
 /* Business service b's changes, in time order (it starts up, 1). */
 const sw_score_change_t *sw_score_business(const sw_score_t *s, uint32_t b, uint32_t *n);
 

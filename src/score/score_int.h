@@ -40,9 +40,10 @@ struct sw_score {
     sc_pool_chunk_t *pool;
 
     /* the world's state as the sim's events tell it */
-    uint8_t *priv;    /* [adversary * n_hosts + host]: live privilege */
-    uint8_t *persist; /* [adversary * n_hosts + host]: sw_persist_t bits */
-    uint8_t *flags;   /* [host]: SC_* */
+    uint8_t *priv;     /* [adversary * n_hosts + host]: live privilege */
+    uint8_t *persist;  /* [adversary * n_hosts + host]: sw_persist_t bits */
+    uint8_t *flags;    /* [host]: SC_* */
+    uint8_t *isolated; /* [host]: cut off the network (HOST_ISOLATED .. HOST_RELEASED) */
 
     /* stages: (team, adversary, step) -> index */
     uint32_t *step_base; /* [adversary] */
@@ -75,8 +76,10 @@ int sc_grow(sw_score_t *s, void **v, uint32_t *cap, uint32_t need, size_t size);
 
 /* Does a string set hold v (case-insensitively)? Index or -1. */
 int sc_strs_find(const sc_strs_t *set, const char *v);
-/* Does held (adversary a) still hold host h: a live foothold or persistence. */
+/* Does adversary a still hold host h: a live foothold or persistence. */
 int sc_holds(const sw_score_t *s, uint32_t a, uint32_t h);
+/* ... and can it use it: held and not isolated (what containment asks). */
+int sc_uses(const sw_score_t *s, uint32_t a, uint32_t h);
 /* Do two ATT&CK ids name the same thing (equal, or one the other's parent)? */
 int sc_technique_match(const char *a, const char *b);
 

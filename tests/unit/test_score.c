@@ -242,6 +242,19 @@ static void time_to_detect_and_to_contain_per_stage(void **state)
     compute(s, 131, r);
     assert_int_equal(r[0].n_contained, 0);
     assert_near(r[0].fraction[SW_SC_CONTAINMENT], 0);
+    /* dc01 isolated at T+140: the adversary holds it but cannot use it; the
+     * rdp stage is contained 120 min after it began: (240-120)/180 */
+    sw_sim_event_t iso = E(SW_SEV_HOST_ISOLATED, 140);
+    iso.host = FX_DC;
+    sw_score_sim(s, &iso);
+    compute(s, 141, r);
+    assert_int_equal(r[0].n_contained, 1);
+    assert_near(r[0].fraction[SW_SC_CONTAINMENT], (0 + 120.0 / 180) / 2);
+    iso.type = SW_SEV_HOST_RELEASED; /* released while still held: no longer contained */
+    iso.at_ms = 150 * MIN;
+    sw_score_sim(s, &iso);
+    compute(s, 151, r);
+    assert_int_equal(r[0].n_contained, 0);
     sw_score_free(s);
     fx_free(w);
 }
@@ -426,9 +439,9 @@ static void every_category_together(void **state)
     /* availability at T+02:00 (119 samples): email up 9 + 80 = 89, portal
      * 29 + 0.5 x 90 = 74: 163 / 238 */
     double av = 163.0 / 238;
-    /* detection 0.75, containment 0.5 (as alone: vpn01 isolated while held
-     * changes nothing); recovery 0.5 at T+02:00 (the restore is at T+02:00,
-     * before now) */
+    /* detection 0.75, containment 0.5 (vpn01, isolated at T+9 while held,
+     * contains the exploit as soon as it succeeds: credit 1 as alone);
+     * recovery 0.5 at T+02:00 */
     double rec = 0.5;
     /* reporting: the one report at T+110 named T1021 and dc01 only: by then
      * truth was {T1190, T1021.001}, {vpn01, dc01}, indicators seen
@@ -709,6 +722,7 @@ static void the_mirror_matches_the_sim(void **state)
                 assert_int_equal(s->persist[k], sw_sim_persist_mask(sim, a, h));
             }
         for (uint32_t h = 0; h < w->n_hosts; h++) {
+            assert_int_equal(s->isolated[h], sw_sim_host_isolated(sim, h));
             assert_int_equal((s->flags[h] & SC_ENCRYPTED) != 0, sw_sim_host_encrypted(sim, h));
             assert_int_equal((s->flags[h] & (SC_DISRUPTED | SC_WIPED)) != 0,
                              sw_sim_host_disrupted(sim, h));
