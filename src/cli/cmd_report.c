@@ -15,6 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/ex_client.h"
+#include "cli/report_model.h"
 #include "cli/sigma_load.h"
 #include "core/text.h"
 #include "detect/event_flat.h"
@@ -303,8 +304,8 @@ static json_t *team_json(const sw_world_t *w, sw_score_t *score, const sw_score_
     return o;
 }
 
-static json_t *model(sw_exercise_t *ex, const sw_cli_t *a, sw_store_t *st, sw_sigma_set_t *rules,
-                     const char *rules_from, int *err_out)
+json_t *sw_report_model(sw_exercise_t *ex, const char *team, sw_store_t *st, sw_sigma_set_t *rules,
+                        const char *rules_from, int *err_out)
 {
     const sw_world_t *w = sw_exercise_world(ex);
     sw_score_t *score = sw_exercise_score(ex);
@@ -338,8 +339,7 @@ static json_t *model(sw_exercise_t *ex, const sw_cli_t *a, sw_store_t *st, sw_si
     json_t *teams = json_array(); /* best first */
     for (uint32_t rank = 1; rank <= w->n_teams; rank++)
         for (uint32_t t = 0; t < w->n_teams; t++) {
-            if (!r[t].player || r[t].rank != rank ||
-                (a->team && strcasecmp(a->team, w->teams[t].id)))
+            if (!r[t].player || r[t].rank != rank || (team && strcasecmp(team, w->teams[t].id)))
                 continue;
             json_array_append_new(teams, team_json(w, score, &r[t], &f, st, rules));
         }
@@ -463,7 +463,7 @@ int cmd_report(sw_cli_t *a)
     if (sw_store_open(db, &st, &err))
         st = NULL; /* the report goes without records */
     int rc = 0;
-    json_t *m = model(ex, a, st, rules, rules_from, &rc);
+    json_t *m = sw_report_model(ex, a->team, st, rules, rules_from, &rc);
     if (st)
         sw_store_close(st);
     sw_sigma_set_free(rules);
