@@ -134,7 +134,6 @@ static void on_note(const sw_ex_note_t *n, void *ud)
     }
     case SW_EXN_CLOCK:
     case SW_EXN_PROGRESS:
-    case SW_EXN_RECORD:
         break;
     }
 }

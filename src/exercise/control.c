@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/rng.h"
+#include "exercise/stix.h"
 
 #define CONTROL_IO_MS 5000 /* a client that stalls longer is dropped */
 
@@ -228,6 +229,24 @@ char *sw_control_handle(sw_exercise_t *ex, const char *request, size_t len)
         if (!only_fields(req, f, bad, sizeof bad))
             rc = sw_exercise_compose_inject(ex, actor, str(req, "to"), str(req, "subject"),
                                             str(req, "body"), &rp);
+    } else if (!strcmp(op, "share-indicators")) {
+        static const char *const f[] = {"team", "to", "indicators", "tlp", "note", NULL};
+        if (!only_fields(req, f, bad, sizeof bad)) {
+            json_t *list = json_object_get(req, "indicators");
+            size_t n = json_array_size(list);
+            sw_stix_ind_t *ind = calloc(n ? n : 1, sizeof *ind);
+            for (size_t i = 0; ind && i < n; i++) {
+                json_t *x = json_array_get(list, i);
+                const char *t = json_string_value(json_object_get(x, "type"));
+                const char *v = json_string_value(json_object_get(x, "value"));
+                snprintf(ind[i].type, sizeof ind[i].type, "%s", t ? t : "");
+                snprintf(ind[i].value, sizeof ind[i].value, "%s", v ? v : "");
+            }
+            rc = ind ? sw_exercise_share_indicators(ex, actor, str(req, "team"), str(req, "to"),
+                                                    ind, n, str(req, "tlp"), str(req, "note"), &rp)
+                     : SW_ENOMEM;
+            free(ind);
+        }
     } else if (!strcmp(op, "status")) {
         static const char *const f[] = {NULL};
         if (!only_fields(req, f, bad, sizeof bad)) {
@@ -237,7 +256,7 @@ char *sw_control_handle(sw_exercise_t *ex, const char *request, size_t len)
     } else {
         char *r =
             refusal("unknown op '%s' (action, clock, inject, deploy, withdraw, share, triage, "
-                    "report, message, hint, send, status)",
+                    "report, message, hint, send, share-indicators, status)",
                     op);
         json_decref(req);
         return r;

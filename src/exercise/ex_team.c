@@ -19,6 +19,7 @@
 #include <strings.h>
 
 #include "exercise/ex_int.h"
+#include "exercise/stix.h"
 #include "scenario/attack_table.h"
 
 #define EX_MAX_TEXT 16384 /* bytes of a narrative, a message, an inject body */
@@ -210,7 +211,7 @@ int sw_exercise_report(sw_exercise_t *ex, const char *actor, const char *team,
     c.team = ti;
     c.at_ms = ex->now_ms;
     c.arg = r->title;
-    sw_sim_command(ex->sim, &c);
+    ex_command(ex, &c, rp->seq);
     reply(rp, "report \"%s\" filed by %s at #%lld: %u techniques, %u hosts, %u indicators",
           r->title, ex->w->teams[ti].id, (long long)rp->seq, r->n_techniques, r->n_hosts,
           r->n_indicators);
@@ -285,5 +286,131 @@ int sw_exercise_compose_inject(sw_exercise_t *ex, const char *actor, const char 
         return rc;
     reply(rp, "inject #%lld \"%s\" sent to %s", (long long)rp->seq, subject,
           ti == SW_NONE ? "every team" : ex->w->teams[ti].id);
+    return SW_OK;
+}
+
+/* ---- indicators shared between teams (STIX 2.1) --------------------------------- */
+
+typedef struct shared_ctx {
+    const char *to;
+    const sw_stix_ind_t *ind;
+    int found;
+} shared_ctx_t;
+
+/* Did an earlier indicator.share of the team send ind to `to` (or to all)? */
+static int shared_one(const sw_journal_entry_t *e, void *ud)
+{
+    shared_ctx_t *c = ud;
+    json_t *p = json_loads(e->payload, 0, NULL);
+    const char *to = json_string_value(json_object_get(p, "to"));
+    json_t *inds = json_object_get(p, "indicators");
+    if (to && (!strcasecmp(to, c->to) || !strcmp(to, "all"))) {
+        size_t i;
+        json_t *x;
+        json_array_foreach(inds, i, x)
+        {
+            const char *t = json_string_value(json_object_get(x, "type"));
+            const char *v = json_string_value(json_object_get(x, "value"));
+            if (t && v && !strcmp(t, c->ind->type) && !strcmp(v, c->ind->value))
+                c->found = 1;
+        }
+    }
+    json_decref(p);
+    return c->found;
+}
+
+int sw_exercise_share_indicators(sw_exercise_t *ex, const char *actor, const char *team,
+                                 const char *to, const sw_stix_ind_t *ind, size_t n,
+                                 const char *tlp, const char *note, sw_ex_reply_t *rp)
+{
+    uint32_t ti, to_i = SW_NONE;
+    int rc = team_for_act(ex, team, &ti, rp);
+    if (rc)
+        return rc;
+    if (ex->state == SW_EX_ENDED) {
+        reply(rp, "the exercise has ended");
+        return SW_ESTATE;
+    }
+    if (!to || !*to || !strcasecmp(to, "all")) {
+        to = "all";
+    } else {
+        char why[512];
+        if ((to_i = sw_exercise_find_team(ex, to, why, sizeof why)) == SW_NONE) {
+            reply(rp, "%s", why);
+            return SW_EINVAL;
+        }
+        if (to_i == ti || ex->w->teams[to_i].kind != SW_TEAM_PLAYER) {
+            reply(rp, "share with another player team, not %s", ex->w->teams[to_i].id);
+            return SW_EINVAL;
+        }
+        to = ex->w->teams[to_i].id;
+    }
+    if (n == 0 || n > SW_STIX_MAX_INDICATORS) {
+        reply(rp, "a share has 1 to %d indicators", SW_STIX_MAX_INDICATORS);
+        return SW_EINVAL;
+    }
+    if (note && strlen(note) > EX_MAX_TEXT) {
+        reply(rp, "the note is longer than %d bytes", EX_MAX_TEXT);
+        return SW_EINVAL;
+    }
+    static const char *const tlp_ok[] = {"clear", "white", "green", "amber", "red", NULL};
+    int tlp_known = !tlp;
+    for (int i = 0; tlp && tlp_ok[i]; i++)
+        tlp_known |= !strcasecmp(tlp, tlp_ok[i]);
+    if (!tlp_known) {
+        reply(rp, "TLP '%s' is not clear, green, amber or red", tlp);
+        return SW_EINVAL;
+    }
+    sw_stix_ind_t *kept = calloc(n, sizeof *kept);
+    if (!kept) {
+        reply(rp, "out of memory");
+        return SW_ENOMEM;
+    }
+    size_t nk = 0, dup = 0;
+    for (size_t i = 0; i < n; i++) {
+        sw_stix_ind_t x = ind[i];
+        char why[300];
+        if (sw_stix_check(&x, why, sizeof why)) {
+            reply(rp, "indicator %zu: %s", i + 1, why);
+            free(kept);
+            return SW_EINVAL;
+        }
+        int again = 0;
+        for (size_t k = 0; k < nk && !again; k++)
+            again = !strcmp(kept[k].type, x.type) && !strcmp(kept[k].value, x.value);
+        shared_ctx_t c = {to, &x, 0};
+        sw_journal_filter_t f = {ex->w->teams[ti].id, "indicator.share", 0};
+        if (!again && ex->j)
+            sw_journal_list(ex->j, &f, shared_one, &c, NULL);
+        if (again || c.found)
+            dup++;
+        else
+            kept[nk++] = x;
+    }
+    if (nk == 0) {
+        free(kept);
+        reply(rp, "%s already shared %s with %s: nothing new", ex->w->teams[ti].id,
+              n == 1 ? "that indicator" : "those indicators", to);
+        return SW_EEXIST;
+    }
+    int64_t unix_ms = sw_world_epoch_ms(ex->w) + ex->now_ms;
+    json_t *bundle = sw_stix_bundle(ex->w->teams[ti].id, ex->w->teams[ti].name, kept, nk,
+                                    tlp ? tlp : "green", note, unix_ms);
+    json_t *inds = json_array();
+    for (size_t i = 0; i < nk; i++) {
+        char key[700], id[96];
+        snprintf(key, sizeof key, "%s|%s|%s", ex->w->teams[ti].id, kept[i].type, kept[i].value);
+        sw_stix_id("indicator", key, id, sizeof id);
+        json_array_append_new(inds, json_pack("{s:s, s:s, s:s}", "type", kept[i].type, "value",
+                                              kept[i].value, "id", id));
+    }
+    free(kept);
+    json_t *p = json_pack("{s:s, s:s, s:s, s:o, s:o}", "to", to, "tlp", tlp ? tlp : "green", "note",
+                          note ? note : "", "indicators", inds, "bundle", bundle);
+    if ((rc = journaled(ex, actor, ex->w->teams[ti].id, "indicator.share", p, rp)))
+        return rc;
+    reply(rp, "%s shared %zu indicator%s with %s as STIX 2.1 (journal #%lld)%s",
+          ex->w->teams[ti].id, nk, nk == 1 ? "" : "s", to, (long long)rp->seq,
+          dup ? "; the others were shared before" : "");
     return SW_OK;
 }

@@ -60,8 +60,6 @@ static void score_note(sw_score_t *s, const sw_ex_note_t *n)
 {
     if (n->kind == SW_EXN_SIM) {
         sw_score_sim(s, n->ev);
-    } else if (n->kind == SW_EXN_RECORD) {
-        sw_score_record(s, n->team, n->record, n->gt, n->at_ms);
     } else if (n->kind == SW_EXN_ACT) {
         sw_score_act_t a = {n->act->seq, n->act->at_ms, n->team, n->act->kind, n->act->payload};
         sw_score_act(s, &a);

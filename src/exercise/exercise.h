@@ -50,6 +50,7 @@
 #ifndef SW_EXERCISE_H
 #define SW_EXERCISE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -99,8 +100,6 @@ typedef enum {
     SW_EXN_ACT,      /* an act was journaled (act) */
     SW_EXN_CLOCK,    /* the clock changed state or speed */
     SW_EXN_PROGRESS, /* exercise time reached at_ms (once per advance) */
-    SW_EXN_RECORD,   /* a record with ground truth behind it was produced for team:
-                        its number there (record, 1-based) and its gt */
 } sw_ex_note_kind_t;
 
 typedef struct sw_ex_note {
@@ -110,8 +109,6 @@ typedef struct sw_ex_note {
     const sw_sim_event_t *ev;
     const sw_alert_t *alert;
     const sw_journal_entry_t *act;
-    int64_t record; /* SW_EXN_RECORD */
-    uint32_t gt;
     int replaying;           /* rebuilt from the journal while opening, not new */
     const sw_world_t *world; /* names for the indices above */
 } sw_ex_note_t;
@@ -289,6 +286,16 @@ int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, con
 int sw_exercise_compose_inject(sw_exercise_t *ex, const char *actor, const char *to,
                                const char *subject, const char *body, sw_ex_reply_t *rp);
 
+/* Share indicators (type, value pairs: exercise/stix.h) with team `to` (NULL
+ * or "all": every other player team) under a TLP (NULL: green), with a note:
+ * journaled indicator.share with the STIX 2.1 bundle the recipients get.
+ * Indicators the team already shared with the same recipient are left out
+ * (the same indicator twice is one); SW_EEXIST when none is new. */
+struct sw_stix_ind;
+int sw_exercise_share_indicators(sw_exercise_t *ex, const char *actor, const char *team,
+                                 const char *to, const struct sw_stix_ind *ind, size_t n,
+                                 const char *tlp, const char *note, sw_ex_reply_t *rp);
+
 /* ---- reading ---------------------------------------------------------------- */
 
 const sw_world_t *sw_exercise_world(const sw_exercise_t *ex);
@@ -307,14 +314,25 @@ int64_t sw_exercise_clock_at(const sw_exercise_t *ex, int64_t wall_ms);
  * when it is not running). */
 int64_t sw_exercise_wall_until(sw_exercise_t *ex, int64_t at_ms);
 
+/* The clock as JSON: state, now_ms, until_ms, speed, scenario, seed. */
+json_t *sw_exercise_clock_json(const sw_exercise_t *ex);
+/* A team's network as its players see it now: organisations, hosts (state,
+ * isolated), business services (state, availability, the cause of an
+ * outage), the links its international traffic rides on. NULL for an
+ * unknown team. The caller owns the result. */
+json_t *sw_exercise_team_view(const sw_exercise_t *ex, uint32_t team);
+/* The white cell's ground truth: each adversary aiming at team (SW_NONE:
+ * all) with its footholds, persistence, C2 and objectives. */
+json_t *sw_exercise_truth_json(const sw_exercise_t *ex, uint32_t team);
+
 /* A team's store handle (NULL without a db, or for an unknown team): for
  * reads; records are appended only by the pipeline. */
 sw_store_team_t *sw_exercise_team_store(sw_exercise_t *ex, uint32_t team);
 sw_deploy_t *sw_exercise_deploys(sw_exercise_t *ex);
 sw_journal_t *sw_exercise_journal(sw_exercise_t *ex);
 /* The exercise's own score (score/score.h), fed every note as it is
- * published, live and while replaying alike, so a recomputed score is the
- * live one: sw_score_compute(sw_exercise_score(ex), sw_exercise_now(ex), ...).
+ * published (and every record with ground truth as it is produced), live
+ * and while replaying alike, so a recomputed score is the live one: sw_score_compute(sw_exercise_score(ex), sw_exercise_now(ex), ...).
  * NULL for a database of records only. */
 sw_score_t *sw_exercise_score(sw_exercise_t *ex);
 

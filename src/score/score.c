@@ -726,13 +726,34 @@ static void act_mark(sw_score_t *s, const sw_score_act_t *a, json_t *p, int rule
         *x = (sw_score_mark_t){a->team, a->seq, a->at_ms, c};
 }
 
+/* indicator.share (the STIX path): each indicator to each recipient. */
+static void act_share(sw_score_t *s, const sw_score_act_t *a, json_t *p)
+{
+    const sw_world_t *w = s->w;
+    const char *to = jstr(p, "to");
+    uint32_t only = to && *to && strcmp(to, "all") ? sw_world_team(w, to) : SW_NONE;
+    json_t *inds = json_object_get(p, "indicators");
+    for (size_t i = 0; i < json_array_size(inds); i++) {
+        const char *v = pool_cstr(s, indicator_value(jstr(json_array_get(inds, i), "value")), 1);
+        for (uint32_t t = 0; v && *v && t < w->n_teams; t++) {
+            if (t == a->team || w->teams[t].kind != SW_TEAM_PLAYER ||
+                (only != SW_NONE && t != only))
+                continue;
+            sw_score_share_t *x = SC_PUSH(s, s->shares);
+            if (x)
+                *x = (sw_score_share_t){a->team, t, a->at_ms, v, 0, -1};
+        }
+    }
+}
+
 void sw_score_act(sw_score_t *s, const sw_score_act_t *a)
 {
     if (s->err || !a->kind || a->team >= s->w->n_teams)
         return;
     int triage = !strcmp(a->kind, "alert.triage"), report = !strcmp(a->kind, "report.submit"),
-        hint = !strcmp(a->kind, "hint.release"), rule = !strcmp(a->kind, "rule.broken");
-    if (!triage && !report && !hint && !rule)
+        hint = !strcmp(a->kind, "hint.release"), rule = !strcmp(a->kind, "rule.broken"),
+        share = !strcmp(a->kind, "indicator.share");
+    if (!triage && !report && !hint && !rule && !share)
         return;
     json_t *p = a->payload ? json_loads(a->payload, 0, NULL) : NULL;
     if (!json_is_object(p)) {
@@ -759,6 +780,8 @@ void sw_score_act(sw_score_t *s, const sw_score_act_t *a)
         }
     } else if (report) {
         act_report(s, a, p);
+    } else if (share) {
+        act_share(s, a, p);
     } else {
         act_mark(s, a, p, rule);
     }

@@ -84,7 +84,8 @@ typedef struct sw_score_act {
     const char *payload; /* JSON object text */
 } sw_score_act_t;
 
-/* Kinds read: alert.triage, report.submit, hint.release, rule.broken;
+/* Kinds read: alert.triage, report.submit, indicator.share, hint.release,
+ * rule.broken;
  * others are ignored. A damaged payload is ignored (counted). */
 void sw_score_act(sw_score_t *s, const sw_score_act_t *a);
 

@@ -381,6 +381,15 @@ static void shared_indicators_count_when_correct_and_more_when_used(void **state
     assert_int_equal(r[0].n_false_indicators, 1);
     assert_near(r[0].pen_false_indicators, 10);
     assert_near(r[1].fraction[SW_SC_SHARING], 0);
+    /* green shares over STIX (indicator.share) the domain blue then blocks */
+    sw_score_act_t st = {40, 50 * MIN, 1, "indicator.share",
+                         "{\"to\":\"all\",\"indicators\":[{\"type\":\"domain-name\","
+                         "\"value\":\"cdn-update.example\",\"id\":\"x\"}]}"};
+    sw_score_act(s, &st);
+    action(s, 55, 0, SW_ACT_BLOCK_DOMAIN, SW_NONE, "cdn-update.example");
+    compute(s, 60, r);
+    assert_int_equal(r[1].n_shared_used, 1);
+    assert_near(r[1].fraction[SW_SC_SHARING], 1.0 / 4);
     sw_score_free(s);
     fx_free(w);
 }
@@ -455,9 +464,9 @@ static void every_category_together(void **state)
     assert_near(r[0].fraction[SW_SC_RECOVERY], rec);
     assert_near(r[0].fraction[SW_SC_REPORTING], rep);
     assert_near(r[0].fraction[SW_SC_SHARING], share);
-    double total = 1000 * (0.30 * av + 0.25 * 0.75 + 0.15 * 0.5 + 0.10 * rec + 0.10 * rep +
-                           0.10 * share) -
-                   (10 + 25 + 10 + 50);
+    double total =
+        1000 * (0.30 * av + 0.25 * 0.75 + 0.15 * 0.5 + 0.10 * rec + 0.10 * rep + 0.10 * share) -
+        (10 + 25 + 10 + 50);
     assert_near(r[0].total, total);
     assert_int_equal(r[0].rank, 2); /* green: no stages, no services, nothing lost */
     assert_int_equal(r[1].rank, 1);
@@ -616,7 +625,7 @@ static void play_acts(sw_exercise_t *ex, int64_t *wall, int64_t stop_at)
         *wall = plan[i].at / 60;
         switch (plan[i].what) {
         case 0: {
-            sw_ex_action_t a = {"t", "nauru", "share-indicator", NULL, "203.0.113.45", NULL,
+            sw_ex_action_t a = {"t",     "nauru", "share-indicator", NULL, "203.0.113.45", NULL,
                                 "palau", 0};
             assert_int_equal(sw_exercise_action(ex, &a, &rp), SW_OK);
             break;
@@ -731,8 +740,7 @@ static void the_mirror_matches_the_sim(void **state)
         assert_int_equal(sw_score_compute(s, sw_exercise_now(ex), r), SW_OK);
         for (uint32_t tm = 0; tm < w->n_teams; tm++)
             if (w->teams[tm].kind == SW_TEAM_PLAYER)
-                assert_near(r[tm].fraction[SW_SC_AVAILABILITY],
-                            sw_sim_team_availability(sim, tm));
+                assert_near(r[tm].fraction[SW_SC_AVAILABILITY], sw_sim_team_availability(sim, tm));
         free(r);
     }
     sw_score_t *s = sw_exercise_score(ex);
