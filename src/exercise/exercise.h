@@ -332,8 +332,9 @@ sw_deploy_t *sw_exercise_deploys(sw_exercise_t *ex);
 sw_journal_t *sw_exercise_journal(sw_exercise_t *ex);
 /* The exercise's own score (score/score.h), fed every note as it is
  * published (and every record with ground truth as it is produced), live
- * and while replaying alike, so a recomputed score is the live one: sw_score_compute(sw_exercise_score(ex), sw_exercise_now(ex), ...).
- * NULL for a database of records only. */
+ * and while replaying alike, so a recomputed score is the live one:
+ * sw_score_compute(sw_exercise_score(ex), sw_exercise_now(ex), ...). NULL for a database of records
+ * only. */
 sw_score_t *sw_exercise_score(sw_exercise_t *ex);
 
 typedef struct sw_ex_team_stats {
