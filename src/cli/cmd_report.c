@@ -159,8 +159,9 @@ static json_t *stage_json(const sw_world_t *w, const sw_score_stage_t *s)
     return o;
 }
 
-static json_t *team_json(const sw_world_t *w, sw_score_t *score, const sw_score_team_t *r,
-                         const sw_score_facts_t *f, sw_store_t *st, sw_sigma_set_t *rules)
+static json_t *team_json(const sw_world_t *w, sw_score_t *score, int64_t now_ms,
+                         const sw_score_team_t *r, const sw_score_facts_t *f, sw_store_t *st,
+                         sw_sigma_set_t *rules)
 {
     uint32_t t = r->team;
     json_t *o = json_pack(
@@ -223,10 +224,11 @@ static json_t *team_json(const sw_world_t *w, sw_score_t *score, const sw_score_
         json_t *ch = json_array();
         for (uint32_t k = 0; k < n; k++)
             json_array_append_new(ch, json_pack("[I, f]", (json_int_t)c[k].at_ms, c[k].value));
-        json_array_append_new(
-            svcs, json_pack("{s:s, s:s, s:f, s:o}", "id", w->business[b].id, "name",
-                            w->business[b].name ? w->business[b].name : w->business[b].id, "weight",
-                            w->business[b].weight, "changes", ch));
+        json_t *x = json_pack("{s:s, s:s, s:f, s:o, s:f}", "id", w->business[b].id, "name",
+                              w->business[b].name ? w->business[b].name : w->business[b].id,
+                              "weight", w->business[b].weight, "changes", ch, "availability",
+                              sw_score_business_availability(score, b, now_ms));
+        json_array_append_new(svcs, x);
     }
     json_object_set_new(o, "services", svcs);
     json_t *reps = json_array();
@@ -341,7 +343,8 @@ json_t *sw_report_model(sw_exercise_t *ex, const char *team, sw_store_t *st, sw_
         for (uint32_t t = 0; t < w->n_teams; t++) {
             if (!r[t].player || r[t].rank != rank || (team && strcasecmp(team, w->teams[t].id)))
                 continue;
-            json_array_append_new(teams, team_json(w, score, &r[t], &f, st, rules));
+            json_array_append_new(teams,
+                                  team_json(w, score, sw_exercise_now(ex), &r[t], &f, st, rules));
         }
     json_object_set_new(m, "teams", teams);
     /* the adversaries against each team, side by side */

@@ -116,30 +116,6 @@ static const char *pct(double f, char *buf, size_t len)
     return buf;
 }
 
-/* Availability of one service from its changes, sampled as the sim does:
- * every whole minute before at_ms (docs/scoring.md). */
-static double service_availability(const json_t *changes, int64_t at_ms)
-{
-    int64_t k = at_ms > 0 ? (at_ms - 1) / MIN_MS : 0, done = 0;
-    double sum = 0, cur = 1;
-    for (size_t i = 0; i < json_array_size(changes); i++) {
-        const json_t *c = json_array_get(changes, i);
-        int64_t at = (int64_t)json_integer_value(json_array_get(c, 0));
-        int64_t first = (at + MIN_MS - 1) / MIN_MS;
-        if (first < 1)
-            first = 1;
-        int64_t upto = first - 1 < k ? first - 1 : k;
-        if (upto > done) {
-            sum += cur * (double)(upto - done);
-            done = upto;
-        }
-        cur = json_number_value(json_array_get(c, 1));
-    }
-    if (k > done)
-        sum += cur * (double)(k - done);
-    return k ? sum / (double)k : 1;
-}
-
 /* ---- the timeline, three lanes ----------------------------------------------------------- */
 
 enum { LANE_ADVERSARY, LANE_DETECTION, LANE_RESPONSE };
@@ -427,8 +403,7 @@ static void services_svg(sw_buf_t *b, const json_t *team, int64_t at_ms, int64_t
                           v > 0 ? "degraded" : "down", tm(from, p, sizeof p));
         }
         sw_buf_printf(b, "<text x=\"%.0f\" y=\"%.1f\" class=\"lab\">%s</text>",
-                      LABEL_W + CHART_W + 6, y + 11,
-                      pct(service_availability(ch, at_ms), p, sizeof p));
+                      LABEL_W + CHART_W + 6, y + 11, pct(jnum(s, "availability"), p, sizeof p));
     }
     axis(b, span, h);
     sw_buf_puts(b, "</svg>");

@@ -399,8 +399,7 @@ static void observe(sw_score_t *s, uint32_t h, const char *v, int64_t at_ms)
     strs_add(s, &s->known, v, at_ms);
 }
 
-/* Team hosts matching an objective's target that count for it now. */
-static double obj_count(const sw_score_t *s, const sw_score_obj_t *x)
+double sc_obj_count(const sw_score_t *s, const sw_score_obj_t *x)
 {
     const sw_world_t *w = s->w;
     const sw_adv_objective_t *o = &w->adversaries[x->adversary].objectives[x->objective];
@@ -450,7 +449,7 @@ static void objectives_progress(sw_score_t *s, uint32_t a, uint32_t h, const sw_
                 continue;
             if (o->kind == SW_OBJ_DISRUPT && ev->at_ms < o->at_ms)
                 continue;
-            double n = obj_count(s, x);
+            double n = sc_obj_count(s, x);
             if (n > x->progress)
                 x->progress = n;
             if (n < x->need)

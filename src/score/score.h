@@ -248,6 +248,10 @@ void sw_score_facts(const sw_score_t *s, sw_score_facts_t *out);
  * first max of them, into out; returns how many. */
 uint32_t sw_score_stage_records(const sw_score_t *s, uint32_t i, int64_t *out, uint32_t max);
 
+/* Business service b's availability at now_ms: its value averaged over
+ * the sim's minute samples before now (docs/scoring.md). */
+double sw_score_business_availability(const sw_score_t *s, uint32_t b, int64_t now_ms);
+
 /* Business service b's changes, in time order (it starts up, 1). */
 const sw_score_change_t *sw_score_business(const sw_score_t *s, uint32_t b, uint32_t *n);
 

@@ -55,6 +55,12 @@ static double biz_sum(const sw_score_t *s, uint32_t b, int64_t k)
     return sum;
 }
 
+double sw_score_business_availability(const sw_score_t *s, uint32_t b, int64_t now_ms)
+{
+    int64_t k = now_ms > 0 ? (now_ms - 1) / SC_MINUTE_MS : 0;
+    return b < s->w->n_business && k ? biz_sum(s, b, k) / (double)k : 1;
+}
+
 static void availability(const sw_score_t *s, int64_t now_ms, sw_score_team_t *r)
 {
     const sw_world_t *w = s->w;
@@ -208,33 +214,12 @@ static void stages(sw_score_t *s, int64_t now_ms, sw_score_team_t *out, int64_t 
 /* Does objective x hold now (what was reached still in place)? */
 static int obj_holds(const sw_score_t *s, const sw_score_obj_t *x)
 {
-    const sw_world_t *w = s->w;
-    const sw_adv_objective_t *o = &w->adversaries[x->adversary].objectives[x->objective];
+    const sw_adv_objective_t *o = &s->w->adversaries[x->adversary].objectives[x->objective];
     if (x->reached_ms < 0)
         return 0;
     if (o->kind == SW_OBJ_EXFILTRATE)
         return 1; /* data that left does not come back */
-    double n = 0;
-    for (uint32_t h = 0; h < w->n_hosts; h++) {
-        if (w->hosts[h].team != x->team || !sw_selector_match(w, &o->target, h))
-            continue;
-        size_t k = (size_t)x->adversary * w->n_hosts + h;
-        switch (o->kind) {
-        case SW_OBJ_PREPOSITION:
-            n += s->persist[k] != 0;
-            break;
-        case SW_OBJ_IMPLANT:
-            n += (s->persist[k] >> SW_PERSIST_FIRMWARE) & 1;
-            break;
-        case SW_OBJ_ENCRYPT:
-            n += (s->flags[h] & SC_ENCRYPTED) != 0;
-            break;
-        default:
-            n += (s->flags[h] & (SC_DISRUPTED | SC_WIPED)) != 0;
-            break;
-        }
-    }
-    return n >= x->need;
+    return sc_obj_count(s, x) >= x->need;
 }
 
 static void recovery(sw_score_t *s, sw_score_team_t *out)

@@ -80,6 +80,9 @@ int sc_strs_find(const sc_strs_t *set, const char *v);
 int sc_holds(const sw_score_t *s, uint32_t a, uint32_t h);
 /* ... and can it use it: held and not isolated (what containment asks). */
 int sc_uses(const sw_score_t *s, uint32_t a, uint32_t h);
+/* Team hosts matching an objective's target that count for it now (not
+ * for exfiltration: that counts megabytes). */
+double sc_obj_count(const sw_score_t *s, const sw_score_obj_t *x);
 /* Do two ATT&CK ids name the same thing (equal, or one the other's parent)? */
 int sc_technique_match(const char *a, const char *b);
 
