@@ -10,7 +10,7 @@
  *   adversary   a stage's first activity, an objective reached
  *   detection   a stage detected (by an alert triaged, or a report), a
  *               report filed
- *   response    an action taken, an indicator shared, a hint taken */
+ *   response    an action taken (share-indicator among them), a hint taken */
 #ifndef SW_REPORT_H
 #define SW_REPORT_H
 
