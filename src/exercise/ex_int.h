@@ -108,6 +108,7 @@ struct sw_exercise {
     sw_journal_t *j;
     sw_deploy_t *deploy;
     ex_team_t *teams;
+    sw_score_t *score; /* fed every note (ex_note) */
     uint64_t sim_hash;
     uint64_t n_sim_events;
     char **causes;        /* by business service: why it is down or degraded now, or NULL */

@@ -585,9 +585,19 @@ typedef struct sw_scoring {
     double w_recovery;
     double w_reporting;
     double w_sharing;
-    double hint_cost;         /* points per hint taken */
-    uint32_t allowed_actions; /* bit set over sw_action_t; all by default */
-    int hints;                /* hints offered */
+    double hint_cost; /* points per hint taken */
+    /* the score (docs/scoring.md): its scale, timeliness, cooperation, penalties */
+    double points;           /* a perfect team's total */
+    int64_t detect_full_ms;  /* a stage detected this soon after it began: full credit */
+    int64_t detect_zero_ms;  /* ... this late or never: none (linear between) */
+    int64_t contain_full_ms; /* the same for containment */
+    int64_t contain_zero_ms;
+    double share_goal;           /* cooperation credit for full marks */
+    double collateral_cost;      /* points per healthy critical host isolated, reimaged... */
+    double false_indicator_cost; /* points per wrong indicator shared */
+    double rule_broken_cost;     /* points per rule broken */
+    uint32_t allowed_actions;    /* bit set over sw_action_t; all by default */
+    int hints;                   /* hints offered */
     sw_loc_t loc;
 } sw_scoring_t;
 

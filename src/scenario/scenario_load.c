@@ -126,7 +126,9 @@ static const char *const k_ind[] = {"type", "value", NULL};
 static const char *const r_ind[] = {"type", "value", NULL};
 static const char *const k_power[] = {"org", "host", "duration", NULL};
 static const char *const r_power[] = {"duration", NULL};
-static const char *const k_scoring[] = {"weights", NULL};
+static const char *const k_scoring[] = {"weights",    "points",    "detect", "contain",
+                                        "share_goal", "penalties", NULL};
+static const char *const k_penalties[] = {"collateral", "false_indicator", "rule_broken", NULL};
 static const char *const k_weights[] = {"availability", "detection", "containment", "recovery",
                                         "reporting",    "sharing",   NULL};
 static const char *const k_rules[] = {"allowed_actions", "hints", "hint_cost", NULL};
@@ -1654,6 +1656,26 @@ static void ld_fill_telemetry(ld_t *L)
     }
 }
 
+/* scoring.detect / scoring.contain: "FULL..ZERO", full credit up to FULL,
+ * none from ZERO on (docs/scoring.md). */
+static void ld_scoring_window(ld_t *L, const char *key, int64_t *full, int64_t *zero)
+{
+    node_t *v = scn_mget(L->scoring, key);
+    if (!v)
+        return;
+    const char *s = scn_scalar(L, v, key, "a range of durations like 30m..2h30m");
+    int64_t lo, hi;
+    if (!s)
+        return;
+    if (sw_parse_duration_range(s, &lo, &hi) || hi <= lo)
+        ERR(L, v->loc,
+            "'%s' must be a range like 30m..2h30m: full credit up to the first, none from the "
+            "second (which must be later), got '%s'",
+            key, s);
+    else
+        *full = lo, *zero = hi;
+}
+
 static void ld_fill_scoring(ld_t *L)
 {
     sw_scoring_t *s = &L->w->scoring;
@@ -1666,9 +1688,32 @@ static void ld_fill_scoring(ld_t *L)
     s->allowed_actions = (1u << SW_ACT__COUNT) - 1;
     s->hints = 1;
     s->hint_cost = 5;
+    /* the defaults docs/scoring.md states */
+    s->points = 1000;
+    s->detect_full_ms = 30 * 60000;
+    s->detect_zero_ms = 150 * 60000;
+    s->contain_full_ms = 60 * 60000;
+    s->contain_zero_ms = 240 * 60000;
+    s->share_goal = 4;
+    s->collateral_cost = 25;
+    s->false_indicator_cost = 10;
+    s->rule_broken_cost = 50;
     node_t *v;
     if (L->scoring && !scn_check_keys(L, L->scoring, "scoring", k_scoring, NULL)) {
         s->loc = L->scoring->loc;
+        s->points =
+            scn_opt_num(L, L->scoring, "points", s->points, 1, 1e6, "points from 1 to 1000000");
+        ld_scoring_window(L, "detect", &s->detect_full_ms, &s->detect_zero_ms);
+        ld_scoring_window(L, "contain", &s->contain_full_ms, &s->contain_zero_ms);
+        s->share_goal = scn_opt_num(L, L->scoring, "share_goal", s->share_goal, 1, 1000,
+                                    "a number from 1 to 1000");
+        if ((v = scn_mget(L->scoring, "penalties")) &&
+            !scn_check_keys(L, v, "penalties", k_penalties, NULL)) {
+            double *f[] = {&s->collateral_cost, &s->false_indicator_cost, &s->rule_broken_cost};
+            for (int i = 0; i < 3; i++)
+                *f[i] =
+                    scn_opt_num(L, v, k_penalties[i], *f[i], 0, 1e6, "points from 0 to 1000000");
+        }
         if ((v = scn_mget(L->scoring, "weights")) &&
             !scn_check_keys(L, v, "weights", k_weights, NULL)) {
             double *f[] = {&s->w_availability, &s->w_detection, &s->w_containment,
