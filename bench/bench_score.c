@@ -17,7 +17,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/report_model.h"
+#include "exercise/report_model.h"
 #include "score/report.h"
 
 #define DAY_MS (24 * 3600 * 1000LL)

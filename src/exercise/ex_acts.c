@@ -1175,7 +1175,12 @@ static int replay_entry(sw_exercise_t *ex, const sw_journal_entry_t *e, json_t *
         c.team = sw_world_team(ex->w, e->team);
         c.at_ms = ex->now_ms;
         c.arg = json_string_value(json_object_get(p, "title"));
-        return c.team == SW_NONE ? SW_OK : sw_sim_command(ex->sim, &c);
+        return c.team == SW_NONE ? SW_OK : ex_command(ex, &c, e->seq);
+    }
+    if (!strcmp(k, "scoreboard.set")) {
+        ex_scoreboard_apply(ex, json_is_true(json_object_get(p, "hidden")),
+                            json_is_true(json_object_get(p, "frozen")));
+        return SW_OK;
     }
     /* rule.deploy / rule.withdraw: their tables are written with the entry */
     return SW_OK;

@@ -259,6 +259,30 @@ int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, con
     return SW_OK;
 }
 
+int sw_exercise_scoreboard_set(sw_exercise_t *ex, const char *actor, int hidden, int frozen,
+                               sw_ex_reply_t *rp)
+{
+    memset(rp, 0, sizeof *rp);
+    if (ex->bare) {
+        reply(rp, "a database of records only has no scoreboard");
+        return SW_ESTATE;
+    }
+    if (hidden < 0)
+        hidden = ex->sb_hidden;
+    if (frozen < 0)
+        frozen = ex->sb_frozen != NULL;
+    int rc = journaled(ex, actor, "", "scoreboard.set",
+                       json_pack("{s:b, s:b}", "hidden", hidden, "frozen", frozen), rp);
+    if (rc)
+        return rc;
+    ex_scoreboard_apply(ex, hidden, frozen);
+    reply(rp, "the scoreboard is %s for players and observers",
+          hidden   ? "hidden"
+          : frozen ? "frozen as it stands now"
+                   : "live");
+    return SW_OK;
+}
+
 int sw_exercise_compose_inject(sw_exercise_t *ex, const char *actor, const char *to,
                                const char *subject, const char *body, sw_ex_reply_t *rp)
 {

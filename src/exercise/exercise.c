@@ -412,6 +412,7 @@ int sw_exercise_close(sw_exercise_t *ex, sw_errbuf_t *err)
         rc = sw_exercise_flush(ex, err ? err : &own);
     ex_pipeline_stop(ex);
     sw_score_free(ex->score);
+    json_decref(ex->sb_frozen);
     for (uint32_t i = 0; i < ex->n_bare; i++)
         sw_store_team_close(ex->bare_stores[i]);
     free(ex->bare_stores);
