@@ -405,6 +405,8 @@ int tel_win_logon(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t sid, const 
 int tel_win_logon_failed(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const char *account,
                          int logon_type, const char *src_ip, uint32_t truth);
 int tel_win_logoff(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_sess_t *s, uint32_t truth);
+int tel_win_file_create(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *path,
+                        uint32_t truth);
 int tel_win_net_conn(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const tel_flow_t *f,
                      uint32_t truth);
 int tel_win_dns(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *qname,
@@ -423,6 +425,10 @@ int tel_lx_logon(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t sid, const c
 int tel_lx_logon_failed(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const char *account,
                         const char *src_ip, uint32_t truth);
 int tel_lx_logoff(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_sess_t *s, uint32_t truth);
+int tel_lx_file_create(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *path,
+                       uint32_t truth);
+int tel_lx_net_conn(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const tel_flow_t *f,
+                    uint32_t truth);
 int tel_lx_clamav(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const char *threat, const char *path,
                   const char *action, uint32_t truth);
 

@@ -31,18 +31,21 @@ static void luser_field(tel_out_t *o, const tel_sess_t *s)
  * Hashes SHA256 only. A parent Sysmon never saw start (init, pid 1, runs
  * before the daemon) still has its GUID: Sysmon derives it from the
  * running process. */
-static int emit_lsysmon1(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc_t *p,
-                         const tel_proc_t *pp, uint32_t truth)
+/* The record preamble of a Sysmon for Linux event: the System block as the
+ * daemon writes it (the host name, not an FQDN; the daemon's own PID as the
+ * thread), EventData opened with RuleName and UtcTime. */
+static tel_out_t *lsysmon_head(sw_tel_t *tel, tel_host_t *h, int eid, int version, int64_t um)
 {
-    tel_host_t *h = &tel->hosts[hi];
-    const tel_sess_t *s = &tel->sess[p->session];
-    const tel_image_t *im = &tel->images[p->image];
-    int64_t um = tel_unix(tel, t_ms);
     uint64_t recid = ++h->rec_sysmon;
     uint32_t spid = h->sysmon_pid ? h->sysmon_pid : 812;
     tel_out_t *o = tel_begin(tel);
     tel_raw(o, PROV_LSYSMON.head, PROV_LSYSMON.head_len);
-    TEL_LIT(o, "1,\"Version\":5,\"Level\":4,\"Task\":1,\"Opcode\":0,\"Keywords\":"
+    tel_i64(o, eid);
+    TEL_LIT(o, ",\"Version\":");
+    tel_i64(o, version);
+    TEL_LIT(o, ",\"Level\":4,\"Task\":");
+    tel_i64(o, eid);
+    TEL_LIT(o, ",\"Opcode\":0,\"Keywords\":"
                "\"0x8000000000000000\",\"TimeCreated\":{\"#attributes\":{\"SystemTime\":\"");
     tel_ts(tel, o, um, 'T');
     TEL_LIT(o, "000Z\"}},\"EventRecordID\":");
@@ -57,6 +60,17 @@ static int emit_lsysmon1(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_pro
     FL(o, "RuleName", "-");
     KEY(o, "UtcTime");
     tel_ts_utc(tel, o, um);
+    return o;
+}
+
+static int emit_lsysmon1(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_proc_t *p,
+                         const tel_proc_t *pp, uint32_t truth)
+{
+    tel_host_t *h = &tel->hosts[hi];
+    const tel_sess_t *s = &tel->sess[p->session];
+    const tel_image_t *im = &tel->images[p->image];
+    int64_t um = tel_unix(tel, t_ms);
+    tel_out_t *o = lsysmon_head(tel, h, 1, 5, um);
     FR(o, "ProcessGuid", p->guid, 36);
     FN(o, "ProcessId", p->pid);
     FR(o, "Image", im->path_esc, im->path_esc_len);
@@ -272,6 +286,72 @@ int tel_lx_boot(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t sys, uint32_t
         return rc;
     return tel_proc_start(tel, hi, t_ms + 950, sys, 1, "/usr/sbin/cron", "/usr/sbin/cron -f -P",
                           truth, &h->cron_pid);
+}
+
+/* The process pid on host when Sysmon for Linux logs it, else NULL. */
+static tel_proc_t *lsysmon_proc(sw_tel_t *tel, uint32_t hi, uint32_t pid)
+{
+    tel_host_t *h = &tel->hosts[hi];
+    return tel_sees_lsysmon(h) ? tel_proc_find(h, pid) : NULL;
+}
+
+/* Sysmon for Linux 11: a file created (opened for writing anew). */
+int tel_lx_file_create(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *path,
+                       uint32_t truth)
+{
+    tel_proc_t *p = lsysmon_proc(tel, hi, pid);
+    if (!p)
+        return SW_OK;
+    const tel_image_t *im = &tel->images[p->image];
+    int64_t um = tel_unix(tel, t_ms);
+    tel_out_t *o = lsysmon_head(tel, &tel->hosts[hi], 11, 2, um);
+    FR(o, "ProcessGuid", p->guid, 36);
+    FN(o, "ProcessId", p->pid);
+    FR(o, "Image", im->path_esc, im->path_esc_len);
+    FS(o, "TargetFilename", path);
+    KEY(o, "CreationUtcTime");
+    tel_ts_utc(tel, o, um);
+    KEY(o, "User");
+    luser_field(o, &tel->sess[p->session]);
+    tel_win_tail(o, 0);
+    return tel_emit(tel, hi, SW_TEL_SYSMON, 11, 6, t_ms, truth);
+}
+
+/* Sysmon for Linux 3: an outbound connection by pid. */
+int tel_lx_net_conn(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const tel_flow_t *f,
+                    uint32_t truth)
+{
+    tel_proc_t *p = lsysmon_proc(tel, hi, pid);
+    if (!p)
+        return SW_OK;
+    const sw_tel_conn_t *c = f->c;
+    const tel_image_t *im = &tel->images[p->image];
+    tel_out_t *o = lsysmon_head(tel, &tel->hosts[hi], 3, 5, tel_unix(tel, t_ms));
+    FR(o, "ProcessGuid", p->guid, 36);
+    FN(o, "ProcessId", p->pid);
+    FR(o, "Image", im->path_esc, im->path_esc_len);
+    KEY(o, "User");
+    luser_field(o, &tel->sess[p->session]);
+    FS(o, "Protocol", c->udp ? "udp" : "tcp");
+    FB(o, "Initiated", 1);
+    FB(o, "SourceIsIpv6", 0);
+    KEY(o, "SourceIp");
+    tel_raw(o, f->src_q, f->src_q_len);
+    KEY(o, "SourceHostname");
+    tel_name(tel, o, hi);
+    FN(o, "SourcePort", f->sport);
+    FL(o, "SourcePortName", "-");
+    FB(o, "DestinationIsIpv6", 0);
+    KEY(o, "DestinationIp");
+    tel_raw(o, f->dst_q, f->dst_q_len);
+    FS(o, "DestinationHostname",
+       c->dst_host != SW_NONE ? tel->w->hosts[c->dst_host].hostname
+       : c->dst_name          ? c->dst_name
+                              : "-");
+    FN(o, "DestinationPort", f->dport);
+    FS(o, "DestinationPortName", tel_port_name(f->dport));
+    tel_win_tail(o, 0);
+    return tel_emit(tel, hi, SW_TEL_SYSMON, 3, 6, t_ms, truth);
 }
 
 /* ---- 2. logons: auth.log ------------------------------------------------- */

@@ -347,6 +347,8 @@ int sw_tel_net_conn(sw_tel_t *tel, int64_t t_ms, uint32_t pid, const sw_tel_conn
             return rc;
         if (h->windows && (rc = tel_win_net_conn(tel, c->src_host, t_ms, pid, &f, truth)))
             return rc;
+        if (h->linux_ && (rc = tel_lx_net_conn(tel, c->src_host, t_ms, pid, &f, truth)))
+            return rc;
     }
     obs_t ob;
     observers(tel, c->src_host, c->dst_host, 0, &ob);

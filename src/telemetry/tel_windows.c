@@ -102,7 +102,10 @@ static tel_out_t *win_head(sw_tel_t *tel, tel_host_t *h, const tel_prov_t *p, in
 /* Sysmon header with the usual versions and tasks. */
 static tel_out_t *sysmon_head(sw_tel_t *tel, tel_host_t *h, int eid, int64_t um)
 {
-    int ver = eid == 1 || eid == 3 || eid == 22 ? 5 : eid == 5 || eid == 7 || eid == 4 ? 3 : 2;
+    int ver = eid == 1 || eid == 3 || eid == 22               ? 5
+              : eid == 5 || eid == 7 || eid == 4 || eid == 10 ? 3
+              : eid == 17 || eid == 18                        ? 1
+                                                              : 2;
     tel_out_t *o =
         win_head(tel, h, &PROV_SYSMON, eid, -1, ver, 4, eid, "0x8000000000000000", um,
                  ++h->rec_sysmon, h->sysmon_pid ? h->sysmon_pid : 3308, "S-1-5-18", NULL);
@@ -584,8 +587,8 @@ static void sysmon_proc_fields(sw_tel_t *tel, tel_out_t *o, const tel_proc_t *p)
     FR(o, "Image", im->path_esc, im->path_esc_len);
 }
 
-int sw_tel_file_create(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *path,
-                       uint32_t truth)
+int tel_win_file_create(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *path,
+                        uint32_t truth)
 {
     tel_proc_t *p = sysmon_proc(tel, hi, pid);
     if (!p || !path)
@@ -669,6 +672,113 @@ int sw_tel_registry_key(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, 
     if (!p || !key)
         return SW_OK;
     return emit_reg(tel, t_ms, hi, p, 12, create ? "CreateKey" : "DeleteKey", key, NULL, truth);
+}
+
+/* Source and target process fields of Sysmon 8 and 10: the GUID field is
+ * spelled ...ProcessGuid in 8 and ...ProcessGUID in 10, as Sysmon does. */
+static void access_fields(sw_tel_t *tel, tel_out_t *o, const tel_proc_t *p, const tel_proc_t *tp,
+                          int eid)
+{
+    const tel_image_t *im = &tel->images[p->image], *tim = &tel->images[tp->image];
+    if (eid == 10) {
+        FR(o, "SourceProcessGUID", p->guid, 36);
+        FN(o, "SourceProcessId", p->pid);
+        FN(o, "SourceThreadId", p->pid + 4 + (tp->pid % 31) * 4);
+    } else {
+        FR(o, "SourceProcessGuid", p->guid, 36);
+        FN(o, "SourceProcessId", p->pid);
+    }
+    FR(o, "SourceImage", im->path_esc, im->path_esc_len);
+    if (eid == 10)
+        FR(o, "TargetProcessGUID", tp->guid, 36);
+    else
+        FR(o, "TargetProcessGuid", tp->guid, 36);
+    FN(o, "TargetProcessId", tp->pid);
+    FR(o, "TargetImage", tim->path_esc, tim->path_esc_len);
+}
+
+int sw_tel_process_access(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid,
+                          uint32_t target_pid, unsigned granted_access, const char *call_trace,
+                          uint32_t truth)
+{
+    tel_proc_t *p = sysmon_proc(tel, hi, pid), *tp = sysmon_proc(tel, hi, target_pid);
+    if (!p || !tp)
+        return SW_OK;
+    tel_out_t *o = sysmon_head(tel, &tel->hosts[hi], 10, tel_unix(tel, t_ms));
+    access_fields(tel, o, p, tp, 10);
+    KEY(o, "GrantedAccess");
+    tel_ch(o, '"');
+    tel_hex0x(o, granted_access);
+    tel_ch(o, '"');
+    KEY(o, "CallTrace");
+    if (call_trace) {
+        tel_str(o, call_trace);
+    } else {
+        /* ntdll's NtOpenProcess, KERNELBASE's OpenProcess, then the caller */
+        const tel_image_t *im = &tel->images[p->image];
+        TEL_LIT(o, "\"C:\\\\Windows\\\\SYSTEM32\\\\ntdll.dll+9d4c4|C:\\\\Windows\\\\System32\\\\"
+                   "KERNELBASE.dll+2c13e|");
+        tel_raw(o, im->path_esc, im->path_esc_len);
+        TEL_LIT(o, "+1a2b3\"");
+    }
+    KEY(o, "SourceUser");
+    tel_user_field(o, &tel->sess[p->session]);
+    KEY(o, "TargetUser");
+    tel_user_field(o, &tel->sess[tp->session]);
+    tel_win_tail(o, 0);
+    return tel_emit(tel, hi, SW_TEL_SYSMON, 10, 6, t_ms, truth);
+}
+
+int sw_tel_remote_thread(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid,
+                         uint32_t target_pid, const char *start_module, const char *start_function,
+                         uint32_t truth)
+{
+    tel_proc_t *p = sysmon_proc(tel, hi, pid), *tp = sysmon_proc(tel, hi, target_pid);
+    if (!p || !tp)
+        return SW_OK;
+    tel_host_t *h = &tel->hosts[hi];
+    tel_out_t *o = sysmon_head(tel, h, 8, tel_unix(tel, t_ms));
+    access_fields(tel, o, p, tp, 8);
+    FN(o, "NewThreadId", 1000 + sw_rng_below(&h->rng, 12000) * 4);
+    KEY(o, "StartAddress");
+    tel_ch(o, '"');
+    TEL_LIT(o, "0x00000");
+    tel_hex(o, sw_rng_next(&h->rng), 11, 1);
+    tel_ch(o, '"');
+    FS(o, "StartModule", start_module ? start_module : "-");
+    FS(o, "StartFunction", start_function ? start_function : "-");
+    KEY(o, "SourceUser");
+    tel_user_field(o, &tel->sess[p->session]);
+    KEY(o, "TargetUser");
+    tel_user_field(o, &tel->sess[tp->session]);
+    tel_win_tail(o, 0);
+    return tel_emit(tel, hi, SW_TEL_SYSMON, 8, 6, t_ms, truth);
+}
+
+int sw_tel_pipe(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *pipe_name,
+                int connect, uint32_t truth)
+{
+    tel_proc_t *p = sysmon_proc(tel, hi, pid);
+    if (!p || !pipe_name)
+        return SW_OK;
+    int eid = connect ? 18 : 17;
+    int64_t um = tel_unix(tel, t_ms);
+    /* the EventType comes before UtcTime in pipe events */
+    tel_out_t *o =
+        win_head(tel, &tel->hosts[hi], &PROV_SYSMON, eid, -1, 1, 4, eid, "0x8000000000000000", um,
+                 ++tel->hosts[hi].rec_sysmon, tel->hosts[hi].sysmon_pid, "S-1-5-18", NULL);
+    FL(o, "RuleName", "-");
+    FS(o, "EventType", connect ? "ConnectPipe" : "CreatePipe");
+    KEY(o, "UtcTime");
+    tel_ts_utc(tel, o, um);
+    FR(o, "ProcessGuid", p->guid, 36);
+    FN(o, "ProcessId", p->pid);
+    FS(o, "PipeName", pipe_name);
+    FR(o, "Image", tel->images[p->image].path_esc, tel->images[p->image].path_esc_len);
+    KEY(o, "User");
+    tel_user_field(o, &tel->sess[p->session]);
+    tel_win_tail(o, 0);
+    return tel_emit(tel, hi, SW_TEL_SYSMON, eid, 6, t_ms, truth);
 }
 
 int sw_tel_service_install(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, const char *name,

@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/err.h"
 #include "core/rng.h"
@@ -202,6 +203,55 @@ static const struct {
      "ms-teams.exe"},
     {"googleupdate.exe", "Google Installer", "Google Update", "Google LLC", "1.3.36.352",
      "GoogleUpdate.exe"},
+    {"systeminfo.exe", "Displays system information", MSW, MSC, WV, "sysinfo.exe"},
+    {"netstat.exe", "TCP/IP Netstat Command", MSW, MSC, WV, "netstat.exe"},
+    {"arp.exe", "TCP/IP Arp Command", MSW, MSC, WV, "arp.exe"},
+    {"ping.exe", "TCP/IP Ping Command", MSW, MSC, WV, "ping.exe"},
+    {"route.exe", "TCP/IP Route Command", MSW, MSC, WV, "route.exe"},
+    {"hostname.exe", "Hostname APP", MSW, MSC, WV, "hostname.exe"},
+    {"nslookup.exe", "nslookup", MSW, MSC, WV, "nslookup.exe"},
+    {"findstr.exe", "Find String (QGREP) Utility", MSW, MSC, WV, "FINDSTR.EXE"},
+    {"xcopy.exe", "Extended Copy Utility", MSW, MSC, WV, "XCOPY.EXE"},
+    {"robocopy.exe", "Microsoft\xc2\xae Robocopy", MSW, MSC, WV, "robocopy.exe"},
+    {"certutil.exe", "CertUtil.exe", MSW, MSC, WV, "CertUtil.exe"},
+    {"dnscmd.exe", "A command line interface for managing DNS servers", MSW, MSC, WV, "dnscmd.exe"},
+    {"ldifde.exe", "LDAP Directory Import and Export utility", MSW, MSC, WV, "ldifde.exe"},
+    {"csvde.exe", "Active Directory CSV Import and Export utility", MSW, MSC, WV, "csvde.exe"},
+    {"dsquery.exe", "Active Directory Domain Services Directory Query", MSW, MSC, WV,
+     "dsquery.exe"},
+    {"esentutl.exe", "Extensible Storage Engine Utilities", MSW, MSC, WV, "esentutl.exe"},
+    {"klist.exe", "Kerberos List Tool", MSW, MSC, WV, "klist.exe"},
+    {"setspn.exe", "Query or reset the computer's SPN attribute", MSW, MSC, WV, "setspn.exe"},
+    {"gpresult.exe", "Query Group Policy RSOP Data", MSW, MSC, WV, "gprslt.exe"},
+    {"query.exe", "Query Utility", MSW, MSC, WV, "query.exe"},
+    {"qwinsta.exe", "Query Session Utility", MSW, MSC, WV, "qwinsta.exe"},
+    {"taskkill.exe", "Terminates Processes", MSW, MSC, WV, "taskkill.exe"},
+    {"fsutil.exe", "fsutil.exe", MSW, MSC, WV, "fsutil.exe"},
+    {"icacls.exe", "icacls.exe", MSW, MSC, WV, "iCACLS.EXE"},
+    {"bitsadmin.exe", "BITS administration utility", MSW, MSC, WV, "bitsadmin.exe"},
+    {"bcdedit.exe", "Boot Configuration Data Editor", MSW, MSC, WV, "bcdedit.exe"},
+    {"auditpol.exe", "Audit Policy Program", MSW, MSC, WV, "AUDITPOL.EXE"},
+    {"curl.exe", "The curl executable", "The curl executable", "curl, https://curl.se/", "8.4.0",
+     "curl.exe"},
+    {"tar.exe", "bsdtar archive tool", "libarchive", "libarchive", "3.6.2", "bsdtar"},
+    {"mshta.exe", "Microsoft (R) HTML Application host", MSW, MSC, WV, "MSHTA.EXE"},
+    {"regsvr32.exe", "Microsoft(C) Register Server", MSW, MSC, WV, "REGSVR32.EXE"},
+    {"cscript.exe", "Microsoft \xc2\xae Console Based Script Host", MSW, MSC, WV, "cscript.exe"},
+    {"wscript.exe", "Microsoft \xc2\xae Windows Based Script Host", MSW, MSC, WV, "wscript.exe"},
+    {"msiexec.exe", "Windows\xc2\xae installer", MSW, MSC, WV, "msiexec.exe"},
+    {"wmiprvse.exe", "WMI Provider Host", MSW, MSC, WV, "Wmiprvse.exe"},
+    {"psexesvc.exe", "PsExec Service", "Sysinternals PsExec", "Sysinternals - www.sysinternals.com",
+     "2.43", "psexesvc.exe"},
+    {"psexec.exe", "Execute processes remotely", "Sysinternals PsExec",
+     "Sysinternals - www.sysinternals.com", "2.43", "psexec.c"},
+    {"procdump64.exe", "Sysinternals process dump utility", "ProcDump",
+     "Sysinternals - www.sysinternals.com", "11.0", "procdump"},
+    {"rclone.exe", "Rsync for cloud storage", "Rclone", "https://rclone.org", "1.65.0",
+     "rclone.exe"},
+    {"7z.exe", "7-Zip Console", "7-Zip", "Igor Pavlov", "23.01", "7z.exe"},
+    {"7za.exe", "7-Zip Standalone Console", "7-Zip", "Igor Pavlov", "23.01", "7za.exe"},
+    {"rar.exe", "Command line RAR", "WinRAR", "Alexander Roshal", "6.24.0", "Rar.exe"},
+    {"anydesk.exe", "AnyDesk", "AnyDesk", "AnyDesk Software GmbH", "8.0.6", "AnyDesk.exe"},
     {"ssh.exe", "-", "-", "-", "-", "-"},
 };
 
@@ -568,6 +618,30 @@ uint32_t sw_tel_org_role_host(const sw_tel_t *tel, uint32_t org, sw_role_t role)
         if (tel->w->hosts[h].org == org && tel->w->hosts[h].role == role)
             return h;
     return SW_NONE;
+}
+
+const char *sw_tel_org_netbios(const sw_tel_t *tel, uint32_t org)
+{
+    return org < tel->w->n_orgs ? tel->orgs[org].netbios : "";
+}
+
+const char *sw_tel_org_dns(const sw_tel_t *tel, uint32_t org)
+{
+    return org < tel->w->n_orgs ? tel->orgs[org].dns : "";
+}
+
+uint32_t sw_tel_find_process(const sw_tel_t *tel, uint32_t host, const char *name)
+{
+    if (host >= tel->w->n_hosts || !name)
+        return 0;
+    const tel_host_t *h = &tel->hosts[host];
+    uint32_t best = 0;
+    for (uint32_t i = 0; i < h->n_procs; i++) {
+        const tel_proc_t *p = &h->procs[i];
+        if (!strcasecmp(tel->images[p->image].base, name) && (!best || p->pid < best))
+            best = p->pid;
+    }
+    return best;
 }
 
 /* Escape s (cut at TEL_MAX_ARG) into a new heap string. */
@@ -1214,6 +1288,20 @@ int sw_tel_logoff(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, uint32_t tr
     if (h->linux_)
         return tel_lx_logoff(tel, hi, t_ms, s, truth);
     return tel_win_logoff(tel, hi, t_ms, s, truth);
+}
+
+int sw_tel_file_create(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *path,
+                       uint32_t truth)
+{
+    tel_host_t *h;
+    int rc = tel_host_enter(tel, t_ms, hi, 0, &h);
+    if (rc || !path)
+        return rc;
+    if (h->windows)
+        return tel_win_file_create(tel, hi, t_ms, pid, path, truth);
+    if (h->linux_)
+        return tel_lx_file_create(tel, hi, t_ms, pid, path, truth);
+    return SW_OK;
 }
 
 int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *threat,

@@ -175,6 +175,16 @@ static void script(fx_t *f, int64_t t)
     assert_int_equal(sw_tel_av_detection(tel, t + 7000, a, ps, "HackTool:Win32/Mimikatz",
                                          "C:\\Users\\Public\\m.exe", "Quarantine", 113),
                      0);
+    /* credential theft and injection: lsass opened, a thread in explorer, a pipe */
+    uint32_t lsass = sw_tel_find_process(tel, a, "LSASS.EXE");
+    assert_true(lsass != 0);
+    assert_int_equal(sw_tel_process_access(tel, t + 7020, a, ps, lsass, 0x1010, NULL, 113), 0);
+    assert_int_equal(sw_tel_remote_thread(tel, t + 7030, a, ps, sw_tel_session_shell(tel, s),
+                                          "C:\\Windows\\System32\\KERNEL32.DLL", "LoadLibraryW",
+                                          113),
+                     0);
+    assert_int_equal(sw_tel_pipe(tel, t + 7040, a, ps, "\\MSSE-4242-server", 0, 113), 0);
+    assert_int_equal(sw_tel_pipe(tel, t + 7050, a, ps, "\\MSSE-4242-server", 1, 113), 0);
     assert_int_equal(
         sw_tel_process_start(tel, t + 7100, s, ps, "C:\\Windows\\System32\\wbem\\WMIC.exe",
                              "wmic process call create \"cmd /c whoami\"", 114, &child),
@@ -229,6 +239,9 @@ static void script(fx_t *f, int64_t t)
     assert_int_equal(
         sw_tel_logon(tel, t + 10300, web, SW_NONE, "root", 3, "198.51.100.23", 130, &slx), 0);
     assert_int_equal(sw_tel_sudo(tel, t + 10400, slx, "/usr/bin/id", 130), 0);
+    assert_int_equal(
+        sw_tel_file_create(tel, t + 10450, web, sw_tel_session_shell(tel, slx), "/tmp/.x.sh", 130),
+        0);
     assert_int_equal(sw_tel_logoff(tel, t + 10500, slx, 130), 0);
     /* anti-forensics on A: clear, then stop logging -> the gap */
     assert_int_equal(sw_tel_log_clear(tel, t + 11000, s, "Security", 131), 0);
