@@ -11,10 +11,12 @@
 #include "core/err.h"
 #include "model/vocab.h"
 #include "scenario/attack_table.h"
+#include "scenario/procedure.h"
 #include "scenario/scenario_int.h"
 
-static const char *const k_adv[] = {"id",       "name", "modelled_on", "targets",  "start",
-                                    "patience", "c2",   "objectives",  "playbook", NULL};
+static const char *const k_adv[] = {"id",         "name",     "modelled_on", "targets",
+                                    "start",      "patience", "operators",   "c2",
+                                    "objectives", "playbook", NULL};
 static const char *const r_adv[] = {"id", "objectives", "playbook", NULL};
 static const char *const k_c2[] = {"domains", "ips", NULL};
 static const char *const k_obj[] = {"id", "kind",      "description", "target",
@@ -250,11 +252,51 @@ static int ld_fill_eff(ld_t *L, node_t *it, sw_eff_t *e)
     return 0;
 }
 
+/* A procedure's commands: each line's technique annotation is an ATT&CK
+ * technique, each placeholder one the bridge knows (procedure.h). */
+static void check_procedure(ld_t *L, node_t *v, const char *proc)
+{
+    const char *cur = proc;
+    int line = 0, multi = sw_proc_count(proc) > 1;
+    sw_proc_line_t l;
+    char where[32] = "";
+    while (sw_proc_next(&cur, &line, &l)) {
+        if (multi)
+            snprintf(where, sizeof where, " (line %d)", l.line);
+        if (l.tech_len) {
+            char id[16], tactic[64];
+            snprintf(id, sizeof id, "%.*s", (int)l.tech_len, l.tech);
+            if (!sw_attack_lookup(id, NULL, 0, tactic, sizeof tactic))
+                ERR(L, v->loc,
+                    "'procedure'%s names unknown ATT&CK technique '%s' (not in the enterprise "
+                    "table)",
+                    where, id);
+        }
+        const char *s = l.cmd, *a, *b;
+        char cmd[4096];
+        snprintf(cmd, sizeof cmd, "%.*s",
+                 (int)(l.cmd_len < sizeof cmd ? l.cmd_len : sizeof cmd - 1), l.cmd);
+        s = cmd;
+        while (sw_proc_next_placeholder(s, &a, &b)) {
+            if (!sw_proc_placeholder_known(a, (size_t)(b - a))) {
+                char name[64];
+                snprintf(name, sizeof name, "%.*s", (int)(b - a < 60 ? b - a : 60), a);
+                const char *sug = scn_suggest(name, sw_proc_placeholders, NULL, &L->suggest_budget);
+                ERR(L, v->loc, "'procedure'%s uses unknown placeholder '{%s}'%s%s%s", where, name,
+                    sug ? " (did you mean '{" : "", sug ? sug : "", sug ? "}'?)" : "");
+            }
+            s = b + 1;
+        }
+    }
+}
+
 static void ld_fill_step(ld_t *L, sw_step_t *st, node_t *n)
 {
     node_t *v;
     st->name = scn_opt_str(L, n, "name", st->id);
     st->procedure = scn_opt_str(L, n, "procedure", NULL);
+    if (st->procedure)
+        check_procedure(L, scn_mget(n, "procedure"), st->procedure);
     st->tool = scn_opt_str(L, n, "tool", NULL);
     st->technique = scn_opt_str(L, n, "technique", NULL);
     if (st->technique) {
@@ -326,6 +368,7 @@ void scn_fill_adversary(ld_t *L, uint32_t i)
                 w->teams[a->targets.ids[t]].id);
     a->start_ms = scn_opt_time(L, n, "start", 0);
     a->patience = scn_opt_prob(L, n, "patience", 0.5);
+    a->operators = (uint32_t)scn_opt_int(L, n, "operators", 1, 1, SW_MAX_OPERATORS);
     if ((v = scn_mget(n, "c2")) && !scn_check_keys(L, v, "c2", k_c2, NULL)) {
         a->c2_domains = scn_opt_strlist(L, v, "domains");
         a->c2_ips = scn_opt_strlist(L, v, "ips");
