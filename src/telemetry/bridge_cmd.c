@@ -507,29 +507,48 @@ static void written_file(const char *cmd, const char *image, char *out, size_t n
             return;
         }
     }
-    /* copy / xcopy / move / esentutl /d: the destination is the last path */
+    /* copy / xcopy / move / esentutl /d: the destination, the last path
+     * argument; a local one only (a copy to another host's share is
+     * written there) */
     if (bridge_ci_contains(cmd, "copy ") || bridge_ci_contains(cmd, "move ") ||
         bridge_ci_contains(cmd, "esentutl")) {
-        const char *last = NULL;
-        for (const char *p = cmd; *p; p++)
-            if ((p == cmd || p[-1] == ' ' || p[-1] == '"') && isalpha((unsigned char)p[0]) &&
-                p[1] == ':' && p[2] == '\\')
-                last = p;
-        if (last) {
-            size_t len = strcspn(last, "\"");
-            while (len && last[len - 1] == ' ')
-                len--;
-            snprintf(out, n, "%.*s", (int)(len < 380 ? len : 380), last);
-            /* a folder: the file keeps its name */
-            if (len && last[len - 1] == '\\') {
-                const char *src = strstr(cmd, "\\\\");
-                const char *sb = NULL;
-                char srcf[300];
-                quoted_after(cmd, "copy", srcf, sizeof srcf);
-                sb = srcf[0] ? base_name(srcf) : src ? base_name(src) : "data";
-                snprintf(out, n, "%.*s%.120s", (int)(len < 250 ? len : 250), last, sb);
+        char args[8][320];
+        int na = 0;
+        for (const char *p = cmd; *p && na < 8;) {
+            while (*p == ' ')
+                p++;
+            if (!*p)
+                break;
+            size_t len;
+            if (*p == '"') {
+                p++;
+                len = strcspn(p, "\"");
+            } else {
+                len = strcspn(p, " ");
             }
+            if (*p != '/' && len < sizeof args[0]) /* switches are not paths */
+                snprintf(args[na++], sizeof args[0], "%.*s", (int)len, p);
+            p += len;
+            if (*p == '"')
+                p++;
         }
+        if (na < 3)
+            return;
+        const char *dst = args[na - 1], *src = args[na - 2];
+        if (!isalpha((unsigned char)dst[0]) || dst[1] != ':' || dst[2] != '\\')
+            return;
+        size_t dl = strlen(dst);
+        if (dst[dl - 1] != '\\') {
+            snprintf(out, n, "%.300s", dst);
+            return;
+        }
+        /* a folder: the file keeps its name (a wildcard copies files like it) */
+        const char *sb = base_name(src);
+        const char *star = strchr(sb, '*');
+        if (star)
+            snprintf(out, n, "%.300s%.*sdrawing-0001%.40s", dst, (int)(star - sb), sb, star + 1);
+        else
+            snprintf(out, n, "%.300s%.120s", dst, sb);
     }
 }
 
@@ -665,6 +684,9 @@ int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, u
         bridge_arg_after(cmd, "create full", a, sizeof a);
         if (!a[0])
             snprintf(a, sizeof a, "C:\\Windows\\Temp\\ifm");
+        size_t al = strlen(a);
+        while (al && a[al - 1] == '\\') /* "create full C:\x\" */
+            a[--al] = 0;
         static const char *const parts[] = {"\\Active Directory\\ntds.dit",
                                             "\\Active Directory\\ntds.jfm", "\\registry\\SYSTEM",
                                             "\\registry\\SECURITY"};

@@ -260,6 +260,21 @@ sw_tel_session_t bridge_session_of(const sw_tel_bridge_t *b, uint32_t adv, uint3
     return SW_NONE;
 }
 
+/* The account a step's records name: the credential's, except that the
+ * krbtgt hash is used to forge tickets, not to log on: holding it, the
+ * actor logs on as one of the domain's administrators. */
+static const char *step_account(const sw_tel_bridge_t *b, uint32_t host, const char *account)
+{
+    if (!account || strcmp(account, "krbtgt") || host >= b->w->n_hosts)
+        return account;
+    const sw_world_t *w = b->w;
+    uint32_t org = w->hosts[host].org;
+    for (uint32_t u = 0; u < w->n_users; u++)
+        if (w->users[u].org == org && w->users[u].domain_admin && w->users[u].account)
+            return w->users[u].account;
+    return "Administrator";
+}
+
 /* The foothold is gone (a reboot, a lost foothold): its next step logs on
  * again, and the burst commands queued for it are dropped. */
 static void foothold_reset(foothold_t *f)
@@ -657,7 +672,8 @@ static remote_t bridge_remote_kind(const sw_sim_event_t *ev, const char *cmd)
     if ((bridge_ci_contains(ev->tool, "wmic") || bridge_ci_contains(cmd, "wmic")) &&
         bridge_ci_contains(cmd, "/node:") && bridge_ci_contains(cmd, "call create"))
         return REMOTE_WMI;
-    if (bridge_ci_contains(ev->tool, "mstsc") || !strcmp(ev->tool ? ev->tool : "", "ssh"))
+    if (bridge_ci_contains(ev->tool, "mstsc") || bridge_ci_contains(ev->tool, "xfreerdp") ||
+        !strcmp(ev->tool ? ev->tool : "", "ssh"))
         return REMOTE_CLIENT;
     return REMOTE_NONE;
 }
@@ -868,10 +884,11 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
         if (!ev->account) {
             f->sess = sw_tel_system_session(b->tel, ev->host);
         } else {
+            int rdp = (ev->technique && !strncmp(ev->technique, "T1021.001", 9)) ||
+                      bridge_ci_contains(ev->tool, "mstsc") || bridge_ci_contains(ev->tool, "rdp");
             int type = !bridge_is_lateral(ev) ? SW_TEL_LOGON_INTERACTIVE
-                       : (ev->technique && !strncmp(ev->technique, "T1021.001", 9))
-                           ? SW_TEL_LOGON_REMOTE_INTERACTIVE
-                           : SW_TEL_LOGON_NETWORK;
+                       : rdp                  ? SW_TEL_LOGON_REMOTE_INTERACTIVE
+                                              : SW_TEL_LOGON_NETWORK;
             sw_tel_session_t s = SW_NONE;
             /* a lure runs in the user's own logon: that logon is not the
              * attacker's doing */
@@ -881,18 +898,20 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
                                    logon_truth, &s)))
                 return rc;
             f->sess = s;
+            t += 1500; /* the desktop comes up before anything runs in it */
         }
         if (f->sess == SW_NONE)
             return 0;
     }
     remote_t remote = bridge_remote_kind(ev, cmdline);
     if (remote != REMOTE_NONE && bridge_is_lateral(ev)) {
+        /* the client on the source when the adversary holds it (not from an
+         * appliance or the internet); the target sees its own side */
         int crc;
-        int on_src = bridge_client_side(b, ev, cmdline, truth, &crc);
+        bridge_client_side(b, ev, cmdline, truth, &crc);
         if (crc)
             return crc;
-        if (on_src)
-            return bridge_remote_target(b, ev, f, remote, cmdline, truth);
+        return bridge_remote_target(b, ev, f, remote, cmdline, truth);
     }
     char image[512];
     bridge_image(ev->tool, cmdline, h->os_family, image, sizeof image);
@@ -911,7 +930,8 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
             return rc;
         f->shell_pid = 0;
     }
-    int runs_shell = win ? (strstr(image, "powershell.exe") || strstr(image, "cmd.exe")) : 0;
+    const char *base = strrchr(image, '\\') ? strrchr(image, '\\') + 1 : image;
+    int runs_shell = win && (!strcasecmp(base, "powershell.exe") || !strcasecmp(base, "cmd.exe"));
     /* in a burst, "cmd.exe /C x" and "powershell -c x" run one command and
      * exit, children of the operator's shell */
     int oneshot = burst && (!runs_shell || bridge_ci_contains(cmdline, " /c ") ||
@@ -963,8 +983,16 @@ static int bridge_step(sw_tel_bridge_t *b, const sw_sim_event_t *ev0)
     char proc[4096];
     sw_sim_event_t evx = *ev0;
     const sw_sim_event_t *ev = &evx;
+    evx.account = step_account(b, ev0->host, ev0->account);
     if (ev0->procedure) {
-        bridge_expand(b, ev0, ev0->procedure, strlen(ev0->procedure), proc, sizeof proc);
+        /* a single command: without its technique annotation */
+        const char *cur = ev0->procedure;
+        int line = 0;
+        sw_proc_line_t l;
+        if (sw_proc_next(&cur, &line, &l))
+            bridge_expand(b, &evx, l.cmd, l.cmd_len, proc, sizeof proc);
+        else
+            proc[0] = 0;
         evx.procedure = proc;
     }
     uint32_t truth = ev->gt == SW_NONE ? SW_NONE : ev->gt + 1;
@@ -1062,7 +1090,8 @@ static int bridge_step_start(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
         c.cmd = l.cmd;
         c.cmd_len = (uint32_t)l.cmd_len;
         snprintf(c.line_tech, sizeof c.line_tech, "%.*s", (int)l.tech_len, l.tech);
-        snprintf(c.account, sizeof c.account, "%s", ev->account ? ev->account : "");
+        const char *acct = step_account(b, ev->host, ev->account);
+        snprintf(c.account, sizeof c.account, "%s", acct ? acct : "");
         snprintf(c.src_ip, sizeof c.src_ip, "%s", ev->src_ip ? ev->src_ip : "");
         snprintf(c.dst_ip, sizeof c.dst_ip, "%s", ev->dst_ip ? ev->dst_ip : "");
         if ((rc = q_push(b, &c)))
