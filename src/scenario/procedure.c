@@ -131,7 +131,7 @@ int sw_proc_next_placeholder(const char *s, const char **start, const char **end
 {
     for (const char *p = s ? strchr(s, '{') : NULL; p; p = strchr(p + 1, '{')) {
         const char *q = p + 1;
-        if (*q < 'a' || *q > 'z' || (p > s && (p[-1] == '%' || p[-1] == '$')))
+        if (*q < 'a' || *q > 'z' || (p > s && (p[-1] == '%' || p[-1] == '$' || p[-1] == '{')))
             continue;
         while ((*q >= 'a' && *q <= 'z') || (*q >= '0' && *q <= '9') || *q == '_' || *q == ':' ||
                *q == '-')

@@ -48,9 +48,10 @@ extern const char *const sw_proc_placeholder_help[];
 int sw_proc_placeholder_known(const char *name, size_t len);
 
 /* The first placeholder-looking token "{...}" at or after s: 1 with
- * [*start, *end) the name between the braces, else 0. A brace followed by a
- * blank, a quote or another brace is not one (PowerShell and JSON use
- * braces). */
+ * [*start, *end) the name between the braces, else 0. Only lower-case names
+ * count, and not after '%', '$' or '{': curl's %{http_code}, a shell's
+ * ${x}, PowerShell's {Get-Volume} and JSON stay what they are, and
+ * "{{default}}" is bcdedit's {default} (the bridge writes one pair). */
 int sw_proc_next_placeholder(const char *s, const char **start, const char **end);
 
 #endif

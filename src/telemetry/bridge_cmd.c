@@ -391,6 +391,19 @@ void bridge_expand(const sw_tel_bridge_t *b, const sw_sim_event_t *ev, const cha
         rest = n - 1 - o;
     memcpy(out + o, p, rest);
     out[o + rest] = 0;
+    /* "{{default}}": braces that are not a placeholder, one pair written */
+    for (char *q = out; (q = strstr(q, "{{"));) {
+        char *z = q + 2;
+        while ((*z >= 'a' && *z <= 'z') || (*z >= '0' && *z <= '9') || *z == '_' || *z == '-')
+            z++;
+        if (z == q + 2 || strncmp(z, "}}", 2)) {
+            q++;
+            continue;
+        }
+        memmove(z + 1, z + 2, strlen(z + 2) + 1); /* the second closing brace */
+        memmove(q, q + 1, strlen(q + 1) + 1);     /* the first opening one */
+        q = z;
+    }
 }
 
 /* ---- command-line effects ------------------------------------------------------- */
@@ -637,6 +650,139 @@ static int net1_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint
     return sw_tel_process_end(b->tel, t + 180, ev->host, child, truth);
 }
 
+/* cmd.exe's built-in commands: they start no process of their own. */
+static int cmd_builtin(const char *w, size_t n)
+{
+    static const char *const builtins[] = {"mkdir", "md",    "cd",    "chdir",  "echo",  "type",
+                                           "dir",   "copy",  "move",  "del",    "erase", "rd",
+                                           "rmdir", "set",   "ren",   "rename", "cls",   "ver",
+                                           "vol",   "title", "pushd", "popd",   "exit"};
+    for (size_t i = 0; i < sizeof builtins / sizeof builtins[0]; i++)
+        if (strlen(builtins[i]) == n && !strncasecmp(w, builtins[i], n))
+            return 1;
+    return 0;
+}
+
+/* Start cmdline on host in session s under parent at t, as Windows would:
+ * its own process, and for "cmd.exe /c A & B" each of A and B that is a
+ * program (not a built-in) as a child of that cmd.exe. The last process
+ * started is in *last. */
+static int run_child(sw_tel_bridge_t *b, uint32_t host, sw_tel_session_t s, uint32_t parent,
+                     int64_t t, const char *cmdline, uint32_t truth, uint32_t *last)
+{
+    char image[512];
+    bridge_image(NULL, cmdline, b->w->hosts[host].os_family, image, sizeof image);
+    uint32_t pid = 0;
+    int rc = sw_tel_process_start(b->tel, t, s, parent, image, cmdline, truth, &pid);
+    if (rc)
+        return rc;
+    *last = pid;
+    const char *c = ci_find(cmdline, "cmd.exe /c ");
+    if (!c)
+        c = ci_find(cmdline, "cmd /c ");
+    if (!c || strcasecmp(base_name(image), "cmd.exe"))
+        return 0;
+    c = strchr(c, '/') + 3;
+    char part[1024];
+    for (int k = 0; *c && k < 8; k++) {
+        size_t len = strcspn(c, "&");
+        while (len && c[len - 1] == ' ')
+            len--;
+        while (*c == ' ' && len)
+            c++, len--;
+        snprintf(part, sizeof part, "%.*s", (int)(len < 1000 ? len : 1000), c);
+        char *redir = strchr(part, '>'); /* cmd.exe does the redirection */
+        if (redir) {
+            while (redir > part && (redir[-1] == ' ' || redir[-1] == '1' || redir[-1] == '2'))
+                redir--;
+            *redir = 0;
+        }
+        size_t w = strcspn(part, " ");
+        if (part[0] && !cmd_builtin(part, w)) {
+            uint32_t child = 0;
+            bridge_image(NULL, part, b->w->hosts[host].os_family, image, sizeof image);
+            if ((rc = sw_tel_process_start(b->tel, t + 200 + k * 300, s, pid, image, part, truth,
+                                           &child)))
+                return rc;
+            *last = child;
+        }
+        c += strcspn(c, "&");
+        while (*c == '&' || *c == ' ')
+            c++;
+    }
+    return 0;
+}
+
+/* wmic ... process call create "X": WmiPrvSE.exe starts X (on the host
+ * /node: names, after a connection to its RPC port and a network logon
+ * there, else locally in the caller's session). */
+static int wmi_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
+                  const char *cmd, const char *image, uint32_t truth)
+{
+    if (strcasecmp(base_name(image), "wmic.exe") || !bridge_ci_contains(cmd, "call create"))
+        return 0;
+    const sw_world_t *w = b->w;
+    uint32_t target = ev->host;
+    char node[128];
+    bridge_arg_after(cmd, "/node:", node, sizeof node);
+    if (node[0]) {
+        target = world_host(w, node, strlen(node));
+        if (target == SW_NONE)
+            return 0;
+    }
+    if (w->hosts[target].os_family != SW_OSF_WINDOWS)
+        return 0;
+    int rc;
+    sw_tel_session_t s = bridge_session_of(b, ev->adversary, ev->host);
+    if (target != ev->host) {
+        sw_tel_conn_t c = {.src_host = ev->host,
+                           .dst_host = target,
+                           .dst_port = 135,
+                           .bytes_out = 6200,
+                           .bytes_in = 4100,
+                           .duration_ms = 900};
+        if ((rc = sw_tel_net_conn(b->tel, t + 60, pid, &c, truth)))
+            return rc;
+        s = SW_NONE;
+        const char *acct = ev->account ? ev->account : "Administrator";
+        if ((rc = sw_tel_logon(b->tel, t + 120, target, bridge_user(w, target, acct), acct,
+                               SW_TEL_LOGON_NETWORK, w->hosts[ev->host].ip_text, truth, &s)))
+            return rc;
+    }
+    if (s == SW_NONE)
+        return 0;
+    uint32_t prv = sw_tel_find_process(b->tel, target, "wmiprvse.exe");
+    if (!prv) {
+        sw_tel_session_t sys = sw_tel_system_session(b->tel, target);
+        if ((rc = sw_tel_process_start(
+                 b->tel, t + 200, sys, 0, "C:\\Windows\\System32\\wbem\\WmiPrvSE.exe",
+                 "C:\\Windows\\system32\\wbem\\wmiprvse.exe -secured -Embedding", truth, &prv)))
+            return rc;
+    }
+    /* the command, its quotes and escaped quotes taken off */
+    const char *q = ci_find(cmd, "call create") + 11;
+    while (*q == ' ')
+        q++;
+    char child[1024];
+    size_t o = 0;
+    int quoted = *q == '"';
+    if (quoted)
+        q++;
+    for (; *q && o + 1 < sizeof child; q++) {
+        if (q[0] == '\\' && q[1] == '"') {
+            child[o++] = '"';
+            q++;
+            continue;
+        }
+        if (quoted && *q == '"')
+            break;
+        child[o++] = *q;
+    }
+    child[o] = 0;
+    uint32_t last;
+    return child[0] ? run_child(b, target, s, prv, t + 400, child, truth, &last) : 0;
+}
+
 int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
                       const char *cmd, const char *image, unsigned fx, uint32_t truth)
 {
@@ -667,7 +813,7 @@ int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, u
     }
     if ((rc = net1_fx(b, ev, t, pid, cmd, image, truth)) ||
         (rc = lsass_fx(b, ev, t, pid, cmd, image, truth)) ||
-        (rc = unc_fx(b, ev, t, pid, cmd, truth)))
+        (rc = wmi_fx(b, ev, t, pid, cmd, image, truth)) || (rc = unc_fx(b, ev, t, pid, cmd, truth)))
         return rc;
     if (!strcasecmp(base_name(image), "powershell.exe") &&
         (rc = sw_tel_image_load(
@@ -704,7 +850,7 @@ int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, u
             a[0] && !bridge_ci_contains(a, "ShadowCopy") ? a : "C:\\Windows\\Temp\\ntds.dit";
         if ((rc = sw_tel_file_create(b->tel, t + 1500, host, pid, dst, truth)))
             return rc;
-    } else {
+    } else if (!bridge_ci_contains(cmd, "call create")) { /* wmic's redirect runs there */
         written_file(cmd, image, path, sizeof path);
         if (path[0] && (rc = sw_tel_file_create(b->tel, t + 900, host, pid, path, truth)))
             return rc;
