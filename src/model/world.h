@@ -53,6 +53,16 @@ typedef struct sw_strlist {
 
 typedef enum { SW_TEAM_PLAYER, SW_TEAM_OBSERVER } sw_team_kind_t;
 
+/* What observer delegations see (an exercise setting, `observers_see`):
+ * ordered, so >= comparisons mean "at least". */
+typedef enum {
+    SW_OBS_NOTHING,    /* "nothing": the exercise's name and clock */
+    SW_OBS_SCOREBOARD, /* "scoreboard": plus the scoreboard and the timeline of acts */
+    SW_OBS_TEAMS,      /* "teams": plus every player team's records, alerts and acts, read-only */
+    SW_OBS_EVERYTHING, /* "everything": plus the white cell's ground truth */
+    SW_OBS__COUNT
+} sw_observer_view_t;
+
 typedef enum {
     SW_ORG_GOVERNMENT,    /* "government": ministry networks */
     SW_ORG_TELECOM,       /* "telecom": fixed-line core, international gateway */
@@ -129,7 +139,7 @@ typedef struct sw_learning_obj { /* a learning objective */
     sw_loc_t loc;
 } sw_learning_obj_t;
 
-typedef struct sw_exercise {
+typedef struct sw_exercise_spec {
     const char *name;
     const char *description;
     int64_t duration_ms;
@@ -138,11 +148,12 @@ typedef struct sw_exercise {
     int utc_offset_min;   /* offset of that zone at the exercise date, minutes */
     const char *date;     /* YYYY-MM-DD the exercise is set on */
     double speed;         /* default: exercise seconds per wall second */
+    int observers_see;    /* sw_observer_view_t: what observer delegations may see */
     uint64_t seed;
     sw_learning_obj_t *objectives;
     uint32_t n_objectives;
     sw_loc_t loc;
-} sw_exercise_t;
+} sw_exercise_spec_t;
 
 typedef struct sw_team {
     const char *id;
@@ -626,7 +637,7 @@ typedef struct sw_telemetry_spec {
 
 typedef struct sw_world {
     sw_arena_t arena;
-    sw_exercise_t exercise;
+    sw_exercise_spec_t exercise;
     sw_team_t *teams;
     uint32_t n_teams;
     sw_org_t *orgs;
@@ -661,6 +672,7 @@ extern const char *const sw_cred_kind_names[SW_CRED__COUNT];
 extern const char *const sw_persist_names[SW_PERSIST__COUNT];
 extern const char *const sw_obj_kind_names[SW_OBJ__COUNT];
 extern const char *const sw_inject_kind_names[SW_INJ__COUNT];
+extern const char *const sw_observer_view_names[SW_OBS__COUNT];
 extern const char *const sw_action_names[SW_ACT__COUNT];
 extern const char *const sw_rate_names[SW_RATE__COUNT];
 extern const char *const sw_proc_audit_names[SW_PROC_AUDIT__COUNT];

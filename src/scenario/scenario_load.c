@@ -302,8 +302,16 @@ static void ld_free(ld_t *L)
 int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_world_t *w,
                          sw_diags_t *d)
 {
+    return scn_load(name, text, len, w, d, NULL, NULL);
+}
+
+int scn_load(const char *name, const char *text, size_t len, sw_world_t *w, sw_diags_t *d,
+             sw_scenario_files_t *keep, const sw_scenario_files_t *given)
+{
     ld_t L;
     memset(&L, 0, sizeof L);
+    L.keep = keep;
+    L.given = given;
     sw_world_init(w);
     if (!name)
         name = "<input>";
