@@ -889,23 +889,63 @@ int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, u
     return 0;
 }
 
+/* The documents an encryptor or an archiver finds in each folder. */
+static const char *const enc_files[] = {"budget_2026.xlsx",     "payroll_march.xlsx",
+                                        "minutes_cabinet.docx", "tender_eval.pdf",
+                                        "staff_list.xlsx",      "audit_report.docx"};
+
+/* An archiver that deletes what it packs (7z a -sdel, rar a -df, zip -m):
+ * the archive is written (the command line's written file), then each
+ * original in the folder of its last argument ("Z:\*") is deleted. */
+static int encrypt_by_archive(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
+                              const char *cmd, uint32_t truth)
+{
+    const char *last = cmd, *p = cmd;
+    while ((p = strchr(p, ' '))) /* the last word: what is packed */
+        last = ++p;
+    char dir[300];
+    size_t n = strcspn(last, " \"");
+    const char *slash = NULL;
+    for (const char *q = last; q < last + n; q++)
+        if (*q == '\\')
+            slash = q;
+    if (!slash)
+        return 0;
+    snprintf(dir, sizeof dir, "%.*s", (int)(slash - last), last);
+    int64_t at = t + 2500;
+    char path[400];
+    for (size_t i = 0; i < sizeof enc_files / sizeof enc_files[0]; i++) {
+        snprintf(path, sizeof path, "%s\\%s", dir, enc_files[i]);
+        int rc = sw_tel_file_delete(b->tel, at, ev->host, pid, path, truth);
+        if (rc)
+            return rc;
+        at += 180 + (int64_t)((ev->gt * 31u + (uint32_t)i * 17u) % 240u);
+    }
+    return 0;
+}
+
 int bridge_encrypt(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
-                   const char *cmd, uint32_t truth)
+                   const char *image, const char *cmd, uint32_t truth)
 {
     static const char *const dirs[] = {"C:\\Users\\Public\\Documents", "C:\\Shares\\Finance",
                                        "C:\\Shares\\HR", "C:\\Users\\Public\\Desktop"};
-    static const char *const files[] = {"budget_2026.xlsx",     "payroll_march.xlsx",
-                                        "minutes_cabinet.docx", "tender_eval.pdf",
-                                        "staff_list.xlsx",      "audit_report.docx"};
-    char ext[32], note[64], path[400];
+    const char *base = base_name(image);
+    if (!strncasecmp(base, "7z", 2) || !strncasecmp(base, "rar", 3) ||
+        !strncasecmp(base, "winrar", 6) || !strncasecmp(base, "zip", 3))
+        return encrypt_by_archive(b, ev, t, pid, cmd ? cmd : "", truth);
+    char ext[32], note[64], orig[400], path[440];
     bridge_arg_after(cmd, "-ext", ext, sizeof ext);
     bridge_arg_after(cmd, "-note", note, sizeof note);
     int rc;
     int64_t at = t + 3000;
     for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
-        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-            snprintf(path, sizeof path, "%s\\%s%s", dirs[d], files[i], ext[0] ? ext : ".locked");
-            if ((rc = sw_tel_file_create(b->tel, at, ev->host, pid, path, truth)))
+        for (size_t i = 0; i < sizeof enc_files / sizeof enc_files[0]; i++) {
+            /* renamed to the new extension (an EDR sees it), then rewritten
+             * encrypted under that name (Sysmon 11) */
+            snprintf(orig, sizeof orig, "%s\\%s", dirs[d], enc_files[i]);
+            snprintf(path, sizeof path, "%s%s", orig, ext[0] ? ext : ".locked");
+            if ((rc = sw_tel_file_rename(b->tel, at - 5, ev->host, pid, orig, path, truth)) ||
+                (rc = sw_tel_file_create(b->tel, at, ev->host, pid, path, truth)))
                 return rc;
             at += 37;
         }

@@ -113,9 +113,11 @@ void bridge_expand(const sw_tel_bridge_t *b, const sw_sim_event_t *ev, const cha
  * ev->host at t. */
 int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
                       const char *cmd, const char *image, unsigned fx, uint32_t truth);
-/* Ransomware at work (T1486): encrypted copies and notes. */
+/* Ransomware at work (T1486) by pid running image: files renamed and
+ * rewritten encrypted, and notes; or, by an archiver, an archive and the
+ * originals deleted. */
 int bridge_encrypt(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
-                   const char *cmd, uint32_t truth);
+                   const char *image, const char *cmd, uint32_t truth);
 /* An antivirus with fresh signatures names a known tool when it lands. */
 int bridge_av(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
               const char *image, uint32_t truth);

@@ -790,14 +790,14 @@ static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
 /* What the step's process did besides running: antivirus, files and keys
  * of its command line, traffic, web shell, encryption, tickets, and the
  * technique's own records (log cleared, service, task, account). pid is the
- * step's process. */
+ * step's process, started at t + 500 (after the logon that opened its
+ * session, when the step needed one). */
 static int bridge_side_effects(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f,
-                               unsigned fx, uint32_t pid, const char *image, const char *cmdline,
-                               uint32_t truth)
+                               int64_t t, unsigned fx, uint32_t pid, const char *image,
+                               const char *cmdline, uint32_t truth)
 {
     const sw_host_t *h = &b->w->hosts[ev->host];
     int win = h->os_family == SW_OSF_WINDOWS;
-    int64_t t = ev->at_ms;
     int rc;
     if ((rc = bridge_av(b, ev, t + 500, pid, image, truth)))
         return rc;
@@ -821,7 +821,7 @@ static int bridge_side_effects(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foo
             return rc;
     }
     if (fx & FX_ENCRYPT) {
-        if (win && (rc = bridge_encrypt(b, ev, t + 500, pid, cmdline, truth)))
+        if (win && (rc = bridge_encrypt(b, ev, t + 500, pid, image, cmdline, truth)))
             return rc;
     }
     if ((fx & FX_KERBEROAST) && win) {
@@ -898,7 +898,10 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
                                    logon_truth, &s)))
                 return rc;
             f->sess = s;
-            t += 1500; /* the desktop comes up before anything runs in it */
+            /* the desktop comes up before anything runs in it (a lure
+             * opens in the desktop its user already has) */
+            if (!(fx & FX_USER_EXEC))
+                t += 1500;
         }
         if (f->sess == SW_NONE)
             return 0;
@@ -960,7 +963,7 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
         return rc;
     if (runs_shell && !f->shell_uri[0])
         f->shell_pid = pid;
-    if ((rc = bridge_side_effects(b, ev, f, fx, pid, image, cmdline, truth)))
+    if ((rc = bridge_side_effects(b, ev, f, t, fx, pid, image, cmdline, truth)))
         return rc;
     if (!oneshot)
         return 0;

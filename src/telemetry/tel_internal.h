@@ -108,7 +108,7 @@ typedef struct tel_host {
     uint32_t machine;   /* first ProcessGuid field */
     uint32_t guid_tail; /* last 4 hex digits of ProcessGuid */
     uint16_t guid_ctr;
-    uint64_t rec_sysmon, rec_security, rec_system, rec_defender;
+    uint64_t rec_sysmon, rec_security, rec_system, rec_defender, rec_kfile;
     uint64_t audit_serial;
     uint64_t next_logon;
     uint32_t boot_pid; /* next PID of the boot chain, 0 after boot */
@@ -407,6 +407,10 @@ int tel_win_logon_failed(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const char *a
 int tel_win_logoff(sw_tel_t *tel, uint32_t hi, int64_t t_ms, const tel_sess_t *s, uint32_t truth);
 int tel_win_file_create(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *path,
                         uint32_t truth);
+int tel_win_file_delete(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *path,
+                        uint32_t truth);
+int tel_win_file_rename(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *from,
+                        const char *to, uint32_t truth);
 int tel_win_net_conn(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const tel_flow_t *f,
                      uint32_t truth);
 int tel_win_dns(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *qname,

@@ -40,6 +40,9 @@ static const tel_prov_t PROV_SCM =
 static const tel_prov_t PROV_EVENTLOG_CLASSIC = PROV_CLASSIC("EventLog", "System");
 static const tel_prov_t PROV_USER32 =
     TEL_PROV("User32", "B0AA8734-56F7-41CC-B2F4-DE228E98B946", "System");
+static const tel_prov_t PROV_KERNEL_FILE =
+    TEL_PROV("Microsoft-Windows-Kernel-File", "EDD08927-9CC4-4E65-B970-C2560FB5C289",
+             "Microsoft-Windows-Kernel-File/Analytic");
 static const tel_prov_t PROV_DEFENDER =
     TEL_PROV("Microsoft-Windows-Windows Defender", "11CD958A-C507-4EF3-B3F2-5FD9DFBD2C78",
              "Microsoft-Windows-Windows Defender/Operational");
@@ -603,6 +606,64 @@ int tel_win_file_create(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, 
     tel_user_field(o, &tel->sess[p->session]);
     tel_win_tail(o, 0);
     return tel_emit(tel, hi, SW_TEL_SYSMON, 11, 6, t_ms, truth);
+}
+
+/* Sysmon 26: a file deleted (logged, not archived: Sysmon 23 would keep a
+ * copy). */
+int tel_win_file_delete(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *path,
+                        uint32_t truth)
+{
+    tel_proc_t *p = sysmon_proc(tel, hi, pid);
+    if (!p || !path)
+        return SW_OK;
+    int64_t um = tel_unix(tel, t_ms);
+    tel_out_t *o = sysmon_head(tel, &tel->hosts[hi], 26, um);
+    sysmon_proc_fields(tel, o, p);
+    KEY(o, "User");
+    tel_user_field(o, &tel->sess[p->session]);
+    FS(o, "TargetFilename", path);
+    FL(o, "Hashes", "-");
+    size_t n = strlen(path);
+    int exe = n > 4 && (!strcasecmp(path + n - 4, ".exe") || !strcasecmp(path + n - 4, ".dll"));
+    FS(o, "IsExecutable", exe ? "true" : "false");
+    tel_win_tail(o, 0);
+    return tel_emit(tel, hi, SW_TEL_SYSMON, 26, 6, t_ms, truth);
+}
+
+/* Kernel-File 27 (RenamePath) as an EDR's collector keeps it: the event's
+ * own fields (FileObject, FileKey, FilePath: the new name) and, joined from
+ * the file object's earlier name, SourceFilename and TargetFilename, with the
+ * issuing process (Sigma's file_rename category). */
+int tel_win_file_rename(sw_tel_t *tel, uint32_t hi, int64_t t_ms, uint32_t pid, const char *from,
+                        const char *to, uint32_t truth)
+{
+    tel_host_t *h = &tel->hosts[hi];
+    tel_proc_t *p = tel_proc_find(h, pid);
+    if (!p || !h->eventlog_on)
+        return SW_OK;
+    int64_t um = tel_unix(tel, t_ms);
+    tel_out_t *o = win_head(tel, h, &PROV_KERNEL_FILE, 27, -1, 1, 4, 27, "0x8000000000001000", um,
+                            ++h->rec_kfile, p->pid, NULL, NULL);
+    char obj[24];
+    /* kernel addresses: from the process and the record, not the host's
+     * random stream (other records' GUIDs stay as they were) */
+    uint64_t r =
+        ((uint64_t)p->pid * 0x9E3779B97F4A7C15ull) ^ (h->rec_kfile * 0xBF58476D1CE4E5B9ull);
+    snprintf(obj, sizeof obj, "0xFFFF%012llX", (unsigned long long)(r & 0xFFFFFFFFFF0ull));
+    FS(o, "FileObject", obj);
+    snprintf(obj, sizeof obj, "0xFFFF%012llX",
+             (unsigned long long)((r >> 20) & 0xFFFFFFFFFF0ull) ^ 0x8000000000ull);
+    FS(o, "FileKey", obj);
+    FL(o, "ExtraInformation", "0x0");
+    FN(o, "IssuingThreadId", p->pid + 4);
+    FL(o, "InfoClass", "10");
+    FS(o, "FilePath", to);
+    FS(o, "SourceFilename", from);
+    FS(o, "TargetFilename", to);
+    FN(o, "ProcessId", p->pid);
+    FR(o, "Image", tel->images[p->image].path_esc, tel->images[p->image].path_esc_len);
+    tel_win_tail(o, 0);
+    return tel_emit(tel, hi, SW_TEL_KERNEL_FILE, 27, 6, t_ms, truth);
 }
 
 int sw_tel_image_load(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *dll,

@@ -27,8 +27,9 @@
 /* ---- 1. tables ----------------------------------------------------------- */
 
 const char *const sw_tel_source_names[SW_TEL__COUNT] = {
-    "sysmon",   "security", "system", "defender", "linux_auth", "auditd", "zeek_conn", "zeek_dns",
-    "suricata", "firewall", "proxy",  "netflow",  "device",     "av",     "mail",      "web_access",
+    "sysmon",    "security", "system",   "defender",   "linux_auth",  "auditd",
+    "zeek_conn", "zeek_dns", "suricata", "firewall",   "proxy",       "netflow",
+    "device",    "av",       "mail",     "web_access", "kernel_file",
 };
 
 /* 0: copy; 1: backslash + letter; 2: \u00XX; 3: a byte >= 0x80, copied
@@ -1302,6 +1303,26 @@ int sw_tel_file_create(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, c
     if (h->linux_)
         return tel_lx_file_create(tel, hi, t_ms, pid, path, truth);
     return SW_OK;
+}
+
+int sw_tel_file_delete(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *path,
+                       uint32_t truth)
+{
+    tel_host_t *h;
+    int rc = tel_host_enter(tel, t_ms, hi, 0, &h);
+    if (rc || !path || !h->windows)
+        return rc;
+    return tel_win_file_delete(tel, hi, t_ms, pid, path, truth);
+}
+
+int sw_tel_file_rename(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *from,
+                       const char *to, uint32_t truth)
+{
+    tel_host_t *h;
+    int rc = tel_host_enter(tel, t_ms, hi, 0, &h);
+    if (rc || !from || !to || !h->windows || !h->s.edr)
+        return rc;
+    return tel_win_file_rename(tel, hi, t_ms, pid, from, to, truth);
 }
 
 int sw_tel_av_detection(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t pid, const char *threat,

@@ -65,22 +65,23 @@
 
 /* Source types: one output file per team and source (sw_tel_source_names). */
 typedef enum {
-    SW_TEL_SYSMON,     /* "sysmon": Microsoft-Windows-Sysmon/Operational */
-    SW_TEL_SECURITY,   /* "security": Windows Security log */
-    SW_TEL_SYSTEM,     /* "system": Windows System log (7045, 104) */
-    SW_TEL_DEFENDER,   /* "defender": Windows Defender/Operational (1116) */
-    SW_TEL_LINUX_AUTH, /* "linux_auth": sshd, sudo (auth.log lines) */
-    SW_TEL_AUDITD,     /* "auditd": SYSCALL + EXECVE records */
-    SW_TEL_ZEEK_CONN,  /* "zeek_conn" */
-    SW_TEL_ZEEK_DNS,   /* "zeek_dns" */
-    SW_TEL_SURICATA,   /* "suricata": EVE alerts */
-    SW_TEL_FIREWALL,   /* "firewall": FortiGate traffic log, ECS */
-    SW_TEL_PROXY,      /* "proxy": web proxy, ECS */
-    SW_TEL_NETFLOW,    /* "netflow": flow summaries, ECS */
-    SW_TEL_DEVICE,     /* "device": router/firewall syslog (Cisco IOS, FortiOS), ECS */
-    SW_TEL_AV,         /* "av": non-Windows antivirus (ClamAV), ECS */
-    SW_TEL_MAIL,       /* "mail": mail gateway, ECS */
-    SW_TEL_WEB,        /* "web_access": web server access log, ECS */
+    SW_TEL_SYSMON,      /* "sysmon": Microsoft-Windows-Sysmon/Operational */
+    SW_TEL_SECURITY,    /* "security": Windows Security log */
+    SW_TEL_SYSTEM,      /* "system": Windows System log (7045, 104) */
+    SW_TEL_DEFENDER,    /* "defender": Windows Defender/Operational (1116) */
+    SW_TEL_LINUX_AUTH,  /* "linux_auth": sshd, sudo (auth.log lines) */
+    SW_TEL_AUDITD,      /* "auditd": SYSCALL + EXECVE records */
+    SW_TEL_ZEEK_CONN,   /* "zeek_conn" */
+    SW_TEL_ZEEK_DNS,    /* "zeek_dns" */
+    SW_TEL_SURICATA,    /* "suricata": EVE alerts */
+    SW_TEL_FIREWALL,    /* "firewall": FortiGate traffic log, ECS */
+    SW_TEL_PROXY,       /* "proxy": web proxy, ECS */
+    SW_TEL_NETFLOW,     /* "netflow": flow summaries, ECS */
+    SW_TEL_DEVICE,      /* "device": router/firewall syslog (Cisco IOS, FortiOS), ECS */
+    SW_TEL_AV,          /* "av": non-Windows antivirus (ClamAV), ECS */
+    SW_TEL_MAIL,        /* "mail": mail gateway, ECS */
+    SW_TEL_WEB,         /* "web_access": web server access log, ECS */
+    SW_TEL_KERNEL_FILE, /* "kernel_file": Microsoft-Windows-Kernel-File renames (edr) */
     SW_TEL__COUNT
 } sw_tel_source_t;
 
@@ -194,6 +195,14 @@ int sw_tel_process_end(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
 /* ---- host activity by a process (pid on host) ------------------------------ */
 int sw_tel_file_create(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *path,
                        uint32_t truth);
+/* Sysmon 26 (FileDeleteDetected): pid on host deleted path. */
+int sw_tel_file_delete(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *path,
+                       uint32_t truth);
+/* pid on host renamed from to to: Microsoft-Windows-Kernel-File 27
+ * (RenamePath), on hosts with the edr sensor, with SourceFilename and
+ * TargetFilename as a collector normalises them. Sysmon has no rename event. */
+int sw_tel_file_rename(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *from,
+                       const char *to, uint32_t truth);
 int sw_tel_image_load(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
                       const char *dll_path, uint32_t truth);
 /* Sysmon 13 (value set): key is "HKLM\\...\\Value", details the data. */

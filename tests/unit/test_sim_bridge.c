@@ -177,6 +177,7 @@ typedef struct step_case {
         for (uint32_t h_ = 0; h_ < (w)->n_hosts; h_++) {                                           \
             (w)->hosts[h_].sensors.sysmon = (w)->hosts[h_].os_family == SW_OSF_WINDOWS;            \
             (w)->hosts[h_].sensors.av = 1;                                                         \
+            (w)->hosts[h_].sensors.edr = (w)->hosts[h_].os_family == SW_OSF_WINDOWS;               \
             (w)->hosts[h_].sensors.pcap = h_ == FX_RTR;                                            \
             (w)->hosts[h_].sensors.syslog = h_ == FX_RTR;                                          \
         }                                                                                          \
@@ -207,6 +208,14 @@ static const step_case_t step_cases[] = {
     {"ransomware: encrypted copy", FX_FS, FX_FS, "T1486",
      "C:\\Windows\\locker.exe -path C:\\ -ext .reef -note README-REEF.txt", "locker.exe", "alice",
      0, SW_TEL_SYSMON, 11, ".xlsx.reef", NULL},
+    {"ransomware renames each file (an EDR's Kernel-File rename)", FX_FS, FX_FS, "T1486",
+     "C:\\Windows\\locker.exe -path C:\\ -ext .reef -note README-REEF.txt", "locker.exe", "alice",
+     0, SW_TEL_KERNEL_FILE, 27,
+     "\"SourceFilename\":\"C:\\\\Users\\\\Public\\\\Documents\\\\budget_2026.xlsx\"",
+     "\"TargetFilename\":\"C:\\\\Users\\\\Public\\\\Documents\\\\budget_2026.xlsx.reef\""},
+    {"7z -sdel deletes what it packed (Sysmon 26)", FX_FS, FX_FS, "T1486",
+     "7z.exe a -pX -mhe=on -sdel Z:\\locked.7z Z:\\*", "7z.exe", "alice", 0, SW_TEL_SYSMON, 26,
+     "\"TargetFilename\":\"Z:\\\\budget_2026.xlsx\"", "7z.exe"},
     {"wevtutil cl System clears the System log (104)", FX_DC, FX_DC, "T1070.001",
      "wevtutil cl System", "wevtutil.exe", "alice", 0, SW_TEL_SYSTEM, 104, "\"Channel\":\"System\"",
      NULL},
