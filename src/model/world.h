@@ -435,6 +435,7 @@ typedef struct sw_eff {
     sw_priv_t priv;
     sw_cred_kind_t cred;
     sw_cred_form_t form;
+    const char *account; /* credential: the account it yields (NULL: one drawn) */
     sw_persist_t persist;
     const char *fact;
     const char *channel; /* c2: "https", "dns", "proxy", ... */

@@ -28,7 +28,7 @@ static const char *const k_step[] = {"id",       "name",    "technique", "proced
 static const char *const r_step[] = {"id", "technique", "effects", NULL};
 static const char *const k_sel[] = {"role", "host", "org", "org_kind", "zone", NULL};
 static const char *const k_selpriv[] = {"priv", "role", "host", "org", "org_kind", "zone", NULL};
-static const char *const k_cred[] = {"kind", "form", NULL};
+static const char *const k_cred[] = {"kind", "form", "account", NULL};
 static const char *const k_inj[] = {"id", "title",   "kind", "at",         "when",   "from",
                                     "to", "subject", "body", "indicators", "effect", NULL};
 static const char *const r_inj[] = {"id", "title", "kind", NULL};
@@ -222,6 +222,7 @@ static int ld_fill_eff(ld_t *L, node_t *it, sw_eff_t *e)
                 e->cred = (sw_cred_kind_t)scn_opt_enum(L, v, "kind", sw_cred_kind_names,
                                                        SW_CRED__COUNT, 0);
                 e->form = (sw_cred_form_t)scn_opt_enum(L, v, "form", sw_cred_form_names, 3, 0);
+                e->account = scn_opt_str(L, v, "account", NULL);
             }
         } else {
             e->cred =

@@ -198,11 +198,15 @@ static const char *cred_account(sw_sim_t *sim, uint32_t a, uint32_t h, sw_cred_k
 }
 
 static uint32_t cred_add(sw_sim_t *sim, uint32_t a, uint32_t h, sw_cred_kind_t kind,
-                         sw_cred_form_t form, uint32_t gt, const char **account)
+                         sw_cred_form_t form, const char *named, uint32_t gt, const char **account)
 {
     adv_t *av = &sim->advs[a];
     uint32_t org = sim->w->hosts[h].org;
+    /* the step names it (an advisory's account), else one is drawn; drawn
+     * either way, so that naming it changes nothing else in the run */
     const char *acct = cred_account(sim, a, h, kind);
+    if (named)
+        acct = named;
     const sim_acct_t *st = acct ? act_acct(sim, org, acct) : NULL;
     sim_cred_t c = {(uint8_t)kind,       (uint8_t)form,        org, acct,
                     st ? st->resets : 0, sim->org_krbtgt[org], gt};
@@ -1157,7 +1161,7 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
             break;
         case SW_EFF_CREDENTIAL: {
             const char *acct = NULL;
-            if (cred_add(sim, a, t, e->cred, e->form, gt, &acct) == SW_NONE)
+            if (cred_add(sim, a, t, e->cred, e->form, e->account, gt, &acct) == SW_NONE)
                 break;
             sw_sim_event_t ev = sim_ev(sim, SW_SEV_CREDENTIAL);
             sim_ev_host(sim, &ev, t);

@@ -27,6 +27,8 @@ typedef struct foothold {
     uint32_t gen;
     char shell_uri[160];  /* web shell installed on the host: its path, "" none */
     char attacker_ip[48]; /* where web-shell requests come from */
+    char dev_user[64];    /* network device: the account logged in */
+    char dev_src[48];     /* network device: where that session comes from */
 } foothold_t;
 
 /* A command of a burst waiting for its time (a min-heap on (t_ms, seq)). */

@@ -507,12 +507,50 @@ static int bridge_shell_request(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
                               truth);
 }
 
-/* Network device: login once per foothold, then the change; a hidden
- * implant shows only as an unexplained reload. */
+/* The account "ssh user@host" or "ssh -l user host" logs on as, into out
+ * ("" when cmd is not an SSH client). */
+static void ssh_client_user(const char *cmd, char *out, size_t n)
+{
+    out[0] = 0;
+    if (!cmd || strncmp(cmd, "ssh ", 4))
+        return;
+    const char *l = strstr(cmd, " -l ");
+    if (l) {
+        l += 4;
+        snprintf(out, n, "%.*s", (int)strcspn(l, " "), l);
+        return;
+    }
+    for (const char *p = cmd + 4; *p; p += strcspn(p, " ")) {
+        p += strspn(p, " ");
+        size_t w = strcspn(p, " ");
+        const char *at = memchr(p, '@', w);
+        if (at && *p != '-') {
+            snprintf(out, n, "%.*s", (int)(at - p), p);
+            return;
+        }
+    }
+    snprintf(out, n, "admin");
+}
+
+/* The device's first administrator account, "admin" when it lists none. */
+static const char *device_admin(const sw_world_t *w, uint32_t host)
+{
+    const sw_host_t *h = &w->hosts[host];
+    for (uint32_t i = 0; i < h->n_accounts; i++)
+        if (h->accounts[i].admin && h->accounts[i].name)
+            return h->accounts[i].name;
+    return "admin";
+}
+
+/* Network device: login once per foothold (an SSH client command is a login
+ * of its own), then the change, by the session's account and from its
+ * source; a hidden implant shows only as an unexplained reload. */
 static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f, unsigned fx,
                          uint32_t truth, int burst)
 {
-    const char *user = ev->account ? ev->account : "admin";
+    const char *user = ev->account      ? ev->account
+                       : f->dev_user[0] ? f->dev_user
+                                        : device_admin(b->w, ev->host);
     int64_t t = ev->at_ms;
     int rc;
     if (fx & FX_FIRMWARE) {
@@ -532,11 +570,20 @@ static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_
     }
     if (f->shell_uri[0])
         return bridge_shell_request(b, ev, f, t, truth);
-    if (!f->logged_in) {
+    char ssh_user[64];
+    ssh_client_user(cmdline, ssh_user, sizeof ssh_user);
+    if (ssh_user[0] && !ev->account)
+        user = ssh_user;
+    if (!f->logged_in || ssh_user[0]) {
         if ((rc = sw_tel_router_login(b->tel, t, ev->host, user, ev->src_ip, 1, truth)))
             return rc;
         f->logged_in = 1;
+        snprintf(f->dev_user, sizeof f->dev_user, "%s", user);
+        snprintf(f->dev_src, sizeof f->dev_src, "%s", ev->src_ip ? ev->src_ip : "");
+        if (ssh_user[0])
+            return 0; /* the login is the command */
     }
+    const char *src = f->dev_src[0] ? f->dev_src : ev->src_ip;
     /* exec commands (show, dir, ping ...) are not logged; configuration is */
     static const char *const exec_cmds[] = {
         "show ", "dir ", "more ", "ping ", "traceroute ", "terminal ", "verify ", "enable", "exit"};
@@ -544,8 +591,7 @@ static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_
     for (size_t i = 0; burst && cmd && i < sizeof exec_cmds / sizeof exec_cmds[0]; i++)
         if (!strncasecmp(cmd, exec_cmds[i], strlen(exec_cmds[i])))
             return 0;
-    if ((rc =
-             sw_tel_router_config_change(b->tel, t + 1000, ev->host, user, ev->src_ip, cmd, truth)))
+    if ((rc = sw_tel_router_config_change(b->tel, t + 1000, ev->host, user, src, cmd, truth)))
         return rc;
     if (fx & FX_RELOAD)
         return sw_tel_router_reboot(b->tel, t + 60000, ev->host, user, "Reload Command", truth);

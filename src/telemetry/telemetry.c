@@ -1180,6 +1180,26 @@ int sw_tel_process_start(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t sid, uint
                           cmdline ? cmdline : image, truth, pid_out);
 }
 
+/* The domain controller account of org named account (a service account the
+ * scenario lists on its DC, not a person): its index on that DC's list, or
+ * -1. The well-known local names stay local wherever they log on. */
+static int dc_account(const sw_world_t *w, uint32_t org, const char *account, uint32_t *dc)
+{
+    if (!account || !strcmp(account, "Administrator") || !strcmp(account, "root") ||
+        !strcmp(account, "krbtgt") || !strcmp(account, "Guest"))
+        return -1;
+    for (uint32_t h = 0; h < w->n_hosts; h++) {
+        if (w->hosts[h].org != org || w->hosts[h].role != SW_ROLE_DOMAIN_CONTROLLER)
+            continue;
+        for (uint32_t i = 0; i < w->hosts[h].n_accounts; i++)
+            if (w->hosts[h].accounts[i].name && !strcmp(w->hosts[h].accounts[i].name, account)) {
+                *dc = h;
+                return (int)i;
+            }
+    }
+    return -1;
+}
+
 int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const char *account,
                  int logon_type, const char *src_ip, uint32_t truth, sw_tel_session_t *out)
 {
@@ -1206,6 +1226,10 @@ int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const 
     s->open = 1;
     s->logon_unix_s = tel_unix(tel, t_ms) / 1000;
     const sw_host_t *wh = &w->hosts[hi];
+    uint32_t dc = SW_NONE;
+    int dca = user == SW_NONE && wh->os_family == SW_OSF_WINDOWS && wh->org < w->n_orgs
+                  ? dc_account(w, wh->org, account, &dc)
+                  : -1;
     if (user != SW_NONE) {
         const sw_user_t *u = &w->users[user];
         snprintf(s->account, sizeof s->account, "%s", u->account);
@@ -1216,6 +1240,14 @@ int sw_tel_logon(sw_tel_t *tel, int64_t t_ms, uint32_t hi, uint32_t user, const 
                  org < w->n_orgs ? tel->orgs[org].sid : "S-1-5-21-1-2-3", 1100 + user);
         s->admin = u->domain_admin;
         s->uid = 1001 + user;
+    } else if (dca >= 0) {
+        /* a domain service account: the domain's name and SID */
+        snprintf(s->account, sizeof s->account, "%s", account);
+        snprintf(s->domain, sizeof s->domain, "%s", tel->orgs[wh->org].netbios);
+        snprintf(s->sid, sizeof s->sid, "%s-%u", tel->orgs[wh->org].sid,
+                 3100u + dc * 16u + (uint32_t)dca);
+        s->admin = w->hosts[dc].accounts[dca].admin != 0;
+        s->uid = 1000;
     } else {
         snprintf(s->account, sizeof s->account, "%s", account);
         int local_admin = !strcmp(account, "Administrator") || !strcmp(account, "root");

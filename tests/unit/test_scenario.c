@@ -20,6 +20,7 @@
 #include "scenario/scenario.h"
 #include "scenario/scenario_int.h"
 #include "scenario/yaml_tree.h"
+#include "sim/sim.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -127,8 +128,8 @@ static void exercise_times_parse(void **state)
     assert_int_equal(ms, 26 * 3600000LL);
     assert_int_equal(sw_parse_exercise_time("1h23m", &ms), SW_OK);
     assert_int_equal(ms, 83 * 60000);
-    const char *bad[] = {"T+",  "T+1",      "T+1:2",   "T+1:60", "T+1:00:60", "T+1:00:00:00",
-                         "T-1:00", "T+a:00", "T+1:00x", "01:23", "T+9999999:00", NULL};
+    const char *bad[] = {"T+",     "T+1",    "T+1:2",   "T+1:60", "T+1:00:60",    "T+1:00:00:00",
+                         "T-1:00", "T+a:00", "T+1:00x", "01:23",  "T+9999999:00", NULL};
     for (int i = 0; bad[i]; i++) {
         if (sw_parse_exercise_time(bad[i], &ms) != SW_EINVAL)
             fail_msg("exercise time '%s' should be refused", bad[i]);
@@ -568,6 +569,56 @@ static const char PLAYBOOK[] =
     "      - {id: e, technique: T1041, target: {role: domain-controller},\n"
     "         requires: [on_target: admin, c2: true], effects: [exfil: 10]}\n";
 
+/* Remember the accounts credential events name. */
+static void cred_cb(const sw_sim_event_t *ev, void *ud)
+{
+    char *got = ud;
+    if (ev->type == SW_SEV_CREDENTIAL && ev->account && strlen(got) + strlen(ev->account) < 200) {
+        strcat(got, ev->account);
+        strcat(got, ";");
+    }
+}
+
+static void a_credential_can_name_its_account(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    const char *named = "credential: {kind: domain-admin, form: password, account: svc-ldap}";
+    const char *at = strstr(PLAYBOOK, "credential: domain-admin]");
+    assert_non_null(at);
+    size_t pre = (size_t)(at - PLAYBOOK);
+    size_t n = strlen(BASE) + strlen(PLAYBOOK) + strlen(named) + 1;
+    text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "%s%.*s%s%s", BASE, (int)pre, PLAYBOOK, named,
+             at + strlen("credential: domain-admin"));
+    sw_world_t w;
+    sw_diags_t d;
+    sw_diags_init(&d);
+    int rc = sw_scenario_load_mem("a.yaml", text, strlen(text), &w, &d);
+    if (rc)
+        print_diags(&d);
+    assert_int_equal(rc, SW_OK);
+    const sw_eff_t *e = &w.adversaries[0].steps[2].eff[0];
+    assert_int_equal(e->kind, SW_EFF_CREDENTIAL);
+    assert_string_equal(e->account, "svc-ldap");
+    sw_world_free(&w);
+    sw_diags_free(&d);
+    free(text);
+    /* the harvest yields that account: telecom-lotl's appliance gives up its
+     * LDAP bind account (a domain admin drawn from the staff otherwise) */
+    sw_diags_init(&d);
+    assert_int_equal(sw_scenario_load("telecom-lotl", &w, &d), SW_OK);
+    char got[256] = "";
+    sw_sim_t *sim = sw_sim_new(&w, w.exercise.seed, cred_cb, got);
+    assert_non_null(sim);
+    assert_int_equal(sw_sim_run_until(sim, 90 * 60000), SW_OK);
+    assert_non_null(strstr(got, "svc-fortildap;"));
+    sw_sim_free(sim);
+    sw_world_free(&w);
+    sw_diags_free(&d);
+}
+
 static void reachability_follows_the_chains(void **state)
 {
     (void)state;
@@ -722,6 +773,7 @@ int main(void)
         cmocka_unit_test(include_depth_is_bounded),
         cmocka_unit_test(checks_report_at_the_right_place),
         cmocka_unit_test(reachability_follows_the_chains),
+        cmocka_unit_test(a_credential_can_name_its_account),
         cmocka_unit_test(hostile_input_is_bounded),
         cmocka_unit_test(diags_format_and_cap),
     };
