@@ -546,7 +546,7 @@ static const char *device_admin(const sw_world_t *w, uint32_t host)
  * of its own), then the change, by the session's account and from its
  * source; a hidden implant shows only as an unexplained reload. */
 static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f, unsigned fx,
-                         uint32_t truth, int burst)
+                         uint32_t truth)
 {
     const char *user = ev->account      ? ev->account
                        : f->dev_user[0] ? f->dev_user
@@ -584,13 +584,9 @@ static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_
             return 0; /* the login is the command */
     }
     const char *src = f->dev_src[0] ? f->dev_src : ev->src_ip;
-    /* exec commands (show, dir, ping ...) are not logged; configuration is */
-    static const char *const exec_cmds[] = {
-        "show ", "dir ", "more ", "ping ", "traceroute ", "terminal ", "verify ", "enable", "exit"};
+    /* every command, as AAA command accounting records them (the Cisco
+     * records Sigma's cisco/aaa rules read) */
     const char *cmd = bridge_cmdline(ev->procedure);
-    for (size_t i = 0; burst && cmd && i < sizeof exec_cmds / sizeof exec_cmds[0]; i++)
-        if (!strncasecmp(cmd, exec_cmds[i], strlen(exec_cmds[i])))
-            return 0;
     if ((rc = sw_tel_router_config_change(b->tel, t + 1000, ev->host, user, src, cmd, truth)))
         return rc;
     if (fx & FX_RELOAD)
@@ -655,6 +651,39 @@ static int bridge_phish_mail(sw_tel_bridge_t *b, const sw_sim_event_t *ev, uint3
 
 /* The program a user opens a lure with: Office for documents, explorer
  * (the session's shell: parent 0) for shortcuts, archives and scripts. */
+/* A lure that came in an archive ("a.rar -> b.scr -> cmd ..."): the user
+ * unpacks it and explorer writes what was inside (Sysmon 11), where the
+ * command runs it from, else in the user's Downloads. */
+static int bridge_lure_unpacked(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t,
+                                const char *cmdline, uint32_t truth)
+{
+    static const char *const archives[] = {".zip", ".rar", ".7z", ".iso", ".img"};
+    const char *p = ev->procedure, *a1 = p ? strstr(p, " -> ") : NULL;
+    const char *a2 = a1 ? strstr(a1 + 4, " -> ") : NULL;
+    if (!a2)
+        return 0;
+    char first[256], inner[256], path[512];
+    snprintf(first, sizeof first, "%.*s", (int)(a1 - p), p);
+    snprintf(inner, sizeof inner, "%.*s", (int)(a2 - a1 - 4), a1 + 4);
+    int archive = 0;
+    for (size_t i = 0; i < sizeof archives / sizeof archives[0]; i++)
+        archive |= bridge_ci_contains(first, archives[i]);
+    if (!archive || !inner[0] || strchr(inner, ' '))
+        return 0;
+    const char *at = cmdline ? strstr(cmdline, inner) : NULL;
+    if (at && at > cmdline && at[-1] == '\\') {
+        const char *s = at;
+        while (s > cmdline && s[-1] != ' ' && s[-1] != '"')
+            s--;
+        snprintf(path, sizeof path, "%.*s", (int)(at - s + strlen(inner)), s);
+    } else {
+        snprintf(path, sizeof path, "C:\\Users\\%s\\Downloads\\%s",
+                 ev->account ? ev->account : "Public", inner);
+    }
+    uint32_t explorer = sw_tel_find_process(b->tel, ev->host, "explorer.exe");
+    return explorer ? sw_tel_file_create(b->tel, t, ev->host, explorer, path, truth) : 0;
+}
+
 static const char *bridge_lure_app(const char *procedure)
 {
     static const struct {
@@ -998,6 +1027,8 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
             return rc;
     } else if ((fx & FX_USER_EXEC) && win) {
         parent_pid = 0; /* explorer: the session's shell */
+        if ((rc = bridge_lure_unpacked(b, ev, t + 100, cmdline, truth)))
+            return rc;
     } else if (!runs_shell || f->shell_uri[0]) {
         if ((rc = bridge_shell(b, t, f, win, truth)))
             return rc;
@@ -1070,7 +1101,7 @@ static int bridge_step(sw_tel_bridge_t *b, const sw_sim_event_t *ev0)
     if (!f)
         return SW_ENOMEM;
     if (h->os_family == SW_OSF_NETWORK)
-        return bridge_device(b, ev, f, fx, truth, BURST_NONE);
+        return bridge_device(b, ev, f, fx, truth);
     return bridge_host(b, ev, f, fx, truth, BURST_NONE);
 }
 
@@ -1185,7 +1216,7 @@ static int burst_run(sw_tel_bridge_t *b, const burst_cmd_t *c)
     foothold_t *f = &b->fh[c->fh];
     int burst = c->first ? BURST_FIRST : BURST_NEXT;
     if (h->os_family == SW_OSF_NETWORK)
-        return bridge_device(b, &ev, f, fx, truth, burst);
+        return bridge_device(b, &ev, f, fx, truth);
     return bridge_host(b, &ev, f, fx, truth, burst);
 }
 

@@ -13,9 +13,12 @@
 
 /* ---- 1. routers and firewalls -------------------------------------------- */
 
+/* A FortiGate: the firewalls, and any device running FortiOS (a FortiGate
+ * SSL-VPN); every other network device logs as Cisco IOS does. */
 static int is_forti(const sw_tel_t *tel, uint32_t hi)
 {
-    return tel->w->hosts[hi].role == SW_ROLE_FIREWALL;
+    const sw_host_t *h = &tel->w->hosts[hi];
+    return h->role == SW_ROLE_FIREWALL || (h->os && !strncmp(h->os, "fortios", 7));
 }
 
 /* " at 10:15:22 UTC Tue Nov 25 2026" as IOS ends login messages. */

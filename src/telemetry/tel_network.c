@@ -284,7 +284,36 @@ static int emit_firewall(sw_tel_t *tel, uint32_t fw, int64_t t_ms, const tel_flo
     return tel_emit(tel, fw, SW_TEL_FIREWALL, 0, c->denied ? 4 : 6, t_ms, truth);
 }
 
-static int emit_proxy(sw_tel_t *tel, uint32_t fw, int64_t t_ms, const tel_flow_t *f, uint32_t truth)
+/* The User-Agent a program sends: its own where it has one (PowerShell's
+ * Invoke-WebRequest, curl, certutil, BITS, wget), a browser's otherwise. */
+static const char *user_agent(const char *image)
+{
+    static const struct {
+        const char *exe, *ua;
+    } uas[] = {
+        {"powershell.exe",
+         "Mozilla/5.0 (Windows NT; Windows NT 10.0; en-US) WindowsPowerShell/5.1.17763.5458"},
+        {"pwsh.exe", "Mozilla/5.0 (Windows NT 10.0; Microsoft Windows 10.0.17763; en-US) "
+                     "PowerShell/7.4.1"},
+        {"curl.exe", "curl/8.4.0"},
+        {"curl", "curl/7.81.0"},
+        {"certutil.exe", "Microsoft-CryptoAPI/10.0"},
+        {"bitsadmin.exe", "Microsoft BITS/7.8"},
+        {"wget", "Wget/1.21.2"},
+    };
+    const char *b = image ? image : "";
+    for (const char *p = b; *p; p++)
+        if (*p == '\\' || *p == '/')
+            b = p + 1;
+    for (size_t i = 0; i < sizeof uas / sizeof uas[0]; i++)
+        if (!strcasecmp(b, uas[i].exe))
+            return uas[i].ua;
+    return "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+           "Chrome/120.0.0.0 Safari/537.36";
+}
+
+static int emit_proxy(sw_tel_t *tel, uint32_t fw, int64_t t_ms, const tel_flow_t *f,
+                      const char *image, uint32_t truth)
 {
     const sw_tel_conn_t *c = f->c;
     const char *url = c->url;
@@ -313,13 +342,29 @@ static int emit_proxy(sw_tel_t *tel, uint32_t fw, int64_t t_ms, const tel_flow_t
     FS(o, "domain", dom);
     FS(o, "path", path ? path : "/");
     FS(o, "scheme", f->dport == 80 ? "http" : "https");
+    if (path) {
+        /* the last segment's extension, as ECS ingest writes it ("ps1") */
+        size_t pl = strcspn(path, "?#");
+        const char *seg = path, *dot = NULL;
+        for (const char *p = path; p < path + pl; p++)
+            if (*p == '/')
+                seg = p + 1, dot = NULL;
+            else if (*p == '.')
+                dot = p;
+        if (dot && dot > seg && path + pl - dot - 1 > 0 && path + pl - dot - 1 <= 8) {
+            char ext[12];
+            snprintf(ext, sizeof ext, "%.*s", (int)(path + pl - dot - 1), dot + 1);
+            FS(o, "extension", ext);
+        }
+    }
     CLOSE(o);
     TEL_LIT(o, ",\"http\":{\"request\":{\"method\":\"GET\"},\"response\":{\"status_code\":");
     tel_u64(o, c->denied ? 403 : 200);
     TEL_LIT(o, ",\"bytes\":");
     tel_u64(o, c->bytes_in);
-    TEL_LIT(o, "}},\"user_agent\":{\"original\":\"Mozilla/5.0 (Windows NT 10.0; Win64; x64) "
-               "AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0.0.0 Safari/537.36\"}}");
+    TEL_LIT(o, "}},\"user_agent\":{");
+    FS(o, "original", user_agent(image));
+    TEL_LIT(o, "}}");
     return tel_emit(tel, fw, SW_TEL_PROXY, 0, 6, t_ms, truth);
 }
 
@@ -341,10 +386,14 @@ int sw_tel_net_conn(sw_tel_t *tel, int64_t t_ms, uint32_t pid, const sw_tel_conn
     int rc = flow_resolve(tel, c, &f);
     if (rc)
         return rc;
+    const char *image = NULL; /* the program behind it, for its User-Agent */
     if (c->src_host != SW_NONE) {
         tel_host_t *h;
         if ((rc = tel_host_enter(tel, t_ms, c->src_host, 1, &h)))
             return rc;
+        const tel_proc_t *p = pid ? tel_proc_find(h, pid) : NULL;
+        if (p)
+            image = tel->images[p->image].path;
         if (h->windows && (rc = tel_win_net_conn(tel, c->src_host, t_ms, pid, &f, truth)))
             return rc;
         if (h->linux_ && (rc = tel_lx_net_conn(tel, c->src_host, t_ms, pid, &f, truth)))
@@ -367,7 +416,8 @@ int sw_tel_net_conn(sw_tel_t *tel, int64_t t_ms, uint32_t pid, const sw_tel_conn
         if (fw != SW_NONE && tel->hosts[fw].s.syslog) {
             if ((rc = emit_firewall(tel, fw, t_ms, &f, truth)))
                 return rc;
-            if (c->url && c->dst_host == SW_NONE && (rc = emit_proxy(tel, fw, t_ms, &f, truth)))
+            if (c->url && c->dst_host == SW_NONE &&
+                (rc = emit_proxy(tel, fw, t_ms, &f, image, truth)))
                 return rc;
         }
     }
