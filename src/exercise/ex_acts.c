@@ -118,6 +118,14 @@ int ex_read_create(sw_exercise_t *ex, const sw_journal_entry_t *e, sw_diags_t *d
     double speed = 1;
     json_t *files = NULL;
     int rc = SW_OK;
+    if (p && json_is_array(json_object_get(p, "files")) &&
+        json_array_size(json_object_get(p, "files")) == 0) {
+        rc = sw_seterr(err, SW_EINVAL,
+                       "%s: this exercise's world was built in memory (a test or benchmark): "
+                       "it cannot be resumed",
+                       ex->db);
+        goto done;
+    }
     if (!p ||
         json_unpack_ex(p, &je, 0, "{s:s, s:s, s:I, s:F, s:I, s:o}", "scenario", &scenario, "seed",
                        &seed, "until_ms", &until, "speed", &speed, "version", &version, "files",
@@ -447,7 +455,7 @@ int sw_exercise_action(sw_exercise_t *ex, const sw_ex_action_t *a, sw_ex_reply_t
         reply(rp, "not done: %s", err.msg);
         return rc;
     }
-    if ((rc = sw_sim_command(ex->sim, &c))) {
+    if ((rc = ex_command(ex, &c, seq))) {
         reply(rp, "journaled as #%lld but the simulation refused it: %s", (long long)seq,
               sw_strerror(rc));
         return rc;
@@ -531,13 +539,14 @@ int ex_issue_reaction(sw_exercise_t *ex, const ex_reaction_t *r, sw_errbuf_t *er
         json_object_set_new(p, "queued_ms", json_integer(ex->now_ms));
     char actor[SW_JOURNAL_MAX_NAME + 1];
     snprintf(actor, sizeof actor, "defender:%s", ex->defs[r->defender].name);
+    int64_t seq = 0;
     int rc =
-        ex_journal(ex, actor, ex->w->teams[c.team].id, "action", c.at_ms, p, NULL, NULL, NULL, err);
+        ex_journal(ex, actor, ex->w->teams[c.team].id, "action", c.at_ms, p, NULL, NULL, &seq, err);
     if (rc)
         return rc;
     if ((rc = ex_key_add(ex, &k)))
         return sw_seterr(err, rc, "out of memory");
-    if ((rc = sw_sim_command(ex->sim, &c)))
+    if ((rc = ex_command(ex, &c, seq)))
         return sw_seterr(err, rc, "the simulation refused a defender's command");
     return SW_OK;
 }
@@ -927,10 +936,11 @@ int sw_exercise_share_records(sw_exercise_t *ex, const char *actor, const char *
         rc = SW_EIO;
         goto done;
     }
-    qsort(done.v, done.n, sizeof *done.v, cmp_id);
+    if (done.n)
+        qsort(done.v, done.n, sizeof *done.v, cmp_id);
     size_t matched = ids.n, kept = 0;
     for (size_t i = 0; i < ids.n; i++)
-        if (!bsearch(&ids.v[i], done.v, done.n, sizeof *done.v, cmp_id))
+        if (!done.n || !bsearch(&ids.v[i], done.v, done.n, sizeof *done.v, cmp_id))
             ids.v[kept++] = ids.v[i];
     ids.n = kept;
     if (matched == 0) {
@@ -1110,7 +1120,7 @@ static int replay_entry(sw_exercise_t *ex, const sw_journal_entry_t *e, json_t *
         if (action_from_payload(ex, e, p, &c) || sw_sim_command_check(ex->sim, &c, &why))
             return sw_seterr(err, SW_EINVAL, "journal entry #%lld (action) cannot be replayed%s%s",
                              (long long)e->seq, why ? ": " : "", why ? why : "");
-        return sw_sim_command(ex->sim, &c);
+        return ex_command(ex, &c, e->seq);
     }
     if (!strncmp(k, "clock.", 6)) {
         int op = sw_enum_lookup(sw_ex_clock_op_names, SW_CLOCK_END + 1, k + 6);

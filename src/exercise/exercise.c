@@ -337,8 +337,8 @@ int sw_exercise_open(const sw_exercise_opts_t *o, sw_exercise_t **out, sw_diags_
         rc = sw_seterr(err, SW_EINVAL, "resuming an exercise needs its database");
         goto fail;
     }
-    if (o->world && o->db) {
-        rc = sw_seterr(err, SW_EINVAL, "a world given in memory cannot be journaled: no database");
+    if (o->world && o->db && o->how != SW_EXO_CREATE && o->how != SW_EXO_REPLACE) {
+        rc = sw_seterr(err, SW_EINVAL, "a world given in memory makes a new exercise only");
         goto fail;
     }
     if (create) {
