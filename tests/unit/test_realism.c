@@ -132,43 +132,41 @@ static char *field(char *line, int k)
     return s;
 }
 
-static int attack_load(attack_t *a, const char *dir)
+/* Columns 0 and 2 of every row of dir/name after its header, into *c0 and
+ * *c2 (*n rows). -1 when the file is not there. */
+static int read_tsv(const char *dir, const char *name, char ***c0, char ***c2, size_t *n)
 {
     char path[600], line[8192];
-    memset(a, 0, sizeof *a);
-    snprintf(path, sizeof path, "%s/techniques.tsv", dir);
+    snprintf(path, sizeof path, "%s/%s", dir, name);
     FILE *f = fopen(path, "r");
     if (!f)
         return -1;
     size_t cap = 0;
+    *n = 0;
+    int header = 1;
     while (fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "technique_id", 12))
+        if (header) {
+            header = 0;
             continue;
-        if (a->n_tech == cap) {
+        }
+        if (*n == cap) {
             cap = cap ? cap * 2 : 1024;
-            a->tech = realloc(a->tech, cap * sizeof *a->tech);
-            a->tactics = realloc(a->tactics, cap * sizeof *a->tactics);
+            *c0 = realloc(*c0, cap * sizeof **c0);
+            *c2 = realloc(*c2, cap * sizeof **c2);
         }
-        a->tech[a->n_tech] = field(line, 0);
-        a->tactics[a->n_tech++] = field(line, 2);
+        (*c0)[*n] = field(line, 0);
+        (*c2)[(*n)++] = field(line, 2);
     }
     fclose(f);
-    snprintf(path, sizeof path, "%s/group_techniques.tsv", dir);
-    if (!(f = fopen(path, "r")))
+    return 0;
+}
+
+static int attack_load(attack_t *a, const char *dir)
+{
+    memset(a, 0, sizeof *a);
+    if (read_tsv(dir, "techniques.tsv", &a->tech, &a->tactics, &a->n_tech) ||
+        read_tsv(dir, "group_techniques.tsv", &a->gt_group, &a->gt_tech, &a->n_gt))
         return -1;
-    cap = 0;
-    while (fgets(line, sizeof line, f)) {
-        if (!strncmp(line, "group_id", 8))
-            continue;
-        if (a->n_gt == cap) {
-            cap = cap ? cap * 2 : 4096;
-            a->gt_group = realloc(a->gt_group, cap * sizeof *a->gt_group);
-            a->gt_tech = realloc(a->gt_tech, cap * sizeof *a->gt_tech);
-        }
-        a->gt_group[a->n_gt] = field(line, 0);
-        a->gt_tech[a->n_gt++] = field(line, 2);
-    }
-    fclose(f);
     return 0;
 }
 
@@ -265,6 +263,32 @@ static size_t proc_of(lib_t *L, const sw_adversary_t *a, const sw_step_t *s)
     p->tp_full = calloc(L->n_rules ? L->n_rules : 1, 1);
     p->near = calloc(L->n_rules ? L->n_rules : 1, 1);
     return L->n++;
+}
+
+/* Of group's post-compromise techniques (*total), how many a procedure of
+ * the adversary file `file` (or of every playbook modelled on `modelled`)
+ * performs. */
+static size_t coverage(const attack_t *A, const lib_t *L, const char *group, const char *file,
+                       const char *modelled, size_t *total)
+{
+    size_t have = 0;
+    *total = 0;
+    for (size_t k = 0; k < A->n_gt; k++) {
+        if (strcmp(A->gt_group[k], group) || !post_compromise(A, A->gt_tech[k]))
+            continue;
+        (*total)++;
+        char needle[40];
+        snprintf(needle, sizeof needle, " %s ", A->gt_tech[k]);
+        int hit = 0;
+        for (size_t i = 0; i < L->n && !hit; i++) {
+            char t[620];
+            snprintf(t, sizeof t, " %s ", L->p[i].techs);
+            hit = (file ? !strcmp(L->p[i].file, file) : !strcmp(L->p[i].group, modelled)) &&
+                  strstr(t, needle);
+        }
+        have += hit;
+    }
+    return have;
 }
 
 /* ---- rules: tags and logsources ------------------------------------------------ */
@@ -957,41 +981,13 @@ static void library_matches_the_record(void **state)
             dup |= !strcmp(groups[j], g);
         if (!dup && n_groups < 8)
             groups[n_groups++] = g;
-        size_t total = 0, have = 0;
-        for (size_t k = 0; k < A.n_gt; k++) {
-            if (strcmp(A.gt_group[k], g) || !post_compromise(&A, A.gt_tech[k]))
-                continue;
-            total++;
-            char needle[40];
-            snprintf(needle, sizeof needle, " %s ", A.gt_tech[k]);
-            int hit = 0;
-            for (size_t i = 0; i < L->n && !hit; i++) {
-                char t[620];
-                snprintf(t, sizeof t, " %s ", L->p[i].techs);
-                hit = !strcmp(L->p[i].file, files[f]) && strstr(t, needle);
-            }
-            have += hit;
-        }
+        size_t total = 0, have = coverage(&A, L, g, files[f], NULL, &total);
         bprintf(&doc, "| %s | %s | %zu | %zu | %zu %% |\n", files[f], g, total, have,
                 total ? have * 100 / total : 0);
     }
     bprintf(&doc, "\n");
     for (size_t gi = 0; gi < n_groups; gi++) {
-        size_t total = 0, have = 0;
-        for (size_t k = 0; k < A.n_gt; k++) {
-            if (strcmp(A.gt_group[k], groups[gi]) || !post_compromise(&A, A.gt_tech[k]))
-                continue;
-            total++;
-            char needle[40];
-            snprintf(needle, sizeof needle, " %s ", A.gt_tech[k]);
-            int hit = 0;
-            for (size_t i = 0; i < L->n && !hit; i++) {
-                char t[620];
-                snprintf(t, sizeof t, " %s ", L->p[i].techs);
-                hit = !strcmp(L->p[i].group, groups[gi]) && strstr(t, needle);
-            }
-            have += hit;
-        }
+        size_t total = 0, have = coverage(&A, L, groups[gi], NULL, groups[gi], &total);
         bprintf(&doc, "All the playbooks modelled on %s together: %zu of %zu (%zu %%).\n",
                 groups[gi], have, total, total ? have * 100 / total : 0);
         if (!strcmp(groups[gi], "G1017") && have * 100 < total * 80)
