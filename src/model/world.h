@@ -29,6 +29,7 @@
 #include "core/arena.h"
 
 #define SW_NONE UINT32_MAX
+#define SW_MAX_OPERATORS 8 /* an adversary's operators at work at once (sw_adversary_t) */
 
 typedef struct sw_loc {
     const char *file; /* as given to the loader (or "builtin:NAME") */
@@ -434,6 +435,7 @@ typedef struct sw_eff {
     sw_priv_t priv;
     sw_cred_kind_t cred;
     sw_cred_form_t form;
+    const char *account; /* credential: the account it yields (NULL: one drawn) */
     sw_persist_t persist;
     const char *fact;
     const char *channel; /* c2: "https", "dns", "proxy", ... */
@@ -488,6 +490,7 @@ typedef struct sw_adversary {
     sw_idlist_t targets; /* teams */
     int64_t start_ms;    /* when it begins */
     double patience;     /* 0..1: tendency to go quiet and wait when opposed */
+    uint32_t operators;  /* steps it runs at once (its hands on keyboards); 0 or 1: one */
     sw_adv_objective_t *objectives;
     uint32_t n_objectives;
     sw_step_t *steps;
