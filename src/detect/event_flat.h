@@ -1,10 +1,10 @@
-/* event_flat.h — a fast path for the commonest record shape: one flat JSON
- * object of ASCII strings, plain integers, true, false and null (what
- * seawall's telemetry and most SIEM agents write). It builds exactly the
- * sw_event_t that sw_event_parse_json (event.c) would, about 10x faster, and
- * declines (SW_ENOENT) anything else so the caller falls back to the full
- * parser: nested objects, arrays, non-ASCII bytes, \u escapes, numbers that
- * are not plain integers, duplicate keys, malformed JSON.
+/* event_flat.h — the fast reader of JSON records: every shape event.c
+ * reads (the Windows Event.System / EventData shape, flat and nested ECS
+ * records, arrays, reals, booleans, \u escapes, UTF-8), without jansson.
+ * It builds exactly the sw_event_t that sw_event_parse_json (event.c) would,
+ * about 10x faster, and declines (SW_ENOENT) what it cannot vouch for so the
+ * caller falls back to the full parser: malformed JSON, duplicate keys,
+ * integers of more than 18 digits, records past a limit.
  *
  * fuzz/fuzz_event_flat.c checks the "exactly" differentially. */
 #ifndef SW_EVENT_FLAT_H
@@ -17,9 +17,10 @@
 
 #include "detect/event.h"
 
-/* SW_OK: ev holds the record. SW_ENOENT: not a shape this path takes (ev is
- * cleared; use sw_event_parse_json). Other SW_E*: out of memory or a limit.
- * Cost: one pass over json, O(fields^2) name comparisons for duplicates. */
+/* SW_OK: ev holds the record. SW_ENOENT: declined (ev is cleared; use
+ * sw_event_parse_json). Cost: one pass over json into a tape of nodes, one
+ * over the tape; duplicate keys by pairwise compare (small objects) or
+ * sorted hashes. */
 int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len);
 
 /* Parse a record of any shape: the flat path when it takes it (~10x
