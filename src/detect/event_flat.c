@@ -195,8 +195,8 @@ static int tape_string(jtape_t *t, int is_key, const char **v, uint32_t *vl)
                 return -1; /* a lone low surrogate */
             if (cp >= 0xd800 && cp <= 0xdbff) {
                 uint32_t lo;
-                if (len - i < 6 || s[i] != '\\' || s[i + 1] != 'u' || read_u16(s, len, i + 2, &lo) ||
-                    lo < 0xdc00 || lo > 0xdfff)
+                if (len - i < 6 || s[i] != '\\' || s[i + 1] != 'u' ||
+                    read_u16(s, len, i + 2, &lo) || lo < 0xdc00 || lo > 0xdfff)
                     return -1;
                 i += 6;
                 cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);

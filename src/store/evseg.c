@@ -1171,6 +1171,7 @@ int seg_append(seg_t *s, const char *json, size_t len, const seg_row_t *row, siz
     /* the checksum here, while the record is in cache: the writer thread is
      * the busier one at 10 M records (its dictionaries grow) */
     uint32_t hdr[2] = {(uint32_t)len, seg_sum(json, len)};
+    s->last_stamp = (uint64_t)len << 32 | hdr[1] | (uint64_t)1 << 63; /* as seg_row_stamp */
     uint8_t *p = writer_frame(s, 8 + len, &roff, err);
     if (!p) {
         s->broken = 1;

@@ -286,13 +286,14 @@ typedef struct seg {
     char dir[4096];
     uint64_t team_id;
     seg_file_t f[SF_N];
-    seg_view_t v;      /* what is on disk and mapped */
-    int writing;       /* WRITING: lock held, n_rows exact */
-    int broken;        /* a write failed: no more appends (reopen recovers) */
-    size_t n_rows;     /* rows appended, pending included (WRITING) */
-    size_t n_multi;    /* irregular rows among them */
-    size_t n_keys;     /* dictionary keys, pending included (WRITING) */
-    uint64_t log_unit; /* the unit the next block starts (WRITING) */
+    seg_view_t v;        /* what is on disk and mapped */
+    int writing;         /* WRITING: lock held, n_rows exact */
+    int broken;          /* a write failed: no more appends (reopen recovers) */
+    size_t n_rows;       /* rows appended, pending included (WRITING) */
+    size_t n_multi;      /* irregular rows among them */
+    size_t n_keys;       /* dictionary keys, pending included (WRITING) */
+    uint64_t log_unit;   /* the unit the next block starts (WRITING) */
+    uint64_t last_stamp; /* seg_row_stamp of the last row appended (WRITING) */
     seg_dict_t dict[SEG_N_COLS];
     seg_writer_t wr;
 } seg_t;

@@ -44,7 +44,6 @@
 
 #include "detect/event.h"
 #include "detect/event_flat.h"
-#include "store/evscan.h"
 #include "store/evstore_int.h"
 
 #define STORE_BATCH 100000
@@ -160,6 +159,8 @@ int sw_store_flush(sw_store_t *s, sw_errbuf_t *err)
         int r = seg_flush(&t->seg, 1, err);
         if (r && !rc)
             rc = r;
+        if (!r)
+            store_idx_flush(t, t->seg.last_stamp); /* derived: best effort */
     }
     int r = store_commit(s, rc ? NULL : err);
     return rc ? rc : r;
@@ -262,6 +263,7 @@ void sw_store_team_close(sw_store_team_t *t)
     sw_event_free(&t->ev);
     free(t->scratch);
     store_hot_free(t->hot);
+    store_idx_free(t->idx);
     free(t);
 }
 
@@ -391,9 +393,6 @@ int sw_store_append_truth(sw_store_team_t *t, const char *json, size_t len, cons
     }
     seg_row_t row;
     int has_ts;
-    /* the fast path: a flat record's columns in one pass (evscan.h) */
-    if (store_scan(json, len, t->scratch, &row, &has_ts) == SW_OK)
-        return append_row(t, json, len, &row, has_ts, truth, id, err);
     /* the cheap test first: most records carry no ground truth (a caller
      * that gives it through truth has none in the text) */
     if (!truth && has_bytes(json, len, "\"_truth\"", 8)) {
@@ -422,7 +421,7 @@ static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_
     sw_store_t *s = t->s;
     int rc;
     if (!t->seg.writing) {
-        if ((rc = seg_writer_begin(&t->seg, err)))
+        if ((rc = seg_writer_begin(&t->seg, err)) || (rc = store_idx_begin(t, err)))
             return rc;
         if (t->seg.n_rows && !t->have_last_ts) /* a reopened team: carry its last time on */
             t->last_ts = seg_ts(&t->seg.v)[t->seg.n_rows - 1];
@@ -433,7 +432,8 @@ static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_
         row->ts = t->last_ts;
     t->have_last_ts = 1;
     size_t r;
-    if ((rc = seg_append(&t->seg, json, len, row, &r, err)))
+    if ((rc = seg_append(&t->seg, json, len, row, &r, err)) ||
+        (rc = store_idx_append(t, &t->ev, has_ts, t->seg.last_stamp, err)))
         return rc;
     int64_t rid = store_id(t, r);
     if (link) {
@@ -567,7 +567,7 @@ int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void
     sw_qrun_t *run = NULL;
     if ((rc = sw_qrun_new(&run, q, cb, ud)))
         return sw_seterr(err, rc, "out of memory");
-    rc = store_hot_search(t, q, run, err);
+    rc = store_idx_search(t, q, run, err);
     if (!rc)
         rc = sw_qrun_finish(run, err);
     sw_qrun_free(run);

@@ -38,6 +38,7 @@ struct sw_store {
 };
 
 typedef struct store_hot store_hot_t;
+typedef struct store_idx store_idx_t;
 
 struct sw_store_team {
     sw_store_t *s;
@@ -53,6 +54,8 @@ struct sw_store_team {
     int have_last_ts;
     store_hot_t *hot; /* time zones and the CommandLine token index */
     size_t tok_chunk; /* rows a token index file covers; 0: the default (tests shrink it) */
+    store_idx_t *idx; /* the field index (evidx.h, evquery.c) */
+    size_t idx_piece; /* rows an index piece holds; 0: IDX_PIECE (tests shrink it) */
 };
 
 /* A record into ev: the flat fast path, else the full parser. */
@@ -70,5 +73,17 @@ static inline int64_t store_id(const sw_store_team_t *t, size_t row)
  * flush). */
 int store_hot_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err);
 void store_hot_free(store_hot_t *h);
+
+/* evquery.c: the field index of a team. begin: when the team starts being
+ * written (after seg_writer_begin): the pieces on disk, the rows past them
+ * indexed again from the log. append: each appended record (ev parsed,
+ * has_time: its own time; stamp: its log frame's, seg_t.last_stamp).
+ * flush: write the piece being filled (a durable flush). search: run q. */
+int store_idx_begin(sw_store_team_t *t, sw_errbuf_t *err);
+int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, uint64_t stamp,
+                     sw_errbuf_t *err);
+int store_idx_flush(sw_store_team_t *t, uint64_t stamp);
+int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err);
+void store_idx_free(store_idx_t *x);
 
 #endif

@@ -21,6 +21,7 @@
 #include "core/buf.h"
 #include "detect/event.h"
 #include "detect/query.h"
+#include "store/evidx.h"
 #include "store/evscan.h"
 #include "store/evstore.h"
 #include "store/evstore_int.h"
@@ -211,7 +212,7 @@ static void reopen_reads_the_same_records_and_answers_the_same(void **state)
     const char *path = new_path(f);
     sw_store_t *s = open_store(path);
     sw_store_team_t *a = open_team(s, "blue"), *b = open_team(s, "red");
-    a->tok_chunk = 256; /* token index files of 256 rows: 11 of them and a tail */
+    a->idx_piece = 256; /* index pieces of 256 rows: 11 of them and a tail */
     fill(a, 3000, 1);
     fill(b, 500, 2);
     char *before[N_QUERIES];
@@ -227,28 +228,33 @@ static void reopen_reads_the_same_records_and_answers_the_same(void **state)
     sw_store_team_close(b);
     sw_store_close(s);
 
-    /* the token index went to files: 8 chunks merged, then single chunks,
-     * the tail in memory; one damaged: rebuilt */
+    /* the field index went to files as the pieces filled, and the piece
+     * being filled at the last flush; damage two of them (one cut short,
+     * one with a byte changed): they are built again from the log */
     char tp[256];
     struct stat st;
-    const char *files[] = {"tok.0-2048", "tok.2048-256", "tok.2304-256", "tok.2560-256"};
-    for (size_t k = 0; k < 4; k++) {
-        snprintf(tp, sizeof tp, "%s.seg/1/%s", path, files[k]);
+    for (unsigned k = 0; k < 11; k++) {
+        snprintf(tp, sizeof tp, "%s.seg/1/idx.%u", path, k * 256);
         if (stat(tp, &st) != 0)
             fail_msg("no %s", tp);
     }
-    snprintf(tp, sizeof tp, "%s.seg/1/tok.0-256", path); /* merged away */
-    assert_int_not_equal(stat(tp, &st), 0);
-    snprintf(tp, sizeof tp, "%s.seg/1/tok.2816-256", path); /* the tail */
-    assert_int_not_equal(stat(tp, &st), 0);
-    snprintf(tp, sizeof tp, "%s.seg/1/tok.2304-256", path);
+    snprintf(tp, sizeof tp, "%s.seg/1/idx.2816", path); /* the partial piece, at the flush */
+    assert_int_equal(stat(tp, &st), 0);
+    snprintf(tp, sizeof tp, "%s.seg/1/idx.2304", path);
     assert_int_equal(truncate(tp, 100), 0);
-    snprintf(tp, sizeof tp, "%s.seg/2/tok.0-256", path); /* red never ran a CommandLine query */
-    assert_int_not_equal(stat(tp, &st), 0);
+    snprintf(tp, sizeof tp, "%s.seg/1/idx.512", path);
+    assert_int_equal(stat(tp, &st), 0);
+    FILE *fp = fopen(tp, "r+b");
+    assert_non_null(fp);
+    fseek(fp, st.st_size - 700, SEEK_SET); /* in the postings or the text */
+    int ch = fgetc(fp);
+    fseek(fp, st.st_size - 700, SEEK_SET);
+    fputc(ch ^ 0x41, fp);
+    fclose(fp);
 
     s = open_store(path);
     a = open_team(s, "BLUE");
-    a->tok_chunk = 256;
+    a->idx_piece = 256;
     assert_int_equal(sw_store_count(a, &n, &err), SW_OK);
     assert_int_equal(n, 3000);
     for (size_t i = 0; i < N_QUERIES; i++) {
@@ -693,18 +699,105 @@ static void a_foreign_or_damaged_file_is_a_clear_error(void **state)
     assert_null(got);
     assert_int_equal(rc, SW_EIO);
     assert_non_null(strstr(err.msg, "damaged at record 1"));
-    /* a dictionary id past the dictionary in a middle row: an error, not a read */
-    snprintf(p1, sizeof p1, "%s.seg/1/c6", path);
-    fp = fopen(p1, "r+b");
-    fseek(fp, SEG_HDR + 4 * 10, SEEK_SET);
-    uint32_t bad = 0x7fffffff;
-    fwrite(&bad, 4, 1, fp);
-    fclose(fp);
     sw_store_team_close(a);
-    assert_int_equal(sw_store_team_open(s, "blue", 0, &a, &err), SW_OK);
-    got = collect(a, "* | top 3 User", &rc, &err);
-    assert_null(got);
-    assert_int_equal(rc, SW_EIO);
+    sw_store_close(s);
+}
+
+/* An index piece that is damaged, cut short, of another team or of rows
+ * that were cut and written again is never used: its rows are indexed
+ * again from the log, the answer is the one a fresh index gives, and the
+ * piece is written back sound. */
+static void a_damaged_index_piece_is_rebuilt_not_believed(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *a = open_team(s, "blue"), *b = open_team(s, "red");
+    a->idx_piece = b->idx_piece = 64;
+    fill(a, 400, 1);
+    fill(b, 200, 2);
+    const char *qs[] = {"* | top 5 User", "EventID:1 | count", "CommandLine:*ntdsutil*",
+                        "echo", "host.name:h2 | count"};
+    char *before[5];
+    for (size_t i = 0; i < 5; i++)
+        before[i] = must_collect(a, qs[i]);
+    sw_store_team_close(a);
+    sw_store_team_close(b);
+    sw_store_close(s);
+    char p1[256], p2[256];
+    struct stat st;
+    /* every byte of one piece's data changed in turn would be slow: flip
+     * bytes spread over the file, each in a fresh copy */
+    snprintf(p1, sizeof p1, "%s.seg/1/idx.128", path);
+    assert_int_equal(stat(p1, &st), 0);
+    size_t len = (size_t)st.st_size;
+    uint8_t *orig = malloc(len);
+    FILE *fp = fopen(p1, "rb");
+    assert_int_equal(fread(orig, 1, len, fp), len);
+    fclose(fp);
+    for (size_t at = 7; at < len; at += len / 23 + 1) {
+        fp = fopen(p1, "wb");
+        for (size_t i = 0; i < len; i++)
+            fputc(i == at ? orig[i] ^ 0x10 : orig[i], fp);
+        fclose(fp);
+        s = open_store(path);
+        a = open_team(s, "blue");
+        a->idx_piece = 64;
+        for (size_t i = 0; i < 5; i++) {
+            char *got = must_collect(a, qs[i]);
+            if (strcmp(got, before[i]))
+                fail_msg("byte %zu changed: %s differs", at, qs[i]);
+            free(got);
+        }
+        sw_store_team_close(a);
+        sw_store_close(s);
+    }
+    /* a byte of the postings changed: found, rebuilt, written back sound */
+    uint64_t post_off;
+    memcpy(&post_off, orig + IDX_HDR + IDX_S_POST * 24, 8);
+    fp = fopen(p1, "wb");
+    for (size_t i = 0; i < len; i++)
+        fputc(i == post_off + 3 ? orig[i] ^ 0x01 : orig[i], fp);
+    fclose(fp);
+    s = open_store(path);
+    a = open_team(s, "blue");
+    a->idx_piece = 64;
+    for (size_t i = 0; i < 5; i++) {
+        char *got = must_collect(a, qs[i]);
+        assert_string_equal(got, before[i]);
+        free(got);
+    }
+    sw_store_team_close(a);
+    sw_store_close(s);
+    {
+        fp = fopen(p1, "rb");
+        uint8_t *now = malloc(len + 1);
+        size_t got_len = fread(now, 1, len + 1, fp);
+        fclose(fp);
+        if (got_len != len || memcmp(now, orig, len))
+            fail_msg("the damaged piece was not written back");
+        free(now);
+    }
+    /* another team's piece in its place */
+    snprintf(p2, sizeof p2, "%s.seg/2/idx.128", path);
+    fp = fopen(p2, "rb");
+    assert_non_null(fp);
+    FILE *out = fopen(p1, "wb");
+    int c;
+    while ((c = fgetc(fp)) != EOF)
+        fputc(c, out);
+    fclose(fp);
+    fclose(out);
+    s = open_store(path);
+    a = open_team(s, "blue");
+    a->idx_piece = 64;
+    for (size_t i = 0; i < 5; i++) {
+        char *got = must_collect(a, qs[i]);
+        assert_string_equal(got, before[i]);
+        free(got);
+        free(before[i]);
+    }
+    free(orig);
     sw_store_team_close(a);
     sw_store_close(s);
 }
@@ -831,6 +924,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_failed_log_write_is_an_error_and_the_store_reopens, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_foreign_or_damaged_file_is_a_clear_error, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(a_damaged_index_piece_is_rebuilt_not_believed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_team_reads_only_its_own_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(a_token_index_file_of_rows_cut_and_rewritten_is_not_used,
