@@ -843,6 +843,11 @@ static int piece_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, s
 static int feed_row(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, size_t r, int check,
                     sw_errbuf_t *err)
 {
+    /* only a check or a pipeline stage reads the fields: a plain hunt
+     * returns the text as stored */
+    int need_ev = check;
+    for (size_t i = 0; i < q->n_stages; i++)
+        need_ev |= q->stages[i].kind != SW_QS_LIMIT;
     store_idx_t *x = t->idx;
     const char *json;
     size_t len;
@@ -850,9 +855,11 @@ static int feed_row(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, siz
         return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu", t->name,
                          t->seg.dir, r + 1);
     sw_errbuf_t perr;
-    if (sw_event_parse(&x->ev, json, len, &perr) != SW_OK)
+    if (need_ev && sw_event_parse(&x->ev, json, len, &perr) != SW_OK)
         return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu", t->name,
                          t->seg.dir, r + 1);
+    if (!need_ev)
+        sw_event_clear(&x->ev);
     if (check && !sw_query_match(q, &x->ev))
         return 0;
     return sw_qrun_feed(run, store_id(t, r), seg_ts(&t->seg.v)[r], &x->ev, json, len, err);

@@ -343,28 +343,6 @@ done:
     return rc;
 }
 
-/* The indexed columns of ev into row (values point into ev). */
-static void row_columns(const sw_event_t *ev, seg_row_t *row)
-{
-    row->multi = 0;
-    row->eid = SEG_ABSENT_INT;
-    for (int c = 0; c < STORE_N_COLS; c++) {
-        const sw_field_t *f = sw_event_get(ev, store_cols[c].field);
-        row->val[c] = NULL;
-        if (!f)
-            continue;
-        if (sw_event_next(ev, f))
-            row->multi = 1;
-        if (store_cols[c].is_int) {
-            if (!store_canonical_int(f->value, f->value_len, &row->eid))
-                row->multi = 1; /* irregular: the column cannot stand for the field */
-        } else {
-            row->val[c] = f->value;
-            row->val_len[c] = f->value_len;
-        }
-    }
-}
-
 static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row, int has_ts,
                       const char *link, int64_t *id, sw_errbuf_t *err);
 
@@ -406,7 +384,11 @@ int sw_store_append_truth(sw_store_team_t *t, const char *json, size_t len, cons
     if ((rc = store_parse(&t->ev, json, len, err)))
         goto done;
     has_ts = sw_query_event_time(&t->ev, &row.ts) == SW_OK;
-    row_columns(&t->ev, &row);
+    /* every field goes to the field index (store_idx_append); the fixed
+     * columns of format 2 are no longer read, so they are written empty */
+    memset(row.val, 0, sizeof row.val);
+    row.eid = SEG_ABSENT_INT;
+    row.multi = 0;
     rc = append_row(t, json, len, &row, has_ts, truth ? truth : link, id, err);
 done:
     free(clean);

@@ -1,0 +1,324 @@
+/* bench_hunt.c — the event store on seawall's own telemetry (issue 16):
+ * `seawall telemetry --demo-world --teams 1 --hosts H --until U` written to
+ * a directory, its files joined into one file of JSON lines, ingested, and
+ * the hunts an analyst types run over it; ripgrep over the same JSON lines
+ * in the same run is the baseline of every text search.
+ *
+ *   SW_BENCH_HOSTS   hosts (default 1000); SW_BENCH_UNTIL (default 4h):
+ *                    1000 hosts x 4h is 333,549 records; 10 M records is
+ *                    --hosts 1000 --until 120h
+ *   SW_BENCH_DIR     where the records and the store go (/tmp/sw-bench-hunt)
+ *   SW_BENCH_RUNS    runs of each query, the median is printed (default 5)
+ *   SW_BENCH_SEAWALL the seawall binary (default build/seawall)
+ *
+ * Ingest is timed from memory (the records read first), the final flush
+ * and fdatasync included, on both cores and pinned to one (taskset is not
+ * needed: the writer thread and the appender are timed apart, see
+ * bench_store.c for the CPU-only method). */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "detect/query.h"
+#include "store/evstore.h"
+
+#define MAX_RUNS 15
+
+static double now_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof *v, cmp_d);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int count_cb(const sw_qrow_t *row, void *ud)
+{
+    uint64_t *n = ud;
+    *n += row->is_record ? 1 : row->count;
+    return 0;
+}
+
+/* Median seconds of q; *rows: records, or the sum of the counts. */
+static double time_hunt(sw_store_team_t *t, const char *text, int runs, uint64_t *rows,
+                        double *first)
+{
+    sw_query_t q;
+    sw_errbuf_t err;
+    sw_query_opts_t o = {.now_ms = 0};
+    if (sw_query_parse(&q, text, strlen(text), &o, &err)) {
+        fprintf(stderr, "bench: %s: %s\n", text, err.msg);
+        exit(1);
+    }
+    double v[MAX_RUNS];
+    for (int i = 0; i < runs; i++) {
+        *rows = 0;
+        double t0 = now_s();
+        if (sw_store_search(t, &q, count_cb, rows, &err)) {
+            fprintf(stderr, "bench: %s: %s\n", text, err.msg);
+            exit(1);
+        }
+        v[i] = now_s() - t0;
+        if (i == 0 && first)
+            *first = v[0];
+    }
+    sw_query_free(&q);
+    return median(v, runs);
+}
+
+/* Median seconds of rg -c -i with the patterns (-e each; fixed strings
+ * when fixed) over file; *hits its count. */
+static double time_rg(const char *const *pats, int n_pats, int fixed, const char *file, int runs,
+                      long long *hits)
+{
+    double v[MAX_RUNS];
+    for (int i = 0; i < runs; i++) {
+        int pfd[2];
+        if (pipe(pfd))
+            return -1;
+        double t0 = now_s();
+        pid_t pid = fork();
+        if (pid == 0) {
+            const char *argv[300];
+            int a = 0;
+            argv[a++] = "rg";
+            argv[a++] = "-c";
+            argv[a++] = "-i";
+            if (fixed)
+                argv[a++] = "-F";
+            for (int k = 0; k < n_pats && a < 290; k++) {
+                argv[a++] = "-e";
+                argv[a++] = pats[k];
+            }
+            argv[a++] = file;
+            argv[a] = NULL;
+            dup2(pfd[1], 1);
+            close(pfd[0]);
+            execvp("rg", (char *const *)(uintptr_t)argv);
+            _exit(127);
+        }
+        close(pfd[1]);
+        char buf[64] = {0};
+        ssize_t got = read(pfd[0], buf, sizeof buf - 1);
+        close(pfd[0]);
+        int st;
+        waitpid(pid, &st, 0);
+        v[i] = now_s() - t0;
+        if (!WIFEXITED(st) || WEXITSTATUS(st) > 1)
+            return -1;
+        *hits = got > 0 ? atoll(buf) : 0;
+    }
+    return median(v, runs);
+}
+
+static void row(const char *what, double ours, uint64_t n, double first, double rg, long long rgn,
+                const char *target)
+{
+    printf("| `%s` | %.2f ms (first %.1f ms) | %llu |", what, ours * 1e3, first * 1e3,
+           (unsigned long long)n);
+    if (rg >= 0)
+        printf(" %.1f ms (%lld lines) | %.0fx |", rg * 1e3, rgn, ours > 0 ? rg / ours : 0);
+    else
+        printf(" – | – |");
+    printf(" %s |\n", target);
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    struct stat st;
+    char *b = NULL;
+    if (f && fstat(fileno(f), &st) == 0 && (b = malloc((size_t)st.st_size + 1)))
+        *len = fread(b, 1, (size_t)st.st_size, f);
+    if (f)
+        fclose(f);
+    return b;
+}
+
+static void rm_store(const char *db)
+{
+    char cmd[1200];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s-wal' '%s-shm' '%s.seg'", db, db, db, db);
+    if (system(cmd) != 0)
+        fprintf(stderr, "bench: %s failed\n", cmd);
+}
+
+/* Append every line of text to a new store at db; records/s. */
+static double ingest(const char *db, const char *text, size_t len, uint64_t *n_out)
+{
+    rm_store(db);
+    sw_errbuf_t err;
+    sw_store_t *s;
+    sw_store_team_t *t;
+    if (sw_store_open(db, &s, &err) || sw_store_team_open(s, "pw", 1, &t, &err)) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        exit(1);
+    }
+    uint64_t n = 0;
+    double t0 = now_s();
+    for (const char *p = text, *end = text + len; p < end; n++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        if (sw_store_append(t, p, l, NULL, &err)) {
+            fprintf(stderr, "bench: record %llu: %s\n", (unsigned long long)n, err.msg);
+            exit(1);
+        }
+        p += l + 1;
+    }
+    if (sw_store_flush(s, &err)) {
+        fprintf(stderr, "bench: flush: %s\n", err.msg);
+        exit(1);
+    }
+    double dt = now_s() - t0;
+    sw_store_team_close(t);
+    sw_store_close(s);
+    *n_out = n;
+    return (double)n / dt;
+}
+
+int main(void)
+{
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    const char *hosts = getenv("SW_BENCH_HOSTS") ? getenv("SW_BENCH_HOSTS") : "1000";
+    const char *until = getenv("SW_BENCH_UNTIL") ? getenv("SW_BENCH_UNTIL") : "4h";
+    const char *dir = getenv("SW_BENCH_DIR") ? getenv("SW_BENCH_DIR") : "/tmp/sw-bench-hunt";
+    const char *bin = getenv("SW_BENCH_SEAWALL") ? getenv("SW_BENCH_SEAWALL") : "build/seawall";
+    int runs = getenv("SW_BENCH_RUNS") ? atoi(getenv("SW_BENCH_RUNS")) : 5;
+    if (runs < 1 || runs > MAX_RUNS)
+        runs = 5;
+    char tdir[600], jl[700], db[700], cmd[2400];
+    snprintf(tdir, sizeof tdir, "%s/tel-%s-%s", dir, hosts, until);
+    snprintf(jl, sizeof jl, "%s/all.jsonl", tdir);
+    snprintf(db, sizeof db, "%s/store.db", tdir);
+    mkdir(dir, 0755);
+    struct stat st;
+    if (stat(jl, &st) != 0) {
+        snprintf(cmd, sizeof cmd,
+                 "%s telemetry --demo-world --teams 1 --hosts %s --until %s --out '%s' >/dev/null "
+                 "&& cat '%s'/*/*.jsonl > '%s'",
+                 bin, hosts, until, tdir, tdir, jl);
+        double t0 = now_s();
+        if (system(cmd) != 0) {
+            fprintf(stderr, "bench: %s failed\n", cmd);
+            return 1;
+        }
+        printf("records: `%s` in %.1f s\n", cmd, now_s() - t0);
+    }
+    size_t len = 0;
+    char *text = slurp(jl, &len);
+    if (!text) {
+        fprintf(stderr, "bench: %s: %s\n", jl, strerror(errno));
+        return 1;
+    }
+    uint64_t n = 0;
+    printf("bench_hunt: seawall telemetry --hosts %s --until %s, %.2f GB of JSON lines, medians "
+           "of %d runs\n",
+           hosts, until, (double)len / 1e9, runs);
+    double r2 = ingest(db, text, len, &n);
+    cpu_set_t one, all;
+    sched_getaffinity(0, sizeof all, &all);
+    CPU_ZERO(&one);
+    CPU_SET(0, &one);
+    sched_setaffinity(0, sizeof one, &one); /* the writer thread inherits it */
+    double r1 = ingest(db, text, len, &n);
+    sched_setaffinity(0, sizeof all, &all);
+    double r3 = ingest(db, text, len, &n);
+    free(text);
+    printf("ingest: %llu records; %.0f records/s on 2 cores (median of 2: %.0f, %.0f), %.0f "
+           "records/s on one core  [target >= 1,000,000/s]\n",
+           (unsigned long long)n, (r2 + r3) / 2, r2, r3, r1);
+    snprintf(cmd, sizeof cmd, "du -sb '%s.seg' '%s'", db, db);
+    FILE *p = popen(cmd, "r");
+    long long total = 0, x;
+    char name[800];
+    while (p && fscanf(p, "%lld %799s", &x, name) == 2)
+        total += x;
+    if (p)
+        pclose(p);
+    snprintf(cmd, sizeof cmd, "du -scb '%s.seg'/*/idx.* | tail -1", db);
+    p = popen(cmd, "r");
+    long long idx = 0;
+    if (p && fscanf(p, "%lld", &idx) != 1)
+        idx = 0;
+    if (p)
+        pclose(p);
+    printf("store: %.0f bytes a record (field index %.0f of them; JSON %.0f)  [target <= 227]\n\n",
+           (double)total / (double)n, (double)idx / (double)n, (double)len / (double)n);
+
+    sw_errbuf_t err;
+    sw_store_t *s;
+    sw_store_team_t *t;
+    double o0 = now_s();
+    if (sw_store_open(db, &s, &err) || sw_store_team_open(s, "pw", 0, &t, &err)) {
+        fprintf(stderr, "bench: %s\n", err.msg);
+        return 1;
+    }
+    printf("open store + team: %.2f ms\n\n", (now_s() - o0) * 1e3);
+    printf("| query | seawall (median; first in a fresh process) | rows | ripgrep -c -i over "
+           "the JSON lines | ripgrep / seawall | target at 10 M |\n|---|---|---|---|---|---|\n");
+    uint64_t rows;
+    double ours, first;
+    long long rgn;
+    static const struct {
+        const char *q;
+        const char *rg[2];
+        int fixed;
+        const char *target;
+    } cases[] = {
+        {"CommandLine:*powershell*", {"powershell"}, 1, "< 10 ms"},
+        {"* | top 10 Image", {NULL}, 0, "< 10 ms"},
+        {"EventID:4625 | count by IpAddress", {NULL}, 0, "< 10 ms"},
+        {"id.resp_p:443 | count", {NULL}, 0, "< 10 ms"},
+        {"host.name:pw-ws1* | count", {NULL}, 0, "< 10 ms"},
+        {"\"smss.exe\"", {"smss.exe"}, 1, "< 200 ms, <= ripgrep"},
+        {"*a*b*c*d*", {"a.*b.*c.*d"}, 0, "< 200 ms, <= ripgrep"},
+        {"* | sort @timestamp desc | limit 3", {NULL}, 0, "< 50 ms"},
+        {"source.ip:10.10.18.204 | count", {NULL}, 0, "< 10 ms"},
+        {"uid:CPE5EWt4BO5L1EAio5", {"CPE5EWt4BO5L1EAio5"}, 1, "< 10 ms"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        ours = time_hunt(t, cases[i].q, runs, &rows, &first);
+        double rg = -1;
+        if (cases[i].rg[0])
+            rg = time_rg(cases[i].rg, 1, cases[i].fixed, jl, runs < 3 ? runs : 3, &rgn);
+        row(cases[i].q, ours, rows, first, rg, rgn, cases[i].target);
+    }
+    /* an OR of 40 free-text wildcards: the words of the telemetry's
+     * processes, services and domains */
+    static const char *const words[40] = {
+        "mimikatz", "psexesvc", "ntdsutil", "vssadmin", "wevtutil", "certutil", "bitsadmin",
+        "rundll32", "regsvr32", "mshta",    "cscript",  "wscript",  "schtasks", "portproxy",
+        "procdump", "comsvcs",  "lsass",    "sekurlsa", "kerberos", "dcsync",   "ldifde",
+        "adfind",   "nltest",   "whoami",   "net1",     "sdelete",  "anydesk",  "ngrok",
+        "plink",    "rclone",   "megasync", "7z.exe",   "winrar",   "wmic",     "shadowcopy",
+        "bcdedit",  "cipher",   "icacls",   "takeown",  "attrib"};
+    char orq[2048];
+    size_t ol = 0;
+    for (int k = 0; k < 40; k++)
+        ol += (size_t)snprintf(orq + ol, sizeof orq - ol, "%s*%s*", k ? " OR " : "", words[k]);
+    ours = time_hunt(t, orq, runs, &rows, &first);
+    double rg = time_rg(words, 40, 1, jl, runs < 3 ? runs : 3, &rgn);
+    row("40 free-text wildcards OR'ed (*mimikatz* OR ...)", ours, rows, first, rg, rgn,
+        "< 200 ms, <= ripgrep");
+    sw_store_team_close(t);
+    sw_store_close(s);
+    return 0;
+}
