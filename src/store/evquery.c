@@ -711,7 +711,7 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
 
 /* ---- running a search ----------------------------------------------------------- */
 
-/* Keep the sorted flag (note 1 of evhot.c: row order is time order) up to
+/* Keep the sorted flag (rows in time order: results need no sort) up to
  * n rows. */
 static void ts_sync(store_idx_t *x, const int64_t *ts, size_t n)
 {

@@ -3,26 +3,22 @@
  *
  * Design notes:
  *  1. Records live in per-team segment files (evseg.h): FILE.seg/<team id>/,
- *     the JSON text in an append-only log and the indexed columns beside it,
- *     each column the exact first value of one named field. SQLite (FILE)
- *     keeps what is small and relational: teams, truth (ground-truth links,
- *     keyed by record id, read only by sw_store_truth) and shares.
+ *     the JSON text in an append-only log with each record's time and place
+ *     beside it, and the field index (evidx.h) over every field. SQLite
+ *     (FILE) keeps what is small and relational: teams, truth (ground-truth
+ *     links, keyed by record id, read only by sw_store_truth) and shares.
  *  2. Isolation: a team handle opens only its own directory, named by its
  *     id, and every segment file carries that id in its header; a file of
- *     another team is refused (evseg.c). Record ids carry the team id
- *     (store_id), so sw_store_share can tell a foreign id without a lookup.
- *  3. A search (evhot.c) is a filter over candidates: columns narrow the
- *     rows, every candidate's JSON is checked against the whole query, so a
- *     column condition only has to be implied by the query, never exact.
- *     When a team has no irregular rows (the `multi` list: an indexed field
- *     with several values, or an EventID that is not a plain integer), a
- *     query made only of exact conditions is "covered" and count / count by
- *     / top / histogram run on the columns without reading JSON.
- *  4. Appends are buffered per file (evseg.c) and truth rows are batched in
- *     one SQLite transaction; sw_store_flush writes both out durably, the
- *     records first. A truth row is never committed before its record is
- *     durable: a crash can lose truth, never attach it to another record
- *     (ids of cut rows are given again).
+ *     another team is refused (evseg.c, evidx.c). Record ids carry the team
+ *     id (store_id), so sw_store_share can tell a foreign id without a
+ *     lookup.
+ *  3. A search (evquery.c) evaluates the query on the field index, piece
+ *     by piece, into an exact set of rows; only records to return are read.
+ *  4. Appends are batched (evseg.c: a writer thread writes each batch) and
+ *     truth rows are batched in one SQLite transaction; sw_store_flush
+ *     writes both out durably, the records first. A truth row is never
+ *     committed before its record is durable: a crash can lose truth, never
+ *     attach it to another record (ids of cut rows are given again).
  *
  * Transaction state (truth and shares): IDLE -> OPEN [store_begin, on an
  * append with ground truth] -> IDLE [sw_store_flush]. */
@@ -37,7 +33,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -56,13 +51,6 @@ static const char *const schema =
     "CREATE TABLE IF NOT EXISTS truth(id INTEGER PRIMARY KEY, link TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS shares(id INTEGER PRIMARY KEY, from_team INTEGER NOT NULL,"
     " to_team INTEGER NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL);";
-
-/* The indexed columns: each is exactly the first value of one field. */
-const store_col_t store_cols[STORE_N_COLS] = {
-    {"Computer", 0},    {"EventID", 1},     {"Channel", 0},       {"Image", 0},
-    {"CommandLine", 0}, {"ParentImage", 0}, {"User", 0},          {"TargetUserName", 0},
-    {"IpAddress", 0},   {"SourceIp", 0},    {"DestinationIp", 0},
-};
 
 static int db_err(sw_store_t *s, sw_errbuf_t *err, const char *what)
 {
@@ -261,8 +249,6 @@ void sw_store_team_close(sw_store_team_t *t)
     seg_close(&t->seg);
     sqlite3_finalize(t->ins_truth);
     sw_event_free(&t->ev);
-    free(t->scratch);
-    store_hot_free(t->hot);
     store_idx_free(t->idx);
     free(t);
 }
@@ -270,30 +256,6 @@ void sw_store_team_close(sw_store_team_t *t)
 const char *sw_store_team_name(const sw_store_team_t *t)
 {
     return t->name;
-}
-
-int store_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err)
-{
-    return sw_event_parse(ev, json, len, err);
-}
-
-/* EventID text that is a canonical integer (what the column can hold
- * without changing what equality means). */
-int store_canonical_int(const char *v, size_t len, int64_t *out)
-{
-    if (len == 0 || len > 18)
-        return 0;
-    size_t i = v[0] == '-' ? 1 : 0;
-    if (i == len || (v[i] == '0' && len > i + 1))
-        return 0;
-    int64_t x = 0;
-    for (; i < len; i++) {
-        if (!isdigit((unsigned char)v[i]))
-            return 0;
-        x = x * 10 + (v[i] - '0');
-    }
-    *out = v[0] == '-' ? -x : x;
-    return 1;
 }
 
 /* Does s[0..len) contain needle (n >= 1 bytes)? memchr-driven. */
@@ -343,7 +305,7 @@ done:
     return rc;
 }
 
-static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row, int has_ts,
+static int append_row(sw_store_team_t *t, const char *json, size_t len, int64_t ts, int has_ts,
                       const char *link, int64_t *id, sw_errbuf_t *err);
 
 int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
@@ -361,16 +323,7 @@ int sw_store_append_truth(sw_store_team_t *t, const char *json, size_t len, cons
     if (len > SW_EVENT_MAX_BYTES)
         return sw_seterr(err, SW_ETOOBIG, "record of %zu bytes is over the %u-byte limit", len,
                          SW_EVENT_MAX_BYTES);
-    if (len > t->scratch_cap) {
-        size_t nc = len < 4096 ? 4096 : len;
-        char *p = realloc(t->scratch, nc);
-        if (!p)
-            return sw_seterr(err, SW_ENOMEM, "out of memory");
-        t->scratch = p;
-        t->scratch_cap = nc;
-    }
-    seg_row_t row;
-    int has_ts;
+    int64_t ts = 0;
     /* the cheap test first: most records carry no ground truth (a caller
      * that gives it through truth has none in the text) */
     if (!truth && has_bytes(json, len, "\"_truth\"", 8)) {
@@ -381,23 +334,19 @@ int sw_store_append_truth(sw_store_team_t *t, const char *json, size_t len, cons
             len = strlen(clean);
         }
     }
-    if ((rc = store_parse(&t->ev, json, len, err)))
+    if ((rc = sw_event_parse(&t->ev, json, len, err)))
         goto done;
-    has_ts = sw_query_event_time(&t->ev, &row.ts) == SW_OK;
-    /* every field goes to the field index (store_idx_append); the fixed
-     * columns of format 2 are no longer read, so they are written empty */
-    memset(row.val, 0, sizeof row.val);
-    row.eid = SEG_ABSENT_INT;
-    row.multi = 0;
-    rc = append_row(t, json, len, &row, has_ts, truth ? truth : link, id, err);
+    int has_ts = sw_query_event_time(&t->ev, &ts) == SW_OK;
+    rc = append_row(t, json, len, ts, has_ts, truth ? truth : link, id, err);
 done:
     free(clean);
     free(link);
     return rc;
 }
 
-/* Append a record with its columns (and ground truth, when link). */
-static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row, int has_ts,
+/* Append a parsed record (t->ev) to the log and the field index, with its
+ * ground truth when link. */
+static int append_row(sw_store_team_t *t, const char *json, size_t len, int64_t ts, int has_ts,
                       const char *link, int64_t *id, sw_errbuf_t *err)
 {
     sw_store_t *s = t->s;
@@ -409,12 +358,12 @@ static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_
             t->last_ts = seg_ts(&t->seg.v)[t->seg.n_rows - 1];
     }
     if (has_ts)
-        t->last_ts = row->ts;
+        t->last_ts = ts;
     else
-        row->ts = t->last_ts;
+        ts = t->last_ts;
     t->have_last_ts = 1;
     size_t r;
-    if ((rc = seg_append(&t->seg, json, len, row, &r, err)) ||
+    if ((rc = seg_append(&t->seg, json, len, ts, &r, err)) ||
         (rc = store_idx_append(t, &t->ev, has_ts, t->seg.last_stamp, err)))
         return rc;
     int64_t rid = store_id(t, r);
@@ -507,14 +456,6 @@ done:
 }
 
 /* ---- search ----------------------------------------------------------------- */
-
-int store_col_of(const char *field)
-{
-    for (int c = 0; c < STORE_N_COLS; c++)
-        if (strcasecmp(store_cols[c].field, field) == 0)
-            return c;
-    return -1;
-}
 
 int sw_store_scan(sw_store_team_t *t, int64_t after, int64_t upto, sw_qrow_cb cb, void *ud,
                   sw_errbuf_t *err)
