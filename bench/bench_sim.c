@@ -21,7 +21,7 @@
 #include "core/embedded.h"
 #include "core/err.h"
 #include "scenario/scenario.h"
-#include "sim/defender.h"
+#include "exercise/exercise.h"
 #include "sim/sim.h"
 
 #define HOUR_MS (3600 * 1000LL)
@@ -213,49 +213,43 @@ static void bench(const char *name, const sw_world_t *w, int64_t until_ms, int r
     free(wall);
 }
 
-/* One scenario of the library: undefended and defended, medians. */
-typedef struct lib_run {
-    counts_t n;
-    sw_defender_t *def;
-    sw_sim_t *sim;
-    const sw_world_t *w;
-} lib_run_t;
-
-static void lib_cb(const sw_sim_event_t *ev, void *ud)
+/* One scenario of the library: undefended and defended, medians. The
+ * defended run goes through the exercise runtime (its scripted defender
+ * issues commands as acts), without telemetry or a database. */
+static void lib_note(const sw_ex_note_t *n, void *ud)
 {
-    lib_run_t *r = ud;
-    count_cb(ev, &r->n);
-    if (r->def && r->sim)
-        sw_defender_on_event(r->def, r->sim, r->w, ev);
+    if (n->kind == SW_EXN_SIM)
+        count_cb(n->ev, ud);
 }
 
-/* One run of w (its seed, its duration); the defender, when given, is
- * parsed afresh before the clock starts. Returns wall seconds. */
+/* One run of w (its seed, its duration) with the defender df, when given,
+ * attached before the clock starts. Returns wall seconds. */
 static double lib_once(const sw_world_t *w, const sw_embedded_t *df, const char *df_name,
                        counts_t *n)
 {
-    sw_defender_t def;
-    lib_run_t r = {{0, 0, 0}, NULL, NULL, w};
-    if (df) {
-        sw_diags_t d;
-        sw_diags_init(&d);
-        if (sw_defender_parse(&def, w, df_name, df->data, df->len, &d) == SW_OK)
-            r.def = &def;
-        else
-            sw_diags_print(&d, stderr);
-        sw_diags_free(&d);
-    }
+    memset(n, 0, sizeof *n);
+    sw_exercise_opts_t o;
+    sw_exercise_opts_init(&o);
+    o.how = SW_EXO_CREATE;
+    o.world = w;
+    o.telemetry = 0;
+    o.on_note = lib_note;
+    o.note_ud = n;
     double t0 = now_s();
-    r.sim = sw_sim_new(w, w->exercise.seed, lib_cb, &r);
-    if (r.def)
-        sw_defender_start(r.def, r.sim);
-    sw_sim_run_until(r.sim, w->exercise.duration_ms);
-    sw_sim_finish(r.sim);
+    sw_exercise_t *ex = NULL;
+    sw_errbuf_t err;
+    sw_ex_reply_t rp;
+    if (sw_exercise_open(&o, &ex, NULL, &err)) {
+        fprintf(stderr, "bench_sim: %s\n", err.msg);
+        return 0;
+    }
+    if (df && sw_exercise_attach_defender(ex, "bench", df_name, df->data, df->len, NULL, &rp))
+        fprintf(stderr, "bench_sim: %s\n", rp.msg);
+    sw_exercise_clock(ex, "bench", SW_CLOCK_START, 0, &rp);
+    if (sw_exercise_advance(ex, sw_exercise_until(ex), &err))
+        fprintf(stderr, "bench_sim: %s\n", err.msg);
     double wall = now_s() - t0;
-    sw_sim_free(r.sim);
-    if (r.def)
-        sw_defender_free(r.def);
-    *n = r.n;
+    sw_exercise_close(ex, NULL);
     return wall;
 }
 

@@ -1219,6 +1219,47 @@ int sw_alerter_append_truth(sw_alerter_t *a, const char *json, size_t len, const
     return SW_OK;
 }
 
+typedef struct copy_ctx {
+    sw_alerter_t *a;
+    int64_t rid;
+    int rc;
+} copy_ctx_t;
+
+static int match_copy(const sw_qrow_t *row, void *ud)
+{
+    copy_ctx_t *c = ud;
+    sw_alerter_t *a = c->a;
+    if (sw_event_parse(&a->ev, row->json, row->json_len, NULL) == SW_OK)
+        c->rc = alerter_match(a, &a->live, c->rid, row->json, row->json_len);
+    return c->rc ? -1 : 1;
+}
+
+int sw_alerter_share(sw_alerter_t *a, sw_store_team_t *from, int64_t id, int64_t *new_id,
+                     sw_errbuf_t *err)
+{
+    int rc;
+    if (a->generation != a->d->generation && (rc = alerter_load(a, err)))
+        return rc;
+    int64_t rid = 0;
+    if ((rc = sw_store_share(from, id, a->t, &rid, err)))
+        return rc;
+    a->n_records++;
+    if (new_id)
+        *new_id = rid;
+    if (a->live.set) {
+        /* the copy as the store keeps it (without ground truth) */
+        copy_ctx_t c = {a, rid, SW_OK};
+        rc = sw_store_scan(a->t, a->n_records - 1, a->n_records, match_copy, &c, err);
+        if (rc < 0 && c.rc == SW_OK)
+            return rc;
+        if (c.rc)
+            return sw_seterr(err, c.rc, "record %lld: raising alerts failed", (long long)rid);
+    }
+    if (a->n_queue >= SW_ALERTER_MAX_QUEUE)
+        return sw_alerter_flush(a, err);
+    return SW_OK;
+}
+
 int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err)
 {
     int rc = alerter_write(a, err);

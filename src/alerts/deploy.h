@@ -179,6 +179,12 @@ int sw_alerter_append(sw_alerter_t *a, const char *json, size_t len, int64_t *id
 /* The same with the record's ground truth beside it (sw_store_append_truth). */
 int sw_alerter_append_truth(sw_alerter_t *a, const char *json, size_t len, const char *truth,
                             int64_t *id, sw_errbuf_t *err);
+/* Copy record id of team `from` into the alerter's team (sw_store_share:
+ * journaled by the caller, ground truth left behind) and match the copy
+ * like an appended record, so a shared record can raise the receiving
+ * team's alerts at once. */
+int sw_alerter_share(sw_alerter_t *a, sw_store_team_t *from, int64_t id, int64_t *new_id,
+                     sw_errbuf_t *err);
 /* sw_store_flush, then store the alerts held and move the marks (one
  * transaction); then pick up another process's rule acts. */
 int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err);

@@ -27,52 +27,11 @@
 #include "detect/event.h"
 #include "detect/event_flat.h"
 #include "detect/query.h"
+#include "exercise/exercise.h"
 #include "journal/journal.h"
 #include "store/evstore.h"
 
 #define INGEST_MAX_FILE ((size_t)4 << 30) /* bytes of one input file */
-
-typedef struct opts {
-    const char *db;
-    const char *team;
-    const char *now;
-    int json;
-    int n_args;
-    char **args;
-} opts_t;
-
-static int parse_opts(int argc, char **argv, opts_t *o, const char *usage)
-{
-    memset(o, 0, sizeof *o);
-    o->args = calloc((size_t)argc + 1, sizeof *o->args);
-    if (!o->args)
-        return 2;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--db") && i + 1 < argc) {
-            o->db = argv[++i];
-        } else if (!strcmp(a, "--team") && i + 1 < argc) {
-            o->team = argv[++i];
-        } else if (!strcmp(a, "--now") && i + 1 < argc) {
-            o->now = argv[++i];
-        } else if (!strcmp(a, "--json")) {
-            o->json = 1;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("%s", usage);
-            return 0;
-        } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "seawall %s: unknown option '%s'\n%s", argv[0], a, usage);
-            return 2;
-        } else {
-            o->args[o->n_args++] = argv[i];
-        }
-    }
-    if (!o->db || !o->team) {
-        fprintf(stderr, "seawall %s: --db and --team are required\n%s", argv[0], usage);
-        return 2;
-    }
-    return -1; /* go on */
-}
 
 /* ---- ingest ------------------------------------------------------------------- */
 
@@ -197,26 +156,17 @@ static int store_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
     return sw_alerter_append(ud, rec, len, NULL, err);
 }
 
-static const char ingest_usage[] =
-    "usage: seawall ingest --db FILE --team TEAM FILE...\n"
-    "  Append JSON records (JSON lines or concatenated objects; '-' reads stdin) to\n"
-    "  TEAM's events in the store FILE (created if missing). Nothing is stored if\n"
-    "  any record is bad. A top-level \"_truth\" member is kept apart as ground\n"
-    "  truth and never shown to players. Rules deployed for TEAM (seawall rules\n"
-    "  deploy) run on every new record; their matches become alerts (seawall alerts).\n";
-
-int cmd_ingest(int argc, char **argv)
+int cmd_ingest(sw_cli_t *a)
 {
-    opts_t o;
-    int rc = parse_opts(argc, argv, &o, ingest_usage);
-    if (rc >= 0) {
-        free(o.args);
-        return rc;
-    }
-    if (o.n_args == 0) {
-        fprintf(stderr, "seawall ingest: no input files\n%s", ingest_usage);
-        free(o.args);
-        return 2;
+    sw_cli_t o = *a;
+    /* an exercise's teams receive the records its pipeline produces, in its
+     * order: foreign records would break its replay (exercise.h, invariant 3) */
+    if (sw_exercise_in_db(o.db)) {
+        fprintf(stderr,
+                "seawall ingest: %s holds an exercise: its teams' records come from the "
+                "exercise; ingest into a database of its own (another --db)\n",
+                o.db);
+        return 1;
     }
     sw_errbuf_t err;
     char **data = calloc((size_t)o.n_args, sizeof *data);
@@ -288,7 +238,6 @@ done:
         free(data[i]);
     free(data);
     free(lens);
-    free(o.args);
     return status;
 }
 
@@ -371,34 +320,13 @@ static int print_row(const sw_qrow_t *row, void *ud)
     return 0;
 }
 
-static const char hunt_usage[] =
-    "usage: seawall hunt --db FILE --team TEAM [--json] [--now TIME] 'QUERY'\n"
-    "  Search TEAM's events. QUERY is Lucene/KQL-like, e.g.\n"
-    "    'CommandLine:*ntdsutil*'  'EventID:4625 | count by IpAddress'\n"
-    "  --json  print records as JSON lines (aggregates as {\"key\",\"count\"})\n"
-    "  --now   what 'now' means in relative times (ISO 8601; default: the clock)\n"
-    "  See docs/search.md.\n";
-
-int cmd_hunt(int argc, char **argv)
+int cmd_hunt(sw_cli_t *a)
 {
-    opts_t o;
-    int rc = parse_opts(argc, argv, &o, hunt_usage);
-    if (rc >= 0) {
-        free(o.args);
-        return rc;
-    }
-    if (o.n_args != 1) {
-        fprintf(stderr, "seawall hunt: give exactly one QUERY (quote it)\n%s", hunt_usage);
-        free(o.args);
-        return 2;
-    }
+    sw_cli_t o = *a;
     const char *text = o.args[0];
     sw_query_opts_t qo = {.now_ms = (int64_t)time(NULL) * 1000};
-    if (o.now && sw_query_parse_time(o.now, strlen(o.now), &qo.now_ms)) {
-        fprintf(stderr, "seawall hunt: --now '%s' is not an ISO 8601 time\n", o.now);
-        free(o.args);
-        return 2;
-    }
+    if (o.now && sw_query_parse_time(o.now, strlen(o.now), &qo.now_ms))
+        return sw_cli_usage_error(a, "--now '%s' is not an ISO 8601 time", o.now);
     sw_query_t q;
     sw_errbuf_t err;
     sw_store_t *s = NULL;
@@ -432,6 +360,6 @@ done:
     sw_store_close(s);
     sw_query_free(&q);
     sw_event_free(&ctx.ev);
-    free(o.args);
+
     return status;
 }

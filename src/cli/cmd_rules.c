@@ -23,23 +23,16 @@
 
 #include "alerts/deploy.h"
 #include "cli/commands.h"
+#include "cli/ex_client.h"
 #include "cli/rules_files.h"
 #include "cli/sigma_load.h"
 #include "cli/sigma_out.h"
+#include "core/text.h"
 #include "detect/query.h"
 #include "journal/journal.h"
 #include "store/evstore.h"
 
 #define RULES_SHOW_DEFAULT 1000 /* matches `rules test` prints unless --limit */
-
-typedef struct opts {
-    const char *cmd; /* "rules test", "alerts", ... for messages */
-    const char *db, *team, *actor, *kind;
-    int json, all;
-    long limit;
-    int n_args;
-    char **args;
-} opts_t;
 
 /* The database and the handles a command needs, opened in order. */
 typedef struct ctx {
@@ -49,71 +42,9 @@ typedef struct ctx {
     sw_deploy_t *d;
 } ctx_t;
 
-static int parse_opts(int argc, char **argv, int first, opts_t *o, const char *usage)
-{
-    o->args = calloc((size_t)argc + 1, sizeof *o->args);
-    o->limit = RULES_SHOW_DEFAULT;
-    if (!o->args)
-        return 1;
-    for (int i = first; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--db") && i + 1 < argc) {
-            o->db = argv[++i];
-        } else if (!strcmp(a, "--team") && i + 1 < argc) {
-            o->team = argv[++i];
-        } else if (!strcmp(a, "--actor") && i + 1 < argc) {
-            o->actor = argv[++i];
-        } else if (!strcmp(a, "--kind") && i + 1 < argc) {
-            o->kind = argv[++i];
-        } else if (!strcmp(a, "--limit") && i + 1 < argc) {
-            char *end;
-            o->limit = strtol(argv[++i], &end, 10);
-            if (*end || o->limit < 0) {
-                fprintf(stderr, "seawall %s: --limit needs a number >= 0\n", o->cmd);
-                return 2;
-            }
-        } else if (!strcmp(a, "--json")) {
-            o->json = 1;
-        } else if (!strcmp(a, "--all")) {
-            o->all = 1;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            printf("%s", usage);
-            return 0;
-        } else if (a[0] == '-' && a[1] == '-') {
-            fprintf(stderr, "seawall %s: unknown option '%s'\n%s", o->cmd, a, usage);
-            return 2;
-        } else {
-            o->args[o->n_args++] = argv[i];
-        }
-    }
-    if (!o->db) {
-        fprintf(stderr, "seawall %s: --db is required\n%s", o->cmd, usage);
-        return 2;
-    }
-    if (!o->actor) {
-        const char *u = getenv("USER");
-        o->actor = u && *u ? u : "cli";
-    }
-    return -1; /* go on */
-}
-
-/* parse_opts for a command that takes options only (alerts, journal): -1 to
- * go on, else the exit status (o->args freed). */
-static int parse_opts_only(int argc, char **argv, opts_t *o, const char *usage)
-{
-    int status = parse_opts(argc, argv, 1, o, usage);
-    if (status < 0 && o->n_args) {
-        fprintf(stderr, "seawall %s: unexpected argument '%s'\n%s", o->cmd, o->args[0], usage);
-        status = 2;
-    }
-    if (status >= 0)
-        free(o->args);
-    return status;
-}
-
 /* Open the store (which must exist), the team if named, the journal and the
  * rule tables. Prints the reason and returns 1 on failure. */
-static int ctx_open(ctx_t *c, const opts_t *o, int need_team)
+static int ctx_open(ctx_t *c, const sw_cli_t *o, int need_team)
 {
     sw_errbuf_t err;
     memset(c, 0, sizeof *c);
@@ -149,13 +80,6 @@ static void ctx_close(ctx_t *c)
     sw_journal_close(c->j);
     sw_store_team_close(c->t);
     sw_store_close(c->s);
-}
-
-static int64_t wall_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* FILE:LINE:COL: error: message [reason], as seawall sigma --check -v. */
@@ -197,25 +121,15 @@ static void test_match(const sw_sigma_alert_t *a, int64_t record, const char *js
     sw_sigma_print_match(o->f, a, json, len, o->json);
 }
 
-static const char test_usage[] =
-    "usage: seawall rules test --db FILE --team TEAM [--json] [--limit N] RULE.yml\n"
-    "  Run RULE over every record TEAM has, without deploying it: how many times it\n"
-    "  would have fired, then the matches as `seawall sigma` prints them (the first\n"
-    "  N, default 1000; --json: one JSON object per match, the count on stderr).\n";
-
-static int rules_test(opts_t *o)
+int cmd_rules_test(sw_cli_t *o)
 {
-    if (o->n_args != 1) {
-        fprintf(stderr, "seawall rules test: give exactly one RULE.yml\n%s", test_usage);
-        return 2;
-    }
     ctx_t c = {0};
     char *yaml = NULL, *buf = NULL;
     size_t len = 0, buf_len = 0;
     int status = ctx_open(&c, o, 1);
     if (status || (status = read_rule(o->cmd, o->args[0], &yaml, &len)))
         goto done;
-    test_out_t out = {.json = o->json, .limit = o->limit};
+    test_out_t out = {.json = o->json, .limit = o->has_limit ? o->limit : RULES_SHOW_DEFAULT};
     out.f = o->json ? stdout : open_memstream(&buf, &buf_len);
     if (!out.f) {
         status = 1;
@@ -250,56 +164,6 @@ done:
 }
 
 /* ---- rules deploy, withdraw, list --------------------------------------------- */
-
-static const char deploy_usage[] =
-    "usage: seawall rules deploy --db FILE --team TEAM [--actor NAME] RULE.yml...\n"
-    "  Deploy Sigma rules for TEAM: from now on every record ingested for TEAM is\n"
-    "  matched and each match is stored as an alert (seawall alerts). Every file is\n"
-    "  checked first; if one is refused, none is deployed. Journaled as rule.deploy\n"
-    "  by NAME (default: $USER).\n";
-
-int sw_rules_deploy_files(sw_deploy_t *d, sw_store_team_t *t, const char *actor, int64_t at_ms,
-                          char *const *files, int n_files, const char *cmd, FILE *out)
-{
-    char **text = calloc((size_t)n_files + 1, sizeof *text);
-    size_t *len = calloc((size_t)n_files + 1, sizeof *len);
-    int status = text && len ? 0 : 1;
-    /* 1. read and check every file */
-    for (int i = 0; !status && i < n_files; i++) {
-        sw_sigma_error_t e;
-        if ((status = read_rule(cmd, files[i], &text[i], &len[i])))
-            break;
-        if (sw_deploy_check(d, t, text[i], len[i], files[i], &e)) {
-            print_refusal(cmd, files[i], &e);
-            status = 1;
-        }
-    }
-    /* 2. deploy */
-    sw_act_t act = {actor, at_ms, wall_ms()};
-    for (int i = 0; !status && i < n_files; i++) {
-        sw_sigma_error_t e;
-        sw_deployed_rule_t r;
-        if (sw_deploy_rule(d, t, &act, text[i], len[i], files[i], &r, &e)) {
-            print_refusal(cmd, files[i], &e);
-            if (i > 0)
-                fprintf(stderr, "seawall %s: the %d file%s before %s were deployed\n", cmd, i,
-                        i == 1 ? "" : "s", files[i]);
-            status = 1;
-            break;
-        }
-        if (out)
-            fprintf(out,
-                    "deployed %s \"%s\" (%s, author: %s) for team %s: deployment %lld, "
-                    "applies to records after the first %lld\n",
-                    r.rule_id, r.title, *r.level ? r.level : "-", *r.author ? r.author : "unknown",
-                    sw_store_team_name(t), (long long)r.deployment, (long long)r.from_record);
-    }
-    for (int i = 0; text && i < n_files; i++)
-        free(text[i]);
-    free(text);
-    free(len);
-    return status;
-}
 
 int sw_rules_check_files(char *const *files, int n_files, const char *cmd)
 {
@@ -339,48 +203,35 @@ int sw_rules_check_files(char *const *files, int n_files, const char *cmd)
     return status;
 }
 
-static int rules_deploy(opts_t *o)
+int cmd_rules_deploy(sw_cli_t *o)
 {
-    if (o->n_args < 1) {
-        fprintf(stderr, "seawall rules deploy: no RULE.yml given\n%s", deploy_usage);
-        return 2;
-    }
-    ctx_t c = {0};
-    int status = ctx_open(&c, o, 1);
-    if (!status)
-        status = sw_rules_deploy_files(c.d, c.t, o->actor, SW_JOURNAL_NO_TIME, o->args, o->n_args,
-                                       o->cmd, stdout);
-    ctx_close(&c);
-    return status;
-}
-
-static const char withdraw_usage[] =
-    "usage: seawall rules withdraw --db FILE --team TEAM [--actor NAME] RULE_ID\n"
-    "  Stop TEAM's deployed rule RULE_ID (its alerts stay). Journaled as\n"
-    "  rule.withdraw.\n";
-
-static int rules_withdraw(opts_t *o)
-{
-    if (o->n_args != 1) {
-        fprintf(stderr, "seawall rules withdraw: give exactly one RULE_ID\n%s", withdraw_usage);
-        return 2;
-    }
-    ctx_t c = {0};
-    int status = ctx_open(&c, o, 1);
-    if (!status) {
-        sw_act_t act = {o->actor, SW_JOURNAL_NO_TIME, wall_ms()};
-        sw_errbuf_t err;
-        int64_t dep = 0;
-        if (sw_deploy_withdraw(c.d, c.t, &act, o->args[0], &dep, &err)) {
-            fprintf(stderr, "seawall rules withdraw: %s\n", err.msg);
-            status = 1;
-        } else {
-            printf("withdrew deployment %lld of %s for team %s\n", (long long)dep, o->args[0],
-                   sw_store_team_name(c.t));
+    /* every file compiles and has an id before any is deployed */
+    if (sw_rules_check_files(o->args, o->n_args, o->cmd))
+        return 1;
+    for (int i = 0; i < o->n_args; i++) {
+        char *yaml = NULL;
+        size_t len = 0;
+        if (read_rule(o->cmd, o->args[i], &yaml, &len))
+            return 1;
+        json_t *req = json_pack("{s:s, s:s, s:s, s:s%}", "op", "deploy", "team", o->team, "file",
+                                o->args[i], "yaml", yaml, len);
+        free(yaml);
+        int rc = sw_cli_request(o, req, 1, NULL);
+        if (rc) {
+            if (i > 0)
+                fprintf(stderr, "seawall %s: the %d file%s before %s were deployed\n", o->cmd, i,
+                        i == 1 ? "" : "s", o->args[i]);
+            return rc;
         }
     }
-    ctx_close(&c);
-    return status;
+    return 0;
+}
+
+int cmd_rules_withdraw(sw_cli_t *o)
+{
+    return sw_cli_request(
+        o, json_pack("{s:s, s:s, s:s}", "op", "withdraw", "team", o->team, "rule_id", o->args[0]),
+        0, NULL);
 }
 
 static void format_ms(int64_t ms, char out[64])
@@ -392,7 +243,7 @@ static void format_ms(int64_t ms, char out[64])
 
 static int print_rule(const sw_deployed_rule_t *r, void *ud)
 {
-    const opts_t *o = ud;
+    const sw_cli_t *o = ud;
     char when[64];
     format_ms(r->wall_ms, when);
     if (o->json) {
@@ -418,18 +269,8 @@ static int print_rule(const sw_deployed_rule_t *r, void *ud)
     return 0;
 }
 
-static const char list_usage[] =
-    "usage: seawall rules list --db FILE --team TEAM [--all] [--json]\n"
-    "  TEAM's deployed rules, one line each: deployment, live or withdrawn, rule id,\n"
-    "  level, title, author, the record count it applies after, when and by whom.\n"
-    "  --all also lists withdrawn ones.\n";
-
-static int rules_list(opts_t *o)
+int cmd_rules_list(sw_cli_t *o)
 {
-    if (o->n_args) {
-        fprintf(stderr, "seawall rules list: unexpected argument '%s'\n%s", o->args[0], list_usage);
-        return 2;
-    }
     ctx_t c = {0};
     int status = ctx_open(&c, o, 1);
     sw_errbuf_t err;
@@ -439,47 +280,6 @@ static int rules_list(opts_t *o)
     }
     ctx_close(&c);
     return status;
-}
-
-static const char rules_usage[] =
-    "usage: seawall rules (test|deploy|withdraw|list) --db FILE --team TEAM ...\n"
-    "  test RULE.yml          how often RULE would have fired on TEAM's records\n"
-    "  deploy RULE.yml...     run rules on TEAM's new records, raising alerts\n"
-    "  withdraw RULE_ID       stop a deployed rule\n"
-    "  list [--all]           TEAM's deployed rules\n"
-    "  `seawall rules SUBCOMMAND --help` for more; docs/sigma.md.\n";
-
-int cmd_rules(int argc, char **argv)
-{
-    static const struct {
-        const char *name, *usage;
-        int (*fn)(opts_t *);
-    } subs[] = {{"test", test_usage, rules_test},
-                {"deploy", deploy_usage, rules_deploy},
-                {"withdraw", withdraw_usage, rules_withdraw},
-                {"list", list_usage, rules_list}};
-    if (argc < 2) {
-        fprintf(stderr, "%s", rules_usage);
-        return 2;
-    }
-    if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-        printf("%s", rules_usage);
-        return 0;
-    }
-    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++) {
-        if (strcmp(argv[1], subs[i].name))
-            continue;
-        char cmd[32];
-        snprintf(cmd, sizeof cmd, "rules %s", subs[i].name);
-        opts_t o = {.cmd = cmd};
-        int rc = parse_opts(argc, argv, 2, &o, subs[i].usage);
-        if (rc < 0)
-            rc = subs[i].fn(&o);
-        free(o.args);
-        return rc;
-    }
-    fprintf(stderr, "seawall rules: unknown subcommand '%s'\n%s", argv[1], rules_usage);
-    return 2;
 }
 
 /* ---- alerts ---------------------------------------------------------------------- */
@@ -502,7 +302,7 @@ static void put_json_with(json_t *j, const char *key, const char *text)
 
 static int print_alert(const sw_alert_t *a, void *ud)
 {
-    const opts_t *o = ud;
+    const sw_cli_t *o = ud;
     if (!o->json) {
         printf("%s\t%s\t%s\t%s\tauthor: %s\t%s\trecord %lld\n", *a->time ? a->time : "-",
                *a->host ? a->host : "-", *a->level ? a->level : "-", a->title,
@@ -517,19 +317,11 @@ static int print_alert(const sw_alert_t *a, void *ud)
     return 0;
 }
 
-static const char alerts_usage[] =
-    "usage: seawall alerts --db FILE --team TEAM [--json]\n"
-    "  TEAM's alerts, oldest first: time, host, level, title, author, rule id and\n"
-    "  record id; --json adds the alert number, deployment and the event.\n";
-
-int cmd_alerts(int argc, char **argv)
+int cmd_alerts(sw_cli_t *a)
 {
-    opts_t o = {.cmd = "alerts"};
-    int status = parse_opts_only(argc, argv, &o, alerts_usage);
-    if (status >= 0)
-        return status;
+    sw_cli_t o = *a;
     ctx_t c = {0};
-    status = ctx_open(&c, &o, 1);
+    int status = ctx_open(&c, &o, 1);
     sw_errbuf_t err;
     int64_t n = 0;
     if (!status && (sw_alerts_list(c.d, c.t, 0, print_alert, &o, &err) ||
@@ -540,7 +332,6 @@ int cmd_alerts(int argc, char **argv)
     if (!status && !o.json)
         fprintf(stderr, "%lld alert%s\n", (long long)n, n == 1 ? "" : "s");
     ctx_close(&c);
-    free(o.args);
     return status;
 }
 
@@ -548,7 +339,7 @@ int cmd_alerts(int argc, char **argv)
 
 static int print_entry(const sw_journal_entry_t *e, void *ud)
 {
-    const opts_t *o = ud;
+    const sw_cli_t *o = ud;
     char when[64];
     format_ms(e->wall_ms, when);
     if (o->json) {
@@ -559,31 +350,27 @@ static int print_entry(const sw_journal_entry_t *e, void *ud)
         put_json_with(j, "payload", e->payload);
         return 0;
     }
-    /* the payload without the rule text, which can be long */
+    /* the payload without long texts (a rule's, a defender's, the scenario's files) */
     json_t *p = json_loads(e->payload, 0, NULL);
-    if (p)
-        json_object_del(p, "yaml");
+    static const char *const long_keys[] = {"yaml", "text", "files"};
+    for (size_t i = 0; p && i < sizeof long_keys / sizeof long_keys[0]; i++)
+        if (json_object_get(p, long_keys[i]))
+            json_object_set_new(p, long_keys[i], json_string("..."));
     char *ps = p ? json_dumps(p, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
-    printf("%lld\t%s\t%s\t%s\t%s\t%s\n", (long long)e->seq, when, e->actor,
+    char at[32];
+    sw_format_ex_time(e->at_ms == SW_JOURNAL_NO_TIME ? -1 : e->at_ms, at, sizeof at);
+    printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)e->seq, when, at, e->actor,
            *e->team ? e->team : "-", e->kind, ps ? ps : e->payload);
     free(ps);
     json_decref(p);
     return 0;
 }
 
-static const char journal_usage[] =
-    "usage: seawall journal --db FILE [--team TEAM] [--kind KIND] [--json]\n"
-    "  The exercise journal, in order: seq, wall time, actor, team, kind, payload\n"
-    "  (without rule text; --json prints every entry whole).\n";
-
-int cmd_journal(int argc, char **argv)
+int cmd_journal(sw_cli_t *a)
 {
-    opts_t o = {.cmd = "journal"};
-    int status = parse_opts_only(argc, argv, &o, journal_usage);
-    if (status >= 0)
-        return status;
+    sw_cli_t o = *a;
     ctx_t c = {0};
-    status = ctx_open(&c, &o, 0);
+    int status = ctx_open(&c, &o, 0);
     sw_errbuf_t err;
     sw_journal_filter_t f = {o.team, o.kind, 0};
     if (!status && sw_journal_list(c.j, &f, print_entry, &o, &err)) {
@@ -591,6 +378,5 @@ int cmd_journal(int argc, char **argv)
         status = 1;
     }
     ctx_close(&c);
-    free(o.args);
     return status;
 }

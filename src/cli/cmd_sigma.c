@@ -34,20 +34,6 @@
 #define MAX_VAR_VALUES 256
 #define EVENT_FILE_LIMIT ((size_t)4 << 30)
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: seawall sigma --rules PATH... (--events FILE... | --db FILE --team T) "
-               "[--json] [--var NAME=V1,V2]\n"
-               "       seawall sigma --check PATH... [-v] [--var NAME=V1,V2]\n"
-               "  PATH     a rule file or a directory of rules (searched recursively)\n"
-               "  FILE     events as JSON lines or concatenated JSON objects\n"
-               "  --json   one JSON object per match instead of a text line\n"
-               "  --var    values for %%NAME%% placeholders (the expand modifier)\n"
-               "  -v       with --check: one FILE:LINE:COL line per refused rule\n"
-               "  --truth  with --db, INSTRUCTORS ONLY: reads the ground truth and prints\n"
-               "           per rule: id, TP (attack records), FP (background), title\n");
-}
-
 /* --truth: matches per rule on attack (tp) and background (fp) records. */
 typedef struct rule_tally {
     const sw_sigma_rule_info_t *rule;
@@ -124,9 +110,9 @@ static void print_alert(const sw_sigma_alert_t *a, void *ud)
 }
 
 /* --var NAME=V1,V2: values split at commas, kept in one malloc'd copy. */
-static int parse_var(char *arg, sw_sigma_var_t *v, char **store)
+static int parse_var(const char *arg, sw_sigma_var_t *v, char **store)
 {
-    char *eq = strchr(arg, '=');
+    const char *eq = strchr(arg, '=');
     if (!eq || eq == arg)
         return -1;
     char *copy = strdup(arg);
@@ -256,73 +242,40 @@ done:
     return status;
 }
 
-int cmd_sigma(int argc, char **argv)
+int cmd_sigma(sw_cli_t *a)
 {
-    const char *rules[256], *events[256];
-    size_t n_rules = 0, n_events = 0, n_vars = 0;
+    const char *const *rules = a->n_checks ? a->checks : a->rules;
+    const char *const *events = a->events;
+    size_t n_rules = (size_t)(a->n_checks ? a->n_checks : a->n_rules);
+    size_t n_events = (size_t)a->n_events, n_vars = 0;
     sw_sigma_var_t vars[MAX_VARS];
     char *var_store[MAX_VARS];
-    int check = 0, json = 0, verbose = 0, truth = 0, status = 0;
-    const char *mode = NULL; /* which list bare arguments go to */
-    const char *db = NULL, *team = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--rules") || !strcmp(a, "--events") || !strcmp(a, "--check")) {
-            mode = a;
-            check |= !strcmp(a, "--check");
-        } else if (!strcmp(a, "--json")) {
-            json = 1;
-        } else if (!strcmp(a, "--truth")) {
-            truth = 1;
-        } else if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-            verbose = 1;
-        } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            usage(stdout);
-            status = 0;
-            goto done;
-        } else if ((!strcmp(a, "--db") || !strcmp(a, "--team")) && i + 1 < argc) {
-            if (!strcmp(a, "--db"))
-                db = argv[++i];
-            else
-                team = argv[++i];
-        } else if (!strcmp(a, "--var")) {
-            if (i + 1 >= argc || n_vars == MAX_VARS ||
-                parse_var(argv[++i], &vars[n_vars], &var_store[n_vars])) {
-                fprintf(stderr, "seawall sigma: --var needs NAME=VALUE[,VALUE...]\n");
-                status = 2;
-                goto done;
-            }
-            n_vars++;
-        } else if (a[0] == '-' && a[1]) {
-            fprintf(stderr, "seawall sigma: unknown option '%s'\n", a);
-            usage(stderr);
-            status = 2;
-            goto done;
-        } else if (mode && strcmp(mode, "--events") && n_rules < 256) {
-            rules[n_rules++] = a;
-        } else if (mode && !strcmp(mode, "--events") && n_events < 256) {
-            events[n_events++] = a;
-        } else {
-            fprintf(stderr, "seawall sigma: unexpected argument '%s'\n", a);
-            usage(stderr);
-            status = 2;
+    int check = a->n_checks > 0, json = a->json, verbose = a->verbose, truth = a->truth;
+    int status = 0;
+    const char *db = a->db, *team = a->team;
+    if (a->n_checks && a->n_rules) {
+        status = sw_cli_usage_error(a, "--check and --rules do not go together");
+        goto done;
+    }
+    for (int i = 0; i < a->n_vars; i++) {
+        if (n_vars == MAX_VARS || parse_var(a->vars[i], &vars[n_vars], &var_store[n_vars])) {
+            status = sw_cli_usage_error(a, "--var needs NAME=VALUE[,VALUE...]");
             goto done;
         }
+        n_vars++;
     }
     int from_db = db || team;
     if (from_db && (!db || !team || n_events || check)) {
-        fprintf(stderr, "seawall sigma: --db and --team go together, instead of --events\n");
-        status = 2;
+        status = sw_cli_usage_error(a, "--db and --team go together, instead of --events");
         goto done;
     }
     if (truth && (!from_db || json)) {
-        fprintf(stderr, "seawall sigma: --truth needs --db and --team, and no --json\n");
-        status = 2;
+        status = sw_cli_usage_error(a, "--truth needs --db and --team, and no --json");
         goto done;
     }
     if (!n_rules || (check && n_events) || (!check && !n_events && !from_db)) {
-        usage(stderr);
-        status = 2;
+        status = sw_cli_usage_error(
+            a, "give --rules RULE... with --events FILE... or --db F --team T, or --check RULE...");
         goto done;
     }
     sw_sigma_set_t *set = sw_sigma_set_new(vars, n_vars);

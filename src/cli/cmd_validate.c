@@ -9,13 +9,6 @@
 #include "core/err.h"
 #include "scenario/scenario.h"
 
-static void usage(FILE *f)
-{
-    fprintf(f, "usage: seawall validate FILE|NAME...\n"
-               "  Check scenario files (and their includes); NAME is a built-in scenario.\n"
-               "  Problems are printed as FILE:LINE:COL: error: message.\n");
-}
-
 static uint32_t count_kind(const sw_world_t *w, sw_team_kind_t k)
 {
     uint32_t n = 0;
@@ -24,18 +17,11 @@ static uint32_t count_kind(const sw_world_t *w, sw_team_kind_t k)
     return n;
 }
 
-int cmd_validate(int argc, char **argv)
+int cmd_validate(sw_cli_t *a)
 {
-    if (argc < 2) {
-        usage(stderr);
-        return 2;
-    }
-    if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-        usage(stdout);
-        return 0;
-    }
+    char **argv = a->args;
     int status = 0;
-    for (int i = 1; i < argc; i++) {
+    for (int i = 0; i < a->n_args; i++) {
         sw_world_t w;
         sw_diags_t d;
         sw_diags_init(&d);

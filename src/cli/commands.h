@@ -1,27 +1,27 @@
-/* commands.h — the subcommands of the `seawall` program. Each takes the
- * arguments after its name (argv[0] is the command name) and returns the
+/* commands.h — the subcommands of the `seawall` program. Each takes its
+ * parsed command line (cli.h; the table is commands.c) and returns the
  * process exit status: 0 success, 1 the input had problems, 2 usage error. */
 #ifndef SW_COMMANDS_H
 #define SW_COMMANDS_H
 
-typedef int (*sw_cmd_fn)(int argc, char **argv);
+#include "cli/cli.h"
 
-typedef struct sw_command {
-    const char *name;
-    sw_cmd_fn fn;
-    const char *summary;
-} sw_command_t;
-
-int cmd_run(int argc, char **argv);
-int cmd_validate(int argc, char **argv);
-int cmd_simulate(int argc, char **argv);
-int cmd_sigma(int argc, char **argv);
-int cmd_hunt(int argc, char **argv);
-int cmd_ingest(int argc, char **argv);
-int cmd_telemetry(int argc, char **argv);
-int cmd_rules(int argc, char **argv);
-int cmd_alerts(int argc, char **argv);
-int cmd_journal(int argc, char **argv);
-int cmd_share(int argc, char **argv);
+int cmd_run(sw_cli_t *a);
+int cmd_play(sw_cli_t *a);
+int cmd_act(sw_cli_t *a);
+int cmd_replay(sw_cli_t *a);
+int cmd_validate(sw_cli_t *a);
+int cmd_simulate(sw_cli_t *a);
+int cmd_sigma(sw_cli_t *a);
+int cmd_hunt(sw_cli_t *a);
+int cmd_ingest(sw_cli_t *a);
+int cmd_telemetry(sw_cli_t *a);
+int cmd_rules_test(sw_cli_t *a);
+int cmd_rules_deploy(sw_cli_t *a);
+int cmd_rules_withdraw(sw_cli_t *a);
+int cmd_rules_list(sw_cli_t *a);
+int cmd_alerts(sw_cli_t *a);
+int cmd_journal(sw_cli_t *a);
+int cmd_share(sw_cli_t *a);
 
 #endif

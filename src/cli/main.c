@@ -1,32 +1,51 @@
-/* main.c — the seawall program: one binary, one subcommand per job.
- * The subcommands live in src/cli/cmd_*.c; this file only dispatches. */
+/* main.c — the seawall program: one binary, one subcommand per job. The
+ * commands and their options are tables (commands.c, opts.c); this file
+ * only finds the command, parses its options and calls it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "cli/cli.h"
 #include "cli/commands.h"
 
-#define SW_VERSION "0.1.0"
-
-static const sw_command_t commands[] = {
-    {"run", cmd_run, "start seawall on the built-in default exercise"},
-    {"validate", cmd_validate, "check scenario files: FILE:LINE:COL for every problem"},
-    {"simulate", cmd_simulate, "run a scenario headless and summarise what happened"},
-    {"sigma", cmd_sigma, "run Sigma rules over event files, or lint rules (--check)"},
-    {"ingest", cmd_ingest, "append JSON event records to a team's event store"},
-    {"hunt", cmd_hunt, "search a team's events (docs/search.md)"},
-    {"rules", cmd_rules, "test, deploy, withdraw and list a team's Sigma rules"},
-    {"alerts", cmd_alerts, "a team's alerts from its deployed rules"},
-    {"journal", cmd_journal, "the exercise journal: every act, in order"},
-    {"share", cmd_share, "copy records one team found to another team, as a journaled act"},
-    {"telemetry", cmd_telemetry, "generate log records (background activity for now)"},
-};
+#define SW_VERSION "0.2.0"
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: seawall COMMAND [ARGS...]\n\ncommands:\n");
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "usage: seawall COMMAND [ARGS...]   (seawall COMMAND --help for its options)\n\n"
+               "commands:\n");
+    for (size_t i = 0; i < sw_cli_n_commands; i++)
+        if (!strchr(sw_cli_commands[i].name, ' '))
+            fprintf(f, "  %-10s %s\n", sw_cli_commands[i].name, sw_cli_commands[i].summary);
     fprintf(f, "  %-10s %s\n  %-10s %s\n", "help", "this text", "version", "print the version");
+}
+
+/* The command named by argv[1] (and argv[2] for a group); *used gets how
+ * many words named it. NULL when there is none. */
+static const sw_cli_cmd_t *lookup(int argc, char **argv, int *used)
+{
+    for (size_t i = 0; i < sw_cli_n_commands; i++) {
+        const sw_cli_cmd_t *c = &sw_cli_commands[i];
+        if (strcmp(c->name, argv[1]))
+            continue;
+        *used = 1;
+        if (c->fn)
+            return c;
+        /* a group: its subcommands are named "group sub" */
+        if (argc < 3)
+            return c;
+        size_t n = strlen(c->name);
+        for (size_t k = 0; k < sw_cli_n_commands; k++) {
+            const sw_cli_cmd_t *s = &sw_cli_commands[k];
+            if (!strncmp(s->name, c->name, n) && s->name[n] == ' ' &&
+                !strcmp(s->name + n + 1, argv[2])) {
+                *used = 2;
+                return s;
+            }
+        }
+        return c;
+    }
+    return NULL;
 }
 
 int main(int argc, char **argv)
@@ -44,10 +63,27 @@ int main(int argc, char **argv)
         printf("seawall %s\n", SW_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (!strcmp(name, commands[i].name))
-            return commands[i].fn(argc - 1, argv + 1);
-    fprintf(stderr, "seawall: unknown command '%s'\n", name);
-    usage(stderr);
-    return 2;
+    int used = 0;
+    const sw_cli_cmd_t *c = lookup(argc, argv, &used);
+    if (!c) {
+        fprintf(stderr, "seawall: unknown command '%s'\n", name);
+        usage(stderr);
+        return 2;
+    }
+    if (!c->fn) { /* a group without a (known) subcommand */
+        int help = argc >= 3 && (!strcmp(argv[2], "--help") || !strcmp(argv[2], "-h") ||
+                                 !strcmp(argv[2], "help"));
+        FILE *f = help ? stdout : stderr;
+        if (argc >= 3 && !help)
+            fprintf(f, "seawall %s: unknown subcommand '%s'\n", c->name, argv[2]);
+        fprintf(f, "usage: seawall %s SUBCOMMAND ...   (seawall %s SUBCOMMAND --help)\n%s", c->name,
+                c->name, c->help);
+        return help ? 0 : 2;
+    }
+    sw_cli_t a;
+    int rc = sw_cli_parse(c, argc, argv, 1 + used, &a);
+    if (rc < 0)
+        rc = c->fn(&a);
+    free(a.args);
+    return rc;
 }

@@ -213,3 +213,56 @@ int sw_journal_count(sw_journal_t *j, int64_t *n, sw_errbuf_t *err)
     sqlite3_finalize(st);
     return rc;
 }
+
+/* ---- progress: how far the exercise's pipeline got ------------------------- */
+
+static int progress_table(sw_journal_t *j, sw_errbuf_t *err)
+{
+    char *msg = NULL;
+    if (sqlite3_exec(j->db,
+                     "CREATE TABLE IF NOT EXISTS progress(id INTEGER PRIMARY KEY CHECK (id = 1),"
+                     " at_ms INTEGER NOT NULL, wall_ms INTEGER NOT NULL)",
+                     NULL, NULL, &msg) != SQLITE_OK) {
+        int rc = sw_seterr(err, SW_EIO, "journal: progress: %s", msg ? msg : "schema failed");
+        sqlite3_free(msg);
+        return rc;
+    }
+    return SW_OK;
+}
+
+int sw_journal_progress_set(sw_journal_t *j, int64_t at_ms, int64_t wall_ms, sw_errbuf_t *err)
+{
+    int rc = progress_table(j, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(j->db,
+                           "INSERT OR REPLACE INTO progress(id, at_ms, wall_ms) VALUES(1,?,?)", -1,
+                           &st, NULL) != SQLITE_OK)
+        return sw_seterr(err, SW_EIO, "journal: progress: %s", sqlite3_errmsg(j->db));
+    sqlite3_bind_int64(st, 1, at_ms);
+    sqlite3_bind_int64(st, 2, wall_ms);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = sw_seterr(err, SW_EIO, "journal: progress: %s", sqlite3_errmsg(j->db));
+    sqlite3_finalize(st);
+    return rc;
+}
+
+int sw_journal_progress_get(sw_journal_t *j, int64_t *at_ms, sw_errbuf_t *err)
+{
+    *at_ms = 0;
+    int rc = progress_table(j, err);
+    if (rc)
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(j->db, "SELECT at_ms FROM progress WHERE id = 1", -1, &st, NULL) !=
+        SQLITE_OK)
+        return sw_seterr(err, SW_EIO, "journal: progress: %s", sqlite3_errmsg(j->db));
+    int src = sqlite3_step(st);
+    if (src == SQLITE_ROW)
+        *at_ms = sqlite3_column_int64(st, 0);
+    else if (src != SQLITE_DONE)
+        rc = sw_seterr(err, SW_EIO, "journal: progress: %s", sqlite3_errmsg(j->db));
+    sqlite3_finalize(st);
+    return rc;
+}

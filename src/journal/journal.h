@@ -87,4 +87,12 @@ int sw_journal_list(sw_journal_t *j, const sw_journal_filter_t *f, sw_journal_en
 /* Number of entries (all teams). */
 int sw_journal_count(sw_journal_t *j, int64_t *n, sw_errbuf_t *err);
 
+/* Progress: the exercise time a live exercise's pipeline has reached (its
+ * records flushed up to there), kept beside the journal so a resumed
+ * exercise continues from the same moment. Not an act: it is overwritten,
+ * and may lag the records (a crash between a flush and this write), never
+ * lead them. 0 until first set. */
+int sw_journal_progress_set(sw_journal_t *j, int64_t at_ms, int64_t wall_ms, sw_errbuf_t *err);
+int sw_journal_progress_get(sw_journal_t *j, int64_t *at_ms, sw_errbuf_t *err);
+
 #endif

@@ -128,7 +128,7 @@ typedef struct sw_learning_obj { /* a learning objective */
     sw_loc_t loc;
 } sw_learning_obj_t;
 
-typedef struct sw_exercise {
+typedef struct sw_exercise_spec {
     const char *name;
     const char *description;
     int64_t duration_ms;
@@ -141,7 +141,7 @@ typedef struct sw_exercise {
     sw_learning_obj_t *objectives;
     uint32_t n_objectives;
     sw_loc_t loc;
-} sw_exercise_t;
+} sw_exercise_spec_t;
 
 typedef struct sw_team {
     const char *id;
@@ -624,7 +624,7 @@ typedef struct sw_telemetry_spec {
 
 typedef struct sw_world {
     sw_arena_t arena;
-    sw_exercise_t exercise;
+    sw_exercise_spec_t exercise;
     sw_team_t *teams;
     uint32_t n_teams;
     sw_org_t *orgs;

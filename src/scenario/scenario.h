@@ -46,12 +46,41 @@ int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d);
 int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_world_t *w,
                          sw_diags_t *d);
 
+/* The files of one scenario with their text, main first: what an exercise
+ * keeps (in its journal) to load exactly the same scenario again later,
+ * whatever happens to the files on disk or the built-in ones. */
+typedef struct sw_scenario_file {
+    char *name; /* as the loader named it: a path, or "builtin:scenarios/..." */
+    char *text;
+    size_t len;
+} sw_scenario_file_t;
+
+typedef struct sw_scenario_files {
+    sw_scenario_file_t *v;
+    uint32_t n;
+} sw_scenario_files_t;
+
+void sw_scenario_files_free(sw_scenario_files_t *f);
+
+/* sw_scenario_load, also handing back every file it read in *files (empty
+ * at the call; the caller frees it, also on failure). */
+int sw_scenario_load_keep(const char *path_or_name, sw_world_t *w, sw_diags_t *d,
+                          sw_scenario_files_t *files);
+
+/* Load the scenario files->v[0], its includes read only from files (by the
+ * name the loader gives them): nothing from disk or the built-in table. */
+int sw_scenario_load_files(const sw_scenario_files_t *files, sw_world_t *w, sw_diags_t *d);
+
 /* ---- value syntax, shared with the CLI and tests ------------------------ */
 
 /* "4h", "90m", "1h30m", "45s", "2d", "500ms", "0": at least one number+unit,
  * units d h m s ms each at most once, largest first; 0..SW_SCN_MAX_DURATION_MS.
  * Returns SW_OK or SW_EINVAL. */
 int sw_parse_duration(const char *s, int64_t *ms);
+/* An exercise time: a duration from the start ("1h23m") or the exercise
+ * clock's own notation "T+01:23" / "T+1:23:45" (hours, minutes, seconds).
+ * Same bounds as sw_parse_duration. */
+int sw_parse_exercise_time(const char *s, int64_t *ms);
 /* "HH:MM" (00:00..23:59; one-digit hours allowed) to minutes of the day. */
 int sw_parse_time_of_day(const char *s, int *minute);
 /* "10m..40m" or a single duration (min == max); min <= max. */

@@ -273,7 +273,7 @@ int64_t scn_val_time(ld_t *L, node_t *v, const char *key, int64_t def)
         return def;
     int64_t ms;
     int minute;
-    const sw_exercise_t *ex = &L->w->exercise;
+    const sw_exercise_spec_t *ex = &L->w->exercise;
     if (strchr(s, ':')) {
         if (sw_parse_time_of_day(s, &minute)) {
             ERR(L, v->loc, "'%s' must be a time of day HH:MM, got '%s'", key, s);

@@ -62,9 +62,11 @@ typedef struct ld {
     node_t **team_n, **org_n, **net_n, **host_n, **user_n, **link_n, **biz_n, **adv_n, **inj_n;
     uint32_t *host_first; /* first host of the count group the host belongs to */
     scn_idmap_t m_team, m_org, m_net, m_host, m_user, m_link, m_biz, m_adv, m_inj;
-    int oom;                 /* an allocation failed: the load ends with SW_ENOMEM */
-    int stop;                /* a hard limit was hit: nothing more is worth reporting */
-    uint64_t suggest_budget; /* "did you mean" work left (scn_suggest) */
+    int oom;                          /* an allocation failed: the load ends with SW_ENOMEM */
+    int stop;                         /* a hard limit was hit: nothing more is worth reporting */
+    uint64_t suggest_budget;          /* "did you mean" work left (scn_suggest) */
+    sw_scenario_files_t *keep;        /* every file read goes here too (may be NULL) */
+    const sw_scenario_files_t *given; /* includes come only from here (may be NULL) */
 } ld_t;
 
 #define DECLARE(L, m, id, i, arr, what)                                                            \
@@ -78,6 +80,12 @@ typedef struct ld {
 #define LIST_MAX 1000
 
 /* ---- reading (scenario_read.c) -------------------------------------------- */
+
+/* Load the scenario name[text, len) (sw_scenario_load_mem), keeping a copy
+ * of every file read in keep, or reading includes only from given (either
+ * may be NULL). In scenario_load.c. */
+int scn_load(const char *name, const char *text, size_t len, sw_world_t *w, sw_diags_t *d,
+             sw_scenario_files_t *keep, const sw_scenario_files_t *given);
 
 /* Parse the file name[text, len) and, depth first, its includes; record each
  * root in L->roots in post-order (includes before the including file). The

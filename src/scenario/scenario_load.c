@@ -396,7 +396,7 @@ static uint64_t val_seed(ld_t *L, node_t *v)
 
 static void ld_fill_exercise(ld_t *L)
 {
-    sw_exercise_t *ex = &L->w->exercise;
+    sw_exercise_spec_t *ex = &L->w->exercise;
     ex->speed = 1;
     ex->timezone = "UTC";
     ex->start_minute = 8 * 60;
@@ -1785,8 +1785,16 @@ static void ld_free(ld_t *L)
 int sw_scenario_load_mem(const char *name, const char *text, size_t len, sw_world_t *w,
                          sw_diags_t *d)
 {
+    return scn_load(name, text, len, w, d, NULL, NULL);
+}
+
+int scn_load(const char *name, const char *text, size_t len, sw_world_t *w, sw_diags_t *d,
+             sw_scenario_files_t *keep, const sw_scenario_files_t *given)
+{
     ld_t L;
     memset(&L, 0, sizeof L);
+    L.keep = keep;
+    L.given = given;
     sw_world_init(w);
     if (!name)
         name = "<input>";

@@ -6,6 +6,7 @@
  * public entry that finds the main file. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <sys/stat.h>
@@ -169,7 +170,19 @@ static void ld_include(ld_t *L, const char *from, node_t *item)
     char *txt = NULL;
     size_t tlen = 0;
     char why[128];
-    if (!strncmp(path, BUILTIN, strlen(BUILTIN))) {
+    if (L->given) { /* an exercise's own copy of its scenario */
+        const sw_scenario_file_t *g = NULL;
+        for (uint32_t i = 0; i < L->given->n && !g; i++)
+            if (!strcmp(L->given->v[i].name, path))
+                g = &L->given->v[i];
+        if (!g) {
+            ERR(L, item->loc, "cannot read include '%s': not among the scenario's saved files",
+                rel);
+            return;
+        }
+        txt = g->text;
+        tlen = g->len;
+    } else if (!strncmp(path, BUILTIN, strlen(BUILTIN))) {
         const sw_embedded_t *e = sw_embedded_find(path + strlen(BUILTIN));
         if (!e) {
             ERR(L, item->loc, "cannot read include '%s': no such built-in file", rel);
@@ -185,11 +198,63 @@ static void ld_include(ld_t *L, const char *from, node_t *item)
 }
 
 /* Parse one file, record its root, then read its includes (depth first). */
+/* Keep a copy of the file name[text, len) in L->keep. */
+static int keep_file(ld_t *L, const char *name, const char *text, size_t len)
+{
+    sw_scenario_files_t *k = L->keep;
+    sw_scenario_file_t *nv = realloc(k->v, (k->n + 1) * sizeof *nv);
+    if (!nv)
+        return SW_ENOMEM;
+    k->v = nv;
+    sw_scenario_file_t *f = &k->v[k->n];
+    f->name = strdup(name);
+    f->text = malloc(len + 1);
+    if (!f->name || !f->text) {
+        free(f->name);
+        free(f->text);
+        return SW_ENOMEM;
+    }
+    memcpy(f->text, text, len);
+    f->text[len] = '\0';
+    f->len = len;
+    k->n++;
+    return SW_OK;
+}
+
+void sw_scenario_files_free(sw_scenario_files_t *f)
+{
+    for (uint32_t i = 0; f && i < f->n; i++) {
+        free(f->v[i].name);
+        free(f->v[i].text);
+    }
+    if (f) {
+        free(f->v);
+        f->v = NULL;
+        f->n = 0;
+    }
+}
+
+int sw_scenario_load_files(const sw_scenario_files_t *files, sw_world_t *w, sw_diags_t *d)
+{
+    if (!files || files->n == 0) {
+        sw_loc_t loc = {"<exercise>", 1, 1};
+        sw_diags_add(d, loc, SW_DIAG_ERROR, "no scenario files");
+        sw_world_init(w);
+        sw_world_free(w);
+        return SW_EINVAL;
+    }
+    return scn_load(files->v[0].name, files->v[0].text, files->v[0].len, w, d, NULL, files);
+}
+
 int scn_read(ld_t *L, const char *name, const char *text, size_t len)
 {
     const char *fname = scn_wstr(L, name); /* locations point here: lives with the world */
     if (!fname)
         return SW_ENOMEM;
+    if (L->keep && keep_file(L, name, text, len)) {
+        L->oom = 1;
+        return SW_ENOMEM;
+    }
     node_t *root = yt_parse(&L->tmp, fname, text, len, L->d);
     if (!root)
         return SW_EINVAL;
@@ -247,7 +312,22 @@ int scn_read(ld_t *L, const char *name, const char *text, size_t len)
     return SW_OK;
 }
 
+static int load_path(const char *path_or_name, sw_world_t *w, sw_diags_t *d,
+                     sw_scenario_files_t *keep);
+
 int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
+{
+    return load_path(path_or_name, w, d, NULL);
+}
+
+int sw_scenario_load_keep(const char *path_or_name, sw_world_t *w, sw_diags_t *d,
+                          sw_scenario_files_t *files)
+{
+    return load_path(path_or_name, w, d, files);
+}
+
+static int load_path(const char *path_or_name, sw_world_t *w, sw_diags_t *d,
+                     sw_scenario_files_t *keep)
 {
     char path[PATH_MAX_LEN];
     struct stat st;
@@ -257,7 +337,7 @@ int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
     if (!strncmp(path_or_name, BUILTIN, strlen(BUILTIN))) {
         const sw_embedded_t *e = sw_embedded_find(path_or_name + strlen(BUILTIN));
         if (e)
-            return sw_scenario_load_mem(path_or_name, e->data, e->len, w, d);
+            return scn_load(path_or_name, e->data, e->len, w, d, keep, NULL);
     }
     if (stat(path_or_name, &st) == 0) {
         ld_t tmp;
@@ -274,7 +354,7 @@ int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
             sw_world_free(w);
             return r == SW_ENOENT ? SW_ENOENT : SW_EINVAL;
         }
-        r = sw_scenario_load_mem(path_or_name, text, len, w, d);
+        r = scn_load(path_or_name, text, len, w, d, keep, NULL);
         sw_arena_free(&tmp.tmp);
         return r;
     }
@@ -286,7 +366,7 @@ int sw_scenario_load(const char *path_or_name, sw_world_t *w, sw_diags_t *d)
         if (e) {
             char name[PATH_MAX_LEN + 16];
             snprintf(name, sizeof name, BUILTIN "%s", path);
-            return sw_scenario_load_mem(name, e->data, e->len, w, d);
+            return scn_load(name, e->data, e->len, w, d, keep, NULL);
         }
     }
     sw_loc_t loc = {path_or_name, 1, 1};

@@ -6,6 +6,7 @@
 
 #include "core/err.h"
 #include "core/rng.h"
+#include "core/text.h"
 #include "model/world.h"
 
 void scn_idmap_free(scn_idmap_t *m)
@@ -67,31 +68,9 @@ uint32_t scn_idmap_get(const scn_idmap_t *m, const char *key)
     return m->keys[s] ? m->vals[s] : SW_NONE;
 }
 
-/* Levenshtein distance, capped: words longer than 63 bytes are never close. */
 static size_t edit_distance(const char *a, const char *b)
 {
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63)
-        return 99;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
-            size_t best = diag + cost;
-            if (up + 1 < best)
-                best = up + 1;
-            if (row[j - 1] + 1 < best)
-                best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
+    return sw_edit_distance(a, b, 0);
 }
 
 /* Charge the budget for comparing a with b; 0 when it is spent. */

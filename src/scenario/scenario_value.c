@@ -71,6 +71,35 @@ int sw_parse_duration(const char *s, int64_t *ms)
     return SW_OK;
 }
 
+int sw_parse_exercise_time(const char *s, int64_t *ms)
+{
+    if (strncmp(s, "T+", 2))
+        return sw_parse_duration(s, ms);
+    /* T+H:MM or T+H:MM:SS, hours unbounded by the day */
+    const char *p = s + 2;
+    long part[3];
+    int n = 0;
+    for (;;) {
+        const char *q = p;
+        long v = read_num(&p);
+        if (v < 0 || (n > 0 && p - q != 2) || (n > 0 && v > 59))
+            return SW_EINVAL;
+        part[n++] = v;
+        if (!*p)
+            break;
+        if (*p != ':' || n == 3)
+            return SW_EINVAL;
+        p++;
+    }
+    if (n < 2)
+        return SW_EINVAL;
+    int64_t t = ((int64_t)part[0] * 3600 + part[1] * 60 + (n == 3 ? part[2] : 0)) * 1000;
+    if (t > SW_SCN_MAX_DURATION_MS)
+        return SW_EINVAL;
+    *ms = t;
+    return SW_OK;
+}
+
 int sw_parse_time_of_day(const char *s, int *minute)
 {
     const char *p = s;

@@ -31,46 +31,8 @@
 
 int64_t sw_sim_action_delay(sw_action_t a)
 {
-    switch (a) {
-    case SW_ACT_ISOLATE:
-        return 2 * MIN_MS;
-    case SW_ACT_RELEASE:
-        return 2 * MIN_MS;
-    case SW_ACT_BLOCK_IP:
-    case SW_ACT_BLOCK_DOMAIN:
-    case SW_ACT_BLOCK_PORT:
-        return 5 * MIN_MS;
-    case SW_ACT_DISABLE_ACCOUNT:
-        return 2 * MIN_MS;
-    case SW_ACT_RESET_PASSWORD:
-        return 5 * MIN_MS;
-    case SW_ACT_RESET_KRBTGT:
-        return 15 * MIN_MS;
-    case SW_ACT_KILL_PROCESS:
-        return 1 * MIN_MS;
-    case SW_ACT_QUARANTINE_FILE:
-        return 2 * MIN_MS;
-    case SW_ACT_PATCH:
-        return 10 * MIN_MS;
-    case SW_ACT_REIMAGE:
-        return 5 * MIN_MS;
-    case SW_ACT_RESTORE:
-        return 5 * MIN_MS;
-    case SW_ACT_REFLASH:
-        return 10 * MIN_MS;
-    case SW_ACT_ENHANCED_LOGGING:
-        return 5 * MIN_MS;
-    case SW_ACT_FAILOVER:
-        return 15 * MIN_MS;
-    case SW_ACT_NULL_ROUTE:
-        return 30 * MIN_MS;
-    case SW_ACT_SHARE_INDICATOR:
-        return 1 * MIN_MS;
-    case SW_ACT_REPORT:
-        return 0;
-    default:
-        return 0;
-    }
+    const sw_action_info_t *ai = sw_action_info(a);
+    return ai ? ai->delay_ms : 0;
 }
 
 /* Downtime of the actions that take a host down. */
@@ -93,40 +55,6 @@ static int64_t restore_ms(const sw_host_t *h)
     return h->backup.restore_ms > 0 ? h->backup.restore_ms : 2 * HOUR_MS;
 }
 
-static int needs_host(sw_action_t a)
-{
-    switch (a) {
-    case SW_ACT_ISOLATE:
-    case SW_ACT_RELEASE:
-    case SW_ACT_KILL_PROCESS:
-    case SW_ACT_QUARANTINE_FILE:
-    case SW_ACT_PATCH:
-    case SW_ACT_REIMAGE:
-    case SW_ACT_RESTORE:
-    case SW_ACT_REFLASH:
-    case SW_ACT_ENHANCED_LOGGING:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
-static int needs_arg(sw_action_t a)
-{
-    switch (a) {
-    case SW_ACT_BLOCK_IP:
-    case SW_ACT_BLOCK_DOMAIN:
-    case SW_ACT_DISABLE_ACCOUNT:
-    case SW_ACT_RESET_PASSWORD:
-    case SW_ACT_PATCH:
-    case SW_ACT_NULL_ROUTE:
-    case SW_ACT_SHARE_INDICATOR:
-        return 1;
-    default:
-        return 0;
-    }
-}
-
 int act_validate(const sw_sim_t *sim, const sw_cmd_t *c, const char **why)
 {
     const sw_world_t *w = sim->w;
@@ -137,7 +65,8 @@ int act_validate(const sw_sim_t *sim, const sw_cmd_t *c, const char **why)
     uint32_t allowed = w->scoring.allowed_actions;
     if (allowed && !((allowed >> c->action) & 1))
         return *why = "action not allowed in this exercise", -1;
-    if (needs_host(c->action)) {
+    const sw_action_info_t *ai = sw_action_info(c->action);
+    if (ai->on_host) {
         if (c->host >= w->n_hosts)
             return *why = "needs a host", -1;
         if (w->hosts[c->host].team != c->team)
@@ -145,9 +74,9 @@ int act_validate(const sw_sim_t *sim, const sw_cmd_t *c, const char **why)
     }
     if (c->org != SW_NONE && !sim_team_owns_org(w, c->team, c->org))
         return *why = "organisation belongs to another team", -1;
-    if (needs_arg(c->action) && (!c->arg || !*c->arg))
+    if (ai->arg_required && (!c->arg || !*c->arg))
         return *why = "needs a value (ip, domain, account, CVE or indicator)", -1;
-    if (c->action == SW_ACT_BLOCK_PORT && c->port == 0)
+    if (ai->needs_port && c->port == 0)
         return *why = "needs a port", -1;
     if (c->to_team != SW_NONE && c->to_team >= w->n_teams)
         return *why = "unknown recipient team", -1;

@@ -290,12 +290,6 @@ static void inject_fire(sw_sim_t *sim, uint32_t i)
 
 /* ---- commands ------------------------------------------------------------------ */
 
-void sw_cmd_init(sw_cmd_t *c)
-{
-    memset(c, 0, sizeof *c);
-    c->host = c->org = c->to_team = c->team = SW_NONE;
-}
-
 static void cmd_refuse(sw_sim_t *sim, const sw_cmd_t *c, const char *why)
 {
     sw_sim_event_t ev = sim_ev(sim, SW_SEV_CMD_REFUSED);
@@ -345,6 +339,20 @@ int sw_sim_command(sw_sim_t *sim, const sw_cmd_t *cmd)
     sim->n_cmds++;
     sim->stats.commands++;
     return SW_OK;
+}
+
+int sw_sim_command_check(const sw_sim_t *sim, const sw_cmd_t *cmd, const char **why)
+{
+    if (cmd->at_ms < sw_sched_now(&sim->q))
+        return *why = "issued in the past", SW_EINVAL;
+    return act_validate(sim, cmd, why) ? SW_EINVAL : SW_OK;
+}
+
+int sw_sim_release_inject(sw_sim_t *sim, int64_t at_ms, uint32_t i)
+{
+    if (i >= sim->w->n_injects || at_ms < sw_sched_now(&sim->q))
+        return SW_EINVAL;
+    return sim_push(sim, at_ms, K_INJECT, PRIO_CMD, i, 0, 0);
 }
 
 static void cmd_issue(sw_sim_t *sim, uint32_t i)

@@ -27,6 +27,7 @@
 
 #include "core/alloc.h"
 #include "core/buf.h"
+#include "model/action.h"
 #include "model/world.h"
 
 typedef struct sw_sim sw_sim_t;
@@ -125,21 +126,6 @@ typedef struct sw_sim_event {
 
 typedef void (*sw_sim_event_cb)(const sw_sim_event_t *ev, void *ud);
 
-/* A defender's (or instructor's) command. The sim copies what it keeps. */
-typedef struct sw_cmd {
-    int64_t at_ms; /* when it is issued; must not be before sw_sim_now */
-    sw_action_t action;
-    uint32_t team; /* who acts; the target must be theirs */
-    uint32_t
-        host; /* isolate, release, kill, quarantine, patch, reimage, restore, reflash, logging */
-    uint32_t org;     /* failover, reset-krbtgt, blocks (SW_NONE: all the team's orgs) */
-    uint32_t to_team; /* share-indicator recipient (SW_NONE: every other player team) */
-    const char *arg;  /* ip, domain, account, CVE, process, file, indicator, report text */
-    uint16_t port;    /* block-port */
-} sw_cmd_t;
-
-void sw_cmd_init(sw_cmd_t *c); /* zero, with every index SW_NONE */
-
 /* Create a sim over w (read-only; must outlive the sim). NULL on out of memory
  * or when w has dangling references (the loader never produces those). */
 sw_sim_t *sw_sim_new(const sw_world_t *w, uint64_t seed, sw_sim_event_cb cb, void *ud);
@@ -160,8 +146,19 @@ int64_t sw_sim_now(const sw_sim_t *sim);
 /* Emit an END event with the availability figures; call once after a run. */
 void sw_sim_finish(sw_sim_t *sim);
 
-/* Delay between a command being issued and taking effect, ms. */
+/* Delay between a command being issued and taking effect, ms (the action
+ * table's, model/action.h). */
 int64_t sw_sim_action_delay(sw_action_t a);
+
+/* Would sw_sim_command accept cmd now? SW_OK, or SW_EINVAL with *why set
+ * (a static string). Changes nothing, emits nothing. */
+int sw_sim_command_check(const sw_sim_t *sim, const sw_cmd_t *cmd, const char **why);
+
+/* Fire inject i (an index into the world's injects) at at_ms, ahead of its
+ * own trigger: an instructor releasing it. An inject fires once; releasing
+ * one that already fired does nothing. SW_EINVAL when at_ms is before now or
+ * i is out of range. */
+int sw_sim_release_inject(sw_sim_t *sim, int64_t at_ms, uint32_t i);
 
 /* ---- accessors (state now) ---------------------------------------------- */
 typedef enum {

@@ -496,3 +496,83 @@ int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void
     sw_qrun_free(run);
     return rc;
 }
+
+/* ---- what is at a path ------------------------------------------------------ */
+
+int sw_store_probe(const char *path)
+{
+    struct stat sb;
+    if (lstat(path, &sb) != 0)
+        return errno == ENOENT ? -1 : 0;
+    if (!S_ISREG(sb.st_mode))
+        return 0;
+    FILE *f = fopen(path, "rb");
+    char magic[16] = {0};
+    size_t n = f ? fread(magic, 1, sizeof magic, f) : 0;
+    if (f)
+        fclose(f);
+    if (n == 0)
+        return 0; /* empty: nothing of seawall's in it */
+    if (n < sizeof magic || memcmp(magic, "SQLite format 3", 16))
+        return 0;
+    sqlite3 *db = NULL;
+    int kind = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_busy_timeout(db, 5000);
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(db,
+                               "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                               " AND name IN ('teams', 'journal')",
+                               -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_step(st) == SQLITE_ROW)
+            kind = sqlite3_column_int(st, 0) > 0;
+        sqlite3_finalize(st);
+    }
+    sqlite3_close(db);
+    return kind;
+}
+
+int sw_store_remove(const char *path, sw_errbuf_t *err)
+{
+    int kind = sw_store_probe(path);
+    if (kind == 0)
+        return sw_seterr(err, SW_EEXIST, "%s is not a seawall database: not removing it", path);
+    char p[4200];
+    if (strlen(path) + 16 > sizeof p)
+        return sw_seterr(err, SW_ETOOBIG, "%s: path too long", path);
+    static const char *const sfx[] = {"-wal", "-shm", "-journal", "-deploy"};
+    for (size_t i = 0; i < sizeof sfx / sizeof sfx[0]; i++) {
+        snprintf(p, sizeof p, "%s%s", path, sfx[i]);
+        if (unlink(p) != 0 && errno != ENOENT)
+            return sw_seterr(err, SW_EIO, "%s: cannot remove: %s", p, strerror(errno));
+    }
+    /* the segments: never followed through a link (FTW_PHYS removes the link) */
+    snprintf(p, sizeof p, "%s.seg", path);
+    struct stat sb;
+    if (lstat(p, &sb) == 0 && nftw(p, rm_cb, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        return sw_seterr(err, SW_EIO, "%s: cannot remove: %s", p, strerror(errno));
+    if (kind > 0 && unlink(path) != 0 && errno != ENOENT)
+        return sw_seterr(err, SW_EIO, "%s: cannot remove: %s", path, strerror(errno));
+    return SW_OK;
+}
+
+int sw_store_truth_ensure(sw_store_team_t *t, int64_t ordinal, const char *link, sw_errbuf_t *err)
+{
+    sw_store_t *s = t->s;
+    int64_t n = 0;
+    sw_store_count(t, &n, err);
+    if (ordinal < 1 || ordinal > n)
+        return sw_seterr(err, SW_ENOENT, "team %s has no record %lld", t->name, (long long)ordinal);
+    if (!link || strlen(link) >= SW_STORE_MAX_TRUTH)
+        return sw_seterr(err, SW_EINVAL, "bad ground-truth link");
+    sqlite3_stmt *st = NULL;
+    int rc = store_begin(s, err);
+    if (rc || (rc = prep(s, "INSERT OR IGNORE INTO truth(id, link) VALUES (?, ?)", &st, err)))
+        return rc;
+    sqlite3_bind_int64(st, 1, store_id(t, (size_t)(ordinal - 1)));
+    sqlite3_bind_text(st, 2, link, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        rc = db_err(s, err, "truth");
+    sqlite3_finalize(st);
+    return rc;
+}

@@ -98,6 +98,22 @@ int sw_store_scan(sw_store_team_t *t, int64_t after, int64_t upto, sw_qrow_cb cb
 int sw_store_share(sw_store_team_t *from, int64_t id, sw_store_team_t *to, int64_t *new_id,
                    sw_errbuf_t *err);
 
+/* The ground truth of the team's record number ordinal (1-based, as
+ * sw_store_scan counts) is link, unless it already has one: a resumed
+ * exercise restores truth a crash lost between its record's commit and its
+ * own (committed with the next flush). */
+int sw_store_truth_ensure(sw_store_team_t *t, int64_t ordinal, const char *link, sw_errbuf_t *err);
+
+/* What is at path: 1 a seawall database (an SQLite file with seawall's
+ * tables), 0 something else (another file, a directory, an empty file), -1
+ * nothing. */
+int sw_store_probe(const char *path);
+/* Remove the seawall database at path with everything seawall keeps beside
+ * it (its WAL, the segments folder, never following a link out of it).
+ * Refused (SW_EEXIST) when path is not a seawall database; nothing at path
+ * is SW_OK. */
+int sw_store_remove(const char *path, sw_errbuf_t *err);
+
 /* Instructor-side: the ground-truth link of record id into out (NUL-ended),
  * SW_ENOENT when it has none. Takes the store, not a team handle: no
  * player-facing path calls it. */

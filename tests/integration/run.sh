@@ -69,11 +69,11 @@ check "the second store holds the same, not twice as much" \
 check "the second store holds the same attack records" \
   "\"$BIN\" hunt --db '$T/seawall.db' --team nauru --json 'Computer:*MOF-FS01*' | cmp -s - '$T/a3'"
 "$BIN" share --db "$T/seawall.db" --from nauru --to palau 'PSEXESVC' >"$T/sh" 2>&1
-check "README step 5: nauru shares the PsExec records with palau" "grep -q 'shared 3 records of nauru with palau (journal seq 1)' '$T/sh'"
+check "README step 5: nauru shares the PsExec records with palau" "grep -q 'shared 3 records of nauru with palau (journal seq [0-9]*)' '$T/sh'"
 "$BIN" journal --db "$T/seawall.db" >"$T/jn" 2>&1
 check "README step 5: the journal holds the share" "grep -q 'record.share' '$T/jn'"
 "$BIN" run --bogus >/dev/null 2>"$T/err3"; rc=$?
-check "unknown argument: usage error" "[ $rc -eq 2 ] && grep -q \"unexpected argument '--bogus'\" '$T/err3'"
+check "unknown argument: usage error" "[ $rc -eq 2 ] && grep -q \"unknown option '--bogus'\" '$T/err3'"
 "$BIN" run --scenario "$T/missing.yaml" --db "$T/x.db" >/dev/null 2>"$T/err4"; rc=$?
 check "missing scenario: exit 1 with the reason, no store" "[ $rc -eq 1 ] && [ -s '$T/err4' ] && [ ! -e '$T/x.db' ]"
 echo "$pass passed, $fail failed"

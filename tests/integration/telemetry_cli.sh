@@ -41,10 +41,10 @@ check_refusal() { # expected-status message-fragment args...
 check_refusal 2 "give --scenario NAME|FILE or --demo-world" --out "$TMP/x"
 check_refusal 2 "give --scenario NAME|FILE or --demo-world" --demo-world --scenario example --out "$TMP/x"
 check_refusal 2 "--defender needs --scenario" --demo-world --defender x.yaml --out "$TMP/x"
-check_refusal 2 "bad value for --until" --demo-world --until 5x --out "$TMP/x"
+check_refusal 2 "--until '5x' is not a duration" --demo-world --until 5x --out "$TMP/x"
 check_refusal 2 "--until must be after --from" --demo-world --from 2h --until 1h --out "$TMP/x"
 check_refusal 2 "nowhere to write" --demo-world
-check_refusal 2 "bad value for --teams" --demo-world --teams 9 --out "$TMP/x"
+check_refusal 2 "--teams 9 is out of range (1 to 8)" --demo-world --teams 9 --out "$TMP/x"
 check_refusal 1 "syslog address must be" --demo-world --syslog http://x
 check_refusal 1 "cannot create directory" --demo-world --out /proc/no/such
 

@@ -115,6 +115,26 @@ static void durations_parse(void **state)
     }
 }
 
+static void exercise_times_parse(void **state)
+{
+    (void)state;
+    int64_t ms;
+    assert_int_equal(sw_parse_exercise_time("T+01:23", &ms), SW_OK);
+    assert_int_equal(ms, 83 * 60000);
+    assert_int_equal(sw_parse_exercise_time("T+1:23:45", &ms), SW_OK);
+    assert_int_equal(ms, (83 * 60 + 45) * 1000LL);
+    assert_int_equal(sw_parse_exercise_time("T+26:00", &ms), SW_OK);
+    assert_int_equal(ms, 26 * 3600000LL);
+    assert_int_equal(sw_parse_exercise_time("1h23m", &ms), SW_OK);
+    assert_int_equal(ms, 83 * 60000);
+    const char *bad[] = {"T+",  "T+1",      "T+1:2",   "T+1:60", "T+1:00:60", "T+1:00:00:00",
+                         "T-1:00", "T+a:00", "T+1:00x", "01:23", "T+9999999:00", NULL};
+    for (int i = 0; bad[i]; i++) {
+        if (sw_parse_exercise_time(bad[i], &ms) != SW_EINVAL)
+            fail_msg("exercise time '%s' should be refused", bad[i]);
+    }
+}
+
 static void times_and_ranges_parse(void **state)
 {
     (void)state;
@@ -301,7 +321,7 @@ static void example_world_is_complete(void **state)
         print_diags(&d);
     assert_int_equal(rc, SW_OK);
     assert_int_equal(d.n, 0);
-    const sw_exercise_t *ex = &w.exercise;
+    const sw_exercise_spec_t *ex = &w.exercise;
     assert_int_equal(ex->duration_ms, 4 * 3600000);
     assert_int_equal(ex->start_minute, 8 * 60 + 30);
     assert_string_equal(ex->timezone, "Pacific/Palau");
@@ -670,6 +690,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(durations_parse),
+        cmocka_unit_test(exercise_times_parse),
         cmocka_unit_test(times_and_ranges_parse),
         cmocka_unit_test(clock_times_become_exercise_times),
         cmocka_unit_test(attack_table_and_suggestions),

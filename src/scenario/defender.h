@@ -1,7 +1,9 @@
 /* defender.h — a scripted defender: timed actions and simple rules, from a
  * YAML file, so scenarios can be balanced in batch (`seawall simulate
- * --defender FILE`): a no-defence run and a good-defence run show the
- * difference.
+ * --defender FILE`) and an exercise can be played against a team that
+ * responds by itself. This layer only reads the file (names resolved
+ * against the world); the exercise runtime (exercise/ex_defender.h) issues
+ * its commands, as journaled acts like a player's.
  *
  *   team: nauru                  # default team for what follows (optional)
  *   actions:                     # issued at their time, in file order
@@ -25,8 +27,9 @@
 #include <stdint.h>
 
 #include "core/arena.h"
+#include "model/action.h"
+#include "model/world.h"
 #include "scenario/diag.h"
-#include "sim/sim.h"
 
 #define SW_DEF_MAX_TEXT ((size_t)1 << 20)
 #define SW_DEF_MAX_ITEMS 10000
@@ -44,26 +47,17 @@ typedef struct sw_def_rule {
 
 typedef struct sw_defender {
     sw_arena_t arena;
-    sw_cmd_t *actions;
+    sw_cmd_t *actions; /* in file order; at_ms is when each is issued */
     uint32_t n_actions;
     sw_def_rule_t *rules;
     uint32_t n_rules;
-    uint8_t *fired; /* [rule * n_hosts + host] */
-    uint32_t n_hosts;
-    uint32_t n_issued;
 } sw_defender_t;
 
 /* Parse text (named name in messages) against world w. Returns SW_OK, or
  * SW_EINVAL with every problem in diags (d is then empty but must still be
- * freed). */
+ * freed). A key given twice in one mapping is an error at its second
+ * place. */
 int sw_defender_parse(sw_defender_t *d, const sw_world_t *w, const char *name, const char *text,
                       size_t len, sw_diags_t *diags);
 void sw_defender_free(sw_defender_t *d);
-/* Submit the timed actions (call once, before running). */
-int sw_defender_start(sw_defender_t *d, sw_sim_t *sim);
-/* Feed every sim event here (from the event callback); rules that match
- * submit their command. */
-void sw_defender_on_event(sw_defender_t *d, sw_sim_t *sim, const sw_world_t *w,
-                          const sw_sim_event_t *ev);
-
 #endif

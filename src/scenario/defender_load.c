@@ -1,6 +1,7 @@
-/* defender.c — the scripted defender: parse its YAML (through the scenario
- * layer's located YAML tree), submit its timed actions, and react to sim
- * events with its rules. See defender.h for the format.
+/* defender_load.c — the scripted defender's file: parse its YAML (through
+ * the located YAML tree) into timed actions and rules, every name resolved
+ * against the world. See defender.h for the format; the exercise runtime
+ * (exercise/ex_defender.c) plays it.
  *
  * Design notes
  *  1. Parsing resolves every name (team, host, org, action) against the world
@@ -10,7 +11,7 @@
  *     acting on an alert; the commands they issue go through the same path
  *     (and refusals) as a player's.
  */
-#include "sim/defender.h"
+#include "scenario/defender.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -59,8 +60,19 @@ static int check_keys(pctx_t *p, const yt_node_t *m, const char *const *keys)
         int ok = 0;
         for (const char *const *q = keys; *q && !ok; q++)
             ok = k->kind == YT_SCALAR && !strcmp(k->str, *q);
-        if (!ok)
+        if (!ok) {
             rc = bad(p, k, "unknown key '%s'", k->kind == YT_SCALAR ? k->str : "?");
+            continue;
+        }
+        /* the first definition would win silently: refuse the second */
+        for (const yt_node_t *e = m->first; e != k; e = e->next->next)
+            if (e->kind == YT_SCALAR && !strcmp(e->str, k->str)) {
+                sw_diags_add(p->diags, k->loc, SW_DIAG_ERROR,
+                             "'%s' is given twice in this mapping (first at line %d)", k->str,
+                             e->loc.line);
+                rc = -1;
+                break;
+            }
     }
     return rc;
 }
@@ -116,22 +128,8 @@ static int parse_cmd(pctx_t *p, const yt_node_t *m, sw_cmd_t *c, int need_host)
             rc = bad(p, n, "no host '%s' in the scenario", s);
         else if (c->team == SW_NONE)
             c->team = p->w->hosts[c->host].team;
-    } else if (need_host) {
-        switch (c->action) {
-        case SW_ACT_ISOLATE:
-        case SW_ACT_RELEASE:
-        case SW_ACT_KILL_PROCESS:
-        case SW_ACT_QUARANTINE_FILE:
-        case SW_ACT_PATCH:
-        case SW_ACT_REIMAGE:
-        case SW_ACT_RESTORE:
-        case SW_ACT_REFLASH:
-        case SW_ACT_ENHANCED_LOGGING:
-            rc = bad(p, m, "action needs a 'host'%s", NULL);
-            break;
-        default:
-            break;
-        }
+    } else if (need_host && sw_action_info(c->action)->on_host) {
+        rc = bad(p, m, "%s needs a 'host'", sw_action_names[c->action]);
     }
     if ((n = map_get(m, "org"))) {
         if (!(s = scalar(p, n, "org")))
@@ -239,7 +237,6 @@ void sw_defender_free(sw_defender_t *d)
     sw_arena_free(&d->arena);
     free(d->actions);
     free(d->rules);
-    free(d->fired);
     memset(d, 0, sizeof *d);
 }
 
@@ -279,9 +276,7 @@ int sw_defender_parse(sw_defender_t *d, const sw_world_t *w, const char *name, c
     }
     d->actions = calloc(na + 1, sizeof *d->actions);
     d->rules = calloc(nr + 1, sizeof *d->rules);
-    d->n_hosts = w->n_hosts;
-    d->fired = calloc((size_t)(nr ? nr : 1) * (w->n_hosts ? w->n_hosts : 1), 1);
-    if (!d->actions || !d->rules || !d->fired) {
+    if (!d->actions || !d->rules) {
         sw_loc_t loc = {name, 1, 1};
         sw_diags_add(diags, loc, SW_DIAG_ERROR, "out of memory");
         goto fail;
@@ -298,70 +293,4 @@ int sw_defender_parse(sw_defender_t *d, const sw_world_t *w, const char *name, c
 fail:
     sw_defender_free(d);
     return SW_EINVAL;
-}
-
-int sw_defender_start(sw_defender_t *d, sw_sim_t *sim)
-{
-    int rc = SW_OK;
-    for (uint32_t i = 0; i < d->n_actions; i++) {
-        sw_cmd_t c = d->actions[i];
-        if (c.at_ms < sw_sim_now(sim))
-            c.at_ms = sw_sim_now(sim);
-        if (sw_sim_command(sim, &c) == SW_OK)
-            d->n_issued++;
-        else
-            rc = SW_EINVAL;
-    }
-    return rc;
-}
-
-static int technique_match(const char *pat, const char *t)
-{
-    if (!strcmp(pat, "*"))
-        return 1;
-    if (!t)
-        return 0;
-    size_t n = strlen(pat);
-    return !strncmp(pat, t, n) && (t[n] == '\0' || t[n] == '.');
-}
-
-static const char *expand(const sw_world_t *w, const char *v, const sw_sim_event_t *ev)
-{
-    if (!v || v[0] != '$')
-        return v;
-    if (!strcmp(v, "$src_ip"))
-        return ev->src_ip;
-    if (!strcmp(v, "$account"))
-        return ev->account;
-    if (!strcmp(v, "$host"))
-        return ev->host < w->n_hosts ? w->hosts[ev->host].id : NULL;
-    return v;
-}
-
-void sw_defender_on_event(sw_defender_t *d, sw_sim_t *sim, const sw_world_t *w,
-                          const sw_sim_event_t *ev)
-{
-    if (ev->type != SW_SEV_STEP || ev->host >= w->n_hosts)
-        return;
-    for (uint32_t i = 0; i < d->n_rules; i++) {
-        const sw_def_rule_t *r = &d->rules[i];
-        if (!technique_match(r->technique, ev->technique) || ev->visibility < r->min_visibility ||
-            (r->success_only && ev->outcome != SW_OUT_SUCCESS))
-            continue;
-        uint32_t h = r->on_src ? ev->src_host : ev->host;
-        if (h >= w->n_hosts || (r->team != SW_NONE && w->hosts[ev->host].team != r->team))
-            continue;
-        uint8_t *f = &d->fired[(size_t)i * d->n_hosts + h];
-        if (r->once && *f)
-            continue;
-        *f = 1;
-        sw_cmd_t c = r->cmd;
-        c.at_ms = ev->at_ms + r->cmd.at_ms;
-        c.host = h;
-        if (c.team == SW_NONE)
-            c.team = w->hosts[h].team;
-        c.arg = expand(w, c.arg, ev);
-        if (sw_sim_command(sim, &c) == SW_OK)
-            d->n_issued++;
-    }
 }
