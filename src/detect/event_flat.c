@@ -18,9 +18,44 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #define FAST_MAX_DEPTH (SW_EVENT_MAX_DEPTH + 4) /* deeper: event.c's error */
 #define FAST_MAX_NAME 4000                      /* event.c's prefix buffer holds 4096 */
+
+/* The next byte at or after i that is a quote, a backslash or outside
+ * 0x20-0x7f; len if none. */
+static size_t flat_next_special(const char *s, size_t len, size_t i)
+{
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'), lo = _mm_set1_epi8(0x20);
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* signed compare: bytes >= 0x80 are negative, so below 0x20 too */
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, b)),
+                                 _mm_cmplt_epi8(x, lo));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (unsigned)__builtin_ctz(bits);
+    }
+#endif
+    for (; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            return i;
+    }
+    return len;
+}
+
+/* The index of the first byte at or after i that is not JSON whitespace. */
+static size_t flat_skip_ws(const char *s, size_t len, size_t i)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
 
 enum { JN_OBJ, JN_ARR, JN_STR, JN_INT, JN_REAL, JN_TRUE, JN_FALSE, JN_NULL };
 
@@ -132,7 +167,7 @@ static int tape_string(jtape_t *t, int is_key, const char **v, uint32_t *vl)
     const unsigned char *u = (const unsigned char *)s;
     char *o = NULL;
     for (;;) {
-        size_t j = sw_flat_next_special(s, len, i);
+        size_t j = flat_next_special(s, len, i);
         if (o) {
             memcpy(o, s + i, j - i);
             o += j - i;
@@ -341,7 +376,7 @@ static int tape_container(jtape_t *t, int depth, int obj)
     int k = tape_node(t, obj ? JN_OBJ : JN_ARR);
     if (k < 0 || depth > FAST_MAX_DEPTH)
         return -1;
-    t->i = sw_flat_skip_ws(t->s, t->len, t->i + 1);
+    t->i = flat_skip_ws(t->s, t->len, t->i + 1);
     char close = obj ? '}' : ']';
     if (t->i < t->len && t->s[t->i] == close) {
         t->i++;
@@ -352,19 +387,19 @@ static int tape_container(jtape_t *t, int depth, int obj)
             if (obj) {
                 if (t->i >= t->len || t->s[t->i] != '"' || tape_string(t, 1, &key, &key_len))
                     return -1;
-                t->i = sw_flat_skip_ws(t->s, t->len, t->i);
+                t->i = flat_skip_ws(t->s, t->len, t->i);
                 if (t->i >= t->len || t->s[t->i] != ':')
                     return -1;
-                t->i = sw_flat_skip_ws(t->s, t->len, t->i + 1);
+                t->i = flat_skip_ws(t->s, t->len, t->i + 1);
             }
             size_t at = t->n_nodes;
             if (tape_value(t, depth + 1))
                 return -1;
             t->n[at].key = key;
             t->n[at].key_len = key_len;
-            t->i = sw_flat_skip_ws(t->s, t->len, t->i);
+            t->i = flat_skip_ws(t->s, t->len, t->i);
             if (t->i < t->len && t->s[t->i] == ',') {
-                t->i = sw_flat_skip_ws(t->s, t->len, t->i + 1);
+                t->i = flat_skip_ws(t->s, t->len, t->i + 1);
                 continue;
             }
             if (t->i < t->len && t->s[t->i] == close) {
@@ -600,9 +635,8 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
     int rc = SW_ENOENT;
     if (len > sizeof stack_out && !(t.out = malloc(len)))
         return SW_ENOENT;
-    t.i = sw_flat_skip_ws(json, len, 0);
-    if (t.i >= len || json[t.i] != '{' || tape_value(&t, 0) ||
-        sw_flat_skip_ws(json, len, t.i) != len)
+    t.i = flat_skip_ws(json, len, 0);
+    if (t.i >= len || json[t.i] != '{' || tape_value(&t, 0) || flat_skip_ws(json, len, t.i) != len)
         goto done;
     flat_t *f = malloc(sizeof *f);
     if (!f)
