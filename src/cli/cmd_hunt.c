@@ -23,6 +23,7 @@
 
 #include "alerts/deploy.h"
 #include "cli/commands.h"
+#include "cli/ex_client.h"
 #include "core/buf.h"
 #include "detect/event.h"
 #include "detect/event_flat.h"
@@ -347,7 +348,10 @@ int cmd_hunt(sw_cli_t *a)
         fprintf(stderr, "seawall hunt: %s: no such event store\n", o.db);
         goto done;
     }
-    if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, o.team, 0, &t, &err) ||
+    const char *team = sw_cli_read_team(&o);
+    if (!team)
+        goto done;
+    if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, team, 0, &t, &err) ||
         sw_store_search(t, &q, print_row, &ctx, &err)) {
         fprintf(stderr, "seawall hunt: %s\n", err.msg);
         goto done;

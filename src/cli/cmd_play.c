@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/commands.h"
 #include "cli/ex_client.h"
@@ -35,8 +36,16 @@ typedef struct console {
     int verbose; /* the white cell's view: adversary steps too */
     int quiet;
     uint64_t replayed;
-    int64_t last_status_ms;
+    int64_t last_status_ms;  /* exercise time of the last status line */
+    double last_status_wall; /* and the monotonic clock then */
 } console_t;
+
+static double mono_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 static const char *team_id(const sw_world_t *w, uint32_t t)
 {
@@ -213,9 +222,12 @@ int cmd_play(sw_cli_t *a)
             fprintf(stderr, "seawall play: %s\n", err.msg);
             goto done;
         }
+        /* a status line every quarter of an exercise hour, at most every 5 s */
         int64_t now = sw_exercise_now(ex);
-        if (!a->quiet && now / (15 * 60000) != con.last_status_ms / (15 * 60000)) {
+        if (!a->quiet && now / (15 * 60000) != con.last_status_ms / (15 * 60000) &&
+            mono_s() - con.last_status_wall >= 5 && sw_exercise_state(ex) != SW_EX_ENDED) {
             con.last_status_ms = now;
+            con.last_status_wall = mono_s();
             status_line(ex, &con);
         }
         fflush(stdout);

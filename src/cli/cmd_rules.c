@@ -320,6 +320,8 @@ static int print_alert(const sw_alert_t *a, void *ud)
 int cmd_alerts(sw_cli_t *a)
 {
     sw_cli_t o = *a;
+    if (access(o.db, F_OK) == 0 && !(o.team = sw_cli_read_team(a)))
+        return 1;
     ctx_t c = {0};
     int status = ctx_open(&c, &o, 1);
     sw_errbuf_t err;

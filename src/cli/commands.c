@@ -108,7 +108,7 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "  TEAM's deployed rules, one line each: deployment, live or withdrawn, rule id,\n"
      "  level, title, author, the record count it applies after, when and by whom.\n"},
     {"alerts", cmd_alerts, "a team's alerts from its deployed rules",
-     "db team json", "db team", NULL, 0, 0,
+     "db team json view", "db team", NULL, 0, 0,
      "  TEAM's alerts, oldest first: time, host, level, title, author, rule id and\n"
      "  record id; --json adds the alert number, deployment and the event.\n"},
     {"journal", cmd_journal, "the exercise journal: every act, in order",

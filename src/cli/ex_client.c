@@ -47,6 +47,31 @@ int sw_cli_open(const sw_cli_t *a, const char *db, sw_ex_how_t how, int flags, s
     return 0;
 }
 
+const char *sw_cli_read_team(const sw_cli_t *a)
+{
+    sw_exercise_info_t info;
+    sw_errbuf_t err;
+    if (sw_exercise_read_info(a->db, &info, &err) != SW_OK) {
+        if (a->view) {
+            fprintf(stderr, "seawall %s: --view is for observer delegations of an exercise; %s\n",
+                    a->cmd, err.msg);
+            return NULL;
+        }
+        return a->team; /* records only: no teams to tell apart */
+    }
+    const char *target = a->view ? a->view : a->team;
+    char why[256];
+    if (!sw_exercise_info_may_read(&info, a->team, target, 0, why, sizeof why)) {
+        int observer_self = !a->view && !strstr(why, "no team");
+        fprintf(stderr, "seawall %s: %s%s\n", a->cmd, why,
+                observer_self && strstr(why, "observer delegation")
+                    ? "; look at a player team's with --view TEAM"
+                    : "");
+        return NULL;
+    }
+    return target;
+}
+
 int sw_cli_attach_defenders(const sw_cli_t *a, sw_exercise_t *ex)
 {
     for (int i = 0; i < a->n_defenders; i++) {

@@ -22,6 +22,12 @@ const char *sw_cli_db(const sw_cli_t *a);
 int sw_cli_open(const sw_cli_t *a, const char *db, sw_ex_how_t how, int flags, sw_ex_note_cb cb,
                 void *ud, sw_exercise_t **ex);
 
+/* The team whose records a reading command (hunt, alerts) may show: in an
+ * exercise, --team's own, or with --view an observer delegation's view of
+ * a player team as the exercise allows; in a database of records only,
+ * --team. NULL after printing why not. */
+const char *sw_cli_read_team(const sw_cli_t *a);
+
 /* Attach every --defender file. Returns 0 or 1 (after printing why). */
 int sw_cli_attach_defenders(const sw_cli_t *a, sw_exercise_t *ex);
 

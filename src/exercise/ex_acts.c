@@ -93,11 +93,19 @@ json_t *ex_create_payload(const sw_exercise_t *ex)
     for (uint32_t i = 0; files && i < ex->files.n; i++)
         json_array_append_new(files, json_pack("{s:s, s:s%}", "name", ex->files.v[i].name, "text",
                                                ex->files.v[i].text, ex->files.v[i].len));
+    /* who plays and who watches, readable without loading the scenario */
+    json_t *teams = json_array();
+    for (uint32_t t = 0; teams && t < ex->w->n_teams; t++)
+        json_array_append_new(
+            teams, json_pack("{s:s, s:s}", "id", ex->w->teams[t].id, "kind",
+                             ex->w->teams[t].kind == SW_TEAM_PLAYER ? "player" : "observer"));
     char seed[32];
     snprintf(seed, sizeof seed, "%" PRIu64, ex->seed);
-    return json_pack("{s:s, s:s, s:I, s:f, s:i, s:o}", "scenario", ex->scenario, "seed", seed,
-                     "until_ms", (json_int_t)ex->until_ms, "speed", ex->speed, "version",
-                     EX_FORMAT_VERSION, "files", files);
+    return json_pack("{s:s, s:s, s:I, s:f, s:i, s:s, s:o, s:o}", "scenario", ex->scenario, "seed",
+                     seed, "until_ms", (json_int_t)ex->until_ms, "speed", ex->speed, "version",
+                     EX_FORMAT_VERSION, "observers_see",
+                     sw_observer_view_names[ex->w->exercise.observers_see], "teams", teams, "files",
+                     files);
 }
 
 int ex_read_create(sw_exercise_t *ex, const sw_journal_entry_t *e, sw_diags_t *diags,
@@ -110,6 +118,14 @@ int ex_read_create(sw_exercise_t *ex, const sw_journal_entry_t *e, sw_diags_t *d
     double speed = 1;
     json_t *files = NULL;
     int rc = SW_OK;
+    if (p && json_is_array(json_object_get(p, "files")) &&
+        json_array_size(json_object_get(p, "files")) == 0) {
+        rc = sw_seterr(err, SW_EINVAL,
+                       "%s: this exercise's world was built in memory (a test or benchmark): "
+                       "it cannot be resumed",
+                       ex->db);
+        goto done;
+    }
     if (!p ||
         json_unpack_ex(p, &je, 0, "{s:s, s:s, s:I, s:F, s:I, s:o}", "scenario", &scenario, "seed",
                        &seed, "until_ms", &until, "speed", &speed, "version", &version, "files",
@@ -336,8 +352,9 @@ int sw_exercise_action(sw_exercise_t *ex, const sw_ex_action_t *a, sw_ex_reply_t
     reply_init(rp);
     const sw_world_t *w = ex->w;
     char why[512];
-    if (ex->state == SW_EX_ENDED) {
-        reply(rp, "the exercise has ended: nothing more can be done in it");
+    if (ex->bare) {
+        reply(rp, "%s holds records only (made by seawall ingest): there is no exercise to act in",
+              ex->db);
         return SW_ESTATE;
     }
     uint32_t team = sw_exercise_find_team(ex, a->team, why, sizeof why);
@@ -349,6 +366,10 @@ int sw_exercise_action(sw_exercise_t *ex, const sw_ex_action_t *a, sw_ex_reply_t
         reply(rp, "%s is an observer delegation: observers watch, they do not act",
               w->teams[team].id);
         return SW_EINVAL;
+    }
+    if (ex->state == SW_EX_ENDED) {
+        reply(rp, "the exercise has ended: nothing more can be done in it");
+        return SW_ESTATE;
     }
     int ai_i = a->action ? sw_enum_lookup(sw_action_names, SW_ACT__COUNT, a->action) : -1;
     if (ai_i < 0) {
@@ -582,6 +603,10 @@ int sw_exercise_clock(sw_exercise_t *ex, const char *actor, sw_ex_clock_op_t op,
         reply(rp, "unknown clock operation");
         return SW_EINVAL;
     }
+    if (ex->bare) {
+        reply(rp, "%s holds records only: it has no clock", ex->db);
+        return SW_ESTATE;
+    }
     if (!allowed[op][ex->state]) {
         reply(rp, "cannot %s the clock: the exercise is %s", sw_ex_clock_op_names[op],
               sw_ex_state_names[ex->state]);
@@ -630,8 +655,9 @@ int sw_exercise_release_inject(sw_exercise_t *ex, const char *actor, const char 
 {
     reply_init(rp);
     const sw_world_t *w = ex->w;
-    if (ex->state == SW_EX_ENDED) {
-        reply(rp, "the exercise has ended");
+    if (ex->state == SW_EX_ENDED || ex->bare) {
+        reply(rp, "%s",
+              ex->bare ? "a database of records only has no injects" : "the exercise has ended");
         return SW_ESTATE;
     }
     uint32_t i = SW_NONE;

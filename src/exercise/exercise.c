@@ -15,6 +15,7 @@
  *      journal to where it stopped (ex_replay). */
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -84,6 +85,95 @@ int sw_exercise_in_db(const char *path)
         sw_journal_list(j, NULL, is_create, &yes, &err);
     sw_journal_close(j);
     return yes;
+}
+
+typedef struct info_ctx {
+    sw_exercise_info_t *info;
+    int found;
+} info_ctx_t;
+
+static int read_info(const sw_journal_entry_t *e, void *ud)
+{
+    info_ctx_t *c = ud;
+    if (strcmp(e->kind, "exercise.create"))
+        return 1;
+    json_t *p = json_loads(e->payload, 0, NULL);
+    sw_exercise_info_t *in = c->info;
+    const char *s = json_string_value(json_object_get(p, "scenario"));
+    snprintf(in->scenario, sizeof in->scenario, "%s", s ? s : "");
+    s = json_string_value(json_object_get(p, "seed"));
+    in->seed = s ? strtoull(s, NULL, 10) : 0;
+    in->until_ms = json_integer_value(json_object_get(p, "until_ms"));
+    s = json_string_value(json_object_get(p, "observers_see"));
+    int v = s ? sw_enum_lookup(sw_observer_view_names, SW_OBS__COUNT, s) : -1;
+    in->observers_see = v < 0 ? SW_OBS_TEAMS : v;
+    json_t *teams = json_object_get(p, "teams");
+    for (size_t i = 0; i < json_array_size(teams) && in->n_teams < SW_EX_INFO_MAX_TEAMS; i++) {
+        json_t *t = json_array_get(teams, i);
+        const char *id = json_string_value(json_object_get(t, "id"));
+        const char *kind = json_string_value(json_object_get(t, "kind"));
+        if (!id)
+            continue;
+        snprintf(in->teams[in->n_teams].id, sizeof in->teams[0].id, "%s", id);
+        in->teams[in->n_teams++].observer = kind && !strcmp(kind, "observer");
+    }
+    json_decref(p);
+    c->found = 1;
+    return 1;
+}
+
+int sw_exercise_read_info(const char *db, sw_exercise_info_t *info, sw_errbuf_t *err)
+{
+    memset(info, 0, sizeof *info);
+    if (sw_store_probe(db) != 1)
+        return sw_seterr(err, SW_ENOENT, "%s: no exercise database", db);
+    sw_journal_t *j = NULL;
+    info_ctx_t c = {info, 0};
+    int rc = sw_journal_open(db, &j, err);
+    if (!rc)
+        rc = sw_journal_list(j, NULL, read_info, &c, err);
+    sw_journal_close(j);
+    if (rc < 0)
+        return rc;
+    return c.found ? SW_OK : sw_seterr(err, SW_ENOENT, "%s holds no exercise", db);
+}
+
+static int info_team(const sw_exercise_info_t *in, const char *id)
+{
+    for (uint32_t i = 0; id && i < in->n_teams; i++)
+        if (!strcasecmp(in->teams[i].id, id))
+            return (int)i;
+    return -1;
+}
+
+int sw_exercise_info_may_read(const sw_exercise_info_t *info, const char *viewer,
+                              const char *target, int truth, char *why, size_t why_len)
+{
+    int v = info_team(info, viewer), t = info_team(info, target);
+    if (v < 0 || t < 0) {
+        snprintf(why, why_len, "no team '%s' in this exercise", v < 0 ? viewer : target);
+        return 0;
+    }
+    if (info->teams[t].observer) {
+        snprintf(why, why_len, "%s is an observer delegation: it has no records of its own",
+                 info->teams[t].id);
+        return 0;
+    }
+    if (!info->teams[v].observer) {
+        if (v == t && !truth)
+            return 1;
+        snprintf(why, why_len, "a team sees only its own records (and never the ground truth)");
+        return 0;
+    }
+    int need = truth ? SW_OBS_EVERYTHING : SW_OBS_TEAMS;
+    if (info->observers_see >= need)
+        return 1;
+    snprintf(why, why_len, "this exercise lets observers see %s only (observers_see: %s)",
+             info->observers_see == SW_OBS_NOTHING      ? "its name and clock"
+             : info->observers_see == SW_OBS_SCOREBOARD ? "the scoreboard and the timeline"
+                                                        : "the teams' records, not the truth",
+             sw_observer_view_names[info->observers_see]);
+    return 0;
 }
 
 /* Take the exercise's lock: an flock on the database file. */
@@ -247,8 +337,8 @@ int sw_exercise_open(const sw_exercise_opts_t *o, sw_exercise_t **out, sw_diags_
         rc = sw_seterr(err, SW_EINVAL, "resuming an exercise needs its database");
         goto fail;
     }
-    if (o->world && o->db) {
-        rc = sw_seterr(err, SW_EINVAL, "a world given in memory cannot be journaled: no database");
+    if (o->world && o->db && o->how != SW_EXO_CREATE && o->how != SW_EXO_REPLACE) {
+        rc = sw_seterr(err, SW_EINVAL, "a world given in memory makes a new exercise only");
         goto fail;
     }
     if (create) {

@@ -129,8 +129,10 @@ typedef struct sw_exercise_opts {
     /* with telemetry and no db: where the records go */
     sw_tel_record_cb records;
     void *records_ud;
-    const sw_world_t *world; /* a world built in memory (tests, fuzzing), used as is and not
-                                owned, instead of the scenario; only without a db */
+    const sw_world_t *world; /* a world built in memory (tests, fuzzing, benchmarks), used
+                                as is and not owned, instead of the scenario; with a db
+                                the exercise is journaled but cannot be resumed (its
+                                world is in no file) */
     const char *actor;       /* who opens it (journal); NULL: "system" */
     sw_ex_now_fn now;        /* the wall clock (NULL: the system's) */
     void *now_ud;
@@ -286,6 +288,30 @@ uint32_t sw_exercise_find_host(const sw_exercise_t *ex, uint32_t team, const cha
 /* A team by id (case-insensitive), with why filled when unknown. */
 uint32_t sw_exercise_find_team(const sw_exercise_t *ex, const char *name, char *why,
                                size_t why_len);
+
+/* What an exercise's database says about it without replaying it: for
+ * commands that read a team's records (who may look at whose). */
+#define SW_EX_INFO_MAX_TEAMS 64
+typedef struct sw_exercise_info {
+    char scenario[256];
+    uint64_t seed;
+    int64_t until_ms;
+    int observers_see; /* sw_observer_view_t */
+    uint32_t n_teams;
+    struct {
+        char id[SW_JOURNAL_MAX_NAME + 1];
+        int observer;
+    } teams[SW_EX_INFO_MAX_TEAMS];
+} sw_exercise_info_t;
+
+/* Read info from db's journal. SW_ENOENT when db holds no exercise. */
+int sw_exercise_read_info(const char *db, sw_exercise_info_t *info, sw_errbuf_t *err);
+
+/* May team viewer look at team target's records (truth: and its ground
+ * truth)? A player only at its own; an observer delegation at any player
+ * team's as the exercise's observers_see allows. 1 yes, 0 no with why. */
+int sw_exercise_info_may_read(const sw_exercise_info_t *info, const char *viewer,
+                              const char *target, int truth, char *why, size_t why_len);
 
 /* Does the database at path hold an exercise (its journal begins with
  * exercise.create)? 1 yes, 0 no (records only, or no database). */

@@ -46,6 +46,9 @@ const char *const sw_action_names[SW_ACT__COUNT] = {
     "failover",        "null-route",     "share-indicator", "report",
 };
 
+const char *const sw_observer_view_names[SW_OBS__COUNT] = {"nothing", "scoreboard", "teams",
+                                                            "everything"};
+
 int sw_enum_lookup(const char *const *names, int n, const char *name)
 {
     for (int i = 0; i < n; i++)

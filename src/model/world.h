@@ -52,6 +52,16 @@ typedef struct sw_strlist {
 
 typedef enum { SW_TEAM_PLAYER, SW_TEAM_OBSERVER } sw_team_kind_t;
 
+/* What observer delegations see (an exercise setting, `observers_see`):
+ * ordered, so >= comparisons mean "at least". */
+typedef enum {
+    SW_OBS_NOTHING,    /* "nothing": the exercise's name and clock */
+    SW_OBS_SCOREBOARD, /* "scoreboard": plus the scoreboard and the timeline of acts */
+    SW_OBS_TEAMS,      /* "teams": plus every player team's records, alerts and acts, read-only */
+    SW_OBS_EVERYTHING, /* "everything": plus the white cell's ground truth */
+    SW_OBS__COUNT
+} sw_observer_view_t;
+
 typedef enum {
     SW_ORG_GOVERNMENT,    /* "government": ministry networks */
     SW_ORG_TELECOM,       /* "telecom": fixed-line core, international gateway */
@@ -137,6 +147,7 @@ typedef struct sw_exercise_spec {
     int utc_offset_min;   /* offset of that zone at the exercise date, minutes */
     const char *date;     /* YYYY-MM-DD the exercise is set on */
     double speed;         /* default: exercise seconds per wall second */
+    int observers_see;    /* sw_observer_view_t: what observer delegations may see */
     uint64_t seed;
     sw_learning_obj_t *objectives;
     uint32_t n_objectives;
@@ -659,6 +670,7 @@ extern const char *const sw_cred_kind_names[SW_CRED__COUNT];
 extern const char *const sw_persist_names[SW_PERSIST__COUNT];
 extern const char *const sw_obj_kind_names[SW_OBJ__COUNT];
 extern const char *const sw_inject_kind_names[SW_INJ__COUNT];
+extern const char *const sw_observer_view_names[SW_OBS__COUNT];
 extern const char *const sw_action_names[SW_ACT__COUNT];
 extern const char *const sw_rate_names[SW_RATE__COUNT];
 extern const char *const sw_proc_audit_names[SW_PROC_AUDIT__COUNT];

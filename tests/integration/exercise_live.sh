@@ -144,6 +144,17 @@ cksum "$REF" >"$T/ck1"
 cksum "$REF" >"$T/ck2"
 same "replay changes nothing in the database" "$T/ck1" "$T/ck2"
 
+# ---- observers see what the exercise lets them (pacific-cable: observers_see: teams)
+expect "an observer delegation looks at a team's records" 0 "$BIN" hunt --db "$REF" --team fiji --view palau '* | count'
+a=$("$BIN" hunt --db "$REF" --team palau '* | count')
+eq "  the same records palau sees" "$(cat "$T/out")" "$a"
+expect "  and its alerts" 0 "$BIN" alerts --db "$REF" --team tonga --view nauru
+expect "an observer has no records of its own, and is told how to look" 1 "$BIN" hunt --db "$REF" --team fiji '*'
+has "  --view" "$T/err" "look at a player team's with --view TEAM"
+expect "a player team cannot look at another's" 1 "$BIN" hunt --db "$REF" --team palau --view fsm '*'
+expect "nor may an observer act" 1 "$BIN" act --db "$REF" --team fiji isolate MOF-WS01
+has "  observers watch" "$T/err" "observers watch, they do not act"
+
 # ---- 4. never destroyed --------------------------------------------------------------
 (cd "$T" && "$BIN" run --db ref.db >"$T/rr.out" 2>&1); rc=$?
 eq "run on an exercise's database resumes it (exit 0)" "$rc" 0
