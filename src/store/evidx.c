@@ -42,8 +42,12 @@ struct idx_build {
     size_t cap_fslots;
     bvalue_t *values;
     size_t n_values, cap_values;
-    uint32_t *vslots; /* value id + 1 */
+    uint64_t *vslots; /* the hash's top 32 bits, value id + 1 below; 0: empty */
     size_t cap_vslots;
+    uint32_t *rf; /* one row's field ids, value hashes' slots and candidates */
+    uint64_t *rh;
+    uint32_t *rc;
+    size_t cap_row;
     char *names;
     size_t names_len, names_cap;
     char *text;
@@ -102,6 +106,9 @@ void idx_build_free(idx_build_t *b)
     free(b->fslots);
     free(b->values);
     free(b->vslots);
+    free(b->rf);
+    free(b->rh);
+    free(b->rc);
     free(b->names);
     free(b->text);
     free(b->pv);
@@ -198,20 +205,46 @@ static int field_id(idx_build_t *b, const sw_field_t *f, uint32_t *out)
     return SW_OK;
 }
 
-static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uint32_t *out)
+#define VSLOT_ID(e) ((uint32_t)(e)-1)
+#define VSLOT_TAG(h) ((h) >> 32)
+#define NO_VALUE UINT32_MAX
+
+/* A value table of at least 2 * need slots, every value in it again. */
+static int vrehash(idx_build_t *b, size_t need)
 {
-    if ((b->n_values + 1) * 2 > b->cap_vslots &&
-        rehash(&b->vslots, &b->cap_vslots, b->n_values, b->values, sizeof *b->values,
-               offsetof(bvalue_t, hash)))
-        return SW_ENOMEM;
-    uint64_t h = vhash(field, v, n);
+    size_t nc = b->cap_vslots ? b->cap_vslots * 2 : 256;
+    while (nc < need * 2)
+        nc *= 2;
+    uint64_t *sl = calloc(nc, sizeof *sl);
+    if (!sl)
+        return -1;
+    for (size_t i = 0; i < b->n_values; i++) {
+        uint64_t h = b->values[i].hash;
+        size_t j = h & (nc - 1);
+        while (sl[j])
+            j = (j + 1) & (nc - 1);
+        sl[j] = VSLOT_TAG(h) << 32 | (uint64_t)(i + 1);
+    }
+    free(b->vslots);
+    b->vslots = sl;
+    b->cap_vslots = nc;
+    return 0;
+}
+
+/* The id of field's value v[0..n) (hash h), added when new. The table has
+ * room (idx_build_add makes it before a row). */
+static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uint64_t h,
+                    uint32_t *out)
+{
     size_t m = b->cap_vslots - 1, j = h & m;
     for (; b->vslots[j]; j = (j + 1) & m) {
-        bvalue_t *x = &b->values[b->vslots[j] - 1];
+        if (VSLOT_TAG(b->vslots[j]) != VSLOT_TAG(h))
+            continue;
+        bvalue_t *x = &b->values[VSLOT_ID(b->vslots[j])];
         if (x->hash == h && x->field == field && x->text_len == n &&
             !memcmp(b->text + x->text_off, v, n)) {
             x->count++;
-            *out = b->vslots[j] - 1;
+            *out = VSLOT_ID(b->vslots[j]);
             return SW_OK;
         }
     }
@@ -227,18 +260,26 @@ static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uin
     memcpy(b->text + b->text_len, v, n);
     b->text_len += n;
     b->fields[field].n_values++;
-    b->vslots[j] = (uint32_t)b->n_values + 1;
+    b->vslots[j] = VSLOT_TAG(h) << 32 | (uint64_t)(b->n_values + 1);
     *out = (uint32_t)b->n_values++;
     return SW_OK;
 }
 
-int idx_build_add(idx_build_t *b, const sw_event_t *ev, int has_time)
+/* A row's values are looked up in stages over all its fields, so that the
+ * cache misses of one field (its slot, its value, its text: the table
+ * outgrows the caches) overlap those of the others: (1) field ids and
+ * hashes, the slots prefetched; (2) the slot whose tag matches, its value
+ * prefetched; (3) the value's field and length, its text prefetched; (4)
+ * the text compared. A candidate that is not confirmed (or none) takes
+ * the plain lookup, which also adds new values: the stages only guess,
+ * and a guess that checks out is the value. */
+int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time)
 {
     if (b->n_rows >= IDX_PIECE)
         return SW_ETOOBIG;
-    if (b->n_pairs + ev->n_fields > b->cap_pairs) { /* pv and pr grow together */
+    if (b->n_pairs + n_fields > b->cap_pairs) { /* pv and pr grow together */
         size_t nc = b->cap_pairs ? b->cap_pairs * 2 : 4096;
-        while (nc < b->n_pairs + ev->n_fields)
+        while (nc < b->n_pairs + n_fields)
             nc *= 2;
         uint32_t *pv = realloc(b->pv, nc * sizeof *pv);
         if (pv)
@@ -249,15 +290,61 @@ int idx_build_add(idx_build_t *b, const sw_event_t *ev, int has_time)
         b->pr = pr;
         b->cap_pairs = nc;
     }
-    uint16_t row = (uint16_t)b->n_rows;
-    for (size_t i = 0; i < ev->n_fields; i++) {
-        const sw_field_t *f = &ev->fields[i];
-        uint32_t fid, vid;
-        int rc = field_id(b, f, &fid);
+    if (n_fields > b->cap_row) {
+        uint32_t *rf = realloc(b->rf, n_fields * sizeof *rf);
+        if (rf)
+            b->rf = rf;
+        uint64_t *rh = rf ? realloc(b->rh, n_fields * sizeof *rh) : NULL;
+        if (rh)
+            b->rh = rh;
+        uint32_t *rc = rh ? realloc(b->rc, n_fields * sizeof *rc) : NULL;
         if (!rc)
-            rc = value_id(b, fid, f->value, f->value_len, &vid);
+            return SW_ENOMEM;
+        b->rc = rc;
+        b->cap_row = n_fields;
+    }
+    /* room for every field to bring a new value: no rehash inside the row */
+    if ((b->n_values + n_fields) * 2 > b->cap_vslots && vrehash(b, b->n_values + n_fields))
+        return SW_ENOMEM;
+    size_t m = b->cap_vslots - 1;
+    for (size_t i = 0; i < n_fields; i++) { /* 1 */
+        const sw_field_t *f = &fields[i];
+        int rc = field_id(b, f, &b->rf[i]);
         if (rc)
             return rc;
+        b->rh[i] = vhash(b->rf[i], f->value, f->value_len);
+        __builtin_prefetch(&b->vslots[b->rh[i] & m]);
+    }
+    for (size_t i = 0; i < n_fields; i++) { /* 2 */
+        uint64_t h = b->rh[i];
+        b->rc[i] = NO_VALUE;
+        for (size_t j = h & m; b->vslots[j]; j = (j + 1) & m)
+            if (VSLOT_TAG(b->vslots[j]) == VSLOT_TAG(h)) {
+                b->rc[i] = VSLOT_ID(b->vslots[j]);
+                __builtin_prefetch(&b->values[b->rc[i]]);
+                break;
+            }
+    }
+    for (size_t i = 0; i < n_fields; i++) { /* 3 */
+        if (b->rc[i] == NO_VALUE)
+            continue;
+        const bvalue_t *x = &b->values[b->rc[i]];
+        if (x->hash == b->rh[i] && x->field == b->rf[i] && x->text_len == fields[i].value_len)
+            __builtin_prefetch(b->text + x->text_off);
+        else
+            b->rc[i] = NO_VALUE;
+    }
+    uint16_t row = (uint16_t)b->n_rows;
+    for (size_t i = 0; i < n_fields; i++) { /* 4 */
+        const sw_field_t *f = &fields[i];
+        uint32_t vid = b->rc[i];
+        if (vid != NO_VALUE && !memcmp(b->text + b->values[vid].text_off, f->value, f->value_len)) {
+            b->values[vid].count++;
+        } else {
+            int rc = value_id(b, b->rf[i], f->value, f->value_len, b->rh[i], &vid);
+            if (rc)
+                return rc;
+        }
         b->pv[b->n_pairs] = vid;
         b->pr[b->n_pairs++] = row;
     }

@@ -110,9 +110,10 @@ void idx_build_free(idx_build_t *b);
 void idx_build_reset(idx_build_t *b, uint64_t first_row);
 uint64_t idx_build_first(const idx_build_t *b);
 uint32_t idx_build_rows(const idx_build_t *b);
-/* Add the next row: its fields and whether it has a time of its own.
- * SW_ENOMEM, or SW_ETOOBIG when the piece is full. */
-int idx_build_add(idx_build_t *b, const sw_event_t *ev, int has_time);
+/* Add the next row: its fields (name, name_len, name_hash, value,
+ * value_len are read) and whether it has a time of its own. SW_ENOMEM, or
+ * SW_ETOOBIG when the piece is full. */
+int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time);
 /* The piece so far as bytes (malloc'd into *out, *out_len): what is
  * written to idx.<first_row>, or opened in memory. stamp: of the last row. */
 int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8_t **out,

@@ -4,11 +4,15 @@
  *
  * Design notes:
  *  1. The pieces cover rows [0, covered) contiguously; the rows after them
- *     are in `tail`, a piece being built in memory. The appending process
- *     adds each record to the tail (store_idx_append) and writes a piece
- *     file when it fills; it writes the tail as a partial piece on every
- *     durable flush. Another process maps the files and indexes only what
- *     no file covers, from the log: never more than one piece's rows.
+ *     are in `tail`, a piece being built in memory. The appending thread
+ *     packs each record's fields beside its frame (store_idx_append); the
+ *     log's writer thread adds them to the tail as it writes each batch
+ *     (idx_batch) and writes a piece file when the tail fills, so parsing
+ *     and indexing run on two cores. The tail is the appending thread's
+ *     again once seg_flush has drained the writer: every search, and the
+ *     durable flush that writes the tail as a partial piece. Another
+ *     process maps the files and indexes only what no file covers, from
+ *     the log: never more than one piece's rows.
  *  2. A query is evaluated piece by piece into a bitmap of the piece's rows
  *     (eval). Each leaf is answered from the field's distinct values with
  *     the query's own matcher, so the bitmap is exact; the only terms it
@@ -27,6 +31,7 @@
  *
  * Cost: per piece, O(fields) to find a field, O(values of the field) per
  * leaf, O(value text) per free-text term, O(rows / 64) per bitmap op. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +65,8 @@ struct store_idx {
     ipiece_t tail_p;   /* the tail sealed, for searches */
     uint32_t tail_sealed;
     int have_tail_p;
+    sw_field_t *wf; /* the writer thread's fields of one row (store_idx_batch) */
+    size_t wf_cap;
     uint64_t *pool; /* MAX_DEPTH bitmaps */
     size_t ts_rows; /* rows the sorted flag has seen */
     int sorted;     /* times never go backwards */
@@ -82,6 +89,7 @@ void store_idx_free(store_idx_t *x)
     if (x->have_tail_p)
         idx_piece_free(&x->tail_p.p);
     free(x->pool);
+    free(x->wf);
     sw_event_free(&x->ev);
     free(x);
 }
@@ -228,7 +236,8 @@ static int tail_add_row(sw_store_team_t *t, size_t r, sw_errbuf_t *err)
         return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu", t->name,
                          t->seg.dir, r + 1);
     int64_t ms;
-    int rc = idx_build_add(x->tail, &x->ev, sw_query_event_time(&x->ev, &ms) == SW_OK);
+    int rc = idx_build_add(x->tail, x->ev.fields, x->ev.n_fields,
+                           sw_query_event_time(&x->ev, &ms) == SW_OK);
     return rc ? sw_seterr(err, rc, "out of memory") : SW_OK;
 }
 
@@ -303,20 +312,87 @@ static int idx_catch_up(sw_store_team_t *t, size_t n_rows, int writer, sw_errbuf
     return SW_OK;
 }
 
-int store_idx_begin(sw_store_team_t *t, sw_errbuf_t *err)
+/* The writer thread's half of store_idx_append: each row of a batch the
+ * log's writer wrote (seg_batch_cb) into the tail, a full tail sealed and
+ * written as a piece. 0 or an errno. */
+static int idx_batch(void *ud, size_t first_row, size_t rows, const uint8_t *extra,
+                     size_t extra_len, const uint64_t *stamp)
 {
-    return idx_catch_up(t, t->seg.v.n_rows, 1, err);
+    sw_store_team_t *t = ud;
+    store_idx_t *x = t->idx;
+    if (first_row != idx_build_first(x->tail) + idx_build_rows(x->tail))
+        return EIO; /* rows are handed on in order: never */
+    size_t at = 0;
+    for (size_t i = 0; i < rows; i++) {
+        uint32_t h[2];
+        if (extra_len - at < 8)
+            return EIO;
+        memcpy(h, extra + at, 8);
+        at += 8;
+        if (h[0] > x->wf_cap) {
+            sw_field_t *f = realloc(x->wf, h[0] * sizeof *f);
+            if (!f)
+                return ENOMEM;
+            x->wf = f;
+            x->wf_cap = h[0];
+        }
+        for (uint32_t k = 0; k < h[0]; k++) {
+            sw_field_t *f = &x->wf[k];
+            uint32_t l[2];
+            if (extra_len - at < 16)
+                return EIO;
+            memcpy(&f->name_hash, extra + at, 8);
+            memcpy(l, extra + at + 8, 8);
+            at += 16;
+            if (extra_len - at < (size_t)l[0] + l[1] + 2)
+                return EIO;
+            f->name = (const char *)extra + at;
+            f->name_len = l[0];
+            f->value = f->name + l[0] + 1;
+            f->value_len = l[1];
+            at += (size_t)l[0] + l[1] + 2;
+        }
+        int rc = idx_build_add(x->tail, x->wf, h[0], (int)h[1]);
+        if (!rc && idx_build_rows(x->tail) == piece_rows(t))
+            rc = tail_to_piece(t, stamp[i], NULL);
+        if (rc)
+            return rc == SW_ENOMEM ? ENOMEM : EIO;
+    }
+    return 0;
 }
 
-int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, uint64_t stamp,
-                     sw_errbuf_t *err)
+int store_idx_begin(sw_store_team_t *t, sw_errbuf_t *err)
 {
-    store_idx_t *x = t->idx;
-    int rc = idx_build_add(x->tail, ev, has_time);
-    if (rc)
-        return sw_seterr(err, rc, "out of memory");
-    if (idx_build_rows(x->tail) == piece_rows(t))
-        return tail_to_piece(t, stamp, err);
+    int rc = idx_catch_up(t, t->seg.v.n_rows, 1, err);
+    if (!rc)
+        seg_on_batch(&t->seg, idx_batch, t);
+    return rc;
+}
+
+int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, sw_errbuf_t *err)
+{
+    size_t n = 8;
+    for (size_t i = 0; i < ev->n_fields; i++)
+        n += 16 + (size_t)ev->fields[i].name_len + ev->fields[i].value_len + 2;
+    uint8_t *p = seg_row_extra(&t->seg, n, err);
+    if (!p)
+        return SW_ENOMEM;
+    uint32_t h[2] = {(uint32_t)ev->n_fields, (uint32_t) !!has_time};
+    memcpy(p, h, 8);
+    p += 8;
+    for (size_t i = 0; i < ev->n_fields; i++) {
+        const sw_field_t *f = &ev->fields[i];
+        uint32_t l[2] = {f->name_len, f->value_len};
+        memcpy(p, &f->name_hash, 8);
+        memcpy(p + 8, l, 8);
+        p += 16;
+        memcpy(p, f->name, f->name_len);
+        p[f->name_len] = '\0';
+        p += f->name_len + 1;
+        memcpy(p, f->value, f->value_len);
+        p[f->value_len] = '\0';
+        p += f->value_len + 1;
+    }
     return SW_OK;
 }
 

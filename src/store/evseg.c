@@ -460,6 +460,17 @@ static int writer_batch(seg_t *s, seg_blk_t *b, int *file)
     return 0;
 }
 
+/* The batch written, its rows to the callback. */
+static int writer_hand_on(seg_t *s, seg_blk_t *b, int *file)
+{
+    seg_writer_t *w = &s->wr;
+    if (!w->on_batch || !b->rows)
+        return 0;
+    *file = SF_TS;
+    size_t first = (s->f[SF_TS].disk_len - SEG_HDR) / 8 - b->rows;
+    return w->on_batch(w->on_batch_ud, first, b->rows, b->extra, b->extra_len, b->stamp);
+}
+
 static void *writer_main(void *arg)
 {
     seg_t *s = arg;
@@ -476,12 +487,14 @@ static void *writer_main(void *arg)
         int e = 0, file = SF_LOG;
         if (!failed) /* after a failure, blocks are dropped: the writer is broken */
             e = writer_batch(s, b, &file);
+        if (!failed && !e)
+            e = writer_hand_on(s, b, &file);
         pthread_mutex_lock(&w->mu);
         if (e && !w->failed) {
             w->failed = e;
             w->failed_file = file;
         }
-        b->len = b->n = b->rows = 0;
+        b->len = b->n = b->rows = b->extra_len = 0;
         w->next = (w->next + 1) % SEG_NBLK;
         w->queued--;
         pthread_cond_broadcast(&w->cv);
@@ -557,10 +570,16 @@ static void writer_stop(seg_t *s)
         free(w->blk[i].raw);
         free(w->blk[i].ts);
         free(w->blk[i].roff);
+        free(w->blk[i].stamp);
+        free(w->blk[i].extra);
     }
     free(w->out);
     free(w->ent);
+    seg_batch_cb cb = w->on_batch;
+    void *ud = w->on_batch_ud;
     memset(w, 0, sizeof *w);
+    w->on_batch = cb;
+    w->on_batch_ud = ud;
 }
 
 /* The unit after the last block of b (b->n > 0). */
@@ -775,20 +794,51 @@ int seg_append(seg_t *s, const char *json, size_t len, int64_t ts, size_t *row_o
         if (t2)
             b->ts = t2;
         uint64_t *r2 = t2 ? realloc(b->roff, cap * sizeof *r2) : NULL;
-        if (!r2) {
+        if (r2)
+            b->roff = r2;
+        uint64_t *s2 = r2 ? realloc(b->stamp, cap * sizeof *s2) : NULL;
+        if (!s2) {
             s->broken = 1;
             return sw_seterr(err, SW_ENOMEM, "out of memory");
         }
-        b->roff = r2;
+        b->stamp = s2;
         b->rows_cap = cap;
     }
-    b->ts[b->rows] = ts;
-    b->roff[b->rows++] = roff;
     s->last_stamp = seg_stamp(hdr[0], hdr[1]);
+    b->ts[b->rows] = ts;
+    b->roff[b->rows] = roff;
+    b->stamp[b->rows++] = s->last_stamp;
     s->n_rows++;
     if (row_out)
         *row_out = r;
     return SW_OK;
+}
+
+uint8_t *seg_row_extra(seg_t *s, size_t n, sw_errbuf_t *err)
+{
+    seg_blk_t *b = &s->wr.blk[s->wr.fill];
+    if (b->extra_len + n > b->extra_cap) {
+        size_t cap = b->extra_cap ? b->extra_cap * 2 : SEG_BATCH * SEG_UNIT * 4;
+        while (cap < b->extra_len + n)
+            cap *= 2;
+        uint8_t *p = realloc(b->extra, cap);
+        if (!p) {
+            s->broken = 1;
+            sw_seterr(err, SW_ENOMEM, "out of memory");
+            return NULL;
+        }
+        b->extra = p;
+        b->extra_cap = cap;
+    }
+    uint8_t *p = b->extra + b->extra_len;
+    b->extra_len += n;
+    return p;
+}
+
+void seg_on_batch(seg_t *s, seg_batch_cb cb, void *ud)
+{
+    s->wr.on_batch = cb;
+    s->wr.on_batch_ud = ud;
 }
 
 int seg_flush(seg_t *s, int durable, sw_errbuf_t *err)

@@ -56,11 +56,13 @@
  * files while it runs: the appending thread fills a batch of blocks, with
  * each row's time and place beside them, and hands it over (at most
  * SEG_NBLK - 1 wait). The writer packs the blocks and writes log, lidx,
- * roff and ts: that work overlaps parsing the next records on a second
- * core, and every batch written is visible to other processes at once
- * (a batch is at most SEG_BATCH blocks: a few hundred records). seg_flush
- * (which every search does first) hands over the batch being filled and
- * waits for the writer to finish what it was handed.
+ * roff and ts, then hands the batch's rows to the on_batch callback (the
+ * store's field index): that work overlaps parsing the next records on a
+ * second core, and every batch written is visible to other processes at
+ * once (a batch is at most SEG_BATCH blocks: a few hundred records).
+ * seg_flush (which every search does first) hands over the batch being
+ * filled and waits for the writer to finish what it was handed; what the
+ * callback builds is the appending thread's to read only after that.
  *
  * States of a team's segment in one process:
  *   CLOSED -> READING [seg_open] -> WRITING [seg_writer_begin: flock, cut the
@@ -164,8 +166,19 @@ typedef struct seg_blk {
     uint64_t unit[SEG_BATCH]; /* the unit each starts */
     int64_t *ts;              /* per row of the batch */
     uint64_t *roff;
+    uint64_t *stamp; /* seg_row_stamp of each row */
     size_t rows, rows_cap;
+    uint8_t *extra; /* the rows' extra bytes (seg_row_extra), back to back */
+    size_t extra_len, extra_cap;
 } seg_blk_t;
+
+/* What the writer thread does with each batch after writing it: first_row
+ * and rows name its rows; extra[0..extra_len) is what seg_row_extra added
+ * for them, in order; stamp[i] is row first_row + i's seg_row_stamp. 0 or
+ * an errno (the writer then fails as on a failed write). The store builds
+ * the field index here, off the appending thread. */
+typedef int (*seg_batch_cb)(void *ud, size_t first_row, size_t rows, const uint8_t *extra,
+                            size_t extra_len, const uint64_t *stamp);
 
 /* The log's writer thread and what it shares with the appending thread.
  * blk[fill] is the appender's; blk[next .. next + queued) (mod SEG_NBLK)
@@ -185,7 +198,9 @@ typedef struct seg_writer {
     size_t ent_cap;
     int failed; /* errno of a failed write, stops the writer */
     int failed_file;
-    int dirty; /* wrote since the last fdatasync */
+    int dirty;             /* wrote since the last fdatasync */
+    seg_batch_cb on_batch; /* may be NULL */
+    void *on_batch_ud;
 } seg_writer_t;
 
 typedef struct seg {
@@ -213,6 +228,11 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err);
  * later) or after seg_flush. */
 int seg_append(seg_t *s, const char *json, size_t len, int64_t ts, size_t *row_out,
                sw_errbuf_t *err);
+/* Room for n more extra bytes of the row appended last, in its batch (the
+ * writer hands them to its on_batch callback); NULL when out of memory. */
+uint8_t *seg_row_extra(seg_t *s, size_t n, sw_errbuf_t *err);
+/* Set what the writer thread does with each batch (before the first append). */
+void seg_on_batch(seg_t *s, seg_batch_cb cb, void *ud);
 /* Write pending appends out (durable: and fdatasync them), remap, and bring
  * the view up to date (another process may have appended). */
 int seg_flush(seg_t *s, int durable, sw_errbuf_t *err);

@@ -49,12 +49,13 @@ static inline int64_t store_id(const sw_store_team_t *t, size_t row)
 
 /* evquery.c: the field index of a team. begin: when the team starts being
  * written (after seg_writer_begin): the pieces on disk, the rows past them
- * indexed again from the log. append: each appended record (ev parsed,
- * has_time: its own time; stamp: its log frame's, seg_t.last_stamp).
- * flush: write the piece being filled (a durable flush). search: run q. */
+ * indexed again from the log, and the log's writer thread set to index each
+ * batch it writes. append: after each seg_append, the record's fields (ev
+ * parsed, has_time: its own time) packed beside it for the writer thread.
+ * flush: write the piece being filled (a durable flush, after seg_flush).
+ * search: run q. */
 int store_idx_begin(sw_store_team_t *t, sw_errbuf_t *err);
-int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, uint64_t stamp,
-                     sw_errbuf_t *err);
+int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, sw_errbuf_t *err);
 int store_idx_flush(sw_store_team_t *t, uint64_t stamp);
 int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err);
 void store_idx_free(store_idx_t *x);
