@@ -24,10 +24,11 @@
 
 #include <lz4.h>
 
-/* LZ4's acceleration: 4 packs ~25% faster than 1 for ~10% more bytes (the
- * log: ~114 bytes a record instead of ~104) */
+/* LZ4's acceleration: on telemetry in 64 KB blocks, 2 packs 7.3:1 at
+ * ~1.3 GB/s, 1 7.4:1, 4 7.0:1 a little faster (bench notes in
+ * docs/search.md) */
 #ifndef SEG_LZ4_ACCEL
-#define SEG_LZ4_ACCEL 4
+#define SEG_LZ4_ACCEL 2
 #endif
 
 static const char seg_magic[6] = {'S', 'W', 'S', 'E', 'G', '1'};
@@ -166,7 +167,7 @@ static int seg_block(seg_view_t *v, uint64_t k, size_t need, const uint8_t **out
         want = h[1];
     } else if (h[3] == SEG_BLK_LZ4) {
         if (h[1] > v->blk_cap) {
-            size_t cap = h[1] > SEG_UNIT ? h[1] : SEG_UNIT;
+            size_t cap = h[1] > SEG_BLOCK ? h[1] : SEG_BLOCK;
             uint8_t *b = realloc(v->blk, cap);
             if (!b)
                 return SW_EIO;
@@ -192,20 +193,34 @@ static int seg_block(seg_view_t *v, uint64_t k, size_t need, const uint8_t **out
     return SW_OK;
 }
 
+int seg_row_place(const seg_view_t *v, size_t r, uint64_t *unit, size_t *in)
+{
+    uint64_t o = ((const uint64_t *)(const void *)v->d[SF_ROFF])[r], u = o >> SEG_UNIT_BITS;
+    const uint64_t *lx = (const uint64_t *)(const void *)v->d[SF_LIDX];
+    uint64_t nu = v->dl[SF_LIDX] / 8;
+    for (uint64_t back = 0; u < nu && lx[u] == SEG_NO_BLOCK; back++, u--)
+        if (u == 0 || back == SEG_BLK_SPAN)
+            return SW_EIO;
+    if (u >= nu)
+        return SW_EIO;
+    *unit = u;
+    *in = (size_t)(o - (u << SEG_UNIT_BITS));
+    return SW_OK;
+}
+
 int seg_record(seg_view_t *v, size_t r, const char **json, size_t *len)
 {
-    uint64_t o = ((const uint64_t *)(const void *)v->d[SF_ROFF])[r];
     const uint8_t *b;
-    size_t bl, in = (size_t)(o & (SEG_UNIT - 1));
+    size_t bl, in;
+    uint64_t u;
     /* most records are far under 4 KB: one partial unpack reaches them */
-    if (seg_block(v, o >> SEG_UNIT_BITS, in + 8 + 4096, &b, &bl))
+    if (seg_row_place(v, r, &u, &in) || in > SEG_BLK_MAX || seg_block(v, u, in + 8 + 4096, &b, &bl))
         return SW_EIO;
     if (in > bl || bl - in < 8)
         return SW_EIO;
     uint32_t fl;
     memcpy(&fl, b + in, 4);
-    if (fl <= SEG_MAX_RECORD && in + 8 + fl > bl &&
-        seg_block(v, o >> SEG_UNIT_BITS, in + 8 + fl, &b, &bl))
+    if (fl <= SEG_MAX_RECORD && in + 8 + fl > bl && seg_block(v, u, in + 8 + fl, &b, &bl))
         return SW_EIO;
     if (in > bl || bl - in < 8)
         return SW_EIO;
@@ -512,9 +527,9 @@ static int writer_start(seg_t *s, sw_errbuf_t *err)
     if (w->started)
         return SW_OK;
     for (int i = 0; i < SEG_NBLK; i++) {
-        if (!w->blk[i].raw && !(w->blk[i].raw = malloc(SEG_BATCH * SEG_UNIT)))
+        if (!w->blk[i].raw && !(w->blk[i].raw = malloc(SEG_BATCH * SEG_BLOCK)))
             return sw_seterr(err, SW_ENOMEM, "out of memory");
-        w->blk[i].cap = SEG_BATCH * SEG_UNIT;
+        w->blk[i].cap = SEG_BATCH * SEG_BLOCK;
         w->blk[i].len = w->blk[i].n = 0;
     }
     w->fill = w->next = w->queued = 0;
@@ -618,7 +633,7 @@ static uint8_t *writer_frame(seg_t *s, size_t n, uint64_t *roff, sw_errbuf_t *er
 {
     seg_writer_t *w = &s->wr;
     seg_blk_t *b = &w->blk[w->fill];
-    if (!b->n || b->len - b->start[b->n - 1] + n > SEG_UNIT) {
+    if (!b->n || b->len - b->start[b->n - 1] + n > SEG_BLOCK) {
         if (b->n == SEG_BATCH) {
             if (writer_seal(s, err))
                 return NULL;
@@ -717,7 +732,8 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
     s->last_stamp = 0;
     if (n) {
         s->last_stamp = seg_row_stamp(&s->v, n - 1); /* complete: its block is whole */
-        unit = ((const uint64_t *)(const void *)v->d[SF_ROFF])[n - 1] >> SEG_UNIT_BITS;
+        size_t in;
+        seg_row_place(v, n - 1, &unit, &in);
         uint64_t off = ((const uint64_t *)(const void *)v->d[SF_LIDX])[unit];
         uint32_t h[4];
         memcpy(h, v->d[SF_LOG] + off, sizeof h);
@@ -818,7 +834,7 @@ uint8_t *seg_row_extra(seg_t *s, size_t n, sw_errbuf_t *err)
 {
     seg_blk_t *b = &s->wr.blk[s->wr.fill];
     if (b->extra_len + n > b->extra_cap) {
-        size_t cap = b->extra_cap ? b->extra_cap * 2 : SEG_BATCH * SEG_UNIT * 4;
+        size_t cap = b->extra_cap ? b->extra_cap * 2 : SEG_BATCH * SEG_BLOCK * 2;
         while (cap < b->extra_len + n)
             cap *= 2;
         uint8_t *p = realloc(b->extra, cap);
