@@ -45,6 +45,7 @@
 #endif
 
 #include "detect/event_flat.h"
+#include "detect/sigma_int.h" /* the literal scanner (sigma_ac.c) */
 #include "store/evidx.h"
 #include "store/evstore_int.h"
 
@@ -67,9 +68,10 @@ struct store_idx {
     int have_tail_p;
     sw_field_t *wf; /* the writer thread's fields of one row (store_idx_batch) */
     size_t wf_cap;
-    uint64_t *pool; /* MAX_DEPTH bitmaps */
-    size_t ts_rows; /* rows the sorted flag has seen */
-    int sorted;     /* times never go backwards */
+    uint64_t *pool;     /* MAX_DEPTH bitmaps */
+    struct qplan *plan; /* the running search's (store_idx_search) */
+    size_t ts_rows;     /* rows the sorted flag has seen */
+    int sorted;         /* times never go backwards */
     sw_event_t ev;
 };
 
@@ -477,6 +479,23 @@ static int piece_rebuild(sw_store_team_t *t, ipiece_t *ip, sw_errbuf_t *err)
 
 /* ---- evaluating a query on one piece ------------------------------------------ */
 
+/* An OR of free-text terms, scanned for all its literals at once. */
+#define OR_AC_MIN 4   /* terms: fewer are scanned one by one */
+#define OR_AC_MAX 256 /* terms an automaton takes */
+typedef struct or_scan {
+    const sw_qnode_t *node; /* the OR */
+    sigma_ac_t *ac;         /* tag i: the node's i-th free-text kid in kid[] */
+    const sw_qnode_t *kid[OR_AC_MAX];
+    size_t n_kid;
+} or_scan_t;
+
+/* What a search builds once for all its pieces. */
+#define PLAN_MAX_OR 8
+typedef struct qplan {
+    or_scan_t ors[PLAN_MAX_OR];
+    size_t n_ors;
+} qplan_t;
+
 typedef struct qctx {
     sw_store_team_t *t;
     ipiece_t *ip;
@@ -484,6 +503,7 @@ typedef struct qctx {
     const int64_t *ts; /* the piece's rows' times */
     uint32_t n, words;
     uint64_t *pool;
+    qplan_t *plan;
     int damaged; /* a field's checksums failed */
 } qctx_t;
 
@@ -656,6 +676,116 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
     }
 }
 
+/* A free-text or wildcard term's literal (lower case) into lit: its
+ * length, 0 when it has none. */
+static size_t term_literal(const sw_qnode_t *n, char *lit, size_t cap)
+{
+    if (n->kind == SW_QN_TERM && !n->field && n->value_len <= cap) {
+        memcpy(lit, n->value, n->value_len);
+        return n->value_len;
+    }
+    if (n->kind == SW_QN_WILD)
+        return glob_literal(n->value, n->value_len, lit, cap);
+    return 0;
+}
+
+/* Can the OR's automaton take kid k: free text (no field) with a literal
+ * of at least 2 bytes? */
+static int or_scannable(const sw_qnode_t *k)
+{
+    char lit[256];
+    return !k->field && (k->kind == SW_QN_TERM || k->kind == SW_QN_WILD) &&
+           term_literal(k, lit, sizeof lit) >= 2;
+}
+
+/* The automaton of OR node n (built on its first piece), NULL when the
+ * OR has too few free-text terms for one (or the plan is full). */
+static or_scan_t *or_scan_of(qplan_t *pl, const sw_qnode_t *n)
+{
+    if (!pl)
+        return NULL;
+    for (size_t i = 0; i < pl->n_ors; i++)
+        if (pl->ors[i].node == n)
+            return pl->ors[i].ac ? &pl->ors[i] : NULL;
+    if (pl->n_ors == PLAN_MAX_OR)
+        return NULL;
+    or_scan_t *o = &pl->ors[pl->n_ors++];
+    memset(o, 0, sizeof *o);
+    o->node = n;
+    size_t k = 0;
+    for (size_t i = 0; i < n->n_kids; i++)
+        k += or_scannable(n->kids[i]);
+    if (k < OR_AC_MIN || k > OR_AC_MAX || !(o->ac = sigma_ac_new()))
+        return NULL;
+    for (size_t i = 0; i < n->n_kids; i++) {
+        char lit[256];
+        const sw_qnode_t *kid = n->kids[i];
+        if (!or_scannable(kid))
+            continue;
+        size_t nl = term_literal(kid, lit, sizeof lit);
+        if (sigma_ac_add(o->ac, (const uint8_t *)lit, nl, (uint32_t)o->n_kid)) {
+            sigma_ac_free(o->ac);
+            o->ac = NULL;
+            return NULL;
+        }
+        o->kid[o->n_kid++] = kid;
+    }
+    if (sigma_ac_build(o->ac)) {
+        sigma_ac_free(o->ac);
+        o->ac = NULL;
+        return NULL;
+    }
+    return o;
+}
+
+static void plan_free(qplan_t *pl)
+{
+    for (size_t i = 0; i < pl->n_ors; i++)
+        sigma_ac_free(pl->ors[i].ac);
+    pl->n_ors = 0;
+}
+
+static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth);
+
+/* OR node n's free-text terms in one pass over each field's text: the
+ * automaton says which of their literals occur in the field at all (a
+ * superset), and only those terms look for their values there. Its other
+ * terms are evaluated one by one. The bitmap into b; as eval. */
+static int eval_or_scan(qctx_t *c, const sw_qnode_t *n, const or_scan_t *o, uint64_t *b, int depth)
+{
+    const idx_piece_t *p = c->p;
+    uint64_t marks[OR_AC_MAX / 64];
+    char lit[256];
+    for (uint32_t f = 0; f < p->n_fields; f++) {
+        const idx_field_t *x = &p->fields[f];
+        if (x->text1 <= x->text0)
+            continue;
+        if (!field_ok(c, f))
+            return -1;
+        memset(marks, 0, sizeof marks);
+        sigma_ac_scan(o->ac, (const uint8_t *)p->text + x->text0, x->text1 - x->text0, marks);
+        for (size_t k = 0; k < o->n_kid; k++) {
+            if (!(marks[k >> 6] >> (k & 63) & 1))
+                continue;
+            size_t nl = term_literal(o->kid[k], lit, sizeof lit);
+            match_values(c, f, o->kid[k], 1, lit, nl, !digits_only(lit, nl), b);
+        }
+    }
+    uint64_t *tmp = c->pool + (size_t)(depth + 1) * BM_WORDS;
+    int inexact = 0;
+    for (size_t i = 0; i < n->n_kids; i++) {
+        if (or_scannable(n->kids[i]))
+            continue;
+        int r = eval(c, n->kids[i], tmp, depth + 1);
+        if (r < 0)
+            return r;
+        inexact |= r;
+        for (uint32_t w = 0; w < c->words; w++)
+            b[w] |= tmp[w];
+    }
+    return inexact;
+}
+
 static int cost(const sw_qnode_t *n)
 {
     switch (n->kind) {
@@ -712,6 +842,9 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
     }
     case SW_QN_OR: {
         memset(b, 0, c->words * 8);
+        const or_scan_t *o = or_scan_of(c->plan, n);
+        if (o)
+            return eval_or_scan(c, n, o, b, depth);
         uint64_t *tmp = c->pool + (size_t)(depth + 1) * BM_WORDS;
         int inexact = 0;
         for (size_t i = 0; i < n->n_kids; i++) {
@@ -755,13 +888,7 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
         return 0;
     }
     char lit[256];
-    size_t nl = 0;
-    if (n->kind == SW_QN_TERM && !n->field && n->value_len <= sizeof lit) {
-        memcpy(lit, n->value, n->value_len);
-        nl = n->value_len;
-    } else if (n->kind == SW_QN_WILD) {
-        nl = glob_literal(n->value, n->value_len, lit, sizeof lit);
-    }
+    size_t nl = term_literal(n, lit, sizeof lit);
     int letters = nl && !digits_only(lit, nl);
     if (!n->field) { /* free text: every field's values */
         for (uint32_t f = 0; f < p->n_fields; f++) {
@@ -954,7 +1081,8 @@ static int piece_eval(sw_store_team_t *t, size_t i, const sw_query_t *q, uint64_
                       .p = &ip->p,
                       .n = ip->p.n_rows,
                       .words = (ip->p.n_rows + 63) / 64,
-                      .pool = x->pool};
+                      .pool = x->pool,
+                      .plan = x->plan};
         c->ts = seg_ts(&t->seg.v) + ip->p.first_row;
         int r = eval(c, q->root, b, 0);
         if (r >= 0)
@@ -1112,6 +1240,8 @@ int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw
     uint64_t *b = malloc(BM_WORDS * sizeof *b);
     if (!b)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
+    qplan_t plan = {.n_ors = 0};
+    x->plan = &plan;
     const sw_qstage_t *s = q->n_stages == 1 && sw_query_is_aggregate(q) ? &q->stages[0] : NULL;
     int agg =
         exact && s && (s->kind == SW_QS_COUNT || s->kind == SW_QS_HISTOGRAM || !s->field_is_time);
@@ -1121,6 +1251,8 @@ int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw
         rc = top_k(t, q, n_pieces, run, b, err);
         if (rc) {
             free(b);
+            plan_free(&plan);
+            x->plan = NULL;
             return rc < 0 ? rc : SW_OK;
         }
     }
@@ -1152,6 +1284,8 @@ int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw
             }
     }
     free(b);
+    plan_free(&plan);
+    x->plan = NULL;
     if (!rc && !agg) {
         if (!x->sorted && rows.n > 1)
             qsort(rows.v, rows.n, sizeof *rows.v, cmp_trow);
