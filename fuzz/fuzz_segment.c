@@ -43,18 +43,18 @@ static void fix_sums(uint8_t *b, size_t len)
         idx_field_t *x = &F[f];
         if (x->v0 > x->v1 || x->v1 > nv || x->text0 > x->text1 || x->text1 > sl[IDX_S_TEXT])
             continue;
-        x->sum_values = seg_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
-        x->sum_text = seg_sum(b + off[IDX_S_TEXT] + x->text0, x->text1 - x->text0);
+        x->sum_values = idx_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
+        x->sum_text = idx_sum(b + off[IDX_S_TEXT] + x->text0, x->text1 - x->text0);
         uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0, p1 = x->v1 ? V[x->v1 - 1].post_end : 0;
         if (p0 <= p1 && p1 <= sl[IDX_S_POST] / 2)
-            x->sum_post = seg_sum(P + p0, (size_t)(p1 - p0) * 2);
+            x->sum_post = idx_sum(P + p0, (size_t)(p1 - p0) * 2);
     }
     const int small[] = {IDX_S_FIELDS, IDX_S_NAMES, IDX_S_TIME};
     for (size_t i = 0; i < 3; i++) {
-        uint32_t sum = seg_sum(b + off[small[i]], sl[small[i]]);
+        uint32_t sum = idx_sum(b + off[small[i]], sl[small[i]]);
         memcpy(b + IDX_HDR + small[i] * 24 + 16, &sum, 4);
     }
-    uint32_t hs = seg_sum(b, 60) ^ seg_sum(b + IDX_HDR, IDX_NSEC * 24);
+    uint32_t hs = idx_sum(b, 60) ^ idx_sum(b + IDX_HDR, IDX_NSEC * 24);
     memcpy(b + 60, &hs, 4);
 }
 
@@ -71,7 +71,7 @@ static uint64_t read_piece(const uint8_t *b, size_t len)
         const idx_field_t *x = &p.fields[f];
         sum +=
             (unsigned char)p.names[x->name_off] + (unsigned char)p.names[x->name_off + x->name_len];
-        if (idx_field_check(&p, f) != SW_OK)
+        if (idx_field_check(&p, f) != SW_OK || idx_post_check(&p, f) != SW_OK)
             continue;
         if (x->text1 > x->text0) /* the text a free-text scan reads */
             sum += (unsigned char)p.text[x->text0] + (unsigned char)p.text[x->text1 - 1];

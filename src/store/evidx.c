@@ -457,9 +457,9 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8
         x->text0 = x->v1 > x->v0 ? V[x->v0].text_off : 0;
         x->text1 = x->v1 > x->v0 ? V[x->v1 - 1].text_off + V[x->v1 - 1].text_len + 1 : 0;
         uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0, p1 = x->v1 ? V[x->v1 - 1].post_end : 0;
-        x->sum_values = seg_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
-        x->sum_text = seg_sum(T + x->text0, x->text1 - x->text0);
-        x->sum_post = seg_sum(P + p0, (size_t)(p1 - p0) * 2);
+        x->sum_values = idx_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
+        x->sum_text = idx_sum(T + x->text0, x->text1 - x->text0);
+        x->sum_post = idx_sum(P + p0, (size_t)(p1 - p0) * 2);
         v0 = x->v1;
     }
     memcpy(buf + off[IDX_S_NAMES], b->names, b->names_len);
@@ -479,7 +479,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8
         uint64_t o = off[s], l = len[s];
         /* the big sections are checked field by field (idx_field_t) */
         uint32_t sum = s == IDX_S_FIELDS || s == IDX_S_NAMES || s == IDX_S_TIME
-                           ? seg_sum(buf + off[s], len[s])
+                           ? idx_sum(buf + off[s], len[s])
                            : 0,
                  pad = 0;
         memcpy(buf + IDX_HDR + s * 24, &o, 8);
@@ -487,7 +487,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8
         memcpy(buf + IDX_HDR + s * 24 + 16, &sum, 4);
         memcpy(buf + IDX_HDR + s * 24 + 20, &pad, 4);
     }
-    uint32_t hs = seg_sum(buf, 60) ^ seg_sum(buf + IDX_HDR, IDX_NSEC * 24);
+    uint32_t hs = idx_sum(buf, 60) ^ idx_sum(buf + IDX_HDR, IDX_NSEC * 24);
     memcpy(buf + 60, &hs, 4);
     *out = buf;
     *out_len = total;
@@ -515,7 +515,7 @@ int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_i
     uint32_t hs, h[4];
     memcpy(&tid, b + 8, 8);
     memcpy(&hs, b + 60, 4);
-    if (tid != team_id || hs != (seg_sum(b, 60) ^ seg_sum(b + IDX_HDR, IDX_NSEC * 24)))
+    if (tid != team_id || hs != (idx_sum(b, 60) ^ idx_sum(b + IDX_HDR, IDX_NSEC * 24)))
         return SW_EINVAL;
     memcpy(&p->first_row, b + 24, 8);
     memcpy(h, b + 32, 16);
@@ -541,7 +541,7 @@ int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_i
         return SW_EINVAL;
     const int small[] = {IDX_S_FIELDS, IDX_S_NAMES, IDX_S_TIME};
     for (size_t i = 0; i < 3; i++)
-        if (seg_sum(b + p->sec_off[small[i]], p->sec_len[small[i]]) != p->sec_sum[small[i]])
+        if (idx_sum(b + p->sec_off[small[i]], p->sec_len[small[i]]) != p->sec_sum[small[i]])
             return SW_EINVAL;
     p->p = b;
     p->len = len;
@@ -568,16 +568,40 @@ int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_i
     return SW_OK;
 }
 
+uint32_t idx_sum(const void *p, size_t len)
+{
+    const uint8_t *s = p;
+    uint64_t a = 0x9e3779b97f4a7c15ULL ^ len, b = 0xc2b2ae3d27d4eb4fULL, c = 0x165667b19e3779f9ULL,
+             d = 0x27d4eb2f165667c5ULL;
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32) { /* four lanes: the multiplies overlap */
+        uint64_t x[4];
+        memcpy(x, s + i, 32);
+        a = (a ^ x[0]) * 0xff51afd7ed558ccdULL;
+        b = (b ^ x[1]) * 0xc4ceb9fe1a85ec53ULL;
+        c = (c ^ x[2]) * 0xff51afd7ed558ccdULL;
+        d = (d ^ x[3]) * 0xc4ceb9fe1a85ec53ULL;
+        a ^= a >> 29;
+        b ^= b >> 31;
+        c ^= c >> 29;
+        d ^= d >> 31;
+    }
+    uint64_t t = seg_sum(s + i, len - i); /* the last 0-31 bytes */
+    uint64_t h = (a ^ (b * 31) ^ (c * 61) ^ (d * 127) ^ t) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
 int idx_field_check(idx_piece_t *p, uint32_t f)
 {
-    if (p->fchecked[f])
+    if (p->fchecked[f] & 1)
         return SW_OK;
     const idx_field_t *x = &p->fields[f];
     const idx_value_t *V = p->values;
-    if (seg_sum(V + x->v0, (size_t)(x->v1 - x->v0) * sizeof *V) != x->sum_values ||
-        seg_sum(p->text + x->text0, x->text1 - x->text0) != x->sum_text)
+    if (idx_sum(V + x->v0, (size_t)(x->v1 - x->v0) * sizeof *V) != x->sum_values ||
+        idx_sum(p->text + x->text0, x->text1 - x->text0) != x->sum_text)
         return SW_EIO;
-    uint32_t prev = x->v0 ? V[x->v0 - 1].post_end : 0, p0 = prev;
+    uint32_t prev = x->v0 ? V[x->v0 - 1].post_end : 0;
     if (x->v0 && x->v0 <= p->n_values && prev > p->n_post)
         return SW_EIO;
     uint32_t t = x->text0;
@@ -590,12 +614,26 @@ int idx_field_check(idx_piece_t *p, uint32_t f)
     }
     if (t != x->text1 && x->v1 > x->v0)
         return SW_EIO;
-    if (seg_sum(p->post + p0, (size_t)(prev - p0) * 2) != x->sum_post)
+    p->fchecked[f] |= 1;
+    return SW_OK;
+}
+
+int idx_post_check(idx_piece_t *p, uint32_t f)
+{
+    if (p->fchecked[f] & 2)
+        return SW_OK;
+    if (idx_field_check(p, f))
         return SW_EIO;
-    for (uint32_t i = p0; i < prev; i++)
+    const idx_field_t *x = &p->fields[f];
+    const idx_value_t *V = p->values;
+    uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0,
+             p1 = x->v1 > x->v0 ? V[x->v1 - 1].post_end : p0;
+    if (idx_sum(p->post + p0, (size_t)(p1 - p0) * 2) != x->sum_post)
+        return SW_EIO;
+    for (uint32_t i = p0; i < p1; i++)
         if (p->post[i] >= p->n_rows)
             return SW_EIO;
-    p->fchecked[f] = 1;
+    p->fchecked[f] |= 2;
     return SW_OK;
 }
 

@@ -559,6 +559,22 @@ static int field_ok(qctx_t *c, uint32_t f)
     return 0;
 }
 
+/* field_ok for its postings too (checked the first time they are read). */
+static int post_ok(qctx_t *c, uint32_t f)
+{
+    if (idx_post_check(c->p, f) == SW_OK)
+        return 1;
+    c->damaged = 1;
+    return 0;
+}
+
+/* Value v's rows (of field f, its postings checked once) into b. */
+static void take_value(qctx_t *c, uint32_t f, uint32_t v, uint64_t *b)
+{
+    if (post_ok(c, f))
+        or_postings(c->p, v, b);
+}
+
 /* Next place of lit[0..n) (lower case, n >= 1) in s[from..len), ASCII
  * case-insensitively; len if none. SSE2 on the first and last bytes. */
 static size_t find_ci(const char *s, size_t len, size_t from, const char *lit, size_t n)
@@ -645,14 +661,14 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
         for (uint32_t v = x->v0; v < x->v1; v++)
             if (p->values[v].h32 == h && sw_qnode_value_matches(n, p->text + p->values[v].text_off,
                                                                 p->values[v].text_len, 0))
-                or_postings(p, v, b);
+                take_value(c, f, v, b);
         return;
     }
     if (!nl) {
         for (uint32_t v = x->v0; v < x->v1; v++)
             if (sw_qnode_value_matches(n, p->text + p->values[v].text_off, p->values[v].text_len,
                                        free_text))
-                or_postings(p, v, b);
+                take_value(c, f, v, b);
         return;
     }
     /* the literal's places in the field's text; a literal with a letter
@@ -671,7 +687,7 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
         const idx_value_t *v = &p->values[lo];
         if (o + nl <= (size_t)v->text_off + v->text_len &&
             sw_qnode_value_matches(n, p->text + v->text_off, v->text_len, free_text))
-            or_postings(p, lo, b);
+            take_value(c, f, lo, b);
         o = (size_t)v->text_off + v->text_len + 1;
     }
 }
@@ -770,6 +786,8 @@ static int eval_or_scan(qctx_t *c, const sw_qnode_t *n, const or_scan_t *o, uint
             size_t nl = term_literal(o->kid[k], lit, sizeof lit);
             match_values(c, f, o->kid[k], 1, lit, nl, !digits_only(lit, nl), b);
         }
+        if (c->damaged)
+            return -1;
     }
     uint64_t *tmp = c->pool + (size_t)(depth + 1) * BM_WORDS;
     int inexact = 0;
@@ -896,7 +914,7 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
                 return -1;
             match_values(c, f, n, 1, lit, nl, letters, b);
         }
-        return 0;
+        return c->damaged ? -1 : 0;
     }
     int f = find_field(p, n->field, n->field_hash);
     if (f < 0)
@@ -904,12 +922,14 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
     if (!field_ok(c, (uint32_t)f))
         return -1;
     if (n->kind == SW_QN_EXISTS) {
+        if (!post_ok(c, (uint32_t)f))
+            return -1;
         for (uint32_t v = p->fields[f].v0; v < p->fields[f].v1; v++)
             or_postings(p, v, b);
         return 0;
     }
     match_values(c, (uint32_t)f, n, 0, lit, nl, letters, b);
-    return 0;
+    return c->damaged ? -1 : 0;
 }
 
 /* ---- running a search ----------------------------------------------------------- */
@@ -1010,7 +1030,7 @@ static int piece_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, s
     int f = find_field(p, s->field, s->field_hash);
     if (f < 0)
         return SW_OK;
-    if (!field_ok(c, (uint32_t)f))
+    if (!post_ok(c, (uint32_t)f))
         return 2; /* damaged */
     const idx_field_t *x = &p->fields[f];
     agg_t *a = malloc((x->v1 - x->v0 + 1) * sizeof *a);

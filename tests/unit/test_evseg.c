@@ -913,12 +913,22 @@ static void a_damaged_index_piece_is_rebuilt_not_believed(void **state)
         sw_store_team_close(a);
         sw_store_close(s);
     }
-    /* a byte of the postings changed: found, rebuilt, written back sound */
+    /* a byte of EventID's postings changed (a query reads them; postings
+     * are checked when first read): found, rebuilt, written back sound */
     uint64_t post_off;
     memcpy(&post_off, orig + IDX_HDR + IDX_S_POST * 24, 8);
+    idx_piece_t pc;
+    assert_int_equal(idx_piece_open(&pc, orig, len, 1), SW_OK);
+    size_t at = SIZE_MAX;
+    for (uint32_t k = 0; k < pc.n_fields; k++)
+        if (strcmp(pc.names + pc.fields[k].name_off, "EventID") == 0 &&
+            pc.fields[k].v1 > pc.fields[k].v0)
+            at = post_off + 2 * (pc.fields[k].v0 ? pc.values[pc.fields[k].v0 - 1].post_end : 0);
+    free(pc.fchecked);
+    assert_true(at < len);
     fp = fopen(p1, "wb");
     for (size_t i = 0; i < len; i++)
-        fputc(i == post_off + 3 ? orig[i] ^ 0x01 : orig[i], fp);
+        fputc(i == at ? orig[i] ^ 0x01 : orig[i], fp);
     fclose(fp);
     s = open_store(path);
     a = open_team(s, "blue");
