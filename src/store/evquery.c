@@ -487,6 +487,7 @@ typedef struct or_scan {
     sigma_ac_t *ac;         /* tag i: the node's i-th free-text kid in kid[] */
     const sw_qnode_t *kid[OR_AC_MAX];
     size_t n_kid;
+    int letters; /* every literal has a letter: the digit values need no scan */
 } or_scan_t;
 
 /* What a search builds once for all its pieces. */
@@ -728,6 +729,7 @@ static or_scan_t *or_scan_of(qplan_t *pl, const sw_qnode_t *n)
     or_scan_t *o = &pl->ors[pl->n_ors++];
     memset(o, 0, sizeof *o);
     o->node = n;
+    o->letters = 1;
     size_t k = 0;
     for (size_t i = 0; i < n->n_kids; i++)
         k += or_scannable(n->kids[i]);
@@ -745,6 +747,7 @@ static or_scan_t *or_scan_of(qplan_t *pl, const sw_qnode_t *n)
             return NULL;
         }
         o->kid[o->n_kid++] = kid;
+        o->letters &= !digits_only(lit, nl);
     }
     if (sigma_ac_build(o->ac)) {
         sigma_ac_free(o->ac);
@@ -778,8 +781,11 @@ static int eval_or_scan(qctx_t *c, const sw_qnode_t *n, const or_scan_t *o, uint
             continue;
         if (!field_ok(c, f))
             return -1;
+        size_t end = o->letters && x->vb < x->v1 ? p->values[x->vb].text_off : x->text1;
+        if (end <= x->text0)
+            continue;
         memset(marks, 0, sizeof marks);
-        sigma_ac_scan(o->ac, (const uint8_t *)p->text + x->text0, x->text1 - x->text0, marks);
+        sigma_ac_scan(o->ac, (const uint8_t *)p->text + x->text0, end - x->text0, marks);
         for (size_t k = 0; k < o->n_kid; k++) {
             if (!(marks[k >> 6] >> (k & 63) & 1))
                 continue;

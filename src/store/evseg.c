@@ -24,9 +24,8 @@
 
 #include <lz4.h>
 
-/* LZ4's acceleration: on telemetry in 64 KB blocks, 2 packs 7.3:1 at
- * ~1.3 GB/s, 1 7.4:1, 4 7.0:1 a little faster (bench notes in
- * docs/search.md) */
+/* LZ4's acceleration: on telemetry in 32 KB blocks, 2 packs 6.6:1 at
+ * ~1.8 GB/s, 1 6.8:1, 4 6.3:1 a little faster */
 #ifndef SEG_LZ4_ACCEL
 #define SEG_LZ4_ACCEL 2
 #endif
@@ -79,12 +78,14 @@ uint32_t seg_sum(const void *p, size_t len)
 int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t len[SF_N],
                  uint64_t team_id, sw_errbuf_t *err)
 {
-    uint8_t *blk = v->blk;
-    size_t blk_cap = v->blk_cap;
+    seg_cblk_t cache[SEG_NCACHE];
+    memcpy(cache, v->cache, sizeof cache);
     memset(v, 0, sizeof *v);
-    v->blk = blk; /* the buffer stays, what it held goes */
-    v->blk_cap = blk_cap;
-    v->blk_unit = SEG_NO_BLOCK;
+    for (int i = 0; i < SEG_NCACHE; i++) { /* the buffers stay, what they held goes */
+        v->cache[i].buf = cache[i].buf;
+        v->cache[i].cap = cache[i].cap;
+        v->cache[i].unit = SEG_NO_BLOCK;
+    }
     v->team_id = team_id;
     v->format = SEG_FORMAT;
     for (int f = 0; f < SF_N; f++) {
@@ -120,10 +121,11 @@ int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t le
 
 void seg_view_free(seg_view_t *v)
 {
-    free(v->blk);
-    v->blk = NULL;
-    v->blk_cap = 0;
-    v->blk_unit = SEG_NO_BLOCK;
+    for (int i = 0; i < SEG_NCACHE; i++) {
+        free(v->cache[i].buf);
+        memset(&v->cache[i], 0, sizeof v->cache[i]);
+        v->cache[i].unit = SEG_NO_BLOCK;
+    }
 }
 
 /* The checksum of a block: its data, unpacked length and kind. */
@@ -133,11 +135,11 @@ static uint32_t blk_sum(const void *data, uint32_t clen, uint32_t rawlen, uint32
 }
 
 /* The block starting at unit k, unpacked at least up to byte `need`:
- * checked, and kept in v until another is asked for. A block is unpacked
- * only as far as the first record asked of it needs (a hunt's rows are
- * scattered: on average half a block each), and whole when a later one
- * needs more (a scan in order: once a block). SW_EIO if damaged or not
- * there. */
+ * checked, and kept in one of v's SEG_NCACHE slots (the least recently
+ * used goes). A block is unpacked only as far as the first record asked of
+ * it needs (a hunt's rows are scattered: on average half a block each),
+ * and whole when a later one needs more (a scan in order: once a block).
+ * SW_EIO if damaged or not there. */
 static int seg_block(seg_view_t *v, uint64_t k, size_t need, const uint8_t **out, size_t *out_len)
 {
     if (k >= v->dl[SF_LIDX] / 8)
@@ -146,49 +148,63 @@ static int seg_block(seg_view_t *v, uint64_t k, size_t need, const uint8_t **out
     size_t dl = v->dl[SF_LOG];
     if (off > dl || dl - off < SEG_BLK_HDR)
         return SW_EIO;
-    if (v->blk_unit == k && (need <= v->blk_len || v->blk_len == v->blk_full)) {
-        *out = v->blk_at;
-        *out_len = v->blk_len;
+    seg_cblk_t *c = NULL;
+    for (int i = 0; i < SEG_NCACHE && !c; i++)
+        if (v->cache[i].unit == k)
+            c = &v->cache[i];
+    v->tick++;
+    if (c && (need <= c->len || c->len == c->full)) {
+        c->used = v->tick;
+        *out = c->at;
+        *out_len = c->len;
         return SW_OK;
+    }
+    int seen = c != NULL; /* its checksum was checked when it was first unpacked */
+    if (!c) {
+        c = &v->cache[0];
+        for (int i = 1; i < SEG_NCACHE; i++)
+            if (v->cache[i].used < c->used)
+                c = &v->cache[i];
     }
     uint32_t h[4];
     memcpy(h, v->d[SF_LOG] + off, sizeof h);
     const uint8_t *data = v->d[SF_LOG] + off + SEG_BLK_HDR;
     if (h[0] > dl - off - SEG_BLK_HDR || h[1] > SEG_BLK_MAX)
         return SW_EIO;
-    if (v->blk_unit != k && blk_sum(data, h[0], h[1], h[3]) != h[2])
+    if (!seen && blk_sum(data, h[0], h[1], h[3]) != h[2])
         return SW_EIO; /* checked once per block, not again to unpack more */
-    size_t want = v->blk_unit == k || need > h[1] ? h[1] : need;
-    v->blk_unit = SEG_NO_BLOCK; /* while the buffer is being overwritten */
+    size_t want = seen || need > h[1] ? h[1] : need;
+    c->unit = SEG_NO_BLOCK; /* while the buffer is being overwritten */
     if (h[3] == SEG_BLK_STORED) {
         if (h[0] != h[1])
             return SW_EIO;
-        v->blk_at = data;
+        c->at = data;
         want = h[1];
     } else if (h[3] == SEG_BLK_LZ4) {
-        if (h[1] > v->blk_cap) {
+        if (h[1] > c->cap) {
             size_t cap = h[1] > SEG_BLOCK ? h[1] : SEG_BLOCK;
-            uint8_t *b = realloc(v->blk, cap);
+            uint8_t *b = realloc(c->buf, cap);
             if (!b)
                 return SW_EIO;
-            v->blk = b;
-            v->blk_cap = cap;
+            c->buf = b;
+            c->cap = cap;
         }
         if (h[0] > INT32_MAX)
             return SW_EIO;
-        int got = LZ4_decompress_safe_partial((const char *)data, (char *)v->blk, (int)h[0],
+        int got = LZ4_decompress_safe_partial((const char *)data, (char *)c->buf, (int)h[0],
                                               (int)want, (int)h[1]);
         if (got < (int)want || (want == h[1] && got != (int)h[1]))
             return SW_EIO;
         want = (size_t)got;
-        v->blk_at = v->blk;
+        c->at = c->buf;
     } else {
         return SW_EIO;
     }
-    v->blk_unit = k;
-    v->blk_len = want;
-    v->blk_full = h[1];
-    *out = v->blk_at;
+    c->unit = k;
+    c->len = want;
+    c->full = h[1];
+    c->used = v->tick;
+    *out = c->at;
     *out_len = want;
     return SW_OK;
 }
