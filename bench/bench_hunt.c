@@ -33,26 +33,9 @@
 #include "detect/query.h"
 #include "store/evstore.h"
 
+#include "bench_util.h"
+
 #define MAX_RUNS 15
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 static int count_cb(const sw_qrow_t *row, void *ud)
 {
@@ -165,6 +148,24 @@ static void rm_store(const char *db)
         fprintf(stderr, "bench: %s failed\n", cmd);
 }
 
+static double ru_s(const struct rusage *ru)
+{
+    return (double)ru->ru_utime.tv_sec + (double)ru->ru_utime.tv_usec / 1e6 +
+           (double)ru->ru_stime.tv_sec + (double)ru->ru_stime.tv_usec / 1e6;
+}
+
+/* CPU seconds of this process's threads but this one, and of this one. */
+static void cpu_split(double *self, double *others)
+{
+    struct rusage ru, rt;
+    getrusage(RUSAGE_SELF, &ru);
+    getrusage(RUSAGE_THREAD, &rt);
+    *self = ru_s(&rt);
+    *others = ru_s(&ru) - *self;
+}
+
+static double cpu_app, cpu_wr; /* the last ingest's CPU seconds: appender, writer */
+
 /* Append every line of text to a new store at db; records/s. */
 static double ingest(const char *db, const char *text, size_t len, uint64_t *n_out)
 {
@@ -177,6 +178,8 @@ static double ingest(const char *db, const char *text, size_t len, uint64_t *n_o
         exit(1);
     }
     uint64_t n = 0;
+    double a0, w0;
+    cpu_split(&a0, &w0);
     double t0 = now_s();
     for (const char *p = text, *end = text + len; p < end; n++) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
@@ -191,7 +194,10 @@ static double ingest(const char *db, const char *text, size_t len, uint64_t *n_o
         fprintf(stderr, "bench: flush: %s\n", err.msg);
         exit(1);
     }
-    double dt = now_s() - t0;
+    double dt = now_s() - t0, a1, w1;
+    cpu_split(&a1, &w1);
+    cpu_app = a1 - a0;
+    cpu_wr = w1 - w0;
     sw_store_team_close(t);
     sw_store_close(s);
     *n_out = n;
@@ -245,11 +251,11 @@ static void sigma_row(const char *bin, const char *jl, const char *tdir, uint64_
         snprintf(out[k], sizeof out[k], "%.60s", line);
     }
     printf("\nSigma over the same file, one core (`taskset -c 0 seawall sigma --rules "
-           "windows linux network --events`): %s", out[0]);
+           "windows linux network --events`): %s",
+           out[0]);
     printf("  %.2f s CPU in all, %.2f s of it loading the rules: %.0f events/s end to end, "
            "%.0f events/s matching  [issue: about 50,000/s end to end]\n",
-           cpu[0], cpu[1], (double)n / cpu[0],
-           cpu[0] > cpu[1] ? (double)n / (cpu[0] - cpu[1]) : 0);
+           cpu[0], cpu[1], (double)n / cpu[0], cpu[0] > cpu[1] ? (double)n / (cpu[0] - cpu[1]) : 0);
 }
 
 int main(void)
@@ -303,6 +309,9 @@ int main(void)
     printf("ingest: %llu records; %.0f records/s on 2 cores (median of 2: %.0f, %.0f), %.0f "
            "records/s on one core  [target >= 1,000,000/s]\n",
            (unsigned long long)n, (r2 + r3) / 2, r2, r3, r1);
+    printf("ingest CPU a record (last run): appending thread %.2f us, writer thread %.2f us "
+           "(wall clock figures depend on what else the machine runs)\n",
+           cpu_app * 1e6 / (double)n, cpu_wr * 1e6 / (double)n);
     snprintf(cmd, sizeof cmd, "du -sb '%s.seg' '%s'", db, db);
     FILE *p = popen(cmd, "r");
     long long total = 0, x;

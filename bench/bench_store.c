@@ -47,29 +47,12 @@
 #include "detect/query.h"
 #include "store/evstore.h"
 
+#include "bench_util.h"
+
 #define T0_MS 1770681600000LL /* 2026-02-10T00:00:00Z */
 #define STEP_MS 10            /* one record every 10 ms on average */
 #define N_HOSTS 400
 #define MAX_RUNS 15
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* ---- generating records ---------------------------------------------------------- */
 
