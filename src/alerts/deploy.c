@@ -88,7 +88,12 @@ static const char schema[] =
      * racing a write) cannot alert twice */
     "CREATE UNIQUE INDEX IF NOT EXISTS alerts_once ON alerts(deployment, record);"
     "CREATE TABLE IF NOT EXISTS alert_marks(deployment INTEGER PRIMARY KEY,"
-    " team TEXT NOT NULL COLLATE NOCASE, matched INTEGER NOT NULL);";
+    " team TEXT NOT NULL COLLATE NOCASE, matched INTEGER NOT NULL);"
+    /* a team's triage of its alerts: the latest alert.triage act of each,
+     * written in that act's transaction (journal.h invariant 3) */
+    "CREATE TABLE IF NOT EXISTS alert_triage(alert INTEGER PRIMARY KEY,"
+    " team TEXT NOT NULL COLLATE NOCASE, status TEXT NOT NULL, assignee TEXT NOT NULL,"
+    " incident TEXT NOT NULL, seq INTEGER NOT NULL, at_ms INTEGER);";
 
 static int db_err(sqlite3 *db, sw_errbuf_t *err, const char *what)
 {
@@ -595,8 +600,12 @@ int sw_alerts_list(sw_deploy_t *d, sw_store_team_t *t, int64_t after_id, sw_aler
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(d->db,
-                           "SELECT id, deployment, record, ts_ms, rule_id, title, level, author,"
-                           " host, time, event FROM alerts WHERE team = ? AND id > ? ORDER BY id",
+                           "SELECT a.id, a.deployment, a.record, a.ts_ms, a.rule_id, a.title,"
+                           " a.level, a.author, a.host, a.time, a.event,"
+                           " coalesce(t.status, 'new'), coalesce(t.assignee, ''),"
+                           " coalesce(t.incident, '') FROM alerts a"
+                           " LEFT JOIN alert_triage t ON t.alert = a.id"
+                           " WHERE a.team = ? AND a.id > ? ORDER BY a.id",
                            -1, &st, NULL) != SQLITE_OK)
         return db_err(d->db, err, "alerts");
     sqlite3_bind_text(st, 1, sw_store_team_name(t), -1, SQLITE_STATIC);
@@ -615,6 +624,9 @@ int sw_alerts_list(sw_deploy_t *d, sw_store_team_t *t, int64_t after_id, sw_aler
             .host = col_text(st, 8),
             .time = col_text(st, 9),
             .event = col_text(st, 10),
+            .status = col_text(st, 11),
+            .assignee = col_text(st, 12),
+            .incident = col_text(st, 13),
         };
         if ((rc = cb(&a, ud)) != 0)
             break;
@@ -1269,5 +1281,91 @@ int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err)
     /* another process may have deployed or withdrawn meanwhile */
     if (team_last_act(a->d, sw_store_team_name(a->t)) != a->last_act)
         rc = alerter_load(a, err);
+    return rc;
+}
+
+/* ---- triage -------------------------------------------------------------------- */
+
+const char *const sw_alert_status_names[] = {
+    "new", "acknowledged", "true-positive", "false-positive", "escalated", NULL};
+
+typedef struct triage_tx {
+    int64_t alert;
+    const char *team, *status, *assignee, *incident;
+    int64_t at_ms;
+} triage_tx_t;
+
+static int triage_tx_cb(sqlite3 *db, int64_t seq, void *ud, sw_errbuf_t *err)
+{
+    triage_tx_t *x = ud;
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(db,
+                           "INSERT OR REPLACE INTO alert_triage(alert, team, status, assignee,"
+                           " incident, seq, at_ms) VALUES(?,?,?,?,?,?,?)",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(db, err, "triage");
+    sqlite3_bind_int64(st, 1, x->alert);
+    sqlite3_bind_text(st, 2, x->team, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, x->status, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, x->assignee, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, x->incident, -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 6, seq);
+    if (x->at_ms == SW_JOURNAL_NO_TIME)
+        sqlite3_bind_null(st, 7);
+    else
+        sqlite3_bind_int64(st, 7, x->at_ms);
+    int src = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return src == SQLITE_DONE ? SW_OK : db_err(db, err, "triage");
+}
+
+int sw_alerts_triage(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act,
+                     const sw_alert_triage_t *tr, int64_t *seq, sw_errbuf_t *err)
+{
+    int known = 0;
+    for (int i = 1; sw_alert_status_names[i] && tr->status; i++)
+        known |= !strcmp(sw_alert_status_names[i], tr->status);
+    if (!known)
+        return sw_seterr(err, SW_EINVAL,
+                         "status '%s' is not one of acknowledged, true-positive, false-positive, "
+                         "escalated",
+                         tr->status ? tr->status : "");
+    const char *assignee = tr->assignee ? tr->assignee : "";
+    const char *incident = tr->incident ? tr->incident : "";
+    if (strlen(assignee) > SW_JOURNAL_MAX_NAME || strlen(incident) > SW_JOURNAL_MAX_NAME)
+        return sw_seterr(err, SW_EINVAL, "assignee and incident are at most %d bytes",
+                         SW_JOURNAL_MAX_NAME);
+    /* the team's own alert, and what it was */
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(d->db, "SELECT rule_id, record FROM alerts WHERE id = ? AND team = ?",
+                           -1, &st, NULL) != SQLITE_OK)
+        return db_err(d->db, err, "triage");
+    sqlite3_bind_int64(st, 1, tr->alert);
+    sqlite3_bind_text(st, 2, sw_store_team_name(t), -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return sw_seterr(err, SW_ENOENT, "team %s has no alert %lld", sw_store_team_name(t),
+                         (long long)tr->alert);
+    }
+    json_t *p =
+        json_pack("{s:I, s:s, s:s, s:s, s:s, s:I}", "alert", (json_int_t)tr->alert, "status",
+                  tr->status, "assignee", assignee, "incident", incident, "rule_id",
+                  col_text(st, 0), "record", (json_int_t)sqlite3_column_int64(st, 1));
+    sqlite3_finalize(st);
+    if (p && tr->note && *tr->note)
+        json_object_set_new(p, "note", json_string(tr->note));
+    char *payload = p ? json_dumps(p, JSON_COMPACT) : NULL;
+    json_decref(p);
+    if (!payload)
+        return sw_seterr(err, SW_ENOMEM, "out of memory");
+    sw_journal_entry_t je = {.at_ms = act->at_ms,
+                             .wall_ms = act->wall_ms,
+                             .actor = act->actor,
+                             .team = sw_store_team_name(t),
+                             .kind = "alert.triage",
+                             .payload = payload};
+    triage_tx_t x = {tr->alert, sw_store_team_name(t), tr->status, assignee, incident, act->at_ms};
+    int rc = sw_journal_append(d->j, &je, triage_tx_cb, &x, seq, err);
+    free(payload);
     return rc;
 }

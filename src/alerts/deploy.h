@@ -87,8 +87,10 @@ typedef struct sw_alert {
     int64_t record;     /* the store's record id */
     int64_t ts_ms;      /* the record's time (0 when it has none) */
     const char *rule_id, *title, *level, *author;
-    const char *host, *time; /* as the record gives them, "" when absent */
-    const char *event;       /* the record's JSON, without ground truth */
+    const char *host, *time;         /* as the record gives them, "" when absent */
+    const char *event;               /* the record's JSON, without ground truth */
+    const char *status;              /* the team's triage: "new", or sw_alerts_triage's */
+    const char *assignee, *incident; /* "" when none */
 } sw_alert_t;
 
 typedef int (*sw_alert_cb)(const sw_alert_t *a, void *ud);
@@ -143,6 +145,27 @@ int sw_deploy_list(sw_deploy_t *d, sw_store_team_t *t, int all, sw_deployed_rule
 int sw_alerts_list(sw_deploy_t *d, sw_store_team_t *t, int64_t after_id, sw_alert_cb cb, void *ud,
                    sw_errbuf_t *err);
 int sw_alerts_count(sw_deploy_t *d, sw_store_team_t *t, int64_t *n, sw_errbuf_t *err);
+
+/* ---- triage ---------------------------------------------------------------- */
+
+/* "new" (none yet), "acknowledged", "true-positive", "false-positive",
+ * "escalated"; NULL-terminated. */
+extern const char *const sw_alert_status_names[];
+
+typedef struct sw_alert_triage {
+    int64_t alert;
+    const char *status;   /* one of sw_alert_status_names but "new" */
+    const char *assignee; /* who works it (may be NULL) */
+    const char *incident; /* the incident it belongs to (may be NULL) */
+    const char *note;     /* free text (may be NULL) */
+} sw_alert_triage_t;
+
+/* Record t's triage of one of its alerts: journaled (kind alert.triage:
+ * alert, status, assignee, incident, rule_id, record, note) with the
+ * alert's state in the same transaction; the latest act wins. SW_ENOENT
+ * for an alert that is not t's, SW_EINVAL for a bad status. */
+int sw_alerts_triage(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act,
+                     const sw_alert_triage_t *tr, int64_t *seq, sw_errbuf_t *err);
 
 /* ---- the ingest path: append and alert ------------------------------------ */
 

@@ -51,6 +51,9 @@ typedef struct sw_cli {
     const char *defenders[SW_CLI_MAX_LIST], *syslogs[8], *vars[SW_CLI_MAX_LIST];
     int n_defenders, n_syslogs, n_vars;
     int truth, verify;
+    /* the server and its accounts */
+    const char *listen, *tls_cert, *tls_key, *role;
+    int routes;
     /* positional arguments */
     char **args;
     int n_args;

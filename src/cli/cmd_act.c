@@ -32,9 +32,62 @@ static int act_clock(sw_cli_t *a)
     return sw_cli_request(a, req, 0, NULL);
 }
 
+/* The words from i on, joined by spaces (the caller frees). */
+static char *rest(const sw_cli_t *a, int i)
+{
+    size_t len = 1;
+    for (int k = i; k < a->n_args; k++)
+        len += strlen(a->args[k]) + 1;
+    char *s = calloc(len, 1);
+    for (int k = i; s && k < a->n_args; k++) {
+        strcat(s, a->args[k]);
+        if (k + 1 < a->n_args)
+            strcat(s, " ");
+    }
+    return s;
+}
+
+/* triage, report, message, hint, send: the team's and the white cell's
+ * other acts. Returns -1 when verb is none of them. */
+static int act_other(sw_cli_t *a, const char *verb)
+{
+    json_t *req = NULL;
+    if (!strcmp(verb, "triage")) {
+        char *end = NULL;
+        long long id = a->n_args >= 3 ? strtoll(a->args[1], &end, 10) : 0;
+        if (a->n_args < 3 || a->n_args > 4 || *end || id <= 0)
+            return sw_cli_usage_error(a, "triage needs ALERT_ID STATUS [ASSIGNEE] (status: "
+                                         "acknowledged, true-positive, false-positive, escalated)");
+        req = json_pack("{s:s, s:s, s:I, s:s}", "op", "triage", "team", a->team ? a->team : "",
+                        "alert", (json_int_t)id, "status", a->args[2]);
+        if (a->n_args == 4)
+            json_object_set_new(req, "assignee", json_string(a->args[3]));
+    } else if (!strcmp(verb, "report") || !strcmp(verb, "message") || !strcmp(verb, "hint")) {
+        if (a->n_args < 2)
+            return sw_cli_usage_error(a, "%s needs its text", verb);
+        char *text = rest(a, 1);
+        req = json_pack("{s:s, s:s, s:s}", "op", verb, "team", a->team ? a->team : "",
+                        !strcmp(verb, "report") ? "title" : "text", text ? text : "");
+        free(text);
+    } else if (!strcmp(verb, "send")) {
+        if (a->n_args < 3)
+            return sw_cli_usage_error(a, "send needs SUBJECT BODY... (--team: one team, else all)");
+        char *body = rest(a, 2);
+        req = json_pack("{s:s, s:s, s:s, s:s}", "op", "send", "to", a->team ? a->team : "all",
+                        "subject", a->args[1], "body", body ? body : "");
+        free(body);
+    } else {
+        return -1;
+    }
+    return sw_cli_request(a, req, 0, NULL);
+}
+
 int cmd_act(sw_cli_t *a)
 {
     const char *verb = a->args[0];
+    int rc = act_other(a, verb);
+    if (rc >= 0)
+        return rc;
     if (!strcmp(verb, "clock"))
         return act_clock(a);
     if (!strcmp(verb, "inject")) {

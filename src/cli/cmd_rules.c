@@ -304,15 +304,17 @@ static int print_alert(const sw_alert_t *a, void *ud)
 {
     const sw_cli_t *o = ud;
     if (!o->json) {
-        printf("%s\t%s\t%s\t%s\tauthor: %s\t%s\trecord %lld\n", *a->time ? a->time : "-",
+        printf("%s\t%s\t%s\t%s\tauthor: %s\t%s\trecord %lld\t%s%s%s\n", *a->time ? a->time : "-",
                *a->host ? a->host : "-", *a->level ? a->level : "-", a->title,
-               *a->author ? a->author : "unknown", a->rule_id, (long long)a->record);
+               *a->author ? a->author : "unknown", a->rule_id, (long long)a->record, a->status,
+               *a->assignee ? " " : "", a->assignee);
         return 0;
     }
-    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I}", "alert",
+    json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "alert",
                           (json_int_t)a->id, "time", a->time, "host", a->host, "level", a->level,
                           "title", a->title, "author", a->author, "id", a->rule_id, "deployment",
-                          (json_int_t)a->deployment, "record", (json_int_t)a->record);
+                          (json_int_t)a->deployment, "record", (json_int_t)a->record, "status",
+                          a->status, "assignee", a->assignee, "incident", a->incident);
     put_json_with(j, "event", a->event);
     return 0;
 }

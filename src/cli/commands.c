@@ -17,6 +17,37 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "  A database that already holds this exercise is resumed (to its end), never\n"
      "  rewritten; --replace starts it over (only a seawall database is replaced).\n"
      "  Default: the built-in 'pacific-cable' into seawall.db.\n"},
+    {"serve", cmd_serve, "serve the live exercise over HTTP: the browser interface and the API",
+     "scenario db seed until speed paused replace fast listen tls-cert tls-key quiet routes", "",
+     NULL, 0, 0,
+     "  Starts a new exercise or resumes the one in the database exactly where it\n"
+     "  stopped, and serves it: the browser interface at /, the JSON API under\n"
+     "  /api/v1 (docs/api.md) and the live stream. On the first start it creates\n"
+     "  the administrator 'admin' with a password printed once (or taken from\n"
+     "  SEAWALL_ADMIN_PASSWORD). Default: the built-in 'pacific-cable' in\n"
+     "  seawall.db on 127.0.0.1:8080. Ctrl-C stops it; the exercise resumes next time.\n"},
+    {"users", NULL, "the accounts of an exercise: add, list, disable, enable, passwd, import", NULL,
+     NULL, NULL, 0, 0,
+     "  users add NAME --role ROLE [--team TEAM]   one account, a one-time password\n"
+     "  users list                                  every account\n"
+     "  users disable NAME | users enable NAME\n"
+     "  users passwd NAME                           a new one-time password\n"
+     "  users import FILE.csv                       name,role,team lines: one-time passwords\n"},
+    {"users add", cmd_users_add, "add an account", "db role team", "role", "NAME", 1, 1,
+     "  Adds NAME (--role admin, instructor, player or observer; players and observers\n"
+     "  name their --team) with a one-time password, printed once.\n"},
+    {"users list", cmd_users_list, "list the accounts", "db json", "", NULL, 0, 0,
+     "  Every account: name, role, team, disabled, must change its password.\n"},
+    {"users disable", cmd_users_disable, "disable an account (its sessions end)", "db", "", "NAME",
+     1, 1, "  NAME can no longer log in; its sessions end.\n"},
+    {"users enable", cmd_users_enable, "enable an account again", "db", "", "NAME", 1, 1,
+     "  NAME may log in again.\n"},
+    {"users passwd", cmd_users_passwd, "give an account a new one-time password", "db", "", "NAME",
+     1, 1, "  A new one-time password for NAME, printed once; its sessions end.\n"},
+    {"users import", cmd_users_import, "add accounts from a CSV file", "db", "", "FILE.csv", 1, 1,
+     "  Adds an account for each line name,role,team (a header line is skipped) and\n"
+     "  prints name,role,team,password for each, with a one-time password: a room of\n"
+     "  fifty in one go. Lines that are refused are named with the reason.\n"},
     {"play", cmd_play, "play an exercise live on its clock, in the foreground",
      "scenario db seed until speed paused defender replace fast quiet", "", NULL, 0, 0,
      "  Starts a live exercise (or resumes the one in the database exactly where it\n"
@@ -33,9 +64,11 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "    patch HOST CVE | reimage HOST | restore HOST | reflash HOST\n"
      "    enhanced-logging HOST | block-ip IP | block-domain DOMAIN | block-port PORT\n"
      "    disable-account ACCOUNT | reset-password ACCOUNT | reset-krbtgt | failover\n"
-     "    null-route IP | share-indicator VALUE [TEAM] | report TEXT\n"
+     "    null-route IP | share-indicator VALUE [TEAM]\n"
+     "    report TITLE | triage ALERT_ID STATUS [ASSIGNEE] | message TEXT\n"
      "    clock start|pause|resume|end | clock speed X     (instructors)\n"
-     "    inject ID                                        (instructors: release one)\n"
+     "    inject ID | send SUBJECT BODY | hint TEXT         (instructors; --team: to one)\n"
+     "    message TEXT without --team: a broadcast          (instructors)\n"
      "  Hosts are named as the logs name them (NSO-WS04) or by scenario id; accounts\n"
      "  as the logs show them (PW\\jdoe, jdoe@pw.gov or jdoe). --team says who acts.\n"},
     {"replay", cmd_replay, "rebuild an exercise's state at any moment from its journal",

@@ -23,5 +23,12 @@ int cmd_rules_list(sw_cli_t *a);
 int cmd_alerts(sw_cli_t *a);
 int cmd_journal(sw_cli_t *a);
 int cmd_share(sw_cli_t *a);
+int cmd_serve(sw_cli_t *a);
+int cmd_users_add(sw_cli_t *a);
+int cmd_users_list(sw_cli_t *a);
+int cmd_users_disable(sw_cli_t *a);
+int cmd_users_enable(sw_cli_t *a);
+int cmd_users_passwd(sw_cli_t *a);
+int cmd_users_import(sw_cli_t *a);
 
 #endif

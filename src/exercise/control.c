@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/rng.h"
+#include "exercise/stix.h"
 
 #define CONTROL_IO_MS 5000 /* a client that stalls longer is dropped */
 
@@ -88,6 +89,39 @@ static char *refusal(const char *fmt, const char *arg)
     sw_ex_reply_t rp = {0};
     snprintf(rp.msg, sizeof rp.msg, fmt, arg);
     return dump(answer(SW_EINVAL, &rp));
+}
+
+/* A report request's lists into the exercise's report. */
+static int report_request(sw_exercise_t *ex, const char *actor, json_t *req, sw_ex_reply_t *rp)
+{
+    json_t *tech = json_object_get(req, "techniques"), *hosts = json_object_get(req, "hosts"),
+           *inds = json_object_get(req, "indicators"), *alerts = json_object_get(req, "alerts");
+    size_t nt = json_array_size(tech), nh = json_array_size(hosts), ni = json_array_size(inds),
+           na = json_array_size(alerts);
+    if (nt > 64 || nh > 64 || ni > 64 || na > 64) {
+        snprintf(rp->msg, sizeof rp->msg, "a report lists at most 64 of each");
+        return SW_EINVAL;
+    }
+    const char *t[64], *h[64];
+    sw_ex_indicator_t in[64];
+    int64_t al[64];
+    for (size_t i = 0; i < nt; i++)
+        t[i] = json_string_value(json_array_get(tech, i));
+    for (size_t i = 0; i < nh; i++)
+        h[i] = json_string_value(json_array_get(hosts, i));
+    for (size_t i = 0; i < ni; i++) {
+        in[i].type = json_string_value(json_object_get(json_array_get(inds, i), "type"));
+        in[i].value = json_string_value(json_object_get(json_array_get(inds, i), "value"));
+    }
+    for (size_t i = 0; i < na; i++)
+        al[i] = json_integer_value(json_array_get(alerts, i));
+    sw_ex_report_t r = {str(req, "title"),    str(req, "narrative"),
+                        str(req, "incident"), t,
+                        (uint32_t)nt,         h,
+                        (uint32_t)nh,         in,
+                        (uint32_t)ni,         al,
+                        (uint32_t)na};
+    return sw_exercise_report(ex, actor, str(req, "team"), &r, rp);
 }
 
 char *sw_control_handle(sw_exercise_t *ex, const char *request, size_t len)
@@ -167,6 +201,52 @@ char *sw_control_handle(sw_exercise_t *ex, const char *request, size_t len)
                     (long)json_integer_value(json_object_get(req, "max")),
                     json_integer_value(json_object_get(req, "now_ms")), &rp);
         }
+    } else if (!strcmp(op, "triage")) {
+        static const char *const f[] = {"team",     "alert", "status", "assignee",
+                                        "incident", "note",  NULL};
+        if (!only_fields(req, f, bad, sizeof bad)) {
+            sw_alert_triage_t tr = {json_integer_value(json_object_get(req, "alert")),
+                                    str(req, "status"), str(req, "assignee"), str(req, "incident"),
+                                    str(req, "note")};
+            rc = sw_exercise_triage(ex, actor, str(req, "team"), &tr, &rp);
+        }
+    } else if (!strcmp(op, "report")) {
+        static const char *const f[] = {"team",       "title",      "narrative",
+                                        "incident",   "techniques", "hosts",
+                                        "indicators", "alerts",     NULL};
+        if (!only_fields(req, f, bad, sizeof bad))
+            rc = report_request(ex, actor, req, &rp);
+    } else if (!strcmp(op, "message")) {
+        static const char *const f[] = {"team", "text", NULL};
+        if (!only_fields(req, f, bad, sizeof bad))
+            rc = sw_exercise_message(ex, actor, str(req, "team"), str(req, "text"), &rp);
+    } else if (!strcmp(op, "hint")) {
+        static const char *const f[] = {"team", "text", NULL};
+        if (!only_fields(req, f, bad, sizeof bad))
+            rc = sw_exercise_hint(ex, actor, str(req, "team"), str(req, "text"), &rp);
+    } else if (!strcmp(op, "send")) {
+        static const char *const f[] = {"to", "subject", "body", NULL};
+        if (!only_fields(req, f, bad, sizeof bad))
+            rc = sw_exercise_compose_inject(ex, actor, str(req, "to"), str(req, "subject"),
+                                            str(req, "body"), &rp);
+    } else if (!strcmp(op, "share-indicators")) {
+        static const char *const f[] = {"team", "to", "indicators", "tlp", "note", NULL};
+        if (!only_fields(req, f, bad, sizeof bad)) {
+            json_t *list = json_object_get(req, "indicators");
+            size_t n = json_array_size(list);
+            sw_stix_ind_t *ind = calloc(n ? n : 1, sizeof *ind);
+            for (size_t i = 0; ind && i < n; i++) {
+                json_t *x = json_array_get(list, i);
+                const char *t = json_string_value(json_object_get(x, "type"));
+                const char *v = json_string_value(json_object_get(x, "value"));
+                snprintf(ind[i].type, sizeof ind[i].type, "%s", t ? t : "");
+                snprintf(ind[i].value, sizeof ind[i].value, "%s", v ? v : "");
+            }
+            rc = ind ? sw_exercise_share_indicators(ex, actor, str(req, "team"), str(req, "to"),
+                                                    ind, n, str(req, "tlp"), str(req, "note"), &rp)
+                     : SW_ENOMEM;
+            free(ind);
+        }
     } else if (!strcmp(op, "status")) {
         static const char *const f[] = {NULL};
         if (!only_fields(req, f, bad, sizeof bad)) {
@@ -175,7 +255,9 @@ char *sw_control_handle(sw_exercise_t *ex, const char *request, size_t len)
         }
     } else {
         char *r =
-            refusal("unknown op '%s' (action, clock, inject, deploy, withdraw, share, status)", op);
+            refusal("unknown op '%s' (action, clock, inject, deploy, withdraw, share, triage, "
+                    "report, message, hint, send, share-indicators, status)",
+                    op);
         json_decref(req);
         return r;
     }

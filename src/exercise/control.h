@@ -14,6 +14,11 @@
  *   {"op":"inject","id"}
  *   {"op":"deploy","team","file","yaml"}     {"op":"withdraw","team","rule_id"}
  *   {"op":"share","from","to","query","max","now_ms"}
+ *   {"op":"triage","team","alert","status","assignee","incident","note"}
+ *   {"op":"report","team","title","narrative","incident","techniques","hosts",
+ *    "indicators":[{"type","value"}],"alerts"}
+ *   {"op":"message","team","text"}  {"op":"hint","team","text"}
+ *   {"op":"send","to","subject","body"}   (an inject written on the day)
  *   {"op":"status"}
  * Answer: {"ok","code","msg","seq","at_ms","effect_ms"} (+ "line","col" for
  * a refused rule; + the clock's "state","now_ms","until_ms","speed").

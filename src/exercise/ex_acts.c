@@ -935,10 +935,11 @@ int sw_exercise_share_records(sw_exercise_t *ex, const char *actor, const char *
         rc = SW_EIO;
         goto done;
     }
-    qsort(done.v, done.n, sizeof *done.v, cmp_id);
+    if (done.n)
+        qsort(done.v, done.n, sizeof *done.v, cmp_id);
     size_t matched = ids.n, kept = 0;
     for (size_t i = 0; i < ids.n; i++)
-        if (!bsearch(&ids.v[i], done.v, done.n, sizeof *done.v, cmp_id))
+        if (!done.n || !bsearch(&ids.v[i], done.v, done.n, sizeof *done.v, cmp_id))
             ids.v[kept++] = ids.v[i];
     ids.n = kept;
     if (matched == 0) {

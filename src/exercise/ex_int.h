@@ -98,6 +98,7 @@ struct sw_exercise {
     ex_team_t *teams;
     uint64_t sim_hash;
     uint64_t n_sim_events;
+    char **causes; /* by business service: why it is down or degraded now, or NULL */
 
     /* scripted defenders and their reactions waiting for the step's end */
     ex_defender_t defs[EX_MAX_DEFENDERS];

@@ -81,6 +81,20 @@ static void on_sim(const sw_sim_event_t *ev, void *ud)
     }
     if (ev->account && ev->team < ex->w->n_teams)
         ex_team_saw_account(ex, ev->team, ev->account);
+    if (ex->causes && ev->business < ex->w->n_business) {
+        char **c = &ex->causes[ev->business];
+        free(*c);
+        *c = NULL;
+        if (ev->type == SW_SEV_BUSINESS_DOWN || ev->type == SW_SEV_BUSINESS_DEGRADED) {
+            const char *what = ev->host < ex->w->n_hosts   ? ex->w->hosts[ev->host].hostname
+                               : ev->link < ex->w->n_links ? ex->w->links[ev->link].name
+                                                           : NULL;
+            size_t n = (ev->detail ? strlen(ev->detail) : 0) + (what ? strlen(what) : 0) + 8;
+            if ((*c = malloc(n)))
+                snprintf(*c, n, "%s%s%s", ev->detail ? ev->detail : "outage", what ? ": " : "",
+                         what ? what : "");
+        }
+    }
     ex_defenders_react(ex, ev);
     sw_ex_note_t n = {.kind = SW_EXN_SIM, .at_ms = ev->at_ms, .team = ev->team, .ev = ev};
     ex_note(ex, &n);
@@ -141,6 +155,8 @@ int ex_pipeline_start(sw_exercise_t *ex, sw_errbuf_t *err)
             (rc = sw_tel_bridge_new(&ex->br, ex->tel, ex->bg)))
             return sw_seterr(err, rc, "cannot start telemetry: %s", sw_strerror(rc));
     }
+    if (!(ex->causes = calloc(w->n_business ? w->n_business : 1, sizeof *ex->causes)))
+        return sw_seterr(err, SW_ENOMEM, "out of memory");
     if (!(ex->sim = sw_sim_new(w, ex->seed, on_sim, ex)))
         return sw_seterr(err, SW_ENOMEM, "cannot start the simulation (out of memory)");
     ex->now_ms = 0;
@@ -173,6 +189,10 @@ void ex_pipeline_stop(sw_exercise_t *ex)
     }
     free(ex->teams);
     ex->teams = NULL;
+    for (uint32_t b = 0; ex->causes && b < w->n_business; b++)
+        free(ex->causes[b]);
+    free(ex->causes);
+    ex->causes = NULL;
 }
 
 /* The error a callback kept, as this call's. */

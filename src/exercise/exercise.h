@@ -50,6 +50,7 @@
 #ifndef SW_EXERCISE_H
 #define SW_EXERCISE_H
 
+#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -242,6 +243,58 @@ int sw_exercise_share_records(sw_exercise_t *ex, const char *actor, const char *
 int sw_exercise_attach_defender(sw_exercise_t *ex, const char *actor, const char *name,
                                 const char *text, size_t len, sw_diags_t *diags, sw_ex_reply_t *rp);
 
+/* ---- a team's other acts (ex_team.c) ------------------------------------------ */
+
+/* Triage one of team's alerts (acknowledge, true-positive, false-positive,
+ * escalate; assign; link to an incident): journaled alert.triage. */
+int sw_exercise_triage(sw_exercise_t *ex, const char *actor, const char *team,
+                       const sw_alert_triage_t *tr, sw_ex_reply_t *rp);
+
+typedef struct sw_ex_indicator {
+    const char *type; /* "ipv4-addr", "domain-name", "file:hashes.SHA-256", "user-account", ... */
+    const char *value;
+} sw_ex_indicator_t;
+
+/* An incident report as a team files it. */
+typedef struct sw_ex_report {
+    const char *title;
+    const char *narrative;
+    const char *incident;          /* the team's own incident id, may be NULL */
+    const char *const *techniques; /* ATT&CK ids, checked against the table */
+    uint32_t n_techniques;
+    const char *const *hosts; /* names as players give them */
+    uint32_t n_hosts;
+    const sw_ex_indicator_t *indicators;
+    uint32_t n_indicators;
+    const int64_t *alerts; /* the team's alerts it rests on */
+    uint32_t n_alerts;
+} sw_ex_report_t;
+
+/* File an incident report: journaled report.submit (hosts resolved to their
+ * ids) and a report event in the simulation. */
+int sw_exercise_report(sw_exercise_t *ex, const char *actor, const char *team,
+                       const sw_ex_report_t *r, sw_ex_reply_t *rp);
+/* A message to team's chat, or to everyone (team NULL: the white cell's
+ * broadcast). */
+int sw_exercise_message(sw_exercise_t *ex, const char *actor, const char *team, const char *text,
+                        sw_ex_reply_t *rp);
+/* A hint for team (it costs the scenario's hint_cost when scored). */
+int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, const char *text,
+                     sw_ex_reply_t *rp);
+/* An inject written on the day, to one team or (to NULL or "all") every team. */
+int sw_exercise_compose_inject(sw_exercise_t *ex, const char *actor, const char *to,
+                               const char *subject, const char *body, sw_ex_reply_t *rp);
+
+/* Share indicators (type, value pairs: exercise/stix.h) with team `to` (NULL
+ * or "all": every other player team) under a TLP (NULL: green), with a note:
+ * journaled indicator.share with the STIX 2.1 bundle the recipients get.
+ * Indicators the team already shared with the same recipient are left out
+ * (the same indicator twice is one); SW_EEXIST when none is new. */
+struct sw_stix_ind;
+int sw_exercise_share_indicators(sw_exercise_t *ex, const char *actor, const char *team,
+                                 const char *to, const struct sw_stix_ind *ind, size_t n,
+                                 const char *tlp, const char *note, sw_ex_reply_t *rp);
+
 /* ---- reading ---------------------------------------------------------------- */
 
 const sw_world_t *sw_exercise_world(const sw_exercise_t *ex);
@@ -259,6 +312,17 @@ int64_t sw_exercise_clock_at(const sw_exercise_t *ex, int64_t wall_ms);
 /* Wall-clock milliseconds until the clock reaches exercise time at_ms (-1
  * when it is not running). */
 int64_t sw_exercise_wall_until(sw_exercise_t *ex, int64_t at_ms);
+
+/* The clock as JSON: state, now_ms, until_ms, speed, scenario, seed. */
+json_t *sw_exercise_clock_json(const sw_exercise_t *ex);
+/* A team's network as its players see it now: organisations, hosts (state,
+ * isolated), business services (state, availability, the cause of an
+ * outage), the links its international traffic rides on. NULL for an
+ * unknown team. The caller owns the result. */
+json_t *sw_exercise_team_view(const sw_exercise_t *ex, uint32_t team);
+/* The white cell's ground truth: each adversary aiming at team (SW_NONE:
+ * all) with its footholds, persistence, C2 and objectives. */
+json_t *sw_exercise_truth_json(const sw_exercise_t *ex, uint32_t team);
 
 /* A team's store handle (NULL without a db, or for an unknown team): for
  * reads; records are appended only by the pipeline. */

@@ -3,6 +3,7 @@
 #include "model/world.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,7 +48,7 @@ const char *const sw_action_names[SW_ACT__COUNT] = {
 };
 
 const char *const sw_observer_view_names[SW_OBS__COUNT] = {"nothing", "scoreboard", "teams",
-                                                            "everything"};
+                                                           "everything"};
 
 int sw_enum_lookup(const char *const *names, int n, const char *name)
 {
@@ -192,4 +193,29 @@ int sw_cidr_overlap(const sw_cidr_t *a, const sw_cidr_t *b)
         return 0;
     int bits = a->prefix < b->prefix ? a->prefix : b->prefix;
     return prefix_equal(a->addr, b->addr, bits);
+}
+
+/* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
+static int64_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    unsigned yoe = (unsigned)(y - era * 400);
+    unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
+    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + (int64_t)doe - 719468;
+}
+
+int64_t sw_world_epoch_ms(const sw_world_t *w)
+{
+    int y = 2026, m = 3, d = 10;
+    const char *date = w->exercise.date;
+    if (date && strlen(date) >= 10 && sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3) {
+        y = 2026;
+        m = 3;
+        d = 10;
+    }
+    int64_t s = days_from_civil(y, m, d) * 86400 + (int64_t)w->exercise.start_minute * 60 -
+                (int64_t)w->exercise.utc_offset_min * 60;
+    return s * 1000;
 }

@@ -687,6 +687,10 @@ uint32_t sw_world_host(const sw_world_t *w, const char *id);
 uint32_t sw_world_link(const sw_world_t *w, const char *id);
 uint32_t sw_world_org(const sw_world_t *w, const char *id);
 
+/* Unix ms of exercise time 0: the exercise's date (2026-03-10 when it has
+ * none) at its start time in its zone. What telemetry stamps records with. */
+int64_t sw_world_epoch_ms(const sw_world_t *w);
+
 /* Does host h match selector s? */
 int sw_selector_match(const sw_world_t *w, const sw_selector_t *s, uint32_t h);
 

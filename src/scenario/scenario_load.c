@@ -59,9 +59,9 @@ static uint32_t count_sub(node_t *map, const char *key)
 
 /* ---- key tables ------------------------------------------------------------ */
 
-static const char *const k_exercise[] = {
-    "name", "description", "duration", "start",      "timezone",      "utc_offset",
-    "date", "speed",       "seed",     "objectives", "observers_see", NULL};
+static const char *const k_exercise[] = {"name",     "description", "duration",      "start",
+                                         "timezone", "utc_offset",  "date",          "speed",
+                                         "seed",     "objectives",  "observers_see", NULL};
 static const char *const r_exercise[] = {"name", "duration", NULL};
 static const char *const k_lobj[] = {"id", "text", "category", "weight", NULL};
 static const char *const r_lobj[] = {"id", "text", NULL};
@@ -454,8 +454,8 @@ static void ld_fill_exercise(ld_t *L)
     }
     ex->speed = scn_opt_num(L, e, "speed", 1, 0.1, 3600,
                             "a speed from 0.1 to 3600 (exercise seconds per second)");
-    ex->observers_see = scn_opt_enum(L, e, "observers_see", sw_observer_view_names,
-                                     SW_OBS__COUNT, SW_OBS_TEAMS);
+    ex->observers_see =
+        scn_opt_enum(L, e, "observers_see", sw_observer_view_names, SW_OBS__COUNT, SW_OBS_TEAMS);
     if ((v = scn_mget(e, "seed"))) {
         if (L->seed)
             ERR(L, v->loc, "'seed' is already defined at %s:%d:%d", L->seed->loc.file,

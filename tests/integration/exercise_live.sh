@@ -68,7 +68,22 @@ eq "palau has no alerts from fsm's rule" "$n2" 0
 sleep 1
 n3=$("$BIN" alerts --db "$DB" --team fsm --json | wc -l | tr -d ' ')
 eq "paused: no new alerts" "$n3" "$n1"
+alert=$("$BIN" alerts --db "$DB" --team fsm --json | head -1 | sed 's/.*"alert":\([0-9]*\).*/\1/')
+expect "fsm triages its alert as a true positive" 0 "$BIN" act --db "$DB" --team fsm triage "$alert" true-positive fm-lead
+has "  the answer says so" "$T/out" "true-positive, assigned to fm-lead"
+"$BIN" alerts --db "$DB" --team fsm --json | grep "\"alert\":$alert," >"$T/a1"
+has "  alerts --json carries the status and assignee" "$T/a1" '"status":"true-positive","assignee":"fm-lead"'
+expect "palau cannot triage fsm's alert" 1 "$BIN" act --db "$DB" --team palau triage "$alert" false-positive
+expect "a bad status is refused" 1 "$BIN" act --db "$DB" --team fsm triage "$alert" solved
+expect "fsm files a report" 0 "$BIN" act --db "$DB" --team fsm report Logons on the file server
+expect "fsm's chat" 0 "$BIN" act --db "$DB" --team fsm message checking MOF-FS01 now
+expect "the white cell's broadcast" 0 "$BIN" act --db "$DB" message lunch at noon
+expect "a hint for palau" 0 "$BIN" act --db "$DB" --team palau hint look at the VPN appliance
+expect "an inject written on the day" 0 "$BIN" act --db "$DB" --team nauru send "Call from the minister" Please call back
 "$BIN" journal --db "$DB" --json >"$T/j"
+for k in alert.triage report.submit message.post hint.release inject.compose; do
+  has "  journaled as $k" "$T/j" "\"kind\":\"$k\""
+done
 has "the isolation is journaled with its actor and exercise time" "$T/j" '"actor":"pw-analyst","team":"palau","kind":"action"'
 has "  at_ms with it" "$T/j" '"at_ms":'
 expect "the clock resumes" 0 "$BIN" act --db "$DB" clock resume

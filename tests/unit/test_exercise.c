@@ -142,6 +142,42 @@ static void an_isolation_names_its_cost(void **state)
     fx_free(w);
 }
 
+/* An incident report names real techniques and the team's own hosts. */
+static void reports_are_checked_against_attck_and_the_network(void **state)
+{
+    (void)state;
+    sw_world_t *w = fx_world();
+    int64_t wall = 0;
+    sw_exercise_t *ex = open_world(w, &wall);
+    sw_ex_reply_t rp;
+    const char *tech[] = {"T1003.003", "T1505.003"};
+    const char *hosts[] = {"DC01", "vpn01.gov.example"};
+    sw_ex_indicator_t ind[] = {{"ipv4-addr", "203.0.113.45"}};
+    sw_ex_report_t r = {
+        "NTDS copied from the DC", "narrative", "INC-1", tech, 2, hosts, 2, ind, 1, NULL, 0};
+    assert_int_equal(sw_exercise_report(ex, "lead", "blue", &r, &rp), SW_OK);
+    assert_non_null(strstr(rp.msg, "2 techniques, 2 hosts, 1 indicators"));
+    const char *bad_tech[] = {"T9999"};
+    r.techniques = bad_tech;
+    r.n_techniques = 1;
+    assert_int_equal(sw_exercise_report(ex, "lead", "blue", &r, &rp), SW_EINVAL);
+    assert_non_null(strstr(rp.msg, "'T9999' is not an ATT&CK technique id"));
+    r.techniques = tech;
+    const char *bad_host[] = {"DC1"};
+    r.hosts = bad_host;
+    r.n_hosts = 1;
+    assert_int_equal(sw_exercise_report(ex, "lead", "blue", &r, &rp), SW_EINVAL);
+    assert_non_null(strstr(rp.msg, "did you mean dc01?"));
+    r.hosts = hosts;
+    r.title = "";
+    assert_int_equal(sw_exercise_report(ex, "lead", "blue", &r, &rp), SW_EINVAL);
+    assert_int_equal(sw_exercise_message(ex, "wc", NULL, "", &rp), SW_EINVAL);
+    assert_int_equal(sw_exercise_message(ex, "wc", NULL, "lunch", &rp), SW_OK);
+    assert_int_equal(sw_exercise_hint(ex, "wc", "green", "look at the VPN", &rp), SW_OK);
+    sw_exercise_close(ex, NULL);
+    fx_free(w);
+}
+
 /* ---- the clock ----------------------------------------------------------------- */
 
 static void the_clock_follows_the_wall_at_its_speed(void **state)
@@ -482,6 +518,7 @@ int main(void)
         cmocka_unit_test(accounts_in_every_form_the_logs_show),
         cmocka_unit_test(values_are_checked_before_anything_is_journaled),
         cmocka_unit_test(an_isolation_names_its_cost),
+        cmocka_unit_test(reports_are_checked_against_attck_and_the_network),
         cmocka_unit_test(the_clock_follows_the_wall_at_its_speed),
         cmocka_unit_test(chunking_does_not_change_the_exercise),
         cmocka_unit_test(a_resumed_exercise_is_where_it_stopped),

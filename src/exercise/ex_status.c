@@ -1,0 +1,131 @@
+/* ex_status.c — what the exercise looks like now, as JSON for its clients
+ * (the server's snapshots, status lines): the clock; a team's network as
+ * its players see it (hosts up or down and isolated, links, business
+ * services with the cause of each outage); and, for the white cell, the
+ * ground truth (the adversaries' footholds, persistence and objectives).
+ * Built from the sim's public accessors and what the exercise saw. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "exercise/ex_int.h"
+
+json_t *sw_exercise_clock_json(const sw_exercise_t *ex)
+{
+    return json_pack("{s:s, s:I, s:I, s:f, s:s, s:I}", "state", sw_ex_state_names[ex->state],
+                     "now_ms", (json_int_t)ex->now_ms, "until_ms", (json_int_t)ex->until_ms,
+                     "speed", ex->speed, "scenario", ex->scenario ? ex->scenario : "", "seed",
+                     (json_int_t)ex->seed);
+}
+
+static const char *business_state(double v)
+{
+    return v >= 1 ? "up" : v > 0 ? "degraded" : "down";
+}
+
+json_t *sw_exercise_team_view(const sw_exercise_t *ex, uint32_t team)
+{
+    const sw_world_t *w = ex->w;
+    if (team >= w->n_teams || !ex->sim)
+        return NULL;
+    json_t *orgs = json_array(), *hosts = json_array(), *biz = json_array(), *links = json_array();
+    for (uint32_t o = 0; o < w->n_orgs; o++)
+        if (w->orgs[o].team == team)
+            json_array_append_new(orgs, json_pack("{s:s, s:s, s:s}", "id", w->orgs[o].id, "name",
+                                                  w->orgs[o].name ? w->orgs[o].name : "", "kind",
+                                                  sw_org_kind_names[w->orgs[o].kind]));
+    for (uint32_t h = 0; h < w->n_hosts; h++) {
+        const sw_host_t *x = &w->hosts[h];
+        if (x->team != team)
+            continue;
+        json_t *j =
+            json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:b}", "id", x->id, "hostname",
+                      x->hostname ? x->hostname : x->id, "ip", x->ip_text ? x->ip_text : "", "org",
+                      x->org < w->n_orgs ? w->orgs[x->org].id : "", "zone",
+                      x->network < w->n_networks ? sw_zone_names[w->networks[x->network].zone] : "",
+                      "role", sw_role_names[x->role], "os", x->os ? x->os : "", "state",
+                      sw_host_state_names[sw_sim_host_state(ex->sim, h)], "isolated",
+                      sw_sim_host_isolated(ex->sim, h));
+        json_array_append_new(hosts, j);
+    }
+    for (uint32_t b = 0; b < w->n_business; b++) {
+        if (w->business[b].team != team)
+            continue;
+        double now = sw_sim_business_now(ex->sim, b);
+        json_t *j = json_pack("{s:s, s:s, s:s, s:f, s:f}", "id", w->business[b].id, "name",
+                              w->business[b].name ? w->business[b].name : w->business[b].id,
+                              "state", business_state(now), "weight", w->business[b].weight,
+                              "availability", sw_sim_business_availability(ex->sim, b));
+        if (now < 1 && ex->causes && ex->causes[b])
+            json_object_set_new(j, "cause", json_string(ex->causes[b]));
+        json_array_append_new(biz, j);
+    }
+    /* links the team's organisations ride on (their international paths) */
+    for (uint32_t l = 0; l < w->n_links; l++) {
+        int used = 0;
+        for (uint32_t o = 0; o < w->n_orgs && !used; o++) {
+            if (w->orgs[o].team != team)
+                continue;
+            for (uint32_t i = 0; i < w->orgs[o].intl_primary.n; i++)
+                used |= w->orgs[o].intl_primary.ids[i] == l;
+            for (uint32_t i = 0; i < w->orgs[o].intl_backup.n; i++)
+                used |= w->orgs[o].intl_backup.ids[i] == l;
+        }
+        if (used)
+            json_array_append_new(
+                links,
+                json_pack("{s:s, s:s, s:s, s:b, s:f}", "id", w->links[l].id, "name",
+                          w->links[l].name ? w->links[l].name : w->links[l].id, "kind",
+                          sw_link_kind_names[w->links[l].kind], "up", sw_sim_link_up(ex->sim, l),
+                          "capacity_mbps", w->links[l].capacity_mbps));
+    }
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:f}", "team", w->teams[team].id, "name",
+                     w->teams[team].name ? w->teams[team].name : w->teams[team].id, "organisations",
+                     orgs, "hosts", hosts, "business", biz, "links", links, "availability",
+                     sw_sim_team_availability(ex->sim, team));
+}
+
+json_t *sw_exercise_truth_json(const sw_exercise_t *ex, uint32_t team)
+{
+    const sw_world_t *w = ex->w;
+    if (!ex->sim)
+        return NULL;
+    json_t *advs = json_array();
+    for (uint32_t a = 0; a < w->n_adversaries; a++) {
+        const sw_adversary_t *ad = &w->adversaries[a];
+        int targets = team == SW_NONE;
+        for (uint32_t i = 0; i < ad->targets.n && !targets; i++)
+            targets = ad->targets.ids[i] == team;
+        if (!targets)
+            continue;
+        json_t *footholds = json_array(), *objs = json_array();
+        for (uint32_t h = 0; h < w->n_hosts; h++) {
+            if (team != SW_NONE && w->hosts[h].team != team)
+                continue;
+            sw_priv_t p = sw_sim_priv(ex->sim, a, h);
+            if (p == SW_PRIV_NONE)
+                continue;
+            json_t *persist = json_array();
+            uint32_t mask = sw_sim_persist_mask(ex->sim, a, h);
+            for (int k = 0; k < SW_PERSIST__COUNT; k++)
+                if (mask & (1u << k))
+                    json_array_append_new(persist, json_string(sw_persist_names[k]));
+            json_array_append_new(footholds,
+                                  json_pack("{s:s, s:s, s:s, s:o}", "host", w->hosts[h].id,
+                                            "hostname", w->hosts[h].hostname, "priv",
+                                            sw_priv_names[p], "persistence", persist));
+        }
+        for (uint32_t o = 0; o < ad->n_objectives; o++) {
+            int64_t at = sw_sim_objective_reached(ex->sim, a, o);
+            json_array_append_new(objs,
+                                  json_pack("{s:s, s:s, s:o, s:b}", "id", ad->objectives[o].id,
+                                            "kind", sw_obj_kind_names[ad->objectives[o].kind],
+                                            "reached_ms", at >= 0 ? json_integer(at) : json_null(),
+                                            "holds", sw_sim_objective_holds(ex->sim, a, o)));
+        }
+        json_array_append_new(advs, json_pack("{s:s, s:s, s:b, s:o, s:o}", "id", ad->id, "name",
+                                              ad->name ? ad->name : ad->id, "c2",
+                                              sw_sim_c2_working(ex->sim, a), "footholds", footholds,
+                                              "objectives", objs));
+    }
+    return json_pack("{s:o}", "adversaries", advs);
+}

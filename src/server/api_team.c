@@ -1,0 +1,463 @@
+/* api_team.c — one team's resources: hunting its records, its alerts and
+ * their triage, its Sigma rules, its response actions, its incident reports,
+ * its chat and its inbox. Reads open the team's own store, alert and
+ * journal handles (team isolation is structural: a handle names one team);
+ * writes are acts through the world thread. The route table has already
+ * decided who may ask (routes.c). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "detect/query.h"
+#include "detect/sigma.h"
+#include "server/srv_int.h"
+
+#define HUNT_LIMIT_DEFAULT 200
+#define HUNT_LIMIT_MAX 10000
+#define HUNT_DEADLINE_MS 10000 /* a search that runs longer is stopped and says so */
+
+/* The team's read handles for one request. */
+typedef struct reader {
+    sw_store_t *store;
+    sw_store_team_t *t;
+    sw_journal_t *j;
+    sw_deploy_t *d;
+} reader_t;
+
+static int reader_open(srv_req_t *r, reader_t *rd, int want_deploy)
+{
+    memset(rd, 0, sizeof *rd);
+    sw_errbuf_t err;
+    const char *db = r->srv->o.ex.db;
+    if (sw_store_open(db, &rd->store, &err) ||
+        sw_store_team_open(rd->store, r->team_id, 0, &rd->t, &err) ||
+        (want_deploy &&
+         (sw_journal_open(db, &rd->j, &err) || sw_deploy_open(db, rd->j, &rd->d, &err)))) {
+        srv_error(r, 500, "internal", "%s", err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void reader_close(reader_t *rd)
+{
+    sw_deploy_close(rd->d);
+    sw_journal_close(rd->j);
+    sw_store_team_close(rd->t);
+    sw_store_close(rd->store);
+}
+
+static json_t *act(srv_req_t *r, json_t *req)
+{
+    json_object_set_new(req, "actor", json_string(r->who.name));
+    if (r->team_id && !json_object_get(req, "team") && !json_object_get(req, "from"))
+        json_object_set_new(req, "team", json_string(r->team_id));
+    return srv_world_call(r->srv, req);
+}
+
+static int64_t mono_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* ---- hunt ------------------------------------------------------------------------ */
+
+typedef struct hunt_ctx {
+    json_t *rows;
+    long limit;
+    uint64_t n;
+    int truncated, timed_out;
+    int64_t deadline;
+} hunt_ctx_t;
+
+static int hunt_row(const sw_qrow_t *row, void *ud)
+{
+    hunt_ctx_t *c = ud;
+    if ((c->n & 1023) == 0 && mono_ms() > c->deadline) {
+        c->timed_out = 1;
+        return 1;
+    }
+    c->n++;
+    if ((long)json_array_size(c->rows) >= c->limit) {
+        c->truncated = 1;
+        return 1;
+    }
+    if (row->is_record) {
+        json_t *rec = json_loadb(row->json, row->json_len, 0, NULL);
+        json_array_append_new(c->rows, json_pack("{s:I, s:I, s:o}", "id", (json_int_t)row->id,
+                                                 "ts_ms", (json_int_t)row->ts_ms, "record",
+                                                 rec ? rec : json_object()));
+    } else {
+        json_array_append_new(c->rows, json_pack("{s:s, s:I}", "key", row->key ? row->key : "",
+                                                 "count", (json_int_t)row->count));
+    }
+    return 0;
+}
+
+int api_hunt(srv_req_t *r)
+{
+    static const char *const f[] = {"query", "limit", "now", NULL};
+    if (srv_only(r, f))
+        return 0;
+    const char *text = srv_str(r, "query");
+    if (!text)
+        return srv_error(r, 400, "missing_field", "hunt needs \"query\"");
+    long limit = HUNT_LIMIT_DEFAULT;
+    json_t *lj = json_object_get(r->json, "limit");
+    if (lj && (!json_is_integer(lj) || json_integer_value(lj) < 1 ||
+               json_integer_value(lj) > HUNT_LIMIT_MAX))
+        return srv_error(r, 400, "bad_field", "\"limit\" is 1 to %d", HUNT_LIMIT_MAX);
+    if (lj)
+        limit = (long)json_integer_value(lj);
+    /* "last 15m" means the exercise's last fifteen minutes */
+    sw_query_opts_t qo = {.now_ms = srv_exercise_unix_ms(r->srv)};
+    const char *now = srv_str(r, "now");
+    if (now && sw_query_parse_time(now, strlen(now), &qo.now_ms))
+        return srv_error(r, 400, "bad_field", "\"now\" is not an ISO 8601 time");
+    sw_query_t q;
+    sw_errbuf_t err;
+    if (sw_query_parse(&q, text, strlen(text), &qo, &err)) {
+        sw_query_free(&q);
+        size_t col = 0;
+        sscanf(err.msg, "column %zu", &col);
+        srv_error(r, 400, "bad_query", "%s", err.msg);
+        if (col)
+            json_object_set_new(json_object_get(r->answer, "error"), "col",
+                                json_integer((json_int_t)col));
+        return 0;
+    }
+    reader_t rd;
+    if (reader_open(r, &rd, 0)) {
+        sw_query_free(&q);
+        return 0;
+    }
+    hunt_ctx_t c = {json_array(), limit, 0, 0, 0, mono_ms() + HUNT_DEADLINE_MS};
+    int rc = sw_store_search(rd.t, &q, hunt_row, &c, &err);
+    int agg = sw_query_is_aggregate(&q);
+    sw_query_free(&q);
+    reader_close(&rd);
+    if (rc < 0) {
+        json_decref(c.rows);
+        return srv_error(r, 500, "internal", "%s", err.msg);
+    }
+    json_t *j = json_pack("{s:s, s:b, s:o, s:b, s:b}", "team", r->team_id, "aggregate", agg, "rows",
+                          c.rows, "truncated", c.truncated, "timed_out", c.timed_out);
+    if (c.timed_out)
+        json_object_set_new(j, "message",
+                            json_string("the search stopped after 10 s: narrow the query"));
+    return srv_ok(r, 200, j);
+}
+
+/* ---- alerts ------------------------------------------------------------------------ */
+
+typedef struct alerts_ctx {
+    json_t *a;
+    size_t max;
+} alerts_ctx_t;
+
+static int alert_one(const sw_alert_t *a, void *ud)
+{
+    alerts_ctx_t *c = ud;
+    json_t *ev = json_loads(a->event, 0, NULL);
+    json_array_append_new(
+        c->a, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s, s:o}",
+                        "alert", (json_int_t)a->id, "time", a->time, "host", a->host, "level",
+                        a->level, "title", a->title, "author", a->author, "rule_id", a->rule_id,
+                        "deployment", (json_int_t)a->deployment, "record", (json_int_t)a->record,
+                        "status", a->status, "assignee", a->assignee, "incident", a->incident,
+                        "event", ev ? ev : json_object()));
+    return json_array_size(c->a) >= c->max;
+}
+
+int api_alerts_get(srv_req_t *r)
+{
+    const char *after = srv_arg(r, "after");
+    reader_t rd;
+    if (reader_open(r, &rd, 1))
+        return 0;
+    alerts_ctx_t c = {json_array(), 5000};
+    sw_errbuf_t err;
+    int rc = sw_alerts_list(rd.d, rd.t, after ? strtoll(after, NULL, 10) : 0, alert_one, &c, &err);
+    reader_close(&rd);
+    if (rc < 0) {
+        json_decref(c.a);
+        return srv_error(r, 500, "internal", "%s", err.msg);
+    }
+    return srv_ok(r, 200, json_pack("{s:s, s:o}", "team", r->team_id, "alerts", c.a));
+}
+
+int api_alert_triage(srv_req_t *r)
+{
+    static const char *const f[] = {"status", "assignee", "incident", "note", NULL};
+    if (srv_only(r, f))
+        return 0;
+    char *end;
+    long long id = strtoll(r->params[1], &end, 10);
+    if (*end || id <= 0)
+        return srv_error(r, 404, "not_found", "no alert '%.64s'", r->params[1]);
+    json_t *req = json_pack("{s:s, s:I}", "op", "triage", "alert", (json_int_t)id);
+    const char *keys[] = {"status", "assignee", "incident", "note"};
+    for (size_t i = 0; i < 4; i++)
+        if (srv_str(r, keys[i]))
+            json_object_set_new(req, keys[i], json_string(srv_str(r, keys[i])));
+    return srv_act_answer(r, act(r, req));
+}
+
+/* ---- rules ------------------------------------------------------------------------- */
+
+static int rule_one(const sw_deployed_rule_t *d, void *ud)
+{
+    json_array_append_new(
+        ud, json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:s, s:s, s:I}", "deployment",
+                      (json_int_t)d->deployment, "id", d->rule_id, "title", d->title, "level",
+                      d->level, "author", d->author, "status", d->withdrawn ? "withdrawn" : "live",
+                      "from_record", (json_int_t)d->from_record, "file", d->file, "deployed_by",
+                      d->actor, "wall_ms", (json_int_t)d->wall_ms));
+    return 0;
+}
+
+int api_rules_get(srv_req_t *r)
+{
+    reader_t rd;
+    if (reader_open(r, &rd, 1))
+        return 0;
+    json_t *a = json_array();
+    sw_errbuf_t err;
+    const char *all = srv_arg(r, "all");
+    int rc = sw_deploy_list(rd.d, rd.t, all && strcmp(all, "0"), rule_one, a, &err);
+    reader_close(&rd);
+    if (rc < 0) {
+        json_decref(a);
+        return srv_error(r, 500, "internal", "%s", err.msg);
+    }
+    return srv_ok(r, 200, json_pack("{s:s, s:o}", "team", r->team_id, "rules", a));
+}
+
+/* The body's rule: {"yaml", "file"} */
+static const char *rule_text(srv_req_t *r, size_t *len, const char **file)
+{
+    static const char *const f[] = {"yaml", "file", "limit", NULL};
+    if (srv_only(r, f))
+        return NULL;
+    json_t *y = json_object_get(r->json, "yaml");
+    if (!json_is_string(y)) {
+        srv_error(r, 400, "missing_field", "a rule needs \"yaml\" (the Sigma rule's text)");
+        return NULL;
+    }
+    *len = json_string_length(y);
+    *file = srv_str(r, "file") ? srv_str(r, "file") : "rule.yml";
+    return json_string_value(y);
+}
+
+static int refused_rule(srv_req_t *r, const sw_sigma_error_t *e)
+{
+    srv_error(r, 422, "bad_rule", "%s", e->msg);
+    json_t *er = json_object_get(r->answer, "error");
+    json_object_set_new(er, "reason", json_string(e->reason));
+    if (e->line) {
+        json_object_set_new(er, "line", json_integer(e->line));
+        json_object_set_new(er, "col", json_integer(e->col));
+    }
+    return 0;
+}
+
+int api_rule_validate(srv_req_t *r)
+{
+    size_t len;
+    const char *file, *yaml = rule_text(r, &len, &file);
+    if (!yaml)
+        return 0;
+    sw_sigma_set_t *set = sw_sigma_set_new(NULL, 0);
+    if (!set)
+        return srv_error(r, 503, "unavailable", "out of memory");
+    sw_sigma_error_t e;
+    int rc = sw_sigma_set_add(set, yaml, len, file, &e);
+    if (rc) {
+        sw_sigma_set_free(set);
+        return refused_rule(r, &e);
+    }
+    const sw_sigma_rule_info_t *in = sw_sigma_set_rule(set, 0);
+    json_t *j = json_pack("{s:b, s:s, s:s, s:s, s:s}", "ok", 1, "id", in->id, "title", in->title,
+                          "level", in->level, "author", in->author);
+    if (!*in->id)
+        json_object_set_new(j, "warning",
+                            json_string("the rule has no id: deploying needs one (withdrawing "
+                                        "names it)"));
+    sw_sigma_set_free(set);
+    return srv_ok(r, 200, j);
+}
+
+typedef struct test_ctx {
+    json_t *matches;
+    long limit;
+} test_ctx_t;
+
+static void test_match(const sw_sigma_alert_t *a, int64_t record, const char *json, size_t len,
+                       void *ud)
+{
+    (void)a;
+    test_ctx_t *c = ud;
+    if ((long)json_array_size(c->matches) >= c->limit)
+        return;
+    json_t *rec = json_loadb(json, len, 0, NULL);
+    json_array_append_new(c->matches, json_pack("{s:I, s:o}", "record", (json_int_t)record, "event",
+                                                rec ? rec : json_object()));
+}
+
+int api_rule_test(srv_req_t *r)
+{
+    size_t len;
+    const char *file, *yaml = rule_text(r, &len, &file);
+    if (!yaml)
+        return 0;
+    reader_t rd;
+    if (reader_open(r, &rd, 0))
+        return 0;
+    test_ctx_t c = {json_array(), 100};
+    uint64_t n = 0;
+    sw_sigma_error_t e;
+    int rc = sw_deploy_test(rd.t, yaml, len, file, test_match, &c, &n, &e);
+    int64_t records = 0;
+    sw_errbuf_t err;
+    sw_store_count(rd.t, &records, &err);
+    reader_close(&rd);
+    if (rc) {
+        json_decref(c.matches);
+        return refused_rule(r, &e);
+    }
+    return srv_ok(r, 200,
+                  json_pack("{s:I, s:I, s:o}", "matches", (json_int_t)n, "records",
+                            (json_int_t)records, "first", c.matches));
+}
+
+int api_rule_deploy(srv_req_t *r)
+{
+    size_t len;
+    const char *file, *yaml = rule_text(r, &len, &file);
+    if (!yaml)
+        return 0;
+    json_t *req = json_pack("{s:s, s:s, s:s%}", "op", "deploy", "file", file, "yaml", yaml, len);
+    return srv_act_answer(r, act(r, req));
+}
+
+int api_rule_withdraw(srv_req_t *r)
+{
+    return srv_act_answer(
+        r, act(r, json_pack("{s:s, s:s}", "op", "withdraw", "rule_id", r->params[1])));
+}
+
+/* ---- actions, reports, messages: acts, and their journal ---------------------------- */
+
+typedef struct list_ctx {
+    json_t *a;
+    const char *also_kind; /* message.post with no team: broadcasts */
+} list_ctx_t;
+
+static int entry_one(const sw_journal_entry_t *e, void *ud)
+{
+    list_ctx_t *c = ud;
+    json_t *p = json_loads(e->payload, 0, NULL);
+    json_t *x = json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq", (json_int_t)e->seq, "kind", e->kind,
+                          "actor", e->actor, "team", e->team, "payload", p ? p : json_object());
+    if (e->at_ms != SW_JOURNAL_NO_TIME)
+        json_object_set_new(x, "at_ms", json_integer(e->at_ms));
+    json_array_append_new(c->a, x);
+    return json_array_size(c->a) >= 10000;
+}
+
+static int list_kind(srv_req_t *r, const char *kind, const char *key, int with_broadcasts)
+{
+    sw_journal_t *j = NULL;
+    sw_errbuf_t err;
+    list_ctx_t c = {json_array(), NULL};
+    int rc = sw_journal_open(r->srv->o.ex.db, &j, &err);
+    sw_journal_filter_t f = {r->team_id, kind, 0};
+    if (!rc)
+        rc = sw_journal_list(j, &f, entry_one, &c, &err);
+    if (!rc && with_broadcasts) { /* the white cell's messages to all */
+        json_t *mine = c.a;
+        c.a = json_array();
+        sw_journal_filter_t all = {NULL, kind, 0};
+        rc = sw_journal_list(j, &all, entry_one, &c, &err);
+        json_t *merged = json_array();
+        size_t i;
+        json_t *x;
+        json_array_foreach(c.a, i, x)
+        {
+            const char *t = json_string_value(json_object_get(x, "team"));
+            if (!t || !*t || !strcasecmp(t, r->team_id))
+                json_array_append(merged, x);
+        }
+        json_decref(c.a);
+        json_decref(mine);
+        c.a = merged;
+    }
+    sw_journal_close(j);
+    if (rc < 0) {
+        json_decref(c.a);
+        return srv_error(r, 500, "internal", "%s", err.msg);
+    }
+    return srv_ok(r, 200, json_pack("{s:s, s:o}", "team", r->team_id, key, c.a));
+}
+
+int api_actions_get(srv_req_t *r)
+{
+    return list_kind(r, "action", "actions", 0);
+}
+
+int api_action_post(srv_req_t *r)
+{
+    static const char *const f[] = {"action", "host", "value", "org", "to", "port", NULL};
+    if (srv_only(r, f))
+        return 0;
+    json_t *req = json_pack("{s:s}", "op", "action");
+    const char *keys[] = {"action", "host", "value", "org", "to"};
+    for (size_t i = 0; i < 5; i++)
+        if (srv_str(r, keys[i]))
+            json_object_set_new(req, keys[i], json_string(srv_str(r, keys[i])));
+    json_t *port = json_object_get(r->json, "port");
+    if (port)
+        json_object_set(req, "port", port);
+    return srv_act_answer(r, act(r, req));
+}
+
+int api_reports_get(srv_req_t *r)
+{
+    return list_kind(r, "report.submit", "reports", 0);
+}
+
+int api_report_post(srv_req_t *r)
+{
+    static const char *const f[] = {"title", "narrative",  "incident", "techniques",
+                                    "hosts", "indicators", "alerts",   NULL};
+    if (srv_only(r, f))
+        return 0;
+    json_t *req = json_deep_copy(r->json);
+    json_object_set_new(req, "op", json_string("report"));
+    return srv_act_answer(r, act(r, req));
+}
+
+int api_messages_get(srv_req_t *r)
+{
+    return list_kind(r, "message.post", "messages", 1);
+}
+
+int api_message_post(srv_req_t *r)
+{
+    static const char *const f[] = {"text", NULL};
+    if (srv_only(r, f))
+        return 0;
+    const char *text = srv_str(r, "text");
+    return srv_act_answer(
+        r, act(r, json_pack("{s:s, s:s}", "op", "message", "text", text ? text : "")));
+}
+
+int api_inbox_get(srv_req_t *r)
+{
+    return srv_ok(r, 200,
+                  json_pack("{s:s, s:o}", "team", r->team_id, "inbox", srv_inbox(r->srv, r->team)));
+}

@@ -1,0 +1,325 @@
+/* auth.c — who is asking: the session cookie, login (rate limited per
+ * address and name), logout, "me", the first administrator, and the
+ * administrator's accounts API (one-time passwords for a room of fifty
+ * from a CSV).
+ *
+ * The session cookie is HttpOnly, SameSite=Strict, Path=/ (and Secure over
+ * TLS); the CSRF token comes back in login's and me's answers and must be
+ * echoed in X-CSRF-Token on every state-changing request (http.c). After
+ * SRV_RL_FAILS failed logins in SRV_RL_WINDOW_MS from one address for one
+ * name, that pair gets 429 until the window passes. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "server/srv_int.h"
+
+#define SRV_RL_FAILS 5
+#define SRV_RL_WINDOW_MS (5 * 60 * 1000LL)
+#define SRV_RL_MAX 4096
+
+typedef struct srv_rl {
+    char key[192]; /* address + name */
+    int fails;
+    int64_t first_ms;
+} srv_rl_t;
+
+static void client_addr(srv_req_t *r, char *out, size_t len)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    snprintf(out, len, "?");
+    if (ci && ci->client_addr && ci->client_addr->sa_family == AF_INET)
+        inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr,
+                  out, (socklen_t)len);
+}
+
+static srv_rl_t *rl_find(srv_t *s, const char *key, int64_t now, int create)
+{
+    for (size_t i = 0; i < s->n_rl; i++)
+        if (!strcmp(s->rl[i].key, key)) {
+            if (now - s->rl[i].first_ms > SRV_RL_WINDOW_MS) {
+                s->rl[i].fails = 0;
+                s->rl[i].first_ms = now;
+            }
+            return &s->rl[i];
+        }
+    if (!create)
+        return NULL;
+    if (s->n_rl == SRV_RL_MAX) { /* forget the oldest window */
+        size_t old = 0;
+        for (size_t i = 1; i < s->n_rl; i++)
+            if (s->rl[i].first_ms < s->rl[old].first_ms)
+                old = i;
+        s->rl[old] = s->rl[--s->n_rl];
+    }
+    srv_rl_t *n = realloc(s->rl, (s->n_rl + 1) * sizeof *n);
+    if (!n)
+        return NULL;
+    s->rl = n;
+    srv_rl_t *e = &s->rl[s->n_rl++];
+    memset(e, 0, sizeof *e);
+    snprintf(e->key, sizeof e->key, "%s", key);
+    e->first_ms = now;
+    return e;
+}
+
+int srv_session(srv_req_t *r, char *csrf)
+{
+    const char *token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "sw_session");
+    if (!token)
+        return -1;
+    sw_errbuf_t err;
+    pthread_mutex_lock(&r->srv->accounts_lock);
+    int rc = sw_sessions_lookup(r->srv->accounts, token, srv_now_ms(), &r->who, csrf, &err);
+    pthread_mutex_unlock(&r->srv->accounts_lock);
+    return rc ? -1 : 0;
+}
+
+static json_t *who_json(const sw_account_info_t *w, const char *csrf)
+{
+    json_t *j =
+        json_pack("{s:s, s:s, s:s, s:b}", "user", w->name, "role", sw_account_role_names[w->role],
+                  "team", w->team, "must_change", w->must_change);
+    if (j && csrf)
+        json_object_set_new(j, "csrf", json_string(csrf));
+    return j;
+}
+
+int api_login(srv_req_t *r)
+{
+    static const char *const f[] = {"user", "password", NULL};
+    if (srv_only(r, f))
+        return 0;
+    const char *user = srv_str(r, "user"), *pw = srv_str(r, "password");
+    if (!user || !pw)
+        return srv_error(r, 400, "missing_field", "login needs \"user\" and \"password\"");
+    srv_t *s = r->srv;
+    char addr[64], key[160];
+    client_addr(r, addr, sizeof addr);
+    snprintf(key, sizeof key, "%s|%.64s", addr, user);
+    int64_t now = srv_now_ms();
+    pthread_mutex_lock(&s->rl_lock);
+    srv_rl_t *e = rl_find(s, key, now, 0);
+    int limited = e && e->fails >= SRV_RL_FAILS;
+    pthread_mutex_unlock(&s->rl_lock);
+    if (limited)
+        return srv_error(r, 429, "too_many_attempts",
+                         "too many failed logins for %.64s from here: wait a few minutes", user);
+    sw_errbuf_t err;
+    sw_account_info_t who;
+    char token[SW_SESSION_TOKEN_LEN + 1], csrf[SW_SESSION_TOKEN_LEN + 1];
+    pthread_mutex_lock(&s->accounts_lock);
+    int rc = sw_accounts_verify(s->accounts, user, pw, &who, &err);
+    if (!rc)
+        rc = sw_sessions_create(s->accounts, who.name, now, SRV_SESSION_TTL_MS, token, csrf, &err);
+    pthread_mutex_unlock(&s->accounts_lock);
+    if (rc) {
+        pthread_mutex_lock(&s->rl_lock);
+        if ((e = rl_find(s, key, now, 1)))
+            e->fails++;
+        pthread_mutex_unlock(&s->rl_lock);
+        return srv_error(r, 401, rc == SW_ESTATE ? "disabled" : "bad_login", "%s", err.msg);
+    }
+    snprintf(r->cookie_buf, sizeof r->cookie_buf,
+             "sw_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld%s", token,
+             (long long)(SRV_SESSION_TTL_MS / 1000), s->o.tls_cert ? "; Secure" : "");
+    r->set_cookie = r->cookie_buf;
+    return srv_ok(r, 200, who_json(&who, csrf));
+}
+
+int api_logout(srv_req_t *r)
+{
+    const char *token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "sw_session");
+    sw_errbuf_t err;
+    pthread_mutex_lock(&r->srv->accounts_lock);
+    sw_sessions_delete(r->srv->accounts, token, &err);
+    pthread_mutex_unlock(&r->srv->accounts_lock);
+    snprintf(r->cookie_buf, sizeof r->cookie_buf,
+             "sw_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
+    r->set_cookie = r->cookie_buf;
+    return srv_ok(r, 200, json_pack("{s:b}", "ok", 1));
+}
+
+int api_me(srv_req_t *r)
+{
+    char csrf[SW_SESSION_TOKEN_LEN + 1] = "";
+    srv_session(r, csrf);
+    return srv_ok(r, 200, who_json(&r->who, csrf));
+}
+
+int srv_first_admin(srv_t *s, char *password_out, size_t len, sw_errbuf_t *err)
+{
+    int64_t n = 0;
+    password_out[0] = '\0';
+    int rc = sw_accounts_count(s->accounts, &n, err);
+    if (rc || n > 0)
+        return rc;
+    const char *env = getenv(SW_SERVER_ADMIN_ENV);
+    char pw[32];
+    if (env && *env) {
+        snprintf(pw, sizeof pw, "%s", env);
+        if (strlen(env) >= sizeof pw)
+            return sw_seterr(err, SW_EINVAL, "%s is longer than %zu characters",
+                             SW_SERVER_ADMIN_ENV, sizeof pw - 1);
+    } else {
+        sw_accounts_random_password(pw, 16);
+        snprintf(password_out, len, "%s", pw);
+    }
+    return sw_accounts_add(s->accounts, "admin", SW_ACCT_ADMIN, NULL, pw, env && *env ? 0 : 1,
+                           srv_now_ms(), err);
+}
+
+/* ---- accounts (administrator) ------------------------------------------------------- */
+
+static int list_one(const sw_account_info_t *in, void *ud)
+{
+    json_array_append_new(ud, json_pack("{s:s, s:s, s:s, s:b, s:b}", "user", in->name, "role",
+                                        sw_account_role_names[in->role], "team", in->team,
+                                        "disabled", in->disabled, "must_change", in->must_change));
+    return 0;
+}
+
+int api_users_get(srv_req_t *r)
+{
+    json_t *a = json_array();
+    sw_errbuf_t err;
+    pthread_mutex_lock(&r->srv->accounts_lock);
+    int rc = sw_accounts_list(r->srv->accounts, list_one, a, &err);
+    pthread_mutex_unlock(&r->srv->accounts_lock);
+    if (rc) {
+        json_decref(a);
+        return srv_error(r, 500, "internal", "%s", err.msg);
+    }
+    return srv_ok(r, 200, json_pack("{s:o}", "users", a));
+}
+
+/* Add one account: the role named, its team checked against the exercise.
+ * A one-time password when none is given (into pw_out). */
+static int add_account(srv_t *s, const char *name, const char *role, const char *team,
+                       const char *password, char *pw_out, size_t pw_len, sw_errbuf_t *err)
+{
+    int ri = -1;
+    for (int i = 0; i < SW_ACCT__COUNT && role; i++)
+        if (!strcmp(role, sw_account_role_names[i]))
+            ri = i;
+    if (ri < 0)
+        return sw_seterr(err, SW_EINVAL, "role '%s' is not admin, instructor, player or observer",
+                         role ? role : "");
+    if (team && *team) {
+        int known = 0;
+        for (uint32_t t = 0; t < s->w->n_teams && !known; t++)
+            known = !strcasecmp(s->w->teams[t].id, team) &&
+                    (s->w->teams[t].kind == SW_TEAM_PLAYER) == (ri == SW_ACCT_PLAYER);
+        if (!known)
+            return sw_seterr(err, SW_EINVAL, "no %s '%s' in this exercise",
+                             ri == SW_ACCT_PLAYER ? "team" : "observer delegation", team);
+    }
+    pw_out[0] = '\0';
+    char gen[16];
+    if (!password || !*password) {
+        sw_accounts_random_password(gen, 12);
+        password = gen;
+        snprintf(pw_out, pw_len, "%s", gen);
+    }
+    pthread_mutex_lock(&s->accounts_lock);
+    int rc = sw_accounts_add(s->accounts, name, (sw_account_role_t)ri, team, password,
+                             pw_out[0] != '\0', srv_now_ms(), err);
+    pthread_mutex_unlock(&s->accounts_lock);
+    return rc;
+}
+
+int api_user_post(srv_req_t *r)
+{
+    static const char *const f[] = {"user", "role", "team", "password", NULL};
+    if (srv_only(r, f))
+        return 0;
+    char pw[32];
+    sw_errbuf_t err;
+    int rc = add_account(r->srv, srv_str(r, "user"), srv_str(r, "role"), srv_str(r, "team"),
+                         srv_str(r, "password"), pw, sizeof pw, &err);
+    if (rc)
+        return srv_error(r, rc == SW_EEXIST ? 409 : 422, rc == SW_EEXIST ? "conflict" : "refused",
+                         "%s", err.msg);
+    json_t *j = json_pack("{s:s}", "user", srv_str(r, "user"));
+    if (*pw)
+        json_object_set_new(j, "password", json_string(pw));
+    return srv_ok(r, 201, j);
+}
+
+int api_user_patch(srv_req_t *r)
+{
+    static const char *const f[] = {"disabled", "password", NULL};
+    if (srv_only(r, f))
+        return 0;
+    const char *name = r->params[0];
+    json_t *dis = json_object_get(r->json, "disabled");
+    const char *pw = srv_str(r, "password");
+    sw_errbuf_t err;
+    int rc = SW_OK;
+    char gen[16] = "";
+    pthread_mutex_lock(&r->srv->accounts_lock);
+    if (dis && json_is_boolean(dis))
+        rc = sw_accounts_set_disabled(r->srv->accounts, name, json_is_true(dis), &err);
+    if (!rc && json_object_get(r->json, "password")) {
+        if (!pw || !*pw) { /* reset: a one-time password */
+            sw_accounts_random_password(gen, 12);
+            pw = gen;
+        }
+        rc = sw_accounts_set_password(r->srv->accounts, name, pw, *gen != '\0', &err);
+    }
+    pthread_mutex_unlock(&r->srv->accounts_lock);
+    if (rc)
+        return srv_error(r, rc == SW_ENOENT ? 404 : 422, rc == SW_ENOENT ? "not_found" : "refused",
+                         "%s", err.msg);
+    json_t *j = json_pack("{s:s}", "user", name);
+    if (*gen)
+        json_object_set_new(j, "password", json_string(gen));
+    return srv_ok(r, 200, j);
+}
+
+int api_users_import(srv_req_t *r)
+{
+    static const char *const f[] = {"csv", NULL};
+    if (srv_only(r, f))
+        return 0;
+    const char *csv = srv_str(r, "csv");
+    if (!csv)
+        return srv_error(r, 400, "missing_field", "import needs \"csv\": lines name,role,team");
+    json_t *made = json_array(), *problems = json_array();
+    char *copy = strdup(csv);
+    int line = 0;
+    for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+        line++;
+        size_t n = strlen(l);
+        if (n && l[n - 1] == '\r')
+            l[--n] = '\0';
+        if (!n || l[0] == '#' || (line == 1 && !strncasecmp(l, "name,", 5)))
+            continue;
+        char *f1 = l, *f2 = strchr(f1, ','), *f3 = f2 ? strchr(f2 + 1, ',') : NULL;
+        if (f2)
+            *f2++ = '\0';
+        if (f3)
+            *f3++ = '\0';
+        char pw[32];
+        sw_errbuf_t err;
+        if (!f2) {
+            json_array_append_new(problems, json_pack("{s:i, s:s}", "line", line, "message",
+                                                      "expected name,role,team"));
+            continue;
+        }
+        int rc = add_account(r->srv, f1, f2, f3, NULL, pw, sizeof pw, &err);
+        if (rc)
+            json_array_append_new(problems,
+                                  json_pack("{s:i, s:s}", "line", line, "message", err.msg));
+        else
+            json_array_append_new(made, json_pack("{s:s, s:s, s:s, s:s}", "user", f1, "role", f2,
+                                                  "team", f3 ? f3 : "", "password", pw));
+    }
+    free(copy);
+    return srv_ok(r, json_array_size(problems) ? 207 : 201,
+                  json_pack("{s:o, s:o}", "created", made, "problems", problems));
+}
