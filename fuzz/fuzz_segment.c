@@ -77,7 +77,7 @@ static uint64_t read_piece(const uint8_t *b, size_t len)
             sum += (unsigned char)p.text[x->text0] + (unsigned char)p.text[x->text1 - 1];
         for (uint32_t v = x->v0; v < x->v1; v++) {
             const idx_value_t *y = &p.values[v];
-            if (p.text[y->text_off + y->text_len] != '\0')
+            if (p.text[y->text_off + idx_value_len(&p, x, v)] != '\0')
                 __builtin_trap(); /* the check promised NUL-ended values */
             sum += (unsigned char)p.text[y->text_off];
             for (uint32_t i = v ? p.values[v - 1].post_end : 0; i < y->post_end; i++) {

@@ -425,7 +425,6 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8
     for (size_t k = 0; k < nv; k++) {
         const bvalue_t *x = &b->values[old[k]];
         V[k].text_off = (uint32_t)tp;
-        V[k].text_len = x->text_len;
         const char *src = b->text + x->text_off;
         V[k].h32 = (uint32_t)sw_field_hash(src, strnlen(src, x->text_len));
         memcpy(T + tp, src, x->text_len);
@@ -455,7 +454,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8
         x->vb = fa[f];
         x->v1 = v0 + b->fields[f].n_values;
         x->text0 = x->v1 > x->v0 ? V[x->v0].text_off : 0;
-        x->text1 = x->v1 > x->v0 ? V[x->v1 - 1].text_off + V[x->v1 - 1].text_len + 1 : 0;
+        x->text1 = x->v1 > x->v0 ? (x->v1 < nv ? V[x->v1].text_off : (uint32_t)tp) : 0;
         uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0, p1 = x->v1 ? V[x->v1 - 1].post_end : 0;
         x->sum_values = idx_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
         x->sum_text = idx_sum(T + x->text0, x->text1 - x->text0);
@@ -606,10 +605,11 @@ int idx_field_check(idx_piece_t *p, uint32_t f)
         return SW_EIO;
     uint32_t t = x->text0;
     for (uint32_t v = x->v0; v < x->v1; v++) {
-        if (V[v].text_off != t || V[v].text_len >= x->text1 - t ||
-            p->text[t + V[v].text_len] != '\0' || V[v].post_end < prev || V[v].post_end > p->n_post)
+        uint32_t next = v + 1 < x->v1 ? V[v + 1].text_off : x->text1;
+        if (V[v].text_off != t || next <= t || next > x->text1 || p->text[next - 1] != '\0' ||
+            V[v].post_end < prev || V[v].post_end > p->n_post)
             return SW_EIO;
-        t += V[v].text_len + 1;
+        t = next;
         prev = V[v].post_end;
     }
     if (t != x->text1 && x->v1 > x->v0)

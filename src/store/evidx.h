@@ -47,7 +47,7 @@
 
 #define IDX_PIECE 65536u /* rows a piece holds at most (postings are u16) */
 #define IDX_KIND 0x50
-#define IDX_FORMAT 2 /* 1 had the log's checksum (seg_sum): 2.6 GB/s, not 8 */
+#define IDX_FORMAT 3 /* 2 had 16-byte values; 1 the log's checksum (seg_sum) */
 #define IDX_HDR 64
 
 enum { IDX_S_FIELDS, IDX_S_NAMES, IDX_S_VALUES, IDX_S_TEXT, IDX_S_POST, IDX_S_TIME, IDX_NSEC };
@@ -65,10 +65,13 @@ typedef struct idx_field {
     uint32_t sum_values, sum_text, sum_post;
 } idx_field_t;
 
+/* A value: its text runs from text_off to the next value's text_off (the
+ * field's text1 for its last), a NUL last (idx_value_len). 12 bytes: the
+ * index holds about 3.5 of them a telemetry record. */
 typedef struct idx_value {
-    uint32_t text_off, text_len; /* in the value text, NUL after each */
-    uint32_t post_end;           /* postings [previous post_end, post_end) */
-    uint32_t h32;                /* case-folded hash of the text */
+    uint32_t text_off; /* in the value text */
+    uint32_t post_end; /* postings [previous post_end, post_end) */
+    uint32_t h32;      /* case-folded hash of the text */
 } idx_value_t;
 
 /* A piece, mapped or in memory: pointers into its bytes. */
@@ -90,6 +93,12 @@ typedef struct idx_piece {
     uint32_t sec_sum[IDX_NSEC];
     uint8_t *fchecked; /* per field: 1 values and text checked, 2 postings */
 } idx_piece_t;
+
+/* The length of value v of field x (v in [x->v0, x->v1), x checked). */
+static inline uint32_t idx_value_len(const idx_piece_t *p, const idx_field_t *x, uint32_t v)
+{
+    return (v + 1 < x->v1 ? p->values[v + 1].text_off : x->text1) - p->values[v].text_off - 1;
+}
 
 /* Point p at a piece's bytes (mapped or malloc'd, header included) and
  * check the header, the sections' bounds and the checksums of the small

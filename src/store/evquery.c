@@ -661,13 +661,13 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
         uint32_t h = (uint32_t)sw_field_hash(n->value, n->value_len);
         for (uint32_t v = x->v0; v < x->v1; v++)
             if (p->values[v].h32 == h && sw_qnode_value_matches(n, p->text + p->values[v].text_off,
-                                                                p->values[v].text_len, 0))
+                                                                idx_value_len(p, x, v), 0))
                 take_value(c, f, v, b);
         return;
     }
     if (!nl) {
         for (uint32_t v = x->v0; v < x->v1; v++)
-            if (sw_qnode_value_matches(n, p->text + p->values[v].text_off, p->values[v].text_len,
+            if (sw_qnode_value_matches(n, p->text + p->values[v].text_off, idx_value_len(p, x, v),
                                        free_text))
                 take_value(c, f, v, b);
         return;
@@ -686,10 +686,11 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
                 hi = mid;
         }
         const idx_value_t *v = &p->values[lo];
-        if (o + nl <= (size_t)v->text_off + v->text_len &&
-            sw_qnode_value_matches(n, p->text + v->text_off, v->text_len, free_text))
+        uint32_t vl = idx_value_len(p, x, lo);
+        if (o + nl <= (size_t)v->text_off + vl &&
+            sw_qnode_value_matches(n, p->text + v->text_off, vl, free_text))
             take_value(c, f, lo, b);
-        o = (size_t)v->text_off + v->text_len + 1;
+        o = (size_t)v->text_off + vl + 1;
     }
 }
 
@@ -1061,7 +1062,7 @@ static int piece_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, s
     qsort(a, na, sizeof *a, cmp_agg);
     int rc = SW_OK;
     for (size_t i = 0; i < na && !rc; i++)
-        rc = sw_qrun_add(run, p->text + p->values[a[i].v].text_off, p->values[a[i].v].text_len, 0,
+        rc = sw_qrun_add(run, p->text + p->values[a[i].v].text_off, idx_value_len(p, x, a[i].v), 0,
                          a[i].n, err);
     free(a);
     return rc;
