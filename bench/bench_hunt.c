@@ -10,6 +10,10 @@
  *   SW_BENCH_DIR     where the records and the store go (/tmp/sw-bench-hunt)
  *   SW_BENCH_RUNS    runs of each query, the median is printed (default 5)
  *   SW_BENCH_SEAWALL the seawall binary (default build/seawall)
+ *   SW_BENCH_SQLITE  0 skips the SQLite baseline (default on): the same
+ *                    JSON lines in an SQLite table (one TEXT column), its
+ *                    ingest timed, each hunt as the SQL one would write
+ *                    over it (json_extract, LIKE), one run each
  *   SW_SHARED        where data/sigma/rules is (default ../shared): the
  *                    Sigma row runs SigmaHQ's windows, linux and network
  *                    rules over the same file with `seawall sigma`
@@ -21,6 +25,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <sched.h>
+#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,7 +122,7 @@ static double time_rg(const char *const *pats, int n_pats, int fixed, const char
 }
 
 static void row(const char *what, double ours, uint64_t n, double first, double rg, long long rgn,
-                const char *target)
+                double sq, long long sqn, const char *target)
 {
     printf("| `%s` | %.2f ms (first %.1f ms) | %llu |", what, ours * 1e3, first * 1e3,
            (unsigned long long)n);
@@ -125,7 +130,68 @@ static void row(const char *what, double ours, uint64_t n, double first, double 
         printf(" %.1f ms (%lld lines) | %.0fx |", rg * 1e3, rgn, ours > 0 ? rg / ours : 0);
     else
         printf(" – | – |");
+    if (sq >= 0)
+        printf(" %.0f ms (%lld) | %.0fx |", sq * 1e3, sqn, ours > 0 ? sq / ours : 0);
+    else
+        printf(" – | – |");
     printf(" %s |\n", target);
+}
+
+/* The JSON lines in a new SQLite table r(j TEXT) at path, in one
+ * transaction; records/s, NULL db on failure. */
+static double sqlite_load(const char *path, const char *text, size_t len, sqlite3 **out)
+{
+    char cmd[2700];
+    snprintf(cmd, sizeof cmd, "rm -f '%s' '%s-wal' '%s-journal'", path, path, path);
+    if (system(cmd) != 0)
+        return 0;
+    sqlite3 *db = NULL;
+    sqlite3_stmt *st = NULL;
+    *out = NULL;
+    if (sqlite3_open(path, &db) != SQLITE_OK ||
+        sqlite3_exec(db,
+                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE r(j TEXT)",
+                     NULL, NULL, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(db, "INSERT INTO r VALUES (?)", -1, &st, NULL) != SQLITE_OK) {
+        sqlite3_close(db);
+        return 0;
+    }
+    double t0 = now_s();
+    uint64_t n = 0;
+    sqlite3_exec(db, "BEGIN", NULL, NULL, NULL);
+    for (const char *p = text, *end = text + len; p < end; n++) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        sqlite3_bind_text(st, 1, p, (int)l, SQLITE_STATIC);
+        sqlite3_step(st);
+        sqlite3_reset(st);
+        p += l + 1;
+    }
+    sqlite3_exec(db, "COMMIT", NULL, NULL, NULL);
+    double dt = now_s() - t0;
+    sqlite3_finalize(st);
+    *out = db;
+    return (double)n / dt;
+}
+
+/* Seconds of one run of sql over db (NULL sql or db: -1); *rows: the
+ * count of a single-row answer that is one, else the rows. */
+static double time_sql(sqlite3 *db, const char *sql, long long *rows)
+{
+    sqlite3_stmt *st;
+    if (!db || !sql || sqlite3_prepare_v2(db, sql, -1, &st, NULL) != SQLITE_OK)
+        return -1;
+    double t0 = now_s();
+    long long n = 0, first = -1;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+        int c = sqlite3_column_count(st) - 1;
+        if (n++ == 0 && sqlite3_column_type(st, c) == SQLITE_INTEGER)
+            first = sqlite3_column_int64(st, c);
+    }
+    double dt = now_s() - t0;
+    sqlite3_finalize(st);
+    *rows = n == 1 && first >= 0 ? first : n;
+    return dt;
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -305,7 +371,6 @@ int main(void)
     double r1 = ingest(db, text, len, &n);
     sched_setaffinity(0, sizeof all, &all);
     double r3 = ingest(db, text, len, &n);
-    free(text);
     printf("ingest: %llu records; %.0f records/s on 2 cores (median of 2: %.0f, %.0f), %.0f "
            "records/s on one core  [target >= 1,000,000/s]\n",
            (unsigned long long)n, (r2 + r3) / 2, r2, r3, r1);
@@ -348,8 +413,7 @@ int main(void)
                "text checked once): %.1f ms\n\n",
                m0 * 1e3);
     }
-    printf("| query | seawall (median; first run) | rows | ripgrep -c -i over "
-           "the JSON lines | ripgrep / seawall | target at 10 M |\n|---|---|---|---|---|---|\n");
+
     uint64_t rows;
     double ours, first;
     long long rgn;
@@ -358,24 +422,79 @@ int main(void)
         const char *rg[2];
         int fixed;
         const char *target;
+        const char *sql; /* over r(j): what one writes in SQLite for it */
     } cases[] = {
-        {"CommandLine:*powershell*", {"powershell"}, 1, "< 10 ms"},
-        {"* | top 10 Image", {NULL}, 0, "< 10 ms"},
-        {"EventID:4625 | count by IpAddress", {NULL}, 0, "< 10 ms"},
-        {"id.resp_p:443 | count", {NULL}, 0, "< 10 ms"},
-        {"host.name:pw-ws1* | count", {NULL}, 0, "< 10 ms"},
-        {"\"smss.exe\"", {"smss.exe"}, 1, "< 200 ms, <= ripgrep"},
-        {"*a*b*c*d*", {"a.*b.*c.*d"}, 0, "< 200 ms, <= ripgrep"},
-        {"* | sort @timestamp desc | limit 3", {NULL}, 0, "< 50 ms"},
-        {"source.ip:10.10.18.204 | count", {NULL}, 0, "< 10 ms"},
-        {"uid:CPE5EWt4BO5L1EAio5", {"CPE5EWt4BO5L1EAio5"}, 1, "< 10 ms"},
+        {"CommandLine:*powershell*",
+         {"powershell"},
+         1,
+         "< 10 ms",
+         "SELECT j FROM r WHERE json_extract(j, '$.Event.EventData.CommandLine') LIKE "
+         "'%powershell%'"},
+        {"* | top 10 Image",
+         {NULL},
+         0,
+         "< 10 ms",
+         "SELECT json_extract(j, '$.Event.EventData.Image') i, count(*) c FROM r WHERE i NOT NULL "
+         "GROUP BY i ORDER BY c DESC LIMIT 10"},
+        {"EventID:4625 | count by IpAddress",
+         {NULL},
+         0,
+         "< 10 ms",
+         "SELECT json_extract(j, '$.Event.EventData.IpAddress') i, count(*) FROM r WHERE "
+         "json_extract(j, '$.Event.System.EventID') = 4625 GROUP BY i"},
+        {"id.resp_p:443 | count",
+         {NULL},
+         0,
+         "< 10 ms",
+         "SELECT count(*) FROM r WHERE json_extract(j, '$.\"id.resp_p\"') = 443"},
+        {"host.name:pw-ws1* | count",
+         {NULL},
+         0,
+         "< 10 ms",
+         "SELECT count(*) FROM r WHERE json_extract(j, '$.host.name') LIKE 'pw-ws1%'"},
+        {"\"smss.exe\"",
+         {"smss.exe"},
+         1,
+         "< 200 ms, <= ripgrep",
+         "SELECT j FROM r WHERE j LIKE '%smss.exe%'"},
+        {"*a*b*c*d*",
+         {"a.*b.*c.*d"},
+         0,
+         "< 200 ms, <= ripgrep",
+         "SELECT j FROM r WHERE j LIKE '%a%b%c%d%'"},
+        {"* | sort @timestamp desc | limit 3", {NULL}, 0, "< 50 ms", NULL},
+        {"source.ip:10.10.18.204 | count",
+         {NULL},
+         0,
+         "< 10 ms",
+         "SELECT count(*) FROM r WHERE json_extract(j, '$.source.ip') = '10.10.18.204'"},
+        {"uid:CPE5EWt4BO5L1EAio5",
+         {"CPE5EWt4BO5L1EAio5"},
+         1,
+         "< 10 ms",
+         "SELECT j FROM r WHERE json_extract(j, '$.uid') = 'CPE5EWt4BO5L1EAio5'"},
     };
+    sqlite3 *sq = NULL;
+    char sqp[800];
+    snprintf(sqp, sizeof sqp, "%s/sqlite.db", tdir);
+    if (!getenv("SW_BENCH_SQLITE") || atoi(getenv("SW_BENCH_SQLITE")) != 0) {
+        double r = sqlite_load(sqp, text, len, &sq);
+        printf("SQLite baseline: the JSON lines into a table r(j TEXT), one transaction: %.0f "
+               "records/s; each hunt below as SQL over it (json_extract, LIKE), one run\n\n",
+               r);
+    }
+    free(text);
+    printf("| query | seawall (median; first run) | rows | ripgrep -c -i over the JSON lines | "
+           "ripgrep / seawall | SQLite | SQLite / seawall | target at 10 M |\n"
+           "|---|---|---|---|---|---|---|---|\n");
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ours = time_hunt(t, cases[i].q, runs, &rows, &first);
         double rg = -1;
         if (cases[i].rg[0])
             rg = time_rg(cases[i].rg, 1, cases[i].fixed, jl, runs < 3 ? runs : 3, &rgn);
-        row(cases[i].q, ours, rows, first, rg, rgn, cases[i].target);
+        long long sqn = 0;
+        double sqt = time_sql(sq, cases[i].sql, &sqn);
+        row(cases[i].q, ours, rows, first, rg, rgn, sqt, sqn, cases[i].target);
     }
     /* an OR of 40 free-text wildcards: the words of the telemetry's
      * processes, services and domains */
@@ -392,8 +511,16 @@ int main(void)
         ol += (size_t)snprintf(orq + ol, sizeof orq - ol, "%s*%s*", k ? " OR " : "", words[k]);
     ours = time_hunt(t, orq, runs, &rows, &first);
     double rg = time_rg(words, 40, 1, jl, runs < 3 ? runs : 3, &rgn);
-    row("40 free-text wildcards OR'ed (*mimikatz* OR ...)", ours, rows, first, rg, rgn,
+    char sql[4096];
+    size_t sl = (size_t)snprintf(sql, sizeof sql, "SELECT j FROM r WHERE ");
+    for (int k = 0; k < 40; k++)
+        sl += (size_t)snprintf(sql + sl, sizeof sql - sl, "%sj LIKE '%%%s%%'", k ? " OR " : "",
+                               words[k]);
+    long long sqn = 0;
+    double sqt = time_sql(sq, sql, &sqn);
+    row("40 free-text wildcards OR'ed (*mimikatz* OR ...)", ours, rows, first, rg, rgn, sqt, sqn,
         "< 200 ms, <= ripgrep");
+    sqlite3_close(sq);
     sw_store_team_close(t);
     sw_store_close(s);
     sigma_row(bin, jl, tdir, n);
