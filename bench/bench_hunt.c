@@ -81,44 +81,20 @@ static double time_hunt(sw_store_team_t *t, const char *text, int runs, uint64_t
 static double time_rg(const char *const *pats, int n_pats, int fixed, const char *file, int runs,
                       long long *hits)
 {
-    double v[MAX_RUNS];
-    for (int i = 0; i < runs; i++) {
-        int pfd[2];
-        if (pipe(pfd))
-            return -1;
-        double t0 = now_s();
-        pid_t pid = fork();
-        if (pid == 0) {
-            const char *argv[300];
-            int a = 0;
-            argv[a++] = "rg";
-            argv[a++] = "-c";
-            argv[a++] = "-i";
-            if (fixed)
-                argv[a++] = "-F";
-            for (int k = 0; k < n_pats && a < 290; k++) {
-                argv[a++] = "-e";
-                argv[a++] = pats[k];
-            }
-            argv[a++] = file;
-            argv[a] = NULL;
-            dup2(pfd[1], 1);
-            close(pfd[0]);
-            execvp("rg", (char *const *)(uintptr_t)argv);
-            _exit(127);
-        }
-        close(pfd[1]);
-        char buf[64] = {0};
-        ssize_t got = read(pfd[0], buf, sizeof buf - 1);
-        close(pfd[0]);
-        int st;
-        waitpid(pid, &st, 0);
-        v[i] = now_s() - t0;
-        if (!WIFEXITED(st) || WEXITSTATUS(st) > 1)
-            return -1;
-        *hits = got > 0 ? atoll(buf) : 0;
+    const char *argv[300];
+    int a = 0;
+    argv[a++] = "rg";
+    argv[a++] = "-c";
+    argv[a++] = "-i";
+    if (fixed)
+        argv[a++] = "-F";
+    for (int k = 0; k < n_pats && a < 290; k++) {
+        argv[a++] = "-e";
+        argv[a++] = pats[k];
     }
-    return median(v, runs);
+    argv[a++] = file;
+    argv[a] = NULL;
+    return time_count_cmd((char *const *)(uintptr_t)argv, runs, hits);
 }
 
 static void row(const char *what, double ours, uint64_t n, double first, double rg, long long rgn,
