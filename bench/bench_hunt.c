@@ -258,10 +258,10 @@ static double children_cpu(void)
 /* `seawall sigma` with SigmaHQ's windows, linux and network rules over
  * events (an empty file too: the rules' load alone), on one core: its
  * CPU time. Prints the row. */
-static void sigma_row(const char *bin, const char *jl, const char *tdir, uint64_t n)
+static void sigma_row(const char *bin, const char *tdir)
 {
     const char *shared = getenv("SW_SHARED") ? getenv("SW_SHARED") : "../shared";
-    char rules[3][700], cmd[4000], empty[800];
+    char rules[3][700], cmd[4000], empty[800], files[800];
     static const char *const sets[3] = {"windows", "linux", "network"};
     for (int i = 0; i < 3; i++)
         snprintf(rules[i], sizeof rules[i], "%s/data/sigma/rules/%s", shared, sets[i]);
@@ -270,17 +270,21 @@ static void sigma_row(const char *bin, const char *jl, const char *tdir, uint64_
         printf("\nSigma: no rules at %s (set SW_SHARED)\n", rules[0]);
         return;
     }
-    snprintf(empty, sizeof empty, "%s/empty.jsonl", tdir);
-    FILE *f = fopen(empty, "w");
+    snprintf(empty, sizeof empty, "'%s/empty.jsonl'", tdir);
+    snprintf(files, sizeof files, "'%s'/*/*.jsonl", tdir); /* the files joined: each < 4 GB */
+    char ep[800];
+    snprintf(ep, sizeof ep, "%s/empty.jsonl", tdir);
+    FILE *f = fopen(ep, "w");
     if (f)
         fclose(f);
     double cpu[2];
-    char out[2][64] = {"", ""};
+    long long events[2] = {0, 0};
+    char out[2][200] = {"", ""};
     for (int k = 0; k < 2; k++) {
         snprintf(cmd, sizeof cmd,
-                 "taskset -c 0 %s sigma --rules '%s' '%s' '%s' --events '%s' 2>&1 >/dev/null | "
+                 "taskset -c 0 %s sigma --rules '%s' '%s' '%s' --events %s 2>&1 >/dev/null | "
                  "tail -1",
-                 bin, rules[0], rules[1], rules[2], k ? empty : jl);
+                 bin, rules[0], rules[1], rules[2], k ? empty : files);
         double c0 = children_cpu();
         FILE *p = popen(cmd, "r");
         char line[512] = "";
@@ -290,14 +294,21 @@ static void sigma_row(const char *bin, const char *jl, const char *tdir, uint64_
             pclose(p);
         }
         cpu[k] = children_cpu() - c0;
-        snprintf(out[k], sizeof out[k], "%.60s", line);
+        snprintf(out[k], sizeof out[k], "%.190s", line);
+        const char *e = strstr(line, " rules, ");
+        events[k] = e ? atoll(e + 8) : 0; /* "N rules, M events, K matches" */
     }
-    printf("\nSigma over the same file, one core (`taskset -c 0 seawall sigma --rules "
-           "windows linux network --events`): %s",
+    printf("\nSigma over the same records, one core (`taskset -c 0 seawall sigma --rules "
+           "windows linux network --events DIR/*/*.jsonl`): %s",
            out[0]);
+    if (events[0] <= 0) {
+        printf("  (no events read)\n");
+        return;
+    }
     printf("  %.2f s CPU in all, %.2f s of it loading the rules: %.0f events/s end to end, "
            "%.0f events/s matching  [issue: about 50,000/s end to end]\n",
-           cpu[0], cpu[1], (double)n / cpu[0], cpu[0] > cpu[1] ? (double)n / (cpu[0] - cpu[1]) : 0);
+           cpu[0], cpu[1], (double)events[0] / cpu[0],
+           cpu[0] > cpu[1] ? (double)events[0] / (cpu[0] - cpu[1]) : 0);
 }
 
 int main(void)
@@ -499,6 +510,6 @@ int main(void)
     sqlite3_close(sq);
     sw_store_team_close(t);
     sw_store_close(s);
-    sigma_row(bin, jl, tdir, n);
+    sigma_row(bin, tdir);
     return 0;
 }
