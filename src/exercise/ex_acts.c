@@ -1175,7 +1175,11 @@ static int replay_entry(sw_exercise_t *ex, const sw_journal_entry_t *e, json_t *
 int ex_replay(sw_exercise_t *ex, int64_t until_ms, sw_errbuf_t *err)
 {
     entries_t es = {0};
-    int rc = sw_journal_list(ex->j, NULL, load_entry, &es, err);
+    int64_t progress = 0;
+    int rc = until_ms < 0 ? sw_journal_progress_get(ex->j, &progress, err) : SW_OK;
+    if (rc)
+        return rc;
+    rc = sw_journal_list(ex->j, NULL, load_entry, &es, err);
     if (rc) {
         entries_free(&es);
         return rc < 0 ? rc : sw_seterr(err, SW_ENOMEM, "out of memory");
@@ -1215,6 +1219,8 @@ int ex_replay(sw_exercise_t *ex, int64_t until_ms, sw_errbuf_t *err)
             rc = replay_entry(ex, e, p, err);
         json_decref(p);
     }
+    if (until_ms < 0) /* a resume: every act applied; on to where the clock was */
+        until_ms = progress;
     if (!rc && until_ms > ex->now_ms)
         rc = ex_run_to(ex, until_ms > ex->until_ms ? ex->until_ms : until_ms, err);
     ex->replaying = 0;

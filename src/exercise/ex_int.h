@@ -95,6 +95,7 @@ struct sw_exercise {
     int64_t base_wall_ms; /* ... and the wall time then */
     int64_t now_ms;       /* where the pipeline is */
     int64_t progress_ms;  /* the progress written last */
+    int64_t flushed_wall; /* when sw_exercise_advance last flushed (opts.flush_ms) */
 
     /* the pipeline */
     sw_sim_t *sim;
@@ -164,7 +165,10 @@ int ex_journal(sw_exercise_t *ex, const char *actor, const char *team, const cha
                sw_errbuf_t *err);
 /* Issue a defender's reaction: journal it (unless the journal has it) and submit. */
 int ex_issue_reaction(sw_exercise_t *ex, const ex_reaction_t *r, sw_errbuf_t *err);
-/* Rebuild the state from the journal (resume, replay). */
+/* Rebuild the state from the journal. A rewind (seawall replay --until)
+ * stops at until_ms; a resume (until_ms < 0) applies every entry and goes
+ * on to the progress written last, whichever is later: an act journaled
+ * after the last progress (a crash between flushes) is never dropped. */
 int ex_replay(sw_exercise_t *ex, int64_t until_ms, sw_errbuf_t *err);
 /* The exercise.create payload of ex, and reading one back. */
 json_t *ex_create_payload(const sw_exercise_t *ex);

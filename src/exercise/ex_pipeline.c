@@ -317,8 +317,15 @@ int sw_exercise_advance(sw_exercise_t *ex, int64_t to_ms, sw_errbuf_t *err)
         if (rc)
             return sw_seterr(err, rc, "%s", rp.msg);
     }
-    if ((rc = sw_exercise_flush(ex, err)))
-        return rc;
+    /* records and alerts reach readers at a flush: at every advance, or at
+     * most every opts.flush_ms while the clock runs */
+    int64_t wall = ex_wall(ex);
+    if (ex->o.flush_ms <= 0 || ex->state != SW_EX_RUNNING ||
+        wall - ex->flushed_wall >= ex->o.flush_ms) {
+        if ((rc = sw_exercise_flush(ex, err)))
+            return rc;
+        ex->flushed_wall = wall;
+    }
     if (ex->now_ms != from) {
         sw_ex_note_t n = {.kind = SW_EXN_PROGRESS, .at_ms = ex->now_ms, .team = SW_NONE};
         ex_note(ex, &n);

@@ -375,10 +375,7 @@ int sw_exercise_open(const sw_exercise_opts_t *o, sw_exercise_t **out, sw_diags_
             goto fail;
     }
     if (!create) {
-        int64_t to = o->replay_ms;
-        if (to < 0 && (rc = sw_journal_progress_get(ex->j, &to, err)))
-            goto fail;
-        if ((rc = ex_replay(ex, to, err)))
+        if ((rc = ex_replay(ex, o->how == SW_EXO_REPLAY ? o->replay_ms : -1, err)))
             goto fail;
     }
     *out = ex;

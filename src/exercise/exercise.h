@@ -139,6 +139,10 @@ typedef struct sw_exercise_opts {
     void *now_ud;
     sw_ex_note_cb on_note; /* may be NULL */
     void *note_ud;
+    int64_t flush_ms; /* while the clock runs, flush records and alerts (durably) at most this
+                         often, in wall ms; 0: at every advance. The journal is written at
+                         every act regardless: a crash loses no act, only records that are
+                         made again on resume. A server sets 1000 (one flush a second) */
 } sw_exercise_opts_t;
 
 void sw_exercise_opts_init(sw_exercise_opts_t *o);

@@ -70,13 +70,6 @@ int sw_roster_add(sw_accounts_t *acc, const sw_exercise_info_t *info, const char
 
 /* ---- CSV ---------------------------------------------------------------------- */
 
-typedef struct row {
-    int line;
-    char name[SW_ACCOUNT_MAX_NAME + 1], role[16], team[SW_ACCOUNT_MAX_NAME + 1];
-    char password[SW_ROSTER_PASSWORD_LEN + 1];
-    sw_account_role_t r;
-} row_t;
-
 /* One field of [p, end) up to a comma: trimmed, unquoted, into out (cap).
  * Returns where the next field starts (past the comma), or NULL at the
  * line's end; *col is the field's 1-based column; *too_long when it did not fit. */
@@ -101,11 +94,10 @@ static const char *field(const char *p, const char *end, char *out, size_t cap, 
     return comma ? comma + 1 : NULL;
 }
 
-int sw_roster_import(sw_accounts_t *acc, const sw_exercise_info_t *info, const char *file,
-                     const char *csv, size_t len, int64_t now_ms, sw_roster_made_cb made, void *ud,
-                     sw_diags_t *d, sw_errbuf_t *err)
+int sw_roster_parse(const sw_exercise_info_t *info, const char *file, const char *csv, size_t len,
+                    sw_roster_row_t **rows_out, size_t *n_out, sw_diags_t *d, sw_errbuf_t *err)
 {
-    row_t *rows = NULL;
+    sw_roster_row_t *rows = NULL;
     size_t n = 0, cap = 0;
     int line = 0;
     const char *p = csv, *end = csv + len;
@@ -136,7 +128,7 @@ int sw_roster_import(sw_accounts_t *acc, const sw_exercise_info_t *info, const c
         }
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 64;
-            row_t *nr = realloc(rows, nc * sizeof *nr);
+            sw_roster_row_t *nr = realloc(rows, nc * sizeof *nr);
             if (!nr) {
                 free(rows);
                 return sw_seterr(err, SW_ENOMEM, "out of memory reading the roster");
@@ -144,7 +136,7 @@ int sw_roster_import(sw_accounts_t *acc, const sw_exercise_info_t *info, const c
             rows = nr;
             cap = nc;
         }
-        row_t *r = &rows[n];
+        sw_roster_row_t *r = &rows[n];
         memset(r, 0, sizeof *r);
         r->line = line;
         int long1, long2 = 0, long3 = 0;
@@ -162,6 +154,9 @@ int sw_roster_import(sw_accounts_t *acc, const sw_exercise_info_t *info, const c
         } else if (long1 || long3)
             sw_diags_add(d, loc, SW_DIAG_ERROR, "a %s longer than %d characters",
                          long1 ? "name" : "team", SW_ACCOUNT_MAX_NAME);
+        else if (!sw_accounts_name_ok(r->name))
+            sw_diags_add(d, loc, SW_DIAG_ERROR,
+                         "'%s' is not an account name (letters, digits, _ . @ -)", r->name);
         else if (long2 || sw_roster_check(info, r->role, r->team, &role, team, &e)) {
             loc.col = (int)(f2 - p) + 1;
             sw_diags_add(d, loc, SW_DIAG_ERROR, "%s",
@@ -178,6 +173,20 @@ int sw_roster_import(sw_accounts_t *acc, const sw_exercise_info_t *info, const c
         return sw_seterr(err, SW_EINVAL, "%s: %zu problem%s; no account was added", file,
                          d->n_errors - errors_before, d->n_errors - errors_before == 1 ? "" : "s");
     }
+    *rows_out = rows;
+    *n_out = n;
+    return SW_OK;
+}
+
+int sw_roster_import(sw_accounts_t *acc, const sw_exercise_info_t *info, const char *file,
+                     const char *csv, size_t len, int64_t now_ms, sw_roster_made_cb made, void *ud,
+                     sw_diags_t *d, sw_errbuf_t *err)
+{
+    sw_roster_row_t *rows = NULL;
+    size_t n = 0;
+    int rc = sw_roster_parse(info, file, csv, len, &rows, &n, d, err);
+    if (rc)
+        return rc;
     sw_account_new_t *v = calloc(n ? n : 1, sizeof *v);
     if (!v) {
         free(rows);
@@ -188,7 +197,7 @@ int sw_roster_import(sw_accounts_t *acc, const sw_exercise_info_t *info, const c
         v[i] = (sw_account_new_t){rows[i].name, rows[i].r, rows[i].team, rows[i].password, 1};
     }
     size_t bad = 0;
-    int rc = sw_accounts_add_all(acc, v, n, now_ms, &bad, err);
+    rc = sw_accounts_add_all(acc, v, n, now_ms, &bad, err);
     if (rc == SW_EINVAL || rc == SW_EEXIST) {
         sw_loc_t loc = {.file = file, .line = rows[bad].line, .col = 1};
         sw_diags_add(d, loc, SW_DIAG_ERROR, "%s", err->msg);

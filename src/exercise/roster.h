@@ -30,6 +30,21 @@ int sw_roster_add(sw_accounts_t *acc, const sw_exercise_info_t *info, const char
                   const char *role, const char *team, const char *password, int64_t now_ms,
                   char pw_out[SW_ROSTER_PASSWORD_LEN + 1], sw_errbuf_t *err);
 
+/* One line of a CSV roster, checked. */
+typedef struct sw_roster_row {
+    int line;
+    char name[SW_ACCOUNT_MAX_NAME + 1], role[16], team[SW_ACCOUNT_MAX_NAME + 1];
+    char password[SW_ROSTER_PASSWORD_LEN + 1]; /* made by sw_roster_import */
+    sw_account_role_t r;
+} sw_roster_row_t;
+
+/* Read and check a CSV roster (format below) without touching any account:
+ * the rows into *rows (the caller frees it), each problem into d at
+ * FILE:LINE:COL. SW_OK; SW_EINVAL when there was a problem (*rows is then
+ * NULL); SW_ENOMEM. */
+int sw_roster_parse(const sw_exercise_info_t *info, const char *file, const char *csv, size_t len,
+                    sw_roster_row_t **rows, size_t *n, sw_diags_t *d, sw_errbuf_t *err);
+
 typedef struct sw_roster_made {
     int line; /* in the CSV */
     const char *name, *role, *team, *password;

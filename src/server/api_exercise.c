@@ -66,28 +66,18 @@ int api_teams_get(srv_req_t *r)
 
 int api_team_network(srv_req_t *r)
 {
-    json_t *j = srv_snapshot_team(r->srv, r->team);
+    char *j = srv_snapshot_team_text(r->srv, r->team);
     if (!j)
         return srv_error(r, 503, "unavailable", "the exercise has not published yet");
-    return srv_ok(r, 200, j);
+    return srv_ok_text(r, 200, j);
 }
 
 int api_truth_get(srv_req_t *r)
 {
-    json_t *j = srv_snapshot_truth(r->srv, r->team);
+    char *j = srv_snapshot_truth_text(r->srv, r->team);
     if (!j)
         return srv_error(r, 503, "unavailable", "the exercise has not published yet");
-    return srv_ok(r, 200, j);
-}
-
-int api_broadcast_post(srv_req_t *r)
-{
-    static const char *const f[] = {"text", NULL};
-    if (srv_only(r, f))
-        return 0;
-    const char *text = srv_str(r, "text");
-    return srv_act_answer(
-        r, act(r, json_pack("{s:s, s:s}", "op", "message", "text", text ? text : "")));
+    return srv_ok_text(r, 200, j);
 }
 
 int api_injects_get(srv_req_t *r)

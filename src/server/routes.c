@@ -49,7 +49,7 @@ const srv_route_t srv_routes[] = {
     {"GET", "/api/v1/teams/{team}/shares", SRV_ANY, SRV_SCOPE_TEAM_READ, api_shares_get, 0, "indicators a team shared and received (STIX 2.1)"},
     {"POST", "/api/v1/teams/{team}/shares", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_share_post, SRV_F_LARGE, "share indicators (a STIX 2.1 bundle, or a list)"},
     {"POST", "/api/v1/teams/{team}/shares/{id}/use", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_share_use, 0, "block or hunt a received indicator"},
-    {"POST", "/api/v1/broadcasts", SRV_WHITE, SRV_SCOPE_NONE, api_broadcast_post, 0, "a message to everyone"},
+    {"POST", "/api/v1/broadcasts", SRV_WHITE, SRV_SCOPE_NONE, api_message_post, 0, "a message to everyone"},
     {"GET", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_injects_get, 0, "the inject timeline: what fired, what is to come"},
     {"POST", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_inject_post, 0, "release a scenario inject, or send one written now"},
     {"POST", "/api/v1/teams/{team}/hints", SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_hint_post, 0, "a hint for a team"},

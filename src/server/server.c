@@ -25,6 +25,7 @@
 #include "server/srv_int.h"
 
 #define SRV_TICK_MS 100
+#define SRV_FLUSH_MS 1000 /* records and alerts reach readers within a second */
 
 typedef struct srv_call {
     json_t *req;
@@ -123,14 +124,24 @@ json_t *srv_snapshot_clock(srv_t *s)
     return j;
 }
 
-json_t *srv_snapshot_truth(srv_t *s, uint32_t team)
+/* A copy of one team's snapshot text (truth: the ground truth's). */
+static char *snap_copy(srv_t *s, int truth, uint32_t team)
 {
     pthread_mutex_lock(&s->snap_lock);
-    json_t *j = s->snap_truth && team < s->w->n_teams && s->snap_truth[team]
-                    ? json_loads(s->snap_truth[team], 0, NULL)
-                    : NULL;
+    char **v = truth ? s->snap_truth : s->snap_team;
+    char *t = v && team < s->w->n_teams && v[team] ? strdup(v[team]) : NULL;
     pthread_mutex_unlock(&s->snap_lock);
-    return j;
+    return t;
+}
+
+char *srv_snapshot_team_text(srv_t *s, uint32_t team)
+{
+    return snap_copy(s, 0, team);
+}
+
+char *srv_snapshot_truth_text(srv_t *s, uint32_t team)
+{
+    return snap_copy(s, 1, team);
 }
 
 json_t *srv_snapshot_team(srv_t *s, uint32_t team)
@@ -184,6 +195,8 @@ static void *world_main(void *arg)
         }
         if (s->control)
             sw_control_serve(s->control, s->ex);
+        if (calls)
+            srv_events_wake(s); /* the acts' events go out before the clock's work */
         if (stopping)
             break;
         /* 2. the clock */
@@ -286,6 +299,7 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
     pthread_mutex_init(&s->snap_lock, NULL);
     pthread_mutex_init(&s->accounts_lock, NULL);
     pthread_mutex_init(&s->rl_lock, NULL);
+    pthread_mutex_init(&s->sess_lock, NULL);
     srv_events_init(s);
     int status = 1, world_started = 0;
     sw_errbuf_t err;
@@ -293,6 +307,8 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
     sw_diags_init(&d);
     s->o.ex.on_note = on_note;
     s->o.ex.note_ud = s;
+    if (!s->o.ex.flush_ms)
+        s->o.ex.flush_ms = SRV_FLUSH_MS;
     int rc = sw_exercise_open(&s->o.ex, &s->ex, &d, &err);
     sw_diags_print(&d, stderr);
     sw_diags_free(&d);
@@ -376,6 +392,7 @@ done:
     }
     sw_accounts_close(s->accounts);
     srv_events_free(s);
+    srv_sessions_free(s);
     free(s->rl);
     free(s);
     return status;

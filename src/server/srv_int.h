@@ -28,6 +28,7 @@
 #define SRV_MAX_BODY_LARGE ((size_t)8 << 20)    /* a rule file, a STIX bundle */
 #define SRV_SESSION_TTL_MS (12 * 3600 * 1000LL) /* a day of exercise */
 #define SRV_EVENTS 65536                        /* events the stream keeps */
+#define SRV_SESSION_CACHE_MS 2000 /* a session checked this recently is not checked again */
 
 /* Roles a route admits (bits). */
 enum {
@@ -93,6 +94,7 @@ struct srv_req {
     /* the answer */
     unsigned status;
     json_t *answer;
+    char *answer_text; /* or the answer as JSON text already (a snapshot) */
     const char *set_cookie;
     char cookie_buf[256];
     int suspended; /* the stream */
@@ -137,6 +139,10 @@ struct srv {
     size_t n_inbox;
     int64_t last_ping_ms;
 
+    /* sessions recently looked up (auth.c) */
+    pthread_mutex_t sess_lock;
+    struct srv_sess *sess;
+
     /* login rate limiting */
     pthread_mutex_t rl_lock;
     struct srv_rl *rl;
@@ -152,7 +158,9 @@ json_t *srv_world_call(srv_t *s, json_t *req);
 /* A team's snapshot as a new JSON value (NULL for an unknown team). */
 json_t *srv_snapshot_team(srv_t *s, uint32_t team);
 json_t *srv_snapshot_clock(srv_t *s);
-json_t *srv_snapshot_truth(srv_t *s, uint32_t team);
+/* The same as JSON text (the caller frees it): answered as it is. */
+char *srv_snapshot_team_text(srv_t *s, uint32_t team);
+char *srv_snapshot_truth_text(srv_t *s, uint32_t team);
 int64_t srv_now_ms(void);
 /* The exercise's present as a Unix time in ms (what its records say). */
 int64_t srv_exercise_unix_ms(srv_t *s);
@@ -169,6 +177,8 @@ int srv_error(srv_req_t *r, unsigned status, const char *code, const char *fmt, 
     __attribute__((format(printf, 4, 5)));
 /* A JSON answer (takes ownership). Returns 0. */
 int srv_ok(srv_req_t *r, unsigned status, json_t *answer);
+/* A JSON answer already as text (takes ownership of text). Returns 0. */
+int srv_ok_text(srv_req_t *r, unsigned status, char *text);
 /* Answer with an exercise act's reply (control.h's answer object). */
 int srv_act_answer(srv_req_t *r, json_t *reply);
 /* The body's string member key (NULL when absent or not a string). */
@@ -189,8 +199,12 @@ int srv_authorise(srv_req_t *r);
 
 /* ---- auth.c ------------------------------------------------------------------- */
 
-/* Who the request's session cookie says; 0 with r->who filled, -1 none. */
+/* Who the request's session cookie says; 0 with r->who filled, -1 none.
+ * Lookups are remembered for SRV_SESSION_CACHE_MS; the server's own changes
+ * to accounts and sessions forget them at once (srv_sessions_forget). */
 int srv_session(srv_req_t *r, char *csrf);
+void srv_sessions_forget(srv_t *s);
+void srv_sessions_free(srv_t *s);
 int srv_first_admin(srv_t *s, char *password_out, size_t len, sw_errbuf_t *err);
 
 /* ---- sse.c -------------------------------------------------------------------- */
@@ -230,7 +244,6 @@ int api_reports_get(srv_req_t *r);
 int api_report_post(srv_req_t *r);
 int api_messages_get(srv_req_t *r);
 int api_message_post(srv_req_t *r);
-int api_broadcast_post(srv_req_t *r);
 int api_inbox_get(srv_req_t *r);
 int api_injects_get(srv_req_t *r);
 int api_inject_post(srv_req_t *r);

@@ -86,7 +86,7 @@ void sw_accounts_close(sw_accounts_t *a)
     free(a);
 }
 
-static int name_ok(const char *s)
+int sw_accounts_name_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > SW_ACCOUNT_MAX_NAME)
@@ -122,7 +122,7 @@ static int add_one(sw_accounts_t *a, const sw_account_new_t *v, int64_t now_ms, 
 {
     const char *name = v->name, *team = v->team;
     sw_account_role_t role = v->role;
-    if (!name_ok(name))
+    if (!sw_accounts_name_ok(name))
         return sw_seterr(err, SW_EINVAL,
                          "'%s' is not an account name (1-%d letters, digits, _ . @ -)",
                          name ? name : "", SW_ACCOUNT_MAX_NAME);
