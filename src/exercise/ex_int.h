@@ -108,6 +108,9 @@ struct sw_exercise {
     sw_journal_t *j;
     sw_deploy_t *deploy;
     ex_team_t *teams;
+    sw_score_t *score; /* fed every note (ex_note) */
+    int sb_hidden;     /* the scoreboard hidden from players and observers */
+    json_t *sb_frozen; /* what they see of it since it was frozen (NULL: live) */
     uint64_t sim_hash;
     uint64_t n_sim_events;
     char **causes;        /* by business service: why it is down or degraded now, or NULL */
@@ -157,6 +160,10 @@ int ex_command(sw_exercise_t *ex, const sw_cmd_t *c, int64_t seq);
 /* A sim event that may be an action's result. */
 void ex_action_result(sw_exercise_t *ex, const sw_sim_event_t *ev);
 void ex_actions_free(sw_exercise_t *ex);
+
+/* ---- ex_report.c --------------------------------------------------------- */
+/* The scoreboard's settings as a scoreboard.set entry says (act and replay). */
+void ex_scoreboard_apply(sw_exercise_t *ex, int hidden, int frozen);
 
 /* ---- ex_acts.c ----------------------------------------------------------- */
 /* Journal an act (nothing without a journal: *seq = 0), publishing it. */

@@ -49,6 +49,8 @@ static int on_record(void *ud, const sw_tel_record_t *rec)
     t->produced++;
     t->attack += rec->truth != 0;
     t->hash = fnv(t->hash, rec->json, rec->json_len);
+    if (rec->truth && ex->score) /* which step a record a team triages shows */
+        sw_score_record(ex->score, rec->team, (int64_t)t->produced, rec->truth - 1, rec->t_ms);
     if (ex->o.records)
         return ex->o.records(ex->o.records_ud, rec);
     if (!ex->alerters || !ex->alerters[rec->team])

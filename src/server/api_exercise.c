@@ -164,3 +164,30 @@ int api_journal_get(srv_req_t *r)
     }
     return srv_ok(r, 200, json_pack("{s:o}", "entries", c.a));
 }
+
+int api_scoreboard_get(srv_req_t *r)
+{
+    int white = r->who.role == SW_ACCT_ADMIN || r->who.role == SW_ACCT_INSTRUCTOR;
+    char *b = srv_snapshot_board_text(r->srv, white);
+    if (!b)
+        return srv_error(r, 503, "unavailable", "the scoreboard has not been computed yet");
+    return srv_ok_text(r, 200, b);
+}
+
+int api_scoreboard_post(srv_req_t *r)
+{
+    static const char *const f[] = {"hidden", "frozen", NULL};
+    if (srv_only(r, f))
+        return 0;
+    json_t *h = json_object_get(r->json, "hidden"), *fr = json_object_get(r->json, "frozen");
+    if ((h && !json_is_boolean(h)) || (fr && !json_is_boolean(fr)) || (!h && !fr))
+        return srv_error(r, 400, "bad_field",
+                         "the scoreboard takes \"hidden\" and \"frozen\": "
+                         "true or false");
+    json_t *req = json_pack("{s:s}", "op", "scoreboard");
+    if (h)
+        json_object_set(req, "hidden", h);
+    if (fr)
+        json_object_set(req, "frozen", fr);
+    return srv_act_answer(r, act(r, req));
+}

@@ -21,11 +21,13 @@
 #include <unistd.h>
 
 #include "core/text.h"
+#include "exercise/report_model.h"
 #include "exercise/control.h"
 #include "server/srv_int.h"
 
 #define SRV_TICK_MS 100
 #define SRV_FLUSH_MS 1000 /* records and alerts reach readers within a second */
+#define SRV_BOARD_MS 1000 /* the scoreboard is recomputed at most this often, acts aside */
 
 typedef struct srv_call {
     json_t *req;
@@ -72,7 +74,7 @@ json_t *srv_world_call(srv_t *s, json_t *req)
         pthread_cond_wait(&c.cond, &s->q_lock);
     pthread_mutex_unlock(&s->q_lock);
     pthread_cond_destroy(&c.cond);
-    json_decref(req); /* the world thread is done with it */
+    json_decref(req);
     return c.reply;
 }
 
@@ -85,9 +87,39 @@ static char *dump(json_t *j)
     return s;
 }
 
-/* Rebuild every snapshot from the exercise (world thread). */
-static void publish_snapshots(srv_t *s)
+/* The scoreboard, recomputed when acts came or a second passed; a change
+ * goes out on the stream (world thread). */
+static void publish_board(srv_t *s, int acts)
 {
+    int64_t now = srv_now_ms();
+    if (!acts && s->snap_board && now - s->board_wall < SRV_BOARD_MS)
+        return;
+    s->board_wall = now;
+    char *board = dump(sw_exercise_scoreboard(s->ex, 1));
+    char *pub = dump(sw_exercise_scoreboard(s->ex, 0));
+    if (!board || !pub) {
+        free(board);
+        free(pub);
+        return;
+    }
+    /* "at_ms" moves every time: compare what follows it */
+    int changed = !s->snap_board || strcmp(strchr(board, ','), strchr(s->snap_board, ',')) ||
+                  strcmp(strchr(pub, ','), strchr(s->snap_board_public, ','));
+    pthread_mutex_lock(&s->snap_lock);
+    char *ob = s->snap_board, *op = s->snap_board_public;
+    s->snap_board = board;
+    s->snap_board_public = pub;
+    pthread_mutex_unlock(&s->snap_lock);
+    free(ob);
+    free(op);
+    if (changed)
+        srv_event_score(s, board, pub);
+}
+
+/* Rebuild every snapshot from the exercise (world thread). */
+static void publish_snapshots(srv_t *s, int acts)
+{
+    publish_board(s, acts);
     const sw_world_t *w = s->w;
     char *clock = dump(sw_exercise_clock_json(s->ex));
     char **teams = calloc(w->n_teams ? w->n_teams : 1, sizeof *teams);
@@ -144,6 +176,15 @@ char *srv_snapshot_team_text(srv_t *s, uint32_t team)
 char *srv_snapshot_truth_text(srv_t *s, uint32_t team)
 {
     return snap_copy(s, 1, team);
+}
+
+char *srv_snapshot_board_text(srv_t *s, int white)
+{
+    pthread_mutex_lock(&s->snap_lock);
+    const char *b = white ? s->snap_board : s->snap_board_public;
+    char *t = b ? strdup(b) : NULL;
+    pthread_mutex_unlock(&s->snap_lock);
+    return t;
 }
 
 json_t *srv_snapshot_team(srv_t *s, uint32_t team)
@@ -209,7 +250,7 @@ static void *world_main(void *arg)
         if (rc && !s->o.quiet)
             fprintf(stderr, "seawall serve: the exercise stopped advancing: %s\n", err.msg);
         /* 3. publish */
-        publish_snapshots(s);
+        publish_snapshots(s, calls != NULL);
         srv_events_wake(s);
     }
     return NULL;
@@ -338,7 +379,7 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
     if (sw_exercise_state(s->ex) == SW_EX_NOT_STARTED && !s->o.paused &&
         sw_exercise_clock(s->ex, "system", SW_CLOCK_START, 0, &rp))
         fprintf(stderr, "seawall serve: %s\n", rp.msg);
-    publish_snapshots(s);
+    publish_snapshots(s, 1);
     if (start_daemon(s, &err)) {
         fprintf(stderr, "seawall serve: %s\n", err.msg);
         goto done;
@@ -388,6 +429,8 @@ done:
     }
     free(s->snap_team);
     free(s->snap_truth);
+    free(s->snap_board);
+    free(s->snap_board_public);
     if (s->ex && sw_exercise_close(s->ex, &err) && !status) {
         fprintf(stderr, "seawall serve: %s\n", err.msg);
         status = 1;

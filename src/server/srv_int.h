@@ -54,6 +54,7 @@ typedef enum {
     SRV_SCOPE_TEAM_READ,  /* a team's data: its players, the white cell, observers as allowed */
     SRV_SCOPE_TEAM_WRITE, /* acting as a team: its players (and the white cell) */
     SRV_SCOPE_TRUTH,      /* ground truth: the white cell, observers with "everything" */
+    SRV_SCOPE_SCOREBOARD, /* the scoreboard: everyone but observers with "nothing" */
 } srv_scope_t;
 
 typedef struct srv srv_t;
@@ -118,10 +119,13 @@ struct srv {
 
     /* snapshots the world publishes for readers */
     pthread_mutex_t snap_lock;
-    char *snap_clock;  /* JSON */
-    char **snap_team;  /* by team index: the team's view */
-    char **snap_truth; /* by team index: the ground truth on it (white cell) */
-    char *snap_teams;  /* the list of teams */
+    char *snap_clock;        /* JSON */
+    char **snap_team;        /* by team index: the team's view */
+    char **snap_truth;       /* by team index: the ground truth on it (white cell) */
+    char *snap_teams;        /* the list of teams */
+    char *snap_board;        /* the scoreboard: live, for the white cell */
+    char *snap_board_public; /* ... as players and observers may see it */
+    int64_t board_wall;      /* when it was computed (wall ms) */
     sw_exercise_info_t info;
     const sw_world_t *w; /* read-only after start: ids, kinds, names */
 
@@ -152,9 +156,8 @@ struct srv {
 /* ---- server.c ----------------------------------------------------------------- */
 
 /* An act for the world thread: req is a control request (control.h) the
- * handler built, its actor set from the session; the call takes it (it is
- * decref'd here). Blocks until it is done; returns the answer (the caller
- * decrefs). */
+ * handler built, its actor set from the session; it is taken. Blocks until
+ * it is done; returns the answer (the caller decrefs). */
 json_t *srv_world_call(srv_t *s, json_t *req);
 /* A team's snapshot as a new JSON value (NULL for an unknown team). */
 json_t *srv_snapshot_team(srv_t *s, uint32_t team);
@@ -162,6 +165,8 @@ json_t *srv_snapshot_clock(srv_t *s);
 /* The same as JSON text (the caller frees it): answered as it is. */
 char *srv_snapshot_team_text(srv_t *s, uint32_t team);
 char *srv_snapshot_truth_text(srv_t *s, uint32_t team);
+/* The scoreboard: live (white non-zero) or as players and observers see it. */
+char *srv_snapshot_board_text(srv_t *s, int white);
 int64_t srv_now_ms(void);
 /* The exercise's present as a Unix time in ms (what its records say). */
 int64_t srv_exercise_unix_ms(srv_t *s);
@@ -214,6 +219,9 @@ void srv_events_init(srv_t *s);
 void srv_events_free(srv_t *s);
 /* From the world thread: a note becomes an event for those it concerns. */
 void srv_event_note(srv_t *s, const sw_ex_note_t *n);
+/* From the world thread: the scoreboard changed (texts: the white cell's,
+ * and the one players and observers may see). */
+void srv_event_score(srv_t *s, const char *board, const char *board_public);
 /* Wake every stream (new events). */
 void srv_events_wake(srv_t *s);
 int srv_stream_start(srv_req_t *r);
@@ -256,6 +264,8 @@ int api_user_patch(srv_req_t *r);
 int api_users_import(srv_req_t *r);
 int api_stream(srv_req_t *r);
 int api_shares_get(srv_req_t *r);
+int api_scoreboard_get(srv_req_t *r);
+int api_scoreboard_post(srv_req_t *r);
 int api_share_post(srv_req_t *r);
 int api_share_use(srv_req_t *r);
 
