@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/text.h"
+#include "detect/sigma.h"
 #include "exercise/report_model.h"
 #include "exercise/control.h"
 #include "server/srv_int.h"
@@ -132,6 +133,7 @@ static void publish_snapshots(srv_t *s, int acts)
     pthread_mutex_lock(&s->ev_lock);
     s->clock_ms = sw_exercise_now(s->ex);
     pthread_mutex_unlock(&s->ev_lock);
+    s->ended = sw_exercise_state(s->ex) == SW_EX_ENDED;
     pthread_mutex_lock(&s->snap_lock);
     char *old_clock = s->snap_clock;
     char **old_teams = s->snap_team, **old_truth = s->snap_truth;
@@ -343,6 +345,7 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
     pthread_mutex_init(&s->accounts_lock, NULL);
     pthread_mutex_init(&s->rl_lock, NULL);
     pthread_mutex_init(&s->sess_lock, NULL);
+    pthread_mutex_init(&s->report_lock, NULL);
     srv_events_init(s);
     int status = 1, world_started = 0;
     sw_errbuf_t err;
@@ -438,6 +441,7 @@ done:
     sw_accounts_close(s->accounts);
     srv_events_free(s);
     srv_sessions_free(s);
+    sw_sigma_set_free(s->rules);
     free(s->rl);
     free(s);
     return status;
