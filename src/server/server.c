@@ -229,15 +229,24 @@ static void *world_main(void *arg)
             json_t *reply = ans ? json_loads(ans, 0, NULL) : NULL;
             free(text);
             free(ans);
-            pthread_mutex_lock(&s->q_lock);
             c->reply = reply ? reply
                              : json_pack("{s:b, s:i, s:s}", "ok", 0, "code", SW_ENOMEM, "msg",
                                          "out of memory");
-            c->done = 1;
-            pthread_cond_signal(&c->cond);
-            pthread_mutex_unlock(&s->q_lock);
             c = next;
         }
+        /* the snapshots show the acts before anyone hears they are done: a
+         * read right after an answered act (the scoreboard hidden, a host
+         * isolated) sees it */
+        if (calls)
+            publish_snapshots(s, 1);
+        pthread_mutex_lock(&s->q_lock);
+        for (srv_call_t *c = calls; c;) {
+            srv_call_t *next = c->next; /* c lives on its caller's stack: read next first */
+            c->done = 1;
+            pthread_cond_signal(&c->cond);
+            c = next;
+        }
+        pthread_mutex_unlock(&s->q_lock);
         if (s->control)
             sw_control_serve(s->control, s->ex);
         if (calls)
@@ -252,7 +261,7 @@ static void *world_main(void *arg)
         if (rc && !s->o.quiet)
             fprintf(stderr, "seawall serve: the exercise stopped advancing: %s\n", err.msg);
         /* 3. publish */
-        publish_snapshots(s, calls != NULL);
+        publish_snapshots(s, 0); /* the acts' state was published above */
         srv_events_wake(s);
     }
     return NULL;
