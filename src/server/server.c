@@ -88,16 +88,24 @@ static char *dump(json_t *j)
     return s;
 }
 
-/* The scoreboard, recomputed when acts came or a second passed; a change
- * goes out on the stream (world thread). */
+/* The scoreboard, recomputed at most once a second (a computation of every
+ * team's score: milliseconds, but the world thread has acts waiting); a
+ * change goes out on the stream (world thread). */
 static void publish_board(srv_t *s, int acts)
 {
     int64_t now = srv_now_ms();
-    if (!acts && s->snap_board && now - s->board_wall < SRV_BOARD_MS)
-        return;
+    int settings = sw_exercise_scoreboard_settings(s->ex);
+    if (s->snap_board && settings == s->board_settings &&
+        now - s->board_wall < (acts ? SRV_BOARD_MS / 4 : SRV_BOARD_MS))
+        return; /* a new setting (hidden, frozen) shows at once */
     s->board_wall = now;
-    char *board = dump(sw_exercise_scoreboard(s->ex, 1));
-    char *pub = dump(sw_exercise_scoreboard(s->ex, 0));
+    s->board_settings = settings;
+    json_t *live = sw_exercise_scoreboard(s->ex, 1);
+    /* what players see is the same board unless it is hidden or frozen */
+    int same = live && !json_is_true(json_object_get(live, "hidden")) &&
+               !json_is_true(json_object_get(live, "frozen"));
+    char *board = dump(live);
+    char *pub = same ? (board ? strdup(board) : NULL) : dump(sw_exercise_scoreboard(s->ex, 0));
     if (!board || !pub) {
         free(board);
         free(pub);
@@ -229,24 +237,18 @@ static void *world_main(void *arg)
             json_t *reply = ans ? json_loads(ans, 0, NULL) : NULL;
             free(text);
             free(ans);
+            /* a new scoreboard setting is what its author reads next */
+            if (sw_exercise_scoreboard_settings(s->ex) != s->board_settings)
+                publish_board(s, 1);
+            pthread_mutex_lock(&s->q_lock);
             c->reply = reply ? reply
                              : json_pack("{s:b, s:i, s:s}", "ok", 0, "code", SW_ENOMEM, "msg",
                                          "out of memory");
-            c = next;
-        }
-        /* the snapshots show the acts before anyone hears they are done: a
-         * read right after an answered act (the scoreboard hidden, a host
-         * isolated) sees it */
-        if (calls)
-            publish_snapshots(s, 1);
-        pthread_mutex_lock(&s->q_lock);
-        for (srv_call_t *c = calls; c;) {
-            srv_call_t *next = c->next; /* c lives on its caller's stack: read next first */
             c->done = 1;
             pthread_cond_signal(&c->cond);
+            pthread_mutex_unlock(&s->q_lock);
             c = next;
         }
-        pthread_mutex_unlock(&s->q_lock);
         if (s->control)
             sw_control_serve(s->control, s->ex);
         if (calls)
@@ -261,7 +263,7 @@ static void *world_main(void *arg)
         if (rc && !s->o.quiet)
             fprintf(stderr, "seawall serve: the exercise stopped advancing: %s\n", err.msg);
         /* 3. publish */
-        publish_snapshots(s, 0); /* the acts' state was published above */
+        publish_snapshots(s, calls != NULL);
         srv_events_wake(s);
     }
     return NULL;

@@ -130,11 +130,12 @@ struct srv {
     char *snap_board;        /* the scoreboard: live, for the white cell */
     char *snap_board_public; /* ... as players and observers may see it */
     int64_t board_wall;      /* when it was computed (wall ms) */
+    int board_settings;      /* ... and the settings then (hidden, frozen) */
     sw_exercise_info_t info;
     const sw_world_t *w; /* read-only after start: ids, kinds, names */
 
     /* the stream */
-    pthread_mutex_t ev_lock;
+    pthread_mutex_t ev_lock;    /* the event log, the inbox, the streams' list */
     struct srv_event *events;   /* ring */
     uint64_t ev_first, ev_next; /* ids in the ring: [first, next) */
     uint32_t ev_epoch;          /* this process's prefix of event ids */

@@ -23,7 +23,10 @@
  *
  * Streams: a connection's content reader copies the events after its
  * cursor that it may see; with none left it suspends itself, and the world
- * thread resumes every suspended stream when it publishes. A slow client
+ * thread resumes the suspended streams that have something new to see when
+ * it publishes. One mutex guards the log: a reader holds it only to copy
+ * frames (a reader-writer lock measured no better, and glibc's would let
+ * a thousand readers starve the world thread). A slow client
  * only lags its own cursor: nothing is buffered per client, so it cannot
  * hold the server or other clients back. A comment line every 15 s keeps
  * proxies from closing idle streams. */
@@ -307,25 +310,6 @@ json_t *srv_inbox(srv_t *s, uint32_t team)
     return a;
 }
 
-void srv_events_wake(srv_t *s)
-{
-    int64_t now = srv_now_ms();
-    pthread_mutex_lock(&s->ev_lock);
-    int ping = now - s->last_ping_ms >= SSE_PING_MS;
-    if (ping)
-        s->last_ping_ms = now;
-    for (srv_stream_t *st = s->streams; st; st = st->next) {
-        if (ping)
-            st->ping_due = 1;
-        if (st->suspended && (st->cursor < s->ev_next || ping || s->stopping ||
-                              st->clock_sent != s->clock_ms / 60000)) {
-            st->suspended = 0;
-            MHD_resume_connection(st->conn);
-        }
-    }
-    pthread_mutex_unlock(&s->ev_lock);
-}
-
 static int may_see(const srv_stream_t *st, const srv_event_t *e)
 {
     switch (e->aud) {
@@ -342,6 +326,35 @@ static int may_see(const srv_stream_t *st, const srv_event_t *e)
     default:
         return 0;
     }
+}
+
+void srv_events_wake(srv_t *s)
+{
+    int64_t now = srv_now_ms();
+    pthread_mutex_lock(&s->ev_lock);
+    int ping = now - s->last_ping_ms >= SSE_PING_MS;
+    if (ping)
+        s->last_ping_ms = now;
+    for (srv_stream_t *st = s->streams; st; st = st->next) {
+        if (ping)
+            st->ping_due = 1;
+        if (!st->suspended)
+            continue;
+        /* events it may not see are passed over here, so another team's
+         * business wakes no one (a connection resumed costs the server) */
+        while (st->cursor < s->ev_next && st->cursor >= s->ev_first && !st->reset_due) {
+            const srv_event_t *e = &s->events[st->cursor % SRV_EVENTS];
+            if (e->id == st->cursor && e->frame && may_see(st, e))
+                break;
+            st->cursor++;
+        }
+        if (st->cursor < s->ev_next || ping || s->stopping || st->reset_due ||
+            st->clock_sent != s->clock_ms / 60000) {
+            st->suspended = 0;
+            MHD_resume_connection(st->conn);
+        }
+    }
+    pthread_mutex_unlock(&s->ev_lock);
 }
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
