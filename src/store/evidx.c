@@ -371,8 +371,8 @@ static size_t al8(size_t x)
     return (x + 7) & ~(size_t)7;
 }
 
-int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8_t **out,
-                   size_t *out_len)
+int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, uint64_t stamp,
+                   uint8_t **out, size_t *out_len)
 {
     *out = NULL;
     size_t nf = b->n_fields, nv = b->n_values, np = b->n_pairs;
@@ -467,10 +467,10 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8
     memcpy(buf, idx_magic, 5);
     buf[5] = IDX_KIND;
     buf[6] = IDX_FORMAT;
-    uint64_t zero = 0, first = b->first_row;
+    uint64_t first = b->first_row;
     uint32_t h32[4] = {b->n_rows, (uint32_t)nf, (uint32_t)nv, (uint32_t)np};
     memcpy(buf + 8, &team_id, 8);
-    memcpy(buf + 16, &zero, 8); /* the store id: issue 15 binds files to their store */
+    memcpy(buf + 16, &store_id, 8);
     memcpy(buf + 24, &first, 8);
     memcpy(buf + 32, h32, 16);
     memcpy(buf + 48, &stamp, 8);
@@ -504,17 +504,22 @@ done:
 
 /* ---- reading a piece ------------------------------------------------------------ */
 
-int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_id)
+int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_id,
+                   uint64_t store_id)
 {
     memset(p, 0, sizeof *p);
     if (len < IDX_HDR + IDX_NSEC * 24 || memcmp(b, idx_magic, 5) || b[5] != IDX_KIND ||
         b[6] != IDX_FORMAT)
         return SW_EINVAL;
-    uint64_t tid;
+    uint64_t tid, sid;
     uint32_t hs, h[4];
     memcpy(&tid, b + 8, 8);
+    memcpy(&sid, b + 16, 8);
     memcpy(&hs, b + 60, 4);
-    if (tid != team_id || hs != (idx_sum(b, 60) ^ idx_sum(b + IDX_HDR, IDX_NSEC * 24)))
+    /* store id 0: a piece written before stores had one (its stamp still
+     * ties it to the log) */
+    if (tid != team_id || (sid && sid != store_id) ||
+        hs != (idx_sum(b, 60) ^ idx_sum(b + IDX_HDR, IDX_NSEC * 24)))
         return SW_EINVAL;
     memcpy(&p->first_row, b + 24, 8);
     memcpy(h, b + 32, 16);

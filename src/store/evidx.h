@@ -20,7 +20,7 @@
  * The piece file idx.<first_row> (written whole to a temporary name and
  * renamed, so it is complete or absent) is block-structured:
  *   header (64 bytes): magic "SWIDX", kind, format, team id, store id (0
- *     until stores carry one), first_row, n_rows, counts, the stamp of its
+ *     in pieces written before stores had one), first_row, n_rows, counts, the stamp of its
  *     last row's log frame (a piece of rows that were cut and written again
  *     does not match), checksum of the header;
  *   a table of IDX_NSEC sections (offset, length, checksum);
@@ -103,8 +103,10 @@ static inline uint32_t idx_value_len(const idx_piece_t *p, const idx_field_t *x,
 /* Point p at a piece's bytes (mapped or malloc'd, header included) and
  * check the header, the sections' bounds and the checksums of the small
  * sections (fields, names, has-time); SW_EINVAL if it is not a sound piece
- * of team_id. Cost: O(fields), not O(rows). */
-int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_id);
+ * of team_id in store store_id (or of no store: written before ids). Cost: O(fields), not O(rows).
+ */
+int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_id,
+                   uint64_t store_id);
 /* Check field f's values and text (once a process); SW_EIO when damaged.
  * Then its postings (idx_post_check, once): a free-text scan reads every
  * field's text but only the postings of the values it finds. */
@@ -130,7 +132,7 @@ uint32_t idx_build_rows(const idx_build_t *b);
 int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time);
 /* The piece so far as bytes (malloc'd into *out, *out_len): what is
  * written to idx.<first_row>, or opened in memory. stamp: of the last row. */
-int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8_t **out,
-                   size_t *out_len);
+int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, uint64_t stamp,
+                   uint8_t **out, size_t *out_len);
 
 #endif

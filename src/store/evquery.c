@@ -73,6 +73,13 @@ struct store_idx {
     size_t ts_rows;     /* rows the sorted flag has seen */
     int sorted;         /* times never go backwards */
     sw_event_t ev;
+    /* rows whose record could not be read from the log: indexed as empty
+     * rows (the tail's, and in pieces built while they were); a piece
+     * built over one is not written back (the log may be restored) */
+    uint64_t dmg_n, dmg_lo, dmg_hi;
+    int tail_dmg;
+    /* the running search's (store_idx_search): records it could not read */
+    uint64_t s_dmg_n, s_dmg_lo, s_dmg_hi;
 };
 
 static uint32_t piece_rows(const sw_store_team_t *t)
@@ -115,19 +122,27 @@ static int get_idx(sw_store_team_t *t, sw_errbuf_t *err)
     return SW_OK;
 }
 
-static void piece_path(const sw_store_team_t *t, uint64_t first, char *out, size_t cap)
+static void piece_name(uint64_t first, char *out, size_t cap)
 {
-    snprintf(out, cap, "%s/idx.%llu", t->seg.dir, (unsigned long long)first);
+    snprintf(out, cap, "idx.%llu", (unsigned long long)first);
 }
 
-/* Write a sealed piece to idx.<first>, whole or not at all. Best effort:
- * a piece that cannot be written is built again by the next reader. */
+/* Write a sealed piece to idx.<first>, whole or not at all (a new file
+ * under the team's directory, renamed over the old: never through a
+ * link). Best effort: a piece that cannot be written is built again by
+ * the next reader. */
 static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t *b, size_t len)
 {
-    char path[4300], tmp[4400];
-    piece_path(t, first, path, sizeof path);
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+    int dfd = t->seg.dirfd;
+    if (dfd < 0)
+        return;
+    char name[64], tmp[96];
+    piece_name(first, name, sizeof name);
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", name, (long)getpid());
+    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    int fd = openat(dfd, tmp, flags, 0644);
+    if (fd < 0 && errno == EEXIST && unlinkat(dfd, tmp, 0) == 0) /* left by a crash */
+        fd = openat(dfd, tmp, flags, 0644);
     if (fd < 0)
         return;
     size_t at = 0;
@@ -137,8 +152,8 @@ static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t 
             break;
         at += (size_t)w;
     }
-    if (close(fd) != 0 || at != len || rename(tmp, path) != 0)
-        unlink(tmp);
+    if (close(fd) != 0 || at != len || renameat(dfd, tmp, dfd, name) != 0)
+        unlinkat(dfd, tmp, 0);
 }
 
 /* Map idx.<first> as a piece that fits the team's rows (n_rows): its
@@ -146,21 +161,21 @@ static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t 
  * log. SW_ENOENT when there is none that fits. */
 static int piece_map(sw_store_team_t *t, uint64_t first, size_t n_rows, ipiece_t *out)
 {
-    char path[4300];
-    piece_path(t, first, path, sizeof path);
-    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    char name[64];
+    piece_name(first, name, sizeof name);
+    int fd = t->seg.dirfd < 0 ? -1 : openat(t->seg.dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return SW_ENOENT;
     struct stat st;
     void *m = MAP_FAILED;
-    if (fstat(fd, &st) == 0 && st.st_size > 0)
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
         m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
     close(fd);
     if (m == MAP_FAILED)
         return SW_ENOENT;
     memset(out, 0, sizeof *out);
     idx_piece_t *p = &out->p;
-    if (idx_piece_open(p, m, (size_t)st.st_size, (uint64_t)t->id) != SW_OK ||
+    if (idx_piece_open(p, m, (size_t)st.st_size, (uint64_t)t->id, t->s->store_id) != SW_OK ||
         p->first_row != first || p->n_rows > n_rows - first || p->n_rows > piece_rows(t) ||
         seg_row_stamp(&t->seg.v, first + p->n_rows - 1) != p->stamp) {
         free(p->fchecked);
@@ -195,6 +210,7 @@ static void tail_drop(store_idx_t *x)
         idx_piece_free(&x->tail_p.p);
     x->have_tail_p = 0;
     x->tail_sealed = 0;
+    x->tail_dmg = 0;
 }
 
 /* Seal the tail (full): write it, and take the file (or the bytes) as a
@@ -205,11 +221,12 @@ static int tail_to_piece(sw_store_team_t *t, uint64_t stamp, sw_errbuf_t *err)
     uint8_t *b;
     size_t len;
     uint64_t first = idx_build_first(x->tail);
-    if (idx_build_seal(x->tail, (uint64_t)t->id, stamp, &b, &len))
+    if (idx_build_seal(x->tail, (uint64_t)t->id, t->s->store_id, stamp, &b, &len))
         return sw_seterr(err, SW_ENOMEM, "out of memory");
-    piece_write(t, first, b, len);
+    if (!x->tail_dmg)
+        piece_write(t, first, b, len);
     ipiece_t p = {0};
-    if (idx_piece_open(&p.p, b, len, (uint64_t)t->id)) {
+    if (idx_piece_open(&p.p, b, len, (uint64_t)t->id, t->s->store_id)) {
         free(b);
         return sw_seterr(err, SW_EIO, "team %s: index piece at row %llu did not seal", t->name,
                          (unsigned long long)first);
@@ -224,22 +241,34 @@ static int tail_to_piece(sw_store_team_t *t, uint64_t stamp, sw_errbuf_t *err)
     return SW_OK;
 }
 
-/* Add row r (from the log) to the tail. */
+static void dmg_add(uint64_t *n, uint64_t *lo, uint64_t *hi, uint64_t r)
+{
+    if (!*n || r < *lo)
+        *lo = r;
+    if (!*n || r > *hi)
+        *hi = r;
+    (*n)++;
+}
+
+/* Add row r (from the log) to the tail; a record the log cannot give is
+ * an empty row there, counted as damage (the search says so). */
 static int tail_add_row(sw_store_team_t *t, size_t r, sw_errbuf_t *err)
 {
     store_idx_t *x = t->idx;
     const char *json;
     size_t len;
-    if (seg_record(&t->seg.v, r, &json, &len))
-        return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu", t->name,
-                         t->seg.dir, r + 1);
     sw_errbuf_t perr;
-    if (sw_event_parse(&x->ev, json, len, &perr))
-        return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu", t->name,
-                         t->seg.dir, r + 1);
     int64_t ms;
-    int rc = idx_build_add(x->tail, x->ev.fields, x->ev.n_fields,
+    int rc;
+    if (seg_record(&t->seg.v, r, &json, &len) ||
+        sw_event_parse(&x->ev, json, len, &perr) != SW_OK) {
+        dmg_add(&x->dmg_n, &x->dmg_lo, &x->dmg_hi, r);
+        x->tail_dmg = 1;
+        rc = idx_build_add(x->tail, NULL, 0, 0);
+    } else {
+        rc = idx_build_add(x->tail, x->ev.fields, x->ev.n_fields,
                            sw_query_event_time(&x->ev, &ms) == SW_OK);
+    }
     return rc ? sw_seterr(err, rc, "out of memory") : SW_OK;
 }
 
@@ -261,6 +290,7 @@ static int idx_catch_up(sw_store_team_t *t, size_t n_rows, int writer, sw_errbuf
         tail_drop(x);
         x->ts_rows = 0;
         x->sorted = 1;
+        x->dmg_n = 0;
     }
     for (;;) {
         ipiece_t *last = x->n_pieces ? &x->pieces[x->n_pieces - 1] : NULL;
@@ -401,11 +431,11 @@ int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, sw_
 int store_idx_flush(sw_store_team_t *t, uint64_t stamp)
 {
     store_idx_t *x = t->idx;
-    if (!x || !t->seg.writing || !idx_build_rows(x->tail))
+    if (!x || !t->seg.writing || !idx_build_rows(x->tail) || x->tail_dmg)
         return SW_OK;
     uint8_t *b;
     size_t len;
-    if (idx_build_seal(x->tail, (uint64_t)t->id, stamp, &b, &len))
+    if (idx_build_seal(x->tail, (uint64_t)t->id, t->s->store_id, stamp, &b, &len))
         return SW_OK; /* the next reader indexes these rows itself */
     piece_write(t, idx_build_first(x->tail), b, len);
     free(b);
@@ -426,10 +456,10 @@ static int tail_piece(sw_store_team_t *t, sw_errbuf_t *err)
         return SW_OK;
     uint8_t *b;
     size_t len;
-    if (idx_build_seal(x->tail, (uint64_t)t->id, 0, &b, &len))
+    if (idx_build_seal(x->tail, (uint64_t)t->id, t->s->store_id, 0, &b, &len))
         return sw_seterr(err, SW_ENOMEM, "out of memory");
     memset(&x->tail_p, 0, sizeof x->tail_p);
-    if (idx_piece_open(&x->tail_p.p, b, len, (uint64_t)t->id)) {
+    if (idx_piece_open(&x->tail_p.p, b, len, (uint64_t)t->id, t->s->store_id)) {
         free(b);
         return sw_seterr(err, SW_EIO, "team %s: the index tail did not seal", t->name);
     }
@@ -450,27 +480,31 @@ static int piece_rebuild(sw_store_team_t *t, ipiece_t *ip, sw_errbuf_t *err)
     if (!b)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
     idx_build_t *keep = x->tail;
+    int keep_dmg = x->tail_dmg;
     x->tail = b; /* tail_add_row adds to x->tail */
+    x->tail_dmg = 0;
     int rc = SW_OK;
     for (uint32_t i = 0; i < n && !rc; i++)
         rc = tail_add_row(t, first + i, err);
+    int dmg = x->tail_dmg;
     x->tail = keep;
+    x->tail_dmg = keep_dmg;
     uint8_t *buf = NULL;
     size_t len;
-    if (!rc &&
-        idx_build_seal(b, (uint64_t)t->id, seg_row_stamp(&t->seg.v, first + n - 1), &buf, &len))
+    if (!rc && idx_build_seal(b, (uint64_t)t->id, t->s->store_id,
+                              seg_row_stamp(&t->seg.v, first + n - 1), &buf, &len))
         rc = sw_seterr(err, SW_ENOMEM, "out of memory");
     idx_build_free(b);
     if (rc)
         return rc;
     ipiece_t np = {0};
-    if (idx_piece_open(&np.p, buf, len, (uint64_t)t->id)) {
+    if (idx_piece_open(&np.p, buf, len, (uint64_t)t->id, t->s->store_id)) {
         free(buf);
         return sw_seterr(err, SW_EIO, "team %s: index piece at row %llu did not seal", t->name,
                          (unsigned long long)first);
     }
     np.p.mem = buf;
-    if (ip != &x->tail_p)
+    if (ip != &x->tail_p && !dmg)
         piece_write(t, first, buf, len);
     idx_piece_free(&ip->p);
     *ip = np;
@@ -1081,18 +1115,31 @@ static int feed_row(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, siz
     store_idx_t *x = t->idx;
     const char *json;
     size_t len;
-    if (seg_record(&t->seg.v, r, &json, &len))
-        return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu", t->name,
-                         t->seg.dir, r + 1);
     sw_errbuf_t perr;
-    if (need_ev && sw_event_parse(&x->ev, json, len, &perr) != SW_OK)
-        return sw_seterr(err, SW_EIO, "team %s: segment %s damaged at record %zu", t->name,
-                         t->seg.dir, r + 1);
+    if (seg_record(&t->seg.v, r, &json, &len) ||
+        (need_ev && sw_event_parse(&x->ev, json, len, &perr) != SW_OK)) {
+        /* left out, and said at the end (search_damage) */
+        dmg_add(&x->s_dmg_n, &x->s_dmg_lo, &x->s_dmg_hi, r);
+        return 0;
+    }
     if (!need_ev)
         sw_event_clear(&x->ev);
     if (check && !sw_query_match(q, &x->ev))
         return 0;
     return sw_qrun_feed(run, store_id(t, r), seg_ts(&t->seg.v)[r], &x->ev, json, len, err);
+}
+
+/* Rows the log has lost are in no answer (evseg.h invariant 4). */
+static void clear_lost(const sw_store_team_t *t, const qctx_t *c, uint64_t *b)
+{
+    const seg_view_t *v = &t->seg.v;
+    uint64_t first = c->ip->p.first_row, end = first + c->n;
+    if (v->lost_hi <= v->lost_lo || v->lost_hi <= first || v->lost_lo >= end)
+        return;
+    uint64_t lo = (v->lost_lo > first ? v->lost_lo : first) - first;
+    uint64_t hi = (v->lost_hi < end ? v->lost_hi : end) - first;
+    for (uint64_t r = lo; r < hi; r++)
+        b[r >> 6] &= ~((uint64_t)1 << (r & 63));
 }
 
 /* Evaluate q on piece i into b (rebuilding the piece when damaged):
@@ -1112,8 +1159,10 @@ static int piece_eval(sw_store_team_t *t, size_t i, const sw_query_t *q, uint64_
                       .plan = x->plan};
         c->ts = seg_ts(&t->seg.v) + ip->p.first_row;
         int r = eval(c, q->root, b, 0);
-        if (r >= 0)
+        if (r >= 0) {
+            clear_lost(t, c, b);
             return r;
+        }
         if (attempt)
             return sw_seterr(err, SW_EIO, "team %s: index piece at row %llu damaged", t->name,
                              (unsigned long long)ip->p.first_row);
@@ -1252,11 +1301,45 @@ static int query_exact(const sw_qnode_t *n, int depth)
     return 1;
 }
 
+int store_idx_damage(sw_store_team_t *t, sw_errbuf_t *err)
+{
+    const seg_view_t *v = &t->seg.v;
+    store_idx_t *x = t->idx;
+    uint64_t lo = UINT64_MAX, hi = 0, n = 0;
+    if (v->lost_hi > v->lost_lo) {
+        lo = v->lost_lo;
+        hi = v->lost_hi - 1;
+        n = v->lost_hi - v->lost_lo;
+    }
+    const uint64_t *d[2][3] = {
+        {x ? &x->dmg_n : NULL, x ? &x->dmg_lo : NULL, x ? &x->dmg_hi : NULL},
+        {x ? &x->s_dmg_n : NULL, x ? &x->s_dmg_lo : NULL, x ? &x->s_dmg_hi : NULL}};
+    for (int i = 0; i < 2 && x; i++) {
+        if (!*d[i][0])
+            continue;
+        lo = *d[i][1] < lo ? *d[i][1] : lo;
+        hi = *d[i][2] > hi ? *d[i][2] : hi;
+        n = *d[i][0] > n ? *d[i][0] : n;
+    }
+    if (!n)
+        return SW_OK;
+    return sw_seterr(err, SW_EIO,
+                     "team %s: %llu record%s between %llu and %llu could not be read (%s: %s); "
+                     "the answer leaves them out",
+                     t->name, (unsigned long long)n, n == 1 ? "" : "s", (unsigned long long)lo + 1,
+                     (unsigned long long)hi + 1, t->seg.dir,
+                     v->lost_hi > v->lost_lo ? v->note : "its log is damaged there");
+}
+
 int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err)
 {
     size_t n_rows = t->seg.v.n_rows;
-    if (q->root->kind == SW_QN_ALL && q->n_stages == 1 && q->stages[0].kind == SW_QS_COUNT)
-        return n_rows ? sw_qrun_add(run, "", 0, 0, n_rows, err) : SW_OK; /* no index needed */
+    if (t->idx)
+        t->idx->s_dmg_n = 0;
+    if (q->root->kind == SW_QN_ALL && q->n_stages == 1 && q->stages[0].kind == SW_QS_COUNT) {
+        size_t n = n_rows - (size_t)(t->seg.v.lost_hi - t->seg.v.lost_lo); /* no index needed */
+        return n ? sw_qrun_add(run, "", 0, 0, n, err) : SW_OK;
+    }
     int rc = idx_catch_up(t, n_rows, t->seg.writing, err);
     if (rc || (rc = tail_piece(t, err)))
         return rc;

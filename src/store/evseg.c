@@ -1,13 +1,17 @@
-/* evseg.c — one team's segment files: append, map, recover. See evseg.h for
- * the layout and its invariants.
+/* evseg.c — one team's segment files: reading them (the view), opening and
+ * mapping them, the writer thread, and appending. See evseg.h for the layout
+ * and its invariants; evseg_check.c decides what of them is complete and
+ * rebuilds what is damaged.
  *
  * The appending thread frames records into batches of blocks; the writer
- * thread packs each batch and writes it to log, lidx, roff and ts, in that
- * order. A crash can still leave the files ending at different rows
+ * thread packs each batch and writes it to log, lidx, roff, ts and sums, in
+ * that order. A crash can still leave the files ending at different rows
  * (the kernel writes pages back in any order), which is why a reader
- * trusts only the complete-row prefix (seg_view_check) and the writer cuts
- * the rest when it starts (seg_writer_begin). Readers map the files
- * read-only and remap when they grew. */
+ * trusts only committed rows and the complete-row prefix after them
+ * (seg_view_check) and the writer cuts the rest when it starts
+ * (seg_writer_begin). Readers map the files read-only and remap when they
+ * grew. Every file is opened under the team directory's descriptor,
+ * O_NOFOLLOW, and created O_EXCL (evseg.h). */
 #define _GNU_SOURCE /* sync_file_range */
 #include "store/evseg.h"
 
@@ -24,6 +28,8 @@
 
 #include <lz4.h>
 
+#include "store/evidx.h" /* idx_sum: the columns' checksums */
+
 /* LZ4's acceleration: on telemetry in 32 KB blocks, 2 packs 6.6:1 at
  * ~1.8 GB/s, 1 6.8:1, 4 6.3:1 a little faster */
 #ifndef SEG_LZ4_ACCEL
@@ -37,14 +43,25 @@ static const uint64_t seg_empty[2];
 
 void seg_file_name(int f, char *out, size_t cap)
 {
-    static const char *const names[SF_N] = {"log", "ts", "roff", "lidx"};
+    static const char *const names[SF_N] = {"log", "ts", "roff", "lidx", "sums"};
     snprintf(out, cap, "%s", f >= 0 && f < SF_N ? names[f] : "?");
 }
 
 int seg_file_kind(int f)
 {
-    static const int kinds[SF_N] = {0, 1, 2, 22};
+    static const int kinds[SF_N] = {0, 1, 2, 22, 23};
     return f >= 0 && f < SF_N ? kinds[f] : -1;
+}
+
+void seg_header(int f, uint64_t team_id, uint64_t store_id, uint8_t out[SEG_HDR])
+{
+    memcpy(out, seg_magic, sizeof seg_magic);
+    out[6] = (uint8_t)seg_file_kind(f);
+    out[7] = SEG_FORMAT;
+    out[8] = (uint8_t)team_id;
+    out[9] = (uint8_t)(team_id >> 8);
+    for (int i = 0; i < 6; i++)
+        out[10 + i] = (uint8_t)(store_id >> (8 * i));
 }
 
 uint32_t seg_sum(const void *p, size_t len)
@@ -75,46 +92,138 @@ uint32_t seg_sum(const void *p, size_t len)
 
 /* ---- reading ---------------------------------------------------------------- */
 
-int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t len[SF_N],
-                 uint64_t team_id, sw_errbuf_t *err)
+/* A header's format, team and store (0 for formats before 4); -1 when it
+ * is not a seawall segment header of file f's kind. */
+static int header_read(int f, const uint8_t *h, uint64_t *team, uint64_t *store)
 {
-    seg_cblk_t cache[SEG_NCACHE];
-    memcpy(cache, v->cache, sizeof cache);
-    memset(v, 0, sizeof *v);
-    for (int i = 0; i < SEG_NCACHE; i++) { /* the buffers stay, what they held goes */
-        v->cache[i].buf = cache[i].buf;
-        v->cache[i].cap = cache[i].cap;
-        v->cache[i].unit = SEG_NO_BLOCK;
+    if (memcmp(h, seg_magic, sizeof seg_magic) != 0 || h[6] != seg_file_kind(f))
+        return -1;
+    *store = 0;
+    if (h[7] >= 4) {
+        *team = (uint64_t)h[8] | (uint64_t)h[9] << 8;
+        for (int i = 0; i < 6; i++)
+            *store |= (uint64_t)h[10 + i] << (8 * i);
+    } else {
+        memcpy(team, h + 8, 8);
     }
-    v->team_id = team_id;
+    return h[7];
+}
+
+/* Forget what seg_view_check built: own columns, checks, repairs. */
+static void view_reset(seg_view_t *v)
+{
+    for (int f = 0; f < SF_N; f++) {
+        free(v->own[f]);
+        v->own[f] = NULL;
+        v->own_cap[f] = 0;
+        v->seen[f] = 0;
+    }
+    v->owned = 0;
+    v->ok_ent = 0;
+    v->ok_rows = v->ok_units = v->ok_log = 0;
+    v->sums_bad = v->repaired = 0;
+    v->lost_lo = v->lost_hi = 0;
+    v->note[0] = '\0';
+}
+
+int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t len[SF_N],
+                 sw_errbuf_t *err)
+{
+    for (int i = 0; i < SEG_NCACHE; i++) /* the buffers stay, what they held goes */
+        v->cache[i].unit = SEG_NO_BLOCK;
     v->format = SEG_FORMAT;
+    v->hdr_bad = 0;
+    int fmt[SF_N] = {0};
+    const char *why[SF_N] = {0};
+    uint64_t tid[SF_N] = {0}, sid[SF_N] = {0};
     for (int f = 0; f < SF_N; f++) {
         v->d[f] = (const uint8_t *)seg_empty;
+        v->dl[f] = 0;
         if (len[f] < SEG_HDR)
             continue; /* none, or a header cut short: empty */
-        char name[16];
-        const uint8_t *h = file[f];
-        uint64_t tid;
-        memcpy(&tid, h + 8, 8);
+        fmt[f] = header_read(f, file[f], &tid[f], &sid[f]);
+        if (fmt[f] < 0)
+            why[f] = "is not a seawall segment file of this kind (damaged or foreign)";
+        else if (fmt[f] < 2 || fmt[f] > SEG_FORMAT)
+            why[f] = "is in a format this seawall does not read";
+        else if (tid[f] != v->team_id)
+            why[f] = "belongs to another team";
+        else if (fmt[f] >= 4 && sid[f] != v->store_id)
+            why[f] = "belongs to another database";
+    }
+    if (fmt[SF_LOG] >= 2 && fmt[SF_LOG] < 4 && !why[SF_LOG])
+        v->format = fmt[SF_LOG];
+    char name[16];
+    for (int f = 0; f < SF_N; f++) {
+        if (!why[f] && fmt[f] && fmt[f] < 4 && v->format >= 4 && f != SF_SUMS)
+            why[f] = "is in an older format than the team's log";
+        if (!why[f] && fmt[f] && f == SF_SUMS && fmt[f] < 4)
+            why[f] = "is in an older format than the team's log";
+        if (!why[f]) {
+            if (fmt[f]) {
+                v->d[f] = file[f] + SEG_HDR;
+                v->dl[f] = len[f] - SEG_HDR;
+            }
+            continue;
+        }
+        /* a derived file of a format-4 team is rebuilt from its log */
+        if (f != SF_LOG && v->format >= 4) {
+            v->hdr_bad |= 1 << f;
+            continue;
+        }
         seg_file_name(f, name, sizeof name);
-        if (memcmp(h, seg_magic, sizeof seg_magic) != 0 || h[6] != seg_file_kind(f))
-            return sw_seterr(err, SW_EINVAL,
-                             "segment file '%s' is not a seawall segment file of this kind "
-                             "(damaged or foreign)",
-                             name);
-        if (h[7] != SEG_FORMAT && h[7] != 2)
+        if (fmt[f] == 1 || fmt[f] > SEG_FORMAT)
             return sw_seterr(err, SW_EINVAL,
                              "segment file '%s' is in format %d; this seawall reads formats 2 "
-                             "and %d (ingest the records again into a new store)",
-                             name, h[7], SEG_FORMAT);
-        if (tid != team_id)
+                             "to %d (ingest the records again into a new store)",
+                             name, fmt[f], SEG_FORMAT);
+        if (fmt[f] > 0 && tid[f] != v->team_id)
             return sw_seterr(err, SW_EINVAL,
                              "segment file '%s' belongs to team %llu, not to team %llu", name,
-                             (unsigned long long)tid, (unsigned long long)team_id);
-        if (h[7] < v->format)
-            v->format = h[7];
-        v->d[f] = h + SEG_HDR;
-        v->dl[f] = len[f] - SEG_HDR;
+                             (unsigned long long)tid[f], (unsigned long long)v->team_id);
+        if (fmt[f] >= 4 && sid[f] != v->store_id)
+            return sw_seterr(err, SW_EINVAL,
+                             "segment file '%s' belongs to the database of store id %012llx, not "
+                             "to this one (store id %012llx): a segment folder of another "
+                             "database; move it away, or open the database it belongs to",
+                             name, (unsigned long long)sid[f], (unsigned long long)v->store_id);
+        return sw_seterr(err, SW_EINVAL, "segment file '%s' %s", name, why[f]);
+    }
+    /* a team the store has a commit point for was written by a seawall with
+     * store ids: a log without one is not its own */
+    if (v->commit.known && fmt[SF_LOG] && fmt[SF_LOG] < 4)
+        return sw_seterr(err, SW_EINVAL,
+                         "segment file 'log' is in format %d, without a store id, but this "
+                         "database (store id %012llx) wrote the team in format %d: not this "
+                         "database's log; move the segment folder away, or open the database "
+                         "it belongs to",
+                         fmt[SF_LOG], (unsigned long long)v->store_id, SEG_FORMAT);
+    /* what seg_view_check kept stands while the files only grew */
+    int shrank = 0;
+    for (int f = 0; f < SF_N; f++)
+        if (v->dl[f] < v->seen[f] || (v->sums_bad && v->dl[f] != v->seen[f]))
+            shrank = 1;
+    if (shrank)
+        view_reset(v);
+    for (int f = SF_TS; f <= SF_LIDX; f++) {
+        size_t n = v->dl[f] / 8;
+        if (!v->owned) {
+            v->col[f] = (const uint64_t *)(const void *)v->d[f];
+            v->ncol[f] = n;
+            continue;
+        }
+        if (n > v->ncol[f]) { /* the file grew past the own copy: take the rest */
+            if (n > v->own_cap[f]) {
+                uint64_t *p = realloc(v->own[f], n * 8);
+                if (!p)
+                    return sw_seterr(err, SW_ENOMEM, "out of memory");
+                v->own[f] = p;
+                v->own_cap[f] = n;
+            }
+            memcpy(v->own[f] + v->ncol[f], v->d[f] + v->ncol[f] * 8, (n - v->ncol[f]) * 8);
+            v->ncol[f] = n;
+        }
+        v->col[f] = v->own[f];
     }
     return SW_OK;
 }
@@ -126,12 +235,23 @@ void seg_view_free(seg_view_t *v)
         memset(&v->cache[i], 0, sizeof v->cache[i]);
         v->cache[i].unit = SEG_NO_BLOCK;
     }
+    view_reset(v);
 }
 
-/* The checksum of a block: its data, unpacked length and kind. */
-static uint32_t blk_sum(const void *data, uint32_t clen, uint32_t rawlen, uint32_t kind)
+uint32_t seg_block_sum(const void *data, uint32_t clen, uint32_t rawlen, uint32_t kind)
 {
     return seg_sum(data, clen) ^ (rawlen * 2654435761u) ^ kind;
+}
+
+int seg_block_head(const seg_view_t *v, uint64_t off, uint32_t h[4])
+{
+    size_t dl = v->dl[SF_LOG];
+    if (off > dl || dl - off < SEG_BLK_HDR)
+        return SW_EIO;
+    memcpy(h, v->d[SF_LOG] + off, 4 * sizeof *h);
+    if (h[0] > dl - off - SEG_BLK_HDR || h[1] > SEG_BLK_MAX)
+        return SW_EIO;
+    return SW_OK;
 }
 
 /* The block starting at unit k, unpacked at least up to byte `need`:
@@ -142,12 +262,9 @@ static uint32_t blk_sum(const void *data, uint32_t clen, uint32_t rawlen, uint32
  * SW_EIO if damaged or not there. */
 static int seg_block(seg_view_t *v, uint64_t k, size_t need, const uint8_t **out, size_t *out_len)
 {
-    if (k >= v->dl[SF_LIDX] / 8)
+    if (k >= v->ncol[SF_LIDX])
         return SW_EIO;
-    uint64_t off = ((const uint64_t *)(const void *)v->d[SF_LIDX])[k];
-    size_t dl = v->dl[SF_LOG];
-    if (off > dl || dl - off < SEG_BLK_HDR)
-        return SW_EIO;
+    uint64_t off = v->col[SF_LIDX][k];
     seg_cblk_t *c = NULL;
     for (int i = 0; i < SEG_NCACHE && !c; i++)
         if (v->cache[i].unit == k)
@@ -167,11 +284,10 @@ static int seg_block(seg_view_t *v, uint64_t k, size_t need, const uint8_t **out
                 c = &v->cache[i];
     }
     uint32_t h[4];
-    memcpy(h, v->d[SF_LOG] + off, sizeof h);
-    const uint8_t *data = v->d[SF_LOG] + off + SEG_BLK_HDR;
-    if (h[0] > dl - off - SEG_BLK_HDR || h[1] > SEG_BLK_MAX)
+    if (seg_block_head(v, off, h))
         return SW_EIO;
-    if (!seen && blk_sum(data, h[0], h[1], h[3]) != h[2])
+    const uint8_t *data = v->d[SF_LOG] + off + SEG_BLK_HDR;
+    if (!seen && seg_block_sum(data, h[0], h[1], h[3]) != h[2])
         return SW_EIO; /* checked once per block, not again to unpack more */
     size_t want = seen || need > h[1] ? h[1] : need;
     c->unit = SEG_NO_BLOCK; /* while the buffer is being overwritten */
@@ -211,9 +327,11 @@ static int seg_block(seg_view_t *v, uint64_t k, size_t need, const uint8_t **out
 
 int seg_row_place(const seg_view_t *v, size_t r, uint64_t *unit, size_t *in)
 {
-    uint64_t o = ((const uint64_t *)(const void *)v->d[SF_ROFF])[r], u = o >> SEG_UNIT_BITS;
-    const uint64_t *lx = (const uint64_t *)(const void *)v->d[SF_LIDX];
-    uint64_t nu = v->dl[SF_LIDX] / 8;
+    if (r >= v->ncol[SF_ROFF])
+        return SW_EIO;
+    uint64_t o = v->col[SF_ROFF][r], u = o >> SEG_UNIT_BITS;
+    const uint64_t *lx = v->col[SF_LIDX];
+    uint64_t nu = v->ncol[SF_LIDX];
     for (uint64_t back = 0; u < nu && lx[u] == SEG_NO_BLOCK; back++, u--)
         if (u == 0 || back == SEG_BLK_SPAN)
             return SW_EIO;
@@ -230,7 +348,8 @@ int seg_record(seg_view_t *v, size_t r, const char **json, size_t *len)
     size_t bl, in;
     uint64_t u;
     /* most records are far under 4 KB: one partial unpack reaches them */
-    if (seg_row_place(v, r, &u, &in) || in > SEG_BLK_MAX || seg_block(v, u, in + 8 + 4096, &b, &bl))
+    if (seg_row_lost(v, r) || seg_row_place(v, r, &u, &in) || in > SEG_BLK_MAX ||
+        seg_block(v, u, in + 8 + 4096, &b, &bl))
         return SW_EIO;
     if (in > bl || bl - in < 8)
         return SW_EIO;
@@ -262,18 +381,6 @@ uint64_t seg_row_stamp(seg_view_t *v, size_t r)
     uint32_t sum;
     memcpy(&sum, j - 4, 4);
     return (uint64_t)l << 32 | sum | (uint64_t)1 << 63;
-}
-
-void seg_view_check(seg_view_t *v)
-{
-    size_t n = v->dl[SF_TS] / 8;
-    if (v->dl[SF_ROFF] / 8 < n)
-        n = v->dl[SF_ROFF] / 8;
-    const char *j;
-    size_t l;
-    while (n && seg_record(v, n - 1, &j, &l)) /* invariant 1 */
-        n--;
-    v->n_rows = n;
 }
 
 /* ---- files in a process ----------------------------------------------------- */
@@ -314,7 +421,7 @@ static int seg_remap(seg_t *s, sw_errbuf_t *err)
         file[f] = sf->map;
         len[f] = sf->map_len;
     }
-    int rc = seg_view_set(&s->v, file, len, s->team_id, err);
+    int rc = seg_view_set(&s->v, file, len, err);
     if (rc) {
         char msg[SW_ERRBUF_LEN];
         snprintf(msg, sizeof msg, "%s", err ? err->msg : "");
@@ -324,32 +431,77 @@ static int seg_remap(seg_t *s, sw_errbuf_t *err)
     return SW_OK;
 }
 
-int seg_open(seg_t *s, const char *dir, uint64_t team_id, int create, sw_errbuf_t *err)
+/* "PATH is a symbolic link" when it is one, for a refusal. */
+static int link_refused(sw_errbuf_t *err, const char *path)
 {
-    memset(s, 0, sizeof *s);
+    return sw_seterr(err, SW_EINVAL,
+                     "%s is a symbolic link or not a plain file: seawall does not follow it "
+                     "(its target is left as it is); remove it",
+                     path);
+}
+
+/* Open segment file f under the team's directory: never through a link,
+ * created only when create (O_EXCL, so nothing there is reused). fd -1
+ * when it is not there and !create. */
+static int file_open(seg_t *s, int f, int create, sw_errbuf_t *err)
+{
+    char name[16], path[4200];
+    seg_file_name(f, name, sizeof name);
+    snprintf(path, sizeof path, "%s/%s", s->dir, name);
+    const int flags = O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
+    int fd = openat(s->dirfd, name, flags);
+    if (fd < 0 && errno == ENOENT && create) {
+        fd = openat(s->dirfd, name, flags | O_CREAT | O_EXCL, 0644);
+        if (fd < 0 && errno == EEXIST) /* another writer made it first */
+            fd = openat(s->dirfd, name, flags);
+    }
+    if (fd < 0 && (errno == EACCES || errno == EROFS))
+        fd = openat(s->dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENOENT)
+            return SW_OK;
+        if (errno == ELOOP)
+            return link_refused(err, path);
+        return sw_seterr(err, SW_EIO, "%s: %s", path, strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return link_refused(err, path);
+    }
+    s->f[f].fd = fd;
+    return SW_OK;
+}
+
+/* The team's directory, opened O_NOFOLLOW (made first when create). */
+static int dir_open(seg_t *s, int create, sw_errbuf_t *err)
+{
+    if (s->dirfd >= 0)
+        return SW_OK;
+    if (create && mkdir(s->dir, 0755) != 0 && errno != EEXIST)
+        return sw_seterr(err, SW_EIO, "%s: %s", s->dir, strerror(errno));
+    s->dirfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (s->dirfd >= 0)
+        return SW_OK;
+    if (errno == ENOENT && !create)
+        return SW_OK;
+    if (errno == ELOOP || errno == ENOTDIR)
+        return link_refused(err, s->dir);
+    return sw_seterr(err, SW_EIO, "%s: %s", s->dir, strerror(errno));
+}
+
+int seg_open(seg_t *s, const char *dir, sw_errbuf_t *err)
+{
+    s->dirfd = -1;
     for (int f = 0; f < SF_N; f++)
         s->f[f].fd = -1;
     if (strlen(dir) + 16 > sizeof s->dir)
         return sw_seterr(err, SW_ETOOBIG, "store path too long");
     snprintf(s->dir, sizeof s->dir, "%s", dir);
-    s->team_id = team_id;
-    struct stat st;
-    if (stat(dir, &st) != 0) {
-        if (!create)
-            return sw_seterr(err, SW_ENOENT, "%s: no segment directory", dir);
-        if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-            return sw_seterr(err, SW_EIO, "%s: %s", dir, strerror(errno));
-    }
-    for (int f = 0; f < SF_N; f++) {
-        char name[16], path[4200];
-        seg_file_name(f, name, sizeof name);
-        snprintf(path, sizeof path, "%s/%s", dir, name);
-        int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-        if (fd < 0)
-            fd = open(path, O_RDONLY | O_CLOEXEC); /* a read-only copy: hunt still works */
-        s->f[f].fd = fd;
-    }
-    return seg_remap(s, err);
+    int rc = dir_open(s, 0, err);
+    for (int f = 0; f < SF_N && !rc && s->dirfd >= 0; f++)
+        rc = file_open(s, f, 0, err);
+    return rc ? rc : seg_remap(s, err);
 }
 
 static void writer_stop(seg_t *s);
@@ -367,7 +519,10 @@ void seg_close(seg_t *s)
         if (sf->fd >= 0)
             close(sf->fd); /* drops the flock with the last descriptor */
     }
+    if (s->dirfd >= 0)
+        close(s->dirfd);
     memset(s, 0, sizeof *s);
+    s->dirfd = -1;
     for (int f = 0; f < SF_N; f++)
         s->f[f].fd = -1;
 }
@@ -416,10 +571,10 @@ static int wappend(seg_t *s, int f, const void *p, size_t n)
 }
 
 /* Pack b's blocks and append them to log, then their units to lidx, then
- * the rows' places to roff and times to ts (invariant 1: a row roff and
- * ts name has its block whole on disk, up to what fdatasync has not yet
- * made durable, which the checksums cover). 0 or an errno; *file: which
- * file failed. */
+ * the rows' places to roff and times to ts, then the batch's sums entry
+ * (invariant 1: a row a sound entry covers has its columns and its block
+ * whole on disk, up to what fdatasync has not yet made durable, which the
+ * checksums cover). 0 or an errno; *file: which file failed. */
 static int writer_batch(seg_t *s, seg_blk_t *b, int *file)
 {
     seg_writer_t *w = &s->wr;
@@ -461,7 +616,7 @@ static int writer_batch(seg_t *s, seg_blk_t *b, int *file)
             h[3] = SEG_BLK_LZ4;
         }
         h[1] = (uint32_t)rl;
-        h[2] = blk_sum(dst + SEG_BLK_HDR, h[0], h[1], h[3]);
+        h[2] = seg_block_sum(dst + SEG_BLK_HDR, h[0], h[1], h[3]);
         memcpy(dst, h, sizeof h);
         /* one entry per unit the block spans: the first names it */
         uint64_t span = (rl + SEG_UNIT - 1) >> SEG_UNIT_BITS;
@@ -487,6 +642,21 @@ static int writer_batch(seg_t *s, seg_blk_t *b, int *file)
     *file = SF_TS;
     if ((err = wappend(s, SF_TS, b->ts, b->rows * 8)))
         return err;
+    seg_sument_t x = {.first_row = s->wr_rows,
+                      .first_unit = s->wr_units,
+                      .log_off = log_at - SEG_HDR,
+                      .log_end = log_at - SEG_HDR + at,
+                      .rows = (uint32_t)b->rows,
+                      .units = (uint32_t)units,
+                      .sum_ts = idx_sum(b->ts, b->rows * 8),
+                      .sum_roff = idx_sum(b->roff, b->rows * 8),
+                      .sum_lidx = idx_sum(w->ent, units * 8)};
+    seg_sument_seal(&x);
+    *file = SF_SUMS;
+    if ((err = wappend(s, SF_SUMS, &x, sizeof x)))
+        return err;
+    s->wr_rows += b->rows;
+    s->wr_units += units;
     w->dirty = 1;
     return 0;
 }
@@ -680,8 +850,8 @@ static uint8_t *writer_frame(seg_t *s, size_t n, uint64_t *roff, sw_errbuf_t *er
 
 /* ---- writing ------------------------------------------------------------------- */
 
-/* A format-2 team's files that format 3 no longer has: the fixed columns,
- * their dictionary, and the CommandLine token index. */
+/* A format-2 team's files that later formats no longer have: the fixed
+ * columns, their dictionary, and the CommandLine token index. */
 static int legacy_file(const char *name)
 {
     static const char *const old[] = {"cend", "cmd",   "eid",   "multi",
@@ -694,30 +864,96 @@ static int legacy_file(const char *name)
     return strncmp(name, "tok.", 4) == 0;
 }
 
-/* Upgrade a format-2 team to format 3 (evseg.h): its old files go first,
- * then the four headers say 3. A crash in between leaves a format-2 team
- * without old files, upgraded again by the next writer. Under the lock. */
+/* Replace file f's content with its header and data[0..n): what a repair
+ * or an upgrade writes. */
+static int file_rewrite(seg_t *s, int f, const void *data, size_t n, sw_errbuf_t *err)
+{
+    uint8_t h[SEG_HDR];
+    seg_header(f, s->v.team_id, s->v.store_id, h);
+    int e = pwrite_all(s->f[f].fd, h, SEG_HDR, 0);
+    if (!e && n)
+        e = pwrite_all(s->f[f].fd, data, n, SEG_HDR);
+    if (e) {
+        errno = e;
+        return io_err(err, s, f, "write");
+    }
+    if (ftruncate(s->f[f].fd, (off_t)(SEG_HDR + n)) != 0)
+        return io_err(err, s, f, "truncate");
+    return SW_OK;
+}
+
+/* Bring a format-2 or -3 team to format 4 (evseg.h), under the lock: its
+ * old files go, sums is made from its columns for its complete rows, then
+ * the derived files' headers and last the log's say 4. A crash before the
+ * log's header leaves a team read as it was, upgraded again by the next
+ * writer. */
 static int upgrade(seg_t *s, sw_errbuf_t *err)
 {
-    DIR *d = opendir(s->dir);
+    DIR *d = fdopendir(dup(s->dirfd));
     if (!d)
         return sw_seterr(err, SW_EIO, "%s: %s", s->dir, strerror(errno));
     struct dirent *de;
     int rc = SW_OK;
-    while ((de = readdir(d)) && !rc) {
-        if (!legacy_file(de->d_name))
-            continue;
-        char path[4400];
-        snprintf(path, sizeof path, "%s/%s", s->dir, de->d_name);
-        if (unlink(path) != 0 && errno != ENOENT)
-            rc = sw_seterr(err, SW_EIO, "%s: cannot remove: %s", path, strerror(errno));
-    }
+    while ((de = readdir(d)) && !rc)
+        if (legacy_file(de->d_name) && unlinkat(s->dirfd, de->d_name, 0) != 0 && errno != ENOENT)
+            rc = sw_seterr(err, SW_EIO, "%s/%s: cannot remove: %s", s->dir, de->d_name,
+                           strerror(errno));
     closedir(d);
-    const uint8_t fmt = SEG_FORMAT;
-    for (int f = 0; f < SF_N && !rc; f++)
-        if (s->f[f].map_len >= SEG_HDR && s->f[f].map[7] != SEG_FORMAT &&
-            pwrite(s->f[f].fd, &fmt, 1, 7) != 1)
+    uint8_t *sums = NULL;
+    size_t sl = 0;
+    if (!rc && seg_sums_build(&s->v, &sums, &sl))
+        rc = sw_seterr(err, SW_EIO,
+                       "%s: the team's files (format %d) do not hold together: cannot upgrade "
+                       "them",
+                       s->dir, s->v.format);
+    if (!rc)
+        rc = file_rewrite(s, SF_SUMS, sums, sl, err);
+    free(sums);
+    uint8_t h[SEG_HDR];
+    for (int f = SF_TS; f <= SF_LIDX && !rc; f++) {
+        seg_header(f, s->v.team_id, s->v.store_id, h);
+        if (pwrite_all(s->f[f].fd, h, SEG_HDR, 0) != 0)
             rc = io_err(err, s, f, "write");
+    }
+    for (int f = 0; f < SF_N && !rc; f++)
+        if (f != SF_LOG && fdatasync(s->f[f].fd) != 0)
+            rc = io_err(err, s, f, "fdatasync");
+    seg_header(SF_LOG, s->v.team_id, s->v.store_id, h);
+    if (!rc && pwrite_all(s->f[SF_LOG].fd, h, SEG_HDR, 0) != 0)
+        rc = io_err(err, s, SF_LOG, "write");
+    if (!rc && fdatasync(s->f[SF_LOG].fd) != 0)
+        rc = io_err(err, s, SF_LOG, "fdatasync");
+    return rc;
+}
+
+/* Write what the view rebuilt from the log (invariant 3) back to the
+ * files, under the lock: the derived columns as the view has them, sums
+ * made again from them. */
+static int repair(seg_t *s, sw_errbuf_t *err)
+{
+    seg_view_t *v = &s->v;
+    uint64_t rows = v->n_rows, units = v->ok_units;
+    const size_t n[SF_N] = {[SF_TS] = rows, [SF_ROFF] = rows, [SF_LIDX] = units};
+    int rc = SW_OK;
+    for (int f = SF_TS; f <= SF_LIDX && !rc; f++) {
+        if (v->ncol[f] < n[f])
+            return sw_seterr(err, SW_EIO, "%s: the rebuilt columns are short", s->dir);
+        rc = file_rewrite(s, f, v->col[f], n[f] * 8, err);
+    }
+    uint8_t *sums = NULL;
+    size_t sl = 0;
+    if (!rc && seg_sums_build(v, &sums, &sl))
+        rc = sw_seterr(err, SW_EIO, "%s: the rebuilt columns do not hold together", s->dir);
+    if (!rc)
+        rc = file_rewrite(s, SF_SUMS, sums, sl, err);
+    free(sums);
+    for (int f = 0; f < SF_N && !rc; f++)
+        if (fdatasync(s->f[f].fd) != 0)
+            rc = io_err(err, s, f, "fdatasync");
+    if (!rc) {
+        size_t dl = strlen(s->dir) < 100 ? strlen(s->dir) : 100;
+        snprintf(s->note, sizeof s->note, "%.*s: %.200s; written back", (int)dl, s->dir, v->note);
+    }
     return rc;
 }
 
@@ -727,69 +963,76 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
         return SW_OK;
     if (s->broken)
         return sw_seterr(err, SW_EIO, "%s: an earlier write failed; reopen the store", s->dir);
-    for (int f = 0; f < SF_N; f++)
+    int rc = dir_open(s, 1, err);
+    for (int f = 0; f < SF_N && !rc; f++)
         if (s->f[f].fd < 0)
+            rc = file_open(s, f, 1, err);
+    if (rc)
+        return rc;
+    for (int f = 0; f < SF_N; f++)
+        if (s->f[f].fd < 0 || (fcntl(s->f[f].fd, F_GETFL) & O_ACCMODE) != O_RDWR)
             return sw_seterr(err, SW_EIO, "%s: cannot write the segment files", s->dir);
     if (flock(s->f[SF_LOG].fd, LOCK_EX | LOCK_NB) != 0)
         return sw_seterr(err, SW_ESTATE, "%s: another process is writing this team's records",
                          s->dir);
-    int rc = seg_remap(s, err); /* under the lock: nobody appends now */
-    if (rc)
+    if ((rc = seg_remap(s, err))) /* under the lock: nobody appends now */
         return rc;
-    if (s->v.format == 2 && (rc = upgrade(s, err)))
-        return rc;
-    /* invariant 1: cut every file back to the complete rows */
-    const seg_view_t *v = &s->v;
-    size_t n = v->n_rows;
-    size_t want[SF_N] = {0};
-    want[SF_TS] = want[SF_ROFF] = n * 8;
-    uint64_t unit = 0, units = 0; /* the last complete row's block: its unit and span */
-    s->log_unit = 0;
-    s->last_stamp = 0;
-    if (n) {
-        s->last_stamp = seg_row_stamp(&s->v, n - 1); /* complete: its block is whole */
-        size_t in;
-        seg_row_place(v, n - 1, &unit, &in);
-        uint64_t off = ((const uint64_t *)(const void *)v->d[SF_LIDX])[unit];
-        uint32_t h[4];
-        memcpy(h, v->d[SF_LOG] + off, sizeof h);
-        want[SF_LOG] = (size_t)(off + SEG_BLK_HDR + h[0]);
-        units = (h[1] + SEG_UNIT - 1) >> SEG_UNIT_BITS;
-        want[SF_LIDX] = (size_t)((unit + units) * 8);
-        s->log_unit = unit + units;
+    seg_view_t *v = &s->v;
+    if (v->lost_hi > v->lost_lo)
+        return sw_seterr(err, SW_EIO,
+                         "%s: %s; not appending to the team, which would make the loss "
+                         "permanent: restore the folder from a backup (docs/search.md, "
+                         "\"Damage\")",
+                         s->dir, v->note);
+    s->note[0] = '\0';
+    if (v->format < 4) {
+        if ((rc = upgrade(s, err)))
+            return rc;
+        /* its rows as they were are its committed ones from now on (the
+         * store records the point at its next flush) */
+        v->commit.known = 1;
+        v->commit.rows = v->n_rows;
+        view_reset(v);
+        if ((rc = seg_remap(s, err)))
+            return rc;
+    } else if (v->repaired || v->hdr_bad || v->sums_bad) {
+        if ((rc = repair(s, err)))
+            return rc;
+        view_reset(v);
+        if ((rc = seg_remap(s, err)))
+            return rc;
     }
+    if (v->format < 4 || v->repaired || v->sums_bad || v->hdr_bad || v->lost_hi > v->lost_lo)
+        return sw_seterr(err, SW_EIO, "%s: the segment changed while it was being repaired",
+                         s->dir);
+    /* invariant 1: cut every file back to the complete rows (what sums
+     * covers: the log, lidx and sums to its checked entries) */
+    size_t want[SF_N] = {[SF_LOG] = v->ok_log,
+                         [SF_TS] = v->ok_rows * 8,
+                         [SF_ROFF] = v->ok_rows * 8,
+                         [SF_LIDX] = v->ok_units * 8,
+                         [SF_SUMS] = v->ok_ent * SEG_SUMENT};
+    size_t n = v->n_rows;
     for (int f = 0; f < SF_N; f++) {
         seg_file_t *sf = &s->f[f];
-        if (sf->map_len < SEG_HDR) {
-            /* new, or a header cut short: (re)write the header */
-            uint8_t h[SEG_HDR];
-            memcpy(h, seg_magic, sizeof seg_magic);
-            h[6] = (uint8_t)seg_file_kind(f);
-            h[7] = SEG_FORMAT;
-            memcpy(h + 8, &s->team_id, 8);
-            if (ftruncate(sf->fd, 0) != 0 || pwrite(sf->fd, h, SEG_HDR, 0) != SEG_HDR)
-                return io_err(err, s, f, "write");
+        if (sf->map_len < SEG_HDR) { /* new, or a header cut short */
+            if ((rc = file_rewrite(s, f, NULL, 0, err)))
+                return rc;
         } else if (sf->map_len != SEG_HDR + want[f] &&
                    ftruncate(sf->fd, (off_t)(SEG_HDR + want[f])) != 0) {
             return io_err(err, s, f, "truncate");
         }
         sf->disk_len = SEG_HDR + want[f];
     }
-    /* the units a big last block spans name no block (a torn lidx write
-     * may have left them zero) */
-    for (uint64_t u = unit + 1; u < unit + units; u++) {
-        uint64_t none = SEG_NO_BLOCK;
-        if (pwrite_all(s->f[SF_LIDX].fd, &none, 8, SEG_HDR + u * 8)) {
-            errno = EIO;
-            return io_err(err, s, SF_LIDX, "write");
-        }
-    }
     if ((rc = seg_remap(s, err)))
         return rc;
     if ((rc = writer_start(s, err)))
         return rc;
-    s->n_rows = s->v.n_rows;
-    if (s->n_rows != n)
+    s->n_rows = v->n_rows;
+    s->wr_rows = v->ok_rows;
+    s->wr_units = s->log_unit = v->ok_units;
+    s->last_stamp = n ? seg_row_stamp(v, n - 1) : 0;
+    if (s->n_rows != n || s->wr_rows != n)
         return sw_seterr(err, SW_EIO, "%s: segment changed while it was being repaired", s->dir);
     s->writing = 1;
     return SW_OK;
@@ -875,6 +1118,7 @@ void seg_on_batch(seg_t *s, seg_batch_cb cb, void *ud)
 
 int seg_flush(seg_t *s, int durable, sw_errbuf_t *err)
 {
+    seg_view_t *v = &s->v;
     if (s->writing) {
         /* every row appended so far is complete on disk (and readers see
          * them all) when the writer has written what it was handed */
@@ -886,10 +1130,26 @@ int seg_flush(seg_t *s, int durable, sw_errbuf_t *err)
                     return io_err(err, s, f, "fdatasync");
             s->wr.dirty = 0;
         }
+        /* what this process wrote under the lock needs no checking */
+        if (!v->owned && !v->sums_bad) {
+            v->ok_ent = (s->f[SF_SUMS].disk_len - SEG_HDR) / SEG_SUMENT;
+            v->ok_rows = s->wr_rows;
+            v->ok_units = s->wr_units;
+            v->ok_log = s->f[SF_LOG].disk_len - SEG_HDR;
+        }
     }
     int rc = seg_remap(s, err);
-    if (!rc && s->writing && s->v.n_rows != s->n_rows)
+    if (!rc && s->writing && v->n_rows != s->n_rows)
         rc = sw_seterr(err, SW_EIO, "%s: %zu records written, %zu readable", s->dir, s->n_rows,
-                       s->v.n_rows);
+                       v->n_rows);
     return rc;
+}
+
+void seg_commit_point(const seg_t *s, seg_commit_t *out)
+{
+    memset(out, 0, sizeof *out);
+    out->known = 1;
+    out->rows = s->wr_rows;
+    for (int f = 0; f < SF_N; f++)
+        out->len[f] = s->f[f].disk_len;
 }

@@ -19,14 +19,25 @@
  *     writes both out durably, the records first. A truth row is never
  *     committed before its record is durable: a crash can lose truth, never
  *     attach it to another record (ids of cut rows are given again).
+ *  5. Binding (issue 15): the store has a random 48-bit id (table store),
+ *     written into every segment file's header; each team's commit point
+ *     (table seg_commit: rows and file lengths a durable flush made
+ *     durable) is written in the flush's transaction, after the files'
+ *     fdatasync, so it never claims what is not on disk. A team created
+ *     gets its row (0 rows) in the transaction that adds it; a segment
+ *     folder beside a new or empty database is refused before anything is
+ *     written (sw_store_open), as is a team folder of another store
+ *     (evseg.h invariant 3).
  *
  * Transaction state (truth and shares): IDLE -> OPEN [store_begin, on an
  * append with ground truth] -> IDLE [sw_store_flush]. */
-#define _XOPEN_SOURCE 700 /* nftw */
+#define _GNU_SOURCE /* nftw, getrandom */
 #include "store/evstore.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <sqlite3.h>
 #include <stddef.h>
@@ -34,7 +45,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <ftw.h>
+#include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -53,11 +66,76 @@ static const char *const schema =
     " name TEXT NOT NULL UNIQUE COLLATE NOCASE);"
     "CREATE TABLE IF NOT EXISTS truth(id INTEGER PRIMARY KEY, link TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS shares(id INTEGER PRIMARY KEY, from_team INTEGER NOT NULL,"
-    " to_team INTEGER NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL);";
+    " to_team INTEGER NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS store(id INTEGER NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS seg_commit(team INTEGER PRIMARY KEY, rows INTEGER NOT NULL,"
+    " log INTEGER NOT NULL, ts INTEGER NOT NULL, roff INTEGER NOT NULL,"
+    " lidx INTEGER NOT NULL, sums INTEGER NOT NULL);";
+
+/* What SQLite said, with the system's reason when there is one (a full
+ * disk reads "No space left on device", not only "disk I/O error"). */
+static int sql_err(sqlite3 *db, sw_errbuf_t *err, int code, const char *what)
+{
+    int e = db ? sqlite3_system_errno(db) : 0;
+    const char *m = db ? sqlite3_errmsg(db) : "cannot open";
+    if (e && (sqlite3_errcode(db) & 0xff) != SQLITE_OK &&
+        (sqlite3_errcode(db) & 0xff) != SQLITE_NOTADB)
+        return sw_seterr(err, code, "%s: %s (%s)", what, strerror(e), m);
+    return sw_seterr(err, code, "%s: %s", what, m);
+}
 
 static int db_err(sw_store_t *s, sw_errbuf_t *err, const char *what)
 {
-    return sw_seterr(err, SW_EIO, "%s: %s", what, sqlite3_errmsg(s->db));
+    return sql_err(s->db, err, SW_EIO, what);
+}
+
+/* A new random store id (48 bits, not 0). */
+static uint64_t new_store_id(void)
+{
+    uint64_t id = 0;
+    while (!id) {
+        if (getrandom(&id, sizeof id, 0) != (ssize_t)sizeof id) {
+            struct timespec ts; /* no entropy source: time and pid still differ */
+            clock_gettime(CLOCK_REALTIME, &ts);
+            id = (uint64_t)ts.tv_nsec * 0x9e3779b97f4a7c15ULL ^ (uint64_t)ts.tv_sec ^
+                 (uint64_t)getpid() << 32;
+        }
+        id &= ((uint64_t)1 << SEG_STORE_BITS) - 1;
+    }
+    return id;
+}
+
+/* Does FILE.seg hold anything (a team folder)? *what says whose it is: the
+ * store id in the first log header found, for the message. */
+static int seg_dir_used(const char *seg_dir, char *what, size_t cap)
+{
+    snprintf(what, cap, "written without a store id");
+    DIR *d = opendir(seg_dir);
+    if (!d)
+        return 0;
+    int used = 0;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+            continue;
+        used = 1;
+        char p[4400];
+        snprintf(p, sizeof p, "%s/%s/log", seg_dir, de->d_name);
+        int fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+        uint8_t h[SEG_HDR];
+        if (fd >= 0 && read(fd, h, SEG_HDR) == SEG_HDR && !memcmp(h, "SWSEG1", 6) && h[7] >= 4) {
+            uint64_t id = 0;
+            for (int i = 0; i < 6; i++)
+                id |= (uint64_t)h[10 + i] << (8 * i);
+            snprintf(what, cap, "store id %012llx", (unsigned long long)id);
+        }
+        if (fd >= 0)
+            close(fd);
+        if (strcmp(what, "written without a store id"))
+            break;
+    }
+    closedir(d);
+    return used;
 }
 
 static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
@@ -66,6 +144,38 @@ static int rm_cb(const char *p, const struct stat *sb, int flag, struct FTW *ftw
     (void)flag;
     (void)ftw;
     return remove(p) == 0 || errno == ENOENT ? 0 : -1;
+}
+
+/* The store's id (design note 5), made once by whoever opens the store
+ * first without one. Read first: an INSERT, even one that adds nothing,
+ * waits for the write lock, which an ingest may hold for seconds. */
+static int store_id_get(sw_store_t *s, sw_errbuf_t *err)
+{
+    for (int pass = 0; pass < 2; pass++) {
+        sqlite3_stmt *st = NULL;
+        if (sqlite3_prepare_v2(s->db, "SELECT id FROM store ORDER BY rowid LIMIT 1", -1, &st,
+                               NULL) != SQLITE_OK)
+            return sql_err(s->db, err, SW_EIO, s->path);
+        int rc = sqlite3_step(st);
+        if (rc == SQLITE_ROW)
+            s->store_id = (uint64_t)sqlite3_column_int64(st, 0);
+        sqlite3_finalize(st);
+        if (rc == SQLITE_ROW)
+            return SW_OK;
+        if (rc != SQLITE_DONE || pass)
+            return sql_err(s->db, err, SW_EIO, s->path);
+        if (sqlite3_prepare_v2(s->db,
+                               "INSERT INTO store(id) SELECT ? WHERE NOT EXISTS"
+                               " (SELECT 1 FROM store)",
+                               -1, &st, NULL) != SQLITE_OK)
+            return sql_err(s->db, err, SW_EIO, s->path);
+        sqlite3_bind_int64(st, 1, (sqlite3_int64)new_store_id());
+        rc = sqlite3_step(st);
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return sql_err(s->db, err, SW_EIO, s->path);
+    }
+    return SW_OK;
 }
 
 int sw_store_open(const char *path, sw_store_t **out, sw_errbuf_t *err)
@@ -79,29 +189,44 @@ int sw_store_open(const char *path, sw_store_t **out, sw_errbuf_t *err)
         rc = sw_seterr(err, SW_ETOOBIG, "store path too long");
         goto fail;
     }
+    snprintf(s->path, sizeof s->path, "%s", path);
     snprintf(s->seg_dir, sizeof s->seg_dir, "%s.seg", path);
-    /* A new store file beside an old FILE.seg: the segments of a store that
-     * was deleted (seawall run replaces its store). Their team ids mean
-     * nothing to the new file, so they go. */
+    /* A new or empty FILE beside a FILE.seg that holds teams: the segments
+     * of another database (this one deleted or emptied, or the folder
+     * copied or linked here). Their ids mean nothing to a new FILE, and
+     * they are not seawall's to delete: refused before anything is
+     * written. */
     struct stat sb;
-    if (stat(path, &sb) != 0 && errno == ENOENT && stat(s->seg_dir, &sb) == 0 &&
-        nftw(s->seg_dir, rm_cb, 16, FTW_DEPTH | FTW_PHYS) != 0) {
-        rc = sw_seterr(err, SW_EIO, "%s: cannot remove the old segments: %s", s->seg_dir,
-                       strerror(errno));
+    char whose[64];
+    if ((stat(path, &sb) != 0 ? errno == ENOENT : sb.st_size == 0) &&
+        seg_dir_used(s->seg_dir, whose, sizeof whose)) {
+        rc = sw_seterr(err, SW_EEXIST,
+                       "%s holds the segment files of another database (%s), but %s is %s: "
+                       "refusing to adopt them; move %s away, or open the database they "
+                       "belong to",
+                       s->seg_dir, whose, path, stat(path, &sb) ? "new" : "empty", s->seg_dir);
         goto fail;
     }
-    if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) !=
-        SQLITE_OK) {
-        rc = sw_seterr(err, SW_EIO, "%s: %s", path, s->db ? sqlite3_errmsg(s->db) : "cannot open");
+    if (sqlite3_open_v2(path, &s->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOFOLLOW,
+                        NULL) != SQLITE_OK) {
+        rc = sql_err(s->db, err, SW_EIO, path);
         goto fail;
     }
     sqlite3_busy_timeout(s->db, 5000);
     char *msg = NULL;
     if (sqlite3_exec(s->db, schema, NULL, NULL, &msg) != SQLITE_OK) {
-        rc = sw_seterr(err, SW_EIO, "%s: not a seawall event store (%s)", path, msg ? msg : "?");
+        int code = sqlite3_errcode(s->db) & 0xff;
+        if (code == SQLITE_NOTADB || code == SQLITE_CORRUPT)
+            rc = sw_seterr(err, SW_EINVAL, "%s: not a seawall event store (%s)", path,
+                           msg ? msg : "?");
+        else
+            rc = sql_err(s->db, err, SW_EIO, path);
         sqlite3_free(msg);
         goto fail;
     }
+    if ((rc = store_id_get(s, err)))
+        goto fail;
     *out = s;
     return SW_OK;
 fail:
@@ -143,17 +268,64 @@ static int store_commit(sw_store_t *s, sw_errbuf_t *err)
     return SW_OK;
 }
 
+static int commit_same(const seg_commit_t *a, const seg_commit_t *b)
+{
+    if (a->known != b->known || a->rows != b->rows)
+        return 0;
+    for (int f = 0; f < SF_N; f++)
+        if (a->len[f] != b->len[f])
+            return 0;
+    return 1;
+}
+
+/* Record team t's commit point c in the open transaction (design note 5). */
+static int commit_put(sw_store_team_t *t, const seg_commit_t *c, sw_errbuf_t *err)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(
+            t->s->db,
+            "INSERT OR REPLACE INTO seg_commit(team, rows, log, ts, roff, lidx, sums)"
+            " VALUES (?,?,?,?,?,?,?)",
+            -1, &st, NULL) != SQLITE_OK)
+        return db_err(t->s, err, "commit point");
+    sqlite3_bind_int64(st, 1, t->id);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)c->rows);
+    const int order[] = {SF_LOG, SF_TS, SF_ROFF, SF_LIDX, SF_SUMS};
+    for (int i = 0; i < SF_N; i++)
+        sqlite3_bind_int64(st, 3 + i, (sqlite3_int64)c->len[order[i]]);
+    int rc = sqlite3_step(st) == SQLITE_DONE ? SW_OK : db_err(t->s, err, "commit point");
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int sw_store_flush(sw_store_t *s, sw_errbuf_t *err)
 {
     int rc = SW_OK;
+    /* the records durable first, then their commit points and truth in one
+     * transaction */
     for (sw_store_team_t *t = s->teams; t; t = t->next) {
         int r = seg_flush(&t->seg, 1, err);
         if (r && !rc)
             rc = r;
-        if (!r)
-            store_idx_flush(t, t->seg.last_stamp); /* derived: best effort */
+        if (r || !t->seg.writing)
+            continue;
+        store_idx_flush(t, t->seg.last_stamp); /* derived: best effort */
+        seg_commit_t c;
+        seg_commit_point(&t->seg, &c);
+        if (commit_same(&c, &t->seg.v.commit))
+            continue;
+        if (!rc && ((r = store_begin(s, err)) || (r = commit_put(t, &c, err))))
+            rc = r;
     }
-    int r = store_commit(s, rc ? NULL : err);
+    int r = rc ? SW_OK : store_commit(s, err);
+    if (rc && s->in_txn) { /* nothing of a failed flush is committed */
+        s->in_txn = 0;
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    if (!rc && !r)
+        for (sw_store_team_t *t = s->teams; t; t = t->next)
+            if (t->seg.writing)
+                seg_commit_point(&t->seg, &t->seg.v.commit);
     return rc ? rc : r;
 }
 
@@ -175,6 +347,73 @@ static int prep(sw_store_t *s, const char *sql, sqlite3_stmt **st, sw_errbuf_t *
     return SW_OK;
 }
 
+/* The time a record was given when it was appended (append_row): what a
+ * ts rebuilt from the log must hold (evseg.h seg_time_fn). */
+static int row_time(void *ud, const char *json, size_t len, int64_t *ms)
+{
+    sw_store_team_t *t = ud;
+    sw_errbuf_t e;
+    return sw_event_parse(&t->cev, json, len, &e) == SW_OK &&
+           sw_query_event_time(&t->cev, ms) == SW_OK;
+}
+
+/* Add team `name` with its commit point of 0 rows, in a transaction of its
+ * own (design note 5): committed before any of its records is written. */
+static int team_add(sw_store_t *s, const char *name, int64_t *id, sw_errbuf_t *err)
+{
+    int rc;
+    if (s->in_txn && (rc = sw_store_flush(s, err)))
+        return rc;
+    sqlite3_stmt *st = NULL;
+    if ((rc = store_begin(s, err)) ||
+        (rc = prep(s, "INSERT INTO teams(name) VALUES (?)", &st, err)))
+        goto done;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_err(s, err, "add team");
+        goto done;
+    }
+    *id = sqlite3_last_insert_rowid(s->db);
+    sqlite3_finalize(st);
+    st = NULL;
+    if ((rc = prep(s, "INSERT OR REPLACE INTO seg_commit VALUES (?, 0, 0, 0, 0, 0, 0)", &st, err)))
+        goto done;
+    sqlite3_bind_int64(st, 1, *id);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        rc = db_err(s, err, "add team");
+        goto done;
+    }
+    rc = store_commit(s, err);
+done:
+    sqlite3_finalize(st);
+    if (rc && s->in_txn) {
+        s->in_txn = 0;
+        sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+/* The team's commit point as the store recorded it (known 0: none). */
+static int commit_get(sw_store_t *s, int64_t id, seg_commit_t *c, sw_errbuf_t *err)
+{
+    memset(c, 0, sizeof *c);
+    sqlite3_stmt *st = NULL;
+    int rc =
+        prep(s, "SELECT rows, log, ts, roff, lidx, sums FROM seg_commit WHERE team = ?", &st, err);
+    if (rc)
+        return rc;
+    sqlite3_bind_int64(st, 1, id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        c->known = 1;
+        c->rows = (uint64_t)sqlite3_column_int64(st, 0);
+        const int order[] = {SF_LOG, SF_TS, SF_ROFF, SF_LIDX, SF_SUMS};
+        for (int i = 0; i < SF_N; i++)
+            c->len[order[i]] = (uint64_t)sqlite3_column_int64(st, 1 + i);
+    }
+    sqlite3_finalize(st);
+    return SW_OK;
+}
+
 int sw_store_team_open(sw_store_t *s, const char *name, int create, sw_store_team_t **out,
                        sw_errbuf_t *err)
 {
@@ -187,39 +426,40 @@ int sw_store_team_open(sw_store_t *s, const char *name, int create, sw_store_tea
     if (!t)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
     t->s = s;
+    t->seg.dirfd = -1;
     for (int f = 0; f < SF_N; f++)
         t->seg.f[f].fd = -1;
     snprintf(t->name, sizeof t->name, "%s", name);
     sw_event_init(&t->ev);
+    sw_event_init(&t->cev);
     sqlite3_stmt *st = NULL;
     int rc = prep(s, "SELECT id FROM teams WHERE name = ?", &st, err);
     if (rc)
         goto fail;
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int found = sqlite3_step(st) == SQLITE_ROW;
+    if (found)
         t->id = sqlite3_column_int64(st, 0);
-    } else if (!create) {
-        rc = sw_seterr(err, SW_ENOENT, "no team '%s' in this store", name);
-        goto fail;
-    } else {
-        sqlite3_finalize(st);
-        st = NULL;
-        if ((rc = prep(s, "INSERT INTO teams(name) VALUES (?)", &st, err)))
-            goto fail;
-        sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE) {
-            rc = db_err(s, err, "add team");
-            goto fail;
-        }
-        t->id = sqlite3_last_insert_rowid(s->db);
-    }
     sqlite3_finalize(st);
     st = NULL;
+    if (!found && !create) {
+        rc = sw_seterr(err, SW_ENOENT, "no team '%s' in this store", name);
+        goto fail;
+    }
+    if (!found && (rc = team_add(s, name, &t->id, err)))
+        goto fail;
     if (t->id < 1 || t->id > STORE_MAX_TEAM_ID) {
         rc = sw_seterr(err, SW_ETOOBIG, "team id %lld out of range", (long long)t->id);
         goto fail;
     }
     if ((rc = prep(s, "INSERT INTO truth(id, link) VALUES (?, ?)", &t->ins_truth, err)))
+        goto fail;
+    seg_view_t *v = &t->seg.v;
+    v->team_id = (uint64_t)t->id;
+    v->store_id = s->store_id;
+    v->time_of = row_time;
+    v->time_ud = t;
+    if ((rc = commit_get(s, t->id, &v->commit, err)))
         goto fail;
     if (mkdir(s->seg_dir, 0755) != 0 && errno != EEXIST) {
         rc = sw_seterr(err, SW_EIO, "%s: %s", s->seg_dir, strerror(errno));
@@ -227,7 +467,7 @@ int sw_store_team_open(sw_store_t *s, const char *name, int create, sw_store_tea
     }
     char dir[4200];
     snprintf(dir, sizeof dir, "%s/%lld", s->seg_dir, (long long)t->id);
-    if ((rc = seg_open(&t->seg, dir, (uint64_t)t->id, 1, err)))
+    if ((rc = seg_open(&t->seg, dir, err)))
         goto fail;
     t->next = s->teams;
     s->teams = t;
@@ -252,6 +492,7 @@ void sw_store_team_close(sw_store_team_t *t)
     seg_close(&t->seg);
     sqlite3_finalize(t->ins_truth);
     sw_event_free(&t->ev);
+    sw_event_free(&t->cev);
     store_idx_free(t->idx);
     free(t);
 }
@@ -259,6 +500,20 @@ void sw_store_team_close(sw_store_team_t *t)
 const char *sw_store_team_name(const sw_store_team_t *t)
 {
     return t->name;
+}
+
+const char *sw_store_team_notice(sw_store_team_t *t)
+{
+    const seg_view_t *v = &t->seg.v;
+    if (t->seg.note[0])
+        snprintf(t->notice, sizeof t->notice, "team %s: %s", t->name, t->seg.note);
+    else if (v->note[0] && v->lost_hi <= v->lost_lo)
+        snprintf(t->notice, sizeof t->notice,
+                 "team %s: %.300s: %s (the next ingest writes them back)", t->name, t->seg.dir,
+                 v->note);
+    else
+        return NULL;
+    return t->notice;
 }
 
 /* Does s[0..len) hold the key "_truth"? 16 places a step (SSE2): '_' and
@@ -512,7 +767,9 @@ int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void
     if (!rc)
         rc = sw_qrun_finish(run, err);
     sw_qrun_free(run);
-    return rc;
+    /* what the answer had to leave out, after it (never a silently
+     * shorter team: evseg.h invariant 4) */
+    return rc ? rc : store_idx_damage(t, err);
 }
 
 /* ---- what is at a path ------------------------------------------------------ */

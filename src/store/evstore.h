@@ -47,6 +47,11 @@ int sw_store_team_open(sw_store_t *s, const char *name, int create, sw_store_tea
                        sw_errbuf_t *err);
 void sw_store_team_close(sw_store_team_t *t);
 const char *sw_store_team_name(const sw_store_team_t *t);
+/* What the handle found damaged in the team's segment files and rebuilt
+ * from its log (a reader in memory, a writer on disk), as a warning for
+ * the user; NULL when nothing was. Lost records are not a notice: every
+ * search reports them as an error (sw_store_search). */
+const char *sw_store_team_notice(sw_store_team_t *t);
 
 /* Append one JSON record (any shape detect/event.h reads) to the team.
  * Appends are batched; searches through this handle see them, other

@@ -20,6 +20,8 @@
 
 struct sw_store {
     sqlite3 *db;
+    uint64_t store_id;  /* the random id every segment file's header carries (evseg.h) */
+    char path[4096];    /* FILE */
     char seg_dir[4096]; /* FILE.seg */
     int in_txn;
     size_t n_pending;
@@ -34,9 +36,11 @@ struct sw_store_team {
     int64_t id; /* teams.id: names the segment directory and every file's header */
     char name[SW_STORE_MAX_TEAM_NAME + 1];
     sqlite3_stmt *ins_truth;
-    seg_t seg;       /* the team's records */
-    sw_event_t ev;   /* reused for every parse */
-    int64_t last_ts; /* time given to records without one */
+    seg_t seg;        /* the team's records */
+    sw_event_t ev;    /* reused for every parse */
+    sw_event_t cev;   /* the segment check's (a time for a rebuilt ts) */
+    char notice[800]; /* sw_store_team_notice's */
+    int64_t last_ts;  /* time given to records without one */
     int have_last_ts;
     store_idx_t *idx; /* the field index (evidx.h, evquery.c) */
     size_t idx_piece; /* rows an index piece holds; 0: IDX_PIECE (tests shrink it) */
@@ -58,6 +62,9 @@ int store_idx_begin(sw_store_team_t *t, sw_errbuf_t *err);
 int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, sw_errbuf_t *err);
 int store_idx_flush(sw_store_team_t *t, uint64_t stamp);
 int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err);
+/* After a search: SW_EIO saying which records it had to leave out (lost
+ * from the log, or unreadable), or SW_OK. */
+int store_idx_damage(sw_store_team_t *t, sw_errbuf_t *err);
 void store_idx_free(store_idx_t *x);
 
 #endif
