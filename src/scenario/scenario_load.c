@@ -28,6 +28,7 @@
 #include "core/err.h"
 #include "model/vocab.h"
 #include "scenario/attack_table.h"
+#include "scenario/scenario_i18n.h"
 #include "scenario/scenario_int.h"
 
 /* Iterate the items of top-level list `key` across every file read. */
@@ -1841,6 +1842,7 @@ int scn_load(const char *name, const char *text, size_t len, sw_world_t *w, sw_d
         w->files.s[w->files.n++] = L.names[i];
     /* reachability needs a fully resolved world: only when all else is clean */
     sw_scenario_check(w, d, d->n_errors == errors_before);
+    sw_i18n_check(w, d); /* its translations, beside it (scenario_i18n.c) */
     if (d->n_errors != errors_before)
         goto fail;
     ld_free(&L);
