@@ -51,6 +51,7 @@ const srv_route_t srv_routes[] = {
     {"POST", "/api/v1/broadcasts", SRV_WHITE, SRV_SCOPE_NONE, api_broadcast_post, 0, 0, "a message to everyone"},
     {"GET", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_injects_get, 0, 0, "the inject timeline: what fired, what is to come"},
     {"POST", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_inject_post, 0, 0, "release a scenario inject, or send one written now"},
+    {"GET", "/api/v1/teams/{team}/hints", SRV_ANY, SRV_SCOPE_TEAM_READ, api_hints_get, 0, 0, "the hints the white cell gave a team"},
     {"POST", "/api/v1/teams/{team}/hints", SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_hint_post, 0, 0, "a hint for a team"},
     {"GET", "/api/v1/journal", SRV_WHITE, SRV_SCOPE_NONE, api_journal_get, 0, 0, "every act, in order"},
     {"GET", "/api/v1/users", SRV_ADMIN, SRV_SCOPE_NONE, api_users_get, 0, 0, "the accounts"},
