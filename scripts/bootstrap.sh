@@ -4,8 +4,8 @@
 #   scripts/bootstrap.sh run     what `make run` needs (compiler, libraries)
 #   scripts/bootstrap.sh check   plus what the tests need (cmocka, clang and its
 #                                sanitizer/fuzzer runtime, rsyslog, ripgrep, ...,
-#                                chromium and Node for the browser tests, whose
-#                                npm packages go to tests/browser/node_modules)
+#                                chromium, a Japanese font and Node for the browser
+#                                tests, whose npm packages go to tests/browser/node_modules)
 #
 # Idempotent: a package already installed is not touched, and apt-get is not run
 # at all when nothing is missing. Uses sudo when not root.
@@ -15,7 +15,7 @@ RUN_PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev libjansson-dev \
 libsodium-dev libpcre2-dev libmicrohttpd-dev liblz4-dev"
 CHECK_PKGS="$RUN_PKGS libcmocka-dev clang llvm libclang-rt-14-dev \
 sqlite3 ripgrep rsyslog python3 python3-jsonschema python3-yaml curl clang-format \
-chromium nodejs"
+chromium nodejs fonts-ipafont-gothic"
 
 case "${1:-run}" in
   run)   want=$RUN_PKGS ;;

@@ -30,6 +30,7 @@ const srv_route_t srv_routes[] = {
     {"GET", "/api/v1/teams", SRV_ANY, SRV_SCOPE_NONE, api_teams_get, 0, 0, "the teams and observer delegations"},
     {"GET", "/api/v1/teams/{team}/network", SRV_ANY, SRV_SCOPE_TEAM_READ, api_team_network, 0, 0, "a team's organisations, hosts, links and business services, live"},
     {"GET", "/api/v1/teams/{team}/truth", SRV_WHITE | SRV_OBSERVER, SRV_SCOPE_TRUTH, api_truth_get, 0, 0, "the adversaries' footholds and objectives on a team (white cell)"},
+    {"GET", "/api/v1/teams/{team}/truth/plan", SRV_WHITE | SRV_OBSERVER, SRV_SCOPE_TRUTH, api_truth_plan, 0, 0, "the adversaries' playbooks against a team, in order (white cell)"},
     {"POST", "/api/v1/teams/{team}/hunt", SRV_ANY, SRV_SCOPE_TEAM_READ, api_hunt, 0, 0, "search a team's records"},
     {"GET", "/api/v1/teams/{team}/alerts", SRV_ANY, SRV_SCOPE_TEAM_READ, api_alerts_get, 0, 0, "a team's alerts, with their triage"},
     {"POST", "/api/v1/teams/{team}/alerts/{id}", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_alert_triage, 0, 0, "triage an alert"},

@@ -245,6 +245,7 @@ int api_stream(srv_req_t *r);
 int api_shares_get(srv_req_t *r);
 int api_fields_get(srv_req_t *r);
 int api_hints_get(srv_req_t *r);
+int api_truth_plan(srv_req_t *r);
 int api_actions_catalogue(srv_req_t *r);
 int api_attack_get(srv_req_t *r);
 int api_scenario_text(srv_req_t *r);

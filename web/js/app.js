@@ -29,6 +29,7 @@ const TEAM_ORDER = ['overview', 'network', 'alerts', 'hunt', 'rules', 'respond',
 const ctx = {
   me: null, ex: null, teams: [], text: null, clock: null, clockAt: 0,
   unread: { inbox: 0, chat: 0 },
+  truthLog: [], // ground truth seen on the stream this session (white cell)
   get white() { return this.me && (this.me.role === 'admin' || this.me.role === 'instructor'); },
   get admin() { return this.me && this.me.role === 'admin'; },
   get observer() { return this.me && this.me.role === 'observer'; },
@@ -316,6 +317,7 @@ function route() {
   const main = document.getElementById('main');
   if (!def) { clear(main, h('h1', {}, t('err.not_found')), notice('error', t('page.unknown'))); return; }
   document.title = `${t(`nav.${params.page}`)} · seawall`;
+  if (def.allow && !def.allow(ctx)) { clear(main, h('h1', {}, t(`nav.${params.page}`)), notice('error', t('page.forbidden'))); main.dataset.ready = pageKey; return; }
   const known = params.team ? ctx.teams.find((x) => x.id.toLowerCase() === params.team.toLowerCase()) : null;
   const heading = h('h1', { id: 'page-title' }, t(`nav.${params.page}`), params.team ? [' · ', raw(known ? known.name : params.team)] : null);
   const body = h('div', { class: 'page' });
@@ -373,6 +375,7 @@ onEvent((type, data) => {
   if (type === 'inject' || (type === 'act' && data.kind === 'message.post')) refreshUnread();
   if (type === 'alert' && ctx.player) toast(t('toast.alert', { title: data.title, host: data.host }), 'warn');
   if (type === 'action') toast(t('toast.action', { action: t(`action.${data.action}`), host: data.host, result: t(`state.${data.result}`) }), data.result === 'done' ? 'ok' : 'error');
+  if (type === 'truth') { ctx.truthLog.push(data); if (ctx.truthLog.length > 2000) ctx.truthLog.shift(); }
   if (type === 'reset') { reloadPage(); refreshUnread(); return; }
   if (page && page.onEvent) page.onEvent(type, data);
 });

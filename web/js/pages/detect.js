@@ -135,16 +135,17 @@ async function hunt(ctx, el, p) {
     h('p', { class: 'hint' }, t('hunt.syntax_more')));
   let fields = [];
   let sources = [];
-  get(tpath(tm, '/fields')).then((f) => {
+  const sourcesEl = h('p', { class: 'muted sources' });
+  const drawSources = () => clear(sourcesEl, sources.length ? [t('hunt.sources'), ' ', sources.map((s, i) => [i ? ', ' : '', raw(s.source), ` (${s.records})`])] : '');
+  // the team's sources and fields first: another team's hunt stops here (403)
+  await get(tpath(tm, '/fields')).then((f) => {
     sources = f.sources;
     const seen = new Map();
     for (const s of f.sources) for (const x of s.fields) seen.set(x.name, (seen.get(x.name) || []).concat(s.source));
     fields = [...seen.entries()].map(([name, srcs]) => ({ name, srcs }));
     fields.push({ name: '@timestamp', srcs: [] }, { name: '_exists_', srcs: [] });
     drawSources();
-  }).catch(() => {});
-  const sourcesEl = h('p', { class: 'muted sources' });
-  const drawSources = () => clear(sourcesEl, sources.length ? [t('hunt.sources'), ' ', sources.map((s, i) => [i ? ', ' : '', raw(s.source), ` (${s.records})`])] : '');
+  });
 
   // completion of the field name under the caret
   let active = -1;

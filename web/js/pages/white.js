@@ -54,12 +54,29 @@ async function control(ctx, el) {
 }
 
 // ---- ground truth ------------------------------------------------------------------
+// Each adversary against the team: its footholds and objectives (the
+// exercise's snapshot), its playbook in order with what the stream has shown
+// done this session and the next steps, and the steps as they happen.
 async function truth(ctx, el, p) {
   const teams = ctx.playerTeams();
   const pick = p.arg || (teams[0] && teams[0].id);
+  const same = (a, b) => String(a).toLowerCase() === String(b).toLowerCase();
   const tabs = h('div', { class: 'tabs', role: 'tablist' }, teams.map((tm) => h('a', { role: 'tab', href: `/truth/${tm.id}`, 'data-link': '', 'aria-selected': String(tm.id === pick), class: tm.id === pick ? 'tab on' : 'tab' }, raw(tm.name))));
-  const tr = await get(tpath(pick, '/truth'));
-  const feed = h('ol', { class: 'mini feed', 'aria-live': 'polite' });
+  const [tr, plan] = await Promise.all([get(tpath(pick, '/truth')), get(tpath(pick, '/truth/plan')).catch(() => ({ adversaries: [] }))]);
+  const seen = ctx.truthLog.filter((e) => e.type === 'step' && same(e.team, pick));
+  const feedItem = (ev) => h('li', {}, exTime(ev.t_ms ?? ev.at_ms), ' ', badge(ev.outcome === 'success' ? 'compromised' : 'failed', t(ev.outcome === 'success' ? 'truth.success' : 'truth.failure')),
+    ' ', h('code', { translate: 'no' }, raw(ev.technique || '')), ' ', raw(ev.step || ev.type || ''), ' → ', raw(ev.hostname || ''));
+  const feed = h('ol', { class: 'mini feed', 'aria-live': 'polite' }, seen.slice(-40).reverse().map(feedItem));
+  const planOf = (advId) => {
+    const pa = plan.adversaries.find((x) => x.id === advId);
+    if (!pa) return null;
+    const done = new Set(seen.filter((e) => e.adversary === advId && e.outcome === 'success').map((e) => e.step));
+    const lastDone = pa.steps.reduce((a, st, i) => (done.has(st.id) ? i : a), -1);
+    return h('div', {}, h('h3', {}, t('truth.plan')),
+      h('ol', { class: 'plan' }, pa.steps.map((st, i) => h('li', { class: done.has(st.id) ? 'done' : (i > lastDone && i <= lastDone + 2 ? 'next' : '') },
+        done.has(st.id) ? badge('compromised', t('truth.step_done')) : (i > lastDone && i <= lastDone + 2 ? badge('pending', t('truth.step_next')) : null), ' ',
+        h('code', { translate: 'no' }, raw(st.technique)), ' ', raw(st.name)))));
+  };
   const advs = tr.adversaries.map((a) => section(raw(a.name),
     h('p', {}, t('truth.c2'), ' ', badge(a.c2 ? 'live' : 'down', a.c2 ? t('truth.c2_up') : t('truth.c2_down'))),
     h('h3', {}, t('truth.footholds')),
@@ -67,14 +84,12 @@ async function truth(ctx, el, p) {
     h('h3', {}, t('truth.objectives')),
     table([t('truth.objective'), t('col.kind'), t('col.status')], a.objectives.map((o) => h('tr', {}, h('td', {}, raw(o.id)), h('td', {}, raw(o.kind)),
       h('td', {}, o.reached_ms !== null && o.reached_ms !== undefined ? badge(o.holds ? 'compromised' : 'done', t(o.holds ? 'truth.reached_holds' : 'truth.reached', { at: exTime(o.reached_ms) })) : badge('pending', t('truth.not_yet')))))),
-    a.next ? h('p', {}, t('truth.next'), ' ', raw(JSON.stringify(a.next))) : null));
+    planOf(a.id)));
   clear(el, tabs, h('div', { class: 'grid' }, advs.length ? advs : notice('info', t('truth.no_adversary')), section(t('truth.live'), h('p', { class: 'hint' }, t('truth.live_hint')), feed)));
-  const d = debounce(() => ctx.reload(), 1500);
+  const d = debounce(() => ctx.reload(), 2500);
   return { onEvent: (type, ev) => {
-    if (type !== 'truth') return;
-    const team = ev.team || ev.team_id;
-    if (team && String(team).toLowerCase() !== String(pick).toLowerCase()) return;
-    feed.prepend(h('li', {}, exTime(ev.at_ms ?? ev.t_ms), ' ', raw(ev.type || ev.event || ''), ' ', raw(ev.technique || ''), ' ', raw(ev.host || ev.hostname || ''), ev.ok === false ? [' ', badge('failed')] : null));
+    if (type !== 'truth' || !same(ev.team, pick)) return;
+    if (ev.type === 'step') feed.prepend(feedItem(ev));
     while (feed.children.length > 40) feed.lastChild.remove();
     d();
   } };
@@ -195,10 +210,12 @@ async function users(ctx, el) {
   return {};
 }
 
+// who each page is for (the server decides; this only says so in words)
+const white = (ctx) => ctx.white;
 export const whitePages = {
-  control: { render: control },
-  truth: { render: truth },
-  injects: { render: injects },
-  messages: { render: messages },
-  users: { render: users },
+  control: { render: control, allow: white },
+  truth: { render: truth, allow: (ctx) => ctx.white || (ctx.observer && ctx.obsSees('everything')) },
+  injects: { render: injects, allow: white },
+  messages: { render: messages, allow: white },
+  users: { render: users, allow: (ctx) => ctx.admin },
 };
