@@ -19,6 +19,7 @@
 #define FIELDS_SAMPLE 3000
 #define FIELDS_MAX_SOURCES 32
 #define FIELDS_MAX_PER_SOURCE 256
+#define FIELDS_MAX_SHOWN 80 /* per source, the most frequent */
 
 static const char *get(const sw_event_t *ev, const char *name)
 {
@@ -150,8 +151,9 @@ int api_fields_get(srv_req_t *r)
         qsort(s->f, s->n, sizeof *s->f, by_count);
         json_t *names = json_array();
         for (size_t k = 0; k < s->n; k++) {
-            json_array_append_new(
-                names, json_pack("{s:s, s:i}", "name", s->f[k].name, "count", (int)s->f[k].count));
+            if (k < FIELDS_MAX_SHOWN)
+                json_array_append_new(names, json_pack("{s:s, s:i}", "name", s->f[k].name, "count",
+                                                       (int)s->f[k].count));
             free(s->f[k].name);
         }
         free(s->f);

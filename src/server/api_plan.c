@@ -22,11 +22,11 @@ int api_truth_plan(srv_req_t *r)
         json_t *steps = json_array();
         for (uint32_t s = 0; s < ad->n_steps; s++) {
             const sw_step_t *st = &ad->steps[s];
-            json_array_append_new(
-                steps, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", st->id, "name",
-                                 st->name ? st->name : st->id, "technique",
-                                 st->technique ? st->technique : "", "tactic",
-                                 st->tactic ? st->tactic : "", "tool", st->tool ? st->tool : ""));
+            json_array_append_new(steps, json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", st->id,
+                                                   "name", st->name ? st->name : st->id,
+                                                   "technique", st->technique ? st->technique : "",
+                                                   "tactic", st->tactic ? st->tactic : "", "tool",
+                                                   st->tool ? st->tool : ""));
         }
         json_array_append_new(advs, json_pack("{s:s, s:s, s:o}", "id", ad->id, "name",
                                               ad->name ? ad->name : ad->id, "steps", steps));

@@ -66,7 +66,31 @@ export function stopStream() {
   setState('connecting');
 }
 
-// reconnect now (the browser says it is online again)
+// The browser knows when its link is gone: say so at once, and reconnect
+// (with ?last=) the moment it is back.
+window.addEventListener('offline', () => {
+  if (stopped) return;
+  if (es) es.close();
+  es = null;
+  clearTimeout(timer);
+  timer = null;
+  setState('offline');
+});
 window.addEventListener('online', () => {
   if (!stopped && state !== 'online') { clearTimeout(timer); timer = null; wait = 1000; connect(); }
 });
+
+// A link can also die quietly (a satellite hop, a proxy): every 30 s while
+// live, a small request checks the way to the server; if it fails, the
+// stream is dropped and reconnected as after any error.
+setInterval(async () => {
+  if (stopped || state !== 'online') return;
+  const ctl = new AbortController();
+  const to = setTimeout(() => ctl.abort(), 20000);
+  try {
+    const r = await fetch('/api/v1/me', { credentials: 'same-origin', signal: ctl.signal, cache: 'no-store' });
+    if (!r.ok && r.status !== 401) throw new Error(String(r.status));
+  } catch (e) {
+    if (es) es.onerror();
+  } finally { clearTimeout(to); }
+}, 30000);

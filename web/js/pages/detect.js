@@ -131,7 +131,7 @@ async function hunt(ctx, el, p) {
   const histEl = h('div', { class: 'histogram' });
   const help = h('details', { class: 'syntax' }, h('summary', {}, t('hunt.syntax')),
     h('table', { class: 'tbl' }, h('tbody', {}, SYNTAX.map(([q, key]) => h('tr', {},
-      h('td', {}, h('button', { class: 'linkish mono', type: 'button', onclick: () => { input.value = q; run(); } }, q)), h('td', {}, t(key)))))),
+      h('td', {}, h('button', { class: 'linkish mono', type: 'button', onclick: () => { input.value = q; run(false); } }, q)), h('td', {}, t(key)))))),
     h('p', { class: 'hint' }, t('hunt.syntax_more')));
   let fields = [];
   let sources = [];
@@ -200,14 +200,16 @@ async function hunt(ctx, el, p) {
     run();
   };
 
-  async function run() {
+  let limit = 50; // a page of records: small enough for a satellite link
+  async function run(more) {
+    limit = more === true ? Math.min(limit * 4, 2000) : 50;
     const q = input.value.trim() || '*';
     history.replaceState({}, '', `${location.pathname}?q=${encodeURIComponent(q)}`);
     complete.hidden = true;
     clear(status, h('span', { class: 'spinner', 'aria-hidden': 'true' }), t('hunt.running'));
     const started = performance.now();
     let res;
-    try { res = await post(tpath(tm, '/hunt'), { query: q, limit: 200 }); } catch (err) {
+    try { res = await post(tpath(tm, '/hunt'), { query: q, limit }); } catch (err) {
       clear(status, notice('error', err.code === 'bad_query' ? t('hunt.bad_query', { msg: err.message }) : ctx.errText(err)));
       if (err.extra && err.extra.col) { input.focus(); input.setSelectionRange(err.extra.col - 1, err.extra.col); }
       clear(results); clear(facetsEl); clear(histEl);
@@ -215,8 +217,9 @@ async function hunt(ctx, el, p) {
     }
     const ms = Math.round(performance.now() - started);
     clear(status, res.aggregate ? t('hunt.groups', { n: res.rows.length, ms }) : t('hunt.records', { n: res.rows.length, ms }),
-      res.truncated ? [' ', t('hunt.truncated')] : null, res.timed_out ? [' ', notice('warn', t('hunt.timed_out'))] : null);
+      res.truncated ? [' ', t('hunt.truncated'), ' ', limit < 2000 ? h('button', { class: 'btn small', onclick: () => run(true) }, t('hunt.more')) : null] : null, res.timed_out ? [' ', notice('warn', t('hunt.timed_out'))] : null);
     if (res.aggregate) { drawAggregate(res.rows); clear(facetsEl); clear(histEl); return; }
+    if (more === true) { drawRecords(res.rows); return; }
     drawRecords(res.rows);
     const base = q.split('|')[0].trim() || '*';
     if (!q.includes('|')) { drawHistogram(base); drawFacets(base, res.rows); } else { clear(facetsEl); clear(histEl); }
@@ -306,7 +309,7 @@ async function hunt(ctx, el, p) {
   };
 
   clear(el,
-    h('form', { class: 'hunt-bar', onsubmit: (e) => { e.preventDefault(); run(); } },
+    h('form', { class: 'hunt-bar', onsubmit: (e) => { e.preventDefault(); run(false); } },
       h('label', { for: 'hunt-q', class: 'sr-only' }, t('hunt.query')),
       h('div', { class: 'combo' }, input, complete),
       h('button', { class: 'btn primary', type: 'submit' }, t('hunt.run'))),
