@@ -1,6 +1,6 @@
 # seawall — one Makefile for everything. See README.md.
 #
-#   make run     install missing packages, build, start seawall on the default scenario
+#   make run     install missing packages, build, serve the live Pacific exercise (seawall.db here)
 #   make check   install test packages, build, run every test (ends with "N passed, N failed")
 #   make bench   build and run the benchmarks (figures, not assertions)
 #   make fuzz    run each libFuzzer target longer (FUZZ_SECONDS, default 300)
@@ -53,7 +53,7 @@ bootstrap-check:
 
 run: bootstrap-run
 	@$(MAKE) --no-print-directory all
-	./$(BUILD)/seawall run
+	./$(BUILD)/seawall serve
 
 check: bootstrap-check format-check
 	@$(MAKE) --no-print-directory all tests benches

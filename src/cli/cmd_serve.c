@@ -40,12 +40,10 @@ int cmd_serve(sw_cli_t *a)
         const char *colon = strrchr(a->listen, ':');
         char *end = NULL;
         unsigned long p = colon ? strtoul(colon + 1, &end, 10) : 0;
-        if (!colon || colon == a->listen || (size_t)(colon - a->listen) >= sizeof addr || !*end ||
-            *end || p < 1 || p > 65535) {
-            if (!colon || !end || *end || p < 1 || p > 65535 || colon == a->listen)
-                return sw_cli_usage_error(a, "--listen '%s' is not ADDR:PORT (like 0.0.0.0:8080)",
-                                          a->listen);
-        }
+        if (!colon || colon == a->listen || (size_t)(colon - a->listen) >= sizeof addr ||
+            end == colon + 1 || *end || p < 1 || p > 65535)
+            return sw_cli_usage_error(a, "--listen '%s' is not ADDR:PORT (like 0.0.0.0:8080)",
+                                      a->listen);
         memcpy(addr, a->listen, (size_t)(colon - a->listen));
         addr[colon - a->listen] = '\0';
         port = (unsigned)p;

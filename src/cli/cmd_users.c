@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/sigma_load.h"
 #include "exercise/exercise.h"
+#include "exercise/roster.h"
 #include "store/accounts.h"
 
 static int open_accounts(const sw_cli_t *a, sw_accounts_t **acc, sw_exercise_info_t *info)
@@ -36,39 +37,15 @@ static int64_t now_ms(void)
     return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* Add one; prints the refusal (prefixed) or fills pw. */
-static int add_one(sw_accounts_t *acc, const sw_exercise_info_t *info, const char *name,
-                   const char *role, const char *team, char *pw, sw_errbuf_t *err)
-{
-    int ri = -1;
-    for (int i = 0; i < SW_ACCT__COUNT && role; i++)
-        if (!strcmp(role, sw_account_role_names[i]))
-            ri = i;
-    if (ri < 0)
-        return sw_seterr(err, SW_EINVAL, "role '%s' is not admin, instructor, player or observer",
-                         role ? role : "");
-    if (team && *team) {
-        int known = 0;
-        for (uint32_t t = 0; t < info->n_teams && !known; t++)
-            known = !strcasecmp(info->teams[t].id, team) &&
-                    info->teams[t].observer == (ri == SW_ACCT_OBSERVER);
-        if (!known)
-            return sw_seterr(err, SW_EINVAL, "no %s '%s' in this exercise",
-                             ri == SW_ACCT_OBSERVER ? "observer delegation" : "team", team);
-    }
-    sw_accounts_random_password(pw, 12);
-    return sw_accounts_add(acc, name, (sw_account_role_t)ri, team, pw, 1, now_ms(), err);
-}
-
 int cmd_users_add(sw_cli_t *a)
 {
     sw_accounts_t *acc;
     sw_exercise_info_t info;
     if (open_accounts(a, &acc, &info))
         return 1;
-    char pw[32];
+    char pw[SW_ROSTER_PASSWORD_LEN + 1];
     sw_errbuf_t err;
-    int rc = add_one(acc, &info, a->args[0], a->role, a->team, pw, &err);
+    int rc = sw_roster_add(acc, &info, a->args[0], a->role, a->team, NULL, now_ms(), pw, &err);
     sw_accounts_close(acc);
     if (rc) {
         fprintf(stderr, "seawall users add: %s\n", err.msg);
@@ -139,8 +116,8 @@ int cmd_users_passwd(sw_cli_t *a)
     sw_exercise_info_t info;
     if (open_accounts(a, &acc, &info))
         return 1;
-    char pw[32];
-    sw_accounts_random_password(pw, 12);
+    char pw[SW_ROSTER_PASSWORD_LEN + 1];
+    sw_accounts_random_password(pw, SW_ROSTER_PASSWORD_LEN);
     sw_errbuf_t err;
     int rc = sw_accounts_set_password(acc, a->args[0], pw, 1, &err);
     sw_accounts_close(acc);
@@ -150,6 +127,12 @@ int cmd_users_passwd(sw_cli_t *a)
     }
     printf("%s: one-time password %s (shown once; its sessions ended)\n", a->args[0], pw);
     return 0;
+}
+
+static void print_made(const sw_roster_made_t *m, void *ud)
+{
+    printf("%s,%s,%s,%s\n", m->name, m->role, m->team, m->password);
+    ++*(int *)ud;
 }
 
 int cmd_users_import(sw_cli_t *a)
@@ -167,37 +150,22 @@ int cmd_users_import(sw_cli_t *a)
         free(text);
         return 1;
     }
-    int line = 0, bad = 0, made = 0;
+    sw_diags_t d;
+    sw_diags_init(&d);
+    int made = 0;
     printf("name,role,team,password\n");
-    for (char *save = NULL, *l = strtok_r(text, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        line++;
-        size_t n = strlen(l);
-        if (n && l[n - 1] == '\r')
-            l[--n] = '\0';
-        if (!n || l[0] == '#' || (line == 1 && !strncasecmp(l, "name,", 5)))
-            continue;
-        char *role = strchr(l, ','), *team = role ? strchr(role + 1, ',') : NULL;
-        if (role)
-            *role++ = '\0';
-        if (team)
-            *team++ = '\0';
-        char pw[32];
-        if (!role) {
-            fprintf(stderr, "%s:%d: expected name,role,team\n", a->args[0], line);
-            bad++;
-            continue;
-        }
-        if (add_one(acc, &info, l, role, team, pw, &err)) {
-            fprintf(stderr, "%s:%d: %s\n", a->args[0], line, err.msg);
-            bad++;
-            continue;
-        }
-        printf("%s,%s,%s,%s\n", l, role, team ? team : "", pw);
-        made++;
-    }
+    int rc =
+        sw_roster_import(acc, &info, a->args[0], text, len, now_ms(), print_made, &made, &d, &err);
     sw_accounts_close(acc);
     free(text);
-    fprintf(stderr, "seawall users import: %d account%s added, %d line%s refused\n", made,
-            made == 1 ? "" : "s", bad, bad == 1 ? "" : "s");
-    return bad ? 1 : 0;
+    sw_diags_print(&d, stderr);
+    sw_diags_free(&d);
+    if (rc) {
+        fprintf(stderr, "seawall users import: %s\n", err.msg);
+        return 1;
+    }
+    fprintf(stderr,
+            "seawall users import: %d account%s added (one-time passwords above, shown once)\n",
+            made, made == 1 ? "" : "s");
+    return 0;
 }

@@ -455,7 +455,7 @@ int sw_exercise_action(sw_exercise_t *ex, const sw_ex_action_t *a, sw_ex_reply_t
         reply(rp, "not done: %s", err.msg);
         return rc;
     }
-    if ((rc = sw_sim_command(ex->sim, &c))) {
+    if ((rc = ex_command(ex, &c, seq))) {
         reply(rp, "journaled as #%lld but the simulation refused it: %s", (long long)seq,
               sw_strerror(rc));
         return rc;
@@ -539,13 +539,14 @@ int ex_issue_reaction(sw_exercise_t *ex, const ex_reaction_t *r, sw_errbuf_t *er
         json_object_set_new(p, "queued_ms", json_integer(ex->now_ms));
     char actor[SW_JOURNAL_MAX_NAME + 1];
     snprintf(actor, sizeof actor, "defender:%s", ex->defs[r->defender].name);
+    int64_t seq = 0;
     int rc =
-        ex_journal(ex, actor, ex->w->teams[c.team].id, "action", c.at_ms, p, NULL, NULL, NULL, err);
+        ex_journal(ex, actor, ex->w->teams[c.team].id, "action", c.at_ms, p, NULL, NULL, &seq, err);
     if (rc)
         return rc;
     if ((rc = ex_key_add(ex, &k)))
         return sw_seterr(err, rc, "out of memory");
-    if ((rc = sw_sim_command(ex->sim, &c)))
+    if ((rc = ex_command(ex, &c, seq)))
         return sw_seterr(err, rc, "the simulation refused a defender's command");
     return SW_OK;
 }
@@ -1119,7 +1120,7 @@ static int replay_entry(sw_exercise_t *ex, const sw_journal_entry_t *e, json_t *
         if (action_from_payload(ex, e, p, &c) || sw_sim_command_check(ex->sim, &c, &why))
             return sw_seterr(err, SW_EINVAL, "journal entry #%lld (action) cannot be replayed%s%s",
                              (long long)e->seq, why ? ": " : "", why ? why : "");
-        return sw_sim_command(ex->sim, &c);
+        return ex_command(ex, &c, e->seq);
     }
     if (!strncmp(k, "clock.", 6)) {
         int op = sw_enum_lookup(sw_ex_clock_op_names, SW_CLOCK_END + 1, k + 6);

@@ -64,6 +64,17 @@ typedef struct ex_key {
     uint64_t ev_seq;
 } ex_key_t;
 
+/* A response action issued, and what became of it (the sim says later). */
+typedef enum { EX_ACT_PENDING, EX_ACT_DONE, EX_ACT_FAILED } ex_act_state_t;
+typedef struct ex_action {
+    int64_t seq; /* its journal entry */
+    uint32_t team, host;
+    int action; /* sw_action_t */
+    int64_t issued_ms, done_ms;
+    ex_act_state_t state;
+    char *detail; /* the sim's word on it */
+} ex_action_t;
+
 struct sw_exercise {
     sw_exercise_opts_t o;
     char *db;
@@ -98,7 +109,9 @@ struct sw_exercise {
     ex_team_t *teams;
     uint64_t sim_hash;
     uint64_t n_sim_events;
-    char **causes; /* by business service: why it is down or degraded now, or NULL */
+    char **causes;        /* by business service: why it is down or degraded now, or NULL */
+    ex_action_t *actions; /* every action issued, in order */
+    size_t n_actions, cap_actions;
 
     /* scripted defenders and their reactions waiting for the step's end */
     ex_defender_t defs[EX_MAX_DEFENDERS];
@@ -135,6 +148,14 @@ int ex_share_copies(sw_exercise_t *ex, uint32_t from, uint32_t to, const int64_t
                     sw_errbuf_t *err);
 /* Flush the alerters' pending work before an act that needs the write lock. */
 int ex_flush_records(sw_exercise_t *ex, sw_errbuf_t *err);
+
+/* ---- ex_status.c --------------------------------------------------------- */
+/* Give the sim a command journaled as seq (an action), remembering it so its
+ * result can be shown; sw_sim_command's answer. */
+int ex_command(sw_exercise_t *ex, const sw_cmd_t *c, int64_t seq);
+/* A sim event that may be an action's result. */
+void ex_action_result(sw_exercise_t *ex, const sw_sim_event_t *ev);
+void ex_actions_free(sw_exercise_t *ex);
 
 /* ---- ex_acts.c ----------------------------------------------------------- */
 /* Journal an act (nothing without a journal: *seq = 0), publishing it. */

@@ -95,6 +95,7 @@ static void on_sim(const sw_sim_event_t *ev, void *ud)
                          what ? what : "");
         }
     }
+    ex_action_result(ex, ev);
     ex_defenders_react(ex, ev);
     sw_ex_note_t n = {.kind = SW_EXN_SIM, .at_ms = ev->at_ms, .team = ev->team, .ev = ev};
     ex_note(ex, &n);
@@ -193,6 +194,7 @@ void ex_pipeline_stop(sw_exercise_t *ex)
         free(ex->causes[b]);
     free(ex->causes);
     ex->causes = NULL;
+    ex_actions_free(ex);
 }
 
 /* The error a callback kept, as this call's. */

@@ -17,6 +17,79 @@ json_t *sw_exercise_clock_json(const sw_exercise_t *ex)
                      (json_int_t)ex->seed);
 }
 
+/* ---- actions and their results ------------------------------------------------- */
+
+int ex_command(sw_exercise_t *ex, const sw_cmd_t *c, int64_t seq)
+{
+    int rc = sw_sim_command(ex->sim, c);
+    if (rc || c->action == SW_ACT_REPORT)
+        return rc;
+    if (ex->n_actions == ex->cap_actions) {
+        size_t nc = ex->cap_actions ? ex->cap_actions * 2 : 32;
+        ex_action_t *n = realloc(ex->actions, nc * sizeof *n);
+        if (!n)
+            return SW_OK; /* the act stands; only its status line is lost */
+        ex->actions = n;
+        ex->cap_actions = nc;
+    }
+    ex->actions[ex->n_actions++] =
+        (ex_action_t){seq, c->team, c->host, (int)c->action, c->at_ms, 0, EX_ACT_PENDING, NULL};
+    return SW_OK;
+}
+
+void ex_action_result(sw_exercise_t *ex, const sw_sim_event_t *ev)
+{
+    if (ev->type != SW_SEV_ACTION && ev->type != SW_SEV_ACTION_FAILED &&
+        ev->type != SW_SEV_CMD_REFUSED)
+        return;
+    /* the sim says when the command was issued: that, the team, the action
+     * and the host name one command */
+    for (size_t i = 0; i < ex->n_actions; i++) {
+        ex_action_t *a = &ex->actions[i];
+        if (a->state != EX_ACT_PENDING || a->team != ev->team || a->action != ev->action ||
+            (double)a->issued_ms != ev->value || (a->host != SW_NONE && a->host != ev->host))
+            continue;
+        a->state = ev->type == SW_SEV_ACTION ? EX_ACT_DONE : EX_ACT_FAILED;
+        a->done_ms = ev->at_ms;
+        a->detail = ev->detail ? strdup(ev->detail) : NULL;
+        return;
+    }
+}
+
+void ex_actions_free(sw_exercise_t *ex)
+{
+    for (size_t i = 0; i < ex->n_actions; i++)
+        free(ex->actions[i].detail);
+    free(ex->actions);
+    ex->actions = NULL;
+    ex->n_actions = ex->cap_actions = 0;
+}
+
+static json_t *actions_json(const sw_exercise_t *ex, uint32_t team)
+{
+    static const char *const states[] = {"pending", "done", "failed"};
+    const sw_world_t *w = ex->w;
+    json_t *a = json_array();
+    for (size_t i = 0; i < ex->n_actions; i++) {
+        const ex_action_t *x = &ex->actions[i];
+        if (x->team != team)
+            continue;
+        json_t *j =
+            json_pack("{s:I, s:s, s:s, s:s, s:I}", "seq", (json_int_t)x->seq, "action",
+                      x->action >= 0 && x->action < SW_ACT__COUNT ? sw_action_names[x->action] : "",
+                      "host", x->host < w->n_hosts ? w->hosts[x->host].hostname : "", "status",
+                      states[x->state], "issued_ms", (json_int_t)x->issued_ms);
+        if (x->state != EX_ACT_PENDING) {
+            json_object_set_new(j, "done_ms", json_integer(x->done_ms));
+            json_object_set_new(j, "result", json_string(x->detail ? x->detail : ""));
+        }
+        json_array_append_new(a, j);
+    }
+    return a;
+}
+
+/* ---- a team's view ----------------------------------------------------------- */
+
 static const char *business_state(double v)
 {
     return v >= 1 ? "up" : v > 0 ? "degraded" : "down";
@@ -78,9 +151,10 @@ json_t *sw_exercise_team_view(const sw_exercise_t *ex, uint32_t team)
                           sw_link_kind_names[w->links[l].kind], "up", sw_sim_link_up(ex->sim, l),
                           "capacity_mbps", w->links[l].capacity_mbps));
     }
-    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:f}", "team", w->teams[team].id, "name",
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:o, s:f}", "team", w->teams[team].id, "name",
                      w->teams[team].name ? w->teams[team].name : w->teams[team].id, "organisations",
-                     orgs, "hosts", hosts, "business", biz, "links", links, "availability",
+                     orgs, "hosts", hosts, "business", biz, "links", links, "actions",
+                     actions_json(ex, team), "availability",
                      sw_sim_team_availability(ex->sim, team));
 }
 

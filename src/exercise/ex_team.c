@@ -192,7 +192,7 @@ int sw_exercise_report(sw_exercise_t *ex, const char *actor, const char *team,
     c.team = ti;
     c.at_ms = ex->now_ms;
     c.arg = r->title;
-    sw_sim_command(ex->sim, &c);
+    ex_command(ex, &c, rp->seq);
     reply(rp, "report \"%s\" filed by %s at #%lld: %u techniques, %u hosts, %u indicators",
           r->title, ex->w->teams[ti].id, (long long)rp->seq, r->n_techniques, r->n_hosts,
           r->n_indicators);

@@ -308,6 +308,15 @@ static void tlp_of(sw_stix_read_t *r, json_t *o)
     }
 }
 
+/* Text for the note: a note's content, an indicator's description (each
+ * once: seawall's bundles repeat the sharer's text on every indicator). */
+static void add_note(sw_stix_read_t *out, const char *c)
+{
+    size_t used = strlen(out->note);
+    if (c && *c && !strstr(out->note, c) && used + 2 < sizeof out->note)
+        snprintf(out->note + used, sizeof out->note - used, "%s%s", used ? "\n" : "", c);
+}
+
 int sw_stix_parse(const char *text, size_t len, sw_stix_read_t *out, sw_errbuf_t *err)
 {
     memset(out, 0, sizeof *out);
@@ -357,6 +366,7 @@ int sw_stix_parse(const char *text, size_t len, sw_stix_read_t *out, sw_errbuf_t
                 rc = sw_seterr(err, SW_ETOOBIG, "more than %d indicators", SW_STIX_MAX_INDICATORS);
                 break;
             }
+            add_note(out, json_string_value(json_object_get(o, "description")));
         } else if (!strcmp(t, "observed-data")) {
             json_t *embedded = json_object_get(o, "objects");
             const char *k;
@@ -386,10 +396,7 @@ int sw_stix_parse(const char *text, size_t len, sw_stix_read_t *out, sw_errbuf_t
                 break;
             }
         } else if (!strcmp(t, "note")) {
-            const char *c = json_string_value(json_object_get(o, "content"));
-            size_t used = strlen(out->note);
-            if (c && used + 2 < sizeof out->note)
-                snprintf(out->note + used, sizeof out->note - used, "%s%s", used ? "\n" : "", c);
+            add_note(out, json_string_value(json_object_get(o, "content")));
         }
     }
     json_decref(one);
@@ -473,34 +480,21 @@ json_t *sw_stix_bundle(const char *team_id, const char *team_name, const sw_stix
                                           : t == 3         ? "TLP:AMBER"
                                                            : "TLP:RED",
                                           "definition", "tlp", tlps[t].stix));
-    json_t *ind_ids = json_array();
     for (size_t i = 0; i < n; i++) {
         char pat[1200], id[96];
         sw_stix_pattern(&ind[i], pat, sizeof pat);
         snprintf(key, sizeof key, "%s|%s|%s", team_id, ind[i].type, ind[i].value);
         sw_stix_id("indicator", key, id, sizeof id);
-        json_array_append_new(ind_ids, json_string(id));
         json_array_append_new(
             objs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:[s], s:s, s:[s]}",
                             "type", "indicator", "spec_version", "2.1", "id", id, "created", when,
                             "modified", when, "name", ind[i].value, "pattern", pat, "pattern_type",
                             "stix", "valid_from", when, "indicator_types", "malicious-activity",
                             "created_by_ref", ident, "object_marking_refs", tlps[t].id));
+        if (note && *note) /* the sharer's words, on each indicator (see stix.h) */
+            json_object_set_new(json_array_get(objs, json_array_size(objs) - 1), "description",
+                                json_string(note));
     }
-    if (note && *note) {
-        char nid[96];
-        snprintf(key, sizeof key, "%s|note|%.500s|%lld", team_id, note, (long long)unix_ms);
-        sw_stix_id("note", key, nid, sizeof nid);
-        json_t *refs = json_deep_copy(ind_ids);
-        if (!json_array_size(refs))
-            json_array_append_new(refs, json_string(ident));
-        json_array_append_new(objs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:o, s:s, s:[s]}",
-                                              "type", "note", "spec_version", "2.1", "id", nid,
-                                              "created", when, "modified", when, "content", note,
-                                              "object_refs", refs, "created_by_ref", ident,
-                                              "object_marking_refs", tlps[t].id));
-    }
-    json_decref(ind_ids);
     snprintf(key, sizeof key, "%s|bundle|%lld", team_id, (long long)unix_ms);
     sw_stix_id("bundle", key, bid, sizeof bid);
     return json_pack("{s:s, s:s, s:o}", "type", "bundle", "id", bid, "objects", objs);

@@ -6,8 +6,11 @@
  * "domain-name", "url", "file:hashes.SHA-256", "email-addr",
  * "user-account"); on the wire it is a STIX 2.1 bundle: an identity for the
  * sharing team, the TLP marking, one indicator object per indicator (a STIX
- * pattern), and a note for the text. Ids are derived from their content, so
- * the same indicator shared twice is the same object.
+ * pattern) carrying the sharer's text as its description. Ids are derived
+ * from their content, so the same indicator shared twice is the same object.
+ * (Not a note object: the OASIS bundle schema lists no note among its
+ * objects, and a note then matches both of its custom-object branches, so
+ * validators refuse such bundles.)
  *
  * sw_stix_parse reads a bundle another tool wrote: indicator objects with
  * STIX patterns made of comparisons [type:property = 'value'] joined by OR

@@ -363,12 +363,18 @@ int api_rule_withdraw(srv_req_t *r)
 
 typedef struct list_ctx {
     json_t *a;
-    const char *also_kind; /* message.post with no team: broadcasts */
+    const char *const *kinds; /* NULL-terminated */
+    const char *team;         /* with broadcasts: this team's and the ones to all */
 } list_ctx_t;
 
 static int entry_one(const sw_journal_entry_t *e, void *ud)
 {
     list_ctx_t *c = ud;
+    int want = 0;
+    for (size_t i = 0; c->kinds[i] && !want; i++)
+        want = !strcmp(e->kind, c->kinds[i]);
+    if (!want || (c->team && *e->team && strcasecmp(e->team, c->team)))
+        return 0;
     json_t *p = json_loads(e->payload, 0, NULL);
     json_t *x = json_pack("{s:I, s:s, s:s, s:s, s:o}", "seq", (json_int_t)e->seq, "kind", e->kind,
                           "actor", e->actor, "team", e->team, "payload", p ? p : json_object());
@@ -378,33 +384,17 @@ static int entry_one(const sw_journal_entry_t *e, void *ud)
     return json_array_size(c->a) >= 10000;
 }
 
-static int list_kind(srv_req_t *r, const char *kind, const char *key, int with_broadcasts)
+/* The team's journal entries of the given kinds (and, with_broadcasts,
+ * the white cell's to every team) as {"team", key: [...]} */
+static int list_kinds(srv_req_t *r, const char *const *kinds, const char *key, int with_broadcasts)
 {
     sw_journal_t *j = NULL;
     sw_errbuf_t err;
-    list_ctx_t c = {json_array(), NULL};
+    list_ctx_t c = {json_array(), kinds, with_broadcasts ? r->team_id : NULL};
+    sw_journal_filter_t f = {with_broadcasts ? NULL : r->team_id, kinds[1] ? NULL : kinds[0], 0};
     int rc = sw_journal_open(r->srv->o.ex.db, &j, &err);
-    sw_journal_filter_t f = {r->team_id, kind, 0};
     if (!rc)
         rc = sw_journal_list(j, &f, entry_one, &c, &err);
-    if (!rc && with_broadcasts) { /* the white cell's messages to all */
-        json_t *mine = c.a;
-        c.a = json_array();
-        sw_journal_filter_t all = {NULL, kind, 0};
-        rc = sw_journal_list(j, &all, entry_one, &c, &err);
-        json_t *merged = json_array();
-        size_t i;
-        json_t *x;
-        json_array_foreach(c.a, i, x)
-        {
-            const char *t = json_string_value(json_object_get(x, "team"));
-            if (!t || !*t || !strcasecmp(t, r->team_id))
-                json_array_append(merged, x);
-        }
-        json_decref(c.a);
-        json_decref(mine);
-        c.a = merged;
-    }
     sw_journal_close(j);
     if (rc < 0) {
         json_decref(c.a);
@@ -415,7 +405,32 @@ static int list_kind(srv_req_t *r, const char *kind, const char *key, int with_b
 
 int api_actions_get(srv_req_t *r)
 {
-    return list_kind(r, "action", "actions", 0);
+    static const char *const kinds[] = {"action", NULL};
+    if (list_kinds(r, kinds, "actions", 0) || r->status != 200)
+        return 0;
+    /* each with what became of it, from the team's snapshot */
+    json_t *view = srv_snapshot_team(r->srv, r->team);
+    json_t *done = json_object_get(view, "actions");
+    size_t i, k;
+    json_t *x, *y;
+    json_array_foreach(json_object_get(r->answer, "actions"), i, x)
+    {
+        json_int_t seq = json_integer_value(json_object_get(x, "seq"));
+        json_object_set_new(x, "status", json_string("pending"));
+        json_array_foreach(done, k, y)
+        {
+            if (json_integer_value(json_object_get(y, "seq")) != seq)
+                continue;
+            json_object_set(x, "status", json_object_get(y, "status"));
+            if (json_object_get(y, "done_ms")) {
+                json_object_set(x, "done_ms", json_object_get(y, "done_ms"));
+                json_object_set(x, "result", json_object_get(y, "result"));
+            }
+            break;
+        }
+    }
+    json_decref(view);
+    return 0;
 }
 
 int api_action_post(srv_req_t *r)
@@ -436,7 +451,8 @@ int api_action_post(srv_req_t *r)
 
 int api_reports_get(srv_req_t *r)
 {
-    return list_kind(r, "report.submit", "reports", 0);
+    static const char *const kinds[] = {"report.submit", NULL};
+    return list_kinds(r, kinds, "reports", 0);
 }
 
 int api_report_post(srv_req_t *r)
@@ -452,7 +468,8 @@ int api_report_post(srv_req_t *r)
 
 int api_messages_get(srv_req_t *r)
 {
-    return list_kind(r, "message.post", "messages", 1);
+    static const char *const kinds[] = {"message.post", "hint.release", NULL};
+    return list_kinds(r, kinds, "messages", 1);
 }
 
 int api_message_post(srv_req_t *r)

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "exercise/roster.h"
 #include "server/srv_int.h"
 
 #define SRV_RL_FAILS 5
@@ -89,6 +90,14 @@ static json_t *who_json(const sw_account_info_t *w, const char *csrf)
     return j;
 }
 
+static void set_session_cookie(srv_req_t *r, const char *token)
+{
+    snprintf(r->cookie_buf, sizeof r->cookie_buf,
+             "sw_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld%s", token,
+             (long long)(SRV_SESSION_TTL_MS / 1000), r->srv->o.tls_cert ? "; Secure" : "");
+    r->set_cookie = r->cookie_buf;
+}
+
 int api_login(srv_req_t *r)
 {
     static const char *const f[] = {"user", "password", NULL};
@@ -124,10 +133,7 @@ int api_login(srv_req_t *r)
         pthread_mutex_unlock(&s->rl_lock);
         return srv_error(r, 401, rc == SW_ESTATE ? "disabled" : "bad_login", "%s", err.msg);
     }
-    snprintf(r->cookie_buf, sizeof r->cookie_buf,
-             "sw_session=%s; HttpOnly; SameSite=Strict; Path=/; Max-Age=%lld%s", token,
-             (long long)(SRV_SESSION_TTL_MS / 1000), s->o.tls_cert ? "; Secure" : "");
-    r->set_cookie = r->cookie_buf;
+    set_session_cookie(r, token);
     return srv_ok(r, 200, who_json(&who, csrf));
 }
 
@@ -149,6 +155,41 @@ int api_me(srv_req_t *r)
     char csrf[SW_SESSION_TOKEN_LEN + 1] = "";
     srv_session(r, csrf);
     return srv_ok(r, 200, who_json(&r->who, csrf));
+}
+
+int api_password(srv_req_t *r)
+{
+    static const char *const f[] = {"current", "new", NULL};
+    if (srv_only(r, f))
+        return 0;
+    const char *cur = srv_str(r, "current"), *pw = srv_str(r, "new");
+    if (!cur || !pw)
+        return srv_error(r, 400, "missing_field", "a new password needs \"current\" and \"new\"");
+    if (!strcmp(cur, pw))
+        return srv_error(r, 422, "refused", "the new password is the current one");
+    srv_t *s = r->srv;
+    sw_errbuf_t err;
+    sw_account_info_t who;
+    char token[SW_SESSION_TOKEN_LEN + 1], csrf[SW_SESSION_TOKEN_LEN + 1];
+    int64_t now = srv_now_ms();
+    pthread_mutex_lock(&s->accounts_lock);
+    int rc = sw_accounts_verify(s->accounts, r->who.name, cur, &who, &err);
+    if (rc) {
+        pthread_mutex_unlock(&s->accounts_lock);
+        return srv_error(r, 403, "bad_login", "the current password is not right");
+    }
+    /* every session of the account ends; this one continues as a new one */
+    rc = sw_accounts_set_password(s->accounts, who.name, pw, 0, &err);
+    if (!rc)
+        rc = sw_sessions_create(s->accounts, who.name, now, SRV_SESSION_TTL_MS, token, csrf, &err);
+    if (!rc)
+        rc = sw_accounts_get(s->accounts, who.name, &who, &err);
+    pthread_mutex_unlock(&s->accounts_lock);
+    if (rc)
+        return srv_error(r, rc == SW_EINVAL ? 422 : 500, rc == SW_EINVAL ? "refused" : "internal",
+                         "%s", err.msg);
+    set_session_cookie(r, token);
+    return srv_ok(r, 200, who_json(&who, csrf));
 }
 
 int srv_first_admin(srv_t *s, char *password_out, size_t len, sw_errbuf_t *err)
@@ -197,50 +238,17 @@ int api_users_get(srv_req_t *r)
     return srv_ok(r, 200, json_pack("{s:o}", "users", a));
 }
 
-/* Add one account: the role named, its team checked against the exercise.
- * A one-time password when none is given (into pw_out). */
-static int add_account(srv_t *s, const char *name, const char *role, const char *team,
-                       const char *password, char *pw_out, size_t pw_len, sw_errbuf_t *err)
-{
-    int ri = -1;
-    for (int i = 0; i < SW_ACCT__COUNT && role; i++)
-        if (!strcmp(role, sw_account_role_names[i]))
-            ri = i;
-    if (ri < 0)
-        return sw_seterr(err, SW_EINVAL, "role '%s' is not admin, instructor, player or observer",
-                         role ? role : "");
-    if (team && *team) {
-        int known = 0;
-        for (uint32_t t = 0; t < s->w->n_teams && !known; t++)
-            known = !strcasecmp(s->w->teams[t].id, team) &&
-                    (s->w->teams[t].kind == SW_TEAM_PLAYER) == (ri == SW_ACCT_PLAYER);
-        if (!known)
-            return sw_seterr(err, SW_EINVAL, "no %s '%s' in this exercise",
-                             ri == SW_ACCT_PLAYER ? "team" : "observer delegation", team);
-    }
-    pw_out[0] = '\0';
-    char gen[16];
-    if (!password || !*password) {
-        sw_accounts_random_password(gen, 12);
-        password = gen;
-        snprintf(pw_out, pw_len, "%s", gen);
-    }
-    pthread_mutex_lock(&s->accounts_lock);
-    int rc = sw_accounts_add(s->accounts, name, (sw_account_role_t)ri, team, password,
-                             pw_out[0] != '\0', srv_now_ms(), err);
-    pthread_mutex_unlock(&s->accounts_lock);
-    return rc;
-}
-
 int api_user_post(srv_req_t *r)
 {
     static const char *const f[] = {"user", "role", "team", "password", NULL};
     if (srv_only(r, f))
         return 0;
-    char pw[32];
+    char pw[SW_ROSTER_PASSWORD_LEN + 1];
     sw_errbuf_t err;
-    int rc = add_account(r->srv, srv_str(r, "user"), srv_str(r, "role"), srv_str(r, "team"),
-                         srv_str(r, "password"), pw, sizeof pw, &err);
+    pthread_mutex_lock(&r->srv->accounts_lock);
+    int rc = sw_roster_add(r->srv->accounts, &r->srv->info, srv_str(r, "user"), srv_str(r, "role"),
+                           srv_str(r, "team"), srv_str(r, "password"), srv_now_ms(), pw, &err);
+    pthread_mutex_unlock(&r->srv->accounts_lock);
     if (rc)
         return srv_error(r, rc == SW_EEXIST ? 409 : 422, rc == SW_EEXIST ? "conflict" : "refused",
                          "%s", err.msg);
@@ -260,13 +268,13 @@ int api_user_patch(srv_req_t *r)
     const char *pw = srv_str(r, "password");
     sw_errbuf_t err;
     int rc = SW_OK;
-    char gen[16] = "";
+    char gen[SW_ROSTER_PASSWORD_LEN + 1] = "";
     pthread_mutex_lock(&r->srv->accounts_lock);
     if (dis && json_is_boolean(dis))
         rc = sw_accounts_set_disabled(r->srv->accounts, name, json_is_true(dis), &err);
     if (!rc && json_object_get(r->json, "password")) {
         if (!pw || !*pw) { /* reset: a one-time password */
-            sw_accounts_random_password(gen, 12);
+            sw_accounts_random_password(gen, SW_ROSTER_PASSWORD_LEN);
             pw = gen;
         }
         rc = sw_accounts_set_password(r->srv->accounts, name, pw, *gen != '\0', &err);
@@ -281,6 +289,12 @@ int api_user_patch(srv_req_t *r)
     return srv_ok(r, 200, j);
 }
 
+static void add_made(const sw_roster_made_t *m, void *ud)
+{
+    json_array_append_new(ud, json_pack("{s:s, s:s, s:s, s:s}", "user", m->name, "role", m->role,
+                                        "team", m->team, "password", m->password));
+}
+
 int api_users_import(srv_req_t *r)
 {
     static const char *const f[] = {"csv", NULL};
@@ -289,37 +303,27 @@ int api_users_import(srv_req_t *r)
     const char *csv = srv_str(r, "csv");
     if (!csv)
         return srv_error(r, 400, "missing_field", "import needs \"csv\": lines name,role,team");
-    json_t *made = json_array(), *problems = json_array();
-    char *copy = strdup(csv);
-    int line = 0;
-    for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
-        line++;
-        size_t n = strlen(l);
-        if (n && l[n - 1] == '\r')
-            l[--n] = '\0';
-        if (!n || l[0] == '#' || (line == 1 && !strncasecmp(l, "name,", 5)))
-            continue;
-        char *f1 = l, *f2 = strchr(f1, ','), *f3 = f2 ? strchr(f2 + 1, ',') : NULL;
-        if (f2)
-            *f2++ = '\0';
-        if (f3)
-            *f3++ = '\0';
-        char pw[32];
-        sw_errbuf_t err;
-        if (!f2) {
-            json_array_append_new(problems, json_pack("{s:i, s:s}", "line", line, "message",
-                                                      "expected name,role,team"));
-            continue;
-        }
-        int rc = add_account(r->srv, f1, f2, f3, NULL, pw, sizeof pw, &err);
-        if (rc)
+    json_t *made = json_array();
+    sw_diags_t d;
+    sw_diags_init(&d);
+    sw_errbuf_t err;
+    pthread_mutex_lock(&r->srv->accounts_lock);
+    int rc = sw_roster_import(r->srv->accounts, &r->srv->info, "csv", csv, strlen(csv),
+                              srv_now_ms(), add_made, made, &d, &err);
+    pthread_mutex_unlock(&r->srv->accounts_lock);
+    if (rc) {
+        json_t *problems = json_array();
+        for (size_t i = 0; i < d.n; i++)
             json_array_append_new(problems,
-                                  json_pack("{s:i, s:s}", "line", line, "message", err.msg));
-        else
-            json_array_append_new(made, json_pack("{s:s, s:s, s:s, s:s}", "user", f1, "role", f2,
-                                                  "team", f3 ? f3 : "", "password", pw));
+                                  json_pack("{s:i, s:i, s:s}", "line", d.items[i].loc.line, "col",
+                                            d.items[i].loc.col, "message", d.items[i].msg));
+        sw_diags_free(&d);
+        json_decref(made);
+        srv_error(r, rc == SW_EINVAL ? 422 : 500, rc == SW_EINVAL ? "refused" : "internal", "%s",
+                  err.msg);
+        json_object_set_new(json_object_get(r->answer, "error"), "problems", problems);
+        return 0;
     }
-    free(copy);
-    return srv_ok(r, json_array_size(problems) ? 207 : 201,
-                  json_pack("{s:o, s:o}", "created", made, "problems", problems));
+    sw_diags_free(&d);
+    return srv_ok(r, 201, json_pack("{s:o}", "created", made));
 }

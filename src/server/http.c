@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "server/srv_int.h"
 
 static srv_req_t *req_new(srv_t *s, struct MHD_Connection *conn, const char *url,
@@ -160,9 +162,10 @@ static void dispatch(srv_req_t *r)
     if (srv_authorise(r))
         return;
     int writes = strcmp(r->method, "GET") && strcmp(r->method, "HEAD");
-    if (writes && !route->no_csrf) {
+    if (writes && !(route->flags & SRV_F_NO_CSRF)) {
         const char *h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "X-CSRF-Token");
-        if (!h || !*csrf || strcmp(h, csrf)) {
+        if (!h || !*csrf || strlen(h) != strlen(csrf) ||
+            sodium_memcmp(h, csrf, strlen(csrf)) != 0) { /* in constant time */
             srv_error(r, 403, "csrf",
                       "a state-changing request needs the X-CSRF-Token header of its session");
             return;
@@ -224,7 +227,7 @@ enum MHD_Result srv_access(void *cls, struct MHD_Connection *conn, const char *u
             return MHD_NO;
         /* how large a body this request may bring */
         r->body_cap = SRV_MAX_BODY;
-        if (srv_route_find(r) && r->status == 0 && r->route && r->route->large_body)
+        if (srv_route_find(r) && r->status == 0 && r->route && (r->route->flags & SRV_F_LARGE))
             r->body_cap = SRV_MAX_BODY_LARGE;
         json_decref(r->answer);
         r->answer = NULL;

@@ -22,50 +22,51 @@
 
 /* clang-format off */
 const srv_route_t srv_routes[] = {
-    {"POST", "/api/v1/login", SRV_ANON | SRV_ANY, SRV_SCOPE_NONE, api_login, 0, 1, "log in: a session cookie and its CSRF token"},
-    {"POST", "/api/v1/logout", SRV_ANY, SRV_SCOPE_NONE, api_logout, 0, 0, "end the session"},
-    {"GET", "/api/v1/me", SRV_ANY, SRV_SCOPE_NONE, api_me, 0, 0, "who the session is, and its CSRF token"},
-    {"GET", "/api/v1/exercise", SRV_ANY, SRV_SCOPE_NONE, api_exercise_get, 0, 0, "the exercise: clock, scenario, teams, settings"},
-    {"POST", "/api/v1/exercise/clock", SRV_WHITE, SRV_SCOPE_NONE, api_clock_post, 0, 0, "start, pause, resume, change the speed of, end the clock"},
-    {"GET", "/api/v1/teams", SRV_ANY, SRV_SCOPE_NONE, api_teams_get, 0, 0, "the teams and observer delegations"},
-    {"GET", "/api/v1/teams/{team}/network", SRV_ANY, SRV_SCOPE_TEAM_READ, api_team_network, 0, 0, "a team's organisations, hosts, links and business services, live"},
-    {"GET", "/api/v1/teams/{team}/truth", SRV_WHITE | SRV_OBSERVER, SRV_SCOPE_TRUTH, api_truth_get, 0, 0, "the adversaries' footholds and objectives on a team (white cell)"},
-    {"GET", "/api/v1/teams/{team}/truth/plan", SRV_WHITE | SRV_OBSERVER, SRV_SCOPE_TRUTH, api_truth_plan, 0, 0, "the adversaries' playbooks against a team, in order (white cell)"},
-    {"POST", "/api/v1/teams/{team}/hunt", SRV_ANY, SRV_SCOPE_TEAM_READ, api_hunt, 0, 0, "search a team's records"},
-    {"GET", "/api/v1/teams/{team}/alerts", SRV_ANY, SRV_SCOPE_TEAM_READ, api_alerts_get, 0, 0, "a team's alerts, with their triage"},
-    {"POST", "/api/v1/teams/{team}/alerts/{id}", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_alert_triage, 0, 0, "triage an alert"},
-    {"GET", "/api/v1/teams/{team}/rules", SRV_ANY, SRV_SCOPE_TEAM_READ, api_rules_get, 0, 0, "a team's deployed rules"},
-    {"POST", "/api/v1/teams/{team}/rules/validate", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_rule_validate, 1, 0, "check a Sigma rule (line:column)"},
-    {"POST", "/api/v1/teams/{team}/rules/test", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_rule_test, 1, 0, "run a rule over the team's history"},
-    {"POST", "/api/v1/teams/{team}/rules", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_rule_deploy, 1, 0, "deploy a rule"},
-    {"DELETE", "/api/v1/teams/{team}/rules/{id}", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_rule_withdraw, 0, 0, "withdraw a rule"},
-    {"GET", "/api/v1/teams/{team}/actions", SRV_ANY, SRV_SCOPE_TEAM_READ, api_actions_get, 0, 0, "a team's response actions"},
-    {"POST", "/api/v1/teams/{team}/actions", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_action_post, 0, 0, "a response action"},
-    {"GET", "/api/v1/teams/{team}/reports", SRV_ANY, SRV_SCOPE_TEAM_READ, api_reports_get, 0, 0, "a team's incident reports"},
-    {"POST", "/api/v1/teams/{team}/reports", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_report_post, 0, 0, "file an incident report"},
-    {"GET", "/api/v1/teams/{team}/messages", SRV_ANY, SRV_SCOPE_TEAM_READ, api_messages_get, 0, 0, "a team's chat and the broadcasts"},
-    {"POST", "/api/v1/teams/{team}/messages", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_message_post, 0, 0, "a message to the team's chat"},
-    {"GET", "/api/v1/teams/{team}/inbox", SRV_ANY, SRV_SCOPE_TEAM_READ, api_inbox_get, 0, 0, "the injects that reached a team, in full"},
-    {"GET", "/api/v1/teams/{team}/shares", SRV_ANY, SRV_SCOPE_TEAM_READ, api_shares_get, 0, 0, "indicators a team shared and received (STIX 2.1)"},
-    {"POST", "/api/v1/teams/{team}/shares", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_share_post, 1, 0, "share indicators (a STIX 2.1 bundle, or a list)"},
-    {"POST", "/api/v1/teams/{team}/shares/{id}/use", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_share_use, 0, 0, "block or hunt a received indicator"},
-    {"POST", "/api/v1/broadcasts", SRV_WHITE, SRV_SCOPE_NONE, api_broadcast_post, 0, 0, "a message to everyone"},
-    {"GET", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_injects_get, 0, 0, "the inject timeline: what fired, what is to come"},
-    {"POST", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_inject_post, 0, 0, "release a scenario inject, or send one written now"},
-    {"GET", "/api/v1/teams/{team}/hints", SRV_ANY, SRV_SCOPE_TEAM_READ, api_hints_get, 0, 0, "the hints the white cell gave a team"},
-    {"POST", "/api/v1/teams/{team}/hints", SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_hint_post, 0, 0, "a hint for a team"},
-    {"GET", "/api/v1/journal", SRV_WHITE, SRV_SCOPE_NONE, api_journal_get, 0, 0, "every act, in order"},
-    {"GET", "/api/v1/users", SRV_ADMIN, SRV_SCOPE_NONE, api_users_get, 0, 0, "the accounts"},
-    {"POST", "/api/v1/users", SRV_ADMIN, SRV_SCOPE_NONE, api_user_post, 0, 0, "add an account (a one-time password when none is given)"},
-    {"PATCH", "/api/v1/users/{id}", SRV_ADMIN, SRV_SCOPE_NONE, api_user_patch, 0, 0, "disable, enable, or reset an account's password"},
-    {"POST", "/api/v1/users/import", SRV_ADMIN, SRV_SCOPE_NONE, api_users_import, 1, 0, "add accounts from CSV: name,role,team (one-time passwords back)"},
-    {"GET", "/api/v1/teams/{team}/actions/catalogue", SRV_ANY, SRV_SCOPE_TEAM_READ, api_actions_catalogue, 0, 0, "the response actions, what each takes and costs; with ?host= the services that depend on it"},
-    {"GET", "/api/v1/teams/{team}/fields", SRV_ANY, SRV_SCOPE_TEAM_READ, api_fields_get, 0, 0, "the sources of a team's records and the field names each carries"},
-    {"GET", "/api/v1/attack/techniques", SRV_ANY, SRV_SCOPE_NONE, api_attack_get, 0, 0, "ATT&CK techniques by id or name (?q=)"},
-    {"GET", "/api/v1/scenario/text", SRV_ANY, SRV_SCOPE_NONE, api_scenario_text, 0, 0, "the exercise's and services' names in ?lang=, the languages it has"},
-    {"GET", "/api/v1/briefings/players", SRV_ANY, SRV_SCOPE_NONE, api_briefing_players, 0, 0, "the players' briefing (Markdown) in ?lang="},
-    {"GET", "/api/v1/briefings/instructors", SRV_WHITE, SRV_SCOPE_NONE, api_briefing_instructors, 0, 0, "the white cell's briefing (Markdown) in ?lang="},
-    {"GET", "/api/v1/stream", SRV_ANY, SRV_SCOPE_NONE, api_stream, 0, 0, "the live stream (server-sent events), Last-Event-ID resumes"},
+    {"POST", "/api/v1/login", SRV_ANON | SRV_ANY, SRV_SCOPE_NONE, api_login, SRV_F_NO_CSRF | SRV_F_ONE_TIME, "log in: a session cookie and its CSRF token"},
+    {"POST", "/api/v1/logout", SRV_ANY, SRV_SCOPE_NONE, api_logout, SRV_F_ONE_TIME, "end the session"},
+    {"GET", "/api/v1/me", SRV_ANY, SRV_SCOPE_NONE, api_me, SRV_F_ONE_TIME, "who the session is, and its CSRF token"},
+    {"POST", "/api/v1/me/password", SRV_ANY, SRV_SCOPE_NONE, api_password, SRV_F_ONE_TIME, "choose one's own password (the current one is needed)"},
+    {"GET", "/api/v1/exercise", SRV_ANY, SRV_SCOPE_NONE, api_exercise_get, 0, "the exercise: clock, scenario, teams, settings"},
+    {"POST", "/api/v1/exercise/clock", SRV_WHITE, SRV_SCOPE_NONE, api_clock_post, 0, "start, pause, resume, change the speed of, end the clock"},
+    {"GET", "/api/v1/teams", SRV_ANY, SRV_SCOPE_NONE, api_teams_get, 0, "the teams and observer delegations"},
+    {"GET", "/api/v1/teams/{team}/network", SRV_ANY, SRV_SCOPE_TEAM_READ, api_team_network, 0, "a team's organisations, hosts, links and business services, live"},
+    {"GET", "/api/v1/teams/{team}/truth", SRV_WHITE | SRV_OBSERVER, SRV_SCOPE_TRUTH, api_truth_get, 0, "the adversaries' footholds and objectives on a team (white cell)"},
+    {"POST", "/api/v1/teams/{team}/hunt", SRV_ANY, SRV_SCOPE_TEAM_READ, api_hunt, 0, "search a team's records"},
+    {"GET", "/api/v1/teams/{team}/alerts", SRV_ANY, SRV_SCOPE_TEAM_READ, api_alerts_get, 0, "a team's alerts, with their triage"},
+    {"POST", "/api/v1/teams/{team}/alerts/{id}", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_alert_triage, 0, "triage an alert"},
+    {"GET", "/api/v1/teams/{team}/rules", SRV_ANY, SRV_SCOPE_TEAM_READ, api_rules_get, 0, "a team's deployed rules"},
+    {"POST", "/api/v1/teams/{team}/rules/validate", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_rule_validate, SRV_F_LARGE, "check a Sigma rule (line:column)"},
+    {"POST", "/api/v1/teams/{team}/rules/test", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_rule_test, SRV_F_LARGE, "run a rule over the team's history"},
+    {"POST", "/api/v1/teams/{team}/rules", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_rule_deploy, SRV_F_LARGE, "deploy a rule"},
+    {"DELETE", "/api/v1/teams/{team}/rules/{id}", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_rule_withdraw, 0, "withdraw a rule"},
+    {"GET", "/api/v1/teams/{team}/actions", SRV_ANY, SRV_SCOPE_TEAM_READ, api_actions_get, 0, "a team's response actions"},
+    {"POST", "/api/v1/teams/{team}/actions", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_action_post, 0, "a response action"},
+    {"GET", "/api/v1/teams/{team}/reports", SRV_ANY, SRV_SCOPE_TEAM_READ, api_reports_get, 0, "a team's incident reports"},
+    {"POST", "/api/v1/teams/{team}/reports", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_report_post, 0, "file an incident report"},
+    {"GET", "/api/v1/teams/{team}/messages", SRV_ANY, SRV_SCOPE_TEAM_READ, api_messages_get, 0, "a team's chat and the broadcasts"},
+    {"POST", "/api/v1/teams/{team}/messages", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_message_post, 0, "a message to the team's chat"},
+    {"GET", "/api/v1/teams/{team}/inbox", SRV_ANY, SRV_SCOPE_TEAM_READ, api_inbox_get, 0, "the injects that reached a team, in full"},
+    {"GET", "/api/v1/teams/{team}/shares", SRV_ANY, SRV_SCOPE_TEAM_READ, api_shares_get, 0, "indicators a team shared and received (STIX 2.1)"},
+    {"POST", "/api/v1/teams/{team}/shares", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_share_post, SRV_F_LARGE, "share indicators (a STIX 2.1 bundle, or a list)"},
+    {"POST", "/api/v1/teams/{team}/shares/{id}/use", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_share_use, 0, "block or hunt a received indicator"},
+    {"POST", "/api/v1/broadcasts", SRV_WHITE, SRV_SCOPE_NONE, api_broadcast_post, 0, "a message to everyone"},
+    {"GET", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_injects_get, 0, "the inject timeline: what fired, what is to come"},
+    {"POST", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_inject_post, 0, "release a scenario inject, or send one written now"},
+    {"POST", "/api/v1/teams/{team}/hints", SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_hint_post, 0, "a hint for a team"},
+    {"GET", "/api/v1/journal", SRV_WHITE, SRV_SCOPE_NONE, api_journal_get, 0, "every act, in order"},
+    {"GET", "/api/v1/users", SRV_ADMIN, SRV_SCOPE_NONE, api_users_get, 0, "the accounts"},
+    {"POST", "/api/v1/users", SRV_ADMIN, SRV_SCOPE_NONE, api_user_post, 0, "add an account (a one-time password when none is given)"},
+    {"PATCH", "/api/v1/users/{id}", SRV_ADMIN, SRV_SCOPE_NONE, api_user_patch, 0, "disable, enable, or reset an account's password"},
+    {"POST", "/api/v1/users/import", SRV_ADMIN, SRV_SCOPE_NONE, api_users_import, SRV_F_LARGE, "add accounts from CSV: name,role,team (one-time passwords back)"},
+    {"GET", "/api/v1/teams/{team}/truth/plan", SRV_WHITE | SRV_OBSERVER, SRV_SCOPE_TRUTH, api_truth_plan, 0, "the adversaries' playbooks against a team, in order (white cell)"},
+    {"GET", "/api/v1/teams/{team}/hints", SRV_ANY, SRV_SCOPE_TEAM_READ, api_hints_get, 0, "the hints the white cell gave a team"},
+    {"GET", "/api/v1/teams/{team}/actions/catalogue", SRV_ANY, SRV_SCOPE_TEAM_READ, api_actions_catalogue, 0, "the response actions, what each takes and costs; with ?host= the services that depend on it"},
+    {"GET", "/api/v1/teams/{team}/fields", SRV_ANY, SRV_SCOPE_TEAM_READ, api_fields_get, 0, "the sources of a team's records and the field names each carries"},
+    {"GET", "/api/v1/attack/techniques", SRV_ANY, SRV_SCOPE_NONE, api_attack_get, 0, "ATT&CK techniques by id or name (?q=)"},
+    {"GET", "/api/v1/scenario/text", SRV_ANY, SRV_SCOPE_NONE, api_scenario_text, 0, "the exercise's and services' names in ?lang=, the languages it has"},
+    {"GET", "/api/v1/briefings/players", SRV_ANY, SRV_SCOPE_NONE, api_briefing_players, 0, "the players' briefing (Markdown) in ?lang="},
+    {"GET", "/api/v1/briefings/instructors", SRV_WHITE, SRV_SCOPE_NONE, api_briefing_instructors, 0, "the white cell's briefing (Markdown) in ?lang="},
+    {"GET", "/api/v1/stream", SRV_ANY, SRV_SCOPE_NONE, api_stream, 0, "the live stream (server-sent events), Last-Event-ID resumes"},
 };
 /* clang-format on */
 
@@ -150,6 +151,11 @@ int srv_authorise(srv_req_t *r)
         srv_error(r, 401, "unauthenticated", "log in first (POST /api/v1/login)");
         return -1;
     }
+    if (r->who.must_change && !(rt->flags & SRV_F_ONE_TIME)) {
+        srv_error(r, 403, "password_change_required",
+                  "choose your own password first (POST /api/v1/me/password)");
+        return -1;
+    }
     unsigned bit = role_bit(r->who.role);
     if (!(rt->roles & bit)) {
         srv_error(r, 403, "forbidden", "a%s %s may not do this",
@@ -226,9 +232,12 @@ char *sw_server_routes_json(void)
             if (rt->roles & rn[k].bit)
                 json_array_append_new(roles, json_string(rn[k].name));
         static const char *const scopes[] = {"none", "team-read", "team-write", "truth"};
-        json_array_append_new(a, json_pack("{s:s, s:s, s:o, s:s, s:s}", "method", rt->method,
-                                           "path", rt->path, "roles", roles, "scope",
-                                           scopes[rt->scope], "summary", rt->summary));
+        json_array_append_new(
+            a, json_pack("{s:s, s:s, s:o, s:s, s:b, s:b, s:b, s:s}", "method", rt->method, "path",
+                         rt->path, "roles", roles, "scope", scopes[rt->scope], "large_body",
+                         (rt->flags & SRV_F_LARGE) != 0, "csrf", !(rt->flags & SRV_F_NO_CSRF),
+                         "one_time_password", (rt->flags & SRV_F_ONE_TIME) != 0, "summary",
+                         rt->summary));
     }
     char *s = json_dumps(a, JSON_INDENT(1));
     json_decref(a);

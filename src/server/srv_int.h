@@ -41,6 +41,13 @@ enum {
     SRV_WHITE = SRV_ADMIN | SRV_INSTRUCTOR,
 };
 
+/* Route flags. */
+enum {
+    SRV_F_LARGE = 1 << 0,    /* accepts a body up to SRV_MAX_BODY_LARGE */
+    SRV_F_NO_CSRF = 1 << 1,  /* login: no session yet */
+    SRV_F_ONE_TIME = 1 << 2, /* open to an account whose password must change */
+};
+
 /* What a route's {team} means for authorisation. */
 typedef enum {
     SRV_SCOPE_NONE,       /* no team in the path */
@@ -60,8 +67,7 @@ typedef struct srv_route {
     unsigned roles;
     srv_scope_t scope;
     srv_handler_fn fn;
-    int large_body; /* accepts SRV_MAX_BODY_LARGE */
-    int no_csrf;    /* login: no session yet */
+    unsigned flags; /* SRV_F_* */
     const char *summary;
 } srv_route_t;
 
@@ -212,6 +218,7 @@ json_t *srv_inbox(srv_t *s, uint32_t team);
 int api_login(srv_req_t *r);
 int api_logout(srv_req_t *r);
 int api_me(srv_req_t *r);
+int api_password(srv_req_t *r);
 int api_exercise_get(srv_req_t *r);
 int api_clock_post(srv_req_t *r);
 int api_teams_get(srv_req_t *r);

@@ -86,7 +86,7 @@ void sw_accounts_close(sw_accounts_t *a)
     free(a);
 }
 
-static int name_ok(const char *s)
+int sw_accounts_name_ok(const char *s)
 {
     size_t n = s ? strlen(s) : 0;
     if (n == 0 || n > SW_ACCOUNT_MAX_NAME)
@@ -117,10 +117,12 @@ static int hash_password(const char *pw, char out[crypto_pwhash_STRBYTES], sw_er
     return SW_OK;
 }
 
-int sw_accounts_add(sw_accounts_t *a, const char *name, sw_account_role_t role, const char *team,
-                    const char *password, int must_change, int64_t now_ms, sw_errbuf_t *err)
+/* Check and insert one (inside the caller's transaction). */
+static int add_one(sw_accounts_t *a, const sw_account_new_t *v, int64_t now_ms, sw_errbuf_t *err)
 {
-    if (!name_ok(name))
+    const char *name = v->name, *team = v->team;
+    sw_account_role_t role = v->role;
+    if (!sw_accounts_name_ok(name))
         return sw_seterr(err, SW_EINVAL,
                          "'%s' is not an account name (1-%d letters, digits, _ . @ -)",
                          name ? name : "", SW_ACCOUNT_MAX_NAME);
@@ -133,11 +135,11 @@ int sw_accounts_add(sw_accounts_t *a, const char *name, sw_account_role_t role, 
         return sw_seterr(err, SW_EINVAL, "an %s belongs to no team", sw_account_role_names[role]);
     if (team && strlen(team) > SW_ACCOUNT_MAX_NAME)
         return sw_seterr(err, SW_EINVAL, "team name too long");
-    int rc = password_ok(password, err);
+    int rc = password_ok(v->password, err);
     if (rc)
         return rc;
     char h[crypto_pwhash_STRBYTES];
-    if ((rc = hash_password(password, h, err)))
+    if ((rc = hash_password(v->password, h, err)))
         return rc;
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(a->db,
@@ -149,7 +151,7 @@ int sw_accounts_add(sw_accounts_t *a, const char *name, sw_account_role_t role, 
     sqlite3_bind_text(st, 2, sw_account_role_names[role], -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 3, needs_team ? team : "", -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 4, h, -1, SQLITE_STATIC);
-    sqlite3_bind_int(st, 5, must_change != 0);
+    sqlite3_bind_int(st, 5, v->must_change != 0);
     sqlite3_bind_int64(st, 6, now_ms);
     int src = sqlite3_step(st);
     int ext = sqlite3_extended_errcode(a->db);
@@ -158,6 +160,33 @@ int sw_accounts_add(sw_accounts_t *a, const char *name, sw_account_role_t role, 
     if (src != SQLITE_DONE && ext == SQLITE_CONSTRAINT_PRIMARYKEY)
         return sw_seterr(err, SW_EEXIST, "there is an account '%s' already", name);
     return src == SQLITE_DONE ? SW_OK : db_err(a, err, "add");
+}
+
+int sw_accounts_add_all(sw_accounts_t *a, const sw_account_new_t *v, size_t n, int64_t now_ms,
+                        size_t *bad, sw_errbuf_t *err)
+{
+    if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_err(a, err, "add");
+    int rc = SW_OK;
+    for (size_t i = 0; i < n && !rc; i++)
+        if ((rc = add_one(a, &v[i], now_ms, err)) && bad)
+            *bad = i;
+    if (rc) {
+        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+        return rc;
+    }
+    if (sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_err(a, err, "add");
+        sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    return rc;
+}
+
+int sw_accounts_add(sw_accounts_t *a, const char *name, sw_account_role_t role, const char *team,
+                    const char *password, int must_change, int64_t now_ms, sw_errbuf_t *err)
+{
+    sw_account_new_t v = {name, role, team, password, must_change};
+    return sw_accounts_add_all(a, &v, 1, now_ms, NULL, err);
 }
 
 static void fill(sqlite3_stmt *st, sw_account_info_t *out)

@@ -56,6 +56,20 @@ void sw_accounts_close(sw_accounts_t *a);
  * Cost: one Argon2id hash (~0.1 s, 64 MiB). */
 int sw_accounts_add(sw_accounts_t *a, const char *name, sw_account_role_t role, const char *team,
                     const char *password, int must_change, int64_t now_ms, sw_errbuf_t *err);
+/* Is this an account name: 1-SW_ACCOUNT_MAX_NAME letters, digits, _ . @ - */
+int sw_accounts_name_ok(const char *name);
+
+/* Add n accounts, all or none (one transaction): on a refusal nothing is
+ * added, *bad (when given) is the index of the one refused and err says why. */
+typedef struct sw_account_new {
+    const char *name;
+    sw_account_role_t role;
+    const char *team;
+    const char *password;
+    int must_change;
+} sw_account_new_t;
+int sw_accounts_add_all(sw_accounts_t *a, const sw_account_new_t *v, size_t n, int64_t now_ms,
+                        size_t *bad, sw_errbuf_t *err);
 /* Check name's password: SW_OK and *out filled, or SW_ENOENT (unknown or
  * wrong password: the same answer for both), SW_ESTATE (disabled). */
 int sw_accounts_verify(sw_accounts_t *a, const char *name, const char *password,

@@ -78,6 +78,8 @@ async function enter(me) {
   setCsrf(me.csrf);
   const pref = localStorage.getItem(prefKey(me.user, 'lang'));
   if (pref && pref !== getLang()) await setLang(pref);
+  // a one-time password opens nothing but the choice of one's own
+  if (me.must_change) { showPasswordChoice(me); return; }
   const [ex, teams] = await Promise.all([get('/exercise'), get('/teams')]);
   ctx.ex = ex;
   ctx.teams = teams.teams;
@@ -130,6 +132,34 @@ function showLogin(message) {
   user.focus();
 }
 
+// The first login with a one-time password: choose one's own, then enter.
+function showPasswordChoice(me) {
+  document.getElementById('top').hidden = true;
+  document.getElementById('nav').hidden = true;
+  const cur = h('input', { id: 'pw-current', type: 'password', autocomplete: 'current-password', required: true });
+  const pw1 = h('input', { id: 'pw-new', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const pw2 = h('input', { id: 'pw-repeat', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const msg = h('div', { class: 'form-msg', role: 'alert' });
+  const form = h('form', { class: 'login card', onsubmit: async (e) => {
+    e.preventDefault();
+    if (pw1.value !== pw2.value) { msg.textContent = t('account.mismatch'); pw2.select(); return; }
+    try {
+      const who = await post('/me/password', { current: cur.value, new: pw1.value });
+      toast(t('account.changed'), 'ok');
+      await enter(who);
+    } catch (err) { msg.textContent = errText(err); }
+  } },
+  h('h1', {}, t('account.choose')), h('p', { class: 'sub' }, t('account.must', { user: me.user })),
+  h('div', { class: 'field' }, h('label', { for: 'pw-current' }, t('account.current')), cur),
+  h('div', { class: 'field' }, h('label', { for: 'pw-new' }, t('account.new')), pw1, h('div', { class: 'hint' }, t('account.rule'))),
+  h('div', { class: 'field' }, h('label', { for: 'pw-repeat' }, t('account.repeat')), pw2),
+  msg, h('button', { class: 'btn primary', type: 'submit' }, t('account.submit')),
+  h('button', { class: 'btn', type: 'button', onclick: logout }, t('header.logout')));
+  clear(document.getElementById('main'), form);
+  cur.focus();
+}
+ctx.passwordChoice = showPasswordChoice;
+
 export function errText(err) {
   if (err instanceof ApiError) {
     const known = t(`err.${err.code}`);
@@ -169,10 +199,9 @@ function frame() {
     clockEl, connEl, unreadEl,
     h('div', { class: 'who' },
       langSel,
-      h('span', { class: 'user' }, raw(ctx.me.user), ' · ', t(`role.${ctx.me.role}`), ctx.me.team ? [' · ', raw(ctx.teamName(ctx.me.team))] : null),
+      h('a', { class: 'user', href: '/account', 'data-link': '', title: t('nav.account') }, raw(ctx.me.user), ' · ', t(`role.${ctx.me.role}`), ctx.me.team ? [' · ', raw(ctx.teamName(ctx.me.team))] : null),
       h('button', { class: 'btn small', onclick: logout }, t('header.logout'))));
   clear(nav, navLinks());
-  if (ctx.me.must_change) toast(t('login.must_change'), 'warn');
   tickClock();
   onState(showConn);
   refreshUnread();
@@ -355,6 +384,7 @@ ctx.reload = reloadPage;
 // A refusal from the server, in words: another team's page, a role's limit.
 export function refusal(err) {
   if (err instanceof ApiError && err.status === 401) { setTimeout(() => showLogin(t('err.unauthenticated')), 0); return notice('error', t('err.unauthenticated')); }
+  if (err instanceof ApiError && err.code === 'password_change_required') { setTimeout(() => showPasswordChoice(ctx.me), 0); return notice('error', t('account.must', { user: ctx.me.user })); }
   if (err instanceof ApiError && err.status === 403) return notice('error', t('page.forbidden'));
   if (err instanceof ApiError && err.status === 404) return notice('error', t('page.not_found'));
   return notice('error', errText(err));

@@ -4,7 +4,7 @@
 // briefings (the players', and the white cell's own), rendered from their
 // Markdown without ever parsing it as HTML.
 import { h, clear, raw, table, section, notice, debounce } from '../dom.js';
-import { get, team as tpath } from '../api.js';
+import { get, post, setCsrf, team as tpath } from '../api.js';
 import { t, exTime } from '../i18n.js';
 import { scoreRows, fmtNum } from './team.js';
 
@@ -155,7 +155,33 @@ async function briefing(ctx, el, p) {
   return {};
 }
 
+// ---- one's account -------------------------------------------------------------------
+async function account(ctx, el) {
+  const cur = h('input', { id: 'acc-current', type: 'password', autocomplete: 'current-password', required: true });
+  const pw1 = h('input', { id: 'acc-new', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const pw2 = h('input', { id: 'acc-repeat', type: 'password', autocomplete: 'new-password', required: true, minlength: 10 });
+  const msg = h('div', { role: 'status', 'aria-live': 'polite' });
+  const form = h('form', { onsubmit: async (e) => {
+    e.preventDefault();
+    if (pw1.value !== pw2.value) { clear(msg, notice('error', t('account.mismatch'))); return; }
+    try {
+      const who = await post('/me/password', { current: cur.value, new: pw1.value });
+      ctx.me = { ...ctx.me, ...who };
+      setCsrf(who.csrf);
+      cur.value = pw1.value = pw2.value = '';
+      clear(msg, notice('ok', t('account.changed')));
+    } catch (err) { clear(msg, notice('error', ctx.errText(err))); }
+  } },
+  h('div', { class: 'field' }, h('label', { for: 'acc-current' }, t('account.current')), cur),
+  h('div', { class: 'field' }, h('label', { for: 'acc-new' }, t('account.new')), pw1, h('div', { class: 'hint' }, t('account.rule'))),
+  h('div', { class: 'field' }, h('label', { for: 'acc-repeat' }, t('account.repeat')), pw2),
+  msg, h('button', { class: 'btn primary', type: 'submit' }, t('account.submit')));
+  clear(el, section(t('account.who', { user: ctx.me.user, role: t(`role.${ctx.me.role}`) }), form));
+  return {};
+}
+
 export const watchPages = {
+  account: { render: account },
   scoreboard: { render: scoreboard },
   timeline: { render: timeline },
   briefing: { render: briefing },
