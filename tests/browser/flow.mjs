@@ -29,13 +29,21 @@ const s = await new Server({ scenario: 'tutorial', speed: 60, extra: ['--paused'
 const b = await browser();
 let ok = false;
 try {
-  await s.accounts([
-    { user: 'trainee1', role: 'player', team: 'trainee' },
-    { user: 'white1', role: 'instructor' },
-  ]);
+  const white = { user: 'white1', role: 'instructor', oneTime: true };
+  await s.accounts([{ user: 'trainee1', role: 'player', team: 'trainee' }, white]);
   const p = await login(b, s, 'trainee1');
   check('player lands on the team overview', await p.evaluate(() => location.pathname) === '/t/trainee/overview');
-  const i = await login(b, s, 'white1');
+  // the instructor was given a one-time password: the first thing is to choose one
+  const i = await login(b, s, 'white1', white.password, { oneTime: true });
+  await i.waitForSelector('#pw-current', { timeout: 15000 });
+  check('a one-time password leads to choosing one\'s own first', await i.locator('#nav:not([hidden])').count() === 0);
+  await shot(i, 'flow-password');
+  await i.fill('#pw-current', white.password);
+  await i.fill('#pw-new', 'white-cell-pass-1');
+  await i.fill('#pw-repeat', 'white-cell-pass-1');
+  await i.click('form.login button[type=submit]');
+  await i.waitForSelector('#top:not([hidden])', { timeout: 15000 });
+  await i.waitForFunction(() => document.getElementById('main').dataset.ready, null, { timeout: 15000 });
   check('instructor lands on exercise control', await i.evaluate(() => location.pathname) === '/control');
 
   // a bad rule first: the error names its line

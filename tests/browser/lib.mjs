@@ -93,11 +93,13 @@ export class Server {
   }
 
   // Accounts for the test: [{user, role, team}] with PW as their password.
+  // (oneTime: no password given; the one-time one the server made is in a.password)
   async accounts(list) {
     const admin = await this.session('admin', ADMIN_PW);
     for (const a of list) {
-      const r = await admin.post('/users', { user: a.user, role: a.role, team: a.team, password: PW });
+      const r = await admin.post('/users', { user: a.user, role: a.role, team: a.team, password: a.oneTime ? undefined : PW });
       if (r.status !== 201) throw new Error(`add ${a.user}: ${JSON.stringify(r.body)}`);
+      if (a.oneTime) a.password = r.body.password;
     }
     return admin;
   }
@@ -113,8 +115,8 @@ export async function browser() {
 }
 
 // A page logged in as user (through the login form, as a person would).
-export async function login(b, server, user, password = PW, viewport = { width: 1280, height: 720 }) {
-  const context = await b.newContext({ viewport, locale: 'en-US' });
+export async function login(b, server, user, password = PW, opts = {}) {
+  const context = await b.newContext({ viewport: opts.viewport || { width: 1280, height: 720 }, locale: 'en-US' });
   const page = await context.newPage();
   page.errors = [];
   page.on('pageerror', (e) => page.errors.push(String(e)));
@@ -123,6 +125,7 @@ export async function login(b, server, user, password = PW, viewport = { width: 
   await page.fill('#login-user', user);
   await page.fill('#login-pw', password);
   await page.click('form.login button[type=submit]');
+  if (opts.oneTime) return page; // the password choice comes next
   await page.waitForSelector('#top:not([hidden])', { timeout: 15000 });
   return page;
 }
