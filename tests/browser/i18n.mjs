@@ -85,7 +85,7 @@ try {
   ]);
   // something on every page: a rule that fires, chat, a share, a report, a hint
   const pw = await s.session('palau1', 'player-pass-123');
-  const rule = 'title: PowerShell on a server\nid: 5a0c7d2e-1111-4222-8333-944455556666\nstatus: experimental\nauthor: Palau team\nlogsource:\n  category: process_creation\n  product: windows\ndetection:\n  selection:\n    Image|endswith: \'\\\\powershell.exe\'\n  condition: selection\nlevel: medium\n';
+  const rule = 'title: Network logon\nid: 7d9e2a10-0c4b-4f5e-8a61-2b3c4d5e6f70\nstatus: test\nauthor: Palau SOC\nlogsource: {product: windows, service: security}\ndetection:\n  sel: {EventID: 4624, LogonType: 3}\n  condition: sel\nlevel: low\n';
   const dep = await pw.post('/teams/palau/rules', { yaml: rule });
   check('setup: a rule deployed', dep.status === 200, JSON.stringify(dep.body));
   await pw.post('/teams/palau/messages', { text: 'Starting on the VPN appliance logs.' });
@@ -93,7 +93,8 @@ try {
   await pw.post('/teams/palau/reports', { title: 'Advisory indicators blocked', narrative: 'Blocked the advisory addresses at the boundary.', techniques: ['T1190'], hosts: [], indicators: [{ type: 'ipv4-addr', value: '203.0.113.45' }] });
   await pw.post('/teams/palau/actions', { action: 'block-ip', value: '203.0.113.45' });
   await admin.post('/teams/palau/hints', { text: 'Who manages the customer routers?' });
-  await sleep(3000);
+  for (let k = 0; k < 60 && !((await pw.get('/teams/palau/alerts')).body.alerts || []).length; k++) await sleep(500);
+  check('setup: the rule raised alerts', ((await pw.get('/teams/palau/alerts')).body.alerts || []).length > 0);
 
   const p = await login(b, s, 'palau1');
   await tour(p, 'player', ['overview', 'network', 'alerts', 'hunt', 'rules', 'respond', 'incidents', 'share', 'inbox'].map((x) => [x, x === 'hunt' ? '/t/palau/hunt?q=EventID%3A1' : `/t/palau/${x}`])

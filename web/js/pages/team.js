@@ -186,8 +186,9 @@ async function inbox(ctx, el, p) {
   const chatList = h('ol', { class: 'chat', 'aria-live': 'polite' }, msgs.messages.map((m) => {
     const pl = m.payload || {};
     const bcast = !m.team;
-    return h('li', { class: bcast ? 'bcast' : m.actor === ctx.me.user ? 'mine' : '' },
-      h('span', { class: 'meta' }, exTime(m.at_ms), ' ', raw(m.actor), bcast ? [' · ', t('chat.broadcast')] : null, pl.hint ? [' · ', t('chat.hint')] : null),
+    const hint = m.kind === 'hint.release';
+    return h('li', { class: hint ? 'hint-msg' : bcast ? 'bcast' : m.actor === ctx.me.user ? 'mine' : '' },
+      h('span', { class: 'meta' }, exTime(m.at_ms), ' ', raw(m.actor), bcast ? [' · ', t('chat.broadcast')] : null, hint ? [' · ', t('chat.hint')] : null),
       raw(pl.text || pl.message || '', 'p'));
   }));
   const text = h('input', { id: 'chat-text', maxlength: 2000, autocomplete: 'off', 'aria-label': t('chat.write') });

@@ -149,6 +149,7 @@ async function messages(ctx, el) {
     const hints = await Promise.all(teams.map((x) => get(tpath(x.id, '/hints')).then((m) => m.hints.map((y) => ({ ...y, team: x.id, hint: true }))).catch(() => [])));
     const seen = new Set();
     const items = [...all.flat(), ...hints.flat()].filter((m) => { const k = `${m.seq}`; if (seen.has(k)) return false; seen.add(k); return true; }).sort((a, b) => a.seq - b.seq).slice(-60);
+    items.forEach((m) => { if (m.kind === 'hint.release') m.hint = true; });
     clear(feed, items.map((m) => h('li', { class: m.hint ? 'hint-msg' : !m.team ? 'bcast' : '' },
       h('span', { class: 'meta' }, exTime(m.at_ms), ' ', raw(m.actor), ' → ', m.team ? raw(ctx.teamName(m.team)) : t('share.all_teams'), m.hint ? [' · ', t('chat.hint')] : null),
       raw(m.text || (m.payload && m.payload.text) || '', 'p'))));
