@@ -12,7 +12,7 @@
 // interface only leaves out what the role cannot use, and shows the
 // server's refusal in words when a URL is edited by hand.
 import { h, clear, raw, badge, notice, toast, select } from './dom.js';
-import { api, get, post, setCsrf, ApiError } from './api.js';
+import { get, post, setCsrf, ApiError } from './api.js';
 import { t, setLang, getLang, LANGS, prefKey, exTime, wallTimes } from './i18n.js';
 import { startStream, stopStream, onEvent, onState } from './stream.js';
 import { teamPages } from './pages/team.js';
@@ -414,4 +414,3 @@ boot().catch((err) => {
   clear(document.getElementById('main'), notice('error', `seawall: ${err && err.message}`));
 });
 
-export { ctx, api };

@@ -78,7 +78,6 @@ async function respond(ctx, el, p) {
   } }, field(t('respond.action'), actSel), effect, hostF, orgF, valueF, portF,
   h('button', { class: 'btn primary', type: 'submit' }, t('respond.issue')));
   sync();
-  const results = {};
   const list = table([t('col.time'), t('respond.action'), t('respond.target'), t('col.actor'), t('col.status')],
     acts.actions.slice().reverse().map((a) => {
       const pl = a.payload || {};
@@ -91,7 +90,6 @@ async function respond(ctx, el, p) {
   clear(el, h('div', { class: 'two' },
     write ? section(t('respond.new'), form) : section(t('respond.new'), h('p', { class: 'muted' }, t('common.read_only'))),
     section(t('respond.results'), feed, list)));
-  void results;
   return { onEvent: (type, d) => {
     if (type === 'action') feed.prepend(h('li', {}, exTime(d.at_ms), ' ', badge(d.result), ' ', t(`action.${d.action}`), ' ', raw(d.host), d.detail ? [' — ', raw(d.detail)] : null));
     if (type === 'act' && d.kind === 'action') debounce(() => ctx.reload(), 500)();
