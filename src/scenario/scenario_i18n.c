@@ -28,6 +28,7 @@ typedef struct entry {
 struct sw_i18n {
     sw_arena_t arena;
     char *file_text;
+    size_t file_len;
     entry_t *v;
     size_t n;
 };
@@ -184,7 +185,7 @@ static void read_fields(sw_i18n_t *t, const char *section, const char *id, yt_no
 static void read_file(sw_i18n_t *t, const sw_world_t *w, const char *name, const char *lang,
                       sw_diags_t *d)
 {
-    yt_node_t *root = yt_parse(&t->arena, name, t->file_text, strlen(t->file_text), d);
+    yt_node_t *root = yt_parse(&t->arena, name, t->file_text, t->file_len, d);
     if (!root)
         return;
     if (root->kind != YT_MAP) {
@@ -226,6 +227,40 @@ static void read_file(sw_i18n_t *t, const sw_world_t *w, const char *name, const
         ERR(root, "a translation names its language (language: %s)", lang);
 }
 
+int sw_i18n_parse(const sw_world_t *w, const char *name, const char *text, size_t len,
+                  const char *lang, sw_i18n_t **out, sw_diags_t *d)
+{
+    *out = NULL;
+    if (len > I18N_MAX_FILE) {
+        sw_loc_t loc = {name, 1, 1};
+        sw_diags_add(d, loc, SW_DIAG_ERROR, "a translation is at most %zu bytes",
+                     (size_t)I18N_MAX_FILE);
+        return SW_ETOOBIG;
+    }
+    sw_i18n_t *t = calloc(1, sizeof *t);
+    char *copy = malloc(len + 1);
+    if (!t || !copy) {
+        free(t);
+        free(copy);
+        return SW_ENOMEM;
+    }
+    memcpy(copy, text, len);
+    copy[len] = '\0';
+    sw_arena_init(&t->arena, (size_t)64 << 20);
+    t->file_text = copy;
+    t->file_len = len;
+    size_t before = d->n_errors;
+    /* the file name outlives the tree's locations: keep it in the arena */
+    const char *fname = sw_arena_strdup(&t->arena, name);
+    read_file(t, w, fname ? fname : "?", lang, d);
+    if (d->n_errors != before) {
+        sw_i18n_free(t);
+        return SW_EINVAL;
+    }
+    *out = t;
+    return SW_OK;
+}
+
 int sw_i18n_load(const sw_world_t *w, const char *lang, sw_i18n_t **out, sw_diags_t *d)
 {
     *out = NULL;
@@ -237,23 +272,9 @@ int sw_i18n_load(const sw_world_t *w, const char *lang, sw_i18n_t **out, sw_diag
     char *text = read_beside(w, rel, &len, name, sizeof name);
     if (!text)
         return SW_OK;
-    sw_i18n_t *t = calloc(1, sizeof *t);
-    if (!t) {
-        free(text);
-        return SW_ENOMEM;
-    }
-    sw_arena_init(&t->arena, (size_t)64 << 20);
-    t->file_text = text;
-    size_t before = d->n_errors;
-    /* the file name outlives the tree's locations: keep it in the arena */
-    const char *fname = sw_arena_strdup(&t->arena, name);
-    read_file(t, w, fname ? fname : "?", lang, d);
-    if (d->n_errors != before) {
-        sw_i18n_free(t);
-        return SW_EINVAL;
-    }
-    *out = t;
-    return SW_OK;
+    int rc = sw_i18n_parse(w, name, text, len, lang, out, d);
+    free(text);
+    return rc;
 }
 
 void sw_i18n_free(sw_i18n_t *t)

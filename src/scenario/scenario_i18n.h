@@ -35,6 +35,11 @@ typedef struct sw_i18n sw_i18n_t;
 int sw_i18n_load(const sw_world_t *w, const char *lang, sw_i18n_t **out, sw_diags_t *d);
 void sw_i18n_free(sw_i18n_t *t);
 
+/* The same for a translation's text in memory named name (in messages):
+ * what sw_i18n_load does once it has read the file (and the fuzz target). */
+int sw_i18n_parse(const sw_world_t *w, const char *name, const char *text, size_t len,
+                  const char *lang, sw_i18n_t **out, sw_diags_t *d);
+
 /* A translated field of one object ("injects", "MSEL-01", "body";
  * "exercise", NULL, "name"), or NULL when the translation has none. */
 const char *sw_i18n_get(const sw_i18n_t *t, const char *section, const char *id, const char *field);

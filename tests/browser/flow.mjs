@@ -5,7 +5,7 @@
 // down), files a report with an ATT&CK technique, and the instructor's view
 // changes (the host counted as isolated, the report and the isolation on the
 // timeline). Each role logs in through the login page.
-import { Server, browser, login, shot, open, check, summary, sleep } from './lib.mjs';
+import { runTest, login, shot, open, check, sleep } from './lib.mjs';
 
 const RULE = `title: Scheduled task that runs a program from the Public folder
 id: 0b6c3a1e-2f4d-4c5e-9a7b-1d2e3f4a5b6c
@@ -25,10 +25,7 @@ detection:
 level: high
 `;
 
-const s = await new Server({ scenario: 'tutorial', speed: 60, extra: ['--paused'] }).start();
-const b = await browser();
-let ok = false;
-try {
+await runTest({ scenario: 'tutorial', speed: 60, extra: ['--paused'] }, async (s, b) => {
   const white = { user: 'white1', role: 'instructor', oneTime: true };
   await s.accounts([{ user: 'trainee1', role: 'player', team: 'trainee' }, white]);
   const p = await login(b, s, 'trainee1');
@@ -133,13 +130,4 @@ try {
   check('the instructor\'s timeline shows the isolation and the report', tl.includes('Isolate') && tl.includes('Phished desk'), tl.slice(0, 400));
   await shot(i, 'flow-timeline');
   check('no script errors in either browser', p.errors.length === 0 && i.errors.length === 0, [...p.errors, ...i.errors].join(' | '));
-  ok = true;
-} catch (e) {
-  check(`flow ran to the end (${e.message.split('\n')[0]})`, false);
-} finally {
-  await b.close();
-  await s.stop();
-  if (!ok) console.log(s.log.slice(-2000));
-  s.cleanup();
-}
-process.exit(summary() ? 0 : 1);
+});

@@ -5,7 +5,7 @@
 // carries an English catalogue string or a raw key; the scenario's own text
 // (inject, briefing, service names) comes in Japanese where translated.
 // Screenshots of each page in both languages go to build/screenshots/.
-import { Server, browser, login, shot, open, check, summary, catalogue, sleep } from './lib.mjs';
+import { runTest, login, shot, open, check, catalogue, sleep } from './lib.mjs';
 
 const en = catalogue('en');
 const ja = catalogue('ja');
@@ -73,10 +73,7 @@ async function tour(page, who, routes) {
   }
 }
 
-const s = await new Server({ scenario: 'pacific-cable', speed: 300 }).start();
-const b = await browser();
-let ok = false;
-try {
+await runTest({ scenario: 'pacific-cable', speed: 300 }, async (s, b) => {
   const admin = await s.accounts([
     { user: 'palau1', role: 'player', team: 'palau' },
     { user: 'fsm1', role: 'player', team: 'fsm' },
@@ -124,13 +121,4 @@ try {
   const o = await login(b, s, 'fiji1');
   await tour(o, 'observer', [['scoreboard', '/scoreboard'], ['timeline', '/timeline'], ['team-overview', '/t/palau/overview'], ['team-alerts', '/t/palau/alerts']]);
   check('no script errors in any browser', [p, w, a, o].every((x) => x.errors.length === 0), [p, w, a, o].flatMap((x) => x.errors).join(' | '));
-  ok = true;
-} catch (e) {
-  check(`the tour ran to the end (${e.message.split('\n')[0]})`, false);
-} finally {
-  await b.close();
-  await s.stop();
-  if (!ok) console.log(s.log.slice(-2000));
-  s.cleanup();
-}
-process.exit(summary() ? 0 : 1);
+});

@@ -5,13 +5,10 @@
 // data; the API answers 403 to the same requests made from the page (so no
 // script trick gets round it); the white cell's pages refuse a player; and
 // an observer at the "teams" setting reads a team's pages but may not act.
-import { Server, browser, login, open, shot, check, summary, sleep } from './lib.mjs';
+import { runTest, login, open, shot, check, sleep } from './lib.mjs';
 
 const TEAM_PAGES = ['overview', 'network', 'alerts', 'hunt', 'rules', 'respond', 'incidents', 'share', 'inbox'];
-const s = await new Server({ scenario: 'pacific-cable', speed: 300 }).start();
-const b = await browser();
-let ok = false;
-try {
+await runTest({ scenario: 'pacific-cable', speed: 300 }, async (s, b) => {
   await s.accounts([
     { user: 'palau1', role: 'player', team: 'palau' },
     { user: 'fsm1', role: 'player', team: 'fsm' },
@@ -72,13 +69,4 @@ try {
   });
   check('... and the API refuses an observer\'s act', oPost === 403, oPost);
   check('no script errors', p.errors.length === 0 && o.errors.length === 0, [...p.errors, ...o.errors].join(' | '));
-  ok = true;
-} catch (e) {
-  check(`isolation checks ran to the end (${e.message.split('\n')[0]})`, false);
-} finally {
-  await b.close();
-  await s.stop();
-  if (!ok) console.log(s.log.slice(-2000));
-  s.cleanup();
-}
-process.exit(summary() ? 0 : 1);
+});

@@ -148,3 +148,24 @@ export async function open(page, route) {
 export function catalogue(lang) {
   return JSON.parse(readFileSync(path.join(ROOT, 'web/i18n', `${lang}.json`), 'utf8'));
 }
+
+// Run a test's body with a server and a browser of its own; whatever
+// happens, both are stopped, the server's log is shown when the body did
+// not finish, and the process exits with the checks' verdict.
+export async function runTest(serverOpts, body) {
+  const s = await new Server(serverOpts).start();
+  const b = await browser();
+  let finished = false;
+  try {
+    await body(s, b);
+    finished = true;
+  } catch (e) {
+    check(`the test ran to the end (${e.message.split('\n')[0]})`, false);
+  } finally {
+    await b.close();
+    await s.stop();
+    if (!finished) console.log(s.log.slice(-2000));
+    s.cleanup();
+  }
+  process.exit(summary() ? 0 : 1);
+}

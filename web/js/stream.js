@@ -57,25 +57,23 @@ export function startStream() {
   if (!es && !timer) connect();
 }
 
-export function stopStream() {
-  stopped = true;
+// Close the connection and forget any pending retry.
+function drop(next) {
   if (es) es.close();
   es = null;
   clearTimeout(timer);
   timer = null;
-  setState('connecting');
+  setState(next);
+}
+
+export function stopStream() {
+  stopped = true;
+  drop('connecting');
 }
 
 // The browser knows when its link is gone: say so at once, and reconnect
 // (with ?last=) the moment it is back.
-window.addEventListener('offline', () => {
-  if (stopped) return;
-  if (es) es.close();
-  es = null;
-  clearTimeout(timer);
-  timer = null;
-  setState('offline');
-});
+window.addEventListener('offline', () => { if (!stopped) drop('offline'); });
 window.addEventListener('online', () => {
   if (!stopped && state !== 'online') { clearTimeout(timer); timer = null; wait = 1000; connect(); }
 });
