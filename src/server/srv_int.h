@@ -250,6 +250,8 @@ int api_user_patch(srv_req_t *r);
 int api_users_import(srv_req_t *r);
 int api_stream(srv_req_t *r);
 int api_shares_get(srv_req_t *r);
+int api_share_post(srv_req_t *r);
+int api_share_use(srv_req_t *r);
 int api_fields_get(srv_req_t *r);
 int api_hints_get(srv_req_t *r);
 int api_truth_plan(srv_req_t *r);
@@ -268,7 +270,5 @@ void srv_record_source(const struct sw_event *ev, char *out, size_t len);
 /* Translate the scenario injects in the array (objects with "id") into the
  * request's ?lang=, where the scenario has a translation. */
 void srv_translate_injects(srv_req_t *r, json_t *injects);
-int api_share_post(srv_req_t *r);
-int api_share_use(srv_req_t *r);
 
 #endif
