@@ -101,7 +101,7 @@ async function injects(ctx, el) {
   const sentIds = new Set(data.sent.map((s) => s.id).filter(Boolean));
   const teamsAll = [['all', t('share.all_teams')], ...ctx.playerTeams().map((x) => [x.id, x.name])];
   const rows = data.scenario.map((i) => h('tr', {},
-    h('td', { class: 'mono' }, raw(i.id)), h('td', {}, raw(i.title)), h('td', {}, t(`inject.${i.kind}`)),
+    h('td', { class: 'mono nowrap' }, raw(i.id)), h('td', {}, raw(i.title)), h('td', {}, t(`inject.${i.kind}`)),
     h('td', {}, i.trigger === 'time' ? exTime(i.at_ms) : t(`trigger.${i.trigger}`)),
     h('td', {}, i.white_cell ? t('injects.white_cell') : i.to.length ? raw(i.to.map((x) => ctx.teamName(x)).join(', ')) : t('share.all_teams')),
     h('td', {}, sentIds.has(i.id) ? badge('done', t('injects.fired')) : badge('pending', t('injects.waiting'))),
