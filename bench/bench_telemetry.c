@@ -191,8 +191,7 @@ static double bench_bg(uint32_t teams, uint32_t hosts, int64_t dur_ms, const cha
 }
 
 /* 4: a scenario's whole exercise, sim + bridge + background; seconds. */
-static double bench_scenario(const char *name, uint64_t *records, uint64_t *bytes,
-                             uint64_t *steps)
+static double bench_scenario(const char *name, uint64_t *records, uint64_t *bytes, uint64_t *steps)
 {
     sw_world_t w;
     sw_diags_t d;

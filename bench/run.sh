@@ -8,6 +8,6 @@ status=0
 for b in "$BUILD"/bench/bench_*; do
   [ -x "$b" ] || continue
   echo "== $(basename "$b")"
-  "$b" || status=1
+  SW_BIN="$BUILD/seawall" "$b" || status=1
 done
 exit $status

@@ -13,9 +13,9 @@ set -eu
 
 RUN_PKGS="gcc make pkg-config libyaml-dev libsqlite3-dev libjansson-dev \
 libsodium-dev libpcre2-dev libmicrohttpd-dev liblz4-dev"
-CHECK_PKGS="$RUN_PKGS libcmocka-dev clang llvm libclang-rt-14-dev \
-sqlite3 ripgrep rsyslog python3 python3-jsonschema python3-yaml curl jq clang-format \
-chromium nodejs fonts-ipafont-gothic"
+CHECK_PKGS="$RUN_PKGS libcmocka-dev wrk clang llvm libclang-rt-14-dev \
+sqlite3 ripgrep rsyslog python3 python3-jsonschema python3-yaml curl jq openssl clang-format \
+chromium poppler-utils nodejs fonts-ipafont-gothic"
 
 case "${1:-run}" in
   run)   want=$RUN_PKGS ;;

@@ -36,7 +36,7 @@ typedef struct sw_cli {
     int paused, replace, fast;
     /* output */
     int json, quiet, verbose, all;
-    const char *out, *now, *kind;
+    const char *out, *now, *kind, *format, *output;
     long limit, max;
     int has_limit, has_max;
     /* share */

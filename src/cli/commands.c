@@ -77,6 +77,18 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "  prints the state at --until (default: where it stopped): objectives reached,\n"
      "  each team's services, footholds, records and alerts, and the state hash.\n"
      "  --out DIR writes DIR/state.json.\n"},
+    {"report", cmd_report, "the after-action report and the score, at the end or any moment",
+     "db team until format output rules quiet", "", NULL, 0, 0,
+     "  Replays the exercise in the database (never changing it) to its end, or to\n"
+     "  --until, and writes the after-action report: the score of every team (or\n"
+     "  --team's) with its breakdown, then per team the timeline in three lanes (what\n"
+     "  the adversary did, what the team detected, what it did), time to detect and\n"
+     "  to contain each attack stage, what was missed with the record and the SigmaHQ\n"
+     "  rules that would have revealed it (--rules DIR..., default\n"
+     "  ../shared/data/sigma/rules when present), each service's availability,\n"
+     "  report accuracy, indicators shared and used, learning objectives.\n"
+     "  --format html (default: one self-contained file, printable), json, md, or csv\n"
+     "  (the timeline). The formula: docs/scoring.md.\n"},
     {"validate", cmd_validate, "check scenario files: FILE:LINE:COL for every problem",
      "", "", "FILE...", 1, -1,
      "  Loads each scenario (a file or a built-in name) and prints every problem as\n"

@@ -23,6 +23,7 @@ int cmd_rules_list(sw_cli_t *a);
 int cmd_alerts(sw_cli_t *a);
 int cmd_journal(sw_cli_t *a);
 int cmd_share(sw_cli_t *a);
+int cmd_report(sw_cli_t *a);
 int cmd_serve(sw_cli_t *a);
 int cmd_users_add(sw_cli_t *a);
 int cmd_users_list(sw_cli_t *a);

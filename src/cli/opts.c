@@ -67,6 +67,8 @@ static const opt_t opts[] = {
     {"verbose", "verbose", 'v', K_FLAG, OFF(verbose), NOHAS, NULL, "print more", 0, 0, 0},
     {"all", "all", 0, K_FLAG, OFF(all), NOHAS, NULL, "include withdrawn rules", 0, 0, 0},
     {"out", "out", 0, K_STR, OFF(out), NOHAS, "DIR", "write files into DIR", 0, 0, 0},
+    {"output", "output", 'o', K_STR, OFF(output), NOHAS, "FILE", "write to FILE (default: standard output)", 0, 0, 0},
+    {"format", "format", 0, K_STR, OFF(format), NOHAS, "FORMAT", "html, json, md or csv (the timeline)", 0, 0, 0},
     {"now", "now", 0, K_STR, OFF(now), NOHAS, "TIME", "ISO 8601 time that relative query times count from", 0, 0, 0},
     {"kind", "kind", 0, K_STR, OFF(kind), NOHAS, "KIND", "only entries of this kind", 0, 0, 0},
     {"limit", "limit", 0, K_LONG, OFF(limit), OFF(has_limit), "N", "show at most N", 0, 1e12, 0},

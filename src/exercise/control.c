@@ -65,6 +65,13 @@ static const char *str(json_t *req, const char *key)
     return json_string_value(json_object_get(req, key));
 }
 
+/* A boolean member: 1, 0, or -1 when absent (unchanged). */
+static int tristate(json_t *req, const char *key)
+{
+    json_t *v = json_object_get(req, key);
+    return v ? json_is_true(v) : -1;
+}
+
 static json_t *answer(int rc, const sw_ex_reply_t *rp)
 {
     json_t *a = json_pack("{s:b, s:i, s:s}", "ok", rc == SW_OK, "code", rc, "msg", rp->msg);
@@ -247,6 +254,11 @@ char *sw_control_handle(sw_exercise_t *ex, const char *request, size_t len)
                      : SW_ENOMEM;
             free(ind);
         }
+    } else if (!strcmp(op, "scoreboard")) {
+        static const char *const f[] = {"hidden", "frozen", NULL};
+        if (!only_fields(req, f, bad, sizeof bad))
+            rc = sw_exercise_scoreboard_set(ex, actor, tristate(req, "hidden"),
+                                            tristate(req, "frozen"), &rp);
     } else if (!strcmp(op, "status")) {
         static const char *const f[] = {NULL};
         if (!only_fields(req, f, bad, sizeof bad)) {
@@ -256,7 +268,7 @@ char *sw_control_handle(sw_exercise_t *ex, const char *request, size_t len)
     } else {
         char *r =
             refusal("unknown op '%s' (action, clock, inject, deploy, withdraw, share, triage, "
-                    "report, message, hint, send, share-indicators, status)",
+                    "report, message, hint, send, share-indicators, scoreboard, status)",
                     op);
         json_decref(req);
         return r;

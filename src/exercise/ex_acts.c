@@ -1168,6 +1168,20 @@ static int replay_entry(sw_exercise_t *ex, const sw_journal_entry_t *e, json_t *
         free(v);
         return rc;
     }
+    if (!strcmp(k, "report.submit")) { /* its event in the sim, as sw_exercise_report made it */
+        sw_cmd_t c;
+        sw_cmd_init(&c);
+        c.action = SW_ACT_REPORT;
+        c.team = sw_world_team(ex->w, e->team);
+        c.at_ms = ex->now_ms;
+        c.arg = json_string_value(json_object_get(p, "title"));
+        return c.team == SW_NONE ? SW_OK : ex_command(ex, &c, e->seq);
+    }
+    if (!strcmp(k, "scoreboard.set")) {
+        ex_scoreboard_apply(ex, json_is_true(json_object_get(p, "hidden")),
+                            json_is_true(json_object_get(p, "frozen")));
+        return SW_OK;
+    }
     /* rule.deploy / rule.withdraw: their tables are written with the entry */
     return SW_OK;
 }
@@ -1175,7 +1189,11 @@ static int replay_entry(sw_exercise_t *ex, const sw_journal_entry_t *e, json_t *
 int ex_replay(sw_exercise_t *ex, int64_t until_ms, sw_errbuf_t *err)
 {
     entries_t es = {0};
-    int rc = sw_journal_list(ex->j, NULL, load_entry, &es, err);
+    int64_t progress = 0;
+    int rc = until_ms < 0 ? sw_journal_progress_get(ex->j, &progress, err) : SW_OK;
+    if (rc)
+        return rc;
+    rc = sw_journal_list(ex->j, NULL, load_entry, &es, err);
     if (rc) {
         entries_free(&es);
         return rc < 0 ? rc : sw_seterr(err, SW_ENOMEM, "out of memory");
@@ -1213,8 +1231,16 @@ int ex_replay(sw_exercise_t *ex, int64_t until_ms, sw_errbuf_t *err)
             rc = ex_run_to(ex, q, err);
         if (!rc)
             rc = replay_entry(ex, e, p, err);
+        if (!rc) { /* published again, as when it was made */
+            sw_ex_note_t n = {.kind = SW_EXN_ACT, .at_ms = e->at_ms, .team = SW_NONE, .act = e};
+            if (*e->team)
+                n.team = sw_world_team(ex->w, e->team);
+            ex_note(ex, &n);
+        }
         json_decref(p);
     }
+    if (until_ms < 0) /* a resume: every act applied; on to where the clock was */
+        until_ms = progress;
     if (!rc && until_ms > ex->now_ms)
         rc = ex_run_to(ex, until_ms > ex->until_ms ? ex->until_ms : until_ms, err);
     ex->replaying = 0;

@@ -95,6 +95,7 @@ struct sw_exercise {
     int64_t base_wall_ms; /* ... and the wall time then */
     int64_t now_ms;       /* where the pipeline is */
     int64_t progress_ms;  /* the progress written last */
+    int64_t flushed_wall; /* when sw_exercise_advance last flushed (opts.flush_ms) */
 
     /* the pipeline */
     sw_sim_t *sim;
@@ -107,6 +108,9 @@ struct sw_exercise {
     sw_journal_t *j;
     sw_deploy_t *deploy;
     ex_team_t *teams;
+    sw_score_t *score; /* fed every note (ex_note) */
+    int sb_hidden;     /* the scoreboard hidden from players and observers */
+    json_t *sb_frozen; /* what they see of it since it was frozen (NULL: live) */
     uint64_t sim_hash;
     uint64_t n_sim_events;
     char **causes;        /* by business service: why it is down or degraded now, or NULL */
@@ -157,6 +161,10 @@ int ex_command(sw_exercise_t *ex, const sw_cmd_t *c, int64_t seq);
 void ex_action_result(sw_exercise_t *ex, const sw_sim_event_t *ev);
 void ex_actions_free(sw_exercise_t *ex);
 
+/* ---- ex_report.c --------------------------------------------------------- */
+/* The scoreboard's settings as a scoreboard.set entry says (act and replay). */
+void ex_scoreboard_apply(sw_exercise_t *ex, int hidden, int frozen);
+
 /* ---- ex_acts.c ----------------------------------------------------------- */
 /* Journal an act (nothing without a journal: *seq = 0), publishing it. */
 int ex_journal(sw_exercise_t *ex, const char *actor, const char *team, const char *kind,
@@ -164,7 +172,10 @@ int ex_journal(sw_exercise_t *ex, const char *actor, const char *team, const cha
                sw_errbuf_t *err);
 /* Issue a defender's reaction: journal it (unless the journal has it) and submit. */
 int ex_issue_reaction(sw_exercise_t *ex, const ex_reaction_t *r, sw_errbuf_t *err);
-/* Rebuild the state from the journal (resume, replay). */
+/* Rebuild the state from the journal. A rewind (seawall replay --until)
+ * stops at until_ms; a resume (until_ms < 0) applies every entry and goes
+ * on to the progress written last, whichever is later: an act journaled
+ * after the last progress (a crash between flushes) is never dropped. */
 int ex_replay(sw_exercise_t *ex, int64_t until_ms, sw_errbuf_t *err);
 /* The exercise.create payload of ex, and reading one back. */
 json_t *ex_create_payload(const sw_exercise_t *ex);

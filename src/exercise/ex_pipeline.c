@@ -49,6 +49,8 @@ static int on_record(void *ud, const sw_tel_record_t *rec)
     t->produced++;
     t->attack += rec->truth != 0;
     t->hash = fnv(t->hash, rec->json, rec->json_len);
+    if (rec->truth && ex->score) /* which step a record a team triages shows */
+        sw_score_record(ex->score, rec->team, (int64_t)t->produced, rec->truth - 1, rec->t_ms);
     if (ex->o.records)
         return ex->o.records(ex->o.records_ud, rec);
     if (!ex->alerters || !ex->alerters[rec->team])
@@ -317,8 +319,15 @@ int sw_exercise_advance(sw_exercise_t *ex, int64_t to_ms, sw_errbuf_t *err)
         if (rc)
             return sw_seterr(err, rc, "%s", rp.msg);
     }
-    if ((rc = sw_exercise_flush(ex, err)))
-        return rc;
+    /* records and alerts reach readers at a flush: at every advance, or at
+     * most every opts.flush_ms while the clock runs */
+    int64_t wall = ex_wall(ex);
+    if (ex->o.flush_ms <= 0 || ex->state != SW_EX_RUNNING ||
+        wall - ex->flushed_wall >= ex->o.flush_ms) {
+        if ((rc = sw_exercise_flush(ex, err)))
+            return rc;
+        ex->flushed_wall = wall;
+    }
     if (ex->now_ms != from) {
         sw_ex_note_t n = {.kind = SW_EXN_PROGRESS, .at_ms = ex->now_ms, .team = SW_NONE};
         ex_note(ex, &n);

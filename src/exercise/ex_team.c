@@ -85,6 +85,22 @@ static int journaled(sw_exercise_t *ex, const char *actor, const char *team, con
 
 /* ---- alerts ------------------------------------------------------------------- */
 
+typedef struct note_ctx {
+    sw_exercise_t *ex;
+    uint32_t team;
+    int64_t seq;
+} note_ctx_t;
+
+static int note_entry(const sw_journal_entry_t *e, void *ud)
+{
+    note_ctx_t *c = ud;
+    if (e->seq != c->seq)
+        return 1;
+    sw_ex_note_t n = {.kind = SW_EXN_ACT, .at_ms = e->at_ms, .team = c->team, .act = e};
+    ex_note(c->ex, &n);
+    return 1;
+}
+
 int sw_exercise_triage(sw_exercise_t *ex, const char *actor, const char *team,
                        const sw_alert_triage_t *tr, sw_ex_reply_t *rp)
 {
@@ -113,10 +129,11 @@ int sw_exercise_triage(sw_exercise_t *ex, const char *actor, const char *team,
     reply(rp, "alert %lld of %s: %s%s%s", (long long)tr->alert, ex->w->teams[ti].id, tr->status,
           tr->assignee && *tr->assignee ? ", assigned to " : "",
           tr->assignee && *tr->assignee ? tr->assignee : "");
-    sw_journal_entry_t e = {
-        seq, ex->now_ms, act.wall_ms, act.actor, ex->w->teams[ti].id, "alert.triage", "{}"};
-    sw_ex_note_t n = {.kind = SW_EXN_ACT, .at_ms = ex->now_ms, .team = ti, .act = &e};
-    ex_note(ex, &n);
+    /* published as journaled (alerts/deploy.c wrote it: read it back); the
+     * act is done whatever the read says */
+    sw_journal_filter_t f = {ex->w->teams[ti].id, "alert.triage", seq - 1};
+    note_ctx_t c = {ex, ti, seq};
+    sw_journal_list(ex->j, &f, note_entry, &c, &err);
     return SW_OK;
 }
 
@@ -239,6 +256,30 @@ int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, con
         return rc;
     reply(rp, "hint #%lld for %s (it costs the team %g points when scored)", (long long)rp->seq,
           ex->w->teams[ti].id, ex->w->scoring.hint_cost);
+    return SW_OK;
+}
+
+int sw_exercise_scoreboard_set(sw_exercise_t *ex, const char *actor, int hidden, int frozen,
+                               sw_ex_reply_t *rp)
+{
+    memset(rp, 0, sizeof *rp);
+    if (ex->bare) {
+        reply(rp, "a database of records only has no scoreboard");
+        return SW_ESTATE;
+    }
+    if (hidden < 0)
+        hidden = ex->sb_hidden;
+    if (frozen < 0)
+        frozen = ex->sb_frozen != NULL;
+    int rc = journaled(ex, actor, "", "scoreboard.set",
+                       json_pack("{s:b, s:b}", "hidden", hidden, "frozen", frozen), rp);
+    if (rc)
+        return rc;
+    ex_scoreboard_apply(ex, hidden, frozen);
+    reply(rp, "the scoreboard is %s for players and observers",
+          hidden   ? "hidden"
+          : frozen ? "frozen as it stands now"
+                   : "live");
     return SW_OK;
 }
 

@@ -55,10 +55,23 @@ const char *ex_actor(const sw_exercise_t *ex, const char *actor)
     return ex->o.actor && *ex->o.actor ? ex->o.actor : "system";
 }
 
+/* The score sees what everyone else is told (score/score.h). */
+static void score_note(sw_score_t *s, const sw_ex_note_t *n)
+{
+    if (n->kind == SW_EXN_SIM) {
+        sw_score_sim(s, n->ev);
+    } else if (n->kind == SW_EXN_ACT) {
+        sw_score_act_t a = {n->act->seq, n->act->at_ms, n->team, n->act->kind, n->act->payload};
+        sw_score_act(s, &a);
+    }
+}
+
 void ex_note(sw_exercise_t *ex, sw_ex_note_t *n)
 {
     n->replaying = ex->replaying;
     n->world = ex->w;
+    if (ex->score)
+        score_note(ex->score, n);
     if (ex->o.on_note)
         ex->o.on_note(n, ex->o.note_ud);
 }
@@ -363,6 +376,10 @@ int sw_exercise_open(const sw_exercise_opts_t *o, sw_exercise_t **out, sw_diags_
         *out = ex;
         return SW_OK;
     }
+    if (!(ex->score = sw_score_new(ex->w, NULL))) {
+        rc = sw_seterr(err, SW_ENOMEM, "out of memory");
+        goto fail;
+    }
     if ((rc = ex_pipeline_start(ex, err)))
         goto fail;
     if (create && ex->j) {
@@ -375,10 +392,7 @@ int sw_exercise_open(const sw_exercise_opts_t *o, sw_exercise_t **out, sw_diags_
             goto fail;
     }
     if (!create) {
-        int64_t to = o->replay_ms;
-        if (to < 0 && (rc = sw_journal_progress_get(ex->j, &to, err)))
-            goto fail;
-        if ((rc = ex_replay(ex, to, err)))
+        if ((rc = ex_replay(ex, o->how == SW_EXO_REPLAY ? o->replay_ms : -1, err)))
             goto fail;
     }
     *out = ex;
@@ -397,6 +411,8 @@ int sw_exercise_close(sw_exercise_t *ex, sw_errbuf_t *err)
     if (ex->store && ex->o.how != SW_EXO_REPLAY)
         rc = sw_exercise_flush(ex, err ? err : &own);
     ex_pipeline_stop(ex);
+    sw_score_free(ex->score);
+    json_decref(ex->sb_frozen);
     for (uint32_t i = 0; i < ex->n_bare; i++)
         sw_store_team_close(ex->bare_stores[i]);
     free(ex->bare_stores);
@@ -475,6 +491,10 @@ sw_deploy_t *sw_exercise_deploys(sw_exercise_t *ex)
 sw_journal_t *sw_exercise_journal(sw_exercise_t *ex)
 {
     return ex->j;
+}
+sw_score_t *sw_exercise_score(sw_exercise_t *ex)
+{
+    return ex->score;
 }
 
 void sw_exercise_team_stats(const sw_exercise_t *ex, uint32_t team, sw_ex_team_stats_t *out)

@@ -59,6 +59,7 @@
 #include "journal/journal.h"
 #include "model/world.h"
 #include "scenario/diag.h"
+#include "score/score.h"
 #include "sim/sim.h"
 #include "store/evstore.h"
 #include "telemetry/telemetry.h"
@@ -139,6 +140,10 @@ typedef struct sw_exercise_opts {
     void *now_ud;
     sw_ex_note_cb on_note; /* may be NULL */
     void *note_ud;
+    int64_t flush_ms; /* while the clock runs, flush records and alerts (durably) at most this
+                         often, in wall ms; 0: at every advance. The journal is written at
+                         every act regardless: a crash loses no act, only records that are
+                         made again on resume. A server sets 1000 (one flush a second) */
 } sw_exercise_opts_t;
 
 void sw_exercise_opts_init(sw_exercise_opts_t *o);
@@ -329,6 +334,18 @@ json_t *sw_exercise_truth_json(const sw_exercise_t *ex, uint32_t team);
 sw_store_team_t *sw_exercise_team_store(sw_exercise_t *ex, uint32_t team);
 sw_deploy_t *sw_exercise_deploys(sw_exercise_t *ex);
 sw_journal_t *sw_exercise_journal(sw_exercise_t *ex);
+/* The exercise's own score (score/score.h), fed every note as it is
+ * published (and every record with ground truth as it is produced), live
+ * and while replaying alike, so a recomputed score is the live one:
+ * sw_score_compute(sw_exercise_score(ex), sw_exercise_now(ex), ...). NULL for a database of records
+ * only. */
+sw_score_t *sw_exercise_score(sw_exercise_t *ex);
+/* Hide the scoreboard from players and observers, or freeze what they see
+ * of it at this moment (both off: they see it live; -1: as it is). Journaled
+ * (scoreboard.set); the white cell always sees it live. The board itself:
+ * exercise/report_model.h. */
+int sw_exercise_scoreboard_set(sw_exercise_t *ex, const char *actor, int hidden, int frozen,
+                               sw_ex_reply_t *rp);
 
 typedef struct sw_ex_team_stats {
     uint64_t records;     /* produced for the team so far (telemetry and shared copies) */

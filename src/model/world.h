@@ -29,6 +29,7 @@
 #include "core/arena.h"
 
 #define SW_NONE UINT32_MAX
+#define SW_MAX_OPERATORS 8 /* an adversary's operators at work at once (sw_adversary_t) */
 
 typedef struct sw_loc {
     const char *file; /* as given to the loader (or "builtin:NAME") */
@@ -434,6 +435,7 @@ typedef struct sw_eff {
     sw_priv_t priv;
     sw_cred_kind_t cred;
     sw_cred_form_t form;
+    const char *account; /* credential: the account it yields (NULL: one drawn) */
     sw_persist_t persist;
     const char *fact;
     const char *channel; /* c2: "https", "dns", "proxy", ... */
@@ -488,6 +490,7 @@ typedef struct sw_adversary {
     sw_idlist_t targets; /* teams */
     int64_t start_ms;    /* when it begins */
     double patience;     /* 0..1: tendency to go quiet and wait when opposed */
+    uint32_t operators;  /* steps it runs at once (its hands on keyboards); 0 or 1: one */
     sw_adv_objective_t *objectives;
     uint32_t n_objectives;
     sw_step_t *steps;
@@ -585,9 +588,19 @@ typedef struct sw_scoring {
     double w_recovery;
     double w_reporting;
     double w_sharing;
-    double hint_cost;         /* points per hint taken */
-    uint32_t allowed_actions; /* bit set over sw_action_t; all by default */
-    int hints;                /* hints offered */
+    double hint_cost; /* points per hint taken */
+    /* the score (docs/scoring.md): its scale, timeliness, cooperation, penalties */
+    double points;           /* a perfect team's total */
+    int64_t detect_full_ms;  /* a stage detected this soon after it began: full credit */
+    int64_t detect_zero_ms;  /* ... this late or never: none (linear between) */
+    int64_t contain_full_ms; /* the same for containment */
+    int64_t contain_zero_ms;
+    double share_goal;           /* cooperation credit for full marks */
+    double collateral_cost;      /* points per healthy critical host isolated, reimaged... */
+    double false_indicator_cost; /* points per wrong indicator shared */
+    double rule_broken_cost;     /* points per rule broken */
+    uint32_t allowed_actions;    /* bit set over sw_action_t; all by default */
+    int hints;                   /* hints offered */
     sw_loc_t loc;
 } sw_scoring_t;
 

@@ -2,8 +2,9 @@
  *
  * The loader reads the file and its includes into located YAML trees
  * (scenario_read.c, yaml_tree.c), builds the sw_world_t the simulation engine
- * runs (scenario_load.c, through the typed accessors of scenario_fields.c,
- * technique look-ups in attack_table.c), then checks what the structure
+ * runs (scenario_load.c and a file per world section, through the typed
+ * accessors of scenario_fields.c, technique look-ups in attack_table.c),
+ * then checks what the structure
  * alone cannot show (scenario_check.c): addresses, overlaps, dependency
  * cycles, objectives the playbooks cannot reach. Every problem goes to the
  * diagnostic list (diag.h) with its FILE:LINE:COL; loading goes on after an

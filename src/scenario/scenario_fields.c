@@ -498,6 +498,21 @@ int scn_list_ok(ld_t *L, node_t *v, const char *key, const char *expect)
 
 /* ---- ids ------------------------------------------------------------------ */
 
+int scn_cve_ok(const char *s)
+{
+    if (strncmp(s, "CVE-", 4) || strlen(s) < 13 || strlen(s) > 20)
+        return 0;
+    for (int i = 4; i < 8; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return 0;
+    if (s[8] != '-')
+        return 0;
+    for (const char *p = s + 9; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    return 1;
+}
+
 int scn_id_ok(const char *s)
 {
     size_t n = strlen(s);

@@ -3,7 +3,11 @@
  * values with located diagnostics (scenario_fields.c), file and include
  * reading (scenario_read.c), the id map used to declare and resolve
  * references, and the "did you mean" suggestion (scenario_util.c).
- * scenario_load.c drives the phases; scenario_check.c checks the result. */
+ * scenario_load.c drives the phases; the fill phase of each world section
+ * is in scenario_exercise.c (exercise, teams, scoring, rules, telemetry),
+ * scenario_network.c (orgs, networks, hosts, users, links, business) and
+ * scenario_adversary.c (adversaries, injects); scenario_check.c checks the
+ * result. */
 #ifndef SW_SCENARIO_INT_H
 #define SW_SCENARIO_INT_H
 
@@ -79,6 +83,37 @@ typedef struct ld {
  * for duplicates by scanning; this bound keeps that scan cheap. */
 #define LIST_MAX 1000
 
+/* Iterate the items of top-level list `key` across every file read. */
+#define FOR_ITEMS(L, key, it)                                                                      \
+    for (int fi_ = 0; fi_ < (L)->n_files; fi_++)                                                   \
+        for (node_t *lst_ = scn_mget((L)->roots[fi_], (key)),                                      \
+                    *it = lst_ && lst_->kind == YT_SEQ ? lst_->first : NULL;                       \
+             it; it = it->next)
+
+/* Items of a nested list (NULL-safe). */
+#define FOR_SUB(map, key, it)                                                                      \
+    for (node_t *lst_##it = scn_mget((map), (key)),                                                \
+                *it = lst_##it && lst_##it->kind == YT_SEQ ? lst_##it->first : NULL;               \
+         it; it = it->next)
+
+/* The object name for messages: "host 'dc01'" or "host" when id is NULL. */
+const char *scn_what(char *buf, size_t len, const char *kind, const char *id);
+
+/* ---- phase 3, fill: one function per world section -------------------------
+ * Each reads its section's YAML entries (L->*_n, declared in phase 2) into
+ * the world, reporting every problem and leaving defaults. */
+
+void scn_fill_exercise(ld_t *L);              /* exercise: (scenario_exercise.c) */
+void scn_fill_teams(ld_t *L);                 /* teams:, observers: */
+void scn_fill_scoring(ld_t *L);               /* scoring:, rules: */
+void scn_fill_telemetry(ld_t *L);             /* telemetry: */
+void scn_fill_links(ld_t *L);                 /* links: (scenario_network.c) */
+void scn_fill_orgs(ld_t *L);                  /* orgs: networks, hosts, users */
+void scn_fill_service_deps(ld_t *L);          /* services' depends_on (needs every host) */
+void scn_fill_business(ld_t *L);              /* business: */
+void scn_fill_adversary(ld_t *L, uint32_t i); /* adversaries: (scenario_adversary.c) */
+void scn_fill_inject(ld_t *L, uint32_t i);    /* injects: */
+
 /* ---- reading (scenario_read.c) -------------------------------------------- */
 
 /* Load the scenario name[text, len) (sw_scenario_load_mem), keeping a copy
@@ -132,6 +167,7 @@ sw_idlist_t scn_opt_reflist(ld_t *L, node_t *m, const char *key, const scn_idmap
                             const char *what);
 int scn_list_ok(ld_t *L, node_t *v, const char *key, const char *expect);
 int scn_id_ok(const char *s);
+int scn_cve_ok(const char *s); /* "CVE-YYYY-NNNN..." */
 const char *scn_entry_id(ld_t *L, node_t *entry, const char *key, const char *what);
 void scn_declare_id(ld_t *L, scn_idmap_t *m, const char *id, uint32_t i, sw_loc_t loc,
                     const sw_loc_t *locs_base, size_t stride, const char *what);

@@ -1,6 +1,7 @@
 /* scenario_util.c — the loader's id maps and typo suggestions. See scenario_int.h. */
 #include "scenario/scenario_int.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,4 +130,13 @@ const char *scn_suggest(const char *word, const char *const *cands, const scn_id
         }
     }
     return best_d <= limit ? best : NULL;
+}
+
+const char *scn_what(char *buf, size_t len, const char *kind, const char *id)
+{
+    if (id)
+        snprintf(buf, len, "%s '%s'", kind, id);
+    else
+        snprintf(buf, len, "%s", kind);
+    return buf;
 }

@@ -66,28 +66,18 @@ int api_teams_get(srv_req_t *r)
 
 int api_team_network(srv_req_t *r)
 {
-    json_t *j = srv_snapshot_team(r->srv, r->team);
+    char *j = srv_snapshot_team_text(r->srv, r->team);
     if (!j)
         return srv_error(r, 503, "unavailable", "the exercise has not published yet");
-    return srv_ok(r, 200, j);
+    return srv_ok_text(r, 200, j);
 }
 
 int api_truth_get(srv_req_t *r)
 {
-    json_t *j = srv_snapshot_truth(r->srv, r->team);
+    char *j = srv_snapshot_truth_text(r->srv, r->team);
     if (!j)
         return srv_error(r, 503, "unavailable", "the exercise has not published yet");
-    return srv_ok(r, 200, j);
-}
-
-int api_broadcast_post(srv_req_t *r)
-{
-    static const char *const f[] = {"text", NULL};
-    if (srv_only(r, f))
-        return 0;
-    const char *text = srv_str(r, "text");
-    return srv_act_answer(
-        r, act(r, json_pack("{s:s, s:s}", "op", "message", "text", text ? text : "")));
+    return srv_ok_text(r, 200, j);
 }
 
 int api_injects_get(srv_req_t *r)
@@ -175,4 +165,31 @@ int api_journal_get(srv_req_t *r)
         return srv_error(r, 500, "internal", "%s", err.msg);
     }
     return srv_ok(r, 200, json_pack("{s:o}", "entries", c.a));
+}
+
+int api_scoreboard_get(srv_req_t *r)
+{
+    int white = r->who.role == SW_ACCT_ADMIN || r->who.role == SW_ACCT_INSTRUCTOR;
+    char *b = srv_snapshot_board_text(r->srv, white);
+    if (!b)
+        return srv_error(r, 503, "unavailable", "the scoreboard has not been computed yet");
+    return srv_ok_text(r, 200, b);
+}
+
+int api_scoreboard_post(srv_req_t *r)
+{
+    static const char *const f[] = {"hidden", "frozen", NULL};
+    if (srv_only(r, f))
+        return 0;
+    json_t *h = json_object_get(r->json, "hidden"), *fr = json_object_get(r->json, "frozen");
+    if ((h && !json_is_boolean(h)) || (fr && !json_is_boolean(fr)) || (!h && !fr))
+        return srv_error(r, 400, "bad_field",
+                         "the scoreboard takes \"hidden\" and \"frozen\": "
+                         "true or false");
+    json_t *req = json_pack("{s:s}", "op", "scoreboard");
+    if (h)
+        json_object_set(req, "hidden", h);
+    if (fr)
+        json_object_set(req, "frozen", fr);
+    return srv_act_answer(r, act(r, req));
 }

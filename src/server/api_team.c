@@ -472,6 +472,8 @@ int api_messages_get(srv_req_t *r)
     return list_kinds(r, kinds, "messages", 1);
 }
 
+/* A message: to the team's chat, or (the broadcasts route, no team in its
+ * path) to every team. */
 int api_message_post(srv_req_t *r)
 {
     static const char *const f[] = {"text", NULL};

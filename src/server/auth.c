@@ -15,6 +15,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <sodium.h>
+
 #include "exercise/roster.h"
 #include "server/srv_int.h"
 
@@ -68,16 +70,75 @@ static srv_rl_t *rl_find(srv_t *s, const char *key, int64_t now, int create)
     return e;
 }
 
+/* ---- sessions: looked up in the accounts store, remembered briefly ---------------- */
+
+#define SESS_SLOTS 1024
+
+typedef struct srv_sess {
+    unsigned char key[32]; /* BLAKE2b of the token: the token itself is not kept */
+    int used;
+    int64_t checked_ms;
+    sw_account_info_t who;
+    char csrf[SW_SESSION_TOKEN_LEN + 1];
+} srv_sess_t;
+
+void srv_sessions_forget(srv_t *s)
+{
+    pthread_mutex_lock(&s->sess_lock);
+    if (s->sess)
+        memset(s->sess, 0, SESS_SLOTS * sizeof *s->sess);
+    pthread_mutex_unlock(&s->sess_lock);
+}
+
+void srv_sessions_free(srv_t *s)
+{
+    if (s->sess)
+        sodium_memzero(s->sess, SESS_SLOTS * sizeof *s->sess);
+    free(s->sess);
+    s->sess = NULL;
+}
+
 int srv_session(srv_req_t *r, char *csrf)
 {
+    srv_t *s = r->srv;
     const char *token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, "sw_session");
-    if (!token)
+    if (!token || strlen(token) != SW_SESSION_TOKEN_LEN)
         return -1;
+    unsigned char key[32];
+    crypto_generichash(key, sizeof key, (const unsigned char *)token, strlen(token), NULL, 0);
+    uint32_t slot = ((uint32_t)key[0] | (uint32_t)key[1] << 8) % SESS_SLOTS;
+    int64_t now = srv_now_ms();
+    /* 1. seen within the last SRV_SESSION_CACHE_MS */
+    pthread_mutex_lock(&s->sess_lock);
+    if (!s->sess)
+        s->sess = calloc(SESS_SLOTS, sizeof *s->sess);
+    srv_sess_t *e = s->sess ? &s->sess[slot] : NULL;
+    if (e && e->used && now - e->checked_ms < SRV_SESSION_CACHE_MS &&
+        sodium_memcmp(e->key, key, sizeof key) == 0) {
+        r->who = e->who;
+        memcpy(csrf, e->csrf, sizeof e->csrf);
+        pthread_mutex_unlock(&s->sess_lock);
+        return 0;
+    }
+    pthread_mutex_unlock(&s->sess_lock);
+    /* 2. the store */
     sw_errbuf_t err;
-    pthread_mutex_lock(&r->srv->accounts_lock);
-    int rc = sw_sessions_lookup(r->srv->accounts, token, srv_now_ms(), &r->who, csrf, &err);
-    pthread_mutex_unlock(&r->srv->accounts_lock);
-    return rc ? -1 : 0;
+    pthread_mutex_lock(&s->accounts_lock);
+    int rc = sw_sessions_lookup(s->accounts, token, now, &r->who, csrf, &err);
+    pthread_mutex_unlock(&s->accounts_lock);
+    if (rc)
+        return -1;
+    pthread_mutex_lock(&s->sess_lock);
+    if (s->sess) {
+        e = &s->sess[slot];
+        memcpy(e->key, key, sizeof key);
+        e->used = 1;
+        e->checked_ms = now;
+        e->who = r->who;
+        memcpy(e->csrf, csrf, sizeof e->csrf);
+    }
+    pthread_mutex_unlock(&s->sess_lock);
+    return 0;
 }
 
 static json_t *who_json(const sw_account_info_t *w, const char *csrf)
@@ -144,6 +205,7 @@ int api_logout(srv_req_t *r)
     pthread_mutex_lock(&r->srv->accounts_lock);
     sw_sessions_delete(r->srv->accounts, token, &err);
     pthread_mutex_unlock(&r->srv->accounts_lock);
+    srv_sessions_forget(r->srv);
     snprintf(r->cookie_buf, sizeof r->cookie_buf,
              "sw_session=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0");
     r->set_cookie = r->cookie_buf;
@@ -180,6 +242,7 @@ int api_password(srv_req_t *r)
     }
     /* every session of the account ends; this one continues as a new one */
     rc = sw_accounts_set_password(s->accounts, who.name, pw, 0, &err);
+    srv_sessions_forget(s);
     if (!rc)
         rc = sw_sessions_create(s->accounts, who.name, now, SRV_SESSION_TTL_MS, token, csrf, &err);
     if (!rc)
@@ -279,6 +342,7 @@ int api_user_patch(srv_req_t *r)
         }
         rc = sw_accounts_set_password(r->srv->accounts, name, pw, *gen != '\0', &err);
     }
+    srv_sessions_forget(r->srv);
     pthread_mutex_unlock(&r->srv->accounts_lock);
     if (rc)
         return srv_error(r, rc == SW_ENOENT ? 404 : 422, rc == SW_ENOENT ? "not_found" : "refused",

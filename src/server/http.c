@@ -47,6 +47,7 @@ void srv_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     free(r->body);
     json_decref(r->json);
     json_decref(r->answer);
+    free(r->answer_text);
     free(r);
     *con_cls = NULL;
 }
@@ -59,6 +60,8 @@ int srv_error(srv_req_t *r, unsigned status, const char *code, const char *fmt, 
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     json_decref(r->answer);
+    free(r->answer_text);
+    r->answer_text = NULL;
     r->status = status;
     r->answer = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
     return 0;
@@ -67,8 +70,20 @@ int srv_error(srv_req_t *r, unsigned status, const char *code, const char *fmt, 
 int srv_ok(srv_req_t *r, unsigned status, json_t *answer)
 {
     json_decref(r->answer);
+    free(r->answer_text);
+    r->answer_text = NULL;
     r->status = status;
     r->answer = answer ? answer : json_object();
+    return 0;
+}
+
+int srv_ok_text(srv_req_t *r, unsigned status, char *text)
+{
+    json_decref(r->answer);
+    r->answer = NULL;
+    free(r->answer_text);
+    r->status = status;
+    r->answer_text = text;
     return 0;
 }
 
@@ -191,7 +206,10 @@ static void dispatch(srv_req_t *r)
 
 static enum MHD_Result send_answer(srv_req_t *r)
 {
-    char *text = json_dumps(r->answer ? r->answer : json_object(), JSON_COMPACT);
+    char *text = r->answer_text ? r->answer_text
+                 : r->answer    ? json_dumps(r->answer, JSON_COMPACT)
+                                : strdup("{}");
+    r->answer_text = NULL;
     if (!text)
         return MHD_NO;
     size_t n = strlen(text);

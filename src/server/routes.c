@@ -49,7 +49,9 @@ const srv_route_t srv_routes[] = {
     {"GET", "/api/v1/teams/{team}/shares", SRV_ANY, SRV_SCOPE_TEAM_READ, api_shares_get, 0, "indicators a team shared and received (STIX 2.1)"},
     {"POST", "/api/v1/teams/{team}/shares", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_share_post, SRV_F_LARGE, "share indicators (a STIX 2.1 bundle, or a list)"},
     {"POST", "/api/v1/teams/{team}/shares/{id}/use", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_share_use, 0, "block or hunt a received indicator"},
-    {"POST", "/api/v1/broadcasts", SRV_WHITE, SRV_SCOPE_NONE, api_broadcast_post, 0, "a message to everyone"},
+    {"GET", "/api/v1/scoreboard", SRV_ANY, SRV_SCOPE_SCOREBOARD, api_scoreboard_get, 0, "the scoreboard: each team's score by category (as the white cell lets players see it)"},
+    {"POST", "/api/v1/scoreboard", SRV_WHITE, SRV_SCOPE_NONE, api_scoreboard_post, 0, "hide the scoreboard from players and observers, or freeze it"},
+    {"POST", "/api/v1/broadcasts", SRV_WHITE, SRV_SCOPE_NONE, api_message_post, 0, "a message to everyone"},
     {"GET", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_injects_get, 0, "the inject timeline: what fired, what is to come"},
     {"POST", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_inject_post, 0, "release a scenario inject, or send one written now"},
     {"POST", "/api/v1/teams/{team}/hints", SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_hint_post, 0, "a hint for a team"},
@@ -165,6 +167,12 @@ int srv_authorise(srv_req_t *r)
     }
     if (rt->scope == SRV_SCOPE_NONE)
         return 0;
+    if (rt->scope == SRV_SCOPE_SCOREBOARD) {
+        if (r->who.role != SW_ACCT_OBSERVER || r->srv->info.observers_see >= SW_OBS_SCOREBOARD)
+            return 0;
+        srv_error(r, 403, "forbidden", "observers of this exercise do not see the scoreboard");
+        return -1;
+    }
     /* the {team} of the path: always the first parameter */
     const sw_world_t *w = r->srv->w;
     const char *name = r->n_params ? r->params[0] : "";
@@ -231,7 +239,8 @@ char *sw_server_routes_json(void)
         for (size_t k = 0; k < sizeof rn / sizeof rn[0]; k++)
             if (rt->roles & rn[k].bit)
                 json_array_append_new(roles, json_string(rn[k].name));
-        static const char *const scopes[] = {"none", "team-read", "team-write", "truth"};
+        static const char *const scopes[] = {"none", "team-read", "team-write", "truth",
+                                             "scoreboard"};
         json_array_append_new(
             a, json_pack("{s:s, s:s, s:o, s:s, s:b, s:b, s:b, s:s}", "method", rt->method, "path",
                          rt->path, "roles", roles, "scope", scopes[rt->scope], "large_body",

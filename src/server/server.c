@@ -21,10 +21,13 @@
 #include <unistd.h>
 
 #include "core/text.h"
+#include "exercise/report_model.h"
 #include "exercise/control.h"
 #include "server/srv_int.h"
 
 #define SRV_TICK_MS 100
+#define SRV_FLUSH_MS 1000 /* records and alerts reach readers within a second */
+#define SRV_BOARD_MS 1000 /* the scoreboard is recomputed at most this often, acts aside */
 
 typedef struct srv_call {
     json_t *req;
@@ -57,6 +60,7 @@ json_t *srv_world_call(srv_t *s, json_t *req)
     if (s->stopping) {
         pthread_mutex_unlock(&s->q_lock);
         pthread_cond_destroy(&c.cond);
+        json_decref(req);
         return json_pack("{s:b, s:i, s:s}", "ok", 0, "code", SW_ESTATE, "msg",
                          "the server is stopping");
     }
@@ -70,6 +74,7 @@ json_t *srv_world_call(srv_t *s, json_t *req)
         pthread_cond_wait(&c.cond, &s->q_lock);
     pthread_mutex_unlock(&s->q_lock);
     pthread_cond_destroy(&c.cond);
+    json_decref(req);
     return c.reply;
 }
 
@@ -82,9 +87,39 @@ static char *dump(json_t *j)
     return s;
 }
 
-/* Rebuild every snapshot from the exercise (world thread). */
-static void publish_snapshots(srv_t *s)
+/* The scoreboard, recomputed when acts came or a second passed; a change
+ * goes out on the stream (world thread). */
+static void publish_board(srv_t *s, int acts)
 {
+    int64_t now = srv_now_ms();
+    if (!acts && s->snap_board && now - s->board_wall < SRV_BOARD_MS)
+        return;
+    s->board_wall = now;
+    char *board = dump(sw_exercise_scoreboard(s->ex, 1));
+    char *pub = dump(sw_exercise_scoreboard(s->ex, 0));
+    if (!board || !pub) {
+        free(board);
+        free(pub);
+        return;
+    }
+    /* "at_ms" moves every time: compare what follows it */
+    int changed = !s->snap_board || strcmp(strchr(board, ','), strchr(s->snap_board, ',')) ||
+                  strcmp(strchr(pub, ','), strchr(s->snap_board_public, ','));
+    pthread_mutex_lock(&s->snap_lock);
+    char *ob = s->snap_board, *op = s->snap_board_public;
+    s->snap_board = board;
+    s->snap_board_public = pub;
+    pthread_mutex_unlock(&s->snap_lock);
+    free(ob);
+    free(op);
+    if (changed)
+        srv_event_score(s, board, pub);
+}
+
+/* Rebuild every snapshot from the exercise (world thread). */
+static void publish_snapshots(srv_t *s, int acts)
+{
+    publish_board(s, acts);
     const sw_world_t *w = s->w;
     char *clock = dump(sw_exercise_clock_json(s->ex));
     char **teams = calloc(w->n_teams ? w->n_teams : 1, sizeof *teams);
@@ -123,14 +158,33 @@ json_t *srv_snapshot_clock(srv_t *s)
     return j;
 }
 
-json_t *srv_snapshot_truth(srv_t *s, uint32_t team)
+/* A copy of one team's snapshot text (truth: the ground truth's). */
+static char *snap_copy(srv_t *s, int truth, uint32_t team)
 {
     pthread_mutex_lock(&s->snap_lock);
-    json_t *j = s->snap_truth && team < s->w->n_teams && s->snap_truth[team]
-                    ? json_loads(s->snap_truth[team], 0, NULL)
-                    : NULL;
+    char **v = truth ? s->snap_truth : s->snap_team;
+    char *t = v && team < s->w->n_teams && v[team] ? strdup(v[team]) : NULL;
     pthread_mutex_unlock(&s->snap_lock);
-    return j;
+    return t;
+}
+
+char *srv_snapshot_team_text(srv_t *s, uint32_t team)
+{
+    return snap_copy(s, 0, team);
+}
+
+char *srv_snapshot_truth_text(srv_t *s, uint32_t team)
+{
+    return snap_copy(s, 1, team);
+}
+
+char *srv_snapshot_board_text(srv_t *s, int white)
+{
+    pthread_mutex_lock(&s->snap_lock);
+    const char *b = white ? s->snap_board : s->snap_board_public;
+    char *t = b ? strdup(b) : NULL;
+    pthread_mutex_unlock(&s->snap_lock);
+    return t;
 }
 
 json_t *srv_snapshot_team(srv_t *s, uint32_t team)
@@ -184,6 +238,8 @@ static void *world_main(void *arg)
         }
         if (s->control)
             sw_control_serve(s->control, s->ex);
+        if (calls)
+            srv_events_wake(s); /* the acts' events go out before the clock's work */
         if (stopping)
             break;
         /* 2. the clock */
@@ -194,7 +250,7 @@ static void *world_main(void *arg)
         if (rc && !s->o.quiet)
             fprintf(stderr, "seawall serve: the exercise stopped advancing: %s\n", err.msg);
         /* 3. publish */
-        publish_snapshots(s);
+        publish_snapshots(s, calls != NULL);
         srv_events_wake(s);
     }
     return NULL;
@@ -286,6 +342,7 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
     pthread_mutex_init(&s->snap_lock, NULL);
     pthread_mutex_init(&s->accounts_lock, NULL);
     pthread_mutex_init(&s->rl_lock, NULL);
+    pthread_mutex_init(&s->sess_lock, NULL);
     srv_events_init(s);
     int status = 1, world_started = 0;
     sw_errbuf_t err;
@@ -293,6 +350,8 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
     sw_diags_init(&d);
     s->o.ex.on_note = on_note;
     s->o.ex.note_ud = s;
+    if (!s->o.ex.flush_ms)
+        s->o.ex.flush_ms = SRV_FLUSH_MS;
     int rc = sw_exercise_open(&s->o.ex, &s->ex, &d, &err);
     sw_diags_print(&d, stderr);
     sw_diags_free(&d);
@@ -320,7 +379,7 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
     if (sw_exercise_state(s->ex) == SW_EX_NOT_STARTED && !s->o.paused &&
         sw_exercise_clock(s->ex, "system", SW_CLOCK_START, 0, &rp))
         fprintf(stderr, "seawall serve: %s\n", rp.msg);
-    publish_snapshots(s);
+    publish_snapshots(s, 1);
     if (start_daemon(s, &err)) {
         fprintf(stderr, "seawall serve: %s\n", err.msg);
         goto done;
@@ -370,12 +429,15 @@ done:
     }
     free(s->snap_team);
     free(s->snap_truth);
+    free(s->snap_board);
+    free(s->snap_board_public);
     if (s->ex && sw_exercise_close(s->ex, &err) && !status) {
         fprintf(stderr, "seawall serve: %s\n", err.msg);
         status = 1;
     }
     sw_accounts_close(s->accounts);
     srv_events_free(s);
+    srv_sessions_free(s);
     free(s->rl);
     free(s);
     return status;

@@ -29,6 +29,7 @@
 #define SRV_MAX_BODY_LARGE ((size_t)8 << 20)    /* a rule file, a STIX bundle */
 #define SRV_SESSION_TTL_MS (12 * 3600 * 1000LL) /* a day of exercise */
 #define SRV_EVENTS 65536                        /* events the stream keeps */
+#define SRV_SESSION_CACHE_MS 2000 /* a session checked this recently is not checked again */
 
 /* Roles a route admits (bits). */
 enum {
@@ -54,6 +55,7 @@ typedef enum {
     SRV_SCOPE_TEAM_READ,  /* a team's data: its players, the white cell, observers as allowed */
     SRV_SCOPE_TEAM_WRITE, /* acting as a team: its players (and the white cell) */
     SRV_SCOPE_TRUTH,      /* ground truth: the white cell, observers with "everything" */
+    SRV_SCOPE_SCOREBOARD, /* the scoreboard: everyone but observers with "nothing" */
 } srv_scope_t;
 
 typedef struct srv srv_t;
@@ -94,6 +96,7 @@ struct srv_req {
     /* the answer */
     unsigned status;
     json_t *answer;
+    char *answer_text; /* or the answer as JSON text already (a snapshot) */
     const char *set_cookie;
     char cookie_buf[256];
     int suspended; /* the stream */
@@ -117,10 +120,13 @@ struct srv {
 
     /* snapshots the world publishes for readers */
     pthread_mutex_t snap_lock;
-    char *snap_clock;  /* JSON */
-    char **snap_team;  /* by team index: the team's view */
-    char **snap_truth; /* by team index: the ground truth on it (white cell) */
-    char *snap_teams;  /* the list of teams */
+    char *snap_clock;        /* JSON */
+    char **snap_team;        /* by team index: the team's view */
+    char **snap_truth;       /* by team index: the ground truth on it (white cell) */
+    char *snap_teams;        /* the list of teams */
+    char *snap_board;        /* the scoreboard: live, for the white cell */
+    char *snap_board_public; /* ... as players and observers may see it */
+    int64_t board_wall;      /* when it was computed (wall ms) */
     sw_exercise_info_t info;
     const sw_world_t *w; /* read-only after start: ids, kinds, names */
 
@@ -138,6 +144,10 @@ struct srv {
     size_t n_inbox;
     int64_t last_ping_ms;
 
+    /* sessions recently looked up (auth.c) */
+    pthread_mutex_t sess_lock;
+    struct srv_sess *sess;
+
     /* login rate limiting */
     pthread_mutex_t rl_lock;
     struct srv_rl *rl;
@@ -147,13 +157,17 @@ struct srv {
 /* ---- server.c ----------------------------------------------------------------- */
 
 /* An act for the world thread: req is a control request (control.h) the
- * handler built, its actor set from the session. Blocks until it is done;
- * returns the answer (the caller decrefs). */
+ * handler built, its actor set from the session; it is taken. Blocks until
+ * it is done; returns the answer (the caller decrefs). */
 json_t *srv_world_call(srv_t *s, json_t *req);
 /* A team's snapshot as a new JSON value (NULL for an unknown team). */
 json_t *srv_snapshot_team(srv_t *s, uint32_t team);
 json_t *srv_snapshot_clock(srv_t *s);
-json_t *srv_snapshot_truth(srv_t *s, uint32_t team);
+/* The same as JSON text (the caller frees it): answered as it is. */
+char *srv_snapshot_team_text(srv_t *s, uint32_t team);
+char *srv_snapshot_truth_text(srv_t *s, uint32_t team);
+/* The scoreboard: live (white non-zero) or as players and observers see it. */
+char *srv_snapshot_board_text(srv_t *s, int white);
 int64_t srv_now_ms(void);
 /* The exercise's present as a Unix time in ms (what its records say). */
 int64_t srv_exercise_unix_ms(srv_t *s);
@@ -170,6 +184,8 @@ int srv_error(srv_req_t *r, unsigned status, const char *code, const char *fmt, 
     __attribute__((format(printf, 4, 5)));
 /* A JSON answer (takes ownership). Returns 0. */
 int srv_ok(srv_req_t *r, unsigned status, json_t *answer);
+/* A JSON answer already as text (takes ownership of text). Returns 0. */
+int srv_ok_text(srv_req_t *r, unsigned status, char *text);
 /* Answer with an exercise act's reply (control.h's answer object). */
 int srv_act_answer(srv_req_t *r, json_t *reply);
 /* The body's string member key (NULL when absent or not a string). */
@@ -197,8 +213,12 @@ int srv_authorise(srv_req_t *r);
 
 /* ---- auth.c ------------------------------------------------------------------- */
 
-/* Who the request's session cookie says; 0 with r->who filled, -1 none. */
+/* Who the request's session cookie says; 0 with r->who filled, -1 none.
+ * Lookups are remembered for SRV_SESSION_CACHE_MS; the server's own changes
+ * to accounts and sessions forget them at once (srv_sessions_forget). */
 int srv_session(srv_req_t *r, char *csrf);
+void srv_sessions_forget(srv_t *s);
+void srv_sessions_free(srv_t *s);
 int srv_first_admin(srv_t *s, char *password_out, size_t len, sw_errbuf_t *err);
 
 /* ---- sse.c -------------------------------------------------------------------- */
@@ -207,6 +227,9 @@ void srv_events_init(srv_t *s);
 void srv_events_free(srv_t *s);
 /* From the world thread: a note becomes an event for those it concerns. */
 void srv_event_note(srv_t *s, const sw_ex_note_t *n);
+/* From the world thread: the scoreboard changed (texts: the white cell's,
+ * and the one players and observers may see). */
+void srv_event_score(srv_t *s, const char *board, const char *board_public);
 /* Wake every stream (new events). */
 void srv_events_wake(srv_t *s);
 int srv_stream_start(srv_req_t *r);
@@ -238,7 +261,6 @@ int api_reports_get(srv_req_t *r);
 int api_report_post(srv_req_t *r);
 int api_messages_get(srv_req_t *r);
 int api_message_post(srv_req_t *r);
-int api_broadcast_post(srv_req_t *r);
 int api_inbox_get(srv_req_t *r);
 int api_injects_get(srv_req_t *r);
 int api_inject_post(srv_req_t *r);
@@ -250,6 +272,8 @@ int api_user_patch(srv_req_t *r);
 int api_users_import(srv_req_t *r);
 int api_stream(srv_req_t *r);
 int api_shares_get(srv_req_t *r);
+int api_scoreboard_get(srv_req_t *r);
+int api_scoreboard_post(srv_req_t *r);
 int api_share_post(srv_req_t *r);
 int api_share_use(srv_req_t *r);
 int api_fields_get(srv_req_t *r);

@@ -16,6 +16,9 @@
  *          observers_see >= teams
  *   WHITE  the white cell (ground truth: adversary steps, footholds,
  *          objectives) — and observers only with observers_see = everything
+ *   CELL   the white cell alone (the live scoreboard)
+ *   SCORE  players, and observers with observers_see >= scoreboard: the
+ *          scoreboard as the white cell lets them see it (hidden, frozen)
  * so ground truth never reaches a player's stream.
  *
  * Streams: a connection's content reader copies the events after its
@@ -36,7 +39,7 @@
 
 #define SSE_PING_MS 15000
 
-enum { AUD_ALL, AUD_TEAM, AUD_WHITE };
+enum { AUD_ALL, AUD_TEAM, AUD_WHITE, AUD_CELL, AUD_SCORE };
 
 typedef struct srv_event {
     uint64_t id;
@@ -51,7 +54,7 @@ typedef struct srv_stream {
     struct MHD_Connection *conn;
     uint64_t cursor; /* the next event id to consider */
     int white;       /* sees everything */
-    int observer_teams, observer_truth;
+    int observer_teams, observer_truth, observer_board;
     uint32_t team; /* a player's team */
     int suspended;
     int reset_due;      /* its Last-Event-ID was from another epoch */
@@ -284,6 +287,15 @@ void srv_event_note(srv_t *s, const sw_ex_note_t *n)
     pthread_mutex_unlock(&s->ev_lock);
 }
 
+void srv_event_score(srv_t *s, const char *board, const char *board_public)
+{
+    pthread_mutex_lock(&s->ev_lock);
+    /* the live board is the white cell's alone; observers see the players' */
+    push(s, "score", AUD_CELL, SW_NONE, json_loads(board, 0, NULL));
+    push(s, "score", AUD_SCORE, SW_NONE, json_loads(board_public, 0, NULL));
+    pthread_mutex_unlock(&s->ev_lock);
+}
+
 json_t *srv_inbox(srv_t *s, uint32_t team)
 {
     json_t *a = json_array();
@@ -323,6 +335,10 @@ static int may_see(const srv_stream_t *st, const srv_event_t *e)
         return st->white || st->observer_teams || e->team == st->team;
     case AUD_WHITE:
         return st->white || st->observer_truth;
+    case AUD_CELL: /* the white cell alone */
+        return st->white;
+    case AUD_SCORE: /* the scoreboard as players see it (the white cell has its own) */
+        return !st->white && (st->team != SW_NONE || st->observer_board);
     default:
         return 0;
     }
@@ -433,6 +449,8 @@ int api_stream(srv_req_t *r)
     st->observer_teams = r->who.role == SW_ACCT_OBSERVER && s->info.observers_see >= SW_OBS_TEAMS;
     st->observer_truth =
         r->who.role == SW_ACCT_OBSERVER && s->info.observers_see >= SW_OBS_EVERYTHING;
+    st->observer_board =
+        r->who.role == SW_ACCT_OBSERVER && s->info.observers_see >= SW_OBS_SCOREBOARD;
     st->team = SW_NONE;
     for (uint32_t t = 0; t < s->w->n_teams; t++)
         if (r->who.role == SW_ACCT_PLAYER && !strcasecmp(s->w->teams[t].id, r->who.team))

@@ -22,9 +22,11 @@
  *     A (step, host) pair failing SIM_FAILS_GIVE_UP times is dropped. When a
  *     defender's action hurts it the adversary may go quiet for a while
  *     (chance = patience).
- *  4. One step at a time per adversary (op 0), plus a strike (op 1) that
- *     runs disruptive steps from a disrupt objective's trigger time on
- *     (planner_trigger); before it, disruptive steps are held back. A step's
+ *  4. One step at a time per operator: the campaign (op 0, and ops 2.. when
+ *     the adversary has several `operators`, never two on the same step and
+ *     target), plus a strike (op 1) that runs disruptive steps from a
+ *     disrupt objective's trigger time on (planner_trigger); before it,
+ *     disruptive steps are held back. A step's
  *     preconditions are checked at start and again at its end; if they
  *     stopped holding, the outcome is "interrupted" and no effect applies.
  *  5. Every step attempt gets a ground-truth record; its cause is the record
@@ -196,11 +198,15 @@ static const char *cred_account(sw_sim_t *sim, uint32_t a, uint32_t h, sw_cred_k
 }
 
 static uint32_t cred_add(sw_sim_t *sim, uint32_t a, uint32_t h, sw_cred_kind_t kind,
-                         sw_cred_form_t form, uint32_t gt, const char **account)
+                         sw_cred_form_t form, const char *named, uint32_t gt, const char **account)
 {
     adv_t *av = &sim->advs[a];
     uint32_t org = sim->w->hosts[h].org;
+    /* the step names it (an advisory's account), else one is drawn; drawn
+     * either way, so that naming it changes nothing else in the run */
     const char *acct = cred_account(sim, a, h, kind);
+    if (named)
+        acct = named;
     const sim_acct_t *st = acct ? act_acct(sim, org, acct) : NULL;
     sim_cred_t c = {(uint8_t)kind,       (uint8_t)form,        org, acct,
                     st ? st->resets : 0, sim->org_krbtgt[org], gt};
@@ -900,6 +906,27 @@ static int64_t next_after_time(const sw_sim_t *sim, uint32_t a)
     return best;
 }
 
+/* The campaign's operators: op 0, then ops 2.. (op 1 is the strike). */
+static uint32_t n_campaign_ops(const sw_adversary_t *ad)
+{
+    uint32_t n = ad->operators ? ad->operators : 1;
+    return n > SW_MAX_OPERATORS ? SW_MAX_OPERATORS : n;
+}
+
+static uint32_t campaign_op(uint32_t k)
+{
+    return k ? k + 1 : 0;
+}
+
+/* Is an operator other than op busy with step s on t? */
+static int op_on(const adv_t *av, uint32_t op, uint32_t s, uint32_t t)
+{
+    for (uint32_t i = 0; i < SW_MAX_OPERATORS + 1; i++)
+        if (i != op && av->ops[i].busy && av->ops[i].step == s && av->ops[i].target == t)
+            return 1;
+    return 0;
+}
+
 static void schedule_decide(sw_sim_t *sim, uint32_t a, int64_t at)
 {
     adv_t *av = &sim->advs[a];
@@ -939,8 +966,8 @@ static int choose_and_start(sw_sim_t *sim, uint32_t a, uint32_t op, int strike)
             uint32_t t = av->cand[s][(start + k) % n];
             if (av->fails[(size_t)s * w->n_hosts + t] >= SIM_FAILS_GIVE_UP)
                 continue;
-            if (av->ops[!op].busy && av->ops[!op].step == s && av->ops[!op].target == t)
-                continue; /* the other op is on it */
+            if (op_on(av, op, s, t))
+                continue; /* another operator is on it */
             uint32_t mask = step_progress(sim, a, st, t);
             if (!mask)
                 continue;
@@ -1004,16 +1031,27 @@ void planner_decide(sw_sim_t *sim, uint32_t a, uint32_t gen)
 {
     adv_t *av = &sim->advs[a];
     int64_t now = sw_sched_now(&sim->q);
-    if (gen != av->decide_gen || av->ops[0].busy)
+    uint32_t n = n_campaign_ops(&sim->w->adversaries[a]), k;
+    if (gen != av->decide_gen)
         return;
+    for (k = 0; k < n && av->ops[campaign_op(k)].busy; k++)
+        ;
+    if (k == n)
+        return; /* every operator is at work */
     if (av->quiet_until > now) {
         schedule_decide(sim, a, av->quiet_until);
         return;
     }
-    if (!choose_and_start(sim, a, 0, 0)) { /* nothing to do now: wait for the world to change */
-        int64_t next = now + (all_reached(sim, a) ? 30 : 15) * MIN_MS;
-        int64_t after = next_after_time(sim, a);
-        schedule_decide(sim, a, after < next ? after : next);
+    for (; k < n; k++) {
+        if (av->ops[campaign_op(k)].busy)
+            continue;
+        if (!choose_and_start(sim, a, campaign_op(k), 0)) {
+            /* nothing (more) to do now: wait for the world to change */
+            int64_t next = now + (all_reached(sim, a) ? 30 : 15) * MIN_MS;
+            int64_t after = next_after_time(sim, a);
+            schedule_decide(sim, a, after < next ? after : next);
+            return;
+        }
     }
 }
 
@@ -1123,7 +1161,7 @@ static void apply_effects(sw_sim_t *sim, uint32_t a, const sw_step_t *st, uint32
             break;
         case SW_EFF_CREDENTIAL: {
             const char *acct = NULL;
-            if (cred_add(sim, a, t, e->cred, e->form, gt, &acct) == SW_NONE)
+            if (cred_add(sim, a, t, e->cred, e->form, e->account, gt, &acct) == SW_NONE)
                 break;
             sw_sim_event_t ev = sim_ev(sim, SW_SEV_CREDENTIAL);
             sim_ev_host(sim, &ev, t);
@@ -1260,7 +1298,9 @@ void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t op, uint32_t gen)
     adv_t *av = &sim->advs[a];
     const sw_world_t *w = sim->w;
     const sw_adversary_t *ad = &w->adversaries[a];
-    sim_op_t *o = &av->ops[op & 1];
+    if (op > SW_MAX_OPERATORS)
+        return;
+    sim_op_t *o = &av->ops[op];
     if (!o->busy || gen != o->gen)
         return;
     o->busy = 0;
@@ -1311,7 +1351,7 @@ void planner_step_done(sw_sim_t *sim, uint32_t a, uint32_t op, uint32_t gen)
             (*f)++;
     }
     int64_t next = sw_sched_now(&sim->q) + sw_rng_range(&av->rng, MIN_MS, 5 * MIN_MS);
-    if (op == 0)
+    if (op != 1)
         schedule_decide(sim, a, next);
     else if (trigger_pending(sim, a))
         sim_push(sim, next, K_ADV_TRIGGER, PRIO_WORLD, a, 0, 0);

@@ -102,7 +102,9 @@ typedef struct adv {
     sim_chan_t chans[SIM_MAX_CHAN];
     int64_t quiet_until;
     uint32_t decide_gen;
-    sim_op_t ops[2];      /* 0: the campaign; 1: a strike at a trigger time */
+    /* 0: the campaign; 1: a strike at a trigger time; 2..: the campaign's
+     * other operators (sw_adversary_t.operators) */
+    sim_op_t ops[SW_MAX_OPERATORS + 1];
     int64_t *obj_reached; /* n_objectives; -1 until reached */
     double *obj_mb;       /* exfiltrated so far per objective */
     uint32_t **obj_hosts; /* hosts matching each objective's target */

@@ -99,7 +99,7 @@ sw_tel_audit_t sw_tel_audit_from_world(const sw_world_t *w)
     }
 }
 
-enum { WAKE_ACT = 0, WAKE_CLOSE = 1 };
+enum { WAKE_ACT = 0, WAKE_CLOSE = 1, WAKE_BURST = 2 };
 
 typedef struct wake {
     int64_t t;
@@ -114,6 +114,8 @@ typedef struct bg_user {
     uint32_t apps[3];
     sw_tel_session_t remote; /* an open RDP/SSH session elsewhere */
     uint32_t remote_host;
+    uint32_t burst_shell; /* a troubleshooting burst's cmd.exe, 0: none */
+    uint32_t burst_left;  /* commands it still has to run */
 } bg_user_t;
 
 typedef struct bg_host {
@@ -639,6 +641,16 @@ static int u_admin(sw_tel_bg_t *bg, int64_t t, uint32_t ui, uint32_t ws)
             return rc;
         return sw_tel_process_end(tel, t + 4010, ws, shell, 0);
     }
+    if (pick_k >= 55 && pick_k < 65 && !us->burst_shell) {
+        /* troubleshooting: a console, and a dozen built-ins over minutes,
+         * the same shape as an intruder's discovery burst (bg_burst) */
+        if ((rc = sw_tel_process_start(tel, t, us->sess, 0, CMD,
+                                       "\"C:\\Windows\\system32\\cmd.exe\" ", 0, &shell)))
+            return rc;
+        us->burst_shell = shell;
+        us->burst_left = 6 + (uint32_t)sw_rng_below(&us->rng, 9);
+        return heap_push(bg, t + 5000 + (int64_t)sw_rng_below(&us->rng, 30000), ui, WAKE_BURST);
+    }
     if (pick_k < 65) {
         /* cmd.exe running one of the classic admin utilities */
         static const struct {
@@ -784,6 +796,7 @@ static int user_wake(sw_tel_bg_t *bg, int64_t t, uint32_t ui)
             if ((rc = sw_tel_logoff(bg->tel, t, us->sess, 0)))
                 return rc;
             us->sess = SW_NONE;
+            us->burst_shell = 0;
             us->browser = us->outlook = 0;
             memset(us->apps, 0, sizeof us->apps);
         }
@@ -836,6 +849,71 @@ static int user_wake(sw_tel_bg_t *bg, int64_t t, uint32_t ui)
             return rc;
     }
     return heap_push(bg, t + exp_ms(&us->rng, total), ui, WAKE_ACT);
+}
+
+/* The next command of an administrator's troubleshooting burst, in the
+ * console it opened: the built-ins an intruder's discovery also runs. */
+static int user_burst(sw_tel_bg_t *bg, int64_t t, uint32_t ui)
+{
+    const sw_world_t *w = bg->w;
+    bg_user_t *us = &bg->users[ui];
+    const sw_user_t *u = &w->users[ui];
+    uint32_t ws = u->workstation;
+    if (!us->burst_shell)
+        return SW_OK;
+    if (us->sess == SW_NONE) { /* logged off meanwhile: the console went with it */
+        us->burst_shell = 0;
+        return SW_OK;
+    }
+    int rc;
+    if (!us->burst_left) {
+        rc = sw_tel_process_end(bg->tel, t, ws, us->burst_shell, 0);
+        us->burst_shell = 0;
+        return rc;
+    }
+    static const struct {
+        const char *img, *cmd;
+    } cmds[] = {
+        {"ipconfig.exe", "ipconfig /all"},
+        {"NETSTAT.EXE", "netstat -ano"},
+        {"tasklist.exe", "tasklist /v"},
+        {"systeminfo.exe", "systeminfo"},
+        {"nltest.exe", "nltest /dsgetdc:%s"},
+        {"wevtutil.exe", "wevtutil qe System /c:20 /rd:true /f:text"},
+        {"vssadmin.exe", "vssadmin list shadows"},
+        {"dnscmd.exe", "dnscmd %s /enumzones"},
+        {"ROUTE.EXE", "route print"},
+        {"ARP.EXE", "arp -a"},
+        {"gpresult.exe", "gpresult /r"},
+        {"w32tm.exe", "w32tm /query /status"},
+        {"whoami.exe", "whoami /all"},
+        {"netsh.exe", "netsh advfirewall show allprofiles"},
+        {"nslookup.exe", "nslookup %s"},
+        {"PING.EXE", "ping -n 2 %s"},
+        {"certutil.exe", "certutil -store My"},
+        {"quser.exe", "quser"},
+    };
+    size_t k = sw_rng_below(&us->rng, sizeof cmds / sizeof cmds[0]);
+    uint32_t org = u->org;
+    uint32_t dc = org_host(w, org, SW_ROLE_DOMAIN_CONTROLLER, 0);
+    uint32_t fs = org_host(w, org, SW_ROLE_FILE_SERVER, 0);
+    const char *arg = strstr(cmds[k].cmd, "dsgetdc") ? (org < w->n_orgs ? w->orgs[org].id : "corp")
+                      : strstr(cmds[k].cmd, "dnscmd")
+                          ? (dc != SW_NONE ? w->hosts[dc].hostname : "dc01")
+                          : (fs != SW_NONE ? w->hosts[fs].hostname : "fs01");
+    char img[96], line[256];
+    snprintf(img, sizeof img, "C:\\Windows\\System32\\%s", cmds[k].img);
+    snprintf(line, sizeof line, cmds[k].cmd, arg);
+    uint32_t child;
+    if ((rc = sw_tel_process_start(bg->tel, t, us->sess, us->burst_shell, img, line, 0, &child)) ||
+        (rc = sw_tel_process_end(bg->tel, t + 800 + (int64_t)sw_rng_below(&us->rng, 2500), ws,
+                                 child, 0)))
+        return rc;
+    us->burst_left--;
+    /* a few seconds to read the output, sometimes a minute to think */
+    int64_t pause = sw_rng_chance(&us->rng, 0.2) ? 30000 + (int64_t)sw_rng_below(&us->rng, 60000)
+                                                 : 4000 + (int64_t)sw_rng_below(&us->rng, 20000);
+    return heap_push(bg, t + pause, ui, WAKE_BURST);
 }
 
 static int user_close(sw_tel_bg_t *bg, int64_t t, uint32_t ui)
@@ -1162,7 +1240,9 @@ int sw_tel_background_run(sw_tel_bg_t *bg, int64_t from_ms, int64_t to_ms)
         wake_t e = heap_pop(bg);
         bg->now = e.t;
         if (e.actor < bg->w->n_users)
-            rc = e.kind == WAKE_ACT ? user_wake(bg, e.t, e.actor) : user_close(bg, e.t, e.actor);
+            rc = e.kind == WAKE_ACT     ? user_wake(bg, e.t, e.actor)
+                 : e.kind == WAKE_BURST ? user_burst(bg, e.t, e.actor)
+                                        : user_close(bg, e.t, e.actor);
         else
             rc = e.kind == WAKE_ACT ? host_wake(bg, e.t, e.actor - bg->w->n_users)
                                     : host_close(bg, e.t, e.actor - bg->w->n_users);

@@ -38,52 +38,40 @@
 #include <strings.h>
 
 #include "core/err.h"
-#include "telemetry/sim_bridge.h"
+#include "core/rng.h"
+#include "scenario/procedure.h"
+#include "telemetry/bridge_int.h"
 
-typedef struct foothold {
-    uint32_t adversary, host;
-    sw_tel_session_t sess; /* SW_NONE: none (network device) */
-    uint32_t shell_pid;    /* 0: none yet */
-    uint32_t server_pid;   /* web server process the attacker came in through, 0: none */
-    int hidden;            /* network device: implant hides its sessions */
-    int logged_in;         /* network device: login written */
-    char shell_uri[160];   /* web shell installed on the host: its path, "" none */
-    char attacker_ip[48];  /* where web-shell requests come from */
-} foothold_t;
+/* What a network signature would say about a step (Emerging Threats style
+ * names and sid ranges; chosen to look like ET Open, not copied from it). */
+typedef struct ids_sig {
+    const char *prefix; /* technique */
+    const char *needle; /* and, if set, this in the command line (case-insensitive) */
+    uint32_t sid;
+    const char *signature, *category;
+    int severity;
+} ids_sig_t;
 
-struct sw_tel_bridge {
-    sw_tel_t *tel;
-    sw_tel_bg_t *bg;
-    const sw_world_t *w;
-    int64_t bg_ms; /* background generated up to here */
-    foothold_t *fh;
-    uint32_t n_fh, cap_fh;
-    uint64_t n_steps;
-    int error;
-};
-
-/* Side effects by technique (prefix match: "T1543" covers T1543.003); a
- * technique may have several. Command-line side effects that do not depend
- * on the technique id (netsh portproxy, a .dmp written, ntdsutil IFM) are
- * recognised from the command line (bridge_cmdline_fx). */
-enum {
-    FX_LOG_CLEAR = 1u << 0,   /* T1070.001: 1102 */
-    FX_LOG_STOP = 1u << 1,    /* T1562.002: event logging stopped */
-    FX_SERVICE = 1u << 2,     /* T1543.003, T1569.002: 7045 */
-    FX_TASK = 1u << 3,        /* T1053: 4698 */
-    FX_ACCOUNT = 1u << 4,     /* T1136: 4720 */
-    FX_FIRMWARE = 1u << 5,    /* T1542: hidden implant, odd reloads */
-    FX_LATERAL = 1u << 6,     /* logon-based: a failed attempt is a failed logon */
-    FX_C2 = 1u << 7,          /* command and control: DNS, connection, proxy, IDS */
-    FX_EXFIL = 1u << 8,       /* data out: like C2, megabytes out */
-    FX_PHISH = 1u << 9,       /* T1566: the mail through the gateway */
-    FX_USER_EXEC = 1u << 10,  /* T1566, T1204: the user's app (Office, explorer) runs it */
-    FX_EXPLOIT = 1u << 11,    /* T1190: the request, the server spawning a shell */
-    FX_WEBSHELL = 1u << 12,   /* T1505.003: shell file; later steps are requests to it */
-    FX_RUNKEY = 1u << 13,     /* T1547.001: Run key value (Sysmon 13) */
-    FX_ENCRYPT = 1u << 14,    /* T1486: encrypted copies and ransom notes (Sysmon 11) */
-    FX_KERBEROAST = 1u << 15, /* T1558.003: RC4 service tickets (4769) */
-    FX_RELOAD = 1u << 16,     /* T1601: a new image and a requested reload */
+static const ids_sig_t ids_sigs[] = {
+    {"T1190", "/api/v1/totp/", 2050263,
+     "ET EXPLOIT Ivanti Connect Secure Authentication Bypass and Command Injection "
+     "(CVE-2023-46805, CVE-2024-21887)",
+     "Attempted Administrator Privilege Gain", 1},
+    {"T1190", "../", 2013115, "ET WEB_SERVER Possible Directory Traversal Attempt",
+     "Web Application Attack", 1},
+    {"T1190", NULL, 2022028, "ET EXPLOIT Possible Remote Command Execution Attempt Inbound",
+     "Attempted Administrator Privilege Gain", 1},
+    {"T1505.003", NULL, 2016679, "ET WEB_SERVER WebShell Generic - Possible Command Execution",
+     "Web Application Attack", 1},
+    {"T1021.002", "psexec", 2010781, "ET POLICY PsExec service created", "Potentially Bad Traffic",
+     2},
+    {"T1558.003", NULL, 2034011,
+     "ET POLICY Kerberos TGS-REQ with RC4 Encryption (Possible Kerberoasting)",
+     "Potential Corporate Privacy Violation", 2},
+    {"T1567", "mega", 2033966, "ET POLICY Observed MEGA Domain in TLS SNI (mega .co .nz)",
+     "Potential Corporate Privacy Violation", 2},
+    {"T1071.004", NULL, 2027863, "ET DNS Possible DNS Tunneling - Long Subdomain Query",
+     "Potentially Bad Traffic", 2},
 };
 
 static const struct {
@@ -133,155 +121,6 @@ static unsigned bridge_fx(const char *technique)
     return fx;
 }
 
-/* What a network signature would say about a step (Emerging Threats style
- * names and sid ranges; chosen to look like ET Open, not copied from it). */
-typedef struct ids_sig {
-    const char *prefix; /* technique */
-    const char *needle; /* and, if set, this in the command line (case-insensitive) */
-    uint32_t sid;
-    const char *signature, *category;
-    int severity;
-} ids_sig_t;
-
-static const ids_sig_t ids_sigs[] = {
-    {"T1190", "/api/v1/totp/", 2050263,
-     "ET EXPLOIT Ivanti Connect Secure Authentication Bypass and Command Injection "
-     "(CVE-2023-46805, CVE-2024-21887)",
-     "Attempted Administrator Privilege Gain", 1},
-    {"T1190", "../", 2013115, "ET WEB_SERVER Possible Directory Traversal Attempt",
-     "Web Application Attack", 1},
-    {"T1190", NULL, 2022028, "ET EXPLOIT Possible Remote Command Execution Attempt Inbound",
-     "Attempted Administrator Privilege Gain", 1},
-    {"T1505.003", NULL, 2016679, "ET WEB_SERVER WebShell Generic - Possible Command Execution",
-     "Web Application Attack", 1},
-    {"T1021.002", "psexec", 2010781, "ET POLICY PsExec service created", "Potentially Bad Traffic",
-     2},
-    {"T1558.003", NULL, 2034011,
-     "ET POLICY Kerberos TGS-REQ with RC4 Encryption (Possible Kerberoasting)",
-     "Potential Corporate Privacy Violation", 2},
-    {"T1567", "mega", 2033966, "ET POLICY Observed MEGA Domain in TLS SNI (mega .co .nz)",
-     "Potential Corporate Privacy Violation", 2},
-    {"T1071.004", NULL, 2027863, "ET DNS Possible DNS Tunneling - Long Subdomain Query",
-     "Potentially Bad Traffic", 2},
-};
-
-/* Tools an antivirus with current signatures names (substring of the
- * image name, lower case), and what it calls them. */
-static const struct {
-    const char *tool;
-    const char *threat;
-} av_threats[] = {
-    {"mimikatz", "HackTool:Win32/Mimikatz"},  {"rubeus", "HackTool:MSIL/Rubeus"},
-    {"locker", "Ransom:Win32/Filecoder"},     {"cve-2021-1732", "Exploit:Win32/CVE-2021-1732"},
-    {"procdump", "HackTool:Win32/DumpLsass"},
-};
-#define AV_FRESH_DAYS 14 /* signatures older than this miss new tools */
-
-/* Windows tools that live in System32 (the rest are dropped in Public). */
-static const char *const win_system32[] = {
-    "cmd.exe",      "powershell.exe", "rundll32.exe",  "ldifde.exe",   "ntdsutil.exe",
-    "netsh.exe",    "mstsc.exe",      "reg.exe",       "schtasks.exe", "sc.exe",
-    "whoami.exe",   "net.exe",        "net1.exe",      "nltest.exe",   "vssadmin.exe",
-    "wevtutil.exe", "certutil.exe",   "bitsadmin.exe", "bcdedit.exe",  "wbadmin.exe",
-    "tasklist.exe", "ipconfig.exe",   "auditpol.exe",  "cscript.exe",  "wscript.exe",
-    "mshta.exe",    "regsvr32.exe",   "curl.exe",      "wmic.exe",
-};
-
-/* ---- small string helpers ------------------------------------------------- */
-
-static int ci_contains(const char *hay, const char *needle)
-{
-    if (!hay || !needle)
-        return 0;
-    size_t n = strlen(needle);
-    for (const char *p = hay; *p; p++) {
-        size_t i = 0;
-        while (i < n && p[i] && tolower((unsigned char)p[i]) == tolower((unsigned char)needle[i]))
-            i++;
-        if (i == n)
-            return 1;
-    }
-    return 0;
-}
-
-/* The value after `key` (case-insensitive, e.g. "listenport=") up to a blank
- * or quote, into out; "" when absent. */
-static void arg_after(const char *cmd, const char *key, char *out, size_t n)
-{
-    out[0] = 0;
-    if (!cmd)
-        return;
-    size_t kl = strlen(key);
-    for (const char *p = cmd; *p; p++) {
-        size_t i = 0;
-        while (i < kl && p[i] && tolower((unsigned char)p[i]) == tolower((unsigned char)key[i]))
-            i++;
-        if (i < kl)
-            continue;
-        p += kl;
-        while (*p == ' ' || *p == '"' || *p == '\'')
-            p++;
-        size_t len = strcspn(p, " \t\"'");
-        if (len >= n)
-            len = n - 1;
-        memcpy(out, p, len);
-        out[len] = 0;
-        return;
-    }
-}
-
-/* The host part of the first URL in cmd ("https://x.example/..."), or "". */
-static void url_host(const char *cmd, char *out, size_t n, char *path, size_t pn)
-{
-    out[0] = 0;
-    if (path)
-        path[0] = 0;
-    const char *p = cmd ? strstr(cmd, "://") : NULL;
-    if (!p)
-        return;
-    p += 3;
-    size_t len = strcspn(p, "/:\"' \t");
-    if (len >= n)
-        len = n - 1;
-    memcpy(out, p, len);
-    out[len] = 0;
-    if (!path)
-        return;
-    const char *q = p + strcspn(p, "/\"' \t");
-    if (*q == '/') {
-        size_t pl = strcspn(q, "\"' \t");
-        if (pl >= pn)
-            pl = pn - 1;
-        memcpy(path, q, pl);
-        path[pl] = 0;
-    }
-}
-
-/* The last token of cmd ending in ext (case-insensitive), or "". */
-static void token_ending(const char *cmd, const char *ext, char *out, size_t n)
-{
-    out[0] = 0;
-    if (!cmd)
-        return;
-    size_t el = strlen(ext);
-    const char *p = cmd;
-    while (*p) {
-        while (*p == ' ' || *p == '"' || *p == '\'' || *p == ',' || *p == '>')
-            p++;
-        size_t len = strcspn(p, " \t\"',>");
-        if (len >= el) {
-            int match = 1;
-            for (size_t i = 0; i < el && match; i++)
-                match = tolower((unsigned char)p[len - el + i]) == tolower((unsigned char)ext[i]);
-            if (match && len < n) {
-                memcpy(out, p, len);
-                out[len] = 0;
-            }
-        }
-        p += len;
-    }
-}
-
 int sw_tel_bridge_new(sw_tel_bridge_t **out, sw_tel_t *tel, sw_tel_bg_t *bg)
 {
     *out = NULL;
@@ -300,6 +139,7 @@ void sw_tel_bridge_free(sw_tel_bridge_t *b)
     if (!b)
         return;
     free(b->fh);
+    free(b->q);
     free(b);
 }
 
@@ -312,13 +152,80 @@ uint64_t sw_tel_bridge_steps(const sw_tel_bridge_t *b)
     return b->n_steps;
 }
 
-int sw_tel_bridge_advance(sw_tel_bridge_t *b, int64_t t_ms)
+/* Background up to t_ms (consecutive windows). */
+static int bg_to(sw_tel_bridge_t *b, int64_t t_ms)
 {
     if (!b->bg || t_ms <= b->bg_ms)
         return 0;
     int rc = sw_tel_background_run(b->bg, b->bg_ms, t_ms);
     b->bg_ms = t_ms;
     return rc;
+}
+
+static int burst_run(sw_tel_bridge_t *b, const burst_cmd_t *c);
+
+/* ---- the burst queue: a min-heap on (t_ms, seq) ------------------------------ */
+
+static int q_less(const burst_cmd_t *x, const burst_cmd_t *y)
+{
+    return x->t_ms < y->t_ms || (x->t_ms == y->t_ms && x->seq < y->seq);
+}
+
+static int q_push(sw_tel_bridge_t *b, burst_cmd_t *c)
+{
+    if (b->n_q == b->cap_q) {
+        uint32_t ncap = b->cap_q ? b->cap_q * 2 : 64;
+        if (ncap > SW_TEL_BRIDGE_MAX_QUEUE)
+            return SW_ETOOBIG;
+        burst_cmd_t *n = realloc(b->q, ncap * sizeof *n);
+        if (!n)
+            return SW_ENOMEM;
+        b->q = n;
+        b->cap_q = ncap;
+    }
+    c->seq = b->q_seq++;
+    uint32_t i = b->n_q++;
+    while (i > 0 && q_less(c, &b->q[(i - 1) / 2])) {
+        b->q[i] = b->q[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    b->q[i] = *c;
+    return 0;
+}
+
+static void q_pop(sw_tel_bridge_t *b, burst_cmd_t *out)
+{
+    *out = b->q[0];
+    burst_cmd_t last = b->q[--b->n_q];
+    uint32_t i = 0;
+    for (;;) {
+        uint32_t l = 2 * i + 1, r = l + 1, m = i;
+        const burst_cmd_t *mv = &last;
+        if (l < b->n_q && q_less(&b->q[l], mv))
+            m = l, mv = &b->q[l];
+        if (r < b->n_q && q_less(&b->q[r], mv))
+            m = r;
+        if (m == i)
+            break;
+        b->q[i] = b->q[m];
+        i = m;
+    }
+    if (b->n_q)
+        b->q[i] = last;
+}
+
+/* Background and queued burst commands up to t_ms, in time order (design
+ * note 6): chunking the advance differently gives the same records. */
+int sw_tel_bridge_advance(sw_tel_bridge_t *b, int64_t t_ms)
+{
+    int rc;
+    while (b->n_q && b->q[0].t_ms < t_ms) {
+        burst_cmd_t c;
+        q_pop(b, &c);
+        if ((rc = bg_to(b, c.t_ms)) || (rc = burst_run(b, &c)))
+            return rc;
+    }
+    return bg_to(b, t_ms);
 }
 
 /* The foothold of (adv, host), created empty when new. O(footholds). */
@@ -345,6 +252,39 @@ static foothold_t *bridge_foothold(sw_tel_bridge_t *b, uint32_t adv, uint32_t ho
     return f;
 }
 
+sw_tel_session_t bridge_session_of(const sw_tel_bridge_t *b, uint32_t adv, uint32_t host)
+{
+    for (uint32_t i = 0; i < b->n_fh; i++)
+        if (b->fh[i].adversary == adv && b->fh[i].host == host)
+            return b->fh[i].sess;
+    return SW_NONE;
+}
+
+/* The account a step's records name: the credential's, except that the
+ * krbtgt hash is used to forge tickets, not to log on: holding it, the
+ * actor logs on as one of the domain's administrators. */
+static const char *step_account(const sw_tel_bridge_t *b, uint32_t host, const char *account)
+{
+    if (!account || strcmp(account, "krbtgt") || host >= b->w->n_hosts)
+        return account;
+    const sw_world_t *w = b->w;
+    uint32_t org = w->hosts[host].org;
+    for (uint32_t u = 0; u < w->n_users; u++)
+        if (w->users[u].org == org && w->users[u].domain_admin && w->users[u].account)
+            return w->users[u].account;
+    return "Administrator";
+}
+
+/* The foothold is gone (a reboot, a lost foothold): its next step logs on
+ * again, and the burst commands queued for it are dropped. */
+static void foothold_reset(foothold_t *f)
+{
+    f->sess = SW_NONE;
+    f->shell_pid = 0;
+    f->logged_in = 0;
+    f->gen++;
+}
+
 /* The command line a step runs: a lure chain "a.zip -> b.lnk -> cmd" runs
  * its last link. */
 static const char *bridge_cmdline(const char *procedure)
@@ -355,61 +295,9 @@ static const char *bridge_cmdline(const char *procedure)
     return p;
 }
 
-/* Image path of the step's tool (or the command line's first token) for
- * the host's OS family, into out. */
-static void bridge_image(const sw_sim_event_t *ev, const char *cmdline, sw_os_family_t osf,
-                         char *out, size_t n)
-{
-    char tool[128] = "";
-    const char *t = ev->tool;
-    size_t len;
-    if (t && *t) {
-        len = strlen(t);
-    } else {
-        t = cmdline ? cmdline : "";
-        len = strcspn(t, " \t");
-    }
-    /* a path already: keep its last component only for the lookup */
-    if (len >= sizeof tool)
-        len = sizeof tool - 1;
-    memcpy(tool, t, len);
-    tool[len] = 0;
-    if (strchr(tool, '\\') || tool[0] == '/') {
-        snprintf(out, n, "%s", tool);
-        return;
-    }
-    /* the command line runs it by its full path: that is where it lives */
-    if (cmdline && tool[0]) {
-        size_t fl = strcspn(cmdline, " \t"), tl = strlen(tool);
-        if (fl > tl && fl < n && (strchr(cmdline, '\\') < cmdline + fl || cmdline[0] == '/') &&
-            strchr("\\/", cmdline[fl - tl - 1]) && !strncasecmp(cmdline + fl - tl, tool, tl)) {
-            memcpy(out, cmdline, fl);
-            out[fl] = 0;
-            return;
-        }
-    }
-    if (osf == SW_OSF_WINDOWS) {
-        const char *ext = strrchr(tool, '.');
-        const char *suffix = ext ? "" : ".exe";
-        if (!strcmp(tool, "wmic.exe")) {
-            snprintf(out, n, "C:\\Windows\\System32\\wbem\\WMIC.exe");
-            return;
-        }
-        for (size_t i = 0; i < sizeof win_system32 / sizeof win_system32[0]; i++)
-            if (!strncmp(tool, win_system32[i], strlen(tool)) &&
-                (ext || win_system32[i][strlen(tool)] == '.')) {
-                snprintf(out, n, "C:\\Windows\\System32\\%s", win_system32[i]);
-                return;
-            }
-        snprintf(out, n, "C:\\Users\\Public\\%s%s", tool, suffix);
-    } else {
-        snprintf(out, n, "/usr/bin/%s", tool[0] ? tool : "sh");
-    }
-}
-
 /* The world user with this account in the host's organisation, or SW_NONE
  * (a local or unknown account). O(users). */
-static uint32_t bridge_user(const sw_world_t *w, uint32_t host, const char *account)
+uint32_t bridge_user(const sw_world_t *w, uint32_t host, const char *account)
 {
     for (uint32_t u = 0; u < w->n_users; u++)
         if (w->users[u].org == w->hosts[host].org && w->users[u].account &&
@@ -417,6 +305,8 @@ static uint32_t bridge_user(const sw_world_t *w, uint32_t host, const char *acco
             return u;
     return SW_NONE;
 }
+
+enum { BURST_NONE, BURST_FIRST, BURST_NEXT }; /* a step's command in a burst, or not */
 
 static int bridge_is_lateral(const sw_sim_event_t *ev)
 {
@@ -452,7 +342,8 @@ static int bridge_ids(sw_tel_bridge_t *b, const sw_sim_event_t *ev, const char *
         const ids_sig_t *sg = &ids_sigs[i];
         if (strncmp(ev->technique, sg->prefix, strlen(sg->prefix)))
             continue;
-        if (sg->needle && !ci_contains(cmdline, sg->needle) && !ci_contains(ev->tool, sg->needle))
+        if (sg->needle && !bridge_ci_contains(cmdline, sg->needle) &&
+            !bridge_ci_contains(ev->tool, sg->needle))
             continue;
         uint32_t obs = bridge_ids_observer(b->w, ev->host);
         if (obs == SW_NONE)
@@ -493,14 +384,13 @@ static int bridge_conn(sw_tel_bridge_t *b, const sw_sim_event_t *ev, const char 
 /* The adversary's infrastructure for a step: the first URL host in the
  * command line, else its first C2 domain; the address its first C2 IP, else
  * one derived from the name (TEST-NET-3). */
-static void bridge_c2_target(const sw_tel_bridge_t *b, const sw_sim_event_t *ev,
-                             const char *cmdline, char *dom, size_t dn, char *ip, size_t ipn,
-                             char *path, size_t pn)
+void bridge_c2_target(const sw_tel_bridge_t *b, const sw_sim_event_t *ev, const char *cmdline,
+                      char *dom, size_t dn, char *ip, size_t ipn, char *path, size_t pn)
 {
     const sw_adversary_t *a =
         ev->adversary < b->w->n_adversaries ? &b->w->adversaries[ev->adversary] : NULL;
-    url_host(cmdline, dom, dn, path, pn);
-    if (!dom[0] && ci_contains(cmdline, "mega:"))
+    bridge_url_host(cmdline, dom, dn, path, pn);
+    if (!dom[0] && bridge_ci_contains(cmdline, "mega:"))
         snprintf(dom, dn, "g.api.mega.co.nz");
     if (!dom[0] && a && a->c2_domains.n)
         snprintf(dom, dn, "%s", a->c2_domains.s[0]);
@@ -517,9 +407,9 @@ static void bridge_c2_target(const sw_tel_bridge_t *b, const sw_sim_event_t *ev,
 /* Traffic to the adversary's infrastructure from pid on host: the lookup,
  * the connection (through the proxy when it is web), and what a signature
  * says of it. */
-static int bridge_c2_traffic(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t host,
-                             uint32_t pid, const char *dom, const char *ip, const char *path,
-                             uint16_t port, uint64_t bytes_out, uint32_t truth)
+int bridge_c2_traffic(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t host,
+                      uint32_t pid, const char *dom, const char *ip, const char *path,
+                      uint16_t port, uint64_t bytes_out, uint32_t truth)
 {
     int rc;
     if (host >= b->w->n_hosts || b->w->hosts[host].os_family == SW_OSF_NETWORK)
@@ -555,23 +445,23 @@ static int bridge_exploit_request(sw_tel_bridge_t *b, const sw_sim_event_t *ev, 
                                   const char *cmdline, uint32_t truth)
 {
     char host[128], path[400];
-    url_host(cmdline, host, sizeof host, path, sizeof path);
+    bridge_url_host(cmdline, host, sizeof host, path, sizeof path);
     snprintf(f->attacker_ip, sizeof f->attacker_ip, "%s", ev->src_ip ? ev->src_ip : "203.0.113.45");
     return sw_tel_web_request(
-        b->tel, ev->at_ms, ev->host, f->attacker_ip, ci_contains(cmdline, " -d ") ? "POST" : "GET",
-        path[0] ? path : "/", 200, 612,
-        ci_contains(ev->tool, "curl") ? "curl/8.4.0" : "python-requests/2.31.0", truth);
+        b->tel, ev->at_ms, ev->host, f->attacker_ip,
+        bridge_ci_contains(cmdline, " -d ") ? "POST" : "GET", path[0] ? path : "/", 200, 612,
+        bridge_ci_contains(ev->tool, "curl") ? "curl/8.4.0" : "python-requests/2.31.0", truth);
 }
 
 /* Where the web shell file goes: the command line's .aspx/.cgi/.php/.jsp,
  * else a usual hiding place. */
 static void bridge_shell_path(const char *cmdline, int win, char *shell, size_t n)
 {
-    token_ending(cmdline, win ? ".aspx" : ".cgi", shell, n);
+    bridge_token_ending(cmdline, win ? ".aspx" : ".cgi", shell, n);
     if (!shell[0])
-        token_ending(cmdline, ".php", shell, n);
+        bridge_token_ending(cmdline, ".php", shell, n);
     if (!shell[0])
-        token_ending(cmdline, ".jsp", shell, n);
+        bridge_token_ending(cmdline, ".jsp", shell, n);
     if (!shell[0])
         snprintf(shell, n, "%s",
                  win ? "C:\\inetpub\\wwwroot\\aspnet_client\\errors.aspx"
@@ -617,12 +507,50 @@ static int bridge_shell_request(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
                               truth);
 }
 
-/* Network device: login once per foothold, then the change; a hidden
- * implant shows only as an unexplained reload. */
+/* The account "ssh user@host" or "ssh -l user host" logs on as, into out
+ * ("" when cmd is not an SSH client). */
+static void ssh_client_user(const char *cmd, char *out, size_t n)
+{
+    out[0] = 0;
+    if (!cmd || strncmp(cmd, "ssh ", 4))
+        return;
+    const char *l = strstr(cmd, " -l ");
+    if (l) {
+        l += 4;
+        snprintf(out, n, "%.*s", (int)strcspn(l, " "), l);
+        return;
+    }
+    for (const char *p = cmd + 4; *p; p += strcspn(p, " ")) {
+        p += strspn(p, " ");
+        size_t w = strcspn(p, " ");
+        const char *at = memchr(p, '@', w);
+        if (at && *p != '-') {
+            snprintf(out, n, "%.*s", (int)(at - p), p);
+            return;
+        }
+    }
+    snprintf(out, n, "admin");
+}
+
+/* The device's first administrator account, "admin" when it lists none. */
+static const char *device_admin(const sw_world_t *w, uint32_t host)
+{
+    const sw_host_t *h = &w->hosts[host];
+    for (uint32_t i = 0; i < h->n_accounts; i++)
+        if (h->accounts[i].admin && h->accounts[i].name)
+            return h->accounts[i].name;
+    return "admin";
+}
+
+/* Network device: login once per foothold (an SSH client command is a login
+ * of its own), then the change, by the session's account and from its
+ * source; a hidden implant shows only as an unexplained reload. */
 static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f, unsigned fx,
                          uint32_t truth)
 {
-    const char *user = ev->account ? ev->account : "admin";
+    const char *user = ev->account      ? ev->account
+                       : f->dev_user[0] ? f->dev_user
+                                        : device_admin(b->w, ev->host);
     int64_t t = ev->at_ms;
     int rc;
     if (fx & FX_FIRMWARE) {
@@ -642,13 +570,24 @@ static int bridge_device(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_
     }
     if (f->shell_uri[0])
         return bridge_shell_request(b, ev, f, t, truth);
-    if (!f->logged_in) {
+    char ssh_user[64];
+    ssh_client_user(cmdline, ssh_user, sizeof ssh_user);
+    if (ssh_user[0] && !ev->account)
+        user = ssh_user;
+    if (!f->logged_in || ssh_user[0]) {
         if ((rc = sw_tel_router_login(b->tel, t, ev->host, user, ev->src_ip, 1, truth)))
             return rc;
         f->logged_in = 1;
+        snprintf(f->dev_user, sizeof f->dev_user, "%s", user);
+        snprintf(f->dev_src, sizeof f->dev_src, "%s", ev->src_ip ? ev->src_ip : "");
+        if (ssh_user[0])
+            return 0; /* the login is the command */
     }
-    if ((rc = sw_tel_router_config_change(b->tel, t + 1000, ev->host, user, ev->src_ip,
-                                          bridge_cmdline(ev->procedure), truth)))
+    const char *src = f->dev_src[0] ? f->dev_src : ev->src_ip;
+    /* every command, as AAA command accounting records them (the Cisco
+     * records Sigma's cisco/aaa rules read) */
+    const char *cmd = bridge_cmdline(ev->procedure);
+    if ((rc = sw_tel_router_config_change(b->tel, t + 1000, ev->host, user, src, cmd, truth)))
         return rc;
     if (fx & FX_RELOAD)
         return sw_tel_router_reboot(b->tel, t + 60000, ev->host, user, "Reload Command", truth);
@@ -712,6 +651,39 @@ static int bridge_phish_mail(sw_tel_bridge_t *b, const sw_sim_event_t *ev, uint3
 
 /* The program a user opens a lure with: Office for documents, explorer
  * (the session's shell: parent 0) for shortcuts, archives and scripts. */
+/* A lure that came in an archive ("a.rar -> b.scr -> cmd ..."): the user
+ * unpacks it and explorer writes what was inside (Sysmon 11), where the
+ * command runs it from, else in the user's Downloads. */
+static int bridge_lure_unpacked(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t,
+                                const char *cmdline, uint32_t truth)
+{
+    static const char *const archives[] = {".zip", ".rar", ".7z", ".iso", ".img"};
+    const char *p = ev->procedure, *a1 = p ? strstr(p, " -> ") : NULL;
+    const char *a2 = a1 ? strstr(a1 + 4, " -> ") : NULL;
+    if (!a2)
+        return 0;
+    char first[256], inner[256], path[512];
+    snprintf(first, sizeof first, "%.*s", (int)(a1 - p), p);
+    snprintf(inner, sizeof inner, "%.*s", (int)(a2 - a1 - 4), a1 + 4);
+    int archive = 0;
+    for (size_t i = 0; i < sizeof archives / sizeof archives[0]; i++)
+        archive |= bridge_ci_contains(first, archives[i]);
+    if (!archive || !inner[0] || strchr(inner, ' '))
+        return 0;
+    const char *at = cmdline ? strstr(cmdline, inner) : NULL;
+    if (at && at > cmdline && at[-1] == '\\') {
+        const char *s = at;
+        while (s > cmdline && s[-1] != ' ' && s[-1] != '"')
+            s--;
+        snprintf(path, sizeof path, "%.*s", (int)(at - s + strlen(inner)), s);
+    } else {
+        snprintf(path, sizeof path, "C:\\Users\\%s\\Downloads\\%s",
+                 ev->account ? ev->account : "Public", inner);
+    }
+    uint32_t explorer = sw_tel_find_process(b->tel, ev->host, "explorer.exe");
+    return explorer ? sw_tel_file_create(b->tel, t, ev->host, explorer, path, truth) : 0;
+}
+
 static const char *bridge_lure_app(const char *procedure)
 {
     static const struct {
@@ -737,10 +709,10 @@ static const char *bridge_lure_app(const char *procedure)
         len = sizeof seg - 1;
     memcpy(seg, last, len);
     seg[len] = 0;
-    if (ci_contains(seg, ".lnk"))
+    if (bridge_ci_contains(seg, ".lnk"))
         return NULL; /* a shortcut: explorer runs it */
     for (size_t i = 0; i < sizeof apps / sizeof apps[0]; i++)
-        if (ci_contains(seg, apps[i].ext))
+        if (bridge_ci_contains(seg, apps[i].ext))
             return apps[i].app;
     return NULL;
 }
@@ -764,129 +736,19 @@ static int bridge_server_proc(sw_tel_bridge_t *b, int64_t t, foothold_t *f, int 
         0, &f->server_pid);
 }
 
-/* Files and registry values the step's command line writes (whatever the
- * technique id says): ntdsutil IFM and ntds.dit copies, memory dumps,
- * netsh portproxy, reg add ...\Run. */
-static int bridge_cmdline_fx(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
-                             const char *cmd, const char *image, unsigned fx, uint32_t truth)
-{
-    uint32_t host = ev->host;
-    char a[256], c[256], path[600], val[300];
-    int rc;
-    if (!cmd)
-        return 0;
-    if (ci_contains(cmd, "ifm") && ci_contains(cmd, "create full")) {
-        arg_after(cmd, "create full", a, sizeof a);
-        if (!a[0])
-            snprintf(a, sizeof a, "C:\\Windows\\Temp\\ifm");
-        static const char *const parts[] = {"\\Active Directory\\ntds.dit",
-                                            "\\Active Directory\\ntds.jfm", "\\registry\\SYSTEM",
-                                            "\\registry\\SECURITY"};
-        for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
-            snprintf(path, sizeof path, "%s%s", a, parts[i]);
-            if ((rc = sw_tel_file_create(b->tel, t + 2000 + (int64_t)i * 700, host, pid, path,
-                                         truth)))
-                return rc;
-        }
-    } else if (ci_contains(cmd, "ntds.dit") &&
-               (ci_contains(cmd, "copy") || ci_contains(cmd, "HarddiskVolumeShadowCopy"))) {
-        token_ending(cmd, "ntds.dit", a, sizeof a);
-        const char *dst = a[0] && !ci_contains(a, "ShadowCopy") ? a : "C:\\Windows\\Temp\\ntds.dit";
-        if ((rc = sw_tel_file_create(b->tel, t + 1500, host, pid, dst, truth)))
-            return rc;
-    }
-    token_ending(cmd, ".dmp", a, sizeof a);
-    if (a[0] && (rc = sw_tel_file_create(b->tel, t + 1200, host, pid, a, truth)))
-        return rc;
-    if (ci_contains(cmd, "portproxy") && ci_contains(cmd, " add ")) {
-        char lp[16], la[64], cp[16], ca[64];
-        arg_after(cmd, "listenport=", lp, sizeof lp);
-        arg_after(cmd, "listenaddress=", la, sizeof la);
-        arg_after(cmd, "connectport=", cp, sizeof cp);
-        arg_after(cmd, "connectaddress=", ca, sizeof ca);
-        snprintf(path, sizeof path,
-                 "HKLM\\SYSTEM\\CurrentControlSet\\Services\\PortProxy\\%s\\tcp\\%s/%s",
-                 ci_contains(cmd, "v4tov6")   ? "v4tov6"
-                 : ci_contains(cmd, "v6tov4") ? "v6tov4"
-                 : ci_contains(cmd, "v6tov6") ? "v6tov6"
-                                              : "v4tov4",
-                 la[0] ? la : "*", lp[0] ? lp : "0");
-        snprintf(val, sizeof val, "%s/%s", ca[0] ? ca : "127.0.0.1", cp[0] ? cp : lp);
-        if ((rc = sw_tel_registry_set(b->tel, t + 300, host, pid, path, val, truth)))
-            return rc;
-    }
-    if ((fx & FX_RUNKEY) ||
-        (ci_contains(cmd, "reg") && ci_contains(cmd, "\\CurrentVersion\\Run"))) {
-        arg_after(cmd, "/v", a, sizeof a);
-        arg_after(cmd, "/d", c, sizeof c);
-        int hkcu = ci_contains(cmd, "HKCU");
-        snprintf(path, sizeof path, "%s\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\Run\\%s",
-                 hkcu ? "HKU\\S-1-5-21-1004336348-1177238915-682003330-1105" : "HKLM",
-                 a[0] ? a : "OneDriveUpdate");
-        if ((rc = sw_tel_registry_set(b->tel, t + 400, host, pid, path, c[0] ? c : image, truth)))
-            return rc;
-    }
-    return 0;
-}
-
-/* Ransomware at work (T1486): encrypted copies with the new extension and
- * a note in each folder (Sysmon 11), a handful per step, not every file. */
-static int bridge_encrypt(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
-                          const char *cmd, uint32_t truth)
-{
-    static const char *const dirs[] = {"C:\\Users\\Public\\Documents", "C:\\Shares\\Finance",
-                                       "C:\\Shares\\HR", "C:\\Users\\Public\\Desktop"};
-    static const char *const files[] = {"budget_2026.xlsx",     "payroll_march.xlsx",
-                                        "minutes_cabinet.docx", "tender_eval.pdf",
-                                        "staff_list.xlsx",      "audit_report.docx"};
-    char ext[32], note[64], path[400];
-    arg_after(cmd, "-ext", ext, sizeof ext);
-    arg_after(cmd, "-note", note, sizeof note);
-    int rc;
-    int64_t at = t + 3000;
-    for (size_t d = 0; d < sizeof dirs / sizeof dirs[0]; d++) {
-        for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
-            snprintf(path, sizeof path, "%s\\%s%s", dirs[d], files[i], ext[0] ? ext : ".locked");
-            if ((rc = sw_tel_file_create(b->tel, at, ev->host, pid, path, truth)))
-                return rc;
-            at += 37;
-        }
-        snprintf(path, sizeof path, "%s\\%s", dirs[d], note[0] ? note : "README.txt");
-        if ((rc = sw_tel_file_create(b->tel, at, ev->host, pid, path, truth)))
-            return rc;
-        at += 11;
-    }
-    return 0;
-}
-
-/* An antivirus with fresh signatures names a known tool when it lands. */
-static int bridge_av(sw_tel_bridge_t *b, const sw_sim_event_t *ev, int64_t t, uint32_t pid,
-                     const char *image, uint32_t truth)
-{
-    const sw_sensors_t *sn = &b->w->hosts[ev->host].sensors;
-    if (!sn->av || sn->av_sig_age_days > AV_FRESH_DAYS)
-        return 0;
-    const char *base = strrchr(image, '\\');
-    base = base ? base + 1 : (base = strrchr(image, '/')) ? base + 1 : image;
-    for (size_t i = 0; i < sizeof av_threats / sizeof av_threats[0]; i++)
-        if (ci_contains(base, av_threats[i].tool))
-            return sw_tel_av_detection(b->tel, t + 700, ev->host, pid, av_threats[i].threat, image,
-                                       "Quarantine", truth);
-    return 0;
-}
-
 /* Remote execution tools: the client on the source, the server side on
  * the target. */
 typedef enum { REMOTE_NONE, REMOTE_PSEXEC, REMOTE_WMI, REMOTE_CLIENT } remote_t;
 
 static remote_t bridge_remote_kind(const sw_sim_event_t *ev, const char *cmd)
 {
-    if (ci_contains(ev->tool, "psexec") || ci_contains(ev->tool, "paexec"))
+    if (bridge_ci_contains(ev->tool, "psexec") || bridge_ci_contains(ev->tool, "paexec"))
         return REMOTE_PSEXEC;
-    if ((ci_contains(ev->tool, "wmic") || ci_contains(cmd, "wmic")) && ci_contains(cmd, "/node:") &&
-        ci_contains(cmd, "call create"))
+    if ((bridge_ci_contains(ev->tool, "wmic") || bridge_ci_contains(cmd, "wmic")) &&
+        bridge_ci_contains(cmd, "/node:") && bridge_ci_contains(cmd, "call create"))
         return REMOTE_WMI;
-    if (ci_contains(ev->tool, "mstsc") || !strcmp(ev->tool ? ev->tool : "", "ssh"))
+    if (bridge_ci_contains(ev->tool, "mstsc") || bridge_ci_contains(ev->tool, "xfreerdp") ||
+        !strcmp(ev->tool ? ev->tool : "", "ssh"))
         return REMOTE_CLIENT;
     return REMOTE_NONE;
 }
@@ -930,7 +792,7 @@ static int bridge_client_side(sw_tel_bridge_t *b, const sw_sim_event_t *ev, cons
         return 0;
     int win = sh->os_family == SW_OSF_WINDOWS;
     char image[512];
-    bridge_image(ev, cmd, sh->os_family, image, sizeof image);
+    bridge_image(ev->tool, cmd, sh->os_family, image, sizeof image);
     if ((*rc = bridge_shell(b, ev->at_ms - 1500, src, win, truth)))
         return 1;
     uint32_t pid = 0;
@@ -959,7 +821,8 @@ static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
         if ((rc = sw_tel_service_install(b->tel, t, f->sess, "PSEXESVC",
                                          "%SystemRoot%\\PSEXESVC.exe", "demand start", truth)) ||
             (rc = sw_tel_process_start(b->tel, t + 300, sys, 0, "C:\\Windows\\PSEXESVC.exe",
-                                       "C:\\Windows\\PSEXESVC.exe", truth, &spid)))
+                                       "C:\\Windows\\PSEXESVC.exe", truth, &spid)) ||
+            (rc = sw_tel_pipe(b->tel, t + 350, ev->host, spid, "\\PSEXESVC", 0, truth)))
             return rc;
         /* what PsExec was asked to run: its last argument */
         {
@@ -968,9 +831,7 @@ static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
         }
         {
             char img[512];
-            sw_sim_event_t e2 = *ev;
-            e2.tool = NULL;
-            bridge_image(&e2, child, h->os_family, img, sizeof img);
+            bridge_image(NULL, child, h->os_family, img, sizeof img);
             if ((rc = sw_tel_process_start(b->tel, t + 600, sys, spid, img, child, truth, &cpid)))
                 return rc;
             f->sess = sys;
@@ -993,9 +854,7 @@ static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
         if (cl && child[cl - 1] == '"')
             child[cl - 1] = 0;
         char img[512];
-        sw_sim_event_t e2 = *ev;
-        e2.tool = NULL;
-        bridge_image(&e2, child, h->os_family, img, sizeof img);
+        bridge_image(NULL, child, h->os_family, img, sizeof img);
         return sw_tel_process_start(b->tel, t + 500, f->sess, spid, img, child, truth, &cpid);
     }
     default:
@@ -1006,18 +865,18 @@ static int bridge_remote_target(sw_tel_bridge_t *b, const sw_sim_event_t *ev, fo
 /* What the step's process did besides running: antivirus, files and keys
  * of its command line, traffic, web shell, encryption, tickets, and the
  * technique's own records (log cleared, service, task, account). pid is the
- * step's process. */
+ * step's process, started at t + 500 (after the logon that opened its
+ * session, when the step needed one). */
 static int bridge_side_effects(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f,
-                               unsigned fx, uint32_t pid, const char *image, const char *cmdline,
-                               uint32_t truth)
+                               int64_t t, unsigned fx, uint32_t pid, const char *image,
+                               const char *cmdline, uint32_t truth)
 {
     const sw_host_t *h = &b->w->hosts[ev->host];
     int win = h->os_family == SW_OSF_WINDOWS;
-    int64_t t = ev->at_ms;
     int rc;
     if ((rc = bridge_av(b, ev, t + 500, pid, image, truth)))
         return rc;
-    if (win && (rc = bridge_cmdline_fx(b, ev, t + 500, pid, cmdline, image, fx, truth)))
+    if ((rc = bridge_cmdline_fx(b, ev, t + 500, pid, cmdline, image, fx, truth)))
         return rc;
     if (fx & (FX_C2 | FX_EXFIL | FX_USER_EXEC)) {
         char dom[128], ip[48], path[256];
@@ -1037,7 +896,7 @@ static int bridge_side_effects(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foo
             return rc;
     }
     if (fx & FX_ENCRYPT) {
-        if (win && (rc = bridge_encrypt(b, ev, t + 500, pid, cmdline, truth)))
+        if (win && (rc = bridge_encrypt(b, ev, t + 500, pid, image, cmdline, truth)))
             return rc;
     }
     if ((fx & FX_KERBEROAST) && win) {
@@ -1053,19 +912,31 @@ static int bridge_side_effects(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foo
         /* the channel the command names (wevtutil cl X, Clear-EventLog
          * -LogName X), Security when it names none */
         char chan[64];
-        arg_after(cmdline, " cl ", chan, sizeof chan);
+        bridge_arg_after(cmdline, " cl ", chan, sizeof chan);
         if (!chan[0])
-            arg_after(cmdline, "-LogName", chan, sizeof chan);
+            bridge_arg_after(cmdline, "-LogName", chan, sizeof chan);
         return sw_tel_log_clear(b->tel, t + 1000, f->sess, chan[0] ? chan : "Security", truth);
     }
     if (fx & FX_LOG_STOP)
         return sw_tel_logging_stop(b->tel, t + 1000, f->sess, SW_TEL_LOG_EVENTLOG, truth);
-    if (fx & FX_SERVICE)
-        return sw_tel_service_install(b->tel, t + 1000, f->sess, "WinSvcHelper",
-                                      "C:\\Users\\Public\\svchelper.exe", "auto start", truth);
-    if (fx & FX_TASK)
-        return sw_tel_task_create(b->tel, t + 1000, f->sess, pid, "\\Microsoft\\Windows\\Update",
-                                  image, NULL, truth);
+    if (fx & FX_SERVICE) {
+        /* "sc create NAME binPath= X": the name and image it gives */
+        char name[96] = "", bin[300] = "";
+        bridge_arg_after(cmdline, "create", name, sizeof name);
+        bridge_arg_after(cmdline, "binPath=", bin, sizeof bin);
+        return sw_tel_service_install(b->tel, t + 1000, f->sess, name[0] ? name : "WinSvcHelper",
+                                      bin[0] ? bin : "C:\\Users\\Public\\svchelper.exe",
+                                      "auto start", truth);
+    }
+    if (fx & FX_TASK) {
+        /* "schtasks /create /tn NAME /tr CMD": the task and what it runs */
+        char name[128] = "", run[300] = "";
+        bridge_arg_after(cmdline, "/tn", name, sizeof name);
+        bridge_arg_after(cmdline, "/tr", run, sizeof run);
+        return sw_tel_task_create(b->tel, t + 1000, f->sess, pid,
+                                  name[0] ? name : "\\Microsoft\\Windows\\Update",
+                                  run[0] ? run : image, NULL, truth);
+    }
     if (fx & FX_ACCOUNT)
         return win ? sw_tel_account_created(b->tel, t + 1000, f->sess,
                                             ev->account ? ev->account : "svc-mon", truth)
@@ -1075,23 +946,24 @@ static int bridge_side_effects(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foo
 
 /* A Windows or Linux host: session, shell, process, side effects. */
 static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t *f, unsigned fx,
-                       uint32_t truth)
+                       uint32_t truth, int burst)
 {
     const sw_host_t *h = &b->w->hosts[ev->host];
     int win = h->os_family == SW_OSF_WINDOWS;
     int64_t t = ev->at_ms;
     int rc;
     const char *cmdline = bridge_cmdline(ev->procedure);
-    if ((fx & FX_PHISH) && (rc = bridge_phish_mail(b, ev, truth)))
+    if ((fx & FX_PHISH) && burst != BURST_NEXT && (rc = bridge_phish_mail(b, ev, truth)))
         return rc;
     if (f->sess == SW_NONE) {
         if (!ev->account) {
             f->sess = sw_tel_system_session(b->tel, ev->host);
         } else {
+            int rdp = (ev->technique && !strncmp(ev->technique, "T1021.001", 9)) ||
+                      bridge_ci_contains(ev->tool, "mstsc") || bridge_ci_contains(ev->tool, "rdp");
             int type = !bridge_is_lateral(ev) ? SW_TEL_LOGON_INTERACTIVE
-                       : (ev->technique && !strncmp(ev->technique, "T1021.001", 9))
-                           ? SW_TEL_LOGON_REMOTE_INTERACTIVE
-                           : SW_TEL_LOGON_NETWORK;
+                       : rdp                  ? SW_TEL_LOGON_REMOTE_INTERACTIVE
+                                              : SW_TEL_LOGON_NETWORK;
             sw_tel_session_t s = SW_NONE;
             /* a lure runs in the user's own logon: that logon is not the
              * attacker's doing */
@@ -1101,21 +973,26 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
                                    logon_truth, &s)))
                 return rc;
             f->sess = s;
+            /* the desktop comes up before anything runs in it (a lure
+             * opens in the desktop its user already has) */
+            if (!(fx & FX_USER_EXEC))
+                t += 1500;
         }
         if (f->sess == SW_NONE)
             return 0;
     }
     remote_t remote = bridge_remote_kind(ev, cmdline);
     if (remote != REMOTE_NONE && bridge_is_lateral(ev)) {
+        /* the client on the source when the adversary holds it (not from an
+         * appliance or the internet); the target sees its own side */
         int crc;
-        int on_src = bridge_client_side(b, ev, cmdline, truth, &crc);
+        bridge_client_side(b, ev, cmdline, truth, &crc);
         if (crc)
             return crc;
-        if (on_src)
-            return bridge_remote_target(b, ev, f, remote, cmdline, truth);
+        return bridge_remote_target(b, ev, f, remote, cmdline, truth);
     }
     char image[512];
-    bridge_image(ev, cmdline, h->os_family, image, sizeof image);
+    bridge_image(ev->tool, cmdline, h->os_family, image, sizeof image);
     if (fx & FX_EXPLOIT) {
         /* the attacker's own tool (curl) ran on their machine: the target
          * sees the request, and its web server spawning a shell */
@@ -1131,7 +1008,16 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
             return rc;
         f->shell_pid = 0;
     }
-    int runs_shell = win ? (strstr(image, "powershell.exe") || strstr(image, "cmd.exe")) : 0;
+    const char *base = strrchr(image, '\\') ? strrchr(image, '\\') + 1 : image;
+    int runs_shell = win && (!strcasecmp(base, "powershell.exe") || !strcasecmp(base, "cmd.exe"));
+    /* in a burst, "cmd.exe /C x" and "powershell -c x" run one command and
+     * exit, children of the operator's shell */
+    int oneshot = burst && (!runs_shell || bridge_ci_contains(cmdline, " /c ") ||
+                            bridge_ci_contains(cmdline, " -c ") ||
+                            bridge_ci_contains(cmdline, " -command ") ||
+                            bridge_ci_contains(cmdline, " -enc"));
+    if (oneshot)
+        runs_shell = 0;
     uint32_t parent_pid = 0;
     const char *lure_app = (fx & FX_USER_EXEC) && win ? bridge_lure_app(ev->procedure) : NULL;
     if (lure_app) {
@@ -1141,6 +1027,8 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
             return rc;
     } else if ((fx & FX_USER_EXEC) && win) {
         parent_pid = 0; /* explorer: the session's shell */
+        if ((rc = bridge_lure_unpacked(b, ev, t + 100, cmdline, truth)))
+            return rc;
     } else if (!runs_shell || f->shell_uri[0]) {
         if ((rc = bridge_shell(b, t, f, win, truth)))
             return rc;
@@ -1152,13 +1040,41 @@ static int bridge_host(sw_tel_bridge_t *b, const sw_sim_event_t *ev, foothold_t 
         return rc;
     if (runs_shell && !f->shell_uri[0])
         f->shell_pid = pid;
-    return bridge_side_effects(b, ev, f, fx, pid, image, cmdline, truth);
+    if ((rc = bridge_side_effects(b, ev, f, t, fx, pid, image, cmdline, truth)))
+        return rc;
+    if (!oneshot)
+        return 0;
+    /* the command is done: a second or two, longer for a script */
+    int64_t life = 700 + (int64_t)((ev->gt * 7919u + (uint32_t)t) % 2300u);
+    if (bridge_ci_contains(image, "powershell"))
+        life += 2500;
+    return sw_tel_process_end(b->tel, t + 500 + life, ev->host, pid, truth);
 }
 
-static int bridge_step(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
+static int bridge_step(sw_tel_bridge_t *b, const sw_sim_event_t *ev0)
 {
-    if (ev->host == SW_NONE || ev->host >= b->w->n_hosts)
+    if (ev0->host == SW_NONE || ev0->host >= b->w->n_hosts)
         return 0;
+    if (sw_proc_count(ev0->procedure) > 1) {
+        b->n_steps++; /* a burst: its commands were queued when it started */
+        return 0;
+    }
+    /* the scenario's names in place of the procedure's placeholders */
+    char proc[4096];
+    sw_sim_event_t evx = *ev0;
+    const sw_sim_event_t *ev = &evx;
+    evx.account = step_account(b, ev0->host, ev0->account);
+    if (ev0->procedure) {
+        /* a single command: without its technique annotation */
+        const char *cur = ev0->procedure;
+        int line = 0;
+        sw_proc_line_t l;
+        if (sw_proc_next(&cur, &line, &l))
+            bridge_expand(b, &evx, l.cmd, l.cmd_len, proc, sizeof proc);
+        else
+            proc[0] = 0;
+        evx.procedure = proc;
+    }
     uint32_t truth = ev->gt == SW_NONE ? SW_NONE : ev->gt + 1;
     const sw_host_t *h = &b->w->hosts[ev->host];
     unsigned fx = bridge_fx(ev->technique);
@@ -1186,7 +1102,122 @@ static int bridge_step(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
         return SW_ENOMEM;
     if (h->os_family == SW_OSF_NETWORK)
         return bridge_device(b, ev, f, fx, truth);
-    return bridge_host(b, ev, f, fx, truth);
+    return bridge_host(b, ev, f, fx, truth, BURST_NONE);
+}
+
+/* ---- bursts (several commands in one step) ---------------------------------- */
+
+#define BURST_MAX 128 /* commands of one step run; more are not */
+
+/* When each of a burst's n commands runs, from the step's start: the first
+ * after the operator has typed it, then a few seconds to half a minute
+ * apart, and every five to nine commands a pause while the output is read;
+ * squeezed into nine tenths of the step when longer. Deterministic in gt. */
+static void burst_pacing(uint32_t gt, int n, int64_t dur, int64_t *off)
+{
+    uint64_t h = sw_hash64(&gt, sizeof gt, 0x6275727374ULL);
+    int64_t t = 15000 + (int64_t)(h % 40000);
+    int next_pause = 5 + (int)((h >> 20) % 5);
+    for (int i = 0; i < n; i++) {
+        off[i] = t;
+        uint64_t k = sw_hash64(&i, sizeof i, h);
+        int64_t gap = 2500 + (int64_t)(k % 22000);
+        if (i + 1 == next_pause) {
+            gap += 45000 + (int64_t)((k >> 16) % 150000);
+            next_pause += 5 + (int)((k >> 40) % 5);
+        }
+        t += gap;
+    }
+    int64_t budget = dur * 9 / 10;
+    if (n > 0 && off[n - 1] > budget && off[n - 1] > 0)
+        for (int i = 0; i < n; i++)
+            off[i] = off[i] * budget / off[n - 1];
+}
+
+/* A burst step starts: queue each of its commands at its time (its
+ * duration is the event's value). */
+static int bridge_step_start(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
+{
+    if (ev->host == SW_NONE || ev->host >= b->w->n_hosts)
+        return 0;
+    int n = sw_proc_count(ev->procedure);
+    if (n <= 1)
+        return 0;
+    if (n > BURST_MAX)
+        n = BURST_MAX;
+    foothold_t *f = bridge_foothold(b, ev->adversary, ev->host);
+    if (!f)
+        return SW_ENOMEM;
+    int64_t off[BURST_MAX];
+    burst_pacing(ev->gt, n, (int64_t)ev->value, off);
+    const char *cur = ev->procedure;
+    int line = 0, rc;
+    sw_proc_line_t l;
+    for (int i = 0; i < n && sw_proc_next(&cur, &line, &l); i++) {
+        burst_cmd_t c;
+        memset(&c, 0, sizeof c);
+        c.t_ms = ev->at_ms + off[i];
+        c.fh = (uint32_t)(f - b->fh);
+        c.fh_gen = f->gen;
+        c.adversary = ev->adversary;
+        c.host = ev->host;
+        c.src_host = ev->src_host;
+        c.gt = ev->gt;
+        c.step = ev->step;
+        c.port = ev->dst_port;
+        c.first = i == 0;
+        c.technique = ev->technique;
+        c.cmd = l.cmd;
+        c.cmd_len = (uint32_t)l.cmd_len;
+        snprintf(c.line_tech, sizeof c.line_tech, "%.*s", (int)l.tech_len, l.tech);
+        const char *acct = step_account(b, ev->host, ev->account);
+        snprintf(c.account, sizeof c.account, "%s", acct ? acct : "");
+        snprintf(c.src_ip, sizeof c.src_ip, "%s", ev->src_ip ? ev->src_ip : "");
+        snprintf(c.dst_ip, sizeof c.dst_ip, "%s", ev->dst_ip ? ev->dst_ip : "");
+        if ((rc = q_push(b, &c)))
+            return rc;
+    }
+    return 0;
+}
+
+/* One command of a burst, when its time comes: a step of its own (its
+ * technique the line's annotation, else the step's), under the burst's
+ * foothold, unless that foothold was lost since. */
+static int burst_run(sw_tel_bridge_t *b, const burst_cmd_t *c)
+{
+    if (c->fh >= b->n_fh || b->fh[c->fh].gen != c->fh_gen || c->host >= b->w->n_hosts)
+        return 0;
+    const sw_host_t *h = &b->w->hosts[c->host];
+    sw_sim_event_t ev;
+    memset(&ev, 0, sizeof ev);
+    ev.type = SW_SEV_STEP;
+    ev.at_ms = c->t_ms;
+    ev.team = h->team;
+    ev.org = h->org;
+    ev.host = c->host;
+    ev.src_host = c->src_host;
+    ev.adversary = c->adversary;
+    ev.step = c->step;
+    ev.gt = c->gt;
+    ev.outcome = SW_OUT_SUCCESS;
+    ev.technique = c->line_tech[0] ? c->line_tech : c->technique;
+    ev.account = c->account[0] ? c->account : NULL;
+    ev.src_ip = c->src_ip[0] ? c->src_ip : NULL;
+    ev.dst_ip = c->dst_ip[0] ? c->dst_ip : NULL;
+    ev.dst_port = c->port;
+    char cmd[4096];
+    bridge_expand(b, &ev, c->cmd, c->cmd_len, cmd, sizeof cmd);
+    ev.procedure = cmd;
+    uint32_t truth = c->gt == SW_NONE ? SW_NONE : c->gt + 1;
+    unsigned fx = bridge_fx(ev.technique);
+    int rc;
+    if (c->first && (rc = bridge_conn(b, &ev, cmd, truth)))
+        return rc;
+    foothold_t *f = &b->fh[c->fh];
+    int burst = c->first ? BURST_FIRST : BURST_NEXT;
+    if (h->os_family == SW_OSF_NETWORK)
+        return bridge_device(b, &ev, f, fx, truth);
+    return bridge_host(b, &ev, f, fx, truth, burst);
 }
 
 /* The edge routers that carry an organisation's international link l, with
@@ -1254,16 +1285,20 @@ static int bridge_world_event(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
             return bridge_failover(b, ev);
         return 0;
     case SW_SEV_HOST_DOWN:
-        return valid_host ? sw_tel_host_down(b->tel, ev->at_ms, ev->host, ev->detail, 0) : 0;
+        if (!valid_host)
+            return 0;
+        for (uint32_t i = 0; i < b->n_fh; i++) /* the burst there stops */
+            if (b->fh[i].host == ev->host)
+                b->fh[i].gen++;
+        return sw_tel_host_down(b->tel, ev->at_ms, ev->host, ev->detail, 0);
     case SW_SEV_HOST_UP:
         if (!valid_host)
             return 0;
         /* a boot ends every session: the attacker logs on again */
         for (uint32_t i = 0; i < b->n_fh; i++)
             if (b->fh[i].host == ev->host) {
-                b->fh[i].sess = SW_NONE;
-                b->fh[i].shell_pid = b->fh[i].server_pid = 0;
-                b->fh[i].logged_in = 0;
+                foothold_reset(&b->fh[i]);
+                b->fh[i].server_pid = 0;
             }
         return sw_tel_host_up(b->tel, ev->at_ms, ev->host, 0);
     case SW_SEV_HOST_ISOLATED:
@@ -1309,13 +1344,13 @@ int sw_tel_bridge_event(sw_tel_bridge_t *b, const sw_sim_event_t *ev)
         return rc;
     if (ev->type == SW_SEV_STEP)
         return bridge_step(b, ev);
+    if (ev->type == SW_SEV_STEP_START)
+        return bridge_step_start(b, ev);
     if (ev->type == SW_SEV_FOOTHOLD_LOST && ev->host < b->w->n_hosts) {
         /* the foothold is gone: the next one logs on again */
         for (uint32_t i = 0; i < b->n_fh; i++)
             if (b->fh[i].adversary == ev->adversary && b->fh[i].host == ev->host) {
-                b->fh[i].sess = SW_NONE;
-                b->fh[i].shell_pid = 0;
-                b->fh[i].logged_in = 0;
+                foothold_reset(&b->fh[i]);
                 b->fh[i].shell_uri[0] = 0;
             }
         return 0;

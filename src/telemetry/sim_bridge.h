@@ -36,6 +36,7 @@
 #include "telemetry/telemetry.h"
 
 #define SW_TEL_BRIDGE_MAX_FOOTHOLDS 65536
+#define SW_TEL_BRIDGE_MAX_QUEUE (1u << 20) /* burst commands waiting for their time */
 
 typedef struct sw_tel_bridge sw_tel_bridge_t;
 

@@ -20,7 +20,8 @@
  *  2. Sensors decide what is seen. A record is written only when the host (or
  *     the observer on the path: pcap/netflow host, the organisation's
  *     firewall) has the sensor and its logging is running:
- *        sysmon        -> Sysmon/Operational (1,3,4,5,7,11,12,13,22)
+ *        sysmon        -> Sysmon/Operational (1,3,4,5,7,8,10,11,12,13,17,18,22);
+ *                         Linux: Sysmon for Linux (1,3,11)
  *        security_log  -> Security (4624,4625,4634,4648,4672,4698,4720,
  *                         4728,4732,4769,1100,1102,4719), System (7045);
  *                         Linux: auth log (sshd, sudo) and auditd
@@ -64,22 +65,23 @@
 
 /* Source types: one output file per team and source (sw_tel_source_names). */
 typedef enum {
-    SW_TEL_SYSMON,     /* "sysmon": Microsoft-Windows-Sysmon/Operational */
-    SW_TEL_SECURITY,   /* "security": Windows Security log */
-    SW_TEL_SYSTEM,     /* "system": Windows System log (7045, 104) */
-    SW_TEL_DEFENDER,   /* "defender": Windows Defender/Operational (1116) */
-    SW_TEL_LINUX_AUTH, /* "linux_auth": sshd, sudo (auth.log lines) */
-    SW_TEL_AUDITD,     /* "auditd": SYSCALL + EXECVE records */
-    SW_TEL_ZEEK_CONN,  /* "zeek_conn" */
-    SW_TEL_ZEEK_DNS,   /* "zeek_dns" */
-    SW_TEL_SURICATA,   /* "suricata": EVE alerts */
-    SW_TEL_FIREWALL,   /* "firewall": FortiGate traffic log, ECS */
-    SW_TEL_PROXY,      /* "proxy": web proxy, ECS */
-    SW_TEL_NETFLOW,    /* "netflow": flow summaries, ECS */
-    SW_TEL_DEVICE,     /* "device": router/firewall syslog (Cisco IOS, FortiOS), ECS */
-    SW_TEL_AV,         /* "av": non-Windows antivirus (ClamAV), ECS */
-    SW_TEL_MAIL,       /* "mail": mail gateway, ECS */
-    SW_TEL_WEB,        /* "web_access": web server access log, ECS */
+    SW_TEL_SYSMON,      /* "sysmon": Microsoft-Windows-Sysmon/Operational */
+    SW_TEL_SECURITY,    /* "security": Windows Security log */
+    SW_TEL_SYSTEM,      /* "system": Windows System log (7045, 104) */
+    SW_TEL_DEFENDER,    /* "defender": Windows Defender/Operational (1116) */
+    SW_TEL_LINUX_AUTH,  /* "linux_auth": sshd, sudo (auth.log lines) */
+    SW_TEL_AUDITD,      /* "auditd": SYSCALL + EXECVE records */
+    SW_TEL_ZEEK_CONN,   /* "zeek_conn" */
+    SW_TEL_ZEEK_DNS,    /* "zeek_dns" */
+    SW_TEL_SURICATA,    /* "suricata": EVE alerts */
+    SW_TEL_FIREWALL,    /* "firewall": FortiGate traffic log, ECS */
+    SW_TEL_PROXY,       /* "proxy": web proxy, ECS */
+    SW_TEL_NETFLOW,     /* "netflow": flow summaries, ECS */
+    SW_TEL_DEVICE,      /* "device": router/firewall syslog (Cisco IOS, FortiOS), ECS */
+    SW_TEL_AV,          /* "av": non-Windows antivirus (ClamAV), ECS */
+    SW_TEL_MAIL,        /* "mail": mail gateway, ECS */
+    SW_TEL_WEB,         /* "web_access": web server access log, ECS */
+    SW_TEL_KERNEL_FILE, /* "kernel_file": Microsoft-Windows-Kernel-File renames (edr) */
     SW_TEL__COUNT
 } sw_tel_source_t;
 
@@ -193,6 +195,14 @@ int sw_tel_process_end(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
 /* ---- host activity by a process (pid on host) ------------------------------ */
 int sw_tel_file_create(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *path,
                        uint32_t truth);
+/* Sysmon 26 (FileDeleteDetected): pid on host deleted path. */
+int sw_tel_file_delete(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *path,
+                       uint32_t truth);
+/* pid on host renamed from to to: Microsoft-Windows-Kernel-File 27
+ * (RenamePath), on hosts with the edr sensor, with SourceFilename and
+ * TargetFilename as a collector normalises them. Sysmon has no rename event. */
+int sw_tel_file_rename(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *from,
+                       const char *to, uint32_t truth);
 int sw_tel_image_load(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
                       const char *dll_path, uint32_t truth);
 /* Sysmon 13 (value set): key is "HKLM\\...\\Value", details the data. */
@@ -201,6 +211,22 @@ int sw_tel_registry_set(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid
 /* Sysmon 12: create (1) or delete (0) a key. */
 int sw_tel_registry_key(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *key,
                         int create, uint32_t truth);
+/* Sysmon 10: process pid on host opened process target_pid with access
+ * mask granted_access (0x1010 reads lsass.exe memory as Mimikatz does,
+ * 0x1fffff is all access); call_trace NULL: the usual ntdll ->
+ * KERNELBASE -> caller's module stack. */
+int sw_tel_process_access(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
+                          uint32_t target_pid, unsigned granted_access, const char *call_trace,
+                          uint32_t truth);
+/* Sysmon 8: pid on host started a thread in target_pid (code injection);
+ * start_module and start_function name where it starts (NULL: "-"). */
+int sw_tel_remote_thread(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid,
+                         uint32_t target_pid, const char *start_module, const char *start_function,
+                         uint32_t truth);
+/* Sysmon 17 (connect 0: the pipe created) or 18 (connect 1: connected to):
+ * a named pipe such as "\PSEXESVC" by pid on host. */
+int sw_tel_pipe(sw_tel_t *tel, int64_t t_ms, uint32_t host, uint32_t pid, const char *pipe_name,
+                int connect, uint32_t truth);
 /* System 7045 + the services registry key (Sysmon 13). */
 int sw_tel_service_install(sw_tel_t *tel, int64_t t_ms, sw_tel_session_t s, const char *name,
                            const char *image_path, const char *start_type, uint32_t truth);
@@ -328,6 +354,13 @@ uint32_t sw_tel_session_host(const sw_tel_t *tel, sw_tel_session_t s);
 int sw_tel_process_alive(const sw_tel_t *tel, uint32_t host, uint32_t pid);
 /* The organisation's domain controller / firewall / mail host, or SW_NONE. */
 uint32_t sw_tel_org_role_host(const sw_tel_t *tel, uint32_t org, sw_role_t role);
+/* The organisation's domain as records name it: NetBIOS ("PW-MOF") and DNS
+ * ("pw-mof.local"); "" for no such organisation. */
+const char *sw_tel_org_netbios(const sw_tel_t *tel, uint32_t org);
+const char *sw_tel_org_dns(const sw_tel_t *tel, uint32_t org);
+/* The PID of a running process on host whose image file name is name
+ * (case-insensitive: "lsass.exe"), the lowest PID; 0 when none. O(processes). */
+uint32_t sw_tel_find_process(const sw_tel_t *tel, uint32_t host, const char *name);
 
 /* ---- background activity (background.c) ----------------------------------- */
 

@@ -39,6 +39,51 @@ for s in 1 2 3; do
     "[ $(reached "$T/n$s.json") -ge 1 ] && [ $(reached "$T/g$s.json") -eq 0 ]"
 done
 
+# every delegation meets the intruders in every kind of log it has sensors
+# for: Windows (Sysmon, Security, System, Defender), Linux (Sysmon for Linux,
+# auth, auditd, antivirus) and network devices (syslog), on the scenario's
+# seed and seeds 1-5; the ground truth says which records are attack records
+for s in default 1 2 3 4 5; do
+  a=""; [ "$s" != default ] && a="--seed $s"
+  rm -rf "$T/tel"
+  # shellcheck disable=SC2086
+  "$BIN" telemetry --scenario $SC $a --out "$T/tel" --quiet 2>"$T/tel.err"
+  # (a failed run leaves no truth.jsonl: python's error becomes the message)
+  missing=$(python3 - "$T/tel" 2>&1 <<'PY'
+import collections, json, sys
+d = sys.argv[1]
+fam = collections.defaultdict(set)
+lines = {}
+def rec(f, n):
+    if f not in lines:
+        lines[f] = open(d + "/" + f).read().split("\n")
+    return lines[f][n - 1]
+for l in open(d + "/truth.jsonl"):
+    t = json.loads(l)
+    src = t["file"].split("/")[1].replace(".jsonl", "")
+    if src in ("security", "system", "defender"):
+        k = "windows"
+    elif src == "sysmon":
+        k = "linux" if "Linux-Sysmon" in rec(t["file"], t["line"]) else "windows"
+    elif src in ("linux_auth", "auditd", "av"):
+        k = "linux"
+    elif src == "device":
+        k = "network"
+    else:
+        continue
+    fam[t["team"]].add(k)
+if not fam:
+    print("everything (no attack records)")
+    sys.exit(0)
+print(" ".join("%s:%s" % (team, "/".join(sorted({"windows", "linux", "network"} - fam[team])))
+               for team in ("palau", "fsm", "marshalls", "nauru", "kiribati")
+               if {"windows", "linux", "network"} - fam[team]))
+PY
+)
+  check "seed $s: every team has attack records from Windows, Linux and network devices${missing:+ (missing $missing)}" \
+    "[ -z \"$missing\" ]"
+done
+
 check "training material is embedded" \
   "for f in briefing-players.md briefing-instructors.md objectives.md; do [ -s scenarios/pacific-cable/\$f ] || exit 1; done"
 

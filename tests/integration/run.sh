@@ -1,10 +1,11 @@
 #!/bin/sh
-# run.sh — `seawall run`, the job `make run` starts: it plays the built-in
-# default exercise (pacific-cable), writes every team's telemetry — background and the
-# attack's own records, fed from the sim through the bridge — to an SQLite
-# event store, and the store answers hunts and Sigma rules; a second run
-# replaces the store with the same records (make run is idempotent). Run by
-# tests/run.sh.
+# run.sh — `seawall run`, the headless batch job (README, step 1's "whole
+# day at once"): it plays the built-in default exercise (pacific-cable),
+# writes every team's telemetry — background and the attack's own records,
+# fed from the sim through the bridge — to an SQLite event store, and the
+# store answers hunts and Sigma rules; a second run resumes the same
+# exercise and changes no record. (`make run` itself serves the exercise:
+# server_default.sh.) Run by tests/run.sh.
 set -u
 BIN=${SW_BIN:-build/seawall}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")

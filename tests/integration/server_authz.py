@@ -13,6 +13,7 @@ What a route admits is the table's promise:
             team-write  the team's players and the white cell
             truth       the white cell, observers when observers_see is
                         everything
+            scoreboard  everyone but observers when observers_see is nothing
 An allowed probe must get past authorisation: any status but 401/403 (the
 probes carry an unknown field, so handlers refuse them without acting).
 A refused probe must get 403 (401 without a session). Accounts with a
@@ -82,6 +83,8 @@ def expected(role, own, r, observers_see):
         return white or (role == "player" and own)
     if sc == "truth":
         return white or (role == "observer" and observers_see == "everything")
+    if sc == "scoreboard":
+        return role != "observer" or observers_see != "nothing"
     raise ValueError(sc)
 
 
@@ -142,7 +145,7 @@ def matrix(observers_see, scenario_args):
 
 # the Pacific exercise as shipped (observers see teams), and a copy with each other setting
 matrix("teams", ["--scenario", "pacific-cable"])
-for setting in ("nothing", "everything"):
+for setting in ("nothing", "scoreboard", "everything"):
     d = tempfile.mkdtemp(prefix="sw-authz-scn-")
     shutil.copytree(os.path.join(ROOT, "scenarios"), os.path.join(d, "scenarios"))
     f = os.path.join(d, "scenarios", "pacific-cable", "scenario.yaml")

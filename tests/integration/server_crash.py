@@ -3,8 +3,9 @@
 that was acknowledged: players keep acting (chat, actions, reports) from
 two teams while the server is killed five times at random moments and
 restarted on the same database; afterwards every act that got a 200 is
-there, in order, sessions still work, the clock has not gone back, and a
-stream reconnecting with an id from before the crash is told to reload."""
+there, in order, sessions still work, the clock went back by at most one
+flush (a wall second), and a stream reconnecting with an id from before the
+crash is told to reload."""
 import os
 import random
 import sys
@@ -88,8 +89,10 @@ for k in range(5):
         break
     T.check("... and says it resumed", "resumed" in srv.log(), srv.log()[-300:])
     after = ins.now_ms()
-    T.check("... the clock has not gone back (%s >= %s)" % (after, now),
-            after is not None and after >= now - 1000, (after, now))
+    # progress is written with each flush (once a wall second): a crash may
+    # take the clock back by up to that, never more (300x: 300 s, + slack)
+    T.check("... the clock went back by at most a flush's worth (%s >= %s - 450000)" % (after, now),
+            after is not None and after >= now - 450000, (after, now))
     last_now = after or now
 
 stop.set()

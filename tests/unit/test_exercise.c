@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -368,6 +369,77 @@ static void a_resumed_exercise_is_where_it_stopped(void **state)
     sw_store_remove(ref, &err);
 }
 
+/* A crash between flushes: the act was journaled (and acknowledged) after
+ * the progress written last. On resume it is applied, at its time, not
+ * dropped; the clock goes on from it; and acts made after the resume can
+ * be replayed again (the journal's times never go back). */
+static void an_act_after_the_last_flush_survives_a_crash(void **state)
+{
+    (void)state;
+    char db[512], ref[512];
+    tmpdb(db, sizeof db, "ex_crash.db");
+    tmpdb(ref, sizeof ref, "ex_crash_ref.db");
+    sw_ex_action_t a = {"analyst", "trainee", "isolate", tutorial_isolate, NULL, NULL, NULL, 0};
+    sw_ex_reply_t rp;
+    sw_errbuf_t err;
+    pid_t pid = fork();
+    if (pid == 0) { /* played with a flush at most once a minute, then killed */
+        int64_t wall = 0;
+        seen_t seen = {0};
+        sw_exercise_opts_t o;
+        sw_exercise_opts_init(&o);
+        o.how = SW_EXO_CREATE;
+        o.db = db;
+        o.scenario = "tutorial";
+        o.now = fake_now;
+        o.now_ud = &wall;
+        o.on_note = count_note;
+        o.note_ud = &seen;
+        o.flush_ms = 60000;
+        sw_exercise_t *ex = NULL;
+        if (sw_exercise_open(&o, &ex, NULL, &err) ||
+            sw_exercise_clock(ex, "wc", SW_CLOCK_START, 60, &rp) ||
+            sw_exercise_advance(ex, 7 * MIN, &err) || sw_exercise_action(ex, &a, &rp) ||
+            sw_exercise_advance(ex, 8 * MIN, &err))
+            _exit(1);
+        _exit(0); /* no close: nothing flushed since the start */
+    }
+    int status = 0;
+    waitpid(pid, &status, 0);
+    assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    int64_t wall = 0;
+    seen_t s1 = {0};
+    sw_exercise_t *ex = open_db(db, SW_EXO_OPEN, &wall, &s1);
+    assert_true(sw_exercise_now(ex) >= 7 * MIN); /* not before the act */
+    int64_t resumed_at = sw_exercise_now(ex);
+    uint64_t h = sw_exercise_state_hash(ex);
+    /* a new act now, then stop and resume again: it replays */
+    sw_ex_action_t b = {"analyst", "trainee", "block-domain", NULL, "survey-results.example",
+                        NULL, NULL, 0};
+    assert_int_equal(sw_exercise_action(ex, &b, &rp), SW_OK);
+    assert_true(rp.at_ms >= 7 * MIN);
+    assert_int_equal(sw_exercise_close(ex, &err), SW_OK);
+    seen_t s2 = {0};
+    ex = open_db(db, SW_EXO_OPEN, &wall, &s2);
+    assert_int_equal(sw_exercise_advance(ex, sw_exercise_until(ex), &err), SW_OK);
+    uint64_t end = sw_exercise_state_hash(ex);
+    sw_exercise_close(ex, NULL);
+    /* the same acts at the same times, without a crash */
+    seen_t s3 = {0};
+    ex = open_db(ref, SW_EXO_CREATE, &wall, &s3);
+    sw_exercise_clock(ex, "wc", SW_CLOCK_START, 60, &rp);
+    sw_exercise_advance(ex, 7 * MIN, &err);
+    assert_int_equal(sw_exercise_action(ex, &a, &rp), SW_OK);
+    assert_int_equal(sw_exercise_advance(ex, resumed_at, &err), SW_OK);
+    assert_int_equal(sw_exercise_state_hash(ex), h);
+    assert_int_equal(sw_exercise_action(ex, &b, &rp), SW_OK);
+    sw_exercise_advance(ex, sw_exercise_until(ex), &err);
+    assert_int_equal(sw_exercise_state_hash(ex), end);
+    sw_exercise_close(ex, NULL);
+    sw_store_remove(db, &err);
+    sw_store_remove(ref, &err);
+}
+
 static void replay_until_is_the_live_state_then(void **state)
 {
     (void)state;
@@ -522,6 +594,7 @@ int main(void)
         cmocka_unit_test(the_clock_follows_the_wall_at_its_speed),
         cmocka_unit_test(chunking_does_not_change_the_exercise),
         cmocka_unit_test(a_resumed_exercise_is_where_it_stopped),
+        cmocka_unit_test(an_act_after_the_last_flush_survives_a_crash),
         cmocka_unit_test(replay_until_is_the_live_state_then),
         cmocka_unit_test(another_file_is_never_replaced),
         cmocka_unit_test(a_share_is_not_copied_twice),

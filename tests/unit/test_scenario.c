@@ -20,6 +20,7 @@
 #include "scenario/scenario.h"
 #include "scenario/scenario_int.h"
 #include "scenario/yaml_tree.h"
+#include "sim/sim.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -127,8 +128,8 @@ static void exercise_times_parse(void **state)
     assert_int_equal(ms, 26 * 3600000LL);
     assert_int_equal(sw_parse_exercise_time("1h23m", &ms), SW_OK);
     assert_int_equal(ms, 83 * 60000);
-    const char *bad[] = {"T+",  "T+1",      "T+1:2",   "T+1:60", "T+1:00:60", "T+1:00:00:00",
-                         "T-1:00", "T+a:00", "T+1:00x", "01:23", "T+9999999:00", NULL};
+    const char *bad[] = {"T+",     "T+1",    "T+1:2",   "T+1:60", "T+1:00:60",    "T+1:00:00:00",
+                         "T-1:00", "T+a:00", "T+1:00x", "01:23",  "T+9999999:00", NULL};
     for (int i = 0; bad[i]; i++) {
         if (sw_parse_exercise_time(bad[i], &ms) != SW_EINVAL)
             fail_msg("exercise time '%s' should be refused", bad[i]);
@@ -310,6 +311,26 @@ static void count_out_of_range_and_past_the_network(void **state)
                  "'count' 2 runs past the end of the address space", L0 + 5, 28);
 }
 
+/* The step of adversary a with this id (the playbooks grow: never by index). */
+static const sw_step_t *step_named(const sw_adversary_t *a, const char *id)
+{
+    for (uint32_t i = 0; i < a->n_steps; i++)
+        if (!strcmp(a->steps[i].id, id))
+            return &a->steps[i];
+    fail_msg("no step '%s' in %s", id, a->id);
+    return NULL;
+}
+
+/* The objective of adversary a with this id. */
+static const sw_adv_objective_t *objective_named(const sw_adversary_t *a, const char *id)
+{
+    for (uint32_t i = 0; i < a->n_objectives; i++)
+        if (!strcmp(a->objectives[i].id, id))
+            return &a->objectives[i];
+    fail_msg("no objective '%s' in %s", id, a->id);
+    return NULL;
+}
+
 static void example_world_is_complete(void **state)
 {
     (void)state;
@@ -398,10 +419,11 @@ static void example_world_is_complete(void **state)
     assert_string_equal(volt->group, "G1017");
     assert_int_equal(volt->targets.n, 2);
     assert_int_equal(volt->start_ms, 10 * 60000);
-    assert_int_equal(volt->objectives[1].kind, SW_OBJ_DISRUPT);
-    assert_int_equal(volt->objectives[1].at_ms, 3 * 3600000 + 15 * 60000);
-    assert_int_equal(volt->objectives[1].target.org_kind, SW_ORG_TELECOM);
-    const sw_step_t *ex_vpn = &volt->steps[2];
+    const sw_adv_objective_t *cut_transit = objective_named(volt, "cut-transit");
+    assert_int_equal(cut_transit->kind, SW_OBJ_DISRUPT);
+    assert_int_equal(cut_transit->at_ms, 3 * 3600000 + 15 * 60000);
+    assert_int_equal(cut_transit->target.org_kind, SW_ORG_TELECOM);
+    const sw_step_t *ex_vpn = step_named(volt, "exploit-vpn");
     assert_string_equal(ex_vpn->id, "exploit-vpn");
     assert_string_equal(ex_vpn->tactic, "initial-access");
     assert_int_equal(ex_vpn->n_pre, 4);
@@ -411,9 +433,9 @@ static void example_world_is_complete(void **state)
     assert_int_equal(ex_vpn->dur_max_ms, 10 * 60000);
     assert_true(ex_vpn->target.has_role);
     assert_int_equal(ex_vpn->target.role, SW_ROLE_VPN_GATEWAY);
-    const sw_step_t *ntds = &volt->steps[10];
-    assert_string_equal(ntds->procedure,
-                        "ntdsutil \"ac i ntds\" \"ifm\" \"create full c:\\temp\" q q");
+    const sw_step_t *ntds = step_named(volt, "dc-hands-on");
+    assert_non_null(strstr(ntds->procedure, "vssadmin create shadow /for=C:"));
+    assert_non_null(strstr(ntds->procedure, "ntdsutil \\\"ac i ntds\\\" ifm"));
 
     const sw_inject_t *cut = &w.injects[3];
     assert_int_equal(cut->tech, SW_TECH_CABLE_FAULT);
@@ -546,6 +568,56 @@ static const char PLAYBOOK[] =
     "         requires: [credential: domain-admin, reach: 389], effects: [foothold: admin]}\n"
     "      - {id: e, technique: T1041, target: {role: domain-controller},\n"
     "         requires: [on_target: admin, c2: true], effects: [exfil: 10]}\n";
+
+/* Remember the accounts credential events name. */
+static void cred_cb(const sw_sim_event_t *ev, void *ud)
+{
+    char *got = ud;
+    if (ev->type == SW_SEV_CREDENTIAL && ev->account && strlen(got) + strlen(ev->account) < 200) {
+        strcat(got, ev->account);
+        strcat(got, ";");
+    }
+}
+
+static void a_credential_can_name_its_account(void **state)
+{
+    (void)state;
+    char *text = NULL;
+    const char *named = "credential: {kind: domain-admin, form: password, account: svc-ldap}";
+    const char *at = strstr(PLAYBOOK, "credential: domain-admin]");
+    assert_non_null(at);
+    size_t pre = (size_t)(at - PLAYBOOK);
+    size_t n = strlen(BASE) + strlen(PLAYBOOK) + strlen(named) + 1;
+    text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "%s%.*s%s%s", BASE, (int)pre, PLAYBOOK, named,
+             at + strlen("credential: domain-admin"));
+    sw_world_t w;
+    sw_diags_t d;
+    sw_diags_init(&d);
+    int rc = sw_scenario_load_mem("a.yaml", text, strlen(text), &w, &d);
+    if (rc)
+        print_diags(&d);
+    assert_int_equal(rc, SW_OK);
+    const sw_eff_t *e = &w.adversaries[0].steps[2].eff[0];
+    assert_int_equal(e->kind, SW_EFF_CREDENTIAL);
+    assert_string_equal(e->account, "svc-ldap");
+    sw_world_free(&w);
+    sw_diags_free(&d);
+    free(text);
+    /* the harvest yields that account: telecom-lotl's appliance gives up its
+     * LDAP bind account (a domain admin drawn from the staff otherwise) */
+    sw_diags_init(&d);
+    assert_int_equal(sw_scenario_load("telecom-lotl", &w, &d), SW_OK);
+    char got[256] = "";
+    sw_sim_t *sim = sw_sim_new(&w, w.exercise.seed, cred_cb, got);
+    assert_non_null(sim);
+    assert_int_equal(sw_sim_run_until(sim, 90 * 60000), SW_OK);
+    assert_non_null(strstr(got, "svc-fortildap;"));
+    sw_sim_free(sim);
+    sw_world_free(&w);
+    sw_diags_free(&d);
+}
 
 static void reachability_follows_the_chains(void **state)
 {
@@ -701,6 +773,7 @@ int main(void)
         cmocka_unit_test(include_depth_is_bounded),
         cmocka_unit_test(checks_report_at_the_right_place),
         cmocka_unit_test(reachability_follows_the_chains),
+        cmocka_unit_test(a_credential_can_name_its_account),
         cmocka_unit_test(hostile_input_is_bounded),
         cmocka_unit_test(diags_format_and_cap),
     };

@@ -236,6 +236,54 @@ static void chunking_run_until_does_not_change_events(void **state)
     fx_free(w);
 }
 
+/* Several operators: steps overlap in time (never two on one step and
+ * host), the objectives come sooner, chunking still changes nothing, and
+ * one operator is the old single-handed adversary event for event. */
+static void operators_work_in_parallel(void **state)
+{
+    (void)state;
+    sw_world_t *w = fx_world();
+    sw_adversary_t *a = fx_add_apt(w);
+    uint64_t one = run_hash(w, 7, 1);
+    a->operators = 1;
+    assert_int_equal(run_hash(w, 7, 1), one);
+    a->operators = 3;
+    assert_int_equal(run_hash(w, 7, 1), run_hash(w, 7, 97));
+    rec_t r;
+    rec_init(&r);
+    sw_sim_t *sim = sw_sim_new(w, 7, rec_cb, &r);
+    assert_non_null(sim);
+    sw_sim_run_until(sim, 8 * HOUR);
+    /* at some moment two steps are in progress at once, on different pairs */
+    int overlap = 0;
+    for (size_t i = 0; i < r.n && !overlap; i++) {
+        if (r.ev[i].type != SW_SEV_STEP_START)
+            continue;
+        for (size_t j = i + 1; j < r.n; j++) {
+            if (r.ev[j].type == SW_SEV_STEP && r.ev[j].gt == r.ev[i].gt)
+                break; /* i ended before another began */
+            if (r.ev[j].type == SW_SEV_STEP_START) {
+                assert_false(r.ev[j].step == r.ev[i].step && r.ev[j].host == r.ev[i].host);
+                overlap = 1;
+                break;
+            }
+        }
+    }
+    assert_true(overlap);
+    int64_t fast = sw_sim_objective_reached(sim, 0, 0);
+    sw_sim_free(sim);
+    rec_free(&r);
+    a->operators = 1;
+    rec_init(&r);
+    sim = sw_sim_new(w, 7, rec_cb, &r);
+    sw_sim_run_until(sim, 8 * HOUR);
+    int64_t slow = sw_sim_objective_reached(sim, 0, 0);
+    assert_true(fast >= 0 && (slow < 0 || fast <= slow));
+    sw_sim_free(sim);
+    rec_free(&r);
+    fx_free(w);
+}
+
 /* ---- commands ---------------------------------------------------------------------- */
 
 static void command_in_the_past_is_refused(void **state)
@@ -1085,6 +1133,7 @@ int main(void)
         cmocka_unit_test(restore_from_offline_backup_brings_service_back),
         cmocka_unit_test(same_seed_same_hash_different_seeds_differ),
         cmocka_unit_test(chunking_run_until_does_not_change_events),
+        cmocka_unit_test(operators_work_in_parallel),
         cmocka_unit_test(command_in_the_past_is_refused),
         cmocka_unit_test(isolating_a_healthy_server_costs_availability),
         cmocka_unit_test(dependency_outage_names_its_cause),

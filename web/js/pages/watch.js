@@ -3,12 +3,15 @@
 // until it is, and the page says so), the exercise timeline, and the
 // briefings (the players', and the white cell's own), rendered from their
 // Markdown without ever parsing it as HTML.
-import { h, clear, raw, table, section, notice, debounce } from '../dom.js';
+import { h, clear, raw, table, section, notice, debounce, busy, toast } from '../dom.js';
 import { get, post, setCsrf, team as tpath } from '../api.js';
 import { t, exTime } from '../i18n.js';
 import { scoreRows, fmtNum } from './team.js';
 
 // ---- scoreboard --------------------------------------------------------------------
+// Each team's total and its points by category, live over the stream. The
+// white cell can hide the board from players and observers, or freeze it
+// for the last part of the exercise (journaled; POST /api/v1/scoreboard).
 async function scoreboard(ctx, el) {
   let score;
   try { score = await get('/scoreboard'); } catch (err) {
@@ -19,16 +22,23 @@ async function scoreboard(ctx, el) {
   const rows = scoreRows(score);
   const cats = [...new Set(rows.flatMap((r) => Object.keys(r.cats)))];
   const max = rows.reduce((a, r) => Math.max(a, r.total || 0), 1);
+  const control = ctx.white ? h('div', { class: 'actions' },
+    [['hidden', score.hidden], ['frozen', score.frozen]].map(([k, on]) => h('button', { class: 'btn small', 'aria-pressed': String(!!on), onclick: (e) => busy(e.currentTarget, async () => {
+      try { await post('/scoreboard', { [k]: !on }); ctx.reload(); } catch (err) { toast(ctx.errText(err), 'error'); }
+    }) }, t(`score.${k}_${on ? 'off' : 'on'}`)))) : null;
   clear(el,
+    score.hidden ? notice(ctx.white ? 'warn' : 'info', t(ctx.white ? 'score.hidden_white' : 'score.hidden')) : null,
     score.frozen ? notice('info', t('score.frozen')) : null,
-    section(t('score.board'), table([t('score.rank_col'), t('col.team'), t('score.total'), ...cats.map((c) => t(`score.cat.${c}`)), ''],
+    control,
+    rows.length ? section(t('score.board'), table([t('score.rank_col'), t('col.team'), t('score.total'), ...cats.map((c) => t(`score.cat.${c}`)), t('score.cat.penalties'), ''],
       rows.map((r, i) => h('tr', {},
-        h('td', { class: 'num' }, i + 1), h('td', {}, raw(ctx.teamName(r.team))), h('td', { class: 'num strong' }, fmtNum(r.total)),
+        h('td', { class: 'num' }, r.rank || i + 1), h('td', {}, raw(ctx.teamName(r.team))), h('td', { class: 'num strong' }, fmtNum(r.total)),
         cats.map((c) => h('td', { class: 'num' }, fmtNum(r.cats[c]))),
-        h('td', { class: 'barcell' }, h('span', { class: 'bar', style: `width:${Math.max(1, Math.round(100 * Math.max(r.total, 0) / max))}%` })))))),
+        h('td', { class: 'num' }, r.penalties ? `−${fmtNum(Math.abs(r.penalties))}` : '0'),
+        h('td', { class: 'barcell' }, h('span', { class: 'bar', style: `width:${Math.max(1, Math.round(100 * Math.max(r.total, 0) / max))}%` })))))) : null,
     h('p', { class: 'hint' }, t('score.how')));
-  const d = debounce(() => ctx.reload(), 2000);
-  return { onEvent: (type) => { if (type === 'act' || type === 'status' || type === 'score') d(); } };
+  const d = debounce(() => ctx.reload(), 1500);
+  return { onEvent: (type) => { if (type === 'score') d(); } };
 }
 
 // ---- timeline ----------------------------------------------------------------------

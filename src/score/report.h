@@ -1,0 +1,27 @@
+/* report.h — the after-action report rendered from its model: the JSON
+ * document `seawall report --format json` writes (built by
+ * cli/cmd_report.c from the exercise's score), as one self-contained HTML
+ * page (inline SVG charts, no scripts, nothing fetched; a one-page summary
+ * first, printable to A4), as Markdown, or its timeline as CSV. Pure: the
+ * model in, text into a buffer out.
+ *
+ * The timeline has three lanes per team, built once (report_timeline) for
+ * the HTML chart and the CSV alike:
+ *   adversary   a stage's first activity, an objective reached
+ *   detection   a stage detected (by an alert triaged, or a report), a
+ *               report filed
+ *   response    an action taken (share-indicator among them), a hint taken */
+#ifndef SW_REPORT_H
+#define SW_REPORT_H
+
+#include <jansson.h>
+
+#include "core/buf.h"
+
+typedef enum { SW_REPORT_HTML, SW_REPORT_JSON, SW_REPORT_MD, SW_REPORT_CSV } sw_report_format_t;
+
+/* Render model (as cmd_report.c builds it) in format f, appended to out.
+ * SW_OK, SW_ENOMEM, or SW_EINVAL for a model without teams. */
+int sw_report_render(const json_t *model, sw_report_format_t f, sw_buf_t *out);
+
+#endif
