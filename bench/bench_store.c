@@ -47,29 +47,12 @@
 #include "detect/query.h"
 #include "store/evstore.h"
 
+#include "bench_util.h"
+
 #define T0_MS 1770681600000LL /* 2026-02-10T00:00:00Z */
 #define STEP_MS 10            /* one record every 10 ms on average */
 #define N_HOSTS 400
 #define MAX_RUNS 15
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static int cmp_d(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-    qsort(v, (size_t)n, sizeof *v, cmp_d);
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 /* ---- generating records ---------------------------------------------------------- */
 
@@ -237,37 +220,12 @@ static double time_sql(sqlite3 *db, const char *sql, int runs, long long *out)
     return median(v, runs);
 }
 
-/* Median seconds of `rg ARGS FILE` (output discarded); -1 without rg. */
+/* Median seconds of `rg -c [-i] -F pattern file`; -1 without rg. */
 static double time_rg(const char *pattern, const char *file, int ci, int runs, long long *hits)
 {
-    double v[MAX_RUNS];
-    for (int i = 0; i < runs; i++) {
-        int pfd[2];
-        if (pipe(pfd))
-            return -1;
-        double t0 = now_s();
-        pid_t pid = fork();
-        if (pid == 0) {
-            dup2(pfd[1], 1);
-            close(pfd[0]);
-            if (ci)
-                execlp("rg", "rg", "-c", "-i", "-F", pattern, file, (char *)NULL);
-            else
-                execlp("rg", "rg", "-c", "-F", pattern, file, (char *)NULL);
-            _exit(127);
-        }
-        close(pfd[1]);
-        char buf[64] = {0};
-        ssize_t got = read(pfd[0], buf, sizeof buf - 1);
-        close(pfd[0]);
-        int st;
-        waitpid(pid, &st, 0);
-        v[i] = now_s() - t0;
-        if (!WIFEXITED(st) || WEXITSTATUS(st) > 1)
-            return -1;
-        *hits = got > 0 ? atoll(buf) : 0;
-    }
-    return median(v, runs);
+    const char *argv[] = {"rg", "-c", "-F", pattern, file, NULL, NULL};
+    const char *argv_ci[] = {"rg", "-c", "-i", "-F", pattern, file, NULL};
+    return time_count_cmd((char *const *)(uintptr_t)(ci ? argv_ci : argv), runs, hits);
 }
 
 static void line(const char *what, double ours_s, const char *base, double base_s, uint64_t n1,

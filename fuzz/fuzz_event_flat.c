@@ -1,7 +1,8 @@
-/* fuzz_event_flat.c — differential libFuzzer target: whatever the flat fast
- * path (detect/event_flat.c) accepts, the full parser (detect/event.c) must
- * accept too and give the same fields, in the same order, with the same
- * values and types. Corpus: fuzz/corpus/event_flat/. */
+/* fuzz_event_flat.c — differential libFuzzer target: whatever the fast
+ * reader (detect/event_flat.c: every shape, nested Windows events, ECS,
+ * arrays, reals, escapes, UTF-8) accepts, the full parser (detect/event.c,
+ * jansson) must accept too and give the same fields, in the same order,
+ * with the same values and types. Corpus: fuzz/corpus/event_flat/. */
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>

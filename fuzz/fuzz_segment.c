@@ -1,69 +1,105 @@
-/* fuzz_segment.c — libFuzzer target for what the store reads back from disk
- * (store/evseg.c): any bytes as a team's segment files must give either a
+/* fuzz_segment.c — libFuzzer target for what the store reads back from disk:
+ * any bytes as a team's segment files (store/evseg.c) must give either a
  * clean error or a view whose every row reads without a crash, and the
- * rows it calls complete must really be readable. The same input, as one
- * JSON record, also holds the ingest fast path (store/evscan.c) to the full
- * parser's columns.
+ * rows it calls complete must really be readable; any bytes as a field
+ * index piece (store/evidx.c) must be refused, or open to a piece whose
+ * every field either fails its check or has every value, text and posting
+ * where a search reads them.
  *
- * Input: chunks of [file byte][u16 length][bytes]. The file byte's low 5
- * bits pick the file (mod SF_N), or bit 6 a token index chunk (tok.<k>);
- * bit 7 prepends a valid header for team 1, so the fuzzer spends its time
- * past the magic. Corpus: fuzz/corpus/segment/. */
+ * Input: chunks of [file byte][u16 length][bytes]. The file byte's low 2
+ * bits pick the file (log, ts, roff, lidx), or bit 6 the index piece; bit 7
+ * on a file prepends a valid header for team 1, on the piece recomputes
+ * its checksums (the fields', the small sections', the header's) so the
+ * fuzzer spends its time past them, on the structure. Corpus:
+ * fuzz/corpus/segment/. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "detect/event.h"
-#include "detect/query.h"
-#include "store/evscan.h"
+#include "store/evidx.h"
 #include "store/evseg.h"
-#include "store/evstore_int.h"
 
-static void check_scan(const uint8_t *data, size_t size)
+#define PIECE SF_N /* file[PIECE]: the index piece */
+
+/* Recompute a piece's checksums where its bounds allow (what a writer
+ * that got everything else wrong would still have written). */
+static void fix_sums(uint8_t *b, size_t len)
 {
-    char *scratch = malloc(size + 1);
-    seg_row_t row;
-    int has_ts;
-    if (!scratch || store_scan((const char *)data, size, scratch, &row, &has_ts) != SW_OK) {
-        free(scratch);
+    if (len < IDX_HDR + IDX_NSEC * 24)
         return;
+    uint64_t off[IDX_NSEC], sl[IDX_NSEC];
+    for (int s = 0; s < IDX_NSEC; s++) {
+        memcpy(&off[s], b + IDX_HDR + s * 24, 8);
+        memcpy(&sl[s], b + IDX_HDR + s * 24 + 8, 8);
+        if (off[s] % 8 || off[s] > len || sl[s] > len - off[s])
+            return;
     }
-    sw_event_t ev;
-    sw_event_init(&ev);
-    if (sw_event_parse_json(&ev, (const char *)data, size, NULL) != SW_OK)
-        __builtin_trap(); /* the fast path took what the parser rejects */
-    int64_t ts;
-    if ((sw_query_event_time(&ev, &ts) == SW_OK) != has_ts || (has_ts && ts != row.ts))
-        __builtin_trap();
-    int multi = 0;
-    int64_t eid = SEG_ABSENT_INT;
-    for (int c = 0; c < STORE_N_COLS; c++) {
-        const sw_field_t *f = sw_event_get(&ev, store_cols[c].field);
-        if (f && sw_event_next(&ev, f))
-            multi = 1;
-        if (c == STORE_COL_EVENTID) {
-            if (f && !store_canonical_int(f->value, f->value_len, &eid))
-                multi = 1;
-        } else if (!f != !row.val[c] || (f && (f->value_len != row.val_len[c] ||
-                                               memcmp(f->value, row.val[c], f->value_len)))) {
-            __builtin_trap();
+    size_t nf = sl[IDX_S_FIELDS] / sizeof(idx_field_t), nv = sl[IDX_S_VALUES] / sizeof(idx_value_t);
+    idx_field_t *F = (idx_field_t *)(void *)(b + off[IDX_S_FIELDS]);
+    const idx_value_t *V = (const idx_value_t *)(const void *)(b + off[IDX_S_VALUES]);
+    const uint16_t *P = (const uint16_t *)(const void *)(b + off[IDX_S_POST]);
+    for (size_t f = 0; f < nf; f++) {
+        idx_field_t *x = &F[f];
+        if (x->v0 > x->v1 || x->v1 > nv || x->text0 > x->text1 || x->text1 > sl[IDX_S_TEXT])
+            continue;
+        x->sum_values = idx_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
+        x->sum_text = idx_sum(b + off[IDX_S_TEXT] + x->text0, x->text1 - x->text0);
+        uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0, p1 = x->v1 ? V[x->v1 - 1].post_end : 0;
+        if (p0 <= p1 && p1 <= sl[IDX_S_POST] / 2)
+            x->sum_post = idx_sum(P + p0, (size_t)(p1 - p0) * 2);
+    }
+    const int small[] = {IDX_S_FIELDS, IDX_S_NAMES, IDX_S_TIME};
+    for (size_t i = 0; i < 3; i++) {
+        uint32_t sum = idx_sum(b + off[small[i]], sl[small[i]]);
+        memcpy(b + IDX_HDR + small[i] * 24 + 16, &sum, 4);
+    }
+    uint32_t hs = idx_sum(b, 60) ^ idx_sum(b + IDX_HDR, IDX_NSEC * 24);
+    memcpy(b + 60, &hs, 4);
+}
+
+/* Open the piece and read everything a search reads of each sound field. */
+static uint64_t read_piece(const uint8_t *b, size_t len)
+{
+    idx_piece_t p;
+    uint64_t sum = 0;
+    if (idx_piece_open(&p, b, len, 1) != SW_OK) {
+        free(p.fchecked);
+        return 0;
+    }
+    for (uint32_t f = 0; f < p.n_fields; f++) {
+        const idx_field_t *x = &p.fields[f];
+        sum +=
+            (unsigned char)p.names[x->name_off] + (unsigned char)p.names[x->name_off + x->name_len];
+        if (idx_field_check(&p, f) != SW_OK || idx_post_check(&p, f) != SW_OK)
+            continue;
+        if (x->text1 > x->text0) /* the text a free-text scan reads */
+            sum += (unsigned char)p.text[x->text0] + (unsigned char)p.text[x->text1 - 1];
+        for (uint32_t v = x->v0; v < x->v1; v++) {
+            const idx_value_t *y = &p.values[v];
+            if (p.text[y->text_off + idx_value_len(&p, x, v)] != '\0')
+                __builtin_trap(); /* the check promised NUL-ended values */
+            sum += (unsigned char)p.text[y->text_off];
+            for (uint32_t i = v ? p.values[v - 1].post_end : 0; i < y->post_end; i++) {
+                if (p.post[i] >= p.n_rows)
+                    __builtin_trap(); /* ... and rows inside the piece */
+                sum += p.hastime[p.post[i] >> 6] >> (p.post[i] & 63) & 1;
+            }
         }
     }
-    if (multi != row.multi || eid != row.eid)
-        __builtin_trap();
-    sw_event_free(&ev);
-    free(scratch);
+    p.mem = NULL; /* the bytes are the caller's */
+    idx_piece_free(&p);
+    return sum;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    check_scan(data, size);
     uint8_t *file[SF_N + 1] = {0};
     size_t len[SF_N + 1] = {0};
+    int fix = 0;
     for (size_t i = 0; i + 3 <= size;) {
-        int f = data[i] & 0x40 ? SF_N : (data[i] & 31) % SF_N, hdr = data[i] & 0x80;
+        int f = data[i] & 0x40 ? PIECE : data[i] & 3, hdr = data[i] & 0x80;
         size_t n = (size_t)data[i + 1] | (size_t)data[i + 2] << 8;
         i += 3;
         if (n > size - i)
@@ -72,10 +108,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!p)
             break;
         file[f] = p;
-        if (hdr && len[f] == 0) {
+        if (f == PIECE) {
+            fix |= hdr;
+        } else if (hdr && len[f] == 0) {
             uint64_t team = 1;
             memcpy(p, "SWSEG1", 6);
-            p[6] = (uint8_t)(f == SF_N ? SEG_TOK_KIND : f);
+            p[6] = (uint8_t)seg_file_kind(f);
             p[7] = SEG_FORMAT;
             memcpy(p + 8, &team, 8);
             len[f] = SEG_HDR;
@@ -84,49 +122,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         len[f] += n;
         i += n;
     }
-    /* aligned copies, as mmap gives */
+    /* the buffers are malloc'd: aligned, as mmap gives */
     const uint8_t *cf[SF_N];
     for (int f = 0; f < SF_N; f++)
         cf[f] = file[f];
     seg_view_t v = {0};
     if (seg_view_set(&v, cf, len, 1, NULL) == SW_OK) {
         seg_view_check(&v);
-        if (v.n_rows > v.dl[SF_TS] / 8 || v.n_multi > v.dl[SF_MULTI] / 4)
+        if (v.n_rows > v.dl[SF_TS] / 8 || v.n_rows > v.dl[SF_ROFF] / 8)
             __builtin_trap();
         for (size_t r = 0; r < v.n_rows; r++) {
             const char *j;
-            size_t l, a, b;
-            /* a complete row's last record and text are readable */
-            if (r + 1 == v.n_rows && (seg_record(&v, r, &j, &l) || seg_cmd(&v, r, &a, &b)))
+            size_t l;
+            /* a complete row's last record is readable */
+            if (r + 1 == v.n_rows && (seg_record(&v, r, &j, &l) || !seg_row_stamp(&v, r)))
                 __builtin_trap();
             if (seg_record(&v, r, &j, &l) == SW_OK && l && (j[0] == 0x7f && j[l - 1] == 0x7f))
                 v.team_id++; /* touch the bytes */
-            (void)seg_cmd(&v, r, &a, &b);
             (void)seg_ts(&v)[r];
-            (void)seg_eid(&v)[r];
-            for (int c = 0; c < SEG_N_COLS; c++) {
-                if (!seg_is_dict(c))
-                    continue;
-                const char *k;
-                size_t kl;
-                uint32_t id = seg_col(&v, c)[r];
-                if (id && seg_key(&v, c, id, &k, &kl) == SW_OK && kl && k[kl - 1] == 0x7f)
-                    v.team_id++;
-            }
         }
-        for (size_t i = 0; i < v.n_multi; i++)
-            (void)seg_multi(&v)[i];
     }
-    seg_tok_t tk;
-    if (len[SF_N] && seg_tok_parse(file[SF_N], len[SF_N], 1, &tk) == SW_OK) {
-        uint64_t sum = 0;
-        for (size_t i = 0; i < tk.n_toks; i++) { /* every token and posting is inside */
-            uint32_t a = i ? tk.tok_end[i - 1] : 0, pa = i ? tk.post_end[i - 1] : 0;
-            sum += (unsigned char)tk.text[a] + (unsigned char)tk.text[tk.tok_end[i] - 1];
-            for (uint32_t k = pa; k < tk.post_end[i]; k++)
-                sum += tk.post[k];
-        }
-        v.team_id += sum & 1;
+    if (len[PIECE]) {
+        if (fix)
+            fix_sums(file[PIECE], len[PIECE]);
+        v.team_id += read_piece(file[PIECE], len[PIECE]) & 1;
     }
     seg_view_free(&v);
     for (int f = 0; f <= SF_N; f++)

@@ -1,66 +1,625 @@
-/* event_flat.c — flat JSON records without jansson. See event_flat.h.
+/* event_flat.c — JSON records without jansson, any shape. See event_flat.h.
  *
- * The parse is strict JSON for the subset it accepts; where jansson would
- * reject (bad syntax, a duplicate key) or would spell a value differently
- * (reals, exponents, -0), it declines and the full parser decides. So do
- * the keys event.c treats specially ("Event", "#attributes"). */
+ * Two steps, both in one pass each and without an allocation per value:
+ *  1. The record is read into a tape of nodes (objects, arrays, scalars),
+ *     strings unescaped into one scratch buffer, numbers checked against the
+ *     JSON grammar; what jansson (json_loadb with JSON_REJECT_DUPLICATES |
+ *     JSON_ALLOW_NUL) would reject or read differently is declined.
+ *  2. The tape is flattened exactly as event.c flattens jansson's tree:
+ *     the Windows shape (Event.System / EventData / UserData) by the same
+ *     map, everything else with dotted names, arrays as multi-valued fields.
+ * Values take jansson's spelling: integers as printed by %lld ("-0" is
+ * "0"), reals as %.17g of strtod (the only costly step, a few per Zeek
+ * record). Declining is always safe: the caller then runs the full parser,
+ * whose result (or error) is the one that counts. */
 #include "detect/event_flat.h"
 
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
-#define FLAT_MAX_FIELDS 256 /* more: leave it to the full parser */
+#define FAST_MAX_DEPTH (SW_EVENT_MAX_DEPTH + 4) /* deeper: event.c's error */
+#define FAST_MAX_NAME 4000                      /* event.c's prefix buffer holds 4096 */
 
-/* A string at s[i] == '"'. Unescapes into out (cap >= raw length) and sets
- * *out_len; returns the index after the closing quote, or 0 to decline. */
-static size_t scan_string(const char *s, size_t len, size_t i, char *out, size_t *out_len)
+/* The next byte at or after i that is a quote, a backslash or outside
+ * 0x20-0x7f; len if none. */
+static size_t flat_next_special(const char *s, size_t len, size_t i)
 {
-    size_t k = 0;
-    for (i++; i < len; i++) {
-        /* the run of plain bytes up to the next one that needs a look */
-        size_t j = sw_flat_next_special(s, len, i);
-        memcpy(out + k, s + i, j - i);
-        k += j - i;
-        if ((i = j) >= len)
-            break;
+#ifdef __SSE2__
+    const __m128i q = _mm_set1_epi8('"'), b = _mm_set1_epi8('\\'), lo = _mm_set1_epi8(0x20);
+    for (; i + 16 <= len; i += 16) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        /* signed compare: bytes >= 0x80 are negative, so below 0x20 too */
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, b)),
+                                 _mm_cmplt_epi8(x, lo));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (unsigned)__builtin_ctz(bits);
+    }
+#endif
+    for (; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == '"') {
-            *out_len = k;
-            return i + 1;
+        if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+            return i;
+    }
+    return len;
+}
+
+/* The index of the first byte at or after i that is not JSON whitespace. */
+static size_t flat_skip_ws(const char *s, size_t len, size_t i)
+{
+    while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
+        i++;
+    return i;
+}
+
+enum { JN_OBJ, JN_ARR, JN_STR, JN_INT, JN_REAL, JN_TRUE, JN_FALSE, JN_NULL };
+
+typedef struct jnode {
+    const char *key, *val; /* key: object members; val: scalars (not NUL-ended) */
+    uint32_t key_len, val_len;
+    uint32_t end; /* the node after this one's subtree */
+    uint8_t type;
+} jnode_t;
+
+typedef struct jtape {
+    const char *s;
+    size_t len, i;
+    jnode_t *n;
+    size_t n_nodes, cap_nodes;
+    char *out; /* unescaped strings */
+    size_t out_len;
+    int heap; /* n was malloc'd */
+} jtape_t;
+
+static int tape_node(jtape_t *t, uint8_t type)
+{
+    if (t->n_nodes == t->cap_nodes) {
+        if (t->n_nodes >= SW_EVENT_MAX_FIELDS * 2)
+            return -1;
+        size_t nc = t->cap_nodes * 2;
+        jnode_t *p = t->heap ? realloc(t->n, nc * sizeof *p) : malloc(nc * sizeof *p);
+        if (!p)
+            return -1;
+        if (!t->heap)
+            memcpy(p, t->n, t->n_nodes * sizeof *p);
+        t->n = p;
+        t->cap_nodes = nc;
+        t->heap = 1;
+    }
+    jnode_t *x = &t->n[t->n_nodes];
+    x->type = type;
+    x->key = NULL;
+    x->key_len = 0;
+    return (int)t->n_nodes++;
+}
+
+/* The length of a valid UTF-8 sequence at s[i] (first byte >= 0x80), as
+ * jansson's utf8_check_full judges it; 0 when invalid. */
+static size_t utf8_len(const unsigned char *s, size_t len, size_t i)
+{
+    unsigned c = s[i];
+    size_t n;
+    uint32_t v;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2;
+        v = c & 0x1f;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3;
+        v = c & 0x0f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4;
+        v = c & 0x07;
+    } else {
+        return 0;
+    }
+    if (len - i < n)
+        return 0;
+    for (size_t k = 1; k < n; k++) {
+        unsigned d = s[i + k];
+        if (d < 0x80 || d > 0xbf)
+            return 0;
+        v = (v << 6) | (d & 0x3f);
+    }
+    if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10ffff ||
+        (v >= 0xd800 && v <= 0xdfff))
+        return 0;
+    return n;
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+static int read_u16(const char *s, size_t len, size_t i, uint32_t *v)
+{
+    if (len - i < 4)
+        return -1;
+    uint32_t x = 0;
+    for (int k = 0; k < 4; k++) {
+        int h = hexval(s[i + (size_t)k]);
+        if (h < 0)
+            return -1;
+        x = x << 4 | (uint32_t)h;
+    }
+    *v = x;
+    return 0;
+}
+
+/* A string at s[i] == '"': *v, *vl its unescaped value (into s when it has
+ * no escape, else into t->out). is_key: no NUL allowed (jansson refuses
+ * one in a key). Returns 0, or -1 to decline. */
+static int tape_string(jtape_t *t, int is_key, const char **v, uint32_t *vl)
+{
+    const char *s = t->s;
+    size_t len = t->len, i = t->i + 1, st = i;
+    const unsigned char *u = (const unsigned char *)s;
+    char *o = NULL;
+    for (;;) {
+        size_t j = flat_next_special(s, len, i);
+        if (o) {
+            memcpy(o, s + i, j - i);
+            o += j - i;
         }
-        if (c < 0x20 || c >= 0x80)
-            return 0; /* control bytes are invalid; non-ASCII: jansson checks UTF-8 */
-        if (c == '\\') {
-            if (++i >= len)
-                return 0;
-            switch (s[i]) {
-            case '"':
-                out[k++] = '"';
-                break;
-            case '\\':
-                out[k++] = '\\';
-                break;
-            case '/':
-                out[k++] = '/';
-                break;
-            case 'b':
-                out[k++] = '\b';
-                break;
-            case 'f':
-                out[k++] = '\f';
-                break;
-            case 'n':
-                out[k++] = '\n';
-                break;
-            case 'r':
-                out[k++] = '\r';
-                break;
-            case 't':
-                out[k++] = '\t';
-                break;
-            default:
-                return 0; /* \u and invalid escapes */
+        i = j;
+        if (i >= len)
+            return -1;
+        unsigned c = u[i];
+        if (c == '"')
+            break;
+        if (c < 0x20)
+            return -1;
+        if (c >= 0x80) {
+            size_t n = utf8_len(u, len, i);
+            if (!n)
+                return -1;
+            if (o) {
+                memcpy(o, s + i, n);
+                o += n;
             }
+            i += n;
+            continue;
         }
+        /* a backslash: from here the value is copied */
+        if (!o) {
+            o = t->out + t->out_len;
+            memcpy(o, s + st, i - st);
+            o += i - st;
+        }
+        if (++i >= len)
+            return -1;
+        char e = s[i++];
+        switch (e) {
+        case '"':
+        case '\\':
+        case '/':
+            *o++ = e;
+            break;
+        case 'b':
+            *o++ = '\b';
+            break;
+        case 'f':
+            *o++ = '\f';
+            break;
+        case 'n':
+            *o++ = '\n';
+            break;
+        case 'r':
+            *o++ = '\r';
+            break;
+        case 't':
+            *o++ = '\t';
+            break;
+        case 'u': {
+            uint32_t cp;
+            if (read_u16(s, len, i, &cp))
+                return -1;
+            i += 4;
+            if (cp >= 0xdc00 && cp <= 0xdfff)
+                return -1; /* a lone low surrogate */
+            if (cp >= 0xd800 && cp <= 0xdbff) {
+                uint32_t lo;
+                if (len - i < 6 || s[i] != '\\' || s[i + 1] != 'u' ||
+                    read_u16(s, len, i + 2, &lo) || lo < 0xdc00 || lo > 0xdfff)
+                    return -1;
+                i += 6;
+                cp = 0x10000 + ((cp - 0xd800) << 10) + (lo - 0xdc00);
+            }
+            if (cp == 0 && is_key)
+                return -1;
+            if (cp < 0x80) {
+                *o++ = (char)cp;
+            } else if (cp < 0x800) {
+                *o++ = (char)(0xc0 | cp >> 6);
+                *o++ = (char)(0x80 | (cp & 0x3f));
+            } else if (cp < 0x10000) {
+                *o++ = (char)(0xe0 | cp >> 12);
+                *o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+                *o++ = (char)(0x80 | (cp & 0x3f));
+            } else {
+                *o++ = (char)(0xf0 | cp >> 18);
+                *o++ = (char)(0x80 | (cp >> 12 & 0x3f));
+                *o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+                *o++ = (char)(0x80 | (cp & 0x3f));
+            }
+            break;
+        }
+        default:
+            return -1;
+        }
+    }
+    if (o) {
+        *v = t->out + t->out_len;
+        *vl = (uint32_t)(o - *v);
+        t->out_len += *vl;
+    } else {
+        *v = s + st;
+        *vl = (uint32_t)(i - st);
+    }
+    t->i = i + 1;
+    return 0;
+}
+
+/* A number at s[i]: JSON's grammar; integers of at most 18 digits. */
+static int tape_number(jtape_t *t, int k)
+{
+    const char *s = t->s;
+    size_t len = t->len, i = t->i, st = i;
+    if (s[i] == '-')
+        i++;
+    if (i >= len || s[i] < '0' || s[i] > '9')
+        return -1;
+    if (s[i] == '0') {
+        i++;
+        if (i < len && s[i] >= '0' && s[i] <= '9')
+            return -1;
+    } else {
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    int real = 0;
+    if (i < len && s[i] == '.') {
+        real = 1;
+        i++;
+        if (i >= len || s[i] < '0' || s[i] > '9')
+            return -1;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    if (i < len && (s[i] == 'e' || s[i] == 'E')) {
+        real = 1;
+        i++;
+        if (i < len && (s[i] == '+' || s[i] == '-'))
+            i++;
+        if (i >= len || s[i] < '0' || s[i] > '9')
+            return -1;
+        while (i < len && s[i] >= '0' && s[i] <= '9')
+            i++;
+    }
+    jnode_t *x = &t->n[k];
+    x->val = s + st;
+    x->val_len = (uint32_t)(i - st);
+    if (real) {
+        x->type = JN_REAL;
+    } else {
+        x->type = JN_INT;
+        if (i - st > 18)
+            return -1; /* near int64's end: jansson's strtoll decides */
+        if (i - st == 2 && s[st] == '-' && s[st + 1] == '0') {
+            x->val = "0";
+            x->val_len = 1;
+        }
+    }
+    t->i = i;
+    return 0;
+}
+
+static uint64_t key_hash(const char *k, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ n;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)k[i]) * 0x100000001b3ULL;
+    return h;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Do two members of object o (node index) share a key? jansson refuses. */
+static int has_dup_keys(const jtape_t *t, uint32_t o)
+{
+    const jnode_t *n = t->n;
+    uint32_t m = 0;
+    for (uint32_t c = o + 1; c < n[o].end; c = n[c].end)
+        m++;
+    if (m < 2)
+        return 0;
+    if (m <= 16) {
+        for (uint32_t a = o + 1; a < n[o].end; a = n[a].end)
+            for (uint32_t b = n[a].end; b < n[o].end; b = n[b].end)
+                if (n[a].key_len == n[b].key_len && !memcmp(n[a].key, n[b].key, n[a].key_len))
+                    return 1;
+        return 0;
+    }
+    uint64_t *h = malloc(m * sizeof *h);
+    if (!h)
+        return 1; /* decline */
+    uint32_t k = 0;
+    for (uint32_t c = o + 1; c < n[o].end; c = n[c].end)
+        h[k++] = key_hash(n[c].key, n[c].key_len);
+    qsort(h, m, sizeof *h, cmp_u64);
+    int dup = 0;
+    for (uint32_t i = 1; i < m && !dup; i++)
+        dup = h[i] == h[i - 1]; /* equal hashes: declined, jansson decides */
+    free(h);
+    return dup;
+}
+
+static int tape_value(jtape_t *t, int depth);
+
+static int tape_container(jtape_t *t, int depth, int obj)
+{
+    int k = tape_node(t, obj ? JN_OBJ : JN_ARR);
+    if (k < 0 || depth > FAST_MAX_DEPTH)
+        return -1;
+    t->i = flat_skip_ws(t->s, t->len, t->i + 1);
+    char close = obj ? '}' : ']';
+    if (t->i < t->len && t->s[t->i] == close) {
+        t->i++;
+    } else {
+        for (;;) {
+            const char *key = NULL;
+            uint32_t key_len = 0;
+            if (obj) {
+                if (t->i >= t->len || t->s[t->i] != '"' || tape_string(t, 1, &key, &key_len))
+                    return -1;
+                t->i = flat_skip_ws(t->s, t->len, t->i);
+                if (t->i >= t->len || t->s[t->i] != ':')
+                    return -1;
+                t->i = flat_skip_ws(t->s, t->len, t->i + 1);
+            }
+            size_t at = t->n_nodes;
+            if (tape_value(t, depth + 1))
+                return -1;
+            t->n[at].key = key;
+            t->n[at].key_len = key_len;
+            t->i = flat_skip_ws(t->s, t->len, t->i);
+            if (t->i < t->len && t->s[t->i] == ',') {
+                t->i = flat_skip_ws(t->s, t->len, t->i + 1);
+                continue;
+            }
+            if (t->i < t->len && t->s[t->i] == close) {
+                t->i++;
+                break;
+            }
+            return -1;
+        }
+    }
+    t->n[k].end = (uint32_t)t->n_nodes;
+    if (obj && has_dup_keys(t, (uint32_t)k))
+        return -1;
+    return 0;
+}
+
+static int tape_value(jtape_t *t, int depth)
+{
+    if (t->i >= t->len)
+        return -1;
+    char c = t->s[t->i];
+    if (c == '{' || c == '[')
+        return tape_container(t, depth, c == '{');
+    int k = tape_node(t, JN_STR);
+    if (k < 0)
+        return -1;
+    jnode_t *x = &t->n[k];
+    x->end = (uint32_t)k + 1;
+    size_t rest = t->len - t->i;
+    if (c == '"') {
+        const char *v;
+        uint32_t vl;
+        if (tape_string(t, 0, &v, &vl))
+            return -1;
+        x = &t->n[k];
+        x->val = v;
+        x->val_len = vl;
+        return 0;
+    }
+    if (c == '-' || (c >= '0' && c <= '9'))
+        return tape_number(t, k);
+    if (rest >= 4 && !memcmp(t->s + t->i, "true", 4)) {
+        x->type = JN_TRUE;
+        x->val = "true";
+        x->val_len = 4;
+        t->i += 4;
+    } else if (rest >= 5 && !memcmp(t->s + t->i, "false", 5)) {
+        x->type = JN_FALSE;
+        x->val = "false";
+        x->val_len = 5;
+        t->i += 5;
+    } else if (rest >= 4 && !memcmp(t->s + t->i, "null", 4)) {
+        x->type = JN_NULL;
+        x->val = "";
+        x->val_len = 0;
+        t->i += 4;
+    } else {
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- flattening, as event.c does it over jansson's tree ---------------------- */
+
+typedef struct flat {
+    const jtape_t *t;
+    sw_event_t *ev;
+    char name[FAST_MAX_NAME + 64];
+    size_t name_len;
+} flat_t;
+
+static int key_is(const jnode_t *x, const char *k)
+{
+    size_t n = strlen(k);
+    return x->key_len == n && !memcmp(x->key, k, n);
+}
+
+/* json_object_get: the member of object o named k, or 0 (node 0 is the root,
+ * never a member). */
+static uint32_t member(const jtape_t *t, uint32_t o, const char *k)
+{
+    if (t->n[o].type != JN_OBJ)
+        return 0;
+    for (uint32_t c = o + 1; c < t->n[o].end; c = t->n[c].end)
+        if (key_is(&t->n[c], k))
+            return c;
+    return 0;
+}
+
+/* add_scalar: 0, SW_E* from sw_event_add, or 1 to decline. */
+static int add_scalar(flat_t *f, const char *name, size_t name_len, const jnode_t *x)
+{
+    switch (x->type) {
+    case JN_STR:
+        return sw_event_add(f->ev, name, name_len, x->val, x->val_len, SW_FV_STRING);
+    case JN_INT:
+        return sw_event_add(f->ev, name, name_len, x->val, x->val_len, SW_FV_NUMBER);
+    case JN_REAL: {
+        char tmp[64], num[64];
+        if (x->val_len >= sizeof tmp)
+            return 1;
+        memcpy(tmp, x->val, x->val_len);
+        tmp[x->val_len] = '\0';
+        double d = strtod(tmp, NULL);
+        if (isinf(d))
+            return 1; /* jansson: real number overflow */
+        int n = snprintf(num, sizeof num, "%.17g", d);
+        return sw_event_add(f->ev, name, name_len, num, (size_t)n, SW_FV_NUMBER);
+    }
+    case JN_TRUE:
+        return sw_event_add(f->ev, name, name_len, "true", 4, SW_FV_BOOL);
+    case JN_FALSE:
+        return sw_event_add(f->ev, name, name_len, "false", 5, SW_FV_BOOL);
+    case JN_NULL:
+        return sw_event_add(f->ev, name, name_len, "", 0, SW_FV_NULL);
+    default:
+        return 1;
+    }
+}
+
+static int flatten(flat_t *f, uint32_t v, int depth)
+{
+    const jtape_t *t = f->t;
+    const jnode_t *x = &t->n[v];
+    if (depth > SW_EVENT_MAX_DEPTH)
+        return 1;
+    if (x->type == JN_OBJ) {
+        size_t keep = f->name_len;
+        for (uint32_t c = v + 1; c < x->end; c = t->n[c].end) {
+            const jnode_t *m = &t->n[c];
+            int attrs = key_is(m, "#attributes");
+            if (!attrs) {
+                if (keep + 1 + m->key_len > FAST_MAX_NAME)
+                    return 1;
+                if (keep)
+                    f->name[f->name_len++] = '.';
+                memcpy(f->name + f->name_len, m->key, m->key_len);
+                f->name_len += m->key_len;
+            }
+            int rc = flatten(f, c, depth + 1);
+            f->name_len = keep;
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    if (x->type == JN_ARR) {
+        for (uint32_t c = v + 1; c < x->end; c = t->n[c].end) {
+            int rc = flatten(f, c, depth + 1);
+            if (rc)
+                return rc;
+        }
+        return 0;
+    }
+    return add_scalar(f, f->name, f->name_len, x);
+}
+
+static int add_system(flat_t *f, uint32_t sys)
+{
+    static const struct {
+        const char *path[3];
+        const char *name;
+    } map[] = {
+        {{"EventID"}, "EventID"},
+        {{"Channel"}, "Channel"},
+        {{"Computer"}, "Computer"},
+        {{"Level"}, "Level"},
+        {{"Task"}, "Task"},
+        {{"Opcode"}, "Opcode"},
+        {{"Keywords"}, "Keywords"},
+        {{"Version"}, "Version"},
+        {{"EventRecordID"}, "EventRecordID"},
+        {{"Provider", "#attributes", "Name"}, "Provider_Name"},
+        {{"Provider", "#attributes", "Guid"}, "Provider_Guid"},
+        {{"TimeCreated", "#attributes", "SystemTime"}, "TimeCreated"},
+        {{"Execution", "#attributes", "ProcessID"}, "ProcessID"},
+        {{"Execution", "#attributes", "ThreadID"}, "ThreadID"},
+        {{"Security", "#attributes", "UserID"}, "UserID"},
+    };
+    const jtape_t *t = f->t;
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
+        uint32_t cur = sys;
+        for (int k = 0; k < 3 && map[i].path[k] && cur; k++)
+            cur = member(t, cur, map[i].path[k]);
+        if (!cur)
+            continue;
+        if (t->n[cur].type == JN_OBJ) { /* {"#text": 4688, "#attributes": ...} */
+            uint32_t tx = member(t, cur, "#text");
+            if (tx)
+                cur = tx;
+        }
+        if (t->n[cur].type == JN_OBJ || t->n[cur].type == JN_ARR)
+            continue;
+        int rc = add_scalar(f, map[i].name, strlen(map[i].name), &t->n[cur]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+static int add_data(flat_t *f, uint32_t data, int unwrap)
+{
+    const jtape_t *t = f->t;
+    if (!data || t->n[data].type != JN_OBJ)
+        return 0;
+    for (uint32_t c = data + 1; c < t->n[data].end; c = t->n[c].end) {
+        const jnode_t *m = &t->n[c];
+        if (key_is(m, "#attributes"))
+            continue;
+        int rc;
+        if (unwrap && m->type == JN_OBJ) {
+            if ((rc = add_data(f, c, 0)))
+                return rc;
+            continue;
+        }
+        if (m->key_len > FAST_MAX_NAME)
+            return 1;
+        memcpy(f->name, m->key, m->key_len);
+        f->name_len = m->key_len;
+        if ((rc = flatten(f, c, 2)))
+            return rc;
     }
     return 0;
 }
@@ -70,98 +629,43 @@ int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len)
     sw_event_clear(ev);
     if (len > SW_EVENT_MAX_BYTES)
         return SW_ENOENT;
-    /* names and values unescaped, one scratch buffer for the record */
-    char stack[4096];
-    char *scratch = len <= sizeof stack ? stack : NULL;
-    if (!scratch)
-        return SW_ENOENT; /* large records: the full parser */
-    size_t used = 0;
-    struct {
-        size_t name, name_len, value, value_len;
-        int type;
-    } f[FLAT_MAX_FIELDS];
-    size_t n = 0;
-    size_t i = sw_flat_skip_ws(json, len, 0);
-    if (i >= len || json[i] != '{')
+    jnode_t stack_nodes[256];
+    char stack_out[8192];
+    jtape_t t = {.s = json, .len = len, .n = stack_nodes, .cap_nodes = 256, .out = stack_out};
+    int rc = SW_ENOENT;
+    if (len > sizeof stack_out && !(t.out = malloc(len)))
         return SW_ENOENT;
-    i = sw_flat_skip_ws(json, len, i + 1);
-    if (i < len && json[i] == '}') {
-        i++;
+    t.i = flat_skip_ws(json, len, 0);
+    if (t.i >= len || json[t.i] != '{' || tape_value(&t, 0) || flat_skip_ws(json, len, t.i) != len)
+        goto done;
+    flat_t *f = malloc(sizeof *f);
+    if (!f)
+        goto done;
+    f->t = &t;
+    f->ev = ev;
+    f->name_len = 0;
+    uint32_t evt = member(&t, 0, "Event");
+    uint32_t sys = evt ? member(&t, evt, "System") : 0;
+    int r;
+    if (sys && t.n[sys].type == JN_OBJ) {
+        r = add_system(f, sys);
+        if (!r)
+            r = add_data(f, member(&t, evt, "EventData"), 0);
+        if (!r)
+            r = add_data(f, member(&t, evt, "UserData"), 1);
     } else {
-        for (;;) {
-            if (n == FLAT_MAX_FIELDS || i >= len || json[i] != '"')
-                return SW_ENOENT;
-            f[n].name = used;
-            if (!(i = scan_string(json, len, i, scratch + used, &f[n].name_len)))
-                return SW_ENOENT;
-            used += f[n].name_len;
-            i = sw_flat_skip_ws(json, len, i);
-            if (i >= len || json[i] != ':')
-                return SW_ENOENT;
-            i = sw_flat_skip_ws(json, len, i + 1);
-            if (i >= len)
-                return SW_ENOENT;
-            f[n].value = used;
-            char c = json[i];
-            if (c == '"') {
-                if (!(i = scan_string(json, len, i, scratch + used, &f[n].value_len)))
-                    return SW_ENOENT;
-                f[n].type = SW_FV_STRING;
-            } else if (c == '-' || (c >= '0' && c <= '9')) {
-                /* plain integers only, spelled as jansson prints them */
-                size_t st = i;
-                if (!(i = sw_flat_int_end(json, len, i)))
-                    return SW_ENOENT;
-                memcpy(scratch + used, json + st, i - st);
-                f[n].value_len = i - st;
-                f[n].type = SW_FV_NUMBER;
-            } else if (len - i >= 4 && !memcmp(json + i, "true", 4)) {
-                memcpy(scratch + used, "true", 4);
-                f[n].value_len = 4;
-                f[n].type = SW_FV_BOOL;
-                i += 4;
-            } else if (len - i >= 5 && !memcmp(json + i, "false", 5)) {
-                memcpy(scratch + used, "false", 5);
-                f[n].value_len = 5;
-                f[n].type = SW_FV_BOOL;
-                i += 5;
-            } else if (len - i >= 4 && !memcmp(json + i, "null", 4)) {
-                f[n].value_len = 0;
-                f[n].type = SW_FV_NULL;
-                i += 4;
-            } else {
-                return SW_ENOENT; /* objects, arrays, garbage */
-            }
-            used += f[n].value_len;
-            n++;
-            int more = sw_flat_next_member(json, len, &i);
-            if (more < 0)
-                return SW_ENOENT;
-            if (!more)
-                break;
-        }
+        r = flatten(f, 0, 0);
     }
-    if (sw_flat_skip_ws(json, len, i) != len)
-        return SW_ENOENT; /* trailing bytes */
-    /* the EVTX shape and duplicate keys are the full parser's business */
-    for (size_t a = 0; a < n; a++) {
-        if ((f[a].name_len == 5 && !memcmp(scratch + f[a].name, "Event", 5)) ||
-            (f[a].name_len == 11 && !memcmp(scratch + f[a].name, "#attributes", 11)))
-            return SW_ENOENT; /* event.c gives these their own meaning */
-        for (size_t b = a + 1; b < n; b++)
-            if (f[a].name_len == f[b].name_len &&
-                !memcmp(scratch + f[a].name, scratch + f[b].name, f[a].name_len))
-                return SW_ENOENT;
-    }
-    for (size_t a = 0; a < n; a++) {
-        int rc = sw_event_add(ev, scratch + f[a].name, f[a].name_len, scratch + f[a].value,
-                              f[a].value_len, f[a].type);
-        if (rc) {
-            sw_event_clear(ev);
-            return rc;
-        }
-    }
-    return SW_OK;
+    free(f);
+    rc = r == 0 ? SW_OK : SW_ENOENT; /* a limit or a doubt: the full parser says */
+done:
+    if (rc)
+        sw_event_clear(ev);
+    if (t.heap)
+        free(t.n);
+    if (t.out != stack_out)
+        free(t.out);
+    return rc;
 }
 
 int sw_event_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err)

@@ -137,6 +137,31 @@ void sw_query_format_time(int64_t ms, char out[64])
 static const char *const time_fields[] = {"@timestamp", "TimeCreated", "UtcTime",
                                           "timestamp",  "EventTime",   "time"};
 
+/* Zeek's ts: seconds since the epoch with a fraction (1773097203.635),
+ * between 1973 and 5138; to the nearest ms. */
+static int epoch_seconds(const char *s, size_t len, int64_t *ms)
+{
+    size_t i = 0, dot = len;
+    if (len == 0 || len > 40)
+        return SW_EINVAL;
+    for (; i < len; i++) {
+        if (s[i] == '.' && dot == len && i > 0 && i + 1 < len)
+            dot = i;
+        else if (!isdigit((unsigned char)s[i]))
+            return SW_EINVAL;
+    }
+    if (dot < 9 || dot > 11)
+        return SW_EINVAL;
+    char tmp[48];
+    memcpy(tmp, s, len);
+    tmp[len] = '\0';
+    double d = strtod(tmp, NULL);
+    if (d < 1e8 || d >= 1e11)
+        return SW_EINVAL;
+    *ms = llround(d * 1000.0);
+    return SW_OK;
+}
+
 /* The field that holds the record's time, or NULL. */
 static const sw_field_t *event_time_field(const sw_event_t *ev, int64_t *ms)
 {
@@ -145,6 +170,9 @@ static const sw_field_t *event_time_field(const sw_event_t *ev, int64_t *ms)
         if (f && sw_query_parse_time(f->value, f->value_len, ms) == SW_OK)
             return f;
     }
+    const sw_field_t *f = sw_event_get(ev, "ts");
+    if (f && f->type == SW_FV_NUMBER && epoch_seconds(f->value, f->value_len, ms) == SW_OK)
+        return f;
     return NULL;
 }
 
@@ -1052,7 +1080,7 @@ static int contains_ci(const char *h, size_t hl, const char *n, size_t nl)
     return 0;
 }
 
-static int value_matches(const sw_qnode_t *n, const char *v, size_t vl, int free_text)
+int sw_qnode_value_matches(const sw_qnode_t *n, const char *v, size_t vl, int free_text)
 {
     switch (n->kind) {
     case SW_QN_TERM:
@@ -1096,7 +1124,7 @@ static int term_match(const sw_qnode_t *n, const sw_event_t *ev)
 {
     if (!n->field) { /* free text: any field's value */
         for (size_t i = 0; i < ev->n_fields; i++)
-            if (value_matches(n, ev->fields[i].value, ev->fields[i].value_len, 1))
+            if (sw_qnode_value_matches(n, ev->fields[i].value, ev->fields[i].value_len, 1))
                 return 1;
         return 0;
     }
@@ -1112,13 +1140,13 @@ static int term_match(const sw_qnode_t *n, const sw_event_t *ev)
             int hi_ok = !n->has_hi || (n->hi_incl ? ms <= n->hi_ms : ms < n->hi_ms);
             return lo_ok && hi_ok;
         }
-        return value_matches(n, f->value, f->value_len, 0);
+        return sw_qnode_value_matches(n, f->value, f->value_len, 0);
     }
     for (const sw_field_t *f = sw_event_get_h(ev, n->field, n->field_hash); f;
          f = sw_event_next(ev, f)) {
         if (n->kind == SW_QN_EXISTS)
             return 1;
-        if (value_matches(n, f->value, f->value_len, 0))
+        if (sw_qnode_value_matches(n, f->value, f->value_len, 0))
             return 1;
     }
     return 0;

@@ -107,10 +107,16 @@ void sw_query_free(sw_query_t *q);
  * Cost: O(terms x fields) per event; no allocation. */
 int sw_query_match(const sw_query_t *q, const sw_event_t *ev);
 int sw_qnode_match(const sw_qnode_t *n, const sw_event_t *ev);
+/* Does the value v[0..vl) satisfy the term n (TERM, WILD or RANGE; with
+ * free_text a TERM matches a substring)? What sw_qnode_match asks of each
+ * value of n's field: an index that matches each distinct value once with
+ * it answers exactly as the evaluator would. */
+int sw_qnode_value_matches(const sw_qnode_t *n, const char *v, size_t vl, int free_text);
 
 /* The record's time in ms since the Unix epoch, from the first of
- * @timestamp, TimeCreated, UtcTime, timestamp, EventTime, time; 0 and
- * SW_ENOENT when none parses. */
+ * @timestamp, TimeCreated, UtcTime, timestamp, EventTime, time that parses
+ * as ISO 8601, else Zeek's ts (a number of seconds since the epoch, with a
+ * fraction); 0 and SW_ENOENT when none does. */
 int sw_query_event_time(const sw_event_t *ev, int64_t *ms);
 /* ISO 8601 (2026-02-10, 2026-02-10T09:00[:05[.123]][Z|+hh:mm], a space in
  * place of the T) to ms since the epoch (UTC unless an offset is given). */

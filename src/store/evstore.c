@@ -3,26 +3,22 @@
  *
  * Design notes:
  *  1. Records live in per-team segment files (evseg.h): FILE.seg/<team id>/,
- *     the JSON text in an append-only log and the indexed columns beside it,
- *     each column the exact first value of one named field. SQLite (FILE)
- *     keeps what is small and relational: teams, truth (ground-truth links,
- *     keyed by record id, read only by sw_store_truth) and shares.
+ *     the JSON text in an append-only log with each record's time and place
+ *     beside it, and the field index (evidx.h) over every field. SQLite
+ *     (FILE) keeps what is small and relational: teams, truth (ground-truth
+ *     links, keyed by record id, read only by sw_store_truth) and shares.
  *  2. Isolation: a team handle opens only its own directory, named by its
  *     id, and every segment file carries that id in its header; a file of
- *     another team is refused (evseg.c). Record ids carry the team id
- *     (store_id), so sw_store_share can tell a foreign id without a lookup.
- *  3. A search (evhot.c) is a filter over candidates: columns narrow the
- *     rows, every candidate's JSON is checked against the whole query, so a
- *     column condition only has to be implied by the query, never exact.
- *     When a team has no irregular rows (the `multi` list: an indexed field
- *     with several values, or an EventID that is not a plain integer), a
- *     query made only of exact conditions is "covered" and count / count by
- *     / top / histogram run on the columns without reading JSON.
- *  4. Appends are buffered per file (evseg.c) and truth rows are batched in
- *     one SQLite transaction; sw_store_flush writes both out durably, the
- *     records first. A truth row is never committed before its record is
- *     durable: a crash can lose truth, never attach it to another record
- *     (ids of cut rows are given again).
+ *     another team is refused (evseg.c, evidx.c). Record ids carry the team
+ *     id (store_id), so sw_store_share can tell a foreign id without a
+ *     lookup.
+ *  3. A search (evquery.c) evaluates the query on the field index, piece
+ *     by piece, into an exact set of rows; only records to return are read.
+ *  4. Appends are batched (evseg.c: a writer thread writes each batch) and
+ *     truth rows are batched in one SQLite transaction; sw_store_flush
+ *     writes both out durably, the records first. A truth row is never
+ *     committed before its record is durable: a crash can lose truth, never
+ *     attach it to another record (ids of cut rows are given again).
  *
  * Transaction state (truth and shares): IDLE -> OPEN [store_begin, on an
  * append with ground truth] -> IDLE [sw_store_flush]. */
@@ -37,14 +33,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <ftw.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "detect/event.h"
 #include "detect/event_flat.h"
-#include "store/evscan.h"
 #include "store/evstore_int.h"
 
 #define STORE_BATCH 100000
@@ -57,13 +54,6 @@ static const char *const schema =
     "CREATE TABLE IF NOT EXISTS truth(id INTEGER PRIMARY KEY, link TEXT NOT NULL);"
     "CREATE TABLE IF NOT EXISTS shares(id INTEGER PRIMARY KEY, from_team INTEGER NOT NULL,"
     " to_team INTEGER NOT NULL, src INTEGER NOT NULL, dst INTEGER NOT NULL);";
-
-/* The indexed columns: each is exactly the first value of one field. */
-const store_col_t store_cols[STORE_N_COLS] = {
-    {"Computer", 0},    {"EventID", 1},     {"Channel", 0},       {"Image", 0},
-    {"CommandLine", 0}, {"ParentImage", 0}, {"User", 0},          {"TargetUserName", 0},
-    {"IpAddress", 0},   {"SourceIp", 0},    {"DestinationIp", 0},
-};
 
 static int db_err(sw_store_t *s, sw_errbuf_t *err, const char *what)
 {
@@ -160,6 +150,8 @@ int sw_store_flush(sw_store_t *s, sw_errbuf_t *err)
         int r = seg_flush(&t->seg, 1, err);
         if (r && !rc)
             rc = r;
+        if (!r)
+            store_idx_flush(t, t->seg.last_stamp); /* derived: best effort */
     }
     int r = store_commit(s, rc ? NULL : err);
     return rc ? rc : r;
@@ -260,8 +252,7 @@ void sw_store_team_close(sw_store_team_t *t)
     seg_close(&t->seg);
     sqlite3_finalize(t->ins_truth);
     sw_event_free(&t->ev);
-    free(t->scratch);
-    store_hot_free(t->hot);
+    store_idx_free(t->idx);
     free(t);
 }
 
@@ -270,40 +261,31 @@ const char *sw_store_team_name(const sw_store_team_t *t)
     return t->name;
 }
 
-int store_parse(sw_event_t *ev, const char *json, size_t len, sw_errbuf_t *err)
+/* Does s[0..len) hold the key "_truth"? 16 places a step (SSE2): '_' and
+ * the '"' five bytes after it compared at once, the rest only where both
+ * are (every record is looked at, and JSON is mostly quotes: a memchr for
+ * the quote was a fifth of the appending thread). */
+static int has_truth_key(const char *s, size_t len)
 {
-    return sw_event_parse(ev, json, len, err);
-}
-
-/* EventID text that is a canonical integer (what the column can hold
- * without changing what equality means). */
-int store_canonical_int(const char *v, size_t len, int64_t *out)
-{
-    if (len == 0 || len > 18)
+    static const char key[] = "\"_truth\"";
+    if (len < 8)
         return 0;
-    size_t i = v[0] == '-' ? 1 : 0;
-    if (i == len || (v[i] == '0' && len > i + 1))
-        return 0;
-    int64_t x = 0;
-    for (; i < len; i++) {
-        if (!isdigit((unsigned char)v[i]))
-            return 0;
-        x = x * 10 + (v[i] - '0');
+    size_t i = 1, last = len - 7; /* i: where "_truth\"" may start */
+#ifdef __SSE2__
+    const __m128i u = _mm_set1_epi8('_'), q = _mm_set1_epi8('"');
+    for (; i + 16 <= last + 1; i += 16) {
+        __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 6));
+        unsigned m =
+            (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, u), _mm_cmpeq_epi8(b, q)));
+        for (; m; m &= m - 1)
+            if (memcmp(s + i + (unsigned)__builtin_ctz(m) - 1, key, 8) == 0)
+                return 1;
     }
-    *out = v[0] == '-' ? -x : x;
-    return 1;
-}
-
-/* Does s[0..len) contain needle (n >= 1 bytes)? memchr-driven. */
-static int has_bytes(const char *s, size_t len, const char *needle, size_t n)
-{
-    const char *p = s, *end = s + len;
-    while ((size_t)(end - p) >= n &&
-           (p = memchr(p, needle[0], (size_t)(end - p - (ptrdiff_t)n + 1)))) {
-        if (memcmp(p, needle, n) == 0)
+#endif
+    for (; i <= last; i++)
+        if (s[i] == '_' && memcmp(s + i - 1, key, 8) == 0)
             return 1;
-        p++;
-    }
     return 0;
 }
 
@@ -341,29 +323,7 @@ done:
     return rc;
 }
 
-/* The indexed columns of ev into row (values point into ev). */
-static void row_columns(const sw_event_t *ev, seg_row_t *row)
-{
-    row->multi = 0;
-    row->eid = SEG_ABSENT_INT;
-    for (int c = 0; c < STORE_N_COLS; c++) {
-        const sw_field_t *f = sw_event_get(ev, store_cols[c].field);
-        row->val[c] = NULL;
-        if (!f)
-            continue;
-        if (sw_event_next(ev, f))
-            row->multi = 1;
-        if (store_cols[c].is_int) {
-            if (!store_canonical_int(f->value, f->value_len, &row->eid))
-                row->multi = 1; /* irregular: the column cannot stand for the field */
-        } else {
-            row->val[c] = f->value;
-            row->val_len[c] = f->value_len;
-        }
-    }
-}
-
-static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row, int has_ts,
+static int append_row(sw_store_team_t *t, const char *json, size_t len, int64_t ts, int has_ts,
                       const char *link, int64_t *id, sw_errbuf_t *err);
 
 int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id, sw_errbuf_t *err)
@@ -381,22 +341,10 @@ int sw_store_append_truth(sw_store_team_t *t, const char *json, size_t len, cons
     if (len > SW_EVENT_MAX_BYTES)
         return sw_seterr(err, SW_ETOOBIG, "record of %zu bytes is over the %u-byte limit", len,
                          SW_EVENT_MAX_BYTES);
-    if (len > t->scratch_cap) {
-        size_t nc = len < 4096 ? 4096 : len;
-        char *p = realloc(t->scratch, nc);
-        if (!p)
-            return sw_seterr(err, SW_ENOMEM, "out of memory");
-        t->scratch = p;
-        t->scratch_cap = nc;
-    }
-    seg_row_t row;
-    int has_ts;
-    /* the fast path: a flat record's columns in one pass (evscan.h) */
-    if (store_scan(json, len, t->scratch, &row, &has_ts) == SW_OK)
-        return append_row(t, json, len, &row, has_ts, truth, id, err);
+    int64_t ts = 0;
     /* the cheap test first: most records carry no ground truth (a caller
      * that gives it through truth has none in the text) */
-    if (!truth && has_bytes(json, len, "\"_truth\"", 8)) {
+    if (!truth && has_truth_key(json, len)) {
         if ((rc = split_truth(json, len, &clean, &link, err)))
             return rc;
         if (clean) {
@@ -404,36 +352,37 @@ int sw_store_append_truth(sw_store_team_t *t, const char *json, size_t len, cons
             len = strlen(clean);
         }
     }
-    if ((rc = store_parse(&t->ev, json, len, err)))
+    if ((rc = sw_event_parse(&t->ev, json, len, err)))
         goto done;
-    has_ts = sw_query_event_time(&t->ev, &row.ts) == SW_OK;
-    row_columns(&t->ev, &row);
-    rc = append_row(t, json, len, &row, has_ts, truth ? truth : link, id, err);
+    int has_ts = sw_query_event_time(&t->ev, &ts) == SW_OK;
+    rc = append_row(t, json, len, ts, has_ts, truth ? truth : link, id, err);
 done:
     free(clean);
     free(link);
     return rc;
 }
 
-/* Append a record with its columns (and ground truth, when link). */
-static int append_row(sw_store_team_t *t, const char *json, size_t len, seg_row_t *row, int has_ts,
+/* Append a parsed record (t->ev) to the log and the field index, with its
+ * ground truth when link. */
+static int append_row(sw_store_team_t *t, const char *json, size_t len, int64_t ts, int has_ts,
                       const char *link, int64_t *id, sw_errbuf_t *err)
 {
     sw_store_t *s = t->s;
     int rc;
     if (!t->seg.writing) {
-        if ((rc = seg_writer_begin(&t->seg, err)))
+        if ((rc = seg_writer_begin(&t->seg, err)) || (rc = store_idx_begin(t, err)))
             return rc;
         if (t->seg.n_rows && !t->have_last_ts) /* a reopened team: carry its last time on */
             t->last_ts = seg_ts(&t->seg.v)[t->seg.n_rows - 1];
     }
     if (has_ts)
-        t->last_ts = row->ts;
+        t->last_ts = ts;
     else
-        row->ts = t->last_ts;
+        ts = t->last_ts;
     t->have_last_ts = 1;
     size_t r;
-    if ((rc = seg_append(&t->seg, json, len, row, &r, err)))
+    if ((rc = seg_append(&t->seg, json, len, ts, &r, err)) ||
+        (rc = store_idx_append(t, &t->ev, has_ts, err)))
         return rc;
     int64_t rid = store_id(t, r);
     if (link) {
@@ -526,14 +475,6 @@ done:
 
 /* ---- search ----------------------------------------------------------------- */
 
-int store_col_of(const char *field)
-{
-    for (int c = 0; c < STORE_N_COLS; c++)
-        if (strcasecmp(store_cols[c].field, field) == 0)
-            return c;
-    return -1;
-}
-
 int sw_store_scan(sw_store_team_t *t, int64_t after, int64_t upto, sw_qrow_cb cb, void *ud,
                   sw_errbuf_t *err)
 {
@@ -567,7 +508,7 @@ int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void
     sw_qrun_t *run = NULL;
     if ((rc = sw_qrun_new(&run, q, cb, ud)))
         return sw_seterr(err, rc, "out of memory");
-    rc = store_hot_search(t, q, run, err);
+    rc = store_idx_search(t, q, run, err);
     if (!rc)
         rc = sw_qrun_finish(run, err);
     sw_qrun_free(run);

@@ -15,12 +15,11 @@
  *
  * Files: FILE (SQLite, WAL mode) holds the tables teams, truth and shares.
  * FILE.seg/<team id>/ holds each team's records: an append-only log of the
- * JSON text and one append-only file per indexed column (time, EventID,
- * Computer, Image, lower-cased CommandLine, ...), plus CommandLine token
- * index files; searches map them, so a new process reads them in place.
- * A tail left by a process killed mid-append is ignored on open and cut by
- * the next writer. A new FILE removes an old FILE.seg. See store/evseg.h
- * and docs/search.md. */
+ * JSON text, each record's time and place, and the field index over every
+ * field in pieces (store/evidx.h); searches map them, so a new process
+ * reads them in place. A tail left by a process killed mid-append is
+ * ignored on open and cut by the next writer. A new FILE removes an old
+ * FILE.seg. See store/evseg.h and docs/search.md. */
 #ifndef SW_EVSTORE_H
 #define SW_EVSTORE_H
 
@@ -50,13 +49,14 @@ void sw_store_team_close(sw_store_team_t *t);
 const char *sw_store_team_name(const sw_store_team_t *t);
 
 /* Append one JSON record (any shape detect/event.h reads) to the team.
- * Appends are buffered; searches through this handle see them, other
- * processes after sw_store_flush, which also makes them durable. *id (may
- * be NULL) gets the record id (the team id above bit 40, the row below). A
- * record without a time takes the time of the one before it. One process
- * at a time appends to a team (an flock; another gets SW_ESTATE). Cost: one
- * pass over a flat record (store/evscan.h; other shapes: a full parse),
- * ~1 us, plus its bytes written once. */
+ * Appends are batched; searches through this handle see them, other
+ * processes once their batch is written (a few hundred records later) and
+ * after sw_store_flush, which also makes them durable. *id (may be NULL)
+ * gets the record id (the team id above bit 40, the row below). A record
+ * without a time takes the time of the one before it. One process at a
+ * time appends to a team (an flock; another gets SW_ESTATE). Cost: one
+ * parse (detect/event_flat.c) and one field-index insert per field, plus
+ * its bytes packed and written once (docs/search.md has the figures). */
 int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *id,
                     sw_errbuf_t *err);
 /* sw_store_append with the record's ground-truth link given beside it
@@ -76,10 +76,10 @@ int sw_store_count(sw_store_team_t *t, int64_t *n, sw_errbuf_t *err);
 /* Run q over the team's records in time order; rows (records or aggregate
  * rows, see sw_qrow_t) go to cb. A callback returning non-zero stops the
  * search (negative: an error to return). Sees this handle's appends and,
- * once flushed, other processes'. A damaged segment is SW_EIO naming the
- * record. Cost: see docs/search.md "How a hunt runs" — the columns narrow
- * the rows, the CommandLine token index or a SIMD scan answers wildcards,
- * and every candidate is checked with the full query. */
+ * once written, other processes'. A damaged segment is SW_EIO naming the
+ * record. Cost: see docs/search.md "How a hunt runs" — the field index
+ * answers the query piece by piece without reading records; only the
+ * records returned are read. */
 int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void *ud,
                     sw_errbuf_t *err);
 

@@ -1,0 +1,648 @@
+/* evidx.c — the field index's pieces: building one from records, its file
+ * form, and checking a file before it is trusted. See evidx.h.
+ *
+ * Building (idx_build_add, once per appended row): every field of the
+ * parsed record is looked up by name (its case-folded hash, a small table)
+ * and its exact value in one table per piece (the value's bytes and the
+ * field), a new value getting the next id; the row is recorded as a
+ * (value, row) pair. Sealing sorts the pairs by value (a counting sort:
+ * rows stay ascending) into postings, orders the values by field, and lays
+ * the text out in two regions (note in evidx.h). Cost: one table probe per
+ * field occurrence at append; O(pairs + values) to seal. */
+#include "store/evidx.h"
+
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+#include "store/evseg.h"
+
+static const char idx_magic[5] = {'S', 'W', 'I', 'D', 'X'};
+
+typedef struct bfield {
+    uint64_t name_hash;
+    uint32_t name_off, name_len; /* first spelling, in names */
+    uint32_t n_values;
+} bfield_t;
+
+typedef struct bvalue {
+    uint32_t field;
+    uint32_t text_off, text_len;
+    uint32_t count;
+    uint64_t hash;
+} bvalue_t;
+
+struct idx_build {
+    uint64_t first_row;
+    uint32_t n_rows;
+    bfield_t *fields;
+    size_t n_fields, cap_fields;
+    uint32_t *fslots; /* field id + 1, by name hash */
+    size_t cap_fslots;
+    bvalue_t *values;
+    size_t n_values, cap_values;
+    uint64_t *vslots; /* the hash's top 32 bits, value id + 1 below; 0: empty */
+    size_t cap_vslots;
+    uint32_t *rf; /* one row's field ids, value hashes' slots and candidates */
+    uint64_t *rh;
+    uint32_t *rc;
+    size_t cap_row;
+    char *names;
+    size_t names_len, names_cap;
+    char *text;
+    size_t text_len, text_cap;
+    uint32_t *pv; /* pairs: value id, row */
+    uint16_t *pr;
+    size_t n_pairs, cap_pairs;
+    uint64_t hastime[IDX_PIECE / 64];
+};
+
+static uint64_t vhash(uint32_t field, const char *s, size_t n)
+{
+    uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)field << 32) ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t x;
+        memcpy(&x, s + i, 8);
+        h = (h ^ x) * 0xff51afd7ed558ccdULL;
+        h ^= h >> 32;
+    }
+    uint64_t x = 0;
+    memcpy(&x, s + i, n - i);
+    h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
+    h ^= h >> 29;
+    return h;
+}
+
+static int grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    void *q = realloc(*p, nc * elem);
+    if (!q)
+        return -1;
+    *p = q;
+    *cap = nc;
+    return 0;
+}
+
+idx_build_t *idx_build_new(uint64_t first_row)
+{
+    idx_build_t *b = calloc(1, sizeof *b);
+    if (b)
+        b->first_row = first_row;
+    return b;
+}
+
+void idx_build_free(idx_build_t *b)
+{
+    if (!b)
+        return;
+    free(b->fields);
+    free(b->fslots);
+    free(b->values);
+    free(b->vslots);
+    free(b->rf);
+    free(b->rh);
+    free(b->rc);
+    free(b->names);
+    free(b->text);
+    free(b->pv);
+    free(b->pr);
+    free(b);
+}
+
+void idx_build_reset(idx_build_t *b, uint64_t first_row)
+{
+    b->first_row = first_row;
+    b->n_rows = 0;
+    b->n_fields = b->n_values = b->names_len = b->text_len = b->n_pairs = 0;
+    if (b->fslots)
+        memset(b->fslots, 0, b->cap_fslots * sizeof *b->fslots);
+    if (b->vslots)
+        memset(b->vslots, 0, b->cap_vslots * sizeof *b->vslots);
+    memset(b->hastime, 0, sizeof b->hastime);
+}
+
+uint64_t idx_build_first(const idx_build_t *b)
+{
+    return b->first_row;
+}
+
+uint32_t idx_build_rows(const idx_build_t *b)
+{
+    return b->n_rows;
+}
+
+static int ci_eq(const char *a, const char *c, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char x = (unsigned char)a[i], y = (unsigned char)c[i];
+        if (x != y && (x | 0x20) != (y | 0x20))
+            return 0;
+        if (x != y && !((x | 0x20) >= 'a' && (x | 0x20) <= 'z'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Rehash a table of ids + 1 by the hash each id's entry has. */
+static int rehash(uint32_t **slots, size_t *cap, size_t n, const void *ents, size_t elem,
+                  size_t hash_at)
+{
+    size_t nc = *cap ? *cap * 2 : 256;
+    while (nc < n * 2 + 2)
+        nc *= 2;
+    uint32_t *s = calloc(nc, sizeof *s);
+    if (!s)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        uint64_t h;
+        memcpy(&h, (const char *)ents + i * elem + hash_at, 8);
+        size_t j = h & (nc - 1);
+        while (s[j])
+            j = (j + 1) & (nc - 1);
+        s[j] = (uint32_t)i + 1;
+    }
+    free(*slots);
+    *slots = s;
+    *cap = nc;
+    return 0;
+}
+
+static int field_id(idx_build_t *b, const sw_field_t *f, uint32_t *out)
+{
+    if ((b->n_fields + 1) * 2 > b->cap_fslots &&
+        rehash(&b->fslots, &b->cap_fslots, b->n_fields, b->fields, sizeof *b->fields,
+               offsetof(bfield_t, name_hash)))
+        return SW_ENOMEM;
+    size_t m = b->cap_fslots - 1, j = f->name_hash & m;
+    for (; b->fslots[j]; j = (j + 1) & m) {
+        const bfield_t *x = &b->fields[b->fslots[j] - 1];
+        if (x->name_hash == f->name_hash && x->name_len == f->name_len &&
+            ci_eq(b->names + x->name_off, f->name, f->name_len)) {
+            *out = b->fslots[j] - 1;
+            return SW_OK;
+        }
+    }
+    if (grow((void **)&b->fields, &b->cap_fields, b->n_fields + 1, sizeof *b->fields) ||
+        grow((void **)&b->names, &b->names_cap, b->names_len + f->name_len + 1, 1))
+        return SW_ENOMEM;
+    bfield_t *x = &b->fields[b->n_fields];
+    x->name_hash = f->name_hash;
+    x->name_off = (uint32_t)b->names_len;
+    x->name_len = f->name_len;
+    x->n_values = 0;
+    memcpy(b->names + b->names_len, f->name, f->name_len);
+    b->names[b->names_len + f->name_len] = '\0';
+    b->names_len += f->name_len + 1;
+    b->fslots[j] = (uint32_t)b->n_fields + 1;
+    *out = (uint32_t)b->n_fields++;
+    return SW_OK;
+}
+
+#define VSLOT_ID(e) ((uint32_t)(e)-1)
+#define VSLOT_TAG(h) ((h) >> 32)
+#define NO_VALUE UINT32_MAX
+
+/* A value table of at least 2 * need slots, every value in it again. */
+static int vrehash(idx_build_t *b, size_t need)
+{
+    size_t nc = b->cap_vslots ? b->cap_vslots * 2 : 256;
+    while (nc < need * 2)
+        nc *= 2;
+    uint64_t *sl = calloc(nc, sizeof *sl);
+    if (!sl)
+        return -1;
+    for (size_t i = 0; i < b->n_values; i++) {
+        uint64_t h = b->values[i].hash;
+        size_t j = h & (nc - 1);
+        while (sl[j])
+            j = (j + 1) & (nc - 1);
+        sl[j] = VSLOT_TAG(h) << 32 | (uint64_t)(i + 1);
+    }
+    free(b->vslots);
+    b->vslots = sl;
+    b->cap_vslots = nc;
+    return 0;
+}
+
+/* The id of field's value v[0..n) (hash h), added when new. The table has
+ * room (idx_build_add makes it before a row). */
+static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uint64_t h,
+                    uint32_t *out)
+{
+    size_t m = b->cap_vslots - 1, j = h & m;
+    for (; b->vslots[j]; j = (j + 1) & m) {
+        if (VSLOT_TAG(b->vslots[j]) != VSLOT_TAG(h))
+            continue;
+        bvalue_t *x = &b->values[VSLOT_ID(b->vslots[j])];
+        if (x->hash == h && x->field == field && x->text_len == n &&
+            !memcmp(b->text + x->text_off, v, n)) {
+            x->count++;
+            *out = VSLOT_ID(b->vslots[j]);
+            return SW_OK;
+        }
+    }
+    if (grow((void **)&b->values, &b->cap_values, b->n_values + 1, sizeof *b->values) ||
+        grow((void **)&b->text, &b->text_cap, b->text_len + n + 1, 1))
+        return SW_ENOMEM;
+    bvalue_t *x = &b->values[b->n_values];
+    x->field = field;
+    x->text_off = (uint32_t)b->text_len;
+    x->text_len = (uint32_t)n;
+    x->count = 1;
+    x->hash = h;
+    memcpy(b->text + b->text_len, v, n);
+    b->text_len += n;
+    b->fields[field].n_values++;
+    b->vslots[j] = VSLOT_TAG(h) << 32 | (uint64_t)(b->n_values + 1);
+    *out = (uint32_t)b->n_values++;
+    return SW_OK;
+}
+
+/* A row's values are looked up in stages over all its fields, so that the
+ * cache misses of one field (its slot, its value, its text: the table
+ * outgrows the caches) overlap those of the others: (1) field ids and
+ * hashes, the slots prefetched; (2) the slot whose tag matches, its value
+ * prefetched; (3) the value's field and length, its text prefetched; (4)
+ * the text compared. A candidate that is not confirmed (or none) takes
+ * the plain lookup, which also adds new values: the stages only guess,
+ * and a guess that checks out is the value. */
+int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time)
+{
+    if (b->n_rows >= IDX_PIECE)
+        return SW_ETOOBIG;
+    if (b->n_pairs + n_fields > b->cap_pairs) { /* pv and pr grow together */
+        size_t nc = b->cap_pairs ? b->cap_pairs * 2 : 4096;
+        while (nc < b->n_pairs + n_fields)
+            nc *= 2;
+        uint32_t *pv = realloc(b->pv, nc * sizeof *pv);
+        if (pv)
+            b->pv = pv;
+        uint16_t *pr = pv ? realloc(b->pr, nc * sizeof *pr) : NULL;
+        if (!pr)
+            return SW_ENOMEM;
+        b->pr = pr;
+        b->cap_pairs = nc;
+    }
+    if (n_fields > b->cap_row) {
+        uint32_t *rf = realloc(b->rf, n_fields * sizeof *rf);
+        if (rf)
+            b->rf = rf;
+        uint64_t *rh = rf ? realloc(b->rh, n_fields * sizeof *rh) : NULL;
+        if (rh)
+            b->rh = rh;
+        uint32_t *rc = rh ? realloc(b->rc, n_fields * sizeof *rc) : NULL;
+        if (!rc)
+            return SW_ENOMEM;
+        b->rc = rc;
+        b->cap_row = n_fields;
+    }
+    /* room for every field to bring a new value: no rehash inside the row */
+    if ((b->n_values + n_fields) * 2 > b->cap_vslots && vrehash(b, b->n_values + n_fields))
+        return SW_ENOMEM;
+    size_t m = b->cap_vslots - 1;
+    for (size_t i = 0; i < n_fields; i++) { /* 1 */
+        const sw_field_t *f = &fields[i];
+        int rc = field_id(b, f, &b->rf[i]);
+        if (rc)
+            return rc;
+        b->rh[i] = vhash(b->rf[i], f->value, f->value_len);
+        __builtin_prefetch(&b->vslots[b->rh[i] & m]);
+    }
+    for (size_t i = 0; i < n_fields; i++) { /* 2 */
+        uint64_t h = b->rh[i];
+        b->rc[i] = NO_VALUE;
+        for (size_t j = h & m; b->vslots[j]; j = (j + 1) & m)
+            if (VSLOT_TAG(b->vslots[j]) == VSLOT_TAG(h)) {
+                b->rc[i] = VSLOT_ID(b->vslots[j]);
+                __builtin_prefetch(&b->values[b->rc[i]]);
+                break;
+            }
+    }
+    for (size_t i = 0; i < n_fields; i++) { /* 3 */
+        if (b->rc[i] == NO_VALUE)
+            continue;
+        const bvalue_t *x = &b->values[b->rc[i]];
+        if (x->hash == b->rh[i] && x->field == b->rf[i] && x->text_len == fields[i].value_len)
+            __builtin_prefetch(b->text + x->text_off);
+        else
+            b->rc[i] = NO_VALUE;
+    }
+    uint16_t row = (uint16_t)b->n_rows;
+    for (size_t i = 0; i < n_fields; i++) { /* 4 */
+        const sw_field_t *f = &fields[i];
+        uint32_t vid = b->rc[i];
+        if (vid != NO_VALUE && !memcmp(b->text + b->values[vid].text_off, f->value, f->value_len)) {
+            b->values[vid].count++;
+        } else {
+            int rc = value_id(b, b->rf[i], f->value, f->value_len, b->rh[i], &vid);
+            if (rc)
+                return rc;
+        }
+        b->pv[b->n_pairs] = vid;
+        b->pr[b->n_pairs++] = row;
+    }
+    if (has_time)
+        b->hastime[row / 64] |= (uint64_t)1 << (row % 64);
+    b->n_rows++;
+    return SW_OK;
+}
+
+/* Only digits and time punctuation: a literal with another byte skips it. */
+static int digits_class(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == ':' || c == '-' || c == '+' || c == ' ' ||
+              c == 'T' || c == 'Z' || c == 't' || c == 'z'))
+            return 0;
+    }
+    return 1;
+}
+
+static size_t al8(size_t x)
+{
+    return (x + 7) & ~(size_t)7;
+}
+
+int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8_t **out,
+                   size_t *out_len)
+{
+    *out = NULL;
+    size_t nf = b->n_fields, nv = b->n_values, np = b->n_pairs;
+    uint32_t *newid = malloc((nv ? nv : 1) * sizeof *newid);
+    uint32_t *old = malloc((nv ? nv : 1) * sizeof *old);
+    uint32_t *fa = calloc(nf + 1, sizeof *fa), *fb = calloc(nf + 1, sizeof *fb);
+    uint8_t *cls = malloc(nv ? nv : 1);
+    int rc = SW_ENOMEM;
+    uint8_t *buf = NULL;
+    if (!newid || !old || !fa || !fb || !cls)
+        goto done;
+    /* per field, its letter values first, then its digit values */
+    for (size_t v = 0; v < nv; v++) {
+        const bvalue_t *x = &b->values[v];
+        cls[v] = (uint8_t)digits_class(b->text + x->text_off, x->text_len);
+        (cls[v] ? fb : fa)[x->field]++;
+    }
+    uint32_t at_v = 0;
+    for (size_t f = 0; f < nf; f++) { /* fa[f], fb[f]: where its A and B values go */
+        uint32_t na = fa[f], nb = fb[f];
+        fa[f] = at_v;
+        fb[f] = at_v + na;
+        at_v += na + nb;
+    }
+    for (size_t v = 0; v < nv; v++) {
+        uint32_t k = (cls[v] ? fb : fa)[b->values[v].field]++;
+        newid[v] = k;
+        old[k] = (uint32_t)v;
+    }
+    size_t len[IDX_NSEC];
+    len[IDX_S_FIELDS] = nf * sizeof(idx_field_t);
+    len[IDX_S_NAMES] = b->names_len;
+    len[IDX_S_VALUES] = nv * sizeof(idx_value_t);
+    len[IDX_S_TEXT] = b->text_len + nv;
+    len[IDX_S_POST] = np * 2;
+    len[IDX_S_TIME] = (size_t)(b->n_rows + 63) / 64 * 8;
+    size_t off[IDX_NSEC], at = IDX_HDR + IDX_NSEC * 24;
+    for (int s = 0; s < IDX_NSEC; s++) {
+        off[s] = at = al8(at);
+        at += len[s];
+    }
+    size_t total = al8(at);
+    if (!(buf = calloc(1, total)))
+        goto done;
+    idx_value_t *V = (idx_value_t *)(void *)(buf + off[IDX_S_VALUES]);
+    char *T = (char *)buf + off[IDX_S_TEXT];
+    uint16_t *P = (uint16_t *)(void *)(buf + off[IDX_S_POST]);
+    size_t tp = 0;
+    uint32_t e = 0;
+    for (size_t k = 0; k < nv; k++) {
+        const bvalue_t *x = &b->values[old[k]];
+        V[k].text_off = (uint32_t)tp;
+        const char *src = b->text + x->text_off;
+        V[k].h32 = (uint32_t)sw_field_hash(src, strnlen(src, x->text_len));
+        memcpy(T + tp, src, x->text_len);
+        T[tp + x->text_len] = '\0';
+        tp += x->text_len + 1;
+        e += x->count;
+        V[k].post_end = e;
+    }
+    {
+        uint32_t *fill = malloc((nv ? nv : 1) * sizeof *fill);
+        if (!fill)
+            goto done;
+        for (size_t k = 0; k < nv; k++)
+            fill[k] = k ? V[k - 1].post_end : 0;
+        for (size_t i = 0; i < np; i++)
+            P[fill[newid[b->pv[i]]]++] = b->pr[i];
+        free(fill);
+    }
+    idx_field_t *F = (idx_field_t *)(void *)(buf + off[IDX_S_FIELDS]);
+    uint32_t v0 = 0;
+    for (size_t f = 0; f < nf; f++) {
+        idx_field_t *x = &F[f];
+        x->name_hash = b->fields[f].name_hash;
+        x->name_off = b->fields[f].name_off;
+        x->name_len = b->fields[f].name_len;
+        x->v0 = v0;
+        x->vb = fa[f];
+        x->v1 = v0 + b->fields[f].n_values;
+        x->text0 = x->v1 > x->v0 ? V[x->v0].text_off : 0;
+        x->text1 = x->v1 > x->v0 ? (x->v1 < nv ? V[x->v1].text_off : (uint32_t)tp) : 0;
+        uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0, p1 = x->v1 ? V[x->v1 - 1].post_end : 0;
+        x->sum_values = idx_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
+        x->sum_text = idx_sum(T + x->text0, x->text1 - x->text0);
+        x->sum_post = idx_sum(P + p0, (size_t)(p1 - p0) * 2);
+        v0 = x->v1;
+    }
+    memcpy(buf + off[IDX_S_NAMES], b->names, b->names_len);
+    memcpy(buf + off[IDX_S_TIME], b->hastime, len[IDX_S_TIME]);
+    /* the header and the section table */
+    memcpy(buf, idx_magic, 5);
+    buf[5] = IDX_KIND;
+    buf[6] = IDX_FORMAT;
+    uint64_t zero = 0, first = b->first_row;
+    uint32_t h32[4] = {b->n_rows, (uint32_t)nf, (uint32_t)nv, (uint32_t)np};
+    memcpy(buf + 8, &team_id, 8);
+    memcpy(buf + 16, &zero, 8); /* the store id: issue 15 binds files to their store */
+    memcpy(buf + 24, &first, 8);
+    memcpy(buf + 32, h32, 16);
+    memcpy(buf + 48, &stamp, 8);
+    for (int s = 0; s < IDX_NSEC; s++) {
+        uint64_t o = off[s], l = len[s];
+        /* the big sections are checked field by field (idx_field_t) */
+        uint32_t sum = s == IDX_S_FIELDS || s == IDX_S_NAMES || s == IDX_S_TIME
+                           ? idx_sum(buf + off[s], len[s])
+                           : 0,
+                 pad = 0;
+        memcpy(buf + IDX_HDR + s * 24, &o, 8);
+        memcpy(buf + IDX_HDR + s * 24 + 8, &l, 8);
+        memcpy(buf + IDX_HDR + s * 24 + 16, &sum, 4);
+        memcpy(buf + IDX_HDR + s * 24 + 20, &pad, 4);
+    }
+    uint32_t hs = idx_sum(buf, 60) ^ idx_sum(buf + IDX_HDR, IDX_NSEC * 24);
+    memcpy(buf + 60, &hs, 4);
+    *out = buf;
+    *out_len = total;
+    buf = NULL;
+    rc = SW_OK;
+done:
+    free(buf);
+    free(newid);
+    free(old);
+    free(fa);
+    free(fb);
+    free(cls);
+    return rc;
+}
+
+/* ---- reading a piece ------------------------------------------------------------ */
+
+int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_id)
+{
+    memset(p, 0, sizeof *p);
+    if (len < IDX_HDR + IDX_NSEC * 24 || memcmp(b, idx_magic, 5) || b[5] != IDX_KIND ||
+        b[6] != IDX_FORMAT)
+        return SW_EINVAL;
+    uint64_t tid;
+    uint32_t hs, h[4];
+    memcpy(&tid, b + 8, 8);
+    memcpy(&hs, b + 60, 4);
+    if (tid != team_id || hs != (idx_sum(b, 60) ^ idx_sum(b + IDX_HDR, IDX_NSEC * 24)))
+        return SW_EINVAL;
+    memcpy(&p->first_row, b + 24, 8);
+    memcpy(h, b + 32, 16);
+    memcpy(&p->stamp, b + 48, 8);
+    p->n_rows = h[0];
+    p->n_fields = h[1];
+    p->n_values = h[2];
+    p->n_post = h[3];
+    if (p->n_rows == 0 || p->n_rows > IDX_PIECE)
+        return SW_EINVAL;
+    for (int s = 0; s < IDX_NSEC; s++) {
+        memcpy(&p->sec_off[s], b + IDX_HDR + s * 24, 8);
+        memcpy(&p->sec_len[s], b + IDX_HDR + s * 24 + 8, 8);
+        memcpy(&p->sec_sum[s], b + IDX_HDR + s * 24 + 16, 4);
+        if (p->sec_off[s] % 8 || p->sec_off[s] > len || p->sec_len[s] > len - p->sec_off[s])
+            return SW_EINVAL;
+    }
+    if (p->sec_len[IDX_S_FIELDS] != (uint64_t)p->n_fields * sizeof(idx_field_t) ||
+        p->sec_len[IDX_S_VALUES] != (uint64_t)p->n_values * sizeof(idx_value_t) ||
+        p->sec_len[IDX_S_POST] != (uint64_t)p->n_post * 2 ||
+        p->sec_len[IDX_S_TIME] != (uint64_t)(p->n_rows + 63) / 64 * 8 ||
+        p->sec_len[IDX_S_TEXT] > UINT32_MAX)
+        return SW_EINVAL;
+    const int small[] = {IDX_S_FIELDS, IDX_S_NAMES, IDX_S_TIME};
+    for (size_t i = 0; i < 3; i++)
+        if (idx_sum(b + p->sec_off[small[i]], p->sec_len[small[i]]) != p->sec_sum[small[i]])
+            return SW_EINVAL;
+    p->p = b;
+    p->len = len;
+    p->fields = (const idx_field_t *)(const void *)(b + p->sec_off[IDX_S_FIELDS]);
+    p->names = (const char *)b + p->sec_off[IDX_S_NAMES];
+    p->values = (const idx_value_t *)(const void *)(b + p->sec_off[IDX_S_VALUES]);
+    p->text = (const char *)b + p->sec_off[IDX_S_TEXT];
+    p->text_len = p->sec_len[IDX_S_TEXT];
+    p->post = (const uint16_t *)(const void *)(b + p->sec_off[IDX_S_POST]);
+    p->hastime = (const uint64_t *)(const void *)(b + p->sec_off[IDX_S_TIME]);
+    uint32_t prev = 0;
+    size_t nl = p->sec_len[IDX_S_NAMES];
+    for (uint32_t f = 0; f < p->n_fields; f++) {
+        const idx_field_t *x = &p->fields[f];
+        if (x->v0 != prev || x->vb < x->v0 || x->v1 < x->vb || x->v1 > p->n_values ||
+            x->name_off >= nl || x->name_len >= nl - x->name_off ||
+            p->names[x->name_off + x->name_len] != '\0' || x->text0 > x->text1 ||
+            x->text1 > p->text_len)
+            return SW_EINVAL;
+        prev = x->v1;
+    }
+    if (prev != p->n_values || !(p->fchecked = calloc(p->n_fields ? p->n_fields : 1, 1)))
+        return SW_EINVAL;
+    return SW_OK;
+}
+
+uint32_t idx_sum(const void *p, size_t len)
+{
+    const uint8_t *s = p;
+    uint64_t a = 0x9e3779b97f4a7c15ULL ^ len, b = 0xc2b2ae3d27d4eb4fULL, c = 0x165667b19e3779f9ULL,
+             d = 0x27d4eb2f165667c5ULL;
+    size_t i = 0;
+    for (; i + 32 <= len; i += 32) { /* four lanes: the multiplies overlap */
+        uint64_t x[4];
+        memcpy(x, s + i, 32);
+        a = (a ^ x[0]) * 0xff51afd7ed558ccdULL;
+        b = (b ^ x[1]) * 0xc4ceb9fe1a85ec53ULL;
+        c = (c ^ x[2]) * 0xff51afd7ed558ccdULL;
+        d = (d ^ x[3]) * 0xc4ceb9fe1a85ec53ULL;
+        a ^= a >> 29;
+        b ^= b >> 31;
+        c ^= c >> 29;
+        d ^= d >> 31;
+    }
+    uint64_t t = seg_sum(s + i, len - i); /* the last 0-31 bytes */
+    uint64_t h = (a ^ (b * 31) ^ (c * 61) ^ (d * 127) ^ t) * 0xff51afd7ed558ccdULL;
+    h ^= h >> 32;
+    return (uint32_t)h;
+}
+
+int idx_field_check(idx_piece_t *p, uint32_t f)
+{
+    if (p->fchecked[f] & 1)
+        return SW_OK;
+    const idx_field_t *x = &p->fields[f];
+    const idx_value_t *V = p->values;
+    if (idx_sum(V + x->v0, (size_t)(x->v1 - x->v0) * sizeof *V) != x->sum_values ||
+        idx_sum(p->text + x->text0, x->text1 - x->text0) != x->sum_text)
+        return SW_EIO;
+    uint32_t prev = x->v0 ? V[x->v0 - 1].post_end : 0;
+    if (x->v0 && x->v0 <= p->n_values && prev > p->n_post)
+        return SW_EIO;
+    uint32_t t = x->text0;
+    for (uint32_t v = x->v0; v < x->v1; v++) {
+        uint32_t next = v + 1 < x->v1 ? V[v + 1].text_off : x->text1;
+        if (V[v].text_off != t || next <= t || next > x->text1 || p->text[next - 1] != '\0' ||
+            V[v].post_end < prev || V[v].post_end > p->n_post)
+            return SW_EIO;
+        t = next;
+        prev = V[v].post_end;
+    }
+    if (t != x->text1 && x->v1 > x->v0)
+        return SW_EIO;
+    p->fchecked[f] |= 1;
+    return SW_OK;
+}
+
+int idx_post_check(idx_piece_t *p, uint32_t f)
+{
+    if (p->fchecked[f] & 2)
+        return SW_OK;
+    if (idx_field_check(p, f))
+        return SW_EIO;
+    const idx_field_t *x = &p->fields[f];
+    const idx_value_t *V = p->values;
+    uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0,
+             p1 = x->v1 > x->v0 ? V[x->v1 - 1].post_end : p0;
+    if (idx_sum(p->post + p0, (size_t)(p1 - p0) * 2) != x->sum_post)
+        return SW_EIO;
+    for (uint32_t i = p0; i < p1; i++)
+        if (p->post[i] >= p->n_rows)
+            return SW_EIO;
+    p->fchecked[f] |= 2;
+    return SW_OK;
+}
+
+void idx_piece_free(idx_piece_t *p)
+{
+    free(p->fchecked);
+    if (p->map_len)
+        munmap(p->mem, p->map_len);
+    else
+        free(p->mem);
+    memset(p, 0, sizeof *p);
+}

@@ -1,0 +1,136 @@
+/* evidx.h — the field index: every field of every record, in pieces of at
+ * most IDX_PIECE rows. Inside the store module only.
+ *
+ * A piece covers rows [first_row, first_row + n_rows) of one team. For each
+ * field name (case-insensitive) it holds the field's distinct values (each
+ * exact spelling once, the text kept) and, per value, the rows that carry
+ * it (u16, relative to first_row, ascending, a row listed once per
+ * occurrence). That answers, without reading a record:
+ *  - field:value, field:*glob*, ranges: the field's values are checked
+ *    with the query's own matcher (sw_qnode_value_matches), the postings of
+ *    those that match are the rows;
+ *  - free text and wildcards over every value: the value text is scanned
+ *    (SIMD, case-insensitive) for the term's longest literal; values made
+ *    only of digits and time punctuation lie in a region of their own that
+ *    a literal with a letter skips;
+ *  - count, count by, top: postings counted against the rows that match.
+ * A value is matched once per piece however many rows carry it, which is
+ * what makes the index small and fast on log records: most values repeat.
+ *
+ * The piece file idx.<first_row> (written whole to a temporary name and
+ * renamed, so it is complete or absent) is block-structured:
+ *   header (64 bytes): magic "SWIDX", kind, format, team id, store id (0
+ *     until stores carry one), first_row, n_rows, counts, the stamp of its
+ *     last row's log frame (a piece of rows that were cut and written again
+ *     does not match), checksum of the header;
+ *   a table of IDX_NSEC sections (offset, length, checksum);
+ *   sections: fields, names, values, value text, postings, by-offset order,
+ *     has-time bitmap.
+ * A section's checksum is checked the first time a process uses it. A
+ * damaged, foreign or stale piece is dropped and its rows indexed again
+ * from the log (the log is the record of truth; the index is derived from
+ * it), and the rebuilt piece is written back. So damage costs time, never
+ * a wrong answer.
+ *
+ * Pieces are written by the appending process: a full piece as soon as it
+ * fills, the piece being filled on every durable flush (replaced as it
+ * grows). A reader maps the files and indexes in memory only the rows past
+ * the last one: a query never waits for more than one piece's rows. */
+#ifndef SW_EVIDX_H
+#define SW_EVIDX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "detect/event.h"
+
+#define IDX_PIECE 65536u /* rows a piece holds at most (postings are u16) */
+#define IDX_KIND 0x50
+#define IDX_FORMAT 3 /* 2 had 16-byte values; 1 the log's checksum (seg_sum) */
+#define IDX_HDR 64
+
+enum { IDX_S_FIELDS, IDX_S_NAMES, IDX_S_VALUES, IDX_S_TEXT, IDX_S_POST, IDX_S_TIME, IDX_NSEC };
+
+/* A field of the piece. Its values are [v0, v1): first those with a byte
+ * other than digits and time punctuation ([v0, vb)), then the others; its
+ * text is [text0, text1) of the value text, in value order. Its values,
+ * text and postings carry checksums of their own, checked the first time a
+ * process reads them (idx_field_check): a query pays for what it reads. */
+typedef struct idx_field {
+    uint64_t name_hash; /* sw_field_hash */
+    uint32_t name_off, name_len;
+    uint32_t v0, vb, v1;
+    uint32_t text0, text1;
+    uint32_t sum_values, sum_text, sum_post;
+} idx_field_t;
+
+/* A value: its text runs from text_off to the next value's text_off (the
+ * field's text1 for its last), a NUL last (idx_value_len). 12 bytes: the
+ * index holds about 3.5 of them a telemetry record. */
+typedef struct idx_value {
+    uint32_t text_off; /* in the value text */
+    uint32_t post_end; /* postings [previous post_end, post_end) */
+    uint32_t h32;      /* case-folded hash of the text */
+} idx_value_t;
+
+/* A piece, mapped or in memory: pointers into its bytes. */
+typedef struct idx_piece {
+    const uint8_t *p;
+    size_t len;
+    void *mem; /* owned: malloc'd (map_len 0) or mapped */
+    size_t map_len;
+    uint64_t first_row, stamp;
+    uint32_t n_rows, n_fields, n_values, n_post;
+    const idx_field_t *fields;
+    const char *names;
+    const idx_value_t *values;
+    const char *text;
+    size_t text_len;
+    const uint16_t *post;
+    const uint64_t *hastime; /* rows that carry their own time */
+    uint64_t sec_off[IDX_NSEC], sec_len[IDX_NSEC];
+    uint32_t sec_sum[IDX_NSEC];
+    uint8_t *fchecked; /* per field: 1 values and text checked, 2 postings */
+} idx_piece_t;
+
+/* The length of value v of field x (v in [x->v0, x->v1), x checked). */
+static inline uint32_t idx_value_len(const idx_piece_t *p, const idx_field_t *x, uint32_t v)
+{
+    return (v + 1 < x->v1 ? p->values[v + 1].text_off : x->text1) - p->values[v].text_off - 1;
+}
+
+/* Point p at a piece's bytes (mapped or malloc'd, header included) and
+ * check the header, the sections' bounds and the checksums of the small
+ * sections (fields, names, has-time); SW_EINVAL if it is not a sound piece
+ * of team_id. Cost: O(fields), not O(rows). */
+int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_id);
+/* Check field f's values and text (once a process); SW_EIO when damaged.
+ * Then its postings (idx_post_check, once): a free-text scan reads every
+ * field's text but only the postings of the values it finds. */
+int idx_field_check(idx_piece_t *p, uint32_t f);
+int idx_post_check(idx_piece_t *p, uint32_t f);
+/* The checksum of every part of a piece: four lanes, ~3x seg_sum's speed,
+ * which the first query of a process pays over what it reads. */
+uint32_t idx_sum(const void *p, size_t len);
+void idx_piece_free(idx_piece_t *p);
+
+/* ---- building a piece ------------------------------------------------------- */
+
+typedef struct idx_build idx_build_t;
+
+idx_build_t *idx_build_new(uint64_t first_row);
+void idx_build_free(idx_build_t *b);
+void idx_build_reset(idx_build_t *b, uint64_t first_row);
+uint64_t idx_build_first(const idx_build_t *b);
+uint32_t idx_build_rows(const idx_build_t *b);
+/* Add the next row: its fields (name, name_len, name_hash, value,
+ * value_len are read) and whether it has a time of its own. SW_ENOMEM, or
+ * SW_ETOOBIG when the piece is full. */
+int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time);
+/* The piece so far as bytes (malloc'd into *out, *out_len): what is
+ * written to idx.<first_row>, or opened in memory. stamp: of the last row. */
+int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t stamp, uint8_t **out,
+                   size_t *out_len);
+
+#endif
