@@ -29,19 +29,9 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/calendar.h"
 
 /* ---- time ------------------------------------------------------------------ */
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
 
 static int read_digits(const char *s, size_t len, size_t *i, int n, int64_t *out)
 {
@@ -109,7 +99,7 @@ int sw_query_parse_time(const char *s, size_t len, int64_t *ms)
     }
     if (i != len)
         return SW_EINVAL;
-    int64_t days = days_from_civil(y, mo, d);
+    int64_t days = sw_days_from_civil(y, mo, d);
     *ms = ((days * 86400 + h * 3600 + mi * 60 + sec) - off_min * 60) * 1000 + frac;
     return SW_OK;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/calendar.h"
 #include "core/err.h"
 
 const char *const sw_org_kind_names[SW_ORG__COUNT] = {
@@ -195,17 +196,6 @@ int sw_cidr_overlap(const sw_cidr_t *a, const sw_cidr_t *b)
     return prefix_equal(a->addr, b->addr, bits);
 }
 
-/* Days from 1970-01-01 to the civil date y-m-d (proleptic Gregorian). */
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 int64_t sw_world_epoch_ms(const sw_world_t *w)
 {
     int y = 2026, m = 3, d = 10;
@@ -215,7 +205,7 @@ int64_t sw_world_epoch_ms(const sw_world_t *w)
         m = 3;
         d = 10;
     }
-    int64_t s = days_from_civil(y, m, d) * 86400 + (int64_t)w->exercise.start_minute * 60 -
+    int64_t s = sw_days_from_civil(y, m, d) * 86400 + (int64_t)w->exercise.start_minute * 60 -
                 (int64_t)w->exercise.utc_offset_min * 60;
     return s * 1000;
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/calendar.h"
 #include "core/err.h"
 #include "core/rng.h"
 #include "telemetry/tel_internal.h"
@@ -256,33 +257,6 @@ static const struct {
     {"ssh.exe", "-", "-", "-", "-", "-"},
 };
 
-/* Days since 1970-01-01 to civil date (Howard Hinnant's algorithm). */
-static void civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-    z += 719468;
-    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-    unsigned doe = (unsigned)(z - era * 146097);
-    unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-    int64_t yy = (int64_t)yoe + era * 400;
-    unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    unsigned mp = (5 * doy + 2) / 153;
-    unsigned dd = doy - (153 * mp + 2) / 5 + 1;
-    unsigned mm = mp < 10 ? mp + 3 : mp - 9;
-    *y = (int)(yy + (mm <= 2));
-    *m = (int)mm;
-    *d = (int)dd;
-}
-
-static int64_t days_from_civil(int y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    unsigned yoe = (unsigned)(y - era * 400);
-    unsigned doy = (unsigned)((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1);
-    unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + (int64_t)doe - 719468;
-}
-
 void tel_clock(sw_tel_t *tel, int64_t unix_ms)
 {
     int64_t s = unix_ms >= 0 ? unix_ms / 1000 : (unix_ms - 999) / 1000;
@@ -308,7 +282,7 @@ void tel_clock(sw_tel_t *tel, int64_t unix_ms)
     tel->ts_cache_s = s;
     int64_t days = s >= 0 ? s / 86400 : (s - 86399) / 86400;
     int64_t sod = s - days * 86400;
-    civil_from_days(days, &tel->ts_y, &tel->ts_mo, &tel->ts_d);
+    sw_civil_from_days(days, &tel->ts_y, &tel->ts_mo, &tel->ts_d);
     tel->ts_h = (int)(sod / 3600);
     tel->ts_mi = (int)(sod / 60 % 60);
     tel->ts_s = (int)(sod % 60);
@@ -346,21 +320,6 @@ const char *const tel_mon[12] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 const char *const tel_wday[7] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
 /* ---- 2. state ------------------------------------------------------------ */
-
-static int64_t epoch_from_world(const sw_world_t *w)
-{
-    int y = 2026, m = 3, d = 10;
-    const char *date = w->exercise.date;
-    if (date && strlen(date) >= 10)
-        if (sscanf(date, "%4d-%2d-%2d", &y, &m, &d) != 3) {
-            y = 2026;
-            m = 3;
-            d = 10;
-        }
-    int64_t s = days_from_civil(y, m, d) * 86400 + (int64_t)w->exercise.start_minute * 60 -
-                (int64_t)w->exercise.utc_offset_min * 60;
-    return s * 1000;
-}
 
 static void copy_upper(char *dst, size_t cap, const char *src)
 {
@@ -534,7 +493,7 @@ int sw_tel_new(sw_tel_t **out, const sw_world_t *w, const sw_tel_config_t *cfg)
     tel->cfg = *cfg;
     tel->cfg.alloc = af;
     if (!tel->cfg.epoch_ms)
-        tel->cfg.epoch_ms = epoch_from_world(w);
+        tel->cfg.epoch_ms = sw_world_epoch_ms(w);
     tel->ts_cache_s = tel->ts_prev.s = INT64_MIN;
     tel->hosts = tel_zalloc(tel, (size_t)w->n_hosts * sizeof *tel->hosts);
     tel->orgs = tel_zalloc(tel, (size_t)w->n_orgs * sizeof *tel->orgs);

@@ -24,9 +24,9 @@ trap 'rm -rf "$T"' EXIT
 KILLS=${KILLS:-3}
 PY=python3
 
-RULE=$ROOT/../shared/data/sigma/rules/network/cisco/aaa/cisco_cli_local_accounts.yml
+RULE=$ROOT/../shared/data/sigma/rules/network/cisco/aaa/cisco_cli_moving_data.yml
 DB=$T/fixed.db
-# fsm watches its routers for new local accounts from the start
+# fsm watches its routers for configurations being copied off them, from the start
 "$BIN" rules deploy --db "$DB" --team fsm "$RULE" >/dev/null 2>&1
 "$BIN" play --db "$DB" --fast -q --defender "$DEF" >/dev/null 2>&1
 # after the end fsm triages its alert, and the white cell gives kiribati a hint
@@ -72,9 +72,9 @@ check("palau's relay address, blocked by nauru after it was shared, counts as us
       sh)
 check("kiribati's hint after the end is a penalty", by["kiribati"]["penalty"]["hints"]["n"] == 1)
 det = [s for s in by["fsm"]["stages"] if s["detected_by"] == "triage"]
-check("fsm's alert triaged true-positive detects the stage its record shows (T1136.001)",
-      len(det) == 1 and det[0]["technique"] == "T1136.001" and det[0]["detected_ms"] == m["exercise"]["at_ms"],
-      det)
+check("fsm's alert triaged true-positive detects the stage its record shows (on its edge router)",
+      len(det) == 1 and det[0]["hosts"] == ["MOF-RTR01"] and det[0]["technique"].startswith("T16") and
+      det[0]["detected_ms"] == m["exercise"]["at_ms"], det)
 reached = {(o["adversary"], o["objective"]) for o in rp["objectives"] if o["reached_ms"] is not None}
 mine = {(o["adversary"], o["id"]) for t in teams for o in t["objectives"] if o["reached_ms"] is not None}
 check("every objective reached against a team is one the simulation says was reached",
