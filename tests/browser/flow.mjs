@@ -47,24 +47,24 @@ await runTest({ scenario: 'tutorial', speed: 60, extra: ['--paused'] }, async (s
   await open(p, '/t/trainee/rules');
   await p.fill('#rule-yaml', RULE.replace('condition: selection', 'condition: selection and nothing'));
   await p.click('button:has-text("Validate")');
-  const bad = await p.waitForSelector('.rule-out .n-error', { timeout: 10000 }).then((e) => e.textContent()).catch(() => '');
+  const bad = await p.waitForSelector('.rule-out .n-error', { timeout: 20000 }).then((e) => e.textContent()).catch(() => '');
   check('a broken rule is refused with its line and column', /Line \d+, column \d+/.test(bad), bad);
   await p.fill('#rule-yaml', RULE);
   await p.click('button:has-text("Validate")');
-  check('the rule validates', await p.waitForSelector('.rule-out .n-ok', { timeout: 10000 }).then(() => true).catch(() => false));
+  check('the rule validates', await p.waitForSelector('.rule-out .n-ok', { timeout: 20000 }).then(() => true).catch(() => false));
   await p.click('button:has-text("Test on history")');
   const tested = await p.waitForFunction(() => /would have fired/.test(document.querySelector('.rule-out').textContent), null, { timeout: 20000 })
     .then(() => p.textContent('.rule-out')).catch(() => p.textContent('.rule-out'));
   check('testing on history says how often it would have fired', /would have fired 0 time/.test(tested), tested);
   await p.click('button:has-text("Deploy")');
-  await p.waitForFunction(() => document.getElementById('main').dataset.ready && document.body.innerText.includes('Scheduled task that runs a program'), null, { timeout: 10000 });
+  await p.waitForFunction(() => document.getElementById('main').dataset.ready && document.body.innerText.includes('Scheduled task that runs a program'), null, { timeout: 20000 });
   check('the deployed rule is listed live', await p.locator('td .b-live').count() === 1);
   await shot(p, 'flow-rules');
 
   // the white cell starts the clock
   await open(i, '/control');
   await i.click('button:has-text("Start")');
-  await i.waitForFunction(() => document.querySelector('.clock .b-running'), null, { timeout: 10000 });
+  await i.waitForFunction(() => document.querySelector('.clock .b-running'), null, { timeout: 20000 });
   check('the instructor started the clock', true);
 
   // an alert fires on the player's screen
@@ -74,7 +74,7 @@ await runTest({ scenario: 'tutorial', speed: 60, extra: ['--paused'] }, async (s
   // slow the clock down for the rest (the tutorial lasts thirty minutes)
   await i.fill('#speed', '15');
   await i.click('button:has-text("Set speed")');
-  await i.waitForFunction(() => document.querySelector('.clock .speed') && document.querySelector('.clock .speed').textContent.includes('15'), null, { timeout: 10000 }).catch(() => {});
+  await i.waitForFunction(() => document.querySelector('.clock .speed') && document.querySelector('.clock .speed').textContent.includes('15'), null, { timeout: 20000 }).catch(() => {});
   check('the instructor set the clock\'s speed', (await i.textContent('.clock')).includes('×15'));
   await p.click('tr.clickable >> nth=0');
   const detail = await p.textContent('.alert-detail');
@@ -82,7 +82,7 @@ await runTest({ scenario: 'tutorial', speed: 60, extra: ['--paused'] }, async (s
   const host = (detail.match(/NSO-WS\d\d/) || [])[0];
   check('the alert names the host', !!host, detail);
   await p.click('.alert-detail button:has-text("True positive")');
-  await p.waitForFunction(() => document.querySelector('.alert-detail') && [...document.querySelectorAll('tbody .badge')].some((b) => b.textContent.includes('true positive')), null, { timeout: 10000 }).catch(() => {});
+  await p.waitForFunction(() => document.querySelector('.alert-detail') && [...document.querySelectorAll('tbody .badge')].some((b) => b.textContent.includes('true positive')), null, { timeout: 20000 }).catch(() => {});
   await shot(p, 'flow-alerts');
 
   // hunt: what else did the intruder do there?
@@ -92,7 +92,7 @@ await runTest({ scenario: 'tutorial', speed: 60, extra: ['--paused'] }, async (s
   check('the hunt finds the intruder\'s records on the host', hunted.includes(host), hunted.slice(0, 300));
   check('hunt results are shown in UTC and local time, labelled', await p.locator('th:has-text("UTC")').count() > 0 && await p.locator('th:has-text("Local")').count() > 0);
   await p.click(`.hunt-results button.linkish:has-text("${host}")`);
-  await p.waitForFunction((h) => document.getElementById('hunt-q').value.includes(h), host, { timeout: 10000 });
+  await p.waitForFunction((h) => document.getElementById('hunt-q').value.includes(h), host, { timeout: 20000 });
   check('clicking a value adds it to the search', (await p.inputValue('#hunt-q')).includes(`Computer:${host}`) || (await p.inputValue('#hunt-q')).includes(host));
   await p.waitForSelector('.facet', { timeout: 15000 }).catch(() => {});
   check('facets and a time histogram are shown', await p.locator('.facet').count() > 0 && await p.locator('.histogram svg rect').count() > 0);
@@ -101,7 +101,7 @@ await runTest({ scenario: 'tutorial', speed: 60, extra: ['--paused'] }, async (s
   // isolate the host from the network map, after a confirmation
   await open(p, `/t/trainee/network/${host}`);
   await p.click('.host-detail button:has-text("Isolate")');
-  const dlg = await p.waitForSelector('dialog[open]', { timeout: 10000 });
+  const dlg = await p.waitForSelector('dialog[open]', { timeout: 20000 });
   const said = await dlg.textContent();
   check('the confirmation states the action, the host and its side effects', said.includes(host) && /Isolate/.test(said) && /cuts the host off/i.test(said), said);
   await shot(p, 'flow-confirm');
@@ -118,7 +118,7 @@ await runTest({ scenario: 'tutorial', speed: 60, extra: ['--paused'] }, async (s
   await p.check(`.checks label:has-text("${host}") input`);
   await p.fill('#inc-narr', `A scheduled task on ${host} ran C:\\Users\\Public\\sync.exe at logon. We isolated ${host}.`);
   await p.click('button:has-text("Submit the report")');
-  const filed = await p.waitForFunction(() => document.body.innerText.includes('Phished desk with a scheduled-task implant') && document.querySelector('.report'), null, { timeout: 10000 }).then(() => true).catch(() => false);
+  const filed = await p.waitForFunction(() => document.body.innerText.includes('Phished desk with a scheduled-task implant') && document.querySelector('.report'), null, { timeout: 20000 }).then(() => true).catch(() => false);
   check('the report is filed and listed', filed);
   await shot(p, 'flow-incidents');
 

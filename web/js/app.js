@@ -95,6 +95,14 @@ async function loadText() {
 }
 
 function setClock(c) { ctx.clock = c; ctx.clockAt = Date.now(); }
+// After one's own clock act: the act's answer says the new state at once
+// (the stream's clock event confirms it a moment later).
+ctx.clockChanged = (answer) => {
+  if (!answer || !answer.state) return;
+  const { state, now_ms: nowMs, until_ms: untilMs, speed } = answer;
+  setClock({ ...ctx.clock, state, now_ms: nowMs, until_ms: untilMs, speed: speed ?? ctx.clock.speed });
+  tickClock();
+};
 
 // ---- login ------------------------------------------------------------------
 function showLogin(message) {
@@ -395,7 +403,8 @@ ctx.refusal = refusal;
 onEvent((type, data) => {
   if (!ctx.me) return;
   if (type === 'clock' && ctx.clock) {
-    if (data.changed) {
+    // a change, or time moving while we think it stands: ask for the state
+    if (data.changed || (ctx.clock.state !== 'running' && data.at_ms !== ctx.clock.now_ms)) {
       get('/exercise').then((ex) => { ctx.ex = ex; setClock(ex.clock); tickClock(); }).catch(() => {});
     } else {
       setClock({ ...ctx.clock, now_ms: data.at_ms });

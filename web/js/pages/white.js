@@ -13,12 +13,12 @@ const pct = (x) => `${Math.round((x || 0) * 1000) / 10}%`;
 async function control(ctx, el) {
   const ex = await get('/exercise');
   ctx.ex = ex;
-  const c = ex.clock;
+  const c = ctx.clock || ex.clock; // the act's answer and the stream keep it current
   const nets = await Promise.all(ctx.playerTeams().map((tm) => get(tpath(tm.id, '/network')).catch(() => null)));
   const clockBtn = (what, label, cls = 'btn') => h('button', { class: cls, onclick: async (e) => {
     if (what === 'end' && !(await confirmDialog(t('control.end_title'), [t('control.end_what')], t('control.end')))) return;
     await busy(e.currentTarget, async () => {
-      try { await post('/exercise/clock', { what }); toast(t('control.done', { what: label }), 'ok'); } catch (err) { toast(ctx.errText(err), 'error'); }
+      try { ctx.clockChanged(await post('/exercise/clock', { what })); toast(t('control.done', { what: label }), 'ok'); ctx.reload(); } catch (err) { toast(ctx.errText(err), 'error'); }
     });
   } }, label);
   const speed = h('input', { id: 'speed', type: 'number', min: 0.1, max: 3600, step: 'any', value: c.speed });
@@ -33,7 +33,7 @@ async function control(ctx, el) {
     h('form', { class: 'inline', onsubmit: async (e) => {
       e.preventDefault();
       await busy(e.submitter || e.target.querySelector('button'), async () => {
-        try { await post('/exercise/clock', { what: 'speed', speed: Number(speed.value) }); toast(t('control.speed_set', { x: speed.value }), 'ok'); } catch (err) { toast(ctx.errText(err), 'error'); }
+        try { ctx.clockChanged(await post('/exercise/clock', { what: 'speed', speed: Number(speed.value) })); toast(t('control.speed_set', { x: speed.value }), 'ok'); } catch (err) { toast(ctx.errText(err), 'error'); }
       });
     } }, h('label', { for: 'speed' }, t('clock.speed')), speed, h('button', { class: 'btn', type: 'submit' }, t('control.set_speed'))),
     h('p', { class: 'hint' }, t('control.speed_hint')));
