@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "alerts/deploy.h"
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "core/rng.h"
 #include "detect/query.h"
 #include "journal/journal.h"

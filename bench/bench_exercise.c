@@ -26,7 +26,7 @@
 #include <time.h>
 
 #include "alerts/deploy.h"
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "exercise/exercise.h"
 #include "scenario/scenario.h"
 #include "telemetry/demo_world.h"

@@ -29,7 +29,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "core/arena.h"
 #include "core/buf.h"
 #include "core/rng.h"

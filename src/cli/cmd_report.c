@@ -11,49 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 #include "cli/commands.h"
 #include "cli/ex_client.h"
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "core/text.h"
 #include "exercise/report_model.h"
 #include "score/report.h"
-
-/* Where SigmaHQ's rules are looked for without --rules. */
-static const char *const default_rules[] = {"../shared/data/sigma/rules", "data/sigma/rules"};
-
-/* ---- the command ---------------------------------------------------------------------- */
-
-static sw_sigma_set_t *load_rules(const sw_cli_t *a, const char **from)
-{
-    const char *paths[SW_CLI_MAX_LIST];
-    int n = 0;
-    for (int i = 0; i < a->n_rules; i++)
-        paths[n++] = a->rules[i];
-    struct stat sb;
-    for (size_t i = 0; !n && i < sizeof default_rules / sizeof default_rules[0]; i++)
-        if (stat(default_rules[i], &sb) == 0 && S_ISDIR(sb.st_mode))
-            paths[n++] = default_rules[i];
-    *from = n ? paths[0] : NULL;
-    if (!n)
-        return NULL;
-    sw_sigma_set_t *s = sw_sigma_set_new(NULL, 0);
-    sw_sigma_report_t rep;
-    sw_sigma_report_init(&rep);
-    for (int i = 0; s && i < n; i++) {
-        sw_errbuf_t err;
-        if (sw_sigma_load_path(s, paths[i], &rep, &err))
-            fprintf(stderr, "seawall report: %s (the report names no Sigma rules from it)\n",
-                    err.msg);
-    }
-    sw_sigma_report_free(&rep);
-    if (s && sw_sigma_set_build(s)) {
-        sw_sigma_set_free(s);
-        s = NULL;
-    }
-    return s;
-}
 
 int cmd_report(sw_cli_t *a)
 {
@@ -90,7 +54,8 @@ int cmd_report(sw_cli_t *a)
         }
     }
     const char *rules_from = NULL;
-    sw_sigma_set_t *rules = load_rules(a, &rules_from);
+    sw_sigma_set_t *rules = sw_sigma_load_set((const char *const *)a->rules, a->n_rules,
+                                              &rules_from, stderr, "seawall report");
     sw_store_t *st = NULL;
     if (sw_store_open(db, &st, &err))
         st = NULL; /* the report goes without records */

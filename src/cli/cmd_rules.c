@@ -25,7 +25,7 @@
 #include "cli/commands.h"
 #include "cli/ex_client.h"
 #include "cli/rules_files.h"
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "cli/sigma_out.h"
 #include "core/text.h"
 #include "detect/query.h"

@@ -15,7 +15,7 @@
 
 #include "cli/commands.h"
 #include "cli/ex_client.h"
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "cli/summary.h"
 #include "cli/rules_files.h"
 #include "exercise/exercise.h"

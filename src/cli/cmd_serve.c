@@ -33,6 +33,8 @@ int cmd_serve(sw_cli_t *a)
     o.fast = a->fast;
     o.quiet = a->quiet;
     o.tls_cert = a->tls_cert;
+    o.rules = (const char *const *)a->rules;
+    o.n_rules = a->n_rules;
     o.tls_key = a->tls_key;
     char addr[64] = SW_SERVER_DEFAULT_ADDR;
     unsigned port = SW_SERVER_DEFAULT_PORT;

@@ -22,7 +22,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "cli/sigma_out.h"
 #include "detect/event.h"
 #include "detect/event_flat.h"

@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "core/err.h"
 #include "model/world.h"
 #include "scenario/diag.h"

@@ -9,7 +9,7 @@
 #include <time.h>
 
 #include "cli/commands.h"
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "exercise/exercise.h"
 #include "exercise/roster.h"
 #include "store/accounts.h"

@@ -18,14 +18,16 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "  rewritten; --replace starts it over (only a seawall database is replaced).\n"
      "  Default: the built-in 'pacific-cable' into seawall.db.\n"},
     {"serve", cmd_serve, "serve the live exercise over HTTP: the browser interface and the API",
-     "scenario db seed until speed paused replace fast listen tls-cert tls-key quiet routes", "",
+     "scenario db seed until speed paused replace fast listen tls-cert tls-key rules quiet routes",
+     "",
      NULL, 0, 0,
      "  Starts a new exercise or resumes the one in the database exactly where it\n"
      "  stopped, and serves it: the browser interface at /, the JSON API under\n"
      "  /api/v1 (docs/api.md) and the live stream. On the first start it creates\n"
      "  the administrator 'admin' with a password printed once (or taken from\n"
      "  SEAWALL_ADMIN_PASSWORD). Default: the built-in 'pacific-cable' in\n"
-     "  seawall.db on 127.0.0.1:8080. Ctrl-C stops it; the exercise resumes next time.\n"},
+     "  seawall.db on 127.0.0.1:8080. Ctrl-C stops it; the exercise resumes next time.\n"
+     "  --rules DIR: SigmaHQ rules the after-action report names for what was missed.\n"},
     {"users", NULL, "the accounts of an exercise: add, list, disable, enable, passwd, import", NULL,
      NULL, NULL, 0, 0,
      "  users add NAME --role ROLE [--team TEAM]   one account, a one-time password\n"

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "exercise/control.h"
 #include "scenario/defender.h"
 

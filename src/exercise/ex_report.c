@@ -425,6 +425,11 @@ void ex_scoreboard_apply(sw_exercise_t *ex, int hidden, int frozen)
     }
 }
 
+int sw_exercise_scoreboard_settings(const sw_exercise_t *ex)
+{
+    return (ex->sb_hidden ? SW_SB_HIDDEN : 0) | (ex->sb_frozen ? SW_SB_FROZEN : 0);
+}
+
 json_t *sw_exercise_scoreboard(sw_exercise_t *ex, int white)
 {
     json_t *b;

@@ -346,6 +346,9 @@ sw_score_t *sw_exercise_score(sw_exercise_t *ex);
  * exercise/report_model.h. */
 int sw_exercise_scoreboard_set(sw_exercise_t *ex, const char *actor, int hidden, int frozen,
                                sw_ex_reply_t *rp);
+/* The scoreboard's settings now: SW_SB_HIDDEN | SW_SB_FROZEN. */
+enum { SW_SB_HIDDEN = 1, SW_SB_FROZEN = 2 };
+int sw_exercise_scoreboard_settings(const sw_exercise_t *ex);
 
 typedef struct sw_ex_team_stats {
     uint64_t records;     /* produced for the team so far (telemetry and shared copies) */

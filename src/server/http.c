@@ -219,7 +219,8 @@ static enum MHD_Result send_answer(srv_req_t *r)
         free(text);
         return MHD_NO;
     }
-    MHD_add_response_header(resp, "Content-Type", "application/json; charset=utf-8");
+    MHD_add_response_header(resp, "Content-Type",
+                            r->content_type ? r->content_type : "application/json; charset=utf-8");
     MHD_add_response_header(resp, "Cache-Control", "no-store");
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     if (r->set_cookie)

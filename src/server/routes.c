@@ -51,6 +51,8 @@ const srv_route_t srv_routes[] = {
     {"POST", "/api/v1/teams/{team}/shares/{id}/use", SRV_PLAYER | SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_share_use, 0, "block or hunt a received indicator"},
     {"GET", "/api/v1/scoreboard", SRV_ANY, SRV_SCOPE_SCOREBOARD, api_scoreboard_get, 0, "the scoreboard: each team's score by category (as the white cell lets players see it)"},
     {"POST", "/api/v1/scoreboard", SRV_WHITE, SRV_SCOPE_NONE, api_scoreboard_post, 0, "hide the scoreboard from players and observers, or freeze it"},
+    {"GET", "/api/v1/report", SRV_WHITE | SRV_OBSERVER, SRV_SCOPE_REPORT, api_report_get, 0, "the after-action report of every team (?format=html|json|md|csv, ?until=, ?team=)"},
+    {"GET", "/api/v1/teams/{team}/report", SRV_ANY, SRV_SCOPE_REPORT, api_report_get, 0, "a team's after-action report (its players: once the exercise has ended)"},
     {"POST", "/api/v1/broadcasts", SRV_WHITE, SRV_SCOPE_NONE, api_message_post, 0, "a message to everyone"},
     {"GET", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_injects_get, 0, "the inject timeline: what fired, what is to come"},
     {"POST", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_inject_post, 0, "release a scenario inject, or send one written now"},
@@ -167,6 +169,14 @@ int srv_authorise(srv_req_t *r)
     }
     if (rt->scope == SRV_SCOPE_NONE)
         return 0;
+    int white = r->who.role == SW_ACCT_ADMIN || r->who.role == SW_ACCT_INSTRUCTOR;
+    int observer = r->who.role == SW_ACCT_OBSERVER;
+    if (rt->scope == SRV_SCOPE_REPORT && !strstr(rt->path, "{team}")) {
+        if (white || (observer && r->srv->info.observers_see >= SW_OBS_EVERYTHING))
+            return 0;
+        srv_error(r, 403, "forbidden", "the whole exercise's report is the white cell's");
+        return -1;
+    }
     if (rt->scope == SRV_SCOPE_SCOREBOARD) {
         if (r->who.role != SW_ACCT_OBSERVER || r->srv->info.observers_see >= SW_OBS_SCOREBOARD)
             return 0;
@@ -180,8 +190,6 @@ int srv_authorise(srv_req_t *r)
     for (uint32_t i = 0; i < w->n_teams && t == SW_NONE; i++)
         if (!strcasecmp(w->teams[i].id, name))
             t = i;
-    int white = r->who.role == SW_ACCT_ADMIN || r->who.role == SW_ACCT_INSTRUCTOR;
-    int observer = r->who.role == SW_ACCT_OBSERVER;
     int own = t != SW_NONE && !strcasecmp(r->who.team, w->teams[t].id);
     int sees_teams = white || (observer && r->srv->info.observers_see >= SW_OBS_TEAMS);
     if (t == SW_NONE) {
@@ -207,6 +215,10 @@ int srv_authorise(srv_req_t *r)
         break;
     case SRV_SCOPE_TRUTH:
         ok = white || (observer && r->srv->info.observers_see >= SW_OBS_EVERYTHING);
+        break;
+    case SRV_SCOPE_REPORT: /* it tells the ground truth: a team's own, after the end */
+        ok = white || (observer && r->srv->info.observers_see >= SW_OBS_EVERYTHING) ||
+             (r->who.role == SW_ACCT_PLAYER && own && r->srv->ended);
         break;
     default:
         break;
@@ -239,8 +251,8 @@ char *sw_server_routes_json(void)
         for (size_t k = 0; k < sizeof rn / sizeof rn[0]; k++)
             if (rt->roles & rn[k].bit)
                 json_array_append_new(roles, json_string(rn[k].name));
-        static const char *const scopes[] = {"none", "team-read", "team-write", "truth",
-                                             "scoreboard"};
+        static const char *const scopes[] = {"none",  "team-read",  "team-write",
+                                             "truth", "scoreboard", "report"};
         json_array_append_new(
             a, json_pack("{s:s, s:s, s:o, s:s, s:b, s:b, s:b, s:s}", "method", rt->method, "path",
                          rt->path, "roles", roles, "scope", scopes[rt->scope], "large_body",

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "core/text.h"
+#include "detect/sigma.h"
 #include "exercise/report_model.h"
 #include "exercise/control.h"
 #include "server/srv_int.h"
@@ -46,9 +47,9 @@ int64_t srv_now_ms(void)
 
 int64_t srv_exercise_unix_ms(srv_t *s)
 {
-    pthread_mutex_lock(&s->ev_lock);
+    pthread_rwlock_rdlock(&s->ev_lock);
     int64_t at = s->clock_ms;
-    pthread_mutex_unlock(&s->ev_lock);
+    pthread_rwlock_unlock(&s->ev_lock);
     return sw_world_epoch_ms(s->w) + at;
 }
 
@@ -87,16 +88,24 @@ static char *dump(json_t *j)
     return s;
 }
 
-/* The scoreboard, recomputed when acts came or a second passed; a change
- * goes out on the stream (world thread). */
+/* The scoreboard, recomputed at most once a second (a computation of every
+ * team's score: milliseconds, but the world thread has acts waiting); a
+ * change goes out on the stream (world thread). */
 static void publish_board(srv_t *s, int acts)
 {
     int64_t now = srv_now_ms();
-    if (!acts && s->snap_board && now - s->board_wall < SRV_BOARD_MS)
-        return;
+    int settings = sw_exercise_scoreboard_settings(s->ex);
+    if (s->snap_board && settings == s->board_settings &&
+        now - s->board_wall < (acts ? SRV_BOARD_MS / 4 : SRV_BOARD_MS))
+        return; /* a new setting (hidden, frozen) shows at once */
     s->board_wall = now;
-    char *board = dump(sw_exercise_scoreboard(s->ex, 1));
-    char *pub = dump(sw_exercise_scoreboard(s->ex, 0));
+    s->board_settings = settings;
+    json_t *live = sw_exercise_scoreboard(s->ex, 1);
+    /* what players see is the same board unless it is hidden or frozen */
+    int same = live && !json_is_true(json_object_get(live, "hidden")) &&
+               !json_is_true(json_object_get(live, "frozen"));
+    char *board = dump(live);
+    char *pub = same ? (board ? strdup(board) : NULL) : dump(sw_exercise_scoreboard(s->ex, 0));
     if (!board || !pub) {
         free(board);
         free(pub);
@@ -129,9 +138,10 @@ static void publish_snapshots(srv_t *s, int acts)
             teams[t] = dump(sw_exercise_team_view(s->ex, t));
             truth[t] = dump(sw_exercise_truth_json(s->ex, t));
         }
-    pthread_mutex_lock(&s->ev_lock);
+    pthread_rwlock_wrlock(&s->ev_lock);
     s->clock_ms = sw_exercise_now(s->ex);
-    pthread_mutex_unlock(&s->ev_lock);
+    pthread_rwlock_unlock(&s->ev_lock);
+    s->ended = sw_exercise_state(s->ex) == SW_EX_ENDED;
     pthread_mutex_lock(&s->snap_lock);
     char *old_clock = s->snap_clock;
     char **old_teams = s->snap_team, **old_truth = s->snap_truth;
@@ -227,6 +237,9 @@ static void *world_main(void *arg)
             json_t *reply = ans ? json_loads(ans, 0, NULL) : NULL;
             free(text);
             free(ans);
+            /* a new scoreboard setting is what its author reads next */
+            if (sw_exercise_scoreboard_settings(s->ex) != s->board_settings)
+                publish_board(s, 1);
             pthread_mutex_lock(&s->q_lock);
             c->reply = reply ? reply
                              : json_pack("{s:b, s:i, s:s}", "ok", 0, "code", SW_ENOMEM, "msg",
@@ -343,6 +356,7 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
     pthread_mutex_init(&s->accounts_lock, NULL);
     pthread_mutex_init(&s->rl_lock, NULL);
     pthread_mutex_init(&s->sess_lock, NULL);
+    pthread_mutex_init(&s->report_lock, NULL);
     srv_events_init(s);
     int status = 1, world_started = 0;
     sw_errbuf_t err;
@@ -438,6 +452,7 @@ done:
     sw_accounts_close(s->accounts);
     srv_events_free(s);
     srv_sessions_free(s);
+    sw_sigma_set_free(s->rules);
     free(s->rl);
     free(s);
     return status;

@@ -31,6 +31,8 @@ typedef struct sw_server_opts {
     int paused;       /* do not start the clock of a new exercise */
     int fast;         /* the clock as fast as the machine can (tests) */
     int quiet;
+    const char *const *rules; /* SigmaHQ rule folders for the after-action report */
+    int n_rules;              /* 0: where a checkout keeps them (alerts/sigma_load.h) */
 } sw_server_opts_t;
 
 /* Serve until SIGINT/SIGTERM (or *stop becomes non-zero, when stop is

@@ -56,6 +56,9 @@ typedef enum {
     SRV_SCOPE_TEAM_WRITE, /* acting as a team: its players (and the white cell) */
     SRV_SCOPE_TRUTH,      /* ground truth: the white cell, observers with "everything" */
     SRV_SCOPE_SCOREBOARD, /* the scoreboard: everyone but observers with "nothing" */
+    SRV_SCOPE_REPORT,     /* the after-action report (ground truth in it): the white cell,
+                             observers with "everything", and a team's players their own
+                             team's once the exercise has ended */
 } srv_scope_t;
 
 typedef struct srv srv_t;
@@ -96,7 +99,8 @@ struct srv_req {
     /* the answer */
     unsigned status;
     json_t *answer;
-    char *answer_text; /* or the answer as JSON text already (a snapshot) */
+    char *answer_text;        /* or the answer as JSON text already (a snapshot) */
+    const char *content_type; /* NULL: JSON */
     const char *set_cookie;
     char cookie_buf[256];
     int suspended; /* the stream */
@@ -127,11 +131,12 @@ struct srv {
     char *snap_board;        /* the scoreboard: live, for the white cell */
     char *snap_board_public; /* ... as players and observers may see it */
     int64_t board_wall;      /* when it was computed (wall ms) */
+    int board_settings;      /* ... and the settings then (hidden, frozen) */
     sw_exercise_info_t info;
     const sw_world_t *w; /* read-only after start: ids, kinds, names */
 
     /* the stream */
-    pthread_mutex_t ev_lock;
+    pthread_rwlock_t ev_lock;   /* the event log: readers (streams) share it */
     struct srv_event *events;   /* ring */
     uint64_t ev_first, ev_next; /* ids in the ring: [first, next) */
     uint32_t ev_epoch;          /* this process's prefix of event ids */
@@ -143,6 +148,13 @@ struct srv {
     uint32_t *inbox_team; /* SW_NONE: every team */
     size_t n_inbox;
     int64_t last_ping_ms;
+
+    /* the after-action report (api_report.c): one at a time */
+    pthread_mutex_t report_lock;
+    struct sw_sigma_set *rules; /* loaded by the first report */
+    const char *rules_from;
+    int rules_tried;
+    volatile int ended; /* the exercise's clock has ended (world thread) */
 
     /* sessions recently looked up (auth.c) */
     pthread_mutex_t sess_lock;
@@ -273,6 +285,7 @@ int api_users_import(srv_req_t *r);
 int api_stream(srv_req_t *r);
 int api_shares_get(srv_req_t *r);
 int api_scoreboard_get(srv_req_t *r);
+int api_report_get(srv_req_t *r);
 int api_scoreboard_post(srv_req_t *r);
 int api_share_post(srv_req_t *r);
 int api_share_use(srv_req_t *r);

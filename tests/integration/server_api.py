@@ -453,6 +453,21 @@ st = ana.get("/api/v1/scoreboard")
 T.check("unfrozen: live again for players", st[0] == 200 and not st[1]["frozen"] and
         not st[1]["hidden"] and st[1]["teams"], st)
 
+# ---- the after-action report ------------------------------------------------------------------
+st = inst.get("/api/v1/report?format=json")
+T.check("the white cell gets the after-action report (the model as JSON) while it plays",
+        st[0] == 200 and st[1]["format"] == "seawall-report/1" and len(st[1]["teams"]) == 5, st)
+st = inst.get("/api/v1/report?format=json&until=T%2B00:30")
+T.check("... as it stood at ?until=", st[0] == 200 and st[1]["exercise"]["at_ms"] == 1800000,
+        st[1].get("exercise") if st[0] == 200 else st)
+st = inst.get("/api/v1/teams/palau/report")
+T.check("... a team's, as HTML", st[0] == 200 and isinstance(st[1], str) and "<html" in st[1].lower() and
+        inst.last_headers.get("content-type", "").startswith("text/html"), (st[0], str(st[1])[:200]))
+T.status("a report format that does not exist is refused", inst.get("/api/v1/report?format=pdf"), 400)
+T.status("a player does not get it while the exercise runs (it tells the ground truth)",
+         ana.get("/api/v1/teams/palau/report"), 403)
+T.status("an observer (observers_see: teams) does not", obs.get("/api/v1/report"), 403)
+
 # ---- the journal -----------------------------------------------------------------------------
 st = inst.get("/api/v1/journal")
 kinds = set(e["kind"] for e in st[1]["entries"]) if st[0] == 200 else set()
@@ -511,6 +526,16 @@ T.status("the stream needs a session", st, 401)
 # ---- routing -----------------------------------------------------------------------------------
 T.status("an unknown resource is 404", admin.get("/api/v1/nothing-here"), 404)
 T.status("a wrong method is 405", admin.req("PUT", "/api/v1/exercise", {}), 405)
+
+# ---- the end -----------------------------------------------------------------------------------
+st = inst.post("/api/v1/exercise/clock", {"what": "end"})
+T.check("the white cell ends the exercise", st[0] == 200, st)
+ana.wait_for(lambda: ana.get("/api/v1/exercise")[1]["clock"]["state"] == "ended", 10)
+st = ana.get("/api/v1/teams/palau/report?format=md")
+T.check("after the end a player gets her own team's report", st[0] == 200 and "palau" in str(st[1]).lower(),
+        (st[0], str(st[1])[:200]))
+T.status("... not another team's", ana.get("/api/v1/teams/fsm/report?format=md"), 403)
+T.status("... nor the whole exercise's", ana.get("/api/v1/report?format=md"), 403)
 
 # ---- logout ------------------------------------------------------------------------------------
 st = bea.post("/api/v1/logout")

@@ -14,6 +14,8 @@ What a route admits is the table's promise:
             truth       the white cell, observers when observers_see is
                         everything
             scoreboard  everyone but observers when observers_see is nothing
+            report      the white cell, observers when observers_see is
+                        everything, a team's players once the exercise ended
 An allowed probe must get past authorisation: any status but 401/403 (the
 probes carry an unknown field, so handlers refuse them without acting).
 A refused probe must get 403 (401 without a session). Accounts with a
@@ -61,7 +63,9 @@ def probe(client, r, team):
         st = conn.getresponse().status
         conn.close()
         return st, None
-    if r["method"] == "GET" or r["method"] == "DELETE" and "{id}" in r["path"]:
+    if r["method"] == "GET":  # a format nobody has: refused after authorisation, no work done
+        return client.req(r["method"], path + "?format=__probe")
+    if r["method"] == "DELETE" and "{id}" in r["path"]:
         return client.req(r["method"], path)
     return client.req(r["method"], path, {"__authz_probe": 1})
 
@@ -85,6 +89,8 @@ def expected(role, own, r, observers_see):
         return white or (role == "observer" and observers_see == "everything")
     if sc == "scoreboard":
         return role != "observer" or observers_see != "nothing"
+    if sc == "report":  # the exercise is running here: players wait for the end
+        return white or (role == "observer" and observers_see == "everything")
     raise ValueError(sc)
 
 

@@ -26,7 +26,7 @@
 #include <sqlite3.h>
 
 #include "alerts/deploy.h"
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "detect/event.h"
 #include "journal/journal.h"
 #include "store/evstore.h"

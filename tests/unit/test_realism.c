@@ -41,7 +41,7 @@
 
 #include <cmocka.h>
 
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 #include "detect/event.h"
 #include "detect/sigma.h"
 #include "detect/sigma_int.h"

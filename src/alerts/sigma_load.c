@@ -1,6 +1,6 @@
 /* sigma_load.c — rule files from disk into a Sigma set, with a load report.
  * See sigma_load.h. */
-#include "cli/sigma_load.h"
+#include "alerts/sigma_load.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -230,4 +230,35 @@ void sw_sigma_report_print(FILE *f, const sw_sigma_report_t *rep, int verbose)
         fprintf(f, "%s:%d:%d: error: %s [%s]\n", r->file, r->err.line ? r->err.line : 1,
                 r->err.col ? r->err.col : 1, r->err.msg, r->err.reason);
     }
+}
+
+sw_sigma_set_t *sw_sigma_load_set(const char *const *paths, int n, const char **from, FILE *warn,
+                                  const char *who)
+{
+    static const char *const defaults[] = SW_SIGMA_DEFAULT_DIRS;
+    struct stat sb;
+    *from = NULL;
+    if (n == 0)
+        for (size_t i = 0; i < sizeof defaults / sizeof defaults[0] && !n; i++)
+            if (stat(defaults[i], &sb) == 0 && S_ISDIR(sb.st_mode)) {
+                paths = &defaults[i];
+                n = 1;
+            }
+    if (n == 0)
+        return NULL;
+    *from = paths[0];
+    sw_sigma_set_t *s = sw_sigma_set_new(NULL, 0);
+    sw_sigma_report_t rep;
+    sw_sigma_report_init(&rep);
+    for (int i = 0; s && i < n; i++) {
+        sw_errbuf_t err;
+        if (sw_sigma_load_path(s, paths[i], &rep, &err) && warn)
+            fprintf(warn, "%s: %s (left out)\n", who, err.msg);
+    }
+    sw_sigma_report_free(&rep);
+    if (s && sw_sigma_set_build(s)) {
+        sw_sigma_set_free(s);
+        s = NULL;
+    }
+    return s;
 }

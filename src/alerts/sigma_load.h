@@ -1,5 +1,6 @@
 /* sigma_load.h — reading Sigma rule files and event files from disk for the
- * CLI, the tests and the benchmark (the engine itself does no I/O).
+ * CLI, the server, the tests and the benchmark (the engine itself does no
+ * I/O).
  *
  * sw_sigma_load_path walks a file or a directory tree (rule files end in
  * .yml or .yaml; entries are visited in name order so reports are stable)
@@ -34,6 +35,21 @@ void sw_sigma_report_free(sw_sigma_report_t *r);
  * (SW_ENOENT / SW_EIO, message in err) or memory runs out. */
 int sw_sigma_load_path(sw_sigma_set_t *s, const char *path, sw_sigma_report_t *rep,
                        sw_errbuf_t *err);
+
+/* SigmaHQ's rules where a checkout of seawall finds them (the shared data
+ * beside it, or a copy in data/), for the after-action report's "the rule
+ * that would have revealed it" when no folder is named. */
+#define SW_SIGMA_DEFAULT_DIRS                                                                      \
+    {                                                                                              \
+        "../shared/data/sigma/rules", "data/sigma/rules"                                           \
+    }
+
+/* A built set of the rules under paths[0..n) — or, when n is 0, under the
+ * first of SW_SIGMA_DEFAULT_DIRS that exists — and *from, the folder named
+ * first (NULL with no rules). Folders that cannot be read are said in warn
+ * (may be NULL) and left out. NULL: no rules, or no memory. */
+sw_sigma_set_t *sw_sigma_load_set(const char *const *paths, int n, const char **from, FILE *warn,
+                                  const char *who);
 
 /* The load report: counts, then refusals grouped by reason (most first);
  * with verbose, one "FILE:LINE:COL: error: message" line per refused rule. */
