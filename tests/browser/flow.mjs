@@ -130,5 +130,11 @@ await runTest({ scenario: 'tutorial', speed: 60, extra: ['--paused'] }, async (s
   const tl = await i.textContent('.timeline');
   check('the instructor\'s timeline shows the isolation and the report', tl.includes('Isolate') && tl.includes('Phished desk'), tl.slice(0, 400));
   await shot(i, 'flow-timeline');
+  await open(i, '/report');
+  const href = await i.getAttribute('a.btn.primary', 'href');
+  const aar = await i.evaluate(async (u) => { const r = await fetch(u); return { status: r.status, type: r.headers.get('content-type'), text: await r.text() }; }, href);
+  check('the instructor opens the after-action report from the interface', aar.status === 200 && /text\/html/.test(aar.type) && aar.text.includes('Trainee'), `${aar.status} ${aar.type}`);
+  await open(p, '/report');
+  check('a player\'s report waits for the end of the exercise', (await p.textContent('#main')).includes('once the exercise has ended'));
   check('no script errors in either browser', p.errors.length === 0 && i.errors.length === 0, [...p.errors, ...i.errors].join(' | '));
 });

@@ -95,7 +95,7 @@ await runTest({ scenario: 'pacific-cable', speed: 300 }, async (s, b) => {
 
   const p = await login(b, s, 'palau1');
   await tour(p, 'player', ['overview', 'network', 'alerts', 'hunt', 'rules', 'respond', 'incidents', 'share', 'inbox'].map((x) => [x, x === 'hunt' ? '/t/palau/hunt?q=EventID%3A1' : `/t/palau/${x}`])
-    .concat([['scoreboard', '/scoreboard'], ['briefing', '/briefing']]));
+    .concat([['scoreboard', '/scoreboard'], ['briefing', '/briefing'], ['report', '/report']]));
   await setLang(p, 'ja');
   await open(p, '/t/palau/inbox');
   const inbox = await p.textContent('.inbox');
@@ -107,7 +107,7 @@ await runTest({ scenario: 'pacific-cable', speed: 300 }, async (s, b) => {
 
   const w = await login(b, s, 'white1');
   await tour(w, 'white', [['control', '/control'], ['truth', '/truth/palau'], ['injects', '/injects'], ['messages', '/messages'],
-    ['scoreboard', '/scoreboard'], ['timeline', '/timeline'], ['briefing', '/briefing/instructors'], ['team-overview', '/t/fsm/overview']]);
+    ['scoreboard', '/scoreboard'], ['timeline', '/timeline'], ['briefing', '/briefing/instructors'], ['report', '/report'], ['team-overview', '/t/fsm/overview']]);
   await setLang(w, 'ja');
   await open(w, '/briefing/instructors');
   check('the instructors\' briefing in Japanese', (await w.textContent('article')).includes('インストラクター向けブリーフィング'));

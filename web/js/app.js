@@ -225,7 +225,7 @@ function navLinks() {
   if (ctx.player) {
     const tm = ctx.me.team;
     out.push(group(raw(ctx.teamName(tm)), TEAM_ORDER.map((p) => link(`/t/${tm}/${p}`, t(`nav.${p}`)))));
-    out.push(group(t('nav.exercise'), [link('/scoreboard', t('nav.scoreboard')), link('/briefing', t('nav.briefing'))]));
+    out.push(group(t('nav.exercise'), [link('/scoreboard', t('nav.scoreboard')), link('/briefing', t('nav.briefing')), link('/report', t('nav.report'))]));
   } else {
     const top = [];
     if (ctx.white) top.push(...['control', 'truth', 'injects', 'messages'].map((p) => link(`/${p}`, t(`nav.${p}`))));
@@ -233,6 +233,7 @@ function navLinks() {
     top.push(link('/scoreboard', t('nav.scoreboard')), link('/timeline', t('nav.timeline')));
     if (ctx.observer && ctx.obsSees('everything')) top.push(link('/truth', t('nav.truth')));
     top.push(link('/briefing', t('nav.briefing')));
+    if (ctx.white || ctx.obsSees('everything')) top.push(link('/report', t('nav.report')));
     out.push(group(ctx.white ? t('nav.white') : t('nav.watch'), top));
     if (ctx.white || ctx.obsSees('teams')) {
       const pages = ctx.white ? TEAM_ORDER : ['overview', 'network', 'alerts', 'incidents', 'share', 'inbox'];

@@ -3,7 +3,7 @@
 // until it is, and the page says so), the exercise timeline, and the
 // briefings (the players', and the white cell's own), rendered from their
 // Markdown without ever parsing it as HTML.
-import { h, clear, raw, table, section, notice, debounce, busy, toast } from '../dom.js';
+import { h, clear, raw, table, section, notice, debounce, busy, toast, select, field } from '../dom.js';
 import { get, post, setCsrf, team as tpath } from '../api.js';
 import { t, exTime } from '../i18n.js';
 import { scoreRows, fmtNum } from './team.js';
@@ -165,6 +165,40 @@ async function briefing(ctx, el, p) {
   return {};
 }
 
+// ---- the after-action report -------------------------------------------------------------
+// The report itself is the server's (GET /api/v1/report, a self-contained
+// page, or JSON, Markdown, CSV): this page picks the team, the moment and the
+// format, and opens it. A team's players get their own once the exercise has
+// ended; the white cell (and observers who see everything) at any moment.
+async function report(ctx, el) {
+  const whole = ctx.white || (ctx.observer && ctx.obsSees('everything'));
+  if (!whole) {
+    if (!ctx.player) { clear(el, notice('info', t('report.aar_not_yours'))); return {}; }
+    const ended = ctx.clock && ctx.clock.state === 'ended';
+    clear(el, section(t('report.aar'), h('p', {}, t('report.aar_team')),
+      ended ? h('p', { class: 'actions' }, ['html', 'md', 'csv'].map((f) => h('a', { class: f === 'html' ? 'btn primary' : 'btn', href: `/api/v1/teams/${encodeURIComponent(ctx.me.team)}/report?format=${f}`, target: '_blank', rel: 'noopener' }, t(`report.fmt_${f}`))))
+        : notice('info', t('report.aar_after_end'))));
+    return { onEvent: (type, d) => { if (type === 'clock' && d.changed) ctx.reload(); } };
+  }
+  const team = select([['', t('share.all_teams')], ...ctx.playerTeams().map((x) => [x.id, x.name])], '', { id: 'aar-team' });
+  const until = h('input', { id: 'aar-until', placeholder: 'T+02:00', autocomplete: 'off' });
+  const links = h('p', { class: 'actions' });
+  const draw = () => {
+    const q = (f) => {
+      const p = new URLSearchParams({ format: f });
+      if (team.value) p.set('team', team.value);
+      if (until.value.trim()) p.set('until', until.value.trim());
+      return `/api/v1/report?${p}`;
+    };
+    clear(links, ['html', 'md', 'csv', 'json'].map((f) => h('a', { class: f === 'html' ? 'btn primary' : 'btn', href: q(f), target: '_blank', rel: 'noopener' }, t(`report.fmt_${f}`))));
+  };
+  team.addEventListener('change', draw);
+  until.addEventListener('input', draw);
+  draw();
+  clear(el, section(t('report.aar'), h('p', {}, t('report.aar_white')), h('div', { class: 'row' }, field(t('col.team'), team), field(t('report.aar_until'), until, t('report.aar_until_hint'))), links));
+  return {};
+}
+
 // ---- one's account -------------------------------------------------------------------
 async function account(ctx, el) {
   const cur = h('input', { id: 'acc-current', type: 'password', autocomplete: 'current-password', required: true });
@@ -192,6 +226,7 @@ async function account(ctx, el) {
 
 export const watchPages = {
   account: { render: account },
+  report: { render: report },
   scoreboard: { render: scoreboard },
   timeline: { render: timeline },
   briefing: { render: briefing },
