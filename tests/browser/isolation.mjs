@@ -19,6 +19,16 @@ await runTest({ scenario: 'pacific-cable', speed: 300 }, async (s, b) => {
   await fm.post('/teams/fsm/messages', { text: 'FSM-SECRET-CHAT-1729' });
   await fm.post('/teams/fsm/reports', { title: 'FSM-SECRET-REPORT', narrative: 'x', techniques: [], hosts: [], indicators: [] });
 
+  // a link sent to a colleague: after logging in, they land where it points
+  const linkCtx = await b.newContext({ viewport: { width: 1280, height: 720 } });
+  const lp = await linkCtx.newPage();
+  await lp.goto(`${s.url}/t/palau/alerts`);
+  await lp.fill('#login-user', 'palau1');
+  await lp.fill('#login-pw', 'player-pass-123');
+  await lp.click('form.login button[type=submit]');
+  await lp.waitForFunction(() => document.getElementById('main').dataset.ready, null, { timeout: 15000 });
+  check('a link followed before logging in is where one lands after', await lp.evaluate(() => location.pathname) === '/t/palau/alerts');
+  await linkCtx.close();
   const p = await login(b, s, 'palau1');
   const navHrefs = await p.$$eval('#nav a', (as) => as.map((a) => a.getAttribute('href')));
   check('the menu offers only the player\'s own team', navHrefs.every((h) => !h.startsWith('/t/') || h.startsWith('/t/palau/')), navHrefs.join(' '));

@@ -61,6 +61,7 @@ const ctx = {
 };
 
 let page = null; // the open page's handle {onEvent, dispose}
+let intended = null; // the path asked for before logging in
 let pageKey = '';
 
 // ---- boot -------------------------------------------------------------------
@@ -110,7 +111,8 @@ function showLogin(message) {
   document.getElementById('top').hidden = true;
   document.getElementById('nav').hidden = true;
   document.getElementById('skip').textContent = t('nav.skip');
-  if (location.pathname !== '/login') history.replaceState({}, '', '/login');
+  // where the person was going (a link someone sent): back there after login
+  if (location.pathname !== '/login') { intended = location.pathname + location.search; history.replaceState({}, '', '/login'); }
   const user = h('input', { name: 'user', autocomplete: 'username', required: true });
   const pw = h('input', { name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const msg = h('div', { class: 'form-msg', role: 'alert' }, message || '');
@@ -122,7 +124,8 @@ function showLogin(message) {
     try {
       const me = await post('/login', { user: user.value, password: pw.value });
       localStorage.setItem(prefKey(me.user, 'lang'), localStorage.getItem(prefKey(me.user, 'lang')) || getLang());
-      history.replaceState({}, '', '/');
+      history.replaceState({}, '', intended && intended !== '/' ? intended : '/');
+      intended = null;
       await enter(me);
     } catch (err) {
       msg.textContent = errText(err);
@@ -308,6 +311,7 @@ async function logout() {
   setCsrf('');
   if (page && page.dispose) page.dispose();
   page = null;
+  history.replaceState({}, '', '/login'); // the next person starts from their own page
   showLogin();
 }
 
