@@ -114,6 +114,24 @@ await runTest({ scenario: 'pacific-cable', speed: 300 }, async (s, b) => {
   await open(w, '/injects');
   check('the inject timeline in Japanese', (await w.textContent('#main')).includes('パラオ〜グアム間ケーブルの光断'));
   await setLang(w, 'en');
+  // network records keep their own columns: Zeek rows are not blank
+  const columns = async (query, source, column) => {
+    await open(w, `/t/nauru/hunt?q=${encodeURIComponent(query)}`);
+    await w.waitForSelector('.src-group', { timeout: 20000 }).catch(() => {});
+    return w.evaluate(([src, name]) => {
+      const g = [...document.querySelectorAll('.src-group')].find((x) => x.querySelector('h3 code').textContent === src);
+      if (!g) return null;
+      const heads = [...g.querySelectorAll('thead th')].map((th) => th.textContent);
+      const col = heads.indexOf(name);
+      const cells = [...g.querySelectorAll('tbody tr:not(.rec-json)')].map((tr) => col >= 0 && tr.children[col] && tr.children[col].textContent.trim());
+      return { heads, filled: cells.filter(Boolean).length, rows: cells.length };
+    }, [source, column]);
+  };
+  const zeek = await columns('_exists_:conn_state', 'zeek.conn', 'id.orig_h');
+  check('Zeek conn rows show their own columns, filled', zeek && zeek.heads.includes('id.resp_p') && zeek.rows > 0 && zeek.filled === zeek.rows, JSON.stringify(zeek));
+  await shot(w, 'white-hunt-zeek-en');
+  const suri = await columns('event_type:alert', 'suricata.alert', 'alert.signature');
+  check('Suricata alert rows show their own columns, filled', suri && suri.heads.includes('dest_ip') && suri.rows > 0 && suri.filled === suri.rows, JSON.stringify(suri));
 
   const a = await login(b, s, 'admin', 'admin-pass-123');
   await tour(a, 'admin', [['users', '/users']]);
