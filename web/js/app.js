@@ -200,6 +200,7 @@ function frame() {
   langSel.addEventListener('change', async () => {
     localStorage.setItem(prefKey(ctx.me.user, 'lang'), langSel.value);
     await setLang(langSel.value);
+    clear(document.getElementById('toasts')); // said in the language before
     await loadText();
     frame();
     route();
