@@ -47,9 +47,9 @@ int64_t srv_now_ms(void)
 
 int64_t srv_exercise_unix_ms(srv_t *s)
 {
-    pthread_rwlock_rdlock(&s->ev_lock);
+    pthread_mutex_lock(&s->ev_lock);
     int64_t at = s->clock_ms;
-    pthread_rwlock_unlock(&s->ev_lock);
+    pthread_mutex_unlock(&s->ev_lock);
     return sw_world_epoch_ms(s->w) + at;
 }
 
@@ -138,9 +138,9 @@ static void publish_snapshots(srv_t *s, int acts)
             teams[t] = dump(sw_exercise_team_view(s->ex, t));
             truth[t] = dump(sw_exercise_truth_json(s->ex, t));
         }
-    pthread_rwlock_wrlock(&s->ev_lock);
+    pthread_mutex_lock(&s->ev_lock);
     s->clock_ms = sw_exercise_now(s->ex);
-    pthread_rwlock_unlock(&s->ev_lock);
+    pthread_mutex_unlock(&s->ev_lock);
     s->ended = sw_exercise_state(s->ex) == SW_EX_ENDED;
     pthread_mutex_lock(&s->snap_lock);
     char *old_clock = s->snap_clock;

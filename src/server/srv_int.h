@@ -136,7 +136,7 @@ struct srv {
     const sw_world_t *w; /* read-only after start: ids, kinds, names */
 
     /* the stream */
-    pthread_rwlock_t ev_lock;   /* the event log: readers (streams) share it */
+    pthread_mutex_t ev_lock;    /* the event log, the inbox, the streams' list */
     struct srv_event *events;   /* ring */
     uint64_t ev_first, ev_next; /* ids in the ring: [first, next) */
     uint32_t ev_epoch;          /* this process's prefix of event ids */

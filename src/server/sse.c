@@ -24,8 +24,9 @@
  * Streams: a connection's content reader copies the events after its
  * cursor that it may see; with none left it suspends itself, and the world
  * thread resumes the suspended streams that have something new to see when
- * it publishes. Readers share the event log (a read lock); only the world
- * thread's publishing, and streams coming and going, take it to write. A slow client
+ * it publishes. One mutex guards the log: a reader holds it only to copy
+ * frames (a reader-writer lock measured no better, and glibc's would let
+ * a thousand readers starve the world thread). A slow client
  * only lags its own cursor: nothing is buffered per client, so it cannot
  * hold the server or other clients back. A comment line every 15 s keeps
  * proxies from closing idle streams. */
@@ -70,7 +71,7 @@ typedef struct srv_stream {
 
 void srv_events_init(srv_t *s)
 {
-    pthread_rwlock_init(&s->ev_lock, NULL);
+    pthread_mutex_init(&s->ev_lock, NULL);
     s->events = calloc(SRV_EVENTS, sizeof *s->events);
     s->ev_first = s->ev_next = 1;
     do
@@ -154,7 +155,7 @@ static json_t *inject_json(const sw_world_t *w, uint32_t i, int64_t at_ms)
 void srv_event_note(srv_t *s, const sw_ex_note_t *n)
 {
     const sw_world_t *w = n->world;
-    pthread_rwlock_wrlock(&s->ev_lock);
+    pthread_mutex_lock(&s->ev_lock);
     /* what the journal rebuilds while opening is history, not news: only
      * the inbox (what teams were sent) is kept from it */
     s->ev_quiet = n->replaying;
@@ -286,26 +287,26 @@ void srv_event_note(srv_t *s, const sw_ex_note_t *n)
     }
     }
     s->ev_quiet = 0;
-    pthread_rwlock_unlock(&s->ev_lock);
+    pthread_mutex_unlock(&s->ev_lock);
 }
 
 void srv_event_score(srv_t *s, const char *board, const char *board_public)
 {
-    pthread_rwlock_wrlock(&s->ev_lock);
+    pthread_mutex_lock(&s->ev_lock);
     /* the live board is the white cell's alone; observers see the players' */
     push(s, "score", AUD_CELL, SW_NONE, json_loads(board, 0, NULL));
     push(s, "score", AUD_SCORE, SW_NONE, json_loads(board_public, 0, NULL));
-    pthread_rwlock_unlock(&s->ev_lock);
+    pthread_mutex_unlock(&s->ev_lock);
 }
 
 json_t *srv_inbox(srv_t *s, uint32_t team)
 {
     json_t *a = json_array();
-    pthread_rwlock_rdlock(&s->ev_lock);
+    pthread_mutex_lock(&s->ev_lock);
     for (size_t i = 0; i < s->n_inbox; i++)
         if (s->inbox_team[i] == SW_NONE || s->inbox_team[i] == team)
             json_array_append_new(a, json_loads(s->inbox[i], 0, NULL));
-    pthread_rwlock_unlock(&s->ev_lock);
+    pthread_mutex_unlock(&s->ev_lock);
     return a;
 }
 
@@ -330,7 +331,7 @@ static int may_see(const srv_stream_t *st, const srv_event_t *e)
 void srv_events_wake(srv_t *s)
 {
     int64_t now = srv_now_ms();
-    pthread_rwlock_wrlock(&s->ev_lock);
+    pthread_mutex_lock(&s->ev_lock);
     int ping = now - s->last_ping_ms >= SSE_PING_MS;
     if (ping)
         s->last_ping_ms = now;
@@ -353,7 +354,7 @@ void srv_events_wake(srv_t *s)
             MHD_resume_connection(st->conn);
         }
     }
-    pthread_rwlock_unlock(&s->ev_lock);
+    pthread_mutex_unlock(&s->ev_lock);
 }
 
 static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
@@ -362,7 +363,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     srv_stream_t *st = cls;
     srv_t *s = st->s;
     size_t out = 0;
-    pthread_rwlock_rdlock(&s->ev_lock);
+    pthread_mutex_lock(&s->ev_lock);
     /* the rest of a frame first */
     if (st->big) {
         size_t n = st->big_len - st->big_off < max ? st->big_len - st->big_off : max;
@@ -372,7 +373,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
             free(st->big);
             st->big = NULL;
         }
-        pthread_rwlock_unlock(&s->ev_lock);
+        pthread_mutex_unlock(&s->ev_lock);
         return (ssize_t)n;
     }
     if (st->reset_due || st->cursor < s->ev_first) {
@@ -383,7 +384,7 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
         if (st->cursor < s->ev_first)
             st->cursor = s->ev_first;
         st->reset_due = 0;
-        pthread_rwlock_unlock(&s->ev_lock);
+        pthread_mutex_unlock(&s->ev_lock);
         return n > 0 && (size_t)n < max ? n : 0;
     }
     if (st->clock_sent != s->clock_ms / 60000 && max > 64) {
@@ -423,13 +424,13 @@ static ssize_t stream_read(void *cls, uint64_t pos, char *buf, size_t max)
     }
     if (out == 0) {
         if (s->stopping) {
-            pthread_rwlock_unlock(&s->ev_lock);
+            pthread_mutex_unlock(&s->ev_lock);
             return MHD_CONTENT_READER_END_OF_STREAM;
         }
         st->suspended = 1;
         MHD_suspend_connection(st->conn);
     }
-    pthread_rwlock_unlock(&s->ev_lock);
+    pthread_mutex_unlock(&s->ev_lock);
     return (ssize_t)out;
 }
 
@@ -437,14 +438,14 @@ static void stream_free(void *cls)
 {
     srv_stream_t *st = cls;
     srv_t *s = st->s;
-    pthread_rwlock_wrlock(&s->ev_lock);
+    pthread_mutex_lock(&s->ev_lock);
     if (st->prev)
         st->prev->next = st->next;
     else
         s->streams = st->next;
     if (st->next)
         st->next->prev = st->prev;
-    pthread_rwlock_unlock(&s->ev_lock);
+    pthread_mutex_unlock(&s->ev_lock);
     free(st->big);
     free(st);
 }
@@ -471,7 +472,7 @@ int api_stream(srv_req_t *r)
     const char *last = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Last-Event-ID");
     if (!last)
         last = srv_arg(r, "last");
-    pthread_rwlock_wrlock(&s->ev_lock);
+    pthread_mutex_lock(&s->ev_lock);
     st->cursor = s->ev_next;
     st->clock_sent = -1; /* a new stream starts with the clock */
     unsigned epoch;
@@ -486,7 +487,7 @@ int api_stream(srv_req_t *r)
     if ((st->next = s->streams))
         s->streams->prev = st;
     s->streams = st;
-    pthread_rwlock_unlock(&s->ev_lock);
+    pthread_mutex_unlock(&s->ev_lock);
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 8192, stream_read, st, stream_free);
     if (!resp) {
