@@ -688,6 +688,7 @@ struct sw_alerter {
     queued_alert_t *queue;
     size_t n_queue, cap_queue;
     uint64_t raised, recovered;
+    uint64_t undecided;   /* (record, rule) pairs in range the engine could not decide */
     unsigned since_knock; /* appends since the last look at the turnstile */
     long crash_after;     /* tests: SIGKILL after this many store commits; 0: never */
     sw_event_t ev;
@@ -883,17 +884,25 @@ static char *dup_n(const char *s, size_t n)
     return d;
 }
 
+/* The live rule of a->cur_rules that compiled to m's rule, when the record
+ * being matched is in its range; else NULL. */
+static const live_rule_t *rule_in_range(const sw_alerter_t *a, const sw_sigma_alert_t *m)
+{
+    const ruleset_t *rs = a->cur_rules;
+    for (size_t i = 0; i < rs->n; i++)
+        if (rs->rules[i].info == m->rule)
+            return a->cur_ord > rs->rules[i].lo && a->cur_ord <= rs->rules[i].hi ? &rs->rules[i]
+                                                                                 : NULL;
+    return NULL;
+}
+
 /* Queue an alert of a->cur_rules on the record being matched, when the
  * record is in the rule's range. */
 static void alerter_match_cb(const sw_sigma_alert_t *m, void *ud)
 {
     sw_alerter_t *a = ud;
-    const ruleset_t *rs = a->cur_rules;
-    const live_rule_t *r = NULL;
-    for (size_t i = 0; i < rs->n && !r; i++)
-        if (rs->rules[i].info == m->rule)
-            r = &rs->rules[i];
-    if (!r || a->cur_ord <= r->lo || a->cur_ord > r->hi || a->cur_rc)
+    const live_rule_t *r = rule_in_range(a, m);
+    if (!r || a->cur_rc)
         return;
     if (a->n_queue == a->cap_queue) {
         /* past SW_ALERTER_MAX_QUEUE by at most one record's alerts */
@@ -924,6 +933,14 @@ static void alerter_match_cb(const sw_sigma_alert_t *m, void *ud)
     a->n_queue++;
 }
 
+/* A rule left undecided on the record (detect/sigma.h): counted. */
+static void alerter_undecided_cb(const sw_sigma_alert_t *m, void *ud)
+{
+    sw_alerter_t *a = ud;
+    if (rule_in_range(a, m))
+        a->undecided++;
+}
+
 /* Match the parsed a->ev, record id with json[0..len), against rs. */
 static int alerter_match(sw_alerter_t *a, const ruleset_t *rs, int64_t id, const char *json,
                          size_t len)
@@ -936,6 +953,7 @@ static int alerter_match(sw_alerter_t *a, const ruleset_t *rs, int64_t id, const
     a->cur_rc = SW_OK;
     if (sw_query_event_time(&a->ev, &a->cur_ts))
         a->cur_ts = 0;
+    sw_sigma_set_on_undecided(rs->set, alerter_undecided_cb, a);
     sw_sigma_set_match(rs->set, &a->ev, alerter_match_cb, a);
     return a->cur_rc;
 }
@@ -1143,6 +1161,11 @@ uint64_t sw_alerter_recovered(const sw_alerter_t *a)
 size_t sw_alerter_rules(const sw_alerter_t *a)
 {
     return a->live.n;
+}
+
+uint64_t sw_alerter_undecided(const sw_alerter_t *a)
+{
+    return a->undecided;
 }
 
 size_t sw_alerter_broken(const sw_alerter_t *a)

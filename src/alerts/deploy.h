@@ -222,5 +222,9 @@ size_t sw_alerter_rules(const sw_alerter_t *a);
 /* Live rules that no longer compile (skipped; a newer engine refusing an
  * old rule). */
 size_t sw_alerter_broken(const sw_alerter_t *a);
+/* Records since open on which a live rule was undecided: a regular
+ * expression ran past its budget (detect/sigma.h), so the record was
+ * neither alerted on nor cleared by that rule. */
+uint64_t sw_alerter_undecided(const sw_alerter_t *a);
 
 #endif

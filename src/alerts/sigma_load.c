@@ -164,7 +164,8 @@ static int load_tree(sw_sigma_set_t *s, const char *path, sw_sigma_report_t *rep
         snprintf(names[n], len, "%s/%s", path, de->d_name);
         n++;
     }
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n) /* an empty folder: names is NULL, which qsort may not take */
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n && !rc; i++) {
         struct stat cs;
         if (lstat(names[i], &cs) != 0)

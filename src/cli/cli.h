@@ -50,7 +50,8 @@ typedef struct sw_cli {
     int n_rules, n_events, n_checks;
     const char *defenders[SW_CLI_MAX_LIST], *syslogs[8], *vars[SW_CLI_MAX_LIST];
     int n_defenders, n_syslogs, n_vars;
-    int truth, verify;
+    int truth, verify, upgrade;
+    const char *head;
     /* the server and its accounts */
     const char *listen, *tls_cert, *tls_key, *role;
     int routes;

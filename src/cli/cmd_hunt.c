@@ -24,6 +24,7 @@
 #include "alerts/deploy.h"
 #include "cli/commands.h"
 #include "cli/ex_client.h"
+#include "cli/term_text.h"
 #include "core/buf.h"
 #include "detect/event.h"
 #include "detect/event_flat.h"
@@ -89,7 +90,10 @@ static size_t str_next(const char *s, size_t len, size_t i)
 }
 
 /* Split text into top-level JSON objects (JSON lines or objects one after the
- * other) and call cb on each. Errors name file:line:column. O(len). */
+ * other) and call cb on each. Errors in the input name file:line:column;
+ * cb's errors are placed at the record's line only when they are about the
+ * record (SW_EINVAL, SW_ETOOBIG), not when the store cannot take it (a lock
+ * held by another process, I/O, memory). O(len). */
 static int each_record(const char *path, const char *s, size_t len, record_cb cb, void *ud,
                        sw_errbuf_t *err)
 {
@@ -140,8 +144,10 @@ static int each_record(const char *path, const char *s, size_t len, record_cb cb
                              rec_col);
         sw_errbuf_t e2;
         int rc = cb(s + start, i - start, ud, &e2);
-        if (rc)
+        if (rc == SW_EINVAL || rc == SW_ETOOBIG)
             return sw_seterr(err, rc, "%s:%zu: %s", path, rec_line, e2.msg);
+        if (rc)
+            return sw_seterr(err, rc, "%s (while storing %s)", e2.msg, path);
     }
     return SW_OK;
 }
@@ -186,7 +192,7 @@ int cmd_ingest(sw_cli_t *a)
     for (int i = 0; i < o.n_args; i++) {
         if (!(data[i] = read_all(o.args[i], &lens[i], &err)) ||
             each_record(o.args[i], data[i], lens[i], check_record, &ev, &err)) {
-            fprintf(stderr, "seawall ingest: %s (nothing was stored)\n", err.msg);
+            sw_term_printf(stderr, "seawall ingest: %s (nothing was stored)\n", err.msg);
             goto done;
         }
     }
@@ -194,7 +200,7 @@ int cmd_ingest(sw_cli_t *a)
     if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, o.team, 1, &t, &err) ||
         sw_journal_open(o.db, &j, &err) || sw_deploy_open(o.db, j, &d, &err) ||
         sw_alerter_open(d, s, t, &al, &err)) {
-        fprintf(stderr, "seawall ingest: %s\n", err.msg);
+        sw_term_printf(stderr, "seawall ingest: %s\n", err.msg);
         goto done;
     }
     if (sw_alerter_recovered(al))
@@ -213,7 +219,7 @@ int cmd_ingest(sw_cli_t *a)
     for (int i = 0; i < o.n_args; i++) {
         if (each_record(o.args[i], data[i], lens[i], store_record, al, &err) ||
             sw_alerter_flush(al, &err)) {
-            fprintf(stderr, "seawall ingest: %s\n", err.msg);
+            sw_term_printf(stderr, "seawall ingest: %s\n", err.msg);
             goto done;
         }
     }
@@ -227,6 +233,13 @@ int cmd_ingest(sw_cli_t *a)
                 (unsigned long long)sw_alerter_raised(al), sw_alerter_raised(al) == 1 ? "" : "s",
                 sw_alerter_rules(al), sw_alerter_rules(al) == 1 ? "" : "s", o.db,
                 sw_store_team_name(t));
+    if (sw_alerter_undecided(al))
+        fprintf(stderr,
+                "seawall ingest: warning: %llu time%s a deployed rule could not decide on a "
+                "record (a regular expression ran past its budget): neither alerted nor "
+                "cleared; seawall sigma --rules RULE --db %s --team %s names the rule\n",
+                (unsigned long long)sw_alerter_undecided(al),
+                sw_alerter_undecided(al) == 1 ? "" : "s", o.db, sw_store_team_name(t));
     status = 0;
 done:
     sw_alerter_close(al);
@@ -250,6 +263,7 @@ typedef struct out_ctx {
     int is_hist;
     size_t n;
     sw_event_t ev;
+    sw_buf_t line; /* a record's line, its values escaped (cli/term_text.h) */
 } out_ctx_t;
 
 /* The first present of names, or "". */
@@ -294,7 +308,7 @@ static int print_row(const sw_qrow_t *row, void *ud)
         } else if (c->agg && row->key[0] == '\0' && !c->is_hist) {
             printf("%llu\n", (unsigned long long)row->count);
         } else {
-            printf("%-12llu %s\n", (unsigned long long)row->count, row->key);
+            sw_term_printf(stdout, "%-12llu %s\n", (unsigned long long)row->count, row->key);
         }
         return 0;
     }
@@ -308,16 +322,20 @@ static int print_row(const sw_qrow_t *row, void *ud)
     char t[64];
     sw_query_format_time(row->ts_ms, t);
     t[19] = '\0'; /* to the second */
-    printf("%-19s  %-16.16s %-6.6s", t, first_of(&c->ev, host_names), first_of(&c->ev, type_names));
-    size_t w = 0;
-    for (const char *const *k = key_names; *k && w < 200; k++) {
+    sw_buf_t *l = &c->line;
+    sw_buf_reset(l);
+    sw_term_format(l, "%-19s  %-16.16s %-6.6s", t, first_of(&c->ev, host_names),
+                   first_of(&c->ev, type_names));
+    size_t start = l->len;
+    for (const char *const *k = key_names; *k && l->len - start < 200; k++) {
         const sw_field_t *f = sw_event_get(&c->ev, *k);
         if (!f || !f->value_len)
             continue;
-        int n = printf(" %s=%.*s", *k, (int)(f->value_len > 120 ? 120 : f->value_len), f->value);
-        w += n > 0 ? (size_t)n : 0;
+        sw_term_format(l, " %s=", *k); /* the value by its length: it may hold a NUL */
+        sw_term_escape(l, f->value, f->value_len > 120 ? 120 : f->value_len);
     }
-    putchar('\n');
+    if (sw_buf_putc(l, '\n') == SW_OK)
+        fwrite(l->data, 1, l->len, stdout);
     return 0;
 }
 
@@ -335,6 +353,7 @@ int cmd_hunt(sw_cli_t *a)
     int status = 1;
     out_ctx_t ctx = {.json = o.json};
     sw_event_init(&ctx.ev);
+    sw_buf_init(&ctx.line, 0);
     if (sw_query_parse(&q, text, strlen(text), &qo, &err)) {
         fprintf(stderr, "seawall hunt: bad query: %s\n", err.msg);
         size_t col = 0;
@@ -353,7 +372,7 @@ int cmd_hunt(sw_cli_t *a)
         goto done;
     if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, team, 0, &t, &err) ||
         sw_store_search(t, &q, print_row, &ctx, &err)) {
-        fprintf(stderr, "seawall hunt: %s\n", err.msg);
+        sw_term_printf(stderr, "seawall hunt: %s\n", err.msg);
         goto done;
     }
     if (!o.json && !ctx.agg)
@@ -364,6 +383,6 @@ done:
     sw_store_close(s);
     sw_query_free(&q);
     sw_event_free(&ctx.ev);
-
+    sw_buf_free(&ctx.line);
     return status;
 }

@@ -18,6 +18,7 @@
 
 #include "cli/commands.h"
 #include "cli/ex_client.h"
+#include "cli/term_text.h"
 #include "core/text.h"
 #include "exercise/control.h"
 
@@ -71,15 +72,17 @@ static void on_note(const sw_ex_note_t *n, void *ud)
     sw_format_ex_time(n->at_ms, t, sizeof t);
     switch (n->kind) {
     case SW_EXN_ACT:
-        printf("%s  #%lld %s %s by %s%s%s\n", t, (long long)n->act->seq, n->act->kind,
-               n->act->payload && strlen(n->act->payload) < 160 ? n->act->payload : "",
-               n->act->actor, *n->act->team ? " for " : "", n->act->team);
+        /* the payload can quote players (chat, reports, queries): escaped */
+        sw_term_printf(stdout, "%s  #%lld %s %s by %s%s%s\n", t, (long long)n->act->seq,
+                       n->act->kind,
+                       n->act->payload && strlen(n->act->payload) < 160 ? n->act->payload : "",
+                       n->act->actor, *n->act->team ? " for " : "", n->act->team);
         break;
     case SW_EXN_ALERT:
-        printf("%s  %s alert: %s \"%s\" on %s (rule %s, author %s)\n", t, team_id(w, n->team),
-               *n->alert->level ? n->alert->level : "-", n->alert->title,
-               *n->alert->host ? n->alert->host : "-", n->alert->rule_id,
-               *n->alert->author ? n->alert->author : "unknown");
+        sw_term_printf(stdout, "%s  %s alert: %s \"%s\" on %s (rule %s, author %s)\n", t,
+                       team_id(w, n->team), *n->alert->level ? n->alert->level : "-",
+                       n->alert->title, *n->alert->host ? n->alert->host : "-", n->alert->rule_id,
+                       *n->alert->author ? n->alert->author : "unknown");
         break;
     case SW_EXN_SIM: {
         const sw_sim_event_t *ev = n->ev;

@@ -14,6 +14,7 @@
  * several files deploys all of them or none. Exit status: 0 success, 1 bad
  * input, 2 usage error. */
 #include <jansson.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 #include "cli/rules_files.h"
 #include "alerts/sigma_load.h"
 #include "cli/sigma_out.h"
+#include "cli/term_text.h"
 #include "core/text.h"
 #include "detect/query.h"
 #include "journal/journal.h"
@@ -86,10 +88,10 @@ static void ctx_close(ctx_t *c)
 static void print_refusal(const char *cmd, const char *file, const sw_sigma_error_t *e)
 {
     if (e->line)
-        fprintf(stderr, "seawall %s: %s:%d:%d: error: %s [%s]\n", cmd, file, e->line, e->col,
-                e->msg, e->reason);
+        sw_term_printf(stderr, "seawall %s: %s:%d:%d: error: %s [%s]\n", cmd, file, e->line, e->col,
+                       e->msg, e->reason);
     else
-        fprintf(stderr, "seawall %s: %s: error: %s [%s]\n", cmd, file, e->msg, e->reason);
+        sw_term_printf(stderr, "seawall %s: %s: error: %s [%s]\n", cmd, file, e->msg, e->reason);
 }
 
 static int read_rule(const char *cmd, const char *file, char **text, size_t *len)
@@ -190,10 +192,10 @@ int sw_rules_check_files(char *const *files, int n_files, const char *cmd)
             }
             for (size_t k = 0; !status && k < before; k++)
                 if (!strcasecmp(sw_sigma_set_rule(set, k)->id, id)) {
-                    fprintf(stderr,
-                            "seawall %s: %s: error: rule id %s is also the id of %s "
-                            "[already deployed]\n",
-                            cmd, files[i], id, sw_sigma_set_rule(set, k)->file);
+                    sw_term_printf(stderr,
+                                   "seawall %s: %s: error: rule id %s is also the id of %s "
+                                   "[already deployed]\n",
+                                   cmd, files[i], id, sw_sigma_set_rule(set, k)->file);
                     status = 1;
                 }
         }
@@ -262,10 +264,10 @@ static int print_rule(const sw_deployed_rule_t *r, void *ud)
         json_decref(j);
         return 0;
     }
-    printf("%lld\t%s\t%s\t%s\t%s\tauthor: %s\tfrom record %lld\t%s by %s\n",
-           (long long)r->deployment, r->withdrawn ? "withdrawn" : "live", r->rule_id,
-           *r->level ? r->level : "-", r->title, *r->author ? r->author : "unknown",
-           (long long)r->from_record, when, r->actor);
+    sw_term_printf(stdout, "%lld\t%s\t%s\t%s\t%s\tauthor: %s\tfrom record %lld\t%s by %s\n",
+                   (long long)r->deployment, r->withdrawn ? "withdrawn" : "live", r->rule_id,
+                   *r->level ? r->level : "-", r->title, *r->author ? r->author : "unknown",
+                   (long long)r->from_record, when, r->actor);
     return 0;
 }
 
@@ -304,10 +306,11 @@ static int print_alert(const sw_alert_t *a, void *ud)
 {
     const sw_cli_t *o = ud;
     if (!o->json) {
-        printf("%s\t%s\t%s\t%s\tauthor: %s\t%s\trecord %lld\t%s%s%s\n", *a->time ? a->time : "-",
-               *a->host ? a->host : "-", *a->level ? a->level : "-", a->title,
-               *a->author ? a->author : "unknown", a->rule_id, (long long)a->record, a->status,
-               *a->assignee ? " " : "", a->assignee);
+        sw_term_printf(stdout, "%s\t%s\t%s\t%s\tauthor: %s\t%s\trecord %lld\t%s%s%s\n",
+                       *a->time ? a->time : "-", *a->host ? a->host : "-",
+                       *a->level ? a->level : "-", a->title, *a->author ? a->author : "unknown",
+                       a->rule_id, (long long)a->record, a->status, *a->assignee ? " " : "",
+                       a->assignee);
         return 0;
     }
     json_t *j = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:s, s:s, s:s}", "alert",
@@ -363,21 +366,91 @@ static int print_entry(const sw_journal_entry_t *e, void *ud)
     char *ps = p ? json_dumps(p, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
     char at[32];
     sw_format_ex_time(e->at_ms == SW_JOURNAL_NO_TIME ? -1 : e->at_ms, at, sizeof at);
-    printf("%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)e->seq, when, at, e->actor,
-           *e->team ? e->team : "-", e->kind, ps ? ps : e->payload);
+    sw_term_printf(stdout, "%lld\t%s\t%s\t%s\t%s\t%s\t%s\n", (long long)e->seq, when, at, e->actor,
+                   *e->team ? e->team : "-", e->kind, ps ? ps : e->payload);
     free(ps);
     json_decref(p);
+    return 0;
+}
+
+/* --verify: the chain, and the head noted earlier (--head). 0 intact, 1 not. */
+static int journal_verify(const ctx_t *c, const sw_cli_t *o, const uint8_t *noted)
+{
+    sw_journal_check_t ck;
+    sw_errbuf_t err;
+    char hex[2 * SW_JOURNAL_HASH_LEN + 1];
+    if (sw_journal_verify(c->j, noted, &ck, &err)) {
+        fprintf(stderr, "seawall journal: %s: %s\n", o->db, err.msg);
+        return 1;
+    }
+    sodium_bin2hex(hex, sizeof hex, ck.head, sizeof ck.head);
+    if (!ck.intact) {
+        fprintf(stderr, "seawall journal: %s: entry %lld: %s\n", o->db, (long long)ck.bad_seq,
+                ck.why);
+        fprintf(stderr, "seawall journal: %s: entries up to seq %lld are intact (their head: %s)\n",
+                o->db, (long long)ck.head_seq, hex);
+        return 1;
+    }
+    printf("journal intact: %lld entries\nhead: seq %lld %s\n", (long long)ck.n_entries,
+           (long long)ck.head_seq, hex);
+    if (!noted)
+        return 0;
+    if (ck.noted_seq) {
+        printf("the head you gave is entry %lld's: nothing up to it was changed\n",
+               (long long)ck.noted_seq);
+        return 0;
+    }
+    fprintf(stderr,
+            "seawall journal: %s: the head you gave is no entry's hash: entries up to it were "
+            "removed or rewritten since it was noted\n",
+            o->db);
+    return 1;
+}
+
+/* --upgrade: chain a journal written before the hash chain. */
+static int journal_upgrade(const sw_cli_t *o)
+{
+    int64_t n = 0;
+    sw_errbuf_t err;
+    if (access(o->db, F_OK) != 0) {
+        fprintf(stderr, "seawall journal: %s: no such exercise database\n", o->db);
+        return 1;
+    }
+    if (sw_journal_upgrade(o->db, sw_cli_actor(o), sw_cli_wall_ms(), &n, &err)) {
+        fprintf(stderr, "seawall journal: %s: %s\n", o->db, err.msg);
+        return 1;
+    }
+    if (n)
+        printf("chained the %lld entr%s written before tamper evidence, as they are now, sealed by "
+               "a journal.chain entry\n",
+               (long long)n, n == 1 ? "y" : "ies");
+    else
+        printf("the journal is already chained: nothing to do\n");
     return 0;
 }
 
 int cmd_journal(sw_cli_t *a)
 {
     sw_cli_t o = *a;
+    uint8_t noted[SW_JOURNAL_HASH_LEN];
+    size_t got = 0;
+    if (o.verify && o.upgrade)
+        return sw_cli_usage_error(&o, "--verify and --upgrade do not go together");
+    if (o.head && !o.verify)
+        return sw_cli_usage_error(&o, "--head goes with --verify");
+    if (o.head && (sodium_hex2bin(noted, sizeof noted, o.head, strlen(o.head), NULL, &got, NULL) ||
+                   got != sizeof noted))
+        return sw_cli_usage_error(&o,
+                                  "--head needs a hash of 64 hex digits, as --verify prints it");
+    if (o.upgrade)
+        return journal_upgrade(&o);
     ctx_t c = {0};
     int status = ctx_open(&c, &o, 0);
     sw_errbuf_t err;
     sw_journal_filter_t f = {o.team, o.kind, 0};
-    if (!status && sw_journal_list(c.j, &f, print_entry, &o, &err)) {
+    if (!status && o.verify)
+        status = journal_verify(&c, &o, o.head ? noted : NULL);
+    else if (!status && sw_journal_list(c.j, &f, print_entry, &o, &err)) {
         fprintf(stderr, "seawall journal: %s\n", err.msg);
         status = 1;
     }

@@ -9,8 +9,8 @@
  * lines or JSON objects one after another (pretty-printed is fine). Each
  * match prints time, host, level, title, author and id (the Detection Rule
  * License requires the author wherever a match is shown). Exit status: 0
- * success, 1 a rule was refused (--check) or an event file had a bad record,
- * 2 usage error.
+ * success, 1 a rule was refused (--check), no rule loaded at all (every one
+ * refused, or none found) or an event file had a bad record, 2 usage error.
  *
  * --truth is for instructors (and tests), never for players: it reads the
  * store's ground-truth table (sw_store_truth) and, instead of the matches,
@@ -24,6 +24,7 @@
 #include "cli/commands.h"
 #include "alerts/sigma_load.h"
 #include "cli/sigma_out.h"
+#include "cli/term_text.h"
 #include "detect/event.h"
 #include "detect/event_flat.h"
 #include "detect/query.h"
@@ -94,8 +95,8 @@ static void print_tally(const out_ctx_t *o)
 {
     printf("rule\tTP\tFP\ttitle\n");
     for (size_t i = 0; i < o->n_tally; i++)
-        printf("%s\t%zu\t%zu\t%s\n", o->tally[i].rule->id, o->tally[i].tp, o->tally[i].fp,
-               o->tally[i].rule->title);
+        sw_term_printf(stdout, "%s\t%zu\t%zu\t%s\n", o->tally[i].rule->id, o->tally[i].tp,
+                       o->tally[i].fp, o->tally[i].rule->title);
 }
 
 static void print_alert(const sw_sigma_alert_t *a, void *ud)
@@ -107,6 +108,23 @@ static void print_alert(const sw_sigma_alert_t *a, void *ud)
         return;
     }
     sw_sigma_print_match(stdout, a, o->rec, o->rec_len, o->json);
+}
+
+/* Rules left undecided on some events (a regular expression over its
+ * budget, detect/sigma.h): neither matches nor misses, so they are said. */
+static void print_undecided(const sw_sigma_set_t *set)
+{
+    for (size_t i = 0; i < sw_sigma_set_count(set); i++) {
+        uint64_t n = sw_sigma_set_undecided(set, i);
+        const sw_sigma_rule_info_t *r = sw_sigma_set_rule(set, i);
+        if (n)
+            sw_term_printf(stderr,
+                           "seawall sigma: undecided: %s \"%s\" on %llu event%s: a regular "
+                           "expression ran past its budget, so the rule neither matched nor "
+                           "cleared %s; look at %s by hand\n",
+                           r->id, r->title, (unsigned long long)n, n == 1 ? "" : "s",
+                           n == 1 ? "it" : "them", n == 1 ? "it" : "them");
+    }
 }
 
 /* --var NAME=V1,V2: values split at commas, kept in one malloc'd copy. */
@@ -158,7 +176,7 @@ static int run_events(sw_sigma_set_t *set, const char *file, out_ctx_t *o, size_
         }
         n++;
         if (sw_event_parse(&ev, text + start, rec_len, &err)) {
-            fprintf(stderr, "%s: record %zu (byte %zu): %s\n", file, n, start + 1, err.msg);
+            sw_term_printf(stderr, "%s: record %zu (byte %zu): %s\n", file, n, start + 1, err.msg);
             bad = 1;
             continue;
         }
@@ -189,7 +207,7 @@ static int db_row(const sw_qrow_t *row, void *ud)
     c->n++;
     sw_errbuf_t err;
     if (sw_event_parse(&c->ev, row->json, row->json_len, &err)) {
-        fprintf(stderr, "seawall sigma: record %lld: %s\n", (long long)row->id, err.msg);
+        sw_term_printf(stderr, "seawall sigma: record %lld: %s\n", (long long)row->id, err.msg);
         c->bad = 1;
         return 0;
     }
@@ -300,6 +318,18 @@ int cmd_sigma(sw_cli_t *a)
         status = rep.n_rejects ? 1 : 0;
         goto out;
     }
+    if (sw_sigma_set_count(set) == 0) { /* nothing to match with: not a clean run */
+        if (rep.n_files)
+            fprintf(stderr,
+                    "seawall sigma: no rule loaded (%zu of %zu refused): nothing was matched "
+                    "(seawall sigma --check -v PATH says why)\n",
+                    rep.n_rejects, rep.n_files);
+        else
+            fprintf(stderr, "seawall sigma: no rule loaded (no rule files found): nothing was "
+                            "matched (rule files end in .yml or .yaml)\n");
+        status = 1;
+        goto out;
+    }
     if (rep.n_rejects)
         fprintf(stderr, "seawall sigma: %zu of %zu rules refused (see seawall sigma --check -v)\n",
                 rep.n_rejects, rep.n_files);
@@ -315,8 +345,13 @@ int cmd_sigma(sw_cli_t *a)
     if (from_db)
         status |= run_db(set, db, team, truth, &o, &total);
     fflush(stdout);
-    fprintf(stderr, "seawall sigma: %zu rules, %zu events, %zu matches\n", sw_sigma_set_count(set),
+    uint64_t undecided = 0;
+    for (size_t i = 0; i < sw_sigma_set_count(set); i++)
+        undecided += sw_sigma_set_undecided(set, i);
+    fprintf(stderr, "seawall sigma: %zu rules, %zu events, %zu matches", sw_sigma_set_count(set),
             total, o.n_matches);
+    fprintf(stderr, undecided ? ", %llu undecided\n" : "\n", (unsigned long long)undecided);
+    print_undecided(set);
     free(o.tally);
 out:
     sw_sigma_report_free(&rep);

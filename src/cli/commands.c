@@ -159,9 +159,13 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "  TEAM's alerts, oldest first: time, host, level, title, author, rule id and\n"
      "  record id; --json adds the alert number, deployment and the event.\n"},
     {"journal", cmd_journal, "the exercise journal: every act, in order",
-     "db team kind json", "db", NULL, 0, 0,
+     "db team kind json verify head upgrade actor", "db", NULL, 0, 0,
      "  The exercise journal, in order: seq, exercise time, wall time, actor, team,\n"
-     "  kind, payload (long texts left out; --json prints every entry whole).\n"},
+     "  kind, payload (long texts left out; --json prints every entry whole).\n"
+     "  --verify checks its hash chain: exit 1 naming the first entry edited, deleted,\n"
+     "  inserted or back-dated; else it prints the head. Note the head: --verify --head\n"
+     "  HASH later shows nothing up to it was removed or rewritten. --upgrade chains a\n"
+     "  journal written before tamper evidence, as it is (docs/security.md).\n"},
     {"share", cmd_share, "copy records one team found to another team, as a journaled act",
      "db from-team to-team actor max now", "db from-team to-team", "'QUERY'", 1, 1,
      "  Copies the records QUERY finds in --from's store into --to's, as one journaled\n"

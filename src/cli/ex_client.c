@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "alerts/sigma_load.h"
+#include "cli/term_text.h"
 #include "exercise/control.h"
 #include "scenario/defender.h"
 
@@ -160,10 +161,10 @@ int sw_cli_request(const sw_cli_t *a, json_t *req, int create, json_t **reply)
     }
     int ok = json_is_true(json_object_get(j, "ok"));
     const char *msg = json_string_value(json_object_get(j, "msg"));
-    if (msg && ok && !a->quiet)
-        printf("%s\n", msg);
+    if (msg && ok && !a->quiet) /* it may quote a rule's title or author */
+        sw_term_printf(stdout, "%s\n", msg);
     else if (msg && !ok)
-        fprintf(stderr, "seawall %s: %s\n", a->cmd, msg);
+        sw_term_printf(stderr, "seawall %s: %s\n", a->cmd, msg);
     if (reply)
         *reply = j;
     else

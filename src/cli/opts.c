@@ -86,6 +86,8 @@ static const opt_t opts[] = {
     {"var", "var", 0, K_MULTI, OFF(vars), OFF(n_vars), "NAME=V[,V]", "a Sigma placeholder's values (repeatable)", 0, 0, 64},
     {"truth", "truth", 0, K_FLAG, OFF(truth), NOHAS, NULL, "compare matches with the ground truth (instructors)", 0, 0, 0},
     {"verify", "verify", 0, K_FLAG, OFF(verify), NOHAS, NULL, "check the journal's chain of entries", 0, 0, 0},
+    {"upgrade", "upgrade", 0, K_FLAG, OFF(upgrade), NOHAS, NULL, "chain a journal written before tamper evidence, as it is", 0, 0, 0},
+    {"head", "head", 0, K_STR, OFF(head), NOHAS, "HASH", "with --verify: a head noted earlier, to check nothing up to it changed", 0, 0, 0},
     {"listen", "listen", 0, K_STR, OFF(listen), NOHAS, "ADDR:PORT", "where to listen (default 127.0.0.1:8080)", 0, 0, 0},
     {"tls-cert", "tls-cert", 0, K_STR, OFF(tls_cert), NOHAS, "FILE", "TLS certificate (PEM): serve HTTPS", 0, 0, 0},
     {"tls-key", "tls-key", 0, K_STR, OFF(tls_key), NOHAS, "FILE", "TLS private key (PEM)", 0, 0, 0},

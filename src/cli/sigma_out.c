@@ -4,13 +4,15 @@
 #include <jansson.h>
 #include <stdlib.h>
 
+#include "cli/term_text.h"
+
 void sw_sigma_print_match(FILE *f, const sw_sigma_alert_t *a, const char *rec, size_t rec_len,
                           int json)
 {
     if (!json) {
-        fprintf(f, "%s\t%s\t%s\t%s\tauthor: %s\t%s\n", *a->time ? a->time : "-",
-                *a->host ? a->host : "-", *a->rule->level ? a->rule->level : "-", a->rule->title,
-                *a->rule->author ? a->rule->author : "unknown", a->rule->id);
+        sw_term_printf(f, "%s\t%s\t%s\t%s\tauthor: %s\t%s\n", *a->time ? a->time : "-",
+                       *a->host ? a->host : "-", *a->rule->level ? a->rule->level : "-",
+                       a->rule->title, *a->rule->author ? a->rule->author : "unknown", a->rule->id);
         return;
     }
     json_t *j = json_object();

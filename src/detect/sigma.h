@@ -17,6 +17,23 @@
  * (detect/event.h). A set is used by one thread at a time (it keeps scratch
  * space for matching).
  *
+ * Regular expressions (the re modifier) run under budgets, so no record
+ * can stall the matcher. First PCRE2's JIT matcher, with at most
+ * SW_SIGMA_RE_MATCH_LIMIT backtracking steps and SW_SIGMA_RE_JIT_STACK bytes
+ * of stack; a value it cannot decide within those goes to a second matcher
+ * with no backtracking (PCRE2's DFA over the pattern prefixed with a lazy
+ * `.*?`, one pass over the value: its cost is the value's length times the
+ * states it holds, at most SW_SIGMA_RE_DFA_WORKSPACE ints of them, for values
+ * up to SW_SIGMA_RE_DFA_MAX_BYTES). Patterns only a backtracking matcher can
+ * evaluate (back references, backtracking verbs such as (*SKIP), conditional
+ * groups, \C) are refused at load, reason "regex needs backtracking". When
+ * neither matcher decides, the regex is unknown and the rule is evaluated in
+ * three-valued logic: if its condition holds or fails whatever the regex
+ * says, that is its result; otherwise the rule is *undecided* on the event:
+ * not a match, not a miss, but counted per rule (sw_sigma_set_undecided) and
+ * reported (sw_sigma_set_on_undecided), so padding a value past the budget
+ * cannot silently evade a rule.
+ *
  * Detection Rule License: any view that shows a match must show the rule's
  * author (sw_sigma_rule_info_t.author). */
 #ifndef SW_SIGMA_H
@@ -36,6 +53,9 @@
 #define SW_SIGMA_MAX_COND_BYTES 4096
 #define SW_SIGMA_MAX_PATTERN_BYTES (16u << 20) /* all patterns of one rule, after expansion */
 #define SW_SIGMA_RE_MATCH_LIMIT 1000000        /* PCRE2 backtracking budget per match */
+#define SW_SIGMA_RE_JIT_STACK (1u << 20)       /* bytes of JIT stack a match may use */
+#define SW_SIGMA_RE_DFA_WORKSPACE 4096         /* ints of state for the fallback matcher */
+#define SW_SIGMA_RE_DFA_MAX_BYTES (64u << 10)  /* longest value the fallback takes */
 
 /* Why a rule was refused: a short, stable reason (grouped by the load
  * report), the position in the rule file and a sentence for a person. */
@@ -107,6 +127,14 @@ const sw_sigma_rule_info_t *sw_sigma_set_rule(const sw_sigma_set_t *s, size_t i)
  * sw_sigma_set_build. Cost: the record type lookup, one pre-filter pass over
  * the fields the rules name, then only the rules the pre-filter lets through. */
 int sw_sigma_set_match(sw_sigma_set_t *s, const sw_event_t *ev, sw_sigma_alert_cb cb, void *ud);
+
+/* Call cb (NULL: none) for each rule left undecided on an event by
+ * sw_sigma_set_match (a regular expression over both budgets, see above),
+ * with the same fields a match has. */
+void sw_sigma_set_on_undecided(sw_sigma_set_t *s, sw_sigma_alert_cb cb, void *ud);
+
+/* How many events rule i was undecided on since the set was built. */
+uint64_t sw_sigma_set_undecided(const sw_sigma_set_t *s, size_t i);
 
 /* The host and time of an event as alerts report them ("" when absent). */
 const char *sw_sigma_event_host(const sw_event_t *ev);

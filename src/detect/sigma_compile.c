@@ -396,6 +396,85 @@ static void re_required_literal(sigma_cctx_t *cx, const char *re, size_t len, si
     }
 }
 
+/* What in re (if anything) only a backtracking matcher evaluates, PCRE2's
+ * DFA matcher refusing it: a backtracking control verb or a conditional
+ * group, found outside classes, escapes and \Q..\E quoting; NULL when
+ * none. Back references and \C are asked of PCRE2 itself (compile_re).
+ * Start-of-pattern options such as (*UCP) are not verbs. O(len). */
+static const char *re_needs_backtracking(const char *re, size_t len)
+{
+    static const char *const verbs[] = {"ACCEPT", "FAIL", "F",    "COMMIT", "PRUNE",
+                                        "SKIP",   "THEN", "MARK", ""};
+    for (size_t i = 0; i < len; i++) {
+        if (re[i] == '\\') {
+            if (i + 1 < len && re[i + 1] == 'Q') {
+                const char *e = NULL;
+                for (size_t k = i + 2; k + 1 < len && !e; k++)
+                    if (re[k] == '\\' && re[k + 1] == 'E')
+                        e = re + k;
+                if (!e)
+                    return NULL; /* quoted to the end */
+                i = (size_t)(e - re) + 1;
+            } else {
+                i++;
+            }
+        } else if (re[i] == '[') {
+            i = class_end(re, len, i);
+        } else if (re[i] == '(' && i + 2 < len && re[i + 1] == '?' && re[i + 2] == '(') {
+            return "a conditional group (?(...)...)";
+        } else if (re[i] == '(' && i + 1 < len && re[i + 1] == '*') {
+            for (size_t v = 0; v < sizeof verbs / sizeof verbs[0]; v++) {
+                size_t vl = strlen(verbs[v]), at = i + 2 + vl;
+                if (at < len && !strncmp(re + i + 2, verbs[v], vl) &&
+                    (re[at] == ')' || re[at] == ':'))
+                    return "a backtracking control verb such as (*SKIP) or (*PRUNE)";
+            }
+        }
+    }
+    return NULL;
+}
+
+/* The regex for the fallback matcher: re after a lazy any-character loop,
+ * anchored, so one DFA pass tries every start at once (a DFA run per start
+ * would cost the square of the value's length). NULL when it does not
+ * compile (start-of-pattern options cannot follow \A): no fallback then. */
+static pcre2_code *compile_dfa(const char *re, size_t len, uint32_t flags)
+{
+    static const char head[] = "\\A(?s:.)*?(?:", tail[] = ")";
+    if (len >= 2 && re[0] == '(' && re[1] == '*')
+        return NULL;
+    char *w = malloc(sizeof head + len + sizeof tail);
+    if (!w)
+        return NULL;
+    memcpy(w, head, sizeof head - 1);
+    memcpy(w + sizeof head - 1, re, len);
+    memcpy(w + sizeof head - 1 + len, tail, sizeof tail);
+    int ec;
+    PCRE2_SIZE eo;
+    pcre2_code *c =
+        pcre2_compile((PCRE2_SPTR)w, PCRE2_ZERO_TERMINATED, flags | PCRE2_UTF, &ec, &eo, NULL);
+    free(w);
+    return c;
+}
+
+/* Keep code c in the rule's list (freed with the set, or when the rule is
+ * refused); frees c when the list cannot grow. */
+static int keep_code(sigma_cctx_t *cx, pcre2_code *c)
+{
+    if (cx->n_res == cx->cap_res) {
+        size_t cap = cx->cap_res ? cx->cap_res * 2 : 8;
+        pcre2_code **r = realloc(cx->res, cap * sizeof *r);
+        if (!r) {
+            pcre2_code_free(c);
+            return SW_ENOMEM;
+        }
+        cx->res = r;
+        cx->cap_res = cap;
+    }
+    cx->res[cx->n_res++] = c;
+    return SW_OK;
+}
+
 static int compile_re(sigma_cctx_t *cx, const sy_node_t *v, uint32_t flags, sigma_pat_t *p)
 {
     int ec;
@@ -410,18 +489,23 @@ static int compile_re(sigma_cctx_t *cx, const sy_node_t *v, uint32_t flags, sigm
         return sigma_fail(cx->err, v, "invalid regular expression",
                           "regular expression error at offset %zu: %s", (size_t)eo, msg);
     }
-    if (cx->n_res == cx->cap_res) {
-        size_t cap = cx->cap_res ? cx->cap_res * 2 : 8;
-        pcre2_code **r = realloc(cx->res, cap * sizeof *r);
-        if (!r) {
-            pcre2_code_free(p->re);
-            return SW_ENOMEM;
-        }
-        cx->res = r;
-        cx->cap_res = cap;
-    }
-    cx->res[cx->n_res++] = p->re;
+    if (keep_code(cx, p->re))
+        return SW_ENOMEM;
+    uint32_t backrefs = 0, backslash_c = 0;
+    pcre2_pattern_info(p->re, PCRE2_INFO_BACKREFMAX, &backrefs);
+    pcre2_pattern_info(p->re, PCRE2_INFO_HASBACKSLASHC, &backslash_c);
+    const char *what = backrefs      ? "a back reference (\\1, \\k<name>, ...)"
+                       : backslash_c ? "\\C (one code unit)"
+                                     : re_needs_backtracking(v->str, v->len);
+    if (what)
+        return sigma_fail(cx->err, v, "regex needs backtracking",
+                          "the regular expression uses %s, which only a backtracking matcher "
+                          "evaluates; seawall matches regular expressions within a budget with a "
+                          "linear-time fallback (docs/sigma.md): rewrite it without",
+                          what);
     pcre2_jit_compile(p->re, PCRE2_JIT_COMPLETE); /* best effort: interpreted otherwise */
+    if ((p->dfa = compile_dfa(v->str, v->len, flags)) && keep_code(cx, p->dfa))
+        return SW_ENOMEM;
     re_required_literal(cx, v->str, v->len, p);
     return SW_OK;
 }

@@ -75,7 +75,8 @@ typedef struct sigma_pat {
     const uint16_t *sym; /* PM_GLOB; folded unless cased */
     uint32_t sym_len;
     uint32_t ref_field; /* PM_FIELDREF */
-    pcre2_code *re;
+    pcre2_code *re;     /* PM_RE: for the JIT matcher */
+    pcre2_code *dfa;    /* PM_RE: \A(?s:.)*?(?:re), for the fallback; NULL: none */
     double num;
     uint8_t addr[16];
 } sigma_pat_t;
@@ -186,6 +187,7 @@ enum { NEED_ANYWHERE, NEED_AT_START, NEED_AT_END };
 
 typedef struct sigma_rule {
     sw_sigma_rule_info_t info;
+    uint32_t index; /* in the set's rules[] */
     sigma_node_t *root;
     const sigma_logsource_t *ls;
     sigma_need_t *needs; /* n_groups 0: no pre-filter, always evaluated */
@@ -261,6 +263,11 @@ struct sw_sigma_set {
     uint32_t f_channel, f_event_id;
     pcre2_match_data *md;
     pcre2_match_context *mctx;
+    pcre2_jit_stack *jit_stack;
+    int *dfa_ws;         /* SW_SIGMA_RE_DFA_WORKSPACE ints */
+    uint64_t *undecided; /* per rule index */
+    sw_sigma_alert_cb undecided_cb;
+    void *undecided_ud;
     sigma_seen_t *seen; /* per field id, for the event being matched */
     uint32_t gen;
 };
@@ -273,8 +280,14 @@ static inline uint32_t sigma_eid_slot(uint32_t eid, uint32_t mask)
     return (eid * 0x9E3779B1u >> 16) & mask;
 }
 
+/* Three-valued results: a regular expression neither matcher decided is
+ * unknown, and so is whatever depends on it (Kleene logic: false and
+ * unknown is false, true or unknown is true, not unknown is unknown). */
+enum { SV_FALSE = 0, SV_TRUE = 1, SV_UNKNOWN = 2 };
+
 /* Evaluate node for ev (record type renames remap, may be NULL; keywords
- * searched in field kw_field only, or in every field with SIGMA_KW_ANY). */
+ * searched in field kw_field only, or in every field with SIGMA_KW_ANY):
+ * SV_TRUE, SV_FALSE or SV_UNKNOWN. */
 int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
                const uint32_t *remap, uint32_t kw_field);
 /* The event's (first) field for a field id, as resolved for this event by

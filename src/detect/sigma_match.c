@@ -14,7 +14,14 @@
  *      b. walk the set bits: an entry whose groups are all marked gets its
  *         record type's extra condition, then its rule tree (sigma_eval).
  * Comparisons fold case through a table as they go: nothing is allocated
- * per event. Not re-entrant: the set holds the per-event scratch. */
+ * per event. Not re-entrant: the set holds the per-event scratch.
+ *
+ * Results are three-valued (SV_TRUE, SV_FALSE, SV_UNKNOWN): only a regular
+ * expression that neither matcher decides within its budget (re_match) is
+ * unknown; and/or/not/counts combine unknowns as Kleene logic does, and an
+ * entry whose rule comes out unknown is counted as undecided and reported,
+ * never taken for a miss. Evaluation still stops at the first false of an
+ * and and the first true of an or, so decided rules cost what they did. */
 #include "detect/sigma_int.h"
 
 #include <arpa/inet.h>
@@ -248,6 +255,27 @@ static int cidr_match(const sigma_pat_t *p, const char *v)
     return 1;
 }
 
+/* A regular expression over v[0..n): SV_TRUE, SV_FALSE, or SV_UNKNOWN when
+ * the JIT matcher runs past its budget (steps, stack, heap) and the DFA
+ * fallback cannot decide either (no fallback for the pattern, a value past
+ * SW_SIGMA_RE_DFA_MAX_BYTES, its workspace full, a value that is not UTF-8,
+ * which only the first matcher takes). Cost: the JIT match, bounded by
+ * SW_SIGMA_RE_MATCH_LIMIT; on a budget error, one DFA pass over v, each
+ * byte costing at most the states SW_SIGMA_RE_DFA_WORKSPACE holds. */
+static int re_match(sw_sigma_set_t *s, const sigma_pat_t *p, const uint8_t *v, size_t n)
+{
+    int rc = pcre2_match(p->re, v, n, 0, 0, s->md, s->mctx);
+    if (rc >= 0)
+        return SV_TRUE; /* 0: the match data has no room for groups, but it matched */
+    if (rc == PCRE2_ERROR_NOMATCH)
+        return SV_FALSE;
+    if (!p->dfa || n > SW_SIGMA_RE_DFA_MAX_BYTES)
+        return SV_UNKNOWN;
+    rc = pcre2_dfa_match(p->dfa, v, n, 0, PCRE2_ANCHORED | PCRE2_DFA_SHORTEST, s->md, s->mctx,
+                         s->dfa_ws, SW_SIGMA_RE_DFA_WORKSPACE);
+    return rc >= 0 ? SV_TRUE : rc == PCRE2_ERROR_NOMATCH ? SV_FALSE : SV_UNKNOWN;
+}
+
 static int pat_value(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f)
 {
     const uint8_t *v = (const uint8_t *)f->value;
@@ -266,7 +294,7 @@ static int pat_value(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *
     case PM_RE:
         if (p->lit_len && !find_fold(v, n, p->lit, p->lit_len, 0))
             return 0; /* the literal every match contains is not there */
-        return pcre2_match(p->re, v, n, 0, 0, s->md, s->mctx) >= 0; /* over budget: no match */
+        return re_match(s, p, v, n);
     case PM_CIDR:
         return cidr_match(p, f->value);
     case PM_NUM: {
@@ -332,7 +360,7 @@ static int fieldref_match(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_fiel
 }
 
 /* Does pattern p hold for field f (NULL: absent)? Multi-valued fields match
- * when any of their values does. */
+ * when any of their values does (unknown when none does and one is unknown). */
 static int pat_field(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *f, int multi,
                      const sw_event_t *ev, const uint32_t *remap)
 {
@@ -344,10 +372,24 @@ static int pat_field(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *
     default:
         break;
     }
+    int r = SV_FALSE;
     for (; f; f = multi ? sw_event_next(ev, f) : NULL) {
-        if (p->kind == PM_FIELDREF ? fieldref_match(s, p, f, ev, remap) : pat_value(s, p, f))
-            return 1;
+        int v = p->kind == PM_FIELDREF ? fieldref_match(s, p, f, ev, remap) : pat_value(s, p, f);
+        if (v == SV_TRUE)
+            return SV_TRUE;
+        r |= v; /* SV_UNKNOWN sticks */
     }
+    return r;
+}
+
+/* Fold result v into an or (all = 0: true decides) or an and (all = 1:
+ * false decides). Returns 1 when v decides; *acc keeps whether an unknown
+ * was seen. */
+static inline int tv_step(int v, int all, int *acc)
+{
+    if (v == (all ? SV_FALSE : SV_TRUE))
+        return 1;
+    *acc |= v == SV_UNKNOWN;
     return 0;
 }
 
@@ -356,45 +398,52 @@ static int pat_field(sw_sigma_set_t *s, const sigma_pat_t *p, const sw_field_t *
 static int eval_keyword(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
                         uint32_t kw_field)
 {
+    int unknown = 0;
     for (uint32_t i = 0; i < n->n_pats; i++) {
-        int hit = 0;
+        int hit = SV_FALSE;
         if (kw_field != SIGMA_KW_ANY) {
             int multi;
-            for (const sw_field_t *f = sigma_field(s, ev, kw_field, &multi); f && !hit;
+            for (const sw_field_t *f = sigma_field(s, ev, kw_field, &multi); f && !(hit & SV_TRUE);
                  f = multi ? sw_event_next(ev, f) : NULL)
-                hit = pat_value(s, &n->pats[i], f);
+                hit |= pat_value(s, &n->pats[i], f);
         }
-        for (size_t k = 0; kw_field == SIGMA_KW_ANY && k < ev->n_fields && !hit; k++)
-            hit = pat_value(s, &n->pats[i], &ev->fields[k]);
-        if (hit && !n->all)
-            return 1;
-        if (!hit && n->all)
-            return 0;
+        for (size_t k = 0; kw_field == SIGMA_KW_ANY && k < ev->n_fields && !(hit & SV_TRUE); k++)
+            hit |= pat_value(s, &n->pats[i], &ev->fields[k]);
+        if (hit & SV_TRUE) /* true (1) or both true and unknown seen (3): true */
+            hit = SV_TRUE;
+        if (tv_step(hit, n->all, &unknown))
+            return hit;
     }
-    return n->all;
+    return unknown ? SV_UNKNOWN : n->all ? SV_TRUE : SV_FALSE;
 }
 
 int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
                const uint32_t *remap, uint32_t kw_field)
 {
+    int unknown = 0;
     switch (n->type) {
     case SN_AND:
-        for (uint32_t i = 0; i < n->n_kids; i++)
-            if (!sigma_eval(s, n->kids[i], ev, remap, kw_field))
-                return 0;
-        return 1;
-    case SN_OR:
-        for (uint32_t i = 0; i < n->n_kids; i++)
-            if (sigma_eval(s, n->kids[i], ev, remap, kw_field))
-                return 1;
-        return 0;
-    case SN_NOT:
-        return !sigma_eval(s, n->kids[0], ev, remap, kw_field);
+    case SN_OR: {
+        int all = n->type == SN_AND;
+        for (uint32_t i = 0; i < n->n_kids; i++) {
+            int v = sigma_eval(s, n->kids[i], ev, remap, kw_field);
+            if (tv_step(v, all, &unknown))
+                return v;
+        }
+        return unknown ? SV_UNKNOWN : all ? SV_TRUE : SV_FALSE;
+    }
+    case SN_NOT: {
+        int v = sigma_eval(s, n->kids[0], ev, remap, kw_field);
+        return v == SV_UNKNOWN ? SV_UNKNOWN : !v;
+    }
     case SN_COUNT: {
-        uint32_t hits = 0;
-        for (uint32_t i = 0; i < n->n_kids && hits < n->min; i++)
-            hits += (uint32_t)sigma_eval(s, n->kids[i], ev, remap, kw_field);
-        return hits >= n->min;
+        uint32_t hits = 0, unknowns = 0;
+        for (uint32_t i = 0; i < n->n_kids && hits < n->min; i++) {
+            int v = sigma_eval(s, n->kids[i], ev, remap, kw_field);
+            hits += v == SV_TRUE;
+            unknowns += v == SV_UNKNOWN;
+        }
+        return hits >= n->min ? SV_TRUE : hits + unknowns >= n->min ? SV_UNKNOWN : SV_FALSE;
     }
     case SN_TRUE:
         return 1;
@@ -405,16 +454,12 @@ int sigma_eval(sw_sigma_set_t *s, const sigma_node_t *n, const sw_event_t *ev,
     case SN_FIELD: {
         int multi;
         const sw_field_t *f = sigma_field(s, ev, remap ? remap[n->field] : n->field, &multi);
-        if (n->all) {
-            for (uint32_t i = 0; i < n->n_pats; i++)
-                if (!pat_field(s, &n->pats[i], f, multi, ev, remap))
-                    return 0;
-            return n->n_pats > 0;
+        for (uint32_t i = 0; i < n->n_pats; i++) {
+            int v = pat_field(s, &n->pats[i], f, multi, ev, remap);
+            if (tv_step(v, n->all, &unknown))
+                return v;
         }
-        for (uint32_t i = 0; i < n->n_pats; i++)
-            if (pat_field(s, &n->pats[i], f, multi, ev, remap))
-                return 1;
-        return 0;
+        return unknown ? SV_UNKNOWN : n->all && n->n_pats > 0 ? SV_TRUE : SV_FALSE;
     }
     default:
         return 0;
@@ -507,14 +552,22 @@ static int run_bucket(sw_sigma_set_t *s, sigma_bucket_t *b, const sw_event_t *ev
             }
             if (g < e->n_groups && !s->no_prefilter)
                 continue; /* some needed literal is absent: cannot match */
-            if (!extra_ok(s, e, ev) || !sigma_eval(s, e->rule->root, ev, e->remap, e->kw_field))
+            if (!extra_ok(s, e, ev))
                 continue;
-            hits++;
-            if (cb) {
-                sw_sigma_alert_t a = {&e->rule->info, ev, sw_sigma_event_host(ev),
-                                      sw_sigma_event_time(ev)};
-                cb(&a, ud);
+            int v = sigma_eval(s, e->rule->root, ev, e->remap, e->kw_field);
+            if (v == SV_FALSE)
+                continue;
+            sw_sigma_alert_t a = {&e->rule->info, ev, sw_sigma_event_host(ev),
+                                  sw_sigma_event_time(ev)};
+            if (v == SV_UNKNOWN) { /* neither a match nor a miss: say so */
+                s->undecided[e->rule->index]++;
+                if (s->undecided_cb)
+                    s->undecided_cb(&a, s->undecided_ud);
+                continue;
             }
+            hits++;
+            if (cb)
+                cb(&a, ud);
         }
     }
     return hits;

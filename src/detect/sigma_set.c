@@ -85,6 +85,10 @@ void sw_sigma_set_free(sw_sigma_set_t *s)
         pcre2_match_data_free(s->md);
     if (s->mctx)
         pcre2_match_context_free(s->mctx);
+    if (s->jit_stack)
+        pcre2_jit_stack_free(s->jit_stack);
+    free(s->dfa_ws);
+    free(s->undecided);
     sw_arena_free(&s->arena);
     free(s);
 }
@@ -102,6 +106,17 @@ size_t sw_sigma_set_count(const sw_sigma_set_t *s)
 const sw_sigma_rule_info_t *sw_sigma_set_rule(const sw_sigma_set_t *s, size_t i)
 {
     return i < s->n_rules ? &s->rules[i]->info : NULL;
+}
+
+void sw_sigma_set_on_undecided(sw_sigma_set_t *s, sw_sigma_alert_cb cb, void *ud)
+{
+    s->undecided_cb = cb;
+    s->undecided_ud = ud;
+}
+
+uint64_t sw_sigma_set_undecided(const sw_sigma_set_t *s, size_t i)
+{
+    return s->undecided && i < s->n_rules ? s->undecided[i] : 0;
 }
 
 /* ---- field names ------------------------------------------------------------ */
@@ -304,6 +319,7 @@ int sw_sigma_set_add(sw_sigma_set_t *s, const char *yaml, size_t len, const char
         memcpy(s->res + s->n_res, cx.res, cx.n_res * sizeof *cx.res);
     s->n_res += cx.n_res;
     free(cx.res);
+    r->index = (uint32_t)s->n_rules;
     s->rules[s->n_rules++] = r;
     return SW_OK;
 }
@@ -880,10 +896,18 @@ int sw_sigma_set_build(sw_sigma_set_t *s)
     s->seen = calloc(s->n_fields, sizeof *s->seen);
     s->md = pcre2_match_data_create(1, NULL);
     s->mctx = pcre2_match_context_create(NULL);
-    if (!s->seen || !s->md || !s->mctx)
+    s->dfa_ws = malloc(SW_SIGMA_RE_DFA_WORKSPACE * sizeof *s->dfa_ws);
+    s->undecided = calloc(s->n_rules + 1, sizeof *s->undecided);
+    if (!s->seen || !s->md || !s->mctx || !s->dfa_ws || !s->undecided)
         goto fail;
     pcre2_set_match_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT);
     pcre2_set_depth_limit(s->mctx, SW_SIGMA_RE_MATCH_LIMIT / 10);
+    /* JIT's own stack is 32 KiB, which a repeated group such as SigmaHQ's
+     * (.){200,} exhausts on a value of a few hundred bytes; without JIT
+     * (jit_stack NULL) the interpreter's heap and depth limits apply */
+    s->jit_stack = pcre2_jit_stack_create(32 << 10, SW_SIGMA_RE_JIT_STACK, NULL);
+    if (s->jit_stack)
+        pcre2_jit_stack_assign(s->mctx, NULL, s->jit_stack);
     rc = SW_OK;
 fail:
     free(nd);

@@ -75,6 +75,10 @@ static int tristate(json_t *req, const char *key)
 static json_t *answer(int rc, const sw_ex_reply_t *rp)
 {
     json_t *a = json_pack("{s:b, s:i, s:s}", "ok", rc == SW_OK, "code", rc, "msg", rp->msg);
+    if (!a) /* the message quotes bytes that are not UTF-8 (a bad request's): answer anyway */
+        a = json_pack("{s:b, s:i, s:s}", "ok", rc == SW_OK, "code", rc, "msg",
+                      "the request holds bytes that are not UTF-8 (the message quoting them is "
+                      "left out)");
     if (a && rp->seq)
         json_object_set_new(a, "seq", json_integer(rp->seq));
     if (a && rc == SW_OK) {

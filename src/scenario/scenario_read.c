@@ -3,7 +3,13 @@
  * files against the embedded table), read depth first with cycles, missing
  * files and limits reported at the include item; one-of sections (exercise,
  * scoring, rules, seed) checked across files. Also sw_scenario_load, the
- * public entry that finds the main file. */
+ * public entry that finds the main file.
+ *
+ * An include can name any readable file. One that is not a scenario (a
+ * mapping none of whose keys is a section: a configuration file, a file of
+ * secrets) is refused as a whole, and its keys are not echoed one by one
+ * in "unknown key" errors: messages should not carry another file's content
+ * to whoever reads them. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -197,7 +203,16 @@ static void ld_include(ld_t *L, const char *from, node_t *item)
     scn_read(L, path, txt, tlen);
 }
 
-/* Parse one file, record its root, then read its includes (depth first). */
+/* Does the mapping root have at least one scenario section among its keys? */
+static int has_section(node_t *root)
+{
+    for (node_t *k = root->first; k && k->next; k = k->next->next)
+        for (int i = 0; k->kind == YT_SCALAR && top_keys[i]; i++)
+            if (!strcmp(top_keys[i], k->str))
+                return 1;
+    return root->n == 0; /* an empty file is an empty scenario */
+}
+
 /* Keep a copy of the file name[text, len) in L->keep. */
 static int keep_file(ld_t *L, const char *name, const char *text, size_t len)
 {
@@ -246,6 +261,7 @@ int sw_scenario_load_files(const sw_scenario_files_t *files, sw_world_t *w, sw_d
     return scn_load(files->v[0].name, files->v[0].text, files->v[0].len, w, d, NULL, files);
 }
 
+/* Parse one file, record its root, then read its includes (depth first). */
 int scn_read(ld_t *L, const char *name, const char *text, size_t len)
 {
     const char *fname = scn_wstr(L, name); /* locations point here: lives with the world */
@@ -263,6 +279,13 @@ int scn_read(ld_t *L, const char *name, const char *text, size_t len)
             "a scenario file must be a mapping of sections (exercise, teams, ...), "
             "got %s",
             yt_kind_name(root));
+        return SW_EINVAL;
+    }
+    if (L->depth > 0 && !has_section(root)) { /* an included file */
+        ERR(L, root->loc,
+            "not a seawall scenario file: none of its %u top-level keys is a scenario section "
+            "(exercise, teams, orgs, ...); refused without showing its content",
+            root->n / 2);
         return SW_EINVAL;
     }
     scn_check_keys(L, root, "the scenario", top_keys, NULL);

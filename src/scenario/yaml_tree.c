@@ -23,6 +23,28 @@ static sw_loc_t mark_loc(const char *file, yaml_mark_t m)
     return l;
 }
 
+/* Where byte offset off of text[0..len) is, as libyaml's marks count: the
+ * line (from 1) and the character on it (from 1; a UTF-8 sequence is one
+ * character, a stray continuation byte is not counted). libyaml's reader
+ * reports bad input (bytes that are not UTF-8, control characters) by
+ * offset only, its mark left at the start. Line breaks: LF, CR, CR LF. */
+static sw_loc_t offset_loc(const char *file, const char *text, size_t len, size_t off)
+{
+    sw_loc_t l = {file, 1, 1};
+    if (off > len)
+        off = len;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n' || (c == '\r' && !(i + 1 < off && text[i + 1] == '\n'))) {
+            l.line++;
+            l.col = 1;
+        } else if ((c & 0xC0) != 0x80 && c != '\r') {
+            l.col++;
+        }
+    }
+    return l;
+}
+
 const char *yt_kind_name(const yt_node_t *n)
 {
     if (!n)
@@ -160,7 +182,13 @@ yt_node_t *yt_parse(sw_arena_t *a, const char *file, const char *text, size_t le
         if (!yaml_parser_parse(&p, &ev)) {
             yaml_mark_t m = p.problem_mark;
             const char *prob = p.problem ? p.problem : "malformed input";
-            if (p.context)
+            if (p.error == YAML_READER_ERROR && p.problem_value >= 0)
+                sw_diags_add(d, offset_loc(file, text, len, p.problem_offset), SW_DIAG_ERROR,
+                             "YAML syntax error: %s (0x%02x)", prob, (unsigned)p.problem_value);
+            else if (p.error == YAML_READER_ERROR)
+                sw_diags_add(d, offset_loc(file, text, len, p.problem_offset), SW_DIAG_ERROR,
+                             "YAML syntax error: %s", prob);
+            else if (p.context)
                 sw_diags_add(d, mark_loc(file, m), SW_DIAG_ERROR, "YAML syntax error: %s %s", prob,
                              p.context);
             else

@@ -83,6 +83,14 @@ int sw_tel_syslog_open(sw_tel_syslog_t **out, const char *url, sw_errbuf_t *err)
         return sw_seterr(err, SW_EINVAL, "%s: missing HOST:PORT", url);
     memcpy(host, hp, (size_t)(colon - hp));
     host[colon - hp] = '\0';
+    /* a number, not a service name: getaddrinfo would take "99999" as port
+     * 34463 (it keeps the low 16 bits) */
+    long port = 0;
+    const char *d = colon + 1;
+    for (; *d >= '0' && *d <= '9' && port <= 65535; d++)
+        port = port * 10 + (*d - '0');
+    if (*d || port < 1 || port > 65535)
+        return sw_seterr(err, SW_EINVAL, "%s: the port must be a number from 1 to 65535", url);
     struct addrinfo hints = {0}, *ai = NULL;
     hints.ai_socktype = tcp ? SOCK_STREAM : SOCK_DGRAM;
     int g = getaddrinfo(host, colon + 1, &hints, &ai);

@@ -479,6 +479,9 @@ st = inst.get("/api/v1/journal?kind=action&team=fsm")
 T.check("the journal filters by kind and team", st[0] == 200 and st[1]["entries"] and all(
     e["kind"] == "action" and e["team"] == "fsm" for e in st[1]["entries"]), st)
 T.status("a player does not read the journal", ana.get("/api/v1/journal"), 403)
+st = inst.get("/api/v1/journal?kind=action&team=palau")
+T.check("a player's act is journaled under her account (the session's, journal.h)",
+        st[0] == 200 and st[1]["entries"] and all(e["actor"] == "ana" for e in st[1]["entries"]), st)
 
 # ---- the stream ------------------------------------------------------------------------------
 s_ana = Stream(ana)
@@ -544,4 +547,10 @@ T.status("after logout the session is gone", bea.get("/api/v1/exercise"), 401)
 
 srv.stop()
 T.check("serve stops on SIGINT with status 0", srv.proc.returncode == 0, srv.log()[-400:])
+# every act this run journaled through the server is chained (journal.h invariant 4)
+import subprocess  # noqa: E402
+p = subprocess.run([os.environ.get("SW_BIN", "build/seawall"), "journal", "--db", srv.db, "--verify"],
+                   capture_output=True, text=True)
+T.check("the server's journal verifies: an intact hash chain", p.returncode == 0 and
+        "journal intact" in p.stdout, p.stdout + p.stderr)
 T.summary()

@@ -54,6 +54,16 @@ check "grouped reason" grep -q '1  unknown modifier' "$T/out"
 "$BIN" sigma --rules "$T/rules" --events "$T/ev.jsonl" >/dev/null 2>"$T/err"; rc=$?
 check "refused rules reported when matching" grep -q '1 of 3 rules refused' "$T/err"
 check "matching still exits 0" [ "$rc" -eq 0 ]
+# ... but not when every rule was refused: nothing was matched (issue 15)
+mkdir -p "$T/allbad" "$T/empty"
+cp "$T/rules/bad.yml" "$T/allbad/"
+"$BIN" sigma --rules "$T/allbad" --events "$T/ev.jsonl" >"$T/out" 2>"$T/err"; rc=$?
+check "every rule refused exits 1" [ "$rc" -eq 1 ]
+check "  and says nothing was matched" grep -q 'no rule loaded (1 of 1 refused): nothing was matched' "$T/err"
+check "  and prints no summary of matches" sh -c "! grep -q ' matches' '$T/err'"
+"$BIN" sigma --rules "$T/empty" --events "$T/ev.jsonl" >/dev/null 2>"$T/err"; rc=$?
+check "no rule file at all exits 1" [ "$rc" -eq 1 ]
+check "  and says so" grep -q 'no rule loaded (no rule files found)' "$T/err"
 
 # 5. --var feeds expand
 "$BIN" sigma --rules "$ROOT/tests/data/sigma/cases/expand.yml" --events "$ROOT/tests/data/sigma/cases/expand.jsonl" --var admins=alice,bob >"$T/out" 2>/dev/null

@@ -46,6 +46,9 @@ check_refusal 2 "--until must be after --from" --demo-world --from 2h --until 1h
 check_refusal 2 "nowhere to write" --demo-world
 check_refusal 2 "--teams 9 is out of range (1 to 8)" --demo-world --teams 9 --out "$TMP/x"
 check_refusal 1 "syslog address must be" --demo-world --syslog http://x
+check_refusal 1 "port must be a number from 1 to 65535" --demo-world --until 1m --syslog udp://127.0.0.1:99999
+check_refusal 1 "port must be a number from 1 to 65535" --demo-world --until 1m --syslog tcp://127.0.0.1:0
+check_refusal 1 "port must be a number from 1 to 65535" --demo-world --until 1m --syslog udp://127.0.0.1:514x
 check_refusal 1 "cannot create directory" --demo-world --out /proc/no/such
 
 # ---- on a scenario ------------------------------------------------------------

@@ -78,5 +78,24 @@ case "$out" in
   *) ko "missing file: $out" ;;
 esac
 
+# an include of a FIFO is refused at once (reading one would block), as is
+# a FIFO given as the scenario
+FIFO_DIR=$(mktemp -d)
+mkfifo "$FIFO_DIR/pipe.yaml"
+printf 'include: [pipe.yaml]\n' >"$FIFO_DIR/main.yaml"
+out=$(timeout 10 "$BIN" validate "$FIFO_DIR/main.yaml" 2>&1)
+rc=$?
+case "$out" in
+  *"cannot read include 'pipe.yaml': not a regular file"*) [ "$rc" -eq 1 ] && ok || ko "fifo include: rc=$rc" ;;
+  *) ko "fifo include: rc=$rc: $out" ;;
+esac
+out=$(timeout 10 "$BIN" validate "$FIFO_DIR/pipe.yaml" 2>&1)
+rc=$?
+case "$out" in
+  *"not a regular file"*) [ "$rc" -eq 1 ] && ok || ko "fifo scenario: rc=$rc" ;;
+  *) ko "fifo scenario: rc=$rc: $out" ;;
+esac
+rm -rf "$FIFO_DIR"
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

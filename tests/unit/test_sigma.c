@@ -1,6 +1,9 @@
 /* test_sigma.c — detect/sigma: the data-driven cases under tests/data/sigma/cases
  * (one rule and events marked "_expect" per feature), the SigmaHQ regression
- * pairs, the whole-corpus load, pre-filter equivalence, and located errors.
+ * pairs, the whole-corpus load, pre-filter equivalence, and located errors;
+ * a regular expression neither matcher decides within its budget leaves
+ * its rule undecided (counted, reported, never a silent miss), through
+ * and, or, not and counts as three-valued logic.
  *
  * Reference data is read from $SW_SHARED/data/sigma (SW_SHARED defaults to
  * ../shared, relative to the repository root where tests run). */
@@ -319,6 +322,12 @@ static void refused_rules_say_where_and_why(void **state)
         {"logsource:\n    product: windows\n", 1, 1, "not a rule"},
         {HEAD "detection:\n    sel:\n        Image|contains|startswith: x\n    condition: sel\n", 7,
          9, "unsupported modifier combination"},
+        {HEAD "detection:\n    sel:\n        Image|re: '(a+)\\1'\n    condition: sel\n", 7, 19,
+         "regex needs backtracking"},
+        {HEAD "detection:\n    sel:\n        Image|re: 'a+(*SKIP)b'\n    condition: sel\n", 7, 19,
+         "regex needs backtracking"},
+        {HEAD "detection:\n    sel:\n        Image|re: '(a)?(?(1)b|c)'\n    condition: sel\n", 7,
+         19, "regex needs backtracking"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         sw_sigma_set_t *s = sw_sigma_set_new(NULL, 0);
@@ -386,6 +395,85 @@ static void event_split_reads_concatenated_objects(void **state)
     assert_int_equal(sw_event_split("[1]", 3, &pos, &start, &len), SW_EINVAL);
 }
 
+/* ---- regular expressions over their budget -------------------------------------- */
+
+typedef struct undecided {
+    size_t n;
+    char last[64];
+} undecided_t;
+
+static void undecided_cb(const sw_sigma_alert_t *a, void *ud)
+{
+    undecided_t *u = ud;
+    u->n++;
+    snprintf(u->last, sizeof u->last, "%s@%s", a->rule->id, a->host);
+}
+
+#define PS1_RULE(id, cond)                                                                         \
+    "title: t\nid: " id "\nlogsource:\n    product: windows\n    category: process_creation\n"     \
+    "detection:\n    sel:\n        CommandLine|re: '(\\w+\\s?)+\\.ps1'\n"                          \
+    "    yes:\n        Computer: ws01\n    no:\n        Computer: nobody\n"                        \
+    "    condition: " cond "\n"
+
+static void regex_over_budget_is_undecided_not_a_miss(void **state)
+{
+    (void)state;
+    /* one rule per condition shape; their results on the padded record */
+    static const struct {
+        const char *yaml;
+        int match, undecided;
+    } rules[] = {
+        {PS1_RULE("r-sel", "sel"), 0, 1},
+        {PS1_RULE("r-not", "not sel"), 0, 1},    /* unknown stays unknown */
+        {PS1_RULE("r-or", "sel or yes"), 1, 0},  /* true either way */
+        {PS1_RULE("r-and", "sel and no"), 0, 0}, /* false either way */
+        {PS1_RULE("r-andyes", "sel and yes"), 0, 1},
+        {PS1_RULE("r-1of", "1 of them"), 1, 0},
+        {PS1_RULE("r-allof", "all of them"), 0, 0},
+    };
+    size_t n_rules = sizeof rules / sizeof rules[0];
+    sw_sigma_set_t *s = sw_sigma_set_new(NULL, 0);
+    for (size_t i = 0; i < n_rules; i++) {
+        sw_sigma_error_t err;
+        if (sw_sigma_set_add(s, rules[i].yaml, strlen(rules[i].yaml), "u.yml", &err))
+            fail_msg("rule %zu: %d:%d %s", i, err.line, err.col, err.msg);
+    }
+    assert_int_equal(sw_sigma_set_build(s), SW_OK);
+    undecided_t u = {0};
+    sw_sigma_set_on_undecided(s, undecided_cb, &u);
+    /* the JIT matcher runs past its budget on the padding, and the linear
+     * fallback runs out of room: nobody can say */
+    char rec[4096];
+    int n = snprintf(rec, sizeof rec,
+                     "{\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EventID\":1,"
+                     "\"Computer\":\"ws01\",\"CommandLine\":\"powershell -f ");
+    memset(rec + n, 'a', 2000);
+    snprintf(rec + n + 2000, sizeof rec - (size_t)n - 2000, "!x.ps1\"}");
+    for (int pf = 0; pf < 2; pf++) {
+        sw_sigma_set_prefilter(s, pf);
+        hits_t h = {0};
+        memset(&u, 0, sizeof u);
+        assert_int_equal(match_text(s, rec, strlen(rec), count_cb, &h), 2);
+        assert_string_equal(h.log, "r-or;r-1of;");
+        assert_int_equal(u.n, 3);
+        assert_string_equal(u.last, "r-andyes@ws01");
+    }
+    for (size_t i = 0; i < n_rules; i++)
+        if (sw_sigma_set_undecided(s, i) != 2 * (uint64_t)rules[i].undecided)
+            fail_msg("rule %zu: %llu undecided, wanted %d", i,
+                     (unsigned long long)sw_sigma_set_undecided(s, i), 2 * rules[i].undecided);
+    /* a short padding: over the JIT budget, but the fallback decides */
+    const char *shortpad =
+        "{\"Channel\":\"Microsoft-Windows-Sysmon/Operational\",\"EventID\":1,"
+        "\"Computer\":\"ws01\",\"CommandLine\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!x.ps1\"}";
+    hits_t h = {0};
+    memset(&u, 0, sizeof u);
+    assert_int_equal(match_text(s, shortpad, strlen(shortpad), count_cb, &h), 4);
+    assert_string_equal(h.log, "r-sel;r-or;r-andyes;r-1of;");
+    assert_int_equal(u.n, 0);
+    sw_sigma_set_free(s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -395,6 +483,7 @@ int main(void)
         cmocka_unit_test(refused_rules_say_where_and_why),
         cmocka_unit_test(alert_carries_rule_author_host_and_time),
         cmocka_unit_test(event_split_reads_concatenated_objects),
+        cmocka_unit_test(regex_over_budget_is_undecided_not_a_miss),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
