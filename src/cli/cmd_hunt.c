@@ -157,6 +157,15 @@ static int check_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
     return sw_event_parse(ud, rec, len, err);
 }
 
+/* What the store found damaged in t's files and rebuilt from its log, as
+ * a warning (lost records are an error of the search itself). */
+static void team_notice(const char *cmd, sw_store_team_t *t)
+{
+    const char *n = t ? sw_store_team_notice(t) : NULL;
+    if (n)
+        sw_term_printf(stderr, "seawall %s: warning: %s\n", cmd, n);
+}
+
 /* Through the alerter: the team's deployed rules see each new record. */
 static int store_record(const char *rec, size_t len, void *ud, sw_errbuf_t *err)
 {
@@ -224,6 +233,7 @@ int cmd_ingest(sw_cli_t *a)
         }
     }
     sw_store_count(t, &after, &err);
+    team_notice("ingest", t);
     fprintf(stderr, "seawall ingest: %lld records added to team %s (%lld in all)\n",
             (long long)(after - before), sw_store_team_name(t), (long long)after);
     if (sw_alerter_rules(al))
@@ -372,9 +382,11 @@ int cmd_hunt(sw_cli_t *a)
         goto done;
     if (sw_store_open(o.db, &s, &err) || sw_store_team_open(s, team, 0, &t, &err) ||
         sw_store_search(t, &q, print_row, &ctx, &err)) {
+        team_notice("hunt", t);
         sw_term_printf(stderr, "seawall hunt: %s\n", err.msg);
         goto done;
     }
+    team_notice("hunt", t);
     if (!o.json && !ctx.agg)
         fprintf(stderr, "%zu record%s\n", ctx.n, ctx.n == 1 ? "" : "s");
     status = 0;

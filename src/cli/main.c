@@ -1,6 +1,7 @@
 /* main.c — the seawall program: one binary, one subcommand per job. The
  * commands and their options are tables (commands.c, opts.c); this file
  * only finds the command, parses its options and calls it. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,9 @@ static const sw_cli_cmd_t *lookup(int argc, char **argv, int *used)
 
 int main(int argc, char **argv)
 {
+    /* a file size limit (ulimit -f) is a write error (EFBIG) every command
+     * reports and recovers from, like a full disk, not a silent kill */
+    signal(SIGXFSZ, SIG_IGN);
     if (argc < 2) {
         usage(stderr);
         return 2;
