@@ -153,12 +153,8 @@ static int one_run(const char *dir, const char *name, uint64_t n, const rule_fil
 {
     char path[4200];
     snprintf(path, sizeof path, "%s/%s.db", dir, name);
-    const char *suffix[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        char p[4300];
-        snprintf(p, sizeof p, "%s%s", path, suffix[i]);
-        unlink(p);
-    }
+    sw_errbuf_t rerr;
+    sw_store_remove(path, &rerr); /* the store of an earlier run and its FILE.seg */
     sw_store_t *s = NULL;
     sw_store_team_t *t = NULL;
     sw_journal_t *j = NULL;

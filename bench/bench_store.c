@@ -386,14 +386,10 @@ static int cpu_ingest(const char *dir, const char *jl_path)
         end[n++] = used;
     }
     fclose(jl);
-    char db[600], p[620];
+    char db[600];
     snprintf(db, sizeof db, "%s/cpu.db", dir);
-    const char *sfx[] = {"", "-wal", "-shm"};
-    for (int i = 0; i < 3; i++) {
-        snprintf(p, sizeof p, "%s%s", db, sfx[i]);
-        unlink(p); /* a new store file also removes the old FILE.seg */
-    }
     sw_errbuf_t err;
+    sw_store_remove(db, &err); /* the old store and its FILE.seg */
     sw_store_t *s = NULL;
     sw_store_team_t *t = NULL;
     int rc = 1;
@@ -466,14 +462,8 @@ int main(void)
             unlink(p);
         }
     }
-    if (!reuse) {
-        char p[600];
-        const char *sfx[] = {"", "-wal", "-shm"};
-        for (int i = 0; i < 3; i++) {
-            snprintf(p, sizeof p, "%s%s", db_path, sfx[i]);
-            unlink(p); /* a new store file also removes the old FILE.seg */
-        }
-    }
+    if (!reuse)
+        sw_store_remove(db_path, &err); /* the old store and its FILE.seg */
     if (sw_store_open(db_path, &s, &err) || sw_store_team_open(s, "blue", 1, &t, &err)) {
         fprintf(stderr, "bench: %s\n", err.msg);
         return 1;
@@ -523,12 +513,7 @@ int main(void)
             if (k) { /* the same records again, into a new store */
                 sw_store_team_close(t);
                 sw_store_close(s);
-                char p[600];
-                const char *sfx[] = {"", "-wal", "-shm"};
-                for (int x = 0; x < 3; x++) {
-                    snprintf(p, sizeof p, "%s%s", db_path, sfx[x]);
-                    unlink(p); /* a new store file also removes the old FILE.seg */
-                }
+                sw_store_remove(db_path, &err); /* the old store and its FILE.seg */
                 if (sw_store_open(db_path, &s, &err) ||
                     sw_store_team_open(s, "blue", 1, &t, &err)) {
                     fprintf(stderr, "bench: %s\n", err.msg);
