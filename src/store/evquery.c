@@ -130,16 +130,21 @@ static void piece_name(uint64_t first, char *out, size_t cap)
 /* Write a sealed piece to idx.<first>, whole or not at all (a new file
  * under the team's directory, renamed over the old: never through a
  * link). Best effort: a piece that cannot be written is built again by
- * the next reader. */
-static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t *b, size_t len)
+ * the next reader. The file mapped read-only when map is set (NULL when it
+ * was not written): the writer then reads its pieces from the page cache
+ * instead of keeping their bytes (150 MB over a million records). */
+static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t *b, size_t len,
+                        void **map)
 {
+    if (map)
+        *map = NULL;
     int dfd = t->seg.dirfd;
     if (dfd < 0)
         return;
     char name[64], tmp[96];
     piece_name(first, name, sizeof name);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", name, (long)getpid());
-    const int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    const int flags = O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
     int fd = openat(dfd, tmp, flags, 0644);
     if (fd < 0 && errno == EEXIST && unlinkat(dfd, tmp, 0) == 0) /* left by a crash */
         fd = openat(dfd, tmp, flags, 0644);
@@ -152,8 +157,17 @@ static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t 
             break;
         at += (size_t)w;
     }
-    if (close(fd) != 0 || at != len || renameat(dfd, tmp, dfd, name) != 0)
+    void *m = MAP_FAILED;
+    if (map && at == len && len)
+        m = mmap(NULL, len, PROT_READ, MAP_SHARED, fd, 0);
+    if (close(fd) != 0 || at != len || renameat(dfd, tmp, dfd, name) != 0) {
         unlinkat(dfd, tmp, 0);
+        if (m != MAP_FAILED)
+            munmap(m, len);
+        return;
+    }
+    if (map && m != MAP_FAILED)
+        *map = m;
 }
 
 /* Map idx.<first> as a piece that fits the team's rows (n_rows): its
@@ -223,15 +237,24 @@ static int tail_to_piece(sw_store_team_t *t, uint64_t stamp, sw_errbuf_t *err)
     uint64_t first = idx_build_first(x->tail);
     if (idx_build_seal(x->tail, (uint64_t)t->id, t->s->store_id, stamp, &b, &len))
         return sw_seterr(err, SW_ENOMEM, "out of memory");
+    void *m = NULL;
     if (!x->tail_dmg)
-        piece_write(t, first, b, len);
+        piece_write(t, first, b, len, &m);
     ipiece_t p = {0};
-    if (idx_piece_open(&p.p, b, len, (uint64_t)t->id, t->s->store_id)) {
+    if (idx_piece_open(&p.p, m ? m : b, len, (uint64_t)t->id, t->s->store_id)) {
+        if (m)
+            munmap(m, len);
         free(b);
         return sw_seterr(err, SW_EIO, "team %s: index piece at row %llu did not seal", t->name,
                          (unsigned long long)first);
     }
-    p.p.mem = b; /* kept in memory: the file is for other processes */
+    if (m) { /* the file, mapped: its pages are the kernel's to drop */
+        free(b);
+        p.p.mem = m;
+        p.p.map_len = len;
+    } else {
+        p.p.mem = b; /* kept in memory */
+    }
     int rc = push_piece(x, &p);
     if (rc) {
         idx_piece_free(&p.p);
@@ -437,7 +460,7 @@ int store_idx_flush(sw_store_team_t *t, uint64_t stamp)
     size_t len;
     if (idx_build_seal(x->tail, (uint64_t)t->id, t->s->store_id, stamp, &b, &len))
         return SW_OK; /* the next reader indexes these rows itself */
-    piece_write(t, idx_build_first(x->tail), b, len);
+    piece_write(t, idx_build_first(x->tail), b, len, NULL);
     free(b);
     return SW_OK;
 }
@@ -505,7 +528,7 @@ static int piece_rebuild(sw_store_team_t *t, ipiece_t *ip, sw_errbuf_t *err)
     }
     np.p.mem = buf;
     if (ip != &x->tail_p && !dmg)
-        piece_write(t, first, buf, len);
+        piece_write(t, first, buf, len, NULL);
     idx_piece_free(&ip->p);
     *ip = np;
     return SW_OK;
