@@ -1214,6 +1214,11 @@ struct sw_qrun {
     int64_t hmin, hmax;
     int has_h;
     sw_arena_t arena;
+    /* memory: what kept records and groups hold, and the most they may */
+    size_t bytes, budget;
+    /* sort | limit k as the first retained stages: only the best k kept
+     * (trimmed when 2k are), their keys malloc'd so a trim frees them */
+    size_t topk;
 };
 
 int sw_qrun_new(sw_qrun_t **out, const sw_query_t *q, sw_qrow_cb cb, void *ud)
@@ -1240,8 +1245,44 @@ int sw_qrun_new(sw_qrun_t **out, const sw_query_t *q, sw_qrow_cb cb, void *ud)
     }
     if (sw_query_is_aggregate(q))
         r->agg = (int)q->n_stages - 1;
+    if (r->retain && i + 1 < q->n_stages && q->stages[i].kind == SW_QS_SORT &&
+        q->stages[i + 1].kind == SW_QS_LIMIT && q->stages[i + 1].n <= SW_QRUN_MAX_RETAINED / 2)
+        r->topk = (size_t)q->stages[i + 1].n;
     *out = r;
     return SW_OK;
+}
+
+void sw_qrun_budget(sw_qrun_t *r, size_t bytes)
+{
+    r->budget = bytes;
+}
+
+/* Over the memory budget after adding n bytes? (SW_ETOOBIG, err set) */
+static int over_budget(sw_qrun_t *r, size_t n, sw_errbuf_t *err)
+{
+    r->bytes += n;
+    if (!r->budget || r->bytes <= r->budget)
+        return SW_OK;
+    return sw_seterr(err, SW_ETOOBIG,
+                     "query stopped: it would hold more than %zu MB of records or groups; "
+                     "narrow it, or put a limit before the sort",
+                     r->budget >> 20);
+}
+
+static void kept_free(sw_qrun_t *r, kept_t *k)
+{
+    r->bytes -= k->json_len + sizeof *k;
+    free(k->json);
+    k->json = NULL;
+    if (r->topk && k->keys) {
+        for (size_t i = 0; i < r->n_keys; i++) {
+            if (k->keys[i])
+                r->bytes -= strlen(k->keys[i]);
+            free(k->keys[i]);
+        }
+        free(k->keys);
+        k->keys = NULL;
+    }
 }
 
 void sw_qrun_free(sw_qrun_t *r)
@@ -1249,7 +1290,7 @@ void sw_qrun_free(sw_qrun_t *r)
     if (!r)
         return;
     for (size_t i = 0; i < r->n_kept; i++)
-        free(r->kept[i].json);
+        kept_free(r, &r->kept[i]);
     free(r->kept);
     free(r->groups);
     sw_arena_free(&r->arena);
@@ -1309,6 +1350,9 @@ static int group_add(sw_qrun_t *r, const char *key, size_t len, uint64_t add, sw
         }
         j = (j + 1) & (r->cap_groups - 1);
     }
+    int rc = over_budget(r, len + 1 + sizeof(group_t) * 2, err);
+    if (rc)
+        return rc;
     char *k = sw_arena_strndup(&r->arena, key, len);
     if (!k)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
@@ -1357,6 +1401,26 @@ static int agg_feed(sw_qrun_t *r, const sw_qstage_t *s, int64_t ts_ms, const sw_
     }
 }
 
+typedef struct sort_ctx {
+    size_t key;
+    int desc;
+} sort_ctx_t;
+static int merge_sort(kept_t *a, size_t n, sort_ctx_t c);
+
+/* sort | limit k: sort what is kept and drop all but the best k. The sort
+ * is stable and what is kept stays in its sorted order, so later records
+ * tie after it as they would have: the same answer as sorting everything. */
+static int topk_trim(sw_qrun_t *r, sw_errbuf_t *err)
+{
+    sort_ctx_t c = {0, r->q->stages[r->first_retained].desc};
+    if (merge_sort(r->kept, r->n_kept, c))
+        return sw_seterr(err, SW_ENOMEM, "out of memory");
+    for (size_t i = r->topk; i < r->n_kept; i++)
+        kept_free(r, &r->kept[i]);
+    r->n_kept = r->topk;
+    return SW_OK;
+}
+
 int sw_qrun_feed(sw_qrun_t *r, int64_t id, int64_t ts_ms, const sw_event_t *ev, const char *json,
                  size_t json_len, sw_errbuf_t *err)
 {
@@ -1382,6 +1446,7 @@ int sw_qrun_feed(sw_qrun_t *r, int64_t id, int64_t ts_ms, const sw_event_t *ev, 
         k->id = id;
         k->ts_ms = ts_ms;
         k->seq = r->n_kept;
+        r->n_kept++; /* freed by sw_qrun_free from here on */
         if (r->agg < 0) {
             k->json = malloc(json_len + 1);
             if (!k->json)
@@ -1391,18 +1456,27 @@ int sw_qrun_feed(sw_qrun_t *r, int64_t id, int64_t ts_ms, const sw_event_t *ev, 
             k->json_len = json_len;
         }
         if (r->n_keys) {
-            k->keys = sw_arena_zalloc(&r->arena, r->n_keys * sizeof *k->keys);
+            k->keys = r->topk ? calloc(r->n_keys, sizeof *k->keys)
+                              : sw_arena_zalloc(&r->arena, r->n_keys * sizeof *k->keys);
             if (!k->keys)
                 return sw_seterr(err, SW_ENOMEM, "out of memory");
             for (size_t i = 0; i < r->n_keys; i++) {
                 char tb[64];
                 size_t l;
                 const char *v = stage_value(&r->q->stages[r->key_stage[i]], ev, &l, tb);
-                if (v && !(k->keys[i] = sw_arena_strndup(&r->arena, v, l)))
+                if (!v)
+                    continue;
+                k->keys[i] = r->topk ? strndup(v, l) : sw_arena_strndup(&r->arena, v, l);
+                if (!k->keys[i])
                     return sw_seterr(err, SW_ENOMEM, "out of memory");
+                r->bytes += l; /* freed by a trim (topk), else with the arena */
             }
         }
-        r->n_kept++;
+        int rc = over_budget(r, json_len + sizeof *k, err);
+        if (rc)
+            return rc;
+        if (r->topk && r->n_kept >= 2 * r->topk + 256 && (rc = topk_trim(r, err)))
+            return rc;
         return 0;
     }
     if (r->agg >= 0)
@@ -1452,11 +1526,6 @@ static int cmp_keys(const char *a, const char *b)
         return na ? -1 : 1;
     return strcasecmp(a, b);
 }
-
-typedef struct sort_ctx {
-    size_t key;
-    int desc;
-} sort_ctx_t;
 
 /* qsort has no context argument in C11: a small insertion-merge sort instead.
  * Bottom-up merge sort, stable, O(n log n), one scratch array. */

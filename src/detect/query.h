@@ -150,6 +150,12 @@ typedef struct sw_qrun sw_qrun_t;
  * sw_qrun_finish for sort and aggregates). */
 int sw_qrun_new(sw_qrun_t **out, const sw_query_t *q, sw_qrow_cb cb, void *ud);
 void sw_qrun_free(sw_qrun_t *r);
+/* The most bytes of records and keys the run may hold (a sort, the groups
+ * of a count by): past it sw_qrun_feed fails with SW_ETOOBIG saying so.
+ * 0: no limit but the counts above (the default). A sort followed by a
+ * limit of k holds only its best k records (and at most k more between
+ * trims) whatever it is fed. */
+void sw_qrun_budget(sw_qrun_t *r, size_t bytes);
 /* Feed one matching event. Returns 0, 1 when no more input is needed (a
  * limit was reached), or a negative SW_E* (a limit on retained data; err
  * says which). The json is copied when it must be kept. */

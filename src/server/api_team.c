@@ -144,7 +144,20 @@ int api_hunt(srv_req_t *r)
     }
     hunt_ctx_t c = {json_array(), limit, 0, 0, 0, mono_ms() + HUNT_DEADLINE_MS, {0}};
     sw_event_init(&c.ev);
+    /* the store stops a search past the deadline wherever it is (matching,
+     * sorting, counting), not only between rows handed here */
+    sw_store_search_limits(rd.t, HUNT_DEADLINE_MS, 0);
     int rc = sw_store_search(rd.t, &q, hunt_row, &c, &err);
+    if (rc == SW_ETOOBIG && strstr(err.msg, "query stopped after")) {
+        c.timed_out = 1;
+        rc = SW_OK;
+    } else if (rc == SW_ETOOBIG) { /* over the memory budget */
+        sw_event_free(&c.ev);
+        sw_query_free(&q);
+        reader_close(&rd);
+        json_decref(c.rows);
+        return srv_error(r, 400, "query_too_big", "%s", err.msg);
+    }
     sw_event_free(&c.ev);
     int agg = sw_query_is_aggregate(&q);
     sw_query_free(&q);

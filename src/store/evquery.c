@@ -39,6 +39,7 @@
 #include <strings.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #ifdef __SSE2__
 #include <emmintrin.h>
@@ -80,7 +81,23 @@ struct store_idx {
     int tail_dmg;
     /* the running search's (store_idx_search): records it could not read */
     uint64_t s_dmg_n, s_dmg_lo, s_dmg_hi;
+    /* and its deadline (CLOCK_MONOTONIC ms, 0: none); late once past it */
+    int64_t deadline;
+    int late;
 };
+
+/* Is the running search past its deadline (issue 15: no query runs
+ * unbounded)? Checked between pieces, fields, values and rows; once late,
+ * every loop stops. The coarse clock costs about 20 ns. */
+static int late(store_idx_t *x)
+{
+    if (!x->late && x->deadline) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+        x->late = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 > x->deadline;
+    }
+    return x->late;
+}
 
 static uint32_t piece_rows(const sw_store_team_t *t)
 {
@@ -723,10 +740,13 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
         return;
     }
     if (!nl) {
-        for (uint32_t v = x->v0; v < x->v1; v++)
+        for (uint32_t v = x->v0; v < x->v1; v++) {
+            if (!((v - x->v0) & 4095) && late(c->t->idx))
+                return;
             if (sw_qnode_value_matches(n, p->text + p->values[v].text_off, idx_value_len(p, x, v),
                                        free_text))
                 take_value(c, f, v, b);
+        }
         return;
     }
     /* the literal's places in the field's text; a literal with a letter
@@ -837,7 +857,7 @@ static int eval_or_scan(qctx_t *c, const sw_qnode_t *n, const or_scan_t *o, uint
         const idx_field_t *x = &p->fields[f];
         if (x->text1 <= x->text0)
             continue;
-        if (!field_ok(c, f))
+        if (late(c->t->idx) || !field_ok(c, f))
             return -1;
         size_t end = o->letters && x->vb < x->v1 ? p->values[x->vb].text_off : x->text1;
         if (end <= x->text0)
@@ -974,11 +994,11 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
     int letters = nl && !digits_only(lit, nl);
     if (!n->field) { /* free text: every field's values */
         for (uint32_t f = 0; f < p->n_fields; f++) {
-            if (!field_ok(c, f))
+            if (late(c->t->idx) || !field_ok(c, f))
                 return -1;
             match_values(c, f, n, 1, lit, nl, letters, b);
         }
-        return c->damaged ? -1 : 0;
+        return c->damaged || c->t->idx->late ? -1 : 0;
     }
     int f = find_field(p, n->field, n->field_hash);
     if (f < 0)
@@ -993,7 +1013,7 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
         return 0;
     }
     match_values(c, (uint32_t)f, n, 0, lit, nl, letters, b);
-    return c->damaged ? -1 : 0;
+    return c->damaged || c->t->idx->late ? -1 : 0;
 }
 
 /* ---- running a search ----------------------------------------------------------- */
@@ -1181,11 +1201,13 @@ static int piece_eval(sw_store_team_t *t, size_t i, const sw_query_t *q, uint64_
                       .pool = x->pool,
                       .plan = x->plan};
         c->ts = seg_ts(&t->seg.v) + ip->p.first_row;
-        int r = eval(c, q->root, b, 0);
+        int r = late(x) ? -1 : eval(c, q->root, b, 0);
         if (r >= 0) {
             clear_lost(t, c, b);
             return r;
         }
+        if (x->late)
+            return SW_ETOOBIG; /* store_idx_search says so */
         if (attempt)
             return sw_seterr(err, SW_EIO, "team %s: index piece at row %llu damaged", t->name,
                              (unsigned long long)ip->p.first_row);
@@ -1354,11 +1376,9 @@ int store_idx_damage(sw_store_team_t *t, sw_errbuf_t *err)
                      v->lost_hi > v->lost_lo ? v->note : "its log is damaged there");
 }
 
-int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err)
+static int search_run(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err)
 {
     size_t n_rows = t->seg.v.n_rows;
-    if (t->idx)
-        t->idx->s_dmg_n = 0;
     if (q->root->kind == SW_QN_ALL && q->n_stages == 1 && q->stages[0].kind == SW_QS_COUNT) {
         size_t n = n_rows - (size_t)(t->seg.v.lost_hi - t->seg.v.lost_lo); /* no index needed */
         return n ? sw_qrun_add(run, "", 0, 0, n, err) : SW_OK;
@@ -1423,10 +1443,43 @@ int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw
         if (!x->sorted && rows.n > 1)
             qsort(rows.v, rows.n, sizeof *rows.v, cmp_trow);
         for (size_t i = 0; i < rows.n && !rc; i++)
-            rc = feed_row(t, q, run, rows.v[i].row, !exact, err);
+            rc = (i & 255) || !late(x) ? feed_row(t, q, run, rows.v[i].row, !exact, err)
+                                       : SW_ETOOBIG;
         if (rc == 1)
             rc = SW_OK;
     }
     free(rows.v);
+    return rc;
+}
+
+int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, int64_t timeout_ms,
+                     sw_errbuf_t *err)
+{
+    if (t->idx) {
+        t->idx->s_dmg_n = 0;
+        t->idx->late = 0;
+        t->idx->deadline = 0;
+    }
+    int64_t t0 = 0;
+    if (timeout_ms > 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
+        t0 = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+    }
+    int rc = SW_OK;
+    if (timeout_ms > 0 && (rc = get_idx(t, err)))
+        return rc;
+    if (t->idx)
+        t->idx->deadline = timeout_ms > 0 ? t0 + timeout_ms : 0;
+    rc = search_run(t, q, run, err);
+    if (t->idx && t->idx->late) {
+        t->idx->deadline = 0;
+        return sw_seterr(err, SW_ETOOBIG,
+                         "query stopped after %lld s; narrow it (a field, a time range, fewer "
+                         "wildcards)",
+                         (long long)((timeout_ms + 999) / 1000));
+    }
+    if (t->idx)
+        t->idx->deadline = 0;
     return rc;
 }

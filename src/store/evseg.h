@@ -127,9 +127,10 @@
 #define SEG_BLK_LZ4 0
 #define SEG_BLK_STORED 1
 #define SEG_NO_BLOCK UINT64_MAX
-#define SEG_NBLK 4   /* batch buffers: one filled, the rest with the writer */
-#define SEG_FORMAT 4 /* header byte 7; 3 had no sums nor store id, 2 fixed columns, 1 no packing   \
-                      */
+#define SEG_NBLK 4 /* batch buffers: one filled, the rest with the writer */
+#define SEG_FORMAT                                                                                 \
+    4 /* header byte 7; 3 had no sums nor store id, 2 fixed columns, 1 no packing                  \
+       */
 #define SEG_STORE_BITS 48 /* a store id is a random number of 48 bits, not 0 */
 #define SEG_SUMENT 64     /* bytes of a sums entry */
 

@@ -426,6 +426,8 @@ int sw_store_team_open(sw_store_t *s, const char *name, int create, sw_store_tea
     if (!t)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
     t->s = s;
+    t->search_ms = SW_STORE_SEARCH_MS;
+    t->search_mem = SW_STORE_SEARCH_MEM;
     t->seg.dirfd = -1;
     for (int f = 0; f < SF_N; f++)
         t->seg.f[f].fd = -1;
@@ -495,6 +497,14 @@ void sw_store_team_close(sw_store_team_t *t)
     sw_event_free(&t->cev);
     store_idx_free(t->idx);
     free(t);
+}
+
+void sw_store_search_limits(sw_store_team_t *t, int64_t timeout_ms, size_t mem_bytes)
+{
+    if (timeout_ms > 0)
+        t->search_ms = timeout_ms;
+    if (mem_bytes)
+        t->search_mem = mem_bytes;
 }
 
 const char *sw_store_team_name(const sw_store_team_t *t)
@@ -763,7 +773,8 @@ int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void
     sw_qrun_t *run = NULL;
     if ((rc = sw_qrun_new(&run, q, cb, ud)))
         return sw_seterr(err, rc, "out of memory");
-    rc = store_idx_search(t, q, run, err);
+    sw_qrun_budget(run, t->search_mem);
+    rc = store_idx_search(t, q, run, t->search_ms, err);
     if (!rc)
         rc = sw_qrun_finish(run, err);
     sw_qrun_free(run);

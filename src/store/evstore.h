@@ -53,6 +53,17 @@ const char *sw_store_team_name(const sw_store_team_t *t);
  * search reports them as an error (sw_store_search). */
 const char *sw_store_team_notice(sw_store_team_t *t);
 
+/* The limits of every search through t (issue 15: no query runs
+ * unbounded, on a server or at the command line): a search past timeout_ms
+ * stops with SW_ETOOBIG "query stopped after N s; narrow it", one that
+ * would hold more than mem_bytes of records or groups (a sort, a count
+ * by) with SW_ETOOBIG saying so; rows already handed to the callback stay
+ * handed. 0 keeps a limit as it is. A new handle has SW_STORE_SEARCH_MS
+ * and SW_STORE_SEARCH_MEM. */
+#define SW_STORE_SEARCH_MS ((int64_t)60000)
+#define SW_STORE_SEARCH_MEM ((size_t)512 << 20)
+void sw_store_search_limits(sw_store_team_t *t, int64_t timeout_ms, size_t mem_bytes);
+
 /* Append one JSON record (any shape detect/event.h reads) to the team.
  * Appends are batched; searches through this handle see them, other
  * processes once their batch is written (a few hundred records later) and

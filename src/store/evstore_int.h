@@ -36,11 +36,13 @@ struct sw_store_team {
     int64_t id; /* teams.id: names the segment directory and every file's header */
     char name[SW_STORE_MAX_TEAM_NAME + 1];
     sqlite3_stmt *ins_truth;
-    seg_t seg;        /* the team's records */
-    sw_event_t ev;    /* reused for every parse */
-    sw_event_t cev;   /* the segment check's (a time for a rebuilt ts) */
-    char notice[800]; /* sw_store_team_notice's */
-    int64_t last_ts;  /* time given to records without one */
+    seg_t seg;         /* the team's records */
+    sw_event_t ev;     /* reused for every parse */
+    sw_event_t cev;    /* the segment check's (a time for a rebuilt ts) */
+    char notice[800];  /* sw_store_team_notice's */
+    int64_t search_ms; /* sw_store_search_limits' */
+    size_t search_mem;
+    int64_t last_ts; /* time given to records without one */
     int have_last_ts;
     store_idx_t *idx; /* the field index (evidx.h, evquery.c) */
     size_t idx_piece; /* rows an index piece holds; 0: IDX_PIECE (tests shrink it) */
@@ -61,7 +63,10 @@ static inline int64_t store_id(const sw_store_team_t *t, size_t row)
 int store_idx_begin(sw_store_team_t *t, sw_errbuf_t *err);
 int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, sw_errbuf_t *err);
 int store_idx_flush(sw_store_team_t *t, uint64_t stamp);
-int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err);
+/* Run q's matches into run; past timeout_ms (0: none) SW_ETOOBIG "query
+ * stopped after N s; narrow it". */
+int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, int64_t timeout_ms,
+                     sw_errbuf_t *err);
 /* After a search: SW_EIO saying which records it had to leave out (lost
  * from the log, or unreadable), or SW_OK. */
 int store_idx_damage(sw_store_team_t *t, sw_errbuf_t *err);

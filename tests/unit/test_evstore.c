@@ -469,6 +469,86 @@ static void truth_is_committed_only_after_its_records(void **state)
     sw_store_team_close(t);
 }
 
+/* Issue 15 defect 8: no search runs unbounded. Past its deadline a search
+ * stops with a message saying so; past its memory budget a sort stops
+ * too, while sort | limit k holds only k records whatever it reads. */
+static int count_rows(const sw_qrow_t *row, void *ud)
+{
+    (void)row;
+    (*(size_t *)ud)++;
+    return 0;
+}
+
+static int search_n(sw_store_team_t *t, const char *text, size_t *n, sw_errbuf_t *err)
+{
+    sw_query_t q;
+    sw_query_opts_t o = {0};
+    if (sw_query_parse(&q, text, strlen(text), &o, err))
+        fail_msg("%s: %s", text, err->msg);
+    *n = 0;
+    int rc = sw_store_search(t, &q, count_rows, n, err);
+    sw_query_free(&q);
+    return rc;
+}
+
+static void a_search_stops_at_its_deadline_and_memory_budget(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "blue");
+    char rec[400];
+    const unsigned N = 200000;
+    for (unsigned i = 0; i < N; i++) {
+        snprintf(rec, sizeof rec,
+                 "{\"@timestamp\":\"2026-02-10T09:%02u:%02u.%03uZ\",\"EventID\":1,"
+                 "\"CommandLine\":\"cmd.exe /c echo %u abcdefghijklmnopqrstuvwxyz\"}",
+                 i / 60000 % 60, i / 1000 % 60, i % 1000, (i * 7919u) % N);
+        append(t, rec, NULL);
+    }
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_flush(f->s, &err), SW_OK);
+    size_t n;
+    /* unbounded by default for what takes well under its minute */
+    const char *slow = "*a*b*c*d* | sort CommandLine";
+    assert_int_equal(search_n(t, slow, &n, &err), SW_OK);
+    assert_int_equal(n, N);
+    /* a deadline of 1 ms: stopped, saying so */
+    sw_store_search_limits(t, 1, 0);
+    assert_int_equal(search_n(t, slow, &n, &err), SW_ETOOBIG);
+    assert_non_null(strstr(err.msg, "query stopped after 1 s; narrow it"));
+    /* the deadline is per search: a fast one still answers */
+    assert_int_equal(search_n(t, "EventID:1 | count", &n, &err), SW_OK);
+    /* a budget of 4 MB: a sort of 200,000 records (about 20 MB) stops ... */
+    sw_store_search_limits(t, 60000, (size_t)4 << 20);
+    assert_int_equal(search_n(t, "* | sort CommandLine", &n, &err), SW_ETOOBIG);
+    assert_non_null(strstr(err.msg, "more than 4 MB"));
+    assert_int_equal(n, 0);
+    /* ... but its top 3 hold 3 records, and are the right ones */
+    sw_query_t q;
+    sw_query_opts_t o = {0};
+    const char *top = "* | sort CommandLine desc | limit 3";
+    assert_int_equal(sw_query_parse(&q, top, strlen(top), &o, &err), SW_OK);
+    cases_out_t out;
+    memset(&out, 0, sizeof out);
+    sw_buf_init(&out.agg, 0);
+    assert_int_equal(sw_store_search(t, &q, cases_row, &out, &err), SW_OK);
+    assert_int_equal(out.n_records, 3);
+    sw_buf_free(&out.agg);
+    sw_query_free(&q);
+    /* the first 3 of the whole sort, with room for it */
+    sw_store_search_limits(t, 0, (size_t)512 << 20);
+    const char *all = "* | sort CommandLine desc";
+    assert_int_equal(sw_query_parse(&q, all, strlen(all), &o, &err), SW_OK);
+    cases_out_t whole;
+    memset(&whole, 0, sizeof whole);
+    sw_buf_init(&whole.agg, 0);
+    assert_int_equal(sw_store_search(t, &q, cases_row, &whole, &err), SW_OK);
+    assert_int_equal(whole.n_records, N);
+    assert_memory_equal(whole.ids, out.ids, 3 * sizeof out.ids[0]);
+    sw_buf_free(&whole.agg);
+    sw_query_free(&q);
+    sw_store_team_close(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -484,6 +564,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(ground_truth_beside_the_record, setup, teardown),
         cmocka_unit_test_setup_teardown(multi_valued_indexed_fields_still_match, setup, teardown),
         cmocka_unit_test_setup_teardown(teams_and_reopen, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_search_stops_at_its_deadline_and_memory_budget, setup,
+                                        teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
