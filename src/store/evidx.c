@@ -461,8 +461,10 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         x->sum_post = idx_sum(P + p0, (size_t)(p1 - p0) * 2);
         v0 = x->v1;
     }
-    memcpy(buf + off[IDX_S_NAMES], b->names, b->names_len);
-    memcpy(buf + off[IDX_S_TIME], b->hastime, len[IDX_S_TIME]);
+    if (b->names_len) /* none when every row is empty (records the log lost) */
+        memcpy(buf + off[IDX_S_NAMES], b->names, b->names_len);
+    if (len[IDX_S_TIME])
+        memcpy(buf + off[IDX_S_TIME], b->hastime, len[IDX_S_TIME]);
     /* the header and the section table */
     memcpy(buf, idx_magic, 5);
     buf[5] = IDX_KIND;
