@@ -120,6 +120,9 @@ static void view_reset(seg_view_t *v)
     }
     v->owned = 0;
     v->ok_ent = 0;
+    free(v->vchk);
+    v->vchk = NULL;
+    v->vchk_cap = 0;
     v->ok_rows = v->ok_units = v->ok_log = 0;
     v->sums_bad = v->repaired = 0;
     v->lost_lo = v->lost_hi = 0;
@@ -347,6 +350,8 @@ int seg_record(seg_view_t *v, size_t r, const char **json, size_t *len)
     const uint8_t *b;
     size_t bl, in;
     uint64_t u;
+    if (v->format >= 4)
+        seg_view_verify(v, r);
     /* most records are far under 4 KB: one partial unpack reaches them */
     if (seg_row_lost(v, r) || seg_row_place(v, r, &u, &in) || in > SEG_BLK_MAX ||
         seg_block(v, u, in + 8 + 4096, &b, &bl))
@@ -985,6 +990,8 @@ int seg_writer_begin(seg_t *s, sw_errbuf_t *err)
                          "\"Damage\")",
                          s->dir, v->note);
     s->note[0] = '\0';
+    if (v->format >= 4) /* what a reader checks as it reads, a writer before it writes */
+        seg_view_verify_all(v);
     if (v->format < 4) {
         if ((rc = upgrade(s, err)))
             return rc;

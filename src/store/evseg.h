@@ -203,7 +203,10 @@ typedef struct seg_view {
     uint64_t *own[SF_N]; /* the columns rebuilt (col points here when owned) */
     size_t own_cap[SF_N];
     int owned;
-    size_t ok_ent;                      /* sums entries checked */
+    size_t ok_ent; /* sums entries checked */
+    uint8_t *vchk; /* committed entries whose roff and lidx were checked
+                    * too (seg_view_verify) */
+    size_t vchk_cap;
     uint64_t ok_rows, ok_units, ok_log; /* what they cover */
     int sums_bad;                       /* sums does not describe the columns */
     int repaired;                       /* files (bit f) rebuilt from the log */
@@ -227,9 +230,21 @@ int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t le
                  sw_errbuf_t *err);
 /* Count the complete rows of v (invariant 1), checking the derived columns
  * it has not checked yet against sums and rebuilding, in v's own copies,
- * what is damaged (seg_check.c). Cost: O(1) for nothing new; O(24 bytes)
- * a new row; a rebuild unpacks and parses the log it covers. */
+ * what is damaged (seg_check.c): all three past the commit point, ts
+ * before it (roff and lidx there: seg_view_verify). Cost: O(1) for nothing
+ * new; O(8 bytes) a new committed row, O(24) one past the commit point; a
+ * rebuild unpacks and parses the log it covers. */
 void seg_view_check(seg_view_t *v);
+/* Check the roff and lidx entries of the committed batch holding row r
+ * against sums, rebuilding them from the log when damaged (once a batch;
+ * seg_record does it before it reads a row). seg_view_check checks only
+ * ts of committed batches: every search reads all of ts, but only the
+ * roff and lidx of the records it returns, and checking them all cost a
+ * process's first search 16 bytes a row. */
+void seg_view_verify(seg_view_t *v, size_t r);
+/* seg_view_verify for every committed batch (a writer, before it writes
+ * back what was rebuilt). */
+void seg_view_verify_all(seg_view_t *v);
 /* Free what the view holds (unpacked blocks, own columns). */
 void seg_view_free(seg_view_t *v);
 

@@ -57,15 +57,28 @@ static int ent_get(const seg_view_t *v, size_t i, seg_sument_t *x)
            x->rows && x->units && x->log_end > x->log_off;
 }
 
+/* Does ts hold x's entries, with x's checksum? */
+static int ts_ok(const seg_view_t *v, const seg_sument_t *x)
+{
+    uint64_t r1 = x->first_row + x->rows;
+    return v->ncol[SF_TS] >= r1 &&
+           idx_sum(v->col[SF_TS] + x->first_row, (size_t)x->rows * 8) == x->sum_ts;
+}
+
+/* Do roff and lidx hold x's entries, with x's checksums? */
+static int places_ok(const seg_view_t *v, const seg_sument_t *x)
+{
+    uint64_t r1 = x->first_row + x->rows, u1 = x->first_unit + x->units;
+    if (v->ncol[SF_ROFF] < r1 || v->ncol[SF_LIDX] < u1)
+        return 0;
+    return idx_sum(v->col[SF_ROFF] + x->first_row, (size_t)x->rows * 8) == x->sum_roff &&
+           idx_sum(v->col[SF_LIDX] + x->first_unit, (size_t)x->units * 8) == x->sum_lidx;
+}
+
 /* Do the columns hold x's entries, with x's checksums? */
 static int cols_ok(const seg_view_t *v, const seg_sument_t *x)
 {
-    uint64_t r1 = x->first_row + x->rows, u1 = x->first_unit + x->units;
-    if (v->ncol[SF_TS] < r1 || v->ncol[SF_ROFF] < r1 || v->ncol[SF_LIDX] < u1)
-        return 0;
-    return idx_sum(v->col[SF_TS] + x->first_row, (size_t)x->rows * 8) == x->sum_ts &&
-           idx_sum(v->col[SF_ROFF] + x->first_row, (size_t)x->rows * 8) == x->sum_roff &&
-           idx_sum(v->col[SF_LIDX] + x->first_unit, (size_t)x->units * 8) == x->sum_lidx;
+    return ts_ok(v, x) && places_ok(v, x);
 }
 
 /* Are x's blocks whole in the log, each where lidx says, spanning its
@@ -330,6 +343,72 @@ static void note_of(seg_view_t *v)
     }
 }
 
+/* Entry e's bit in vchk: set it when set is; whether it was set. */
+static int ent_mark(seg_view_t *v, size_t e, int set)
+{
+    if (e / 8 >= v->vchk_cap) {
+        if (!set)
+            return 0;
+        size_t cap = v->vchk_cap ? v->vchk_cap * 2 : 64;
+        while (cap <= e / 8)
+            cap *= 2;
+        uint8_t *p = realloc(v->vchk, cap);
+        if (!p)
+            return 0;
+        memset(p + v->vchk_cap, 0, cap - v->vchk_cap);
+        v->vchk = p;
+        v->vchk_cap = cap;
+    }
+    int was = v->vchk[e / 8] >> (e % 8) & 1;
+    if (set)
+        v->vchk[e / 8] |= (uint8_t)(1 << (e % 8));
+    return was;
+}
+
+/* Check committed entry e's roff and lidx (its ts is checked), rebuilding
+ * the batch from the log when they do not match; once. */
+static void ent_verify(seg_view_t *v, size_t e)
+{
+    seg_sument_t x;
+    if (ent_mark(v, e, 1) || !ent_get(v, e, &x) || places_ok(v, &x))
+        return;
+    /* a record of a block damaged too stays unreadable: the search that
+     * needs it says so */
+    if (repair_batch(v, &x) == SW_OK)
+        note_of(v);
+}
+
+void seg_view_verify(seg_view_t *v, size_t r)
+{
+    uint64_t committed = v->commit.known ? v->commit.rows : 0;
+    if (v->format < 4 || r >= committed || !v->ok_ent)
+        return;                    /* past the commit point seg_view_check checked all three */
+    size_t lo = 0, hi = v->ok_ent; /* the last checked entry starting at or before r */
+    while (hi - lo > 1) {
+        size_t mid = lo + (hi - lo) / 2;
+        uint64_t first;
+        memcpy(&first, v->d[SF_SUMS] + mid * SEG_SUMENT, 8);
+        if (first <= r)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    seg_sument_t x;
+    if (ent_get(v, lo, &x) && r >= x.first_row && r < x.first_row + x.rows)
+        ent_verify(v, lo); /* else a row rebuilt past sums (rebuild_rest) */
+}
+
+void seg_view_verify_all(seg_view_t *v)
+{
+    uint64_t committed = v->commit.known ? v->commit.rows : 0;
+    for (size_t e = 0; v->format >= 4 && e < v->ok_ent; e++) {
+        seg_sument_t x;
+        if (!ent_get(v, e, &x) || x.first_row >= committed)
+            break;
+        ent_verify(v, e);
+    }
+}
+
 /* Format 4: the checks of the notes above. */
 static void check4(seg_view_t *v)
 {
@@ -344,8 +423,10 @@ static void check4(seg_view_t *v)
             /* past the commit point: sound, whole, or the end of what is complete */
             if (!sound || !cols_ok(v, &x) || !blocks_ok(v, &x))
                 break;
-        } else if (!cols_ok(v, &x) && repair_batch(v, &x)) {
-            break; /* its block is damaged too: rebuild_rest says what is lost */
+        } else if (!ts_ok(v, &x)) { /* roff and lidx: seg_view_verify */
+            if (repair_batch(v, &x))
+                break; /* its block is damaged too: rebuild_rest says what is lost */
+            ent_mark(v, v->ok_ent, 1); /* all three rebuilt */
         }
         v->ok_rows = end;
         v->ok_units += x.units;

@@ -100,6 +100,7 @@ for f in ts roff lidx sums; do
   mv keep c.db.seg
 done
 cp -r c.db.seg keep
+cp -r c.db.seg keep
 size=$(wc -c <c.db.seg/1/log | tr -d ' ')
 flip c.db.seg/1/log $((size / 2))
 expect "a byte of the log changed: hunt fails" 1 "$BIN" hunt --db c.db --team pw --json '*'
@@ -118,6 +119,15 @@ expect "a dictionary word changed (lsass to lsasz)" 0 "$BIN" hunt --db c.db --te
 has "  the count is right" "$T/out" "3000"
 expect "  lsasz is in no record" 0 "$BIN" hunt --db c.db --team pw --json 'lsasz'
 lines "  and is not found" "$T/out" 0
+cp -r c.db.seg keep
+flip c.db.seg/1/roff 4000
+expect "a byte of roff changed, then an ingest" 0 "$BIN" ingest --db c.db --team pw "$EV"
+has "  the ingest says it wrote roff back" "$T/err" "roff (checksum mismatch)"
+if cmp -s -n "$(wc -c <keep/1/roff)" keep/1/roff c.db.seg/1/roff; then ok "  roff as it was written"; else ko "  roff as it was written"; fi
+expect "  then a hunt" 0 "$BIN" hunt --db c.db --team pw '* | count'
+has "  counts them all" "$T/out" "3016"
+if grep -q warning "$T/err"; then ko "  without a warning" "$(cat "$T/err")"; else ok "  without a warning"; fi
+rm -rf keep
 
 # ---- 6. a planted symbolic link in a new team's folder -------------------------
 rm -rf s.db*
