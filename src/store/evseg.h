@@ -48,8 +48,9 @@
  *     the team has its committed rows plus the longest complete prefix past
  *     them (seg_view_check). The next writer cuts the rest
  *     [seg_writer_begin]. Open costs a stat and a map per file and one pass
- *     over the derived columns a process has not seen (24 bytes a row):
- *     no rebuild unless something is damaged.
+ *     over the ts a process has not seen (8 bytes a row; roff and lidx of
+ *     a committed batch are checked when one of its records is read,
+ *     seg_view_verify): no rebuild unless something is damaged.
  *  2. A value read from a file is never trusted as an index: every offset
  *     and length is bounds-checked where it is used, and a bad one is
  *     SW_EIO "damaged", not a crash (fuzz/fuzz_segment.c).

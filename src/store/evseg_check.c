@@ -15,7 +15,9 @@
  * checked yet, in order:
  *   - an entry that is sound, continues the last and whose columns match
  *     its checksums covers its rows; past the commit point its blocks'
- *     checksums must match too (they may be a torn write);
+ *     checksums must match too (they may be a torn write); before it only
+ *     ts is checked here, roff and lidx when a record of the batch is read
+ *     (seg_view_verify) or a writer begins (seg_view_verify_all);
  *   - committed rows whose columns do not match are rebuilt from the
  *     batch's log bytes into the view's own copies of the columns
  *     (repair_batch);
@@ -29,8 +31,9 @@
  * A format-2 or -3 team (no sums) has the longest prefix of rows whose
  * last record reads back, as before.
  *
- * Cost: an entry is checked once a process (idx_sum over its 24 bytes a
- * row); past the commit point its packed blocks are summed too. A rebuild
+ * Cost: an entry is checked once a process (idx_sum over its 8 bytes of
+ * ts a row, and its 16 of roff and lidx when it is read); past the commit
+ * point all 24 and its packed blocks are summed too. A rebuild
  * unpacks and, for ts, parses the records it covers. */
 #include <stdio.h>
 #include <stdlib.h>
