@@ -70,6 +70,7 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "    report TITLE | triage ALERT_ID STATUS [ASSIGNEE] | message TEXT\n"
      "    clock start|pause|resume|end | clock speed X     (instructors)\n"
      "    inject ID | send SUBJECT BODY | hint TEXT         (instructors; --team: to one)\n"
+     "    penalty TEXT: a rule --team broke, in words       (instructors; scored)\n"
      "    message TEXT without --team: a broadcast          (instructors)\n"
      "  Hosts are named as the logs name them (NSO-WS04) or by scenario id; accounts\n"
      "  as the logs show them (PW\\jdoe, jdoe@pw.gov or jdoe). --team says who acts.\n"},

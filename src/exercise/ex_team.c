@@ -11,6 +11,7 @@
  *                    "indicators":[{"type","value"}],"alerts":[..]}
  *   message.post    {"channel":"team"|"all","text"}
  *   hint.release    {"text"}                       (team: the one it helps)
+ *   rule.broken     {"text"}                       (team: the one that broke it)
  *   inject.compose  {"to":[teams] or [],"subject","body","kind","indicators":[..]} */
 #include <stdarg.h>
 #include <stdio.h>
@@ -256,6 +257,23 @@ int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, con
         return rc;
     reply(rp, "hint #%lld for %s (it costs the team %g points when scored)", (long long)rp->seq,
           ex->w->teams[ti].id, ex->w->scoring.hint_cost);
+    return SW_OK;
+}
+
+int sw_exercise_rule_broken(sw_exercise_t *ex, const char *actor, const char *team,
+                            const char *text, sw_ex_reply_t *rp)
+{
+    uint32_t ti;
+    int rc = team_for_act(ex, team, &ti, rp);
+    if (rc)
+        return rc;
+    if (!text_ok(text, EX_MAX_TEXT, "the rule broken", rp))
+        return SW_EINVAL;
+    if ((rc = journaled(ex, actor, ex->w->teams[ti].id, "rule.broken",
+                        json_pack("{s:s}", "text", text), rp)))
+        return rc;
+    reply(rp, "rule broken #%lld by %s (it costs the team %g points when scored)",
+          (long long)rp->seq, ex->w->teams[ti].id, ex->w->scoring.rule_broken_cost);
     return SW_OK;
 }
 

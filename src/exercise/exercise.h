@@ -286,6 +286,10 @@ int sw_exercise_message(sw_exercise_t *ex, const char *actor, const char *team, 
 /* A hint for team (it costs the scenario's hint_cost when scored). */
 int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, const char *text,
                      sw_ex_reply_t *rp);
+/* A rule of the exercise that team broke, in the white cell's words (it
+ * costs the scenario's rule_broken cost when scored): journaled rule.broken. */
+int sw_exercise_rule_broken(sw_exercise_t *ex, const char *actor, const char *team,
+                            const char *text, sw_ex_reply_t *rp);
 /* An inject written on the day, to one team or (to NULL or "all") every team. */
 int sw_exercise_compose_inject(sw_exercise_t *ex, const char *actor, const char *to,
                                const char *subject, const char *body, sw_ex_reply_t *rp);

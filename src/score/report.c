@@ -201,6 +201,10 @@ static void report_timeline(const json_t *team, item_cb cb, void *ud)
     {
         emit(cb, ud, LANE_RESPONSE, ji(x, "at_ms"), "hint", 1, "hint taken: %s", js(x, "text"));
     }
+    json_array_foreach(json_object_get(team, "rules_broken"), i, x)
+    {
+        emit(cb, ud, LANE_RESPONSE, ji(x, "at_ms"), "rule", 1, "rule broken: %s", js(x, "text"));
+    }
 }
 
 /* ---- CSV: the timeline -------------------------------------------------------------------- */

@@ -126,6 +126,16 @@ int api_hint_post(srv_req_t *r)
                                               "text", text ? text : "")));
 }
 
+int api_penalty_post(srv_req_t *r)
+{
+    static const char *const f[] = {"text", NULL};
+    if (srv_only(r, f))
+        return 0;
+    const char *text = srv_str(r, "text");
+    return srv_act_answer(r, act(r, json_pack("{s:s, s:s, s:s}", "op", "penalty", "team",
+                                              r->team_id, "text", text ? text : "")));
+}
+
 typedef struct jl {
     json_t *a;
     size_t max;

@@ -424,6 +424,25 @@ T.check("the scoreboard: every player team ranked, with its categories",
 T.check("... with palau's hint counted as a penalty", any(
     t["id"] == "palau" and t["penalties"] > 0 for t in board.get("teams", [])), board)
 T.status("an observer (observers_see: teams) reads it", obs.get("/api/v1/scoreboard"), 200)
+
+
+def fsm_penalties():
+    st = inst.get("/api/v1/scoreboard")
+    return next((t["penalties"] for t in st[1].get("teams", []) if t["id"] == "fsm"), None) \
+        if st[0] == 200 else None
+
+
+pen0 = fsm_penalties()
+st = inst.post("/api/v1/teams/fsm/penalties", {"text": "Scanned an address outside the range."})
+T.check("the white cell records a rule fsm broke (journaled rule.broken)",
+        st[0] == 200 and st[1].get("seq") and "rule broken" in st[1].get("msg", ""), st)
+T.status("a penalty needs its text", inst.post("/api/v1/teams/fsm/penalties", {"text": ""}), 400)
+T.status("a player cannot record one", bea.post("/api/v1/teams/fsm/penalties", {"text": "x"}), 403)
+deadline = time.time() + 10
+while fsm_penalties() == pen0 and time.time() < deadline:
+    time.sleep(0.2)
+T.check("... and it costs fsm the scenario's rule_broken cost (50) on the scoreboard",
+        pen0 is not None and fsm_penalties() == pen0 + 50, (pen0, fsm_penalties()))
 T.status("a player cannot hide it", ana.post("/api/v1/scoreboard", {"hidden": True}), 403)
 T.status("the scoreboard takes booleans", inst.post("/api/v1/scoreboard", {"hidden": "yes"}), 400)
 s_board = Stream(ana)
@@ -467,6 +486,10 @@ T.status("a report format that does not exist is refused", inst.get("/api/v1/rep
 T.status("a player does not get it while the exercise runs (it tells the ground truth)",
          ana.get("/api/v1/teams/palau/report"), 403)
 T.status("an observer (observers_see: teams) does not", obs.get("/api/v1/report"), 403)
+st = inst.get("/api/v1/teams/fsm/report?format=json")
+T.check("fsm's report names the rule it broke",
+        st[0] == 200 and any(r["text"] == "Scanned an address outside the range."
+                             for t in st[1]["teams"] for r in t.get("rules_broken", [])), st)
 
 # ---- the journal -----------------------------------------------------------------------------
 st = inst.get("/api/v1/journal")
@@ -474,7 +497,7 @@ kinds = set(e["kind"] for e in st[1]["entries"]) if st[0] == 200 else set()
 T.check("the journal has every kind of act this test made",
         {"exercise.create", "clock.start", "rule.deploy", "rule.withdraw", "alert.triage", "action",
          "report.submit", "message.post", "hint.release", "inject.compose", "inject.release",
-         "indicator.share", "scoreboard.set"} <= kinds, kinds)
+         "indicator.share", "scoreboard.set", "rule.broken"} <= kinds, kinds)
 st = inst.get("/api/v1/journal?kind=action&team=fsm")
 T.check("the journal filters by kind and team", st[0] == 200 and st[1]["entries"] and all(
     e["kind"] == "action" and e["team"] == "fsm" for e in st[1]["entries"]), st)

@@ -143,6 +143,14 @@ async function messages(ctx, el) {
       try { await post('/broadcasts', { text: bText.value }); bText.value = ''; toast(t('messages.broadcast_sent'), 'ok'); } catch (err) { toast(ctx.errText(err), 'error'); }
     });
   } }, field(t('messages.broadcast'), bText), h('button', { class: 'btn primary', type: 'submit' }, t('messages.send_broadcast')));
+  const penTeam = select(teams.map((x) => [x.id, x.name]), teams[0] && teams[0].id, { id: 'penalty-team' });
+  const penText = h('textarea', { id: 'penalty-text', rows: 3 });
+  const penForm = h('form', { onsubmit: async (e) => {
+    e.preventDefault();
+    await busy(penForm.querySelector('button'), async () => {
+      try { await post(tpath(penTeam.value, '/penalties'), { text: penText.value }); penText.value = ''; toast(t('messages.penalty_sent'), 'ok'); } catch (err) { toast(ctx.errText(err), 'error'); }
+    });
+  } }, field(t('col.team'), penTeam), field(t('messages.penalty'), penText, t('messages.penalty_cost')), h('button', { class: 'btn', type: 'submit' }, t('messages.send_penalty')));
   const feed = h('ol', { class: 'chat' });
   const load = async () => {
     const all = await Promise.all(teams.map((x) => get(tpath(x.id, '/messages')).then((m) => m.messages).catch(() => [])));
@@ -155,7 +163,7 @@ async function messages(ctx, el) {
       raw(m.text || (m.payload && m.payload.text) || '', 'p'))));
   };
   await load();
-  clear(el, h('div', { class: 'two' }, h('div', {}, section(t('messages.hints'), hintForm), section(t('messages.broadcasts'), bForm)), section(t('messages.all'), feed)));
+  clear(el, h('div', { class: 'two' }, h('div', {}, section(t('messages.hints'), hintForm), section(t('messages.broadcasts'), bForm), section(t('messages.penalties'), penForm)), section(t('messages.all'), feed)));
   const d = debounce(load, 400);
   return { onEvent: (type, ev) => { if (type === 'act' && /^(message|hint)/.test(ev.kind)) d(); } };
 }
