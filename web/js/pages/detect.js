@@ -293,7 +293,12 @@ async function hunt(ctx, el, p) {
         svg.append(rect);
       });
       const lbl = (x, text, anchor) => { const tx = document.createElementNS(svg.namespaceURI, 'text'); tx.setAttribute('x', x); tx.setAttribute('y', H + 13); tx.setAttribute('text-anchor', anchor); tx.textContent = text; svg.append(tx); };
-      if (rows.length) { lbl(0, `${rows[0].key.slice(11, 16)} UTC`, 'start'); lbl(W, `${rows[rows.length - 1].key.slice(11, 16)} UTC`, 'end'); }
+      if (rows.length) {
+        // a span that crosses midnight names the days too (boot records come days before the exercise)
+        const a = rows[0].key; const b = rows[rows.length - 1].key;
+        const at = (k) => (a.slice(0, 10) === b.slice(0, 10) ? k.slice(11, 16) : k.slice(5, 16).replace('T', ' '));
+        lbl(0, `${at(a)} UTC`, 'start'); lbl(W, `${at(b)} UTC`, 'end');
+      }
       clear(histEl, h('h3', {}, t('hunt.histogram')), svg);
     } catch (err) { clear(histEl); }
   };
