@@ -158,6 +158,9 @@ st = ana.get("/api/v1/teams")
 ids = [t["id"] for t in st[1]["teams"]] if st[0] == 200 else []
 T.check("teams lists the five countries and two observer delegations",
         ids[:5] == ["palau", "fsm", "marshalls", "nauru", "kiribati"] and "fiji" in ids, ids)
+T.check("... each where it is: Palau in Pacific/Palau (UTC+9), Kiribati in Pacific/Tarawa (UTC+12)",
+        st[0] == 200 and {(t["id"], t["timezone"], t["utc_offset_min"]) for t in st[1]["teams"]} >=
+        {("palau", "Pacific/Palau", 540), ("kiribati", "Pacific/Tarawa", 720)}, st)
 T.status("a player cannot touch the clock", ana.post("/api/v1/exercise/clock", {"what": "start"}), 403)
 st = inst.post("/api/v1/exercise/clock", {"what": "warp"})
 T.check("an unknown clock operation is refused, listing the right ones",

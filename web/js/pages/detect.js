@@ -234,7 +234,7 @@ async function hunt(ctx, el, p) {
 
   const drawRecords = (rows) => {
     if (!rows.length) { clear(results, h('p', { class: 'empty' }, t('hunt.nothing'))); return; }
-    const off = ctx.offset();
+    const off = ctx.offset(tm);
     // group consecutive rows by source so each gets its own columns
     const groups = [];
     for (const r of rows) {
@@ -242,7 +242,7 @@ async function hunt(ctx, el, p) {
       if (!groups.length || groups[groups.length - 1].src !== src) groups.push({ src, rows: [] });
       groups[groups.length - 1].rows.push(r);
     }
-    clear(results, h('p', { class: 'hint' }, t('hunt.times', { tz: ctx.ex.timezone }), ' ', t('hunt.click_value')),
+    clear(results, h('p', { class: 'hint' }, t('hunt.times', { tz: ctx.zone(tm).tz }), ' ', t('hunt.click_value')),
       groups.map((g) => {
         const cols = COLUMNS[g.src] || DEFAULT_COLUMNS;
         const flats = g.rows.map((r) => flat(r.record));
