@@ -330,7 +330,9 @@ json_t *sw_exercise_clock_json(const sw_exercise_t *ex);
  * unknown team. The caller owns the result. */
 json_t *sw_exercise_team_view(const sw_exercise_t *ex, uint32_t team);
 /* The white cell's ground truth: each adversary aiming at team (SW_NONE:
- * all) with its footholds, persistence, C2 and objectives. */
+ * all) with its footholds, persistence, C2, objectives, and the steps of
+ * its playbook tried against the team so far ("steps": first tried,
+ * first success, attempts, successes, hosts). */
 json_t *sw_exercise_truth_json(const sw_exercise_t *ex, uint32_t team);
 
 /* A team's store handle (NULL without a db, or for an unknown team): for

@@ -109,6 +109,12 @@ await runTest({ scenario: 'pacific-cable', speed: 300 }, async (s, b) => {
   const w = await login(b, s, 'white1');
   await tour(w, 'white', [['control', '/control'], ['truth', '/truth/palau'], ['injects', '/injects'], ['messages', '/messages'],
     ['scoreboard', '/scoreboard'], ['timeline', '/timeline'], ['briefing', '/briefing/instructors'], ['report', '/report'], ['team-overview', '/t/fsm/overview']]);
+  const w2 = await login(b, s, 'white1'); // a fresh page: nothing seen on the stream yet
+  await open(w2, '/truth/palau');
+  const doneSteps = await w2.locator('ol.plan li.done').count();
+  const fed = await w2.locator('ol.feed li').count();
+  check('a white cell arriving late sees the steps already done on the playbook and in the feed', doneSteps > 0 && fed > 0, { doneSteps, fed });
+  await w2.context().close();
   await open(w, '/t/fsm/overview');
   check('the white cell sees FSM\'s overview in FSM\'s local time (Pohnpei, UTC+11:00)', (await w.textContent('#main')).includes('Pacific/Pohnpei') && (await w.textContent('#main')).includes('UTC+11:00'));
   await setLang(w, 'ja');

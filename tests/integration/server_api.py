@@ -500,6 +500,17 @@ T.check("fsm's report names the rule it broke",
         st[0] == 200 and any(r["text"] == "Scanned an address outside the range."
                              for t in st[1]["teams"] for r in t.get("rules_broken", [])), st)
 
+st = inst.get("/api/v1/teams/palau/truth")
+plan = inst.get("/api/v1/teams/palau/truth/plan")
+steps = [(a["id"], s) for a in st[1].get("adversaries", []) for s in a.get("steps", [])] if st[0] == 200 else []
+ids = {(a["id"], x["id"]) for a in plan[1].get("adversaries", []) for x in a["steps"]} if plan[0] == 200 else set()
+T.check("the ground truth records the steps tried on palau so far, each a step of its playbook",
+        steps and all((a, s["step"]) in ids and s["team"] == "palau" and s["attempts"] >= 1 for a, s in steps),
+        steps[:3])
+T.check("... the succeeded ones with when and on which hosts",
+        any(s["success_ms"] is not None and s["hosts"] and s["success_ms"] >= s["first_ms"] for _, s in steps),
+        steps[:3])
+
 # ---- the journal -----------------------------------------------------------------------------
 st = inst.get("/api/v1/journal")
 kinds = set(e["kind"] for e in st[1]["entries"]) if st[0] == 200 else set()
