@@ -158,12 +158,12 @@ typedef struct sw_exercise_spec {
 typedef struct sw_team {
     const char *id;
     const char *name;
-    const char *country;  /* ISO 3166-1 alpha-2 */
-    const char *timezone; /* where the team is (IANA); the exercise's unless set */
-    int utc_offset_min;   /* its offset from UTC, minutes */
+    const char *country; /* ISO 3166-1 alpha-2 */
     sw_team_kind_t kind;
     sw_idlist_t orgs; /* organisations this team defends */
     sw_loc_t loc;
+    const char *timezone; /* where the team is (IANA); NULL: the exercise's */
+    int utc_offset_min;   /* its offset from UTC, minutes (with timezone) */
 } sw_team_t;
 
 /* A firewall rule between two zones of one organisation; first match wins,
