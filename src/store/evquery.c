@@ -67,6 +67,10 @@ struct store_idx {
     ipiece_t tail_p;   /* the tail sealed, for searches */
     uint32_t tail_sealed;
     int have_tail_p;
+    /* the tail as the last durable flush wrote it: a flush with nothing
+     * new does not seal and write the same rows again */
+    uint64_t flushed_first, flushed_stamp;
+    uint32_t flushed_rows;
     sw_field_t *wf; /* the writer thread's fields of one row (store_idx_batch) */
     size_t wf_cap;
     uint64_t *pool;     /* MAX_DEPTH bitmaps */
@@ -147,17 +151,18 @@ static void piece_name(uint64_t first, char *out, size_t cap)
 /* Write a sealed piece to idx.<first>, whole or not at all (a new file
  * under the team's directory, renamed over the old: never through a
  * link). Best effort: a piece that cannot be written is built again by
- * the next reader. The file mapped read-only when map is set (NULL when it
- * was not written): the writer then reads its pieces from the page cache
- * instead of keeping their bytes (150 MB over a million records). */
-static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t *b, size_t len,
-                        void **map)
+ * the next reader. 0 when written. The file mapped read-only into *map
+ * when map is set (NULL when it was not written or mapped): the writer
+ * then reads its pieces from the page cache instead of keeping their
+ * bytes (150 MB over a million records). */
+static int piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t *b, size_t len,
+                       void **map)
 {
     if (map)
         *map = NULL;
     int dfd = t->seg.dirfd;
     if (dfd < 0)
-        return;
+        return -1;
     char name[64], tmp[96];
     piece_name(first, name, sizeof name);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", name, (long)getpid());
@@ -166,7 +171,7 @@ static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t 
     if (fd < 0 && errno == EEXIST && unlinkat(dfd, tmp, 0) == 0) /* left by a crash */
         fd = openat(dfd, tmp, flags, 0644);
     if (fd < 0)
-        return;
+        return -1;
     size_t at = 0;
     while (at < len) {
         ssize_t w = write(fd, b + at, len - at);
@@ -181,10 +186,11 @@ static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t 
         unlinkat(dfd, tmp, 0);
         if (m != MAP_FAILED)
             munmap(m, len);
-        return;
+        return -1;
     }
     if (map && m != MAP_FAILED)
         *map = m;
+    return 0;
 }
 
 /* Map idx.<first> as a piece that fits the team's rows (n_rows): its
@@ -473,12 +479,21 @@ int store_idx_flush(sw_store_team_t *t, uint64_t stamp)
     store_idx_t *x = t->idx;
     if (!x || !t->seg.writing || !idx_build_rows(x->tail) || x->tail_dmg)
         return SW_OK;
+    uint64_t first = idx_build_first(x->tail);
+    uint32_t rows = idx_build_rows(x->tail);
+    if (x->flushed_rows == rows && x->flushed_first == first && x->flushed_stamp == stamp)
+        return SW_OK; /* written as it is */
     uint8_t *b;
     size_t len;
     if (idx_build_seal(x->tail, (uint64_t)t->id, t->s->store_id, stamp, &b, &len))
         return SW_OK; /* the next reader indexes these rows itself */
-    piece_write(t, idx_build_first(x->tail), b, len, NULL);
+    int written = !piece_write(t, first, b, len, NULL);
     free(b);
+    if (!written)
+        return SW_OK;
+    x->flushed_first = first;
+    x->flushed_rows = rows;
+    x->flushed_stamp = stamp;
     return SW_OK;
 }
 
