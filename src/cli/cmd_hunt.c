@@ -37,79 +37,109 @@
 #include "journal/journal.h"
 #include "store/evstore.h"
 
-#define INGEST_MAX_FILE ((size_t)4 << 30) /* bytes of one input file */
-
 /* ---- ingest ------------------------------------------------------------------- */
-
-static char *read_all(const char *path, size_t *len, sw_errbuf_t *err)
-{
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    if (!f) {
-        sw_seterr(err, SW_ENOENT, "%s: cannot open", path);
-        return NULL;
-    }
-    sw_buf_t b;
-    sw_buf_init(&b, INGEST_MAX_FILE);
-    char chunk[1 << 16];
-    size_t n;
-    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-        if (sw_buf_append(&b, chunk, n))
-            break;
-    int bad = ferror(f) || b.failed;
-    if (f != stdin)
-        fclose(f);
-    if (bad) {
-        sw_seterr(err, SW_EIO, "%s: read failed or larger than %zu bytes", path, INGEST_MAX_FILE);
-        sw_buf_free(&b);
-        return NULL;
-    }
-    *len = b.len;
-    char *s = sw_buf_take(&b);
-    return s ? s : strdup("");
-}
 
 /* One input file: a regular file is mapped, not read (issue 15: ingest held
  * its whole input in memory, 892 MB for 899 MB of JSON); each_record hands
  * the pages it has passed back to the kernel, so what stays resident is a
- * window, whatever the file's size. Standard input and other streams are
- * read whole (at most INGEST_MAX_FILE). */
+ * window, whatever the file's size. Standard input, a pipe or a FIFO is
+ * copied to an unlinked file in $TMPDIR (or /tmp) first and mapped the
+ * same way: the records are read twice (checked, then stored). */
 typedef struct input {
     char *data;
     size_t len;
     int mapped;
 } input_t;
 
+/* Map regular file fd (closed here) whole into in. */
+static int input_map(input_t *in, int fd, const char *path, sw_errbuf_t *err)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        close(fd);
+        return sw_seterr(err, SW_EIO, "%s: %s", path, strerror(errno));
+    }
+    if (st.st_size == 0) { /* nothing to map: no records */
+        close(fd);
+        in->data = (char *)"";
+        return SW_OK;
+    }
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+    close(fd);
+    if (m == MAP_FAILED)
+        return sw_seterr(err, SW_EIO, "%s: cannot map: %s", path, strerror(errno));
+    madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+    in->data = m;
+    in->len = (size_t)st.st_size;
+    in->mapped = 1;
+    return SW_OK;
+}
+
+/* Copy stream fd (closed here) to an unlinked temporary file and map it. */
+static int input_spool(input_t *in, int fd, const char *path, sw_errbuf_t *err)
+{
+    const char *dir = getenv("TMPDIR") && *getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+    char tmpl[4200];
+    snprintf(tmpl, sizeof tmpl, "%s/seawall-ingest-XXXXXX", dir);
+    int out = mkstemp(tmpl);
+    if (out < 0) {
+        int e = errno;
+        if (fd)
+            close(fd);
+        return sw_seterr(err, SW_EIO, "%s: cannot make a file in %s to hold it: %s", path, dir,
+                         strerror(e));
+    }
+    unlink(tmpl);
+    static char chunk[1 << 20];
+    int rc = SW_OK;
+    for (;;) {
+        ssize_t n = read(fd, chunk, sizeof chunk);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            rc = sw_seterr(err, SW_EIO, "%s: read failed: %s", path, strerror(errno));
+            break;
+        }
+        if (n == 0)
+            break;
+        for (ssize_t at = 0; at < n && !rc;) {
+            ssize_t w = write(out, chunk + at, (size_t)(n - at));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w <= 0)
+                rc = sw_seterr(err, SW_EIO, "%s: cannot hold it in %s: %s", path, dir,
+                               strerror(errno));
+            else
+                at += w;
+        }
+        if (rc)
+            break;
+    }
+    if (fd)
+        close(fd);
+    if (rc) {
+        close(out);
+        return rc;
+    }
+    return input_map(in, out, path, err);
+}
+
 static int input_open(input_t *in, const char *path, sw_errbuf_t *err)
 {
     memset(in, 0, sizeof *in);
-    if (strcmp(path, "-")) {
-        int fd = open(path, O_RDONLY | O_CLOEXEC);
-        struct stat st;
-        if (fd < 0)
-            return sw_seterr(err, SW_ENOENT, "%s: cannot open", path);
-        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-            void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
-            close(fd);
-            if (m == MAP_FAILED)
-                return sw_seterr(err, SW_EIO, "%s: cannot map: %s", path, strerror(errno));
-            madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-            in->data = m;
-            in->len = (size_t)st.st_size;
-            in->mapped = 1;
-            return SW_OK;
-        }
-        close(fd);
-    }
-    in->data = read_all(path, &in->len, err);
-    return in->data ? SW_OK : SW_EIO;
+    int fd = strcmp(path, "-") ? open(path, O_RDONLY | O_CLOEXEC) : 0;
+    struct stat st;
+    if (fd < 0)
+        return sw_seterr(err, SW_ENOENT, "%s: cannot open", path);
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        return input_map(in, fd == 0 ? dup(0) : fd, path, err);
+    return input_spool(in, fd, path, err);
 }
 
 static void input_close(input_t *in)
 {
     if (in->mapped)
         munmap(in->data, in->len);
-    else
-        free(in->data);
     memset(in, 0, sizeof *in);
 }
 

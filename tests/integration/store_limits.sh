@@ -1,8 +1,9 @@
 #!/bin/sh
 # store_limits.sh — issue 15 defect 8 on the real binary: ingest streams its
-# input instead of holding it whole, and sort | limit k holds k records, so
-# both run under a data-segment limit (ulimit -d, anonymous memory) smaller
-# than the input: 600,000 records, 127 MB of JSON, in 100 MB.
+# input (a file, or standard input) instead of holding it whole, and
+# sort | limit k holds k records, so both run under a data-segment limit
+# (ulimit -d, anonymous memory) smaller than the input: 600,000 records,
+# 127 MB of JSON, in 100 MB.
 # Prints "N passed, N failed".
 set -u
 BIN=${SW_BIN:-build/seawall}
@@ -28,6 +29,10 @@ if [ "$size" -gt 120000000 ]; then ok "the input is $size bytes"; else ko "the i
 
 lim "$BIN" ingest --db "$T/x.db" --team blue "$T/in.jsonl" >"$T/out" 2>"$T/err"
 eq "ingest of 127 MB in a 100 MB data limit" "$?" 0
+has "  every record" "$T/err" "600000 records added to team blue"
+
+cat "$T/in.jsonl" | lim "$BIN" ingest --db "$T/y.db" --team blue - >"$T/out" 2>"$T/err"
+eq "the same through a pipe (standard input)" "$?" 0
 has "  every record" "$T/err" "600000 records added to team blue"
 
 lim "$BIN" hunt --db "$T/x.db" --team blue --json '* | sort CommandLine desc | limit 3' >"$T/out" 2>"$T/err"
