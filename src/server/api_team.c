@@ -148,7 +148,7 @@ int api_hunt(srv_req_t *r)
      * sorting, counting), not only between rows handed here */
     sw_store_search_limits(rd.t, HUNT_DEADLINE_MS, 0);
     int rc = sw_store_search(rd.t, &q, hunt_row, &c, &err);
-    if (rc == SW_ETOOBIG && strstr(err.msg, "query stopped after")) {
+    if (rc == SW_ETOOBIG && sw_store_search_timed_out(rd.t)) {
         c.timed_out = 1;
         rc = SW_OK;
     } else if (rc == SW_ETOOBIG) { /* over the memory budget */

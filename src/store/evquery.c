@@ -1467,6 +1467,11 @@ static int search_run(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, s
     return rc;
 }
 
+int store_idx_late(const sw_store_team_t *t)
+{
+    return t->idx && t->idx->late;
+}
+
 int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, int64_t timeout_ms,
                      sw_errbuf_t *err)
 {

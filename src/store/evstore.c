@@ -507,6 +507,11 @@ void sw_store_search_limits(sw_store_team_t *t, int64_t timeout_ms, size_t mem_b
         t->search_mem = mem_bytes;
 }
 
+int sw_store_search_timed_out(const sw_store_team_t *t)
+{
+    return store_idx_late(t);
+}
+
 const char *sw_store_team_name(const sw_store_team_t *t)
 {
     return t->name;

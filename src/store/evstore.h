@@ -63,6 +63,8 @@ const char *sw_store_team_notice(sw_store_team_t *t);
 #define SW_STORE_SEARCH_MS ((int64_t)60000)
 #define SW_STORE_SEARCH_MEM ((size_t)512 << 20)
 void sw_store_search_limits(sw_store_team_t *t, int64_t timeout_ms, size_t mem_bytes);
+/* Did the last search through t stop at its deadline (its SW_ETOOBIG)? */
+int sw_store_search_timed_out(const sw_store_team_t *t);
 
 /* Append one JSON record (any shape detect/event.h reads) to the team.
  * Appends are batched; searches through this handle see them, other

@@ -67,6 +67,8 @@ int store_idx_flush(sw_store_team_t *t, uint64_t stamp);
  * stopped after N s; narrow it". */
 int store_idx_search(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, int64_t timeout_ms,
                      sw_errbuf_t *err);
+/* Did the last store_idx_search stop at its deadline? */
+int store_idx_late(const sw_store_team_t *t);
 /* After a search: SW_EIO saying which records it had to leave out (lost
  * from the log, or unreadable), or SW_OK. */
 int store_idx_damage(sw_store_team_t *t, sw_errbuf_t *err);

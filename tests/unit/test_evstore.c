@@ -559,6 +559,7 @@ static void a_search_stops_at_its_deadline_and_memory_budget(void **state)
     sw_store_search_limits(t, 1, 0);
     assert_int_equal(search_n(t, slow, &n, &err), SW_ETOOBIG);
     assert_non_null(strstr(err.msg, "query stopped after 1 s; narrow it"));
+    assert_true(sw_store_search_timed_out(t));
     /* the deadline is per search: the next one, given time, answers */
     sw_store_search_limits(t, 60000, 0);
     assert_int_equal(search_n(t, slow, &n, &err), SW_OK);
@@ -567,6 +568,7 @@ static void a_search_stops_at_its_deadline_and_memory_budget(void **state)
     sw_store_search_limits(t, 60000, (size_t)4 << 20);
     assert_int_equal(search_n(t, "* | sort CommandLine", &n, &err), SW_ETOOBIG);
     assert_non_null(strstr(err.msg, "more than 4 MB"));
+    assert_false(sw_store_search_timed_out(t));
     assert_int_equal(n, 0);
     /* ... but its top 3 hold 3 records, and are the right ones */
     sw_query_t q;
