@@ -780,12 +780,19 @@ int sw_store_search(sw_store_team_t *t, const sw_query_t *q, sw_qrow_cb cb, void
         return sw_seterr(err, rc, "out of memory");
     sw_qrun_budget(run, t->search_mem);
     rc = store_idx_search(t, q, run, t->search_ms, err);
+    /* an aggregate over records some of which could not be read would be
+     * a wrong figure (a count of 0 for a team whose log is lost): only the
+     * error. Records are streamed: those read came out, the error follows */
+    if (!rc && sw_query_is_aggregate(q) && (rc = store_idx_damage(t, err)))
+        goto done;
     if (!rc)
         rc = sw_qrun_finish(run, err);
+    if (!rc) /* what the answer had to leave out (never a silently shorter
+              * team: evseg.h invariant 4) */
+        rc = store_idx_damage(t, err);
+done:
     sw_qrun_free(run);
-    /* what the answer had to leave out, after it (never a silently
-     * shorter team: evseg.h invariant 4) */
-    return rc ? rc : store_idx_damage(t, err);
+    return rc;
 }
 
 /* ---- what is at a path ------------------------------------------------------ */
