@@ -65,9 +65,11 @@ class Tally:
 
 
 class Server:
-    def __init__(self, tmp, db="ex.db", args=(), admin_pw=ADMIN_PW):
+    def __init__(self, tmp, db="ex.db", args=(), admin_pw=ADMIN_PW, preexec=None):
         """db None: serve's default (./seawall.db in tmp); admin_pw None: no
-        SEAWALL_ADMIN_PASSWORD (the first start prints one)."""
+        SEAWALL_ADMIN_PASSWORD (the first start prints one); preexec: run in
+        the child before seawall starts (limits: ulimit -n, ulimit -f)."""
+        self.preexec = preexec
         self.tmp = tmp
         self.db = os.path.join(tmp, db) if db else None
         self.args = list(args)
@@ -92,7 +94,7 @@ class Server:
         cmd += self.args + list(extra)
         with open(self.logfile, "w") as log:
             self.proc = subprocess.Popen(cmd, cwd=self.tmp, env=env, stdout=log,
-                                         stderr=subprocess.STDOUT)
+                                         stderr=subprocess.STDOUT, preexec_fn=self.preexec)
         if wait:
             self.wait_ready()
         return self
@@ -128,6 +130,14 @@ class Server:
                 self.proc.wait()
                 raise RuntimeError("seawall serve did not stop on SIGINT in %d s" % timeout)
         return self.proc.returncode if self.proc else None
+
+    def rss_kb(self):
+        """The server's resident memory (VmRSS), in KiB."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
 
     def kill(self):
         if self.proc and self.proc.poll() is None:
