@@ -32,6 +32,11 @@ LIB_SRC   := $(filter-out src/cli/main.c,$(wildcard src/*/*.c))
 LIB_OBJ   := $(LIB_SRC:%.c=$(BUILD)/%.o) $(BUILD)/gen/embedded_data.o
 EMBED     := $(sort $(shell find scenarios -type f \( -name '*.yaml' -o -name '*.md' \) 2>/dev/null)) \
              data/attack/techniques.tsv data/attack/tactics.tsv
+# the browser interface (src/server/static.c serves it), each file also
+# gzipped at build time and embedded as web/NAME.gz
+WEB       := $(sort $(shell find web -type f \( -name '*.html' -o -name '*.js' -o -name '*.css' \
+               -o -name '*.json' -o -name '*.svg' \) -not -path '*/node_modules/*' 2>/dev/null))
+WEB_GZ    := $(WEB:%=$(BUILD)/gen/%.gz)
 TEST_SRC  := $(wildcard tests/unit/test_*.c)
 TEST_BIN  := $(TEST_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 BENCH_SRC := $(wildcard bench/bench_*.c)
@@ -78,9 +83,13 @@ $(BUILD)/tools/embed: tools/embed.c
 	@mkdir -p $(dir $@)
 	$(CC) -std=c11 -O1 -Wall -Wextra -Werror -o $@ $<
 
-$(BUILD)/gen/embedded_data.c: $(BUILD)/tools/embed $(EMBED)
+$(BUILD)/gen/web/%.gz: web/%
 	@mkdir -p $(dir $@)
-	$(BUILD)/tools/embed $@ ./ $(EMBED)
+	gzip -9 -n -c $< > $@
+
+$(BUILD)/gen/embedded_data.c: $(BUILD)/tools/embed $(EMBED) $(WEB) $(WEB_GZ)
+	@mkdir -p $(dir $@)
+	@$(BUILD)/tools/embed $@ ./ $(EMBED) $(WEB) $(foreach f,$(WEB),$(f).gz=$(BUILD)/gen/$(f).gz)
 
 $(BUILD)/gen/embedded_data.o: $(BUILD)/gen/embedded_data.c
 	$(CC) -std=c11 -O0 -Isrc -c $< -o $@

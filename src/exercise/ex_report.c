@@ -331,6 +331,21 @@ json_t *sw_report_model(sw_exercise_t *ex, const char *team, sw_store_t *st, sw_
     char seed[32];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)sw_exercise_seed(ex));
     json_object_set_new(json_object_get(m, "exercise"), "seed", json_string(seed));
+    /* the journal it was computed from, and its head: noted beside the
+     * report, a later `seawall journal --verify --head` shows it unchanged */
+    sw_journal_check_t chk;
+    sw_errbuf_t jerr;
+    if (ex->j && sw_journal_verify(ex->j, NULL, &chk, &jerr) == SW_OK) {
+        char hex[2 * SW_JOURNAL_HASH_LEN + 1];
+        for (int i = 0; i < SW_JOURNAL_HASH_LEN; i++)
+            snprintf(hex + 2 * i, 3, "%02x", chk.head[i]);
+        json_t *jo =
+            json_pack("{s:b, s:I, s:I, s:s}", "intact", chk.intact, "entries",
+                      (json_int_t)chk.n_entries, "head_seq", (json_int_t)chk.head_seq, "head", hex);
+        if (!chk.intact)
+            json_object_set_new(jo, "problem", json_string(chk.why));
+        json_object_set_new(json_object_get(m, "exercise"), "journal", jo);
+    }
     json_t *teams = json_array(); /* best first */
     for (uint32_t rank = 1; rank <= w->n_teams; rank++)
         for (uint32_t t = 0; t < w->n_teams; t++) {

@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "core/err.h"
+#include "scenario/scenario_i18n.h"
 #include "scenario/scenario_int.h"
 
 static uint32_t count_items(ld_t *L, const char *key)
@@ -356,6 +357,7 @@ int scn_load(const char *name, const char *text, size_t len, sw_world_t *w, sw_d
         w->files.s[w->files.n++] = L.names[i];
     /* reachability needs a fully resolved world: only when all else is clean */
     sw_scenario_check(w, d, d->n_errors == errors_before);
+    sw_i18n_check(w, d); /* its translations, beside it (scenario_i18n.c) */
     if (d->n_errors != errors_before)
         goto fail;
     ld_free(&L);

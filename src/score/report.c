@@ -599,7 +599,19 @@ static void html_summary(sw_buf_t *b, const json_t *m)
     }
     sw_buf_printf(b, "state at <b>%s</b> (%s) · scenario ", js(ex, "at"), js(ex, "state"));
     esc(b, js(ex, "scenario"));
-    sw_buf_printf(b, ", seed %s · computed from the exercise journal</p>", js(ex, "seed"));
+    sw_buf_printf(b, ", seed %s · computed from the exercise journal", js(ex, "seed"));
+    const json_t *jr = json_object_get(ex, "journal");
+    if (jr && json_is_true(json_object_get(jr, "intact")))
+        sw_buf_printf(b, " (%lld entries, intact; head #%lld <code>%s</code>)",
+                      (long long)json_integer_value(json_object_get(jr, "entries")),
+                      (long long)json_integer_value(json_object_get(jr, "head_seq")),
+                      js(jr, "head"));
+    else if (jr) {
+        sw_buf_puts(b, " — <b>the journal does not verify: ");
+        esc(b, js(jr, "problem"));
+        sw_buf_puts(b, "</b>");
+    }
+    sw_buf_puts(b, "</p>");
     sw_buf_printf(b,
                   "<h2>Scoreboard</h2><table class=\"wide\"><tr><th>#</th><th>Team</th>"
                   "<th class=\"n\">Score /%.0f</th>",
@@ -938,8 +950,20 @@ static int render_md(const json_t *m, sw_buf_t *b)
     const json_t *ex = json_object_get(m, "exercise"), *teams = json_object_get(m, "teams");
     sw_buf_puts(b, "# After-action report: ");
     mdesc(b, js(ex, "name"));
-    sw_buf_printf(b, "\n\nState at %s (%s); scenario %s, seed %s.\n\n## Scoreboard\n\n",
-                  js(ex, "at"), js(ex, "state"), js(ex, "scenario"), js(ex, "seed"));
+    sw_buf_printf(b, "\n\nState at %s (%s); scenario %s, seed %s.", js(ex, "at"), js(ex, "state"),
+                  js(ex, "scenario"), js(ex, "seed"));
+    const json_t *jr = json_object_get(ex, "journal");
+    if (jr && json_is_true(json_object_get(jr, "intact")))
+        sw_buf_printf(b, " Journal: %lld entries, intact; head #%lld `%s`.",
+                      (long long)json_integer_value(json_object_get(jr, "entries")),
+                      (long long)json_integer_value(json_object_get(jr, "head_seq")),
+                      js(jr, "head"));
+    else if (jr) {
+        sw_buf_puts(b, " **The journal does not verify: ");
+        mdesc(b, js(jr, "problem"));
+        sw_buf_puts(b, "**");
+    }
+    sw_buf_puts(b, "\n\n## Scoreboard\n\n");
     sw_buf_puts(b, "| # | Team | Score |");
     for (int c = 0; c < N_CATS; c++)
         sw_buf_printf(b, " %s |", cat_keys[c]);

@@ -97,6 +97,8 @@ int api_injects_get(srv_req_t *r)
                                            trig[in->trigger], "at_ms", (json_int_t)in->at_ms, "to",
                                            to, "white_cell", in->to_instructors));
     }
+    srv_translate_injects(r, a); /* ?lang= */
+    srv_translate_injects(r, fired);
     return srv_ok(r, 200, json_pack("{s:o, s:o}", "scenario", a, "sent", fired));
 }
 

@@ -10,6 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "detect/event_flat.h"
 #include "detect/query.h"
 #include "detect/sigma.h"
 #include "server/srv_int.h"
@@ -72,6 +73,7 @@ typedef struct hunt_ctx {
     uint64_t n;
     int truncated, timed_out;
     int64_t deadline;
+    sw_event_t ev; /* a row's flat view, for its source */
 } hunt_ctx_t;
 
 static int hunt_row(const sw_qrow_t *row, void *ud)
@@ -88,9 +90,14 @@ static int hunt_row(const sw_qrow_t *row, void *ud)
     }
     if (row->is_record) {
         json_t *rec = json_loadb(row->json, row->json_len, 0, NULL);
-        json_array_append_new(c->rows, json_pack("{s:I, s:I, s:o}", "id", (json_int_t)row->id,
-                                                 "ts_ms", (json_int_t)row->ts_ms, "record",
-                                                 rec ? rec : json_object()));
+        char source[64] = "other"; /* which columns matter for it (api_fields.c) */
+        sw_errbuf_t err;
+        sw_event_clear(&c->ev);
+        if (!sw_event_parse(&c->ev, row->json, row->json_len, &err))
+            srv_record_source(&c->ev, source, sizeof source);
+        json_array_append_new(c->rows, json_pack("{s:I, s:I, s:s, s:o}", "id", (json_int_t)row->id,
+                                                 "ts_ms", (json_int_t)row->ts_ms, "source", source,
+                                                 "record", rec ? rec : json_object()));
     } else {
         json_array_append_new(c->rows, json_pack("{s:s, s:I}", "key", row->key ? row->key : "",
                                                  "count", (json_int_t)row->count));
@@ -135,8 +142,10 @@ int api_hunt(srv_req_t *r)
         sw_query_free(&q);
         return 0;
     }
-    hunt_ctx_t c = {json_array(), limit, 0, 0, 0, mono_ms() + HUNT_DEADLINE_MS};
+    hunt_ctx_t c = {json_array(), limit, 0, 0, 0, mono_ms() + HUNT_DEADLINE_MS, {0}};
+    sw_event_init(&c.ev);
     int rc = sw_store_search(rd.t, &q, hunt_row, &c, &err);
+    sw_event_free(&c.ev);
     int agg = sw_query_is_aggregate(&q);
     sw_query_free(&q);
     reader_close(&rd);
@@ -477,6 +486,7 @@ int api_message_post(srv_req_t *r)
 
 int api_inbox_get(srv_req_t *r)
 {
-    return srv_ok(r, 200,
-                  json_pack("{s:s, s:o}", "team", r->team_id, "inbox", srv_inbox(r->srv, r->team)));
+    json_t *inbox = srv_inbox(r->srv, r->team);
+    srv_translate_injects(r, inbox); /* ?lang= */
+    return srv_ok(r, 200, json_pack("{s:s, s:o}", "team", r->team_id, "inbox", inbox));
 }

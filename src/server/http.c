@@ -239,6 +239,8 @@ enum MHD_Result srv_access(void *cls, struct MHD_Connection *conn, const char *u
     (void)version;
     srv_t *s = cls;
     srv_req_t *r = *con_cls;
+    if (!r && srv_is_static(url)) /* the browser interface (static.c) */
+        return srv_static(conn, url, method);
     if (!r) {
         if (!(r = req_new(s, conn, url, method)))
             return MHD_NO;

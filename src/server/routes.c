@@ -62,6 +62,14 @@ const srv_route_t srv_routes[] = {
     {"POST", "/api/v1/users", SRV_ADMIN, SRV_SCOPE_NONE, api_user_post, 0, "add an account (a one-time password when none is given)"},
     {"PATCH", "/api/v1/users/{id}", SRV_ADMIN, SRV_SCOPE_NONE, api_user_patch, 0, "disable, enable, or reset an account's password"},
     {"POST", "/api/v1/users/import", SRV_ADMIN, SRV_SCOPE_NONE, api_users_import, SRV_F_LARGE, "add accounts from CSV: name,role,team (one-time passwords back)"},
+    {"GET", "/api/v1/teams/{team}/truth/plan", SRV_WHITE | SRV_OBSERVER, SRV_SCOPE_TRUTH, api_truth_plan, 0, "the adversaries' playbooks against a team, in order (white cell)"},
+    {"GET", "/api/v1/teams/{team}/hints", SRV_ANY, SRV_SCOPE_TEAM_READ, api_hints_get, 0, "the hints the white cell gave a team"},
+    {"GET", "/api/v1/teams/{team}/actions/catalogue", SRV_ANY, SRV_SCOPE_TEAM_READ, api_actions_catalogue, 0, "the response actions, what each takes and costs; with ?host= the services that depend on it"},
+    {"GET", "/api/v1/teams/{team}/fields", SRV_ANY, SRV_SCOPE_TEAM_READ, api_fields_get, 0, "the sources of a team's records and the field names each carries"},
+    {"GET", "/api/v1/attack/techniques", SRV_ANY, SRV_SCOPE_NONE, api_attack_get, 0, "ATT&CK techniques by id or name (?q=)"},
+    {"GET", "/api/v1/scenario/text", SRV_ANY, SRV_SCOPE_NONE, api_scenario_text, 0, "the exercise's and services' names in ?lang=, the languages it has"},
+    {"GET", "/api/v1/briefings/players", SRV_ANY, SRV_SCOPE_NONE, api_briefing_players, 0, "the players' briefing (Markdown) in ?lang="},
+    {"GET", "/api/v1/briefings/instructors", SRV_WHITE, SRV_SCOPE_NONE, api_briefing_instructors, 0, "the white cell's briefing (Markdown) in ?lang="},
     {"GET", "/api/v1/stream", SRV_ANY, SRV_SCOPE_NONE, api_stream, 0, "the live stream (server-sent events), Last-Event-ID resumes"},
 };
 /* clang-format on */

@@ -7,6 +7,7 @@
  *   auth.c     login, logout, who am I; accounts for the administrator
  *   sse.c      the event log and the live stream
  *   api_*.c    one file per resource: parse, call the exercise, answer
+ *   static.c   the browser interface's files (embedded web/)
  *
  * Threads: libmicrohttpd's pool runs the handlers; only the world thread
  * touches the exercise (acts reach it through srv_world_call, which waits
@@ -206,6 +207,13 @@ int srv_only(srv_req_t *r, const char *const *allowed);
 /* A query-string argument (NULL when absent). */
 const char *srv_arg(srv_req_t *r, const char *key);
 
+/* ---- static.c ----------------------------------------------------------------- */
+
+/* Is url outside the API (a file of the browser interface)? */
+int srv_is_static(const char *url);
+/* Answer a request for the browser interface's files (embedded web/). */
+enum MHD_Result srv_static(struct MHD_Connection *conn, const char *url, const char *method);
+
 /* ---- routes.c ----------------------------------------------------------------- */
 
 /* Find the route for method and path into r (params filled); 404/405 answered
@@ -281,5 +289,23 @@ int api_report_get(srv_req_t *r);
 int api_scoreboard_post(srv_req_t *r);
 int api_share_post(srv_req_t *r);
 int api_share_use(srv_req_t *r);
+int api_fields_get(srv_req_t *r);
+int api_hints_get(srv_req_t *r);
+int api_truth_plan(srv_req_t *r);
+int api_actions_catalogue(srv_req_t *r);
+int api_attack_get(srv_req_t *r);
+int api_scenario_text(srv_req_t *r);
+int api_briefing_players(srv_req_t *r);
+int api_briefing_instructors(srv_req_t *r);
+
+/* ---- api_fields.c, api_scenario.c ------------------------------------------------ */
+
+struct sw_event;
+/* The source a record comes from ("sysmon", "security", "zeek.conn",
+ * "suricata.alert", an ECS event.dataset, ...), from its flat view. */
+void srv_record_source(const struct sw_event *ev, char *out, size_t len);
+/* Translate the scenario injects in the array (objects with "id") into the
+ * request's ?lang=, where the scenario has a translation. */
+void srv_translate_injects(srv_req_t *r, json_t *injects);
 
 #endif
