@@ -17,6 +17,7 @@
 
 #include <sodium.h>
 
+#include "core/text.h"
 #include "server/srv_int.h"
 
 static srv_req_t *req_new(srv_t *s, struct MHD_Connection *conn, const char *url,
@@ -59,6 +60,9 @@ int srv_error(srv_req_t *r, unsigned status, const char *code, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* a message names what was sent (a path, a field): its bytes may be
+     * invalid UTF-8, or cut inside a character, and JSON holds neither */
+    sw_utf8_scrub(msg);
     json_decref(r->answer);
     free(r->answer_text);
     r->answer_text = NULL;
