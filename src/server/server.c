@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -282,9 +283,29 @@ static void on_signal(int sig)
     signalled = 1;
 }
 
+/* Room for the daemon's connections: a desktop's soft limit of 1,024 file
+ * descriptors would stop accepting long before SRV_MAX_CONNS (the kernel's
+ * backlog then holds everyone who connects, the bystander too). */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    rlim_t want = SRV_MAX_CONNS + 256; /* stores, journal, logs */
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
+        return;
+    rlim_t had = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < want)
+        fprintf(stderr,
+                "seawall serve: warning: %llu file descriptors allowed (ulimit -n; %llu wanted): "
+                "fewer than %d people can be connected at once\n",
+                (unsigned long long)(rl.rlim_cur > had ? rl.rlim_cur : had),
+                (unsigned long long)want, SRV_MAX_CONNS);
+}
+
 /* The daemon, over TLS when a certificate and key are given. */
 static int start_daemon(srv_t *s, sw_errbuf_t *err)
 {
+    raise_fd_limit();
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
     char *cert = NULL, *key = NULL;
@@ -318,17 +339,17 @@ static int start_daemon(srv_t *s, sw_errbuf_t *err)
     if (cert)
         s->mhd = MHD_start_daemon(
             flags, s->o.port, NULL, NULL, srv_access, s, MHD_OPTION_SOCK_ADDR, &sa,
-            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_LIMIT, 4000,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, 1500, MHD_OPTION_CONNECTION_TIMEOUT, 120,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_LIMIT, SRV_MAX_CONNS,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, SRV_MAX_CONNS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+            120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
             srv_completed, s, MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
             MHD_OPTION_END);
     else
         s->mhd = MHD_start_daemon(
             flags, s->o.port, NULL, NULL, srv_access, s, MHD_OPTION_SOCK_ADDR, &sa,
-            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_LIMIT, 4000,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, 1500, MHD_OPTION_CONNECTION_TIMEOUT, 120,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_LIMIT, SRV_MAX_CONNS,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, SRV_MAX_CONNS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+            120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
             srv_completed, s, MHD_OPTION_END);
     free(cert);
     free(key);

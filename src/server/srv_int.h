@@ -27,6 +27,8 @@
 
 #define SRV_MAX_BODY ((size_t)1 << 20)          /* bytes of a request body */
 #define SRV_MAX_BODY_LARGE ((size_t)8 << 20)    /* a rule file, a STIX bundle */
+#define SRV_MAX_CONNS 4000                      /* connections at once (streams count) */
+#define SRV_MAX_CONNS_PER_IP 1500               /* ... from one address */
 #define SRV_SESSION_TTL_MS (12 * 3600 * 1000LL) /* a day of exercise */
 #define SRV_EVENTS 65536                        /* events the stream keeps */
 #define SRV_SESSION_CACHE_MS 2000 /* a session checked this recently is not checked again */
