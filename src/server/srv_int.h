@@ -29,6 +29,7 @@
 #define SRV_MAX_BODY_LARGE ((size_t)8 << 20)    /* a rule file, a STIX bundle */
 #define SRV_MAX_CONNS 4000                      /* connections at once (streams count) */
 #define SRV_MAX_CONNS_PER_IP 1500               /* ... from one address */
+#define SRV_MAX_DROPPED ((size_t)16 << 20)      /* bytes past the limit read before closing */
 #define SRV_SESSION_TTL_MS (12 * 3600 * 1000LL) /* a day of exercise */
 #define SRV_EVENTS 65536                        /* events the stream keeps */
 #define SRV_SESSION_CACHE_MS 2000 /* a session checked this recently is not checked again */
@@ -93,7 +94,8 @@ struct srv_req {
     char *body;
     size_t body_len, body_cap;
     int too_big;
-    json_t *json; /* the body parsed (POST/PUT/PATCH with a body) */
+    size_t dropped; /* bytes of a too large body read and thrown away */
+    json_t *json;   /* the body parsed (POST/PUT/PATCH with a body) */
     sw_account_info_t who;
     int authed;
     uint32_t team; /* the {team} of the path, resolved (SW_NONE: none) */
