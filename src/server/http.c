@@ -296,8 +296,12 @@ enum MHD_Result srv_access(void *cls, struct MHD_Connection *conn, const char *u
     }
     if (r->stream) /* the stream answered itself */
         return MHD_YES;
+    if (r->deferred == 2) /* resumed: a worker answered (work.c) */
+        return send_answer(r);
+    if (r->deferred)
+        return MHD_YES;
     dispatch(r);
-    if (r->stream)
+    if (r->stream || r->deferred)
         return MHD_YES;
     return send_answer(r);
 }

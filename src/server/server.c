@@ -415,6 +415,10 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
         sw_exercise_clock(s->ex, "system", SW_CLOCK_START, 0, &rp))
         fprintf(stderr, "seawall serve: %s\n", rp.msg);
     publish_snapshots(s, 1);
+    if (srv_work_start(s)) {
+        fprintf(stderr, "seawall serve: cannot start the worker threads\n");
+        goto done;
+    }
     if (start_daemon(s, &err)) {
         fprintf(stderr, "seawall serve: %s\n", err.msg);
         goto done;
@@ -452,6 +456,7 @@ done:
     srv_events_wake(s);
     if (world_started)
         pthread_join(s->world, NULL);
+    srv_work_stop(s);
     if (s->mhd)
         MHD_stop_daemon(s->mhd);
     sw_control_close(s->control);
