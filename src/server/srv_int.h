@@ -32,6 +32,7 @@
 #define SRV_MAX_CONNS_PER_IP 1500               /* ... from one address */
 #define SRV_WORKERS 2                           /* threads for slow requests (work.c) */
 #define SRV_WORK_QUEUE 64                       /* ... and how many may wait */
+#define SRV_WORK_PER_ACCOUNT 8                  /* ... of them one account's */
 #define SRV_MAX_DROPPED ((size_t)16 << 20)      /* bytes past the limit read before closing */
 #define SRV_SESSION_TTL_MS (12 * 3600 * 1000LL) /* a day of exercise */
 #define SRV_EVENTS 65536                        /* events the stream keeps */
@@ -231,8 +232,9 @@ const char *srv_arg(srv_req_t *r, const char *key);
 
 /* Run fn(r, arg) on a worker thread, the connection suspended meanwhile;
  * the answer fn leaves in r is sent when it returns; free_arg(arg) after.
- * One job at a time per account (429 otherwise), SRV_WORK_QUEUE waiting at
- * most (503). Returns 0: the caller returns at once, answered or not. */
+ * An account's jobs run one at a time; SRV_WORK_PER_ACCOUNT of them may
+ * wait (429 past it), SRV_WORK_QUEUE in all (503). Returns 0: the caller
+ * returns at once, answered or not. */
 int srv_defer(srv_req_t *r, srv_work_fn fn, void *arg, void (*free_arg)(void *));
 int srv_work_start(srv_t *s);
 /* Waiting jobs answered 503, running ones told to stop and joined. */

@@ -9,8 +9,11 @@
  * SRV_WORKERS threads runs the job, leaves the answer in the request and
  * resumes the connection, and http.c sends the answer.
  *
- * One job at a time per account (a second is answered 429 while the first
- * waits or runs), at most SRV_WORK_QUEUE waiting (503 past it). At
+ * An account's jobs run one at a time, in order (one player's searches take
+ * one worker at most, the other stays free for everyone else), and at most
+ * SRV_WORK_PER_ACCOUNT of them wait (429 past it; the interface sends a
+ * few at once: the results, their histogram, the facets); at most
+ * SRV_WORK_QUEUE wait in all (503 past it). At
  * shutdown the waiting jobs are answered 503 and the running ones are told
  * to stop (srv_work_stopping). */
 #include <stdlib.h>
@@ -27,16 +30,40 @@ typedef struct srv_job {
     struct srv_job *next;
 } srv_job_t;
 
-/* Is an account's job waiting or running? (work_lock held) */
-static int account_busy(srv_t *s, const char *name)
+/* Is an account's job running? (work_lock held) */
+static int account_running(srv_t *s, const char *name)
 {
-    for (srv_job_t *j = s->work_head; j; j = j->next)
-        if (!strcmp(j->account, name))
-            return 1;
     for (int i = 0; i < SRV_WORKERS; i++)
         if (s->work_running[i] && !strcmp(s->work_running[i]->account, name))
             return 1;
     return 0;
+}
+
+/* How many of an account's jobs wait? (work_lock held) */
+static int account_waiting(srv_t *s, const char *name)
+{
+    int n = 0;
+    for (srv_job_t *j = s->work_head; j; j = j->next)
+        n += !strcmp(j->account, name);
+    return n;
+}
+
+/* Take the first waiting job whose account has none running, so that one
+ * account's searches take one worker at most (work_lock held). */
+static srv_job_t *take_job(srv_t *s)
+{
+    srv_job_t **pp = &s->work_head, *prev = NULL;
+    for (; *pp; prev = *pp, pp = &(*pp)->next) {
+        srv_job_t *j = *pp;
+        if (account_running(s, j->account))
+            continue;
+        *pp = j->next;
+        if (s->work_tail == j)
+            s->work_tail = prev;
+        s->work_waiting--;
+        return j;
+    }
+    return NULL;
 }
 
 static void job_done(srv_job_t *j)
@@ -55,20 +82,17 @@ static void *worker_main(void *ud)
     pthread_mutex_lock(&s->work_lock);
     int me = s->work_started++;
     for (;;) {
-        while (!s->work_head && !s->work_stopping)
+        srv_job_t *j = NULL;
+        while (!s->work_stopping && !(j = take_job(s)))
             pthread_cond_wait(&s->work_cond, &s->work_lock);
         if (s->work_stopping)
             break;
-        srv_job_t *j = s->work_head;
-        s->work_head = j->next;
-        if (!s->work_head)
-            s->work_tail = NULL;
-        s->work_waiting--;
         s->work_running[me] = j;
         pthread_mutex_unlock(&s->work_lock);
         j->fn(j->r, j->arg);
         pthread_mutex_lock(&s->work_lock);
         s->work_running[me] = NULL;
+        pthread_cond_broadcast(&s->work_cond); /* the account's next may go */
         pthread_mutex_unlock(&s->work_lock);
         job_done(j);
         pthread_mutex_lock(&s->work_lock);
@@ -95,10 +119,10 @@ int srv_defer(srv_req_t *r, srv_work_fn fn, void *arg, void (*free_arg)(void *))
         status = 503;
         code = "unavailable";
         why = s->work_stopping ? "the server is stopping" : "the server is busy: try again";
-    } else if (account_busy(s, j->account)) {
+    } else if (account_waiting(s, j->account) >= SRV_WORK_PER_ACCOUNT) {
         status = 429;
         code = "rate_limited";
-        why = "one search at a time per account: wait for the first";
+        why = "too many searches of this account wait: let them finish";
     }
     if (status) {
         pthread_mutex_unlock(&s->work_lock);
