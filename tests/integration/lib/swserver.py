@@ -257,15 +257,38 @@ class Stream:
         self.last_id = last_event_id
 
     def frames(self, seconds=5, until=None, max_frames=100000):
-        """Frames for up to seconds, or until until(frame) is true."""
+        """Frames for up to seconds, or until until(frame) is true. (A
+        timeout spoils the connection for further reads: for a stream read
+        for long, from a thread, use follow.)"""
+        return self._read(seconds, until, max_frames)
+
+    def follow(self, on_frame):
+        """Hand every frame to on_frame until the stream ends or another
+        thread calls close(); returns the number of frames."""
+        count = [0]
+
+        def each(frame):
+            count[0] += 1
+            on_frame(frame)
+            return False
+        self._read(None, each, None, keep=False)
+        return count[0]
+
+    def _read(self, seconds, until, max_frames, keep=True):
         out = []
-        end = time.time() + seconds
+        end = time.time() + seconds if seconds is not None else None
         cur = {}
-        while time.time() < end and len(out) < max_frames:
-            self.conn.sock.settimeout(max(0.05, end - time.time()))
+        n = 0
+        if end is None:
+            self.conn.sock.settimeout(None)
+        while (end is None or time.time() < end) and (max_frames is None or n < max_frames):
+            if end is not None:
+                self.conn.sock.settimeout(max(0.05, end - time.time()))
             try:
                 line = self.resp.readline()
             except (socket.timeout, TimeoutError):
+                break
+            except (OSError, ValueError, AttributeError):  # closed by another thread
                 break
             if not line:
                 break
@@ -279,7 +302,9 @@ class Stream:
                             pass
                     if "id" in cur:
                         self.last_id = cur["id"]
-                    out.append(cur)
+                    n += 1
+                    if keep:
+                        out.append(cur)
                     if until and until(cur):
                         break
                 cur = {}
@@ -295,6 +320,11 @@ class Stream:
         return out
 
     def close(self):
+        try:
+            if self.conn.sock:
+                self.conn.sock.shutdown(socket.SHUT_RDWR)  # wakes a reader in another thread
+        except OSError:
+            pass
         try:
             self.conn.close()
         except OSError:
