@@ -213,6 +213,9 @@ int api_login(srv_req_t *r)
             e->fails += failed;
         }
     pthread_mutex_unlock(&s->rl_lock);
+    if (rc && !failed) /* the right password, but the session could not be written */
+        return srv_error(r, 503, "unavailable", "cannot log in now: the server cannot write (%s)",
+                         err.msg);
     if (rc)
         return srv_error(r, 401, rc == SW_ESTATE ? "disabled" : "bad_login", "%s", err.msg);
     set_session_cookie(r, token);

@@ -214,6 +214,7 @@ static void *world_main(void *arg)
 {
     srv_t *s = arg;
     sw_errbuf_t err;
+    int64_t stalled_since = 0, stalled_said = 0; /* wall ms: the exercise cannot advance */
     for (;;) {
         pthread_mutex_lock(&s->q_lock);
         if (!s->q_head && !s->stopping) {
@@ -261,8 +262,20 @@ static void *world_main(void *arg)
             s->o.fast && sw_exercise_state(s->ex) == SW_EX_RUNNING
                 ? sw_exercise_advance(s->ex, sw_exercise_now(s->ex) + SW_EXERCISE_STEP_MS, &err)
                 : sw_exercise_tick(s->ex, &err);
-        if (rc && !s->o.quiet)
-            fprintf(stderr, "seawall serve: the exercise stopped advancing: %s\n", err.msg);
+        /* said once when it stops (a full disk fails every round, ten a
+         * second), again each minute it stays stopped, and when it goes on */
+        int64_t wall = srv_now_ms();
+        if (rc && (!stalled_since || wall - stalled_said >= 60000)) {
+            fprintf(stderr, "seawall serve: the exercise stopped advancing%s: %s\n",
+                    stalled_since ? " (still)" : "", err.msg);
+            stalled_said = wall;
+            if (!stalled_since)
+                stalled_since = wall;
+        } else if (!rc && stalled_since) {
+            fprintf(stderr, "seawall serve: the exercise advances again (stopped for %lld s)\n",
+                    (long long)((wall - stalled_since) / 1000));
+            stalled_since = 0;
+        }
         /* 3. publish */
         publish_snapshots(s, calls != NULL);
         srv_events_wake(s);
