@@ -77,26 +77,28 @@ T.check("the exercise lets observers see the teams (observers_see: teams)",
 
 class Listener(threading.Thread):
     """Keeps a client's stream open and records every frame, reconnecting
-    with Last-Event-ID when it drops, until stopped."""
+    with Last-Event-ID if it drops, until stopped (stop() closes it)."""
 
     def __init__(self, client):
         super().__init__(daemon=True)
-        self.client, self.frames, self.stop = client, [], threading.Event()
-        self.status = None
+        self.client, self.frames, self.done = client, [], threading.Event()
+        self.status, self.stream = None, None
 
     def run(self):
         last = None
-        while not self.stop.is_set():
+        while not self.done.is_set():
             try:
-                s = Stream(self.client, last_event_id=last, timeout=5)
+                self.stream = s = Stream(self.client, last_event_id=last, timeout=5)
                 self.status = s.status
-                while not self.stop.is_set():
-                    got = s.frames(1)
-                    self.frames += got
-                    last = s.last_id or last
-                s.close()
+                s.follow(self.frames.append)
+                last = s.last_id or last
             except OSError:
                 time.sleep(0.2)
+
+    def stop(self):
+        self.done.set()
+        if self.stream:
+            self.stream.close()
 
 
 listeners = {n: Listener(c) for n, c in list(players.items()) + [("fio", obs)]}
@@ -214,7 +216,7 @@ for t in threads:
     t.join(120)
 time.sleep(1.5)  # the last events reach the streams
 for li in listeners.values():
-    li.stop.set()
+    li.stop()
 for li in listeners.values():
     li.join(10)
 took = time.time() - t0
