@@ -18,6 +18,7 @@
    the limit gives the same failed writes without it.)"""
 import os
 import resource
+import shutil
 import signal
 import subprocess
 import sys
@@ -25,7 +26,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from swserver import BIN, Client, Server, Tally  # noqa: E402
+from swserver import BIN, SLOW, Client, Server, Tally  # noqa: E402
 
 T = Tally()
 
@@ -57,6 +58,7 @@ T.check("... and resumes the clock at once (%.1f s)" % (time.time() - t0),
         st[0] == 200 and time.time() - t0 < 3, st)
 T.check("... from where it was paused", (c.now_ms() or 0) >= paused_at, (c.now_ms(), paused_at))
 srv.stop()
+shutil.rmtree(tmp, ignore_errors=True)
 
 # ---- 2. a disk that fills during play ---------------------------------------------------
 tmp = tempfile.mkdtemp(prefix="sw-diskfull-")
@@ -115,11 +117,11 @@ T.check("the log says the exercise stopped advancing, once (%d times in 5 s)" % 
 # space returns
 resource.prlimit(srv.proc.pid, resource.RLIMIT_FSIZE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
 before = ins.now_ms()
-ok = ins.wait_for(lambda: say("after %d" % len(acked))[0] == 200, 20, 0.5)
+ok = ins.wait_for(lambda: say("after %d" % len(acked))[0] == 200, 20 * SLOW, 0.5)
 T.check("when space returns acts are acknowledged again", ok, refused[-1:])
 T.check("... a login works", c.login("bob", "bob-password-1")[0] == 200)
 T.check("... the exercise advances again, and the log says so",
-        ins.wait_for(lambda: "advances again" in srv.log(), 20) and (ins.now_ms() or 0) > before,
+        ins.wait_for(lambda: "advances again" in srv.log(), 20 * SLOW) and (ins.now_ms() or 0) > before,
         srv.log()[-400:])
 entries = ins.get("/api/v1/journal")[1]["entries"]
 texts = [e["payload"].get("text") for e in entries if isinstance(e.get("payload"), dict)]
@@ -130,5 +132,6 @@ T.check("... and nothing refused is (%d refused)" % len(refused), not any(t in t
 T.check("serve stops", srv.stop() == 0, srv.log()[-300:])
 v = subprocess.run([BIN, "journal", "--db", srv.db, "--verify"], capture_output=True, text=True)
 T.check("the journal's chain is intact", v.returncode == 0, v.stdout + v.stderr)
+shutil.rmtree(tmp, ignore_errors=True)
 
 T.summary()

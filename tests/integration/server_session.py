@@ -21,6 +21,7 @@ import base64
 import http.client
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -233,4 +234,5 @@ T.check("... and told exactly what a wrong password is told",
         msgs == {(ans["error"]["code"], ans["error"]["message"])}, (msgs, ans))
 
 T.check("serve stops", srv.stop() == 0, srv.log()[-400:])
+shutil.rmtree(tmp, ignore_errors=True)
 T.summary()

@@ -26,13 +26,14 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import sys
 import tempfile
 import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "lib"))
-from swserver import Client, Server, Stream, Tally  # noqa: E402
+from swserver import BIN, Client, Server, Stream, Tally  # noqa: E402
 
 T = Tally()
 tmp = tempfile.mkdtemp(prefix="sw-truth-")
@@ -40,9 +41,7 @@ srv = Server(tmp, args=["--fast", "--paused"]).start()
 admin = srv.admin()
 ins = srv.account(admin, "ins", "instructor")
 TEAMS = {"ana": "palau", "bea": "fsm", "cal": "nauru"}
-ROUTES = json.loads(__import__("subprocess").run([os.path.abspath(os.environ.get("SW_BIN", "build/seawall")),
-                                                  "serve", "--routes"], capture_output=True,
-                                                 text=True).stdout)
+ROUTES = json.loads(subprocess.run([BIN, "serve", "--routes"], capture_output=True, text=True).stdout)
 
 
 class Recorder(Client):

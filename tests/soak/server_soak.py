@@ -32,7 +32,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "integration", "lib"))
-from swserver import Client, Server, Stream  # noqa: E402
+from swserver import Server, Stream  # noqa: E402
 
 SPEED = float(os.environ.get("SOAK_SPEED", "10"))
 UNTIL = os.environ.get("SOAK_UNTIL", "")

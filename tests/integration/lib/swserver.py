@@ -20,6 +20,9 @@ import sys
 import time
 
 BIN = os.path.abspath(os.environ.get("SW_BIN", "build/seawall"))
+# how much slower than a plain build the binary runs (the sanitizer build of
+# `make san`: about three times): tests scale their time and memory bounds
+SLOW = float(os.environ.get("SW_SLOW", "3" if os.sep + "build-san" + os.sep in BIN else "1"))
 ADMIN_PW = "admin-password-for-tests"
 
 
