@@ -6,7 +6,7 @@
 #   make fuzz    run each libFuzzer target longer (FUZZ_SECONDS, default 300)
 #   make san     build with ASan+UBSan into build-san/ and run unit + integration tests
 #   make soak    a room (5 teams x 10 players, 5 instructors) through the whole Pacific
-#                exercise at 10x against seawall serve: errors, latency, memory (~25 min)
+#                exercise at 10x and 3 minutes past its end: errors, latency, memory (~28 min)
 #
 # Layout: every src/<layer>/*.c goes into libseawall.a (src/cli/main.c is the
 # program); every tests/unit/test_*.c is a cmocka test program; every

@@ -201,6 +201,19 @@ def bodies():
         pass
     s.close()
     out["endless"] = sent
+    # endless and chunked: no length to refuse up front
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+    s.sendall(("POST /api/v1/teams/palau/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+               "\r\nTransfer-Encoding: chunked\r\n" + AUTH + "\r\n").encode())
+    sent, t0, block = 0, time.time(), b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(16))
+    try:
+        while time.time() - t0 < 60 and sent < (1 << 30):
+            s.sendall(block)
+            sent += len(block)
+    except OSError:
+        pass
+    s.close()
+    out["endless chunked"] = sent
     return out
 
 
@@ -214,6 +227,8 @@ T.check("a 9 MiB rule: 413 too_large", st[0] == 413 and st[1]["error"]["code"] =
 T.check("a 2 MiB chunked body: 413", status_of(res["2 MiB chunked"]) == 413, res["2 MiB chunked"][:120])
 T.check("an endless body is cut off by the server (after %d MiB of a declared 100 GB)" % (
     res["endless"] >> 20), res["endless"] < (256 << 20), res["endless"])
+T.check("an endless chunked body is cut off too (after %d MiB)" % (res["endless chunked"] >> 20),
+        res["endless chunked"] < (256 << 20), res["endless chunked"])
 T.check("... and none of it is kept (RSS %d -> %d KiB)" % (rss_before, srv.rss_kb()),
         srv.rss_kb() - rss_before < 32 * 1024 * SLOW, (rss_before, srv.rss_kb()))
 
