@@ -83,7 +83,7 @@ static sw_world_t *big_world(uint32_t teams, uint32_t hosts_per_team)
     for (uint32_t t = 0; t < teams; t++) {
         char *tid = names + (size_t)w->n_hosts * 16 + t * 16;
         snprintf(tid, 16, "team%02u", t);
-        w->teams[t] = (sw_team_t){tid, tid, "XX", SW_TEAM_PLAYER, {NULL, 0}, {0}};
+        w->teams[t] = (sw_team_t){.id = tid, .name = tid, .country = "XX", .kind = SW_TEAM_PLAYER};
         sw_org_t *o = &w->orgs[t];
         o->id = tid;
         o->kind = SW_ORG_GOVERNMENT;

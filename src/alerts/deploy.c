@@ -1102,6 +1102,22 @@ static int alerter_load(sw_alerter_t *a, sw_errbuf_t *err)
     return rc;
 }
 
+/* The team's rules as deployed now: a deploy or withdraw through d moves
+ * its generation; only one of this team's reloads them (another team's
+ * leaves them as they are: deploying one rule for one team of five
+ * re-compiled every team's rules). */
+static int alerter_current(sw_alerter_t *a, sw_errbuf_t *err)
+{
+    if (a->generation == a->d->generation)
+        return SW_OK;
+    int64_t last = team_last_act(a->d, sw_store_team_name(a->t));
+    if (last >= 0 && last == a->last_act) {
+        a->generation = a->d->generation;
+        return SW_OK;
+    }
+    return alerter_load(a, err);
+}
+
 /* Let a deployer waiting at the turnstile through (design note 6). Called
  * holding no write lock. */
 static void turnstile_pass(sw_deploy_t *d)
@@ -1226,7 +1242,7 @@ int sw_alerter_append_truth(sw_alerter_t *a, const char *json, size_t len, const
                             int64_t *id, sw_errbuf_t *err)
 {
     int rc;
-    if (a->generation != a->d->generation && (rc = alerter_load(a, err)))
+    if ((rc = alerter_current(a, err)))
         return rc;
     int64_t rid = 0;
     if ((rc = sw_store_append_truth(a->t, json, len, truth, &rid, err)))
@@ -1273,7 +1289,7 @@ int sw_alerter_share(sw_alerter_t *a, sw_store_team_t *from, int64_t id, int64_t
                      sw_errbuf_t *err)
 {
     int rc;
-    if (a->generation != a->d->generation && (rc = alerter_load(a, err)))
+    if ((rc = alerter_current(a, err)))
         return rc;
     int64_t rid = 0;
     if ((rc = sw_store_share(from, id, a->t, &rid, err)))

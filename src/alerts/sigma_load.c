@@ -50,7 +50,10 @@ int sw_read_file(const char *path, size_t limit, char **out, size_t *len, sw_err
         n += got;
         if (got == 0) {
             if (ferror(f)) {
-                rc = sw_seterr(err, SW_EIO, "%s: read error", path);
+                rc = sw_seterr(err, SW_EIO, "%s: %s", path,
+                               errno == EISDIR ? "a folder, not a file: name its rule files "
+                                                 "(FOLDER/*.yml)"
+                                               : "read error");
                 goto fail;
             }
             break;

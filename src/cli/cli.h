@@ -48,6 +48,8 @@ typedef struct sw_cli {
     /* lists and repeated options */
     const char *rules[SW_CLI_MAX_LIST], *events[SW_CLI_MAX_LIST], *checks[SW_CLI_MAX_LIST];
     int n_rules, n_events, n_checks;
+    const char *series[SW_CLI_MAX_LIST];
+    int n_series;
     const char *defenders[SW_CLI_MAX_LIST], *syslogs[8], *vars[SW_CLI_MAX_LIST];
     int n_defenders, n_syslogs, n_vars;
     int truth, verify, upgrade;

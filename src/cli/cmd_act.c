@@ -47,7 +47,7 @@ static char *rest(const sw_cli_t *a, int i)
     return s;
 }
 
-/* triage, report, message, hint, send: the team's and the white cell's
+/* triage, report, message, hint, penalty, send: the team's and the white cell's
  * other acts. Returns -1 when verb is none of them. */
 static int act_other(sw_cli_t *a, const char *verb)
 {
@@ -62,7 +62,8 @@ static int act_other(sw_cli_t *a, const char *verb)
                         "alert", (json_int_t)id, "status", a->args[2]);
         if (a->n_args == 4)
             json_object_set_new(req, "assignee", json_string(a->args[3]));
-    } else if (!strcmp(verb, "report") || !strcmp(verb, "message") || !strcmp(verb, "hint")) {
+    } else if (!strcmp(verb, "report") || !strcmp(verb, "message") || !strcmp(verb, "hint") ||
+               !strcmp(verb, "penalty")) {
         if (a->n_args < 2)
             return sw_cli_usage_error(a, "%s needs its text", verb);
         char *text = rest(a, 1);

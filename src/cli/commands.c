@@ -70,6 +70,7 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "    report TITLE | triage ALERT_ID STATUS [ASSIGNEE] | message TEXT\n"
      "    clock start|pause|resume|end | clock speed X     (instructors)\n"
      "    inject ID | send SUBJECT BODY | hint TEXT         (instructors; --team: to one)\n"
+     "    penalty TEXT: a rule --team broke, in words       (instructors; scored)\n"
      "    message TEXT without --team: a broadcast          (instructors)\n"
      "  Hosts are named as the logs name them (NSO-WS04) or by scenario id; accounts\n"
      "  as the logs show them (PW\\jdoe, jdoe@pw.gov or jdoe). --team says who acts.\n"},
@@ -80,7 +81,7 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "  each team's services, footholds, records and alerts, and the state hash.\n"
      "  --out DIR writes DIR/state.json.\n"},
     {"report", cmd_report, "the after-action report and the score, at the end or any moment",
-     "db team until format output rules quiet", "", NULL, 0, 0,
+     "db team until format output rules series quiet", "", NULL, 0, 0,
      "  Replays the exercise in the database (never changing it) to its end, or to\n"
      "  --until, and writes the after-action report: the score of every team (or\n"
      "  --team's) with its breakdown, then per team the timeline in three lanes (what\n"
@@ -90,7 +91,10 @@ const sw_cli_cmd_t sw_cli_commands[] = {
      "  ../shared/data/sigma/rules when present), each service's availability,\n"
      "  report accuracy, indicators shared and used, learning objectives.\n"
      "  --format html (default: one self-contained file, printable), json, md, or csv\n"
-     "  (the timeline). The formula: docs/scoring.md.\n"},
+     "  (the timeline). The formula: docs/scoring.md.\n"
+     "  --series A.db B.db ...: several exercises, oldest first, side by side: each\n"
+     "  team's score, rank, categories and median times to detect and contain in\n"
+     "  each (capacity building year on year), in the same formats.\n"},
     {"validate", cmd_validate, "check scenario files: FILE:LINE:COL for every problem",
      "", "", "FILE...", 1, -1,
      "  Loads each scenario (a file or a built-in name) and prints every problem as\n"

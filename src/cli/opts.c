@@ -80,6 +80,7 @@ static const opt_t opts[] = {
     {"hosts", "hosts", 0, K_U64, OFF(hosts), OFF(has_hosts), "N", "hosts per team in the demo world", 16, 4000, 0},
     {"rules", "rules", 0, K_LIST, OFF(rules), OFF(n_rules), "RULE...", "Sigma rule files or folders", 0, 0, SW_CLI_MAX_LIST},
     {"events", "events", 0, K_LIST, OFF(events), OFF(n_events), "FILE...", "JSON-lines event files", 0, 0, SW_CLI_MAX_LIST},
+    {"series", "series", 0, K_LIST, OFF(series), OFF(n_series), "DB...", "several exercise databases, oldest first: each team's figures year on year", 0, 0, SW_CLI_MAX_LIST},
     {"check", "check", 0, K_LIST, OFF(checks), OFF(n_checks), "RULE...", "lint rules and print the load report", 0, 0, SW_CLI_MAX_LIST},
     {"defender", "defender", 0, K_MULTI, OFF(defenders), OFF(n_defenders), "FILE", "a scripted defender (repeatable: one per team)", 0, 0, SW_CLI_MAX_LIST},
     {"syslog", "syslog", 0, K_MULTI, OFF(syslogs), OFF(n_syslogs), "URL", "send RFC 5424 syslog to udp://HOST:PORT or tcp://HOST:PORT (repeatable)", 0, 0, 6},

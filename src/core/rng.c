@@ -22,6 +22,22 @@ uint64_t sw_hash64(const void *p, size_t n, uint64_t h)
     return h;
 }
 
+uint64_t sw_hash64_bulk(const void *p, size_t n, uint64_t h)
+{
+    const unsigned char *c = p;
+    uint64_t w;
+    for (; n >= 8; n -= 8, c += 8) {
+        memcpy(&w, c, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+        h ^= h >> 29;
+    }
+    w = n; /* the tail, with its length, so "a" and "a\0" differ */
+    for (size_t i = 0; i < n; i++)
+        w |= (uint64_t)c[i] << (8 * (i + 1) % 64);
+    h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+    return h ^ (h >> 32);
+}
+
 static void rng_seed(sw_rng_t *r, uint64_t key)
 {
     uint64_t x = key;

@@ -235,6 +235,10 @@ char *sw_control_handle(sw_exercise_t *ex, const char *request, size_t len)
         static const char *const f[] = {"team", "text", NULL};
         if (!only_fields(req, f, bad, sizeof bad))
             rc = sw_exercise_hint(ex, actor, str(req, "team"), str(req, "text"), &rp);
+    } else if (!strcmp(op, "penalty")) {
+        static const char *const f[] = {"team", "text", NULL};
+        if (!only_fields(req, f, bad, sizeof bad))
+            rc = sw_exercise_rule_broken(ex, actor, str(req, "team"), str(req, "text"), &rp);
     } else if (!strcmp(op, "send")) {
         static const char *const f[] = {"to", "subject", "body", NULL};
         if (!only_fields(req, f, bad, sizeof bad))

@@ -25,13 +25,6 @@
 
 #define FNV_PRIME 1099511628211ULL
 
-static uint64_t fnv(uint64_t h, const char *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)p[i]) * FNV_PRIME;
-    return h;
-}
-
 static void fail_cb(sw_exercise_t *ex, int rc)
 {
     if (!ex->cb_rc)
@@ -48,7 +41,7 @@ static int on_record(void *ud, const sw_tel_record_t *rec)
     ex_team_t *t = &ex->teams[rec->team];
     t->produced++;
     t->attack += rec->truth != 0;
-    t->hash = fnv(t->hash, rec->json, rec->json_len);
+    t->hash = sw_hash64_bulk(rec->json, rec->json_len, t->hash);
     if (rec->truth && ex->score) /* which step a record a team triages shows */
         sw_score_record(ex->score, rec->team, (int64_t)t->produced, rec->truth - 1, rec->t_ms);
     if (ex->o.records)

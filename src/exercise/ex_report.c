@@ -286,6 +286,13 @@ static json_t *team_json(const sw_world_t *w, sw_score_t *score, int64_t now_ms,
                                   json_pack("{s:I, s:s}", "at_ms", (json_int_t)f->hints[i].at_ms,
                                             "text", f->hints[i].text));
     json_object_set_new(o, "hints", hints);
+    json_t *broken = json_array();
+    for (uint32_t i = 0; i < f->n_rules_broken; i++)
+        if (f->rules_broken[i].team == t)
+            json_array_append_new(broken, json_pack("{s:I, s:s}", "at_ms",
+                                                    (json_int_t)f->rules_broken[i].at_ms, "text",
+                                                    f->rules_broken[i].text));
+    json_object_set_new(o, "rules_broken", broken);
     json_t *los = json_array();
     for (uint32_t i = 0; i < w->exercise.n_objectives; i++) {
         const sw_learning_obj_t *lo = &w->exercise.objectives[i];

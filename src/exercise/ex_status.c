@@ -158,6 +158,34 @@ json_t *sw_exercise_team_view(const sw_exercise_t *ex, uint32_t team)
                      sw_sim_team_availability(ex->sim, team));
 }
 
+/* The steps of adversary a tried against team (every team: SW_NONE), in
+ * the order first tried, from the score's stages: when, how often, with
+ * what success, on which hosts. */
+static json_t *steps_json(const sw_exercise_t *ex, uint32_t a, uint32_t team)
+{
+    json_t *steps = json_array();
+    if (!ex->score)
+        return steps;
+    sw_score_facts_t f;
+    sw_score_facts(ex->score, &f);
+    for (uint32_t i = 0; i < f.n_stages; i++) {
+        const sw_score_stage_t *s = &f.stages[i];
+        if (s->adversary != a || (team != SW_NONE && s->team != team))
+            continue;
+        json_t *hosts = json_array();
+        for (uint32_t k = 0; k < s->n_hosts; k++)
+            json_array_append_new(hosts, json_string(ex->w->hosts[s->hosts[k]].hostname));
+        json_array_append_new(
+            steps,
+            json_pack("{s:s, s:s, s:I, s:o, s:i, s:i, s:o}", "step",
+                      ex->w->adversaries[a].steps[s->step].id, "team", ex->w->teams[s->team].id,
+                      "first_ms", (json_int_t)s->start_ms, "success_ms",
+                      s->success_ms >= 0 ? json_integer(s->success_ms) : json_null(), "attempts",
+                      (int)s->n_attempts, "successes", (int)s->n_success, "hosts", hosts));
+    }
+    return steps;
+}
+
 json_t *sw_exercise_truth_json(const sw_exercise_t *ex, uint32_t team)
 {
     const sw_world_t *w = ex->w;
@@ -196,10 +224,11 @@ json_t *sw_exercise_truth_json(const sw_exercise_t *ex, uint32_t team)
                                             "reached_ms", at >= 0 ? json_integer(at) : json_null(),
                                             "holds", sw_sim_objective_holds(ex->sim, a, o)));
         }
-        json_array_append_new(advs, json_pack("{s:s, s:s, s:b, s:o, s:o}", "id", ad->id, "name",
-                                              ad->name ? ad->name : ad->id, "c2",
-                                              sw_sim_c2_working(ex->sim, a), "footholds", footholds,
-                                              "objectives", objs));
+        json_array_append_new(advs,
+                              json_pack("{s:s, s:s, s:b, s:o, s:o, s:o}", "id", ad->id, "name",
+                                        ad->name ? ad->name : ad->id, "c2",
+                                        sw_sim_c2_working(ex->sim, a), "footholds", footholds,
+                                        "objectives", objs, "steps", steps_json(ex, a, team)));
     }
     return json_pack("{s:o}", "adversaries", advs);
 }

@@ -11,6 +11,7 @@
  *                    "indicators":[{"type","value"}],"alerts":[..]}
  *   message.post    {"channel":"team"|"all","text"}
  *   hint.release    {"text"}                       (team: the one it helps)
+ *   rule.broken     {"text"}                       (team: the one that broke it)
  *   inject.compose  {"to":[teams] or [],"subject","body","kind","indicators":[..]} */
 #include <stdarg.h>
 #include <stdio.h>
@@ -242,21 +243,38 @@ int sw_exercise_message(sw_exercise_t *ex, const char *actor, const char *team, 
     return SW_OK;
 }
 
-int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, const char *text,
-                     sw_ex_reply_t *rp)
+/* A white-cell act that costs team points when scored (a hint, a rule
+ * broken): its text journaled as kind; the answer says what it costs. */
+static int costed_act(sw_exercise_t *ex, const char *actor, const char *team, const char *text,
+                      const char *kind, const char *what, double cost, sw_ex_reply_t *rp)
 {
     uint32_t ti;
     int rc = team_for_act(ex, team, &ti, rp);
     if (rc)
         return rc;
-    if (!text_ok(text, EX_MAX_TEXT, "the hint", rp))
+    char field[64];
+    snprintf(field, sizeof field, "the %s", what);
+    if (!text_ok(text, EX_MAX_TEXT, field, rp))
         return SW_EINVAL;
-    if ((rc = journaled(ex, actor, ex->w->teams[ti].id, "hint.release",
-                        json_pack("{s:s}", "text", text), rp)))
+    if ((rc =
+             journaled(ex, actor, ex->w->teams[ti].id, kind, json_pack("{s:s}", "text", text), rp)))
         return rc;
-    reply(rp, "hint #%lld for %s (it costs the team %g points when scored)", (long long)rp->seq,
-          ex->w->teams[ti].id, ex->w->scoring.hint_cost);
+    reply(rp, "%s #%lld for %s (it costs the team %g points when scored)", what, (long long)rp->seq,
+          ex->w->teams[ti].id, cost);
     return SW_OK;
+}
+
+int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, const char *text,
+                     sw_ex_reply_t *rp)
+{
+    return costed_act(ex, actor, team, text, "hint.release", "hint", ex->w->scoring.hint_cost, rp);
+}
+
+int sw_exercise_rule_broken(sw_exercise_t *ex, const char *actor, const char *team,
+                            const char *text, sw_ex_reply_t *rp)
+{
+    return costed_act(ex, actor, team, text, "rule.broken", "rule broken",
+                      ex->w->scoring.rule_broken_cost, rp);
 }
 
 int sw_exercise_scoreboard_set(sw_exercise_t *ex, const char *actor, int hidden, int frozen,

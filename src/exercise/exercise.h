@@ -286,6 +286,10 @@ int sw_exercise_message(sw_exercise_t *ex, const char *actor, const char *team, 
 /* A hint for team (it costs the scenario's hint_cost when scored). */
 int sw_exercise_hint(sw_exercise_t *ex, const char *actor, const char *team, const char *text,
                      sw_ex_reply_t *rp);
+/* A rule of the exercise that team broke, in the white cell's words (it
+ * costs the scenario's rule_broken cost when scored): journaled rule.broken. */
+int sw_exercise_rule_broken(sw_exercise_t *ex, const char *actor, const char *team,
+                            const char *text, sw_ex_reply_t *rp);
 /* An inject written on the day, to one team or (to NULL or "all") every team. */
 int sw_exercise_compose_inject(sw_exercise_t *ex, const char *actor, const char *to,
                                const char *subject, const char *body, sw_ex_reply_t *rp);
@@ -326,7 +330,9 @@ json_t *sw_exercise_clock_json(const sw_exercise_t *ex);
  * unknown team. The caller owns the result. */
 json_t *sw_exercise_team_view(const sw_exercise_t *ex, uint32_t team);
 /* The white cell's ground truth: each adversary aiming at team (SW_NONE:
- * all) with its footholds, persistence, C2 and objectives. */
+ * all) with its footholds, persistence, C2, objectives, and the steps of
+ * its playbook tried against the team so far ("steps": first tried,
+ * first success, attempts, successes, hosts). */
 json_t *sw_exercise_truth_json(const sw_exercise_t *ex, uint32_t team);
 
 /* A team's store handle (NULL without a db, or for an unknown team): for

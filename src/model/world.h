@@ -162,6 +162,8 @@ typedef struct sw_team {
     sw_team_kind_t kind;
     sw_idlist_t orgs; /* organisations this team defends */
     sw_loc_t loc;
+    const char *timezone; /* where the team is (IANA); NULL: the exercise's */
+    int utc_offset_min;   /* its offset from UTC, minutes (with timezone) */
 } sw_team_t;
 
 /* A firewall rule between two zones of one organisation; first match wins,

@@ -17,7 +17,7 @@ static const char *const k_exercise[] = {"name",     "description", "duration", 
 static const char *const r_exercise[] = {"name", "duration", NULL};
 static const char *const k_lobj[] = {"id", "text", "category", "weight", NULL};
 static const char *const r_lobj[] = {"id", "text", NULL};
-static const char *const k_team[] = {"id", "name", "country", NULL};
+static const char *const k_team[] = {"id", "name", "country", "timezone", "utc_offset", NULL};
 static const char *const r_team[] = {"id", "name", NULL};
 static const char *const k_scoring[] = {"weights",    "points",    "detect", "contain",
                                         "share_goal", "penalties", NULL};
@@ -96,6 +96,31 @@ static uint64_t val_seed(ld_t *L, node_t *v)
     return (uint64_t)x;
 }
 
+/* `timezone` (an IANA name the table knows) and `utc_offset` (+HH:MM, which
+ * any name may carry and an unknown one needs) of node n, into name and
+ * offset; def/def_min when n has neither. */
+static void ld_timezone(ld_t *L, node_t *n, const char *def, int def_min, const char **name,
+                        int *offset_min)
+{
+    node_t *v;
+    *name = scn_opt_str(L, n, "timezone", def);
+    *offset_min = def_min;
+    int known = !scn_mget(n, "timezone");
+    for (int i = 0; !known && tz_table[i].name; i++)
+        if (*name && !strcmp(*name, tz_table[i].name)) {
+            *offset_min = tz_table[i].offset_min;
+            known = 1;
+        }
+    if ((v = scn_mget(n, "utc_offset"))) {
+        const char *s = scn_scalar(L, v, "utc_offset", "an offset like +09:00");
+        if (s && sw_parse_utc_offset(s, offset_min))
+            ERR(L, v->loc,
+                "'utc_offset' must be an offset like +09:00 (-12:00 to +14:00), got '%s'", s);
+    } else if (!known && (v = scn_mget(n, "timezone"))) {
+        ERR(L, v->loc, "unknown time zone '%s': add 'utc_offset' (e.g. +10:00)", *name);
+    }
+}
+
 void scn_fill_exercise(ld_t *L)
 {
     sw_exercise_spec_t *ex = &L->w->exercise;
@@ -132,21 +157,7 @@ void scn_fill_exercise(ld_t *L)
         if (s && sw_parse_time_of_day(s, &ex->start_minute))
             ERR(L, v->loc, "'start' must be a time of day HH:MM, got '%s'", s);
     }
-    ex->timezone = scn_opt_str(L, e, "timezone", "UTC");
-    int known = 0;
-    for (int i = 0; tz_table[i].name; i++)
-        if (ex->timezone && !strcmp(ex->timezone, tz_table[i].name)) {
-            ex->utc_offset_min = tz_table[i].offset_min;
-            known = 1;
-        }
-    if ((v = scn_mget(e, "utc_offset"))) {
-        const char *s = scn_scalar(L, v, "utc_offset", "an offset like +09:00");
-        if (s && sw_parse_utc_offset(s, &ex->utc_offset_min))
-            ERR(L, v->loc,
-                "'utc_offset' must be an offset like +09:00 (-12:00 to +14:00), got '%s'", s);
-    } else if (!known && (v = scn_mget(e, "timezone"))) {
-        ERR(L, v->loc, "unknown time zone '%s': add 'utc_offset' (e.g. +10:00)", ex->timezone);
-    }
+    ld_timezone(L, e, "UTC", 0, &ex->timezone, &ex->utc_offset_min);
     if ((v = scn_mget(e, "date"))) {
         const char *s = scn_scalar(L, v, "date", "a date YYYY-MM-DD");
         if (s && !date_ok(s))
@@ -203,6 +214,8 @@ void scn_fill_teams(ld_t *L)
             continue;
         t->name = scn_opt_str(L, n, "name", t->id);
         t->country = scn_opt_str(L, n, "country", NULL);
+        ld_timezone(L, n, L->w->exercise.timezone, L->w->exercise.utc_offset_min, &t->timezone,
+                    &t->utc_offset_min);
         node_t *c = scn_mget(n, "country");
         if (t->country && !(strlen(t->country) == 2 && t->country[0] >= 'A' &&
                             t->country[0] <= 'Z' && t->country[1] >= 'A' && t->country[1] <= 'Z'))

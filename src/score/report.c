@@ -201,6 +201,10 @@ static void report_timeline(const json_t *team, item_cb cb, void *ud)
     {
         emit(cb, ud, LANE_RESPONSE, ji(x, "at_ms"), "hint", 1, "hint taken: %s", js(x, "text"));
     }
+    json_array_foreach(json_object_get(team, "rules_broken"), i, x)
+    {
+        emit(cb, ud, LANE_RESPONSE, ji(x, "at_ms"), "rule", 1, "rule broken: %s", js(x, "text"));
+    }
 }
 
 /* ---- CSV: the timeline -------------------------------------------------------------------- */
@@ -1070,4 +1074,278 @@ int sw_report_render(const json_t *model, sw_report_format_t f, sw_buf_t *out)
         break;
     }
     return rc ? rc : out->failed ? SW_ENOMEM : SW_OK;
+}
+
+/* ---- several exercises: each team's figures year on year ------------------------------ */
+
+/* A team's figures from one report (NULL when it did not play). */
+static json_t *series_cell(const json_t *t, size_t n_teams)
+{
+    const json_t *cats = json_object_get(t, "categories");
+    const json_t *fig = json_object_get(t, "figures");
+    json_t *c = json_object();
+    for (int k = 0; k < N_CATS; k++)
+        json_object_set_new(c, cat_keys[k],
+                            json_real(jnum(json_object_get(cats, cat_keys[k]), "fraction")));
+    json_t *o =
+        json_pack("{s:f, s:I, s:I, s:f, s:o, s:I, s:I}", "total", jnum(t, "total"), "rank",
+                  (json_int_t)ji(t, "rank"), "of", (json_int_t)n_teams, "penalties",
+                  jnum(t, "penalties"), "categories", c, "stages", (json_int_t)ji(fig, "stages"),
+                  "detected", (json_int_t)ji(fig, "detected"));
+    json_object_set(o, "median_detect_ms", json_object_get(fig, "median_detect_ms"));
+    json_object_set(o, "median_contain_ms", json_object_get(fig, "median_contain_ms"));
+    return o;
+}
+
+json_t *sw_report_series(json_t *const *reports, const char *const *labels, size_t n)
+{
+    json_t *exs = json_array(), *teams = json_array();
+    json_t *m = json_pack("{s:s, s:o, s:o}", "format", "seawall-series/1", "exercises", exs,
+                          "teams", teams);
+    for (size_t i = 0; m && i < n; i++) {
+        const json_t *ex = json_object_get(reports[i], "exercise");
+        const json_t *jo = json_object_get(ex, "journal");
+        json_array_append_new(exs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "label",
+                                             labels[i], "name", js(ex, "name"), "date",
+                                             js(ex, "date"), "scenario", js(ex, "scenario"), "seed",
+                                             js(ex, "seed"), "at", js(ex, "at"), "state",
+                                             js(ex, "state"), "journal_head", js(jo, "head")));
+        const json_t *ts = json_object_get(reports[i], "teams");
+        size_t k;
+        const json_t *t;
+        json_array_foreach(ts, k, t)
+        {
+            json_t *row = NULL, *r;
+            size_t j;
+            json_array_foreach(teams, j, r) if (!strcmp(js(r, "id"), js(t, "id"))) row = r;
+            if (!row) { /* first seen: null in every exercise so far */
+                json_t *per = json_array();
+                for (size_t p = 0; p < n; p++)
+                    json_array_append_new(per, json_null());
+                row = json_pack("{s:s, s:s, s:o}", "id", js(t, "id"), "name", js(t, "name"), "per",
+                                per);
+                json_array_append_new(teams, row);
+            }
+            json_array_set_new(json_object_get(row, "per"), i, series_cell(t, json_array_size(ts)));
+        }
+    }
+    return m;
+}
+
+static void series_md(const json_t *m, sw_buf_t *b)
+{
+    const json_t *exs = json_object_get(m, "exercises"), *x, *t;
+    size_t i, k;
+    char a[32], d[32];
+    sw_buf_puts(b, "# Year on year\n\n| Exercise | Date | Scenario | State | Journal head |\n"
+                   "|---|---|---|---|---|\n");
+    json_array_foreach(exs, i, x)
+    {
+        sw_buf_puts(b, "| ");
+        mdesc(b, js(x, "name"));
+        sw_buf_puts(b, " (");
+        mdesc(b, js(x, "label"));
+        sw_buf_printf(b, ") | %s | %s | %s at %s | `%.16s` |\n", js(x, "date"), js(x, "scenario"),
+                      js(x, "state"), js(x, "at"), js(x, "journal_head"));
+    }
+    json_array_foreach(json_object_get(m, "teams"), k, t)
+    {
+        sw_buf_puts(b, "\n## ");
+        mdesc(b, js(t, "name"));
+        sw_buf_puts(b, "\n\n| Exercise | Score | Rank |");
+        for (int c = 0; c < N_CATS; c++)
+            sw_buf_printf(b, " %s |", cat_short[c]);
+        sw_buf_puts(b, " Detect (median) | Contain (median) |\n|---|---:|---:|");
+        for (int c = 0; c < N_CATS; c++)
+            sw_buf_puts(b, "---:|");
+        sw_buf_puts(b, "---:|---:|\n");
+        json_array_foreach(json_object_get(t, "per"), i, x)
+        {
+            const json_t *e = json_array_get(exs, i);
+            sw_buf_puts(b, "| ");
+            mdesc(b, js(e, "label"));
+            if (json_is_null(x)) {
+                sw_buf_puts(b, " | did not play | |\n");
+                continue;
+            }
+            sw_buf_printf(b, " | %.0f | %lld of %lld |", jnum(x, "total"), (long long)ji(x, "rank"),
+                          (long long)ji(x, "of"));
+            for (int c = 0; c < N_CATS; c++)
+                sw_buf_printf(
+                    b, " %s |",
+                    pct(jnum(json_object_get(x, "categories"), cat_keys[c]), a, sizeof a));
+            int64_t dm = ji(x, "median_detect_ms"), cm = ji(x, "median_contain_ms");
+            sw_buf_printf(b, " %s | %s |\n", dm < 0 ? "-" : dur((double)dm, a, sizeof a),
+                          cm < 0 ? "-" : dur((double)cm, d, sizeof d));
+        }
+    }
+}
+
+static void series_csv(const json_t *m, sw_buf_t *b)
+{
+    const json_t *exs = json_object_get(m, "exercises"), *x, *t;
+    size_t i, k;
+    sw_buf_puts(b, "team,exercise,date,score,rank,of");
+    for (int c = 0; c < N_CATS; c++)
+        sw_buf_printf(b, ",%s", cat_keys[c]);
+    sw_buf_puts(b, ",median_detect_ms,median_contain_ms\n");
+    json_array_foreach(json_object_get(m, "teams"), k, t)
+    {
+        json_array_foreach(json_object_get(t, "per"), i, x)
+        {
+            if (json_is_null(x))
+                continue;
+            const json_t *e = json_array_get(exs, i);
+            csvesc(b, js(t, "id"));
+            sw_buf_putc(b, ',');
+            csvesc(b, js(e, "label"));
+            sw_buf_putc(b, ',');
+            csvesc(b, js(e, "date"));
+            sw_buf_printf(b, ",%.2f,%lld,%lld", jnum(x, "total"), (long long)ji(x, "rank"),
+                          (long long)ji(x, "of"));
+            for (int c = 0; c < N_CATS; c++)
+                sw_buf_printf(b, ",%.4f", jnum(json_object_get(x, "categories"), cat_keys[c]));
+            int64_t dm = ji(x, "median_detect_ms"), cm = ji(x, "median_contain_ms");
+            if (dm >= 0)
+                sw_buf_printf(b, ",%lld", (long long)dm);
+            else
+                sw_buf_puts(b, ",");
+            if (cm >= 0)
+                sw_buf_printf(b, ",%lld\n", (long long)cm);
+            else
+                sw_buf_puts(b, ",\n");
+        }
+    }
+}
+
+/* Each team's score in each exercise, side by side (one bar per exercise). */
+static void series_svg(sw_buf_t *b, const json_t *m)
+{
+    const json_t *teams = json_object_get(m, "teams"), *t, *x;
+    size_t n_ex = json_array_size(json_object_get(m, "exercises")), n_t = json_array_size(teams);
+    double max = 1;
+    size_t i, k;
+    json_array_foreach(teams, k, t) json_array_foreach(
+        json_object_get(t, "per"), i, x) if (!json_is_null(x) && jnum(x, "total") > max) max =
+        jnum(x, "total");
+    const double W = 700, H = 170, top = 12, base = 140, gw = W / (double)(n_t ? n_t : 1);
+    const double bw = (gw - 16) / (double)(n_ex ? n_ex : 1);
+    static const char *const shade[] = {"#c6dbef", "#6baed6", "#2171b5", "#08306b"};
+    sw_buf_printf(b,
+                  "<svg class=\"chart\" viewBox=\"0 0 %.0f %.0f\" role=\"img\" "
+                  "aria-label=\"Each team's score in each exercise\">",
+                  W, H);
+    json_array_foreach(teams, k, t)
+    {
+        json_array_foreach(json_object_get(t, "per"), i, x)
+        {
+            if (json_is_null(x))
+                continue;
+            double h = (base - top) * jnum(x, "total") / max, px = k * gw + 8 + i * bw;
+            sw_buf_printf(b,
+                          "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                          "fill=\"%s\"><title>%.0f</title></rect>"
+                          "<text class=\"tick\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
+                          "%.0f</text>",
+                          px, base - h, bw - 2, h, shade[n_ex > 1 ? i * 3 / (n_ex - 1) : 2],
+                          jnum(x, "total"), px + (bw - 2) / 2, base - h - 2, jnum(x, "total"));
+        }
+        sw_buf_printf(b, "<text class=\"lab\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">",
+                      k * gw + gw / 2, base + 14);
+        esc(b, js(t, "name"));
+        sw_buf_puts(b, "</text>");
+    }
+    sw_buf_puts(b, "</svg>\n");
+}
+
+static void series_html(const json_t *m, sw_buf_t *b)
+{
+    const json_t *exs = json_object_get(m, "exercises"), *x, *t;
+    size_t i, k;
+    char a[32], d[32];
+    sw_buf_puts(b, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                   "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
+                   "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
+                   "style-src 'unsafe-inline'; img-src data:\">"
+                   "<title>Year on year</title>");
+    sw_buf_printf(b, "<style>%s</style></head><body>\n<h1>Year on year</h1>\n", css);
+    sw_buf_puts(b, "<p class=\"sub\">Each team's figures in successive exercises, oldest first. "
+                   "Bars: the score in each exercise, lighter is earlier.</p>\n");
+    series_svg(b, m);
+    sw_buf_puts(b, "<table><tr><th style=\"width:34%\">Exercise</th><th>Date</th>"
+                   "<th>Scenario</th><th>State</th><th>Journal head</th></tr>\n");
+    json_array_foreach(exs, i, x)
+    {
+        sw_buf_puts(b, "<tr><td>");
+        esc(b, js(x, "name"));
+        sw_buf_puts(b, " (");
+        esc(b, js(x, "label"));
+        sw_buf_puts(b, ")</td><td>");
+        esc(b, js(x, "date"));
+        sw_buf_puts(b, "</td><td>");
+        esc(b, js(x, "scenario"));
+        sw_buf_printf(b, "</td><td>%s at %s</td><td><code>%.16s</code></td></tr>\n", js(x, "state"),
+                      js(x, "at"), js(x, "journal_head"));
+    }
+    sw_buf_puts(b, "</table>\n");
+    json_array_foreach(json_object_get(m, "teams"), k, t)
+    {
+        sw_buf_puts(b, "<h2>");
+        esc(b, js(t, "name"));
+        sw_buf_puts(b, "</h2>\n<table style=\"overflow-wrap:normal\"><tr>"
+                       "<th style=\"width:14%\">Exercise</th>"
+                       "<th class=\"n\">Score</th><th class=\"n\" style=\"width:8%\">Rank</th>");
+        for (int c = 0; c < N_CATS; c++)
+            sw_buf_printf(b, "<th class=\"n\">%s</th>", cat_short[c]);
+        sw_buf_puts(b, "<th class=\"n\">Time to detect</th><th class=\"n\">Time to contain</th>"
+                       "</tr>\n");
+        json_array_foreach(json_object_get(t, "per"), i, x)
+        {
+            sw_buf_puts(b, "<tr><td>");
+            esc(b, js(json_array_get(exs, i), "label"));
+            if (json_is_null(x)) {
+                sw_buf_printf(b, "</td><td colspan=\"%d\">did not play</td></tr>\n", N_CATS + 4);
+                continue;
+            }
+            sw_buf_printf(b, "</td><td class=\"n\">%.0f</td><td class=\"n\">%lld of %lld</td>",
+                          jnum(x, "total"), (long long)ji(x, "rank"), (long long)ji(x, "of"));
+            for (int c = 0; c < N_CATS; c++)
+                sw_buf_printf(
+                    b, "<td class=\"n\">%s</td>",
+                    pct(jnum(json_object_get(x, "categories"), cat_keys[c]), a, sizeof a));
+            int64_t dm = ji(x, "median_detect_ms"), cm = ji(x, "median_contain_ms");
+            sw_buf_printf(b, "<td class=\"n\">%s</td><td class=\"n\">%s</td></tr>\n",
+                          dm < 0 ? "-" : dur((double)dm, a, sizeof a),
+                          cm < 0 ? "-" : dur((double)cm, d, sizeof d));
+        }
+        sw_buf_puts(b, "</table>\n");
+    }
+    sw_buf_puts(b, "</body></html>\n");
+}
+
+int sw_report_series_render(const json_t *series, sw_report_format_t f, sw_buf_t *out)
+{
+    if (!json_is_array(json_object_get(series, "teams")))
+        return SW_EINVAL;
+    switch (f) {
+    case SW_REPORT_JSON: {
+        char *s = json_dumps(series, JSON_INDENT(2));
+        if (!s)
+            return SW_ENOMEM;
+        sw_buf_puts(out, s);
+        sw_buf_putc(out, '\n');
+        free(s);
+        break;
+    }
+    case SW_REPORT_MD:
+        series_md(series, out);
+        break;
+    case SW_REPORT_CSV:
+        series_csv(series, out);
+        break;
+    default:
+        series_html(series, out);
+        break;
+    }
+    return out->failed ? SW_ENOMEM : SW_OK;
 }

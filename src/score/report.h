@@ -24,4 +24,17 @@ typedef enum { SW_REPORT_HTML, SW_REPORT_JSON, SW_REPORT_MD, SW_REPORT_CSV } sw_
  * SW_OK, SW_ENOMEM, or SW_EINVAL for a model without teams. */
 int sw_report_render(const json_t *model, sw_report_format_t f, sw_buf_t *out);
 
+/* Several exercises side by side (capacity building year on year): from n
+ * report models (oldest first), each labelled (the database it came from),
+ * {"format": "seawall-series/1", "exercises": [{"label", "name", "date",
+ * "scenario", "seed", "at", "state", "journal_head"}], "teams": [{"id",
+ * "name", "per": [one per exercise: null when the team did not play, else
+ * {"total", "rank", "of", "penalties", "categories": {name: fraction},
+ * "stages", "detected", "median_detect_ms", "median_contain_ms"}]}]}, teams
+ * in the order first met. NULL: out of memory. */
+json_t *sw_report_series(json_t *const *reports, const char *const *labels, size_t n);
+/* The series in format f (HTML, Markdown, CSV one row per team and
+ * exercise, or JSON), appended to out. */
+int sw_report_series_render(const json_t *series, sw_report_format_t f, sw_buf_t *out);
+
 #endif

@@ -55,12 +55,18 @@ int api_teams_get(srv_req_t *r)
 {
     const sw_world_t *w = r->srv->w;
     json_t *a = json_array();
-    for (uint32_t t = 0; t < w->n_teams; t++)
+    for (uint32_t t = 0; t < w->n_teams; t++) {
+        const sw_team_t *x = &w->teams[t];
+        /* where the team is: its local time beside UTC (the exercise's
+         * zone when the scenario gives the team none) */
+        const char *tz = x->timezone ? x->timezone : w->exercise.timezone;
         json_array_append_new(
-            a, json_pack("{s:s, s:s, s:s, s:s}", "id", w->teams[t].id, "name",
-                         w->teams[t].name ? w->teams[t].name : w->teams[t].id, "country",
-                         w->teams[t].country ? w->teams[t].country : "", "kind",
-                         w->teams[t].kind == SW_TEAM_PLAYER ? "player" : "observer"));
+            a, json_pack("{s:s, s:s, s:s, s:s, s:s, s:i}", "id", x->id, "name",
+                         x->name ? x->name : x->id, "country", x->country ? x->country : "", "kind",
+                         x->kind == SW_TEAM_PLAYER ? "player" : "observer", "timezone",
+                         tz ? tz : "UTC", "utc_offset_min",
+                         x->timezone ? x->utc_offset_min : w->exercise.utc_offset_min));
+    }
     return srv_ok(r, 200, json_pack("{s:o}", "teams", a));
 }
 
@@ -124,6 +130,16 @@ int api_hint_post(srv_req_t *r)
     const char *text = srv_str(r, "text");
     return srv_act_answer(r, act(r, json_pack("{s:s, s:s, s:s}", "op", "hint", "team", r->team_id,
                                               "text", text ? text : "")));
+}
+
+int api_penalty_post(srv_req_t *r)
+{
+    static const char *const f[] = {"text", NULL};
+    if (srv_only(r, f))
+        return 0;
+    const char *text = srv_str(r, "text");
+    return srv_act_answer(r, act(r, json_pack("{s:s, s:s, s:s}", "op", "penalty", "team",
+                                              r->team_id, "text", text ? text : "")));
 }
 
 typedef struct jl {

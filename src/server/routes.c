@@ -57,6 +57,7 @@ const srv_route_t srv_routes[] = {
     {"GET", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_injects_get, 0, "the inject timeline: what fired, what is to come"},
     {"POST", "/api/v1/injects", SRV_WHITE, SRV_SCOPE_NONE, api_inject_post, 0, "release a scenario inject, or send one written now"},
     {"POST", "/api/v1/teams/{team}/hints", SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_hint_post, 0, "a hint for a team"},
+    {"POST", "/api/v1/teams/{team}/penalties", SRV_WHITE, SRV_SCOPE_TEAM_WRITE, api_penalty_post, 0, "a rule of the exercise a team broke (scored)"},
     {"GET", "/api/v1/journal", SRV_WHITE, SRV_SCOPE_NONE, api_journal_get, 0, "every act, in order"},
     {"GET", "/api/v1/users", SRV_ADMIN, SRV_SCOPE_NONE, api_users_get, 0, "the accounts"},
     {"POST", "/api/v1/users", SRV_ADMIN, SRV_SCOPE_NONE, api_user_post, 0, "add an account (a one-time password when none is given)"},

@@ -310,6 +310,7 @@ int api_inbox_get(srv_req_t *r);
 int api_injects_get(srv_req_t *r);
 int api_inject_post(srv_req_t *r);
 int api_hint_post(srv_req_t *r);
+int api_penalty_post(srv_req_t *r);
 int api_journal_get(srv_req_t *r);
 int api_users_get(srv_req_t *r);
 int api_user_post(srv_req_t *r);

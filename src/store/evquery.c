@@ -66,6 +66,10 @@ struct store_idx {
     ipiece_t tail_p;   /* the tail sealed, for searches */
     uint32_t tail_sealed;
     int have_tail_p;
+    /* the tail as the last durable flush wrote it: a flush with nothing
+     * new does not seal and write the same rows again */
+    uint64_t flushed_first, flushed_stamp;
+    uint32_t flushed_rows;
     sw_field_t *wf; /* the writer thread's fields of one row (store_idx_batch) */
     size_t wf_cap;
     uint64_t *pool;     /* MAX_DEPTH bitmaps */
@@ -121,15 +125,16 @@ static void piece_path(const sw_store_team_t *t, uint64_t first, char *out, size
 }
 
 /* Write a sealed piece to idx.<first>, whole or not at all. Best effort:
- * a piece that cannot be written is built again by the next reader. */
-static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t *b, size_t len)
+ * a piece that cannot be written is built again by the next reader.
+ * 0 when written. */
+static int piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t *b, size_t len)
 {
     char path[4300], tmp[4400];
     piece_path(t, first, path, sizeof path);
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
     if (fd < 0)
-        return;
+        return -1;
     size_t at = 0;
     while (at < len) {
         ssize_t w = write(fd, b + at, len - at);
@@ -137,8 +142,11 @@ static void piece_write(const sw_store_team_t *t, uint64_t first, const uint8_t 
             break;
         at += (size_t)w;
     }
-    if (close(fd) != 0 || at != len || rename(tmp, path) != 0)
+    if (close(fd) != 0 || at != len || rename(tmp, path) != 0) {
         unlink(tmp);
+        return -1;
+    }
+    return 0;
 }
 
 /* Map idx.<first> as a piece that fits the team's rows (n_rows): its
@@ -403,12 +411,21 @@ int store_idx_flush(sw_store_team_t *t, uint64_t stamp)
     store_idx_t *x = t->idx;
     if (!x || !t->seg.writing || !idx_build_rows(x->tail))
         return SW_OK;
+    uint64_t first = idx_build_first(x->tail);
+    uint32_t rows = idx_build_rows(x->tail);
+    if (x->flushed_rows == rows && x->flushed_first == first && x->flushed_stamp == stamp)
+        return SW_OK; /* written as it is */
     uint8_t *b;
     size_t len;
     if (idx_build_seal(x->tail, (uint64_t)t->id, stamp, &b, &len))
         return SW_OK; /* the next reader indexes these rows itself */
-    piece_write(t, idx_build_first(x->tail), b, len);
+    int written = !piece_write(t, first, b, len);
     free(b);
+    if (!written)
+        return SW_OK;
+    x->flushed_first = first;
+    x->flushed_rows = rows;
+    x->flushed_stamp = stamp;
     return SW_OK;
 }
 

@@ -102,12 +102,21 @@ await runTest({ scenario: 'pacific-cable', speed: 300 }, async (s, b) => {
   check('the Pacific injects reach a Japanese player in Japanese', inbox.includes('【注意喚起】'), inbox.slice(0, 200));
   await open(p, '/t/palau/overview');
   check('business services are named in Japanese', (await p.textContent('#main')).includes('国際トランジット（パラオ）'));
+  check('Palau\'s local time is Palau\'s (UTC+09:00), not the exercise\'s Guam', (await p.textContent('#main')).includes('Pacific/Palau') && (await p.textContent('#main')).includes('UTC+09:00'));
   check('the language choice sticks to the user (after a reload)', await p.reload().then(() => p.waitForFunction(() => document.documentElement.lang === 'ja' && document.getElementById('main').dataset.ready, null, { timeout: 15000 })).then(() => true).catch(() => false));
   await setLang(p, 'en');
 
   const w = await login(b, s, 'white1');
   await tour(w, 'white', [['control', '/control'], ['truth', '/truth/palau'], ['injects', '/injects'], ['messages', '/messages'],
     ['scoreboard', '/scoreboard'], ['timeline', '/timeline'], ['briefing', '/briefing/instructors'], ['report', '/report'], ['team-overview', '/t/fsm/overview']]);
+  const w2 = await login(b, s, 'white1'); // a fresh page: nothing seen on the stream yet
+  await open(w2, '/truth/palau');
+  const doneSteps = await w2.locator('ol.plan li.done').count();
+  const fed = await w2.locator('ol.feed li').count();
+  check('a white cell arriving late sees the steps already done on the playbook and in the feed', doneSteps > 0 && fed > 0, { doneSteps, fed });
+  await w2.context().close();
+  await open(w, '/t/fsm/overview');
+  check('the white cell sees FSM\'s overview in FSM\'s local time (Pohnpei, UTC+11:00)', (await w.textContent('#main')).includes('Pacific/Pohnpei') && (await w.textContent('#main')).includes('UTC+11:00'));
   await setLang(w, 'ja');
   await open(w, '/briefing/instructors');
   check('the instructors\' briefing in Japanese', (await w.textContent('article')).includes('インストラクター向けブリーフィング'));

@@ -213,5 +213,52 @@ expect "an unknown team" 1 "$BIN" report --db "$DB" --team narru
 has "  with the right name" "$T/err" "nauru"
 expect "an observer has no score" 1 "$BIN" report --db "$DB" --team fiji
 
+# ---- 6. --series: each team's figures across exercises -------------------------------------
+# last year's exercise: two hours, nobody defending
+Y0=$T/y0.db
+"$BIN" run --db "$Y0" --until 2h -q >/dev/null 2>&1
+expect "report --series, oldest first (json)" 0 "$BIN" report --series "$Y0" "$DB" --format json -o "$T/s.json"
+$PY - "$T/s.json" "$T/r.json" >"$T/series.out" 2>&1 <<'EOF'
+import json, sys
+s = json.load(open(sys.argv[1])); r = json.load(open(sys.argv[2]))
+def check(name, cond, detail=""):
+    print(("ok   " if cond else "FAIL ") + name + ("" if cond else "  " + str(detail)[:300]))
+check("  the series format, both exercises labelled by their database",
+      s["format"] == "seawall-series/1" and [e["label"].rsplit("/", 1)[-1] for e in s["exercises"]] == ["y0.db", "fixed.db"],
+      s.get("exercises"))
+check("  the older one stopped at T+02:00", s["exercises"][0]["at"] == "T+02:00", s["exercises"][0])
+byid = {t["id"]: t for t in s["teams"]}
+check("  every team of the report, a column per exercise",
+      sorted(byid) == sorted(t["id"] for t in r["teams"]) and all(len(t["per"]) == 2 for t in s["teams"]), sorted(byid))
+check("  this year's figures are the report's",
+      all(abs(byid[t["id"]]["per"][1]["total"] - t["total"]) < 1e-9 and byid[t["id"]]["per"][1]["rank"] == t["rank"]
+          for t in r["teams"]), [(t["id"], t["total"]) for t in r["teams"]])
+check("  kiribati's hint is a penalty this year, not last",
+      byid["kiribati"]["per"][1]["penalties"] > 0 and byid["kiribati"]["per"][0]["penalties"] == 0, byid["kiribati"])
+check("  nobody defended last year: nothing detected",
+      all(t["per"][0]["detected"] == 0 for t in s["teams"]), [t["per"][0]["detected"] for t in s["teams"]])
+EOF
+cat "$T/series.out"
+pass=$((pass + $(grep -c '^ok' "$T/series.out"))); fail=$((fail + $(grep -c '^FAIL' "$T/series.out")))
+expect "report --series as Markdown" 0 "$BIN" report --series "$Y0" "$DB" --format md -o "$T/s.md"
+has "  a table per team" "$T/s.md" "## Federated States of Micronesia"
+expect "report --series as CSV" 0 "$BIN" report --series "$Y0" "$DB" --format csv -o "$T/s.csv"
+eq "  a row per team and exercise" "$(wc -l <"$T/s.csv" | tr -d ' ')" "11"
+expect "report --series as HTML" 0 "$BIN" report --series "$Y0" "$DB" -o "$T/s.html"
+has "  with its chart" "$T/s.html" '<svg class="chart"'
+if [ -n "$CHROME" ]; then
+  SHOTS=${SW_SCREENSHOTS:-$ROOT/build/screenshots}
+  mkdir -p "$SHOTS"
+  rm -f "$SHOTS/report-series.png"
+  # shellcheck disable=SC2086
+  timeout 120 "$CHROME" $flags --user-data-dir="$T/prof3" --window-size=1000,900 \
+    --screenshot="$SHOTS/report-series.png" "file://$T/s.html" >/dev/null 2>&1
+  if [ -s "$SHOTS/report-series.png" ]; then ok "  chromium draws it ($SHOTS/report-series.png)"
+  else ko "  chromium draws it"; fi
+fi
+expect "a series with a missing database" 1 "$BIN" report --series "$Y0" "$T/none.db"
+has "  names it" "$T/err" "none.db"
+expect "--series with --db" 2 "$BIN" report --db "$DB" --series "$Y0" "$DB"
+
 summary
 [ "$fail" -eq 0 ]

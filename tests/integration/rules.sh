@@ -54,6 +54,8 @@ n_new=$(count_lines "$T/new.sigma")
 
 # ---- deploy, alert, withdraw --------------------------------------------------
 expect "ingest history" 0 "$BIN" ingest --db "$DB" --team blue "$T/history.jsonl"
+expect "deploy of a folder is refused" 1 "$BIN" rules deploy --db "$DB" --team blue "$(dirname "$RULE")"
+has "  saying it is a folder and what to name" "$T/err" "a folder, not a file: name its rule files"
 expect "deploy" 0 "$BIN" rules deploy --db "$DB" --team blue --actor trainer1 "$RULE"
 has "deploy names the rule and where it applies" "$T/out" "deployed $RULE_ID"
 has "deploy says from which record" "$T/out" "applies to records after the first $((first - 1))"

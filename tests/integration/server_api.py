@@ -158,6 +158,9 @@ st = ana.get("/api/v1/teams")
 ids = [t["id"] for t in st[1]["teams"]] if st[0] == 200 else []
 T.check("teams lists the five countries and two observer delegations",
         ids[:5] == ["palau", "fsm", "marshalls", "nauru", "kiribati"] and "fiji" in ids, ids)
+T.check("... each where it is: Palau in Pacific/Palau (UTC+9), Kiribati in Pacific/Tarawa (UTC+12)",
+        st[0] == 200 and {(t["id"], t["timezone"], t["utc_offset_min"]) for t in st[1]["teams"]} >=
+        {("palau", "Pacific/Palau", 540), ("kiribati", "Pacific/Tarawa", 720)}, st)
 T.status("a player cannot touch the clock", ana.post("/api/v1/exercise/clock", {"what": "start"}), 403)
 st = inst.post("/api/v1/exercise/clock", {"what": "warp"})
 T.check("an unknown clock operation is refused, listing the right ones",
@@ -421,9 +424,34 @@ T.check("the scoreboard: every player team ranked, with its categories",
         [t["rank"] for t in board["teams"]] == sorted(t["rank"] for t in board["teams"]) and
         {"availability", "detection", "containment", "reporting", "sharing"} <=
         set(board["teams"][0]["categories"]), board)
+deadline = time.time() + 10  # the board follows acts within a flush (a wall second)
+while not any(t["id"] == "palau" and t["penalties"] > 0 for t in board.get("teams", [])) \
+        and time.time() < deadline:
+    time.sleep(0.2)
+    st = ana.get("/api/v1/scoreboard")
+    board = st[1] if st[0] == 200 else {}
 T.check("... with palau's hint counted as a penalty", any(
     t["id"] == "palau" and t["penalties"] > 0 for t in board.get("teams", [])), board)
 T.status("an observer (observers_see: teams) reads it", obs.get("/api/v1/scoreboard"), 200)
+
+
+def fsm_penalties():
+    st = inst.get("/api/v1/scoreboard")
+    return next((t["penalties"] for t in st[1].get("teams", []) if t["id"] == "fsm"), None) \
+        if st[0] == 200 else None
+
+
+pen0 = fsm_penalties()
+st = inst.post("/api/v1/teams/fsm/penalties", {"text": "Scanned an address outside the range."})
+T.check("the white cell records a rule fsm broke (journaled rule.broken)",
+        st[0] == 200 and st[1].get("seq") and "rule broken" in st[1].get("msg", ""), st)
+T.status("a penalty needs its text", inst.post("/api/v1/teams/fsm/penalties", {"text": ""}), 422)
+T.status("a player cannot record one", bea.post("/api/v1/teams/fsm/penalties", {"text": "x"}), 403)
+deadline = time.time() + 10
+while fsm_penalties() == pen0 and time.time() < deadline:
+    time.sleep(0.2)
+T.check("... and it costs fsm the scenario's rule_broken cost (50) on the scoreboard",
+        pen0 is not None and fsm_penalties() == pen0 + 50, (pen0, fsm_penalties()))
 T.status("a player cannot hide it", ana.post("/api/v1/scoreboard", {"hidden": True}), 403)
 T.status("the scoreboard takes booleans", inst.post("/api/v1/scoreboard", {"hidden": "yes"}), 400)
 s_board = Stream(ana)
@@ -467,6 +495,21 @@ T.status("a report format that does not exist is refused", inst.get("/api/v1/rep
 T.status("a player does not get it while the exercise runs (it tells the ground truth)",
          ana.get("/api/v1/teams/palau/report"), 403)
 T.status("an observer (observers_see: teams) does not", obs.get("/api/v1/report"), 403)
+st = inst.get("/api/v1/teams/fsm/report?format=json")
+T.check("fsm's report names the rule it broke",
+        st[0] == 200 and any(r["text"] == "Scanned an address outside the range."
+                             for t in st[1]["teams"] for r in t.get("rules_broken", [])), st)
+
+st = inst.get("/api/v1/teams/palau/truth")
+plan = inst.get("/api/v1/teams/palau/truth/plan")
+steps = [(a["id"], s) for a in st[1].get("adversaries", []) for s in a.get("steps", [])] if st[0] == 200 else []
+ids = {(a["id"], x["id"]) for a in plan[1].get("adversaries", []) for x in a["steps"]} if plan[0] == 200 else set()
+T.check("the ground truth records the steps tried on palau so far, each a step of its playbook",
+        steps and all((a, s["step"]) in ids and s["team"] == "palau" and s["attempts"] >= 1 for a, s in steps),
+        steps[:3])
+T.check("... the succeeded ones with when and on which hosts",
+        any(s["success_ms"] is not None and s["hosts"] and s["success_ms"] >= s["first_ms"] for _, s in steps),
+        steps[:3])
 
 # ---- the journal -----------------------------------------------------------------------------
 st = inst.get("/api/v1/journal")
@@ -474,7 +517,7 @@ kinds = set(e["kind"] for e in st[1]["entries"]) if st[0] == 200 else set()
 T.check("the journal has every kind of act this test made",
         {"exercise.create", "clock.start", "rule.deploy", "rule.withdraw", "alert.triage", "action",
          "report.submit", "message.post", "hint.release", "inject.compose", "inject.release",
-         "indicator.share", "scoreboard.set"} <= kinds, kinds)
+         "indicator.share", "scoreboard.set", "rule.broken"} <= kinds, kinds)
 st = inst.get("/api/v1/journal?kind=action&team=fsm")
 T.check("the journal filters by kind and team", st[0] == 200 and st[1]["entries"] and all(
     e["kind"] == "action" and e["team"] == "fsm" for e in st[1]["entries"]), st)

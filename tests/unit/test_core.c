@@ -107,6 +107,28 @@ static void split_streams_are_independent(void **state)
     assert_int_equal(sw_rng_next(&a1), sw_rng_next(&a2));
 }
 
+/* The content hash sees every byte, the length, and the order of chunks. */
+static void bulk_hash_sees_every_byte_and_the_length(void **state)
+{
+    (void)state;
+    char a[64];
+    for (size_t i = 0; i < sizeof a; i++)
+        a[i] = (char)('a' + i % 26);
+    uint64_t base = sw_hash64_bulk(a, sizeof a, SW_HASH64_INIT);
+    assert_int_equal(base, sw_hash64_bulk(a, sizeof a, SW_HASH64_INIT)); /* stable */
+    for (size_t i = 0; i < sizeof a; i++) { /* one changed byte, anywhere, changes it */
+        a[i] ^= 1;
+        assert_int_not_equal(base, sw_hash64_bulk(a, sizeof a, SW_HASH64_INIT));
+        a[i] ^= 1;
+    }
+    for (size_t n = 0; n < 16; n++) /* a trailing NUL is not the end of the bytes */
+        assert_int_not_equal(sw_hash64_bulk("aaaaaaaaaaaaaaaa\0", n, SW_HASH64_INIT),
+                             sw_hash64_bulk("aaaaaaaaaaaaaaaa\0", n + 1, SW_HASH64_INIT));
+    uint64_t ab = sw_hash64_bulk("bb", 2, sw_hash64_bulk("a", 1, SW_HASH64_INIT));
+    uint64_t ba = sw_hash64_bulk("a", 1, sw_hash64_bulk("bb", 2, SW_HASH64_INIT));
+    assert_int_not_equal(ab, ba); /* records in another order: another state */
+}
+
 static void embedded_attack_table_is_present(void **state)
 {
     (void)state;
@@ -142,6 +164,7 @@ int main(void)
         cmocka_unit_test(rng_known_first_value),
         cmocka_unit_test(rng_below_is_in_range_and_covers),
         cmocka_unit_test(split_streams_are_independent),
+        cmocka_unit_test(bulk_hash_sees_every_byte_and_the_length),
         cmocka_unit_test(embedded_attack_table_is_present),
         cmocka_unit_test(utf8_judged_and_scrubbed),
     };

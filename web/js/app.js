@@ -55,7 +55,15 @@ const ctx = {
     if (c.state === 'running') ms += (Date.now() - this.clockAt) * (c.speed || 1);
     return Math.min(ms, c.until_ms || ms);
   },
-  offset() { return (this.ex && this.ex.utc_offset_min) || 0; },
+  // where a team is (the given one, else one's own, else the exercise's
+  // zone): {tz, offset} for its local time beside UTC
+  zone(team) {
+    const id = team || (this.me && this.me.team);
+    const x = id ? this.teams.find((y) => y.id.toLowerCase() === String(id).toLowerCase()) : null;
+    if (x && x.timezone) return { tz: x.timezone, offset: x.utc_offset_min || 0 };
+    return { tz: (this.ex && this.ex.timezone) || 'UTC', offset: (this.ex && this.ex.utc_offset_min) || 0 };
+  },
+  offset(team) { return this.zone(team).offset; },
   go(path, replace) { navigate(path, replace); },
   lang: () => getLang(),
 };

@@ -234,7 +234,7 @@ async function hunt(ctx, el, p) {
 
   const drawRecords = (rows) => {
     if (!rows.length) { clear(results, h('p', { class: 'empty' }, t('hunt.nothing'))); return; }
-    const off = ctx.offset();
+    const off = ctx.offset(tm);
     // group consecutive rows by source so each gets its own columns
     const groups = [];
     for (const r of rows) {
@@ -242,7 +242,7 @@ async function hunt(ctx, el, p) {
       if (!groups.length || groups[groups.length - 1].src !== src) groups.push({ src, rows: [] });
       groups[groups.length - 1].rows.push(r);
     }
-    clear(results, h('p', { class: 'hint' }, t('hunt.times', { tz: ctx.ex.timezone }), ' ', t('hunt.click_value')),
+    clear(results, h('p', { class: 'hint' }, t('hunt.times', { tz: ctx.zone(tm).tz }), ' ', t('hunt.click_value')),
       groups.map((g) => {
         const cols = COLUMNS[g.src] || DEFAULT_COLUMNS;
         const flats = g.rows.map((r) => flat(r.record));
@@ -293,7 +293,12 @@ async function hunt(ctx, el, p) {
         svg.append(rect);
       });
       const lbl = (x, text, anchor) => { const tx = document.createElementNS(svg.namespaceURI, 'text'); tx.setAttribute('x', x); tx.setAttribute('y', H + 13); tx.setAttribute('text-anchor', anchor); tx.textContent = text; svg.append(tx); };
-      if (rows.length) { lbl(0, `${rows[0].key.slice(11, 16)} UTC`, 'start'); lbl(W, `${rows[rows.length - 1].key.slice(11, 16)} UTC`, 'end'); }
+      if (rows.length) {
+        // a span that crosses midnight names the days too (boot records come days before the exercise)
+        const a = rows[0].key; const b = rows[rows.length - 1].key;
+        const at = (k) => (a.slice(0, 10) === b.slice(0, 10) ? k.slice(11, 16) : k.slice(5, 16).replace('T', ' '));
+        lbl(0, `${at(a)} UTC`, 'start'); lbl(W, `${at(b)} UTC`, 'end');
+      }
       clear(histEl, h('h3', {}, t('hunt.histogram')), svg);
     } catch (err) { clear(histEl); }
   };

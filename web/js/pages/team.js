@@ -25,14 +25,14 @@ async function overview(ctx, el, p) {
     get('/scoreboard').catch((e) => ({ __status: e.status })),
   ]);
   const c = ctx.clock;
-  const w = wallTimes(ctx.epochMs() + ctx.nowMs(), ctx.offset());
+  const w = wallTimes(ctx.epochMs() + ctx.nowMs(), ctx.offset(tm));
   const clockCard = section(t('overview.clock'),
     h('dl', { class: 'facts' },
       h('dt', {}, t('overview.phase')), h('dd', {}, badge(c.state)),
       h('dt', {}, t('clock.ex_time')), h('dd', {}, `${exTime(ctx.nowMs())} / ${exTime(c.until_ms)}`),
       h('dt', {}, t('clock.speed')), h('dd', {}, `×${c.speed}`),
       h('dt', {}, t('time.utc')), h('dd', {}, `${w.date} ${w.utc}`),
-      h('dt', {}, t('time.local_tz', { tz: ctx.ex.timezone })), h('dd', {}, `${w.local} (${w.offset})`)));
+      h('dt', {}, t('time.local_tz', { tz: ctx.zone(tm).tz })), h('dd', {}, `${w.local} (${w.offset})`)));
   const down = net.business.filter((b) => b.state !== 'up');
   const services = section(t('overview.services'),
     h('p', { class: 'lead' }, t('overview.availability', { pct: pct(net.availability) })),

@@ -55,8 +55,9 @@ async function control(ctx, el) {
 
 // ---- ground truth ------------------------------------------------------------------
 // Each adversary against the team: its footholds and objectives (the
-// exercise's snapshot), its playbook in order with what the stream has shown
-// done this session and the next steps, and the steps as they happen.
+// exercise's snapshot), its playbook in order with the steps done (the
+// exercise's record of them, and what the stream showed since) and the next
+// ones, and the steps as they happen.
 async function truth(ctx, el, p) {
   const teams = ctx.playerTeams();
   const pick = p.arg || (teams[0] && teams[0].id);
@@ -66,11 +67,20 @@ async function truth(ctx, el, p) {
   const seen = ctx.truthLog.filter((e) => e.type === 'step' && same(e.team, pick));
   const feedItem = (ev) => h('li', {}, exTime(ev.t_ms ?? ev.at_ms), ' ', badge(ev.outcome === 'success' ? 'compromised' : 'failed', t(ev.outcome === 'success' ? 'truth.success' : 'truth.failure')),
     ' ', h('code', { translate: 'no' }, raw(ev.technique || '')), ' ', raw(ev.step || ev.type || ''), ' → ', raw(ev.hostname || ''));
-  const feed = h('ol', { class: 'mini feed', 'aria-live': 'polite' }, seen.slice(-40).reverse().map(feedItem));
+  // before this page saw any, the steps as the exercise recorded them
+  const recorded = tr.adversaries.flatMap((a) => (a.steps || []).map((s) => {
+    const pa = plan.adversaries.find((x) => x.id === a.id);
+    const st = pa && pa.steps.find((x) => x.id === s.step);
+    const ok = s.success_ms !== null && s.success_ms !== undefined;
+    return { t_ms: ok ? s.success_ms : s.first_ms, outcome: ok ? 'success' : 'failure', technique: st ? st.technique : '', step: s.step, hostname: (s.hosts || [])[0] || '' };
+  })).sort((x, y) => x.t_ms - y.t_ms);
+  const feed = h('ol', { class: 'mini feed', 'aria-live': 'polite' }, (seen.length ? seen : recorded).slice(-40).reverse().map(feedItem));
   const planOf = (advId) => {
     const pa = plan.adversaries.find((x) => x.id === advId);
     if (!pa) return null;
-    const done = new Set(seen.filter((e) => e.adversary === advId && e.outcome === 'success').map((e) => e.step));
+    const ta = tr.adversaries.find((x) => x.id === advId);
+    const done = new Set(seen.filter((e) => e.adversary === advId && e.outcome === 'success').map((e) => e.step)
+      .concat(((ta && ta.steps) || []).filter((s) => s.success_ms !== null && s.success_ms !== undefined).map((s) => s.step)));
     const lastDone = pa.steps.reduce((a, st, i) => (done.has(st.id) ? i : a), -1);
     return h('div', {}, h('h3', {}, t('truth.plan')),
       h('ol', { class: 'plan' }, pa.steps.map((st, i) => h('li', { class: done.has(st.id) ? 'done' : (i > lastDone && i <= lastDone + 2 ? 'next' : '') },
@@ -143,6 +153,14 @@ async function messages(ctx, el) {
       try { await post('/broadcasts', { text: bText.value }); bText.value = ''; toast(t('messages.broadcast_sent'), 'ok'); } catch (err) { toast(ctx.errText(err), 'error'); }
     });
   } }, field(t('messages.broadcast'), bText), h('button', { class: 'btn primary', type: 'submit' }, t('messages.send_broadcast')));
+  const penTeam = select(teams.map((x) => [x.id, x.name]), teams[0] && teams[0].id, { id: 'penalty-team' });
+  const penText = h('textarea', { id: 'penalty-text', rows: 3 });
+  const penForm = h('form', { onsubmit: async (e) => {
+    e.preventDefault();
+    await busy(penForm.querySelector('button'), async () => {
+      try { await post(tpath(penTeam.value, '/penalties'), { text: penText.value }); penText.value = ''; toast(t('messages.penalty_sent'), 'ok'); } catch (err) { toast(ctx.errText(err), 'error'); }
+    });
+  } }, field(t('col.team'), penTeam), field(t('messages.penalty'), penText, t('messages.penalty_cost')), h('button', { class: 'btn', type: 'submit' }, t('messages.send_penalty')));
   const feed = h('ol', { class: 'chat' });
   const load = async () => {
     const all = await Promise.all(teams.map((x) => get(tpath(x.id, '/messages')).then((m) => m.messages).catch(() => [])));
@@ -155,7 +173,7 @@ async function messages(ctx, el) {
       raw(m.text || (m.payload && m.payload.text) || '', 'p'))));
   };
   await load();
-  clear(el, h('div', { class: 'two' }, h('div', {}, section(t('messages.hints'), hintForm), section(t('messages.broadcasts'), bForm)), section(t('messages.all'), feed)));
+  clear(el, h('div', { class: 'two' }, h('div', {}, section(t('messages.hints'), hintForm), section(t('messages.broadcasts'), bForm), section(t('messages.penalties'), penForm)), section(t('messages.all'), feed)));
   const d = debounce(load, 400);
   return { onEvent: (type, ev) => { if (type === 'act' && /^(message|hint)/.test(ev.kind)) d(); } };
 }
