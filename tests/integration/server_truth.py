@@ -257,9 +257,11 @@ for a in truth_answers:
         values.add(adv["id"])
         names.add(adv["name"])
         values.update(o["id"] for o in adv.get("objectives", []))
-        values.update(s["id"] for s in adv.get("steps", []))
+        # the playbook's steps (plan: "id") and those tried so far (truth: "step")
+        values.update(s.get("id") or s.get("step") for s in adv.get("steps", []))
+values.discard(None)
 TRUTH_KEYS = {"_truth", "footholds", "persistence", "holds", "reached_ms", "steps", "playbook", "truth",
-              "objectives"}
+              "objectives", "success_ms"}
 # short distinctive parts of the names ("STORM-REEF (Volt Typhoon-like)" -> "STORM-REEF")
 name_parts = {n.split(" (")[0] for n in names} | names
 SUBSTRINGS = sorted(name_parts | {"foothold"}, key=len)
