@@ -5,6 +5,8 @@
 #   make bench   build and run the benchmarks (figures, not assertions)
 #   make fuzz    run each libFuzzer target longer (FUZZ_SECONDS, default 300)
 #   make san     build with ASan+UBSan into build-san/ and run unit + integration tests
+#   make soak    a room (5 teams x 10 players, 5 instructors) through the whole Pacific
+#                exercise at 10x and 3 minutes past its end: errors, latency, memory (~28 min)
 #
 # Layout: every src/<layer>/*.c goes into libseawall.a (src/cli/main.c is the
 # program); every tests/unit/test_*.c is a cmocka test program; every
@@ -43,7 +45,7 @@ BENCH_SRC := $(wildcard bench/bench_*.c)
 BENCH_BIN := $(BENCH_SRC:bench/%.c=$(BUILD)/bench/%)
 FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
 
-.PHONY: all run check bench fuzz fuzz-smoke san clean bootstrap-run bootstrap-check tests benches format-check
+.PHONY: all run check bench soak fuzz fuzz-smoke san clean bootstrap-run bootstrap-check tests benches format-check
 all: $(BUILD)/seawall
 
 bootstrap-run:
@@ -73,6 +75,11 @@ san:
 bench: bootstrap-check
 	@$(MAKE) --no-print-directory all $(BENCH_BIN)
 	@bench/run.sh $(BUILD)
+
+# SOAK_SPEED, SOAK_UNTIL (e.g. 1h), SOAK_TEAMS, SOAK_PLAYERS, SOAK_INSTRUCTORS: see the script
+soak: bootstrap-check
+	@$(MAKE) --no-print-directory all
+	@SW_BIN=$(BUILD)/seawall python3 tests/soak/server_soak.py
 
 # ---- the library, the program --------------------------------------------
 $(BUILD)/%.o: %.c

@@ -8,39 +8,7 @@
 #include <sys/types.h>
 
 #include "core/err.h"
-
-/* The length of the well-formed UTF-8 sequence at s[0..n) (2-4) and its
- * code point in *cp, or 0 when s does not start one (RFC 3629: no
- * overlong forms, no surrogates, nothing past U+10FFFF). */
-static size_t utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
-{
-    unsigned char b = s[0];
-    size_t len;
-    unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range */
-    if (b >= 0xC2 && b <= 0xDF) {
-        len = 2;
-    } else if (b >= 0xE0 && b <= 0xEF) {
-        len = 3;
-        lo = b == 0xE0 ? 0xA0 : 0x80;
-        hi = b == 0xED ? 0x9F : 0xBF;
-    } else if (b >= 0xF0 && b <= 0xF4) {
-        len = 4;
-        lo = b == 0xF0 ? 0x90 : 0x80;
-        hi = b == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    uint32_t c = b & (0xFF >> (len + 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
-            return 0;
-        c = c << 6 | (s[i] & 0x3F);
-    }
-    *cp = c;
-    return len;
-}
+#include "core/text.h"
 
 /* Code points a terminal acts on or that reorder or break what is shown. */
 static int cp_is_control(uint32_t c)
@@ -65,7 +33,7 @@ int sw_term_escape(sw_buf_t *out, const char *s, size_t n)
             break;
         unsigned char b = u[i];
         uint32_t cp = 0;
-        size_t len = b >= 0x80 ? utf8_seq(u + i, n - i, &cp) : 0;
+        size_t len = b >= 0x80 ? sw_utf8_seq(u + i, n - i, &cp) : 0;
         if (b == '\t')
             rc = sw_buf_puts(out, "\\t");
         else if (b == '\n')

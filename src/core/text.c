@@ -1,4 +1,4 @@
-/* text.c — edit distance and the "did you mean" pick (text.h). */
+/* text.c — edit distance, the "did you mean" pick, UTF-8 (text.h). */
 #include "core/text.h"
 
 #include <ctype.h>
@@ -77,4 +77,55 @@ const char *sw_format_ex_time(int64_t ms, char *buf, size_t len)
     else
         snprintf(buf, len, "T+%02lld:%02lld", (long long)(s / 3600), (long long)(s / 60 % 60));
     return buf;
+}
+
+size_t sw_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    unsigned char b = s[0];
+    size_t len;
+    unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range */
+    if (b >= 0xC2 && b <= 0xDF) {
+        len = 2;
+    } else if (b >= 0xE0 && b <= 0xEF) {
+        len = 3;
+        lo = b == 0xE0 ? 0xA0 : 0x80;
+        hi = b == 0xED ? 0x9F : 0xBF;
+    } else if (b >= 0xF0 && b <= 0xF4) {
+        len = 4;
+        lo = b == 0xF0 ? 0x90 : 0x80;
+        hi = b == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (n < len || s[1] < lo || s[1] > hi)
+        return 0;
+    uint32_t c = b & (0xFF >> (len + 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = c << 6 | (s[i] & 0x3F);
+    }
+    if (cp)
+        *cp = c;
+    return len;
+}
+
+size_t sw_utf8_scrub(char *s)
+{
+    unsigned char *u = (unsigned char *)s;
+    size_t n = strlen(s), bad = 0;
+    for (size_t i = 0; i < n;) {
+        if (u[i] < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = sw_utf8_seq(u + i, n - i, NULL);
+        if (len) {
+            i += len;
+        } else {
+            u[i++] = '?';
+            bad++;
+        }
+    }
+    return bad;
 }

@@ -1,5 +1,7 @@
 /* text.h — small text helpers shared by every layer that answers a person:
- * how far apart two words are, and the "did you mean" pick. Pure. */
+ * how far apart two words are, the "did you mean" pick, and UTF-8's
+ * well-formedness (one judge for the terminal, the telemetry writers, the
+ * event parser and the server's messages). Pure. */
 #ifndef SW_TEXT_H
 #define SW_TEXT_H
 
@@ -20,5 +22,15 @@ const char *sw_closest(const char *word, const char *const *cands, size_t n, int
 /* Exercise time as the exercise clock shows it: "T+01:23" on a whole
  * minute, else "T+01:23:45"; "-" for a negative time. Returns buf. */
 const char *sw_format_ex_time(int64_t ms, char *buf, size_t len);
+
+/* The length of the well-formed UTF-8 sequence at s[0..n) (2-4, for a
+ * first byte >= 0x80) and its code point in *cp (may be NULL), or 0 when s
+ * does not start one (RFC 3629: no overlong forms, no surrogates, nothing
+ * past U+10FFFF). */
+size_t sw_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp);
+
+/* Make the NUL-terminated s well-formed UTF-8 in place: every byte that
+ * starts no well-formed sequence becomes '?'. Returns how many did. */
+size_t sw_utf8_scrub(char *s);
 
 #endif

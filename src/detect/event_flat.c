@@ -22,6 +22,8 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/text.h"
+
 #define FAST_MAX_DEPTH (SW_EVENT_MAX_DEPTH + 4) /* deeper: event.c's error */
 #define FAST_MAX_NAME 4000                      /* event.c's prefix buffer holds 4096 */
 
@@ -98,39 +100,6 @@ static int tape_node(jtape_t *t, uint8_t type)
     return (int)t->n_nodes++;
 }
 
-/* The length of a valid UTF-8 sequence at s[i] (first byte >= 0x80), as
- * jansson's utf8_check_full judges it; 0 when invalid. */
-static size_t utf8_len(const unsigned char *s, size_t len, size_t i)
-{
-    unsigned c = s[i];
-    size_t n;
-    uint32_t v;
-    if (c >= 0xc2 && c <= 0xdf) {
-        n = 2;
-        v = c & 0x1f;
-    } else if (c >= 0xe0 && c <= 0xef) {
-        n = 3;
-        v = c & 0x0f;
-    } else if (c >= 0xf0 && c <= 0xf4) {
-        n = 4;
-        v = c & 0x07;
-    } else {
-        return 0;
-    }
-    if (len - i < n)
-        return 0;
-    for (size_t k = 1; k < n; k++) {
-        unsigned d = s[i + k];
-        if (d < 0x80 || d > 0xbf)
-            return 0;
-        v = (v << 6) | (d & 0x3f);
-    }
-    if ((n == 3 && v < 0x800) || (n == 4 && v < 0x10000) || v > 0x10ffff ||
-        (v >= 0xd800 && v <= 0xdfff))
-        return 0;
-    return n;
-}
-
 static int hexval(char c)
 {
     if (c >= '0' && c <= '9')
@@ -181,7 +150,7 @@ static int tape_string(jtape_t *t, int is_key, const char **v, uint32_t *vl)
         if (c < 0x20)
             return -1;
         if (c >= 0x80) {
-            size_t n = utf8_len(u, len, i);
+            size_t n = sw_utf8_seq(u + i, len - i, NULL);
             if (!n)
                 return -1;
             if (o) {

@@ -394,6 +394,12 @@ int sw_exercise_open(const sw_exercise_opts_t *o, sw_exercise_t **out, sw_diags_
     if (!create) {
         if ((rc = ex_replay(ex, o->how == SW_EXO_REPLAY ? o->replay_ms : -1, err)))
             goto fail;
+        /* a resume re-ensures the ground truth of records already stored
+         * in an open store transaction (SQLite's write lock): commit it
+         * now, for a paused or ended exercise has no flush coming, and
+         * every other writer (logins, acts) would wait it out and fail */
+        if (o->how != SW_EXO_REPLAY && (rc = ex_flush_records(ex, err)))
+            goto fail;
     }
     *out = ex;
     return SW_OK;

@@ -74,12 +74,13 @@ typedef struct hunt_ctx {
     int truncated, timed_out;
     int64_t deadline;
     sw_event_t ev; /* a row's flat view, for its source */
+    srv_t *srv;    /* its work_stopping ends the search early */
 } hunt_ctx_t;
 
 static int hunt_row(const sw_qrow_t *row, void *ud)
 {
     hunt_ctx_t *c = ud;
-    if ((c->n & 1023) == 0 && mono_ms() > c->deadline) {
+    if ((c->n & 1023) == 0 && (mono_ms() > c->deadline || c->srv->work_stopping)) {
         c->timed_out = 1;
         return 1;
     }
@@ -103,6 +104,63 @@ static int hunt_row(const sw_qrow_t *row, void *ud)
                                                  "count", (json_int_t)row->count));
     }
     return 0;
+}
+
+typedef struct hunt_job {
+    sw_query_t q;
+    long limit;
+} hunt_job_t;
+
+static void hunt_job_free(void *ud)
+{
+    hunt_job_t *job = ud;
+    sw_query_free(&job->q);
+    free(job);
+}
+
+/* The search itself, on a worker thread (work.c). */
+static void hunt_run(srv_req_t *r, void *ud)
+{
+    hunt_job_t *job = ud;
+    reader_t rd;
+    if (reader_open(r, &rd, 0))
+        return;
+    hunt_ctx_t c = {json_array(), job->limit, 0, 0, 0, mono_ms() + HUNT_DEADLINE_MS, {0}, r->srv};
+    sw_event_init(&c.ev);
+    sw_errbuf_t err;
+    /* the store stops a search past the deadline wherever it is (matching,
+     * sorting, counting), not only between rows handed here */
+    sw_store_search_limits(rd.t, HUNT_DEADLINE_MS, 0);
+    int rc = sw_store_search(rd.t, &job->q, hunt_row, &c, &err);
+    if (rc == SW_ETOOBIG && sw_store_search_timed_out(rd.t)) {
+        c.timed_out = 1;
+        rc = SW_OK;
+    } else if (rc == SW_ETOOBIG) { /* over the memory budget */
+        sw_event_free(&c.ev);
+        reader_close(&rd);
+        json_decref(c.rows);
+        srv_error(r, 400, "query_too_big", "%s", err.msg);
+        return;
+    }
+    sw_event_free(&c.ev);
+    int agg = sw_query_is_aggregate(&job->q);
+    reader_close(&rd);
+    if (rc < 0) {
+        json_decref(c.rows);
+        srv_error(r, 500, "internal", "%s", err.msg);
+        return;
+    }
+    if (r->srv->work_stopping) {
+        json_decref(c.rows);
+        srv_error(r, 503, "unavailable", "the server is stopping");
+        return;
+    }
+    json_t *j = json_pack("{s:s, s:b, s:o, s:b, s:b}", "team", r->team_id, "aggregate", agg, "rows",
+                          c.rows, "truncated", c.truncated, "timed_out", c.timed_out);
+    if (c.timed_out)
+        json_object_set_new(j, "message",
+                            json_string("the search stopped after 10 s: narrow the query"));
+    srv_ok(r, 200, j);
 }
 
 int api_hunt(srv_req_t *r)
@@ -137,41 +195,14 @@ int api_hunt(srv_req_t *r)
                                 json_integer((json_int_t)col));
         return 0;
     }
-    reader_t rd;
-    if (reader_open(r, &rd, 0)) {
+    hunt_job_t *job = malloc(sizeof *job);
+    if (!job) {
         sw_query_free(&q);
-        return 0;
+        return srv_error(r, 503, "unavailable", "out of memory");
     }
-    hunt_ctx_t c = {json_array(), limit, 0, 0, 0, mono_ms() + HUNT_DEADLINE_MS, {0}};
-    sw_event_init(&c.ev);
-    /* the store stops a search past the deadline wherever it is (matching,
-     * sorting, counting), not only between rows handed here */
-    sw_store_search_limits(rd.t, HUNT_DEADLINE_MS, 0);
-    int rc = sw_store_search(rd.t, &q, hunt_row, &c, &err);
-    if (rc == SW_ETOOBIG && sw_store_search_timed_out(rd.t)) {
-        c.timed_out = 1;
-        rc = SW_OK;
-    } else if (rc == SW_ETOOBIG) { /* over the memory budget */
-        sw_event_free(&c.ev);
-        sw_query_free(&q);
-        reader_close(&rd);
-        json_decref(c.rows);
-        return srv_error(r, 400, "query_too_big", "%s", err.msg);
-    }
-    sw_event_free(&c.ev);
-    int agg = sw_query_is_aggregate(&q);
-    sw_query_free(&q);
-    reader_close(&rd);
-    if (rc < 0) {
-        json_decref(c.rows);
-        return srv_error(r, 500, "internal", "%s", err.msg);
-    }
-    json_t *j = json_pack("{s:s, s:b, s:o, s:b, s:b}", "team", r->team_id, "aggregate", agg, "rows",
-                          c.rows, "truncated", c.truncated, "timed_out", c.timed_out);
-    if (c.timed_out)
-        json_object_set_new(j, "message",
-                            json_string("the search stopped after 10 s: narrow the query"));
-    return srv_ok(r, 200, j);
+    job->q = q;
+    job->limit = limit;
+    return srv_defer(r, hunt_run, job, hunt_job_free); /* on a worker (work.c) */
 }
 
 /* ---- alerts ------------------------------------------------------------------------ */

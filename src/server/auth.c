@@ -7,7 +7,11 @@
  * TLS); the CSRF token comes back in login's and me's answers and must be
  * echoed in X-CSRF-Token on every state-changing request (http.c). After
  * SRV_RL_FAILS failed logins in SRV_RL_WINDOW_MS from one address for one
- * name, that pair gets 429 until the window passes. */
+ * name, that pair gets 429 until the window passes; after SRV_RL_NAME_FAILS
+ * for one name from any addresses, the name does, from everywhere (so a
+ * guesser with many addresses gets twenty tries, not five for each). A
+ * login in progress counts against both until it is decided, so guesses
+ * sent at once get no more tries than guesses sent one by one. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -21,12 +25,14 @@
 #include "server/srv_int.h"
 
 #define SRV_RL_FAILS 5
+#define SRV_RL_NAME_FAILS 20
 #define SRV_RL_WINDOW_MS (5 * 60 * 1000LL)
 #define SRV_RL_MAX 4096
 
 typedef struct srv_rl {
-    char key[192]; /* address + name */
+    char key[192]; /* address|name, or *|name */
     int fails;
+    int pending; /* logins being decided */
     int64_t first_ms;
 } srv_rl_t;
 
@@ -168,32 +174,50 @@ int api_login(srv_req_t *r)
     if (!user || !pw)
         return srv_error(r, 400, "missing_field", "login needs \"user\" and \"password\"");
     srv_t *s = r->srv;
-    char addr[64], key[160];
+    char addr[64], key[160], name_key[160];
     client_addr(r, addr, sizeof addr);
     snprintf(key, sizeof key, "%s|%.64s", addr, user);
+    snprintf(name_key, sizeof name_key, "*|%.64s", user);
     int64_t now = srv_now_ms();
+    /* checked and counted in one step: a login in progress counts */
     pthread_mutex_lock(&s->rl_lock);
     srv_rl_t *e = rl_find(s, key, now, 0);
-    int limited = e && e->fails >= SRV_RL_FAILS;
+    int limited = e && e->fails + e->pending >= SRV_RL_FAILS;
+    e = rl_find(s, name_key, now, 0);
+    int name_limited = e && e->fails + e->pending >= SRV_RL_NAME_FAILS;
+    if (!limited && !name_limited) {
+        if ((e = rl_find(s, key, now, 1)))
+            e->pending++;
+        if ((e = rl_find(s, name_key, now, 1)))
+            e->pending++;
+    }
     pthread_mutex_unlock(&s->rl_lock);
-    if (limited)
+    if (limited || name_limited)
         return srv_error(r, 429, "too_many_attempts",
-                         "too many failed logins for %.64s from here: wait a few minutes", user);
+                         "too many failed logins for %.64s%s: wait a few minutes", user,
+                         limited ? " from here" : "");
     sw_errbuf_t err;
     sw_account_info_t who;
     char token[SW_SESSION_TOKEN_LEN + 1], csrf[SW_SESSION_TOKEN_LEN + 1];
     pthread_mutex_lock(&s->accounts_lock);
     int rc = sw_accounts_verify(s->accounts, user, pw, &who, &err);
+    int failed = rc != 0;
     if (!rc)
         rc = sw_sessions_create(s->accounts, who.name, now, SRV_SESSION_TTL_MS, token, csrf, &err);
     pthread_mutex_unlock(&s->accounts_lock);
-    if (rc) {
-        pthread_mutex_lock(&s->rl_lock);
-        if ((e = rl_find(s, key, now, 1)))
-            e->fails++;
-        pthread_mutex_unlock(&s->rl_lock);
+    pthread_mutex_lock(&s->rl_lock);
+    const char *keys[2] = {key, name_key};
+    for (int i = 0; i < 2; i++)
+        if ((e = rl_find(s, keys[i], now, 1))) {
+            e->pending -= e->pending > 0;
+            e->fails += failed;
+        }
+    pthread_mutex_unlock(&s->rl_lock);
+    if (rc && !failed) /* the right password, but the session could not be written */
+        return srv_error(r, 503, "unavailable", "cannot log in now: the server cannot write (%s)",
+                         err.msg);
+    if (rc)
         return srv_error(r, 401, rc == SW_ESTATE ? "disabled" : "bad_login", "%s", err.msg);
-    }
     set_session_cookie(r, token);
     return srv_ok(r, 200, who_json(&who, csrf));
 }

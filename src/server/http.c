@@ -4,7 +4,9 @@
  * and the answer: JSON with a stable error code and a human message.
  *
  *   first call      a request context; the route decides the body's limit
- *   upload calls    the body, kept up to the limit (past it: discarded, 413)
+ *   upload calls    the body, kept up to the limit (past it: discarded, 413;
+ *                   declared far past it: 413 at once; chunked without end:
+ *                   the connection closed once SRV_MAX_DROPPED were dropped)
  *   last call       dispatch (below), then queue the answer
  *
  * Every answer carries Cache-Control: no-store and nosniff; errors are
@@ -17,6 +19,7 @@
 
 #include <sodium.h>
 
+#include "core/text.h"
 #include "server/srv_int.h"
 
 static srv_req_t *req_new(srv_t *s, struct MHD_Connection *conn, const char *url,
@@ -59,6 +62,9 @@ int srv_error(srv_req_t *r, unsigned status, const char *code, const char *fmt, 
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    /* a message names what was sent (a path, a field): its bytes may be
+     * invalid UTF-8, or cut inside a character, and JSON holds neither */
+    sw_utf8_scrub(msg);
     json_decref(r->answer);
     free(r->answer_text);
     r->answer_text = NULL;
@@ -253,12 +259,23 @@ enum MHD_Result srv_access(void *cls, struct MHD_Connection *conn, const char *u
         r->status = 0;
         r->route = NULL;
         *con_cls = r;
+        /* a body declared far past the limit is refused before a byte of it
+         * is read (the connection closes after the answer; one a little
+         * past it is read and dropped, so that its sender, still sending,
+         * reads the 413 rather than a reset connection) */
+        const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        if (cl && strtoull(cl, NULL, 10) > r->body_cap + SRV_MAX_DROPPED) {
+            r->too_big = 1;
+            dispatch(r);
+            return send_answer(r);
+        }
         return MHD_YES;
     }
     if (*upload_size) {
         if (!r->too_big) {
             if (r->body_len + *upload_size > r->body_cap) {
                 r->too_big = 1; /* read and dropped: 413 at the end */
+                r->dropped = r->body_len + *upload_size;
                 free(r->body);
                 r->body = NULL;
                 r->body_len = 0;
@@ -271,14 +288,20 @@ enum MHD_Result srv_access(void *cls, struct MHD_Connection *conn, const char *u
                 r->body_len += *upload_size;
                 r->body[r->body_len] = '\0';
             }
+        } else if ((r->dropped += *upload_size) > SRV_MAX_DROPPED) {
+            return MHD_NO; /* a chunked body without end: the connection is closed */
         }
         *upload_size = 0;
         return MHD_YES;
     }
     if (r->stream) /* the stream answered itself */
         return MHD_YES;
+    if (r->deferred == 2) /* resumed: a worker answered (work.c) */
+        return send_answer(r);
+    if (r->deferred)
+        return MHD_YES;
     dispatch(r);
-    if (r->stream)
+    if (r->stream || r->deferred)
         return MHD_YES;
     return send_answer(r);
 }

@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -213,6 +214,7 @@ static void *world_main(void *arg)
 {
     srv_t *s = arg;
     sw_errbuf_t err;
+    int64_t stalled_since = 0, stalled_said = 0; /* wall ms: the exercise cannot advance */
     for (;;) {
         pthread_mutex_lock(&s->q_lock);
         if (!s->q_head && !s->stopping) {
@@ -260,8 +262,20 @@ static void *world_main(void *arg)
             s->o.fast && sw_exercise_state(s->ex) == SW_EX_RUNNING
                 ? sw_exercise_advance(s->ex, sw_exercise_now(s->ex) + SW_EXERCISE_STEP_MS, &err)
                 : sw_exercise_tick(s->ex, &err);
-        if (rc && !s->o.quiet)
-            fprintf(stderr, "seawall serve: the exercise stopped advancing: %s\n", err.msg);
+        /* said once when it stops (a full disk fails every round, ten a
+         * second), again each minute it stays stopped, and when it goes on */
+        int64_t wall = srv_now_ms();
+        if (rc && (!stalled_since || wall - stalled_said >= 60000)) {
+            fprintf(stderr, "seawall serve: the exercise stopped advancing%s: %s\n",
+                    stalled_since ? " (still)" : "", err.msg);
+            stalled_said = wall;
+            if (!stalled_since)
+                stalled_since = wall;
+        } else if (!rc && stalled_since) {
+            fprintf(stderr, "seawall serve: the exercise advances again (stopped for %lld s)\n",
+                    (long long)((wall - stalled_since) / 1000));
+            stalled_since = 0;
+        }
         /* 3. publish */
         publish_snapshots(s, calls != NULL);
         srv_events_wake(s);
@@ -282,9 +296,29 @@ static void on_signal(int sig)
     signalled = 1;
 }
 
+/* Room for the daemon's connections: a desktop's soft limit of 1,024 file
+ * descriptors would stop accepting long before SRV_MAX_CONNS (the kernel's
+ * backlog then holds everyone who connects, the bystander too). */
+static void raise_fd_limit(void)
+{
+    struct rlimit rl;
+    rlim_t want = SRV_MAX_CONNS + 256; /* stores, journal, logs */
+    if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
+        return;
+    rlim_t had = rl.rlim_cur;
+    rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur < want)
+        fprintf(stderr,
+                "seawall serve: warning: %llu file descriptors allowed (ulimit -n; %llu wanted): "
+                "fewer than %d people can be connected at once\n",
+                (unsigned long long)(rl.rlim_cur > had ? rl.rlim_cur : had),
+                (unsigned long long)want, SRV_MAX_CONNS);
+}
+
 /* The daemon, over TLS when a certificate and key are given. */
 static int start_daemon(srv_t *s, sw_errbuf_t *err)
 {
+    raise_fd_limit();
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME | MHD_USE_TURBO;
     char *cert = NULL, *key = NULL;
@@ -318,17 +352,17 @@ static int start_daemon(srv_t *s, sw_errbuf_t *err)
     if (cert)
         s->mhd = MHD_start_daemon(
             flags, s->o.port, NULL, NULL, srv_access, s, MHD_OPTION_SOCK_ADDR, &sa,
-            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_LIMIT, 4000,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, 1500, MHD_OPTION_CONNECTION_TIMEOUT, 120,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_LIMIT, SRV_MAX_CONNS,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, SRV_MAX_CONNS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+            120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
             srv_completed, s, MHD_OPTION_HTTPS_MEM_CERT, cert, MHD_OPTION_HTTPS_MEM_KEY, key,
             MHD_OPTION_END);
     else
         s->mhd = MHD_start_daemon(
             flags, s->o.port, NULL, NULL, srv_access, s, MHD_OPTION_SOCK_ADDR, &sa,
-            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_LIMIT, 4000,
-            MHD_OPTION_PER_IP_CONNECTION_LIMIT, 1500, MHD_OPTION_CONNECTION_TIMEOUT, 120,
-            MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
+            MHD_OPTION_THREAD_POOL_SIZE, s->o.threads, MHD_OPTION_CONNECTION_LIMIT, SRV_MAX_CONNS,
+            MHD_OPTION_PER_IP_CONNECTION_LIMIT, SRV_MAX_CONNS_PER_IP, MHD_OPTION_CONNECTION_TIMEOUT,
+            120, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_NOTIFY_COMPLETED,
             srv_completed, s, MHD_OPTION_END);
     free(cert);
     free(key);
@@ -394,6 +428,10 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
         sw_exercise_clock(s->ex, "system", SW_CLOCK_START, 0, &rp))
         fprintf(stderr, "seawall serve: %s\n", rp.msg);
     publish_snapshots(s, 1);
+    if (srv_work_start(s)) {
+        fprintf(stderr, "seawall serve: cannot start the worker threads\n");
+        goto done;
+    }
     if (start_daemon(s, &err)) {
         fprintf(stderr, "seawall serve: %s\n", err.msg);
         goto done;
@@ -431,6 +469,7 @@ done:
     srv_events_wake(s);
     if (world_started)
         pthread_join(s->world, NULL);
+    srv_work_stop(s);
     if (s->mhd)
         MHD_stop_daemon(s->mhd);
     sw_control_close(s->control);

@@ -8,6 +8,7 @@
  *   sse.c      the event log and the live stream
  *   api_*.c    one file per resource: parse, call the exercise, answer
  *   static.c   the browser interface's files (embedded web/)
+ *   work.c     slow requests (searches) on worker threads of their own
  *
  * Threads: libmicrohttpd's pool runs the handlers; only the world thread
  * touches the exercise (acts reach it through srv_world_call, which waits
@@ -27,6 +28,12 @@
 
 #define SRV_MAX_BODY ((size_t)1 << 20)          /* bytes of a request body */
 #define SRV_MAX_BODY_LARGE ((size_t)8 << 20)    /* a rule file, a STIX bundle */
+#define SRV_MAX_CONNS 4000                      /* connections at once (streams count) */
+#define SRV_MAX_CONNS_PER_IP 1500               /* ... from one address */
+#define SRV_WORKERS 2                           /* threads for slow requests (work.c) */
+#define SRV_WORK_QUEUE 64                       /* ... and how many may wait */
+#define SRV_WORK_PER_ACCOUNT 8                  /* ... of them one account's */
+#define SRV_MAX_DROPPED ((size_t)16 << 20)      /* bytes past the limit read before closing */
 #define SRV_SESSION_TTL_MS (12 * 3600 * 1000LL) /* a day of exercise */
 #define SRV_EVENTS 65536                        /* events the stream keeps */
 #define SRV_SESSION_CACHE_MS 2000 /* a session checked this recently is not checked again */
@@ -65,6 +72,8 @@ typedef struct srv srv_t;
 typedef struct srv_req srv_req_t;
 
 typedef int (*srv_handler_fn)(srv_req_t *r);
+/* The slow part of a request, on a worker thread: it answers r. */
+typedef void (*srv_work_fn)(srv_req_t *r, void *arg);
 
 typedef struct srv_route {
     const char *method;
@@ -91,7 +100,8 @@ struct srv_req {
     char *body;
     size_t body_len, body_cap;
     int too_big;
-    json_t *json; /* the body parsed (POST/PUT/PATCH with a body) */
+    size_t dropped; /* bytes of a too large body read and thrown away */
+    json_t *json;   /* the body parsed (POST/PUT/PATCH with a body) */
     sw_account_info_t who;
     int authed;
     uint32_t team; /* the {team} of the path, resolved (SW_NONE: none) */
@@ -104,6 +114,7 @@ struct srv_req {
     const char *set_cookie;
     char cookie_buf[256];
     int suspended; /* the stream */
+    int deferred;  /* work.c: 1 waiting or running on a worker, 2 answered */
     void *stream;
 };
 
@@ -164,6 +175,16 @@ struct srv {
     pthread_mutex_t rl_lock;
     struct srv_rl *rl;
     size_t n_rl;
+
+    /* slow requests' workers (work.c) */
+    pthread_mutex_t work_lock;
+    pthread_cond_t work_cond;
+    pthread_t workers[SRV_WORKERS];
+    int n_workers, work_started;
+    struct srv_job *work_head, *work_tail;
+    struct srv_job *work_running[SRV_WORKERS];
+    int work_waiting;
+    volatile int work_stopping; /* running jobs stop early (a search checks it) */
 };
 
 /* ---- server.c ----------------------------------------------------------------- */
@@ -206,6 +227,18 @@ const char *srv_str(srv_req_t *r, const char *key);
 int srv_only(srv_req_t *r, const char *const *allowed);
 /* A query-string argument (NULL when absent). */
 const char *srv_arg(srv_req_t *r, const char *key);
+
+/* ---- work.c ------------------------------------------------------------------ */
+
+/* Run fn(r, arg) on a worker thread, the connection suspended meanwhile;
+ * the answer fn leaves in r is sent when it returns; free_arg(arg) after.
+ * An account's jobs run one at a time; SRV_WORK_PER_ACCOUNT of them may
+ * wait (429 past it), SRV_WORK_QUEUE in all (503). Returns 0: the caller
+ * returns at once, answered or not. */
+int srv_defer(srv_req_t *r, srv_work_fn fn, void *arg, void (*free_arg)(void *));
+int srv_work_start(srv_t *s);
+/* Waiting jobs answered 503, running ones told to stop and joined. */
+void srv_work_stop(srv_t *s);
 
 /* ---- static.c ----------------------------------------------------------------- */
 

@@ -355,6 +355,8 @@ int sw_sessions_create(sw_accounts_t *a, const char *name, int64_t now_ms, int64
     sqlite3_bind_int64(st, 4, now_ms + ttl_ms);
     int src = sqlite3_step(st);
     sqlite3_finalize(st);
+    if (src != SQLITE_DONE) /* its message, before the clean-up below replaces it */
+        return db_err(a, err, "session");
     /* expired sessions go as new ones come */
     sqlite3_stmt *gc = NULL;
     if (sqlite3_prepare_v2(a->db, "DELETE FROM sessions WHERE expires_ms < ?", -1, &gc, NULL) ==
@@ -363,7 +365,7 @@ int sw_sessions_create(sw_accounts_t *a, const char *name, int64_t now_ms, int64
         sqlite3_step(gc);
     }
     sqlite3_finalize(gc);
-    return src == SQLITE_DONE ? SW_OK : db_err(a, err, "session");
+    return SW_OK;
 }
 
 int sw_sessions_lookup(sw_accounts_t *a, const char *token, int64_t now_ms, sw_account_info_t *out,

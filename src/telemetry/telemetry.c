@@ -23,6 +23,7 @@
 #include "core/calendar.h"
 #include "core/err.h"
 #include "core/rng.h"
+#include "core/text.h"
 #include "telemetry/tel_internal.h"
 
 /* ---- 1. tables ----------------------------------------------------------- */
@@ -46,37 +47,6 @@ const unsigned char tel_esc_class[256] = {
     0, 0, 0, 0, 0, 0, 0, 2, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16, C3_16,
 };
 #undef C3_16
-
-/* Length of the well-formed UTF-8 sequence at s[0..n), or 0 (RFC 3629:
- * no overlongs, no surrogates, nothing above U+10FFFF). */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-    unsigned c = s[0];
-    size_t len;
-    unsigned lo = 0x80, hi = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2;
-    else if (c >= 0xE0 && c <= 0xEF) {
-        len = 3;
-        if (c == 0xE0)
-            lo = 0xA0;
-        if (c == 0xED)
-            hi = 0x9F;
-    } else if (c >= 0xF0 && c <= 0xF4) {
-        len = 4;
-        if (c == 0xF0)
-            lo = 0x90;
-        if (c == 0xF4)
-            hi = 0x8F;
-    } else
-        return 0;
-    if (n < len || s[1] < lo || s[1] > hi)
-        return 0;
-    for (size_t i = 2; i < len; i++)
-        if (s[i] < 0x80 || s[i] > 0xBF)
-            return 0;
-    return len;
-}
 
 const char tel_digits2[200] = "0001020304050607080910111213141516171819"
                               "2021222324252627282930313233343536373839"
@@ -114,7 +84,7 @@ void tel_esc(tel_out_t *o, const char *s, size_t n)
             *d++ = (char)c;
             break;
         case 3: {
-            size_t len = utf8_len((const unsigned char *)s + i - 1, n - i + 1);
+            size_t len = sw_utf8_seq((const unsigned char *)s + i - 1, n - i + 1, NULL);
             if (len) {
                 memcpy(d, s + i - 1, len);
                 d += len;

@@ -1,4 +1,5 @@
-/* test_core.c — core: the limited buffer and the deterministic random streams. */
+/* test_core.c — core: the limited buffer, the deterministic random streams,
+ * UTF-8's judge. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include "core/embedded.h"
 #include "core/err.h"
 #include "core/rng.h"
+#include "core/text.h"
 
 static void buf_appends_and_formats(void **state)
 {
@@ -136,6 +138,23 @@ static void embedded_attack_table_is_present(void **state)
     assert_null(sw_embedded_find("no/such/file"));
 }
 
+static void utf8_judged_and_scrubbed(void **state)
+{
+    (void)state;
+    uint32_t cp = 0;
+    assert_int_equal(sw_utf8_seq((const unsigned char *)"\xc3\xa9", 2, &cp), 2);
+    assert_int_equal(cp, 0xE9);
+    assert_int_equal(sw_utf8_seq((const unsigned char *)"\xf0\x9f\x98\x80", 4, &cp), 4);
+    assert_int_equal(cp, 0x1F600);
+    assert_int_equal(sw_utf8_seq((const unsigned char *)"\xc0\xaf", 2, &cp), 0);     /* overlong */
+    assert_int_equal(sw_utf8_seq((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0); /* surrogate */
+    assert_int_equal(sw_utf8_seq((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
+    assert_int_equal(sw_utf8_seq((const unsigned char *)"\xc3\xa9", 1, &cp), 0); /* cut */
+    char s[] = "a\xff\xc3\xa9" "b\xc3"; /* a stray byte, a whole e-acute, a cut one */
+    assert_int_equal(sw_utf8_scrub(s), 2);
+    assert_string_equal(s, "a?\xc3\xa9" "b?");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +166,7 @@ int main(void)
         cmocka_unit_test(split_streams_are_independent),
         cmocka_unit_test(bulk_hash_sees_every_byte_and_the_length),
         cmocka_unit_test(embedded_attack_table_is_present),
+        cmocka_unit_test(utf8_judged_and_scrubbed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -20,6 +20,9 @@ import sys
 import time
 
 BIN = os.path.abspath(os.environ.get("SW_BIN", "build/seawall"))
+# how much slower than a plain build the binary runs (the sanitizer build of
+# `make san`: about three times): tests scale their time and memory bounds
+SLOW = float(os.environ.get("SW_SLOW", "3" if os.sep + "build-san" + os.sep in BIN else "1"))
 ADMIN_PW = "admin-password-for-tests"
 
 
@@ -65,9 +68,11 @@ class Tally:
 
 
 class Server:
-    def __init__(self, tmp, db="ex.db", args=(), admin_pw=ADMIN_PW):
+    def __init__(self, tmp, db="ex.db", args=(), admin_pw=ADMIN_PW, preexec=None):
         """db None: serve's default (./seawall.db in tmp); admin_pw None: no
-        SEAWALL_ADMIN_PASSWORD (the first start prints one)."""
+        SEAWALL_ADMIN_PASSWORD (the first start prints one); preexec: run in
+        the child before seawall starts (limits: ulimit -n, ulimit -f)."""
+        self.preexec = preexec
         self.tmp = tmp
         self.db = os.path.join(tmp, db) if db else None
         self.args = list(args)
@@ -92,7 +97,7 @@ class Server:
         cmd += self.args + list(extra)
         with open(self.logfile, "w") as log:
             self.proc = subprocess.Popen(cmd, cwd=self.tmp, env=env, stdout=log,
-                                         stderr=subprocess.STDOUT)
+                                         stderr=subprocess.STDOUT, preexec_fn=self.preexec)
         if wait:
             self.wait_ready()
         return self
@@ -128,6 +133,14 @@ class Server:
                 self.proc.wait()
                 raise RuntimeError("seawall serve did not stop on SIGINT in %d s" % timeout)
         return self.proc.returncode if self.proc else None
+
+    def rss_kb(self):
+        """The server's resident memory (VmRSS), in KiB."""
+        with open("/proc/%d/status" % self.proc.pid) as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        return 0
 
     def kill(self):
         if self.proc and self.proc.poll() is None:
@@ -247,15 +260,38 @@ class Stream:
         self.last_id = last_event_id
 
     def frames(self, seconds=5, until=None, max_frames=100000):
-        """Frames for up to seconds, or until until(frame) is true."""
+        """Frames for up to seconds, or until until(frame) is true. (A
+        timeout spoils the connection for further reads: for a stream read
+        for long, from a thread, use follow.)"""
+        return self._read(seconds, until, max_frames)
+
+    def follow(self, on_frame):
+        """Hand every frame to on_frame until the stream ends or another
+        thread calls close(); returns the number of frames."""
+        count = [0]
+
+        def each(frame):
+            count[0] += 1
+            on_frame(frame)
+            return False
+        self._read(None, each, None, keep=False)
+        return count[0]
+
+    def _read(self, seconds, until, max_frames, keep=True):
         out = []
-        end = time.time() + seconds
+        end = time.time() + seconds if seconds is not None else None
         cur = {}
-        while time.time() < end and len(out) < max_frames:
-            self.conn.sock.settimeout(max(0.05, end - time.time()))
+        n = 0
+        if end is None:
+            self.conn.sock.settimeout(None)
+        while (end is None or time.time() < end) and (max_frames is None or n < max_frames):
+            if end is not None:
+                self.conn.sock.settimeout(max(0.05, end - time.time()))
             try:
                 line = self.resp.readline()
             except (socket.timeout, TimeoutError):
+                break
+            except (OSError, ValueError, AttributeError):  # closed by another thread
                 break
             if not line:
                 break
@@ -269,7 +305,9 @@ class Stream:
                             pass
                     if "id" in cur:
                         self.last_id = cur["id"]
-                    out.append(cur)
+                    n += 1
+                    if keep:
+                        out.append(cur)
                     if until and until(cur):
                         break
                 cur = {}
@@ -285,6 +323,11 @@ class Stream:
         return out
 
     def close(self):
+        try:
+            if self.conn.sock:
+                self.conn.sock.shutdown(socket.SHUT_RDWR)  # wakes a reader in another thread
+        except OSError:
+            pass
         try:
             self.conn.close()
         except OSError:
