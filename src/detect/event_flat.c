@@ -273,8 +273,14 @@ static int tape_number(jtape_t *t, int k)
             i++;
         if (i >= len || s[i] < '0' || s[i] > '9')
             return -1;
+        size_t e0 = i;
         while (i < len && s[i] >= '0' && s[i] <= '9')
             i++;
+        /* a large exponent may overflow, which jansson refuses for the
+         * whole record, even where this reader would skip the value
+         * (an #attributes member): leave such a record to jansson */
+        if (i - e0 > 2)
+            return -1;
     }
     jnode_t *x = &t->n[k];
     x->val = s + st;
