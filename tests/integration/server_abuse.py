@@ -190,33 +190,28 @@ def bodies():
     out["2 MiB chunked"] = raw(("POST /api/v1/teams/palau/messages HTTP/1.1\r\nHost: x\r\n"
                                 "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n" +
                                 AUTH + "\r\n").encode() + body)
-    # endless: 100 GB declared, sent as fast as it goes
-    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
-    s.sendall(("POST /api/v1/teams/palau/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-               "\r\nContent-Length: 100000000000\r\n" + AUTH + "\r\n").encode())
-    sent, t0, block = 0, time.time(), b"y" * (1 << 20)
-    try:
-        while time.time() - t0 < 60 and sent < (1 << 30):
-            s.sendall(block)
-            sent += len(block)
-    except OSError:
-        pass
-    s.close()
-    out["endless"] = sent
-    # endless and chunked: no length to refuse up front
-    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
-    s.sendall(("POST /api/v1/teams/palau/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
-               "\r\nTransfer-Encoding: chunked\r\n" + AUTH + "\r\n").encode())
-    sent, t0, block = 0, time.time(), b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(16))
-    try:
-        while time.time() - t0 < 60 and sent < (1 << 30):
-            s.sendall(block)
-            sent += len(block)
-    except OSError:
-        pass
-    s.close()
-    out["endless chunked"] = sent
+    # endless: 100 GB declared; then chunked, with no length to refuse up front
+    out["endless"] = pour("Content-Length: 100000000000", b"y" * (1 << 20))
+    out["endless chunked"] = pour("Transfer-Encoding: chunked",
+                                  b"".join(b"%x\r\n" % len(chunk) + chunk + b"\r\n" for _ in range(16)))
     return out
+
+
+def pour(header, block):
+    """POST a body without end, block after block, as fast as it goes (a
+    minute or 1 GiB at most): how much was sent before the server closed."""
+    s = socket.create_connection(("127.0.0.1", srv.port), timeout=5)
+    s.sendall(("POST /api/v1/teams/palau/messages HTTP/1.1\r\nHost: x\r\nContent-Type: application/json"
+               "\r\n%s\r\n%s\r\n" % (header, AUTH)).encode())
+    sent, t0 = 0, time.time()
+    try:
+        while time.time() - t0 < 60 and sent < (1 << 30):
+            s.sendall(block)
+            sent += len(block)
+    except OSError:
+        pass
+    s.close()
+    return sent
 
 
 rss_before = srv.rss_kb()
