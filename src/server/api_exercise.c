@@ -122,24 +122,25 @@ int api_inject_post(srv_req_t *r)
                             subject ? subject : "", "body", body ? body : "")));
 }
 
-int api_hint_post(srv_req_t *r)
+/* A white-cell act on the team of the route that carries only {"text"}. */
+static int team_text_act(srv_req_t *r, const char *op)
 {
     static const char *const f[] = {"text", NULL};
     if (srv_only(r, f))
         return 0;
     const char *text = srv_str(r, "text");
-    return srv_act_answer(r, act(r, json_pack("{s:s, s:s, s:s}", "op", "hint", "team", r->team_id,
+    return srv_act_answer(r, act(r, json_pack("{s:s, s:s, s:s}", "op", op, "team", r->team_id,
                                               "text", text ? text : "")));
+}
+
+int api_hint_post(srv_req_t *r)
+{
+    return team_text_act(r, "hint");
 }
 
 int api_penalty_post(srv_req_t *r)
 {
-    static const char *const f[] = {"text", NULL};
-    if (srv_only(r, f))
-        return 0;
-    const char *text = srv_str(r, "text");
-    return srv_act_answer(r, act(r, json_pack("{s:s, s:s, s:s}", "op", "penalty", "team",
-                                              r->team_id, "text", text ? text : "")));
+    return team_text_act(r, "penalty");
 }
 
 typedef struct jl {
