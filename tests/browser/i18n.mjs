@@ -109,6 +109,19 @@ await runTest({ scenario: 'pacific-cable', speed: 300 }, async (s, b) => {
   const w = await login(b, s, 'white1');
   await tour(w, 'white', [['control', '/control'], ['truth', '/truth/palau'], ['injects', '/injects'], ['messages', '/messages'],
     ['scoreboard', '/scoreboard'], ['timeline', '/timeline'], ['briefing', '/briefing/instructors'], ['report', '/report'], ['team-overview', '/t/fsm/overview']]);
+  // the white cell records a rule a team broke from the Hints page; the scoreboard counts it
+  const penBefore = await w.evaluate(async () => (await (await fetch('/api/v1/scoreboard')).json()).teams.find((x) => x.id === 'nauru').penalties);
+  await open(w, '/messages');
+  await w.selectOption('#penalty-team', 'nauru');
+  await w.fill('#penalty-text', 'Scanned an address outside the range.');
+  await w.click('#penalty-text >> xpath=ancestor::form//button[@type="submit"]');
+  await w.waitForSelector('.toast.t-ok', { timeout: 10000 }).catch(() => {});
+  let penAfter = penBefore;
+  for (let i = 0; i < 50 && penAfter === penBefore; i++) {
+    await w.waitForTimeout(200);
+    penAfter = await w.evaluate(async () => (await (await fetch('/api/v1/scoreboard')).json()).teams.find((x) => x.id === 'nauru').penalties);
+  }
+  check('the white cell records a rule nauru broke from the Hints page, and it costs nauru 50', penAfter === penBefore + 50, { penBefore, penAfter });
   const w2 = await login(b, s, 'white1'); // a fresh page: nothing seen on the stream yet
   await open(w2, '/truth/palau');
   const doneSteps = await w2.locator('ol.plan li.done').count();
