@@ -78,6 +78,9 @@ static const char schema[] =
     " wall_ms INTEGER NOT NULL, withdrawn INTEGER, until_record INTEGER);"
     "CREATE UNIQUE INDEX IF NOT EXISTS deployed_rules_live ON deployed_rules(team, rule_id)"
     " WHERE withdrawn IS NULL;"
+    /* team_last_act from the index alone: a scan of the table reads every
+     * rule's YAML, at every flush of every team */
+    "CREATE INDEX IF NOT EXISTS deployed_rules_acts ON deployed_rules(team, deployment, withdrawn);"
     "CREATE TABLE IF NOT EXISTS alerts(id INTEGER PRIMARY KEY,"
     " team TEXT NOT NULL COLLATE NOCASE, deployment INTEGER NOT NULL,"
     " rule_id TEXT NOT NULL, title TEXT NOT NULL, level TEXT NOT NULL, author TEXT NOT NULL,"
@@ -689,6 +692,7 @@ struct sw_alerter {
     size_t n_queue, cap_queue;
     uint64_t raised, recovered;
     uint64_t undecided;   /* (record, rule) pairs in range the engine could not decide */
+    uint64_t compiles;    /* times the team's live rules were compiled */
     unsigned since_knock; /* appends since the last look at the turnstile */
     long crash_after;     /* tests: SIGKILL after this many store commits; 0: never */
     sw_event_t ev;
@@ -941,9 +945,9 @@ static void alerter_undecided_cb(const sw_sigma_alert_t *m, void *ud)
         a->undecided++;
 }
 
-/* Match the parsed a->ev, record id with json[0..len), against rs. */
-static int alerter_match(sw_alerter_t *a, const ruleset_t *rs, int64_t id, const char *json,
-                         size_t len)
+/* Match the parsed ev, record id with json[0..len), against rs. */
+static int alerter_match(sw_alerter_t *a, const ruleset_t *rs, const sw_event_t *ev, int64_t id,
+                         const char *json, size_t len)
 {
     a->cur_rules = rs;
     a->cur_id = id;
@@ -951,10 +955,10 @@ static int alerter_match(sw_alerter_t *a, const ruleset_t *rs, int64_t id, const
     a->cur_json = json;
     a->cur_len = len;
     a->cur_rc = SW_OK;
-    if (sw_query_event_time(&a->ev, &a->cur_ts))
+    if (sw_query_event_time(ev, &a->cur_ts))
         a->cur_ts = 0;
     sw_sigma_set_on_undecided(rs->set, alerter_undecided_cb, a);
-    sw_sigma_set_match(rs->set, &a->ev, alerter_match_cb, a);
+    sw_sigma_set_match(rs->set, ev, alerter_match_cb, a);
     return a->cur_rc;
 }
 
@@ -978,7 +982,7 @@ static int catch_up_row(const sw_qrow_t *row, void *ud)
     int rc = sw_event_parse(&a->ev, row->json, row->json_len, NULL);
     if (rc)
         return 0; /* as at ingest: a record the parser refuses matches nothing */
-    if ((rc = alerter_match(a, &c->lag, row->id, row->json, row->json_len)))
+    if ((rc = alerter_match(a, &c->lag, &a->ev, row->id, row->json, row->json_len)))
         return sw_seterr(c->err, rc, "record %lld: raising alerts failed", (long long)row->id);
     /* a batch without marks: alerts_once keeps a repeat after a crash single */
     if (a->n_queue >= SW_ALERTER_MAX_QUEUE)
@@ -1097,6 +1101,7 @@ static int alerter_load(sw_alerter_t *a, sw_errbuf_t *err)
     sqlite3_bind_int64(st, 1, INT64_MAX);
     sqlite3_bind_text(st, 2, team, -1, SQLITE_STATIC);
     rc = ruleset_load(&a->live, a->d->db, st, err);
+    a->compiles++;
     sqlite3_finalize(st);
     a->base = a->n_records;
     return rc;
@@ -1179,6 +1184,11 @@ size_t sw_alerter_rules(const sw_alerter_t *a)
     return a->live.n;
 }
 
+uint64_t sw_alerter_compiles(const sw_alerter_t *a)
+{
+    return a->compiles;
+}
+
 uint64_t sw_alerter_undecided(const sw_alerter_t *a)
 {
     return a->undecided;
@@ -1257,9 +1267,8 @@ int sw_alerter_append_truth(sw_alerter_t *a, const char *json, size_t len, const
             return sw_seterr(err, rc, "record %lld: cannot cut out _truth", (long long)rid);
         const char *rec = clean ? clean : json;
         size_t rec_len = clean ? strlen(clean) : len;
-        rc = sw_event_parse(&a->ev, rec, rec_len, NULL);
-        /* a record the parser refuses matches nothing (the store took it) */
-        rc = rc == SW_OK ? alerter_match(a, &a->live, rid, rec, rec_len) : SW_OK;
+        /* the fields the store parsed: the same text, parsed once */
+        rc = alerter_match(a, &a->live, sw_store_appended(a->t), rid, rec, rec_len);
         free(clean);
         if (rc)
             return sw_seterr(err, rc, "record %lld: raising alerts failed", (long long)rid);
@@ -1281,7 +1290,7 @@ static int match_copy(const sw_qrow_t *row, void *ud)
     copy_ctx_t *c = ud;
     sw_alerter_t *a = c->a;
     if (sw_event_parse(&a->ev, row->json, row->json_len, NULL) == SW_OK)
-        c->rc = alerter_match(a, &a->live, c->rid, row->json, row->json_len);
+        c->rc = alerter_match(a, &a->live, &a->ev, c->rid, row->json, row->json_len);
     return c->rc ? -1 : 1;
 }
 
@@ -1317,10 +1326,19 @@ int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err)
     if (rc)
         return rc;
     turnstile_pass(a->d);
-    /* another process may have deployed or withdrawn meanwhile */
-    if (team_last_act(a->d, sw_store_team_name(a->t)) != a->last_act)
+    /* another process may have deployed or withdrawn meanwhile; after an act
+     * through d the next append (or sw_alerter_ready) reloads once, however
+     * many rules were deployed since: reloading at each deploy's flush
+     * compiled the team's whole set once per rule */
+    if (a->generation == a->d->generation &&
+        team_last_act(a->d, sw_store_team_name(a->t)) != a->last_act)
         rc = alerter_load(a, err);
     return rc;
+}
+
+int sw_alerter_ready(sw_alerter_t *a, sw_errbuf_t *err)
+{
+    return alerter_current(a, err);
 }
 
 /* ---- triage -------------------------------------------------------------------- */

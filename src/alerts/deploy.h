@@ -211,6 +211,10 @@ int sw_alerter_share(sw_alerter_t *a, sw_store_team_t *from, int64_t id, int64_t
 /* sw_store_flush, then store the alerts held and move the marks (one
  * transaction); then pick up another process's rule acts. */
 int sw_alerter_flush(sw_alerter_t *a, sw_errbuf_t *err);
+/* Compile the team's live rules now if a deploy or withdraw through d
+ * changed them (the next append would): a caller about to stream records
+ * pays for the compile before, not in the first records' time. */
+int sw_alerter_ready(sw_alerter_t *a, sw_errbuf_t *err);
 
 /* Alerts stored since open; of those, the ones catching up stored (records
  * committed without their alerts: an ingest killed in between, records
@@ -226,5 +230,8 @@ size_t sw_alerter_broken(const sw_alerter_t *a);
  * expression ran past its budget (detect/sigma.h), so the record was
  * neither alerted on nor cleared by that rule. */
 uint64_t sw_alerter_undecided(const sw_alerter_t *a);
+/* Times the alerter compiled its team's live rules (at open, then once per
+ * batch of rule acts it picked up). */
+uint64_t sw_alerter_compiles(const sw_alerter_t *a);
 
 #endif

@@ -620,6 +620,15 @@ int sw_exercise_clock(sw_exercise_t *ex, const char *actor, sw_ex_clock_op_t op,
     }
     sw_errbuf_t err;
     int rc;
+    /* rules deployed before a start or during a pause are compiled now, and
+     * the clock runs from when that is done */
+    if (op == SW_CLOCK_START || op == SW_CLOCK_RESUME) {
+        if ((rc = ex_rules_ready(ex, &err))) {
+            reply(rp, "not done: %s", err.msg);
+            return rc;
+        }
+        wall_ms = ex_wall(ex);
+    }
     /* the pipeline catches up with the clock first: a pause or a new speed
      * takes effect at the moment it is asked for */
     if (ex->state == SW_EX_RUNNING && op != SW_CLOCK_END &&

@@ -152,6 +152,9 @@ int ex_share_copies(sw_exercise_t *ex, uint32_t from, uint32_t to, const int64_t
                     sw_errbuf_t *err);
 /* Flush the alerters' pending work before an act that needs the write lock. */
 int ex_flush_records(sw_exercise_t *ex, sw_errbuf_t *err);
+/* Compile each team's rules deployed or withdrawn since its last records
+ * (sw_alerter_ready): before the clock runs, so play does not pay for it. */
+int ex_rules_ready(sw_exercise_t *ex, sw_errbuf_t *err);
 
 /* ---- ex_status.c --------------------------------------------------------- */
 /* Give the sim a command journaled as seq (an action), remembering it so its

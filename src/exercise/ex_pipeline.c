@@ -257,6 +257,16 @@ int ex_flush_records(sw_exercise_t *ex, sw_errbuf_t *err)
     return ex->store ? sw_store_flush(ex->store, err) : SW_OK;
 }
 
+int ex_rules_ready(sw_exercise_t *ex, sw_errbuf_t *err)
+{
+    for (uint32_t t = 0; ex->alerters && t < ex->w->n_teams; t++) {
+        int rc = ex->alerters[t] ? sw_alerter_ready(ex->alerters[t], err) : SW_OK;
+        if (rc)
+            return rc;
+    }
+    return SW_OK;
+}
+
 typedef struct pub_ctx {
     sw_exercise_t *ex;
     uint32_t team;

@@ -632,6 +632,11 @@ done:
     return rc;
 }
 
+const sw_event_t *sw_store_appended(const sw_store_team_t *t)
+{
+    return &t->ev;
+}
+
 /* Append a parsed record (t->ev) to the log and the field index, with its
  * ground truth when link. */
 static int append_row(sw_store_team_t *t, const char *json, size_t len, int64_t ts, int has_ts,

@@ -84,6 +84,10 @@ int sw_store_append(sw_store_team_t *t, const char *json, size_t len, int64_t *i
  * carry no "_truth" member of its own (it would be kept as a field). */
 int sw_store_append_truth(sw_store_team_t *t, const char *json, size_t len, const char *truth,
                           int64_t *id, sw_errbuf_t *err);
+/* The fields of the record the last successful append to t parsed (ground
+ * truth cut out, as the store keeps it), valid until the next call on t:
+ * the alerter matches rules on them instead of parsing the text again. */
+const sw_event_t *sw_store_appended(const sw_store_team_t *t);
 /* Write pending appends of every open team out and fdatasync them, commit
  * ground truth and shares (durable on return). */
 int sw_store_flush(sw_store_t *s, sw_errbuf_t *err);

@@ -927,6 +927,62 @@ static void test_deploy_during_ingest(void **state)
     sw_store_team_close(blue);
 }
 
+/* Deploying n rules, each followed by a flush as the exercise does, compiles
+ * the team's set once when records next arrive (or at sw_alerter_ready), not
+ * once per rule: the reload at every deploy's flush made deploying a folder
+ * quadratic. Every rule is live afterwards and alerts. */
+static void test_deploys_compile_once(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *blue = team(f, "blue");
+    sw_alerter_t *a;
+    sw_errbuf_t err;
+    assert_int_equal(sw_alerter_open(f->d, f->s, blue, &a, &err), SW_OK);
+    assert_int_equal(sw_alerter_compiles(a), 1);
+    enum { N = 12 };
+    for (int i = 0; i < N; i++) {
+        char yaml[1024];
+        snprintf(yaml, sizeof yaml,
+                 "title: tool %d run\n"
+                 "id: 11111111-2222-3333-4444-%012d\n"
+                 "level: high\n"
+                 "logsource:\n"
+                 "  product: windows\n"
+                 "  category: process_creation\n"
+                 "detection:\n"
+                 "  sel:\n"
+                 "    Image|endswith: '\\tool%d.exe'\n"
+                 "  condition: sel\n",
+                 i, i, i);
+        deploy(f, blue, yaml);
+        assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
+    }
+    assert_int_equal(sw_alerter_compiles(a), 1);
+    assert_int_equal(sw_alerter_ready(a, &err), SW_OK);
+    assert_int_equal(sw_alerter_compiles(a), 2);
+    assert_int_equal(sw_alerter_rules(a), N);
+    char rec[512];
+    for (int i = 0; i < N; i++) {
+        char image[32];
+        snprintf(image, sizeof image, "tool%d.exe", i);
+        proc(rec, sizeof rec, "ws01", image, i, NULL);
+        assert_int_equal(sw_alerter_append(a, rec, strlen(rec), NULL, &err), SW_OK);
+    }
+    assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
+    assert_int_equal(sw_alerter_compiles(a), 2);
+    assert_int_equal(sw_alerter_raised(a), N);
+    /* a deploy with no flush after it is live for the next append */
+    deploy(f, blue, rule_ntds);
+    proc(rec, sizeof rec, "ws01", "ntdsutil.exe", 30, NULL);
+    assert_int_equal(sw_alerter_append(a, rec, strlen(rec), NULL, &err), SW_OK);
+    assert_int_equal(sw_alerter_flush(a, &err), SW_OK);
+    assert_int_equal(sw_alerter_raised(a), N + 1);
+    assert_int_equal(sw_alerter_compiles(a), 3);
+    sw_alerter_close(a);
+    assert_int_equal(n_alerts(f, blue), N + 1);
+    sw_store_team_close(blue);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -943,6 +999,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_withdrawn_rule_catches_up_to_its_end, setup, teardown),
         cmocka_unit_test_setup_teardown(test_other_process_deploy_catches_up_gap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_deploy_during_ingest, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deploys_compile_once, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
