@@ -210,23 +210,34 @@ int cmd_rules_deploy(sw_cli_t *o)
     /* every file compiles and has an id before any is deployed */
     if (sw_rules_check_files(o->args, o->n_args, o->cmd))
         return 1;
-    for (int i = 0; i < o->n_args; i++) {
+    json_t **reqs = calloc((size_t)o->n_args, sizeof *reqs);
+    if (!reqs) {
+        fprintf(stderr, "seawall %s: out of memory\n", o->cmd);
+        return 1;
+    }
+    int i = 0;
+    for (; i < o->n_args; i++) {
         char *yaml = NULL;
         size_t len = 0;
         if (read_rule(o->cmd, o->args[i], &yaml, &len))
-            return 1;
-        json_t *req = json_pack("{s:s, s:s, s:s, s:s%}", "op", "deploy", "team", o->team, "file",
-                                o->args[i], "yaml", yaml, len);
+            break;
+        reqs[i] = json_pack("{s:s, s:s, s:s, s:s%}", "op", "deploy", "team", o->team, "file",
+                            o->args[i], "yaml", yaml, len);
         free(yaml);
-        int rc = sw_cli_request(o, req, 1, NULL);
-        if (rc) {
-            if (i > 0)
-                fprintf(stderr, "seawall %s: the %d file%s before %s were deployed\n", o->cmd, i,
-                        i == 1 ? "" : "s", o->args[i]);
-            return rc;
-        }
     }
-    return 0;
+    if (i < o->n_args) {
+        while (i-- > 0)
+            json_decref(reqs[i]);
+        free(reqs);
+        return 1;
+    }
+    size_t done = 0;
+    int rc = sw_cli_requests(o, reqs, (size_t)o->n_args, 1, &done, NULL);
+    free(reqs);
+    if (rc && done > 0 && done < (size_t)o->n_args)
+        fprintf(stderr, "seawall %s: the %zu file%s before %s were deployed\n", o->cmd, done,
+                done == 1 ? "" : "s", o->args[done]);
+    return rc;
 }
 
 int cmd_rules_withdraw(sw_cli_t *o)

@@ -104,23 +104,21 @@ int sw_cli_attach_defenders(const sw_cli_t *a, sw_exercise_t *ex)
     return 0;
 }
 
-int sw_cli_request(const sw_cli_t *a, json_t *req, int create, json_t **reply)
+/* The answer to text: from the playing process if there is one, else from
+ * *ex, the exercise opened here at the first request that needs it (and
+ * kept for the next). 0, or 1 after printing why. */
+static int ask(const sw_cli_t *a, const char *text, int create, sw_exercise_t **ex, char **ans)
 {
-    if (reply)
-        *reply = NULL;
-    if (!json_object_get(req, "actor"))
-        json_object_set_new(req, "actor", json_string(sw_cli_actor(a)));
-    char *text = json_dumps(req, JSON_COMPACT);
-    json_decref(req);
-    if (!text) {
-        fprintf(stderr, "seawall %s: out of memory\n", a->cmd);
-        return 1;
-    }
     const char *db = sw_cli_db(a);
-    char *ans = NULL;
     sw_errbuf_t err;
-    int rc = sw_control_call(db, text, &ans, &err);
-    if (rc == SW_ENOENT) {
+    if (!*ex) {
+        int rc = sw_control_call(db, text, ans, &err);
+        if (rc == SW_OK)
+            return 0;
+        if (rc != SW_ENOENT) {
+            fprintf(stderr, "seawall %s: %s\n", a->cmd, err.msg);
+            return 1;
+        }
         /* nobody plays it: act on the database itself, where it stopped */
         int kind = sw_exercise_db_kind(db);
         if (kind < 0 && !create) {
@@ -128,33 +126,23 @@ int sw_cli_request(const sw_cli_t *a, json_t *req, int create, json_t **reply)
                     "seawall %s: %s: no such exercise database (seawall play or seawall "
                     "run makes one)\n",
                     a->cmd, db);
-            free(text);
             return 1;
         }
-        sw_exercise_t *ex = NULL;
         if (sw_cli_open(a, db, kind < 0 ? SW_EXO_CREATE : SW_EXO_RESUME,
-                        SW_CLI_TELEMETRY | SW_CLI_BARE_OK, NULL, NULL, &ex)) {
-            free(text);
+                        SW_CLI_TELEMETRY | SW_CLI_BARE_OK, NULL, NULL, ex))
             return 1;
-        }
         if (kind < 0 && !a->quiet)
             printf("created exercise %s (%s, seed %llu), not started\n", db,
-                   sw_exercise_scenario(ex), (unsigned long long)sw_exercise_seed(ex));
-        ans = sw_control_handle(ex, text, strlen(text));
-        if (sw_exercise_close(ex, &err)) {
-            fprintf(stderr, "seawall %s: %s\n", a->cmd, err.msg);
-            free(ans);
-            free(text);
-            return 1;
-        }
-    } else if (rc) {
-        fprintf(stderr, "seawall %s: %s\n", a->cmd, err.msg);
-        free(text);
-        return 1;
+                   sw_exercise_scenario(*ex), (unsigned long long)sw_exercise_seed(*ex));
     }
-    free(text);
+    *ans = sw_control_handle(*ex, text, strlen(text));
+    return 0;
+}
+
+/* Print ans's message; *reply (may be NULL) gets it parsed. The exit status. */
+static int answer(const sw_cli_t *a, const char *ans, json_t **reply)
+{
     json_t *j = ans ? json_loads(ans, 0, NULL) : NULL;
-    free(ans);
     if (!j) {
         fprintf(stderr, "seawall %s: no answer from the exercise\n", a->cmd);
         return 1;
@@ -170,4 +158,46 @@ int sw_cli_request(const sw_cli_t *a, json_t *req, int create, json_t **reply)
     else
         json_decref(j);
     return ok ? 0 : 1;
+}
+
+int sw_cli_requests(const sw_cli_t *a, json_t **reqs, size_t n, int create, size_t *done,
+                    json_t **reply)
+{
+    if (reply)
+        *reply = NULL;
+    sw_exercise_t *ex = NULL;
+    int rc = 0;
+    size_t i = 0;
+    for (; i < n && !rc; i++) {
+        json_t *req = reqs[i];
+        reqs[i] = NULL;
+        if (!json_object_get(req, "actor"))
+            json_object_set_new(req, "actor", json_string(sw_cli_actor(a)));
+        char *text = json_dumps(req, JSON_COMPACT);
+        json_decref(req);
+        char *ans = NULL;
+        if (!text) {
+            fprintf(stderr, "seawall %s: out of memory\n", a->cmd);
+            rc = 1;
+        } else if (!(rc = ask(a, text, create, &ex, &ans))) {
+            rc = answer(a, ans, i + 1 == n ? reply : NULL);
+        }
+        free(ans);
+        free(text);
+        if (done && !rc)
+            *done = i + 1;
+    }
+    for (; i < n; i++)
+        json_decref(reqs[i]);
+    sw_errbuf_t err;
+    if (ex && sw_exercise_close(ex, &err)) {
+        fprintf(stderr, "seawall %s: %s\n", a->cmd, err.msg);
+        rc = 1;
+    }
+    return rc;
+}
+
+int sw_cli_request(const sw_cli_t *a, json_t *req, int create, json_t **reply)
+{
+    return sw_cli_requests(a, &req, 1, create, NULL, reply);
 }

@@ -37,5 +37,12 @@ int sw_cli_attach_defenders(const sw_cli_t *a, sw_exercise_t *ex);
  * message (stdout when ok, else stderr) unless quiet; *reply (may be
  * NULL) gets the answer. Returns the exit status. */
 int sw_cli_request(const sw_cli_t *a, json_t *req, int create, json_t **reply);
+/* sw_cli_request for each of reqs[0..n) in turn (all taken), stopping at
+ * the first refused; an exercise opened here is opened once for all of
+ * them (resuming it replays the exercise: once per rule made deploying
+ * 200 rules take 10 s). *done (may be NULL) gets how many were done;
+ * *reply the last one's answer. */
+int sw_cli_requests(const sw_cli_t *a, json_t **reqs, size_t n, int create, size_t *done,
+                    json_t **reply);
 
 #endif

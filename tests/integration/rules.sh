@@ -141,6 +141,17 @@ has "names the id" "$T/err" "no deployed rule with id 'no-such-rule'"
 expect "missing rule file" 1 "$BIN" rules deploy --db "$DB" --team blue "$T/none.yml"
 has "names the file" "$T/err" "none.yml"
 unchanged "every refusal"
+# several files are deployed in one opening of the exercise, in order, up to
+# the first the exercise refuses (an id already live), and the message says
+# how far it got
+sed 's/000000000002$/000000000003/; s/x.exe/y.exe/' "$T/good.yml" >"$T/good3.yml"
+expect "two new files and a live one" 1 "$BIN" rules deploy --db "$DB" --team blue "$T/good.yml" "$T/good3.yml" "$RULE"
+has "says how far it got" "$T/err" "the 2 files before $RULE were deployed"
+"$BIN" rules list --db "$DB" --team blue --json >"$T/list.json" 2>&1
+has "the first is live" "$T/list.json" "00000000-0000-0000-0000-000000000002"
+has "the second is live" "$T/list.json" "00000000-0000-0000-0000-000000000003"
+expect "withdraw the first" 0 "$BIN" rules withdraw --db "$DB" --team blue 00000000-0000-0000-0000-000000000002
+expect "withdraw the second" 0 "$BIN" rules withdraw --db "$DB" --team blue 00000000-0000-0000-0000-000000000003
 expect "rules test on a bad rule" 1 "$BIN" rules test --db "$DB" --team blue "$T/bad.yml"
 has "test refusal is located" "$T/err" "bad.yml:9:"
 expect "missing database" 1 "$BIN" rules list --db "$T/none.db" --team blue
