@@ -74,5 +74,20 @@ printf '{"EventID":1}\n{"EventID":2,\n "CommandLine":"a long value that never cl
 expect "unclosed string exits 1" 1 "$BIN" ingest --db "$T/str.db" --team blue "$T/open.jsonl"
 has "unclosed record located" "$T/err" "open.jsonl:2:1: record is not closed"
 
+# records are checked in batches of 8192, each batch's halves on two threads:
+# of two bad records (one in the second half of the first batch, one early in
+# the second), the first in the file is the one named, and nothing is stored
+awk 'BEGIN { for (i = 1; i <= 20000; i++)
+  if (i == 7000 || i == 9000) print "{\"EventID\": " i ",}"; else print "{\"EventID\":" i "}" }' >"$T/many.jsonl"
+expect "a bad record among 20,000 exits 1" 1 "$BIN" ingest --db "$T/many.db" --team blue "$T/many.jsonl"
+has "the first bad record is named at its line" "$T/err" "many.jsonl:7000:"
+has "  and nothing was stored" "$T/err" "nothing was stored"
+sed -i 's/^{"EventID": 7000,}$/{"EventID":7000}/' "$T/many.jsonl"
+expect "with the first mended" 1 "$BIN" ingest --db "$T/many.db" --team blue "$T/many.jsonl"
+has "the second is named" "$T/err" "many.jsonl:9000:"
+sed -i 's/^{"EventID": 9000,}$/{"EventID":9000}/' "$T/many.jsonl"
+expect "with both mended" 0 "$BIN" ingest --db "$T/many.db" --team blue "$T/many.jsonl"
+has "all 20,000 stored" "$T/err" "20000 records added"
+
 summary
 [ "$fail" -eq 0 ]

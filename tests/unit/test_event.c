@@ -88,6 +88,83 @@ static void nesting_past_the_limit_is_refused(void **state)
     sw_event_free(&ev);
 }
 
+/* The splitter as a byte loop (what sw_event_split did before it looked at
+ * 16 bytes at a time): the fast one must agree with it on every input. */
+static int split_ref(const char *text, size_t len, size_t *pos, size_t *start, size_t *rec_len)
+{
+    size_t i = *pos;
+    while (i < len && (text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r'))
+        i++;
+    *pos = i;
+    if (i >= len)
+        return 0;
+    if (text[i] != '{')
+        return SW_EINVAL;
+    size_t depth = 0;
+    int in_str = 0;
+    for (size_t j = i; j < len; j++) {
+        char c = text[j];
+        if (in_str) {
+            if (c == '\\')
+                j++;
+            else if (c == '"')
+                in_str = 0;
+        } else if (c == '"') {
+            in_str = 1;
+        } else if (c == '{' || c == '[') {
+            depth++;
+        } else if (c == '}' || c == ']') {
+            if (--depth == 0) {
+                *start = i;
+                *rec_len = j + 1 - i;
+                *pos = j + 1;
+                return 1;
+            }
+        }
+    }
+    return SW_EINVAL;
+}
+
+/* Random streams over the bytes that matter (quotes, runs of backslashes
+ * across 16-byte boundaries, braces inside and outside strings, {/[ and
+ * their bit-5 twins): the fast splitter finds the same records, the same
+ * errors at the same places, as the byte loop. */
+static void split_agrees_with_the_byte_loop(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "{}[]\"\\\\\\ a\n;=]{\"\"{}x\x7b\x5b\x7d\x5d\x7e\x5c";
+    uint64_t r = 0x9e3779b97f4a7c15ULL;
+    char buf[700];
+    for (int n = 0; n < 200000; n++) {
+        r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+        size_t len = (size_t)(r % sizeof buf);
+        size_t k = 0;
+        if (len > 0 && (r >> 20) % 4 != 0) /* mostly streams that start right */
+            buf[k++] = '{';
+        for (; k < len; k++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            buf[k] = (r >> 33) % 3 == 0 ? alphabet[(r >> 40) % (sizeof alphabet - 1)]
+                                        : (char)('a' + (r >> 45) % 26);
+        }
+        size_t p1 = 0, p2 = 0, s1 = 0, s2 = 0, l1 = 0, l2 = 0;
+        for (int step = 0; step < 64; step++) {
+            int g1 = sw_event_split(buf, len, &p1, &s1, &l1);
+            int g2 = split_ref(buf, len, &p2, &s2, &l2);
+            assert_int_equal(g1, g2);
+            assert_int_equal(p1, p2);
+            if (g1 != 1)
+                break;
+            assert_int_equal(s1, s2);
+            assert_int_equal(l1, l2);
+        }
+    }
+    /* a backslash as the 16th byte of a run escapes the next run's first */
+    const char *t = "{\"abcdefghijklm\\\"}\"}";
+    size_t pos = 0, start, len;
+    assert_int_equal(sw_event_split(t, strlen(t), &pos, &start, &len), 1);
+    assert_int_equal(len, strlen(t));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -95,6 +172,7 @@ int main(void)
         cmocka_unit_test(nested_ecs_flattens_with_dots_and_arrays_multivalue),
         cmocka_unit_test(bad_json_says_where_and_leaves_event_empty),
         cmocka_unit_test(nesting_past_the_limit_is_refused),
+        cmocka_unit_test(split_agrees_with_the_byte_loop),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
