@@ -15,6 +15,9 @@
  *   3. The Pacific exercise at 60x with 50 connected clients (streams
  *      open, each also polling its team's network once a second): does
  *      exercise time keep up with the clock?
+ *   4. A player's searches one after another (POST /teams/palau/hunt):
+ *      free text, a wildcard field, a count by, a wildcard count; the
+ *      median of 20 each.
  *
  *   SW_BIN           the seawall binary (default build/seawall)
  *   SW_BENCH_RUNS    wrk runs per case, median (default 3)
@@ -480,6 +483,36 @@ static void keeps_up(int port, session_t *white, session_t *player)
     free(l.ms);
 }
 
+/* A player's searches one after another, as the hunt page sends them: the
+ * median time from POST to answer of each query over the records so far. */
+static void hunts(int port, session_t *player)
+{
+    static const char *const q[] = {
+        "\\\"smss.exe\\\" | count",
+        "CommandLine:*powershell*",
+        "EventID:4624 | count by TargetUserName",
+        "*a*b*c* | count",
+    };
+    char body[256];
+    static char out[1 << 20];
+    printf("  searches, one at a time (POST /teams/palau/hunt; medians of 20):\n");
+    for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
+        double ms[20];
+        int n = 0, st = 0;
+        snprintf(body, sizeof body, "{\"query\":\"%s\"}", q[i]);
+        for (int k = 0; k < 20; k++) {
+            int64_t t0 = mono_ns();
+            st = http(port, "POST", "/api/v1/teams/palau/hunt", player, body, out, sizeof out);
+            if (st == 200)
+                ms[n++] = (double)(mono_ns() - t0) / 1e6;
+        }
+        if (n)
+            printf("    %-44s %7.2f ms\n", q[i], median(ms, n));
+        else
+            printf("    %-44s answers %d\n", q[i], st);
+    }
+}
+
 int main(void)
 {
     const char *bin = getenv("SW_BIN") ? getenv("SW_BIN") : "build/seawall";
@@ -603,6 +636,7 @@ int main(void)
 
     stream_bench(port, pid, &ina, nclients);
     keeps_up(port, &ina, &ana);
+    hunts(port, &ana); /* over the records of the exercise's first half hour or so */
     stop(pid);
     char rm[300];
     snprintf(rm, sizeof rm, "rm -rf %s", dir);

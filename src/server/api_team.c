@@ -19,12 +19,14 @@
 #define HUNT_LIMIT_MAX 10000
 #define HUNT_DEADLINE_MS 10000 /* a search that runs longer is stopped and says so */
 
-/* The team's read handles for one request. */
+/* The team's read handles for one request. On a worker (a search) the
+ * store and team handles are the worker's, kept (work.c). */
 typedef struct reader {
     sw_store_t *store;
     sw_store_team_t *t;
     sw_journal_t *j;
     sw_deploy_t *d;
+    int kept;
 } reader_t;
 
 static int reader_open(srv_req_t *r, reader_t *rd, int want_deploy)
@@ -32,6 +34,14 @@ static int reader_open(srv_req_t *r, reader_t *rd, int want_deploy)
     memset(rd, 0, sizeof *rd);
     sw_errbuf_t err;
     const char *db = r->srv->o.ex.db;
+    if (r->readers && !want_deploy) {
+        if (!(rd->t = srv_reader_team(r, &err))) {
+            srv_error(r, 500, "internal", "%s", err.msg);
+            return -1;
+        }
+        rd->kept = 1;
+        return 0;
+    }
     if (sw_store_open(db, &rd->store, &err) ||
         sw_store_team_open(rd->store, r->team_id, 0, &rd->t, &err) ||
         (want_deploy &&
@@ -44,6 +54,8 @@ static int reader_open(srv_req_t *r, reader_t *rd, int want_deploy)
 
 static void reader_close(reader_t *rd)
 {
+    if (rd->kept)
+        return;
     sw_deploy_close(rd->d);
     sw_journal_close(rd->j);
     sw_store_team_close(rd->t);
@@ -145,6 +157,8 @@ static void hunt_run(srv_req_t *r, void *ud)
     sw_event_free(&c.ev);
     int agg = sw_query_is_aggregate(&job->q);
     reader_close(&rd);
+    if (rc < 0 && rd.kept) /* damaged, say: the next search opens the team again */
+        srv_reader_drop(r);
     if (rc < 0) {
         json_decref(c.rows);
         srv_error(r, 500, "internal", "%s", err.msg);

@@ -219,6 +219,18 @@ T.check("relative times are the exercise's (records in its last 30 minutes)",
 T.status("a player cannot hunt in another team's records",
          ana.post("/api/v1/teams/fsm/hunt", {"query": "*"}), 403)
 
+
+def palau_count():
+    st = ana.post("/api/v1/teams/palau/hunt", {"query": "* | count"})
+    return st[1]["rows"][0]["count"] if st[0] == 200 and st[1]["rows"] else -1
+
+
+# the search workers keep their team handles from one search to the next
+# (work.c): a kept handle still sees the records that arrive after it opened
+c0 = palau_count()
+c1 = ana.wait_for(lambda: (lambda c: c > c0 and c)(palau_count()), 10, 0.05)
+T.check("a search sees the records that arrived since the last one", c0 > 0 and c1, (c0, c1))
+
 # ---- rules ---------------------------------------------------------------------------------
 RULE = """title: Logon from the network
 id: 5c0ffee0-1111-4222-8333-444455556666
