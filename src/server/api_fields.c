@@ -136,15 +136,12 @@ int api_fields_get(srv_req_t *r)
         return srv_error(r, 503, "unavailable", "out of memory");
     sw_event_init(&c->ev);
     int64_t n = 0;
-    int rc = sw_store_open(r->srv->o.ex.db, &store, &err);
-    if (!rc)
-        rc = sw_store_team_open(store, r->team_id, 0, &t, &err);
+    int rc = srv_team_take(r->srv, r->team, r->team_id, &store, &t, &err);
     if (!rc)
         rc = sw_store_count(t, &n, &err);
     if (!rc)
         rc = sw_store_scan(t, n > FIELDS_SAMPLE ? n - FIELDS_SAMPLE : 0, n, field_one, c, &err);
-    sw_store_team_close(t);
-    sw_store_close(store);
+    srv_team_give(r->srv, r->team, store, t, rc >= 0);
     json_t *sources = json_array();
     for (size_t i = 0; i < c->n_src; i++) {
         source_t *s = &c->src[i];

@@ -19,47 +19,41 @@
 #define HUNT_LIMIT_MAX 10000
 #define HUNT_DEADLINE_MS 10000 /* a search that runs longer is stopped and says so */
 
-/* The team's read handles for one request. On a worker (a search) the
- * store and team handles are the worker's, kept (work.c). */
+/* The team's read handles for one request: the store and team handles from
+ * the server's pool (readers.c), the journal and deployer opened for it. */
 typedef struct reader {
+    srv_t *srv;
+    uint32_t team;
     sw_store_t *store;
     sw_store_team_t *t;
     sw_journal_t *j;
     sw_deploy_t *d;
-    int kept;
+    int bad; /* an error that may be the handle's: not kept */
 } reader_t;
+
+static void reader_close(reader_t *rd)
+{
+    sw_deploy_close(rd->d);
+    sw_journal_close(rd->j);
+    srv_team_give(rd->srv, rd->team, rd->store, rd->t, !rd->bad);
+    memset(rd, 0, sizeof *rd);
+}
 
 static int reader_open(srv_req_t *r, reader_t *rd, int want_deploy)
 {
     memset(rd, 0, sizeof *rd);
+    rd->srv = r->srv;
+    rd->team = r->team;
     sw_errbuf_t err;
     const char *db = r->srv->o.ex.db;
-    if (r->readers && !want_deploy) {
-        if (!(rd->t = srv_reader_team(r, &err))) {
-            srv_error(r, 500, "internal", "%s", err.msg);
-            return -1;
-        }
-        rd->kept = 1;
-        return 0;
-    }
-    if (sw_store_open(db, &rd->store, &err) ||
-        sw_store_team_open(rd->store, r->team_id, 0, &rd->t, &err) ||
+    if (srv_team_take(r->srv, r->team, r->team_id, &rd->store, &rd->t, &err) ||
         (want_deploy &&
          (sw_journal_open(db, &rd->j, &err) || sw_deploy_open(db, rd->j, &rd->d, &err)))) {
+        reader_close(rd);
         srv_error(r, 500, "internal", "%s", err.msg);
         return -1;
     }
     return 0;
-}
-
-static void reader_close(reader_t *rd)
-{
-    if (rd->kept)
-        return;
-    sw_deploy_close(rd->d);
-    sw_journal_close(rd->j);
-    sw_store_team_close(rd->t);
-    sw_store_close(rd->store);
 }
 
 static json_t *act(srv_req_t *r, json_t *req)
@@ -156,9 +150,8 @@ static void hunt_run(srv_req_t *r, void *ud)
     }
     sw_event_free(&c.ev);
     int agg = sw_query_is_aggregate(&job->q);
+    rd.bad = rc < 0; /* damaged, say: the next search opens the team again */
     reader_close(&rd);
-    if (rc < 0 && rd.kept) /* damaged, say: the next search opens the team again */
-        srv_reader_drop(r);
     if (rc < 0) {
         json_decref(c.rows);
         srv_error(r, 500, "internal", "%s", err.msg);

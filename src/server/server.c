@@ -391,6 +391,7 @@ int sw_server_run(const sw_server_opts_t *o, volatile int *stop)
     pthread_mutex_init(&s->rl_lock, NULL);
     pthread_mutex_init(&s->sess_lock, NULL);
     pthread_mutex_init(&s->report_lock, NULL);
+    pthread_mutex_init(&s->kept_lock, NULL);
     srv_events_init(s);
     int status = 1, world_started = 0;
     sw_errbuf_t err;
@@ -472,6 +473,7 @@ done:
     srv_work_stop(s);
     if (s->mhd)
         MHD_stop_daemon(s->mhd);
+    srv_readers_close(s); /* no thread takes one any more */
     sw_control_close(s->control);
     free(s->snap_clock);
     for (uint32_t i = 0; s->w && i < s->w->n_teams; i++) {

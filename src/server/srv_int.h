@@ -114,21 +114,17 @@ struct srv_req {
     const char *content_type; /* NULL: JSON */
     const char *set_cookie;
     char cookie_buf[256];
-    int suspended;               /* the stream */
-    int deferred;                /* work.c: 1 waiting or running on a worker, 2 answered */
-    struct srv_readers *readers; /* on a worker: its kept store handles (work.c) */
+    int suspended; /* the stream */
+    int deferred;  /* work.c: 1 waiting or running on a worker, 2 answered */
     void *stream;
 };
 
-/* A worker's store handles, kept from one job to the next: a team handle
- * checks its field index's checksums the first time it searches, and a
- * handle opened per search paid that every time (12 ms for a free-text
- * search of 333,847 records that then takes 1 ms). */
-typedef struct srv_readers {
+/* An idle pair of store and team handles the server keeps (readers.c). */
+typedef struct srv_kept {
     sw_store_t *store;
-    sw_store_team_t **teams; /* by team index */
-    size_t n_teams;
-} srv_readers_t;
+    sw_store_team_t *t;
+    uint32_t team;
+} srv_kept_t;
 
 struct srv {
     sw_server_opts_t o;
@@ -195,7 +191,11 @@ struct srv {
     int n_workers, work_started;
     struct srv_job *work_head, *work_tail;
     struct srv_job *work_running[SRV_WORKERS];
-    srv_readers_t readers[SRV_WORKERS];
+
+    /* store handles kept for reading (readers.c) */
+    pthread_mutex_t kept_lock;
+    srv_kept_t *kept;
+    size_t n_kept, cap_kept;
     int work_waiting;
     volatile int work_stopping; /* running jobs stop early (a search checks it) */
 };
@@ -241,6 +241,20 @@ int srv_only(srv_req_t *r, const char *const *allowed);
 /* A query-string argument (NULL when absent). */
 const char *srv_arg(srv_req_t *r, const char *key);
 
+/* ---- readers.c --------------------------------------------------------------- */
+
+#define SRV_KEPT_PER_TEAM 4 /* idle (store, team) handle pairs kept a team */
+
+/* A store handle and its handle of team (index; team_id its id) for one
+ * request: an idle pair the server kept, or a new one. Give it back. */
+int srv_team_take(srv_t *s, uint32_t team, const char *team_id, sw_store_t **store,
+                  sw_store_team_t **t, sw_errbuf_t *err);
+/* Back to the pool for the next request; ok 0 (after an error that may
+ * come from the handle: damage, say) closes it instead. */
+void srv_team_give(srv_t *s, uint32_t team, sw_store_t *store, sw_store_team_t *t, int ok);
+/* At shutdown, after the workers stopped: close every kept pair. */
+void srv_readers_close(srv_t *s);
+
 /* ---- work.c ------------------------------------------------------------------ */
 
 /* Run fn(r, arg) on a worker thread, the connection suspended meanwhile;
@@ -250,12 +264,7 @@ const char *srv_arg(srv_req_t *r, const char *key);
  * returns at once, answered or not. */
 int srv_defer(srv_req_t *r, srv_work_fn fn, void *arg, void (*free_arg)(void *));
 int srv_work_start(srv_t *s);
-/* On a worker: its handle of the store and of the request's team (r->team),
- * opened the first time and kept. NULL after filling err. */
-sw_store_team_t *srv_reader_team(srv_req_t *r, sw_errbuf_t *err);
-/* Close the kept handle of r's team (after an error: the next job opens it
- * again). */
-void srv_reader_drop(srv_req_t *r);
+
 /* Waiting jobs answered 503, running ones told to stop and joined. */
 void srv_work_stop(srv_t *s);
 

@@ -89,9 +89,7 @@ static void *worker_main(void *ud)
             break;
         s->work_running[me] = j;
         pthread_mutex_unlock(&s->work_lock);
-        j->r->readers = &s->readers[me];
         j->fn(j->r, j->arg);
-        j->r->readers = NULL;
         pthread_mutex_lock(&s->work_lock);
         s->work_running[me] = NULL;
         pthread_cond_broadcast(&s->work_cond); /* the account's next may go */
@@ -146,49 +144,6 @@ int srv_defer(srv_req_t *r, srv_work_fn fn, void *arg, void (*free_arg)(void *))
     return 0;
 }
 
-sw_store_team_t *srv_reader_team(srv_req_t *r, sw_errbuf_t *err)
-{
-    srv_readers_t *k = r->readers;
-    if (!k || r->team == SW_NONE) {
-        sw_seterr(err, SW_ESTATE, "no kept handles here");
-        return NULL;
-    }
-    if (r->team >= k->n_teams) {
-        size_t n = (size_t)r->team + 1;
-        sw_store_team_t **v = realloc(k->teams, n * sizeof *v);
-        if (!v) {
-            sw_seterr(err, SW_ENOMEM, "out of memory");
-            return NULL;
-        }
-        memset(v + k->n_teams, 0, (n - k->n_teams) * sizeof *v);
-        k->teams = v;
-        k->n_teams = n;
-    }
-    if (!k->store && sw_store_open(r->srv->o.ex.db, &k->store, err))
-        return NULL;
-    if (!k->teams[r->team] && sw_store_team_open(k->store, r->team_id, 0, &k->teams[r->team], err))
-        return NULL;
-    return k->teams[r->team];
-}
-
-void srv_reader_drop(srv_req_t *r)
-{
-    srv_readers_t *k = r->readers;
-    if (k && r->team < k->n_teams) {
-        sw_store_team_close(k->teams[r->team]);
-        k->teams[r->team] = NULL;
-    }
-}
-
-static void readers_close(srv_readers_t *k)
-{
-    for (size_t i = 0; i < k->n_teams; i++)
-        sw_store_team_close(k->teams[i]);
-    free(k->teams);
-    sw_store_close(k->store);
-    memset(k, 0, sizeof *k);
-}
-
 int srv_work_start(srv_t *s)
 {
     pthread_mutex_init(&s->work_lock, NULL);
@@ -212,10 +167,8 @@ void srv_work_stop(srv_t *s)
     s->work_waiting = 0;
     pthread_cond_broadcast(&s->work_cond);
     pthread_mutex_unlock(&s->work_lock);
-    for (int i = 0; i < s->n_workers; i++) {
+    for (int i = 0; i < s->n_workers; i++)
         pthread_join(s->workers[i], NULL);
-        readers_close(&s->readers[i]);
-    }
     while (waiting) {
         srv_job_t *next = waiting->next;
         srv_error(waiting->r, 503, "unavailable", "the server is stopping");
