@@ -509,6 +509,18 @@ int seg_open(seg_t *s, const char *dir, sw_errbuf_t *err)
     return rc ? rc : seg_remap(s, err);
 }
 
+/* A reader opened before the team's files existed (a team with no records
+ * yet) looks for them again: without this, a handle kept from then on
+ * (the server keeps its readers) never saw a record. */
+static int reader_reopen(seg_t *s, sw_errbuf_t *err)
+{
+    int rc = dir_open(s, 0, err);
+    for (int f = 0; f < SF_N && !rc && s->dirfd >= 0; f++)
+        if (s->f[f].fd < 0)
+            rc = file_open(s, f, 0, err);
+    return rc;
+}
+
 static void writer_stop(seg_t *s);
 
 void seg_close(seg_t *s)
@@ -1145,7 +1157,14 @@ int seg_flush(seg_t *s, int durable, sw_errbuf_t *err)
             v->ok_log = s->f[SF_LOG].disk_len - SEG_HDR;
         }
     }
-    int rc = seg_remap(s, err);
+    int rc = SW_OK;
+    int missing = s->dirfd < 0;
+    for (int f = 0; f < SF_N; f++)
+        missing |= s->f[f].fd < 0;
+    if (!s->writing && missing && v->n_rows == 0) /* (a format-3 team has no sums) */
+        rc = reader_reopen(s, err);
+    if (!rc)
+        rc = seg_remap(s, err);
     if (!rc && s->writing && v->n_rows != s->n_rows)
         rc = sw_seterr(err, SW_EIO, "%s: %zu records written, %zu readable", s->dir, s->n_rows,
                        v->n_rows);

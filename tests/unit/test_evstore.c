@@ -597,6 +597,40 @@ static void a_search_stops_at_its_deadline_and_memory_budget(void **state)
     sw_store_team_close(t);
 }
 
+
+/* A reader handle opened while the team has no records yet (its files are
+ * not there: the writer makes them at its first append) and kept sees the
+ * records written after, through any number of flushes: the server keeps
+ * its readers, and one opened before an exercise's first record saw
+ * nothing, ever. */
+static void a_reader_opened_before_the_first_record_sees_later_ones(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *w = team(f, "blue");
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_flush(f->s, &err), SW_OK);
+    sw_store_t *rs;
+    sw_store_team_t *r;
+    assert_int_equal(sw_store_open(f->path, &rs, &err), SW_OK);
+    assert_int_equal(sw_store_team_open(rs, "blue", 0, &r, &err), SW_OK);
+    assert_int_equal(hunt_count(r, "*"), 0);
+    char rec[160];
+    for (int round = 1; round <= 3; round++) {
+        for (int i = 0; i < 100; i++) {
+            snprintf(rec, sizeof rec,
+                     "{\"@timestamp\":\"2026-02-10T09:%02d:%02d.000Z\",\"EventID\":%d}",
+                     round, i % 60, round);
+            append(w, rec, NULL);
+        }
+        assert_int_equal(sw_store_flush(f->s, &err), SW_OK);
+        assert_int_equal(hunt_count(r, "*"), (size_t)(100 * round));
+        assert_int_equal(hunt_count(r, "EventID:2"), round >= 2 ? 100 : 0);
+    }
+    sw_store_team_close(r);
+    sw_store_close(rs);
+    sw_store_team_close(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -615,6 +649,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_search_stops_at_its_deadline_and_memory_budget, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_flush_with_nothing_new_writes_no_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_reader_opened_before_the_first_record_sees_later_ones,
+                                        setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
