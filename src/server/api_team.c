@@ -368,30 +368,72 @@ static void test_match(const sw_sigma_alert_t *a, int64_t record, const char *js
                                                 rec ? rec : json_object()));
 }
 
+typedef struct rule_test_job {
+    char *yaml, *file;
+    size_t len;
+} rule_test_job_t;
+
+static void rule_test_job_free(void *ud)
+{
+    rule_test_job_t *job = ud;
+    free(job->yaml);
+    free(job->file);
+    free(job);
+}
+
+/* The rule over the team's records, on a worker (work.c): a pass over
+ * every record, as long as a search, under the same deadline. */
+static void rule_test_run(srv_req_t *r, void *ud)
+{
+    rule_test_job_t *job = ud;
+    reader_t rd;
+    if (reader_open(r, &rd, 0))
+        return;
+    sw_store_search_limits(rd.t, HUNT_DEADLINE_MS, 0);
+    test_ctx_t c = {json_array(), 100};
+    uint64_t n = 0;
+    sw_sigma_error_t e;
+    int rc = sw_deploy_test(rd.t, job->yaml, job->len, job->file, test_match, &c, &n, &e);
+    int timed_out = rc && sw_store_search_timed_out(rd.t);
+    int64_t records = 0;
+    sw_errbuf_t err;
+    sw_store_count(rd.t, &records, &err);
+    rd.bad = rc && !timed_out && !strcmp(e.reason, "store"); /* damaged, say */
+    reader_close(&rd);
+    if (timed_out) {
+        json_decref(c.matches);
+        srv_error(r, 422, "query_too_big",
+                  "testing the rule stopped after %d s: the team has too many records to test "
+                  "it on all of them here (seawall rules test can)",
+                  HUNT_DEADLINE_MS / 1000);
+        return;
+    }
+    if (rc) {
+        json_decref(c.matches);
+        refused_rule(r, &e);
+        return;
+    }
+    srv_ok(r, 200,
+           json_pack("{s:I, s:I, s:o}", "matches", (json_int_t)n, "records", (json_int_t)records,
+                     "first", c.matches));
+}
+
 int api_rule_test(srv_req_t *r)
 {
     size_t len;
     const char *file, *yaml = rule_text(r, &len, &file);
     if (!yaml)
         return 0;
-    reader_t rd;
-    if (reader_open(r, &rd, 0))
-        return 0;
-    test_ctx_t c = {json_array(), 100};
-    uint64_t n = 0;
-    sw_sigma_error_t e;
-    int rc = sw_deploy_test(rd.t, yaml, len, file, test_match, &c, &n, &e);
-    int64_t records = 0;
-    sw_errbuf_t err;
-    sw_store_count(rd.t, &records, &err);
-    reader_close(&rd);
-    if (rc) {
-        json_decref(c.matches);
-        return refused_rule(r, &e);
+    rule_test_job_t *job = calloc(1, sizeof *job);
+    if (job && (job->yaml = malloc(len + 1)) && (job->file = strdup(file))) {
+        memcpy(job->yaml, yaml, len);
+        job->yaml[len] = '\0';
+        job->len = len;
+        return srv_defer(r, rule_test_run, job, rule_test_job_free); /* on a worker */
     }
-    return srv_ok(r, 200,
-                  json_pack("{s:I, s:I, s:o}", "matches", (json_int_t)n, "records",
-                            (json_int_t)records, "first", c.matches));
+    if (job)
+        rule_test_job_free(job);
+    return srv_error(r, 503, "unavailable", "out of memory");
 }
 
 int api_rule_deploy(srv_req_t *r)
