@@ -402,7 +402,7 @@ static void rule_test_run(srv_req_t *r, void *ud)
     reader_close(&rd);
     if (timed_out) {
         json_decref(c.matches);
-        srv_error(r, 422, "query_too_big",
+        srv_error(r, 400, "query_too_big",
                   "testing the rule stopped after %d s: the team has too many records to test "
                   "it on all of them here (seawall rules test can)",
                   HUNT_DEADLINE_MS / 1000);
