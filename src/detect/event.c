@@ -292,6 +292,26 @@ static unsigned split_marks16(const char *s)
 }
 #endif
 
+/* One byte that matters to the splitter (a quote, backslash, brace or
+ * bracket; others change nothing), with the string and depth it is at. */
+enum { SPLIT_ON, SPLIT_SKIP /* the next byte is escaped */, SPLIT_END /* the record closes */ };
+static inline __attribute__((always_inline)) int split_byte(char c, int *in_str, size_t *depth)
+{
+    if (*in_str) {
+        if (c == '\\')
+            return SPLIT_SKIP;
+        if (c == '"')
+            *in_str = 0;
+    } else if (c == '"') {
+        *in_str = 1;
+    } else if (c == '{' || c == '[') {
+        (*depth)++;
+    } else if ((c == '}' || c == ']') && --*depth == 0) {
+        return SPLIT_END;
+    }
+    return SPLIT_ON;
+}
+
 int sw_event_split(const char *text, size_t len, size_t *pos, size_t *start, size_t *rec_len)
 {
     size_t i = *pos;
@@ -302,64 +322,40 @@ int sw_event_split(const char *text, size_t len, size_t *pos, size_t *start, siz
         return 0;
     if (text[i] != '{')
         return SW_EINVAL;
-    size_t depth = 0, j = i;
+    size_t depth = 0, j = i, end = 0;
     int in_str = 0;
 #ifdef __SSE2__
     /* Only quotes, backslashes, braces and brackets matter: in runs of 16
-     * bytes, each of them in turn (a record is mostly string bytes), with
-     * the decisions of the byte loop below, which takes the rest. */
+     * bytes, each of them in turn (a record is mostly string bytes); the
+     * byte loop below takes the rest. */
     unsigned escaped = 0; /* bit 0: a backslash escaped the run's first byte */
-    for (; j + 16 <= len; j += 16) {
+    for (; j + 16 <= len && !end; j += 16) {
         unsigned m = split_marks16(text + j) & ~escaped;
         escaped = 0;
-        while (m) {
+        for (; m && !end; m &= m - 1) {
             unsigned b = (unsigned)__builtin_ctz(m);
-            m &= m - 1;
-            char c = text[j + b];
-            if (in_str) {
-                if (c == '\\') {
-                    if (b == 15)
-                        escaped = 1;
-                    else
-                        m &= ~(1u << (b + 1));
-                } else if (c == '"') {
-                    in_str = 0;
-                }
-            } else if (c == '"') {
-                in_str = 1;
-            } else if (c == '{' || c == '[') {
-                depth++;
-            } else if (c == '}' || c == ']') {
-                if (--depth == 0) {
-                    *start = i;
-                    *rec_len = j + b + 1 - i;
-                    *pos = j + b + 1;
-                    return 1;
-                }
-            }
+            int a = split_byte(text[j + b], &in_str, &depth);
+            if (a == SPLIT_END)
+                end = j + b + 1;
+            else if (a == SPLIT_SKIP && b == 15)
+                escaped = 1;
+            else if (a == SPLIT_SKIP)
+                m &= ~(1u << (b + 1));
         }
     }
     j += escaped; /* the byte loop starts past an escaped byte */
 #endif
-    for (; j < len; j++) {
-        char c = text[j];
-        if (in_str) {
-            if (c == '\\')
-                j++;
-            else if (c == '"')
-                in_str = 0;
-        } else if (c == '"') {
-            in_str = 1;
-        } else if (c == '{' || c == '[') {
-            depth++;
-        } else if (c == '}' || c == ']') {
-            if (--depth == 0) {
-                *start = i;
-                *rec_len = j + 1 - i;
-                *pos = j + 1;
-                return 1;
-            }
-        }
+    for (; j < len && !end; j++) {
+        int a = split_byte(text[j], &in_str, &depth);
+        if (a == SPLIT_END)
+            end = j + 1;
+        else if (a == SPLIT_SKIP)
+            j++;
     }
-    return SW_EINVAL;
+    if (!end)
+        return SW_EINVAL;
+    *start = i;
+    *rec_len = end - i;
+    *pos = end;
+    return 1;
 }
