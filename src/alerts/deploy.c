@@ -10,9 +10,11 @@
  *     everything else (reads, alerts) uses this module's own connection.
  *  3. The alerter keeps one compiled set of the team's live rules and a
  *     table from each compiled rule to its deployment. It reloads when the
- *     generation of d moves (an in-process deploy or withdraw) and, at each
- *     flush, when the team's latest rule act in the table differs from the
- *     one it loaded (another process).
+ *     generation of d moves (an in-process deploy or withdraw), at the
+ *     next append or sw_alerter_ready, once for any number of acts; and,
+ *     at a flush with no such act pending, when the team's latest rule act
+ *     in the table differs from the one it loaded (another process; with
+ *     an in-process act pending, the one reload covers both).
  *  4. Alerts copy the rule's fields from deployed_rules at insert time
  *     (INSERT ... SELECT), so an alert reads whole even after a withdraw;
  *     the same SELECT keeps a record outside the deployment's range

@@ -171,9 +171,11 @@ int sw_alerts_triage(sw_deploy_t *d, sw_store_team_t *t, const sw_act_t *act,
 
 /* An alerter appends records to one team and matches each against the
  * team's live rules. Rules deployed or withdrawn through the same d take
- * effect from the next append; changes made by another process are picked
- * up at the next commit, and the records appended before it that the new
- * rule should have seen are caught up then. Alerts are held in memory and
+ * effect from the next append (compiled once for all of them there, or at
+ * sw_alerter_ready); changes made by another process are picked up at the
+ * next commit (or with such a reload, when one is pending), and the
+ * records appended before it that the new rule should have seen are
+ * caught up then. Alerts are held in memory and
  * written, with the live rules' marks, after the store commits the records
  * they point to (the store's connection may hold the write lock while
  * appends are pending): at sw_alerter_flush, and by the alerter itself past
