@@ -24,6 +24,7 @@
  * bench_store.c for the CPU-only method). */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <glob.h>
 #include <sched.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -327,7 +328,14 @@ int main(void)
     snprintf(db, sizeof db, "%s/store.db", tdir);
     mkdir(dir, 0755);
     struct stat st;
-    if (stat(jl, &st) != 0) {
+    /* the sources' files too (the Sigma row reads them): a folder cleaned
+     * up to all.jsonl alone gave "0 events" there */
+    char pat[720];
+    snprintf(pat, sizeof pat, "%s/*/*.jsonl", tdir);
+    glob_t g;
+    int have_sources = glob(pat, 0, NULL, &g) == 0 && g.gl_pathc > 0;
+    globfree(&g);
+    if (stat(jl, &st) != 0 || !have_sources) {
         snprintf(cmd, sizeof cmd,
                  "%s telemetry --demo-world --teams 1 --hosts %s --until %s --out '%s' >/dev/null "
                  "&& cat '%s'/*/*.jsonl > '%s'",
