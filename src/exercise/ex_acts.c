@@ -62,6 +62,8 @@ int ex_journal(sw_exercise_t *ex, const char *actor, const char *team, const cha
                int64_t at_ms, json_t *payload, sw_journal_tx_cb tx, void *ud, int64_t *seq,
                sw_errbuf_t *err)
 {
+    /* replay runs the pipeline to an act's time before applying it */
+    int at_its_time = at_ms == ex->now_ms && !json_object_get(payload, "queued_ms");
     char *text = json_dumps(payload, JSON_COMPACT);
     json_decref(payload);
     if (!text)
@@ -76,6 +78,10 @@ int ex_journal(sw_exercise_t *ex, const char *actor, const char *team, const cha
         rc = sw_journal_append(ex->j, &e, tx, ud, &s, err);
     if (!rc) {
         e.seq = s;
+        /* the records were flushed up to now first: a resume replays to
+         * this act, so the progress row need not be written for now too */
+        if (ex->j && ex->o.how != SW_EXO_REPLAY && at_its_time)
+            ex->progress_ms = ex->now_ms;
         sw_ex_note_t n = {.kind = SW_EXN_ACT, .at_ms = at_ms, .team = SW_NONE, .act = &e};
         if (team && *team)
             n.team = sw_world_team(ex->w, team);

@@ -51,6 +51,7 @@ typedef struct ex_team {
     uint64_t alerts;    /* raised since open */
     uint64_t hash;      /* FNV-1a over the records' text */
     int64_t last_alert; /* the last alert id published */
+    uint64_t listed;    /* the alerter's raised count when its alerts were last listed */
     char **accounts;    /* accounts seen in the team's sim events (for names) */
     uint32_t n_accounts, cap_accounts;
 } ex_team_t;

@@ -296,8 +296,13 @@ int sw_exercise_flush(sw_exercise_t *ex, sw_errbuf_t *err)
     }
     /* the alerts the flush stored, to whoever listens */
     for (uint32_t t = 0; ex->stores && t < ex->w->n_teams; t++) {
-        if (!ex->stores[t])
+        /* none stored since the last look (the alerter is the team's only
+         * writer of alerts): no query */
+        const sw_alerter_t *a = ex->alerters ? ex->alerters[t] : NULL;
+        uint64_t raised = a ? sw_alerter_raised(a) : 0;
+        if (!ex->stores[t] || (a && raised == ex->teams[t].listed))
             continue;
+        ex->teams[t].listed = raised;
         pub_ctx_t c = {ex, t};
         if ((rc = sw_alerts_list(ex->deploy, ex->stores[t], ex->teams[t].last_alert, publish_alert,
                                  &c, err)))
