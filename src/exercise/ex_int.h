@@ -49,7 +49,7 @@ typedef struct ex_team {
     uint64_t stored;    /* records the store held when the exercise was opened */
     uint64_t attack;    /* produced with ground truth */
     uint64_t alerts;    /* raised since open */
-    uint64_t hash;      /* FNV-1a over the records' text */
+    uint64_t hash;      /* sw_hash64_bulk over the records' text */
     int64_t last_alert; /* the last alert id published */
     uint64_t listed;    /* the alerter's raised count when its alerts were last listed */
     char **accounts;    /* accounts seen in the team's sim events (for names) */

@@ -360,7 +360,7 @@ typedef struct sw_ex_team_stats {
     uint64_t records;     /* produced for the team so far (telemetry and shared copies) */
     uint64_t attack;      /* of them, with a ground-truth step behind */
     uint64_t alerts;      /* raised by this process (not counting earlier runs) */
-    uint64_t record_hash; /* FNV-1a 64 over every record's text in order */
+    uint64_t record_hash; /* sw_hash64_bulk over every record's text in order */
 } sw_ex_team_stats_t;
 
 void sw_exercise_team_stats(const sw_exercise_t *ex, uint32_t team, sw_ex_team_stats_t *out);
