@@ -26,6 +26,7 @@
  *
  * Figures, not assertions. */
 #include <arpa/inet.h>
+#include <jansson.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <microhttpd.h>
@@ -488,7 +489,7 @@ static void keeps_up(int port, session_t *white, session_t *player)
 static void hunts(int port, session_t *player)
 {
     static const char *const q[] = {
-        "\\\"smss.exe\\\" | count",
+        "\"smss.exe\" | count",
         "CommandLine:*powershell*",
         "EventID:4624 | count by TargetUserName",
         "*a*b*c* | count",
@@ -499,7 +500,11 @@ static void hunts(int port, session_t *player)
     for (size_t i = 0; i < sizeof q / sizeof *q; i++) {
         double ms[20];
         int n = 0, st = 0;
-        snprintf(body, sizeof body, "{\"query\":\"%s\"}", q[i]);
+        json_t *req = json_pack("{s:s}", "query", q[i]);
+        char *text = req ? json_dumps(req, JSON_COMPACT) : NULL;
+        json_decref(req);
+        snprintf(body, sizeof body, "%s", text ? text : "{}");
+        free(text);
         for (int k = 0; k < 20; k++) {
             int64_t t0 = mono_ns();
             st = http(port, "POST", "/api/v1/teams/palau/hunt", player, body, out, sizeof out);
