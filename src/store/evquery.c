@@ -28,6 +28,9 @@
  *     time span. Records are read from the log only to be returned.
  *  5. A piece whose checksums fail is built again from the log and written
  *     back (the log is the record; the index is derived from it).
+ *  6. A hunt's records are handed over as soon as they are final (no piece
+ *     left can hold an earlier one), so a hunt that stops after a page of
+ *     records evaluates the pieces that page needs (stream_rows).
  *
  * Cost: per piece, O(fields) to find a field, O(values of the field) per
  * leaf, O(value text) per free-text term, O(rows / 64) per bitmap op. */
@@ -1391,6 +1394,123 @@ int store_idx_damage(sw_store_team_t *t, sw_errbuf_t *err)
                      v->lost_hi > v->lost_lo ? v->note : "its log is damaged there");
 }
 
+/* Rows a..b of l (sorted) handed over in order: 0, or 1 when no more are
+ * wanted, or SW_E*. */
+static int feed_rows(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, const rows_t *l,
+                     size_t a, size_t e, int exact, sw_errbuf_t *err)
+{
+    int rc = SW_OK;
+    for (size_t i = a; i < e && !rc; i++)
+        rc =
+            (i & 255) || !late(t->idx) ? feed_row(t, q, run, l->v[i].row, !exact, err) : SW_ETOOBIG;
+    return rc;
+}
+
+/* Merge the sorted runs l[0..mid) and l[mid..n) in place (tmp: n - mid). */
+static void rows_merge(rows_t *l, size_t mid, trow_t *tmp)
+{
+    size_t nb = l->n - mid;
+    memcpy(tmp, l->v + mid, nb * sizeof *tmp);
+    size_t i = mid, j = nb, o = l->n;
+    while (j) {
+        if (i && cmp_trow(&l->v[i - 1], &tmp[j - 1]) > 0)
+            l->v[--o] = l->v[--i];
+        else
+            l->v[--o] = tmp[--j];
+    }
+}
+
+/* A hunt's records in time order (then arrival), handed over piece by
+ * piece (note 6): a row is final once no piece left to evaluate can hold
+ * an earlier one, so a hunt that wants a page of records (the server's
+ * limit, `| head`) evaluates the pieces that page needs, not the whole
+ * team. Rows in time order (the sorted flag, every live exercise): each
+ * piece's rows are final when it is done. Otherwise the pieces go by
+ * their earliest time and the rows wait, merged in order, until the next
+ * piece's earliest time passes them. */
+static int stream_rows(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, size_t n_pieces,
+                       int exact, uint64_t *b, sw_errbuf_t *err)
+{
+    store_idx_t *x = t->idx;
+    size_t *order = malloc((n_pieces ? n_pieces : 1) * sizeof *order);
+    if (!order)
+        return sw_seterr(err, SW_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n_pieces; i++) {
+        order[i] = i;
+        if (!x->sorted)
+            piece_span(t, piece_at(x, i));
+    }
+    if (!x->sorted) /* by earliest time, then place (stable) */
+        for (size_t i = 1; i < n_pieces; i++)
+            for (size_t j = i;
+                 j > 0 && piece_at(x, order[j])->tmin < piece_at(x, order[j - 1])->tmin; j--) {
+                size_t sw = order[j];
+                order[j] = order[j - 1];
+                order[j - 1] = sw;
+            }
+    rows_t rows = {0};
+    trow_t *tmp = NULL;
+    size_t tmp_cap = 0;
+    int rc = SW_OK;
+    for (size_t oi = 0; oi < n_pieces && !rc; oi++) {
+        qctx_t c;
+        int r = piece_eval(t, order[oi], q, b, &c, err);
+        if (r < 0) {
+            rc = r;
+            break;
+        }
+        size_t mid = rows.n;
+        uint64_t first = c.ip->p.first_row;
+        for (uint32_t w = 0; w < c.words && !rc; w++)
+            for (uint64_t m = b[w]; m && !rc; m &= m - 1) {
+                uint32_t rr = w * 64 + (uint32_t)__builtin_ctzll(m);
+                if (rows_push(&rows, c.ts[rr], first + rr))
+                    rc = sw_seterr(err, SW_ENOMEM, "out of memory");
+            }
+        if (rc)
+            break;
+        size_t ready = rows.n; /* rows final after this piece */
+        if (!x->sorted) {
+            if (rows.n - mid > 1)
+                qsort(rows.v + mid, rows.n - mid, sizeof *rows.v, cmp_trow);
+            if (mid && rows.n > mid) {
+                if (tmp_cap < rows.n - mid) {
+                    free(tmp);
+                    tmp_cap = rows.n - mid;
+                    if (!(tmp = malloc(tmp_cap * sizeof *tmp))) {
+                        rc = sw_seterr(err, SW_ENOMEM, "out of memory");
+                        break;
+                    }
+                }
+                rows_merge(&rows, mid, tmp);
+            }
+            if (oi + 1 < n_pieces) { /* rows before the next piece's earliest */
+                int64_t next = piece_at(x, order[oi + 1])->tmin;
+                size_t lo = 0, hi = rows.n;
+                while (lo < hi) {
+                    size_t m2 = lo + (hi - lo) / 2;
+                    if (rows.v[m2].ts < next)
+                        lo = m2 + 1;
+                    else
+                        hi = m2;
+                }
+                ready = lo;
+            }
+        }
+        rc = feed_rows(t, q, run, &rows, 0, ready, exact, err);
+        memmove(rows.v, rows.v + ready, (rows.n - ready) * sizeof *rows.v);
+        rows.n -= ready;
+    }
+    if (!rc)
+        rc = feed_rows(t, q, run, &rows, 0, rows.n, exact, err);
+    if (rc == 1)
+        rc = SW_OK;
+    free(rows.v);
+    free(tmp);
+    free(order);
+    return rc;
+}
+
 static int search_run(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err)
 {
     size_t n_rows = t->seg.v.n_rows;
@@ -1424,15 +1544,14 @@ static int search_run(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, s
             return rc < 0 ? rc : SW_OK;
         }
     }
-    rows_t rows = {0};
-    for (size_t i = 0; i < n_pieces && !rc; i++) {
-        qctx_t c;
-        int r = piece_eval(t, i, q, b, &c, err);
-        if (r < 0) {
-            rc = r;
-            break;
-        }
-        if (agg) {
+    if (agg) {
+        for (size_t i = 0; i < n_pieces && !rc; i++) {
+            qctx_t c;
+            int r = piece_eval(t, i, q, b, &c, err);
+            if (r < 0) {
+                rc = r;
+                break;
+            }
             int a = piece_aggregate(&c, s, b, run, err);
             if (a == 2) { /* damaged: built again, evaluated again */
                 if ((rc = piece_rebuild(t, c.ip, err)))
@@ -1441,29 +1560,13 @@ static int search_run(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, s
                 continue;
             }
             rc = a;
-            continue;
         }
-        uint64_t first = c.ip->p.first_row;
-        for (uint32_t w = 0; w < c.words && !rc; w++)
-            for (uint64_t m = b[w]; m && !rc; m &= m - 1) {
-                uint32_t rr = w * 64 + (uint32_t)__builtin_ctzll(m);
-                if (rows_push(&rows, c.ts[rr], first + rr))
-                    rc = sw_seterr(err, SW_ENOMEM, "out of memory");
-            }
+    } else {
+        rc = stream_rows(t, q, run, n_pieces, exact, b, err);
     }
     free(b);
     plan_free(&plan);
     x->plan = NULL;
-    if (!rc && !agg) {
-        if (!x->sorted && rows.n > 1)
-            qsort(rows.v, rows.n, sizeof *rows.v, cmp_trow);
-        for (size_t i = 0; i < rows.n && !rc; i++)
-            rc = (i & 255) || !late(x) ? feed_row(t, q, run, rows.v[i].row, !exact, err)
-                                       : SW_ETOOBIG;
-        if (rc == 1)
-            rc = SW_OK;
-    }
-    free(rows.v);
     return rc;
 }
 

@@ -1088,6 +1088,110 @@ static void a_damaged_index_piece_is_rebuilt_not_believed(void **state)
     sw_store_close(s);
 }
 
+/* ---- records in time order, a page at a time ------------------------------------ */
+
+/* One "id ts" per record line of a collect() answer into ids/ts: the count. */
+static size_t parse_rows(const char *text, long long *ids, long long *ts, size_t cap)
+{
+    size_t n = 0;
+    for (const char *p = text; *p && n < cap; n++) {
+        if (sscanf(p, "%lld %lld", &ids[n], &ts[n]) != 2)
+            fail_msg("not a record line: %.80s", p);
+        const char *nl = strchr(p, '\n');
+        p = nl ? nl + 1 : p + strlen(p);
+    }
+    return n;
+}
+
+/* Two sources appended one after the other over the same hour (as a file
+ * of each source's records joined end to end): the index pieces overlap in
+ * time. A hunt still hands over its records by time, then arrival, and one
+ * that stops after a page evaluates only the pieces that page needs: a
+ * damaged piece of the hour's end is not even read for the first records
+ * (its bytes stay as damaged), and is rebuilt by the hunt that needs it. */
+static void a_hunt_hands_records_over_in_time_order_and_a_page_reads_only_its_pieces(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *a = open_team(s, "blue");
+    a->idx_piece = 32;
+    char rec[256];
+    sw_errbuf_t err;
+    for (unsigned i = 0; i < 400; i++) { /* source a, then source b */
+        unsigned k = i % 200, sec = k * 15 + (i >= 200 && k % 3 == 0 ? 0 : i / 200 * 7);
+        int l = k % 50 == 17 ? snprintf(rec, sizeof rec, "{\"src\":\"%c\",\"n\":%u}",
+                                        i < 200 ? 'a' : 'b', i) /* no time of its own */
+                             : snprintf(rec, sizeof rec,
+                                        "{\"@timestamp\":\"2026-02-10T09:%02u:%02uZ\","
+                                        "\"src\":\"%c\",\"n\":%u,\"msg\":\"hello %u\"}",
+                                        sec / 60, sec % 60, i < 200 ? 'a' : 'b', i, i % 7);
+        if (sw_store_append(a, rec, (size_t)l, NULL, &err))
+            fail_msg("append %u: %s", i, err.msg);
+    }
+    assert_int_equal(sw_store_flush(s, &err), SW_OK);
+    sw_store_team_close(a);
+    sw_store_close(s);
+
+    /* a byte of the value text of the piece of rows 160-191 (source a,
+     * 09:40 to 09:47) changed: checked, so found, only when a query reads
+     * that text */
+    char pp[256];
+    snprintf(pp, sizeof pp, "%s.seg/1/idx.160", path);
+    blob_t orig = slurp(pp);
+    assert_true(orig.n > IDX_HDR + IDX_NSEC * 24);
+    uint64_t text_off;
+    memcpy(&text_off, orig.p + IDX_HDR + IDX_S_TEXT * 24, 8);
+    assert_true(text_off + 3 < orig.n);
+    orig.p[text_off + 3] ^= 0x20;
+    copy_blob(&orig, pp);
+
+    s = open_store(path);
+    a = open_team(s, "blue");
+    a->idx_piece = 32;
+    static long long ids[512], ts[512], ids2[512], ts2[512];
+    const char *const qs[] = {"hello", "*", "src:b OR n:1?7", "NOT msg:*3*"};
+    char *page = must_collect(a, "hello | head 5");
+    assert_int_equal(parse_rows(page, ids2, ts2, 512), 5);
+    blob_t now = slurp(pp);
+    assert_true(now.n == orig.n && memcmp(now.p, orig.p, orig.n) == 0); /* not read */
+    free(now.p);
+    for (size_t qi = 0; qi < sizeof qs / sizeof qs[0]; qi++) {
+        char *all = must_collect(a, qs[qi]);
+        size_t n = parse_rows(all, ids, ts, 512);
+        char cq[64];
+        snprintf(cq, sizeof cq, "%s | count", qs[qi]);
+        char *cnt = must_collect(a, cq);
+        const char *eq = strchr(cnt, '=');
+        assert_non_null(eq);
+        assert_int_equal(n, strtoull(eq + 1, NULL, 10));
+        assert_true(n > 20);
+        for (size_t i = 1; i < n; i++)
+            if (ts[i] < ts[i - 1] || (ts[i] == ts[i - 1] && ids[i] <= ids[i - 1]))
+                fail_msg("%s: row %zu (%lld at %lld) after (%lld at %lld)", qs[qi], i, ids[i],
+                         ts[i], ids[i - 1], ts[i - 1]);
+        if (qi == 0) /* the page was the answer's first five */
+            for (size_t i = 0; i < 5; i++)
+                assert_true(ids[i] == ids2[i] && ts[i] == ts2[i]);
+        char hq[64];
+        snprintf(hq, sizeof hq, "%s | head 37", qs[qi]);
+        char *head = must_collect(a, hq);
+        assert_int_equal(parse_rows(head, ids2, ts2, 512), 37);
+        for (size_t i = 0; i < 37; i++)
+            assert_true(ids[i] == ids2[i] && ts[i] == ts2[i]);
+        free(head);
+        free(cnt);
+        free(all);
+    }
+    now = slurp(pp); /* the whole answer read the piece: rebuilt, written back */
+    assert_true(now.n > 0 && (now.n != orig.n || memcmp(now.p, orig.p, orig.n) != 0));
+    free(now.p);
+    free(orig.p);
+    free(page);
+    sw_store_team_close(a);
+    sw_store_close(s);
+}
+
 static void a_team_reads_only_its_own_directory(void **state)
 {
     fixture_t *f = *state;
@@ -1131,6 +1235,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_damaged_index_piece_is_rebuilt_not_believed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_team_reads_only_its_own_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(
+            a_hunt_hands_records_over_in_time_order_and_a_page_reads_only_its_pieces, setup,
+            teardown),
         cmocka_unit_test_setup_teardown(an_index_piece_of_rows_cut_and_rewritten_is_not_used, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(records_reach_other_readers_without_a_flush, setup,
