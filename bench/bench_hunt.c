@@ -43,16 +43,23 @@
 
 #define MAX_RUNS 15
 
+typedef struct counted {
+    uint64_t n;
+    uint64_t max; /* records wanted (0: all): the server's limit */
+} counted_t;
+
 static int count_cb(const sw_qrow_t *row, void *ud)
 {
-    uint64_t *n = ud;
-    *n += row->is_record ? 1 : row->count;
-    return 0;
+    counted_t *c = ud;
+    c->n += row->is_record ? 1 : row->count;
+    return c->max && row->is_record && c->n >= c->max; /* 1: no more wanted */
 }
 
-/* Median seconds of q; *rows: records, or the sum of the counts. */
-static double time_hunt(sw_store_team_t *t, const char *text, int runs, uint64_t *rows,
-                        double *first)
+/* Median seconds of q handing over at most max records (0: all, as
+ * `seawall hunt` prints them; 50: the hunt page's first page); *rows:
+ * records, or the sum of the counts. */
+static double time_hunt_max(sw_store_team_t *t, const char *text, uint64_t max, int runs,
+                            uint64_t *rows, double *first)
 {
     sw_query_t q;
     sw_errbuf_t err;
@@ -63,18 +70,43 @@ static double time_hunt(sw_store_team_t *t, const char *text, int runs, uint64_t
     }
     double v[MAX_RUNS];
     for (int i = 0; i < runs; i++) {
-        *rows = 0;
+        counted_t c = {0, max};
         double t0 = now_s();
-        if (sw_store_search(t, &q, count_cb, rows, &err)) {
+        if (sw_store_search(t, &q, count_cb, &c, &err)) {
             fprintf(stderr, "bench: %s: %s\n", text, err.msg);
             exit(1);
         }
         v[i] = now_s() - t0;
+        *rows = c.n;
         if (i == 0 && first)
             *first = v[0];
     }
     sw_query_free(&q);
     return median(v, runs);
+}
+
+static double time_hunt(sw_store_team_t *t, const char *text, int runs, uint64_t *rows,
+                        double *first)
+{
+    return time_hunt_max(t, text, 0, runs, rows, first);
+}
+
+/* What the hunt page (web/js/pages/detect.js) asks the server for a
+ * query: its first 50 records, then `| histogram 1m` for the chart (the
+ * facets are counted from the 50 rows in the browser). */
+static void page_row(sw_store_team_t *t, const char *what, const char *text, int runs)
+{
+    char hq[2100];
+    uint64_t n50, nh, nc;
+    double f;
+    double p = time_hunt_max(t, text, 50, runs, &n50, &f);
+    snprintf(hq, sizeof hq, "%s | histogram 1m", text);
+    double h = time_hunt(t, hq, runs, &nh, &f);
+    snprintf(hq, sizeof hq, "%s | count", text);
+    double c = time_hunt(t, hq, runs, &nc, &f);
+    printf("| `%s` | %.2f ms (%llu records) | %.2f ms | %.2f ms (%llu) | %.2f ms | < 200 ms |\n",
+           what, p * 1e3, (unsigned long long)n50, h * 1e3, c * 1e3, (unsigned long long)nc,
+           (p + h) * 1e3);
 }
 
 /* Median seconds of rg -c -i with the patterns (-e each; fixed strings
@@ -347,16 +379,25 @@ int main(void)
         }
         printf("records: `%s` in %.1f s\n", cmd, now_s() - t0);
     }
+    /* SW_BENCH_INGEST=0: the queries only, on the store a run before
+     * left (its ingest, ripgrep, SQLite and Sigma rows skipped) */
+    int queries_only =
+        getenv("SW_BENCH_INGEST") && atoi(getenv("SW_BENCH_INGEST")) == 0 && stat(db, &st) == 0;
     size_t len = 0;
-    char *text = slurp(jl, &len);
-    if (!text) {
+    char *text = queries_only ? NULL : slurp(jl, &len);
+    if (!text && !queries_only) {
         fprintf(stderr, "bench: %s: %s\n", jl, strerror(errno));
         return 1;
     }
     uint64_t n = 0;
     printf("bench_hunt: seawall telemetry --hosts %s --until %s, %.2f GB of JSON lines, medians "
-           "of %d runs\n",
-           hosts, until, (double)len / 1e9, runs);
+           "of %d runs%s\n",
+           hosts, until, (double)(queries_only ? (size_t)st.st_size : len) / 1e9, runs,
+           queries_only ? " (SW_BENCH_INGEST=0: the store of the run before, queries only)" : "");
+    if (queries_only) {
+        stat(jl, &st);
+        goto queries;
+    }
     double r2 = ingest(db, text, len, &n);
     cpu_set_t one, all;
     sched_getaffinity(0, sizeof all, &all);
@@ -390,6 +431,7 @@ int main(void)
     printf("store: %.0f bytes a record (field index %.0f of them; JSON %.0f)  [target <= 227]\n\n",
            (double)total / (double)n, (double)idx / (double)n, (double)len / (double)n);
 
+queries:;
     sw_errbuf_t err;
     sw_store_t *s;
     sw_store_team_t *t;
@@ -472,7 +514,7 @@ int main(void)
     sqlite3 *sq = NULL;
     char sqp[800];
     snprintf(sqp, sizeof sqp, "%s/sqlite.db", tdir);
-    if (!getenv("SW_BENCH_SQLITE") || atoi(getenv("SW_BENCH_SQLITE")) != 0) {
+    if (!queries_only && (!getenv("SW_BENCH_SQLITE") || atoi(getenv("SW_BENCH_SQLITE")) != 0)) {
         double r = sqlite_load(sqp, text, len, &sq);
         printf("SQLite baseline: the JSON lines into a table r(j TEXT), one transaction: %.0f "
                "records/s; each hunt below as SQL over it (json_extract, LIKE), one run\n\n",
@@ -485,7 +527,7 @@ int main(void)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         ours = time_hunt(t, cases[i].q, runs, &rows, &first);
         double rg = -1;
-        if (cases[i].rg[0])
+        if (cases[i].rg[0] && !queries_only)
             rg = time_rg(cases[i].rg, 1, cases[i].fixed, jl, runs < 3 ? runs : 3, &rgn);
         long long sqn = 0;
         double sqt = time_sql(sq, cases[i].sql, &sqn);
@@ -505,7 +547,7 @@ int main(void)
     for (int k = 0; k < 40; k++)
         ol += (size_t)snprintf(orq + ol, sizeof orq - ol, "%s*%s*", k ? " OR " : "", words[k]);
     ours = time_hunt(t, orq, runs, &rows, &first);
-    double rg = time_rg(words, 40, 1, jl, runs < 3 ? runs : 3, &rgn);
+    double rg = queries_only ? -1 : time_rg(words, 40, 1, jl, runs < 3 ? runs : 3, &rgn);
     char sql[4096];
     size_t sl = (size_t)snprintf(sql, sizeof sql, "SELECT j FROM r WHERE ");
     for (int k = 0; k < 40; k++)
@@ -515,9 +557,18 @@ int main(void)
     double sqt = time_sql(sq, sql, &sqn);
     row("40 free-text wildcards OR'ed (*mimikatz* OR ...)", ours, rows, first, rg, rgn, sqt, sqn,
         "< 200 ms, <= ripgrep");
+    printf("\nThe hunt page's requests for a query (the server's hunt stops after the page's "
+           "50 records; the chart is `| histogram 1m`):\n\n"
+           "| query | first 50 records | `| histogram 1m` | `| count` | the page (50 records + "
+           "histogram) | target at 10 M |\n|---|---|---|---|---|---|\n");
+    page_row(t, "\"smss.exe\"", "\"smss.exe\"", runs);
+    page_row(t, "*a*b*c*d*", "*a*b*c*d*", runs);
+    page_row(t, "CommandLine:*powershell*", "CommandLine:*powershell*", runs);
+    page_row(t, "40 free-text wildcards OR'ed", orq, runs);
     sqlite3_close(sq);
     sw_store_team_close(t);
     sw_store_close(s);
-    sigma_row(bin, tdir);
+    if (!queries_only)
+        sigma_row(bin, tdir);
     return 0;
 }

@@ -771,8 +771,17 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
      * cannot be in the digit values at its end */
     size_t end = letters && x->vb < x->v1 ? p->values[x->vb].text_off : x->text1;
     size_t o = x->text0;
+    uint32_t from = x->v0; /* values before it end before o */
     while ((o = find_ci(p->text, end, o, lit, nl)) < end) {
-        uint32_t lo = x->v0, hi = x->v1; /* the value holding o: last start <= o */
+        /* the value holding o, the last start <= o: galloping from the
+         * last one found (a short literal is found in most values, and
+         * then it is the next one or close) */
+        uint32_t lo = from, step = 1, hi;
+        while (lo + step < x->v1 && p->values[lo + step].text_off <= o) {
+            lo += step;
+            step *= 2;
+        }
+        hi = lo + step < x->v1 ? lo + step : x->v1;
         while (hi - lo > 1) {
             uint32_t mid = lo + (hi - lo) / 2;
             if (p->values[mid].text_off <= o)
@@ -786,6 +795,7 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
             sw_qnode_value_matches(n, p->text + v->text_off, vl, free_text))
             take_value(c, f, lo, b);
         o = (size_t)v->text_off + vl + 1;
+        from = lo + 1;
     }
 }
 

@@ -394,6 +394,55 @@ static void times_parse_and_format(void **state)
     assert_string_equal(out, "1969-12-31T23:59:59.999Z");
 }
 
+/* The plain recursive glob: what sw_query_glob's fast loop (a star's
+ * literal found by a forward scan, no recursion) must agree with. */
+static int glob_oracle(const char *p, size_t pl, const char *s, size_t sl)
+{
+    if (pl == 0)
+        return sl == 0;
+    if (p[0] == '*') {
+        for (size_t k = 0; k <= sl; k++)
+            if (glob_oracle(p + 1, pl - 1, s + k, sl - k))
+                return 1;
+        return 0;
+    }
+    if (sl == 0)
+        return 0;
+    char c = s[0] >= 'A' && s[0] <= 'Z' ? (char)(s[0] | 0x20) : s[0];
+    if (p[0] == '?')
+        return glob_oracle(p + 1, pl - 1, s + 1, sl - 1);
+    if (p[0] == '\\' && pl > 1)
+        return p[1] == c && glob_oracle(p + 2, pl - 2, s + 1, sl - 1);
+    return p[0] == c && glob_oracle(p + 1, pl - 1, s + 1, sl - 1);
+}
+
+static void the_glob_agrees_with_the_recursive_one(void **state)
+{
+    (void)state;
+    static const char pa[] = "ab*?\\.", sa[] = "abAB*?\\.x";
+    uint64_t x = 42;
+    char pat[12], str[16];
+    unsigned yes = 0;
+    for (int i = 0; i < 300000; i++) {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        size_t pl = (size_t)(x >> 60) % 10, sl = (size_t)(x >> 56) % 14;
+        for (size_t k = 0; k < pl; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            pat[k] = pa[(x >> 33) % (sizeof pa - 1)];
+        }
+        for (size_t k = 0; k < sl; k++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            str[k] = sa[(x >> 33) % (sizeof sa - 1)];
+        }
+        int want = glob_oracle(pat, pl, str, sl), got = sw_query_glob(pat, pl, str, sl);
+        if (want != got)
+            fail_msg("glob '%.*s' over '%.*s': %d, the recursive glob says %d", (int)pl, pat,
+                     (int)sl, str, got, want);
+        yes += (unsigned)want;
+    }
+    assert_true(yes > 10000); /* both answers were tried, many times */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +458,7 @@ int main(void)
         cmocka_unit_test(limit_stops_the_feed),
         cmocka_unit_test(pre_aggregated_input_needs_one_stage),
         cmocka_unit_test(times_parse_and_format),
+        cmocka_unit_test(the_glob_agrees_with_the_recursive_one),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
