@@ -31,11 +31,17 @@
  *  6. A hunt's records are handed over as soon as they are final (no piece
  *     left can hold an earlier one), so a hunt that stops after a page of
  *     records evaluates the pieces that page needs (stream_rows).
+ *  7. Pieces are evaluated on two cores when they are dear (pieces_each):
+ *     a second thread evaluates pieces ahead while this one aggregates or
+ *     hands over the rows of the ones before, in order. The second thread
+ *     reads only: the plan is built before, a piece's checked flags are
+ *     its own, and a damaged piece is rebuilt by this thread alone.
  *
  * Cost: per piece, O(fields) to find a field, O(values of the field) per
  * leaf, O(value text) per free-text term, O(rows / 64) per bitmap op. */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +83,7 @@ struct store_idx {
     sw_field_t *wf; /* the writer thread's fields of one row (store_idx_batch) */
     size_t wf_cap;
     uint64_t *pool;     /* MAX_DEPTH bitmaps */
+    uint64_t *pool2;    /* and the second lane's (pieces_each), made when first used */
     struct qplan *plan; /* the running search's (store_idx_search) */
     size_t ts_rows;     /* rows the sorted flag has seen */
     int sorted;         /* times never go backwards */
@@ -98,12 +105,14 @@ struct store_idx {
  * every loop stops. The coarse clock costs about 20 ns. */
 static int late(store_idx_t *x)
 {
-    if (!x->late && x->deadline) {
+    /* atomic: a search's two lanes (pieces_each) both look */
+    if (!__atomic_load_n(&x->late, __ATOMIC_RELAXED) && x->deadline) {
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-        x->late = (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 > x->deadline;
+        if ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000 > x->deadline)
+            __atomic_store_n(&x->late, 1, __ATOMIC_RELAXED);
     }
-    return x->late;
+    return __atomic_load_n(&x->late, __ATOMIC_RELAXED);
 }
 
 static uint32_t piece_rows(const sw_store_team_t *t)
@@ -122,6 +131,7 @@ void store_idx_free(store_idx_t *x)
     if (x->have_tail_p)
         idx_piece_free(&x->tail_p.p);
     free(x->pool);
+    free(x->pool2);
     free(x->wf);
     sw_event_free(&x->ev);
     free(x);
@@ -1026,7 +1036,7 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
                 return -1;
             match_values(c, f, n, 1, lit, nl, letters, b);
         }
-        return c->damaged || c->t->idx->late ? -1 : 0;
+        return c->damaged || late(c->t->idx) ? -1 : 0;
     }
     int f = find_field(p, n->field, n->field_hash);
     if (f < 0)
@@ -1041,7 +1051,7 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
         return 0;
     }
     match_values(c, (uint32_t)f, n, 0, lit, nl, letters, b);
-    return c->damaged || c->t->idx->late ? -1 : 0;
+    return c->damaged || late(c->t->idx) ? -1 : 0;
 }
 
 /* ---- running a search ----------------------------------------------------------- */
@@ -1215,26 +1225,39 @@ static void clear_lost(const sw_store_team_t *t, const qctx_t *c, uint64_t *b)
 
 /* Evaluate q on piece i into b (rebuilding the piece when damaged):
  * 0 exact, 1 superset, or SW_E*. */
+/* Evaluate q on piece i into b with the bitmaps of pool, as it is: 0
+ * exact, 1 superset, negative when damaged or late. Either lane
+ * (pieces_each) may call it; it changes nothing but the piece's checked
+ * flags. */
+static int piece_eval_once(sw_store_team_t *t, size_t i, const sw_query_t *q, uint64_t *b,
+                           qctx_t *c, uint64_t *pool)
+{
+    store_idx_t *x = t->idx;
+    ipiece_t *ip = piece_at(x, i);
+    *c = (qctx_t){.t = t,
+                  .ip = ip,
+                  .p = &ip->p,
+                  .n = ip->p.n_rows,
+                  .words = (ip->p.n_rows + 63) / 64,
+                  .pool = pool,
+                  .plan = x->plan};
+    c->ts = seg_ts(&t->seg.v) + ip->p.first_row;
+    int r = late(x) ? -1 : eval(c, q->root, b, 0);
+    if (r >= 0)
+        clear_lost(t, c, b);
+    return r;
+}
+
 static int piece_eval(sw_store_team_t *t, size_t i, const sw_query_t *q, uint64_t *b, qctx_t *c,
                       sw_errbuf_t *err)
 {
     store_idx_t *x = t->idx;
     for (int attempt = 0;; attempt++) {
         ipiece_t *ip = piece_at(x, i);
-        *c = (qctx_t){.t = t,
-                      .ip = ip,
-                      .p = &ip->p,
-                      .n = ip->p.n_rows,
-                      .words = (ip->p.n_rows + 63) / 64,
-                      .pool = x->pool,
-                      .plan = x->plan};
-        c->ts = seg_ts(&t->seg.v) + ip->p.first_row;
-        int r = late(x) ? -1 : eval(c, q->root, b, 0);
-        if (r >= 0) {
-            clear_lost(t, c, b);
+        int r = piece_eval_once(t, i, q, b, c, x->pool);
+        if (r >= 0)
             return r;
-        }
-        if (x->late)
+        if (late(x))
             return SW_ETOOBIG; /* store_idx_search says so */
         if (attempt)
             return sw_seterr(err, SW_EIO, "team %s: index piece at row %llu damaged", t->name,
@@ -1430,6 +1453,235 @@ static void rows_merge(rows_t *l, size_t mid, trow_t *tmp)
     }
 }
 
+/* ---- a search's pieces on two cores ------------------------------------------- */
+
+/* What a search does with each piece's bitmap, in order (pieces_each): 0
+ * go on, 1 no more wanted, 2 the piece's postings are damaged (it is built
+ * again and handed over again), or SW_E*. */
+typedef int (*piece_fn_t)(void *ud, qctx_t *c, const uint64_t *b, sw_errbuf_t *err);
+
+#define LANE_RING 8         /* pieces the second lane may evaluate ahead */
+#define LANE_MIN_NS 50000.0 /* a first piece dearer than this brings in the second lane */
+
+typedef struct lane_slot {
+    int state; /* 0 free, 1 being evaluated, 2 done */
+    int r;     /* piece_eval_once's */
+    size_t oi;
+    qctx_t c;
+} lane_slot_t;
+
+typedef struct lanes {
+    sw_store_team_t *t;
+    const sw_query_t *q;
+    const size_t *order;
+    size_t n;
+    pthread_t th;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t next;     /* the next piece (place in order) no lane has taken */
+    size_t consumed; /* pieces handed over: slots of later ones only are in use */
+    int stop;
+    lane_slot_t slot[LANE_RING];
+    uint64_t *bm; /* LANE_RING bitmaps, piece oi's at oi % LANE_RING */
+} lanes_t;
+
+/* The next piece to evaluate, if the ring has room (mu held): its place in
+ * order, or SIZE_MAX. */
+static size_t lane_take(lanes_t *L)
+{
+    if (L->next >= L->n || L->next >= L->consumed + LANE_RING)
+        return SIZE_MAX;
+    size_t oi = L->next++;
+    L->slot[oi % LANE_RING] = (lane_slot_t){.state = 1, .oi = oi};
+    return oi;
+}
+
+/* Evaluate the piece at oi (taken, mu not held) with pool's bitmaps. */
+static void lane_eval(lanes_t *L, size_t oi, uint64_t *pool)
+{
+    qctx_t c;
+    int r =
+        piece_eval_once(L->t, L->order[oi], L->q, L->bm + (oi % LANE_RING) * BM_WORDS, &c, pool);
+    pthread_mutex_lock(&L->mu);
+    lane_slot_t *s = &L->slot[oi % LANE_RING];
+    s->c = c;
+    s->r = r;
+    s->state = 2;
+    pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+}
+
+static void *lane_main(void *ud)
+{
+    lanes_t *L = ud;
+    pthread_mutex_lock(&L->mu);
+    while (!L->stop && L->next < L->n) {
+        size_t oi = lane_take(L);
+        if (oi == SIZE_MAX) {
+            pthread_cond_wait(&L->cv, &L->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&L->mu);
+        lane_eval(L, oi, L->t->idx->pool2);
+        pthread_mutex_lock(&L->mu);
+    }
+    pthread_mutex_unlock(&L->mu);
+    return NULL;
+}
+
+/* The second lane, from the piece at place 1 on; NULL when it cannot be
+ * had (the search goes on alone). */
+static lanes_t *lanes_start(sw_store_team_t *t, const sw_query_t *q, const size_t *order, size_t n)
+{
+    store_idx_t *x = t->idx;
+    if (!x->pool2 && !(x->pool2 = malloc(MAX_DEPTH * BM_WORDS * sizeof *x->pool2)))
+        return NULL;
+    lanes_t *L = calloc(1, sizeof *L);
+    if (!L || !(L->bm = malloc(LANE_RING * BM_WORDS * sizeof *L->bm))) {
+        free(L);
+        return NULL;
+    }
+    L->t = t;
+    L->q = q;
+    L->order = order;
+    L->n = n;
+    L->next = L->consumed = 1;
+    pthread_mutex_init(&L->mu, NULL);
+    pthread_cond_init(&L->cv, NULL);
+    if (pthread_create(&L->th, NULL, lane_main, L)) {
+        pthread_mutex_destroy(&L->mu);
+        pthread_cond_destroy(&L->cv);
+        free(L->bm);
+        free(L);
+        return NULL;
+    }
+    return L;
+}
+
+static void lanes_end(lanes_t *L)
+{
+    pthread_mutex_lock(&L->mu);
+    L->stop = 1;
+    pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+    pthread_join(L->th, NULL);
+    pthread_mutex_destroy(&L->mu);
+    pthread_cond_destroy(&L->cv);
+    free(L->bm);
+    free(L);
+}
+
+/* The piece at oi, evaluated by either lane: this one evaluates the
+ * pieces it can take while it waits. piece_eval_once's result. */
+static int lane_next(lanes_t *L, size_t oi, qctx_t *c, const uint64_t **bits)
+{
+    pthread_mutex_lock(&L->mu);
+    lane_slot_t *s = &L->slot[oi % LANE_RING];
+    while (!(s->state == 2 && s->oi == oi)) {
+        size_t k = lane_take(L);
+        if (k == SIZE_MAX) {
+            pthread_cond_wait(&L->cv, &L->mu);
+            continue;
+        }
+        pthread_mutex_unlock(&L->mu);
+        lane_eval(L, k, L->t->idx->pool);
+        pthread_mutex_lock(&L->mu);
+    }
+    *c = s->c;
+    *bits = L->bm + (oi % LANE_RING) * BM_WORDS;
+    int r = s->r;
+    pthread_mutex_unlock(&L->mu);
+    return r;
+}
+
+/* The piece at oi is handed over: its slot is free. */
+static void lane_done(lanes_t *L, size_t oi)
+{
+    pthread_mutex_lock(&L->mu);
+    L->slot[oi % LANE_RING].state = 0;
+    L->consumed = oi + 1;
+    pthread_cond_broadcast(&L->cv);
+    pthread_mutex_unlock(&L->mu);
+}
+
+static double ns_since(const struct timespec *t0)
+{
+    struct timespec t1;
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    return (double)(t1.tv_sec - t0->tv_sec) * 1e9 + (double)(t1.tv_nsec - t0->tv_nsec);
+}
+
+/* Evaluate q on the pieces order[0..n) and hand each bitmap to fn in that
+ * order (note 7). The first piece is evaluated alone; when it took longer
+ * than LANE_MIN_NS (free text, wildcards: not a field's value) a second
+ * thread evaluates the pieces after it, up to LANE_RING ahead of fn, while
+ * this one does too whenever the next piece fn needs is not ready. Only
+ * this thread rebuilds a damaged piece, with the second lane stopped. 0,
+ * or as fn (1: stopped early), or SW_E*. */
+static int pieces_each(sw_store_team_t *t, const sw_query_t *q, const size_t *order, size_t n,
+                       uint64_t *b, piece_fn_t fn, void *ud, sw_errbuf_t *err)
+{
+    store_idx_t *x = t->idx;
+    lanes_t *L = NULL;
+    int rc = SW_OK;
+    for (size_t oi = 0; oi < n && !rc; oi++) {
+        qctx_t c;
+        const uint64_t *bits = b;
+        int r = 0, laned = 0;
+        if (L) {
+            r = lane_next(L, oi, &c, &bits);
+            laned = r >= 0;
+            if (r < 0 && !late(x)) { /* damaged: rebuilt below, this lane alone */
+                lanes_end(L);
+                L = NULL;
+            }
+        }
+        if (!L) {
+            struct timespec t0;
+            clock_gettime(CLOCK_MONOTONIC, &t0);
+            bits = b;
+            r = piece_eval(t, order[oi], q, b, &c, err);
+            if (r >= 0 && oi == 0 && n > 2 && t->lanes >= 0 &&
+                (t->lanes > 0 || ns_since(&t0) > LANE_MIN_NS))
+                L = lanes_start(t, q, order, n);
+        }
+        if (r < 0) {
+            rc = late(x) ? SW_ETOOBIG : r;
+            break;
+        }
+        int a = fn(ud, &c, bits, err);
+        if (a == 2) { /* postings damaged: built again, handed over again */
+            if (L) {
+                lanes_end(L);
+                L = NULL;
+            }
+            if ((rc = piece_rebuild(t, c.ip, err)))
+                break;
+            oi--;
+            continue;
+        }
+        if (laned)
+            lane_done(L, oi);
+        rc = a;
+    }
+    if (L)
+        lanes_end(L);
+    return rc;
+}
+
+/* ---- the answers -------------------------------------------------------------- */
+
+typedef struct agg_ud {
+    const sw_qstage_t *s;
+    sw_qrun_t *run;
+} agg_ud_t;
+
+static int agg_piece(void *ud, qctx_t *c, const uint64_t *b, sw_errbuf_t *err)
+{
+    agg_ud_t *a = ud;
+    return piece_aggregate(c, a->s, b, a->run, err);
+}
+
 /* A hunt's records in time order (then arrival), handed over piece by
  * piece (note 6): a row is final once no piece left to evaluate can hold
  * an earlier one, so a hunt that wants a page of records (the server's
@@ -1438,6 +1690,66 @@ static void rows_merge(rows_t *l, size_t mid, trow_t *tmp)
  * piece's rows are final when it is done. Otherwise the pieces go by
  * their earliest time and the rows wait, merged in order, until the next
  * piece's earliest time passes them. */
+typedef struct stream {
+    sw_store_team_t *t;
+    const sw_query_t *q;
+    sw_qrun_t *run;
+    const size_t *order;
+    size_t n, at; /* pieces, and the next one's place in order */
+    int exact;
+    rows_t rows; /* evaluated, not yet handed over */
+    trow_t *tmp; /* rows_merge's */
+    size_t tmp_cap;
+} stream_t;
+
+static int stream_piece(void *ud, qctx_t *c, const uint64_t *b, sw_errbuf_t *err)
+{
+    stream_t *st = ud;
+    store_idx_t *x = st->t->idx;
+    rows_t *rows = &st->rows;
+    size_t mid = rows->n;
+    uint64_t first = c->ip->p.first_row;
+    for (uint32_t w = 0; w < c->words; w++)
+        for (uint64_t m = b[w]; m; m &= m - 1) {
+            uint32_t rr = w * 64 + (uint32_t)__builtin_ctzll(m);
+            if (rows_push(rows, c->ts[rr], first + rr))
+                return sw_seterr(err, SW_ENOMEM, "out of memory");
+        }
+    size_t ready = rows->n; /* rows final after this piece */
+    st->at++;
+    if (!x->sorted) {
+        if (rows->n - mid > 1)
+            qsort(rows->v + mid, rows->n - mid, sizeof *rows->v, cmp_trow);
+        if (mid && rows->n > mid) {
+            if (st->tmp_cap < rows->n - mid) {
+                free(st->tmp);
+                st->tmp_cap = rows->n - mid;
+                if (!(st->tmp = malloc(st->tmp_cap * sizeof *st->tmp))) {
+                    st->tmp_cap = 0;
+                    return sw_seterr(err, SW_ENOMEM, "out of memory");
+                }
+            }
+            rows_merge(rows, mid, st->tmp);
+        }
+        if (st->at < st->n) { /* rows before the next piece's earliest */
+            int64_t next = piece_at(x, st->order[st->at])->tmin;
+            size_t lo = 0, hi = rows->n;
+            while (lo < hi) {
+                size_t m2 = lo + (hi - lo) / 2;
+                if (rows->v[m2].ts < next)
+                    lo = m2 + 1;
+                else
+                    hi = m2;
+            }
+            ready = lo;
+        }
+    }
+    int rc = feed_rows(st->t, st->q, st->run, rows, 0, ready, st->exact, err);
+    memmove(rows->v, rows->v + ready, (rows->n - ready) * sizeof *rows->v);
+    rows->n -= ready;
+    return rc;
+}
+
 static int stream_rows(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, size_t n_pieces,
                        int exact, uint64_t *b, sw_errbuf_t *err)
 {
@@ -1458,67 +1770,29 @@ static int stream_rows(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, 
                 order[j] = order[j - 1];
                 order[j - 1] = sw;
             }
-    rows_t rows = {0};
-    trow_t *tmp = NULL;
-    size_t tmp_cap = 0;
-    int rc = SW_OK;
-    for (size_t oi = 0; oi < n_pieces && !rc; oi++) {
-        qctx_t c;
-        int r = piece_eval(t, order[oi], q, b, &c, err);
-        if (r < 0) {
-            rc = r;
-            break;
-        }
-        size_t mid = rows.n;
-        uint64_t first = c.ip->p.first_row;
-        for (uint32_t w = 0; w < c.words && !rc; w++)
-            for (uint64_t m = b[w]; m && !rc; m &= m - 1) {
-                uint32_t rr = w * 64 + (uint32_t)__builtin_ctzll(m);
-                if (rows_push(&rows, c.ts[rr], first + rr))
-                    rc = sw_seterr(err, SW_ENOMEM, "out of memory");
-            }
-        if (rc)
-            break;
-        size_t ready = rows.n; /* rows final after this piece */
-        if (!x->sorted) {
-            if (rows.n - mid > 1)
-                qsort(rows.v + mid, rows.n - mid, sizeof *rows.v, cmp_trow);
-            if (mid && rows.n > mid) {
-                if (tmp_cap < rows.n - mid) {
-                    free(tmp);
-                    tmp_cap = rows.n - mid;
-                    if (!(tmp = malloc(tmp_cap * sizeof *tmp))) {
-                        rc = sw_seterr(err, SW_ENOMEM, "out of memory");
-                        break;
-                    }
-                }
-                rows_merge(&rows, mid, tmp);
-            }
-            if (oi + 1 < n_pieces) { /* rows before the next piece's earliest */
-                int64_t next = piece_at(x, order[oi + 1])->tmin;
-                size_t lo = 0, hi = rows.n;
-                while (lo < hi) {
-                    size_t m2 = lo + (hi - lo) / 2;
-                    if (rows.v[m2].ts < next)
-                        lo = m2 + 1;
-                    else
-                        hi = m2;
-                }
-                ready = lo;
-            }
-        }
-        rc = feed_rows(t, q, run, &rows, 0, ready, exact, err);
-        memmove(rows.v, rows.v + ready, (rows.n - ready) * sizeof *rows.v);
-        rows.n -= ready;
-    }
+    stream_t st = {.t = t, .q = q, .run = run, .order = order, .n = n_pieces, .exact = exact};
+    int rc = pieces_each(t, q, order, n_pieces, b, stream_piece, &st, err);
     if (!rc)
-        rc = feed_rows(t, q, run, &rows, 0, rows.n, exact, err);
+        rc = feed_rows(t, q, run, &st.rows, 0, st.rows.n, exact, err);
     if (rc == 1)
         rc = SW_OK;
-    free(rows.v);
-    free(tmp);
+    free(st.rows.v);
+    free(st.tmp);
     free(order);
     return rc;
+}
+
+/* Build every OR's automaton before the pieces are evaluated: the two
+ * lanes then only read the plan. */
+static void plan_prepare(qplan_t *pl, const sw_qnode_t *n, int depth)
+{
+    if (depth >= MAX_DEPTH - 1)
+        return;
+    if (n->kind == SW_QN_OR)
+        or_scan_of(pl, n);
+    if (n->kind == SW_QN_AND || n->kind == SW_QN_OR || n->kind == SW_QN_NOT)
+        for (size_t i = 0; i < n->n_kids; i++)
+            plan_prepare(pl, n->kids[i], depth + 1);
 }
 
 static int search_run(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, sw_errbuf_t *err)
@@ -1539,6 +1813,7 @@ static int search_run(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, s
     if (!b)
         return sw_seterr(err, SW_ENOMEM, "out of memory");
     qplan_t plan = {.n_ors = 0};
+    plan_prepare(&plan, q->root, 0);
     x->plan = &plan;
     const sw_qstage_t *s = q->n_stages == 1 && sw_query_is_aggregate(q) ? &q->stages[0] : NULL;
     int agg =
@@ -1555,22 +1830,15 @@ static int search_run(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, s
         }
     }
     if (agg) {
-        for (size_t i = 0; i < n_pieces && !rc; i++) {
-            qctx_t c;
-            int r = piece_eval(t, i, q, b, &c, err);
-            if (r < 0) {
-                rc = r;
-                break;
-            }
-            int a = piece_aggregate(&c, s, b, run, err);
-            if (a == 2) { /* damaged: built again, evaluated again */
-                if ((rc = piece_rebuild(t, c.ip, err)))
-                    break;
-                i--;
-                continue;
-            }
-            rc = a;
-        }
+        size_t *order = malloc((n_pieces ? n_pieces : 1) * sizeof *order);
+        if (!order)
+            rc = sw_seterr(err, SW_ENOMEM, "out of memory");
+        for (size_t i = 0; order && i < n_pieces; i++)
+            order[i] = i;
+        agg_ud_t a = {s, run};
+        if (order)
+            rc = pieces_each(t, q, order, n_pieces, b, agg_piece, &a, err);
+        free(order);
     } else {
         rc = stream_rows(t, q, run, n_pieces, exact, b, err);
     }

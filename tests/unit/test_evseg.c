@@ -1192,6 +1192,91 @@ static void a_hunt_hands_records_over_in_time_order_and_a_page_reads_only_its_pi
     sw_store_close(s);
 }
 
+/* ---- two lanes ---------------------------------------------------------------- */
+
+/* A search's pieces evaluated by two threads (evquery.c, pieces_each)
+ * answer exactly what one thread does, every kind of query, and a piece
+ * found damaged by either thread is rebuilt and the answer unchanged. */
+static void two_lanes_answer_as_one_and_rebuild_what_is_damaged(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *a = open_team(s, "blue");
+    a->idx_piece = 64;
+    fill(a, 3000, 7);
+    sw_store_team_close(a);
+    sw_store_close(s);
+    static const char *const qs[] = {
+        "*",
+        "ntdsutil",
+        "*cmd*",
+        "echo OR ntdsutil OR dc1 OR h2 OR WS03", /* one automaton for the OR */
+        "*a* | count",
+        "x | count by host.name",
+        "* | histogram 1m",
+        "cmd | head 7",
+        "EventID:4625 | top 10 IpAddress",
+        "EventID:[1 TO 3] AND NOT Computer:dc1",
+        "* | sort @timestamp desc | limit 5",
+    };
+    enum { NQ = sizeof qs / sizeof qs[0] };
+    char *one[NQ];
+    s = open_store(path);
+    a = open_team(s, "blue");
+    a->idx_piece = 64;
+    a->lanes = -1;
+    for (size_t i = 0; i < NQ; i++)
+        one[i] = must_collect(a, qs[i]);
+    a->lanes = 1;
+    for (size_t i = 0; i < NQ; i++) {
+        char *two = must_collect(a, qs[i]);
+        if (strcmp(one[i], two) != 0)
+            fail_msg("%s: two lanes differ:\n--- one\n%.300s\n--- two\n%.300s", qs[i], one[i], two);
+        free(two);
+    }
+    sw_store_team_close(a);
+    sw_store_close(s);
+
+    /* the value text of three pieces damaged: the first (this thread
+     * evaluates it alone) and two the second thread may take */
+    static const unsigned firsts[] = {0, 640, 1920};
+    blob_t bad[3];
+    char pp[256];
+    for (int k = 0; k < 3; k++) {
+        snprintf(pp, sizeof pp, "%s.seg/1/idx.%u", path, firsts[k]);
+        bad[k] = slurp(pp);
+        assert_true(bad[k].n > IDX_HDR + IDX_NSEC * 24);
+        uint64_t text_off;
+        memcpy(&text_off, bad[k].p + IDX_HDR + IDX_S_TEXT * 24, 8);
+        assert_true(text_off + 1 < bad[k].n);
+        bad[k].p[text_off + 1] ^= 0x04;
+        copy_blob(&bad[k], pp);
+    }
+    s = open_store(path);
+    a = open_team(s, "blue");
+    a->idx_piece = 64;
+    a->lanes = 1;
+    for (size_t i = 0; i < NQ; i++) {
+        char *two = must_collect(a, qs[i]);
+        if (strcmp(one[i], two) != 0)
+            fail_msg("%s: two lanes over damaged pieces differ:\n--- one\n%.300s\n--- two\n%.300s",
+                     qs[i], one[i], two);
+        free(two);
+    }
+    for (int k = 0; k < 3; k++) { /* found, rebuilt, written back */
+        snprintf(pp, sizeof pp, "%s.seg/1/idx.%u", path, firsts[k]);
+        blob_t now = slurp(pp);
+        assert_true(now.n > 0 && (now.n != bad[k].n || memcmp(now.p, bad[k].p, now.n) != 0));
+        free(now.p);
+        free(bad[k].p);
+    }
+    for (size_t i = 0; i < NQ; i++)
+        free(one[i]);
+    sw_store_team_close(a);
+    sw_store_close(s);
+}
+
 static void a_team_reads_only_its_own_directory(void **state)
 {
     fixture_t *f = *state;
@@ -1235,6 +1320,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_damaged_index_piece_is_rebuilt_not_believed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_team_reads_only_its_own_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(two_lanes_answer_as_one_and_rebuild_what_is_damaged, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(
             a_hunt_hands_records_over_in_time_order_and_a_page_reads_only_its_pieces, setup,
             teardown),
