@@ -1,6 +1,6 @@
 /* evseg.h — one team's segment files: the append-only on-disk form of its
- * records. Inside the store module only (evstore.c writes, evquery.c and
- * evidx.c read); other modules use evstore.h.
+ * records. Inside the store module only (evstore.c writes, the field
+ * index's files read); other modules use evstore.h.
  *
  * A team's directory FILE.seg/<team id>/ holds five files, each starting
  * with a 16-byte header and then growing only at its end:

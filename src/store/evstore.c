@@ -12,7 +12,7 @@
  *     another team is refused (evseg.c, evidx.c). Record ids carry the team
  *     id (store_id), so sw_store_share can tell a foreign id without a
  *     lookup.
- *  3. A search (evquery.c) evaluates the query on the field index, piece
+ *  3. A search (evsearch.c, evmatch.c) evaluates the query on the field index, piece
  *     by piece, into an exact set of rows; only records to return are read.
  *  4. Appends are batched (evseg.c: a writer thread writes each batch) and
  *     truth rows are batched in one SQLite transaction; sw_store_flush

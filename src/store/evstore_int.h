@@ -1,6 +1,6 @@
 /* evstore_int.h — what evstore.c (teams, appends, SQLite), evseg.c (the
- * segment files) and evquery.c (the field index and searches) share inside
- * the store module. Not for other modules: they use evstore.h. */
+ * segment files) and the field index (evquery.c, evmatch.c, evsearch.c)
+ * share inside the store module. Not for other modules: they use evstore.h. */
 #ifndef SW_EVSTORE_INT_H
 #define SW_EVSTORE_INT_H
 
@@ -44,7 +44,7 @@ struct sw_store_team {
     size_t search_mem;
     int64_t last_ts; /* time given to records without one */
     int have_last_ts;
-    store_idx_t *idx; /* the field index (evidx.h, evquery.c) */
+    store_idx_t *idx; /* the field index (evidx.h, evquery_int.h) */
     size_t idx_piece; /* rows an index piece holds; 0: IDX_PIECE (tests shrink it) */
     int lanes;        /* a search's second thread: 0 when its pieces are dear, 1 always, -1 never
                        * (tests compare them) */
@@ -55,7 +55,7 @@ static inline int64_t store_id(const sw_store_team_t *t, size_t row)
     return (t->id << STORE_ID_SHIFT) | (int64_t)(row + 1);
 }
 
-/* evquery.c: the field index of a team. begin: when the team starts being
+/* evquery.c, evsearch.c: the field index of a team. begin: when the team starts being
  * written (after seg_writer_begin): the pieces on disk, the rows past them
  * indexed again from the log, and the log's writer thread set to index each
  * batch it writes. append: after each seg_append, the record's fields (ev

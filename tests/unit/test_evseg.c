@@ -1,5 +1,5 @@
 /* test_evseg.c — the store's segment files (store/evseg.c) and the field
- * index's pieces on disk (store/evidx.c, evquery.c): a reopened store reads
+ * index's pieces on disk (store/evidx.c, evquery.c, evsearch.c): a reopened store reads
  * the same records and answers the same queries; a file cut at any point (a
  * process killed mid-append) is read up to the last complete record and the
  * next writer cuts the rest; records reach other readers as they are
@@ -1194,7 +1194,7 @@ static void a_hunt_hands_records_over_in_time_order_and_a_page_reads_only_its_pi
 
 /* ---- two lanes ---------------------------------------------------------------- */
 
-/* A search's pieces evaluated by two threads (evquery.c, pieces_each)
+/* A search's pieces evaluated by two threads (evsearch.c, pieces_each)
  * answer exactly what one thread does, every kind of query, and a piece
  * found damaged by either thread is rebuilt and the answer unchanged. */
 static void two_lanes_answer_as_one_and_rebuild_what_is_damaged(void **state)

@@ -1,0 +1,642 @@
+/* evmatch.c — a query evaluated on one piece of the field index
+ * (evidx.h, evquery_int.h), into a bitmap of the piece's rows, and the
+ * aggregates answered from that bitmap.
+ *
+ * Design notes:
+ *  1. Each leaf is answered from the field's distinct values with the
+ *     query's own matcher, so the bitmap is exact; the only terms it
+ *     cannot answer (a text comparison with @timestamp) make it a superset,
+ *     and then every candidate's JSON is checked with the whole query
+ *     (evsearch.c). NOT of a superset is every row (still a superset).
+ *  2. AND evaluates its terms cheapest first and stops when nothing is
+ *     left; free text is the dearest (every value of the piece).
+ *  3. A free-text literal is found in a field's value text by a SIMD scan;
+ *     the value holding each place is found galloping from the last one.
+ *     An OR of free-text terms scans each field's text once for all its
+ *     literals (one automaton, built before the pieces: store_idx_plan).
+ *  4. Aggregates over an exact bitmap never read a record: count is a
+ *     popcount, count by / top count each value's postings against the
+ *     bitmap, histogram reads the time column.
+ *
+ * Cost: per piece, O(fields) to find a field, O(values of the field) per
+ * leaf, O(value text) per free-text term, O(rows / 64) per bitmap op. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+#include "store/evquery_int.h"
+
+/* ---- evaluating a query on one piece ------------------------------------------ */
+
+static void bm_all(const qctx_t *c, uint64_t *b)
+{
+    memset(b, 0xff, c->words * 8);
+    if (c->n % 64)
+        b[c->words - 1] = ((uint64_t)1 << (c->n % 64)) - 1;
+}
+
+static int bm_empty(const qctx_t *c, const uint64_t *b)
+{
+    for (uint32_t i = 0; i < c->words; i++)
+        if (b[i])
+            return 0;
+    return 1;
+}
+
+static size_t bm_count(const qctx_t *c, const uint64_t *b)
+{
+    size_t k = 0;
+    for (uint32_t i = 0; i < c->words; i++)
+        k += (size_t)__builtin_popcountll(b[i]);
+    return k;
+}
+
+static int find_field(const idx_piece_t *p, const char *name, uint64_t hash)
+{
+    for (uint32_t f = 0; f < p->n_fields; f++)
+        if (p->fields[f].name_hash == hash &&
+            strcasecmp(p->names + p->fields[f].name_off, name) == 0)
+            return (int)f;
+    return -1;
+}
+
+static uint32_t post_start(const idx_piece_t *p, uint32_t v)
+{
+    return v ? p->values[v - 1].post_end : 0;
+}
+
+static void or_postings(const idx_piece_t *p, uint32_t v, uint64_t *b)
+{
+    const uint16_t *q = p->post;
+    for (uint32_t i = post_start(p, v), e = p->values[v].post_end; i < e; i++)
+        b[q[i] >> 6] |= (uint64_t)1 << (q[i] & 63);
+}
+
+static int field_ok(qctx_t *c, uint32_t f)
+{
+    if (idx_field_check(c->p, f) == SW_OK)
+        return 1;
+    c->damaged = 1;
+    return 0;
+}
+
+/* field_ok for its postings too (checked the first time they are read). */
+static int post_ok(qctx_t *c, uint32_t f)
+{
+    if (idx_post_check(c->p, f) == SW_OK)
+        return 1;
+    c->damaged = 1;
+    return 0;
+}
+
+/* Value v's rows (of field f, its postings checked once) into b. */
+static void take_value(qctx_t *c, uint32_t f, uint32_t v, uint64_t *b)
+{
+    if (post_ok(c, f))
+        or_postings(c->p, v, b);
+}
+
+/* Next place of lit[0..n) (lower case, n >= 1) in s[from..len), ASCII
+ * case-insensitively; len if none. SSE2 on the first and last bytes. */
+static size_t find_ci(const char *s, size_t len, size_t from, const char *lit, size_t n)
+{
+    if (n > len)
+        return len;
+    size_t last = len - n, i = from;
+    unsigned char f = (unsigned char)lit[0], l = (unsigned char)lit[n - 1];
+    int fa = f >= 'a' && f <= 'z', la = l >= 'a' && l <= 'z';
+#ifdef __SSE2__
+    const __m128i vf = _mm_set1_epi8((char)f), vl = _mm_set1_epi8((char)l);
+    const __m128i mf = _mm_set1_epi8(fa ? 0x20 : 0), ml = _mm_set1_epi8(la ? 0x20 : 0);
+    for (; i + 16 <= last + 1; i += 16) {
+        __m128i a = _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i)), mf);
+        __m128i b =
+            _mm_or_si128(_mm_loadu_si128((const __m128i *)(const void *)(s + i + n - 1)), ml);
+        unsigned m = (unsigned)_mm_movemask_epi8(
+            _mm_and_si128(_mm_cmpeq_epi8(a, vf), _mm_cmpeq_epi8(b, vl)));
+        while (m) {
+            unsigned bit = (unsigned)__builtin_ctz(m);
+            if (n <= 2 || strncasecmp(s + i + bit + 1, lit + 1, n - 2) == 0) {
+                size_t at = i + bit;
+                /* the OR above also folds non-letters: check the ends */
+                unsigned char x0 = (unsigned char)s[at], x1 = (unsigned char)s[at + n - 1];
+                if ((x0 == f || (fa && (x0 | 0x20) == f)) && (x1 == l || (la && (x1 | 0x20) == l)))
+                    return at;
+            }
+            m &= m - 1;
+        }
+    }
+#endif
+    for (; i <= last; i++) {
+        unsigned char x0 = (unsigned char)s[i];
+        if ((x0 == f || (fa && (x0 | 0x20) == f)) && strncasecmp(s + i, lit, n) == 0)
+            return i;
+    }
+    return len;
+}
+
+/* The longest run of literal bytes of a lower-cased glob (escapes undone). */
+static size_t glob_literal(const char *pat, size_t len, char *lit, size_t cap)
+{
+    size_t best = 0, cur = 0;
+    char run[512];
+    for (size_t i = 0; i <= len; i++) {
+        int end = i == len || pat[i] == '*' || pat[i] == '?';
+        if (!end) {
+            char ch = pat[i];
+            if (ch == '\\' && i + 1 < len)
+                ch = pat[++i];
+            if (cur < sizeof run)
+                run[cur++] = ch;
+            continue;
+        }
+        if (cur > best && cur <= cap) {
+            memcpy(lit, run, cur);
+            best = cur;
+        }
+        cur = 0;
+    }
+    return best;
+}
+
+static int digits_only(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (!((ch >= '0' && ch <= '9') || ch == '.' || ch == ':' || ch == '-' || ch == '+' ||
+              ch == ' ' || ch == 't' || ch == 'z' || ch == 'T' || ch == 'Z'))
+            return 0;
+    }
+    return 1;
+}
+
+/* Values of field f matching n (free text: a substring of any value), by
+ * the literal lit when there is one, into b. */
+static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_text, const char *lit,
+                         size_t nl, int letters, uint64_t *b)
+{
+    const idx_piece_t *p = c->p;
+    const idx_field_t *x = &p->fields[f];
+    if (n->kind == SW_QN_TERM && !free_text) { /* equality: the hash first */
+        uint32_t h = (uint32_t)sw_field_hash(n->value, n->value_len);
+        for (uint32_t v = x->v0; v < x->v1; v++)
+            if (p->values[v].h32 == h && sw_qnode_value_matches(n, p->text + p->values[v].text_off,
+                                                                idx_value_len(p, x, v), 0))
+                take_value(c, f, v, b);
+        return;
+    }
+    if (!nl) {
+        for (uint32_t v = x->v0; v < x->v1; v++) {
+            if (!((v - x->v0) & 4095) && idx_late(c->t->idx))
+                return;
+            if (sw_qnode_value_matches(n, p->text + p->values[v].text_off, idx_value_len(p, x, v),
+                                       free_text))
+                take_value(c, f, v, b);
+        }
+        return;
+    }
+    /* the literal's places in the field's text; a literal with a letter
+     * cannot be in the digit values at its end */
+    size_t end = letters && x->vb < x->v1 ? p->values[x->vb].text_off : x->text1;
+    size_t o = x->text0;
+    uint32_t from = x->v0; /* values before it end before o */
+    while ((o = find_ci(p->text, end, o, lit, nl)) < end) {
+        /* the value holding o, the last start <= o: galloping from the
+         * last one found (a short literal is found in most values, and
+         * then it is the next one or close) */
+        uint32_t lo = from, step = 1, hi;
+        while (lo + step < x->v1 && p->values[lo + step].text_off <= o) {
+            lo += step;
+            step *= 2;
+        }
+        hi = lo + step < x->v1 ? lo + step : x->v1;
+        while (hi - lo > 1) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (p->values[mid].text_off <= o)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        const idx_value_t *v = &p->values[lo];
+        uint32_t vl = idx_value_len(p, x, lo);
+        if (o + nl <= (size_t)v->text_off + vl &&
+            sw_qnode_value_matches(n, p->text + v->text_off, vl, free_text))
+            take_value(c, f, lo, b);
+        o = (size_t)v->text_off + vl + 1;
+        from = lo + 1;
+    }
+}
+
+/* A free-text or wildcard term's literal (lower case) into lit: its
+ * length, 0 when it has none. */
+static size_t term_literal(const sw_qnode_t *n, char *lit, size_t cap)
+{
+    if (n->kind == SW_QN_TERM && !n->field && n->value_len <= cap) {
+        memcpy(lit, n->value, n->value_len);
+        return n->value_len;
+    }
+    if (n->kind == SW_QN_WILD)
+        return glob_literal(n->value, n->value_len, lit, cap);
+    return 0;
+}
+
+/* Can the OR's automaton take kid k: free text (no field) with a literal
+ * of at least 2 bytes? */
+static int or_scannable(const sw_qnode_t *k)
+{
+    char lit[256];
+    return !k->field && (k->kind == SW_QN_TERM || k->kind == SW_QN_WILD) &&
+           term_literal(k, lit, sizeof lit) >= 2;
+}
+
+/* The automaton of OR node n (built on its first piece), NULL when the
+ * OR has too few free-text terms for one (or the plan is full). */
+static or_scan_t *or_scan_of(qplan_t *pl, const sw_qnode_t *n)
+{
+    if (!pl)
+        return NULL;
+    for (size_t i = 0; i < pl->n_ors; i++)
+        if (pl->ors[i].node == n)
+            return pl->ors[i].ac ? &pl->ors[i] : NULL;
+    if (pl->n_ors == PLAN_MAX_OR)
+        return NULL;
+    or_scan_t *o = &pl->ors[pl->n_ors++];
+    memset(o, 0, sizeof *o);
+    o->node = n;
+    o->letters = 1;
+    size_t k = 0;
+    for (size_t i = 0; i < n->n_kids; i++)
+        k += or_scannable(n->kids[i]);
+    if (k < OR_AC_MIN || k > OR_AC_MAX || !(o->ac = sigma_ac_new()))
+        return NULL;
+    for (size_t i = 0; i < n->n_kids; i++) {
+        char lit[256];
+        const sw_qnode_t *kid = n->kids[i];
+        if (!or_scannable(kid))
+            continue;
+        size_t nl = term_literal(kid, lit, sizeof lit);
+        if (sigma_ac_add(o->ac, (const uint8_t *)lit, nl, (uint32_t)o->n_kid)) {
+            sigma_ac_free(o->ac);
+            o->ac = NULL;
+            return NULL;
+        }
+        o->kid[o->n_kid++] = kid;
+        o->letters &= !digits_only(lit, nl);
+    }
+    if (sigma_ac_build(o->ac)) {
+        sigma_ac_free(o->ac);
+        o->ac = NULL;
+        return NULL;
+    }
+    return o;
+}
+
+void store_idx_plan_free(qplan_t *pl)
+{
+    for (size_t i = 0; i < pl->n_ors; i++)
+        sigma_ac_free(pl->ors[i].ac);
+    pl->n_ors = 0;
+}
+
+static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth);
+
+/* OR node n's free-text terms in one pass over each field's text: the
+ * automaton says which of their literals occur in the field at all (a
+ * superset), and only those terms look for their values there. Its other
+ * terms are evaluated one by one. The bitmap into b; as eval. */
+static int eval_or_scan(qctx_t *c, const sw_qnode_t *n, const or_scan_t *o, uint64_t *b, int depth)
+{
+    const idx_piece_t *p = c->p;
+    uint64_t marks[OR_AC_MAX / 64];
+    char lit[256];
+    for (uint32_t f = 0; f < p->n_fields; f++) {
+        const idx_field_t *x = &p->fields[f];
+        if (x->text1 <= x->text0)
+            continue;
+        if (idx_late(c->t->idx) || !field_ok(c, f))
+            return -1;
+        size_t end = o->letters && x->vb < x->v1 ? p->values[x->vb].text_off : x->text1;
+        if (end <= x->text0)
+            continue;
+        memset(marks, 0, sizeof marks);
+        sigma_ac_scan(o->ac, (const uint8_t *)p->text + x->text0, end - x->text0, marks);
+        for (size_t k = 0; k < o->n_kid; k++) {
+            if (!(marks[k >> 6] >> (k & 63) & 1))
+                continue;
+            size_t nl = term_literal(o->kid[k], lit, sizeof lit);
+            match_values(c, f, o->kid[k], 1, lit, nl, !digits_only(lit, nl), b);
+        }
+        if (c->damaged)
+            return -1;
+    }
+    uint64_t *tmp = c->pool + (size_t)(depth + 1) * BM_WORDS;
+    int inexact = 0;
+    for (size_t i = 0; i < n->n_kids; i++) {
+        if (or_scannable(n->kids[i]))
+            continue;
+        int r = eval(c, n->kids[i], tmp, depth + 1);
+        if (r < 0)
+            return r;
+        inexact |= r;
+        for (uint32_t w = 0; w < c->words; w++)
+            b[w] |= tmp[w];
+    }
+    return inexact;
+}
+
+static int cost(const sw_qnode_t *n)
+{
+    switch (n->kind) {
+    case SW_QN_ALL:
+        return 0;
+    case SW_QN_TERM:
+        return n->field ? 1 : 5;
+    case SW_QN_EXISTS:
+        return 2;
+    case SW_QN_RANGE:
+        return n->field_is_time ? 1 : 3;
+    case SW_QN_WILD:
+        return n->field ? 4 : 6;
+    default:
+        return 7;
+    }
+}
+
+/* n over the piece into b (c->words words). 0: exact; 1: a superset (the
+ * records must be checked); negative: damaged (c->damaged). */
+static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
+{
+    const idx_piece_t *p = c->p;
+    if (depth >= MAX_DEPTH - 1)
+        return (bm_all(c, b), 1);
+    switch (n->kind) {
+    case SW_QN_ALL:
+        bm_all(c, b);
+        return 0;
+    case SW_QN_AND: {
+        /* cheapest first (note 3); a small query's order by cost */
+        const sw_qnode_t *kids[64];
+        size_t nk = n->n_kids < 64 ? n->n_kids : 64;
+        memcpy(kids, n->kids, nk * sizeof *kids);
+        for (size_t i = 1; i < nk; i++)
+            for (size_t j = i; j > 0 && cost(kids[j]) < cost(kids[j - 1]); j--) {
+                const sw_qnode_t *s = kids[j];
+                kids[j] = kids[j - 1];
+                kids[j - 1] = s;
+            }
+        int inexact = eval(c, kids[0], b, depth + 1);
+        if (inexact < 0)
+            return inexact;
+        uint64_t *tmp = c->pool + (size_t)(depth + 1) * BM_WORDS;
+        for (size_t i = 1; i < n->n_kids && !bm_empty(c, b); i++) {
+            int r = eval(c, i < nk ? kids[i] : n->kids[i], tmp, depth + 1);
+            if (r < 0)
+                return r;
+            inexact |= r;
+            for (uint32_t w = 0; w < c->words; w++)
+                b[w] &= tmp[w];
+        }
+        return inexact;
+    }
+    case SW_QN_OR: {
+        memset(b, 0, c->words * 8);
+        const or_scan_t *o = or_scan_of(c->plan, n);
+        if (o)
+            return eval_or_scan(c, n, o, b, depth);
+        uint64_t *tmp = c->pool + (size_t)(depth + 1) * BM_WORDS;
+        int inexact = 0;
+        for (size_t i = 0; i < n->n_kids; i++) {
+            int r = eval(c, n->kids[i], tmp, depth + 1);
+            if (r < 0)
+                return r;
+            inexact |= r;
+            for (uint32_t w = 0; w < c->words; w++)
+                b[w] |= tmp[w];
+        }
+        return inexact;
+    }
+    case SW_QN_NOT: {
+        int r = eval(c, n->kids[0], b, depth + 1);
+        if (r)
+            return r < 0 ? r : (bm_all(c, b), 1);
+        for (uint32_t w = 0; w < c->words; w++)
+            b[w] = ~b[w];
+        if (c->n % 64)
+            b[c->words - 1] &= ((uint64_t)1 << (c->n % 64)) - 1;
+        return 0;
+    }
+    default:
+        break;
+    }
+    memset(b, 0, c->words * 8);
+    if (n->field && n->field_is_time) { /* the record's own time */
+        if (n->kind == SW_QN_EXISTS) {
+            memcpy(b, p->hastime, c->words * 8);
+            return 0;
+        }
+        if (n->kind != SW_QN_RANGE || n->range_type != SW_QR_TIME)
+            return (bm_all(c, b), 1);
+        int64_t lo = !n->has_lo ? INT64_MIN : n->lo_incl ? n->lo_ms : n->lo_ms + 1;
+        int64_t hi = !n->has_hi ? INT64_MAX : n->hi_incl ? n->hi_ms : n->hi_ms - 1;
+        for (uint32_t r = 0; r < c->n; r++)
+            if (c->ts[r] >= lo && c->ts[r] <= hi)
+                b[r >> 6] |= (uint64_t)1 << (r & 63);
+        for (uint32_t w = 0; w < c->words; w++)
+            b[w] &= p->hastime[w];
+        return 0;
+    }
+    char lit[256];
+    size_t nl = term_literal(n, lit, sizeof lit);
+    int letters = nl && !digits_only(lit, nl);
+    if (!n->field) { /* free text: every field's values */
+        for (uint32_t f = 0; f < p->n_fields; f++) {
+            if (idx_late(c->t->idx) || !field_ok(c, f))
+                return -1;
+            match_values(c, f, n, 1, lit, nl, letters, b);
+        }
+        return c->damaged || idx_late(c->t->idx) ? -1 : 0;
+    }
+    int f = find_field(p, n->field, n->field_hash);
+    if (f < 0)
+        return 0;
+    if (!field_ok(c, (uint32_t)f))
+        return -1;
+    if (n->kind == SW_QN_EXISTS) {
+        if (!post_ok(c, (uint32_t)f))
+            return -1;
+        for (uint32_t v = p->fields[f].v0; v < p->fields[f].v1; v++)
+            or_postings(p, v, b);
+        return 0;
+    }
+    match_values(c, (uint32_t)f, n, 0, lit, nl, letters, b);
+    return c->damaged || idx_late(c->t->idx) ? -1 : 0;
+}
+
+typedef struct agg {
+    uint32_t v;
+    uint32_t min_row;
+    uint64_t n;
+} agg_t;
+
+static int cmp_agg(const void *a, const void *b)
+{
+    const agg_t *x = a, *y = b;
+    if (x->min_row != y->min_row)
+        return x->min_row < y->min_row ? -1 : 1;
+    return (x->v > y->v) - (x->v < y->v);
+}
+
+/* An aggregate over the piece's exact bitmap b (note 4). */
+int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, sw_qrun_t *run,
+                        sw_errbuf_t *err)
+{
+    const idx_piece_t *p = c->p;
+    if (s->kind == SW_QS_COUNT) {
+        size_t k = bm_count(c, b);
+        return k ? sw_qrun_add(run, "", 0, 0, k, err) : SW_OK;
+    }
+    if (s->kind == SW_QS_HISTOGRAM) {
+        int64_t cur = 0;
+        uint64_t k = 0;
+        int rc = SW_OK;
+        for (uint32_t w = 0; w < c->words && !rc; w++)
+            for (uint64_t m = b[w]; m && !rc; m &= m - 1) {
+                int64_t x = c->ts[w * 64 + (uint32_t)__builtin_ctzll(m)];
+                if (k && x >= cur && x - cur < s->bucket_ms) {
+                    k++;
+                    continue;
+                }
+                int64_t bk = x - ((x % s->bucket_ms) + s->bucket_ms) % s->bucket_ms;
+                if (k && bk != cur) {
+                    rc = sw_qrun_add(run, NULL, 0, cur, k, err);
+                    k = 0;
+                }
+                cur = bk;
+                k++;
+            }
+        return rc || !k ? rc : sw_qrun_add(run, NULL, 0, cur, k, err);
+    }
+    int f = find_field(p, s->field, s->field_hash);
+    if (f < 0)
+        return SW_OK;
+    if (!post_ok(c, (uint32_t)f))
+        return 2; /* damaged */
+    const idx_field_t *x = &p->fields[f];
+    agg_t *a = malloc((x->v1 - x->v0 + 1) * sizeof *a);
+    if (!a)
+        return sw_seterr(err, SW_ENOMEM, "out of memory");
+    size_t na = 0;
+    for (uint32_t v = x->v0; v < x->v1; v++) {
+        uint64_t k = 0;
+        uint32_t mr = UINT32_MAX;
+        for (uint32_t i = post_start(p, v), e = p->values[v].post_end; i < e; i++) {
+            uint16_t r = p->post[i];
+            if (b[r >> 6] >> (r & 63) & 1) {
+                k++;
+                if (r < mr)
+                    mr = r;
+            }
+        }
+        if (k)
+            a[na++] = (agg_t){v, mr, k};
+    }
+    /* groups take the spelling of their first matching record */
+    qsort(a, na, sizeof *a, cmp_agg);
+    int rc = SW_OK;
+    for (size_t i = 0; i < na && !rc; i++)
+        rc = sw_qrun_add(run, p->text + p->values[a[i].v].text_off, idx_value_len(p, x, a[i].v), 0,
+                         a[i].n, err);
+    free(a);
+    return rc;
+}
+
+/* Rows the log has lost are in no answer (evseg.h invariant 4). */
+static void clear_lost(const sw_store_team_t *t, const qctx_t *c, uint64_t *b)
+{
+    const seg_view_t *v = &t->seg.v;
+    uint64_t first = c->ip->p.first_row, end = first + c->n;
+    if (v->lost_hi <= v->lost_lo || v->lost_hi <= first || v->lost_lo >= end)
+        return;
+    uint64_t lo = (v->lost_lo > first ? v->lost_lo : first) - first;
+    uint64_t hi = (v->lost_hi < end ? v->lost_hi : end) - first;
+    for (uint64_t r = lo; r < hi; r++)
+        b[r >> 6] &= ~((uint64_t)1 << (r & 63));
+}
+
+/* Evaluate q on piece i into b (rebuilding the piece when damaged):
+ * 0 exact, 1 superset, or SW_E*. */
+/* Evaluate q on piece i into b with the bitmaps of pool, as it is: 0
+ * exact, 1 superset, negative when damaged or late. Either lane
+ * (pieces_each) may call it; it changes nothing but the piece's checked
+ * flags. */
+int store_idx_eval_once(sw_store_team_t *t, size_t i, const sw_query_t *q, uint64_t *b, qctx_t *c,
+                        uint64_t *pool)
+{
+    store_idx_t *x = t->idx;
+    ipiece_t *ip = idx_piece_at(x, i);
+    *c = (qctx_t){.t = t,
+                  .ip = ip,
+                  .p = &ip->p,
+                  .n = ip->p.n_rows,
+                  .words = (ip->p.n_rows + 63) / 64,
+                  .pool = pool,
+                  .plan = x->plan};
+    c->ts = seg_ts(&t->seg.v) + ip->p.first_row;
+    int r = idx_late(x) ? -1 : eval(c, q->root, b, 0);
+    if (r >= 0)
+        clear_lost(t, c, b);
+    return r;
+}
+
+int store_idx_eval(sw_store_team_t *t, size_t i, const sw_query_t *q, uint64_t *b, qctx_t *c,
+                   sw_errbuf_t *err)
+{
+    store_idx_t *x = t->idx;
+    for (int attempt = 0;; attempt++) {
+        ipiece_t *ip = idx_piece_at(x, i);
+        int r = store_idx_eval_once(t, i, q, b, c, x->pool);
+        if (r >= 0)
+            return r;
+        if (idx_late(x))
+            return SW_ETOOBIG; /* store_idx_search says so */
+        if (attempt)
+            return sw_seterr(err, SW_EIO, "team %s: index piece at row %llu damaged", t->name,
+                             (unsigned long long)ip->p.first_row);
+        int rc = store_idx_rebuild(t, ip, err); /* note 5 */
+        if (rc)
+            return rc;
+    }
+}
+
+/* Can the bitmaps answer n exactly (eval returns 0)? Only a text term on
+ * @timestamp (its text, not its time) cannot. */
+int store_idx_exact(const sw_qnode_t *n, int depth)
+{
+    if (depth >= MAX_DEPTH - 1)
+        return 0;
+    if (n->kind == SW_QN_AND || n->kind == SW_QN_OR || n->kind == SW_QN_NOT) {
+        for (size_t i = 0; i < n->n_kids; i++)
+            if (!store_idx_exact(n->kids[i], depth + 1))
+                return 0;
+        return 1;
+    }
+    if (n->field && n->field_is_time)
+        return n->kind == SW_QN_EXISTS || (n->kind == SW_QN_RANGE && n->range_type == SW_QR_TIME);
+    return 1;
+}
+
+/* Build every OR's automaton before the pieces are evaluated: the two
+ * lanes then only read the plan. */
+void store_idx_plan(qplan_t *pl, const sw_qnode_t *n, int depth)
+{
+    if (depth >= MAX_DEPTH - 1)
+        return;
+    if (n->kind == SW_QN_OR)
+        or_scan_of(pl, n);
+    if (n->kind == SW_QN_AND || n->kind == SW_QN_OR || n->kind == SW_QN_NOT)
+        for (size_t i = 0; i < n->n_kids; i++)
+            store_idx_plan(pl, n->kids[i], depth + 1);
+}
