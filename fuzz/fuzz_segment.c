@@ -47,7 +47,8 @@ static void fix_sums(uint8_t *b, size_t len)
             continue;
         x->sum_values = idx_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
         x->sum_text = idx_sum(b + off[IDX_S_TEXT] + x->text0, x->text1 - x->text0);
-        uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0, p1 = x->v1 ? V[x->v1 - 1].post_end : 0;
+        uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end & ~IDX_POST_BM : 0,
+                 p1 = x->v1 ? V[x->v1 - 1].post_end & ~IDX_POST_BM : 0;
         if (p0 <= p1 && p1 <= sl[IDX_S_POST] / 2)
             x->sum_post = idx_sum(P + p0, (size_t)(p1 - p0) * 2);
     }
@@ -82,7 +83,13 @@ static uint64_t read_piece(const uint8_t *b, size_t len)
             if (p.text[y->text_off + idx_value_len(&p, x, v)] != '\0')
                 __builtin_trap(); /* the check promised NUL-ended values */
             sum += (unsigned char)p.text[y->text_off];
-            for (uint32_t i = v ? p.values[v - 1].post_end : 0; i < y->post_end; i++) {
+            const uint64_t *bm = idx_post_bitmap(&p, v);
+            for (uint32_t w = 0; bm && w < (p.n_rows + 63) / 64; w++) {
+                if (w == p.n_rows / 64 && bm[w] >> (p.n_rows % 64))
+                    __builtin_trap(); /* ... rows inside the piece */
+                sum += (uint64_t)__builtin_popcountll(bm[w] & p.hastime[w]);
+            }
+            for (uint32_t i = idx_post_start(&p, v), e = idx_post_end(&p, v); !bm && i < e; i++) {
                 if (p.post[i] >= p.n_rows)
                     __builtin_trap(); /* ... and rows inside the piece */
                 sum += p.hastime[p.post[i] >> 6] >> (p.post[i] & 63) & 1;

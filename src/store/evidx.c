@@ -380,6 +380,8 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     uint32_t *old = malloc((nv ? nv : 1) * sizeof *old);
     uint32_t *fa = calloc(nf + 1, sizeof *fa), *fb = calloc(nf + 1, sizeof *fb);
     uint8_t *cls = malloc(nv ? nv : 1);
+    uint32_t *pend = NULL; /* each value's post_end */
+    uint8_t *twice = NULL; /* a value in some row twice */
     int rc = SW_ENOMEM;
     uint8_t *buf = NULL;
     if (!newid || !old || !fa || !fb || !cls)
@@ -407,7 +409,28 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     len[IDX_S_NAMES] = b->names_len;
     len[IDX_S_VALUES] = nv * sizeof(idx_value_t);
     len[IDX_S_TEXT] = b->text_len + nv;
-    len[IDX_S_POST] = np * 2;
+    /* each value's postings: a list of u16, or a bitmap when that is
+     * smaller (8-byte aligned: up to 3 u16 of padding before it) and the
+     * value is in no row twice (an array holding it twice: its count by
+     * counts both, as the evaluator's does) */
+    uint32_t words = (b->n_rows + 63) / 64, e = 0;
+    if (!(pend = malloc((nv ? nv : 1) * sizeof *pend)) || !(twice = calloc(nv ? nv : 1, 1)))
+        goto done;
+    for (size_t k = 0; k < nv; k++)
+        pend[k] = UINT32_MAX;         /* here: the value's last row */
+    for (size_t i = 0; i < np; i++) { /* rows come in order */
+        uint32_t k = newid[b->pv[i]];
+        twice[k] |= pend[k] == b->pr[i];
+        pend[k] = b->pr[i];
+    }
+    for (size_t k = 0; k < nv; k++) {
+        uint32_t c = b->values[old[k]].count;
+        if ((uint64_t)c * 2 > (uint64_t)words * 8 + 6 && !twice[k])
+            pend[k] = (e = ((e + 3) & ~3u) + words * 4) | IDX_POST_BM;
+        else
+            pend[k] = e += c;
+    }
+    len[IDX_S_POST] = (size_t)e * 2;
     len[IDX_S_TIME] = (size_t)(b->n_rows + 63) / 64 * 8;
     size_t off[IDX_NSEC], at = IDX_HDR + IDX_NSEC * 24;
     for (int s = 0; s < IDX_NSEC; s++) {
@@ -421,7 +444,6 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     char *T = (char *)buf + off[IDX_S_TEXT];
     uint16_t *P = (uint16_t *)(void *)(buf + off[IDX_S_POST]);
     size_t tp = 0;
-    uint32_t e = 0;
     for (size_t k = 0; k < nv; k++) {
         const bvalue_t *x = &b->values[old[k]];
         V[k].text_off = (uint32_t)tp;
@@ -430,17 +452,26 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         memcpy(T + tp, src, x->text_len);
         T[tp + x->text_len] = '\0';
         tp += x->text_len + 1;
-        e += x->count;
-        V[k].post_end = e;
+        V[k].post_end = pend[k];
     }
     {
         uint32_t *fill = malloc((nv ? nv : 1) * sizeof *fill);
         if (!fill)
             goto done;
-        for (size_t k = 0; k < nv; k++)
-            fill[k] = k ? V[k - 1].post_end : 0;
-        for (size_t i = 0; i < np; i++)
-            P[fill[newid[b->pv[i]]]++] = b->pr[i];
+        for (size_t k = 0; k < nv; k++) {
+            fill[k] = k ? pend[k - 1] & ~IDX_POST_BM : 0;
+            if (pend[k] & IDX_POST_BM)
+                fill[k] = (fill[k] + 3) & ~3u;
+        }
+        for (size_t i = 0; i < np; i++) {
+            uint32_t k = newid[b->pv[i]], r = b->pr[i];
+            if (pend[k] & IDX_POST_BM) {
+                uint64_t *w = (uint64_t *)(void *)(P + fill[k]);
+                w[r >> 6] |= (uint64_t)1 << (r & 63);
+            } else {
+                P[fill[k]++] = (uint16_t)r;
+            }
+        }
         free(fill);
     }
     idx_field_t *F = (idx_field_t *)(void *)(buf + off[IDX_S_FIELDS]);
@@ -455,7 +486,8 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         x->v1 = v0 + b->fields[f].n_values;
         x->text0 = x->v1 > x->v0 ? V[x->v0].text_off : 0;
         x->text1 = x->v1 > x->v0 ? (x->v1 < nv ? V[x->v1].text_off : (uint32_t)tp) : 0;
-        uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0, p1 = x->v1 ? V[x->v1 - 1].post_end : 0;
+        uint32_t p0 = x->v0 ? pend[x->v0 - 1] & ~IDX_POST_BM : 0,
+                 p1 = x->v1 ? pend[x->v1 - 1] & ~IDX_POST_BM : 0;
         x->sum_values = idx_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
         x->sum_text = idx_sum(T + x->text0, x->text1 - x->text0);
         x->sum_post = idx_sum(P + p0, (size_t)(p1 - p0) * 2);
@@ -470,7 +502,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     buf[5] = IDX_KIND;
     buf[6] = IDX_FORMAT;
     uint64_t first = b->first_row;
-    uint32_t h32[4] = {b->n_rows, (uint32_t)nf, (uint32_t)nv, (uint32_t)np};
+    uint32_t h32[4] = {b->n_rows, (uint32_t)nf, (uint32_t)nv, e};
     memcpy(buf + 8, &team_id, 8);
     memcpy(buf + 16, &store_id, 8);
     memcpy(buf + 24, &first, 8);
@@ -501,6 +533,8 @@ done:
     free(fa);
     free(fb);
     free(cls);
+    free(pend);
+    free(twice);
     return rc;
 }
 
@@ -607,17 +641,19 @@ int idx_field_check(idx_piece_t *p, uint32_t f)
     if (idx_sum(V + x->v0, (size_t)(x->v1 - x->v0) * sizeof *V) != x->sum_values ||
         idx_sum(p->text + x->text0, x->text1 - x->text0) != x->sum_text)
         return SW_EIO;
-    uint32_t prev = x->v0 ? V[x->v0 - 1].post_end : 0;
+    uint32_t prev = x->v0 ? V[x->v0 - 1].post_end & ~IDX_POST_BM : 0;
     if (x->v0 && x->v0 <= p->n_values && prev > p->n_post)
         return SW_EIO;
-    uint32_t t = x->text0;
+    uint32_t t = x->text0, words = (p->n_rows + 63) / 64;
     for (uint32_t v = x->v0; v < x->v1; v++) {
         uint32_t next = v + 1 < x->v1 ? V[v + 1].text_off : x->text1;
+        uint32_t end = V[v].post_end & ~IDX_POST_BM;
         if (V[v].text_off != t || next <= t || next > x->text1 || p->text[next - 1] != '\0' ||
-            V[v].post_end < prev || V[v].post_end > p->n_post)
+            end < prev || end > p->n_post ||
+            ((V[v].post_end & IDX_POST_BM) && ((prev + 3) & ~3u) + (uint64_t)words * 4 != end))
             return SW_EIO;
         t = next;
-        prev = V[v].post_end;
+        prev = end;
     }
     if (t != x->text1 && x->v1 > x->v0)
         return SW_EIO;
@@ -633,13 +669,22 @@ int idx_post_check(idx_piece_t *p, uint32_t f)
         return SW_EIO;
     const idx_field_t *x = &p->fields[f];
     const idx_value_t *V = p->values;
-    uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end : 0,
-             p1 = x->v1 > x->v0 ? V[x->v1 - 1].post_end : p0;
+    uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end & ~IDX_POST_BM : 0,
+             p1 = x->v1 > x->v0 ? V[x->v1 - 1].post_end & ~IDX_POST_BM : p0;
     if (idx_sum(p->post + p0, (size_t)(p1 - p0) * 2) != x->sum_post)
         return SW_EIO;
-    for (uint32_t i = p0; i < p1; i++)
-        if (p->post[i] >= p->n_rows)
-            return SW_EIO;
+    uint32_t words = (p->n_rows + 63) / 64;
+    for (uint32_t v = x->v0; v < x->v1; v++) {
+        const uint64_t *bm = idx_post_bitmap(p, v);
+        if (bm) { /* no row past the piece's */
+            if (p->n_rows % 64 && bm[words - 1] >> (p->n_rows % 64))
+                return SW_EIO;
+            continue;
+        }
+        for (uint32_t i = idx_post_start(p, v), e = idx_post_end(p, v); i < e; i++)
+            if (p->post[i] >= p->n_rows)
+                return SW_EIO;
+    }
     p->fchecked[f] |= 2;
     return SW_OK;
 }

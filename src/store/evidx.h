@@ -4,8 +4,10 @@
  * A piece covers rows [first_row, first_row + n_rows) of one team. For each
  * field name (case-insensitive) it holds the field's distinct values (each
  * exact spelling once, the text kept) and, per value, the rows that carry
- * it (u16, relative to first_row, ascending, a row listed once per
- * occurrence). That answers, without reading a record:
+ * it (relative to first_row): a list of u16, ascending, a row listed once
+ * per occurrence, or, when that would be bigger, a bitmap of the piece's
+ * rows (a value in more than 1 row of 16: a channel, a protocol, an event
+ * id). That answers, without reading a record:
  *  - field:value, field:*glob*, ranges: the field's values are checked
  *    with the query's own matcher (sw_qnode_value_matches), the postings of
  *    those that match are the rows;
@@ -47,7 +49,7 @@
 
 #define IDX_PIECE 65536u /* rows a piece holds at most (postings are u16) */
 #define IDX_KIND 0x50
-#define IDX_FORMAT 3 /* 2 had 16-byte values; 1 the log's checksum (seg_sum) */
+#define IDX_FORMAT 4 /* 3 had no bitmaps; 2 16-byte values; 1 the log's checksum (seg_sum) */
 #define IDX_HDR 64
 
 enum { IDX_S_FIELDS, IDX_S_NAMES, IDX_S_VALUES, IDX_S_TEXT, IDX_S_POST, IDX_S_TIME, IDX_NSEC };
@@ -70,9 +72,15 @@ typedef struct idx_field {
  * index holds about 3.5 of them a telemetry record. */
 typedef struct idx_value {
     uint32_t text_off; /* in the value text */
-    uint32_t post_end; /* postings [previous post_end, post_end) */
-    uint32_t h32;      /* case-folded hash of the text */
+    uint32_t
+        post_end; /* postings [previous post_end, post_end), in u16; IDX_POST_BM set: a bitmap */
+    uint32_t h32; /* case-folded hash of the text */
 } idx_value_t;
+
+/* In post_end: the value's rows are a bitmap of (n_rows + 63) / 64 words,
+ * at the first 8-byte boundary of its postings (a list would be bigger:
+ * 2 bytes a row). */
+#define IDX_POST_BM 0x80000000u
 
 /* A piece, mapped or in memory: pointers into its bytes. */
 typedef struct idx_piece {
@@ -93,6 +101,26 @@ typedef struct idx_piece {
     uint32_t sec_sum[IDX_NSEC];
     uint8_t *fchecked; /* per field: 1 values and text checked, 2 postings */
 } idx_piece_t;
+
+/* Value v's postings [start, end) in u16 (its field checked). */
+static inline uint32_t idx_post_end(const idx_piece_t *p, uint32_t v)
+{
+    return p->values[v].post_end & ~IDX_POST_BM;
+}
+
+static inline uint32_t idx_post_start(const idx_piece_t *p, uint32_t v)
+{
+    return v ? idx_post_end(p, v - 1) : 0;
+}
+
+/* Value v's rows as a bitmap of the piece's rows, or NULL when they are
+ * the u16 list post[start, end) (its field's postings checked). */
+static inline const uint64_t *idx_post_bitmap(const idx_piece_t *p, uint32_t v)
+{
+    if (!(p->values[v].post_end & IDX_POST_BM))
+        return NULL;
+    return (const uint64_t *)(const void *)(p->post + ((idx_post_start(p, v) + 3) & ~3u));
+}
 
 /* The length of value v of field x (v in [x->v0, x->v1), x checked). */
 static inline uint32_t idx_value_len(const idx_piece_t *p, const idx_field_t *x, uint32_t v)

@@ -63,15 +63,16 @@ static int find_field(const idx_piece_t *p, const char *name, uint64_t hash)
     return -1;
 }
 
-static uint32_t post_start(const idx_piece_t *p, uint32_t v)
-{
-    return v ? p->values[v - 1].post_end : 0;
-}
-
 static void or_postings(const idx_piece_t *p, uint32_t v, uint64_t *b)
 {
+    const uint64_t *bm = idx_post_bitmap(p, v);
+    if (bm) {
+        for (uint32_t w = 0, n = (p->n_rows + 63) / 64; w < n; w++)
+            b[w] |= bm[w];
+        return;
+    }
     const uint16_t *q = p->post;
-    for (uint32_t i = post_start(p, v), e = p->values[v].post_end; i < e; i++)
+    for (uint32_t i = idx_post_start(p, v), e = idx_post_end(p, v); i < e; i++)
         b[q[i] >> 6] |= (uint64_t)1 << (q[i] & 63);
 }
 
@@ -532,12 +533,22 @@ int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, sw_q
     for (uint32_t v = x->v0; v < x->v1; v++) {
         uint64_t k = 0;
         uint32_t mr = UINT32_MAX;
-        for (uint32_t i = post_start(p, v), e = p->values[v].post_end; i < e; i++) {
-            uint16_t r = p->post[i];
-            if (b[r >> 6] >> (r & 63) & 1) {
-                k++;
-                if (r < mr)
-                    mr = r;
+        const uint64_t *bm = idx_post_bitmap(p, v);
+        if (bm) {
+            for (uint32_t w = 0; w < c->words; w++) {
+                uint64_t m = bm[w] & b[w];
+                if (m && mr == UINT32_MAX)
+                    mr = w * 64 + (uint32_t)__builtin_ctzll(m);
+                k += (uint64_t)__builtin_popcountll(m);
+            }
+        } else {
+            for (uint32_t i = idx_post_start(p, v), e = idx_post_end(p, v); i < e; i++) {
+                uint16_t r = p->post[i];
+                if (b[r >> 6] >> (r & 63) & 1) {
+                    k++;
+                    if (r < mr)
+                        mr = r;
+                }
             }
         }
         if (k)
