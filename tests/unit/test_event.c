@@ -165,6 +165,88 @@ static void split_agrees_with_the_byte_loop(void **state)
     assert_int_equal(len, strlen(t));
 }
 
+/* Streams of JSON-shaped records (strings full of escaped quotes, runs of
+ * backslashes and brackets, objects and arrays nested, 64-byte blocks
+ * crossed anywhere), so that the 64-byte block splitter's own path is
+ * taken, not the byte loop it falls back to when a backslash is outside a
+ * string: the same records as the byte loop, and a record cut short is
+ * the same error. */
+static size_t gen_value(uint64_t *r, char *out, size_t cap, int depth)
+{
+    size_t k = 0;
+    *r ^= *r << 13, *r ^= *r >> 7, *r ^= *r << 17;
+    int kind = depth > 3 ? 0 : (int)(*r % 4);
+    if (kind == 0 || k + 40 > cap) { /* a string */
+        out[k++] = '"';
+        size_t n = (size_t)(*r >> 8) % 90;
+        for (size_t i = 0; i < n && k + 4 < cap; i++) {
+            *r ^= *r << 13, *r ^= *r >> 7, *r ^= *r << 17;
+            switch (*r % 7) {
+            case 0:
+                out[k++] = '\\', out[k++] = '"';
+                break;
+            case 1:
+                out[k++] = '\\', out[k++] = '\\';
+                break;
+            case 2:
+                out[k++] = "{}[]"[(*r >> 8) % 4];
+                break;
+            default:
+                out[k++] = (char)('a' + (*r >> 9) % 26);
+            }
+        }
+        out[k++] = '"';
+        return k;
+    }
+    out[k++] = kind == 1 ? '[' : '{';
+    size_t n = (size_t)(*r >> 12) % 5;
+    for (size_t i = 0; i < n && k + 60 < cap; i++) {
+        if (i)
+            out[k++] = ',';
+        if (kind != 1)
+            k += (size_t)snprintf(out + k, cap - k, "\"k%zu\":", i);
+        k += gen_value(r, out + k, cap - k - 2, depth + 1);
+    }
+    out[k++] = kind == 1 ? ']' : '}';
+    return k;
+}
+
+static void split_blocks_agree_with_the_byte_loop_on_json(void **state)
+{
+    (void)state;
+    uint64_t r = 0x2545f4914f6cdd1dULL;
+    static char buf[8192];
+    unsigned records = 0;
+    for (int n = 0; n < 20000; n++) {
+        size_t len = 0;
+        while (len + 1200 < sizeof buf) {
+            buf[len++] = '{';
+            buf[len++] = '"', buf[len++] = 'a', buf[len++] = '"', buf[len++] = ':';
+            len += gen_value(&r, buf + len, 1000, 1);
+            buf[len++] = '}';
+            buf[len++] = '\n';
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            if (r % 5 == 0)
+                break;
+        }
+        if (n % 3 == 0 && len > 2) /* cut short */
+            len -= 1 + (size_t)(r >> 20) % (len - 1);
+        size_t p1 = 0, p2 = 0, s1 = 0, s2 = 0, l1 = 0, l2 = 0;
+        for (;;) {
+            int g1 = sw_event_split(buf, len, &p1, &s1, &l1);
+            int g2 = split_ref(buf, len, &p2, &s2, &l2);
+            assert_int_equal(g1, g2);
+            assert_int_equal(p1, p2);
+            if (g1 != 1)
+                break;
+            assert_int_equal(s1, s2);
+            assert_int_equal(l1, l2);
+            records++;
+        }
+    }
+    assert_true(records > 30000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -173,6 +255,7 @@ int main(void)
         cmocka_unit_test(bad_json_says_where_and_leaves_event_empty),
         cmocka_unit_test(nesting_past_the_limit_is_refused),
         cmocka_unit_test(split_agrees_with_the_byte_loop),
+        cmocka_unit_test(split_blocks_agree_with_the_byte_loop_on_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
