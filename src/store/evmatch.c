@@ -13,7 +13,8 @@
  *  3. A free-text literal is found in a field's value text by a SIMD scan;
  *     the value holding each place is found galloping from the last one.
  *     An OR of free-text terms scans each field's text once for all its
- *     literals (one automaton, built before the pieces: store_idx_plan).
+ *     literals (one automaton, built before the pieces: store_idx_plan),
+ *     4 KB at a time: a term looks for its values only where it may be.
  *  4. Aggregates over an exact bitmap never read a record: count is a
  *     popcount, count by / top count each value's postings against the
  *     bitmap, histogram reads the time column.
@@ -176,6 +177,9 @@ static int digits_only(const char *s, size_t n)
 
 /* Values of field f matching n (free text: a substring of any value), by
  * the literal lit when there is one, into b. */
+static void match_text(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_text, const char *lit,
+                       size_t nl, size_t from, size_t to, uint64_t *b);
+
 static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_text, const char *lit,
                          size_t nl, int letters, uint64_t *b)
 {
@@ -202,13 +206,32 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
     /* the literal's places in the field's text; a literal with a letter
      * cannot be in the digit values at its end */
     size_t end = letters && x->vb < x->v1 ? p->values[x->vb].text_off : x->text1;
-    size_t o = x->text0;
-    uint32_t from = x->v0; /* values before it end before o */
-    while ((o = find_ci(p->text, end, o, lit, nl)) < end) {
+    match_text(c, f, n, free_text, lit, nl, x->text0, end, b);
+}
+
+/* The values of field f holding lit (nl >= 1) at a place in [from, to) of
+ * the value text, matched with n, into b. */
+static void match_text(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_text, const char *lit,
+                       size_t nl, size_t from, size_t to, uint64_t *b)
+{
+    const idx_piece_t *p = c->p;
+    const idx_field_t *x = &p->fields[f];
+    size_t lim = to - 1 + nl < x->text1 ? to - 1 + nl : x->text1; /* places before to */
+    uint32_t lo0 = x->v0, hi0 = x->v1;                            /* the value holding from */
+    while (hi0 - lo0 > 1) {
+        uint32_t mid = lo0 + (hi0 - lo0) / 2;
+        if (p->values[mid].text_off <= from)
+            lo0 = mid;
+        else
+            hi0 = mid;
+    }
+    size_t o = from;
+    uint32_t at = lo0; /* values before it end before o */
+    while ((o = find_ci(p->text, lim, o, lit, nl)) < lim) {
         /* the value holding o, the last start <= o: galloping from the
          * last one found (a short literal is found in most values, and
          * then it is the next one or close) */
-        uint32_t lo = from, step = 1, hi;
+        uint32_t lo = at, step = 1, hi;
         while (lo + step < x->v1 && p->values[lo + step].text_off <= o) {
             lo += step;
             step *= 2;
@@ -227,7 +250,7 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
             sw_qnode_value_matches(n, p->text + v->text_off, vl, free_text))
             take_value(c, f, lo, b);
         o = (size_t)v->text_off + vl + 1;
-        from = lo + 1;
+        at = lo + 1;
     }
 }
 
@@ -271,21 +294,30 @@ static or_scan_t *or_scan_of(qplan_t *pl, const sw_qnode_t *n)
     size_t k = 0;
     for (size_t i = 0; i < n->n_kids; i++)
         k += or_scannable(n->kids[i]);
-    if (k < OR_AC_MIN || k > OR_AC_MAX || !(o->ac = sigma_ac_new()))
+    if (k < OR_AC_MIN || k > OR_AC_MAX || !(o->ac = sigma_ac_new()) ||
+        !(o->lits = malloc(k * 256))) {
+        sigma_ac_free(o->ac);
+        o->ac = NULL;
         return NULL;
+    }
+    uint32_t at = 0;
     for (size_t i = 0; i < n->n_kids; i++) {
-        char lit[256];
         const sw_qnode_t *kid = n->kids[i];
         if (!or_scannable(kid))
             continue;
-        size_t nl = term_literal(kid, lit, sizeof lit);
+        char *lit = o->lits + at;
+        size_t nl = term_literal(kid, lit, 256);
         if (sigma_ac_add(o->ac, (const uint8_t *)lit, nl, (uint32_t)o->n_kid)) {
             sigma_ac_free(o->ac);
             o->ac = NULL;
             return NULL;
         }
+        o->lit_off[o->n_kid] = at;
+        o->lit_len[o->n_kid] = (uint16_t)nl;
+        o->max_lit = nl > o->max_lit ? nl : o->max_lit;
         o->kid[o->n_kid++] = kid;
         o->letters &= !digits_only(lit, nl);
+        at += (uint32_t)nl;
     }
     if (sigma_ac_build(o->ac)) {
         sigma_ac_free(o->ac);
@@ -297,22 +329,26 @@ static or_scan_t *or_scan_of(qplan_t *pl, const sw_qnode_t *n)
 
 void store_idx_plan_free(qplan_t *pl)
 {
-    for (size_t i = 0; i < pl->n_ors; i++)
+    for (size_t i = 0; i < pl->n_ors; i++) {
         sigma_ac_free(pl->ors[i].ac);
+        free(pl->ors[i].lits);
+    }
     pl->n_ors = 0;
 }
 
 static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth);
 
-/* OR node n's free-text terms in one pass over each field's text: the
- * automaton says which of their literals occur in the field at all (a
- * superset), and only those terms look for their values there. Its other
- * terms are evaluated one by one. The bitmap into b; as eval. */
+/* OR node n's free-text terms in one pass over each field's text, 4 KB
+ * at a time: the automaton says which of their literals may start in
+ * those 4 KB (a superset), and only those terms look for their values
+ * there. Its other terms are evaluated one by one. The bitmap into b; as
+ * eval. */
+#define OR_CHUNK 4096
 static int eval_or_scan(qctx_t *c, const sw_qnode_t *n, const or_scan_t *o, uint64_t *b, int depth)
 {
     const idx_piece_t *p = c->p;
     uint64_t marks[OR_AC_MAX / 64];
-    char lit[256];
+    size_t mw = (o->n_kid + 63) / 64;
     for (uint32_t f = 0; f < p->n_fields; f++) {
         const idx_field_t *x = &p->fields[f];
         if (x->text1 <= x->text0)
@@ -320,15 +356,17 @@ static int eval_or_scan(qctx_t *c, const sw_qnode_t *n, const or_scan_t *o, uint
         if (idx_late(c->t->idx) || !field_ok(c, f))
             return -1;
         size_t end = o->letters && x->vb < x->v1 ? p->values[x->vb].text_off : x->text1;
-        if (end <= x->text0)
-            continue;
-        memset(marks, 0, sizeof marks);
-        sigma_ac_scan(o->ac, (const uint8_t *)p->text + x->text0, end - x->text0, marks);
-        for (size_t k = 0; k < o->n_kid; k++) {
-            if (!(marks[k >> 6] >> (k & 63) & 1))
-                continue;
-            size_t nl = term_literal(o->kid[k], lit, sizeof lit);
-            match_values(c, f, o->kid[k], 1, lit, nl, !digits_only(lit, nl), b);
+        for (size_t c0 = x->text0; c0 < end; c0 += OR_CHUNK) {
+            size_t c1 = end - c0 > OR_CHUNK ? c0 + OR_CHUNK : end;
+            size_t se = end - c1 > o->max_lit - 1 ? c1 + o->max_lit - 1 : end;
+            memset(marks, 0, mw * sizeof *marks);
+            sigma_ac_scan(o->ac, (const uint8_t *)p->text + c0, se - c0, marks);
+            for (size_t w = 0; w < mw; w++)
+                for (uint64_t m = marks[w]; m; m &= m - 1) {
+                    size_t k = w * 64 + (size_t)__builtin_ctzll(m);
+                    match_text(c, f, o->kid[k], 1, o->lits + o->lit_off[k], o->lit_len[k], c0, c1,
+                               b);
+                }
         }
         if (c->damaged)
             return -1;

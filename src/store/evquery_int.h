@@ -90,7 +90,11 @@ typedef struct or_scan {
     sigma_ac_t *ac;         /* tag i: the node's i-th free-text kid in kid[] */
     const sw_qnode_t *kid[OR_AC_MAX];
     size_t n_kid;
-    int letters; /* every literal has a letter: the digit values need no scan */
+    char *lits; /* kid i's literal (lower case): lit_len[i] bytes at lit_off[i] */
+    uint32_t lit_off[OR_AC_MAX];
+    uint16_t lit_len[OR_AC_MAX];
+    size_t max_lit; /* the longest */
+    int letters;    /* every literal has a letter: the digit values need no scan */
 } or_scan_t;
 
 /* What a search builds once for all its pieces. */

@@ -23,6 +23,7 @@
 
 #include "core/buf.h"
 #include "detect/event.h"
+#include "detect/event_flat.h"
 #include "detect/query.h"
 #include "store/evidx.h"
 #include "store/evstore.h"
@@ -1273,6 +1274,107 @@ static void values_in_many_rows_are_bitmaps_and_answer_as_lists_do(void **state)
     free(b.p);
 }
 
+/* ---- an OR of many free-text terms --------------------------------------------- */
+
+/* An OR of 4 or more free-text terms scans each field's text once, 4 KB at
+ * a time, for all its literals (evmatch.c, eval_or_scan): with terms taken
+ * from anywhere in long values, hundreds of them straddle those 4 KB, and
+ * the OR still counts what the evaluator counts record by record. */
+static void an_or_of_many_terms_counts_what_the_evaluator_does(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *t = open_team(s, "blue");
+    t->idx_piece = 512;
+    enum { NR = 1500 };
+    static char msgs[NR][128], recs[NR][200];
+    uint64_t r = 99;
+    sw_errbuf_t err;
+    for (unsigned i = 0; i < NR; i++) {
+        size_t n = 60 + (size_t)(lcg(&r) % 60);
+        for (size_t k = 0; k < n; k++)
+            msgs[i][k] = (char)('a' + lcg(&r) % 6); /* few letters: terms match elsewhere too */
+        msgs[i][n] = 0;
+        int l = snprintf(recs[i], sizeof recs[i],
+                         "{\"@timestamp\":\"2026-02-10T09:%02u:%02uZ\",\"msg\":\"%s\"}",
+                         i / 60 % 60, i % 60, msgs[i]);
+        if (sw_store_append(t, recs[i], (size_t)l, NULL, &err))
+            fail_msg("append: %s", err.msg);
+    }
+    assert_int_equal(sw_store_flush(s, &err), SW_OK);
+    /* where the 4 KB of the first piece's msg text begin: its values lie
+     * one after another, NUL-ended, in the order they came (the piece file
+     * says so); terms that begin 1 to 3 bytes before such a place have
+     * too little of them in the 4 KB before it to be seen there */
+    char pp[256];
+    snprintf(pp, sizeof pp, "%s.seg/1/idx.0", path);
+    blob_t pb = slurp(pp);
+    uint64_t sid;
+    memcpy(&sid, pb.p + 16, 8);
+    idx_piece_t pc;
+    assert_int_equal(idx_piece_open(&pc, pb.p, pb.n, 1, sid), SW_OK);
+    int fm = -1;
+    for (uint32_t k = 0; k < pc.n_fields; k++)
+        if (!strcmp(pc.names + pc.fields[k].name_off, "msg"))
+            fm = (int)k;
+    assert_true(fm >= 0);
+    const idx_field_t *xm = &pc.fields[fm];
+    assert_int_equal(xm->v1 - xm->v0, 512);
+    char edge[64][24];
+    size_t n_edge = 0, off = xm->text0;
+    for (unsigned i = 0; i < 512; i++) {
+        size_t len = strlen(msgs[i]);
+        assert_int_equal(pc.values[xm->v0 + i].text_off, off); /* the layout assumed */
+        for (size_t b = (off - xm->text0) / 4096 * 4096 + 4096 + xm->text0; b < off + len;
+             b += 4096)
+            for (size_t k = 1; k <= 3 && n_edge < 64; k++)
+                if (b - k >= off && b - k + 20 <= off + len)
+                    snprintf(edge[n_edge++], sizeof edge[0], "%.20s", msgs[i] + (b - k - off));
+        off += len + 1;
+    }
+    assert_true(n_edge >= 12);
+    free(pc.fchecked);
+    free(pb.p);
+    sw_event_t ev;
+    sw_event_init(&ev);
+    for (int qi = 0; qi < 400; qi++) {
+        char qs[512];
+        size_t ql = 0;
+        for (int k = 0; k < 5; k++) { /* a piece of some record's value, or of the edges */
+            if (k == 0 && (size_t)qi < n_edge) {
+                ql += (size_t)snprintf(qs + ql, sizeof qs - ql, "%s", edge[qi]);
+                continue;
+            }
+            const char *m = msgs[lcg(&r) % NR];
+            size_t len = strlen(m), tl = 12 + (size_t)(lcg(&r) % 30), at = lcg(&r) % (len - tl);
+            ql += (size_t)snprintf(qs + ql, sizeof qs - ql, "%s%.*s", k ? " OR " : "", (int)tl,
+                                   m + at);
+        }
+        sw_query_t q;
+        sw_query_opts_t o = {0};
+        if (sw_query_parse(&q, qs, ql, &o, &err))
+            fail_msg("%s: %s", qs, err.msg);
+        unsigned want = 0;
+        for (unsigned i = 0; i < NR; i++) {
+            sw_event_clear(&ev);
+            assert_int_equal(sw_event_parse(&ev, recs[i], strlen(recs[i]), &err), SW_OK);
+            want += (unsigned)sw_query_match(&q, &ev);
+        }
+        sw_query_free(&q);
+        snprintf(qs + ql, sizeof qs - ql, " | count");
+        char *got = must_collect(t, qs);
+        const char *eq = strchr(got, '=');
+        unsigned have = eq ? (unsigned)strtoul(eq + 1, NULL, 10) : 0;
+        if (have != want || want < 1)
+            fail_msg("%s: the store counts %u, the evaluator %u", qs, have, want);
+        free(got);
+    }
+    sw_event_free(&ev);
+    sw_store_team_close(t);
+    sw_store_close(s);
+}
+
 /* ---- two lanes ---------------------------------------------------------------- */
 
 /* A search's pieces evaluated by two threads (evsearch.c, pieces_each)
@@ -1405,6 +1507,8 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(values_in_many_rows_are_bitmaps_and_answer_as_lists_do,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(an_or_of_many_terms_counts_what_the_evaluator_does, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(
             a_hunt_hands_records_over_in_time_order_and_a_page_reads_only_its_pieces, setup,
             teardown),
