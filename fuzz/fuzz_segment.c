@@ -45,7 +45,9 @@ static void fix_sums(uint8_t *b, size_t len)
         idx_field_t *x = &F[f];
         if (x->v0 > x->v1 || x->v1 > nv || x->text0 > x->text1 || x->text1 > sl[IDX_S_TEXT])
             continue;
-        x->sum_values = idx_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
+        if (sl[IDX_S_HASH] >= nv * 2)
+            x->sum_values = idx_values_sum(V, (const uint16_t *)(const void *)(b + off[IDX_S_HASH]),
+                                           x->v0, x->v1);
         x->sum_text = idx_sum(b + off[IDX_S_TEXT] + x->text0, x->text1 - x->text0);
         uint32_t p0 = x->v0 ? V[x->v0 - 1].post_end & ~IDX_POST_BM : 0,
                  p1 = x->v1 ? V[x->v1 - 1].post_end & ~IDX_POST_BM : 0;

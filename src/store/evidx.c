@@ -432,6 +432,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     }
     len[IDX_S_POST] = (size_t)e * 2;
     len[IDX_S_TIME] = (size_t)(b->n_rows + 63) / 64 * 8;
+    len[IDX_S_HASH] = nv * 2;
     size_t off[IDX_NSEC], at = IDX_HDR + IDX_NSEC * 24;
     for (int s = 0; s < IDX_NSEC; s++) {
         off[s] = at = al8(at);
@@ -443,12 +444,13 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     idx_value_t *V = (idx_value_t *)(void *)(buf + off[IDX_S_VALUES]);
     char *T = (char *)buf + off[IDX_S_TEXT];
     uint16_t *P = (uint16_t *)(void *)(buf + off[IDX_S_POST]);
+    uint16_t *HS = (uint16_t *)(void *)(buf + off[IDX_S_HASH]);
     size_t tp = 0;
     for (size_t k = 0; k < nv; k++) {
         const bvalue_t *x = &b->values[old[k]];
         V[k].text_off = (uint32_t)tp;
         const char *src = b->text + x->text_off;
-        V[k].h32 = (uint32_t)sw_field_hash(src, strnlen(src, x->text_len));
+        HS[k] = idx_hash16(src, strnlen(src, x->text_len));
         memcpy(T + tp, src, x->text_len);
         T[tp + x->text_len] = '\0';
         tp += x->text_len + 1;
@@ -488,7 +490,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         x->text1 = x->v1 > x->v0 ? (x->v1 < nv ? V[x->v1].text_off : (uint32_t)tp) : 0;
         uint32_t p0 = x->v0 ? pend[x->v0 - 1] & ~IDX_POST_BM : 0,
                  p1 = x->v1 ? pend[x->v1 - 1] & ~IDX_POST_BM : 0;
-        x->sum_values = idx_sum(V + x->v0, (x->v1 - x->v0) * sizeof *V);
+        x->sum_values = idx_values_sum(V, HS, x->v0, x->v1);
         x->sum_text = idx_sum(T + x->text0, x->text1 - x->text0);
         x->sum_post = idx_sum(P + p0, (size_t)(p1 - p0) * 2);
         v0 = x->v1;
@@ -577,7 +579,7 @@ int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_i
         p->sec_len[IDX_S_VALUES] != (uint64_t)p->n_values * sizeof(idx_value_t) ||
         p->sec_len[IDX_S_POST] != (uint64_t)p->n_post * 2 ||
         p->sec_len[IDX_S_TIME] != (uint64_t)(p->n_rows + 63) / 64 * 8 ||
-        p->sec_len[IDX_S_TEXT] > UINT32_MAX)
+        p->sec_len[IDX_S_HASH] != (uint64_t)p->n_values * 2 || p->sec_len[IDX_S_TEXT] > UINT32_MAX)
         return SW_EINVAL;
     const int small[] = {IDX_S_FIELDS, IDX_S_NAMES, IDX_S_TIME};
     for (size_t i = 0; i < 3; i++)
@@ -592,6 +594,7 @@ int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_i
     p->text_len = p->sec_len[IDX_S_TEXT];
     p->post = (const uint16_t *)(const void *)(b + p->sec_off[IDX_S_POST]);
     p->hastime = (const uint64_t *)(const void *)(b + p->sec_off[IDX_S_TIME]);
+    p->hash = (const uint16_t *)(const void *)(b + p->sec_off[IDX_S_HASH]);
     uint32_t prev = 0;
     size_t nl = p->sec_len[IDX_S_NAMES];
     for (uint32_t f = 0; f < p->n_fields; f++) {
@@ -632,13 +635,24 @@ uint32_t idx_sum(const void *p, size_t len)
     return (uint32_t)h;
 }
 
+uint32_t idx_values_sum(const idx_value_t *values, const uint16_t *hash, uint32_t v0, uint32_t v1)
+{
+    return idx_sum(values + v0, (size_t)(v1 - v0) * sizeof *values) ^
+           idx_sum(hash + v0, (size_t)(v1 - v0) * 2) * 0x9e3779b1u;
+}
+
+uint16_t idx_hash16(const char *s, size_t n)
+{
+    return (uint16_t)(sw_field_hash(s, n) >> 48);
+}
+
 int idx_field_check(idx_piece_t *p, uint32_t f)
 {
     if (p->fchecked[f] & 1)
         return SW_OK;
     const idx_field_t *x = &p->fields[f];
     const idx_value_t *V = p->values;
-    if (idx_sum(V + x->v0, (size_t)(x->v1 - x->v0) * sizeof *V) != x->sum_values ||
+    if (idx_values_sum(V, p->hash, x->v0, x->v1) != x->sum_values ||
         idx_sum(p->text + x->text0, x->text1 - x->text0) != x->sum_text)
         return SW_EIO;
     uint32_t prev = x->v0 ? V[x->v0 - 1].post_end & ~IDX_POST_BM : 0;

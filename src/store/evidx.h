@@ -10,7 +10,8 @@
  * id). That answers, without reading a record:
  *  - field:value, field:*glob*, ranges: the field's values are checked
  *    with the query's own matcher (sw_qnode_value_matches), the postings of
- *    those that match are the rows;
+ *    those that match are the rows; a value, or a glob's longest literal,
+ *    is first found in the field's text by a SIMD scan;
  *  - free text and wildcards over every value: the value text is scanned
  *    (SIMD, case-insensitive) for the term's longest literal; values made
  *    only of digits and time punctuation lie in a region of their own that
@@ -26,8 +27,8 @@
  *     last row's log frame (a piece of rows that were cut and written again
  *     does not match), checksum of the header;
  *   a table of IDX_NSEC sections (offset, length, checksum);
- *   sections: fields, names, values, value text, postings, by-offset order,
- *     has-time bitmap.
+ *   sections: fields, names, values, value text, postings, has-time
+ *     bitmap, values' hashes.
  * A section's checksum is checked the first time a process uses it. A
  * damaged, foreign or stale piece is dropped and its rows indexed again
  * from the log (the log is the record of truth; the index is derived from
@@ -49,10 +50,19 @@
 
 #define IDX_PIECE 65536u /* rows a piece holds at most (postings are u16) */
 #define IDX_KIND 0x50
-#define IDX_FORMAT 4 /* 3 had no bitmaps; 2 16-byte values; 1 the log's checksum (seg_sum) */
+#define IDX_FORMAT 5 /* 4 had 12-byte values; 3 no bitmaps; 2 16-byte values; 1 seg_sum */
 #define IDX_HDR 64
 
-enum { IDX_S_FIELDS, IDX_S_NAMES, IDX_S_VALUES, IDX_S_TEXT, IDX_S_POST, IDX_S_TIME, IDX_NSEC };
+enum {
+    IDX_S_FIELDS,
+    IDX_S_NAMES,
+    IDX_S_VALUES,
+    IDX_S_TEXT,
+    IDX_S_POST,
+    IDX_S_TIME,
+    IDX_S_HASH, /* per value, 16 bits of the hash of its text (idx_hash16) */
+    IDX_NSEC
+};
 
 /* A field of the piece. Its values are [v0, v1): first those with a byte
  * other than digits and time punctuation ([v0, vb)), then the others; its
@@ -64,17 +74,17 @@ typedef struct idx_field {
     uint32_t name_off, name_len;
     uint32_t v0, vb, v1;
     uint32_t text0, text1;
-    uint32_t sum_values, sum_text, sum_post;
+    uint32_t sum_values, sum_text, sum_post; /* sum_values: idx_values_sum */
 } idx_field_t;
 
 /* A value: its text runs from text_off to the next value's text_off (the
- * field's text1 for its last), a NUL last (idx_value_len). 12 bytes: the
- * index holds about 3.5 of them a telemetry record. */
+ * field's text1 for its last), a NUL last (idx_value_len). 8 bytes, and 2
+ * of hash in their own section (an equality compares those first): the
+ * index holds about 3.9 values a telemetry record. */
 typedef struct idx_value {
     uint32_t text_off; /* in the value text */
-    uint32_t
-        post_end; /* postings [previous post_end, post_end), in u16; IDX_POST_BM set: a bitmap */
-    uint32_t h32; /* case-folded hash of the text */
+    /* postings [previous post_end, post_end), in u16; IDX_POST_BM set: a bitmap */
+    uint32_t post_end;
 } idx_value_t;
 
 /* In post_end: the value's rows are a bitmap of (n_rows + 63) / 64 words,
@@ -97,6 +107,7 @@ typedef struct idx_piece {
     size_t text_len;
     const uint16_t *post;
     const uint64_t *hastime; /* rows that carry their own time */
+    const uint16_t *hash;    /* per value: idx_hash16 of its text */
     uint64_t sec_off[IDX_NSEC], sec_len[IDX_NSEC];
     uint32_t sec_sum[IDX_NSEC];
     uint8_t *fchecked; /* per field: 1 values and text checked, 2 postings */
@@ -143,6 +154,10 @@ int idx_post_check(idx_piece_t *p, uint32_t f);
 /* The checksum of every part of a piece: four lanes, ~3x seg_sum's speed,
  * which the first query of a process pays over what it reads. */
 uint32_t idx_sum(const void *p, size_t len);
+/* A field's sum_values: of its values [v0, v1) and their hashes. */
+uint32_t idx_values_sum(const idx_value_t *values, const uint16_t *hash, uint32_t v0, uint32_t v1);
+/* 16 bits of the case-folded hash of a value's text. */
+uint16_t idx_hash16(const char *s, size_t n);
 void idx_piece_free(idx_piece_t *p);
 
 /* ---- building a piece ------------------------------------------------------- */

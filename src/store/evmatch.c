@@ -186,10 +186,10 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
     const idx_piece_t *p = c->p;
     const idx_field_t *x = &p->fields[f];
     if (n->kind == SW_QN_TERM && !free_text) { /* equality: the hash first */
-        uint32_t h = (uint32_t)sw_field_hash(n->value, n->value_len);
+        uint16_t h = idx_hash16(n->value, n->value_len);
         for (uint32_t v = x->v0; v < x->v1; v++)
-            if (p->values[v].h32 == h && sw_qnode_value_matches(n, p->text + p->values[v].text_off,
-                                                                idx_value_len(p, x, v), 0))
+            if (p->hash[v] == h && sw_qnode_value_matches(n, p->text + p->values[v].text_off,
+                                                          idx_value_len(p, x, v), 0))
                 take_value(c, f, v, b);
         return;
     }

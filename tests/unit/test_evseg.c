@@ -1274,6 +1274,57 @@ static void values_in_many_rows_are_bitmaps_and_answer_as_lists_do(void **state)
     free(b.p);
 }
 
+/* ---- equality ------------------------------------------------------------------- */
+
+/* field:value finds its value by the 16 bits of hash a piece keeps of each
+ * value, then its text: the value itself in any case, never the longer
+ * values holding it, in the letter values and the digit ones, in pieces of
+ * 64 rows and in the tail. */
+static void an_equality_finds_its_value_and_not_the_longer_ones(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *t = open_team(s, "blue");
+    t->idx_piece = 64;
+    static const char *const hosts[] = {"ab", "AB", "xab", "abx", "a", "b", "Ab\\\\c"};
+    static const char *const ports[] = {"443", "4431", "1443", "44", "3"};
+    char rec[200];
+    sw_errbuf_t err;
+    for (unsigned i = 0; i < 300; i++) {
+        int l =
+            snprintf(rec, sizeof rec,
+                     "{\"@timestamp\":\"2026-02-10T09:%02u:%02uZ\",\"host\":\"%s\",\"port\":%s}",
+                     i / 60 % 60, i % 60, hosts[i % 7], ports[i % 5]);
+        if (sw_store_append(t, rec, (size_t)l, NULL, &err))
+            fail_msg("append: %s", err.msg);
+    }
+    assert_int_equal(sw_store_flush(s, &err), SW_OK);
+    static const struct {
+        const char *q;
+        const char *want;
+    } cases[] = {
+        {"host:ab | count", " 0 =86\n"}, /* "ab" and "AB": i % 7 of 0 and 1 */
+        {"host:AB | count", " 0 =86\n"}, /* the case the query is written in */
+        {"host:xab | count", " 0 =43\n"},
+        {"host:a | count", " 0 =43\n"},
+        {"host:ab\\\\c | count", " 0 =42\n"},
+        {"host:abc | count", " 0 =0\n"},
+        {"port:443 | count", " 0 =60\n"},
+        {"port:44 | count", " 0 =60\n"},
+        {"port:4a | count", " 0 =0\n"},
+        {"host:ab AND port:3 | count", " 0 =17\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = must_collect(t, cases[i].q);
+        if (strcmp(got, cases[i].want) != 0)
+            fail_msg("%s: got '%s', want '%s'", cases[i].q, got, cases[i].want);
+        free(got);
+    }
+    sw_store_team_close(t);
+    sw_store_close(s);
+}
+
 /* ---- an OR of many free-text terms --------------------------------------------- */
 
 /* An OR of 4 or more free-text terms scans each field's text once, 4 KB at
@@ -1508,6 +1559,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(values_in_many_rows_are_bitmaps_and_answer_as_lists_do,
                                         setup, teardown),
         cmocka_unit_test_setup_teardown(an_or_of_many_terms_counts_what_the_evaluator_does, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(an_equality_finds_its_value_and_not_the_longer_ones, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(
             a_hunt_hands_records_over_in_time_order_and_a_page_reads_only_its_pieces, setup,
