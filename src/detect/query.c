@@ -1529,6 +1529,18 @@ int sw_qrun_add(sw_qrun_t *r, const char *key, size_t key_len, int64_t ts_ms, ui
     return group_add(r, key, key_len, n, err);
 }
 
+/* A histogram's group: its bucket's start, its count. */
+typedef struct hbucket {
+    int64_t start;
+    uint64_t count;
+} hbucket_t;
+
+static int cmp_hbucket(const void *a, const void *b)
+{
+    const hbucket_t *x = a, *y = b;
+    return (x->start > y->start) - (x->start < y->start);
+}
+
 /* Sort keys: numbers numerically, before text; text case-insensitively;
  * missing values last. Ties keep time order (seq). */
 static int cmp_keys(const char *a, const char *b)
@@ -1600,24 +1612,36 @@ static int emit_aggregate(sw_qrun_t *r, const sw_qstage_t *s, sw_errbuf_t *err)
         if ((r->hmax - r->hmin) / s->bucket_ms > 100000)
             return sw_seterr(err, SW_ETOOBIG,
                              "histogram of more than 100000 buckets; use a larger interval");
-        for (int64_t b = r->hmin; b <= r->hmax; b += s->bucket_ms) {
-            char key[32], iso[64];
-            snprintf(key, sizeof key, "%lld", (long long)b);
+        /* the groups by their bucket (their key is its start), then every
+         * bucket from the first to the last, empty ones too: a walk, not a
+         * search of the groups per bucket (that was O(buckets^2)) */
+        hbucket_t *hb = malloc((n ? n : 1) * sizeof *hb);
+        if (!hb)
+            return sw_seterr(err, SW_ENOMEM, "out of memory");
+        for (size_t i = 0; i < n; i++) {
+            hb[i].start = strtoll(r->groups[i].key, NULL, 10);
+            hb[i].count = r->groups[i].count;
+        }
+        if (n > 1)
+            qsort(hb, n, sizeof *hb, cmp_hbucket);
+        size_t at = 0;
+        int rc = SW_OK;
+        for (int64_t b = r->hmin; b <= r->hmax && !rc; b += s->bucket_ms) {
+            char iso[64];
             uint64_t c = 0;
-            uint64_t h = sw_field_hash(key, strlen(key));
-            for (size_t i = 0; i < n; i++) /* n <= buckets; fine for a histogram */
-                if (r->groups[i].hash == h && !strcmp(r->groups[i].key, key)) {
-                    c = r->groups[i].count;
-                    break;
-                }
+            while (at < n && hb[at].start < b)
+                at++;
+            if (at < n && hb[at].start == b)
+                c = hb[at].count;
             sw_query_format_time(b, iso);
             row.key = iso;
             row.ts_ms = b;
             row.count = c;
             if (r->cb(&row, r->ud) < 0)
-                return SW_EIO;
+                rc = SW_EIO;
         }
-        return SW_OK;
+        free(hb);
+        return rc;
     }
     if (n > 1)
         qsort(r->groups, n, sizeof *r->groups, cmp_group);
