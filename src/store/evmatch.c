@@ -529,8 +529,58 @@ static int cmp_agg(const void *a, const void *b)
 }
 
 /* An aggregate over the piece's exact bitmap b (note 4). */
-int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, sw_qrun_t *run,
-                        sw_errbuf_t *err)
+static int hist_push(idx_hist_t *h, int64_t bk, uint64_t n)
+{
+    if (h->len == h->cap) {
+        size_t nc = h->cap ? h->cap * 2 : 64;
+        int64_t *a = realloc(h->bk, nc * sizeof *a);
+        if (!a)
+            return SW_ENOMEM;
+        h->bk = a;
+        uint64_t *m = realloc(h->n, nc * sizeof *m);
+        if (!m)
+            return SW_ENOMEM;
+        h->n = m;
+        h->cap = nc;
+    }
+    h->bk[h->len] = bk;
+    h->n[h->len++] = n;
+    return SW_OK;
+}
+
+int store_idx_histogram(const qctx_t *c, const uint64_t *b, int64_t bucket_ms, idx_hist_t *h)
+{
+    int64_t cur = 0;
+    uint64_t k = 0;
+    h->len = 0;
+    for (uint32_t w = 0; w < c->words; w++)
+        for (uint64_t m = b[w]; m; m &= m - 1) {
+            int64_t x = c->ts[w * 64 + (uint32_t)__builtin_ctzll(m)];
+            if (k && x >= cur && x - cur < bucket_ms) {
+                k++;
+                continue;
+            }
+            int64_t bk = x - ((x % bucket_ms) + bucket_ms) % bucket_ms;
+            if (k && bk != cur) {
+                if (hist_push(h, cur, k))
+                    return SW_ENOMEM;
+                k = 0;
+            }
+            cur = bk;
+            k++;
+        }
+    return k ? hist_push(h, cur, k) : SW_OK;
+}
+
+void store_idx_hist_free(idx_hist_t *h)
+{
+    free(h->bk);
+    free(h->n);
+    memset(h, 0, sizeof *h);
+}
+
+int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, const idx_hist_t *pre,
+                        sw_qrun_t *run, sw_errbuf_t *err)
 {
     const idx_piece_t *p = c->p;
     if (s->kind == SW_QS_COUNT) {
@@ -538,25 +588,17 @@ int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, sw_q
         return k ? sw_qrun_add(run, "", 0, 0, k, err) : SW_OK;
     }
     if (s->kind == SW_QS_HISTOGRAM) {
-        int64_t cur = 0;
-        uint64_t k = 0;
+        idx_hist_t own = {0};
+        if (!pre && store_idx_histogram(c, b, s->bucket_ms, &own)) {
+            store_idx_hist_free(&own);
+            return sw_seterr(err, SW_ENOMEM, "out of memory");
+        }
+        const idx_hist_t *h = pre ? pre : &own;
         int rc = SW_OK;
-        for (uint32_t w = 0; w < c->words && !rc; w++)
-            for (uint64_t m = b[w]; m && !rc; m &= m - 1) {
-                int64_t x = c->ts[w * 64 + (uint32_t)__builtin_ctzll(m)];
-                if (k && x >= cur && x - cur < s->bucket_ms) {
-                    k++;
-                    continue;
-                }
-                int64_t bk = x - ((x % s->bucket_ms) + s->bucket_ms) % s->bucket_ms;
-                if (k && bk != cur) {
-                    rc = sw_qrun_add(run, NULL, 0, cur, k, err);
-                    k = 0;
-                }
-                cur = bk;
-                k++;
-            }
-        return rc || !k ? rc : sw_qrun_add(run, NULL, 0, cur, k, err);
+        for (size_t i = 0; i < h->len && !rc; i++)
+            rc = sw_qrun_add(run, NULL, 0, h->bk[i], h->n[i], err);
+        store_idx_hist_free(&own);
+        return rc;
     }
     int f = find_field(p, s->field, s->field_hash);
     if (f < 0)

@@ -155,9 +155,20 @@ int store_idx_eval_once(sw_store_team_t *t, size_t i, const sw_query_t *q, uint6
  * 1 superset, or SW_E*. */
 int store_idx_eval(sw_store_team_t *t, size_t i, const sw_query_t *q, uint64_t *b, qctx_t *c,
                    sw_errbuf_t *err);
-/* The aggregate stage s over the piece's exact bitmap b into run: SW_OK,
- * 2 when the postings it read are damaged, or SW_E*. */
-int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, sw_qrun_t *run,
-                        sw_errbuf_t *err);
+/* A piece's histogram: its rows' counts by bucket, in the order met. */
+typedef struct idx_hist {
+    int64_t *bk; /* the buckets' starts */
+    uint64_t *n;
+    size_t len, cap;
+} idx_hist_t;
+/* The rows of b by buckets of bucket_ms into h (emptied first): SW_OK or
+ * SW_ENOMEM. Either of a search's threads may call it. */
+int store_idx_histogram(const qctx_t *c, const uint64_t *b, int64_t bucket_ms, idx_hist_t *h);
+void store_idx_hist_free(idx_hist_t *h);
+/* The aggregate stage s over the piece's exact bitmap b into run (pre: a
+ * histogram stage's buckets, made already, or NULL): SW_OK, 2 when the
+ * postings it read are damaged, or SW_E*. */
+int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, const idx_hist_t *pre,
+                        sw_qrun_t *run, sw_errbuf_t *err);
 
 #endif

@@ -270,7 +270,8 @@ static void rows_merge(rows_t *l, size_t mid, trow_t *tmp)
 /* What a search does with each piece's bitmap, in order (pieces_each): 0
  * go on, 1 no more wanted, 2 the piece's postings are damaged (it is built
  * again and handed over again), or SW_E*. */
-typedef int (*piece_fn_t)(void *ud, qctx_t *c, const uint64_t *b, sw_errbuf_t *err);
+typedef int (*piece_fn_t)(void *ud, qctx_t *c, const uint64_t *b, const idx_hist_t *pre,
+                          sw_errbuf_t *err);
 
 #define LANE_RING 8         /* pieces the second lane may evaluate ahead */
 #define LANE_MIN_NS 50000.0 /* a first piece dearer than this brings in the second lane */
@@ -278,6 +279,7 @@ typedef int (*piece_fn_t)(void *ud, qctx_t *c, const uint64_t *b, sw_errbuf_t *e
 typedef struct lane_slot {
     int state; /* 0 free, 1 being evaluated, 2 done */
     int r;     /* piece_eval_once's */
+    int hist;  /* hist[] holds the piece's histogram */
     size_t oi;
     qctx_t c;
 } lane_slot_t;
@@ -295,6 +297,10 @@ typedef struct lanes {
     int stop;
     lane_slot_t slot[LANE_RING];
     uint64_t *bm; /* LANE_RING bitmaps, piece oi's at oi % LANE_RING */
+    /* a histogram's buckets (hist_ms > 0), made by the thread that
+     * evaluated the piece: the bucketing is on both cores too */
+    int64_t hist_ms;
+    idx_hist_t hist[LANE_RING];
 } lanes_t;
 
 /* The next piece to evaluate, if the ring has room (mu held): its place in
@@ -312,12 +318,16 @@ static size_t lane_take(lanes_t *L)
 static void lane_eval(lanes_t *L, size_t oi, uint64_t *pool)
 {
     qctx_t c;
+    const uint64_t *bits = L->bm + (oi % LANE_RING) * BM_WORDS;
     int r = store_idx_eval_once(L->t, L->order[oi], L->q, L->bm + (oi % LANE_RING) * BM_WORDS, &c,
                                 pool);
+    int hist = r == 0 && L->hist_ms > 0 &&
+               store_idx_histogram(&c, bits, L->hist_ms, &L->hist[oi % LANE_RING]) == SW_OK;
     pthread_mutex_lock(&L->mu);
     lane_slot_t *s = &L->slot[oi % LANE_RING];
     s->c = c;
     s->r = r;
+    s->hist = hist;
     s->state = 2;
     pthread_cond_broadcast(&L->cv);
     pthread_mutex_unlock(&L->mu);
@@ -343,7 +353,8 @@ static void *lane_main(void *ud)
 
 /* The second lane, from the piece at place 1 on; NULL when it cannot be
  * had (the search goes on alone). */
-static lanes_t *lanes_start(sw_store_team_t *t, const sw_query_t *q, const size_t *order, size_t n)
+static lanes_t *lanes_start(sw_store_team_t *t, const sw_query_t *q, const size_t *order, size_t n,
+                            int64_t hist_ms)
 {
     store_idx_t *x = t->idx;
     if (!x->pool2 && !(x->pool2 = malloc(MAX_DEPTH * BM_WORDS * sizeof *x->pool2)))
@@ -357,6 +368,7 @@ static lanes_t *lanes_start(sw_store_team_t *t, const sw_query_t *q, const size_
     L->q = q;
     L->order = order;
     L->n = n;
+    L->hist_ms = hist_ms;
     L->next = L->consumed = 1;
     pthread_mutex_init(&L->mu, NULL);
     pthread_cond_init(&L->cv, NULL);
@@ -379,13 +391,16 @@ static void lanes_end(lanes_t *L)
     pthread_join(L->th, NULL);
     pthread_mutex_destroy(&L->mu);
     pthread_cond_destroy(&L->cv);
+    for (int i = 0; i < LANE_RING; i++)
+        store_idx_hist_free(&L->hist[i]);
     free(L->bm);
     free(L);
 }
 
 /* The piece at oi, evaluated by either lane: this one evaluates the
  * pieces it can take while it waits. piece_eval_once's result. */
-static int lane_next(lanes_t *L, size_t oi, qctx_t *c, const uint64_t **bits)
+static int lane_next(lanes_t *L, size_t oi, qctx_t *c, const uint64_t **bits,
+                     const idx_hist_t **hist)
 {
     pthread_mutex_lock(&L->mu);
     lane_slot_t *s = &L->slot[oi % LANE_RING];
@@ -401,6 +416,7 @@ static int lane_next(lanes_t *L, size_t oi, qctx_t *c, const uint64_t **bits)
     }
     *c = s->c;
     *bits = L->bm + (oi % LANE_RING) * BM_WORDS;
+    *hist = s->hist ? &L->hist[oi % LANE_RING] : NULL;
     int r = s->r;
     pthread_mutex_unlock(&L->mu);
     return r;
@@ -428,10 +444,12 @@ static double ns_since(const struct timespec *t0)
  * than LANE_MIN_NS (free text, wildcards: not a field's value) a second
  * thread evaluates the pieces after it, up to LANE_RING ahead of fn, while
  * this one does too whenever the next piece fn needs is not ready. Only
- * this thread rebuilds a damaged piece, with the second lane stopped. 0,
- * or as fn (1: stopped early), or SW_E*. */
+ * this thread rebuilds a damaged piece, with the second lane stopped.
+ * hist_ms > 0: the thread that evaluated a piece also counts its rows by
+ * buckets of hist_ms, handed to fn (or NULL: fn counts them). 0, or as fn
+ * (1: stopped early), or SW_E*. */
 static int pieces_each(sw_store_team_t *t, const sw_query_t *q, const size_t *order, size_t n,
-                       uint64_t *b, piece_fn_t fn, void *ud, sw_errbuf_t *err)
+                       uint64_t *b, int64_t hist_ms, piece_fn_t fn, void *ud, sw_errbuf_t *err)
 {
     store_idx_t *x = t->idx;
     lanes_t *L = NULL;
@@ -439,9 +457,10 @@ static int pieces_each(sw_store_team_t *t, const sw_query_t *q, const size_t *or
     for (size_t oi = 0; oi < n && !rc; oi++) {
         qctx_t c;
         const uint64_t *bits = b;
+        const idx_hist_t *pre = NULL;
         int r = 0, laned = 0;
         if (L) {
-            r = lane_next(L, oi, &c, &bits);
+            r = lane_next(L, oi, &c, &bits, &pre);
             laned = r >= 0;
             if (r < 0 && !idx_late(x)) { /* damaged: rebuilt below, this lane alone */
                 lanes_end(L);
@@ -452,16 +471,17 @@ static int pieces_each(sw_store_team_t *t, const sw_query_t *q, const size_t *or
             struct timespec t0;
             clock_gettime(CLOCK_MONOTONIC, &t0);
             bits = b;
+            pre = NULL;
             r = store_idx_eval(t, order[oi], q, b, &c, err);
             if (r >= 0 && oi == 0 && n > 2 && t->lanes >= 0 &&
                 (t->lanes > 0 || ns_since(&t0) > LANE_MIN_NS))
-                L = lanes_start(t, q, order, n);
+                L = lanes_start(t, q, order, n, hist_ms);
         }
         if (r < 0) {
             rc = idx_late(x) ? SW_ETOOBIG : r;
             break;
         }
-        int a = fn(ud, &c, bits, err);
+        int a = fn(ud, &c, bits, pre, err);
         if (a == 2) { /* postings damaged: built again, handed over again */
             if (L) {
                 lanes_end(L);
@@ -488,10 +508,11 @@ typedef struct agg_ud {
     sw_qrun_t *run;
 } agg_ud_t;
 
-static int agg_piece(void *ud, qctx_t *c, const uint64_t *b, sw_errbuf_t *err)
+static int agg_piece(void *ud, qctx_t *c, const uint64_t *b, const idx_hist_t *pre,
+                     sw_errbuf_t *err)
 {
     agg_ud_t *a = ud;
-    return store_idx_aggregate(c, a->s, b, a->run, err);
+    return store_idx_aggregate(c, a->s, b, pre, a->run, err);
 }
 
 /* A hunt's records in time order (then arrival), handed over piece by
@@ -514,8 +535,10 @@ typedef struct stream {
     size_t tmp_cap;
 } stream_t;
 
-static int stream_piece(void *ud, qctx_t *c, const uint64_t *b, sw_errbuf_t *err)
+static int stream_piece(void *ud, qctx_t *c, const uint64_t *b, const idx_hist_t *pre,
+                        sw_errbuf_t *err)
 {
+    (void)pre;
     stream_t *st = ud;
     store_idx_t *x = st->t->idx;
     rows_t *rows = &st->rows;
@@ -584,7 +607,7 @@ static int stream_rows(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, 
                 order[j - 1] = sw;
             }
     stream_t st = {.t = t, .q = q, .run = run, .order = order, .n = n_pieces, .exact = exact};
-    int rc = pieces_each(t, q, order, n_pieces, b, stream_piece, &st, err);
+    int rc = pieces_each(t, q, order, n_pieces, b, 0, stream_piece, &st, err);
     if (!rc)
         rc = feed_rows(t, q, run, &st.rows, 0, st.rows.n, exact, err);
     if (rc == 1)
@@ -637,7 +660,8 @@ static int search_run(sw_store_team_t *t, const sw_query_t *q, sw_qrun_t *run, s
             order[i] = i;
         agg_ud_t a = {s, run};
         if (order)
-            rc = pieces_each(t, q, order, n_pieces, b, agg_piece, &a, err);
+            rc = pieces_each(t, q, order, n_pieces, b,
+                             s->kind == SW_QS_HISTOGRAM ? s->bucket_ms : 0, agg_piece, &a, err);
         free(order);
     } else {
         rc = stream_rows(t, q, run, n_pieces, exact, b, err);
