@@ -127,6 +127,9 @@ static void view_reset(seg_view_t *v)
     v->sums_bad = v->repaired = 0;
     v->lost_lo = v->lost_hi = 0;
     v->note[0] = '\0';
+    free(v->bsum);
+    v->bsum = NULL;
+    v->bsum_words = 0;
 }
 
 int seg_view_set(seg_view_t *v, const uint8_t *const file[SF_N], const size_t len[SF_N],
@@ -290,8 +293,24 @@ static int seg_block(seg_view_t *v, uint64_t k, size_t need, const uint8_t **out
     if (seg_block_head(v, off, h))
         return SW_EIO;
     const uint8_t *data = v->d[SF_LOG] + off + SEG_BLK_HDR;
-    if (!seen && seg_block_sum(data, h[0], h[1], h[3]) != h[2])
-        return SW_EIO; /* checked once per block, not again to unpack more */
+    int summed = seen || (k / 64 < v->bsum_words && v->bsum[k / 64] >> (k % 64) & 1);
+    if (!summed) {
+        if (seg_block_sum(data, h[0], h[1], h[3]) != h[2])
+            return SW_EIO; /* checked once per block, not again to unpack more */
+        if (v->commit.known && off + SEG_BLK_HDR + h[0] <= v->commit.len[SF_LOG]) {
+            if (k / 64 >= v->bsum_words) { /* committed: never checked again */
+                size_t nw = (k / 64 + 1) * 2;
+                uint64_t *w = realloc(v->bsum, nw * sizeof *w);
+                if (w) {
+                    memset(w + v->bsum_words, 0, (nw - v->bsum_words) * sizeof *w);
+                    v->bsum = w;
+                    v->bsum_words = nw;
+                }
+            }
+            if (k / 64 < v->bsum_words)
+                v->bsum[k / 64] |= (uint64_t)1 << (k % 64);
+        }
+    }
     size_t want = seen || need > h[1] ? h[1] : need;
     c->unit = SEG_NO_BLOCK; /* while the buffer is being overwritten */
     if (h[3] == SEG_BLK_STORED) {

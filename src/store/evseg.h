@@ -218,6 +218,13 @@ typedef struct seg_view {
      * the files change (seg_view_set). */
     seg_cblk_t cache[SEG_NCACHE];
     uint64_t tick; /* for the least recently used */
+    /* committed blocks (bit: the block's first unit) whose checksum was
+     * checked once already: a hunt's scattered records unpack a block
+     * each, and checking it again on every hunt was a fifth of the work
+     * (committed bytes never change; a record's own checksum is checked
+     * on every read) */
+    uint64_t *bsum;
+    size_t bsum_words;
 } seg_view_t;
 
 /* Point v at whole files (header included) and check the headers against

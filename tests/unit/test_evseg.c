@@ -1089,6 +1089,44 @@ static void a_damaged_index_piece_is_rebuilt_not_believed(void **state)
     sw_store_close(s);
 }
 
+/* ---- a block's checksum, once a process ----------------------------------------- */
+
+/* A committed block's checksum is checked the first time a process
+ * unpacks it, not on every hunt (seg_block): a byte of the log changed
+ * under an open handle, after every block was read once, still makes the
+ * next hunt that needs the block report its records unreadable (each
+ * record's own checksum), never return them changed. */
+static void a_log_damaged_under_an_open_handle_is_still_reported(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *t = open_team(s, "blue");
+    fill(t, 3000, 11);
+    sw_errbuf_t err;
+    assert_int_equal(sw_store_flush(s, &err), SW_OK);
+    char *before = must_collect(t, "*"); /* every block unpacked and checked once */
+    char lp[256];
+    snprintf(lp, sizeof lp, "%s.seg/1/log", path);
+    blob_t log = slurp(lp);
+    assert_true(log.n > 20000);
+    FILE *fp = fopen(lp, "r+b"); /* a byte a quarter in: an early block's */
+    assert_non_null(fp);
+    fseek(fp, (long)(log.n / 4), SEEK_SET);
+    fputc(log.p[log.n / 4] ^ 0x5a, fp);
+    fclose(fp);
+    int rc;
+    char *after = collect(t, "*", &rc, &err); /* the same handle */
+    assert_null(after);
+    assert_int_equal(rc, SW_EIO);
+    if (!strstr(err.msg, "could not be read"))
+        fail_msg("%s", err.msg);
+    free(before);
+    free(log.p);
+    sw_store_team_close(t);
+    sw_store_close(s);
+}
+
 /* ---- records in time order, a page at a time ------------------------------------ */
 
 /* One "id ts" per record line of a collect() answer into ids/ts: the count. */
@@ -1306,14 +1344,10 @@ static void an_equality_finds_its_value_and_not_the_longer_ones(void **state)
     } cases[] = {
         {"host:ab | count", " 0 =86\n"}, /* "ab" and "AB": i % 7 of 0 and 1 */
         {"host:AB | count", " 0 =86\n"}, /* the case the query is written in */
-        {"host:xab | count", " 0 =43\n"},
-        {"host:a | count", " 0 =43\n"},
-        {"host:ab\\\\c | count", " 0 =42\n"},
-        {"host:abc | count", " 0 =0\n"},
-        {"port:443 | count", " 0 =60\n"},
-        {"port:44 | count", " 0 =60\n"},
-        {"port:4a | count", " 0 =0\n"},
-        {"host:ab AND port:3 | count", " 0 =17\n"},
+        {"host:xab | count", " 0 =43\n"},     {"host:a | count", " 0 =43\n"},
+        {"host:ab\\\\c | count", " 0 =42\n"}, {"host:abc | count", " 0 =0\n"},
+        {"port:443 | count", " 0 =60\n"},     {"port:44 | count", " 0 =60\n"},
+        {"port:4a | count", " 0 =0\n"},       {"host:ab AND port:3 | count", " 0 =17\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *got = must_collect(t, cases[i].q);
@@ -1554,6 +1588,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_damaged_index_piece_is_rebuilt_not_believed, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_team_reads_only_its_own_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(a_log_damaged_under_an_open_handle_is_still_reported, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(two_lanes_answer_as_one_and_rebuild_what_is_damaged, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(values_in_many_rows_are_bitmaps_and_answer_as_lists_do,
