@@ -338,6 +338,25 @@ void store_idx_plan_free(qplan_t *pl)
 
 static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth);
 
+/* OR node n's kids (but the free-text ones an automaton took: scanned) one
+ * by one, OR-ed into b; as eval. */
+static int or_kids(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth, int scanned)
+{
+    uint64_t *tmp = c->pool + (size_t)(depth + 1) * BM_WORDS;
+    int inexact = 0;
+    for (size_t i = 0; i < n->n_kids; i++) {
+        if (scanned && or_scannable(n->kids[i]))
+            continue;
+        int r = eval(c, n->kids[i], tmp, depth + 1);
+        if (r < 0)
+            return r;
+        inexact |= r;
+        for (uint32_t w = 0; w < c->words; w++)
+            b[w] |= tmp[w];
+    }
+    return inexact;
+}
+
 /* OR node n's free-text terms in one pass over each field's text, 4 KB
  * at a time: the automaton says which of their literals may start in
  * those 4 KB (a superset), and only those terms look for their values
@@ -371,19 +390,7 @@ static int eval_or_scan(qctx_t *c, const sw_qnode_t *n, const or_scan_t *o, uint
         if (c->damaged)
             return -1;
     }
-    uint64_t *tmp = c->pool + (size_t)(depth + 1) * BM_WORDS;
-    int inexact = 0;
-    for (size_t i = 0; i < n->n_kids; i++) {
-        if (or_scannable(n->kids[i]))
-            continue;
-        int r = eval(c, n->kids[i], tmp, depth + 1);
-        if (r < 0)
-            return r;
-        inexact |= r;
-        for (uint32_t w = 0; w < c->words; w++)
-            b[w] |= tmp[w];
-    }
-    return inexact;
+    return or_kids(c, n, b, depth, 1);
 }
 
 static int cost(const sw_qnode_t *n)
@@ -443,19 +450,7 @@ static int eval(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth)
     case SW_QN_OR: {
         memset(b, 0, c->words * 8);
         const or_scan_t *o = or_scan_of(c->plan, n);
-        if (o)
-            return eval_or_scan(c, n, o, b, depth);
-        uint64_t *tmp = c->pool + (size_t)(depth + 1) * BM_WORDS;
-        int inexact = 0;
-        for (size_t i = 0; i < n->n_kids; i++) {
-            int r = eval(c, n->kids[i], tmp, depth + 1);
-            if (r < 0)
-                return r;
-            inexact |= r;
-            for (uint32_t w = 0; w < c->words; w++)
-                b[w] |= tmp[w];
-        }
-        return inexact;
+        return o ? eval_or_scan(c, n, o, b, depth) : or_kids(c, n, b, depth, 0);
     }
     case SW_QN_NOT: {
         int r = eval(c, n->kids[0], b, depth + 1);

@@ -333,20 +333,26 @@ static void lane_eval(lanes_t *L, size_t oi, uint64_t *pool)
     pthread_mutex_unlock(&L->mu);
 }
 
+/* Take the next piece and evaluate it with pool's bitmaps (mu held, and
+ * held again after); or, when the ring is full, wait for a change. */
+static void lane_work(lanes_t *L, uint64_t *pool)
+{
+    size_t oi = lane_take(L);
+    if (oi == SIZE_MAX) {
+        pthread_cond_wait(&L->cv, &L->mu);
+        return;
+    }
+    pthread_mutex_unlock(&L->mu);
+    lane_eval(L, oi, pool);
+    pthread_mutex_lock(&L->mu);
+}
+
 static void *lane_main(void *ud)
 {
     lanes_t *L = ud;
     pthread_mutex_lock(&L->mu);
-    while (!L->stop && L->next < L->n) {
-        size_t oi = lane_take(L);
-        if (oi == SIZE_MAX) {
-            pthread_cond_wait(&L->cv, &L->mu);
-            continue;
-        }
-        pthread_mutex_unlock(&L->mu);
-        lane_eval(L, oi, L->t->idx->pool2);
-        pthread_mutex_lock(&L->mu);
-    }
+    while (!L->stop && L->next < L->n)
+        lane_work(L, L->t->idx->pool2);
     pthread_mutex_unlock(&L->mu);
     return NULL;
 }
@@ -404,16 +410,8 @@ static int lane_next(lanes_t *L, size_t oi, qctx_t *c, const uint64_t **bits,
 {
     pthread_mutex_lock(&L->mu);
     lane_slot_t *s = &L->slot[oi % LANE_RING];
-    while (!(s->state == 2 && s->oi == oi)) {
-        size_t k = lane_take(L);
-        if (k == SIZE_MAX) {
-            pthread_cond_wait(&L->cv, &L->mu);
-            continue;
-        }
-        pthread_mutex_unlock(&L->mu);
-        lane_eval(L, k, L->t->idx->pool);
-        pthread_mutex_lock(&L->mu);
-    }
+    while (!(s->state == 2 && s->oi == oi))
+        lane_work(L, L->t->idx->pool);
     *c = s->c;
     *bits = L->bm + (oi % LANE_RING) * BM_WORDS;
     *hist = s->hist ? &L->hist[oi % LANE_RING] : NULL;
