@@ -691,7 +691,7 @@ int store_idx_eval(sw_store_team_t *t, size_t i, const sw_query_t *q, uint64_t *
         if (attempt)
             return sw_seterr(err, SW_EIO, "team %s: index piece at row %llu damaged", t->name,
                              (unsigned long long)ip->p.first_row);
-        int rc = store_idx_rebuild(t, ip, err); /* note 5 */
+        int rc = store_idx_rebuild(t, ip, err); /* evquery.c, note 2 */
         if (rc)
             return rc;
     }

@@ -278,7 +278,7 @@ typedef int (*piece_fn_t)(void *ud, qctx_t *c, const uint64_t *b, const idx_hist
 
 typedef struct lane_slot {
     int state; /* 0 free, 1 being evaluated, 2 done */
-    int r;     /* piece_eval_once's */
+    int r;     /* store_idx_eval_once's */
     int hist;  /* hist[] holds the piece's histogram */
     size_t oi;
     qctx_t c;
@@ -318,9 +318,8 @@ static size_t lane_take(lanes_t *L)
 static void lane_eval(lanes_t *L, size_t oi, uint64_t *pool)
 {
     qctx_t c;
-    const uint64_t *bits = L->bm + (oi % LANE_RING) * BM_WORDS;
-    int r = store_idx_eval_once(L->t, L->order[oi], L->q, L->bm + (oi % LANE_RING) * BM_WORDS, &c,
-                                pool);
+    uint64_t *bits = L->bm + (oi % LANE_RING) * BM_WORDS;
+    int r = store_idx_eval_once(L->t, L->order[oi], L->q, bits, &c, pool);
     int hist = r == 0 && L->hist_ms > 0 &&
                store_idx_histogram(&c, bits, L->hist_ms, &L->hist[oi % LANE_RING]) == SW_OK;
     pthread_mutex_lock(&L->mu);
@@ -404,7 +403,7 @@ static void lanes_end(lanes_t *L)
 }
 
 /* The piece at oi, evaluated by either lane: this one evaluates the
- * pieces it can take while it waits. piece_eval_once's result. */
+ * pieces it can take while it waits. store_idx_eval_once's result. */
 static int lane_next(lanes_t *L, size_t oi, qctx_t *c, const uint64_t **bits,
                      const idx_hist_t **hist)
 {
@@ -438,7 +437,7 @@ static double ns_since(const struct timespec *t0)
 }
 
 /* Evaluate q on the pieces order[0..n) and hand each bitmap to fn in that
- * order (note 7). The first piece is evaluated alone; when it took longer
+ * order (note 3). The first piece is evaluated alone; when it took longer
  * than LANE_MIN_NS (free text, wildcards: not a field's value) a second
  * thread evaluates the pieces after it, up to LANE_RING ahead of fn, while
  * this one does too whenever the next piece fn needs is not ready. Only
@@ -514,7 +513,7 @@ static int agg_piece(void *ud, qctx_t *c, const uint64_t *b, const idx_hist_t *p
 }
 
 /* A hunt's records in time order (then arrival), handed over piece by
- * piece (note 6): a row is final once no piece left to evaluate can hold
+ * piece (note 2): a row is final once no piece left to evaluate can hold
  * an earlier one, so a hunt that wants a page of records (the server's
  * limit, `| head`) evaluates the pieces that page needs, not the whole
  * team. Rows in time order (the sorted flag, every live exercise): each
