@@ -577,8 +577,10 @@ static int stream_piece(void *ud, qctx_t *c, const uint64_t *b, const idx_hist_t
         }
     }
     int rc = feed_rows(st->t, st->q, st->run, rows, 0, ready, st->exact, err);
-    memmove(rows->v, rows->v + ready, (rows->n - ready) * sizeof *rows->v);
-    rows->n -= ready;
+    if (ready) { /* (no rows yet: no array either) */
+        memmove(rows->v, rows->v + ready, (rows->n - ready) * sizeof *rows->v);
+        rows->n -= ready;
+    }
     return rc;
 }
 
