@@ -276,8 +276,9 @@ static int or_scannable(const sw_qnode_t *k)
            term_literal(k, lit, sizeof lit) >= 2;
 }
 
-/* The automaton of OR node n (built on its first piece), NULL when the
- * OR has too few free-text terms for one (or the plan is full). */
+/* The automaton of OR node n (built by store_idx_plan before the pieces,
+ * found after), NULL when the OR has too few free-text terms for one (or
+ * the plan is full). */
 static or_scan_t *or_scan_of(qplan_t *pl, const sw_qnode_t *n)
 {
     if (!pl)
