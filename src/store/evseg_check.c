@@ -39,7 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #include "store/evidx.h"
 #include "store/evseg.h"
 
