@@ -380,8 +380,9 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     uint32_t *old = malloc((nv ? nv : 1) * sizeof *old);
     uint32_t *fa = calloc(nf + 1, sizeof *fa), *fb = calloc(nf + 1, sizeof *fb);
     uint8_t *cls = malloc(nv ? nv : 1);
-    uint32_t *pend = NULL; /* each value's post_end */
-    uint8_t *twice = NULL; /* a value in some row twice */
+    uint32_t *pend = NULL;  /* each value's post_end */
+    uint8_t *twice = NULL;  /* a value in some row twice */
+    uint8_t *shared = NULL; /* a digit value's bytes shared with the one before */
     int rc = SW_ENOMEM;
     uint8_t *buf = NULL;
     if (!newid || !old || !fa || !fb || !cls)
@@ -408,7 +409,25 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     len[IDX_S_FIELDS] = nf * sizeof(idx_field_t);
     len[IDX_S_NAMES] = b->names_len;
     len[IDX_S_VALUES] = nv * sizeof(idx_value_t);
-    len[IDX_S_TEXT] = b->text_len + nv;
+    /* the text: a letter value's bytes and a NUL; a digit value's front-
+     * coded (evidx.h): shared[k] its bytes in common with the one before */
+    if (!(shared = malloc(nv ? nv : 1)))
+        goto done;
+    size_t text_len = 0;
+    for (size_t k = 0; k < nv; k++) {
+        const bvalue_t *x = &b->values[old[k]];
+        shared[k] = 0;
+        if (cls[old[k]] && (k - fa[x->field]) % IDX_FC_RESTART) {
+            const bvalue_t *y = &b->values[old[k - 1]];
+            const char *s = b->text + x->text_off, *t = b->text + y->text_off;
+            uint32_t m = x->text_len < y->text_len ? x->text_len : y->text_len, i = 0;
+            while (i < m && i < 255 && s[i] == t[i])
+                i++;
+            shared[k] = (uint8_t)i;
+        }
+        text_len += x->text_len + 1 + cls[old[k]] - shared[k];
+    }
+    len[IDX_S_TEXT] = text_len;
     /* each value's postings: a list of u16, or a bitmap when that is
      * smaller (8-byte aligned: up to 3 u16 of padding before it) and the
      * value is in no row twice (an array holding it twice: its count by
@@ -451,9 +470,11 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         V[k].text_off = (uint32_t)tp;
         const char *src = b->text + x->text_off;
         HS[k] = idx_hash16(src, strnlen(src, x->text_len));
-        memcpy(T + tp, src, x->text_len);
-        T[tp + x->text_len] = '\0';
-        tp += x->text_len + 1;
+        if (cls[old[k]]) /* a digit value, coded */
+            T[tp++] = (char)shared[k];
+        memcpy(T + tp, src + shared[k], x->text_len - shared[k]);
+        T[tp + x->text_len - shared[k]] = '\0';
+        tp += x->text_len - shared[k] + 1;
         V[k].post_end = pend[k];
     }
     {
@@ -537,6 +558,7 @@ done:
     free(cls);
     free(pend);
     free(twice);
+    free(shared);
     return rc;
 }
 
@@ -658,7 +680,7 @@ int idx_field_check(idx_piece_t *p, uint32_t f)
     uint32_t prev = x->v0 ? V[x->v0 - 1].post_end & ~IDX_POST_BM : 0;
     if (x->v0 && x->v0 <= p->n_values && prev > p->n_post)
         return SW_EIO;
-    uint32_t t = x->text0, words = (p->n_rows + 63) / 64;
+    uint32_t t = x->text0, words = (p->n_rows + 63) / 64, plen = 0;
     for (uint32_t v = x->v0; v < x->v1; v++) {
         uint32_t next = v + 1 < x->v1 ? V[v + 1].text_off : x->text1;
         uint32_t end = V[v].post_end & ~IDX_POST_BM;
@@ -666,6 +688,12 @@ int idx_field_check(idx_piece_t *p, uint32_t f)
             end < prev || end > p->n_post ||
             ((V[v].post_end & IDX_POST_BM) && ((prev + 3) & ~3u) + (uint64_t)words * 4 != end))
             return SW_EIO;
+        if (v >= x->vb) { /* coded: shares no more than the value before has */
+            uint32_t sh = (uint8_t)p->text[t];
+            if (next - t < 2 || sh > plen || ((v - x->vb) % IDX_FC_RESTART == 0 && sh))
+                return SW_EIO;
+            plen = sh + (next - t - 2);
+        }
         t = next;
         prev = end;
     }
@@ -701,6 +729,82 @@ int idx_post_check(idx_piece_t *p, uint32_t f)
     }
     p->fchecked[f] |= 2;
     return SW_OK;
+}
+
+/* ---- decoding the digit values ------------------------------------------------ */
+
+void idx_scratch_free(idx_scratch_t *s)
+{
+    free(s->buf);
+    free(s->off);
+    memset(s, 0, sizeof *s);
+}
+
+static int scratch_room(idx_scratch_t *s, size_t need)
+{
+    return grow((void **)&s->buf, &s->cap, need, 1) ? SW_ENOMEM : SW_OK;
+}
+
+/* Decode values [from, to) of field x's digit region, from from's restart
+ * on, into sc->buf at 0 (offs: each value's offset, or NULL: each value
+ * over the one before, only the last kept). *n: the last one's length.
+ * Every coded byte is checked against the field's bounds here too: a
+ * field that passed idx_field_check cannot fail, and one that did not
+ * cannot make it read out of bounds. */
+static int digits_walk(const idx_piece_t *p, const idx_field_t *x, uint32_t from, uint32_t to,
+                       idx_scratch_t *sc, uint32_t *offs, uint32_t *n)
+{
+    if (x->text1 > p->text_len || from < x->vb || to > x->v1)
+        return SW_EIO;
+    size_t at = 0, plen = 0; /* the previous value: buf[at - plen - 1, at - 1) */
+    for (uint32_t v = from; v < to; v++) {
+        uint32_t o = p->values[v].text_off,
+                 next = v + 1 < x->v1 ? p->values[v + 1].text_off : x->text1;
+        if (o < x->text0 || next > x->text1 || next < o + 2 || p->text[next - 1] != '\0')
+            return SW_EIO;
+        size_t sh = (uint8_t)p->text[o], rest = next - o - 2;
+        if (sh > plen || ((v - x->vb) % IDX_FC_RESTART == 0 && sh))
+            return SW_EIO;
+        size_t start = offs ? at : 0, len = sh + rest;
+        if (start + len + 1 > UINT32_MAX || scratch_room(sc, start + len + 1))
+            return start + len + 1 > UINT32_MAX ? SW_EIO : SW_ENOMEM;
+        if (offs) {
+            if (sh)
+                memmove(sc->buf + start, sc->buf + at - plen - 1, sh);
+            offs[v - from] = (uint32_t)start;
+        } /* else: the shared bytes are in place already */
+        memcpy(sc->buf + start + sh, p->text + o + 1, rest);
+        sc->buf[start + len] = '\0';
+        at = start + len + 1;
+        plen = len;
+    }
+    if (offs)
+        offs[to - from] = (uint32_t)at;
+    *n = (uint32_t)plen;
+    return SW_OK;
+}
+
+int idx_value_text(const idx_piece_t *p, const idx_field_t *x, uint32_t v, idx_scratch_t *sc,
+                   const char **s, uint32_t *n)
+{
+    if (v < x->vb) {
+        *s = p->text + p->values[v].text_off;
+        *n = idx_value_len(p, x, v);
+        return SW_OK;
+    }
+    uint32_t r = x->vb + (v - x->vb) / IDX_FC_RESTART * IDX_FC_RESTART;
+    int rc = digits_walk(p, x, r, v + 1, sc, NULL, n);
+    *s = rc ? "" : sc->buf;
+    return rc;
+}
+
+int idx_digits_decode(const idx_piece_t *p, const idx_field_t *x, idx_scratch_t *sc)
+{
+    uint32_t n;
+    if (grow((void **)&sc->off, &sc->off_cap, (size_t)(x->v1 - x->vb) + 1, sizeof *sc->off))
+        return SW_ENOMEM;
+    sc->off[0] = 0;
+    return x->v1 > x->vb ? digits_walk(p, x, x->vb, x->v1, sc, sc->off, &n) : SW_OK;
 }
 
 void idx_piece_free(idx_piece_t *p)
