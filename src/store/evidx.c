@@ -760,7 +760,8 @@ static int digits_walk(const idx_piece_t *p, const idx_field_t *x, uint32_t from
     for (uint32_t v = from; v < to; v++) {
         uint32_t o = p->values[v].text_off,
                  next = v + 1 < x->v1 ? p->values[v + 1].text_off : x->text1;
-        if (o < x->text0 || next > x->text1 || next < o + 2 || p->text[next - 1] != '\0')
+        if (o < x->text0 || next > x->text1 || next <= o || next - o < 2 ||
+            p->text[next - 1] != '\0')
             return SW_EIO;
         size_t sh = (uint8_t)p->text[o], rest = next - o - 2;
         if (sh > plen || ((v - x->vb) % IDX_FC_RESTART == 0 && sh))
