@@ -28,8 +28,10 @@
  *     last row's log frame (a piece of rows that were cut and written again
  *     does not match), checksum of the header;
  *   a table of IDX_NSEC sections (offset, length, checksum);
- *   sections: fields, names, values, value text, postings, has-time
- *     bitmap, values' hashes.
+ *   sections: fields, names, values, value text (per field: the letter
+ *     values' bytes, each NUL-ended, then the digit values front-coded,
+ *     idx_field_t), postings, has-time bitmap, values' hashes (of the
+ *     decoded text).
  * A section's checksum is checked the first time a process uses it. A
  * damaged, foreign or stale piece is dropped and its rows indexed again
  * from the log (the log is the record of truth; the index is derived from

@@ -707,25 +707,31 @@ int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, cons
             a[na++] = (agg_t){v, mr, k};
     }
     /* groups take the spelling of their first matching record; digit
-     * values are decoded, the field's all at once when one is needed
-     * (this thread's scratch: aggregates run on the search's thread) */
+     * values are decoded (this thread's scratch: aggregates run on the
+     * search's thread): one by one from their restarts when few are
+     * wanted (EventID:4625 | count by IpAddress), else the field's all
+     * at once */
     qsort(a, na, sizeof *a, cmp_agg);
     idx_scratch_t *sc = &c->t->idx->scr[0];
-    int rc = SW_OK, decoded = 0;
+    size_t nd = 0;
+    for (size_t i = 0; i < na; i++)
+        nd += a[i].v >= x->vb;
+    int rc = SW_OK, whole = nd * 4 > x->v1 - x->vb;
+    if (whole && idx_digits_decode(p, x, sc)) {
+        free(a);
+        return 2; /* damaged (or out of memory: rebuilt, then it fails cleanly) */
+    }
     for (size_t i = 0; i < na && !rc; i++) {
-        uint32_t v = a[i].v;
-        if (v < x->vb) {
-            rc = sw_qrun_add(run, p->text + p->values[v].text_off, idx_value_len(p, x, v), 0,
-                             a[i].n, err);
-            continue;
-        }
-        if (!decoded && idx_digits_decode(p, x, sc)) {
+        uint32_t v = a[i].v, len;
+        const char *txt;
+        if (whole && v >= x->vb) {
+            txt = sc->buf + sc->off[v - x->vb];
+            len = sc->off[v - x->vb + 1] - sc->off[v - x->vb] - 1;
+        } else if (idx_value_text(p, x, v, sc, &txt, &len)) {
             free(a);
-            return 2; /* damaged (or out of memory: rebuilt, then it fails cleanly) */
+            return 2;
         }
-        decoded = 1;
-        rc = sw_qrun_add(run, sc->buf + sc->off[v - x->vb],
-                         sc->off[v - x->vb + 1] - sc->off[v - x->vb] - 1, 0, a[i].n, err);
+        rc = sw_qrun_add(run, txt, len, 0, a[i].n, err);
     }
     free(a);
     return rc;
