@@ -386,6 +386,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     uint32_t *pend = NULL;  /* each value's post_end */
     uint8_t *twice = NULL;  /* a value in some row twice */
     uint8_t *shared = NULL; /* a digit value's bytes shared with the one before */
+    int64_t *coded = NULL;  /* per field: > 0, its digit values are front-coded */
     int rc = SW_ENOMEM;
     uint8_t *buf = NULL;
     if (!newid || !old || !fa || !fb || !cls)
@@ -414,10 +415,10 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     len[IDX_S_VALUES] = nv * sizeof(idx_value_t);
     /* the text: a letter value's bytes and a NUL; a digit value's front-
      * coded (evidx.h): shared[k] its bytes in common with the one before */
-    if (!(shared = malloc(nv ? nv : 1)))
+    if (!(shared = malloc(nv ? nv : 1)) || !(coded = calloc(nf + 1, sizeof *coded)))
         goto done;
     size_t text_len = 0;
-    for (size_t k = 0; k < nv; k++) {
+    for (size_t k = 0; k < nv; k++) { /* coded[f]: the bytes front coding saves */
         const bvalue_t *x = &b->values[old[k]];
         shared[k] = 0;
         if (cls[old[k]] && (k - fa[x->field]) % IDX_FC_RESTART) {
@@ -428,7 +429,15 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
                 i++;
             shared[k] = (uint8_t)i;
         }
-        text_len += x->text_len + 1 + cls[old[k]] - shared[k];
+        if (cls[old[k]])
+            coded[x->field] += (int64_t)shared[k] - 1 - (int64_t)(x->text_len + 1) / 4;
+    }
+    for (size_t k = 0; k < nv; k++) { /* front-coded where it saves a quarter */
+        const bvalue_t *x = &b->values[old[k]];
+        int fc = cls[old[k]] && coded[x->field] > 0;
+        if (!fc)
+            shared[k] = 0;
+        text_len += x->text_len + 1 + (size_t)fc - shared[k];
     }
     len[IDX_S_TEXT] = text_len;
     /* each value's postings: a list of u16, or a bitmap when that is
@@ -473,7 +482,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         V[k].text_off = (uint32_t)tp;
         const char *src = b->text + x->text_off;
         HS[k] = idx_hash16(src, strnlen(src, x->text_len));
-        if (cls[old[k]]) /* a digit value, coded */
+        if (cls[old[k]] && coded[x->field] > 0) /* a digit value, coded */
             T[tp++] = (char)shared[k];
         memcpy(T + tp, src + shared[k], x->text_len - shared[k]);
         T[tp + x->text_len - shared[k]] = '\0';
@@ -510,6 +519,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         x->v0 = v0;
         x->vb = fa[f];
         x->v1 = v0 + b->fields[f].n_values;
+        x->dcoded = coded[f] > 0;
         x->text0 = x->v1 > x->v0 ? V[x->v0].text_off : 0;
         x->text1 = x->v1 > x->v0 ? (x->v1 < nv ? V[x->v1].text_off : (uint32_t)tp) : 0;
         uint32_t p0 = x->v0 ? pend[x->v0 - 1] & ~IDX_POST_BM : 0,
@@ -562,6 +572,7 @@ done:
     free(pend);
     free(twice);
     free(shared);
+    free(coded);
     return rc;
 }
 
@@ -626,7 +637,7 @@ int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_i
         const idx_field_t *x = &p->fields[f];
         if (x->v0 != prev || x->vb < x->v0 || x->v1 < x->vb || x->v1 > p->n_values ||
             x->name_off >= nl || x->name_len >= nl - x->name_off ||
-            p->names[x->name_off + x->name_len] != '\0' || x->text0 > x->text1 ||
+            p->names[x->name_off + x->name_len] != '\0' || x->text0 > x->text1 || x->dcoded > 1 ||
             x->text1 > p->text_len)
             return SW_EINVAL;
         prev = x->v1;
@@ -691,7 +702,7 @@ int idx_field_check(idx_piece_t *p, uint32_t f)
             end < prev || end > p->n_post ||
             ((V[v].post_end & IDX_POST_BM) && ((prev + 3) & ~3u) + (uint64_t)words * 4 != end))
             return SW_EIO;
-        if (v >= x->vb) { /* coded: shares no more than the value before has */
+        if (v >= x->vb && x->dcoded) { /* coded: shares no more than the value before has */
             uint32_t sh = (uint8_t)p->text[t];
             if (next - t < 2 || sh > plen || ((v - x->vb) % IDX_FC_RESTART == 0 && sh))
                 return SW_EIO;
@@ -760,7 +771,8 @@ static int digits_walk(const idx_piece_t *p, const idx_field_t *x, uint32_t from
     if (x->text1 > p->text_len || from < x->vb || to > x->v1)
         return SW_EIO;
     const char *T = p->text;
-    size_t at = 0, plen = 0; /* the previous value: buf[at - plen - 1, at - 1) */
+    uint32_t hd = x->dcoded ? 1 : 0; /* the shared length's byte before the rest */
+    size_t at = 0, plen = 0;         /* the previous value: buf[at - plen - 1, at - 1) */
     uint32_t k = (from - x->vb) % IDX_FC_RESTART; /* from's place after its restart */
 #ifdef __SSE2__
     /* a value of up to 31 bytes is made in two registers: the previous
@@ -776,9 +788,10 @@ static int digits_walk(const idx_piece_t *p, const idx_field_t *x, uint32_t from
     for (uint32_t v = from; v < to; v++) {
         uint32_t o = p->values[v].text_off,
                  next = v + 1 < x->v1 ? p->values[v + 1].text_off : x->text1;
-        if (o < x->text0 || next > x->text1 || next <= o || next - o < 2 || T[next - 1] != '\0')
+        if (o < x->text0 || next > x->text1 || next <= o || next - o < 1 + hd ||
+            T[next - 1] != '\0')
             return SW_EIO;
-        size_t sh = (uint8_t)T[o], rest = next - o - 2;
+        size_t sh = hd ? (uint8_t)T[o] : 0, rest = next - o - 1 - hd;
         if (sh > plen || (k == 0 && sh))
             return SW_EIO;
         k = k + 1 == IDX_FC_RESTART ? 0 : k + 1;
@@ -789,13 +802,13 @@ static int digits_walk(const idx_piece_t *p, const idx_field_t *x, uint32_t from
             return SW_ENOMEM;
         char *d = sc->buf + start;
 #ifdef __SSE2__
-        if (len < 32 && o + 1 >= sh && (size_t)o + 1 - sh + 32 <= p->text_len) {
+        if (len < 32 && o + hd >= sh && (size_t)o + hd - sh + 32 <= p->text_len) {
             if (sh && !inreg) { /* the previous value, from the scratch */
                 const char *pv = d - (offs ? plen + 1 : 0);
                 c0 = _mm_loadu_si128((const __m128i *)(const void *)pv);
                 c1 = _mm_loadu_si128((const __m128i *)(const void *)(pv + 16));
             }
-            const char *src = T + o + 1 - sh;
+            const char *src = T + o + hd - sh;
             __m128i s0 = _mm_loadu_si128((const __m128i *)(const void *)src);
             __m128i s1 = _mm_loadu_si128((const __m128i *)(const void *)(src + 16));
             __m128i vs = _mm_set1_epi8((char)sh), vl = _mm_set1_epi8((char)len);
@@ -814,7 +827,7 @@ static int digits_walk(const idx_piece_t *p, const idx_field_t *x, uint32_t from
         if (offs && sh) /* the previous value ends before d: its bytes are read first */
             memcpy(d, d - plen - 1, sh);
         /* else: the shared bytes are in place already */
-        memcpy(d + sh, T + o + 1, rest);
+        memcpy(d + sh, T + o + hd, rest);
         d[len] = '\0';
 #ifdef __SSE2__
     next_value:
@@ -833,7 +846,7 @@ static int digits_walk(const idx_piece_t *p, const idx_field_t *x, uint32_t from
 int idx_value_text(const idx_piece_t *p, const idx_field_t *x, uint32_t v, idx_scratch_t *sc,
                    const char **s, uint32_t *n)
 {
-    if (v < x->vb) {
+    if (v < x->vb || !x->dcoded) {
         *s = p->text + p->values[v].text_off;
         *n = idx_value_len(p, x, v);
         return SW_OK;

@@ -196,25 +196,37 @@ static inline uint32_t tv_len(const tview_t *t, uint32_t v)
     return (uint32_t)((v + 1 < t->v1 ? tv_off(t, v + 1) : t->end) - tv_off(t, v) - 1);
 }
 
+/* Values [v0, v1) of field x as the piece holds them (not front-coded). */
+static void piece_view(const idx_piece_t *p, const idx_field_t *x, uint32_t v0, uint32_t v1,
+                       tview_t *t)
+{
+    *t = (tview_t){.s = p->text,
+                   .off = &p->values[v0].text_off,
+                   .stride = sizeof(idx_value_t) / sizeof(uint32_t),
+                   .v0 = v0,
+                   .v1 = v1,
+                   .from = v0 < x->v1 ? p->values[v0].text_off : x->text1,
+                   .end = v1 < x->v1 ? p->values[v1].text_off : x->text1};
+}
+
 /* Field x's letter values [v0, vb), in the piece. */
 static void letter_view(const idx_piece_t *p, const idx_field_t *x, tview_t *t)
 {
-    *t = (tview_t){.s = p->text,
-                   .off = &p->values[x->v0].text_off,
-                   .stride = sizeof(idx_value_t) / sizeof(uint32_t),
-                   .v0 = x->v0,
-                   .v1 = x->vb,
-                   .from = x->text0,
-                   .end = x->vb < x->v1 ? p->values[x->vb].text_off : x->text1};
+    piece_view(p, x, x->v0, x->vb, t);
 }
 
-/* Field f's digit values [vb, v1), decoded into the lane's scratch (valid
- * until it decodes again); 0, or -1 when damaged (c->damaged) or out of
- * memory (a superset would be wrong: also -1, the piece is rebuilt and
- * the search then fails cleanly). */
+/* Field f's digit values [vb, v1): in the piece, or, front-coded,
+ * decoded into the lane's scratch (valid until it decodes again); 0, or
+ * -1 when damaged (c->damaged) or out of memory (a superset would be
+ * wrong: also -1, the piece is rebuilt and the search then fails
+ * cleanly). */
 static int digit_view(qctx_t *c, uint32_t f, tview_t *t)
 {
     const idx_field_t *x = &c->p->fields[f];
+    if (!x->dcoded) {
+        piece_view(c->p, x, x->vb, x->v1, t);
+        return 0;
+    }
     if (idx_digits_decode(c->p, x, c->scr)) {
         c->damaged = 1;
         return -1;
@@ -732,7 +744,7 @@ int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, cons
     size_t nd = 0;
     for (size_t i = 0; i < na; i++)
         nd += a[i].v >= x->vb;
-    int rc = SW_OK, whole = nd * 4 > x->v1 - x->vb;
+    int rc = SW_OK, whole = x->dcoded && nd * 4 > x->v1 - x->vb;
     if (whole && idx_digits_decode(p, x, sc)) {
         free(a);
         return 2; /* damaged (or out of memory: rebuilt, then it fails cleanly) */

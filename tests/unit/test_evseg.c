@@ -1731,6 +1731,30 @@ static void front_coded_digit_values_answer_as_the_evaluator_does(void **state)
         free(recs[i]);
         free(lngs[i]);
     }
+    /* the cases above met both layouts of digit values: front-coded
+     * (record ids, times, the long values) and as they are (ports: too
+     * little shared) */
+    char pp[256];
+    snprintf(pp, sizeof pp, "%s.seg/2/idx.64", path);
+    blob_t pb = slurp(pp);
+    uint64_t sid;
+    memcpy(&sid, pb.p + 16, 8);
+    idx_piece_t pc;
+    assert_int_equal(idx_piece_open(&pc, pb.p, pb.n, 2, sid), SW_OK);
+    int seen = 0;
+    for (uint32_t k = 0; k < pc.n_fields; k++) {
+        const idx_field_t *fx = &pc.fields[k];
+        const char *name = pc.names + fx->name_off;
+        if (!strcmp(name, "EventRecordID") || !strcmp(name, "UtcTime") || !strcmp(name, "long")) {
+            seen += fx->dcoded ? 1 : 100;
+            assert_true(fx->v1 - fx->vb > IDX_FC_RESTART); /* past a restart */
+        }
+        if (!strcmp(name, "port"))
+            seen += fx->dcoded ? 100 : 10;
+    }
+    assert_int_equal(seen, 13);
+    free(pc.fchecked);
+    free(pb.p);
 }
 
 /* Value v's coded entry in piece b (the field named name) changed to
@@ -1748,7 +1772,8 @@ static void fc_damage(blob_t *b, const char *name, uint32_t i, uint8_t sh)
             fi = (int)k;
     assert_true(fi >= 0);
     idx_field_t *x = (idx_field_t *)(void *)(b->p + pc.sec_off[IDX_S_FIELDS]) + fi;
-    assert_int_equal(x->vb, x->v0); /* digit values only */
+    assert_int_equal(x->vb, x->v0); /* digit values only, front-coded */
+    assert_int_equal(x->dcoded, 1);
     assert_true(x->vb + i < x->v1);
     assert_int_equal(idx_field_check(&pc, (uint32_t)fi), SW_OK);
     /* the decoder reads the field as written, every value */
