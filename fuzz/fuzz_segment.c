@@ -8,7 +8,7 @@
  *
  * Input: chunks of [file byte][u16 length][bytes]. The file byte's low 3
  * bits pick the file (log, ts, roff, lidx, sums; modulo 5), or bit 6 the
- * index piece; bit 7 on a file prepends a valid format-4 header for team 1
+ * index piece; bit 7 on a file prepends a valid header (SEG_FORMAT) for team 1
  * of store 1, on the piece recomputes its checksums (the fields', the
  * small sections', the header's) so the fuzzer spends its time past them,
  * on the structure. Bit 5 of the first byte gives the team a commit point

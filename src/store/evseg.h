@@ -21,7 +21,7 @@
  * derived from the log and rebuilt from it when damaged.
  *
  * The header: magic "SWSEG1", the file's kind (byte 6), the format (byte
- * 7), then in format 4 the team id (u16) and the store id (48 bits, the
+ * 7), then in formats 4 and 5 the team id (u16) and the store id (48 bits, the
  * one in the store's SQLite file, evstore.c): a file is bound to its team
  * and to its database, so a segment folder copied, linked or left beside
  * another database is refused, naming both (invariant 3). Format 3 had
@@ -31,7 +31,11 @@
  * point) and its first writer upgrades it in place (seg_writer_begin: the
  * old files removed, sums made from the columns, the headers rewritten),
  * so a seawall that expects an older format refuses the team instead of
- * cutting it back. Format 1 (an uncompressed log) is refused.
+ * cutting it back. Format 5 differs from 4 only by the LZ4D blocks it may
+ * hold: a writer brings a format-4 team to 5 by rewriting its log's header
+ * before it appends, so a seawall of format 4 refuses the team rather than
+ * call blocks it cannot unpack damaged and cut them. Format 1 (an
+ * uncompressed log) is refused.
  *
  * The commit point: the store keeps, per team, the rows and file lengths
  * its last durable flush made durable (SQLite table seg_commit, written in
@@ -69,8 +73,21 @@
  * bigger record gets a block of its own) and each block is written
  * LZ4-compressed:
  *   [u32 packed length][u32 unpacked length][u32 checksum][u32 kind] data
- * kind SEG_BLK_LZ4 or SEG_BLK_STORED (data as is, when LZ4 does not shrink
- * it). Blocks lie back to back from the start of the log. The unpacked
+ * kind SEG_BLK_LZ4, SEG_BLK_STORED (data as is, when LZ4 does not shrink
+ * it) or, in format 5, SEG_BLK_LZ4D: LZ4 with a dictionary, the last
+ * SEG_DICT_MAX unpacked bytes of an earlier block of kind LZ4 or STORED
+ * (never another LZ4D: a block needs at most one other to unpack), which
+ * lies kind >> 8 bytes before it in the log (under SEG_DICT_REACH). A 32 KB
+ * block alone starts with an empty window, so its first records, and each
+ * of a shape it has not seen, pack poorly; a near block of the same
+ * records as its dictionary packs the telemetry mix (frames included)
+ * 6.8:1 instead of 5.6:1 grouped by source, 5.3:1 instead of 3.5:1
+ * interleaved by time as a live exercise writes it. The writer makes a
+ * block at least half full (a flush's small one is a poor dictionary) the
+ * next dictionary every SEG_DICT_EVERY bytes of log, so the dictionary
+ * follows the mix as an exercise moves on, and stores it as is: a reader
+ * pays its checksum, once a process, and no unpacking (a hunt's scattered
+ * records meet many). Blocks lie back to back from the start of the log. The unpacked
  * stream is counted in units of SEG_UNIT (16 KB); every block starts a new
  * unit and spans as many as it needs, lidx naming its first and
  * SEG_NO_BLOCK the others. A row's roff is its block's first unit <<
@@ -127,11 +144,16 @@
 #define SEG_BLK_SPAN ((SEG_BLK_MAX >> SEG_UNIT_BITS) + 1) /* the most units one spans */
 #define SEG_BLK_LZ4 0
 #define SEG_BLK_STORED 1
+#define SEG_BLK_LZ4D 2      /* kind's low byte; its upper 24 bits: the dictionary's distance */
+#define SEG_DICT_MAX 65536u /* LZ4's window: the dictionary's most bytes */
+#define SEG_DICT_REACH (1u << 24) /* a dictionary lies less than this before its block */
+#define SEG_DICT_EVERY (1u << 20) /* log bytes between dictionary blocks */
+#define SEG_NDSUM 512             /* dictionary blocks a view remembers as checked */
 #define SEG_NO_BLOCK UINT64_MAX
 #define SEG_NBLK 4 /* batch buffers: one filled, the rest with the writer */
 #define SEG_FORMAT                                                                                 \
-    4 /* header byte 7; 3 had no sums nor store id, 2 fixed columns, 1 no packing                  \
-       */
+    5                     /* header byte 7; 4 had no LZ4D blocks, 3 no sums nor store id, 2 fixed  \
+                             columns, 1 no packing */
 #define SEG_STORE_BITS 48 /* a store id is a random number of 48 bits, not 0 */
 #define SEG_SUMENT 64     /* bytes of a sums entry */
 
@@ -141,7 +163,7 @@ enum { SF_LOG, SF_TS, SF_ROFF, SF_LIDX, SF_SUMS, SF_N };
 void seg_file_name(int f, char *out, size_t cap);
 /* File f's kind (header byte 6; the numbers format 2 gave the first four). */
 int seg_file_kind(int f);
-/* The 16-byte header of file f of a format-4 team. */
+/* The 16-byte header of file f of a team in SEG_FORMAT. */
 void seg_header(int f, uint64_t team_id, uint64_t store_id, uint8_t out[SEG_HDR]);
 
 /* A sums entry: one batch as the writer wrote it. Offsets in log are after
@@ -175,7 +197,8 @@ typedef struct seg_cblk {
     uint8_t *buf;
     size_t cap, len, full; /* unpacked so far, and in all */
     uint64_t unit;         /* SEG_NO_BLOCK: none */
-    const uint8_t *at;     /* buf, or a stored block's data in the map */
+    const uint8_t *at;     /* buf + SEG_DICT_MAX, or a stored block's data in the map */
+    uint64_t before;       /* the dictionary held before at (seg_unpack) */
     uint64_t used;         /* the view's tick when last asked for */
 } seg_cblk_t;
 
@@ -195,7 +218,7 @@ typedef struct seg_view {
     seg_time_fn time_of; /* NULL: rebuilt rows take the time before them */
     void *time_ud;
     /* what seg_view_set read */
-    int format;    /* the log's: 2, 3 or 4 (4 when there is none) */
+    int format;    /* the log's: 2 to 5 (SEG_FORMAT when there is none) */
     int hdr_bad;   /* derived files (bit f) whose header was damaged or foreign: ignored */
     size_t n_rows; /* complete rows (invariant 1), lost ones included */
     const uint64_t *col[SF_N];
@@ -225,6 +248,9 @@ typedef struct seg_view {
      * on every read) */
     uint64_t *bsum;
     size_t bsum_words;
+    /* committed dictionary blocks whose checksum was checked (their data
+     * offset + 1, by offset / 4 KB: a miss only checks one again) */
+    uint64_t dsum[SEG_NDSUM];
 } seg_view_t;
 
 /* Point v at whole files (header included) and check the headers against
@@ -282,6 +308,15 @@ uint32_t seg_sum(const void *p, size_t len);
 int seg_block_head(const seg_view_t *v, uint64_t off, uint32_t h[4]);
 /* The checksum a block header carries: of its data, unpacked length and kind. */
 uint32_t seg_block_sum(const void *data, uint32_t clen, uint32_t rawlen, uint32_t kind);
+/* Unpack the LZ4 or LZ4D block at data offset off (header h, checked, and
+ * its checksum) into dst (h[1] bytes of room, and SEG_DICT_MAX before it
+ * that an LZ4D block's dictionary is copied to) at least up to `want` bytes
+ * (all of it when want >= h[1]): *got, the bytes unpacked. An LZ4D block's
+ * dictionary block is checked and kept in v->dict. *before: the offset of
+ * the dictionary the bytes before dst hold (SEG_NO_BLOCK: none), updated.
+ * SW_EIO if either block is damaged, of another kind, or out of place. */
+int seg_unpack(seg_view_t *v, uint64_t off, const uint32_t h[4], uint8_t *dst, size_t want,
+               size_t *got, uint64_t *before);
 /* The stamp of row r (r < n_rows): its log frame's length and checksum
  * (what an index piece records of its last row, so that a piece of rows
  * that were cut and written again does not match); 0 when the frame is
@@ -352,7 +387,14 @@ typedef struct seg_writer {
     size_t out_cap;
     uint64_t *ent; /* lidx entries of a batch */
     size_t ent_cap;
-    int failed; /* errno of a failed write, stops the writer */
+    /* the dictionary blocks are packed with: a copy of its last bytes
+     * loaded into lz_dict, copied into lz_work for each block (LZ4's way
+     * to reuse a loaded dictionary); dict_off SEG_NO_BLOCK: none yet */
+    uint8_t *dict;
+    size_t dict_len;
+    uint64_t dict_off;
+    void *lz_dict, *lz_work; /* LZ4_stream_t */
+    int failed;              /* errno of a failed write, stops the writer */
     int failed_file;
     int dirty;             /* wrote since the last fdatasync */
     seg_batch_cb on_batch; /* may be NULL */

@@ -39,7 +39,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <lz4.h>
 
 #include "store/evidx.h"
 #include "store/evseg.h"
@@ -164,6 +163,7 @@ static int rebuild(seg_view_t *v, uint64_t *off, uint64_t stop, uint64_t *unit, 
 {
     uint8_t *buf = NULL;
     size_t cap = 0;
+    uint64_t before = SEG_NO_BLOCK; /* the dictionary before buf's block */
     int rc = SW_OK;
     if (stop > v->dl[SF_LOG])
         stop = v->dl[SF_LOG];
@@ -175,23 +175,24 @@ static int rebuild(seg_view_t *v, uint64_t *off, uint64_t stop, uint64_t *unit, 
             break;
         }
         const uint8_t *raw = data;
-        if (h[3] == SEG_BLK_LZ4) {
-            if (h[1] > cap) {
-                uint8_t *p = realloc(buf, h[1]);
+        if (h[3] != SEG_BLK_STORED) {
+            if (SEG_DICT_MAX + (size_t)h[1] > cap) {
+                uint8_t *p = realloc(buf, SEG_DICT_MAX + (size_t)h[1]);
                 if (!p) {
                     rc = SW_ENOMEM;
                     break;
                 }
                 buf = p;
-                cap = h[1];
+                cap = SEG_DICT_MAX + (size_t)h[1];
+                before = SEG_NO_BLOCK;
             }
-            if (h[0] > INT32_MAX || LZ4_decompress_safe((const char *)data, (char *)buf, (int)h[0],
-                                                        (int)h[1]) != (int)h[1]) {
+            size_t got;
+            if (seg_unpack(v, *off, h, buf + SEG_DICT_MAX, h[1], &got, &before)) {
                 rc = SW_EIO;
                 break;
             }
-            raw = buf;
-        } else if (h[3] != SEG_BLK_STORED || h[0] != h[1]) {
+            raw = buf + SEG_DICT_MAX;
+        } else if (h[0] != h[1]) {
             rc = SW_EIO;
             break;
         }
@@ -240,7 +241,9 @@ static int64_t carry_at(const seg_view_t *v, uint64_t r)
 
 /* Committed batch x's columns do not match its checksums: rebuild them
  * from its log bytes. SW_EIO when the log does not give x's rows and
- * units (its block damaged too, or the entry wrong). */
+ * units (its block damaged too, or the entry wrong): then its rows have no
+ * place (seg_record of one is SW_EIO), not the place the damaged roff, or
+ * a rebuild cut short, would give them, which may be another record's. */
 static int repair_batch(seg_view_t *v, const seg_sument_t *x)
 {
     if (go_own(v))
@@ -250,8 +253,12 @@ static int repair_batch(seg_view_t *v, const seg_sument_t *x)
     int changed = 0;
     int rc = rebuild(v, &off, x->log_end, &unit, &row, &carry, &changed);
     if (rc || off != x->log_end || unit != x->first_unit + x->units ||
-        row != x->first_row + x->rows)
+        row != x->first_row + x->rows) {
+        for (uint64_t r = x->first_row; r < x->first_row + x->rows; r++)
+            if (own_put(v, SF_ROFF, r, UINT64_MAX, &changed))
+                break;
         return SW_EIO;
+    }
     v->repaired |= changed ? changed : 1 << SF_SUMS;
     return SW_OK;
 }
