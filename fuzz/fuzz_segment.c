@@ -72,17 +72,43 @@ static uint64_t read_piece(const uint8_t *b, size_t len)
         free(p.fchecked);
         return 0;
     }
+    idx_scratch_t sc = {0};
     for (uint32_t f = 0; f < p.n_fields; f++) {
         const idx_field_t *x = &p.fields[f];
         sum +=
             (unsigned char)p.names[x->name_off] + (unsigned char)p.names[x->name_off + x->name_len];
+        /* the digit values decoded before any check: refused or read
+         * inside the piece, never past it */
+        if (idx_digits_decode(&p, x, &sc) == SW_OK && x->v1 > x->vb)
+            sum += (unsigned char)sc.buf[sc.off[x->v1 - x->vb] - 1];
         if (idx_field_check(&p, f) != SW_OK || idx_post_check(&p, f) != SW_OK)
             continue;
+        /* a checked field decodes, every value as its length says, one
+         * by one as a whole */
+        if (idx_digits_decode(&p, x, &sc) != SW_OK)
+            __builtin_trap();
+        for (uint32_t v = x->vb; v < x->v1; v++) {
+            uint32_t o = sc.off[v - x->vb], n = sc.off[v - x->vb + 1] - o - 1;
+            if (n != idx_value_len(&p, x, v) || sc.buf[o + n] != '\0')
+                __builtin_trap();
+        }
+        char *all = malloc(sc.off[x->v1 - x->vb] + 1);
+        if (all && x->v1 > x->vb)
+            memcpy(all, sc.buf, sc.off[x->v1 - x->vb]);
+        for (uint32_t v = x->v0; all && v < x->v1; v++) {
+            const char *s;
+            uint32_t n;
+            if (idx_value_text(&p, x, v, &sc, &s, &n) != SW_OK || n != idx_value_len(&p, x, v) ||
+                (v >= x->vb && memcmp(s, all + sc.off[v - x->vb], n) != 0))
+                __builtin_trap();
+        }
+        free(all);
         if (x->text1 > x->text0) /* the text a free-text scan reads */
             sum += (unsigned char)p.text[x->text0] + (unsigned char)p.text[x->text1 - 1];
         for (uint32_t v = x->v0; v < x->v1; v++) {
             const idx_value_t *y = &p.values[v];
-            if (p.text[y->text_off + idx_value_len(&p, x, v)] != '\0')
+            uint32_t end = v + 1 < x->v1 ? p.values[v + 1].text_off : x->text1;
+            if (p.text[v < x->vb ? y->text_off + idx_value_len(&p, x, v) : end - 1] != '\0')
                 __builtin_trap(); /* the check promised NUL-ended values */
             sum += (unsigned char)p.text[y->text_off];
             const uint64_t *bm = idx_post_bitmap(&p, v);
@@ -98,6 +124,7 @@ static uint64_t read_piece(const uint8_t *b, size_t len)
             }
         }
     }
+    idx_scratch_free(&sc);
     p.mem = NULL; /* the bytes are the caller's */
     idx_piece_free(&p);
     return sum;

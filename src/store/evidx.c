@@ -15,6 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "store/evseg.h"
 
@@ -380,8 +383,10 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     uint32_t *old = malloc((nv ? nv : 1) * sizeof *old);
     uint32_t *fa = calloc(nf + 1, sizeof *fa), *fb = calloc(nf + 1, sizeof *fb);
     uint8_t *cls = malloc(nv ? nv : 1);
-    uint32_t *pend = NULL; /* each value's post_end */
-    uint8_t *twice = NULL; /* a value in some row twice */
+    uint32_t *pend = NULL;  /* each value's post_end */
+    uint8_t *twice = NULL;  /* a value in some row twice */
+    uint8_t *shared = NULL; /* a digit value's bytes shared with the one before */
+    int64_t *coded = NULL;  /* per field: > 0, its digit values are front-coded */
     int rc = SW_ENOMEM;
     uint8_t *buf = NULL;
     if (!newid || !old || !fa || !fb || !cls)
@@ -408,7 +413,33 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     len[IDX_S_FIELDS] = nf * sizeof(idx_field_t);
     len[IDX_S_NAMES] = b->names_len;
     len[IDX_S_VALUES] = nv * sizeof(idx_value_t);
-    len[IDX_S_TEXT] = b->text_len + nv;
+    /* the text: a letter value's bytes and a NUL; a digit value's front-
+     * coded (evidx.h): shared[k] its bytes in common with the one before */
+    if (!(shared = malloc(nv ? nv : 1)) || !(coded = calloc(nf + 1, sizeof *coded)))
+        goto done;
+    size_t text_len = 0;
+    for (size_t k = 0; k < nv; k++) { /* coded[f]: the bytes front coding saves */
+        const bvalue_t *x = &b->values[old[k]];
+        shared[k] = 0;
+        if (cls[old[k]] && (k - fa[x->field]) % IDX_FC_RESTART) {
+            const bvalue_t *y = &b->values[old[k - 1]];
+            const char *s = b->text + x->text_off, *t = b->text + y->text_off;
+            uint32_t m = x->text_len < y->text_len ? x->text_len : y->text_len, i = 0;
+            while (i < m && i < 255 && s[i] == t[i])
+                i++;
+            shared[k] = (uint8_t)i;
+        }
+        if (cls[old[k]])
+            coded[x->field] += (int64_t)shared[k] - 1 - (int64_t)(x->text_len + 1) / 4;
+    }
+    for (size_t k = 0; k < nv; k++) { /* front-coded where it saves a quarter */
+        const bvalue_t *x = &b->values[old[k]];
+        int fc = cls[old[k]] && coded[x->field] > 0;
+        if (!fc)
+            shared[k] = 0;
+        text_len += x->text_len + 1 + (size_t)fc - shared[k];
+    }
+    len[IDX_S_TEXT] = text_len;
     /* each value's postings: a list of u16, or a bitmap when that is
      * smaller (8-byte aligned: up to 3 u16 of padding before it) and the
      * value is in no row twice (an array holding it twice: its count by
@@ -451,9 +482,11 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         V[k].text_off = (uint32_t)tp;
         const char *src = b->text + x->text_off;
         HS[k] = idx_hash16(src, strnlen(src, x->text_len));
-        memcpy(T + tp, src, x->text_len);
-        T[tp + x->text_len] = '\0';
-        tp += x->text_len + 1;
+        if (cls[old[k]] && coded[x->field] > 0) /* a digit value, coded */
+            T[tp++] = (char)shared[k];
+        memcpy(T + tp, src + shared[k], x->text_len - shared[k]);
+        T[tp + x->text_len - shared[k]] = '\0';
+        tp += x->text_len - shared[k] + 1;
         V[k].post_end = pend[k];
     }
     {
@@ -486,6 +519,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         x->v0 = v0;
         x->vb = fa[f];
         x->v1 = v0 + b->fields[f].n_values;
+        x->dcoded = coded[f] > 0;
         x->text0 = x->v1 > x->v0 ? V[x->v0].text_off : 0;
         x->text1 = x->v1 > x->v0 ? (x->v1 < nv ? V[x->v1].text_off : (uint32_t)tp) : 0;
         uint32_t p0 = x->v0 ? pend[x->v0 - 1] & ~IDX_POST_BM : 0,
@@ -537,6 +571,8 @@ done:
     free(cls);
     free(pend);
     free(twice);
+    free(shared);
+    free(coded);
     return rc;
 }
 
@@ -601,7 +637,7 @@ int idx_piece_open(idx_piece_t *p, const uint8_t *b, size_t len, uint64_t team_i
         const idx_field_t *x = &p->fields[f];
         if (x->v0 != prev || x->vb < x->v0 || x->v1 < x->vb || x->v1 > p->n_values ||
             x->name_off >= nl || x->name_len >= nl - x->name_off ||
-            p->names[x->name_off + x->name_len] != '\0' || x->text0 > x->text1 ||
+            p->names[x->name_off + x->name_len] != '\0' || x->text0 > x->text1 || x->dcoded > 1 ||
             x->text1 > p->text_len)
             return SW_EINVAL;
         prev = x->v1;
@@ -658,7 +694,7 @@ int idx_field_check(idx_piece_t *p, uint32_t f)
     uint32_t prev = x->v0 ? V[x->v0 - 1].post_end & ~IDX_POST_BM : 0;
     if (x->v0 && x->v0 <= p->n_values && prev > p->n_post)
         return SW_EIO;
-    uint32_t t = x->text0, words = (p->n_rows + 63) / 64;
+    uint32_t t = x->text0, words = (p->n_rows + 63) / 64, plen = 0;
     for (uint32_t v = x->v0; v < x->v1; v++) {
         uint32_t next = v + 1 < x->v1 ? V[v + 1].text_off : x->text1;
         uint32_t end = V[v].post_end & ~IDX_POST_BM;
@@ -666,6 +702,12 @@ int idx_field_check(idx_piece_t *p, uint32_t f)
             end < prev || end > p->n_post ||
             ((V[v].post_end & IDX_POST_BM) && ((prev + 3) & ~3u) + (uint64_t)words * 4 != end))
             return SW_EIO;
+        if (v >= x->vb && x->dcoded) { /* coded: shares no more than the value before has */
+            uint32_t sh = (uint8_t)p->text[t];
+            if (next - t < 2 || sh > plen || ((v - x->vb) % IDX_FC_RESTART == 0 && sh))
+                return SW_EIO;
+            plen = sh + (next - t - 2);
+        }
         t = next;
         prev = end;
     }
@@ -701,6 +743,127 @@ int idx_post_check(idx_piece_t *p, uint32_t f)
     }
     p->fchecked[f] |= 2;
     return SW_OK;
+}
+
+/* ---- decoding the digit values ------------------------------------------------ */
+
+void idx_scratch_free(idx_scratch_t *s)
+{
+    free(s->buf);
+    free(s->off);
+    memset(s, 0, sizeof *s);
+}
+
+static int scratch_room(idx_scratch_t *s, size_t need)
+{
+    return grow((void **)&s->buf, &s->cap, need, 1) ? SW_ENOMEM : SW_OK;
+}
+
+/* Decode values [from, to) of field x's digit region, from from's restart
+ * on, into sc->buf at 0 (offs: each value's offset, or NULL: each value
+ * over the one before, only the last kept). *n: the last one's length.
+ * Every coded byte is checked against the field's bounds here too: a
+ * field that passed idx_field_check cannot fail, and one that did not
+ * cannot make it read out of bounds. */
+static int digits_walk(const idx_piece_t *p, const idx_field_t *x, uint32_t from, uint32_t to,
+                       idx_scratch_t *sc, uint32_t *offs, uint32_t *n)
+{
+    if (x->text1 > p->text_len || from < x->vb || to > x->v1)
+        return SW_EIO;
+    const char *T = p->text;
+    uint32_t hd = x->dcoded ? 1 : 0; /* the shared length's byte before the rest */
+    size_t at = 0, plen = 0;         /* the previous value: buf[at - plen - 1, at - 1) */
+    uint32_t k = (from - x->vb) % IDX_FC_RESTART; /* from's place after its restart */
+#ifdef __SSE2__
+    /* a value of up to 31 bytes is made in two registers: the previous
+     * value's first sh bytes, then its rest loaded where it lands (the
+     * 32 bytes at its coded start - sh), zeros past it. Nothing is read
+     * back from the bytes just written (a load spanning two recent
+     * stores stalls: most of the time of a byte-wise decoding). */
+    const __m128i i0 = _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+    const __m128i i1 = _mm_add_epi8(i0, _mm_set1_epi8(16));
+    __m128i c0 = _mm_setzero_si128(), c1 = c0; /* the previous value, when inreg */
+    int inreg = 0;
+#endif
+    for (uint32_t v = from; v < to; v++) {
+        uint32_t o = p->values[v].text_off,
+                 next = v + 1 < x->v1 ? p->values[v + 1].text_off : x->text1;
+        if (o < x->text0 || next > x->text1 || next <= o || next - o < 1 + hd ||
+            T[next - 1] != '\0')
+            return SW_EIO;
+        size_t sh = hd ? (uint8_t)T[o] : 0, rest = next - o - 1 - hd;
+        if (sh > plen || (k == 0 && sh))
+            return SW_EIO;
+        k = k + 1 == IDX_FC_RESTART ? 0 : k + 1;
+        size_t start = offs ? at : 0, len = sh + rest;
+        if (start + len + 1 > UINT32_MAX)
+            return SW_EIO;
+        if (start + len + 33 > sc->cap && scratch_room(sc, start + len + 33))
+            return SW_ENOMEM;
+        char *d = sc->buf + start;
+#ifdef __SSE2__
+        if (len < 32 && o + hd >= sh && (size_t)o + hd - sh + 32 <= p->text_len) {
+            if (sh && !inreg) { /* the previous value, from the scratch */
+                const char *pv = d - (offs ? plen + 1 : 0);
+                c0 = _mm_loadu_si128((const __m128i *)(const void *)pv);
+                c1 = _mm_loadu_si128((const __m128i *)(const void *)(pv + 16));
+            }
+            const char *src = T + o + hd - sh;
+            __m128i s0 = _mm_loadu_si128((const __m128i *)(const void *)src);
+            __m128i s1 = _mm_loadu_si128((const __m128i *)(const void *)(src + 16));
+            __m128i vs = _mm_set1_epi8((char)sh), vl = _mm_set1_epi8((char)len);
+            __m128i k0 = _mm_cmplt_epi8(i0, vs), k1 = _mm_cmplt_epi8(i1, vs);
+            c0 = _mm_and_si128(_mm_or_si128(_mm_and_si128(k0, c0), _mm_andnot_si128(k0, s0)),
+                               _mm_cmplt_epi8(i0, vl));
+            c1 = _mm_and_si128(_mm_or_si128(_mm_and_si128(k1, c1), _mm_andnot_si128(k1, s1)),
+                               _mm_cmplt_epi8(i1, vl));
+            _mm_storeu_si128((__m128i *)(void *)d, c0);
+            _mm_storeu_si128((__m128i *)(void *)(d + 16), c1);
+            inreg = 1;
+            goto next_value;
+        }
+        inreg = 0;
+#endif
+        if (offs && sh) /* the previous value ends before d: its bytes are read first */
+            memcpy(d, d - plen - 1, sh);
+        /* else: the shared bytes are in place already */
+        memcpy(d + sh, T + o + hd, rest);
+        d[len] = '\0';
+#ifdef __SSE2__
+    next_value:
+#endif
+        if (offs)
+            offs[v - from] = (uint32_t)start;
+        at = start + len + 1;
+        plen = len;
+    }
+    if (offs)
+        offs[to - from] = (uint32_t)at;
+    *n = (uint32_t)plen;
+    return SW_OK;
+}
+
+int idx_value_text(const idx_piece_t *p, const idx_field_t *x, uint32_t v, idx_scratch_t *sc,
+                   const char **s, uint32_t *n)
+{
+    if (v < x->vb || !x->dcoded) {
+        *s = p->text + p->values[v].text_off;
+        *n = idx_value_len(p, x, v);
+        return SW_OK;
+    }
+    uint32_t r = x->vb + (v - x->vb) / IDX_FC_RESTART * IDX_FC_RESTART;
+    int rc = digits_walk(p, x, r, v + 1, sc, NULL, n);
+    *s = rc ? "" : sc->buf;
+    return rc;
+}
+
+int idx_digits_decode(const idx_piece_t *p, const idx_field_t *x, idx_scratch_t *sc)
+{
+    uint32_t n;
+    if (grow((void **)&sc->off, &sc->off_cap, (size_t)(x->v1 - x->vb) + 1, sizeof *sc->off))
+        return SW_ENOMEM;
+    sc->off[0] = 0;
+    return x->v1 > x->vb ? digits_walk(p, x, x->vb, x->v1, sc, sc->off, &n) : SW_OK;
 }
 
 void idx_piece_free(idx_piece_t *p)

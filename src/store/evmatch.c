@@ -175,11 +175,154 @@ static int digits_only(const char *s, size_t n)
     return 1;
 }
 
-/* Values of field f matching n (free text: a substring of any value), by
- * the literal lit when there is one, into b. */
-static void match_text(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_text, const char *lit,
-                       size_t nl, size_t from, size_t to, uint64_t *b);
+/* A run of a field's values as the matcher reads them (one code path for
+ * both regions): value v of [v0, v1) at s + off[(v - v0) * stride],
+ * NUL-ended, the text [from, end) of s. The letter region is the piece's
+ * own text; the digit region its decoding (idx_digits_decode). */
+typedef struct tview {
+    const char *s;
+    const uint32_t *off;
+    uint32_t stride, v0, v1;
+    size_t from, end;
+} tview_t;
 
+static inline size_t tv_off(const tview_t *t, uint32_t v)
+{
+    return t->off[(size_t)(v - t->v0) * t->stride];
+}
+
+static inline uint32_t tv_len(const tview_t *t, uint32_t v)
+{
+    return (uint32_t)((v + 1 < t->v1 ? tv_off(t, v + 1) : t->end) - tv_off(t, v) - 1);
+}
+
+/* Values [v0, v1) of field x as the piece holds them (not front-coded). */
+static void piece_view(const idx_piece_t *p, const idx_field_t *x, uint32_t v0, uint32_t v1,
+                       tview_t *t)
+{
+    *t = (tview_t){.s = p->text,
+                   .off = &p->values[v0].text_off,
+                   .stride = sizeof(idx_value_t) / sizeof(uint32_t),
+                   .v0 = v0,
+                   .v1 = v1,
+                   .from = v0 < x->v1 ? p->values[v0].text_off : x->text1,
+                   .end = v1 < x->v1 ? p->values[v1].text_off : x->text1};
+}
+
+/* Field x's letter values [v0, vb), in the piece. */
+static void letter_view(const idx_piece_t *p, const idx_field_t *x, tview_t *t)
+{
+    piece_view(p, x, x->v0, x->vb, t);
+}
+
+/* Field f's digit values [vb, v1): in the piece, or, front-coded,
+ * decoded into the lane's scratch (valid until it decodes again); 0, or
+ * -1 when damaged (c->damaged) or out of memory (a superset would be
+ * wrong: also -1, the piece is rebuilt and the search then fails
+ * cleanly). */
+static int digit_view(qctx_t *c, uint32_t f, tview_t *t)
+{
+    const idx_field_t *x = &c->p->fields[f];
+    if (!x->dcoded) {
+        piece_view(c->p, x, x->vb, x->v1, t);
+        return 0;
+    }
+    if (idx_digits_decode(c->p, x, c->scr)) {
+        c->damaged = 1;
+        return -1;
+    }
+    *t = (tview_t){.s = c->scr->buf,
+                   .off = c->scr->off,
+                   .stride = 1,
+                   .v0 = x->vb,
+                   .v1 = x->v1,
+                   .from = 0,
+                   .end = c->scr->off[x->v1 - x->vb]};
+    return 0;
+}
+
+/* The values of view t holding lit (nl >= 1) at a place in [from, to) of
+ * its text, matched with n, into b. */
+static void match_text(qctx_t *c, uint32_t f, const tview_t *t, const sw_qnode_t *n, int free_text,
+                       const char *lit, size_t nl, size_t from, size_t to, uint64_t *b)
+{
+    if (t->v1 <= t->v0)
+        return;
+    size_t lim = to - 1 + nl < t->end ? to - 1 + nl : t->end; /* places before to */
+    uint32_t lo0 = t->v0, hi0 = t->v1;                        /* the value holding from */
+    while (hi0 - lo0 > 1) {
+        uint32_t mid = lo0 + (hi0 - lo0) / 2;
+        if (tv_off(t, mid) <= from)
+            lo0 = mid;
+        else
+            hi0 = mid;
+    }
+    size_t o = from;
+    uint32_t at = lo0; /* values before it end before o */
+    while ((o = find_ci(t->s, lim, o, lit, nl)) < lim) {
+        /* the value holding o, the last start <= o: galloping from the
+         * last one found (a short literal is found in most values, and
+         * then it is the next one or close) */
+        uint32_t lo = at, step = 1, hi;
+        while (lo + step < t->v1 && tv_off(t, lo + step) <= o) {
+            lo += step;
+            step *= 2;
+        }
+        hi = lo + step < t->v1 ? lo + step : t->v1;
+        while (hi - lo > 1) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (tv_off(t, mid) <= o)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        size_t vo = tv_off(t, lo);
+        uint32_t vl = tv_len(t, lo);
+        if (o + nl <= vo + vl && sw_qnode_value_matches(n, t->s + vo, vl, free_text))
+            take_value(c, f, lo, b);
+        o = vo + vl + 1;
+        at = lo + 1;
+    }
+}
+
+/* The values of view t matching n (free text: a substring of any value),
+ * by the literal lit when there is one, into b. */
+static void match_view(qctx_t *c, uint32_t f, const tview_t *t, const sw_qnode_t *n, int free_text,
+                       const char *lit, size_t nl, uint64_t *b)
+{
+    if (nl) {
+        match_text(c, f, t, n, free_text, lit, nl, t->from, t->end, b);
+        return;
+    }
+    for (uint32_t v = t->v0; v < t->v1; v++) {
+        if (!((v - t->v0) & 4095) && idx_late(c->t->idx))
+            return;
+        if (sw_qnode_value_matches(n, t->s + tv_off(t, v), tv_len(t, v), free_text))
+            take_value(c, f, v, b);
+    }
+}
+
+/* The first of values [v, e) whose hash16 is h, or e: 8 at a time (a
+ * uid's lookup reads every value's 2 bytes of hash, 20,000 a piece). */
+static uint32_t next_hash(const uint16_t *hash, uint32_t v, uint32_t e, uint16_t h)
+{
+#ifdef __SSE2__
+    const __m128i vh = _mm_set1_epi16((short)h);
+    for (; v + 8 <= e; v += 8) {
+        __m128i x = _mm_loadu_si128((const __m128i *)(const void *)(hash + v));
+        unsigned m = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi16(x, vh));
+        if (m)
+            return v + (unsigned)__builtin_ctz(m) / 2;
+    }
+#endif
+    while (v < e && hash[v] != h)
+        v++;
+    return v;
+}
+
+/* Values of field f matching n (free text: a substring of any value), by
+ * the literal lit when there is one, into b. A literal with a letter
+ * cannot be in the digit values: they are not decoded. */
 static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_text, const char *lit,
                          size_t nl, int letters, uint64_t *b)
 {
@@ -187,71 +330,23 @@ static void match_values(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_te
     const idx_field_t *x = &p->fields[f];
     if (n->kind == SW_QN_TERM && !free_text) { /* equality: the hash first */
         uint16_t h = idx_hash16(n->value, n->value_len);
-        for (uint32_t v = x->v0; v < x->v1; v++)
-            if (p->hash[v] == h && sw_qnode_value_matches(n, p->text + p->values[v].text_off,
-                                                          idx_value_len(p, x, v), 0))
-                take_value(c, f, v, b);
-        return;
-    }
-    if (!nl) {
-        for (uint32_t v = x->v0; v < x->v1; v++) {
-            if (!((v - x->v0) & 4095) && idx_late(c->t->idx))
+        for (uint32_t v = x->v0; (v = next_hash(p->hash, v, x->v1, h)) < x->v1; v++) {
+            const char *s;
+            uint32_t sl;
+            if (idx_value_text(p, x, v, c->scr, &s, &sl)) {
+                c->damaged = 1;
                 return;
-            if (sw_qnode_value_matches(n, p->text + p->values[v].text_off, idx_value_len(p, x, v),
-                                       free_text))
+            }
+            if (sw_qnode_value_matches(n, s, sl, 0))
                 take_value(c, f, v, b);
         }
         return;
     }
-    /* the literal's places in the field's text; a literal with a letter
-     * cannot be in the digit values at its end */
-    size_t end = letters && x->vb < x->v1 ? p->values[x->vb].text_off : x->text1;
-    match_text(c, f, n, free_text, lit, nl, x->text0, end, b);
-}
-
-/* The values of field f holding lit (nl >= 1) at a place in [from, to) of
- * the value text, matched with n, into b. */
-static void match_text(qctx_t *c, uint32_t f, const sw_qnode_t *n, int free_text, const char *lit,
-                       size_t nl, size_t from, size_t to, uint64_t *b)
-{
-    const idx_piece_t *p = c->p;
-    const idx_field_t *x = &p->fields[f];
-    size_t lim = to - 1 + nl < x->text1 ? to - 1 + nl : x->text1; /* places before to */
-    uint32_t lo0 = x->v0, hi0 = x->v1;                            /* the value holding from */
-    while (hi0 - lo0 > 1) {
-        uint32_t mid = lo0 + (hi0 - lo0) / 2;
-        if (p->values[mid].text_off <= from)
-            lo0 = mid;
-        else
-            hi0 = mid;
-    }
-    size_t o = from;
-    uint32_t at = lo0; /* values before it end before o */
-    while ((o = find_ci(p->text, lim, o, lit, nl)) < lim) {
-        /* the value holding o, the last start <= o: galloping from the
-         * last one found (a short literal is found in most values, and
-         * then it is the next one or close) */
-        uint32_t lo = at, step = 1, hi;
-        while (lo + step < x->v1 && p->values[lo + step].text_off <= o) {
-            lo += step;
-            step *= 2;
-        }
-        hi = lo + step < x->v1 ? lo + step : x->v1;
-        while (hi - lo > 1) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (p->values[mid].text_off <= o)
-                lo = mid;
-            else
-                hi = mid;
-        }
-        const idx_value_t *v = &p->values[lo];
-        uint32_t vl = idx_value_len(p, x, lo);
-        if (o + nl <= (size_t)v->text_off + vl &&
-            sw_qnode_value_matches(n, p->text + v->text_off, vl, free_text))
-            take_value(c, f, lo, b);
-        o = (size_t)v->text_off + vl + 1;
-        at = lo + 1;
-    }
+    tview_t t;
+    letter_view(p, x, &t);
+    match_view(c, f, &t, n, free_text, lit, nl, b);
+    if (x->vb < x->v1 && !(nl && letters) && !digit_view(c, f, &t))
+        match_view(c, f, &t, n, free_text, lit, nl, b);
 }
 
 /* A free-text or wildcard term's literal (lower case) into lit: its
@@ -364,30 +459,39 @@ static int or_kids(qctx_t *c, const sw_qnode_t *n, uint64_t *b, int depth, int s
  * there. Its other terms are evaluated one by one. The bitmap into b; as
  * eval. */
 #define OR_CHUNK 4096
+static void or_scan_view(qctx_t *c, uint32_t f, const or_scan_t *o, const tview_t *t, uint64_t *b)
+{
+    uint64_t marks[OR_AC_MAX / 64];
+    size_t mw = (o->n_kid + 63) / 64;
+    for (size_t c0 = t->from; c0 < t->end; c0 += OR_CHUNK) {
+        size_t c1 = t->end - c0 > OR_CHUNK ? c0 + OR_CHUNK : t->end;
+        size_t se = t->end - c1 > o->max_lit - 1 ? c1 + o->max_lit - 1 : t->end;
+        memset(marks, 0, mw * sizeof *marks);
+        sigma_ac_scan(o->ac, (const uint8_t *)t->s + c0, se - c0, marks);
+        for (size_t w = 0; w < mw; w++)
+            for (uint64_t m = marks[w]; m; m &= m - 1) {
+                size_t k = w * 64 + (size_t)__builtin_ctzll(m);
+                match_text(c, f, t, o->kid[k], 1, o->lits + o->lit_off[k], o->lit_len[k], c0, c1,
+                           b);
+            }
+    }
+}
+
 static int eval_or_scan(qctx_t *c, const sw_qnode_t *n, const or_scan_t *o, uint64_t *b, int depth)
 {
     const idx_piece_t *p = c->p;
-    uint64_t marks[OR_AC_MAX / 64];
-    size_t mw = (o->n_kid + 63) / 64;
     for (uint32_t f = 0; f < p->n_fields; f++) {
         const idx_field_t *x = &p->fields[f];
         if (x->text1 <= x->text0)
             continue;
         if (idx_late(c->t->idx) || !field_ok(c, f))
             return -1;
-        size_t end = o->letters && x->vb < x->v1 ? p->values[x->vb].text_off : x->text1;
-        for (size_t c0 = x->text0; c0 < end; c0 += OR_CHUNK) {
-            size_t c1 = end - c0 > OR_CHUNK ? c0 + OR_CHUNK : end;
-            size_t se = end - c1 > o->max_lit - 1 ? c1 + o->max_lit - 1 : end;
-            memset(marks, 0, mw * sizeof *marks);
-            sigma_ac_scan(o->ac, (const uint8_t *)p->text + c0, se - c0, marks);
-            for (size_t w = 0; w < mw; w++)
-                for (uint64_t m = marks[w]; m; m &= m - 1) {
-                    size_t k = w * 64 + (size_t)__builtin_ctzll(m);
-                    match_text(c, f, o->kid[k], 1, o->lits + o->lit_off[k], o->lit_len[k], c0, c1,
-                               b);
-                }
-        }
+        tview_t t;
+        letter_view(p, x, &t);
+        or_scan_view(c, f, o, &t, b);
+        /* the digit values only when a literal has no letter */
+        if (!o->letters && x->vb < x->v1 && !digit_view(c, f, &t))
+            or_scan_view(c, f, o, &t, b);
         if (c->damaged)
             return -1;
     }
@@ -630,12 +734,33 @@ int store_idx_aggregate(qctx_t *c, const sw_qstage_t *s, const uint64_t *b, cons
         if (k)
             a[na++] = (agg_t){v, mr, k};
     }
-    /* groups take the spelling of their first matching record */
+    /* groups take the spelling of their first matching record; digit
+     * values are decoded (this thread's scratch: aggregates run on the
+     * search's thread): one by one from their restarts when few are
+     * wanted (EventID:4625 | count by IpAddress), else the field's all
+     * at once */
     qsort(a, na, sizeof *a, cmp_agg);
-    int rc = SW_OK;
-    for (size_t i = 0; i < na && !rc; i++)
-        rc = sw_qrun_add(run, p->text + p->values[a[i].v].text_off, idx_value_len(p, x, a[i].v), 0,
-                         a[i].n, err);
+    idx_scratch_t *sc = &c->t->idx->scr[0];
+    size_t nd = 0;
+    for (size_t i = 0; i < na; i++)
+        nd += a[i].v >= x->vb;
+    int rc = SW_OK, whole = x->dcoded && nd * 4 > x->v1 - x->vb;
+    if (whole && idx_digits_decode(p, x, sc)) {
+        free(a);
+        return 2; /* damaged (or out of memory: rebuilt, then it fails cleanly) */
+    }
+    for (size_t i = 0; i < na && !rc; i++) {
+        uint32_t v = a[i].v, len;
+        const char *txt;
+        if (whole && v >= x->vb) {
+            txt = sc->buf + sc->off[v - x->vb];
+            len = sc->off[v - x->vb + 1] - sc->off[v - x->vb] - 1;
+        } else if (idx_value_text(p, x, v, sc, &txt, &len)) {
+            free(a);
+            return 2;
+        }
+        rc = sw_qrun_add(run, txt, len, 0, a[i].n, err);
+    }
     free(a);
     return rc;
 }
@@ -670,6 +795,7 @@ int store_idx_eval_once(sw_store_team_t *t, size_t i, const sw_query_t *q, uint6
                   .n = ip->p.n_rows,
                   .words = (ip->p.n_rows + 63) / 64,
                   .pool = pool,
+                  .scr = pool == x->pool ? &x->scr[0] : &x->scr[1],
                   .plan = x->plan};
     c->ts = seg_ts(&t->seg.v) + ip->p.first_row;
     int r = idx_late(x) ? -1 : eval(c, q->root, b, 0);

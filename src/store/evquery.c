@@ -48,6 +48,8 @@ void store_idx_free(store_idx_t *x)
         idx_piece_free(&x->tail_p.p);
     free(x->pool);
     free(x->pool2);
+    idx_scratch_free(&x->scr[0]);
+    idx_scratch_free(&x->scr[1]);
     free(x->wf);
     sw_event_free(&x->ev);
     free(x);

@@ -43,8 +43,11 @@ struct store_idx {
     uint32_t flushed_rows;
     sw_field_t *wf; /* the writer thread's fields of one row (store_idx_batch) */
     size_t wf_cap;
-    uint64_t *pool;     /* MAX_DEPTH bitmaps */
-    uint64_t *pool2;    /* and the second lane's (pieces_each), made when first used */
+    uint64_t *pool;  /* MAX_DEPTH bitmaps */
+    uint64_t *pool2; /* and the second lane's (pieces_each), made when first used */
+    /* where digit values are decoded: [0] this thread's (pool's, and the
+     * aggregates'), [1] the second lane's (pool2's) */
+    idx_scratch_t scr[2];
     struct qplan *plan; /* the running search's (store_idx_search) */
     size_t ts_rows;     /* rows the sorted flag has seen */
     int sorted;         /* times never go backwards */
@@ -111,6 +114,7 @@ typedef struct qctx {
     const int64_t *ts; /* the piece's rows' times */
     uint32_t n, words;
     uint64_t *pool;
+    idx_scratch_t *scr; /* the lane's: digit values decoded */
     qplan_t *plan;
     int damaged; /* a field's checksums failed */
 } qctx_t;

@@ -1781,6 +1781,321 @@ static void two_lanes_answer_as_one_and_rebuild_what_is_damaged(void **state)
     sw_store_close(s);
 }
 
+/* ---- front-coded digit values -------------------------------------------------- */
+
+/* Record i of a team whose digit values exercise the front coding (format
+ * 6, evidx.h): times in order sharing long starts, record ids, a value of
+ * digits sharing 0 to 320 bytes with the one before (past 255: the shared
+ * length is a u8), empty values, a field of digit values only. */
+static int fc_gen(uint64_t *x, unsigned i, char *out, size_t cap, char *lng, size_t lcap)
+{
+    size_t k = (size_t)(lcg(x) % 321), n = 0;
+    for (; n < k && n + 1 < lcap; n++)
+        lng[n] = (char)('0' + (n % 7)); /* a start common to all */
+    n += (size_t)snprintf(lng + n, lcap - n, "%u", i * 7919u % 100003u);
+    return snprintf(out, cap,
+                    "{\"@timestamp\":\"2026-03-04T03:%02u:%02uZ\",\"UtcTime\":"
+                    "\"2026-03-04 03:%02u:%02u.%03u\",\"EventRecordID\":%u,\"port\":%u,"
+                    "\"long\":\"%s\",\"opt\":\"%s\",\"host\":\"h%u\"}",
+                    i / 60 % 60, i % 60, i / 60 % 60, i % 60, i * 37 % 1000, 1000000 + i,
+                    (unsigned)(lcg(x) % 70000), lng, i % 5 ? "" : "7", i % 9);
+}
+
+/* Each line of text without its first word (a record's id), in place. */
+static void fc_drop_ids(char *text)
+{
+    char *w = text;
+    for (const char *r = text; *r;) {
+        const char *sp = strchr(r, ' '), *nl = strchr(r, '\n');
+        if (!nl)
+            nl = r + strlen(r);
+        if (sp && sp < nl)
+            r = sp + 1;
+        size_t n = (size_t)(nl - r) + (*nl ? 1 : 0);
+        memmove(w, r, n);
+        w += n;
+        r += n;
+    }
+    *w = '\0';
+}
+
+/* What the store counts for q, and what the evaluator counts record by
+ * record. */
+static void fc_count(sw_store_team_t *t, const char *q, char **recs, unsigned nr, unsigned *have,
+                     unsigned *want)
+{
+    sw_query_t qq;
+    sw_query_opts_t o = {0};
+    sw_errbuf_t err;
+    sw_event_t ev;
+    sw_event_init(&ev);
+    if (sw_query_parse(&qq, q, strlen(q), &o, &err))
+        fail_msg("%s: %s", q, err.msg);
+    *want = 0;
+    for (unsigned i = 0; i < nr; i++) {
+        sw_event_clear(&ev);
+        assert_int_equal(sw_event_parse(&ev, recs[i], strlen(recs[i]), &err), SW_OK);
+        *want += (unsigned)sw_query_match(&qq, &ev);
+    }
+    sw_query_free(&qq);
+    sw_event_free(&ev);
+    char qs[600];
+    snprintf(qs, sizeof qs, "%s | count", q);
+    char *got = must_collect(t, qs);
+    const char *eq = strchr(got, '=');
+    *have = eq ? (unsigned)strtoul(eq + 1, NULL, 10) : 0;
+    free(got);
+}
+
+/* Hunts and aggregates over front-coded digit values count what the
+ * evaluator counts, the same in pieces of 4, 64 and 256 rows (restarts
+ * every 16 values, or none), in the tail, and with two lanes; every value
+ * an aggregate prints is the one the record carried. */
+static void front_coded_digit_values_answer_as_the_evaluator_does(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    enum { NR = 1000 };
+    static const size_t sizes[] = {4, 64, 256};
+    sw_store_team_t *t[3];
+    static char *recs[NR], *lngs[NR];
+    uint64_t x = 5;
+    sw_errbuf_t err;
+    for (int k = 0; k < 3; k++) {
+        char name[16];
+        snprintf(name, sizeof name, "t%d", k);
+        t[k] = open_team(s, name);
+        t[k]->idx_piece = sizes[k];
+    }
+    for (unsigned i = 0; i < NR; i++) {
+        char rec[1024], lng[400];
+        int l = fc_gen(&x, i, rec, sizeof rec, lng, sizeof lng);
+        recs[i] = strdup(rec);
+        lngs[i] = strdup(lng);
+        for (int k = 0; k < 3; k++)
+            if (sw_store_append(t[k], rec, (size_t)l, NULL, &err))
+                fail_msg("append %u: %s", i, err.msg);
+        if (i == 700) /* rows past it stay in the tail (a piece of 256: in memory) */
+            assert_int_equal(sw_store_flush(s, &err), SW_OK);
+    }
+    /* equality on a value at a restart (row 64 + 16 of a 64-row piece is
+     * its field's value 16) and on one just before */
+    char eq_at[64], eq_before[64], eq_tail[64];
+    snprintf(eq_at, sizeof eq_at, "EventRecordID:%u", 1000000 + 64 + 16);
+    snprintf(eq_before, sizeof eq_before, "EventRecordID:%u", 1000000 + 64 + 15);
+    snprintf(eq_tail, sizeof eq_tail, "EventRecordID:%u", 1000000 + 990);
+    char long_eq[420], long_glob[420];
+    snprintf(long_eq, sizeof long_eq, "long:%s", lngs[321]);
+    snprintf(long_glob, sizeof long_glob, "long:%.*s*", 270, lngs[0]);
+    const char *qs[] = {
+        "\"10:5\"",            /* spans the shared start and the rest */
+        "\"03:10:51\"",        /* a whole time in free text */
+        "\"2026-03-04 03:1\"", /* in the shared start only */
+        "*03\\:0?\\:5*",       /* a wildcard with a digit literal */
+        eq_at,
+        eq_before,
+        eq_tail,
+        "EventRecordID:[1000100 TO 1000200]",
+        "port:>50000",
+        "port:[100 TO 999] OR port:4",
+        "UtcTime:2026-03-04\\ 03:1*", /* a glob of digits */
+        "long:*",
+        long_eq,
+        long_glob,
+        "opt:\"\"",
+        "NOT opt:7",
+        "host:h3 AND 51",
+        "77 OR 88 OR 00 OR 999 OR \"03:07:07\"", /* an OR's automaton */
+        "_exists_:opt",
+    };
+    enum { NQ = sizeof qs / sizeof qs[0] };
+    for (size_t i = 0; i < NQ; i++) {
+        unsigned want = 0;
+        for (int k = 0; k < 3; k++) {
+            unsigned have, w;
+            fc_count(t[k], qs[i], recs, NR, &have, &w);
+            if (have != w)
+                fail_msg("%s, pieces of %zu: the store counts %u, the evaluator %u", qs[i],
+                         sizes[k], have, w);
+            want = w;
+        }
+        if (!want && i < 14)
+            fail_msg("%s matches nothing: the case tests nothing", qs[i]);
+    }
+    static const char *const aggs[] = {
+        "* | count by long",  "* | top 5 EventRecordID",  "port:>60000 | count by UtcTime",
+        "* | count by opt",   "\"10:5\" | count by port", "* | sort @timestamp desc | limit 3",
+        "51 | count by host",
+    };
+    for (size_t i = 0; i < sizeof aggs / sizeof aggs[0]; i++) {
+        char *a[3];
+        for (int k = 0; k < 3; k++)
+            a[k] = must_collect(t[k], aggs[i]);
+        t[1]->lanes = 1;
+        char *two = must_collect(t[1], aggs[i]);
+        t[1]->lanes = 0;
+        if (i == 5) /* records: their ids carry the team's, the rest must agree */
+            for (int k = 0; k < 3; k++)
+                fc_drop_ids(a[k]);
+        if (i == 5)
+            fc_drop_ids(two);
+        for (int k = 1; k < 3; k++)
+            if (strcmp(a[0], a[k]) != 0)
+                fail_msg("%s: pieces of %zu answer\n%.300s\npieces of 4\n%.300s", aggs[i], sizes[k],
+                         a[k], a[0]);
+        if (strcmp(a[0], two) != 0)
+            fail_msg("%s: two lanes answer\n%.300s\none\n%.300s", aggs[i], two, a[0]);
+        if (i == 0) /* every record's long value, as it was written */
+            for (unsigned r = 0; r < NR; r++) {
+                char want[420];
+                snprintf(want, sizeof want, "%s 0 =", lngs[r]);
+                const char *at = strstr(a[0], want);
+                if (!at || (at != a[0] && at[-1] != '\n'))
+                    fail_msg("count by long: no group '%s'", lngs[r]);
+            }
+        if (i == 3 && !strstr(a[0], "\n0 =800\n") && strncmp(a[0], " 0 =800\n", 8) != 0)
+            fail_msg("count by opt: the empty value: %s", a[0]);
+        for (int k = 0; k < 3; k++)
+            free(a[k]);
+        free(two);
+    }
+    for (int k = 0; k < 3; k++)
+        sw_store_team_close(t[k]);
+    sw_store_close(s);
+    for (unsigned i = 0; i < NR; i++) {
+        free(recs[i]);
+        free(lngs[i]);
+    }
+    /* the cases above met both layouts of digit values: front-coded
+     * (record ids, times, the long values) and as they are (ports: too
+     * little shared) */
+    char pp[256];
+    snprintf(pp, sizeof pp, "%s.seg/2/idx.64", path);
+    blob_t pb = slurp(pp);
+    uint64_t sid;
+    memcpy(&sid, pb.p + 16, 8);
+    idx_piece_t pc;
+    assert_int_equal(idx_piece_open(&pc, pb.p, pb.n, 2, sid), SW_OK);
+    int seen = 0;
+    for (uint32_t k = 0; k < pc.n_fields; k++) {
+        const idx_field_t *fx = &pc.fields[k];
+        const char *name = pc.names + fx->name_off;
+        if (!strcmp(name, "EventRecordID") || !strcmp(name, "UtcTime") || !strcmp(name, "long")) {
+            seen += fx->dcoded ? 1 : 100;
+            assert_true(fx->v1 - fx->vb > IDX_FC_RESTART); /* past a restart */
+        }
+        if (!strcmp(name, "port"))
+            seen += fx->dcoded ? 100 : 10;
+    }
+    assert_int_equal(seen, 13);
+    free(pc.fchecked);
+    free(pb.p);
+}
+
+/* Value v's coded entry in piece b (the field named name) changed to
+ * shared length sh, and every checksum made right again: only the coding's
+ * own bounds can tell. Returns the value's text as the record had it. */
+static void fc_damage(blob_t *b, const char *name, uint32_t i, uint8_t sh)
+{
+    uint64_t sid;
+    memcpy(&sid, b->p + 16, 8);
+    idx_piece_t pc;
+    assert_int_equal(idx_piece_open(&pc, b->p, b->n, 1, sid), SW_OK);
+    int fi = -1;
+    for (uint32_t k = 0; k < pc.n_fields; k++)
+        if (!strcmp(pc.names + pc.fields[k].name_off, name))
+            fi = (int)k;
+    assert_true(fi >= 0);
+    idx_field_t *x = (idx_field_t *)(void *)(b->p + pc.sec_off[IDX_S_FIELDS]) + fi;
+    assert_int_equal(x->vb, x->v0); /* digit values only, front-coded */
+    assert_int_equal(x->dcoded, 1);
+    assert_true(x->vb + i < x->v1);
+    assert_int_equal(idx_field_check(&pc, (uint32_t)fi), SW_OK);
+    /* the decoder reads the field as written, every value */
+    idx_scratch_t sc = {0};
+    assert_int_equal(idx_digits_decode(&pc, x, &sc), SW_OK);
+    uint8_t *e = b->p + pc.sec_off[IDX_S_TEXT] + pc.values[x->vb + i].text_off;
+    *e = sh;
+    x->sum_text = idx_sum(pc.text + x->text0, x->text1 - x->text0);
+    /* ... and the bad entry not, even before any check */
+    assert_int_equal(idx_digits_decode(&pc, x, &sc), SW_EIO);
+    const char *vs;
+    uint32_t vl;
+    assert_int_equal(idx_value_text(&pc, x, x->vb + i, &sc, &vs, &vl), SW_EIO);
+    idx_scratch_free(&sc);
+    uint32_t sum = idx_sum(b->p + pc.sec_off[IDX_S_FIELDS], pc.sec_len[IDX_S_FIELDS]);
+    memcpy(b->p + IDX_HDR + IDX_S_FIELDS * 24 + 16, &sum, 4);
+    uint32_t hs = idx_sum(b->p, 60) ^ idx_sum(b->p + IDX_HDR, IDX_NSEC * 24);
+    memcpy(b->p + 60, &hs, 4);
+    free(pc.fchecked);
+    /* the checksums agree: open takes it, the field's check does not */
+    assert_int_equal(idx_piece_open(&pc, b->p, b->n, 1, sid), SW_OK);
+    assert_int_equal(idx_field_check(&pc, (uint32_t)fi), SW_EIO);
+    free(pc.fchecked);
+}
+
+/* A coded entry that claims more shared bytes than the value before it
+ * has, or a restart that claims any, with every checksum right: the piece
+ * is rebuilt from the log, the answers those of the sound piece. */
+static void a_damaged_coded_digit_value_is_rebuilt_not_believed(void **state)
+{
+    fixture_t *f = *state;
+    const char *path = new_path(f);
+    sw_store_t *s = open_store(path);
+    sw_store_team_t *t = open_team(s, "blue");
+    t->idx_piece = 64;
+    char rec[256];
+    sw_errbuf_t err;
+    for (unsigned i = 0; i < 300; i++) {
+        int l = snprintf(rec, sizeof rec,
+                         "{\"@timestamp\":\"2026-03-04T03:%02u:%02uZ\",\"rid\":\"%u\"}",
+                         i / 60 % 60, i % 60, 1000000 + i);
+        if (sw_store_append(t, rec, (size_t)l, NULL, &err))
+            fail_msg("append: %s", err.msg);
+    }
+    assert_int_equal(sw_store_flush(s, &err), SW_OK);
+    static const char *const qs[] = {"rid:1000005 | count", "rid:1000016 | count",
+                                     "rid:1000070 | count", "000 | count",
+                                     "* | count by rid",    "rid:[1000003 TO 1000090] | count"};
+    enum { NQ = sizeof qs / sizeof qs[0] };
+    char *before[NQ];
+    for (size_t i = 0; i < NQ; i++)
+        before[i] = must_collect(t, qs[i]);
+    assert_string_equal(before[0], " 0 =1\n");
+    sw_store_team_close(t);
+    sw_store_close(s);
+    /* piece 0: value 5 claims 200 shared bytes (the one before has 7);
+     * piece 64: value 16, a restart, claims 1 */
+    char p0[256], p1[256];
+    snprintf(p0, sizeof p0, "%s.seg/1/idx.0", path);
+    snprintf(p1, sizeof p1, "%s.seg/1/idx.64", path);
+    blob_t b0 = slurp(p0), b1 = slurp(p1);
+    fc_damage(&b0, "rid", 5, 200);
+    fc_damage(&b1, "rid", 16, 1);
+    copy_blob(&b0, p0);
+    copy_blob(&b1, p1);
+    s = open_store(path);
+    t = open_team(s, "blue");
+    t->idx_piece = 64;
+    for (size_t i = 0; i < NQ; i++) {
+        char *after = must_collect(t, qs[i]);
+        if (strcmp(before[i], after) != 0)
+            fail_msg("%s over damaged pieces:\n%.300s\nsound:\n%.300s", qs[i], after, before[i]);
+        free(after);
+        free(before[i]);
+    }
+    blob_t n0 = slurp(p0), n1 = slurp(p1); /* rebuilt and written back */
+    assert_true(n0.n != b0.n || memcmp(n0.p, b0.p, n0.n) != 0);
+    assert_true(n1.n != b1.n || memcmp(n1.p, b1.p, n1.n) != 0);
+    free(n0.p);
+    free(n1.p);
+    free(b0.p);
+    free(b1.p);
+    sw_store_team_close(t);
+    sw_store_close(s);
+}
+
 static void a_team_reads_only_its_own_directory(void **state)
 {
     fixture_t *f = *state;
@@ -1832,6 +2147,10 @@ int main(void)
                                         teardown),
         cmocka_unit_test_setup_teardown(values_in_many_rows_are_bitmaps_and_answer_as_lists_do,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(front_coded_digit_values_answer_as_the_evaluator_does,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_damaged_coded_digit_value_is_rebuilt_not_believed, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(an_or_of_many_terms_counts_what_the_evaluator_does, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(an_equality_finds_its_value_and_not_the_longer_ones, setup,
