@@ -329,8 +329,30 @@ static int peek_kw(parser_t *p, const char *kw)
     return p->pos + n == p->len || ends_word(p->s[p->pos + n]);
 }
 
+/* s[0, n) as a plain integer of 1 to 15 digits, a '-' before them or
+ * not: exact in a double, as strtod gives it, without strtod's cost (a
+ * range over a field meets such values, ports and byte counts, one after
+ * another). 0 when s is something else. */
+static inline int parse_plain_int(const char *s, size_t n, double *out)
+{
+    size_t i = n && s[0] == '-';
+    if (n <= i || n - i > 15)
+        return 0;
+    uint64_t v = 0;
+    for (size_t k = i; k < n; k++) {
+        unsigned d = (unsigned)(unsigned char)s[k] - '0';
+        if (d > 9)
+            return 0;
+        v = v * 10 + d;
+    }
+    *out = i ? -(double)v : (double)v;
+    return 1;
+}
+
 static int parse_number(const char *s, size_t n, double *out)
 {
+    if (parse_plain_int(s, n, out))
+        return 0;
     char tmp[64];
     if (n == 0 || n >= sizeof tmp)
         return -1;
@@ -1100,7 +1122,7 @@ int sw_qnode_value_matches(const sw_qnode_t *n, const char *v, size_t vl, int fr
         int lo_ok, hi_ok;
         if (n->range_type == SW_QR_NUMBER) {
             double d;
-            if (parse_number(v, vl, &d))
+            if (!parse_plain_int(v, vl, &d) && parse_number(v, vl, &d))
                 return 0;
             lo_ok = !n->has_lo || (n->lo_incl ? d >= n->lo_num : d > n->lo_num);
             hi_ok = !n->has_hi || (n->hi_incl ? d <= n->hi_num : d < n->hi_num);

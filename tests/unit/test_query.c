@@ -1,11 +1,14 @@
 /* test_query.c — detect/query: the parser (every construct, every error with
  * its column), the evaluator over the data-driven cases in
  * tests/data/search/, the pipeline, and the time functions. */
+#include <errno.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -495,6 +498,65 @@ static void the_glob_agrees_with_the_recursive_one(void **state)
     assert_true(yes > 10000); /* both answers were tried, many times */
 }
 
+/* A number range's value as strtod reads it (the oracle of the integer
+ * fast path): the whole of v a finite number. */
+static int range_oracle(const sw_qnode_t *n, const char *v, size_t vl)
+{
+    char tmp[64], *end;
+    if (vl == 0 || vl >= sizeof tmp)
+        return 0;
+    memcpy(tmp, v, vl);
+    tmp[vl] = '\0';
+    errno = 0;
+    double d = strtod(tmp, &end);
+    if (*end || errno || !isfinite(d))
+        return 0;
+    return (!n->has_lo || (n->lo_incl ? d >= n->lo_num : d > n->lo_num)) &&
+           (!n->has_hi || (n->hi_incl ? d <= n->hi_num : d < n->hi_num));
+}
+
+/* Plain integers are compared without strtod (ports, byte counts): the
+ * same answer as strtod's on 200,000 random values of digits, signs,
+ * points, spaces and letters, up to 18 characters (past 15 digits the
+ * fast path hands over to strtod), against ranges open and closed. */
+static void a_number_range_agrees_with_strtod(void **state)
+{
+    (void)state;
+    static const char *const ranges[] = {"f:>60000", "f:[-5 TO 120]",       "f:{0 TO 99999}",
+                                         "f:<=-0",   "f:>=123456789012345", "f:<1e3"};
+    static const char al[] = "0123456789000-+. ex";
+    uint64_t x = 7;
+    unsigned yes = 0, no = 0;
+    for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
+        sw_query_t q;
+        sw_errbuf_t err;
+        if (parse(&q, ranges[r], &err))
+            fail_msg("%s: %s", ranges[r], err.msg);
+        const sw_qnode_t *n = q.root;
+        assert_int_equal(n->kind, SW_QN_RANGE);
+        assert_int_equal(n->range_type, SW_QR_NUMBER);
+        char v[24];
+        for (int i = 0; i < 200000 / 6; i++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t vl = (size_t)(x >> 59) % 19;
+            int digits = (x >> 40) & 1; /* half of them digits only, maybe a '-' */
+            for (size_t k = 0; k < vl; k++) {
+                x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+                v[k] = digits ? (char)('0' + (x >> 33) % 10) : al[(x >> 33) % (sizeof al - 1)];
+            }
+            if (digits && vl && (x >> 20) % 3 == 0)
+                v[0] = '-';
+            int want = range_oracle(n, v, vl), got = sw_qnode_value_matches(n, v, vl, 0);
+            if (want != got)
+                fail_msg("%s over '%.*s': %d, strtod says %d", ranges[r], (int)vl, v, got, want);
+            yes += (unsigned)want;
+            no += (unsigned)!want;
+        }
+        sw_query_free(&q);
+    }
+    assert_true(yes > 20000 && no > 20000);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -511,6 +573,7 @@ int main(void)
         cmocka_unit_test(pre_aggregated_input_needs_one_stage),
         cmocka_unit_test(times_parse_and_format),
         cmocka_unit_test(the_glob_agrees_with_the_recursive_one),
+        cmocka_unit_test(a_number_range_agrees_with_strtod),
         cmocka_unit_test(a_histogram_walks_its_buckets_in_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
