@@ -510,6 +510,18 @@ queries:;
          1,
          "< 10 ms",
          "SELECT j FROM r WHERE json_extract(j, '$.uid') = 'CPE5EWt4BO5L1EAio5'"},
+        /* a range over a number of many values (Zeek's source ports) */
+        {"id.orig_p:>60000 | count",
+         {NULL},
+         0,
+         "< 10 ms",
+         "SELECT count(*) FROM r WHERE json_extract(j, '$.\"id.orig_p\"') > 60000"},
+        /* free text of digits: the front-coded digit values decoded */
+        {"\"10.10.18.204\"",
+         {"10.10.18.204"},
+         1,
+         "< 200 ms, <= ripgrep",
+         "SELECT j FROM r WHERE j LIKE '%10.10.18.204%'"},
     };
     sqlite3 *sq = NULL;
     char sqp[800];
