@@ -241,6 +241,20 @@ static int digit_view(qctx_t *c, uint32_t f, tview_t *t)
     return 0;
 }
 
+/* The value of view t holding text place o: the last of [lo, hi) whose
+ * text starts at or before it (lo's does). */
+static uint32_t tv_holding(const tview_t *t, uint32_t lo, uint32_t hi, size_t o)
+{
+    while (hi - lo > 1) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (tv_off(t, mid) <= o)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
 /* The values of view t holding lit (nl >= 1) at a place in [from, to) of
  * its text, matched with n, into b. */
 static void match_text(qctx_t *c, uint32_t f, const tview_t *t, const sw_qnode_t *n, int free_text,
@@ -249,33 +263,18 @@ static void match_text(qctx_t *c, uint32_t f, const tview_t *t, const sw_qnode_t
     if (t->v1 <= t->v0)
         return;
     size_t lim = to - 1 + nl < t->end ? to - 1 + nl : t->end; /* places before to */
-    uint32_t lo0 = t->v0, hi0 = t->v1;                        /* the value holding from */
-    while (hi0 - lo0 > 1) {
-        uint32_t mid = lo0 + (hi0 - lo0) / 2;
-        if (tv_off(t, mid) <= from)
-            lo0 = mid;
-        else
-            hi0 = mid;
-    }
     size_t o = from;
-    uint32_t at = lo0; /* values before it end before o */
+    uint32_t at = tv_holding(t, t->v0, t->v1, from); /* values before it end before o */
     while ((o = find_ci(t->s, lim, o, lit, nl)) < lim) {
         /* the value holding o, the last start <= o: galloping from the
          * last one found (a short literal is found in most values, and
          * then it is the next one or close) */
-        uint32_t lo = at, step = 1, hi;
+        uint32_t lo = at, step = 1;
         while (lo + step < t->v1 && tv_off(t, lo + step) <= o) {
             lo += step;
             step *= 2;
         }
-        hi = lo + step < t->v1 ? lo + step : t->v1;
-        while (hi - lo > 1) {
-            uint32_t mid = lo + (hi - lo) / 2;
-            if (tv_off(t, mid) <= o)
-                lo = mid;
-            else
-                hi = mid;
-        }
+        lo = tv_holding(t, lo, lo + step < t->v1 ? lo + step : t->v1, o);
         size_t vo = tv_off(t, lo);
         uint32_t vl = tv_len(t, lo);
         if (o + nl <= vo + vl && sw_qnode_value_matches(n, t->s + vo, vl, free_text))
