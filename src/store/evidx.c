@@ -71,8 +71,19 @@ static uint64_t vhash(uint32_t field, const char *s, size_t n)
         h = (h ^ x) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
     }
+    /* the last 1-7 bytes by two loads that may overlap (a memcpy of a
+     * variable length was a call a field) */
     uint64_t x = 0;
-    memcpy(&x, s + i, n - i);
+    size_t r = n - i;
+    if (r >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s + i, 4);
+        memcpy(&hi, s + n - 4, 4);
+        x = lo | (uint64_t)hi << (8 * (r - 4));
+    } else if (r) {
+        x = (uint64_t)(unsigned char)s[i] | (uint64_t)(unsigned char)s[i + r / 2] << 8 |
+            (uint64_t)(unsigned char)s[n - 1] << 16;
+    }
     h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 29;
     return h;
@@ -143,6 +154,8 @@ uint32_t idx_build_rows(const idx_build_t *b)
 
 static int ci_eq(const char *a, const char *c, size_t n)
 {
+    if (!memcmp(a, c, n)) /* nearly always: a field is spelled one way */
+        return 1;
     for (size_t i = 0; i < n; i++) {
         unsigned char x = (unsigned char)a[i], y = (unsigned char)c[i];
         if (x != y && (x | 0x20) != (y | 0x20))
