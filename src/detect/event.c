@@ -32,6 +32,7 @@ void sw_event_init(sw_event_t *ev)
 void sw_event_free(sw_event_t *ev)
 {
     free(ev->fields);
+    free(ev->memo);
     sw_arena_free(&ev->arena);
     memset(ev, 0, sizeof *ev);
 }
@@ -40,6 +41,47 @@ void sw_event_clear(sw_event_t *ev)
 {
     ev->n_fields = 0;
     sw_arena_reset(&ev->arena);
+}
+
+/* The memo of name hashes: direct-mapped by a cheap hash of the name (its
+ * length and first and last bytes), each entry a name of at most
+ * MEMO_NAME bytes and its sw_field_hash. A hit costs a compare of the
+ * name; the case-folding hash costs ~4 cycles a byte, one after another. */
+#define MEMO_SLOTS 512
+#define MEMO_NAME 22
+
+struct sw_name_memo {
+    uint64_t hash;
+    uint8_t len; /* 0: empty slot; else the name's length + 1 */
+    char name[MEMO_NAME + 1];
+};
+
+static uint64_t name_hash(sw_event_t *ev, const char *name, size_t len)
+{
+    if (len > MEMO_NAME ||
+        (!ev->memo && !(ev->memo = calloc(MEMO_SLOTS, sizeof(struct sw_name_memo)))))
+        return sw_field_hash(name, len);
+    uint64_t a, b;
+    if (len >= 8) {
+        memcpy(&a, name, 8);
+        memcpy(&b, name + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, name, 4);
+        memcpy(&y, name + len - 4, 4);
+        a = x, b = y;
+    } else {
+        a = len ? (unsigned char)name[0] | (unsigned)(unsigned char)name[len / 2] << 8 : 0;
+        b = len ? (unsigned char)name[len - 1] : 0;
+    }
+    size_t j = (size_t)(((a ^ (b << 7) ^ (b >> 13) ^ len) * 0x9e3779b97f4a7c15ULL) >> 55);
+    struct sw_name_memo *m = &ev->memo[j & (MEMO_SLOTS - 1)];
+    if (m->len == len + 1 && !memcmp(m->name, name, len))
+        return m->hash;
+    m->hash = sw_field_hash(name, len);
+    m->len = (uint8_t)(len + 1);
+    memcpy(m->name, name, len);
+    return m->hash;
 }
 
 int sw_event_add(sw_event_t *ev, const char *name, size_t name_len, const char *value,
@@ -56,13 +98,19 @@ int sw_event_add(sw_event_t *ev, const char *name, size_t name_len, const char *
         ev->cap_fields = cap;
     }
     sw_field_t *f = &ev->fields[ev->n_fields];
-    f->name = sw_arena_strndup(&ev->arena, name, name_len);
-    f->value = sw_arena_strndup(&ev->arena, value, value_len);
-    if (!f->name || !f->value)
+    /* the name and the value in one piece of the arena, each NUL-ended */
+    char *p = sw_arena_alloc(&ev->arena, name_len + value_len + 2);
+    if (!p)
         return SW_ETOOBIG;
+    memcpy(p, name, name_len);
+    p[name_len] = '\0';
+    memcpy(p + name_len + 1, value, value_len);
+    p[name_len + 1 + value_len] = '\0';
+    f->name = p;
+    f->value = p + name_len + 1;
     f->name_len = (uint32_t)name_len;
     f->value_len = (uint32_t)value_len;
-    f->name_hash = sw_field_hash(name, name_len);
+    f->name_hash = name_hash(ev, name, name_len);
     f->type = type;
     ev->n_fields++;
     return SW_OK;

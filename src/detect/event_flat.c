@@ -11,8 +11,8 @@
  * Values take jansson's spelling: integers as printed by %lld ("-0" is
  * "0"), reals as %.17g of strtod, both done here where that is exact
  * (real_text: Zeek's times and durations, a few a record; libc's were 7%
- * of the appending thread) and by libc otherwise. Declining is always safe: the caller then runs the full parser,
- * whose result (or error) is the one that counts. */
+ * of the appending thread) and by libc otherwise. Declining is always safe: the caller then runs
+ * the full parser, whose result (or error) is the one that counts. */
 #include "detect/event_flat.h"
 
 #include <float.h>
@@ -302,21 +302,25 @@ static int tape_number(jtape_t *t, int k)
     return 0;
 }
 
-/* A cheap hash of a key for the duplicate check: its length and its first
- * and last 8 bytes (equal keys hash equal; the check compares the keys). */
+/* A cheap hash of a key for the duplicate check: its length and its
+ * first and last bytes, by loads that may overlap (equal keys hash equal;
+ * the check compares the keys). */
 static uint64_t key_hash(const char *k, size_t n)
 {
-    uint64_t a = 0, b = 0;
+    uint64_t a, b;
     if (n >= 8) {
         memcpy(&a, k, 8);
         memcpy(&b, k + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, k, 4);
+        memcpy(&y, k + n - 4, 4);
+        a = x, b = y;
     } else {
-        for (size_t i = 0; i < n; i++)
-            a |= (uint64_t)(unsigned char)k[i] << (8 * i);
+        a = n ? (unsigned char)k[0] | (unsigned)(unsigned char)k[n / 2] << 8 : 0;
+        b = n ? (unsigned char)k[n - 1] : 0;
     }
-    uint64_t h = (a ^ (uint64_t)n << 56) * 0x9e3779b97f4a7c15ULL;
-    h = (h ^ (h >> 29) ^ b) * 0xff51afd7ed558ccdULL;
-    return h ^ (h >> 32);
+    return ((a ^ (b << 7) ^ (b >> 13) ^ n) * 0x9e3779b97f4a7c15ULL) >> 32;
 }
 
 /* Do two members of object o (node index) share a key? jansson refuses.

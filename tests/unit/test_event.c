@@ -353,6 +353,40 @@ static void flat_duplicate_keys_are_declined(void **state)
     sw_event_free(&ev);
 }
 
+/* The hashes of names the event remembers (event.c's memo) are the names'
+ * own: names of every length from 0 to 40 and of every case, many landing
+ * in the same memo slot, added again and again in another order. */
+static void remembered_name_hashes_are_the_names(void **state)
+{
+    (void)state;
+    sw_event_t ev;
+    sw_event_init(&ev);
+    char name[64];
+    uint64_t r = 7;
+    for (int round = 0; round < 40; round++) {
+        sw_event_clear(&ev);
+        for (int i = 0; i < 2000; i++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            size_t len = (size_t)(r % 41);
+            for (size_t k = 0; k < len; k++) /* few letters: many names alike */
+                name[k] = "aAbB.c"[(r >> (k % 50)) % 6];
+            if (ev.n_fields == SW_EVENT_MAX_FIELDS)
+                sw_event_clear(&ev);
+            assert_int_equal(sw_event_add(&ev, name, len, "v", 1, SW_FV_STRING), SW_OK);
+            const sw_field_t *f = &ev.fields[ev.n_fields - 1];
+            assert_int_equal(f->name_len, len);
+            assert_memory_equal(f->name, name, len);
+            assert_int_equal(f->name[len], '\0');
+            assert_string_equal(f->value, "v");
+            if (f->name_hash != sw_field_hash(name, len))
+                fail_msg("name '%.*s': hash %llx, not %llx", (int)len, name,
+                         (unsigned long long)f->name_hash,
+                         (unsigned long long)sw_field_hash(name, len));
+        }
+    }
+    sw_event_free(&ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -364,6 +398,7 @@ int main(void)
         cmocka_unit_test(split_blocks_agree_with_the_byte_loop_on_json),
         cmocka_unit_test(flat_reals_spell_as_jansson),
         cmocka_unit_test(flat_duplicate_keys_are_declined),
+        cmocka_unit_test(remembered_name_hashes_are_the_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
