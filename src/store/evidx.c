@@ -59,7 +59,11 @@ struct idx_build {
     uint16_t *pr;
     size_t n_pairs, cap_pairs;
     uint64_t hastime[IDX_PIECE / 64];
+    uint64_t gen; /* idx_build_gen */
 };
+
+/* Builds and their resets take generations from one counter. */
+static uint64_t build_gens;
 
 static uint64_t vhash(uint32_t field, const char *s, size_t n)
 {
@@ -107,8 +111,10 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 idx_build_t *idx_build_new(uint64_t first_row)
 {
     idx_build_t *b = calloc(1, sizeof *b);
-    if (b)
+    if (b) {
         b->first_row = first_row;
+        b->gen = __atomic_add_fetch(&build_gens, 1, __ATOMIC_RELAXED);
+    }
     return b;
 }
 
@@ -133,6 +139,7 @@ void idx_build_free(idx_build_t *b)
 void idx_build_reset(idx_build_t *b, uint64_t first_row)
 {
     b->first_row = first_row;
+    b->gen = __atomic_add_fetch(&build_gens, 1, __ATOMIC_RELAXED);
     b->n_rows = 0;
     b->n_fields = b->n_values = b->names_len = b->text_len = b->n_pairs = 0;
     if (b->fslots)
@@ -150,6 +157,11 @@ uint64_t idx_build_first(const idx_build_t *b)
 uint32_t idx_build_rows(const idx_build_t *b)
 {
     return b->n_rows;
+}
+
+uint64_t idx_build_gen(const idx_build_t *b)
+{
+    return b->gen;
 }
 
 static int ci_eq(const char *a, const char *c, size_t n)
@@ -190,32 +202,32 @@ static int rehash(uint32_t **slots, size_t *cap, size_t n, const void *ents, siz
     return 0;
 }
 
-static int field_id(idx_build_t *b, const sw_field_t *f, uint32_t *out)
+int idx_build_field(idx_build_t *b, const char *name, uint32_t len, uint64_t hash, uint32_t *out)
 {
     if ((b->n_fields + 1) * 2 > b->cap_fslots &&
         rehash(&b->fslots, &b->cap_fslots, b->n_fields, b->fields, sizeof *b->fields,
                offsetof(bfield_t, name_hash)))
         return SW_ENOMEM;
-    size_t m = b->cap_fslots - 1, j = f->name_hash & m;
+    size_t m = b->cap_fslots - 1, j = hash & m;
     for (; b->fslots[j]; j = (j + 1) & m) {
         const bfield_t *x = &b->fields[b->fslots[j] - 1];
-        if (x->name_hash == f->name_hash && x->name_len == f->name_len &&
-            ci_eq(b->names + x->name_off, f->name, f->name_len)) {
+        if (x->name_hash == hash && x->name_len == len &&
+            ci_eq(b->names + x->name_off, name, len)) {
             *out = b->fslots[j] - 1;
             return SW_OK;
         }
     }
     if (grow((void **)&b->fields, &b->cap_fields, b->n_fields + 1, sizeof *b->fields) ||
-        grow((void **)&b->names, &b->names_cap, b->names_len + f->name_len + 1, 1))
+        grow((void **)&b->names, &b->names_cap, b->names_len + len + 1, 1))
         return SW_ENOMEM;
     bfield_t *x = &b->fields[b->n_fields];
-    x->name_hash = f->name_hash;
+    x->name_hash = hash;
     x->name_off = (uint32_t)b->names_len;
-    x->name_len = f->name_len;
+    x->name_len = len;
     x->n_values = 0;
-    memcpy(b->names + b->names_len, f->name, f->name_len);
-    b->names[b->names_len + f->name_len] = '\0';
-    b->names_len += f->name_len + 1;
+    memcpy(b->names + b->names_len, name, len);
+    b->names[b->names_len + len] = '\0';
+    b->names_len += len + 1;
     b->fslots[j] = (uint32_t)b->n_fields + 1;
     *out = (uint32_t)b->n_fields++;
     return SW_OK;
@@ -291,6 +303,13 @@ static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uin
  * and a guess that checks out is the value. */
 int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time)
 {
+    return idx_build_add_ids(b, NULL, fields, n_fields, has_time);
+}
+
+/* fids NULL: each field's id looked up by its name here. */
+int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fields,
+                      size_t n_fields, int has_time)
+{
     if (b->n_rows >= IDX_PIECE)
         return SW_ETOOBIG;
     if (b->n_pairs + n_fields > b->cap_pairs) { /* pv and pr grow together */
@@ -325,9 +344,15 @@ int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int
     size_t m = b->cap_vslots - 1;
     for (size_t i = 0; i < n_fields; i++) { /* 1 */
         const sw_field_t *f = &fields[i];
-        int rc = field_id(b, f, &b->rf[i]);
-        if (rc)
-            return rc;
+        if (fids) {
+            if (fids[i] >= b->n_fields)
+                return SW_EINVAL; /* not one of b's: never */
+            b->rf[i] = fids[i];
+        } else {
+            int rc = idx_build_field(b, f->name, f->name_len, f->name_hash, &b->rf[i]);
+            if (rc)
+                return rc;
+        }
         b->rh[i] = vhash(b->rf[i], f->value, f->value_len);
         __builtin_prefetch(&b->vslots[b->rh[i] & m]);
     }

@@ -1246,6 +1246,12 @@ uint8_t *seg_row_extra(seg_t *s, size_t n, sw_errbuf_t *err)
     return p;
 }
 
+void seg_row_extra_unused(seg_t *s, size_t n)
+{
+    seg_blk_t *b = &s->wr.blk[s->wr.fill];
+    b->extra_len -= n <= b->extra_len ? n : b->extra_len;
+}
+
 void seg_on_batch(seg_t *s, seg_batch_cb cb, void *ud)
 {
     s->wr.on_batch = cb;

@@ -434,6 +434,8 @@ int seg_append(seg_t *s, const char *json, size_t len, int64_t ts, size_t *row_o
 /* Room for n more extra bytes of the row appended last, in its batch (the
  * writer hands them to its on_batch callback); NULL when out of memory. */
 uint8_t *seg_row_extra(seg_t *s, size_t n, sw_errbuf_t *err);
+/* Give back the last n bytes seg_row_extra gave (the row used fewer). */
+void seg_row_extra_unused(seg_t *s, size_t n);
 /* Set what the writer thread does with each batch (before the first append). */
 void seg_on_batch(seg_t *s, seg_batch_cb cb, void *ud);
 /* Write pending appends out (durable: and fdatasync them), remap, and bring
