@@ -634,7 +634,8 @@ static void a_reader_opened_before_the_first_record_sees_later_ones(void **state
  * note 3): every spelling of a field (case), names past the numbered
  * ones (more than 65,536 distinct names) and names too long to number
  * reach the same index as by name, across pieces of 64 rows, a search
- * in the middle of the appends and a reopened store. */
+ * in the middle of the appends and a reopened store; and a piece of
+ * 100,000 distinct values. */
 static void fields_by_number_reach_the_index_under_every_spelling(void **state)
 {
     fixture_t *f = *state;
@@ -679,6 +680,23 @@ static void fields_by_number_reach_the_index_under_every_spelling(void **state)
         sw_store_team_close(t); /* and again as another process reads it */
         t = team(f, "blue");
     }
+    sw_store_team_close(t);
+    /* one piece of 100,000 distinct values: its tables past 2 MB, on huge
+     * pages (evidx.c: big_zalloc, big_grow) */
+    t = team(f, "red");
+    for (int r = 0; r < 12500; r++) {
+        int k = snprintf(rec, sizeof rec, "{\"Image\":\"x%d.exe\"", r % 3);
+        for (int i = 0; i < 8; i++)
+            k += snprintf(rec + k, sizeof rec - (size_t)k, ",\"f%d\":\"%d\"", i, r * 8 + i);
+        snprintf(rec + k, sizeof rec - (size_t)k, "}");
+        append(t, rec, NULL);
+    }
+    assert_int_equal(search_n(t, "image:x2.exe", &n, &err), SW_OK);
+    assert_int_equal(n, 4166);
+    assert_int_equal(search_n(t, "f3:99995", &n, &err), SW_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(search_n(t, "f3:99996", &n, &err), SW_OK);
+    assert_int_equal(n, 0);
     sw_store_team_close(t);
 }
 
