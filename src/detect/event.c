@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/text.h"
 
 uint64_t sw_field_hash(const char *name, size_t len)
 {
@@ -76,7 +77,7 @@ static uint64_t name_hash(sw_event_t *ev, const char *name, size_t len)
     }
     size_t j = (size_t)(((a ^ (b << 7) ^ (b >> 13) ^ len) * 0x9e3779b97f4a7c15ULL) >> 55);
     struct sw_name_memo *m = &ev->memo[j & (MEMO_SLOTS - 1)];
-    if (m->len == len + 1 && !memcmp(m->name, name, len))
+    if (m->len == len + 1 && sw_mem_eq(m->name, name, len))
         return m->hash;
     m->hash = sw_field_hash(name, len);
     m->len = (uint8_t)(len + 1);
@@ -126,9 +127,18 @@ const sw_field_t *sw_event_get_h(const sw_event_t *ev, const char *name, uint64_
     return NULL;
 }
 
+/* Without the hash: a name's length picks the fields to compare (hashing
+ * the name was most of the cost of a lookup by a name the record lacks,
+ * as each record's time lookup makes several). */
 const sw_field_t *sw_event_get(const sw_event_t *ev, const char *name)
 {
-    return sw_event_get_h(ev, name, sw_field_hash(name, strlen(name)));
+    size_t n = strlen(name);
+    for (size_t i = 0; i < ev->n_fields; i++) {
+        const sw_field_t *f = &ev->fields[i];
+        if (f->name_len == n && strcasecmp(f->name, name) == 0)
+            return f;
+    }
+    return NULL;
 }
 
 const sw_field_t *sw_event_next(const sw_event_t *ev, const sw_field_t *prev)

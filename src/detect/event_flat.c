@@ -338,7 +338,7 @@ static int has_dup_keys(const jtape_t *t, uint32_t o)
     if (m <= 4) { /* pairwise is cheaper than a table */
         for (uint32_t a = o + 1; a < n[o].end; a = n[a].end)
             for (uint32_t b = n[a].end; b < n[o].end; b = n[b].end)
-                if (n[a].key_len == n[b].key_len && !memcmp(n[a].key, n[b].key, n[a].key_len))
+                if (n[a].key_len == n[b].key_len && sw_mem_eq(n[a].key, n[b].key, n[a].key_len))
                     return 1;
         return 0;
     }
@@ -354,7 +354,7 @@ static int has_dup_keys(const jtape_t *t, uint32_t o)
         size_t j = key_hash(n[c].key, n[c].key_len) & (cap - 1);
         for (; slot[j]; j = (j + 1) & (cap - 1)) {
             const jnode_t *x = &n[slot[j]];
-            if (x->key_len == n[c].key_len && !memcmp(x->key, n[c].key, x->key_len)) {
+            if (x->key_len == n[c].key_len && sw_mem_eq(x->key, n[c].key, x->key_len)) {
                 dup = 1;
                 break;
             }
@@ -470,7 +470,7 @@ typedef struct flat {
 static int key_is(const jnode_t *x, const char *k)
 {
     size_t n = strlen(k);
-    return x->key_len == n && !memcmp(x->key, k, n);
+    return x->key_len == n && sw_mem_eq(x->key, k, n);
 }
 
 /* json_object_get: the member of object o named k, or 0 (node 0 is the root,

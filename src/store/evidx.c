@@ -19,6 +19,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/text.h"
 #include "store/evseg.h"
 
 static const char idx_magic[5] = {'S', 'W', 'I', 'D', 'X'};
@@ -222,7 +223,7 @@ uint64_t idx_build_gen(const idx_build_t *b)
 
 static int ci_eq(const char *a, const char *c, size_t n)
 {
-    if (!memcmp(a, c, n)) /* nearly always: a field is spelled one way */
+    if (sw_mem_eq(a, c, n)) /* nearly always: a field is spelled one way */
         return 1;
     for (size_t i = 0; i < n; i++) {
         unsigned char x = (unsigned char)a[i], y = (unsigned char)c[i];
@@ -326,7 +327,7 @@ static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uin
             continue;
         bvalue_t *x = &b->values[VSLOT_ID(b->vslots[j])];
         if (x->hash == h && x->field == field && x->text_len == n &&
-            !memcmp(b->text + x->text_off, v, n)) {
+            sw_mem_eq(b->text + x->text_off, v, n)) {
             x->count++;
             *out = VSLOT_ID(b->vslots[j]);
             return SW_OK;
@@ -435,7 +436,8 @@ int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fi
     for (size_t i = 0; i < n_fields; i++) { /* 4 */
         const sw_field_t *f = &fields[i];
         uint32_t vid = b->rc[i];
-        if (vid != NO_VALUE && !memcmp(b->text + b->values[vid].text_off, f->value, f->value_len)) {
+        if (vid != NO_VALUE &&
+            sw_mem_eq(b->text + b->values[vid].text_off, f->value, f->value_len)) {
             b->values[vid].count++;
         } else {
             int rc = value_id(b, b->rf[i], f->value, f->value_len, b->rh[i], &vid);

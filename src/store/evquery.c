@@ -41,6 +41,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/text.h"
 #include "detect/event_flat.h"
 #include "store/evquery_int.h"
 
@@ -479,7 +480,7 @@ static uint32_t name_number(store_idx_t *x, const sw_field_t *f)
         for (; x->an_slot[j]; j = (j + 1) & m) {
             const struct aname *a = &x->an[x->an_slot[j] - 1];
             if (a->hash == f->name_hash && a->len == f->name_len &&
-                !memcmp(x->an_text + a->off, f->name, f->name_len))
+                sw_mem_eq(x->an_text + a->off, f->name, f->name_len))
                 return x->an_slot[j] - 1;
         }
     if (x->n_an >= NAME_NUMBERS || room((void **)&x->an, &x->cap_an, x->n_an, 1, sizeof *x->an) ||
