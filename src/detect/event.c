@@ -24,6 +24,30 @@ uint64_t sw_field_hash(const char *name, size_t len)
     return h;
 }
 
+void sw_field_hash4(const char *const s[4], const size_t n[4], uint64_t out[4])
+{
+    uint64_t h[4];
+    size_t m = n[0];
+    for (int l = 0; l < 4; l++) {
+        h[l] = 0xcbf29ce484222325ULL;
+        m = n[l] < m ? n[l] : m;
+    }
+    for (size_t i = 0; i < m; i++) /* four chains side by side */
+        for (int l = 0; l < 4; l++) {
+            unsigned char c = (unsigned char)s[l][i];
+            h[l] ^= (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            h[l] *= 0x100000001b3ULL;
+        }
+    for (int l = 0; l < 4; l++) {
+        for (size_t i = m; i < n[l]; i++) {
+            unsigned char c = (unsigned char)s[l][i];
+            h[l] ^= (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            h[l] *= 0x100000001b3ULL;
+        }
+        out[l] = h[l];
+    }
+}
+
 void sw_event_init(sw_event_t *ev)
 {
     memset(ev, 0, sizeof *ev);

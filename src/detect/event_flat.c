@@ -54,11 +54,18 @@ static size_t flat_next_special(const char *s, size_t len, size_t i)
 }
 
 /* The index of the first byte at or after i that is not JSON whitespace. */
-static size_t flat_skip_ws(const char *s, size_t len, size_t i)
+static __attribute__((noinline)) size_t flat_skip_ws_loop(const char *s, size_t len, size_t i)
 {
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
     return i;
+}
+
+static inline size_t flat_skip_ws(const char *s, size_t len, size_t i)
+{
+    if (i < len && (unsigned char)s[i] > ' ')
+        return i; /* compact JSON: no whitespace at all */
+    return flat_skip_ws_loop(s, len, i);
 }
 
 enum { JN_OBJ, JN_ARR, JN_STR, JN_INT, JN_REAL, JN_TRUE, JN_FALSE, JN_NULL };
@@ -80,7 +87,9 @@ typedef struct jtape {
     int heap; /* n was malloc'd */
 } jtape_t;
 
-static int tape_node(jtape_t *t, uint8_t type)
+/* Room for another node (the tape on the heap past its stack nodes).
+ * 0 or -1. */
+static __attribute__((noinline)) int tape_grow(jtape_t *t)
 {
     if (t->n_nodes == t->cap_nodes) {
         if (t->n_nodes >= SW_EVENT_MAX_FIELDS * 2)
@@ -95,6 +104,13 @@ static int tape_node(jtape_t *t, uint8_t type)
         t->cap_nodes = nc;
         t->heap = 1;
     }
+    return 0;
+}
+
+static inline int tape_node(jtape_t *t, uint8_t type)
+{
+    if (t->n_nodes == t->cap_nodes && tape_grow(t))
+        return -1;
     jnode_t *x = &t->n[t->n_nodes];
     x->type = type;
     x->key = NULL;

@@ -387,6 +387,32 @@ static void remembered_name_hashes_are_the_names(void **state)
     sw_event_free(&ev);
 }
 
+/* sw_field_hash4 is sw_field_hash of each of its four texts, whatever
+ * their lengths (0 to 40, unequal) and case. */
+static void four_hashes_at_once_are_each_ones_hash(void **state)
+{
+    (void)state;
+    char buf[4][48];
+    uint64_t r = 99;
+    for (int round = 0; round < 20000; round++) {
+        const char *s[4];
+        size_t n[4];
+        uint64_t h[4];
+        for (int l = 0; l < 4; l++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            n[l] = (size_t)(r % 41);
+            for (size_t k = 0; k < n[l]; k++)
+                buf[l][k] = (char)(' ' + (r >> (k % 56)) % 95);
+            s[l] = buf[l];
+        }
+        sw_field_hash4(s, n, h);
+        for (int l = 0; l < 4; l++)
+            if (h[l] != sw_field_hash(s[l], n[l]))
+                fail_msg("lane %d, '%.*s': %llx, not %llx", l, (int)n[l], s[l],
+                         (unsigned long long)h[l], (unsigned long long)sw_field_hash(s[l], n[l]));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -399,6 +425,7 @@ int main(void)
         cmocka_unit_test(flat_reals_spell_as_jansson),
         cmocka_unit_test(flat_duplicate_keys_are_declined),
         cmocka_unit_test(remembered_name_hashes_are_the_names),
+        cmocka_unit_test(four_hashes_at_once_are_each_ones_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
