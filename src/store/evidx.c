@@ -34,8 +34,18 @@ typedef struct bvalue {
     uint32_t field;
     uint32_t text_off, text_len;
     uint32_t count;
-    uint64_t hash;
+    uint32_t hash_lo; /* the hash's low half (its slot's tag holds the high) */
+    uint16_t last;    /* the last row it is in */
+    uint8_t twice;    /* in some row twice (seal: no bitmap for it) */
 } bvalue_t;
+
+/* Value v is in row (once more). */
+static inline void value_seen(bvalue_t *v, uint16_t row)
+{
+    v->twice |= v->last == row;
+    v->last = row;
+    v->count++;
+}
 
 struct idx_build {
     uint64_t first_row;
@@ -303,12 +313,15 @@ static int vrehash(idx_build_t *b, size_t need)
     uint64_t *sl = big_zalloc(nc * sizeof *sl);
     if (!sl)
         return -1;
-    for (size_t i = 0; i < b->n_values; i++) {
-        uint64_t h = b->values[i].hash;
-        size_t j = h & (nc - 1);
+    for (size_t k = 0; k < b->cap_vslots; k++) { /* each slot moves, tag and id */
+        uint64_t e = b->vslots[k];
+        if (!e)
+            continue;
+        /* the low half places it: tables stay far below 2^32 slots */
+        size_t j = b->values[VSLOT_ID(e)].hash_lo & (nc - 1);
         while (sl[j])
             j = (j + 1) & (nc - 1);
-        sl[j] = VSLOT_TAG(h) << 32 | (uint64_t)(i + 1);
+        sl[j] = e;
     }
     free(b->vslots);
     b->vslots = sl;
@@ -316,19 +329,19 @@ static int vrehash(idx_build_t *b, size_t need)
     return 0;
 }
 
-/* The id of field's value v[0..n) (hash h), added when new. The table has
- * room (idx_build_add makes it before a row). */
+/* The id of field's value v[0..n) (hash h) in row, added when new. The
+ * table has room (idx_build_add makes it before a row). */
 static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uint64_t h,
-                    uint32_t *out)
+                    uint16_t row, uint32_t *out)
 {
     size_t m = b->cap_vslots - 1, j = h & m;
     for (; b->vslots[j]; j = (j + 1) & m) {
         if (VSLOT_TAG(b->vslots[j]) != VSLOT_TAG(h))
             continue;
         bvalue_t *x = &b->values[VSLOT_ID(b->vslots[j])];
-        if (x->hash == h && x->field == field && x->text_len == n &&
+        if (x->hash_lo == (uint32_t)h && x->field == field && x->text_len == n &&
             sw_mem_eq(b->text + x->text_off, v, n)) {
-            x->count++;
+            value_seen(x, row);
             *out = VSLOT_ID(b->vslots[j]);
             return SW_OK;
         }
@@ -341,7 +354,9 @@ static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uin
     x->text_off = (uint32_t)b->text_len;
     x->text_len = (uint32_t)n;
     x->count = 1;
-    x->hash = h;
+    x->hash_lo = (uint32_t)h;
+    x->last = row;
+    x->twice = 0;
     memcpy(b->text + b->text_len, v, n);
     b->text_len += n;
     b->fields[field].n_values++;
@@ -427,7 +442,8 @@ int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fi
         if (b->rc[i] == NO_VALUE)
             continue;
         const bvalue_t *x = &b->values[b->rc[i]];
-        if (x->hash == b->rh[i] && x->field == b->rf[i] && x->text_len == fields[i].value_len)
+        if (x->hash_lo == (uint32_t)b->rh[i] && x->field == b->rf[i] &&
+            x->text_len == fields[i].value_len)
             __builtin_prefetch(b->text + x->text_off);
         else
             b->rc[i] = NO_VALUE;
@@ -438,9 +454,9 @@ int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fi
         uint32_t vid = b->rc[i];
         if (vid != NO_VALUE &&
             sw_mem_eq(b->text + b->values[vid].text_off, f->value, f->value_len)) {
-            b->values[vid].count++;
+            value_seen(&b->values[vid], row);
         } else {
-            int rc = value_id(b, b->rf[i], f->value, f->value_len, b->rh[i], &vid);
+            int rc = value_id(b, b->rf[i], f->value, f->value_len, b->rh[i], row, &vid);
             if (rc)
                 return rc;
         }
@@ -480,7 +496,6 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     uint32_t *fa = calloc(nf + 1, sizeof *fa), *fb = calloc(nf + 1, sizeof *fb);
     uint8_t *cls = malloc(nv ? nv : 1);
     uint32_t *pend = NULL;  /* each value's post_end */
-    uint8_t *twice = NULL;  /* a value in some row twice */
     uint8_t *shared = NULL; /* a digit value's bytes shared with the one before */
     int64_t *coded = NULL;  /* per field: > 0, its digit values are front-coded */
     int rc = SW_ENOMEM;
@@ -541,18 +556,11 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
      * value is in no row twice (an array holding it twice: its count by
      * counts both, as the evaluator's does) */
     uint32_t words = (b->n_rows + 63) / 64, e = 0;
-    if (!(pend = malloc((nv ? nv : 1) * sizeof *pend)) || !(twice = calloc(nv ? nv : 1, 1)))
+    if (!(pend = malloc((nv ? nv : 1) * sizeof *pend)))
         goto done;
-    for (size_t k = 0; k < nv; k++)
-        pend[k] = UINT32_MAX;         /* here: the value's last row */
-    for (size_t i = 0; i < np; i++) { /* rows come in order */
-        uint32_t k = newid[b->pv[i]];
-        twice[k] |= pend[k] == b->pr[i];
-        pend[k] = b->pr[i];
-    }
-    for (size_t k = 0; k < nv; k++) {
+    for (size_t k = 0; k < nv; k++) { /* twice: known since the rows were added */
         uint32_t c = b->values[old[k]].count;
-        if ((uint64_t)c * 2 > (uint64_t)words * 8 + 6 && !twice[k])
+        if ((uint64_t)c * 2 > (uint64_t)words * 8 + 6 && !b->values[old[k]].twice)
             pend[k] = (e = ((e + 3) & ~3u) + words * 4) | IDX_POST_BM;
         else
             pend[k] = e += c;
@@ -678,7 +686,6 @@ done:
     free(fb);
     free(cls);
     free(pend);
-    free(twice);
     free(shared);
     free(coded);
     return rc;

@@ -700,6 +700,30 @@ static void fields_by_number_reach_the_index_under_every_spelling(void **state)
     sw_store_team_close(t);
 }
 
+/* A value in most rows gets a bitmap of them unless some row holds it
+ * twice (an array): then its postings list both, and `count by` counts
+ * both, as the evaluator does. Whether a value was in a row twice is
+ * noted as rows are added (evidx.c: value_seen). */
+static void a_value_twice_in_a_row_keeps_its_count(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "blue");
+    for (int r = 0; r < 32; r++)
+        append(t,
+               r % 4 == 1 ? "{\"k\":\"v\",\"arr\":[\"x\",\"y\",\"x\"]}"
+                          : "{\"k\":\"v\",\"arr\":[\"x\",\"y\"]}",
+               NULL);
+    char got[512];
+    cases_out_t out;
+    hunt(t, "* | count by arr", got, sizeof got, &out);
+    assert_string_equal(got, "x=40;y=32");
+    hunt(t, "arr:x | count", got, sizeof got, &out);
+    assert_string_equal(got, "=32");
+    hunt(t, "k:v | count by k", got, sizeof got, &out);
+    assert_string_equal(got, "v=32");
+    sw_store_team_close(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -720,6 +744,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_flush_with_nothing_new_writes_no_index, setup, teardown),
         cmocka_unit_test_setup_teardown(fields_by_number_reach_the_index_under_every_spelling,
                                         setup, teardown),
+        cmocka_unit_test_setup_teardown(a_value_twice_in_a_row_keeps_its_count, setup, teardown),
         cmocka_unit_test_setup_teardown(a_reader_opened_before_the_first_record_sees_later_ones,
                                         setup, teardown),
     };
