@@ -134,10 +134,8 @@ static void *big_zalloc(size_t n)
 }
 
 /* grow for a table read at random: past 2 MB, moved to huge pages. */
-static int big_grow(void **p, size_t *cap, size_t need, size_t elem)
+static __attribute__((noinline)) int big_grow_to(void **p, size_t *cap, size_t need, size_t elem)
 {
-    if (need <= *cap)
-        return 0;
     size_t nc = *cap ? *cap : 64;
     while (nc < need)
         nc *= 2;
@@ -158,6 +156,11 @@ static int big_grow(void **p, size_t *cap, size_t need, size_t elem)
     }
     *cap = nc;
     return 0;
+}
+
+static inline int big_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    return need <= *cap ? 0 : big_grow_to(p, cap, need, elem);
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
