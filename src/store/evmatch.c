@@ -21,6 +21,7 @@
  *
  * Cost: per piece, O(fields) to find a field, O(values of the field) per
  * leaf, O(value text) per free-text term, O(rows / 64) per bitmap op. */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -286,11 +287,115 @@ static void match_text(qctx_t *c, uint32_t f, const tview_t *t, const sw_qnode_t
 
 /* The values of view t matching n (free text: a substring of any value),
  * by the literal lit when there is one, into b. */
+/* A number range's bounds as whole numbers [*lo, *hi] that a plain integer
+ * value (at most 15 digits, so exact as the double the matcher compares)
+ * lies in exactly when the matcher takes it: 0 when n is no number range. */
+static int int_range(const sw_qnode_t *n, int64_t *lo, int64_t *hi)
+{
+    const double lim = 1e16; /* past any 15-digit value, inside int64 */
+    if (n->kind != SW_QN_RANGE || n->range_type != SW_QR_NUMBER)
+        return 0;
+    double l = -lim, h = lim;
+    if (n->has_lo)
+        l = n->lo_incl ? ceil(n->lo_num) : floor(n->lo_num) + 1;
+    if (n->has_hi)
+        h = n->hi_incl ? floor(n->hi_num) : ceil(n->hi_num) - 1;
+    if (l != l || h != h) /* NaN: leave it to the matcher */
+        return 0;
+    *lo = (int64_t)(l < -lim ? -lim : l > lim ? lim : l);
+    *hi = (int64_t)(h < -lim ? -lim : h > lim ? lim : h);
+    return 1;
+}
+
+/* The plain integer s[0..len) (an optional '-', 1 to 15 digits), as the
+ * matcher reads it (query.c's parse_plain_int): 0 when it is not one.
+ * room: bytes readable from s (a port, a byte count: 1 to 8 digits with 8
+ * readable are read as one word, the digits checked and summed in it). */
+static inline int plain_int(const char *s, uint32_t len, size_t room, int64_t *out)
+{
+    if (len - 1 < 8 && room >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        /* the digits to the word's top, '0's below: "00060001" */
+        unsigned sh = 8 * (8 - len);
+        w = sh ? w << sh | 0x3030303030303030ull >> (64 - sh) : w;
+        if ((w & 0xf0f0f0f0f0f0f0f0ull) == 0x3030303030303030ull &&
+            ((w + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) == 0x3030303030303030ull) {
+            w = ((w & 0x0f0f0f0f0f0f0f0full) * 2561) >> 8;
+            w = ((w & 0x00ff00ff00ff00ffull) * 6553601) >> 16;
+            *out = (int64_t)(uint32_t)(((w & 0x0000ffff0000ffffull) * 42949672960001ull) >> 32);
+            return 1;
+        }
+    }
+    uint32_t i = len && s[0] == '-';
+    if (len <= i || len - i > 15)
+        return 0;
+    int64_t v = 0;
+    for (; i < len; i++) {
+        unsigned d = (unsigned)(unsigned char)s[i] - '0';
+        if (d > 9)
+            return 0;
+        v = v * 10 + d;
+    }
+    *out = s[0] == '-' ? -v : v;
+    return 1;
+}
+
+/* match_view for a number range: a plain integer value compared in the
+ * loop, any other (1.5, 2e3, text) by the matcher. The values of a port
+ * or byte-count field are almost all plain integers, and a range over
+ * such a field walks every value of every piece (65,000 a piece). */
+static void match_int_range(qctx_t *c, uint32_t f, const tview_t *t, const sw_qnode_t *n,
+                            int64_t lo, int64_t hi, uint64_t *b)
+{
+    if (t->v0 >= t->v1 || !post_ok(c, f))
+        return;
+    /* the values that match, gathered without a branch on the match (a
+     * third of a port field's values: a branch would guess wrong often),
+     * then their rows taken */
+    enum { BATCH = 256 };
+    uint32_t ids[BATCH + 1];
+    size_t off = tv_off(t, t->v0);
+    for (uint32_t v0 = t->v0; v0 < t->v1; v0 += BATCH) {
+        if (idx_late(c->t->idx))
+            return;
+        uint32_t k = 0, e = t->v1 - v0 < BATCH ? t->v1 : v0 + BATCH;
+        for (uint32_t v = v0; v < e; v++) {
+            size_t next = v + 1 < t->v1 ? tv_off(t, v + 1) : t->end;
+            const char *s = t->s + off;
+            uint32_t len = (uint32_t)(next - off - 1);
+            int64_t x;
+            ids[k] = v;
+            if (plain_int(s, len, t->end - off, &x))
+                k += (x >= lo) & (x <= hi);
+            else
+                k += sw_qnode_value_matches(n, s, len, 0) != 0;
+            off = next;
+        }
+        const idx_value_t *V = c->p->values;
+        const uint16_t *q = c->p->post;
+        for (uint32_t i = 0; i < k; i++) { /* or_postings, a list inline (most: one row) */
+            uint32_t v = ids[i], pe = V[v].post_end;
+            if (pe & IDX_POST_BM) {
+                or_postings(c->p, v, b);
+                continue;
+            }
+            for (uint32_t j = idx_post_start(c->p, v); j < pe; j++)
+                b[q[j] >> 6] |= (uint64_t)1 << (q[j] & 63);
+        }
+    }
+}
+
 static void match_view(qctx_t *c, uint32_t f, const tview_t *t, const sw_qnode_t *n, int free_text,
                        const char *lit, size_t nl, uint64_t *b)
 {
     if (nl) {
         match_text(c, f, t, n, free_text, lit, nl, t->from, t->end, b);
+        return;
+    }
+    int64_t lo, hi;
+    if (!free_text && int_range(n, &lo, &hi)) {
+        match_int_range(c, f, t, n, lo, hi, b);
         return;
     }
     for (uint32_t v = t->v0; v < t->v1; v++) {

@@ -283,7 +283,7 @@ typedef int (*piece_fn_t)(void *ud, qctx_t *c, const uint64_t *b, const idx_hist
                           sw_errbuf_t *err);
 
 #define LANE_RING 8         /* pieces the second lane may evaluate ahead */
-#define LANE_MIN_NS 50000.0 /* a first piece dearer than this brings in the second lane */
+#define LANE_MIN_NS 50000.0 /* a piece dearer than this brings in the second lane */
 
 typedef struct lane_slot {
     int state; /* 0 free, 1 being evaluated, 2 done */
@@ -365,10 +365,10 @@ static void *lane_main(void *ud)
     return NULL;
 }
 
-/* The second lane, from the piece at place 1 on; NULL when it cannot be
- * had (the search goes on alone). */
+/* The second lane, from the piece at place from on; NULL when it cannot
+ * be had (the search goes on alone). */
 static lanes_t *lanes_start(sw_store_team_t *t, const sw_query_t *q, const size_t *order, size_t n,
-                            int64_t hist_ms)
+                            size_t from, int64_t hist_ms)
 {
     store_idx_t *x = t->idx;
     if (!x->pool2 && !(x->pool2 = malloc(MAX_DEPTH * BM_WORDS * sizeof *x->pool2)))
@@ -383,7 +383,7 @@ static lanes_t *lanes_start(sw_store_team_t *t, const sw_query_t *q, const size_
     L->order = order;
     L->n = n;
     L->hist_ms = hist_ms;
-    L->next = L->consumed = 1;
+    L->next = L->consumed = from;
     pthread_mutex_init(&L->mu, NULL);
     pthread_cond_init(&L->cv, NULL);
     if (pthread_create(&L->th, NULL, lane_main, L)) {
@@ -446,9 +446,11 @@ static double ns_since(const struct timespec *t0)
 }
 
 /* Evaluate q on the pieces order[0..n) and hand each bitmap to fn in that
- * order (note 3). The first piece is evaluated alone; when it took longer
- * than LANE_MIN_NS (free text, wildcards: not a field's value) a second
- * thread evaluates the pieces after it, up to LANE_RING ahead of fn, while
+ * order (note 3). Pieces are evaluated by this thread alone until one
+ * takes longer than LANE_MIN_NS (free text, wildcards, a range over a
+ * field of many values; a field that only later pieces hold: Zeek's
+ * records after the Windows ones); then a second thread evaluates the
+ * pieces after that one, up to LANE_RING ahead of fn, while
  * this one does too whenever the next piece fn needs is not ready. Only
  * this thread rebuilds a damaged piece, with the second lane stopped.
  * hist_ms > 0: the thread that evaluated a piece also counts its rows by
@@ -479,9 +481,9 @@ static int pieces_each(sw_store_team_t *t, const sw_query_t *q, const size_t *or
             bits = b;
             pre = NULL;
             r = store_idx_eval(t, order[oi], q, b, &c, err);
-            if (r >= 0 && oi == 0 && n > 2 && t->lanes >= 0 &&
-                (t->lanes > 0 || ns_since(&t0) > LANE_MIN_NS))
-                L = lanes_start(t, q, order, n, hist_ms);
+            if (r >= 0 && n - oi > 2 && t->lanes >= 0 &&
+                (t->lanes > 0 ? oi + 1 >= (size_t)t->lanes : ns_since(&t0) > LANE_MIN_NS))
+                L = lanes_start(t, q, order, n, oi + 1, hist_ms);
         }
         if (r < 0) {
             rc = idx_late(x) ? SW_ETOOBIG : r;

@@ -46,8 +46,8 @@ struct sw_store_team {
     int have_last_ts;
     store_idx_t *idx; /* the field index (evidx.h, evquery_int.h) */
     size_t idx_piece; /* rows an index piece holds; 0: IDX_PIECE (tests shrink it) */
-    int lanes;        /* a search's second thread: 0 when its pieces are dear, 1 always, -1 never
-                       * (tests compare them) */
+    int lanes;        /* a search's second thread: 0 when a piece is dear, -1 never, k > 0
+                       * after the k-th piece (1: always; tests compare them) */
 };
 
 static inline int64_t store_id(const sw_store_team_t *t, size_t row)
