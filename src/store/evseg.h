@@ -150,7 +150,8 @@
 #define SEG_DICT_EVERY (1u << 20) /* log bytes between dictionary blocks */
 #define SEG_NDSUM 512             /* dictionary blocks a view remembers as checked */
 #define SEG_NO_BLOCK UINT64_MAX
-#define SEG_NBLK 4 /* batch buffers: one filled, the rest with the writer */
+#define SEG_NBLK 4                      /* batch buffers: one filled, the rest with the writer */
+#define SEG_WRITEBACK ((size_t)1 << 20) /* the log's writeback started this much at a time */
 #define SEG_FORMAT                                                                                 \
     5                     /* header byte 7; 4 had no LZ4D blocks, 3 no sums nor store id, 2 fixed  \
                              columns, 1 no packing */
@@ -397,6 +398,7 @@ typedef struct seg_writer {
     int failed;              /* errno of a failed write, stops the writer */
     int failed_file;
     int dirty;             /* wrote since the last fdatasync */
+    size_t wb_from;        /* the log's writeback not yet started from here */
     seg_batch_cb on_batch; /* may be NULL */
     void *on_batch_ud;
 } seg_writer_t;
