@@ -37,6 +37,7 @@ typedef struct bvalue {
     uint32_t hash_lo; /* the hash's low half (its slot's tag holds the high) */
     uint16_t last;    /* the last row it is in */
     uint8_t twice;    /* in some row twice (seal: no bitmap for it) */
+    uint8_t digits;   /* only digits and time punctuation (digits_class) */
 } bvalue_t;
 
 /* Value v is in row (once more). */
@@ -332,6 +333,18 @@ static int vrehash(idx_build_t *b, size_t need)
     return 0;
 }
 
+/* Only digits and time punctuation: a literal with another byte skips it. */
+static int digits_class(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (!((c >= '0' && c <= '9') || c == '.' || c == ':' || c == '-' || c == '+' || c == ' ' ||
+              c == 'T' || c == 'Z' || c == 't' || c == 'z'))
+            return 0;
+    }
+    return 1;
+}
+
 /* The id of field's value v[0..n) (hash h) in row, added when new. The
  * table has room (idx_build_add makes it before a row). */
 static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uint64_t h,
@@ -360,6 +373,7 @@ static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uin
     x->hash_lo = (uint32_t)h;
     x->last = row;
     x->twice = 0;
+    x->digits = (uint8_t)digits_class(v, n); /* its text at hand: sealing needs it */
     memcpy(b->text + b->text_len, v, n);
     b->text_len += n;
     b->fields[field].n_values++;
@@ -472,21 +486,33 @@ int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fi
     return SW_OK;
 }
 
-/* Only digits and time punctuation: a literal with another byte skips it. */
-static int digits_class(const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (!((c >= '0' && c <= '9') || c == '.' || c == ':' || c == '-' || c == '+' || c == ' ' ||
-              c == 'T' || c == 'Z' || c == 't' || c == 'z'))
-            return 0;
-    }
-    return 1;
-}
-
 static size_t al8(size_t x)
 {
     return (x + 7) & ~(size_t)7;
+}
+
+/* A value as sealing reads it, in the piece's order. */
+typedef struct sval {
+    uint32_t text_off, text_len, count, field;
+    uint8_t digits, twice;
+} sval_t;
+
+/* The bytes s and t have in common from the start, of their first m and
+ * at most 255 (a u8 counts them), 8 at a time (little-endian: the lowest
+ * differing byte is the lowest set bit's). */
+static uint32_t common_prefix(const char *s, const char *t, uint32_t m)
+{
+    uint32_t i = 0, lim = m < 255 ? m : 255;
+    for (; i + 8 <= lim; i += 8) {
+        uint64_t a, c;
+        memcpy(&a, s + i, 8);
+        memcpy(&c, t + i, 8);
+        if (a != c)
+            return i + (uint32_t)__builtin_ctzll(a ^ c) / 8;
+    }
+    while (i < lim && s[i] == t[i])
+        i++;
+    return i;
 }
 
 int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, uint64_t stamp,
@@ -497,19 +523,20 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     uint32_t *newid = malloc((nv ? nv : 1) * sizeof *newid);
     uint32_t *old = malloc((nv ? nv : 1) * sizeof *old);
     uint32_t *fa = calloc(nf + 1, sizeof *fa), *fb = calloc(nf + 1, sizeof *fb);
-    uint8_t *cls = malloc(nv ? nv : 1);
+    /* each value in its new order, gathered once: the passes after read
+     * it in order, not the values at random */
+    sval_t *sv = malloc((nv ? nv : 1) * sizeof *sv);
     uint32_t *pend = NULL;  /* each value's post_end */
     uint8_t *shared = NULL; /* a digit value's bytes shared with the one before */
     int64_t *coded = NULL;  /* per field: > 0, its digit values are front-coded */
     int rc = SW_ENOMEM;
     uint8_t *buf = NULL;
-    if (!newid || !old || !fa || !fb || !cls)
+    if (!newid || !old || !fa || !fb || !sv)
         goto done;
     /* per field, its letter values first, then its digit values */
     for (size_t v = 0; v < nv; v++) {
         const bvalue_t *x = &b->values[v];
-        cls[v] = (uint8_t)digits_class(b->text + x->text_off, x->text_len);
-        (cls[v] ? fb : fa)[x->field]++;
+        (x->digits ? fb : fa)[x->field]++;
     }
     uint32_t at_v = 0;
     for (size_t f = 0; f < nf; f++) { /* fa[f], fb[f]: where its A and B values go */
@@ -519,9 +546,16 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         at_v += na + nb;
     }
     for (size_t v = 0; v < nv; v++) {
-        uint32_t k = (cls[v] ? fb : fa)[b->values[v].field]++;
+        const bvalue_t *x = &b->values[v];
+        uint32_t k = (x->digits ? fb : fa)[x->field]++;
         newid[v] = k;
         old[k] = (uint32_t)v;
+        sv[k] = (sval_t){.text_off = x->text_off,
+                         .text_len = x->text_len,
+                         .count = x->count,
+                         .field = x->field,
+                         .digits = x->digits,
+                         .twice = x->twice};
     }
     size_t len[IDX_NSEC];
     len[IDX_S_FIELDS] = nf * sizeof(idx_field_t);
@@ -533,22 +567,20 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         goto done;
     size_t text_len = 0;
     for (size_t k = 0; k < nv; k++) { /* coded[f]: the bytes front coding saves */
-        const bvalue_t *x = &b->values[old[k]];
+        const sval_t *x = &sv[k];
         shared[k] = 0;
-        if (cls[old[k]] && (k - fa[x->field]) % IDX_FC_RESTART) {
-            const bvalue_t *y = &b->values[old[k - 1]];
-            const char *s = b->text + x->text_off, *t = b->text + y->text_off;
-            uint32_t m = x->text_len < y->text_len ? x->text_len : y->text_len, i = 0;
-            while (i < m && i < 255 && s[i] == t[i])
-                i++;
-            shared[k] = (uint8_t)i;
+        if (x->digits && (k - fa[x->field]) % IDX_FC_RESTART) {
+            const sval_t *y = &sv[k - 1];
+            shared[k] =
+                (uint8_t)common_prefix(b->text + x->text_off, b->text + y->text_off,
+                                       x->text_len < y->text_len ? x->text_len : y->text_len);
         }
-        if (cls[old[k]])
+        if (x->digits)
             coded[x->field] += (int64_t)shared[k] - 1 - (int64_t)(x->text_len + 1) / 4;
     }
     for (size_t k = 0; k < nv; k++) { /* front-coded where it saves a quarter */
-        const bvalue_t *x = &b->values[old[k]];
-        int fc = cls[old[k]] && coded[x->field] > 0;
+        const sval_t *x = &sv[k];
+        int fc = x->digits && coded[x->field] > 0;
         if (!fc)
             shared[k] = 0;
         text_len += x->text_len + 1 + (size_t)fc - shared[k];
@@ -562,8 +594,8 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     if (!(pend = malloc((nv ? nv : 1) * sizeof *pend)))
         goto done;
     for (size_t k = 0; k < nv; k++) { /* twice: known since the rows were added */
-        uint32_t c = b->values[old[k]].count;
-        if ((uint64_t)c * 2 > (uint64_t)words * 8 + 6 && !b->values[old[k]].twice)
+        uint32_t c = sv[k].count;
+        if ((uint64_t)c * 2 > (uint64_t)words * 8 + 6 && !sv[k].twice)
             pend[k] = (e = ((e + 3) & ~3u) + words * 4) | IDX_POST_BM;
         else
             pend[k] = e += c;
@@ -589,7 +621,7 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         size_t n4[4];
         uint64_t h4[4];
         for (size_t l = 0; l < 4; l++) {
-            const bvalue_t *x = &b->values[old[k + l < nv ? k + l : k]];
+            const sval_t *x = &sv[k + l < nv ? k + l : k];
             s4[l] = b->text + x->text_off;
             n4[l] = strnlen(s4[l], x->text_len);
         }
@@ -598,10 +630,10 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
             HS[k + l] = (uint16_t)(h4[l] >> 48);
     }
     for (size_t k = 0; k < nv; k++) {
-        const bvalue_t *x = &b->values[old[k]];
+        const sval_t *x = &sv[k];
         V[k].text_off = (uint32_t)tp;
         const char *src = b->text + x->text_off;
-        if (cls[old[k]] && coded[x->field] > 0) /* a digit value, coded */
+        if (x->digits && coded[x->field] > 0) /* a digit value, coded */
             T[tp++] = (char)shared[k];
         memcpy(T + tp, src + shared[k], x->text_len - shared[k]);
         T[tp + x->text_len - shared[k]] = '\0';
@@ -687,7 +719,7 @@ done:
     free(old);
     free(fa);
     free(fb);
-    free(cls);
+    free(sv);
     free(pend);
     free(shared);
     free(coded);
