@@ -28,6 +28,7 @@ typedef struct bfield {
     uint64_t name_hash;
     uint32_t name_off, name_len; /* first spelling, in names */
     uint32_t n_values;
+    uint32_t last; /* the value it had in the last row it was in (UINT32_MAX: none) */
 } bfield_t;
 
 typedef struct bvalue {
@@ -296,6 +297,7 @@ int idx_build_field(idx_build_t *b, const char *name, uint32_t len, uint64_t has
     x->name_off = (uint32_t)b->names_len;
     x->name_len = len;
     x->n_values = 0;
+    x->last = UINT32_MAX;
     memcpy(b->names + b->names_len, name, len);
     b->names[b->names_len + len] = '\0';
     b->names_len += len + 1;
@@ -307,6 +309,7 @@ int idx_build_field(idx_build_t *b, const char *name, uint32_t len, uint64_t has
 #define VSLOT_ID(e) ((uint32_t)(e)-1)
 #define VSLOT_TAG(h) ((h) >> 32)
 #define NO_VALUE UINT32_MAX
+#define SAME_VALUE 0x80000000u /* rc: the field's last value, confirmed */
 
 /* A value table of at least 2 * need slots, every value in it again. */
 static int vrehash(idx_build_t *b, size_t need)
@@ -442,12 +445,22 @@ int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fi
             if (rc)
                 return rc;
         }
+        /* the field's value in its last row, again (half of them are):
+         * that value is in cache, and no lookup is needed */
+        uint32_t lv = b->fields[b->rf[i]].last;
+        if (lv != UINT32_MAX && b->values[lv].text_len == f->value_len &&
+            sw_mem_eq(b->text + b->values[lv].text_off, f->value, f->value_len)) {
+            b->rc[i] = lv | SAME_VALUE;
+            continue;
+        }
+        b->rc[i] = NO_VALUE;
         b->rh[i] = vhash(b->rf[i], f->value, f->value_len);
         __builtin_prefetch(&b->vslots[b->rh[i] & m]);
     }
     for (size_t i = 0; i < n_fields; i++) { /* 2 */
+        if (b->rc[i] != NO_VALUE)
+            continue; /* the same as in the field's last row */
         uint64_t h = b->rh[i];
-        b->rc[i] = NO_VALUE;
         for (size_t j = h & m; b->vslots[j]; j = (j + 1) & m)
             if (VSLOT_TAG(b->vslots[j]) == VSLOT_TAG(h)) {
                 b->rc[i] = VSLOT_ID(b->vslots[j]);
@@ -456,7 +469,7 @@ int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fi
             }
     }
     for (size_t i = 0; i < n_fields; i++) { /* 3 */
-        if (b->rc[i] == NO_VALUE)
+        if (b->rc[i] == NO_VALUE || (b->rc[i] & SAME_VALUE))
             continue;
         const bvalue_t *x = &b->values[b->rc[i]];
         if (x->hash_lo == (uint32_t)b->rh[i] && x->field == b->rf[i] &&
@@ -469,14 +482,18 @@ int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fi
     for (size_t i = 0; i < n_fields; i++) { /* 4 */
         const sw_field_t *f = &fields[i];
         uint32_t vid = b->rc[i];
-        if (vid != NO_VALUE &&
-            sw_mem_eq(b->text + b->values[vid].text_off, f->value, f->value_len)) {
+        if (vid != NO_VALUE && (vid & SAME_VALUE)) {
+            vid &= ~SAME_VALUE;
+            value_seen(&b->values[vid], row);
+        } else if (vid != NO_VALUE &&
+                   sw_mem_eq(b->text + b->values[vid].text_off, f->value, f->value_len)) {
             value_seen(&b->values[vid], row);
         } else {
             int rc = value_id(b, b->rf[i], f->value, f->value_len, b->rh[i], row, &vid);
             if (rc)
                 return rc;
         }
+        b->fields[b->rf[i]].last = vid;
         b->pv[b->n_pairs] = vid;
         b->pr[b->n_pairs++] = row;
     }
