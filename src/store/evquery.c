@@ -399,6 +399,9 @@ static int idx_batch(void *ud, size_t first_row, size_t rows, const uint8_t *ext
         }
         for (uint32_t k = 0; k < h[0]; k++) {
             uint32_t g, l;
+            /* the rows were written on the other core: ask for the lines
+             * ahead (a prefetch past the end is harmless) */
+            __builtin_prefetch(extra + at + 512);
             if (extra_len - at < 4)
                 return EIO;
             memcpy(&g, extra + at, 4);
