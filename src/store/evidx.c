@@ -49,6 +49,18 @@ static inline void value_seen(bvalue_t *v, uint16_t row)
     v->count++;
 }
 
+/* A row as idx_build_add_ids takes it: stage 1 when it is added, stages
+ * 2-4 (row_finish) then or at the next row. Per field: its id, value
+ * hash, candidate value id, and the value. */
+typedef struct brow {
+    uint32_t *rf, *rc;
+    uint64_t *rh;
+    const char **val;
+    uint32_t *len;
+    size_t n, cap;
+    uint16_t row;
+} brow_t;
+
 struct idx_build {
     uint64_t first_row;
     uint32_t n_rows;
@@ -60,10 +72,8 @@ struct idx_build {
     size_t n_values, cap_values;
     uint64_t *vslots; /* the hash's top 32 bits, value id + 1 below; 0: empty */
     size_t cap_vslots;
-    uint32_t *rf; /* one row's field ids, value hashes' slots and candidates */
-    uint64_t *rh;
-    uint32_t *rc;
-    size_t cap_row;
+    brow_t rows[2]; /* the row being added, and the one before it if pending */
+    int cur, pending;
     char *names;
     size_t names_len, names_cap;
     char *text;
@@ -198,9 +208,13 @@ void idx_build_free(idx_build_t *b)
     free(b->fslots);
     free(b->values);
     free(b->vslots);
-    free(b->rf);
-    free(b->rh);
-    free(b->rc);
+    for (int k = 0; k < 2; k++) {
+        free(b->rows[k].rf);
+        free(b->rows[k].rc);
+        free(b->rows[k].rh);
+        free(b->rows[k].val);
+        free(b->rows[k].len);
+    }
     free(b->names);
     free(b->text);
     free(b->pv);
@@ -213,6 +227,7 @@ void idx_build_reset(idx_build_t *b, uint64_t first_row)
     b->first_row = first_row;
     b->gen = __atomic_add_fetch(&build_gens, 1, __ATOMIC_RELAXED);
     b->n_rows = 0;
+    b->pending = 0;
     b->n_fields = b->n_values = b->names_len = b->text_len = b->n_pairs = 0;
     if (b->fslots)
         memset(b->fslots, 0, b->cap_fslots * sizeof *b->fslots);
@@ -385,6 +400,119 @@ static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uin
     return SW_OK;
 }
 
+/* Room in r for n fields. 0 or -1. */
+static int row_room(brow_t *r, size_t n)
+{
+    if (n <= r->cap)
+        return 0;
+    uint32_t *rf = realloc(r->rf, n * sizeof *rf);
+    if (rf)
+        r->rf = rf;
+    uint32_t *rc = rf ? realloc(r->rc, n * sizeof *rc) : NULL;
+    if (rc)
+        r->rc = rc;
+    uint64_t *rh = rc ? realloc(r->rh, n * sizeof *rh) : NULL;
+    if (rh)
+        r->rh = rh;
+    const char **val = rh ? realloc(r->val, n * sizeof *val) : NULL;
+    if (val)
+        r->val = val;
+    uint32_t *len = val ? realloc(r->len, n * sizeof *len) : NULL;
+    if (!len)
+        return -1;
+    r->len = len;
+    r->cap = n;
+    return 0;
+}
+
+/* Stage 1 of a row (note above idx_build_add_ids): each field's id, and
+ * either its last row's value confirmed or its value's hash, its slot
+ * prefetched. */
+static int row_begin(idx_build_t *b, brow_t *r, const uint32_t *fids, const sw_field_t *fields,
+                     size_t n)
+{
+    size_t m = b->cap_vslots - 1;
+    r->n = n;
+    for (size_t i = 0; i < n; i++) {
+        const sw_field_t *f = &fields[i];
+        if (fids) {
+            if (fids[i] >= b->n_fields)
+                return SW_EINVAL; /* not one of b's: never */
+            r->rf[i] = fids[i];
+        } else {
+            int rc = idx_build_field(b, f->name, f->name_len, f->name_hash, &r->rf[i]);
+            if (rc)
+                return rc;
+        }
+        r->val[i] = f->value;
+        r->len[i] = f->value_len;
+        /* the field's value in its last row, again (half of them are):
+         * that value is in cache, and no lookup is needed */
+        uint32_t lv = b->fields[r->rf[i]].last;
+        if (lv != UINT32_MAX && b->values[lv].text_len == f->value_len &&
+            sw_mem_eq(b->text + b->values[lv].text_off, f->value, f->value_len)) {
+            r->rc[i] = lv | SAME_VALUE;
+            continue;
+        }
+        r->rc[i] = NO_VALUE;
+        r->rh[i] = vhash(r->rf[i], f->value, f->value_len);
+        __builtin_prefetch(&b->vslots[r->rh[i] & m]);
+    }
+    return SW_OK;
+}
+
+/* Stages 2-4 of a row: its values found or added, its pairs recorded. */
+static int row_finish(idx_build_t *b, brow_t *r)
+{
+    size_t m = b->cap_vslots - 1, n = r->n;
+    for (size_t i = 0; i < n; i++) { /* 2 */
+        if (r->rc[i] != NO_VALUE)
+            continue; /* the same as in the field's last row */
+        uint64_t h = r->rh[i];
+        for (size_t j = h & m; b->vslots[j]; j = (j + 1) & m)
+            if (VSLOT_TAG(b->vslots[j]) == VSLOT_TAG(h)) {
+                r->rc[i] = VSLOT_ID(b->vslots[j]);
+                __builtin_prefetch(&b->values[r->rc[i]]);
+                break;
+            }
+    }
+    for (size_t i = 0; i < n; i++) { /* 3 */
+        if (r->rc[i] == NO_VALUE || (r->rc[i] & SAME_VALUE))
+            continue;
+        const bvalue_t *x = &b->values[r->rc[i]];
+        if (x->hash_lo == (uint32_t)r->rh[i] && x->field == r->rf[i] && x->text_len == r->len[i])
+            __builtin_prefetch(b->text + x->text_off);
+        else
+            r->rc[i] = NO_VALUE;
+    }
+    for (size_t i = 0; i < n; i++) { /* 4 */
+        uint32_t vid = r->rc[i];
+        if (vid != NO_VALUE && (vid & SAME_VALUE)) {
+            vid &= ~SAME_VALUE;
+            value_seen(&b->values[vid], r->row);
+        } else if (vid != NO_VALUE &&
+                   sw_mem_eq(b->text + b->values[vid].text_off, r->val[i], r->len[i])) {
+            value_seen(&b->values[vid], r->row);
+        } else {
+            int rc = value_id(b, r->rf[i], r->val[i], r->len[i], r->rh[i], r->row, &vid);
+            if (rc)
+                return rc;
+        }
+        b->fields[r->rf[i]].last = vid;
+        b->pv[b->n_pairs] = vid;
+        b->pr[b->n_pairs++] = r->row;
+    }
+    return SW_OK;
+}
+
+int idx_build_flush(idx_build_t *b)
+{
+    if (!b->pending)
+        return SW_OK;
+    b->pending = 0;
+    return row_finish(b, &b->rows[!b->cur]);
+}
+
 /* A row's values are looked up in stages over all its fields, so that the
  * cache misses of one field (its slot, its value, its text: the table
  * outgrows the caches) overlap those of the others: (1) field ids and
@@ -392,21 +520,25 @@ static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uin
  * prefetched; (3) the value's field and length, its text prefetched; (4)
  * the text compared. A candidate that is not confirmed (or none) takes
  * the plain lookup, which also adds new values: the stages only guess,
- * and a guess that checks out is the value. */
+ * and a guess that checks out is the value. A field whose value is the
+ * one it had in its last row is confirmed in stage 1. With fids (the
+ * writer thread's rows), stages 2-4 of a row run after stage 1 of the
+ * next (idx_build_flush: the last), so that its prefetches have a row's
+ * work to arrive in: its values must stay readable until then. */
 int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time)
 {
     return idx_build_add_ids(b, NULL, fields, n_fields, has_time);
 }
 
-/* fids NULL: each field's id looked up by its name here. */
 int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fields,
                       size_t n_fields, int has_time)
 {
     if (b->n_rows >= IDX_PIECE)
         return SW_ETOOBIG;
-    if (b->n_pairs + n_fields > b->cap_pairs) { /* pv and pr grow together */
+    size_t before = b->pending ? b->rows[!b->cur].n : 0; /* the pending row's fields */
+    if (b->n_pairs + before + n_fields > b->cap_pairs) { /* pv and pr grow together */
         size_t nc = b->cap_pairs ? b->cap_pairs * 2 : 4096;
-        while (nc < b->n_pairs + n_fields)
+        while (nc < b->n_pairs + before + n_fields)
             nc *= 2;
         uint32_t *pv = realloc(b->pv, nc * sizeof *pv);
         if (pv)
@@ -417,89 +549,26 @@ int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fi
         b->pr = pr;
         b->cap_pairs = nc;
     }
-    if (n_fields > b->cap_row) {
-        uint32_t *rf = realloc(b->rf, n_fields * sizeof *rf);
-        if (rf)
-            b->rf = rf;
-        uint64_t *rh = rf ? realloc(b->rh, n_fields * sizeof *rh) : NULL;
-        if (rh)
-            b->rh = rh;
-        uint32_t *rc = rh ? realloc(b->rc, n_fields * sizeof *rc) : NULL;
-        if (!rc)
-            return SW_ENOMEM;
-        b->rc = rc;
-        b->cap_row = n_fields;
-    }
-    /* room for every field to bring a new value: no rehash inside the row */
-    if ((b->n_values + n_fields) * 2 > b->cap_vslots && vrehash(b, b->n_values + n_fields))
+    brow_t *r = &b->rows[b->cur];
+    if (row_room(r, n_fields))
         return SW_ENOMEM;
-    size_t m = b->cap_vslots - 1;
-    for (size_t i = 0; i < n_fields; i++) { /* 1 */
-        const sw_field_t *f = &fields[i];
-        if (fids) {
-            if (fids[i] >= b->n_fields)
-                return SW_EINVAL; /* not one of b's: never */
-            b->rf[i] = fids[i];
-        } else {
-            int rc = idx_build_field(b, f->name, f->name_len, f->name_hash, &b->rf[i]);
-            if (rc)
-                return rc;
-        }
-        /* the field's value in its last row, again (half of them are):
-         * that value is in cache, and no lookup is needed */
-        uint32_t lv = b->fields[b->rf[i]].last;
-        if (lv != UINT32_MAX && b->values[lv].text_len == f->value_len &&
-            sw_mem_eq(b->text + b->values[lv].text_off, f->value, f->value_len)) {
-            b->rc[i] = lv | SAME_VALUE;
-            continue;
-        }
-        b->rc[i] = NO_VALUE;
-        b->rh[i] = vhash(b->rf[i], f->value, f->value_len);
-        __builtin_prefetch(&b->vslots[b->rh[i] & m]);
-    }
-    for (size_t i = 0; i < n_fields; i++) { /* 2 */
-        if (b->rc[i] != NO_VALUE)
-            continue; /* the same as in the field's last row */
-        uint64_t h = b->rh[i];
-        for (size_t j = h & m; b->vslots[j]; j = (j + 1) & m)
-            if (VSLOT_TAG(b->vslots[j]) == VSLOT_TAG(h)) {
-                b->rc[i] = VSLOT_ID(b->vslots[j]);
-                __builtin_prefetch(&b->values[b->rc[i]]);
-                break;
-            }
-    }
-    for (size_t i = 0; i < n_fields; i++) { /* 3 */
-        if (b->rc[i] == NO_VALUE || (b->rc[i] & SAME_VALUE))
-            continue;
-        const bvalue_t *x = &b->values[b->rc[i]];
-        if (x->hash_lo == (uint32_t)b->rh[i] && x->field == b->rf[i] &&
-            x->text_len == fields[i].value_len)
-            __builtin_prefetch(b->text + x->text_off);
-        else
-            b->rc[i] = NO_VALUE;
-    }
-    uint16_t row = (uint16_t)b->n_rows;
-    for (size_t i = 0; i < n_fields; i++) { /* 4 */
-        const sw_field_t *f = &fields[i];
-        uint32_t vid = b->rc[i];
-        if (vid != NO_VALUE && (vid & SAME_VALUE)) {
-            vid &= ~SAME_VALUE;
-            value_seen(&b->values[vid], row);
-        } else if (vid != NO_VALUE &&
-                   sw_mem_eq(b->text + b->values[vid].text_off, f->value, f->value_len)) {
-            value_seen(&b->values[vid], row);
-        } else {
-            int rc = value_id(b, b->rf[i], f->value, f->value_len, b->rh[i], row, &vid);
-            if (rc)
-                return rc;
-        }
-        b->fields[b->rf[i]].last = vid;
-        b->pv[b->n_pairs] = vid;
-        b->pr[b->n_pairs++] = row;
-    }
+    /* room for every field to bring a new value: no rehash inside a row */
+    if ((b->n_values + before + n_fields) * 2 > b->cap_vslots &&
+        vrehash(b, b->n_values + before + n_fields))
+        return SW_ENOMEM;
+    int rc = row_begin(b, r, fids, fields, n_fields);
+    if (!rc)
+        rc = idx_build_flush(b);
+    if (rc)
+        return rc;
+    r->row = (uint16_t)b->n_rows;
     if (has_time)
-        b->hastime[row / 64] |= (uint64_t)1 << (row % 64);
+        b->hastime[r->row / 64] |= (uint64_t)1 << (r->row % 64);
     b->n_rows++;
+    if (!fids)
+        return row_finish(b, r);
+    b->pending = 1;
+    b->cur = !b->cur;
     return SW_OK;
 }
 
@@ -532,10 +601,12 @@ static uint32_t common_prefix(const char *s, const char *t, uint32_t m)
     return i;
 }
 
-int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, uint64_t stamp,
+int idx_build_seal(idx_build_t *b, uint64_t team_id, uint64_t store_id, uint64_t stamp,
                    uint8_t **out, size_t *out_len)
 {
     *out = NULL;
+    if (idx_build_flush(b))
+        return SW_ENOMEM;
     size_t nf = b->n_fields, nv = b->n_values, np = b->n_pairs;
     uint32_t *newid = malloc((nv ? nv : 1) * sizeof *newid);
     uint32_t *old = malloc((nv ? nv : 1) * sizeof *old);

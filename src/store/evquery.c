@@ -368,8 +368,8 @@ static int room(void **buf, size_t *cap, size_t len, size_t need, size_t elem)
 /* The writer thread's half of store_idx_append: each row of a batch the
  * log's writer wrote (seg_batch_cb) into the tail, a full tail sealed and
  * written as a piece. 0 or an errno. */
-static int idx_batch(void *ud, size_t first_row, size_t rows, const uint8_t *extra,
-                     size_t extra_len, const uint64_t *stamp)
+static int idx_batch_rows(void *ud, size_t first_row, size_t rows, const uint8_t *extra,
+                          size_t extra_len, const uint64_t *stamp)
 {
     sw_store_team_t *t = ud;
     store_idx_t *x = t->idx;
@@ -462,6 +462,16 @@ static int idx_batch(void *ud, size_t first_row, size_t rows, const uint8_t *ext
             return rc == SW_ENOMEM ? ENOMEM : EIO;
     }
     return 0;
+}
+
+static int idx_batch(void *ud, size_t first_row, size_t rows, const uint8_t *extra,
+                     size_t extra_len, const uint64_t *stamp)
+{
+    int e = idx_batch_rows(ud, first_row, rows, extra, extra_len, stamp);
+    /* the last row's values are this batch's bytes: looked up now, even
+     * after an error (the batch's buffer is reused) */
+    int f = idx_build_flush(((sw_store_team_t *)ud)->idx->tail);
+    return e ? e : f ? ENOMEM : 0;
 }
 
 int store_idx_begin(sw_store_team_t *t, sw_errbuf_t *err)
