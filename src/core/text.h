@@ -71,4 +71,27 @@ static inline int sw_mem_eq(const void *a, const void *b, size_t n)
     return !n || (x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1]);
 }
 
+/* A cheap hash of a short name or key for a table that then compares
+ * it: its length and its first and last bytes, by loads that may overlap
+ * (never outside s[0..n)). Equal bytes hash equal; the high bits are the
+ * best mixed. */
+static inline uint64_t sw_peek_hash(const void *s, size_t n)
+{
+    const unsigned char *x = s;
+    uint64_t a, b;
+    if (n >= 8) {
+        memcpy(&a, x, 8);
+        memcpy(&b, x + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t p, q;
+        memcpy(&p, x, 4);
+        memcpy(&q, x + n - 4, 4);
+        a = p, b = q;
+    } else {
+        a = n ? x[0] | (unsigned)x[n / 2] << 8 : 0;
+        b = n ? x[n - 1] : 0;
+    }
+    return (a ^ (b << 7) ^ (b >> 13) ^ n) * 0x9e3779b97f4a7c15ULL;
+}
+
 #endif

@@ -86,20 +86,7 @@ static uint64_t name_hash(sw_event_t *ev, const char *name, size_t len)
     if (len > MEMO_NAME ||
         (!ev->memo && !(ev->memo = calloc(MEMO_SLOTS, sizeof(struct sw_name_memo)))))
         return sw_field_hash(name, len);
-    uint64_t a, b;
-    if (len >= 8) {
-        memcpy(&a, name, 8);
-        memcpy(&b, name + len - 8, 8);
-    } else if (len >= 4) {
-        uint32_t x, y;
-        memcpy(&x, name, 4);
-        memcpy(&y, name + len - 4, 4);
-        a = x, b = y;
-    } else {
-        a = len ? (unsigned char)name[0] | (unsigned)(unsigned char)name[len / 2] << 8 : 0;
-        b = len ? (unsigned char)name[len - 1] : 0;
-    }
-    size_t j = (size_t)(((a ^ (b << 7) ^ (b >> 13) ^ len) * 0x9e3779b97f4a7c15ULL) >> 55);
+    size_t j = (size_t)(sw_peek_hash(name, len) >> 55);
     struct sw_name_memo *m = &ev->memo[j & (MEMO_SLOTS - 1)];
     if (m->len == len + 1 && sw_mem_eq(m->name, name, len))
         return m->hash;

@@ -318,27 +318,6 @@ static int tape_number(jtape_t *t, int k)
     return 0;
 }
 
-/* A cheap hash of a key for the duplicate check: its length and its
- * first and last bytes, by loads that may overlap (equal keys hash equal;
- * the check compares the keys). */
-static uint64_t key_hash(const char *k, size_t n)
-{
-    uint64_t a, b;
-    if (n >= 8) {
-        memcpy(&a, k, 8);
-        memcpy(&b, k + n - 8, 8);
-    } else if (n >= 4) {
-        uint32_t x, y;
-        memcpy(&x, k, 4);
-        memcpy(&y, k + n - 4, 4);
-        a = x, b = y;
-    } else {
-        a = n ? (unsigned char)k[0] | (unsigned)(unsigned char)k[n / 2] << 8 : 0;
-        b = n ? (unsigned char)k[n - 1] : 0;
-    }
-    return ((a ^ (b << 7) ^ (b >> 13) ^ n) * 0x9e3779b97f4a7c15ULL) >> 32;
-}
-
 /* Do two members of object o (node index) share a key? jansson refuses.
  * Each key goes into a small open-addressed table of member indexes (on
  * the stack up to 128 members); keys whose hashes land together are
@@ -367,7 +346,7 @@ static int has_dup_keys(const jtape_t *t, uint32_t o)
     memset(slot, 0, cap * sizeof *slot);
     int dup = 0;
     for (uint32_t c = o + 1; c < n[o].end && !dup; c = n[c].end) {
-        size_t j = key_hash(n[c].key, n[c].key_len) & (cap - 1);
+        size_t j = (sw_peek_hash(n[c].key, n[c].key_len) >> 32) & (cap - 1);
         for (; slot[j]; j = (j + 1) & (cap - 1)) {
             const jnode_t *x = &n[slot[j]];
             if (x->key_len == n[c].key_len && sw_mem_eq(x->key, n[c].key, x->key_len)) {
