@@ -8,7 +8,6 @@
 struct sw_arena_chunk {
     sw_arena_chunk_t *next;
     size_t cap;
-    size_t used;
     alignas(max_align_t) unsigned char mem[];
 };
 
@@ -17,6 +16,7 @@ struct sw_arena_chunk {
 void sw_arena_init(sw_arena_t *a, size_t limit)
 {
     a->head = NULL;
+    a->cur = a->end = NULL;
     a->used_total = 0;
     a->limit = limit;
 }
@@ -30,6 +30,7 @@ void sw_arena_free(sw_arena_t *a)
         c = n;
     }
     a->head = NULL;
+    a->cur = a->end = NULL;
     a->used_total = 0;
 }
 
@@ -44,21 +45,19 @@ void sw_arena_reset(sw_arena_t *a)
         free(c);
         c = n;
     }
-    c->used = 0;
     a->head = c;
+    a->cur = c->mem;
+    a->end = c->mem + c->cap;
     a->used_total = 0;
 }
 
-void *sw_arena_alloc(sw_arena_t *a, size_t n)
+/* n: rounded by sw_arena_alloc, which found no room in the head chunk. */
+void *sw_arena_alloc_chunk(sw_arena_t *a, size_t n)
 {
-    const size_t align = alignof(max_align_t);
-    n = (n + align - 1) & ~(align - 1);
-    if (n == 0)
-        n = align;
     if (a->limit && a->used_total + n > a->limit)
         return NULL;
-    sw_arena_chunk_t *c = a->head;
-    if (!c || c->cap - c->used < n) {
+    if (!a->head || (size_t)(a->end - a->cur) < n) {
+        sw_arena_chunk_t *c = a->head;
         size_t cap = n > ARENA_CHUNK_MIN ? n : ARENA_CHUNK_MIN;
         if (c && c->cap * 2 > cap && c->cap < (1u << 20))
             cap = c->cap * 2;
@@ -66,12 +65,13 @@ void *sw_arena_alloc(sw_arena_t *a, size_t n)
         if (!nc)
             return NULL;
         nc->cap = cap;
-        nc->used = 0;
         nc->next = c;
-        a->head = c = nc;
+        a->head = nc;
+        a->cur = nc->mem;
+        a->end = nc->mem + cap;
     }
-    void *p = c->mem + c->used;
-    c->used += n;
+    void *p = a->cur;
+    a->cur += n;
     a->used_total += n;
     return p;
 }

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Edit distance between a and b (ASCII case folded when fold): insertions,
  * deletions, substitutions and swaps of neighbours cost one (optimal string
@@ -32,5 +33,42 @@ size_t sw_utf8_seq(const unsigned char *s, size_t n, uint32_t *cp);
 /* Make the NUL-terminated s well-formed UTF-8 in place: every byte that
  * starts no well-formed sequence becomes '?'. Returns how many did. */
 size_t sw_utf8_scrub(char *s);
+
+/* Are a[0..n) and b[0..n) the same bytes? Inline for the short names,
+ * keys and values compared a field at a time on ingest (memcmp is a call
+ * and a dispatch on the length); up to 32 bytes by loads that may overlap,
+ * never outside either range; memcmp past that. */
+static inline int sw_mem_eq(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    if (n >= 8) {
+        uint64_t p, q, r, s;
+        if (n > 32)
+            return memcmp(x, y, n) == 0;
+        if (n > 16) {
+            uint64_t u, v, w, z;
+            memcpy(&u, x + 8, 8);
+            memcpy(&v, y + 8, 8);
+            memcpy(&w, x + n - 16, 8);
+            memcpy(&z, y + n - 16, 8);
+            if ((u ^ v) | (w ^ z))
+                return 0;
+        }
+        memcpy(&p, x, 8);
+        memcpy(&q, y, 8);
+        memcpy(&r, x + n - 8, 8);
+        memcpy(&s, y + n - 8, 8);
+        return ((p ^ q) | (r ^ s)) == 0;
+    }
+    if (n >= 4) {
+        uint32_t p, q, r, s;
+        memcpy(&p, x, 4);
+        memcpy(&q, y, 4);
+        memcpy(&r, x + n - 4, 4);
+        memcpy(&s, y + n - 4, 4);
+        return ((p ^ q) | (r ^ s)) == 0;
+    }
+    return !n || (x[0] == y[0] && x[n / 2] == y[n / 2] && x[n - 1] == y[n - 1]);
+}
 
 #endif

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/text.h"
 
 uint64_t sw_field_hash(const char *name, size_t len)
 {
@@ -23,6 +24,30 @@ uint64_t sw_field_hash(const char *name, size_t len)
     return h;
 }
 
+void sw_field_hash4(const char *const s[4], const size_t n[4], uint64_t out[4])
+{
+    uint64_t h[4];
+    size_t m = n[0];
+    for (int l = 0; l < 4; l++) {
+        h[l] = 0xcbf29ce484222325ULL;
+        m = n[l] < m ? n[l] : m;
+    }
+    for (size_t i = 0; i < m; i++) /* four chains side by side */
+        for (int l = 0; l < 4; l++) {
+            unsigned char c = (unsigned char)s[l][i];
+            h[l] ^= (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            h[l] *= 0x100000001b3ULL;
+        }
+    for (int l = 0; l < 4; l++) {
+        for (size_t i = m; i < n[l]; i++) {
+            unsigned char c = (unsigned char)s[l][i];
+            h[l] ^= (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+            h[l] *= 0x100000001b3ULL;
+        }
+        out[l] = h[l];
+    }
+}
+
 void sw_event_init(sw_event_t *ev)
 {
     memset(ev, 0, sizeof *ev);
@@ -32,6 +57,7 @@ void sw_event_init(sw_event_t *ev)
 void sw_event_free(sw_event_t *ev)
 {
     free(ev->fields);
+    free(ev->memo);
     sw_arena_free(&ev->arena);
     memset(ev, 0, sizeof *ev);
 }
@@ -40,6 +66,47 @@ void sw_event_clear(sw_event_t *ev)
 {
     ev->n_fields = 0;
     sw_arena_reset(&ev->arena);
+}
+
+/* The memo of name hashes: direct-mapped by a cheap hash of the name (its
+ * length and first and last bytes), each entry a name of at most
+ * MEMO_NAME bytes and its sw_field_hash. A hit costs a compare of the
+ * name; the case-folding hash costs ~4 cycles a byte, one after another. */
+#define MEMO_SLOTS 512
+#define MEMO_NAME 22
+
+struct sw_name_memo {
+    uint64_t hash;
+    uint8_t len; /* 0: empty slot; else the name's length + 1 */
+    char name[MEMO_NAME + 1];
+};
+
+static uint64_t name_hash(sw_event_t *ev, const char *name, size_t len)
+{
+    if (len > MEMO_NAME ||
+        (!ev->memo && !(ev->memo = calloc(MEMO_SLOTS, sizeof(struct sw_name_memo)))))
+        return sw_field_hash(name, len);
+    uint64_t a, b;
+    if (len >= 8) {
+        memcpy(&a, name, 8);
+        memcpy(&b, name + len - 8, 8);
+    } else if (len >= 4) {
+        uint32_t x, y;
+        memcpy(&x, name, 4);
+        memcpy(&y, name + len - 4, 4);
+        a = x, b = y;
+    } else {
+        a = len ? (unsigned char)name[0] | (unsigned)(unsigned char)name[len / 2] << 8 : 0;
+        b = len ? (unsigned char)name[len - 1] : 0;
+    }
+    size_t j = (size_t)(((a ^ (b << 7) ^ (b >> 13) ^ len) * 0x9e3779b97f4a7c15ULL) >> 55);
+    struct sw_name_memo *m = &ev->memo[j & (MEMO_SLOTS - 1)];
+    if (m->len == len + 1 && sw_mem_eq(m->name, name, len))
+        return m->hash;
+    m->hash = sw_field_hash(name, len);
+    m->len = (uint8_t)(len + 1);
+    memcpy(m->name, name, len);
+    return m->hash;
 }
 
 int sw_event_add(sw_event_t *ev, const char *name, size_t name_len, const char *value,
@@ -56,13 +123,19 @@ int sw_event_add(sw_event_t *ev, const char *name, size_t name_len, const char *
         ev->cap_fields = cap;
     }
     sw_field_t *f = &ev->fields[ev->n_fields];
-    f->name = sw_arena_strndup(&ev->arena, name, name_len);
-    f->value = sw_arena_strndup(&ev->arena, value, value_len);
-    if (!f->name || !f->value)
+    /* the name and the value in one piece of the arena, each NUL-ended */
+    char *p = sw_arena_alloc(&ev->arena, name_len + value_len + 2);
+    if (!p)
         return SW_ETOOBIG;
+    memcpy(p, name, name_len);
+    p[name_len] = '\0';
+    memcpy(p + name_len + 1, value, value_len);
+    p[name_len + 1 + value_len] = '\0';
+    f->name = p;
+    f->value = p + name_len + 1;
     f->name_len = (uint32_t)name_len;
     f->value_len = (uint32_t)value_len;
-    f->name_hash = sw_field_hash(name, name_len);
+    f->name_hash = name_hash(ev, name, name_len);
     f->type = type;
     ev->n_fields++;
     return SW_OK;
@@ -78,9 +151,18 @@ const sw_field_t *sw_event_get_h(const sw_event_t *ev, const char *name, uint64_
     return NULL;
 }
 
+/* Without the hash: a name's length picks the fields to compare (hashing
+ * the name was most of the cost of a lookup by a name the record lacks,
+ * as each record's time lookup makes several). */
 const sw_field_t *sw_event_get(const sw_event_t *ev, const char *name)
 {
-    return sw_event_get_h(ev, name, sw_field_hash(name, strlen(name)));
+    size_t n = strlen(name);
+    for (size_t i = 0; i < ev->n_fields; i++) {
+        const sw_field_t *f = &ev->fields[i];
+        if (f->name_len == n && strcasecmp(f->name, name) == 0)
+            return f;
+    }
+    return NULL;
 }
 
 const sw_field_t *sw_event_next(const sw_event_t *ev, const sw_field_t *prev)

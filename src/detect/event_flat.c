@@ -9,11 +9,13 @@
  *     the Windows shape (Event.System / EventData / UserData) by the same
  *     map, everything else with dotted names, arrays as multi-valued fields.
  * Values take jansson's spelling: integers as printed by %lld ("-0" is
- * "0"), reals as %.17g of strtod (the only costly step, a few per Zeek
- * record). Declining is always safe: the caller then runs the full parser,
- * whose result (or error) is the one that counts. */
+ * "0"), reals as %.17g of strtod, both done here where that is exact
+ * (real_text: Zeek's times and durations, a few a record; libc's were 7%
+ * of the appending thread) and by libc otherwise. Declining is always safe: the caller then runs
+ * the full parser, whose result (or error) is the one that counts. */
 #include "detect/event_flat.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,11 +54,18 @@ static size_t flat_next_special(const char *s, size_t len, size_t i)
 }
 
 /* The index of the first byte at or after i that is not JSON whitespace. */
-static size_t flat_skip_ws(const char *s, size_t len, size_t i)
+static __attribute__((noinline)) size_t flat_skip_ws_loop(const char *s, size_t len, size_t i)
 {
     while (i < len && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
         i++;
     return i;
+}
+
+static inline size_t flat_skip_ws(const char *s, size_t len, size_t i)
+{
+    if (i < len && (unsigned char)s[i] > ' ')
+        return i; /* compact JSON: no whitespace at all */
+    return flat_skip_ws_loop(s, len, i);
 }
 
 enum { JN_OBJ, JN_ARR, JN_STR, JN_INT, JN_REAL, JN_TRUE, JN_FALSE, JN_NULL };
@@ -78,7 +87,9 @@ typedef struct jtape {
     int heap; /* n was malloc'd */
 } jtape_t;
 
-static int tape_node(jtape_t *t, uint8_t type)
+/* Room for another node (the tape on the heap past its stack nodes).
+ * 0 or -1. */
+static __attribute__((noinline)) int tape_grow(jtape_t *t)
 {
     if (t->n_nodes == t->cap_nodes) {
         if (t->n_nodes >= SW_EVENT_MAX_FIELDS * 2)
@@ -93,6 +104,13 @@ static int tape_node(jtape_t *t, uint8_t type)
         t->cap_nodes = nc;
         t->heap = 1;
     }
+    return 0;
+}
+
+static inline int tape_node(jtape_t *t, uint8_t type)
+{
+    if (t->n_nodes == t->cap_nodes && tape_grow(t))
+        return -1;
     jnode_t *x = &t->n[t->n_nodes];
     x->type = type;
     x->key = NULL;
@@ -300,21 +318,31 @@ static int tape_number(jtape_t *t, int k)
     return 0;
 }
 
+/* A cheap hash of a key for the duplicate check: its length and its
+ * first and last bytes, by loads that may overlap (equal keys hash equal;
+ * the check compares the keys). */
 static uint64_t key_hash(const char *k, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ n;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)k[i]) * 0x100000001b3ULL;
-    return h;
+    uint64_t a, b;
+    if (n >= 8) {
+        memcpy(&a, k, 8);
+        memcpy(&b, k + n - 8, 8);
+    } else if (n >= 4) {
+        uint32_t x, y;
+        memcpy(&x, k, 4);
+        memcpy(&y, k + n - 4, 4);
+        a = x, b = y;
+    } else {
+        a = n ? (unsigned char)k[0] | (unsigned)(unsigned char)k[n / 2] << 8 : 0;
+        b = n ? (unsigned char)k[n - 1] : 0;
+    }
+    return ((a ^ (b << 7) ^ (b >> 13) ^ n) * 0x9e3779b97f4a7c15ULL) >> 32;
 }
 
-static int cmp_u64(const void *a, const void *b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
-/* Do two members of object o (node index) share a key? jansson refuses. */
+/* Do two members of object o (node index) share a key? jansson refuses.
+ * Each key goes into a small open-addressed table of member indexes (on
+ * the stack up to 128 members); keys whose hashes land together are
+ * compared. O(members). */
 static int has_dup_keys(const jtape_t *t, uint32_t o)
 {
     const jnode_t *n = t->n;
@@ -323,24 +351,34 @@ static int has_dup_keys(const jtape_t *t, uint32_t o)
         m++;
     if (m < 2)
         return 0;
-    if (m <= 16) {
+    if (m <= 4) { /* pairwise is cheaper than a table */
         for (uint32_t a = o + 1; a < n[o].end; a = n[a].end)
             for (uint32_t b = n[a].end; b < n[o].end; b = n[b].end)
-                if (n[a].key_len == n[b].key_len && !memcmp(n[a].key, n[b].key, n[a].key_len))
+                if (n[a].key_len == n[b].key_len && sw_mem_eq(n[a].key, n[b].key, n[a].key_len))
                     return 1;
         return 0;
     }
-    uint64_t *h = malloc(m * sizeof *h);
-    if (!h)
+    uint32_t stack_slots[256], *slot = stack_slots;
+    size_t cap = 16;
+    while (cap < (size_t)m * 2)
+        cap *= 2;
+    if (cap > sizeof stack_slots / sizeof stack_slots[0] && !(slot = malloc(cap * sizeof *slot)))
         return 1; /* decline */
-    uint32_t k = 0;
-    for (uint32_t c = o + 1; c < n[o].end; c = n[c].end)
-        h[k++] = key_hash(n[c].key, n[c].key_len);
-    qsort(h, m, sizeof *h, cmp_u64);
+    memset(slot, 0, cap * sizeof *slot);
     int dup = 0;
-    for (uint32_t i = 1; i < m && !dup; i++)
-        dup = h[i] == h[i - 1]; /* equal hashes: declined, jansson decides */
-    free(h);
+    for (uint32_t c = o + 1; c < n[o].end && !dup; c = n[c].end) {
+        size_t j = key_hash(n[c].key, n[c].key_len) & (cap - 1);
+        for (; slot[j]; j = (j + 1) & (cap - 1)) {
+            const jnode_t *x = &n[slot[j]];
+            if (x->key_len == n[c].key_len && sw_mem_eq(x->key, n[c].key, x->key_len)) {
+                dup = 1;
+                break;
+            }
+        }
+        slot[j] = c; /* c > o >= 0: never 0 */
+    }
+    if (slot != stack_slots)
+        free(slot);
     return dup;
 }
 
@@ -448,7 +486,7 @@ typedef struct flat {
 static int key_is(const jnode_t *x, const char *k)
 {
     size_t n = strlen(k);
-    return x->key_len == n && !memcmp(x->key, k, n);
+    return x->key_len == n && sw_mem_eq(x->key, k, n);
 }
 
 /* json_object_get: the member of object o named k, or 0 (node 0 is the root,
@@ -463,6 +501,179 @@ static uint32_t member(const jtape_t *t, uint32_t o, const char *k)
     return 0;
 }
 
+/* ---- reals in jansson's spelling ------------------------------------------------ */
+
+__extension__ typedef unsigned __int128 u128;
+
+static const double pow10_d[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
+                                   1e8,  1e9,  1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+                                   1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+/* The decimal s[0..n) (JSON's grammar, checked by tape_number) as the
+ * double strtod gives, when that is one exact operation (Clinger's fast
+ * path: a significand of at most 2^53 and a power of ten of at most 22,
+ * both exact doubles, so one IEEE multiply or divide rounds correctly):
+ * 0, or -1 when it is not. *digits: the significand's digits, *e10 the
+ * power of ten it is scaled by (value = sig * 10^e10). */
+static int real_fast_parse(const char *s, size_t n, double *out, int *digits, int *e10)
+{
+#if defined(FLT_EVAL_METHOD) && FLT_EVAL_METHOD == 0
+    size_t i = 0;
+    int neg = s[0] == '-', nd = 0, ex = 0;
+    uint64_t sig = 0;
+    i += (size_t)neg;
+    for (; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+        if (sig || s[i] != '0') {
+            if (++nd > 19)
+                return -1;
+            sig = sig * 10 + (uint64_t)(s[i] - '0');
+        }
+    }
+    if (i < n && s[i] == '.') {
+        for (i++; i < n && s[i] >= '0' && s[i] <= '9'; i++) {
+            ex--;
+            if (sig || s[i] != '0') {
+                if (++nd > 19)
+                    return -1;
+                sig = sig * 10 + (uint64_t)(s[i] - '0');
+            }
+        }
+    }
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        int eneg = 0, e = 0;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-'))
+            eneg = s[i++] == '-';
+        for (; i < n && s[i] >= '0' && s[i] <= '9' && e < 1000; i++)
+            e = e * 10 + (s[i] - '0');
+        ex += eneg ? -e : e;
+    }
+    if (i != n || !sig || sig > ((uint64_t)1 << 53) || ex < -22 || ex > 22)
+        return -1;
+    double d = (double)sig;
+    d = ex < 0 ? d / pow10_d[-ex] : d * pow10_d[ex];
+    *out = neg ? -d : d;
+    *digits = nd;
+    *e10 = ex;
+    return 0;
+#else
+    (void)s, (void)n, (void)out, (void)digits, (void)e10;
+    return -1;
+#endif
+}
+
+/* d printed as %.17g would (17 significant digits, correctly rounded,
+ * ties to even as glibc's printf rounds, trailing zeros cut) into out, for
+ * a normal d whose %g takes the fixed form, 1e-4 <= |d| < 2^52: its
+ * length, or -1 for printf. x10: floor(log10(|d|)) or one off it. The
+ * digits are exact: |d| = m * 2^-s, and m * 10^k (k <= 20) fits in 128 bits. */
+static int real_fast_print(double d, int x10, char *out)
+{
+    uint64_t bits;
+    memcpy(&bits, &d, 8);
+    int be = (int)(bits >> 52 & 0x7ff);
+    if (be == 0 || be == 0x7ff)
+        return -1; /* zero, subnormal, inf, nan */
+    uint64_t m = (bits & (((uint64_t)1 << 52) - 1)) | (uint64_t)1 << 52;
+    int s = 1075 - be; /* |d| = m / 2^s */
+    if (s < 1 || s > 120)
+        return -1;
+    static const uint64_t p10[20] = {1ull,
+                                     10ull,
+                                     100ull,
+                                     1000ull,
+                                     10000ull,
+                                     100000ull,
+                                     1000000ull,
+                                     10000000ull,
+                                     100000000ull,
+                                     1000000000ull,
+                                     10000000000ull,
+                                     100000000000ull,
+                                     1000000000000ull,
+                                     10000000000000ull,
+                                     100000000000000ull,
+                                     1000000000000000ull,
+                                     10000000000000000ull,
+                                     100000000000000000ull,
+                                     1000000000000000000ull,
+                                     10000000000000000000ull};
+    uint64_t q = 0;
+    for (int tries = 0;; tries++) {
+        int k = 16 - x10; /* N = round(|d| * 10^k) has 17 digits */
+        if (tries > 2 || x10 < -4 || k < 0 || k > 20)
+            return -1;
+        u128 num = (u128)m * (k == 20 ? p10[19] : p10[k]);
+        if (k == 20)
+            num *= 10;
+        u128 qq = num >> s, r = num & (((u128)1 << s) - 1), half = (u128)1 << (s - 1);
+        if (r > half || (r == half && (qq & 1)))
+            qq++;
+        if (qq >= p10[17])
+            x10++;
+        else if (qq < p10[16])
+            x10--;
+        else {
+            q = (uint64_t)qq;
+            break;
+        }
+    }
+    if (x10 < -4 || x10 > 16)
+        return -1; /* %g's exponent form */
+    char dg[17];
+    for (int i = 16; i >= 0; i--, q /= 10)
+        dg[i] = (char)('0' + q % 10);
+    int nd = 17;
+    while (nd > 1 && dg[nd - 1] == '0')
+        nd--;
+    char *o = out;
+    if (bits >> 63)
+        *o++ = '-';
+    if (x10 >= 0) {
+        memcpy(o, dg, (size_t)x10 + 1);
+        o += x10 + 1;
+        if (nd > x10 + 1) {
+            *o++ = '.';
+            memcpy(o, dg + x10 + 1, (size_t)(nd - x10 - 1));
+            o += nd - x10 - 1;
+        }
+    } else {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -x10 - 1; i++)
+            *o++ = '0';
+        memcpy(o, dg, (size_t)nd);
+        o += nd;
+    }
+    *o = '\0';
+    return (int)(o - out);
+}
+
+/* A real's value as jansson gives it: strtod of the text, printed %.17g
+ * (out holds 64). Both without libc where that is exact (the common
+ * case: Zeek's times and durations); -1 for a real jansson refuses
+ * (overflow). */
+static int real_text(const char *v, size_t n, char *out)
+{
+    double d;
+    int nd, e10;
+    if (real_fast_parse(v, n, &d, &nd, &e10) == 0) {
+        int len = real_fast_print(d, nd - 1 + e10, out);
+        if (len >= 0)
+            return len;
+    } else {
+        char tmp[64];
+        if (n >= sizeof tmp)
+            return -1;
+        memcpy(tmp, v, n);
+        tmp[n] = '\0';
+        d = strtod(tmp, NULL);
+        if (isinf(d))
+            return -1; /* jansson: real number overflow */
+    }
+    return snprintf(out, 64, "%.17g", d);
+}
+
 /* add_scalar: 0, SW_E* from sw_event_add, or 1 to decline. */
 static int add_scalar(flat_t *f, const char *name, size_t name_len, const jnode_t *x)
 {
@@ -472,15 +683,10 @@ static int add_scalar(flat_t *f, const char *name, size_t name_len, const jnode_
     case JN_INT:
         return sw_event_add(f->ev, name, name_len, x->val, x->val_len, SW_FV_NUMBER);
     case JN_REAL: {
-        char tmp[64], num[64];
-        if (x->val_len >= sizeof tmp)
+        char num[64];
+        int n = real_text(x->val, x->val_len, num);
+        if (n < 0)
             return 1;
-        memcpy(tmp, x->val, x->val_len);
-        tmp[x->val_len] = '\0';
-        double d = strtod(tmp, NULL);
-        if (isinf(d))
-            return 1; /* jansson: real number overflow */
-        int n = snprintf(num, sizeof num, "%.17g", d);
         return sw_event_add(f->ev, name, name_len, num, (size_t)n, SW_FV_NUMBER);
     }
     case JN_TRUE:

@@ -16,8 +16,8 @@
 
 /* SW_OK: ev holds the record. SW_ENOENT: declined (ev is cleared; use
  * sw_event_parse_json). Cost: one pass over json into a tape of nodes, one
- * over the tape; duplicate keys by pairwise compare (small objects) or
- * sorted hashes. */
+ * over the tape; duplicate keys by a small hash table of each object's
+ * keys; a real read and printed without libc where that is exact. */
 int sw_event_parse_flat(sw_event_t *ev, const char *json, size_t len);
 
 /* Parse a record of any shape: the flat path when it takes it (~10x

@@ -19,6 +19,7 @@
 #include <emmintrin.h>
 #endif
 
+#include "core/text.h"
 #include "store/evseg.h"
 
 static const char idx_magic[5] = {'S', 'W', 'I', 'D', 'X'};
@@ -27,14 +28,38 @@ typedef struct bfield {
     uint64_t name_hash;
     uint32_t name_off, name_len; /* first spelling, in names */
     uint32_t n_values;
+    uint32_t last; /* the value it had in the last row it was in (UINT32_MAX: none) */
 } bfield_t;
 
 typedef struct bvalue {
     uint32_t field;
     uint32_t text_off, text_len;
     uint32_t count;
-    uint64_t hash;
+    uint32_t hash_lo; /* the hash's low half (its slot's tag holds the high) */
+    uint16_t last;    /* the last row it is in */
+    uint8_t twice;    /* in some row twice (seal: no bitmap for it) */
+    uint8_t digits;   /* only digits and time punctuation (digits_class) */
 } bvalue_t;
+
+/* Value v is in row (once more). */
+static inline void value_seen(bvalue_t *v, uint16_t row)
+{
+    v->twice |= v->last == row;
+    v->last = row;
+    v->count++;
+}
+
+/* A row as idx_build_add_ids takes it: stage 1 when it is added, stages
+ * 2-4 (row_finish) then or at the next row. Per field: its id, value
+ * hash, candidate value id, and the value. */
+typedef struct brow {
+    uint32_t *rf, *rc;
+    uint64_t *rh;
+    const char **val;
+    uint32_t *len;
+    size_t n, cap;
+    uint16_t row;
+} brow_t;
 
 struct idx_build {
     uint64_t first_row;
@@ -47,10 +72,8 @@ struct idx_build {
     size_t n_values, cap_values;
     uint64_t *vslots; /* the hash's top 32 bits, value id + 1 below; 0: empty */
     size_t cap_vslots;
-    uint32_t *rf; /* one row's field ids, value hashes' slots and candidates */
-    uint64_t *rh;
-    uint32_t *rc;
-    size_t cap_row;
+    brow_t rows[2]; /* the row being added, and the one before it if pending */
+    int cur, pending;
     char *names;
     size_t names_len, names_cap;
     char *text;
@@ -59,7 +82,11 @@ struct idx_build {
     uint16_t *pr;
     size_t n_pairs, cap_pairs;
     uint64_t hastime[IDX_PIECE / 64];
+    uint64_t gen; /* idx_build_gen */
 };
+
+/* Builds and their resets take generations from one counter. */
+static uint64_t build_gens;
 
 static uint64_t vhash(uint32_t field, const char *s, size_t n)
 {
@@ -71,11 +98,81 @@ static uint64_t vhash(uint32_t field, const char *s, size_t n)
         h = (h ^ x) * 0xff51afd7ed558ccdULL;
         h ^= h >> 32;
     }
+    /* the last 1-7 bytes by two loads that may overlap (a memcpy of a
+     * variable length was a call a field) */
     uint64_t x = 0;
-    memcpy(&x, s + i, n - i);
+    size_t r = n - i;
+    if (r >= 4) {
+        uint32_t lo, hi;
+        memcpy(&lo, s + i, 4);
+        memcpy(&hi, s + n - 4, 4);
+        x = lo | (uint64_t)hi << (8 * (r - 4));
+    } else if (r) {
+        x = (uint64_t)(unsigned char)s[i] | (uint64_t)(unsigned char)s[i + r / 2] << 8 |
+            (uint64_t)(unsigned char)s[n - 1] << 16;
+    }
     h = (h ^ x) * 0xc4ceb9fe1a85ec53ULL;
     h ^= h >> 29;
     return h;
+}
+
+/* Huge pages for the tables a row's values are looked up in (the value
+ * slots, the values, their text): they are read at random, a cache and a
+ * TLB miss a field with 4 KB pages. Past 2 MB: aligned to 2 MB, asking
+ * for huge pages (a hint; without it, 4 KB pages). */
+#define HUGE_PAGE ((size_t)2 << 20)
+
+static void huge_hint(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    (void)madvise(p, n, MADV_HUGEPAGE);
+#else
+    (void)p;
+    (void)n;
+#endif
+}
+
+/* n zeroed bytes. */
+static void *big_zalloc(size_t n)
+{
+    if (n < HUGE_PAGE)
+        return calloc(n, 1);
+    void *p;
+    if (posix_memalign(&p, HUGE_PAGE, n))
+        return NULL;
+    huge_hint(p, n);
+    memset(p, 0, n);
+    return p;
+}
+
+/* grow for a table read at random: past 2 MB, moved to huge pages. */
+static __attribute__((noinline)) int big_grow_to(void **p, size_t *cap, size_t need, size_t elem)
+{
+    size_t nc = *cap ? *cap : 64;
+    while (nc < need)
+        nc *= 2;
+    if (nc * elem < HUGE_PAGE) {
+        void *q = realloc(*p, nc * elem);
+        if (!q)
+            return -1;
+        *p = q;
+    } else {
+        void *q;
+        if (posix_memalign(&q, HUGE_PAGE, nc * elem))
+            return -1;
+        huge_hint(q, nc * elem);
+        if (*cap)
+            memcpy(q, *p, *cap * elem);
+        free(*p);
+        *p = q;
+    }
+    *cap = nc;
+    return 0;
+}
+
+static inline int big_grow(void **p, size_t *cap, size_t need, size_t elem)
+{
+    return need <= *cap ? 0 : big_grow_to(p, cap, need, elem);
 }
 
 static int grow(void **p, size_t *cap, size_t need, size_t elem)
@@ -96,8 +193,10 @@ static int grow(void **p, size_t *cap, size_t need, size_t elem)
 idx_build_t *idx_build_new(uint64_t first_row)
 {
     idx_build_t *b = calloc(1, sizeof *b);
-    if (b)
+    if (b) {
         b->first_row = first_row;
+        b->gen = __atomic_add_fetch(&build_gens, 1, __ATOMIC_RELAXED);
+    }
     return b;
 }
 
@@ -109,9 +208,13 @@ void idx_build_free(idx_build_t *b)
     free(b->fslots);
     free(b->values);
     free(b->vslots);
-    free(b->rf);
-    free(b->rh);
-    free(b->rc);
+    for (int k = 0; k < 2; k++) {
+        free(b->rows[k].rf);
+        free(b->rows[k].rc);
+        free(b->rows[k].rh);
+        free(b->rows[k].val);
+        free(b->rows[k].len);
+    }
     free(b->names);
     free(b->text);
     free(b->pv);
@@ -122,7 +225,9 @@ void idx_build_free(idx_build_t *b)
 void idx_build_reset(idx_build_t *b, uint64_t first_row)
 {
     b->first_row = first_row;
+    b->gen = __atomic_add_fetch(&build_gens, 1, __ATOMIC_RELAXED);
     b->n_rows = 0;
+    b->pending = 0;
     b->n_fields = b->n_values = b->names_len = b->text_len = b->n_pairs = 0;
     if (b->fslots)
         memset(b->fslots, 0, b->cap_fslots * sizeof *b->fslots);
@@ -141,8 +246,15 @@ uint32_t idx_build_rows(const idx_build_t *b)
     return b->n_rows;
 }
 
+uint64_t idx_build_gen(const idx_build_t *b)
+{
+    return b->gen;
+}
+
 static int ci_eq(const char *a, const char *c, size_t n)
 {
+    if (sw_mem_eq(a, c, n)) /* nearly always: a field is spelled one way */
+        return 1;
     for (size_t i = 0; i < n; i++) {
         unsigned char x = (unsigned char)a[i], y = (unsigned char)c[i];
         if (x != y && (x | 0x20) != (y | 0x20))
@@ -177,32 +289,33 @@ static int rehash(uint32_t **slots, size_t *cap, size_t n, const void *ents, siz
     return 0;
 }
 
-static int field_id(idx_build_t *b, const sw_field_t *f, uint32_t *out)
+int idx_build_field(idx_build_t *b, const char *name, uint32_t len, uint64_t hash, uint32_t *out)
 {
     if ((b->n_fields + 1) * 2 > b->cap_fslots &&
         rehash(&b->fslots, &b->cap_fslots, b->n_fields, b->fields, sizeof *b->fields,
                offsetof(bfield_t, name_hash)))
         return SW_ENOMEM;
-    size_t m = b->cap_fslots - 1, j = f->name_hash & m;
+    size_t m = b->cap_fslots - 1, j = hash & m;
     for (; b->fslots[j]; j = (j + 1) & m) {
         const bfield_t *x = &b->fields[b->fslots[j] - 1];
-        if (x->name_hash == f->name_hash && x->name_len == f->name_len &&
-            ci_eq(b->names + x->name_off, f->name, f->name_len)) {
+        if (x->name_hash == hash && x->name_len == len &&
+            ci_eq(b->names + x->name_off, name, len)) {
             *out = b->fslots[j] - 1;
             return SW_OK;
         }
     }
     if (grow((void **)&b->fields, &b->cap_fields, b->n_fields + 1, sizeof *b->fields) ||
-        grow((void **)&b->names, &b->names_cap, b->names_len + f->name_len + 1, 1))
+        grow((void **)&b->names, &b->names_cap, b->names_len + len + 1, 1))
         return SW_ENOMEM;
     bfield_t *x = &b->fields[b->n_fields];
-    x->name_hash = f->name_hash;
+    x->name_hash = hash;
     x->name_off = (uint32_t)b->names_len;
-    x->name_len = f->name_len;
+    x->name_len = len;
     x->n_values = 0;
-    memcpy(b->names + b->names_len, f->name, f->name_len);
-    b->names[b->names_len + f->name_len] = '\0';
-    b->names_len += f->name_len + 1;
+    x->last = UINT32_MAX;
+    memcpy(b->names + b->names_len, name, len);
+    b->names[b->names_len + len] = '\0';
+    b->names_len += len + 1;
     b->fslots[j] = (uint32_t)b->n_fields + 1;
     *out = (uint32_t)b->n_fields++;
     return SW_OK;
@@ -211,6 +324,7 @@ static int field_id(idx_build_t *b, const sw_field_t *f, uint32_t *out)
 #define VSLOT_ID(e) ((uint32_t)(e)-1)
 #define VSLOT_TAG(h) ((h) >> 32)
 #define NO_VALUE UINT32_MAX
+#define SAME_VALUE 0x80000000u /* rc: the field's last value, confirmed */
 
 /* A value table of at least 2 * need slots, every value in it again. */
 static int vrehash(idx_build_t *b, size_t need)
@@ -218,143 +332,23 @@ static int vrehash(idx_build_t *b, size_t need)
     size_t nc = b->cap_vslots ? b->cap_vslots * 2 : 256;
     while (nc < need * 2)
         nc *= 2;
-    uint64_t *sl = calloc(nc, sizeof *sl);
+    uint64_t *sl = big_zalloc(nc * sizeof *sl);
     if (!sl)
         return -1;
-    for (size_t i = 0; i < b->n_values; i++) {
-        uint64_t h = b->values[i].hash;
-        size_t j = h & (nc - 1);
+    for (size_t k = 0; k < b->cap_vslots; k++) { /* each slot moves, tag and id */
+        uint64_t e = b->vslots[k];
+        if (!e)
+            continue;
+        /* the low half places it: tables stay far below 2^32 slots */
+        size_t j = b->values[VSLOT_ID(e)].hash_lo & (nc - 1);
         while (sl[j])
             j = (j + 1) & (nc - 1);
-        sl[j] = VSLOT_TAG(h) << 32 | (uint64_t)(i + 1);
+        sl[j] = e;
     }
     free(b->vslots);
     b->vslots = sl;
     b->cap_vslots = nc;
     return 0;
-}
-
-/* The id of field's value v[0..n) (hash h), added when new. The table has
- * room (idx_build_add makes it before a row). */
-static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uint64_t h,
-                    uint32_t *out)
-{
-    size_t m = b->cap_vslots - 1, j = h & m;
-    for (; b->vslots[j]; j = (j + 1) & m) {
-        if (VSLOT_TAG(b->vslots[j]) != VSLOT_TAG(h))
-            continue;
-        bvalue_t *x = &b->values[VSLOT_ID(b->vslots[j])];
-        if (x->hash == h && x->field == field && x->text_len == n &&
-            !memcmp(b->text + x->text_off, v, n)) {
-            x->count++;
-            *out = VSLOT_ID(b->vslots[j]);
-            return SW_OK;
-        }
-    }
-    if (grow((void **)&b->values, &b->cap_values, b->n_values + 1, sizeof *b->values) ||
-        grow((void **)&b->text, &b->text_cap, b->text_len + n + 1, 1))
-        return SW_ENOMEM;
-    bvalue_t *x = &b->values[b->n_values];
-    x->field = field;
-    x->text_off = (uint32_t)b->text_len;
-    x->text_len = (uint32_t)n;
-    x->count = 1;
-    x->hash = h;
-    memcpy(b->text + b->text_len, v, n);
-    b->text_len += n;
-    b->fields[field].n_values++;
-    b->vslots[j] = VSLOT_TAG(h) << 32 | (uint64_t)(b->n_values + 1);
-    *out = (uint32_t)b->n_values++;
-    return SW_OK;
-}
-
-/* A row's values are looked up in stages over all its fields, so that the
- * cache misses of one field (its slot, its value, its text: the table
- * outgrows the caches) overlap those of the others: (1) field ids and
- * hashes, the slots prefetched; (2) the slot whose tag matches, its value
- * prefetched; (3) the value's field and length, its text prefetched; (4)
- * the text compared. A candidate that is not confirmed (or none) takes
- * the plain lookup, which also adds new values: the stages only guess,
- * and a guess that checks out is the value. */
-int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time)
-{
-    if (b->n_rows >= IDX_PIECE)
-        return SW_ETOOBIG;
-    if (b->n_pairs + n_fields > b->cap_pairs) { /* pv and pr grow together */
-        size_t nc = b->cap_pairs ? b->cap_pairs * 2 : 4096;
-        while (nc < b->n_pairs + n_fields)
-            nc *= 2;
-        uint32_t *pv = realloc(b->pv, nc * sizeof *pv);
-        if (pv)
-            b->pv = pv;
-        uint16_t *pr = pv ? realloc(b->pr, nc * sizeof *pr) : NULL;
-        if (!pr)
-            return SW_ENOMEM;
-        b->pr = pr;
-        b->cap_pairs = nc;
-    }
-    if (n_fields > b->cap_row) {
-        uint32_t *rf = realloc(b->rf, n_fields * sizeof *rf);
-        if (rf)
-            b->rf = rf;
-        uint64_t *rh = rf ? realloc(b->rh, n_fields * sizeof *rh) : NULL;
-        if (rh)
-            b->rh = rh;
-        uint32_t *rc = rh ? realloc(b->rc, n_fields * sizeof *rc) : NULL;
-        if (!rc)
-            return SW_ENOMEM;
-        b->rc = rc;
-        b->cap_row = n_fields;
-    }
-    /* room for every field to bring a new value: no rehash inside the row */
-    if ((b->n_values + n_fields) * 2 > b->cap_vslots && vrehash(b, b->n_values + n_fields))
-        return SW_ENOMEM;
-    size_t m = b->cap_vslots - 1;
-    for (size_t i = 0; i < n_fields; i++) { /* 1 */
-        const sw_field_t *f = &fields[i];
-        int rc = field_id(b, f, &b->rf[i]);
-        if (rc)
-            return rc;
-        b->rh[i] = vhash(b->rf[i], f->value, f->value_len);
-        __builtin_prefetch(&b->vslots[b->rh[i] & m]);
-    }
-    for (size_t i = 0; i < n_fields; i++) { /* 2 */
-        uint64_t h = b->rh[i];
-        b->rc[i] = NO_VALUE;
-        for (size_t j = h & m; b->vslots[j]; j = (j + 1) & m)
-            if (VSLOT_TAG(b->vslots[j]) == VSLOT_TAG(h)) {
-                b->rc[i] = VSLOT_ID(b->vslots[j]);
-                __builtin_prefetch(&b->values[b->rc[i]]);
-                break;
-            }
-    }
-    for (size_t i = 0; i < n_fields; i++) { /* 3 */
-        if (b->rc[i] == NO_VALUE)
-            continue;
-        const bvalue_t *x = &b->values[b->rc[i]];
-        if (x->hash == b->rh[i] && x->field == b->rf[i] && x->text_len == fields[i].value_len)
-            __builtin_prefetch(b->text + x->text_off);
-        else
-            b->rc[i] = NO_VALUE;
-    }
-    uint16_t row = (uint16_t)b->n_rows;
-    for (size_t i = 0; i < n_fields; i++) { /* 4 */
-        const sw_field_t *f = &fields[i];
-        uint32_t vid = b->rc[i];
-        if (vid != NO_VALUE && !memcmp(b->text + b->values[vid].text_off, f->value, f->value_len)) {
-            b->values[vid].count++;
-        } else {
-            int rc = value_id(b, b->rf[i], f->value, f->value_len, b->rh[i], &vid);
-            if (rc)
-                return rc;
-        }
-        b->pv[b->n_pairs] = vid;
-        b->pr[b->n_pairs++] = row;
-    }
-    if (has_time)
-        b->hastime[row / 64] |= (uint64_t)1 << (row % 64);
-    b->n_rows++;
-    return SW_OK;
 }
 
 /* Only digits and time punctuation: a literal with another byte skips it. */
@@ -369,33 +363,268 @@ static int digits_class(const char *s, size_t n)
     return 1;
 }
 
+/* The id of field's value v[0..n) (hash h) in row, added when new. The
+ * table has room (idx_build_add makes it before a row). */
+static int value_id(idx_build_t *b, uint32_t field, const char *v, size_t n, uint64_t h,
+                    uint16_t row, uint32_t *out)
+{
+    size_t m = b->cap_vslots - 1, j = h & m;
+    for (; b->vslots[j]; j = (j + 1) & m) {
+        if (VSLOT_TAG(b->vslots[j]) != VSLOT_TAG(h))
+            continue;
+        bvalue_t *x = &b->values[VSLOT_ID(b->vslots[j])];
+        if (x->hash_lo == (uint32_t)h && x->field == field && x->text_len == n &&
+            sw_mem_eq(b->text + x->text_off, v, n)) {
+            value_seen(x, row);
+            *out = VSLOT_ID(b->vslots[j]);
+            return SW_OK;
+        }
+    }
+    if (big_grow((void **)&b->values, &b->cap_values, b->n_values + 1, sizeof *b->values) ||
+        big_grow((void **)&b->text, &b->text_cap, b->text_len + n + 1, 1))
+        return SW_ENOMEM;
+    bvalue_t *x = &b->values[b->n_values];
+    x->field = field;
+    x->text_off = (uint32_t)b->text_len;
+    x->text_len = (uint32_t)n;
+    x->count = 1;
+    x->hash_lo = (uint32_t)h;
+    x->last = row;
+    x->twice = 0;
+    x->digits = (uint8_t)digits_class(v, n); /* its text at hand: sealing needs it */
+    memcpy(b->text + b->text_len, v, n);
+    b->text_len += n;
+    b->fields[field].n_values++;
+    b->vslots[j] = VSLOT_TAG(h) << 32 | (uint64_t)(b->n_values + 1);
+    *out = (uint32_t)b->n_values++;
+    return SW_OK;
+}
+
+/* Room in r for n fields. 0 or -1. */
+static int row_room(brow_t *r, size_t n)
+{
+    if (n <= r->cap)
+        return 0;
+    uint32_t *rf = realloc(r->rf, n * sizeof *rf);
+    if (rf)
+        r->rf = rf;
+    uint32_t *rc = rf ? realloc(r->rc, n * sizeof *rc) : NULL;
+    if (rc)
+        r->rc = rc;
+    uint64_t *rh = rc ? realloc(r->rh, n * sizeof *rh) : NULL;
+    if (rh)
+        r->rh = rh;
+    const char **val = rh ? realloc(r->val, n * sizeof *val) : NULL;
+    if (val)
+        r->val = val;
+    uint32_t *len = val ? realloc(r->len, n * sizeof *len) : NULL;
+    if (!len)
+        return -1;
+    r->len = len;
+    r->cap = n;
+    return 0;
+}
+
+/* Stage 1 of a row (note above idx_build_add_ids): each field's id, and
+ * either its last row's value confirmed or its value's hash, its slot
+ * prefetched. */
+static int row_begin(idx_build_t *b, brow_t *r, const uint32_t *fids, const sw_field_t *fields,
+                     size_t n)
+{
+    size_t m = b->cap_vslots - 1;
+    r->n = n;
+    for (size_t i = 0; i < n; i++) {
+        const sw_field_t *f = &fields[i];
+        if (fids) {
+            if (fids[i] >= b->n_fields)
+                return SW_EINVAL; /* not one of b's: never */
+            r->rf[i] = fids[i];
+        } else {
+            int rc = idx_build_field(b, f->name, f->name_len, f->name_hash, &r->rf[i]);
+            if (rc)
+                return rc;
+        }
+        r->val[i] = f->value;
+        r->len[i] = f->value_len;
+        /* the field's value in its last row, again (half of them are):
+         * that value is in cache, and no lookup is needed */
+        uint32_t lv = b->fields[r->rf[i]].last;
+        if (lv != UINT32_MAX && b->values[lv].text_len == f->value_len &&
+            sw_mem_eq(b->text + b->values[lv].text_off, f->value, f->value_len)) {
+            r->rc[i] = lv | SAME_VALUE;
+            continue;
+        }
+        r->rc[i] = NO_VALUE;
+        r->rh[i] = vhash(r->rf[i], f->value, f->value_len);
+        __builtin_prefetch(&b->vslots[r->rh[i] & m]);
+    }
+    return SW_OK;
+}
+
+/* Stages 2-4 of a row: its values found or added, its pairs recorded. */
+static int row_finish(idx_build_t *b, brow_t *r)
+{
+    size_t m = b->cap_vslots - 1, n = r->n;
+    for (size_t i = 0; i < n; i++) { /* 2 */
+        if (r->rc[i] != NO_VALUE)
+            continue; /* the same as in the field's last row */
+        uint64_t h = r->rh[i];
+        for (size_t j = h & m; b->vslots[j]; j = (j + 1) & m)
+            if (VSLOT_TAG(b->vslots[j]) == VSLOT_TAG(h)) {
+                r->rc[i] = VSLOT_ID(b->vslots[j]);
+                __builtin_prefetch(&b->values[r->rc[i]]);
+                break;
+            }
+    }
+    for (size_t i = 0; i < n; i++) { /* 3 */
+        if (r->rc[i] == NO_VALUE || (r->rc[i] & SAME_VALUE))
+            continue;
+        const bvalue_t *x = &b->values[r->rc[i]];
+        if (x->hash_lo == (uint32_t)r->rh[i] && x->field == r->rf[i] && x->text_len == r->len[i])
+            __builtin_prefetch(b->text + x->text_off);
+        else
+            r->rc[i] = NO_VALUE;
+    }
+    for (size_t i = 0; i < n; i++) { /* 4 */
+        uint32_t vid = r->rc[i];
+        if (vid != NO_VALUE && (vid & SAME_VALUE)) {
+            vid &= ~SAME_VALUE;
+            value_seen(&b->values[vid], r->row);
+        } else if (vid != NO_VALUE &&
+                   sw_mem_eq(b->text + b->values[vid].text_off, r->val[i], r->len[i])) {
+            value_seen(&b->values[vid], r->row);
+        } else {
+            int rc = value_id(b, r->rf[i], r->val[i], r->len[i], r->rh[i], r->row, &vid);
+            if (rc)
+                return rc;
+        }
+        b->fields[r->rf[i]].last = vid;
+        b->pv[b->n_pairs] = vid;
+        b->pr[b->n_pairs++] = r->row;
+    }
+    return SW_OK;
+}
+
+int idx_build_flush(idx_build_t *b)
+{
+    if (!b->pending)
+        return SW_OK;
+    b->pending = 0;
+    return row_finish(b, &b->rows[!b->cur]);
+}
+
+/* A row's values are looked up in stages over all its fields, so that the
+ * cache misses of one field (its slot, its value, its text: the table
+ * outgrows the caches) overlap those of the others: (1) field ids and
+ * hashes, the slots prefetched; (2) the slot whose tag matches, its value
+ * prefetched; (3) the value's field and length, its text prefetched; (4)
+ * the text compared. A candidate that is not confirmed (or none) takes
+ * the plain lookup, which also adds new values: the stages only guess,
+ * and a guess that checks out is the value. A field whose value is the
+ * one it had in its last row is confirmed in stage 1. With fids (the
+ * writer thread's rows), stages 2-4 of a row run after stage 1 of the
+ * next (idx_build_flush: the last), so that its prefetches have a row's
+ * work to arrive in: its values must stay readable until then. */
+int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time)
+{
+    return idx_build_add_ids(b, NULL, fields, n_fields, has_time);
+}
+
+int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fields,
+                      size_t n_fields, int has_time)
+{
+    if (b->n_rows >= IDX_PIECE)
+        return SW_ETOOBIG;
+    size_t before = b->pending ? b->rows[!b->cur].n : 0; /* the pending row's fields */
+    if (b->n_pairs + before + n_fields > b->cap_pairs) { /* pv and pr grow together */
+        size_t nc = b->cap_pairs ? b->cap_pairs * 2 : 4096;
+        while (nc < b->n_pairs + before + n_fields)
+            nc *= 2;
+        uint32_t *pv = realloc(b->pv, nc * sizeof *pv);
+        if (pv)
+            b->pv = pv;
+        uint16_t *pr = pv ? realloc(b->pr, nc * sizeof *pr) : NULL;
+        if (!pr)
+            return SW_ENOMEM;
+        b->pr = pr;
+        b->cap_pairs = nc;
+    }
+    brow_t *r = &b->rows[b->cur];
+    if (row_room(r, n_fields))
+        return SW_ENOMEM;
+    /* room for every field to bring a new value: no rehash inside a row */
+    if ((b->n_values + before + n_fields) * 2 > b->cap_vslots &&
+        vrehash(b, b->n_values + before + n_fields))
+        return SW_ENOMEM;
+    int rc = row_begin(b, r, fids, fields, n_fields);
+    if (!rc)
+        rc = idx_build_flush(b);
+    if (rc)
+        return rc;
+    r->row = (uint16_t)b->n_rows;
+    if (has_time)
+        b->hastime[r->row / 64] |= (uint64_t)1 << (r->row % 64);
+    b->n_rows++;
+    if (!fids)
+        return row_finish(b, r);
+    b->pending = 1;
+    b->cur = !b->cur;
+    return SW_OK;
+}
+
 static size_t al8(size_t x)
 {
     return (x + 7) & ~(size_t)7;
 }
 
-int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, uint64_t stamp,
+/* A value as sealing reads it, in the piece's order. */
+typedef struct sval {
+    uint32_t text_off, text_len, count, field;
+    uint8_t digits, twice;
+} sval_t;
+
+/* The bytes s and t have in common from the start, of their first m and
+ * at most 255 (a u8 counts them), 8 at a time (little-endian: the lowest
+ * differing byte is the lowest set bit's). */
+static uint32_t common_prefix(const char *s, const char *t, uint32_t m)
+{
+    uint32_t i = 0, lim = m < 255 ? m : 255;
+    for (; i + 8 <= lim; i += 8) {
+        uint64_t a, c;
+        memcpy(&a, s + i, 8);
+        memcpy(&c, t + i, 8);
+        if (a != c)
+            return i + (uint32_t)__builtin_ctzll(a ^ c) / 8;
+    }
+    while (i < lim && s[i] == t[i])
+        i++;
+    return i;
+}
+
+int idx_build_seal(idx_build_t *b, uint64_t team_id, uint64_t store_id, uint64_t stamp,
                    uint8_t **out, size_t *out_len)
 {
     *out = NULL;
+    if (idx_build_flush(b))
+        return SW_ENOMEM;
     size_t nf = b->n_fields, nv = b->n_values, np = b->n_pairs;
     uint32_t *newid = malloc((nv ? nv : 1) * sizeof *newid);
     uint32_t *old = malloc((nv ? nv : 1) * sizeof *old);
     uint32_t *fa = calloc(nf + 1, sizeof *fa), *fb = calloc(nf + 1, sizeof *fb);
-    uint8_t *cls = malloc(nv ? nv : 1);
+    /* each value in its new order, gathered once: the passes after read
+     * it in order, not the values at random */
+    sval_t *sv = malloc((nv ? nv : 1) * sizeof *sv);
     uint32_t *pend = NULL;  /* each value's post_end */
-    uint8_t *twice = NULL;  /* a value in some row twice */
     uint8_t *shared = NULL; /* a digit value's bytes shared with the one before */
     int64_t *coded = NULL;  /* per field: > 0, its digit values are front-coded */
     int rc = SW_ENOMEM;
     uint8_t *buf = NULL;
-    if (!newid || !old || !fa || !fb || !cls)
+    if (!newid || !old || !fa || !fb || !sv)
         goto done;
     /* per field, its letter values first, then its digit values */
     for (size_t v = 0; v < nv; v++) {
         const bvalue_t *x = &b->values[v];
-        cls[v] = (uint8_t)digits_class(b->text + x->text_off, x->text_len);
-        (cls[v] ? fb : fa)[x->field]++;
+        (x->digits ? fb : fa)[x->field]++;
     }
     uint32_t at_v = 0;
     for (size_t f = 0; f < nf; f++) { /* fa[f], fb[f]: where its A and B values go */
@@ -405,9 +634,16 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         at_v += na + nb;
     }
     for (size_t v = 0; v < nv; v++) {
-        uint32_t k = (cls[v] ? fb : fa)[b->values[v].field]++;
+        const bvalue_t *x = &b->values[v];
+        uint32_t k = (x->digits ? fb : fa)[x->field]++;
         newid[v] = k;
         old[k] = (uint32_t)v;
+        sv[k] = (sval_t){.text_off = x->text_off,
+                         .text_len = x->text_len,
+                         .count = x->count,
+                         .field = x->field,
+                         .digits = x->digits,
+                         .twice = x->twice};
     }
     size_t len[IDX_NSEC];
     len[IDX_S_FIELDS] = nf * sizeof(idx_field_t);
@@ -419,22 +655,20 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
         goto done;
     size_t text_len = 0;
     for (size_t k = 0; k < nv; k++) { /* coded[f]: the bytes front coding saves */
-        const bvalue_t *x = &b->values[old[k]];
+        const sval_t *x = &sv[k];
         shared[k] = 0;
-        if (cls[old[k]] && (k - fa[x->field]) % IDX_FC_RESTART) {
-            const bvalue_t *y = &b->values[old[k - 1]];
-            const char *s = b->text + x->text_off, *t = b->text + y->text_off;
-            uint32_t m = x->text_len < y->text_len ? x->text_len : y->text_len, i = 0;
-            while (i < m && i < 255 && s[i] == t[i])
-                i++;
-            shared[k] = (uint8_t)i;
+        if (x->digits && (k - fa[x->field]) % IDX_FC_RESTART) {
+            const sval_t *y = &sv[k - 1];
+            shared[k] =
+                (uint8_t)common_prefix(b->text + x->text_off, b->text + y->text_off,
+                                       x->text_len < y->text_len ? x->text_len : y->text_len);
         }
-        if (cls[old[k]])
+        if (x->digits)
             coded[x->field] += (int64_t)shared[k] - 1 - (int64_t)(x->text_len + 1) / 4;
     }
     for (size_t k = 0; k < nv; k++) { /* front-coded where it saves a quarter */
-        const bvalue_t *x = &b->values[old[k]];
-        int fc = cls[old[k]] && coded[x->field] > 0;
+        const sval_t *x = &sv[k];
+        int fc = x->digits && coded[x->field] > 0;
         if (!fc)
             shared[k] = 0;
         text_len += x->text_len + 1 + (size_t)fc - shared[k];
@@ -445,18 +679,11 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
      * value is in no row twice (an array holding it twice: its count by
      * counts both, as the evaluator's does) */
     uint32_t words = (b->n_rows + 63) / 64, e = 0;
-    if (!(pend = malloc((nv ? nv : 1) * sizeof *pend)) || !(twice = calloc(nv ? nv : 1, 1)))
+    if (!(pend = malloc((nv ? nv : 1) * sizeof *pend)))
         goto done;
-    for (size_t k = 0; k < nv; k++)
-        pend[k] = UINT32_MAX;         /* here: the value's last row */
-    for (size_t i = 0; i < np; i++) { /* rows come in order */
-        uint32_t k = newid[b->pv[i]];
-        twice[k] |= pend[k] == b->pr[i];
-        pend[k] = b->pr[i];
-    }
-    for (size_t k = 0; k < nv; k++) {
-        uint32_t c = b->values[old[k]].count;
-        if ((uint64_t)c * 2 > (uint64_t)words * 8 + 6 && !twice[k])
+    for (size_t k = 0; k < nv; k++) { /* twice: known since the rows were added */
+        uint32_t c = sv[k].count;
+        if ((uint64_t)c * 2 > (uint64_t)words * 8 + 6 && !sv[k].twice)
             pend[k] = (e = ((e + 3) & ~3u) + words * 4) | IDX_POST_BM;
         else
             pend[k] = e += c;
@@ -477,12 +704,24 @@ int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, ui
     uint16_t *P = (uint16_t *)(void *)(buf + off[IDX_S_POST]);
     uint16_t *HS = (uint16_t *)(void *)(buf + off[IDX_S_HASH]);
     size_t tp = 0;
+    for (size_t k = 0; k < nv; k += 4) { /* idx_hash16, four values at a time */
+        const char *s4[4];
+        size_t n4[4];
+        uint64_t h4[4];
+        for (size_t l = 0; l < 4; l++) {
+            const sval_t *x = &sv[k + l < nv ? k + l : k];
+            s4[l] = b->text + x->text_off;
+            n4[l] = strnlen(s4[l], x->text_len);
+        }
+        sw_field_hash4(s4, n4, h4);
+        for (size_t l = 0; l < 4 && k + l < nv; l++)
+            HS[k + l] = (uint16_t)(h4[l] >> 48);
+    }
     for (size_t k = 0; k < nv; k++) {
-        const bvalue_t *x = &b->values[old[k]];
+        const sval_t *x = &sv[k];
         V[k].text_off = (uint32_t)tp;
         const char *src = b->text + x->text_off;
-        HS[k] = idx_hash16(src, strnlen(src, x->text_len));
-        if (cls[old[k]] && coded[x->field] > 0) /* a digit value, coded */
+        if (x->digits && coded[x->field] > 0) /* a digit value, coded */
             T[tp++] = (char)shared[k];
         memcpy(T + tp, src + shared[k], x->text_len - shared[k]);
         T[tp + x->text_len - shared[k]] = '\0';
@@ -568,9 +807,8 @@ done:
     free(old);
     free(fa);
     free(fb);
-    free(cls);
+    free(sv);
     free(pend);
-    free(twice);
     free(shared);
     free(coded);
     return rc;

@@ -215,9 +215,25 @@ uint32_t idx_build_rows(const idx_build_t *b);
  * value_len are read) and whether it has a time of its own. SW_ENOMEM, or
  * SW_ETOOBIG when the piece is full. */
 int idx_build_add(idx_build_t *b, const sw_field_t *fields, size_t n_fields, int has_time);
+/* The same with each field's id given (fids[i], from idx_build_field):
+ * only value and value_len of fields are read, and the values are looked
+ * up when the next row is added or at idx_build_flush (so that a row's
+ * memory fetches overlap the next's): they must stay readable until
+ * then. */
+int idx_build_add_ids(idx_build_t *b, const uint32_t *fids, const sw_field_t *fields,
+                      size_t n_fields, int has_time);
+/* Finish the row idx_build_add_ids left pending (sealing does it too).
+ * SW_ENOMEM. */
+int idx_build_flush(idx_build_t *b);
+/* The id in b of the field named name[0..len) (case-insensitive; hash:
+ * sw_field_hash of it), added when new. Ids hold until b is reset
+ * (idx_build_gen changes). */
+int idx_build_field(idx_build_t *b, const char *name, uint32_t len, uint64_t hash, uint32_t *id);
+/* Changes whenever b is reset (and differs between builds). */
+uint64_t idx_build_gen(const idx_build_t *b);
 /* The piece so far as bytes (malloc'd into *out, *out_len): what is
  * written to idx.<first_row>, or opened in memory. stamp: of the last row. */
-int idx_build_seal(const idx_build_t *b, uint64_t team_id, uint64_t store_id, uint64_t stamp,
+int idx_build_seal(idx_build_t *b, uint64_t team_id, uint64_t store_id, uint64_t stamp,
                    uint8_t **out, size_t *out_len);
 
 #endif

@@ -16,6 +16,19 @@
  *     the log: never more than one piece's rows.
  *  2. A piece whose checksums fail is built again from the log and written
  *     back (the log is the record; the index is derived from it).
+ *  3. What the appending thread hands the writer for each row (the
+ *     batch's extra bytes) names each field by a number, not by its name:
+ *     the appending thread numbers each exact spelling the first time it
+ *     sees it and sends the name with that number once; the writer keeps
+ *     the names it was sent and, per tail, each number's field id. A
+ *     field then costs the writer an array lookup, not a hash probe and a
+ *     compare of its name, and crosses between the cores in 8 bytes and
+ *     its value instead of 16 bytes, its name and its value. Spellings
+ *     past NAME_NUMBERS, or longer than NAME_NUMBERED_LEN, go by name
+ *     every time. A row's bytes: u32 fields, u32 has_time; then each
+ *     field: u32 number (| NAME_NEW: u64 hash, u32 length, the name and
+ *     a NUL follow; NAME_INLINE: the same, unnumbered), u32 value
+ *     length, the value and a NUL.
  *
  * Cost: a process that opens a team maps its pieces (O(pieces)) and
  * indexes at most one piece's rows from the log. */
@@ -28,8 +41,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/text.h"
 #include "detect/event_flat.h"
 #include "store/evquery_int.h"
+
+#define NAME_NUMBERS (1u << 16)
+#define NAME_NUMBERED_LEN 256
+#define NAME_NEW 0x80000000u
+#define NAME_INLINE 0xffffffffu
+#define NO_FID UINT32_MAX
+
+struct aname {
+    uint64_t hash;
+    uint32_t off, len; /* in an_text */
+};
+
+struct wname {
+    uint64_t hash;
+    uint32_t off, len; /* in wn_text */
+    uint32_t fid;      /* in the tail of generation wn_gen, or NO_FID */
+};
 
 static uint32_t piece_rows(const sw_store_team_t *t)
 {
@@ -51,6 +82,12 @@ void store_idx_free(store_idx_t *x)
     idx_scratch_free(&x->scr[0]);
     idx_scratch_free(&x->scr[1]);
     free(x->wf);
+    free(x->wfid);
+    free(x->an);
+    free(x->an_slot);
+    free(x->an_text);
+    free(x->wn);
+    free(x->wn_text);
     sw_event_free(&x->ev);
     free(x);
 }
@@ -312,11 +349,27 @@ int store_idx_catch_up(sw_store_team_t *t, size_t n_rows, int writer, sw_errbuf_
     return SW_OK;
 }
 
+/* Room in *buf for need more bytes past *len (doubling). 0 or -1. */
+static int room(void **buf, size_t *cap, size_t len, size_t need, size_t elem)
+{
+    if (len + need <= *cap)
+        return 0;
+    size_t nc = *cap ? *cap * 2 : 64;
+    while (nc < len + need)
+        nc *= 2;
+    void *p = realloc(*buf, nc * elem);
+    if (!p)
+        return -1;
+    *buf = p;
+    *cap = nc;
+    return 0;
+}
+
 /* The writer thread's half of store_idx_append: each row of a batch the
  * log's writer wrote (seg_batch_cb) into the tail, a full tail sealed and
  * written as a piece. 0 or an errno. */
-static int idx_batch(void *ud, size_t first_row, size_t rows, const uint8_t *extra,
-                     size_t extra_len, const uint64_t *stamp)
+static int idx_batch_rows(void *ud, size_t first_row, size_t rows, const uint8_t *extra,
+                          size_t extra_len, const uint64_t *stamp)
 {
     sw_store_team_t *t = ud;
     store_idx_t *x = t->idx;
@@ -331,34 +384,94 @@ static int idx_batch(void *ud, size_t first_row, size_t rows, const uint8_t *ext
         at += 8;
         if (h[0] > x->wf_cap) {
             sw_field_t *f = realloc(x->wf, h[0] * sizeof *f);
-            if (!f)
+            if (f)
+                x->wf = f;
+            uint32_t *fid = f ? realloc(x->wfid, h[0] * sizeof *fid) : NULL;
+            if (!fid)
                 return ENOMEM;
-            x->wf = f;
+            x->wfid = fid;
             x->wf_cap = h[0];
         }
-        for (uint32_t k = 0; k < h[0]; k++) {
-            sw_field_t *f = &x->wf[k];
-            uint32_t l[2];
-            if (extra_len - at < 16)
-                return EIO;
-            memcpy(&f->name_hash, extra + at, 8);
-            memcpy(l, extra + at + 8, 8);
-            at += 16;
-            if (extra_len - at < (size_t)l[0] + l[1] + 2)
-                return EIO;
-            f->name = (const char *)extra + at;
-            f->name_len = l[0];
-            f->value = f->name + l[0] + 1;
-            f->value_len = l[1];
-            at += (size_t)l[0] + l[1] + 2;
+        if (idx_build_gen(x->tail) != x->wn_gen) { /* a new tail: its own field ids */
+            for (size_t k = 0; k < x->n_wn; k++)
+                x->wn[k].fid = NO_FID;
+            x->wn_gen = idx_build_gen(x->tail);
         }
-        int rc = idx_build_add(x->tail, x->wf, h[0], (int)h[1]);
+        for (uint32_t k = 0; k < h[0]; k++) {
+            uint32_t g, l;
+            /* the rows were written on the other core: ask for the lines
+             * ahead (a prefetch past the end is harmless) */
+            __builtin_prefetch(extra + at + 512);
+            if (extra_len - at < 4)
+                return EIO;
+            memcpy(&g, extra + at, 4);
+            at += 4;
+            if (g & NAME_NEW) { /* a name follows */
+                uint64_t hash;
+                if (extra_len - at < 12)
+                    return EIO;
+                memcpy(&hash, extra + at, 8);
+                memcpy(&l, extra + at + 8, 4);
+                at += 12;
+                if (extra_len - at < (size_t)l + 1)
+                    return EIO;
+                const char *name = (const char *)extra + at;
+                at += (size_t)l + 1;
+                if (g == NAME_INLINE) {
+                    if (idx_build_field(x->tail, name, l, hash, &x->wfid[k]))
+                        return ENOMEM;
+                } else {
+                    if ((g & ~NAME_NEW) != x->n_wn)
+                        return EIO; /* numbered in order: never */
+                    if (room((void **)&x->wn, &x->cap_wn, x->n_wn, 1, sizeof *x->wn) ||
+                        room((void **)&x->wn_text, &x->wn_text_cap, x->wn_text_len, l, 1))
+                        return ENOMEM;
+                    struct wname *w = &x->wn[x->n_wn++];
+                    w->hash = hash;
+                    w->off = (uint32_t)x->wn_text_len;
+                    w->len = l;
+                    w->fid = NO_FID;
+                    memcpy(x->wn_text + x->wn_text_len, name, l);
+                    x->wn_text_len += l;
+                    g &= ~NAME_NEW;
+                }
+            } else if (g >= x->n_wn) {
+                return EIO; /* a number the writer was not told: never */
+            }
+            if (g != NAME_INLINE) {
+                struct wname *w = &x->wn[g];
+                if (w->fid == NO_FID &&
+                    idx_build_field(x->tail, x->wn_text + w->off, w->len, w->hash, &w->fid))
+                    return ENOMEM;
+                x->wfid[k] = w->fid;
+            }
+            if (extra_len - at < 4)
+                return EIO;
+            memcpy(&l, extra + at, 4);
+            at += 4;
+            if (extra_len - at < (size_t)l + 1)
+                return EIO;
+            x->wf[k].value = (const char *)extra + at;
+            x->wf[k].value_len = l;
+            at += (size_t)l + 1;
+        }
+        int rc = idx_build_add_ids(x->tail, x->wfid, x->wf, h[0], (int)h[1]);
         if (!rc && idx_build_rows(x->tail) == piece_rows(t))
             rc = tail_to_piece(t, stamp[i], NULL);
         if (rc)
             return rc == SW_ENOMEM ? ENOMEM : EIO;
     }
     return 0;
+}
+
+static int idx_batch(void *ud, size_t first_row, size_t rows, const uint8_t *extra,
+                     size_t extra_len, const uint64_t *stamp)
+{
+    int e = idx_batch_rows(ud, first_row, rows, extra, extra_len, stamp);
+    /* the last row's values are this batch's bytes: looked up now, even
+     * after an error (the batch's buffer is reused) */
+    int f = idx_build_flush(((sw_store_team_t *)ud)->idx->tail);
+    return e ? e : f ? ENOMEM : 0;
 }
 
 int store_idx_begin(sw_store_team_t *t, sw_errbuf_t *err)
@@ -369,12 +482,57 @@ int store_idx_begin(sw_store_team_t *t, sw_errbuf_t *err)
     return rc;
 }
 
+/* The number of field f's exact spelling (note 3): g, or g | NAME_NEW the
+ * first time (numbered now), or NAME_INLINE when it goes by name. */
+static uint32_t name_number(store_idx_t *x, const sw_field_t *f)
+{
+    if (f->name_len > NAME_NUMBERED_LEN)
+        return NAME_INLINE;
+    size_t m = x->cap_an_slot - 1, j = x->cap_an_slot ? f->name_hash & m : 0;
+    if (x->cap_an_slot)
+        for (; x->an_slot[j]; j = (j + 1) & m) {
+            const struct aname *a = &x->an[x->an_slot[j] - 1];
+            if (a->hash == f->name_hash && a->len == f->name_len &&
+                sw_mem_eq(x->an_text + a->off, f->name, f->name_len))
+                return x->an_slot[j] - 1;
+        }
+    if (x->n_an >= NAME_NUMBERS || room((void **)&x->an, &x->cap_an, x->n_an, 1, sizeof *x->an) ||
+        room((void **)&x->an_text, &x->an_text_cap, x->an_text_len, f->name_len, 1))
+        return NAME_INLINE;
+    if ((x->n_an + 1) * 2 > x->cap_an_slot) { /* the slots again, twice as many */
+        size_t nc = x->cap_an_slot ? x->cap_an_slot * 2 : 256;
+        uint32_t *sl = calloc(nc, sizeof *sl);
+        if (!sl)
+            return NAME_INLINE;
+        for (size_t k = 0; k < x->n_an; k++) {
+            size_t i = x->an[k].hash & (nc - 1);
+            while (sl[i])
+                i = (i + 1) & (nc - 1);
+            sl[i] = (uint32_t)k + 1;
+        }
+        free(x->an_slot);
+        x->an_slot = sl;
+        x->cap_an_slot = nc;
+        for (j = f->name_hash & (nc - 1); sl[j]; j = (j + 1) & (nc - 1))
+            ;
+    }
+    struct aname *a = &x->an[x->n_an];
+    a->hash = f->name_hash;
+    a->off = (uint32_t)x->an_text_len;
+    a->len = f->name_len;
+    memcpy(x->an_text + x->an_text_len, f->name, f->name_len);
+    x->an_text_len += f->name_len;
+    x->an_slot[j] = (uint32_t)x->n_an + 1;
+    return (uint32_t)x->n_an++ | NAME_NEW;
+}
+
 int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, sw_errbuf_t *err)
 {
-    size_t n = 8;
+    store_idx_t *x = t->idx;
+    size_t n = 8; /* at most: every name sent */
     for (size_t i = 0; i < ev->n_fields; i++)
-        n += 16 + (size_t)ev->fields[i].name_len + ev->fields[i].value_len + 2;
-    uint8_t *p = seg_row_extra(&t->seg, n, err);
+        n += 22 + (size_t)ev->fields[i].name_len + ev->fields[i].value_len;
+    uint8_t *p0 = seg_row_extra(&t->seg, n, err), *p = p0;
     if (!p)
         return SW_ENOMEM;
     uint32_t h[2] = {(uint32_t)ev->n_fields, (uint32_t) !!has_time};
@@ -382,17 +540,24 @@ int store_idx_append(sw_store_team_t *t, const sw_event_t *ev, int has_time, sw_
     p += 8;
     for (size_t i = 0; i < ev->n_fields; i++) {
         const sw_field_t *f = &ev->fields[i];
-        uint32_t l[2] = {f->name_len, f->value_len};
-        memcpy(p, &f->name_hash, 8);
-        memcpy(p + 8, l, 8);
-        p += 16;
-        memcpy(p, f->name, f->name_len);
-        p[f->name_len] = '\0';
-        p += f->name_len + 1;
+        uint32_t g = name_number(x, f);
+        memcpy(p, &g, 4);
+        p += 4;
+        if (g & NAME_NEW) {
+            memcpy(p, &f->name_hash, 8);
+            memcpy(p + 8, &f->name_len, 4);
+            p += 12;
+            memcpy(p, f->name, f->name_len);
+            p[f->name_len] = '\0';
+            p += f->name_len + 1;
+        }
+        memcpy(p, &f->value_len, 4);
+        p += 4;
         memcpy(p, f->value, f->value_len);
         p[f->value_len] = '\0';
         p += f->value_len + 1;
     }
+    seg_row_extra_unused(&t->seg, n - (size_t)(p - p0));
     return SW_OK;
 }
 

@@ -41,8 +41,24 @@ struct store_idx {
      * new does not seal and write the same rows again */
     uint64_t flushed_first, flushed_stamp;
     uint32_t flushed_rows;
-    sw_field_t *wf; /* the writer thread's fields of one row (store_idx_batch) */
+    sw_field_t *wf; /* the writer thread's fields of one row (idx_batch) */
+    uint32_t *wfid; /* and their ids in the tail */
     size_t wf_cap;
+    /* Field names by number (note 3 in evquery.c): the appending thread's
+     * table of each exact spelling's number (an, by hash in an_slot), and
+     * the writer thread's copy of each (wn) with its field in the tail
+     * as of the tail's generation wn_gen */
+    struct aname *an;
+    size_t n_an, cap_an;
+    uint32_t *an_slot; /* number + 1, by hash; 0: empty */
+    size_t cap_an_slot;
+    char *an_text;
+    size_t an_text_len, an_text_cap;
+    struct wname *wn;
+    size_t n_wn, cap_wn;
+    char *wn_text;
+    size_t wn_text_len, wn_text_cap;
+    uint64_t wn_gen;
     uint64_t *pool;  /* MAX_DEPTH bitmaps */
     uint64_t *pool2; /* and the second lane's (pieces_each), made when first used */
     /* where digit values are decoded: [0] this thread's (pool's, and the

@@ -738,9 +738,13 @@ static int writer_batch(seg_t *s, seg_blk_t *b, int *file)
     *file = SF_LOG;
     if ((err = wappend(s, SF_LOG, w->out, at)))
         return err;
-    /* the writer starts the writeback: the call costs the appending
-     * thread a device notification when made there */
-    start_writeback(s->f[SF_LOG].fd, log_at, at);
+    /* the writer starts the writeback (the call costs the appending
+     * thread a device notification when made there), a megabyte at a
+     * time: a call a batch was a notification every few dozen KB */
+    if (s->f[SF_LOG].disk_len - w->wb_from >= SEG_WRITEBACK) {
+        start_writeback(s->f[SF_LOG].fd, w->wb_from, s->f[SF_LOG].disk_len - w->wb_from);
+        w->wb_from = s->f[SF_LOG].disk_len;
+    }
     *file = SF_LIDX;
     if (b->n && s->f[SF_LIDX].disk_len != SEG_HDR + b->unit[0] * 8)
         return EIO; /* units are handed over in order: never */
@@ -821,6 +825,7 @@ static int writer_start(seg_t *s, sw_errbuf_t *err)
     w->failed = 0;
     w->dirty = 0;
     w->dict_off = SEG_NO_BLOCK; /* the files may have been cut: the next block starts one */
+    w->wb_from = s->f[SF_LOG].disk_len;
     if (w->started)
         return SW_OK;
     if (!w->dict && !(w->dict = malloc(SEG_DICT_MAX)))
@@ -1244,6 +1249,12 @@ uint8_t *seg_row_extra(seg_t *s, size_t n, sw_errbuf_t *err)
     uint8_t *p = b->extra + b->extra_len;
     b->extra_len += n;
     return p;
+}
+
+void seg_row_extra_unused(seg_t *s, size_t n)
+{
+    seg_blk_t *b = &s->wr.blk[s->wr.fill];
+    b->extra_len -= n <= b->extra_len ? n : b->extra_len;
 }
 
 void seg_on_batch(seg_t *s, seg_batch_cb cb, void *ud)

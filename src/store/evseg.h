@@ -150,7 +150,8 @@
 #define SEG_DICT_EVERY (1u << 20) /* log bytes between dictionary blocks */
 #define SEG_NDSUM 512             /* dictionary blocks a view remembers as checked */
 #define SEG_NO_BLOCK UINT64_MAX
-#define SEG_NBLK 4 /* batch buffers: one filled, the rest with the writer */
+#define SEG_NBLK 4                      /* batch buffers: one filled, the rest with the writer */
+#define SEG_WRITEBACK ((size_t)1 << 20) /* the log's writeback started this much at a time */
 #define SEG_FORMAT                                                                                 \
     5                     /* header byte 7; 4 had no LZ4D blocks, 3 no sums nor store id, 2 fixed  \
                              columns, 1 no packing */
@@ -397,6 +398,7 @@ typedef struct seg_writer {
     int failed;              /* errno of a failed write, stops the writer */
     int failed_file;
     int dirty;             /* wrote since the last fdatasync */
+    size_t wb_from;        /* the log's writeback not yet started from here */
     seg_batch_cb on_batch; /* may be NULL */
     void *on_batch_ud;
 } seg_writer_t;
@@ -434,6 +436,8 @@ int seg_append(seg_t *s, const char *json, size_t len, int64_t ts, size_t *row_o
 /* Room for n more extra bytes of the row appended last, in its batch (the
  * writer hands them to its on_batch callback); NULL when out of memory. */
 uint8_t *seg_row_extra(seg_t *s, size_t n, sw_errbuf_t *err);
+/* Give back the last n bytes seg_row_extra gave (the row used fewer). */
+void seg_row_extra_unused(seg_t *s, size_t n);
 /* Set what the writer thread does with each batch (before the first append). */
 void seg_on_batch(seg_t *s, seg_batch_cb cb, void *ud);
 /* Write pending appends out (durable: and fdatasync them), remap, and bring

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -150,9 +151,35 @@ static void utf8_judged_and_scrubbed(void **state)
     assert_int_equal(sw_utf8_seq((const unsigned char *)"\xed\xa0\x80", 3, &cp), 0); /* surrogate */
     assert_int_equal(sw_utf8_seq((const unsigned char *)"\xf4\x90\x80\x80", 4, &cp), 0);
     assert_int_equal(sw_utf8_seq((const unsigned char *)"\xc3\xa9", 1, &cp), 0); /* cut */
-    char s[] = "a\xff\xc3\xa9" "b\xc3"; /* a stray byte, a whole e-acute, a cut one */
+    char s[] = "a\xff\xc3\xa9"
+               "b\xc3"; /* a stray byte, a whole e-acute, a cut one */
     assert_int_equal(sw_utf8_scrub(s), 2);
-    assert_string_equal(s, "a?\xc3\xa9" "b?");
+    assert_string_equal(s, "a?\xc3\xa9"
+                           "b?");
+}
+
+/* sw_mem_eq: every length 0 to 48, the two ranges equal and differing
+ * in each single byte; each range a heap block of exactly its length, so
+ * that a read past either is ASan's error in make san. */
+static void mem_eq_sees_every_byte_and_stays_inside(void **state)
+{
+    (void)state;
+    for (size_t n = 0; n <= 48; n++) {
+        unsigned char *x = malloc(n ? n : 1), *y = malloc(n ? n : 1);
+        assert_non_null(x);
+        assert_non_null(y);
+        for (size_t i = 0; i < n; i++)
+            x[i] = y[i] = (unsigned char)(i * 37 + n);
+        assert_true(sw_mem_eq(x, y, n));
+        for (size_t i = 0; i < n; i++) {
+            y[i] ^= 0x20;
+            if (sw_mem_eq(x, y, n))
+                fail_msg("length %zu, byte %zu differs: said equal", n, i);
+            y[i] ^= 0x20;
+        }
+        free(x);
+        free(y);
+    }
 }
 
 int main(void)
@@ -167,6 +194,7 @@ int main(void)
         cmocka_unit_test(bulk_hash_sees_every_byte_and_the_length),
         cmocka_unit_test(embedded_attack_table_is_present),
         cmocka_unit_test(utf8_judged_and_scrubbed),
+        cmocka_unit_test(mem_eq_sees_every_byte_and_stays_inside),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "detect/event.h"
+#include "detect/event_flat.h"
 
 static void evtx_shape_gives_sigma_names(void **state)
 {
@@ -245,6 +246,173 @@ static void split_blocks_agree_with_the_byte_loop_on_json(void **state)
     assert_true(records > 30000);
 }
 
+/* The fast reader's reals (its own decimal reading and %.17g where that
+ * is exact) against jansson's strtod and printf: random decimals of every
+ * length and scale, Zeek-like times, ties of 18 digits, powers of ten and
+ * their neighbours, exponents. Every value must read and spell alike. */
+static void flat_reals_spell_as_jansson(void **state)
+{
+    (void)state;
+    static const char *fixed[] = {"1125899906842624.5",
+                                  "1125899906842625.5",
+                                  "4503599627370495.5",
+                                  "0.1",
+                                  "0.5",
+                                  "1.0",
+                                  "-0.0",
+                                  "0.0",
+                                  "9.999999999999999999",
+                                  "99999999999999999.0",
+                                  "0.00009999999999999999",
+                                  "0.0001",
+                                  "0.00010000000000000001",
+                                  "1e22",
+                                  "1e-22",
+                                  "9007199254740993.0",
+                                  "9007199254740992.0",
+                                  "1.7976931348623157e308",
+                                  "5e-324",
+                                  "1700000000.123456",
+                                  "-1700000000.123456",
+                                  "123456789012345678.5",
+                                  "1E+05",
+                                  "2.5e-3",
+                                  "0.30000000000000004",
+                                  "100000000000000000000.0",
+                                  "1e16",
+                                  "1e17",
+                                  "12345678901234567e-5"};
+    sw_event_t a, b;
+    sw_event_init(&a);
+    sw_event_init(&b);
+    char j[128], num[64];
+    uint64_t r = 0x9e3779b97f4a7c15ULL;
+    size_t n_fixed = sizeof fixed / sizeof fixed[0];
+    for (size_t i = 0; i < n_fixed + 300000; i++) {
+        if (i < n_fixed) {
+            snprintf(num, sizeof num, "%s", fixed[i]);
+        } else {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            int digits = 1 + (int)(r % 19), point = (int)((r >> 8) % (unsigned)(digits + 6));
+            size_t k = 0;
+            if ((r >> 16) & 1)
+                num[k++] = '-';
+            uint64_t x = r * 0xff51afd7ed558ccdULL;
+            for (int d = 0; d < digits; d++) {
+                if (d == point && d)
+                    num[k++] = '.';
+                num[k++] = (char)('1' + (x >> (4 * (d % 16))) % 9);
+                if ((r >> (20 + d)) % 4 == 0)
+                    num[k - 1] = '0';
+            }
+            if (num[k - 1] == '.' || point >= digits || point == 0)
+                num[k++] = '.', num[k++] = '5';
+            if ((r >> 40) % 5 == 0)
+                k += (size_t)snprintf(num + k, sizeof num - k, "e%d", (int)((r >> 44) % 41) - 20);
+            num[k] = '\0';
+            if (num[0] == '0' || (num[0] == '-' && num[1] == '0'))
+                continue;
+        }
+        int n = snprintf(j, sizeof j, "{\"ts\":%s}", num);
+        sw_errbuf_t err;
+        int fr = sw_event_parse_flat(&a, j, (size_t)n);
+        assert_int_equal(sw_event_parse_json(&b, j, (size_t)n, &err), SW_OK);
+        if (fr != SW_OK)
+            continue; /* declined: the full parser's answer counts */
+        assert_int_equal(a.n_fields, 1);
+        if (strcmp(a.fields[0].value, b.fields[0].value) != 0)
+            fail_msg("%s: fast %s, jansson %s", num, a.fields[0].value, b.fields[0].value);
+    }
+    sw_event_free(&a);
+    sw_event_free(&b);
+}
+
+/* Objects of every size up to 300 members, with and without one key
+ * twice: the fast reader declines exactly those jansson refuses. */
+static void flat_duplicate_keys_are_declined(void **state)
+{
+    (void)state;
+    sw_event_t ev;
+    sw_event_init(&ev);
+    static char j[16384];
+    for (int m = 1; m <= 300; m++)
+        for (int dup = 0; dup < 2; dup++) {
+            size_t n = 0;
+            j[n++] = '{';
+            for (int i = 0; i < m; i++) {
+                /* keys alike at both ends, apart in the middle */
+                int k = dup && i == m - 1 && m > 1 ? (m * 7) % (m - 1) : i;
+                n += (size_t)snprintf(j + n, sizeof j - n, "%s\"key_%d_name_tail\":%d",
+                                      i ? "," : "", k, i);
+            }
+            j[n++] = '}';
+            int rc = sw_event_parse_flat(&ev, j, n);
+            if (rc != (dup && m > 1 ? SW_ENOENT : SW_OK))
+                fail_msg("%d members, %s: rc %d", m, dup ? "a key twice" : "no key twice", rc);
+        }
+    sw_event_free(&ev);
+}
+
+/* The hashes of names the event remembers (event.c's memo) are the names'
+ * own: names of every length from 0 to 40 and of every case, many landing
+ * in the same memo slot, added again and again in another order. */
+static void remembered_name_hashes_are_the_names(void **state)
+{
+    (void)state;
+    sw_event_t ev;
+    sw_event_init(&ev);
+    char name[64];
+    uint64_t r = 7;
+    for (int round = 0; round < 40; round++) {
+        sw_event_clear(&ev);
+        for (int i = 0; i < 2000; i++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            size_t len = (size_t)(r % 41);
+            for (size_t k = 0; k < len; k++) /* few letters: many names alike */
+                name[k] = "aAbB.c"[(r >> (k % 50)) % 6];
+            if (ev.n_fields == SW_EVENT_MAX_FIELDS)
+                sw_event_clear(&ev);
+            assert_int_equal(sw_event_add(&ev, name, len, "v", 1, SW_FV_STRING), SW_OK);
+            const sw_field_t *f = &ev.fields[ev.n_fields - 1];
+            assert_int_equal(f->name_len, len);
+            assert_memory_equal(f->name, name, len);
+            assert_int_equal(f->name[len], '\0');
+            assert_string_equal(f->value, "v");
+            if (f->name_hash != sw_field_hash(name, len))
+                fail_msg("name '%.*s': hash %llx, not %llx", (int)len, name,
+                         (unsigned long long)f->name_hash,
+                         (unsigned long long)sw_field_hash(name, len));
+        }
+    }
+    sw_event_free(&ev);
+}
+
+/* sw_field_hash4 is sw_field_hash of each of its four texts, whatever
+ * their lengths (0 to 40, unequal) and case. */
+static void four_hashes_at_once_are_each_ones_hash(void **state)
+{
+    (void)state;
+    char buf[4][48];
+    uint64_t r = 99;
+    for (int round = 0; round < 20000; round++) {
+        const char *s[4];
+        size_t n[4];
+        uint64_t h[4];
+        for (int l = 0; l < 4; l++) {
+            r ^= r << 13, r ^= r >> 7, r ^= r << 17;
+            n[l] = (size_t)(r % 41);
+            for (size_t k = 0; k < n[l]; k++)
+                buf[l][k] = (char)(' ' + (r >> (k % 56)) % 95);
+            s[l] = buf[l];
+        }
+        sw_field_hash4(s, n, h);
+        for (int l = 0; l < 4; l++)
+            if (h[l] != sw_field_hash(s[l], n[l]))
+                fail_msg("lane %d, '%.*s': %llx, not %llx", l, (int)n[l], s[l],
+                         (unsigned long long)h[l], (unsigned long long)sw_field_hash(s[l], n[l]));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -254,6 +422,10 @@ int main(void)
         cmocka_unit_test(nesting_past_the_limit_is_refused),
         cmocka_unit_test(split_agrees_with_the_byte_loop),
         cmocka_unit_test(split_blocks_agree_with_the_byte_loop_on_json),
+        cmocka_unit_test(flat_reals_spell_as_jansson),
+        cmocka_unit_test(flat_duplicate_keys_are_declined),
+        cmocka_unit_test(remembered_name_hashes_are_the_names),
+        cmocka_unit_test(four_hashes_at_once_are_each_ones_hash),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -597,7 +597,6 @@ static void a_search_stops_at_its_deadline_and_memory_budget(void **state)
     sw_store_team_close(t);
 }
 
-
 /* A reader handle opened while the team has no records yet (its files are
  * not there: the writer makes them at its first append) and kept sees the
  * records written after, through any number of flushes: the server keeps
@@ -618,8 +617,8 @@ static void a_reader_opened_before_the_first_record_sees_later_ones(void **state
     for (int round = 1; round <= 3; round++) {
         for (int i = 0; i < 100; i++) {
             snprintf(rec, sizeof rec,
-                     "{\"@timestamp\":\"2026-02-10T09:%02d:%02d.000Z\",\"EventID\":%d}",
-                     round, i % 60, round);
+                     "{\"@timestamp\":\"2026-02-10T09:%02d:%02d.000Z\",\"EventID\":%d}", round,
+                     i % 60, round);
             append(w, rec, NULL);
         }
         assert_int_equal(sw_store_flush(f->s, &err), SW_OK);
@@ -629,6 +628,100 @@ static void a_reader_opened_before_the_first_record_sees_later_ones(void **state
     sw_store_team_close(r);
     sw_store_close(rs);
     sw_store_team_close(w);
+}
+
+/* The writer is told each field's name once, then its number (evquery.c,
+ * note 3): every spelling of a field (case), names past the numbered
+ * ones (more than 65,536 distinct names) and names too long to number
+ * reach the same index as by name, across pieces of 64 rows, a search
+ * in the middle of the appends and a reopened store; and a piece of
+ * 100,000 distinct values. */
+static void fields_by_number_reach_the_index_under_every_spelling(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "blue");
+    t->idx_piece = 64;
+    static const char *spell[] = {"Image", "image", "IMAGE", "iMaGe"};
+    char longname[300], rec[1024], q[512];
+    memset(longname, 'L', 260);
+    longname[260] = '\0';
+    size_t n;
+    sw_errbuf_t err;
+    const int rows = 9000, per = 8; /* 72,000 distinct names */
+    for (int r = 0; r < rows; r++) {
+        int k = snprintf(rec, sizeof rec, "{\"%s\":\"x%d.exe\",\"%s\":\"y%d\"", spell[r % 4], r % 3,
+                         longname, r % 5);
+        for (int i = 0; i < per; i++)
+            k += snprintf(rec + k, sizeof rec - (size_t)k, ",\"n%d\":\"v%d\"", r * per + i, r);
+        snprintf(rec + k, sizeof rec - (size_t)k, "}");
+        append(t, rec, NULL);
+        if (r == rows / 2) { /* the tail is the searcher's, then the writer's again */
+            assert_int_equal(search_n(t, "image:x1.exe", &n, &err), SW_OK);
+            assert_int_equal(n, (size_t)(rows / 2 + 1 + 1) / 3);
+        }
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        assert_int_equal(search_n(t, "image:x1.exe", &n, &err), SW_OK);
+        assert_int_equal(n, 3000);
+        assert_int_equal(search_n(t, "IMAGE:x0.exe", &n, &err), SW_OK);
+        assert_int_equal(n, 3000);
+        snprintf(q, sizeof q, "%s:y3", longname);
+        assert_int_equal(search_n(t, q, &n, &err), SW_OK);
+        assert_int_equal(n, 1800);
+        /* a name numbered early, one near the last number, one past them */
+        assert_int_equal(search_n(t, "n5:v0", &n, &err), SW_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(search_n(t, "n65530:v8191", &n, &err), SW_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(search_n(t, "n71999:v8999", &n, &err), SW_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(search_n(t, "n71999:v8998", &n, &err), SW_OK);
+        assert_int_equal(n, 0);
+        sw_store_team_close(t); /* and again as another process reads it */
+        t = team(f, "blue");
+    }
+    sw_store_team_close(t);
+    /* one piece of 100,000 distinct values: its tables past 2 MB, on huge
+     * pages (evidx.c: big_zalloc, big_grow) */
+    t = team(f, "red");
+    for (int r = 0; r < 12500; r++) {
+        int k = snprintf(rec, sizeof rec, "{\"Image\":\"x%d.exe\"", r % 3);
+        for (int i = 0; i < 8; i++)
+            k += snprintf(rec + k, sizeof rec - (size_t)k, ",\"f%d\":\"%d\"", i, r * 8 + i);
+        snprintf(rec + k, sizeof rec - (size_t)k, "}");
+        append(t, rec, NULL);
+    }
+    assert_int_equal(search_n(t, "image:x2.exe", &n, &err), SW_OK);
+    assert_int_equal(n, 4166);
+    assert_int_equal(search_n(t, "f3:99995", &n, &err), SW_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(search_n(t, "f3:99996", &n, &err), SW_OK);
+    assert_int_equal(n, 0);
+    sw_store_team_close(t);
+}
+
+/* A value in most rows gets a bitmap of them unless some row holds it
+ * twice (an array): then its postings list both, and `count by` counts
+ * both, as the evaluator does. Whether a value was in a row twice is
+ * noted as rows are added (evidx.c: value_seen). */
+static void a_value_twice_in_a_row_keeps_its_count(void **state)
+{
+    fixture_t *f = *state;
+    sw_store_team_t *t = team(f, "blue");
+    for (int r = 0; r < 32; r++)
+        append(t,
+               r % 4 == 1 ? "{\"k\":\"v\",\"arr\":[\"x\",\"y\",\"x\"]}"
+                          : "{\"k\":\"v\",\"arr\":[\"x\",\"y\"]}",
+               NULL);
+    char got[512];
+    cases_out_t out;
+    hunt(t, "* | count by arr", got, sizeof got, &out);
+    assert_string_equal(got, "x=40;y=32");
+    hunt(t, "arr:x | count", got, sizeof got, &out);
+    assert_string_equal(got, "=32");
+    hunt(t, "k:v | count by k", got, sizeof got, &out);
+    assert_string_equal(got, "v=32");
+    sw_store_team_close(t);
 }
 
 int main(void)
@@ -649,6 +742,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(a_search_stops_at_its_deadline_and_memory_budget, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(a_flush_with_nothing_new_writes_no_index, setup, teardown),
+        cmocka_unit_test_setup_teardown(fields_by_number_reach_the_index_under_every_spelling,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(a_value_twice_in_a_row_keeps_its_count, setup, teardown),
         cmocka_unit_test_setup_teardown(a_reader_opened_before_the_first_record_sees_later_ones,
                                         setup, teardown),
     };
