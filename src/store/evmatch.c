@@ -316,12 +316,15 @@ static inline int plain_int(const char *s, uint32_t len, size_t room, int64_t *o
     if (len - 1 < 8 && room >= 8) {
         uint64_t w;
         memcpy(&w, s, 8);
-        /* the digits to the word's top, '0's below: "00060001" */
-        unsigned sh = 8 * (8 - len);
-        w = sh ? w << sh | 0x3030303030303030ull >> (64 - sh) : w;
-        if ((w & 0xf0f0f0f0f0f0f0f0ull) == 0x3030303030303030ull &&
-            ((w + 0x0606060606060606ull) & 0xf0f0f0f0f0f0f0f0ull) == 0x3030303030303030ull) {
-            w = ((w & 0x0f0f0f0f0f0f0f0full) * 2561) >> 8;
+        /* the value's bytes (the word's low len), each '0' to '9' (0x3N,
+         * and 0x3N + 6 still 0x3N), then the digits to the word's top
+         * with zeros below: "12345" as "00012345" */
+        uint64_t m = ~0ull >> (64 - 8 * len), ds = 0x3030303030303030ull & m;
+        w &= m;
+        if ((((w & 0xf0f0f0f0f0f0f0f0ull) ^ ds) |
+             (((w + (0x0606060606060606ull & m)) & 0xf0f0f0f0f0f0f0f0ull) ^ ds)) == 0) {
+            w = (w & 0x0f0f0f0f0f0f0f0full) << (64 - 8 * len);
+            w = (w * 2561) >> 8;
             w = ((w & 0x00ff00ff00ff00ffull) * 6553601) >> 16;
             *out = (int64_t)(uint32_t)(((w & 0x0000ffff0000ffffull) * 42949672960001ull) >> 32);
             return 1;
