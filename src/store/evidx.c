@@ -85,9 +85,6 @@ struct idx_build {
     uint64_t gen; /* idx_build_gen */
 };
 
-/* Builds and their resets take generations from one counter. */
-static uint64_t build_gens;
-
 static uint64_t vhash(uint32_t field, const char *s, size_t n)
 {
     uint64_t h = 0x9e3779b97f4a7c15ULL ^ ((uint64_t)field << 32) ^ n;
@@ -195,7 +192,7 @@ idx_build_t *idx_build_new(uint64_t first_row)
     idx_build_t *b = calloc(1, sizeof *b);
     if (b) {
         b->first_row = first_row;
-        b->gen = __atomic_add_fetch(&build_gens, 1, __ATOMIC_RELAXED);
+        b->gen = 1;
     }
     return b;
 }
@@ -225,7 +222,7 @@ void idx_build_free(idx_build_t *b)
 void idx_build_reset(idx_build_t *b, uint64_t first_row)
 {
     b->first_row = first_row;
-    b->gen = __atomic_add_fetch(&build_gens, 1, __ATOMIC_RELAXED);
+    b->gen++;
     b->n_rows = 0;
     b->pending = 0;
     b->n_fields = b->n_values = b->names_len = b->text_len = b->n_pairs = 0;

@@ -229,7 +229,8 @@ int idx_build_flush(idx_build_t *b);
  * sw_field_hash of it), added when new. Ids hold until b is reset
  * (idx_build_gen changes). */
 int idx_build_field(idx_build_t *b, const char *name, uint32_t len, uint64_t hash, uint32_t *id);
-/* Changes whenever b is reset (and differs between builds). */
+/* b's generation: 1 when new, one more at each reset (a caller that keeps
+ * field ids across calls keeps them for one build and one generation). */
 uint64_t idx_build_gen(const idx_build_t *b);
 /* The piece so far as bytes (malloc'd into *out, *out_len): what is
  * written to idx.<first_row>, or opened in memory. stamp: of the last row. */
