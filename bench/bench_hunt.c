@@ -500,21 +500,10 @@ int main(void)
     printf("ingest CPU a record (last run): appending thread %.2f us, writer thread %.2f us "
            "(wall clock figures depend on what else the machine runs)\n",
            cpu_app * 1e6 / (double)n, cpu_wr * 1e6 / (double)n);
-    snprintf(cmd, sizeof cmd, "du -sb '%s.seg' '%s'", db, db);
-    FILE *p = popen(cmd, "r");
-    long long total = 0, x;
-    char name[800];
-    while (p && fscanf(p, "%lld %799s", &x, name) == 2)
-        total += x;
-    if (p)
-        pclose(p);
-    snprintf(cmd, sizeof cmd, "du -scb '%s.seg'/*/idx.* | tail -1", db);
-    p = popen(cmd, "r");
-    long long idx = 0;
-    if (p && fscanf(p, "%lld", &idx) != 1)
-        idx = 0;
-    if (p)
-        pclose(p);
+    snprintf(cmd, sizeof cmd, "'%s.seg' '%s'", db, db);
+    long long total = du_bytes(cmd);
+    snprintf(cmd, sizeof cmd, "'%s.seg'/*/idx.*", db);
+    long long idx = du_bytes(cmd);
     printf("store: %.0f bytes a record (field index %.0f of them; JSON %.0f)  [target <= 227]\n",
            (double)total / (double)n, (double)idx / (double)n, (double)len / (double)n);
     /* the same records in a live exercise's order: every source at once */
